@@ -1,0 +1,146 @@
+"""``add``, ``search``, ``list``, ``forget``, ``history`` and ``demo`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from typing import Any
+
+from mirix_py.cli.common import add_common, emit, open_system
+from mirix_py.config import load_config
+from mirix_py.logging import configure_logging
+from mirix_py.system import MemorySystem
+
+
+def register(sub: Any) -> None:
+    """Add this module's sub-commands."""
+    p = sub.add_parser("add", help="remember a text")
+    add_common(p)
+    p.add_argument("text", nargs="+", help="what to remember")
+    p.set_defaults(func=_add)
+
+    p = sub.add_parser("search", help="search a user's memories")
+    add_common(p)
+    p.add_argument("query", nargs="+")
+    p.add_argument("--type", action="append", dest="types", help="memory type (repeatable)")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=_search)
+
+    p = sub.add_parser("list", help="list a user's memories")
+    add_common(p)
+    p.add_argument("--type", dest="memory_type", default=None)
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(func=_list)
+
+    p = sub.add_parser("forget", help="forget one memory, or everything about a user")
+    add_common(p)
+    p.add_argument("memory_id", nargs="?", help="the memory id to forget")
+    p.add_argument("--all", action="store_true", help="forget every memory of the user")
+    p.set_defaults(func=_forget)
+
+    p = sub.add_parser("history", help="show every change to one memory")
+    add_common(p)
+    p.add_argument("memory_id")
+    p.set_defaults(func=_history)
+
+    p = sub.add_parser("demo", help="a real round-trip on the configured (or a temp) database")
+    add_common(p, user=False)
+    p.add_argument("--temp", action="store_true", help="use a throw-away database folder")
+    p.set_defaults(func=_demo)
+
+
+def _add(args: argparse.Namespace) -> int:
+    system = open_system(args)
+    receipt = system.add(" ".join(args.text), user_id=args.user)
+    lines = [f"{a.action} {a.memory_type.value} {a.memory_id}  {a.reason}" for a in receipt.actions]
+    emit(args, receipt.model_dump(mode="json"), "\n".join(lines) or "nothing stored")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    system = open_system(args)
+    hits = system.search(
+        " ".join(args.query), user_id=args.user, memory_types=args.types, limit=args.limit
+    )
+    lines = [
+        f"{h.score.score:.3f}  {h.record.memory_type.value:<15} {h.record.id}  {h.record.render()}"
+        for h in hits
+    ]
+    data = [
+        {
+            "score": h.score.model_dump(),
+            "record": h.record.model_dump(mode="json", exclude={"embedding"}),
+        }
+        for h in hits
+    ]
+    emit(args, data, "\n".join(lines) or "no results")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    system = open_system(args)
+    records = system.get_all(
+        user_id=args.user, memory_type=args.memory_type, limit=args.limit, offset=args.offset
+    )
+    lines = [f"{r.memory_type.value:<15} {r.id}  {r.render()}" for r in records]
+    data = [r.model_dump(mode="json", exclude={"embedding"}) for r in records]
+    emit(args, data, "\n".join(lines) or "no memories")
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    system = open_system(args)
+    if args.all:
+        receipt = system.delete_all(user_id=args.user)
+    elif args.memory_id:
+        receipt = system.delete(args.memory_id, user_id=args.user)
+    else:
+        print("error: give a memory id or --all")
+        return 2
+    emit(
+        args,
+        receipt.model_dump(mode="json"),
+        f"forgot {receipt.total} memories of {receipt.user_id}: {receipt.removed}",
+    )
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    system = open_system(args)
+    events = system.history(args.memory_id, user_id=args.user)
+    lines = [f"{e.at.isoformat()}  {e.event:<9} by {e.actor}  {e.reason}" for e in events]
+    emit(args, [e.model_dump(mode="json") for e in events], "\n".join(lines) or "no history")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    overrides: dict[str, Any] = {}
+    tmp = tempfile.mkdtemp(prefix="mirix-demo-") if args.temp else None
+    if tmp:
+        overrides["home"] = tmp
+    config = load_config(args.config, **overrides)
+    configure_logging(config.logging)
+    system = MemorySystem(config)
+    user = "demo-user"
+    conversation = [
+        {"role": "user", "name": "Alice", "content": "I adopted a beagle named Biscuit last week."},
+        {"role": "assistant", "content": "Congratulations! How is Biscuit settling in?"},
+        {
+            "role": "user",
+            "name": "Alice",
+            "content": "Great. I work as a nurse in Lisbon, so my "
+            "neighbour walks him on my night shifts.",
+        },
+    ]
+    print(f"database: {config.storage.uri}")
+    receipt = system.add(conversation, user_id=user)
+    print(f"add: {receipt.counts()} in {receipt.ms:.0f} ms")
+    for question in ("What is the name of Alice's dog?", "Where does Alice work?"):
+        hits = system.search(question, user_id=user, limit=3)
+        print(f"search: {question}")
+        for h in hits:
+            print(f"  {h.score.score:.3f}  [{h.record.memory_type.value}] {h.record.render()}")
+    system.delete_all(user_id=user)
+    print(f"forgot {user}; remaining memories: {len(system.get_all(user_id=user))}")
+    return 0

@@ -1,0 +1,136 @@
+"""The common shape of every memory record and the memory-type names.
+
+Each memory type lives in its own module (``mirix_py/memory/<type>.py``) and
+subclasses :class:`MemoryRecord`, adding its own fields and saying which text
+is embedded and indexed (:meth:`MemoryRecord.embed_text`) and how it renders in
+a prompt (:meth:`MemoryRecord.render`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mirix_py.ids import validate_user_id
+
+
+class MemoryType(StrEnum):
+    """The six memory types; these names are used in config, API, CLI and table names."""
+
+    CORE = "core"
+    EPISODIC = "episodic"
+    SEMANTIC = "semantic"
+    PROCEDURAL = "procedural"
+    RESOURCE = "resource"
+    KNOWLEDGE_VAULT = "knowledge_vault"
+
+
+ALL_MEMORY_TYPES: tuple[MemoryType, ...] = tuple(MemoryType)
+
+Status = Literal["active", "unprocessed", "archived"]
+Origin = Literal["extracted", "derived", "user", "raw"]
+
+COMMON_FIELDS: frozenset[str] = frozenset(
+    {
+        "id",
+        "user_id",
+        "created_at",
+        "updated_at",
+        "occurred_at",
+        "source_ids",
+        "valid_from",
+        "valid_to",
+        "superseded_by",
+        "status",
+        "origin",
+        "importance",
+        "access_count",
+        "embedding",
+    }
+)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Return ``value`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def new_id() -> str:
+    """A fresh random memory id."""
+    return uuid.uuid4().hex
+
+
+class MemoryRecord(BaseModel):
+    """Fields shared by every memory record.
+
+    ``valid_from``/``valid_to``/``superseded_by`` implement supersession: a
+    changed fact is retired (``valid_to`` set, ``superseded_by`` pointing at its
+    replacement), never destroyed, so as-of queries can still see it.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    memory_type: ClassVar[MemoryType]
+
+    id: str = Field(default_factory=new_id, min_length=1, max_length=128)
+    user_id: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    occurred_at: datetime | None = None
+    source_ids: list[str] = Field(default_factory=list)
+    valid_from: datetime = Field(default_factory=utcnow)
+    valid_to: datetime | None = None
+    superseded_by: str | None = None
+    status: Status = "active"
+    origin: Origin = "extracted"
+    importance: float = Field(default=0.5, ge=0.0, le=1.0)
+    access_count: int = Field(default=0, ge=0)
+    embedding: list[float] | None = Field(default=None, repr=False)
+
+    @field_validator("user_id")
+    @classmethod
+    def _check_user_id(cls, value: str) -> str:
+        return validate_user_id(value)
+
+    @field_validator("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    @property
+    def is_current(self) -> bool:
+        """True while the record has not been superseded or retired."""
+        return self.valid_to is None
+
+    @property
+    def when(self) -> datetime:
+        """The date shown for this memory: event time if known, else last update."""
+        return self.occurred_at or self.updated_at
+
+    def embed_text(self) -> str:
+        """The text this record is embedded and full-text indexed by."""
+        raise NotImplementedError
+
+    def render(self) -> str:
+        """A compact one-line rendering (with its date) for a prompt."""
+        raise NotImplementedError
+
+    def payload(self) -> dict[str, Any]:
+        """The type-specific fields, JSON-ready."""
+        return self.model_dump(mode="json", exclude=set(COMMON_FIELDS))
+
+    def short_date(self) -> str:
+        """The record's date as ``7 May 2023``."""
+        d = self.when
+        return f"{d.day} {d.strftime('%b %Y')}"

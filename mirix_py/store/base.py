@@ -1,0 +1,198 @@
+"""The storage protocol every backend implements, and the value types it speaks.
+
+A backend stores :class:`~mirix_py.memory.MemoryRecord` objects in one table per
+enabled memory type plus a history table. Every call is scoped by ``user_id``;
+no call can read or change another user's rows. ``tests/conformance`` holds the
+suite every backend must pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mirix_py.ids import validate_user_id
+from mirix_py.memory.base import MemoryRecord, MemoryType, as_utc
+
+SearchMode = Literal["hybrid", "vector", "fts"]
+HistoryEventKind = Literal["insert", "update", "supersede", "delete", "archive", "restore"]
+
+
+class SearchQuery(BaseModel):
+    """One search: validated at the boundary so the backend can trust it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    user_id: str
+    text: str = ""
+    memory_types: tuple[MemoryType, ...] | None = None
+    mode: SearchMode = "hybrid"
+    limit: int = Field(default=10, ge=1, le=1000)
+    start: datetime | None = None
+    end: datetime | None = None
+    include_superseded: bool = False
+    as_of: datetime | None = None
+    vector: tuple[float, ...] | None = None
+    rrf_k: int = Field(default=20, ge=1)
+    vector_weight: float = Field(default=1.0, ge=0.0)
+    fts_weight: float = Field(default=0.7, ge=0.0)
+
+    @field_validator("user_id")
+    @classmethod
+    def _uid(cls, value: str) -> str:
+        return validate_user_id(value)
+
+    @field_validator("start", "end", "as_of")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    @model_validator(mode="after")
+    def _needs_text(self) -> SearchQuery:
+        if self.mode != "vector" and not self.text.strip() and self.vector is None:
+            raise ValueError("text must be a non-empty query for full-text or hybrid search")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("start must not be after end")
+        return self
+
+
+class ScoreParts(BaseModel):
+    """Why a record ranked where it did."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: float
+    vector: float | None = None
+    fts: float | None = None
+    vector_rank: int | None = None
+    fts_rank: int | None = None
+
+
+class ScoredRecord(BaseModel):
+    """A search hit: the record and its score parts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    record: MemoryRecord
+    score: ScoreParts
+
+    @property
+    def memory_type(self) -> MemoryType:
+        """The hit's memory type."""
+        return self.record.memory_type
+
+
+class HistoryEvent(BaseModel):
+    """One change to one memory. After a delete the content fields are emptied."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    memory_id: str
+    user_id: str
+    memory_type: MemoryType
+    event: HistoryEventKind
+    actor: str
+    reason: str = ""
+    at: datetime
+    old_value: str | None = None
+    new_value: str | None = None
+
+
+class DeleteReceipt(BaseModel):
+    """What a delete removed, per memory type."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    removed: dict[str, int] = Field(default_factory=dict)
+    memory_ids: list[str] = Field(default_factory=list)
+    history_scrubbed: int = 0
+    purged_versions: bool = False
+
+    @property
+    def total(self) -> int:
+        """Rows removed across all types."""
+        return sum(self.removed.values())
+
+
+@runtime_checkable
+class MemoryStore(Protocol):
+    """What a storage backend provides. All methods are scoped by ``user_id``."""
+
+    @property
+    def memory_types(self) -> tuple[MemoryType, ...]:
+        """The memory types this store has tables for."""
+        ...
+
+    def upsert(
+        self, records: Sequence[MemoryRecord], *, actor: str = "system", reason: str = ""
+    ) -> list[str]:
+        """Insert or replace records by id (history records insert vs update)."""
+        ...
+
+    def get(
+        self, memory_id: str, *, user_id: str, memory_type: MemoryType | None = None
+    ) -> MemoryRecord:
+        """One record of this user; raises ``RecordNotFound``."""
+        ...
+
+    def get_many(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType | None = None
+    ) -> list[MemoryRecord]:
+        """The user's records among ``memory_ids`` (missing ids are skipped)."""
+        ...
+
+    def list_records(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        include_superseded: bool = False,
+        where_source_ids: Sequence[str] | None = None,
+    ) -> list[MemoryRecord]:
+        """The user's records, newest first, paged."""
+        ...
+
+    def count(self, *, user_id: str | None = None, memory_type: MemoryType | None = None) -> int:
+        """Row count for one user (or all users when ``user_id`` is None)."""
+        ...
+
+    def search(self, query: SearchQuery) -> list[ScoredRecord]:
+        """Vector, full-text or hybrid search, prefiltered by user."""
+        ...
+
+    def supersede(
+        self,
+        old_id: str,
+        new_record: MemoryRecord,
+        *,
+        user_id: str,
+        actor: str = "system",
+        reason: str = "",
+    ) -> str:
+        """Retire ``old_id`` and store ``new_record`` as its replacement."""
+        ...
+
+    def delete(
+        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = True
+    ) -> DeleteReceipt:
+        """Remove one memory and scrub its content from history."""
+        ...
+
+    def delete_all(self, *, user_id: str, purge: bool = True) -> DeleteReceipt:
+        """Remove every memory and history row of one user."""
+        ...
+
+    def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
+        """Every change to one memory, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...

@@ -1,0 +1,233 @@
+"""The conformance suite every :class:`~mirix_py.store.base.MemoryStore` backend must pass.
+
+A backend's test module subclasses :class:`StoreConformance` and provides a
+``store`` fixture; every test here then runs against it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mirix_py.errors import AccessDenied, RecordNotFound
+from mirix_py.memory import (
+    EpisodicMemory,
+    KnowledgeVaultMemory,
+    MemoryType,
+    ProceduralMemory,
+    SemanticMemory,
+)
+from mirix_py.store.base import MemoryStore, SearchQuery
+
+CORPUS = [
+    ("Ann", "adopted a beagle puppy named Biscuit", datetime(2023, 3, 1, tzinfo=UTC)),
+    ("Ann", "started a new job as a nurse at the city hospital", datetime(2023, 4, 2, tzinfo=UTC)),
+    ("Ann", "ran her first half marathon in Lisbon", datetime(2023, 5, 20, tzinfo=UTC)),
+    ("Bob", "is learning to bake sourdough bread", datetime(2023, 6, 11, tzinfo=UTC)),
+    ("Ann", "painted a sunrise over the lake with watercolors", datetime(2023, 7, 4, tzinfo=UTC)),
+    ("Bob", "fixed the leaking kitchen sink", datetime(2023, 8, 15, tzinfo=UTC)),
+]
+
+
+def _events(user: str) -> list[EpisodicMemory]:
+    return [
+        EpisodicMemory(user_id=user, actor=a, summary=s, occurred_at=t, source_ids=[f"{user}-{i}"])
+        for i, (a, s, t) in enumerate(CORPUS)
+    ]
+
+
+class StoreConformance:
+    """Behaviour every backend must show. Subclasses provide the ``store`` fixture."""
+
+    def test_upsert_then_get_round_trips(self, store: MemoryStore) -> None:
+        rec = SemanticMemory(
+            user_id="u1", name="Ann", summary="works as a nurse", source_ids=["m1"]
+        )
+        assert store.upsert([rec]) == [rec.id]
+        got = store.get(rec.id, user_id="u1")
+        assert isinstance(got, SemanticMemory)
+        assert (got.name, got.summary, got.source_ids) == ("Ann", "works as a nurse", ["m1"])
+        assert got.embedding is not None and len(got.embedding) == 384
+
+    def test_get_of_another_users_record_is_not_found(self, store: MemoryStore) -> None:
+        rec = SemanticMemory(user_id="u1", name="Ann", summary="secret plan")
+        store.upsert([rec])
+        with pytest.raises(RecordNotFound):
+            store.get(rec.id, user_id="u2")
+        assert store.get_many([rec.id], user_id="u2") == []
+
+    def test_an_id_of_another_user_cannot_be_overwritten(self, store: MemoryStore) -> None:
+        rec = SemanticMemory(id="shared-id", user_id="u1", name="Ann", summary="x")
+        store.upsert([rec])
+        with pytest.raises(AccessDenied):
+            store.upsert([SemanticMemory(id="shared-id", user_id="u2", name="Eve", summary="y")])
+        assert store.get("shared-id", user_id="u1").summary == "x"  # type: ignore[attr-defined]
+
+    def test_upsert_of_existing_id_updates_and_records_history(self, store: MemoryStore) -> None:
+        rec = SemanticMemory(user_id="u1", name="Ann", summary="likes tea")
+        store.upsert([rec])
+        store.upsert([rec.model_copy(update={"summary": "likes green tea", "embedding": None})])
+        assert store.count(user_id="u1") == 1
+        got = store.get(rec.id, user_id="u1")
+        assert got.summary == "likes green tea"  # type: ignore[attr-defined]
+        events = store.history(rec.id, user_id="u1")
+        assert [e.event for e in events] == ["insert", "update"]
+        assert events[1].old_value is not None and "likes tea" in events[1].old_value
+        assert events[1].new_value is not None and "green tea" in events[1].new_value
+
+    def test_list_is_paged_newest_first_and_per_user(self, store: MemoryStore) -> None:
+        store.upsert(_events("u1") + _events("u2"))
+        page1 = store.list_records(user_id="u1", limit=4)
+        page2 = store.list_records(user_id="u1", limit=4, offset=4)
+        assert len(page1) == 4 and len(page2) == 2
+        dates = [r.when for r in page1 + page2]
+        assert dates == sorted(dates, reverse=True)
+        assert {r.user_id for r in page1 + page2} == {"u1"}
+        assert store.list_records(user_id="u1", memory_type=MemoryType.SEMANTIC) == []
+
+    def test_hybrid_search_ranks_the_relevant_record_first(self, store: MemoryStore) -> None:
+        store.upsert(_events("u1") + _events("u2"))
+        cases = {
+            "What is the name of Ann's dog?": "adopted a beagle",
+            "Where did Ann run a race?": "half marathon",
+            "what does Bob bake": "sourdough",
+            "plumbing repair at home": "leaking kitchen sink",
+        }
+        for question, expected in cases.items():
+            hits = store.search(SearchQuery(user_id="u1", text=question, limit=3))
+            assert hits, question
+            assert expected in hits[0].record.summary, (question, hits[0].record)  # type: ignore[attr-defined]
+            assert all(h.record.user_id == "u1" for h in hits)
+
+    def test_search_modes_report_their_score_parts(self, store: MemoryStore) -> None:
+        store.upsert(_events("u1"))
+        vec = store.search(SearchQuery(user_id="u1", text="dog puppy", mode="vector", limit=2))
+        assert vec[0].score.vector is not None and vec[0].score.fts is None
+        fts = store.search(SearchQuery(user_id="u1", text="sourdough", mode="fts", limit=2))
+        assert fts and fts[0].score.fts is not None and fts[0].score.vector is None
+        assert "sourdough" in fts[0].record.summary  # type: ignore[attr-defined]
+        hyb = store.search(SearchQuery(user_id="u1", text="sourdough bread", limit=2))
+        assert hyb[0].score.vector is not None and hyb[0].score.fts is not None
+
+    def test_time_range_filters_on_event_time(self, store: MemoryStore) -> None:
+        store.upsert(_events("u1"))
+        hits = store.search(
+            SearchQuery(
+                user_id="u1",
+                text="what happened",
+                start=datetime(2023, 5, 1, tzinfo=UTC),
+                end=datetime(2023, 7, 1, tzinfo=UTC),
+                limit=10,
+            )
+        )
+        assert [h.record.summary for h in hits] == [
+            "ran her first half marathon in Lisbon",
+            "is learning to bake sourdough bread",
+        ] or {
+            h.record.summary
+            for h in hits  # type: ignore[attr-defined]
+        } == {"ran her first half marathon in Lisbon", "is learning to bake sourdough bread"}
+
+    def test_search_can_be_narrowed_to_types(self, store: MemoryStore) -> None:
+        store.upsert(
+            [
+                *_events("u1"),
+                ProceduralMemory(user_id="u1", description="How to walk the dog", steps=["leash"]),
+            ]
+        )
+        hits = store.search(
+            SearchQuery(user_id="u1", text="dog", memory_types=(MemoryType.PROCEDURAL,))
+        )
+        assert [h.record.memory_type for h in hits] == [MemoryType.PROCEDURAL]
+
+    def test_supersede_hides_old_keeps_history_and_as_of(self, store: MemoryStore) -> None:
+        old = SemanticMemory(user_id="u1", name="Ann", summary="Ann lives in Porto")
+        store.upsert([old])
+        before = datetime.now(UTC)
+        new = SemanticMemory(user_id="u1", name="Ann", summary="Ann lives in Lisbon")
+        store.supersede(old.id, new, user_id="u1", reason="moved")
+        current = store.search(SearchQuery(user_id="u1", text="where does Ann live"))
+        assert [h.record.id for h in current] == [new.id]
+        past = store.search(SearchQuery(user_id="u1", text="where does Ann live", as_of=before))
+        assert [h.record.id for h in past] == [old.id]
+        everything = store.search(
+            SearchQuery(user_id="u1", text="where does Ann live", include_superseded=True)
+        )
+        assert {h.record.id for h in everything} == {old.id, new.id}
+        retired = store.get(old.id, user_id="u1")
+        assert retired.superseded_by == new.id and retired.valid_to is not None
+        events = store.history(old.id, user_id="u1")
+        assert [e.event for e in events] == ["insert", "supersede"]
+        assert events[1].reason == "moved"
+
+    def test_delete_removes_record_and_scrubs_history(self, store: MemoryStore) -> None:
+        rec = SemanticMemory(user_id="u1", name="Ann", summary="unique-marker-7731")
+        keep = SemanticMemory(user_id="u1", name="Ann", summary="likes tea")
+        store.upsert([rec, keep])
+        receipt = store.delete(rec.id, user_id="u1")
+        assert receipt.removed == {"semantic": 1} and receipt.memory_ids == [rec.id]
+        with pytest.raises(RecordNotFound):
+            store.get(rec.id, user_id="u1")
+        events = store.history(rec.id, user_id="u1")
+        assert events[-1].event == "delete"
+        assert all(e.old_value is None and e.new_value is None for e in events)
+        assert store.get(keep.id, user_id="u1").summary == "likes tea"  # type: ignore[attr-defined]
+
+    def test_delete_of_another_users_record_is_refused(self, store: MemoryStore) -> None:
+        rec = SemanticMemory(user_id="u1", name="Ann", summary="x")
+        store.upsert([rec])
+        with pytest.raises(RecordNotFound):
+            store.delete(rec.id, user_id="u2")
+        assert store.count(user_id="u1") == 1
+
+    def test_delete_all_touches_one_user_only(self, store: MemoryStore) -> None:
+        store.upsert(_events("u1") + _events("u2") + _events("u3"))
+        before = {u: store.count(user_id=u) for u in ("u2", "u3")}
+        receipt = store.delete_all(user_id="u1")
+        assert receipt.total == len(CORPUS)
+        assert store.count(user_id="u1") == 0
+        assert {u: store.count(user_id=u) for u in ("u2", "u3")} == before
+
+    @pytest.mark.parametrize(
+        "hostile",
+        [
+            "x' OR '1'='1",
+            "u1' --",
+            "%",
+            "*",
+            "u1%",
+            "'; DROP TABLE episodic; --",
+            "ü\u202e1",
+            "\\'",
+        ],
+    )
+    def test_injection_shaped_user_ids_see_nothing(self, store: MemoryStore, hostile: str) -> None:
+        store.upsert(_events("u1"))
+        assert store.search(SearchQuery(user_id=hostile, text="dog")) == []
+        assert store.list_records(user_id=hostile) == []
+        assert store.count(user_id=hostile) == 0
+        store.delete_all(user_id=hostile)
+        assert store.count(user_id="u1") == len(CORPUS)
+        store.upsert([SemanticMemory(user_id=hostile, name="h", summary="hostile row")])
+        assert [r.summary for r in store.list_records(user_id=hostile)] == ["hostile row"]  # type: ignore[attr-defined]
+        assert store.count(user_id="u1") == len(CORPUS)
+
+    def test_vault_secret_round_trips_but_is_not_searchable(self, store: MemoryStore) -> None:
+        item = KnowledgeVaultMemory(user_id="u1", caption="Ann's bank PIN", secret_value="98127734")
+        store.upsert([item])
+        got = store.get(item.id, user_id="u1")
+        assert isinstance(got, KnowledgeVaultMemory)
+        assert got.secret_value.get_secret_value() == "98127734"
+        assert store.search(SearchQuery(user_id="u1", text="98127734", mode="fts")) == []
+
+    def test_get_many_keeps_order_and_skips_missing(self, store: MemoryStore) -> None:
+        recs = _events("u1")
+        store.upsert(recs)
+        ids = [recs[2].id, "missing", recs[0].id]
+        assert [r.id for r in store.get_many(ids, user_id="u1")] == [recs[2].id, recs[0].id]
+
+    def test_as_of_before_anything_existed_is_empty(self, store: MemoryStore) -> None:
+        store.upsert(_events("u1"))
+        past = datetime.now(UTC) - timedelta(days=1)
+        assert store.search(SearchQuery(user_id="u1", text="dog", as_of=past)) == []

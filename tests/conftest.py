@@ -1,0 +1,92 @@
+"""Shared fixtures: one real embedder per session, real LanceDB in tmp dirs, no real LLMs."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from mirix_py.config import MirixConfig, load_config
+from mirix_py.embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
+from mirix_py.memory import MemoryType
+from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py.system import MemorySystem
+from mirix_py.vault import VaultCipher
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any accidental real model/API call fails: sockets to non-loopback hosts are refused."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost"):
+            raise RuntimeError(f"tests must not reach the network (tried {address!r})")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    for var in (
+        "MIRIX_PY_HOME",
+        "MIRIX_PY_CONFIG",
+        "MIRIX_PY_DB_URI",
+        "MIRIX_PY_LLM_MODEL",
+        "MIRIX_PY_EMBEDDINGS",
+        "MIRIX_PY_LOG_LEVEL",
+        "OPENAI_API_KEY",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MIRIX_PY_VAULT_KEY", _VAULT_KEY)
+
+
+_VAULT_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> CachedEmbeddings:
+    """The real offline embedder, loaded once per test session."""
+    return CachedEmbeddings(OnnxMiniLMEmbeddings())
+
+
+@pytest.fixture
+def cipher() -> VaultCipher:
+    """A vault cipher with the test key."""
+    return VaultCipher(_VAULT_KEY)
+
+
+@pytest.fixture
+def store(
+    tmp_path: Path, embeddings: CachedEmbeddings, cipher: VaultCipher
+) -> Iterator[LanceDBStore]:
+    """A LanceDB store with every memory type, in a temp folder."""
+    s = LanceDBStore(
+        str(tmp_path / "db"),
+        embeddings=embeddings,
+        dimension=384,
+        memory_types=list(MemoryType),
+        cipher=cipher,
+    )
+    yield s
+    s.close()
+
+
+def make_config(tmp_path: Path, name: str = "default", **overrides: object) -> MirixConfig:
+    """A shipped config pointed at ``tmp_path``."""
+    return load_config(name, environ={}, home=str(tmp_path), **overrides)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> MirixConfig:
+    """The default config with its home in a temp folder."""
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def system(config: MirixConfig, embeddings: CachedEmbeddings) -> Iterator[MemorySystem]:
+    """An offline MemorySystem on the default config in a temp folder."""
+    s = MemorySystem(config, embeddings=embeddings)
+    yield s
+    s.close()

@@ -1,0 +1,61 @@
+"""LanceDB-specific behaviour beyond the conformance suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mirix_py.embeddings import CachedEmbeddings
+from mirix_py.errors import MemoryTypeDisabled
+from mirix_py.memory import EpisodicMemory, MemoryType, ProceduralMemory, SemanticMemory
+from mirix_py.store.base import SearchQuery
+from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py.vault import VaultCipher
+
+
+def _open(
+    path: Path, emb: CachedEmbeddings, cipher: VaultCipher, types: list[MemoryType]
+) -> LanceDBStore:
+    return LanceDBStore(str(path), embeddings=emb, dimension=384, memory_types=types, cipher=cipher)
+
+
+def test_reopen_after_close_keeps_data_and_fts(
+    tmp_path: Path, embeddings: CachedEmbeddings, cipher: VaultCipher
+) -> None:
+    store = _open(tmp_path, embeddings, cipher, list(MemoryType))
+    rec = SemanticMemory(user_id="u", name="Ann", summary="plays the cello every Sunday")
+    store.upsert([rec])
+    store.close()
+    again = _open(tmp_path, embeddings, cipher, list(MemoryType))
+    assert again.get(rec.id, user_id="u").summary == "plays the cello every Sunday"  # type: ignore[attr-defined]
+    hits = again.search(SearchQuery(user_id="u", text="cello", mode="fts"))
+    assert [h.record.id for h in hits] == [rec.id]
+
+
+def test_disabled_type_has_no_table_and_is_refused(
+    tmp_path: Path, embeddings: CachedEmbeddings, cipher: VaultCipher
+) -> None:
+    types = [MemoryType.CORE, MemoryType.EPISODIC, MemoryType.SEMANTIC]
+    store = _open(tmp_path, embeddings, cipher, types)
+    assert set(store._db.list_tables().tables) == {"core", "episodic", "semantic", "history"}
+    with pytest.raises(MemoryTypeDisabled, match="procedural"):
+        store.upsert([ProceduralMemory(user_id="u", description="x", steps=[])])
+
+
+def test_rows_added_after_the_fts_index_are_found(store: LanceDBStore) -> None:
+    store.upsert([EpisodicMemory(user_id="u", summary="first entry about kayaking")])
+    store.upsert([EpisodicMemory(user_id="u", summary="second entry about snowboarding")])
+    hits = store.search(SearchQuery(user_id="u", text="snowboarding", mode="fts"))
+    assert [h.record.summary for h in hits] == ["second entry about snowboarding"]  # type: ignore[attr-defined]
+
+
+def test_vault_secret_is_encrypted_on_disk(store: LanceDBStore, tmp_path: Path) -> None:
+    from mirix_py.memory import KnowledgeVaultMemory
+
+    store.upsert(
+        [KnowledgeVaultMemory(user_id="u", caption="door code", secret_value="zq-81-77-41")]
+    )
+    blob = b"".join(p.read_bytes() for p in (tmp_path / "db").rglob("*") if p.is_file())
+    assert b"zq-81-77-41" not in blob
+    assert b"door code" in blob
