@@ -1,0 +1,398 @@
+"""Resolve time expressions in conversational English against a message timestamp.
+
+Relative wording ("yesterday", "last Friday", "two weeks ago") becomes an absolute half-open
+range ``[start, end)``, midnight-aligned in the anchor's timezone (UTC for a naive anchor).
+Conventions: weeks start on Monday; weekends are Saturday-Sunday; seasons are northern
+meteorological (winter = Dec-Feb, named by its December). "last/next <weekday>" is the nearest
+such day strictly before/after the anchor, "this <weekday>" the first on or after it, and a bare
+weekday ("on Friday") is past unless its sentence has a future marker ("will", "going to"...).
+"last summer" is the latest season completed before the anchor. A day or month without a year
+takes the year nearest the anchor (the nearest past/future one when the tense is clear). Vague
+("recently", "the other day") and narrative-relative ("the next day") wording is not resolved.
+A lower-case "may"/"march" followed by a word is a month only with a year, an ordinal or "in".
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+from dateutil import parser as _du_parser  # type: ignore[import-untyped, unused-ignore]
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = ["Granularity", "TimeMention", "annotate_text", "parse_loose_datetime",
+           "question_time_range", "resolve_time_expressions"]  # fmt: skip
+
+Granularity = Literal["day", "week", "month", "year"]
+_Tense = Literal["past", "future", "unknown"]
+_Res = tuple[date, date, Granularity]
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+_MONTH_NUM = {name.lower(): i + 1 for i, name in enumerate(_MONTHS)}
+_MONTH_NUM.update({name[:3].lower(): i + 1 for i, name in enumerate(_MONTHS)} | {"sept": 9})
+_MON_FULL = "|".join(name.lower() for name in _MONTHS)
+_MON_ANY = "|".join(sorted(_MONTH_NUM, key=len, reverse=True))
+_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar"})  # also English verbs
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WD = "|".join(_WEEKDAYS)
+_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3,
+              "a few": 3, "couple": 2, "couple of": 2, "a couple": 2, "a couple of": 2}  # fmt: skip
+_NUM_ALT = "|".join(sorted(_NUM_WORDS, key=len, reverse=True)).replace(" ", r"\s+")
+_NUM = rf"(?:\d{{1,3}}|{_NUM_ALT})"
+_UNIT = r"(?P<u>day|week|month|year)s?"
+_TOD = r"(?:\s+(?:morning|afternoon|evening|night))?"
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON = r"(?P<s>spring|summer|autumn|fall|winter)"
+_PART = r"(?:(?:early|mid|late)[-\s]+)?"
+_YEAR = r"(?:19|20)\d\d"
+_MODS = r"(?P<mod>last|next|this\s+past|this\s+coming|this)"
+_ROLLING = rf"(?:(?:the|this)\s+past\s+|(?:(?:the|this)\s+)?(?:past|last)\s+(?P<n>{_NUM})\s+)"
+_WDP = rf"(?:(?:{_WD})\s*,?\s+)?"
+_YEAR_OPT = rf"(?:,?\s+(?P<y>{_YEAR})\b)?"
+_DAY = r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?"
+_NEAR_DAYS = {"before": -2, "after": 2, "yesterday": -1, "tomorrow": 1, "today": 0}
+_NEAR_DAY = (
+    rf"(?P<before>(?:the\s+)?day\s+before\s+yesterday)|(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|"
+    rf"(?P<yesterday>yesterday{_TOD}|last\s+night)|(?P<tomorrow>tomorrow{_TOD})|"
+    r"(?P<today>(?:(?:earlier|later)\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening)))"
+)
+
+_TENSE_RE = re.compile(  # the nearest marker in the sentence decides
+    r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
+    r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
+    r"(?P<past>\b(?:was|were|did|didn[’']t|had|went|came|got|took|made|saw|met|spent|told|said|"
+    r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
+    r"\w{2,}[^\W\d_e]ed)\b)"
+)
+_DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
+_DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
+_EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
+_ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
+_SENTENCE_END = ".!?;\n"
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A time expression found in a text, resolved to the half-open range ``[start, end)``."""
+
+    text: str
+    start: datetime
+    end: datetime
+    granularity: Granularity
+    span: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        """Compact absolute wording: "7 May 2023", "week of 1 May 2023", "May 2023", "2023"."""
+        first, last = self.start.date(), (self.end - timedelta(days=1)).date()
+        whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
+        if self.granularity == "year" and whole_months and (first.month, last.month) == (1, 12):
+            return _join(str(first.year), str(last.year))
+        if self.granularity in ("month", "year") and whole_months:
+            return _join(*(f"{_MONTHS[d.month - 1]} {d.year}" for d in (first, last)))
+        if self.granularity == "week" and first.weekday() == 0 and (last - first).days == 6:
+            return f"week of {_fmt_day(first)}"
+        return _join(_fmt_day(first), _fmt_day(last))
+
+
+def _join(a: str, b: str) -> str:
+    """A range label sharing trailing words: "6-7 May 2023", "June - August 2023"."""
+    head = a.split()
+    while len(head) > 1 and head[-1] == b.split()[len(head) - 1]:
+        head.pop()
+    sep = "-" if len(head) == 1 and head[0].isdigit() else " - "
+    return a if a == b else " ".join(head) + sep + b
+
+
+def _fmt_day(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    text: str
+    today: date
+
+    def sentence(self, m: re.Match[str]) -> tuple[int, int]:  # bounds of the sentence around m
+        rights = [i for i in (self.text.find(c, m.end()) for c in _SENTENCE_END) if i != -1]
+        left = max(self.text.rfind(c, 0, m.start()) for c in _SENTENCE_END) + 1
+        return left, min(rights, default=len(self.text))
+
+    def tense(self, m: re.Match[str]) -> _Tense:
+        """Tense of the sentence around ``m``, taken from the nearest tense marker."""
+        start, end = m.span()
+        best: tuple[int, _Tense] = (len(self.text) + 1, "unknown")
+        for hit in _TENSE_RE.finditer(self.text, *self.sentence(m)):
+            dist = start - hit.end() if hit.end() <= start else hit.start() - end
+            if 0 <= dist < best[0]:
+                best = (dist, "future" if hit.lastgroup == "future" else "past")
+        return best[1]
+
+    def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
+        return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None
+
+    def verb_like(self, m: re.Match[str]) -> bool:
+        """A lower-case "may"/"march" followed by a word: probably the verb, not the month."""
+        word = m.group("mon")
+        trusted = word.lower() not in _AMBIGUOUS_MONTHS or word.istitle()
+        return not trusted and re.compile(r"\s+[A-Za-z]").match(self.text, m.end()) is not None
+
+
+_Handler = Callable[[re.Match[str], _Ctx], _Res | None]
+_RULES: list[tuple[re.Pattern[str], _Handler]] = []
+
+
+def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
+    def register(fn: _Handler) -> _Handler:
+        _RULES.append((re.compile(pattern, re.IGNORECASE), fn))
+        return fn
+
+    return register
+
+
+def _g(m: re.Match[str], name: str) -> str:
+    """Lower-cased, whitespace-normalised group ``name`` ("" when absent or unmatched)."""
+    value = m.group(name) if name in m.re.groupindex else None
+    return " ".join(value.lower().split()) if value else ""
+
+
+def _n(m: re.Match[str]) -> int:
+    words = _g(m, "n") or "1"
+    return int(words) if words.isdigit() else _NUM_WORDS[words]
+
+
+def _months(first: date, n: int) -> _Res:
+    end: date = first + relativedelta(months=n)  # relativedelta clamps 31 Jan + 1 month
+    return first, end, "month"
+
+
+def _shift(d: date, unit: str, n: int) -> date:
+    if unit in ("day", "week"):
+        return d + timedelta(days=n * (7 if unit == "week" else 1))
+    return _months(d, n * (12 if unit == "year" else 1))[1]
+
+
+def _unit_range(d: date, unit: str) -> _Res:
+    if unit == "week":
+        return d - timedelta(days=d.weekday()), d + timedelta(days=7 - d.weekday()), "week"
+    if unit == "month":
+        return _months(d.replace(day=1), 1)
+    if unit == "year":
+        return date(d.year, 1, 1), date(d.year + 1, 1, 1), "year"
+    return d, d + timedelta(days=1), "day"
+
+
+def _choose_year(make: Callable[[int], date], ref: date, tense: _Tense) -> date | None:
+    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known)."""
+    options: list[date] = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        with suppress(ValueError):  # 29 February in a common year
+            options.append(make(year))
+    if tense == "future" and (future := [o for o in options if o >= ref]):
+        return future[0]
+    if tense == "past" and (past := [o for o in options if o <= ref]):
+        return past[-1]
+    return min(options, key=lambda o: (abs((o - ref).days), o)) if options else None
+
+
+_rule(rf"\b(?:{_NEAR_DAY})\b")(
+    lambda m, ctx: _unit_range(ctx.today + timedelta(days=_NEAR_DAYS[m.lastgroup or ""]), "day")
+)
+_rule(rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+ago\b")(
+    lambda m, ctx: _unit_range(_shift(ctx.today, _g(m, "u"), -_n(m)), _g(m, "u"))
+)
+_rule(rf"\b{_ROLLING}{_UNIT}\b")(
+    lambda m, ctx: (_shift(ctx.today, _g(m, "u"), -_n(m)), ctx.today + timedelta(days=1), "day")
+)
+
+
+@_rule(r"\b(?P<mod>last|this|next)\s+(?P<u>week|month|year)\b")
+def _calendar_unit(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    offset = {"last": -1, "this": 0, "next": 1}[_g(m, "mod")]
+    resolved = _unit_range(_shift(ctx.today, _g(m, "u"), offset), _g(m, "u"))
+    return None if ctx.after_determiner(m) else resolved  # not "the next week", "my last year"
+
+
+@_rule(rf"\bin\s+(?:about\s+|around\s+|another\s+|just\s+)?(?P<n>{_NUM})\s+{_UNIT}\b")
+@_rule(rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+from\s+(?:now|today)\b")
+def _in_future(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    if m.group(0)[:2].lower() == "in" and (  # "I read it in two days", "not in a year"
+        ctx.tense(m) == "past" or _DURATION_RE.search(ctx.text, ctx.sentence(m)[0], m.start())
+    ):
+        return None
+    return _unit_range(_shift(ctx.today, _g(m, "u"), _n(m)), _g(m, "u"))
+
+
+@_rule(rf"\b(?P<m>(?:{_MODS}\s+)?(?P<wd>{_WD}){_TOD})\b")
+def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    mod, today = _g(m, "mod"), ctx.today
+    if mod in ("last", "next") and ctx.after_determiner(m):
+        return None
+    wd = _WEEKDAYS.index(_g(m, "wd"))
+    mod = mod or ("next" if ctx.tense(m) == "future" else "last")
+    if mod in ("last", "this past"):
+        return _unit_range(today - timedelta(days=(today.weekday() - wd) % 7 or 7), "day")
+    ahead = (wd - today.weekday()) % 7
+    return _unit_range(today + timedelta(days=ahead or (0 if mod == "this" else 7)), "day")
+
+
+@_rule(rf"\b(?:(?:{_MODS}|the\s+past)\s+weekend|(?:over|during|on|at)\s+(?P<m>the\s+weekend))\b")
+def _weekend(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    mod, today = _g(m, "mod"), ctx.today
+    monday = today - timedelta(days=today.weekday())
+    if mod == "last" or "past" in m.group(0).lower():
+        saturday = monday - timedelta(days=2)
+    elif mod == "next":
+        saturday = monday + timedelta(days=12)
+    else:  # "this weekend" is the current one unless past; "over the weekend" the latest one
+        tense = "future" if mod == "this coming" else ctx.tense(m)
+        past = tense == "past" if mod else tense != "future"
+        ahead = 12 if tense == "future" and today.weekday() == 6 else 5  # Sunday: next week's
+        recent = today - timedelta(days=(today.weekday() - 5) % 7)  # latest Saturday <= today
+        saturday = recent if past else monday + timedelta(days=ahead)
+    return saturday, saturday + timedelta(days=2), "day"
+
+
+@_rule(rf"\b{_MODS}\s+{_SEASON}\b")
+def _season(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    mod, today, month = _g(m, "mod"), ctx.today, _SEASONS[_g(m, "s")]
+    if mod in ("last", "next") and ctx.after_determiner(m):  # "my last fall"
+        return None
+    seasons = [_months(date(y, month, 1), 3) for y in range(today.year - 2, today.year + 3)]
+    if mod in ("last", "this past"):
+        return max(s for s in seasons if s[1] <= today)
+    dist = [max((s[0] - today).days, (today - s[1]).days + 1, 0) for s in seasons]
+    return seasons[dist.index(min(dist)) + (mod == "next")]  # "this" (coming) summer: nearest
+
+
+_rule(rf"\b(?P<m>{_SEASON}\s+(?:of\s+)?(?P<y>{_YEAR}))\b")(
+    lambda m, ctx: _months(date(int(m.group("y")), _SEASONS[_g(m, "s")], 1), 3)
+)
+
+
+@_rule(rf"\b(?:in|during)\s+(?P<m>{_PART}(?P<mon>{_MON_FULL}))\b")
+@_rule(rf"\b(?P<m>{_MODS}\s+(?P<mon>{_MON_FULL}))\b")
+def _month_name(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    mod, today, month = _g(m, "mod"), ctx.today, _MONTH_NUM[_g(m, "mon")]
+    if mod and ctx.verb_like(m):  # "this may be", "the next march starts"
+        return None
+    ref, tense = today.replace(day=1), ctx.tense(m)
+    if mod in ("last", "this past"):  # the latest one strictly before this month
+        ref, tense = ref - timedelta(days=1), "past"
+    elif mod in ("next", "this coming"):  # the first one strictly after this month
+        ref, tense = _months(ref, 1)[1], "future"
+    chosen = _choose_year(lambda y: date(y, month, 1), ref, tense)
+    return _months(date(today.year, month, 1) if mod == "this" else chosen or ref, 1)
+
+
+_rule(rf"\b(?P<m>{_PART}(?P<mon>{_MON_ANY})\b\.?,?\s+(?:of\s+)?(?P<y>{_YEAR}))\b")(
+    lambda m, ctx: _months(date(int(m.group("y")), _MONTH_NUM[_g(m, "mon")], 1), 1)
+)
+
+
+@_rule(rf"\b{_WDP}(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{_MON_ANY})\b\.?{_YEAR_OPT}")
+@_rule(rf"\b{_WDP}(?P<mon>{_MON_ANY})\b\.?\s+(?:the\s+)?{_DAY}\b{_YEAR_OPT}")
+def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    day, month = int(m.group("d")), _MONTH_NUM[_g(m, "mon")]
+    if m.group("y"):
+        return _unit_range(date(int(m.group("y")), month, day), "day")
+    if not m.group("ord") and ctx.verb_like(m):  # "they march 5 miles", "the 3 may be"
+        return None
+    chosen = _choose_year(lambda y: date(y, month, day), ctx.today, ctx.tense(m))
+    return _unit_range(chosen, "day") if chosen else None
+
+
+_rule(rf"(?<![\d/-])(?P<y>{_YEAR})(?P<sep>[-/])(?P<mo>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)")(
+    lambda m, ctx: _unit_range(date(*(int(m.group(k)) for k in ("y", "mo", "d"))), "day")
+)
+_rule(rf"\b(?:in|during|throughout)\s+(?P<m>{_PART}{_YEAR})\b(?![-/.:]\d|\s*%)")(
+    lambda m, ctx: _unit_range(date(int(m.group("m")[-4:]), 1, 1), "year")
+)
+
+
+def _as_aware(moment: datetime) -> datetime:
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def resolve_time_expressions(text: str, anchor: datetime) -> list[TimeMention]:
+    """Find time expressions in ``text`` and resolve them against ``anchor``.
+
+    ``anchor`` is the message's timestamp (naive means UTC); see the module docstring for the
+    conventions. Overlapping matches keep the longest; results are sorted by position.
+    """
+    text, anchor = text or "", _as_aware(anchor)
+    ctx = _Ctx(text, anchor.date())
+    found: list[tuple[int, int, _Res]] = []
+    for pattern, handler in _RULES:
+        for m in pattern.finditer(text):
+            try:
+                res = handler(m, ctx)
+            except (ValueError, OverflowError):  # impossible dates, out-of-range years
+                continue
+            if res is not None:  # the span excludes context such as a leading "in"/"on"
+                found.append((*(m.span("m") if m.groupdict().get("m") else m.span()), res))
+    chosen: list[tuple[int, int, _Res]] = []
+    for cand in sorted(found, key=lambda c: (c[0] - c[1], c[0])):  # longest first
+        if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
+            chosen.append(cand)
+    mid = time(tzinfo=anchor.tzinfo)
+    return [
+        TimeMention(text[s:e], datetime.combine(a, mid), datetime.combine(b, mid), g, (s, e))
+        for s, e, (a, b, g) in sorted(chosen, key=lambda c: c[0])
+    ]
+
+
+def annotate_text(text: str, anchor: datetime) -> str:
+    """Append ``[absolute label]`` after every relative or year-less time expression.
+
+    Expressions that already carry an explicit year ("7 May 2023", "in 2022") are left as they
+    are, and so are ones already followed by a bracketed label, so annotating is idempotent.
+    """
+    parts: list[str] = []
+    pos = 0  # end of the text already copied into parts
+    for mention in resolve_time_expressions(text, anchor):
+        end = mention.span[1]
+        if _EXPLICIT_YEAR_RE.search(mention.text) or _ANNOTATED_RE.match(text, end):
+            continue
+        parts += [text[pos:end], f" [{mention.label}]"]
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def parse_loose_datetime(value: str) -> datetime | None:
+    """Parse a free-text timestamp; aware result (UTC if no zone given), None if unparseable.
+
+    Handles LOCOMO ("1:56 pm on 8 May, 2023"), LongMemEval ("2023/05/24 (Wed) 17:31"), ISO 8601
+    (with or without "Z"/offset), "8 May 2023", and whatever else ``dateutil`` reads, provided
+    the year and month are given. Never raises.
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        return None
+    cleaned = " ".join(re.sub(r"[()]", " ", value).split())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. UnknownTimezoneWarning
+            first: datetime = _du_parser.parse(cleaned, default=datetime(2000, 1, 1))
+            second: datetime = _du_parser.parse(cleaned, default=datetime(2004, 2, 1))  # no year?
+    except Exception:  # dateutil raises ParserError, ValueError, OverflowError... on garbage
+        return None
+    return _as_aware(first) if (first.year, first.month) == (second.year, second.month) else None
+
+
+def question_time_range(question: str, anchor: datetime | None) -> tuple[datetime, datetime] | None:
+    """The union ``[start, end)`` of the time periods a question names, or None if it names none.
+
+    Without an ``anchor`` only expressions carrying an explicit year ("in May 2023") count.
+    """
+    mentions = resolve_time_expressions(question, anchor or datetime.now(UTC))
+    if anchor is None:
+        mentions = [m for m in mentions if _EXPLICIT_YEAR_RE.search(m.text)]
+    return (min(m.start for m in mentions), max(m.end for m in mentions)) if mentions else None
