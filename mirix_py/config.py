@@ -14,7 +14,15 @@ the environment:
 ``MIRIX_PY_EMBEDDINGS``    overrides ``embeddings.provider``
 ``MIRIX_PY_LOG_LEVEL``     overrides ``logging.level``
 ``MIRIX_PY_VAULT_KEY``     knowledge-vault key (Fernet, urlsafe base64); read by
-                           :func:`vault_key_from_env`
+                           :func:`vault_key_from_env`. During a key rotation it
+                           may hold ``new,old``: the first key encrypts, all
+                           of them decrypt
+``MIRIX_PY_API_KEYS``      API keys for ``mirix-py serve`` / ``mirix-py mcp``,
+                           added to ``server.api_keys``: JSON
+                           (``{"KEY": {"users": ["alice"]}}``) or the short form
+                           ``KEY=alice,bob;KEY2=acme:*`` (the user ids a key may
+                           act for; one id ending in ``*`` is a tenant prefix).
+                           Keys never appear in errors, logs or ``repr``
 =========================  ======================================================
 """
 
@@ -25,7 +33,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.errors import ConfigError
@@ -91,8 +106,10 @@ class MemoryConfig(BaseModel):
         if isinstance(value, str):
             value = [value]
         valid = ", ".join(t.value for t in MemoryType)
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be a list of memory type names; valid choices: {valid}")
         for item in value:
-            if item not in {t.value for t in MemoryType}:
+            if not isinstance(item, str) or item not in {t.value for t in MemoryType}:
                 raise ValueError(f"unknown memory type {item!r}; valid choices: {valid}")
         if not value:
             raise ValueError(f"enable at least one memory type; valid choices: {valid}")
@@ -120,6 +137,59 @@ class ChatConfig(BaseModel):
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
 
 
+class RetentionCaps(BaseModel):
+    """Per-user caps on *active* records per memory type (``null``: no cap).
+
+    Core memory and the knowledge vault never fade, so they have no cap here;
+    core stays bounded by ``memory.core_block_limit`` instead.
+    """
+
+    model_config = _FROZEN
+    episodic: int | None = Field(default=10_000, ge=10)
+    semantic: int | None = Field(default=None, ge=10)
+    procedural: int | None = Field(default=None, ge=10)
+    resource: int | None = Field(default=None, ge=10)
+
+
+class RetentionConfig(BaseModel):
+    """Consolidation (reflection, clean-up) and forgetting (archiving) policies.
+
+    A record's retention score is ``importance**importance_weight ×
+    recency**recency_weight × (1 + access_count)**access_weight`` with
+    ``recency = 0.5 ** (age_days / half_life_days)``. When a user's active
+    records of a type exceed its cap, the lowest-scoring ones are archived
+    (down to ``cap × (1 - headroom)``) into compact summary records that keep
+    their sources; nothing is deleted. ``consolidate_every_n_messages`` runs
+    consolidation after that many ingested messages per user (``null``: only
+    on demand); ``background`` runs it on a worker thread instead of inline.
+    """
+
+    model_config = _FROZEN
+    caps: RetentionCaps = RetentionCaps()
+    half_life_days: float = Field(default=30.0, gt=0)
+    importance_weight: float = Field(default=1.0, ge=0.0)
+    recency_weight: float = Field(default=1.0, ge=0.0)
+    access_weight: float = Field(default=0.5, ge=0.0)
+    headroom: float = Field(default=0.1, ge=0.0, lt=1.0)
+    archive_group_size: int = Field(default=50, ge=2, le=1000)
+    reflect: bool = True
+    cleanup: bool = True
+    min_sessions: int = Field(default=2, ge=2, le=100)
+    reflect_max_episodes: int = Field(default=200, ge=10, le=5000)
+    core_high_water: float = Field(default=0.9, gt=0.0, le=1.0)
+    core_low_water: float = Field(default=0.7, gt=0.0, le=1.0)
+    consolidate_every_n_messages: int | None = Field(default=None, ge=1)
+    background: bool = False
+
+    @model_validator(mode="after")
+    def _water_marks(self) -> RetentionConfig:
+        if self.core_low_water > self.core_high_water:
+            raise ValueError(
+                "core_low_water must not exceed core_high_water (e.g. 0.7 and 0.9)"
+            )
+        return self
+
+
 class VaultConfig(BaseModel):
     """Knowledge-vault encryption key location."""
 
@@ -140,6 +210,79 @@ class LoggingConfig(BaseModel):
         return value.upper() if isinstance(value, str) else value
 
 
+MIN_API_KEY_CHARS = 16
+
+
+class ApiKeyScope(BaseModel):
+    """One API key and what it may act for: the listed ``users`` and every user id
+    that starts with ``tenant_prefix``. The key is a ``SecretStr`` (never shown)."""
+
+    model_config = _FROZEN
+    key: SecretStr
+    users: tuple[str, ...] = ()
+    tenant_prefix: str | None = Field(default=None, min_length=1, max_length=256)
+
+    @field_validator("key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value().strip()) < MIN_API_KEY_CHARS:
+            raise ValueError(
+                f"an API key is shorter than {MIN_API_KEY_CHARS} characters; use a long random "
+                "key, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @field_validator("users", mode="before")
+    @classmethod
+    def _users(cls, value: Any) -> Any:
+        from mirix_py.ids import validate_user_id
+
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            for item in value:
+                validate_user_id(item, field="api key user id")
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ApiKeyScope:
+        if not self.users and not self.tenant_prefix:
+            raise ValueError("an API key must name the users it acts for or a tenant_prefix")
+        return self
+
+
+class ServerConfig(BaseModel):
+    """``mirix-py serve`` and ``mirix-py mcp``: bind address, port and API keys.
+
+    ``api_keys`` maps each key to what it may act for (a list of user ids, or
+    ``{users: [...], tenant_prefix: "acme:"}``); it is stored as
+    :class:`ApiKeyScope` entries so that no key appears in errors, logs or ``repr``.
+    With no key configured the server runs in loopback-only development mode.
+    """
+
+    model_config = _FROZEN
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=0, le=65535)
+    api_keys: tuple[ApiKeyScope, ...] = ()
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _from_mapping(cls, value: Any) -> Any:
+        # Never raise here: a pydantic error would echo this input (the raw keys).
+        if isinstance(value, tuple) or value is None:
+            return value or ()
+        if not isinstance(value, dict):
+            return None  # fails as "not a valid tuple" without echoing the value
+        entries = []
+        for key, scope in value.items():
+            if isinstance(scope, dict):
+                entry = {k: v for k, v in scope.items() if k != "key"}
+            else:
+                entry = {"users": scope}
+            entries.append({**entry, "key": SecretStr(str(key))})
+        return tuple(entries)
+
+
 class MirixConfig(BaseModel):
     """The whole configuration of a :class:`~mirix_py.MemorySystem`."""
 
@@ -151,12 +294,21 @@ class MirixConfig(BaseModel):
     memory: MemoryConfig = MemoryConfig()
     retrieval: RetrievalConfig = RetrievalConfig()
     chat: ChatConfig = ChatConfig()
+    retention: RetentionConfig = RetentionConfig()
     vault: VaultConfig = VaultConfig()
     logging: LoggingConfig = LoggingConfig()
+    server: ServerConfig = ServerConfig()
 
     @model_validator(mode="after")
     def _expand_home(self) -> MirixConfig:
-        home = str(Path(self.home).expanduser())
+        for key, value in (
+            ("home", self.home),
+            ("storage.uri", self.storage.uri),
+            ("vault.key_file", self.vault.key_file),
+        ):
+            if "\x00" in value:
+                raise ValueError(f"{key} contains a NUL character")
+        home = _expanduser(self.home, key="home")
         object.__setattr__(self, "home", home)
         object.__setattr__(
             self,
@@ -186,10 +338,17 @@ class MirixConfig(BaseModel):
         return data_dir("agents")
 
 
+def _expanduser(value: str, *, key: str) -> str:
+    try:
+        return str(Path(value).expanduser())
+    except RuntimeError:  # "~someone" for a user that does not exist
+        raise ValueError(f"{key} {value!r}: cannot expand '~'; use an absolute path") from None
+
+
 def _expand(value: str, home: str) -> str:
     if "://" in value:
         return value.replace("{home}", home)
-    return str(Path(value.replace("{home}", home)).expanduser())
+    return _expanduser(value.replace("{home}", home), key="path")
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
@@ -204,6 +363,44 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
         out.setdefault("embeddings", {})["provider"] = environ["MIRIX_PY_EMBEDDINGS"]
     if environ.get("MIRIX_PY_LOG_LEVEL"):
         out.setdefault("logging", {})["level"] = environ["MIRIX_PY_LOG_LEVEL"]
+    if environ.get("MIRIX_PY_API_KEYS"):
+        out.setdefault("server", {})["api_keys"] = parse_api_keys(environ["MIRIX_PY_API_KEYS"])
+    return out
+
+
+def parse_api_keys(text: str) -> dict[str, Any]:
+    """Parse ``MIRIX_PY_API_KEYS`` (a JSON mapping, or ``KEY=alice,bob;KEY2=acme:*``).
+
+    Errors name the entry's position, never the key.
+    """
+    import json
+
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise ConfigError("MIRIX_PY_API_KEYS is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise ConfigError("MIRIX_PY_API_KEYS JSON must be an object of key -> scope")
+        return data
+    out: dict[str, Any] = {}
+    for index, part in enumerate(p for p in text.split(";") if p.strip()):
+        key, sep, scope = part.partition("=")
+        names = [n.strip() for n in scope.split(",") if n.strip()]
+        if not sep or not key.strip() or not names:
+            raise ConfigError(
+                f"MIRIX_PY_API_KEYS entry {index + 1}: expected KEY=user1,user2 or KEY=prefix*"
+            )
+        prefixes = [n[:-1] for n in names if n.endswith("*")]
+        if len(prefixes) > 1 or any(not p for p in prefixes):
+            raise ConfigError(
+                f"MIRIX_PY_API_KEYS entry {index + 1}: at most one non-empty tenant prefix"
+            )
+        entry: dict[str, Any] = {"users": [n for n in names if not n.endswith("*")]}
+        if prefixes:
+            entry["tenant_prefix"] = prefixes[0]
+        out[key.strip()] = entry
     return out
 
 
@@ -219,14 +416,19 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 def resolve_config_path(name_or_path: str | os.PathLike[str]) -> Path:
     """Map a config name (``default``) or path to an existing YAML file."""
-    candidate = Path(name_or_path).expanduser()
-    if candidate.is_file():
-        return candidate
     shipped = data_dir("configs")
-    stem = str(name_or_path).removesuffix(".yaml").removesuffix(".yml")
-    named = shipped / f"{stem}.yaml"
-    if named.is_file():
-        return named
+    try:
+        candidate = Path(name_or_path).expanduser()
+        if candidate.is_file():
+            return candidate
+        stem = str(name_or_path).removesuffix(".yaml").removesuffix(".yml")
+        named = shipped / f"{stem}.yaml"
+        if named.is_file():
+            return named
+    except (TypeError, ValueError, RuntimeError, OSError) as exc:
+        raise ConfigError(
+            f"config {name_or_path!r:.200} is not a usable name or path: {exc}"
+        ) from None
     choices = ", ".join(sorted(p.stem for p in shipped.glob("*.yaml")))
     raise ConfigError(
         f"config {str(name_or_path)!r} is neither a file nor a shipped config name; "
@@ -250,9 +452,15 @@ def load_config(
         name_or_path = env.get("MIRIX_PY_CONFIG") or "default"
     path = resolve_config_path(name_or_path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
+    try:
+        raw = yaml.safe_load(text) or {}
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of sections")
     data = _deep_merge(_deep_merge(raw, _env_overrides(env)), overrides)
@@ -278,7 +486,10 @@ def _describe(exc: PydanticValidationError, source: str) -> str:
             lines.append(f"  {key}: unknown key; valid keys here: {valid}")
             continue
         msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"  {key} = {value!r}: {msg}")
+        if not err["loc"]:  # a check across sections: the message names the key
+            lines.append(f"  {msg}")
+            continue
+        lines.append(f"  {key} = {value!r:.200}: {msg}")
     return "\n".join(lines)
 
 

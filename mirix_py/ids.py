@@ -33,6 +33,6 @@ def validate_user_id(value: object, *, field: str = "user_id") -> str:
     return value
 
 
-def validate_memory_id(value: object) -> str:
-    """Return ``value`` if it is a well-formed memory id, else raise ``ValidationError``."""
-    return validate_user_id(value, field="memory_id")
+def validate_memory_id(value: object, *, field: str = "memory_id") -> str:
+    """Return ``value`` if it is a well-formed memory (or message) id, else ``ValidationError``."""
+    return validate_user_id(value, field=field)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.errors import ValidationError
+from mirix_py.ids import validate_memory_id
 from mirix_py.memory.base import as_utc, utcnow
 
 MAX_MESSAGE_CHARS = 1_000_000
@@ -31,9 +33,9 @@ class Message(BaseModel):
     @field_validator("timestamp")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else as_utc(value)
+        return None if value is None else aware_utc(value, field="timestamp")
 
-    @field_validator("content", mode="before")
+    @field_validator("content", "name", mode="before")
     @classmethod
     def _clean(cls, value: object) -> object:
         # Lone surrogates cannot be encoded or stored: replace them with U+FFFD.
@@ -41,10 +43,37 @@ class Message(BaseModel):
             return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         return value
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        # A speaker name is shown in prompts: no line breaks or other control characters.
+        if value is not None and any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise ValueError("name contains a control character (such as a line break)")
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str | None) -> str | None:
+        return None if value is None else validate_memory_id(value, field="id")
+
     @property
     def speaker(self) -> str:
         """Who said it: the name if given, else the role."""
         return self.name or self.role
+
+
+def aware_utc(value: datetime, *, field: str) -> datetime:
+    """``value`` in UTC (naive means UTC); a ``ValidationError`` if UTC cannot hold it.
+
+    ``datetime(1, 1, 1, tzinfo=+05:00)`` is a valid date that falls before year 1
+    in UTC: it is refused with a message instead of an ``OverflowError``.
+    """
+    try:
+        return as_utc(value)
+    except OverflowError:
+        raise ValidationError(
+            f"{field} {value.isoformat()} is out of range once converted to UTC (years 1 to 9999)"
+        ) from None
 
 
 MessagesInput = str | Message | Mapping[str, Any] | Sequence[str | Message | Mapping[str, Any]]
@@ -80,7 +109,11 @@ def normalize_messages(
             f"messages must be a string, a message dict or a list of them, "
             f"got {type(messages).__name__}"
         )
-    default_time = as_utc(occurred_at) if occurred_at else utcnow()
+    if occurred_at is not None and not isinstance(occurred_at, datetime):
+        raise ValidationError(
+            f"occurred_at must be a datetime or None, got {type(occurred_at).__name__}"
+        )
+    default_time = aware_utc(occurred_at, field="occurred_at") if occurred_at else utcnow()
     out: list[Message] = []
     for index, item in enumerate(items):
         try:

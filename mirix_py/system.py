@@ -10,9 +10,9 @@ import asyncio
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
-from functools import partial
-from typing import Any, ParamSpec, TypeVar
+from datetime import UTC, datetime
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import structlog
 from langchain_core.embeddings import Embeddings
@@ -24,7 +24,7 @@ from mirix_py.embeddings import embedding_dimension, make_embeddings
 from mirix_py.errors import MemoryTypeDisabled, ValidationError
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
-from mirix_py.memory import EpisodicMemory, MemoryRecord, MemoryType
+from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
 from mirix_py.receipts import RecordAction, WriteReceipt
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
@@ -32,6 +32,20 @@ from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.vault import VaultCipher
 
 log = structlog.get_logger(__name__)
+
+if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph and tools
+    from langchain_core.runnables import RunnableConfig
+    from langchain_core.tools import BaseTool
+    from langgraph.graph.state import CompiledStateGraph
+
+    from mirix_py.chat.graph import ChatDeps
+    from mirix_py.chat.models import Answer
+    from mirix_py.consolidation import (
+        ConsolidationReport,
+        ConsolidationTrigger,
+        MemoryExplanation,
+    )
+    from mirix_py.langgraph_store import MirixStore
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,37 +114,30 @@ class MemorySystem:
         user_id: str,
         occurred_at: datetime | None = None,
     ) -> WriteReceipt:
-        """Remember what ``messages`` carry for ``user_id``; returns a write receipt."""
+        """Remember what ``messages`` carry for ``user_id``; returns a write receipt.
+
+        The batch runs through :attr:`write_graph`: the meta memory manager routes
+        it to the enabled managers, which update their tables concurrently. One
+        call is one session (its messages share a session id).
+        """
         validate_user_id(user_id)
-        started = time.perf_counter()
         batch = normalize_messages(messages, user_id=user_id, occurred_at=occurred_at)
-        run_id = uuid.uuid4().hex
-        records = [
-            EpisodicMemory(
-                id=f"{m.id}-raw",
-                user_id=user_id,
-                actor=m.speaker,
-                summary=m.content,
-                occurred_at=m.timestamp,
-                source_ids=[m.id] if m.id else [],
-                origin="raw",
-            )
-            for m in batch
-        ]
-        ids = self.store.upsert(records, actor="add", reason="raw message")
-        receipt = WriteReceipt(
-            user_id=user_id,
-            run_id=run_id,
-            source_ids=[m.id for m in batch if m.id],
-            routed=[MemoryType.EPISODIC],
-            actions=[
-                RecordAction(memory_type=MemoryType.EPISODIC, action="inserted", memory_id=i)
-                for i in ids
-            ],
-            ms=(time.perf_counter() - started) * 1000,
+        result = self.write_graph.invoke(
+            {
+                "messages": [m.model_dump(mode="json") for m in batch],
+                "user_id": user_id,
+                "run_id": uuid.uuid4().hex,
+            }
         )
-        log.info("memory.added", user_id=user_id, messages=len(batch), ms=round(receipt.ms, 1))
-        return receipt
+        return WriteReceipt.model_validate(result["receipt"])
+
+    @cached_property
+    def write_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
+        """The write path as a compiled LangGraph graph (input ``messages``, ``user_id``;
+        output ``receipt``), usable as a node of your own graph."""
+        from mirix_py.graph import build_write_graph
+
+        return build_write_graph(self.context)
 
     # ------------------------------------------------------------------- read
 
@@ -197,18 +204,275 @@ class MemorySystem:
         """Every change to one memory, oldest first."""
         return self.store.history(memory_id, user_id=user_id)
 
+    # ---------------------------------------------------------- consolidation
+
+    @cached_property
+    def consolidation_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
+        """Consolidation as a compiled LangGraph graph (input ``user_id``, optionally
+        ``now``; output ``report``), usable as a node of your own graph."""
+        from mirix_py.consolidation import build_consolidation_graph
+
+        return build_consolidation_graph(self.context)
+
+    def consolidate(self, *, user_id: str, now: datetime | None = None) -> ConsolidationReport:
+        """Consolidate ``user_id``'s memory: derive knowledge from episodes, clean up
+        contradictions and near-duplicates, archive over-cap records into summaries,
+        keep core blocks bounded. Nothing is deleted; returns a report of every change.
+
+        ``now`` is the reference time for retention scores (default: the current time).
+        """
+        from mirix_py.consolidation import ConsolidationReport, consolidation_input
+
+        validate_user_id(user_id)
+        result = self.consolidation_graph.invoke(consolidation_input(user_id, now=now))
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        return ConsolidationReport.model_validate(result["report"])
+
+    def explain(
+        self, memory_id: str, *, user_id: str, now: datetime | None = None
+    ) -> MemoryExplanation:
+        """A memory's retention policy and score, and why it was archived or superseded."""
+        from mirix_py.consolidation import explain_memory
+
+        validate_memory_id(memory_id)
+        return explain_memory(self.context, memory_id, user_id=user_id, now=now)
+
+    @cached_property
+    def _consolidation_trigger(self) -> ConsolidationTrigger:
+        from mirix_py.consolidation import ConsolidationTrigger
+
+        rc = self.config.retention
+        return ConsolidationTrigger(
+            lambda uid: self.consolidate(user_id=uid),
+            every=rc.consolidate_every_n_messages,
+            background=rc.background,
+        )
+
+    def _auto_consolidate(self, user_id: str, count: int) -> Any:
+        """After ``add``: count ``count`` ingested messages of ``user_id`` and consolidate
+        every ``retention.consolidate_every_n_messages`` of them (off when unset)."""
+        if not self.config.retention.consolidate_every_n_messages:
+            return None
+        return self._consolidation_trigger.after_add(user_id, count)
+
+    # ------------------------------------------------------------------- chat
+
+    @cached_property
+    def _chat_deps(self) -> ChatDeps:
+        from mirix_py.chat.graph import ChatDeps
+
+        return ChatDeps(ctx=self.context, add=lambda msgs, uid: self.add(msgs, user_id=uid))
+
+    @cached_property
+    def chat_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
+        """The chat agent as a compiled LangGraph graph (input ``question``/``messages``,
+        ``user_id`` …; output ``answer``), usable as a node of your own graph."""
+        from mirix_py.chat.graph import build_chat_graph
+
+        return build_chat_graph(self.context, deps=self._chat_deps)
+
+    def chat(
+        self,
+        message: str,
+        *,
+        user_id: str,
+        as_of: datetime | None = None,
+        reveal_secrets: bool = False,
+        interactive_update: bool | None = None,
+        budget_tokens: int | None = None,
+        memory_types: Sequence[MemoryType | str] | None = None,
+        config: RunnableConfig | None = None,
+    ) -> Answer:
+        """Answer ``message`` from ``user_id``'s memories.
+
+        ``reveal_secrets`` lets knowledge-vault values into the context and answer
+        (only the flag does; wording in the question never does). ``interactive_update``
+        overrides ``chat.interactive_update`` (on by default in LLM mode, off offline).
+        ``as_of`` answers from the memories valid at that time.
+        """
+        from mirix_py.chat.graph import answer_from_output
+
+        validate_user_id(user_id)
+        started = time.perf_counter()
+        state: dict[str, Any] = {
+            "question": message,
+            "user_id": user_id,
+            "as_of": as_of.isoformat() if as_of else None,
+            "reveal_secrets": bool(reveal_secrets),
+            "interactive_update": interactive_update,
+            "budget_tokens": budget_tokens,
+            "memory_types": [t.value for t in self._types(memory_types)] if memory_types else None,
+        }
+        answer = answer_from_output(self.chat_graph.invoke(state, config=config))
+        total = round((time.perf_counter() - started) * 1000, 3)
+        return answer.model_copy(
+            update={"latency": answer.latency.model_copy(update={"total_ms": total})}
+        )
+
+    def update(self, memory_id: str, data: str | dict[str, Any], *, user_id: str) -> MemoryRecord:
+        """Change one memory in place (same id; the old value stays in its history).
+
+        ``data`` is the new main text (core ``value``, episodic/semantic ``summary``,
+        procedural ``description``, resource ``content``, vault ``caption``) or a dict
+        of fields to change.
+        """
+        from mirix_py.memory import KnowledgeVaultMemory, record_class
+
+        record = self.get(memory_id, user_id=user_id)
+        main = {
+            MemoryType.CORE: "value",
+            MemoryType.EPISODIC: "summary",
+            MemoryType.SEMANTIC: "summary",
+            MemoryType.PROCEDURAL: "description",
+            MemoryType.RESOURCE: "content",
+            MemoryType.KNOWLEDGE_VAULT: "caption",
+        }[record.memory_type]
+        changes = {main: data} if isinstance(data, str) else dict(data)
+        fixed = {"id", "user_id", "created_at", "embedding"} & set(changes)
+        if fixed:
+            raise ValidationError(f"update cannot change {sorted(fixed)}; create a new memory")
+        current = record.model_dump()
+        if isinstance(record, KnowledgeVaultMemory):
+            current["secret_value"] = record.secret_value.get_secret_value()
+        try:
+            updated = record_class(record.memory_type).model_validate(
+                {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
+            )
+        except ValueError as exc:
+            raise ValidationError(f"update of {memory_id!r}: {exc}") from None
+        self.store.upsert([updated], actor="user", reason="update")
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        return updated
+
+    def reset(self, *, user_id: str | None = None) -> DeleteReceipt | None:
+        """Forget one user (``user_id``) or, without it, everything in the store."""
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        if user_id is not None:
+            return self.delete_all(user_id=user_id)
+        wipe = getattr(self.store, "reset", None)
+        if not callable(wipe):
+            from mirix_py.errors import StorageError
+
+            raise StorageError(
+                "this store cannot wipe every user at once; call reset(user_id=...) per user"
+            )
+        wipe()
+        return None
+
+    def as_tools(self, *, user_id: str, allow_reveal: bool = False) -> list[BaseTool]:
+        """LangChain tools bound to ``user_id`` (search, remember, forget, update core
+        memory, list; ``reveal_secret`` only with ``allow_reveal``) for a ``ToolNode``."""
+        from mirix_py.tools import memory_tools
+
+        return memory_tools(self, user_id=user_id, allow_reveal=allow_reveal)
+
+    def as_store(self, *, user_id: str | None = None, user_index: int | None = None) -> MirixStore:
+        """A LangGraph ``BaseStore`` over this memory: one user (``user_id``), or the
+        user taken from each namespace at position ``user_index``."""
+        from mirix_py.langgraph_store import MirixStore
+
+        return MirixStore(self, user_id=user_id, user_index=user_index)
+
+    def stats(self, *, user_id: str | None = None) -> dict[str, Any]:
+        """Memory counts per enabled type (for one user, or for all), and history rows."""
+        if user_id is not None:
+            validate_user_id(user_id)
+        counts = {
+            t.value: self.store.count(user_id=user_id, memory_type=t)
+            for t in self.config.memory.enabled
+        }
+        history_count = getattr(self.store, "history_count", None)
+        return {
+            "user_id": user_id,
+            "storage": self.config.storage.uri,
+            "memories": counts,
+            "total": sum(counts.values()),
+            "history": int(history_count(user_id=user_id)) if callable(history_count) else None,
+        }
+
+    def export_records(
+        self, *, user_id: str, include_secrets: bool = False
+    ) -> list[dict[str, Any]]:
+        """Every memory of ``user_id`` (superseded ones too) as JSON-ready rows that
+        :meth:`import_records` reads back. Vault items are skipped unless
+        ``include_secrets`` (then their values are written in clear)."""
+        from mirix_py.memory import KnowledgeVaultMemory
+
+        rows: list[dict[str, Any]] = []
+        for mtype in self.config.memory.enabled:
+            if mtype is MemoryType.KNOWLEDGE_VAULT and not include_secrets:
+                continue
+            records = self.store.list_records(
+                user_id=user_id, memory_type=mtype, limit=10_000_000, include_superseded=True
+            )
+            for record in sorted(records, key=lambda r: (r.created_at, r.id)):
+                data = record.model_dump(mode="json", exclude={"embedding", "user_id"})
+                if isinstance(record, KnowledgeVaultMemory):
+                    data["secret_value"] = record.secret_value.get_secret_value()
+                rows.append({"kind": "memory", "memory_type": mtype.value, "record": data})
+        return rows
+
+    def import_records(
+        self, rows: Sequence[dict[str, Any]], *, user_id: str, new_ids: bool = False
+    ) -> WriteReceipt:
+        """Store rows written by :meth:`export_records` for ``user_id`` (ids kept unless
+        ``new_ids``; supersession links follow the new ids)."""
+        from mirix_py.memory import record_class
+
+        validate_user_id(user_id)
+        started = time.perf_counter()
+        remap: dict[str, str] = {}
+        if new_ids:
+            remap = {
+                str(r["record"]["id"]): uuid.uuid4().hex for r in rows if r.get("kind") == "memory"
+            }
+        records: list[MemoryRecord] = []
+        for index, row in enumerate(rows):
+            if row.get("kind") != "memory":
+                raise ValidationError(f"row {index}: not a memory row (kind={row.get('kind')!r})")
+            data = {**row["record"], "user_id": user_id}
+            if remap:
+                data["id"] = remap[str(data["id"])]
+                if data.get("superseded_by"):
+                    data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
+            try:
+                records.append(record_class(row["memory_type"]).model_validate(data))
+            except ValueError as exc:
+                raise ValidationError(f"row {index}: {exc}") from None
+        self._types([r.memory_type for r in records])
+        ids = self.store.upsert(records, actor="import", reason="import") if records else []
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        return WriteReceipt(
+            user_id=user_id,
+            run_id=uuid.uuid4().hex,
+            routed=sorted({r.memory_type for r in records}, key=lambda t: t.value),
+            actions=[
+                RecordAction(
+                    memory_type=r.memory_type, action="inserted", memory_id=i, reason="import"
+                )
+                for r, i in zip(records, ids, strict=True)
+            ],
+            ms=(time.perf_counter() - started) * 1000,
+        )
+
     # ----------------------------------------------------------------- forget
 
     def delete(self, memory_id: str, *, user_id: str) -> DeleteReceipt:
         """Forget one memory completely (also from history and old versions)."""
-        return self.store.delete(memory_id, user_id=user_id)
+        receipt = self.store.delete(memory_id, user_id=user_id)
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        return receipt
 
     def delete_all(self, *, user_id: str) -> DeleteReceipt:
         """Forget everything about one user (and nobody else)."""
-        return self.store.delete_all(user_id=user_id)
+        receipt = self.store.delete_all(user_id=user_id)
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        return receipt
 
     def close(self) -> None:
         """Release the store."""
+        if "_chat_deps" in self.__dict__:
+            self._chat_deps.retriever.close()
         self.store.close()
 
     # ---------------------------------------------------------------- helpers
@@ -270,4 +534,31 @@ class MemorySystem:
     async def ahistory(self, memory_id: str, **kwargs: Any) -> list[HistoryEvent]:
         """Async :meth:`history`."""
         result: list[HistoryEvent] = await self._run(self.history, memory_id, **kwargs)
+        return result
+
+    async def achat(self, message: str, **kwargs: Any) -> Answer:
+        """Async :meth:`chat`."""
+        result: Answer = await self._run(self.chat, message, **kwargs)
+        return result
+
+    async def aupdate(
+        self, memory_id: str, data: str | dict[str, Any], **kwargs: Any
+    ) -> MemoryRecord:
+        """Async :meth:`update`."""
+        result: MemoryRecord = await self._run(self.update, memory_id, data, **kwargs)
+        return result
+
+    async def areset(self, **kwargs: Any) -> DeleteReceipt | None:
+        """Async :meth:`reset`."""
+        result: DeleteReceipt | None = await self._run(self.reset, **kwargs)
+        return result
+
+    async def aconsolidate(self, **kwargs: Any) -> ConsolidationReport:
+        """Async :meth:`consolidate`."""
+        result: ConsolidationReport = await self._run(self.consolidate, **kwargs)
+        return result
+
+    async def aexplain(self, memory_id: str, **kwargs: Any) -> MemoryExplanation:
+        """Async :meth:`explain`."""
+        result: MemoryExplanation = await self._run(self.explain, memory_id, **kwargs)
         return result

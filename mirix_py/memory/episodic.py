@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.extract_common import Turn, chunk_text, record_id
+
+HUGE_TURN_CHARS = 2000
+"""Turns longer than this are stored as several events (the embedder reads ~1,000 chars)."""
+TURN_CHUNK_CHARS = 1000
+UNPROCESSED_GROUP_CHARS = 4000
 
 
 class EpisodicMemory(MemoryRecord):
@@ -29,3 +36,84 @@ class EpisodicMemory(MemoryRecord):
     def render(self) -> str:
         """``7 May 2023 · Caroline: went to a support group``."""
         return f"{self.short_date()} · {self.actor}: {self.summary}"
+
+
+# --------------------------------------------------------------------------
+# Offline rules: every turn is an event; failed batches are kept raw.
+# --------------------------------------------------------------------------
+
+
+def turn_events(turns: Sequence[Turn], *, user_id: str) -> list[EpisodicMemory]:
+    """One event per turn: actor = speaker, summary = the (redacted, date-annotated) text.
+
+    The text is kept whole; only huge turns are cut into several events, each
+    naming the same source message.
+    """
+    out: list[EpisodicMemory] = []
+    for turn in turns:
+        pieces = (
+            chunk_text(turn.text, size=TURN_CHUNK_CHARS)
+            if len(turn.text) > HUGE_TURN_CHARS
+            else [turn.text]
+        )
+        for index, piece in enumerate(pieces):
+            kind = "turn" if len(pieces) == 1 else f"turn:{index}"
+            summary = piece if len(pieces) == 1 else f"(part {index + 1}/{len(pieces)}) {piece}"
+            out.append(
+                EpisodicMemory(
+                    id=record_id(user_id, MemoryType.EPISODIC, [turn.id], kind),
+                    user_id=user_id,
+                    event_type="conversation",
+                    actor=turn.speaker[:256],
+                    summary=summary,
+                    occurred_at=turn.timestamp,
+                    source_ids=[turn.id],
+                    session_id=turn.session_id,
+                    sequence=turn.sequence,
+                    origin="raw",
+                )
+            )
+    return out
+
+
+def unprocessed_events(turns: Sequence[Turn], *, user_id: str, reason: str) -> list[EpisodicMemory]:
+    """The batch's (redacted) text kept as ``unprocessed`` events after a failure.
+
+    Turns are grouped into records of a few thousand characters; each record
+    names exactly the messages it holds.
+    """
+    groups: list[list[Turn]] = []
+    size = 0
+    for turn in turns:
+        if groups and size + len(turn.text) <= UNPROCESSED_GROUP_CHARS:
+            groups[-1].append(turn)
+            size += len(turn.text)
+        else:
+            groups.append([turn])
+            size = len(turn.text)
+    out: list[EpisodicMemory] = []
+    for group in groups:
+        ids = [t.id for t in group]
+        speakers = list(dict.fromkeys(t.speaker for t in group))
+        out.append(
+            EpisodicMemory(
+                id=record_id(user_id, MemoryType.EPISODIC, ids, "unprocessed"),
+                user_id=user_id,
+                event_type="unprocessed_input",
+                actor=", ".join(speakers)[:256],
+                summary="\n".join(f"{t.speaker}: {t.text}" for t in group),
+                details=f"not fully processed: {reason}",
+                occurred_at=group[0].timestamp,
+                source_ids=ids,
+                session_id=group[0].session_id,
+                status="unprocessed",
+                origin="raw",
+                importance=0.3,
+            )
+        )
+    return out
+
+
+def detect(turns: Sequence[Turn]) -> str | None:
+    """Every non-empty batch is a conversation to log."""
+    return f"{len(turns)} turn(s) to log as events" if turns else None

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import ClassVar
 
 from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.extract_common import (
+    Turn,
+    clip,
+    norm_key,
+    record_id,
+    split_sentences,
+    strip_annotations,
+)
 
 
 class ProceduralMemory(MemoryRecord):
@@ -26,3 +36,141 @@ class ProceduralMemory(MemoryRecord):
         """``How to X: 1) a 2) b``."""
         steps = " ".join(f"{i}) {s}" for i, s in enumerate(self.steps, 1))
         return f"{self.description}: {steps}" if steps else self.description
+
+
+# --------------------------------------------------------------------------
+# Offline rules: numbered/bulleted step lists and "first … then … finally".
+# --------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^\s*(?:step\s*)?(?P<n>\d{1,2})\s*[.):]\s+(?P<step>\S.*)$", re.I)
+_BULLET = re.compile(r"^\s*[-*•]\s+(?P<step>\S.*)$")
+_HOWTO_CUE = re.compile(
+    r"\b(?:how (?:to|do|i|you)|steps?|instructions?|recipe|process|procedure|workflow|routine|"
+    r"guide|way to|to (?:make|set up|setup|install|deploy|build|cook|bake|fix|reset|configure|"
+    r"create|run|start|get|prepare|clean|change|replace|update|apply|use|do))\b",
+    re.I,
+)
+_RECIPE_CUE = re.compile(
+    r"\b(?:recipe|bake|baking|cook|oven|ingredients?|tbsp|tsp|cups? of|flour|simmer|"
+    r"preheat|whisk|stir)\b",
+    re.I,
+)
+_MARKER = re.compile(
+    r"(?:^|[,;.]\s*|\s)(?:and\s+)?(?P<m>first(?:ly)?|start by|then|next|after that|afterwards|"
+    r"second(?:ly)?|third(?:ly)?|finally|lastly|last of all)\b[,:]?\s*",
+    re.I,
+)
+_NARRATIVE = re.compile(r"^(?:i|we|he|she|they|you|it|my|our)\b|\b\w+ed\b", re.I)
+_MIN_STEPS = 2
+
+
+def _list_steps(text: str) -> list[tuple[str, list[str]]]:
+    """(intro line, steps) for each numbered or bulleted list in ``text``."""
+    lines = text.split("\n")
+    found: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        kind = "n" if _NUMBERED.match(lines[i]) else "b" if _BULLET.match(lines[i]) else ""
+        if not kind:
+            i += 1
+            continue
+        intro = next((ln.strip() for ln in reversed(lines[:i]) if ln.strip()), "")
+        steps: list[str] = []
+        pattern = _NUMBERED if kind == "n" else _BULLET
+        while i < len(lines) and (m := pattern.match(lines[i])):
+            steps.append(m.group("step").strip())
+            i += 1
+        if len(steps) >= _MIN_STEPS:
+            found.append((intro, steps))
+    return found
+
+
+def _imperative(steps: Sequence[str]) -> bool:
+    return sum(not _NARRATIVE.search(s.split(",")[0]) for s in steps) * 2 >= len(steps)
+
+
+def _sequence_steps(sentence: str) -> tuple[str, list[str]] | None:
+    """(description, steps) for an inline "first …, then …, finally …" instruction."""
+    marks = list(_MARKER.finditer(sentence))
+    names = [m.group("m").lower() for m in marks]
+    if not names or not names[0].startswith(("first", "start")) or len(marks) < _MIN_STEPS:
+        return None
+    head = sentence[: marks[0].start()].strip(" ,:;")
+    steps = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(sentence)
+        step = sentence[mark.end() : end].strip(" ,;.")
+        if step:
+            steps.append(step)
+    if len(steps) < _MIN_STEPS or not _imperative(steps):
+        return None
+    return head, steps
+
+
+def _description(intro: str, fallback: str) -> str | None:
+    """A how-to description from the text introducing the steps, if it reads like one."""
+    for candidate in (intro, fallback):
+        text = candidate.strip().rstrip(":").strip()
+        if text and _HOWTO_CUE.search(text):
+            return clip(text, 160)
+    return None
+
+
+def procedure_id(user_id: str, description: str, steps: Sequence[str]) -> str:
+    """Content-keyed id: the same procedure shared again maps to the same record."""
+    key = norm_key(description) + "\x1e" + "\x1e".join(norm_key(s) for s in steps)
+    return record_id(user_id, MemoryType.PROCEDURAL, kind=f"steps:{key}")
+
+
+def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ProceduralMemory]:
+    """Procedures written as numbered/bulleted lists or "first … then …" sentences."""
+    out: list[ProceduralMemory] = []
+    for turn in turns:
+        text = strip_annotations(turn.text)
+        sentences = split_sentences(text)
+        candidates: list[tuple[str, list[str]]] = []
+        for intro, steps in _list_steps(text):
+            description = _description(intro, sentences[0] if sentences else "")
+            if description and (_imperative(steps) or _HOWTO_CUE.search(intro)):
+                candidates.append((description, steps))
+        if not candidates:
+            for k, sentence in enumerate(sentences):
+                found = _sequence_steps(sentence)
+                if not found:
+                    continue
+                previous = sentences[k - 1] if k else ""
+                description = _description(found[0], previous)
+                if description:
+                    candidates.append((description, found[1]))
+        for description, steps in candidates:
+            joined = " ".join([description, *steps])
+            out.append(
+                ProceduralMemory(
+                    id=procedure_id(user_id, description, steps),
+                    user_id=user_id,
+                    entry_type="recipe" if _RECIPE_CUE.search(joined) else "workflow",
+                    description=description,
+                    steps=[clip(s, 500) for s in steps],
+                    occurred_at=turn.timestamp,
+                    source_ids=[turn.id],
+                )
+            )
+    return out
+
+
+def detect(turns: Sequence[Turn]) -> str | None:
+    """Why the batch concerns procedural memory (step lists found), or None."""
+    found = extract_offline(turns, user_id="detect")
+    return (
+        f"{len(found)} step list(s): " + "; ".join(p.description for p in found) if found else None
+    )
+
+
+def dedupe_key(record: MemoryRecord) -> str | None:
+    """Procedures with the same description are compared for near-duplicates."""
+    return norm_key(record.description) if isinstance(record, ProceduralMemory) else None
+
+
+def slot_key(record: MemoryRecord) -> str | None:
+    """A new version of a procedure with the same description supersedes the old one."""
+    return dedupe_key(record)

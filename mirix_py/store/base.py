@@ -8,14 +8,22 @@ suite every backend must pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from mirix_py.ids import validate_user_id
-from mirix_py.memory.base import MemoryRecord, MemoryType, as_utc
+from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.messages import aware_utc
 
 SearchMode = Literal["hybrid", "vector", "fts"]
 HistoryEventKind = Literal["insert", "update", "supersede", "delete", "archive", "restore"]
@@ -40,15 +48,24 @@ class SearchQuery(BaseModel):
     vector_weight: float = Field(default=1.0, ge=0.0)
     fts_weight: float = Field(default=0.7, ge=0.0)
 
-    @field_validator("user_id")
+    @field_validator("user_id", mode="before")
     @classmethod
-    def _uid(cls, value: str) -> str:
+    def _uid(cls, value: object) -> str:
+        # Before coercion: bytes or numbers must not silently become some user's id.
         return validate_user_id(value)
 
     @field_validator("start", "end", "as_of")
     @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else as_utc(value)
+    def _aware(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return None if value is None else aware_utc(value, field=str(info.field_name))
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        # Lone surrogates cannot reach the tokenizer or the index: replace them.
+        if isinstance(value, str):
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value
 
     @model_validator(mode="after")
     def _needs_text(self) -> SearchQuery:
@@ -177,6 +194,32 @@ class MemoryStore(Protocol):
         reason: str = "",
     ) -> str:
         """Retire ``old_id`` and store ``new_record`` as its replacement."""
+        ...
+
+    def retire(
+        self,
+        memory_ids: Sequence[str],
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        replaced_by: str | None,
+        event: Literal["supersede", "archive"] = "supersede",
+        actor: str = "system",
+        reasons: Mapping[str, str] | None = None,
+        reason: str = "",
+    ) -> list[str]:
+        """Retire current records in one batch: ``valid_to`` now, ``superseded_by``
+        ``replaced_by`` and, for ``event="archive"``, status ``archived``. Rows stay
+        (as-of reads and history see them); returns the ids retired. ``reasons``
+        gives a history reason per id (else ``reason``). Ids not current are skipped.
+        """
+        ...
+
+    def record_access(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType | None = None
+    ) -> int:
+        """Add one to ``access_count`` of each current record among ``memory_ids``
+        (repeated ids count once; no history row: a read is not a change)."""
         ...
 
     def delete(

@@ -17,13 +17,12 @@ import re
 import threading
 import time
 import uuid
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import lancedb
 import pyarrow as pa
@@ -44,6 +43,12 @@ from mirix_py.store.base import (
 )
 from mirix_py.store.filters import conjoin, in_list, time_filter, to_micros, user_filter
 from mirix_py.store.fusion import fuse
+from mirix_py.store.purge import purge_table, table_folder
+from mirix_py.store.vault_rotation import (
+    RotationReceipt,
+    rotate_history_rows,
+    rotate_vault_rows,
+)
 from mirix_py.vault import VaultCipher
 
 log = structlog.get_logger(__name__)
@@ -52,6 +57,14 @@ HISTORY_TABLE = "history"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Content columns are stored without compression (no FSST/zstd), so that anyone
+# can audit forgetting with a plain byte search of the database folder: after a
+# purge the text of a forgotten memory must not be found in any file.
+_PLAIN = {"lance-encoding:compression": "none"}
+
+
+def _fts_config() -> FTS:
+    return FTS(with_position=False, stem=True)
 
 
 def _record_schema(dim: int) -> pa.Schema:
@@ -59,8 +72,8 @@ def _record_schema(dim: int) -> pa.Schema:
         [
             pa.field("id", pa.string(), nullable=False),
             pa.field("user_id", pa.string(), nullable=False),
-            pa.field("text", pa.string()),
-            pa.field("payload", pa.string()),
+            pa.field("text", pa.string(), metadata=_PLAIN),
+            pa.field("payload", pa.string(), metadata=_PLAIN),
             pa.field("source_ids", pa.list_(pa.string())),
             pa.field("created_at", pa.int64()),
             pa.field("updated_at", pa.int64()),
@@ -85,10 +98,10 @@ _HISTORY_SCHEMA = pa.schema(
         pa.field("memory_type", pa.string()),
         pa.field("event", pa.string()),
         pa.field("actor", pa.string()),
-        pa.field("reason", pa.string()),
+        pa.field("reason", pa.string(), metadata=_PLAIN),
         pa.field("at", pa.int64()),
-        pa.field("old_value", pa.string()),
-        pa.field("new_value", pa.string()),
+        pa.field("old_value", pa.string(), metadata=_PLAIN),
+        pa.field("new_value", pa.string(), metadata=_PLAIN),
     ]
 )
 
@@ -160,7 +173,10 @@ class LanceDBStore:
         try:
             table = self._db.create_table(name, schema=schema, exist_ok=True)
         except Exception as exc:
-            raise StorageError(f"cannot open table {name!r} in {self._uri!r}: {exc}") from exc
+            try:  # a table created by an earlier version (same columns, other metadata)
+                table = self._db.open_table(name)
+            except Exception:
+                raise StorageError(f"cannot open table {name!r} in {self._uri!r}: {exc}") from exc
         self._tables[name] = table
         if name != HISTORY_TABLE and any("text" in idx.columns for idx in table.list_indices()):
             self._has_fts.add(name)
@@ -194,7 +210,7 @@ class LanceDBStore:
         table = self._tables[name]
         if table.count_rows() == 0:
             return
-        table.create_index("text", config=FTS(with_position=False, stem=True), replace=True)
+        table.create_index("text", config=_fts_config(), replace=True)
         # Every query prefilters on user_id: a bitmap index makes that filter cheap.
         table.create_index("user_id", config=Bitmap(), replace=True)
         self._has_fts.add(name)
@@ -328,10 +344,11 @@ class LanceDBStore:
     ) -> list[MemoryRecord]:
         """The user's records, newest first (by event time, then update time), paged."""
         validate_user_id(user_id)
-        if limit < 0 or offset < 0:
-            from mirix_py.errors import ValidationError
+        for name, value in (("limit", limit), ("offset", offset)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                from mirix_py.errors import ValidationError
 
-            raise ValidationError("limit and offset must be >= 0")
+                raise ValidationError(f"{name} must be an integer >= 0, got {value!r:.40}")
         clauses = [user_filter(user_id)]
         if not include_superseded:
             clauses.append("valid_to IS NULL")
@@ -485,6 +502,10 @@ class LanceDBStore:
         if not records:
             return []
         started = time.perf_counter()
+        for record in records:  # all checks before any write: no half-written batch
+            validate_memory_id(record.id, field="id")
+            for source_id in record.source_ids:
+                validate_memory_id(source_id, field="source_ids")
         vectors = self._embed_missing(records)
         by_type: dict[MemoryType, list[dict[str, Any]]] = {}
         for record, vector in zip(records, vectors, strict=True):
@@ -581,31 +602,136 @@ class LanceDBStore:
             self._ensure_fts(mtype)
         return new_record.id
 
+    def retire(
+        self,
+        memory_ids: Sequence[str],
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        replaced_by: str | None,
+        event: Literal["supersede", "archive"] = "supersede",
+        actor: str = "system",
+        reasons: Mapping[str, str] | None = None,
+        reason: str = "",
+    ) -> list[str]:
+        """Retire current records in one batch (see the protocol); rows and history stay.
+
+        The rows are rewritten as stored (vault ciphertexts are never decrypted).
+        """
+        validate_user_id(user_id)
+        ids = list(dict.fromkeys(validate_memory_id(m) for m in memory_ids))
+        if replaced_by is not None:
+            validate_memory_id(replaced_by, field="replaced_by")
+        if not ids:
+            return []
+        mtype = MemoryType(memory_type)
+        table = self._table(mtype)
+        where = conjoin([user_filter(user_id), in_list("id", ids), "valid_to IS NULL"])
+        now = to_micros(datetime.now(UTC))
+        with self._write_lock():
+            old_rows = [r for r in self._scan(mtype, where) if r["user_id"] == user_id]
+            if not old_rows:
+                return []
+            new_rows: list[dict[str, Any]] = []
+            for old in old_rows:
+                row = {k: v for k, v in old.items() if not k.startswith("_")}
+                row.update(valid_to=now, superseded_by=replaced_by, updated_at=now)
+                if event == "archive":
+                    row["status"] = "archived"
+                new_rows.append(row)
+            (
+                table.merge_insert("id")
+                .when_matched_update_all()
+                .when_not_matched_insert_all()
+                .execute(new_rows)
+            )
+            self._tables[HISTORY_TABLE].add(
+                [
+                    {
+                        "id": uuid.uuid4().hex,
+                        "memory_id": row["id"],
+                        "user_id": user_id,
+                        "memory_type": mtype.value,
+                        "event": event,
+                        "actor": actor,
+                        "reason": (reasons or {}).get(row["id"], reason),
+                        "at": now,
+                        "old_value": self._history_value(old),
+                        "new_value": self._history_value(row),
+                    }
+                    for old, row in zip(old_rows, new_rows, strict=True)
+                ]
+            )
+        log.debug(
+            "store.retired",
+            user_id=user_id,
+            memory_type=mtype.value,
+            kind=event,
+            count=len(new_rows),
+        )
+        return [r["id"] for r in new_rows]
+
+    def record_access(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType | None = None
+    ) -> int:
+        """Add one to ``access_count`` of the user's current records among ``memory_ids``."""
+        validate_user_id(user_id)
+        ids = list(dict.fromkeys(validate_memory_id(m) for m in memory_ids))
+        if not ids:
+            return 0
+        where = conjoin([user_filter(user_id), in_list("id", ids), "valid_to IS NULL"])
+        updated = 0
+        with self._write_lock():
+            for mtype in (memory_type,) if memory_type else self._types:
+                table = self._table(MemoryType(mtype))
+                result = table.update(where=where, values_sql={"access_count": "access_count + 1"})
+                updated += int(getattr(result, "rows_updated", 0) or 0)
+        return updated
+
     def delete(
         self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = True
     ) -> DeleteReceipt:
-        """Remove one memory, scrub its content from history, optionally purge old versions."""
+        """Remove one memory and the earlier versions it superseded; scrub their history.
+
+        With ``purge`` (the default) the removed content also leaves the disk
+        (see :mod:`mirix_py.store.purge`); routine deletes by the managers pass
+        ``purge=False`` and leave that to the next forget or ``optimize``.
+        """
         record = self.get(memory_id, user_id=user_id)
         mtype = record.memory_type
-        where = conjoin([user_filter(user_id), in_list("id", [memory_id])])
         with self._write_lock():
+            ids = self._version_chain(mtype, memory_id, user_id)
+            where = conjoin([user_filter(user_id), in_list("id", ids)])
             self._tables[mtype.value].delete(where)
             scrubbed = self._scrub_history(
-                conjoin([user_filter(user_id), in_list("memory_id", [memory_id])])
+                conjoin([user_filter(user_id), in_list("memory_id", ids)])
             )
             self._history_rows(
-                [("delete", memory_id, user_id, mtype, None, None)], actor=actor, reason="forget"
+                [("delete", i, user_id, mtype, None, None) for i in ids],
+                actor=actor,
+                reason="forget",
             )
             if purge:
                 self._purge([mtype.value, HISTORY_TABLE])
-        log.info("store.deleted", user_id=user_id, memory_type=mtype.value, count=1)
+        log.info("store.deleted", user_id=user_id, memory_type=mtype.value, count=len(ids))
         return DeleteReceipt(
             user_id=user_id,
-            removed={mtype.value: 1},
-            memory_ids=[memory_id],
+            removed={mtype.value: len(ids)},
+            memory_ids=ids,
             history_scrubbed=scrubbed,
             purged_versions=purge,
         )
+
+    def _version_chain(self, mtype: MemoryType, memory_id: str, user_id: str) -> list[str]:
+        """``memory_id`` and every earlier version it (transitively) superseded."""
+        ids = [memory_id]
+        frontier = [memory_id]
+        while frontier:
+            where = conjoin([user_filter(user_id), in_list("superseded_by", frontier)])
+            older = [r["id"] for r in self._scan(mtype, where) if r["user_id"] == user_id]
+            frontier = [i for i in older if i not in ids]
+            ids.extend(frontier)
+        return ids
 
     def delete_all(self, *, user_id: str, purge: bool = True) -> DeleteReceipt:
         """Remove every memory and every history row of one user (and no one else's)."""
@@ -637,32 +763,45 @@ class LanceDBStore:
         )
 
     def _scrub_history(self, where: str) -> int:
+        """Empty the content of matching history rows (the events themselves stay)."""
         history = self._tables[HISTORY_TABLE]
         count = int(history.count_rows(where))
         if count:
-            history.update(where=where, values_sql={"old_value": "NULL", "new_value": "NULL"})
+            history.update(
+                where=where,
+                values_sql={"old_value": "NULL", "new_value": "NULL", "reason": "''"},
+            )
         return count
 
     def _purge(self, names: Sequence[str]) -> None:
-        """Rewrite data and indexes and drop old versions so deleted content leaves the disk.
+        """Leave only live rows on disk in these tables (see :mod:`mirix_py.store.purge`).
 
         Runs under the write lock; readers in other processes holding an old
         version may see an error and must re-open (forgetting wins over them).
         """
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            self._purge_unlocked(names)
-
-    def _purge_unlocked(self, names: Sequence[str]) -> None:
         for name in names:
-            table = self._tables[name]
-            table.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
-            if name in self._has_fts:
-                if table.count_rows() > 0:
-                    table.create_index(
-                        "text", config=FTS(with_position=False, stem=True), replace=True
-                    )
-                table.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
+            purge_table(
+                self._tables[name], folder=table_folder(self._uri, name), fts_config=_fts_config
+            )
+
+    def rotate_vault_key(self, cipher: VaultCipher, *, purge: bool = True) -> RotationReceipt:
+        """Re-encrypt every vault secret, of every user, under ``cipher``'s primary key.
+
+        An administrative operation (``mirix-py vault rotate-key``), not scoped
+        by user. ``cipher`` must also accept the old key(s). Afterwards this store
+        encrypts with ``cipher``; with ``purge`` the old ciphertexts are removed
+        from disk the way forgotten memories are.
+        """
+        name = MemoryType.KNOWLEDGE_VAULT.value
+        self._table(MemoryType.KNOWLEDGE_VAULT)  # raises if the vault is disabled
+        with self._write_lock():
+            rows = rotate_vault_rows(self._tables[name], cipher)
+            values = rotate_history_rows(self._tables[HISTORY_TABLE], cipher)
+            self._cipher = cipher
+            if purge:
+                self._purge([name, HISTORY_TABLE])
+        log.info("vault.rotated", vault_rows=rows, history_values=values, purged=purge)
+        return RotationReceipt(vault_rows=rows, history_values=values, purged=purge)
 
     def optimize(self) -> None:
         """Compact fragments and fold new rows into indexes (keeps recent versions)."""

@@ -231,3 +231,60 @@ class StoreConformance:
         store.upsert(_events("u1"))
         past = datetime.now(UTC) - timedelta(days=1)
         assert store.search(SearchQuery(user_id="u1", text="dog", as_of=past)) == []
+
+    def test_retire_archives_a_batch_keeping_rows_history_and_as_of(
+        self, store: MemoryStore
+    ) -> None:
+        events = _events("u1")
+        summary = EpisodicMemory(
+            user_id="u1", actor="Ann", summary="archived: Ann's spring", status="archived"
+        )
+        store.upsert([*events, summary])
+        store.upsert(_events("u2"))
+        before = datetime.now(UTC)
+        ids = [events[0].id, events[2].id]
+        retired = store.retire(
+            [*ids, "missing", events[0].id],
+            user_id="u1",
+            memory_type=MemoryType.EPISODIC,
+            replaced_by=summary.id,
+            event="archive",
+            actor="retention",
+            reasons={events[0].id: "score 0.01"},
+            reason="over cap",
+        )
+        assert sorted(retired) == sorted(ids)
+        current = {r.id for r in store.list_records(user_id="u1", memory_type=MemoryType.EPISODIC)}
+        assert not current & set(ids) and summary.id in current
+        for memory_id in ids:
+            got = store.get(memory_id, user_id="u1")
+            assert (got.status, got.superseded_by) == ("archived", summary.id)
+            assert got.valid_to is not None and got.source_ids  # content and sources kept
+        history = store.history(events[0].id, user_id="u1")
+        assert [e.event for e in history] == ["insert", "archive"]
+        assert history[1].reason == "score 0.01" and history[1].actor == "retention"
+        assert store.history(events[2].id, user_id="u1")[-1].reason == "over cap"
+        past = store.search(SearchQuery(user_id="u1", text="beagle puppy", as_of=before))
+        assert events[0].id in {h.record.id for h in past}
+        assert store.retire(
+            ids, user_id="u1", memory_type=MemoryType.EPISODIC, replaced_by=None
+        ) == []  # already retired
+        assert store.retire(
+            [e.id for e in _events("u2")],
+            user_id="u1",
+            memory_type=MemoryType.EPISODIC,
+            replaced_by=None,
+        ) == []  # another user's rows are untouched
+        assert store.count(user_id="u2") == len(CORPUS)
+
+    def test_record_access_counts_current_records_once_per_call(
+        self, store: MemoryStore
+    ) -> None:
+        recs = _events("u1")
+        store.upsert(recs)
+        assert store.record_access([recs[0].id, recs[0].id, recs[1].id], user_id="u1") == 2
+        store.record_access([recs[0].id], user_id="u1", memory_type=MemoryType.EPISODIC)
+        assert store.record_access([recs[0].id], user_id="u2") == 0
+        counts = {r.id: r.access_count for r in store.get_many([recs[0].id, recs[1].id], user_id="u1")}
+        assert counts == {recs[0].id: 2, recs[1].id: 1}
+        assert [e.event for e in store.history(recs[0].id, user_id="u1")] == ["insert"]

@@ -1,0 +1,313 @@
+"""One harness run: ingest, ask, score, compare with baselines, write the report.
+
+Shared by ``python -m evals.locomo`` and ``python -m evals.longmemeval`` (and
+``mirix-py eval …``): both parse the same options (:func:`build_parser`) and call
+:func:`run`. The offline run is deterministic: a rerun gives identical numbers
+(latencies aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from evals.datasets import Conversation, Question, load_dataset
+from evals.judge import Judge
+from evals.metrics import bleu1, evidence_recall, locomo_score, recall_at_k
+from evals.report import (
+    QuestionResult,
+    SystemStats,
+    render_markdown,
+    render_plot,
+    summarize_system,
+    write_results,
+)
+from evals.systems import FullContextQA, MirixQA, QASystem, TurnRetrievalQA
+from mirix_py.config import MirixConfig, load_config
+from mirix_py.embeddings import make_embeddings
+from mirix_py.logging import configure_logging
+from mirix_py.system import MemorySystem
+
+BASELINES = ("bm25", "dense", "hybrid", "full-context")
+_MODES = {"bm25": "fts", "dense": "vector", "hybrid": "hybrid"}
+
+
+@dataclass
+class RunOptions:
+    """Everything one run needs (parsed from the command line)."""
+
+    data: Path
+    out: Path
+    fmt: str | None = None
+    config: str | None = None
+    conversations: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    baselines: list[str] = field(default_factory=lambda: ["bm25", "dense", "hybrid"])
+    budget_tokens: int = 1000
+    answer_model: str | None = None
+    judge_model: str | None = None
+    resume: bool = False
+    limit_questions: int | None = None
+    progress: bool = True
+    command: str = ""
+    system_name: str = "mirix-py"
+    config_overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def build_parser(
+    prog: str, *, default_data: str | None, default_categories: str
+) -> argparse.ArgumentParser:
+    """The harness options (identical for every dataset)."""
+    p = argparse.ArgumentParser(prog=prog, description=__doc__)
+    p.add_argument(
+        "--data", default=default_data, help="dataset file (LOCOMO, LongMemEval or JSONL)"
+    )
+    p.add_argument("--format", dest="fmt", choices=["locomo", "longmemeval", "jsonl"], default=None)
+    p.add_argument("--config", default=None, help="mirix-py config name or path (default: locomo)")
+    p.add_argument("--out", default="eval-out", help="output folder (reports and databases)")
+    p.add_argument("--conversations", default="", help="comma-separated ids or indices")
+    p.add_argument(
+        "--categories", default=default_categories, help="e.g. 1-4, or 1,2,5, or question types"
+    )
+    p.add_argument("--baselines", default="bm25,dense,hybrid", help=f"any of {','.join(BASELINES)}")
+    p.add_argument("--budget-tokens", type=int, default=1000)
+    p.add_argument("--answer-model", default=None, help="provider:model; absent = offline answers")
+    p.add_argument("--judge-model", default=None, help="provider:model; absent = no judge")
+    p.add_argument("--resume", action="store_true", help="reuse the ingested databases in --out")
+    p.add_argument("--limit-questions", type=int, default=None, help="cap questions (smoke runs)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    return p
+
+
+def parse_categories(spec: str) -> list[str]:
+    """``"1-4"`` → ``["1","2","3","4"]``; ``"1,3"``; names are kept as given."""
+    out: list[str] = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        lo, sep, hi = part.partition("-")
+        if sep and lo.isdigit() and hi.isdigit():
+            out += [str(i) for i in range(int(lo), int(hi) + 1)]
+        else:
+            out.append(part)
+    return out
+
+
+def options_from_args(args: argparse.Namespace, argv: Sequence[str], prog: str) -> RunOptions:
+    """Turn parsed arguments into :class:`RunOptions`."""
+    if not args.data:
+        raise SystemExit(f"{prog}: --data is required (no default dataset found)")
+    baselines = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    unknown = sorted(set(baselines) - set(BASELINES))
+    if unknown:
+        raise SystemExit(f"{prog}: unknown baselines {unknown}; choose from {', '.join(BASELINES)}")
+    return RunOptions(
+        data=Path(args.data),
+        out=Path(args.out),
+        fmt=args.fmt,
+        config=args.config,
+        conversations=[c.strip() for c in args.conversations.split(",") if c.strip()],
+        categories=parse_categories(args.categories),
+        baselines=baselines,
+        budget_tokens=args.budget_tokens,
+        answer_model=args.answer_model,
+        judge_model=args.judge_model,
+        resume=args.resume,
+        limit_questions=args.limit_questions,
+        progress=not args.no_progress,
+        command=f"python -m {prog} " + shlex.join(argv),
+    )
+
+
+def select_conversations(
+    conversations: list[Conversation], wanted: Sequence[str]
+) -> list[Conversation]:
+    """Conversations by id or list index (all when ``wanted`` is empty)."""
+    if not wanted:
+        return conversations
+    by_id = {c.id: c for c in conversations}
+    chosen: list[Conversation] = []
+    for item in wanted:
+        if item in by_id:
+            chosen.append(by_id[item])
+        elif item.isdigit() and int(item) < len(conversations):
+            chosen.append(conversations[int(item)])
+        else:
+            raise SystemExit(f"unknown conversation {item!r}; ids: {', '.join(by_id)}")
+    return chosen
+
+
+def _config(options: RunOptions) -> MirixConfig:
+    overrides: dict[str, Any] = {
+        "home": str(options.out),
+        "storage": {"uri": str(options.out / "db")},
+        "retrieval": {"budget_tokens": options.budget_tokens},
+        "chat": {"interactive_update": False},
+        **options.config_overrides,
+    }
+    if options.answer_model:
+        overrides["llm"] = {"model": options.answer_model}
+    return load_config(options.config or "locomo", **overrides)
+
+
+def _folder_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def _systems(options: RunOptions, config: MirixConfig) -> tuple[MirixQA, list[QASystem]]:
+    embeddings = make_embeddings(
+        config.embeddings.provider,
+        batch_size=config.embeddings.batch_size,
+        cache_size=config.embeddings.cache_size,
+    )
+    mirix = MirixQA(MemorySystem(config, embeddings=embeddings), name=options.system_name)
+    systems: list[QASystem] = [mirix]
+    for name in options.baselines:
+        if name in _MODES:
+            systems.append(
+                TurnRetrievalQA(
+                    mode=_MODES[name],  # type: ignore[arg-type]
+                    name=name,
+                    folder=options.out / "baseline-db",
+                    embeddings=embeddings,
+                    config=config,
+                    budget_tokens=options.budget_tokens,
+                )
+            )
+        elif name == "full-context" and mirix.system.chat_model is not None:
+            prompt = (Path(__file__).parent / "prompts" / "answer.md").read_text(encoding="utf-8")
+            systems.append(FullContextQA(mirix.system.chat_model, prompt))
+    return mirix, systems
+
+
+def _questions(conv: Conversation, options: RunOptions) -> list[Question]:
+    qs = [q for q in conv.questions if not options.categories or q.category in options.categories]
+    return qs
+
+
+def _score(
+    system: str, conv: Conversation, q: Question, answer: Any, budget: int, judge: Judge | None
+) -> QuestionResult:
+    gold = list(q.evidence)
+    return QuestionResult(
+        system=system,
+        conversation=conv.id,
+        question_id=q.id,
+        category=q.category,
+        question=q.question,
+        gold=q.answer,
+        answer=answer.text,
+        f1=_f1(answer.text, q),
+        bleu1=bleu1(answer.text, q.answer),
+        evidence_recall=evidence_recall(gold, answer.items, budget)
+        if answer.items or gold
+        else None,
+        recall_at_5=recall_at_k(gold, answer.items, 5),
+        recall_at_10=recall_at_k(gold, answer.items, 10),
+        judge=judge.grade(q.question, q.answer, answer.text) if judge else None,
+        retrieval_ms=answer.retrieval_ms,
+        answer_ms=answer.total_ms,
+        context_tokens=answer.context_tokens,
+        llm_calls=answer.llm_calls,
+        llm_tokens=answer.llm_tokens,
+        cited_source_ids=answer.cited_source_ids,
+        retrieved_source_ids=[list(i.source_ids) for i in answer.items[:10]],
+    )
+
+
+def _f1(prediction: str, q: Question) -> float:
+    if q.category.isdigit() and 1 <= int(q.category) <= 5:
+        return locomo_score(prediction, q.answer, q.category)
+    if q.is_abstention:
+        return locomo_score(prediction, q.answer, 5)
+    return locomo_score(prediction, q.answer, 4)
+
+
+def run(options: RunOptions) -> dict[str, Any]:
+    """Run the harness; write results.jsonl, summary.json, report.md and report.png."""
+    config = _config(options)
+    configure_logging(config.logging)
+    options.out.mkdir(parents=True, exist_ok=True)
+    if not options.resume:
+        for folder in ("db", "baseline-db"):
+            shutil.rmtree(options.out / folder, ignore_errors=True)
+    conversations = select_conversations(
+        load_dataset(options.data, options.fmt), options.conversations
+    )
+    mirix, systems = _systems(options, config)
+    judge = Judge.from_model(options.judge_model) if options.judge_model else None
+    stats = {s.name: SystemStats() for s in systems}
+    bar = not options.progress
+    for system in systems:
+        for conv in tqdm(conversations, desc=f"ingest {system.name}", disable=bar, unit="conv"):
+            got = system.ingest(conv)
+            s = stats[system.name]
+            s.ingest_turns += got.turns
+            s.ingest_seconds += got.seconds
+            s.ingest_sessions += got.sessions
+            s.ingest_llm_calls += got.llm_calls
+            s.ingest_llm_tokens += got.llm_tokens
+    plan = [(conv, q) for conv in conversations for q in _questions(conv, options)]
+    if options.limit_questions is not None:
+        plan = plan[: options.limit_questions]
+    rows: list[QuestionResult] = []
+    for conv, q in tqdm(plan, desc="questions", disable=bar, unit="q"):
+        for system in systems:
+            rows.append(
+                _score(system.name, conv, q, system.answer(conv, q), options.budget_tokens, judge)
+            )
+    stats[mirix.name].memory_count = sum(
+        mirix.system.store.count(user_id=mirix.user(c)) for c in conversations
+    )
+    stats[mirix.name].db_bytes = _folder_bytes(options.out / "db")
+    categories = options.categories or sorted({q.category for _, q in plan})
+    summary = {
+        "systems": {
+            s.name: summarize_system(
+                [r for r in rows if r.system == s.name], stats[s.name], categories
+            )
+            for s in systems
+        },
+        "budget_tokens": options.budget_tokens,
+        "data": {
+            "path": str(options.data),
+            "conversations": [c.id for c in conversations],
+            "categories": categories,
+            "questions": len(plan),
+        },
+        "config": json.loads(config.model_dump_json()),
+        "answer_model": options.answer_model,
+        "judge_model": options.judge_model,
+        "command": options.command,
+    }
+    write_results(options.out / "results.jsonl", rows)
+    (options.out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    (options.out / "report.md").write_text(
+        render_markdown(summary, options.command), encoding="utf-8"
+    )
+    render_plot(summary, options.out / "report.png")
+    mirix.system.close()
+    return summary
+
+
+def print_overview(summary: dict[str, Any], out: Path, stream: Any = sys.stdout) -> None:
+    """A few lines for the terminal: pooled numbers per system and where the report is."""
+    print(summary.get("command", ""), file=stream)
+    for name, block in summary["systems"].items():
+        o = block["overall"]
+        er = "–" if o["evidence_recall"] is None else f"{o['evidence_recall']:.3f}"
+        print(
+            f"{name:<12} n={o['n']:<5} F1={o['f1']:.3f} BLEU-1={o['bleu1']:.3f} "
+            f"evidence_recall={er} answer_p95={block['latency_ms']['answer_p95']:.1f}ms",
+            file=stream,
+        )
+    print(f"report: {out / 'report.md'}", file=stream)

@@ -1,0 +1,451 @@
+"""The chat agent as a LangGraph graph: coarse → select → fine → compose → update.
+
+:func:`build_chat_graph` assembles it from a :class:`~mirix_py.context.MemoryContext`.
+Nodes are plain functions of the state; the store, embedder and model reach
+them through a closure (:class:`ChatDeps`), never through the state, which stays
+JSON-serialisable (checkpointable): hits carry no embeddings and no vault secret
+that may not be shown.
+
+Input keys: ``question`` (or ``messages``, whose last human message is used),
+``user_id``, and optionally ``as_of``, ``reveal_secrets``, ``interactive_update``,
+``budget_tokens``, ``memory_types``. Output key: ``answer`` — an
+:class:`~mirix_py.chat.models.Answer` as a JSON-ready dict. A user's own
+``StateGraph`` with those keys can add the compiled graph as a node.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Annotated, Any, TypedDict
+
+import structlog
+from langchain_core.messages import AnyMessage, HumanMessage
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Checkpointer
+
+from mirix_py.chat.answer import Draft, answer_offline, answer_with_llm
+from mirix_py.chat.compose import ContextPack, build_context
+from mirix_py.chat.cues import read_question
+from mirix_py.chat.models import (
+    Answer,
+    Citation,
+    Hit,
+    Latency,
+    RetrievalTrace,
+    TargetPlan,
+)
+from mirix_py.chat.prompts import load_agent
+from mirix_py.chat.retrieval import Retriever, elapsed_ms, now_utc, question_time_range
+from mirix_py.chat.selection import select_offline, select_with_llm, selection_mode
+from mirix_py.context import MemoryContext
+from mirix_py.errors import ValidationError
+from mirix_py.ids import validate_user_id
+from mirix_py.memory import CoreMemory, MemoryType
+from mirix_py.memory.base import as_utc
+from mirix_py.receipts import WriteReceipt
+
+log = structlog.get_logger(__name__)
+
+AddFn = Callable[[list[dict[str, Any]], str], WriteReceipt]
+RETRIEVAL_STEPS = ("coarse", "select", "fine")
+
+
+def _merge(left: dict[str, float] | None, right: dict[str, float] | None) -> dict[str, float]:
+    return {**(left or {}), **(right or {})}
+
+
+class ChatInput(TypedDict, total=False):
+    """What the chat graph reads."""
+
+    question: str
+    messages: list[AnyMessage]
+    user_id: str
+    as_of: str | datetime | None
+    reveal_secrets: bool
+    interactive_update: bool | None
+    budget_tokens: int | None
+    memory_types: list[str] | None
+
+
+class ChatOutput(TypedDict, total=False):
+    """What the chat graph returns: the :class:`Answer` as a JSON-ready dict."""
+
+    answer: dict[str, Any]
+
+
+class ChatState(ChatInput, total=False):
+    """The whole state (plain, serialisable values only)."""
+
+    core: list[dict[str, Any]]
+    stamp: list[int]
+    coarse: dict[str, list[dict[str, Any]]]
+    plan: dict[str, Any]
+    selection: str
+    time_range: list[str] | None
+    hits: list[dict[str, Any]]
+    notes: Annotated[list[str], operator.add]
+    timings: Annotated[dict[str, float], _merge]
+    llm_calls: Annotated[int, operator.add]
+    llm_tokens: Annotated[int, operator.add]
+    answer: dict[str, Any]
+
+
+@dataclass
+class ChatDeps:
+    """What the nodes need besides the state (held by the graph's closure)."""
+
+    ctx: MemoryContext
+    add: AddFn | None = None
+    retriever: Retriever = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.retriever = Retriever(self.ctx)
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def question_of(state: ChatState) -> str:
+    """The question: ``question``, else the last human message's text."""
+    question = state.get("question")
+    if not question:
+        for message in reversed(state.get("messages") or []):
+            if isinstance(message, HumanMessage) or getattr(message, "type", "") == "human":
+                question = str(message.content)
+                break
+    if not question or not str(question).strip():
+        raise ValidationError("chat needs a non-empty 'question' (or a human message)")
+    return str(question).strip()
+
+
+def _as_of(state: ChatState) -> datetime | None:
+    value = state.get("as_of")
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value)
+    try:
+        return as_utc(datetime.fromisoformat(str(value)))
+    except ValueError:
+        raise ValidationError(f"as_of must be an ISO datetime, got {value!r}") from None
+
+
+def _types(deps: ChatDeps, state: ChatState) -> list[MemoryType]:
+    wanted = state.get("memory_types")
+    chosen = None
+    if wanted:
+        try:
+            chosen = [MemoryType(w) for w in wanted]
+        except ValueError:
+            valid = ", ".join(t.value for t in MemoryType)
+            raise ValidationError(f"unknown memory type in {wanted!r}; valid: {valid}") from None
+    return deps.retriever.enabled_types(chosen)
+
+
+def _hits(raw: Sequence[dict[str, Any]]) -> list[Hit]:
+    return [Hit.model_validate(h) for h in raw]
+
+
+# ------------------------------------------------------------------- nodes
+
+
+def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
+    """Coarse retrieval over every enabled type; core blocks loaded for the context."""
+    started = time.perf_counter()
+    user_id = validate_user_id(state.get("user_id"))
+    cues = read_question(question_of(state))
+    types = _types(deps, state)
+    stamp = deps.retriever.cache.stamp(user_id)
+    core = deps.retriever.core_blocks(user_id, stamp)
+    vector = deps.retriever.embed(cues.text)
+    pools = deps.retriever.coarse(
+        user_id=user_id,
+        cues=cues,
+        vector=vector,
+        types=types,
+        as_of=_as_of(state),
+        reveal=bool(state.get("reveal_secrets")),
+        stamp=stamp,
+    )
+    ms = elapsed_ms(started)
+    counts = {name: len(hits) for name, hits in pools.items()}
+    log.info(
+        "chat.coarse_retrieved",
+        user_id=user_id,
+        memory_types=[t.value for t in types],
+        counts=counts,
+        core_blocks=len(core),
+        ms=ms,
+    )
+    return {
+        "core": [b.model_dump(mode="json", exclude={"embedding"}) for b in core],
+        "coarse": {name: [h.model_dump(mode="json") for h in hits] for name, hits in pools.items()},
+        "stamp": list(stamp),
+        "timings": {"coarse": ms},
+    }
+
+
+def select_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
+    """Target selection: an LLM tool call, or the offline choice from scores and cues."""
+    started = time.perf_counter()
+    cues = read_question(question_of(state))
+    coarse = {name: _hits(raw) for name, raw in (state.get("coarse") or {}).items()}
+    anchor = _as_of(state) or now_utc()
+    time_range = question_time_range(cues.text, anchor)
+    notes: list[str] = []
+    offline_plan = select_offline(
+        cues, coarse, coarse_k=deps.ctx.config.retrieval.coarse_k, time_range=time_range
+    )
+    plan: TargetPlan | None = None
+    tokens = calls = 0
+    model = deps.ctx.chat_model
+    if model is not None and any(coarse.values()):
+        plan, tokens = select_with_llm(
+            model,
+            load_agent(deps.ctx.config, "target_selector"),
+            cues=cues,
+            coarse=coarse,
+            enabled=_types(deps, state),
+            today=anchor.date().isoformat(),
+            notes=notes,
+        )
+        calls = 1
+    mode = selection_mode(plan is not None, model is None)
+    final = plan or offline_plan
+    ms = elapsed_ms(started)
+    log.info(
+        "chat.targets_selected",
+        user_id=state.get("user_id"),
+        memory_types=[t.memory_type.value for t in final.targets],
+        selection=mode,
+        count=len(final.targets),
+        ms=ms,
+    )
+    return {
+        "plan": final.model_dump(mode="json"),
+        "selection": mode,
+        "time_range": [t.isoformat() for t in time_range] if time_range else None,
+        "notes": notes,
+        "timings": {"select": ms},
+        "llm_calls": calls,
+        "llm_tokens": tokens,
+    }
+
+
+def fine_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
+    """Fine retrieval in the selected stores, rescored and expanded."""
+    started = time.perf_counter()
+    user_id = validate_user_id(state.get("user_id"))
+    cues = read_question(question_of(state))
+    plan = TargetPlan.model_validate(state.get("plan") or {})
+    pools = {name: _hits(raw) for name, raw in (state.get("coarse") or {}).items()}
+    notes: list[str] = []
+    hits = deps.retriever.fine(
+        user_id=user_id,
+        cues=cues,
+        vector=deps.retriever.embed(cues.text),
+        targets=plan.targets,
+        pools=pools,
+        as_of=_as_of(state),
+        reveal=bool(state.get("reveal_secrets")),
+        notes=notes,
+        stamp=tuple(state["stamp"]) if state.get("stamp") else None,
+        budget_tokens=state.get("budget_tokens"),
+    )
+    ms = elapsed_ms(started)
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.memory_type.value] = counts.get(hit.memory_type.value, 0) + 1
+    log.info(
+        "chat.fine_retrieved",
+        user_id=user_id,
+        memory_types=[t.memory_type.value for t in plan.targets],
+        counts=counts,
+        ms=ms,
+    )
+    return {
+        "hits": [h.model_dump(mode="json") for h in hits],
+        "notes": notes,
+        "timings": {"fine": ms},
+    }
+
+
+def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
+    """Render the context within budget and answer (LLM, or extractive offline)."""
+    started = time.perf_counter()
+    cues = read_question(question_of(state))
+    config = deps.ctx.config
+    budget = state.get("budget_tokens") or config.retrieval.budget_tokens
+    core = [CoreMemory.model_validate(b) for b in state.get("core") or []]
+    hits = _hits(state.get("hits") or [])
+    pack = build_context(core, hits, budget_tokens=budget)
+    model = deps.ctx.chat_model
+    if model is None:
+        draft = answer_offline(cues, pack, min_evidence=config.chat.min_evidence_score)
+    else:
+        anchor = _as_of(state) or now_utc()
+        draft = answer_with_llm(
+            model,
+            load_agent(config, "chat_agent"),
+            cues=cues,
+            pack=pack,
+            today=anchor.date().isoformat(),
+        )
+    ms = elapsed_ms(started)
+    timings = {**(state.get("timings") or {}), "compose": ms}
+    answer = _assemble(state, draft, pack=pack, timings=timings)
+    log.info(
+        "chat.composed",
+        user_id=state.get("user_id"),
+        memory_types=sorted({c.memory_type.value for c in answer.citations}),
+        in_context=len(pack.refs),
+        context_tokens=pack.tokens,
+        abstained=draft.abstained,
+        llm_calls=draft.llm_calls,
+        ms=ms,
+    )
+    return {
+        "answer": answer.model_dump(mode="json"),
+        "timings": {"compose": ms},
+        "llm_calls": draft.llm_calls,
+        "llm_tokens": draft.llm_tokens,
+    }
+
+
+def _assemble(
+    state: ChatState,
+    draft: Draft,
+    *,
+    pack: ContextPack,
+    timings: dict[str, float],
+) -> Answer:
+    citations = []
+    for ref in draft.refs:
+        hit = pack.refs[ref]
+        citations.append(
+            Citation(
+                ref=ref,
+                memory_id=hit.memory_id,
+                memory_type=hit.memory_type,
+                date=hit.when,
+                score=hit.score,
+                text=next((r.text for r in pack.ranked if r.memory_id == hit.memory_id), ""),
+                source_ids=hit.source_ids,
+            )
+        )
+    plan = TargetPlan.model_validate(state.get("plan") or {})
+    raw_range = state.get("time_range")
+    time_range = (
+        (datetime.fromisoformat(raw_range[0]), datetime.fromisoformat(raw_range[1]))
+        if raw_range
+        else None
+    )
+    retrieval_ms = round(sum(timings.get(s, 0.0) for s in RETRIEVAL_STEPS), 3)
+    return Answer(
+        text=draft.text,
+        abstained=draft.abstained,
+        citations=citations,
+        trace=RetrievalTrace(
+            selection=state.get("selection", "offline"),  # type: ignore[arg-type]
+            stores=[t.memory_type for t in plan.targets],
+            queries=plan.targets,
+            coarse_counts={k: len(v) for k, v in (state.get("coarse") or {}).items()},
+            time_range=time_range,
+            cues=list(read_question(question_of(state)).labels),
+            notes=list(state.get("notes") or []),
+        ),
+        context=pack.text,
+        context_tokens=pack.tokens,
+        retrieved=pack.ranked,
+        llm_calls=int(state.get("llm_calls") or 0) + draft.llm_calls,
+        llm_tokens=int(state.get("llm_tokens") or 0) + draft.llm_tokens,
+        latency=Latency(
+            retrieval_ms=retrieval_ms,
+            total_ms=round(sum(timings.values()), 3),
+            steps=dict(timings),
+        ),
+    )
+
+
+def update_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
+    """Interactive update: send the exchange back through the write path (when on)."""
+    wanted = state.get("interactive_update")
+    if wanted is None:
+        wanted = deps.ctx.config.chat.interactive_update
+    if wanted is None:
+        wanted = not deps.ctx.offline
+    answer = dict(state.get("answer") or {})
+    if not wanted or deps.add is None or not answer:
+        return {}
+    started = time.perf_counter()
+    user_id = validate_user_id(state.get("user_id"))
+    exchange: list[dict[str, Any]] = [{"role": "user", "content": question_of(state)}]
+    if not answer.get("abstained"):
+        exchange.append({"role": "assistant", "content": str(answer.get("text", ""))})
+    receipt = deps.add(exchange, user_id)
+    deps.retriever.cache.invalidate(user_id)
+    ms = elapsed_ms(started)
+    steps = {**answer["latency"]["steps"], "update": ms}
+    answer["latency"] = {
+        **answer["latency"],
+        "steps": steps,
+        "total_ms": round(sum(steps.values()), 3),
+    }
+    answer["updated_ids"] = receipt.ids()
+    answer["llm_calls"] = int(answer.get("llm_calls", 0)) + receipt.llm_calls
+    answer["llm_tokens"] = int(answer.get("llm_tokens", 0)) + receipt.llm_tokens
+    log.info(
+        "chat.updated",
+        user_id=user_id,
+        memory_types=[t.value for t in receipt.routed],
+        count=len(receipt.ids()),
+        ms=ms,
+    )
+    return {"answer": answer, "timings": {"update": ms}}
+
+
+# ------------------------------------------------------------------- build
+
+
+def build_chat_graph(
+    ctx: MemoryContext,
+    *,
+    add: AddFn | None = None,
+    deps: ChatDeps | None = None,
+    checkpointer: Checkpointer = None,
+    name: str = "mirix_chat",
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the chat graph for ``ctx``.
+
+    ``add(messages, user_id)`` is the write path the interactive update uses
+    (without it, the update step does nothing). Pass ``deps`` to share caches
+    with the caller (the facade does, to invalidate them when memories change).
+    ``checkpointer`` is passed to ``compile`` (the state is plain data).
+    """
+    deps = deps or ChatDeps(ctx=ctx, add=add)
+    graph: StateGraph[Any, Any, Any, Any] = StateGraph(
+        ChatState, input_schema=ChatInput, output_schema=ChatOutput
+    )
+    graph.add_node("coarse", partial(coarse_node, deps=deps))
+    graph.add_node("select", partial(select_node, deps=deps))
+    graph.add_node("fine", partial(fine_node, deps=deps))
+    graph.add_node("compose", partial(compose_node, deps=deps))
+    graph.add_node("update", partial(update_node, deps=deps))
+    graph.add_edge(START, "coarse")
+    graph.add_edge("coarse", "select")
+    graph.add_edge("select", "fine")
+    graph.add_edge("fine", "compose")
+    graph.add_edge("compose", "update")
+    graph.add_edge("update", END)
+    return graph.compile(checkpointer=checkpointer, name=name)
+
+
+def answer_from_output(output: dict[str, Any]) -> Answer:
+    """The :class:`Answer` inside a chat graph's output."""
+    return Answer.model_validate(output["answer"])

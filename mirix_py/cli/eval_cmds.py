@@ -1,0 +1,25 @@
+"""``mirix-py eval locomo|longmemeval [options]``: the evaluation harness (see ``evals/``)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the ``eval`` command."""
+    p = sub.add_parser(
+        "eval",
+        help="run the long-conversation QA harness",
+        description="Options after the benchmark name go to python -m evals.<benchmark>.",
+    )
+    p.add_argument("benchmark", choices=["locomo", "longmemeval"])
+    p.add_argument("options", nargs=argparse.REMAINDER, help="harness options (see --help)")
+    p.set_defaults(func=_eval)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    module = importlib.import_module(f"evals.{args.benchmark}")
+    code: int = module.main(args.options)
+    return code

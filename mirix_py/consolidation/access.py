@@ -1,0 +1,41 @@
+"""Recording that memories were used, so retention keeps what retrieval relies on.
+
+Call :func:`record_accesses` from the read path with the ids of the memories
+that made it into an answer's context; it adds one to their ``access_count``
+(one batched update per memory type, no history row). Bookkeeping never breaks
+a read: a store without ``record_access`` or a failed update is logged and
+ignored.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import structlog
+
+from mirix_py.store.base import MemoryStore
+
+log = structlog.get_logger(__name__)
+
+
+def record_accesses(store: MemoryStore, user_id: str, memory_ids: Iterable[str]) -> int:
+    """Count one access for each distinct id; returns how many records were updated."""
+    ids = list(dict.fromkeys(i for i in memory_ids if i))
+    record = getattr(store, "record_access", None)
+    if not ids or not callable(record):
+        return 0
+    started = time.perf_counter()
+    try:
+        updated = int(record(ids, user_id=user_id))
+    except Exception as exc:  # bookkeeping must never fail a read
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("memory.access_not_recorded", user_id=user_id, error=error)
+        return 0
+    log.debug(
+        "memory.accessed",
+        user_id=user_id,
+        count=updated,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return updated

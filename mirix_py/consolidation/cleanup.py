@@ -1,0 +1,260 @@
+"""Conflict clean-up within a memory type: contradictions supersede, near-duplicates merge.
+
+Runs over the user's current semantic, procedural and resource records (the
+episodic log and the vault are left alone):
+
+* **contradictions** — records setting the same single-valued slot
+  (``alice|residence``, a procedure's description) resolve to one winner: the
+  newest, unless an older one is *more specific* (its words strictly include
+  the newest's, as "works as a pediatric nurse" includes "works as a nurse").
+  The others are retired with ``superseded_by`` = the winner; a loser the
+  winner subsumes gives it its sources (the winner carries its content).
+* **near-duplicates** — records about the same entity whose embeddings reach
+  ``memory.near_duplicate_similarity`` merge into the most specific one (then
+  the oldest), which gains the union of their sources; the rest are retired.
+
+Retired records stay in the table and in history (as-of reads still see them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import structlog
+
+from mirix_py.consolidation.models import ConsolidationAction
+from mirix_py.context import MemoryContext
+from mirix_py.memory import MemoryRecord, MemoryType, procedural, resource, semantic
+from mirix_py.memory.base import utcnow
+from mirix_py.memory.extract_common import norm_key
+
+log = structlog.get_logger(__name__)
+
+ACTOR = "consolidation"
+KeyFn = Callable[[MemoryRecord], str | None]
+
+
+def _no_key(record: MemoryRecord) -> str | None:
+    return None
+
+
+CLEANED: dict[MemoryType, tuple[KeyFn, KeyFn]] = {
+    MemoryType.SEMANTIC: (semantic.dedupe_key, semantic.slot_key),
+    MemoryType.PROCEDURAL: (procedural.dedupe_key, procedural.slot_key),
+    MemoryType.RESOURCE: (resource.dedupe_key, _no_key),
+}
+"""Per type: (near-duplicate group key, single-valued slot key)."""
+
+
+def words(record: MemoryRecord) -> frozenset[str]:
+    """The record's normalised words (of its embedded text)."""
+    return frozenset(norm_key(record.embed_text()).split())
+
+
+def more_specific(a: MemoryRecord, b: MemoryRecord) -> bool:
+    """True when ``a`` says everything ``b`` says and more (word sets)."""
+    wa, wb = words(a), words(b)
+    return wb < wa
+
+
+@dataclass
+class _Outcome:
+    """What clean-up decided for one type: survivors to rewrite, losers to retire."""
+
+    survivors: dict[str, MemoryRecord]
+    retire: dict[str, list[tuple[str, str]]]  # winner id -> [(loser id, reason)]
+    actions: list[ConsolidationAction]
+
+
+def _short(record: MemoryRecord) -> str:
+    text = record.embed_text()
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _absorb(winner: MemoryRecord, loser: MemoryRecord) -> MemoryRecord:
+    added = [s for s in loser.source_ids if s not in winner.source_ids]
+    if not added:
+        return winner
+    return winner.model_copy(
+        update={"source_ids": [*winner.source_ids, *added], "updated_at": utcnow()}
+    )
+
+
+def resolve_contradictions(
+    records: Sequence[MemoryRecord], slot_key: KeyFn, memory_type: MemoryType
+) -> _Outcome:
+    """One winner per slot (see the module docstring)."""
+    out = _Outcome({}, {}, [])
+    groups: dict[str, list[MemoryRecord]] = {}
+    for r in records:
+        key = slot_key(r)
+        if key:
+            groups.setdefault(key, []).append(r)
+    for key, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda r: (r.when, r.updated_at, r.id))
+        newest = members[-1]
+        specific = [r for r in members[:-1] if more_specific(r, newest)]
+        winner = max(specific, key=lambda r: (len(words(r)), r.when, r.id)) if specific else newest
+        merged = out.survivors.get(winner.id, winner)
+        for loser in members:
+            if loser.id == winner.id:
+                continue
+            subsumed = words(loser) <= words(winner)
+            if subsumed:
+                merged = _absorb(merged, loser)
+                why = f"{key}: {_short(winner)!r} is more specific than {_short(loser)!r}"
+            else:
+                why = f"{key}: {_short(loser)!r} → {_short(winner)!r} (newest wins)"
+            out.retire.setdefault(winner.id, []).append((loser.id, why))
+            out.actions.append(
+                ConsolidationAction(
+                    step="cleanup",
+                    memory_type=memory_type,
+                    action="superseded",
+                    memory_id=loser.id,
+                    related_ids=[winner.id],
+                    reason=why,
+                )
+            )
+        out.survivors[winner.id] = merged
+    return out
+
+
+def _root(parent: list[int], i: int) -> int:
+    """Union-find root of ``i`` (with path halving)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def merge_near_duplicates(
+    records: Sequence[MemoryRecord], dedupe_key: KeyFn, memory_type: MemoryType, threshold: float
+) -> _Outcome:
+    """Cluster records with the same key and cosine >= ``threshold``; one survivor each."""
+    out = _Outcome({}, {}, [])
+    groups: dict[str, list[MemoryRecord]] = {}
+    for r in records:
+        key = dedupe_key(r)
+        if key and r.embedding is not None:
+            groups.setdefault(key, []).append(r)
+    for _, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda r: (r.created_at, r.id))
+        matrix = np.asarray([r.embedding for r in members], dtype=np.float32)
+        matrix /= np.clip(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12, None)
+        similar = (matrix @ matrix.T) >= threshold
+        parent = list(range(len(members)))
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                if similar[i, j]:
+                    parent[_root(parent, j)] = _root(parent, i)
+        clusters: dict[int, list[MemoryRecord]] = {}
+        for i, r in enumerate(members):
+            clusters.setdefault(_root(parent, i), []).append(r)
+        for cluster in clusters.values():
+            if len(cluster) < 2:
+                continue
+            # Most specific first; among equals the oldest (created first) keeps its id.
+            survivor = min(cluster, key=lambda r: (-len(words(r)), r.created_at, r.id))
+            merged = survivor
+            for dup in cluster:
+                if dup.id == survivor.id:
+                    continue
+                merged = _absorb(merged, dup)
+                why = f"near-duplicate of {_short(survivor)!r}: {_short(dup)!r}"
+                out.retire.setdefault(survivor.id, []).append((dup.id, why))
+                out.actions.append(
+                    ConsolidationAction(
+                        step="cleanup",
+                        memory_type=memory_type,
+                        action="merged",
+                        memory_id=dup.id,
+                        related_ids=[survivor.id],
+                        reason=why,
+                    )
+                )
+            out.survivors[survivor.id] = merged
+    return out
+
+
+def _apply(ctx: MemoryContext, user_id: str, memory_type: MemoryType, outcome: _Outcome) -> None:
+    """Rewrite survivors that gained sources, then retire the losers (in that order,
+    so an interruption leaves a duplicate, never a loss)."""
+    originals = {
+        r.id: r
+        for r in ctx.store.get_many(
+            list(outcome.survivors), user_id=user_id, memory_type=memory_type
+        )
+    }
+    changed = [
+        r
+        for memory_id, r in outcome.survivors.items()
+        if memory_id in originals and r.source_ids != originals[memory_id].source_ids
+    ]
+    if changed:
+        ctx.store.upsert(changed, actor=ACTOR, reason="clean-up: sources merged")
+    for winner, losers in outcome.retire.items():
+        event_reasons = dict(losers)
+        ctx.store.retire(
+            list(event_reasons),
+            user_id=user_id,
+            memory_type=memory_type,
+            replaced_by=winner,
+            event="supersede",
+            actor=ACTOR,
+            reasons=event_reasons,
+        )
+
+
+def clean_up(ctx: MemoryContext, *, user_id: str) -> list[ConsolidationAction]:
+    """Resolve contradictions, then merge near-duplicates, in every cleaned type."""
+    actions: list[ConsolidationAction] = []
+    threshold = ctx.config.memory.near_duplicate_similarity
+    for memory_type, (dedupe_key, slot_key) in CLEANED.items():
+        if not ctx.config.is_enabled(memory_type):
+            continue
+        started = time.perf_counter()
+        records = [
+            r
+            for r in ctx.store.list_records(
+                user_id=user_id, memory_type=memory_type, limit=10_000_000
+            )
+            if r.status != "archived"
+        ]
+        first = resolve_contradictions(records, slot_key, memory_type)
+        _apply(ctx, user_id, memory_type, first)
+        retired = {loser for losers in first.retire.values() for loser, _ in losers}
+        remaining = [first.survivors.get(r.id, r) for r in records if r.id not in retired]
+        second = merge_near_duplicates(remaining, dedupe_key, memory_type, threshold)
+        _apply(ctx, user_id, memory_type, second)
+        found = [*first.actions, *second.actions]
+        actions.extend(found)
+        log.info(
+            "consolidation.cleaned",
+            user_id=user_id,
+            memory_type=memory_type.value,
+            records=len(records),
+            superseded=len(first.actions),
+            merged=len(second.actions),
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+    return unique_actions(actions)
+
+
+def unique_actions(actions: Sequence[ConsolidationAction]) -> list[ConsolidationAction]:
+    """Actions in order, each (action, memory id) once."""
+    seen: set[tuple[str, str | None]] = set()
+    out: list[ConsolidationAction] = []
+    for a in actions:
+        key = (a.action, a.memory_id)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out

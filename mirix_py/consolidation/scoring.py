@@ -1,0 +1,90 @@
+"""Retention policy per memory type and the retention score of one record."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from mirix_py.config import RetentionConfig
+from mirix_py.consolidation.models import RetentionScore
+from mirix_py.memory.base import MemoryRecord, MemoryType, as_utc
+
+NEVER_FADE: frozenset[MemoryType] = frozenset({MemoryType.CORE, MemoryType.KNOWLEDGE_VAULT})
+"""Types that are never archived by retention (core is bounded by moving lines instead)."""
+
+_SECONDS_PER_DAY = 86_400.0
+
+
+def fades(memory_type: MemoryType) -> bool:
+    """Whether records of this type can be archived by retention."""
+    return memory_type not in NEVER_FADE
+
+
+def cap_for(config: RetentionConfig, memory_type: MemoryType) -> int | None:
+    """The per-user cap on active records of ``memory_type`` (None: no cap)."""
+    if not fades(memory_type):
+        return None
+    cap: int | None = getattr(config.caps, memory_type.value, None)
+    return cap
+
+
+def policy_text(config: RetentionConfig, memory_type: MemoryType) -> str:
+    """One line saying how this type fades."""
+    if memory_type is MemoryType.CORE:
+        return "core memory never fades; full blocks move their least-used lines to semantic memory"
+    if memory_type is MemoryType.KNOWLEDGE_VAULT:
+        return "knowledge-vault items never fade (only an explicit forget removes them)"
+    cap = cap_for(config, memory_type)
+    if cap is None:
+        return f"{memory_type.value} has no cap: nothing is archived"
+    return (
+        f"above {cap} active {memory_type.value} records per user, the lowest retention "
+        f"scores are archived into summaries (half-life {config.half_life_days:g} days)"
+    )
+
+
+def is_active(record: MemoryRecord) -> bool:
+    """Current and not an archive summary: what counts towards a cap."""
+    return record.is_current and record.status != "archived"
+
+
+def retention_score(
+    record: MemoryRecord, *, now: datetime, config: RetentionConfig
+) -> RetentionScore:
+    """The record's retention score at ``now`` (see :class:`RetentionConfig`).
+
+    Age runs from the record's event time (or last update); a record dated in
+    the future counts as brand new. Ranking is independent of ``now`` (every
+    record's recency scales by the same factor), so archiving is deterministic.
+    """
+    now = as_utc(now)
+    age_days = max(0.0, (now - record.when).total_seconds() / _SECONDS_PER_DAY)
+    recency = 0.5 ** (age_days / config.half_life_days)
+    importance = float(record.importance)
+    access = float(1 + record.access_count)
+    score = (
+        importance**config.importance_weight
+        * recency**config.recency_weight
+        * access**config.access_weight
+    )
+    return RetentionScore(
+        score=score,
+        importance=importance,
+        recency=recency,
+        access=access**config.access_weight,
+        age_days=age_days,
+        at=now,
+    )
+
+
+def rank_key(record: MemoryRecord, *, now: datetime, config: RetentionConfig) -> float:
+    """The log of the retention score (no underflow for very old records): lower fades first."""
+    age_days = max(0.0, (as_utc(now) - record.when).total_seconds() / _SECONDS_PER_DAY)
+    importance = float(record.importance)
+    log_importance = math.log(importance) if importance > 0 else -math.inf
+    importance_term = config.importance_weight * log_importance if config.importance_weight else 0.0
+    return (
+        importance_term
+        - config.recency_weight * age_days / config.half_life_days * math.log(2)
+        + config.access_weight * math.log(1 + record.access_count)
+    )

@@ -1,0 +1,502 @@
+"""The meta memory manager: normalise the batch, retrieve related memories, route, join.
+
+* ``normalize`` — messages → turns with stable ids, timestamps, a session id,
+  secrets redacted and relative dates annotated ("yesterday [7 May 2023]").
+* ``retrieve`` — embeds the batch once (the vectors are reused when the turns
+  are stored) and fetches related memories per enabled type: the core blocks,
+  facts near what each speaker said, and in LLM mode the top hits of every type.
+* ``route`` — picks the managers: offline by cheap detectors, in LLM mode with
+  one ``route_memory`` call (or one ``record_memories`` call in single-pass
+  mode). The episodic turn log and detected secrets are always routed.
+* ``fan_out`` — one ``Send`` per chosen manager; they run concurrently.
+* ``join`` — builds the :class:`~mirix_py.receipts.WriteReceipt`; after a
+  failure the batch's (redacted) text is kept as unprocessed episodic records.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+import structlog
+from langchain_core.messages import BaseMessage
+from langgraph.types import Send
+
+from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
+from mirix_py.context import MemoryContext
+from mirix_py.ids import validate_user_id
+from mirix_py.managers.llm_loop import call_with_tools
+from mirix_py.managers.rules import rules_for
+from mirix_py.managers.specialist import render_related, render_turns
+from mirix_py.managers.state import ManagerInput, WriteState
+from mirix_py.managers.tools import (
+    proposals_from_call,
+    route_from_call,
+    route_tool,
+    single_pass_tool,
+)
+from mirix_py.managers.usage import UsageCounter
+from mirix_py.managers.vectors import VectorCache
+from mirix_py.memory import core, episodic, knowledge_vault
+from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.extract_common import Turn, session_id_for, short_date
+from mirix_py.memory.semantic import speaker_entity
+from mirix_py.messages import normalize_messages
+from mirix_py.receipts import ManagerFailure, RecordAction, WriteReceipt
+from mirix_py.store.base import SearchQuery
+from mirix_py.temporal import annotate_text
+
+log = structlog.get_logger(__name__)
+
+_ROLE = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
+_MAX_SPEAKER_QUERIES = 4
+_KEEP_RAW = "raw input kept as an unprocessed episodic record"
+
+
+def manager_node(memory_type: MemoryType) -> str:
+    """The graph node name of a memory type's manager."""
+    return f"{memory_type.value}_manager"
+
+
+def _plain_messages(messages: Any) -> Any:
+    """LangChain messages → the dicts ``normalize_messages`` accepts."""
+
+    def one(m: Any) -> Any:
+        if isinstance(m, BaseMessage):
+            return {
+                "role": _ROLE.get(m.type, "user"),
+                "content": m.text,
+                **({"id": m.id} if m.id else {}),
+                **({"name": m.name} if m.name else {}),
+            }
+        return m
+
+    if isinstance(messages, list | tuple):
+        return [one(m) for m in messages]
+    return one(messages)
+
+
+def _turns(state: WriteState) -> list[Turn]:
+    return [Turn.model_validate(t) for t in state.get("turns") or []]
+
+
+def _centroid(vectors: Sequence[Sequence[float]]) -> tuple[float, ...]:
+    dim = len(vectors[0])
+    sums = [sum(v[i] for v in vectors) for i in range(dim)]
+    norm = sum(x * x for x in sums) ** 0.5 or 1.0
+    return tuple(x / norm for x in sums)
+
+
+class MetaManager:
+    """The meta memory manager's nodes, sharing one context, vector cache and agent set."""
+
+    def __init__(
+        self, ctx: MemoryContext, vectors: VectorCache, agents: dict[str, AgentSpec] | None
+    ) -> None:
+        self.ctx = ctx
+        self.vectors = vectors
+        self.agents = agents
+        self.enabled = tuple(ctx.config.memory.enabled)
+
+    # ------------------------------------------------------------- normalize
+
+    def normalize(self, state: WriteState) -> dict[str, Any]:
+        """Messages → turns (ids, timestamps, redaction, absolute dates); resets the run."""
+        started = time.perf_counter()
+        user_id = validate_user_id(state.get("user_id"))
+        occurred = state.get("occurred_at")
+        at = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
+        messages = normalize_messages(
+            _plain_messages(state.get("messages") or []), user_id=user_id, occurred_at=at
+        )
+        session_id = session_id_for(user_id, [m.id or "" for m in messages])
+        vault_on = self.ctx.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
+        turns = []
+        for index, m in enumerate(messages):
+            assert m.id is not None and m.timestamp is not None
+            redacted = knowledge_vault.redact(m.content, vault_enabled=vault_on)
+            turns.append(
+                Turn(
+                    id=m.id,
+                    role=m.role,
+                    speaker=m.speaker,
+                    content=m.content,
+                    text=annotate_text(redacted, m.timestamp),
+                    timestamp=m.timestamp,
+                    sequence=index,
+                    session_id=session_id,
+                ).model_dump(mode="json")
+            )
+        run_id = state.get("run_id") or uuid.uuid4().hex
+        log.info(
+            "memory.normalized",
+            user_id=user_id,
+            run_id=run_id,
+            turns=len(turns),
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return {
+            "user_id": user_id,
+            "run_id": run_id,
+            "session_id": session_id,
+            "started": time.time(),
+            "turns": turns,
+            "related": None,
+            "route": None,
+            "results": None,
+            "receipt": None,
+        }
+
+    # -------------------------------------------------------------- retrieve
+
+    def retrieve(self, state: WriteState) -> dict[str, Any]:
+        """Embed the batch once and fetch related memories per enabled type."""
+        started = time.perf_counter()
+        turns = _turns(state)
+        user_id = state["user_id"]
+        if not turns:
+            return {"related": {}}
+        events = episodic.turn_events(turns, user_id=user_id)
+        vecs = self.vectors.embed([e.embed_text() for e in events])
+        by_turn: dict[str, list[float]] = {}
+        for event, vec in zip(events, vecs, strict=True):
+            by_turn.setdefault(event.source_ids[0], vec)
+        jobs: list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]] = []
+        if MemoryType.CORE in self.enabled:
+            ids = [core.block_id(user_id, "human"), core.block_id(user_id, "persona")]
+            jobs.append(
+                (
+                    MemoryType.CORE,
+                    lambda: self.ctx.store.get_many(
+                        ids, user_id=user_id, memory_type=MemoryType.CORE
+                    ),
+                )
+            )
+        if MemoryType.SEMANTIC in self.enabled:
+            speakers: dict[str, list[list[float]]] = {}
+            for t in turns:
+                if speaker_entity(t):
+                    speakers.setdefault(t.speaker, []).append(by_turn[t.id])
+            for vectors in list(speakers.values())[:_MAX_SPEAKER_QUERIES]:
+                jobs.append(
+                    (MemoryType.SEMANTIC, self._search(user_id, MemoryType.SEMANTIC, vectors))
+                )
+        if not self.ctx.offline:
+            for mtype in self.enabled:
+                if mtype not in (MemoryType.CORE, MemoryType.SEMANTIC):
+                    text = " ".join(t.text for t in turns)
+                    jobs.append((mtype, self._search(user_id, mtype, list(by_turn.values()), text)))
+        related: dict[str, list[dict[str, Any]]] = {t.value: [] for t in self.enabled}
+        failures: list[dict[str, Any]] = []
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            futures = [(mtype, pool.submit(job)) for mtype, job in jobs]
+            for mtype, future in futures:
+                try:
+                    records = future.result()
+                except Exception as exc:
+                    failures.append(
+                        ManagerFailure(
+                            step=f"retrieve:{mtype.value}",
+                            error=f"{type(exc).__name__}: {exc}",
+                            fallback="managers ran without related memories of this type",
+                        ).model_dump(mode="json")
+                    )
+                    continue
+                seen = {i["id"] for i in related[mtype.value]}
+                for record in records:
+                    if record.id not in seen:
+                        seen.add(record.id)
+                        related[mtype.value].append(self._related_item(record))
+        log.info(
+            "memory.retrieved",
+            user_id=user_id,
+            run_id=state.get("run_id"),
+            counts={k: len(v) for k, v in related.items() if v},
+            embedded=len(events),
+            failures=len(failures),
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        update: dict[str, Any] = {"related": related}
+        if failures:
+            update["results"] = [{"memory_type": "", "mode": "retrieval", "failures": failures}]
+        return update
+
+    def _search(
+        self, user_id: str, mtype: MemoryType, vectors: list[list[float]], text: str = ""
+    ) -> Callable[[], list[MemoryRecord]]:
+        k = self.ctx.config.retrieval.coarse_k * (2 if mtype is MemoryType.SEMANTIC else 1)
+        query = SearchQuery(
+            user_id=user_id,
+            text=text[:2000],
+            mode="hybrid" if text.strip() else "vector",
+            vector=_centroid(vectors),
+            memory_types=(mtype,),
+            limit=k,
+        )
+        return lambda: [hit.record for hit in self.ctx.store.search(query)]
+
+    def _related_item(self, record: MemoryRecord) -> dict[str, Any]:
+        if record.memory_type is MemoryType.KNOWLEDGE_VAULT:
+            return {"id": record.id, "text": record.render(), "record": None}
+        if record.embedding is not None:
+            self.vectors.put(record.embed_text(), record.embedding)
+        text = record.render()
+        if isinstance(record, core.CoreMemory):
+            text = f"{record.label} block:\n{record.value or '(empty)'}"
+        return {
+            "id": record.id,
+            "text": text,
+            "record": record.model_dump(mode="json", exclude={"embedding"}),
+        }
+
+    # ----------------------------------------------------------------- route
+
+    def route(self, state: WriteState) -> dict[str, Any]:
+        """Choose the managers for this batch (see the module docstring)."""
+        started = time.perf_counter()
+        turns = _turns(state)
+        user_id = state["user_id"]
+        reasons: dict[str, str] = {}
+        if turns and MemoryType.EPISODIC in self.enabled:
+            reasons[MemoryType.EPISODIC.value] = "every turn is logged as an event"
+        if MemoryType.KNOWLEDGE_VAULT in self.enabled:
+            found = knowledge_vault.detect(turns)
+            if found:
+                reasons[MemoryType.KNOWLEDGE_VAULT.value] = found
+        counter = UsageCounter()
+        route: dict[str, Any] = {
+            "mode": "offline",
+            "use_llm": [],
+            "proposals": None,
+            "failures": [],
+            "keep_raw": False,
+        }
+        if turns and self.agents is not None and self.ctx.chat_model is not None:
+            try:
+                if self.ctx.config.llm.single_pass:
+                    proposals = self._single_pass(state, turns, counter)
+                    route["mode"] = "single_pass"
+                    route["proposals"] = {t.value: p for t, p in proposals.items()}
+                    for mtype, items in proposals.items():
+                        reasons.setdefault(mtype.value, f"{len(items)} proposal(s)")
+                else:
+                    chosen, why = self._llm_route(state, turns, counter)
+                    route["mode"] = "llm"
+                    route["use_llm"] = [t.value for t in chosen]
+                    for mtype in chosen:
+                        reasons.setdefault(mtype.value, why or "chosen by the meta manager")
+            except Exception as exc:
+                route["failures"].append(
+                    ManagerFailure(
+                        step="route",
+                        error=f"{type(exc).__name__}: {exc}",
+                        fallback=f"offline routing and extraction; {_KEEP_RAW}",
+                    ).model_dump(mode="json")
+                )
+                route["keep_raw"] = True
+                route["mode"] = "fallback"
+                log.warning("memory.route_failed", user_id=user_id, error=str(exc))
+        if route["mode"] in ("offline", "fallback"):
+            for mtype in self.enabled:
+                if mtype.value not in reasons:
+                    found_why = rules_for(mtype).detect(turns) if turns else None
+                    if found_why:
+                        reasons[mtype.value] = found_why
+        types = [t.value for t in self.enabled if t.value in reasons]
+        route.update(
+            types=types,
+            reasons=reasons,
+            llm_calls=counter.calls,
+            llm_tokens=counter.tokens,
+            ms=(time.perf_counter() - started) * 1000,
+        )
+        log.info(
+            "memory.routed",
+            user_id=user_id,
+            run_id=state.get("run_id"),
+            mode=route["mode"],
+            memory_types=types,
+            llm_calls=counter.calls,
+            ms=round(route["ms"], 1),
+        )
+        return {"route": route}
+
+    def _values(self, turns: Sequence[Turn], state: WriteState) -> dict[str, str]:
+        related = state.get("related") or {}
+        existing = "\n".join(
+            f"## {t}\n{render_related(items)}" for t, items in related.items() if items
+        )
+        latest = max(t.timestamp for t in turns)
+        return {
+            "date": f"{short_date(latest)} ({latest.strftime('%A')})",
+            "memory_types": ", ".join(t.value for t in self.enabled),
+            "existing_memories": existing or "(none)",
+            "input": render_turns(turns),
+        }
+
+    def _llm_route(
+        self, state: WriteState, turns: Sequence[Turn], counter: UsageCounter
+    ) -> tuple[list[MemoryType], str]:
+        assert self.agents is not None and self.ctx.chat_model is not None
+        agent = self.agents[META_MANAGER]
+        values = self._values(turns, state)
+        chosen, ignored, why = call_with_tools(
+            self.ctx.chat_model,
+            agent,
+            [route_tool(self.enabled)],
+            system=agent.render(**values),
+            task=agent.render_task(**values),
+            parse=lambda ai: route_from_call(ai, self.enabled),
+            max_retries=self.ctx.config.llm.max_retries,
+            counter=counter,
+            user_id=state["user_id"],
+        )
+        if ignored:
+            log.warning(
+                "memory.route_ignored",
+                user_id=state["user_id"],
+                names=ignored,
+                enabled=[t.value for t in self.enabled],
+            )
+        return chosen, why
+
+    def _single_pass(
+        self, state: WriteState, turns: Sequence[Turn], counter: UsageCounter
+    ) -> dict[MemoryType, list[dict[str, Any]]]:
+        assert self.agents is not None and self.ctx.chat_model is not None
+        agent = self.agents[SINGLE_PASS_MANAGER]
+        values = self._values(turns, state)
+        values["input"] = render_turns(turns, raw=MemoryType.KNOWLEDGE_VAULT in self.enabled)
+        by_id = {t.id: t for t in turns}
+        result: dict[MemoryType, list[dict[str, Any]]] = call_with_tools(
+            self.ctx.chat_model,
+            agent,
+            [single_pass_tool(self.enabled)],
+            system=agent.render(**values),
+            task=agent.render_task(**values),
+            parse=lambda ai: proposals_from_call(
+                ai,
+                self.enabled,
+                user_id=state["user_id"],
+                turns=by_id,
+                session_id=state["session_id"],
+            ),
+            max_retries=self.ctx.config.llm.max_retries,
+            counter=counter,
+            user_id=state["user_id"],
+        )
+        return result
+
+    # --------------------------------------------------------------- fan out
+
+    def fan_out(self, state: WriteState) -> list[Send] | str:
+        """One ``Send`` per routed manager (they run concurrently), or straight to join."""
+        route = state.get("route") or {}
+        types = route.get("types") or []
+        if not types:
+            return "join"
+        related = state.get("related") or {}
+        proposals = route.get("proposals")
+        sends: list[Send] = []
+        for name in types:
+            payload = ManagerInput(
+                memory_type=name,
+                user_id=state["user_id"],
+                run_id=state["run_id"],
+                session_id=state["session_id"],
+                turns=state.get("turns") or [],
+                related=related.get(name, []),
+                use_llm=name in (route.get("use_llm") or []),
+                proposals=None if proposals is None else proposals.get(name, []),
+                reason=(route.get("reasons") or {}).get(name, ""),
+            )
+            sends.append(Send(manager_node(MemoryType(name)), payload))
+        return sends
+
+    # ------------------------------------------------------------------ join
+
+    def join(self, state: WriteState) -> dict[str, Any]:
+        """Collect the managers' results into a write receipt; keep raw input after failures."""
+        user_id = state["user_id"]
+        route = state.get("route") or {}
+        results = state.get("results") or []
+        actions = [RecordAction.model_validate(a) for r in results for a in r.get("actions", [])]
+        failures = [ManagerFailure.model_validate(f) for f in route.get("failures", [])]
+        failures += [
+            ManagerFailure.model_validate(f) for r in results for f in r.get("failures", [])
+        ]
+        if route.get("keep_raw") or any(_KEEP_RAW in f.fallback for f in failures):
+            actions += self._keep_raw(state, failures)
+        llm_calls = int(route.get("llm_calls", 0)) + sum(
+            int(r.get("llm_calls", 0)) for r in results
+        )
+        llm_tokens = int(route.get("llm_tokens", 0)) + sum(
+            int(r.get("llm_tokens", 0)) for r in results
+        )
+        started = state.get("started") or time.time()
+        receipt = WriteReceipt(
+            user_id=user_id,
+            run_id=state["run_id"],
+            source_ids=[t["id"] for t in state.get("turns") or []],
+            routed=[MemoryType(t) for t in route.get("types", [])],
+            actions=actions,
+            failures=failures,
+            llm_calls=llm_calls,
+            llm_tokens=llm_tokens,
+            ms=(time.time() - started) * 1000,
+        )
+        log.info(
+            "memory.write_done",
+            user_id=user_id,
+            run_id=receipt.run_id,
+            memory_types=[t.value for t in receipt.routed],
+            counts=receipt.counts(),
+            failures=[f.step for f in failures],
+            llm_calls=llm_calls,
+            llm_tokens=llm_tokens,
+            ms=round(receipt.ms, 1),
+        )
+        return {"receipt": receipt.model_dump(mode="json")}
+
+    def _keep_raw(self, state: WriteState, failures: list[ManagerFailure]) -> list[RecordAction]:
+        turns = _turns(state)
+        if not turns:
+            return []
+        reason = "; ".join(f"{f.step}: {f.error}" for f in failures)[:1000]
+        if MemoryType.EPISODIC not in self.enabled:
+            failures.append(
+                ManagerFailure(
+                    step="keep_raw", error="episodic memory is disabled", fallback="nothing kept"
+                )
+            )
+            return []
+        records = episodic.unprocessed_events(turns, user_id=state["user_id"], reason=reason)
+        try:
+            vecs = self.vectors.embed([r.embed_text() for r in records])
+            ready = [
+                r.model_copy(update={"embedding": v}) for r, v in zip(records, vecs, strict=True)
+            ]
+            self.ctx.store.upsert(ready, actor="meta_memory_manager", reason="unprocessed input")
+        except Exception as exc:
+            failures.append(
+                ManagerFailure(
+                    step="keep_raw",
+                    error=f"{type(exc).__name__}: {exc}",
+                    fallback="the raw input could not be stored",
+                )
+            )
+            log.error("memory.keep_raw_failed", user_id=state["user_id"], error=str(exc))
+            return []
+        return [
+            RecordAction(
+                memory_type=MemoryType.EPISODIC,
+                action="inserted",
+                memory_id=r.id,
+                reason="raw input kept (unprocessed) after a failure",
+            )
+            for r in records
+        ]

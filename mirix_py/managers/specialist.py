@@ -1,0 +1,270 @@
+"""The one specialist-manager node every memory type plugs into.
+
+A manager receives the batch's turns and the related memories of its type,
+decides what to write (offline rules, one LLM call with its tools, or the
+meta manager's single-pass proposals) and applies the plan to its own table.
+It never raises: a failure becomes an entry in the receipt, the raw input is
+kept by the join step, and the other managers' writes stand.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+
+from mirix_py.agents import AgentSpec, manager_agent_name
+from mirix_py.context import MemoryContext
+from mirix_py.errors import ExtractionError
+from mirix_py.managers.apply import Applier, Plan, apply_core
+from mirix_py.managers.llm_loop import call_with_tools
+from mirix_py.managers.rules import rules_for
+from mirix_py.managers.state import ManagerInput
+from mirix_py.managers.tools import build_record, manager_tools, plan_from_calls
+from mirix_py.managers.usage import UsageCounter
+from mirix_py.managers.vectors import VectorCache
+from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault
+from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.extract_common import Turn, short_date
+from mirix_py.receipts import ManagerFailure, RecordAction
+
+log = structlog.get_logger(__name__)
+
+
+def render_turns(turns: Sequence[Turn], *, raw: bool = False) -> str:
+    """The batch as the models see it: ``[id] date · speaker: text``.
+
+    Only the knowledge-vault manager sees ``raw`` text; everyone else gets the
+    redacted, date-annotated text.
+    """
+    return "\n".join(
+        f"[{t.id}] {short_date(t.timestamp)} · {t.speaker}: {t.content if raw else t.text}"
+        for t in turns
+    )
+
+
+def render_related(items: Sequence[dict[str, Any]]) -> str:
+    """Existing memories as ``[id] rendering`` lines (``(none)`` when empty)."""
+    return "\n".join(f"[{i['id']}] {i['text']}" for i in items) or "(none)"
+
+
+def related_records(memory_type: MemoryType, items: Sequence[dict[str, Any]]) -> list[MemoryRecord]:
+    """Rebuild related records from the state (the vault's never travel in state)."""
+    cls = RECORD_TYPES[memory_type]
+    return [cls.model_validate(i["record"]) for i in items if i.get("record")]
+
+
+class SpecialistManager:
+    """A graph node managing one memory type (called with a :class:`ManagerInput`)."""
+
+    def __init__(
+        self,
+        ctx: MemoryContext,
+        memory_type: MemoryType,
+        vectors: VectorCache,
+        agents: dict[str, AgentSpec] | None,
+    ) -> None:
+        self.ctx = ctx
+        self.memory_type = memory_type
+        self.rules = rules_for(memory_type)
+        self.vectors = vectors
+        self.agent = agents[manager_agent_name(memory_type)] if agents else None
+        allowed = self.agent.tools if self.agent else ()
+        self.tools = manager_tools(memory_type, allowed) if self.agent else {}
+        self.name = f"{memory_type.value}_manager"
+
+    def __call__(self, state: ManagerInput) -> dict[str, Any]:
+        """Run the manager on one batch; returns ``{"results": [result]}``."""
+        payload = state
+        started_wall, started = time.time(), time.perf_counter()
+        user_id = payload["user_id"]
+        turns = [Turn.model_validate(t) for t in payload["turns"]]
+        counter = UsageCounter()
+        failures: list[ManagerFailure] = []
+        actions: list[RecordAction] = []
+        mode = "offline"
+        applier: Applier | None = None
+        try:
+            plan, mode = self._plan(payload, turns, counter, failures)
+            secrets = [
+                s.value(t.content) for t in turns for s in knowledge_vault.find_sensitive(t.content)
+            ]
+            if self.memory_type is MemoryType.CORE:
+                actions = apply_core(
+                    self.ctx,
+                    self.vectors,
+                    plan,
+                    user_id=user_id,
+                    actor=self.name,
+                    spill_rules=rules_for(MemoryType.SEMANTIC)
+                    if self.ctx.config.is_enabled(MemoryType.SEMANTIC)
+                    else None,
+                )
+            else:
+                applier = Applier(
+                    self.ctx,
+                    self.vectors,
+                    self.rules,
+                    user_id=user_id,
+                    actor=self.name,
+                    secrets=secrets,
+                )
+                actions = applier.apply(plan, related_records(self.memory_type, payload["related"]))
+        except Exception as exc:
+            if applier is not None:
+                actions = applier.done
+            failures.append(
+                ManagerFailure(
+                    step=self.name,
+                    error=f"{type(exc).__name__}: {exc}",
+                    fallback="raw input kept as an unprocessed episodic record",
+                )
+            )
+            log.error(
+                "memory.manager_failed",
+                user_id=user_id,
+                memory_type=self.memory_type.value,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        ms = (time.perf_counter() - started) * 1000
+        counts: dict[str, int] = {}
+        for action in actions:
+            counts[action.action] = counts.get(action.action, 0) + 1
+        log.info(
+            "memory.manager_done",
+            user_id=user_id,
+            run_id=payload["run_id"],
+            memory_type=self.memory_type.value,
+            mode=mode,
+            counts=counts,
+            failures=len(failures),
+            llm_calls=counter.calls,
+            ms=round(ms, 1),
+        )
+        result = {
+            "memory_type": self.memory_type.value,
+            "mode": mode,
+            "actions": [a.model_dump(mode="json") for a in actions],
+            "failures": [f.model_dump(mode="json") for f in failures],
+            "llm_calls": counter.calls,
+            "llm_tokens": counter.tokens,
+            "started": started_wall,
+            "finished": time.time(),
+            "ms": ms,
+        }
+        return {"results": [result]}
+
+    # ------------------------------------------------------------------ plan
+
+    def _plan(
+        self,
+        payload: ManagerInput,
+        turns: list[Turn],
+        counter: UsageCounter,
+        failures: list[ManagerFailure],
+    ) -> tuple[Plan, str]:
+        user_id = payload["user_id"]
+        plan = self._deterministic(turns, user_id)
+        if payload["proposals"] is not None and self.memory_type is MemoryType.CORE:
+            for p in payload["proposals"]:
+                lines = [ln.strip() for ln in str(p.get("value", "")).splitlines() if ln.strip()]
+                label: core.CoreLabel = "persona" if p.get("label") == "persona" else "human"
+                plan.core_lines.setdefault(label, []).extend(
+                    core.CoreLine(ln, tuple(p.get("source_ids") or ())) for ln in lines
+                )
+            return plan, "single_pass"
+        if payload["proposals"] is not None:
+            by_id = {t.id: t for t in turns}
+            plan.candidates.extend(
+                build_record(
+                    self.memory_type,
+                    p,
+                    user_id=user_id,
+                    turns=by_id,
+                    session_id=payload["session_id"],
+                )
+                for p in payload["proposals"]
+            )
+            return plan, "single_pass"
+        if payload["use_llm"] and self.agent is not None and self.ctx.chat_model is not None:
+            try:
+                plan.extend(self._llm_plan(payload, turns, counter))
+                return plan, "llm"
+            except ExtractionError as exc:
+                failures.append(
+                    ManagerFailure(
+                        step=self.name, error=str(exc), fallback="offline extraction used instead"
+                    )
+                )
+                log.warning(
+                    "memory.manager_fallback",
+                    user_id=user_id,
+                    memory_type=self.memory_type.value,
+                    error=str(exc),
+                )
+                plan.extend(self._offline(turns, user_id))
+                return plan, "fallback"
+        plan.extend(self._offline(turns, user_id))
+        return plan, "offline"
+
+    def _deterministic(self, turns: Sequence[Turn], user_id: str) -> Plan:
+        """What is written in every mode: the turn log and detected secrets."""
+        if self.memory_type is MemoryType.EPISODIC:
+            return Plan(candidates=list(episodic.turn_events(turns, user_id=user_id)))
+        if self.memory_type is MemoryType.KNOWLEDGE_VAULT:
+            return Plan(candidates=list(knowledge_vault.extract_offline(turns, user_id=user_id)))
+        return Plan()
+
+    def _offline(self, turns: Sequence[Turn], user_id: str) -> Plan:
+        if self.memory_type is MemoryType.CORE:
+            lines = core.extract_lines(turns)
+            return Plan(core_lines={"human": lines} if lines else {})
+        if self.memory_type in (MemoryType.EPISODIC, MemoryType.KNOWLEDGE_VAULT):
+            return Plan()  # already covered by the deterministic part
+        return Plan(candidates=list(self.rules.extract(turns, user_id=user_id)))
+
+    def _llm_plan(
+        self, payload: ManagerInput, turns: Sequence[Turn], counter: UsageCounter
+    ) -> Plan:
+        assert self.agent is not None and self.ctx.chat_model is not None
+        user_id = payload["user_id"]
+        by_id = {t.id: t for t in turns}
+        values = {
+            "date": _batch_date(turns),
+            "memory_type": self.memory_type.value,
+            "existing_memories": render_related(payload["related"]),
+            "input": render_turns(turns, raw=self.memory_type is MemoryType.KNOWLEDGE_VAULT),
+        }
+
+        def existing(ids: list[str]) -> set[str]:
+            found = self.ctx.store.get_many(ids, user_id=user_id, memory_type=self.memory_type)
+            return {r.id for r in found}
+
+        return call_with_tools(
+            self.ctx.chat_model,
+            self.agent,
+            list(self.tools.values()),
+            system=self.agent.render(**values),
+            task=self.agent.render_task(**values),
+            parse=lambda ai: plan_from_calls(
+                ai,
+                self.memory_type,
+                self.tools,
+                user_id=user_id,
+                turns=by_id,
+                session_id=payload["session_id"],
+                existing_ids=existing,
+            ),
+            max_retries=self.ctx.config.llm.max_retries,
+            counter=counter,
+            user_id=user_id,
+        )
+
+
+def _batch_date(turns: Sequence[Turn]) -> str:
+    if not turns:
+        return ""
+    latest = max(t.timestamp for t in turns)
+    return f"{short_date(latest)} ({latest.strftime('%A')})"

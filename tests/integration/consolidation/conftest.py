@@ -1,0 +1,33 @@
+"""Fixtures for consolidation: systems on real LanceDB in tmp dirs, offline or with fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.language_models import BaseChatModel
+
+from mirix_py.config import load_config
+from mirix_py.embeddings import CachedEmbeddings
+from mirix_py.system import MemorySystem
+
+MakeSystem = Callable[..., MemorySystem]
+
+
+@pytest.fixture
+def make_system(tmp_path: Path, embeddings: CachedEmbeddings) -> Iterator[MakeSystem]:
+    """Build systems on the default config in ``tmp_path`` (overrides per section)."""
+    made: list[MemorySystem] = []
+
+    def make(*, chat_model: BaseChatModel | None = None, **overrides: Any) -> MemorySystem:
+        home = tmp_path / f"home{len(made)}"
+        config = load_config("default", environ={}, home=str(home), **overrides)
+        system = MemorySystem(config, embeddings=embeddings, chat_model=chat_model)
+        made.append(system)
+        return system
+
+    yield make
+    for system in made:
+        system.close()

@@ -1,0 +1,1 @@
+"""Reliability and security: isolation, forgetting, vault, crashes, concurrency, bad input."""

@@ -1,0 +1,88 @@
+"""The offline extractive answer and date resolution."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mirix_py.chat.answer import NOT_MENTIONED, answer_offline, resolve_date
+from mirix_py.chat.compose import build_context
+from mirix_py.chat.cues import read_question
+from mirix_py.chat.models import MASKED_SECRET
+from mirix_py.memory import KnowledgeVaultMemory
+from tests.unit.chat.helpers import episode, hit
+
+ANCHOR = datetime(2023, 5, 8, 13, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I went to the group yesterday [7 May 2023].", "7 May 2023"),
+        ("It happened on 7 May 2023 at noon", "7 May 2023"),
+        ("Back in May 2021 we moved", "May 2021"),
+        ("We married in 2019", "2019"),
+        ("I went to a support group yesterday", "7 May 2023"),
+        ("I painted it last year", "2022"),
+        ("Nothing about time here", None),
+    ],
+)
+def test_resolve_date(text: str, expected: str | None) -> None:
+    assert resolve_date(text, ANCHOR) == expected
+
+
+def _pack(*hits):  # type: ignore[no-untyped-def]
+    return build_context([], list(hits), budget_tokens=1000)
+
+
+def test_extracts_the_supporting_sentence() -> None:
+    cues = read_question("What breed is Ann's dog?")
+    pack = _pack(
+        hit(
+            episode("Morning! I adopted a dog. The dog is a beagle breed, very cute.", day=3),
+            2.0,
+            vector=0.7,
+        ),
+        hit(episode("I like tea", sequence=1), 1.0, vector=0.2),
+    )
+    draft = answer_offline(cues, pack, min_evidence=0.35)
+    assert "beagle" in draft.text and draft.refs == (1,) and not draft.abstained
+
+
+def test_when_questions_answer_with_the_date() -> None:
+    cues = read_question("When did Ann go to the support group?")
+    record = episode("I went to a support group yesterday, it was powerful.")
+    record = record.model_copy(update={"occurred_at": ANCHOR})
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.35)
+    assert draft.text == "7 May 2023"
+
+
+def test_when_questions_fall_back_to_the_memory_date() -> None:
+    cues = read_question("When did Ann go to the support group?")
+    record = episode("The support group was powerful.").model_copy(update={"occurred_at": ANCHOR})
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.35)
+    assert draft.text == "8 May 2023"
+
+
+def test_weak_evidence_abstains() -> None:
+    cues = read_question("What is Ann's favourite movie?")
+    draft = answer_offline(
+        cues, _pack(hit(episode("I adopted a beagle"), vector=0.3)), min_evidence=0.35
+    )
+    assert draft.text == NOT_MENTIONED and draft.abstained and draft.refs == ()
+
+
+def test_no_memories_abstains() -> None:
+    draft = answer_offline(read_question("Who?"), _pack(), min_evidence=0.0)
+    assert draft.abstained
+
+
+def test_hidden_secrets_are_not_answered() -> None:
+    cues = read_question("What is my bank password?")
+    vault = KnowledgeVaultMemory(user_id="u", caption="bank password", secret_value=MASKED_SECRET)
+    draft = answer_offline(cues, _pack(hit(vault, vector=0.8)), min_evidence=0.35)
+    assert MASKED_SECRET not in draft.text and "hidden" in draft.text
+    shown = KnowledgeVaultMemory(user_id="u", caption="bank password", secret_value="s3cr3t")
+    draft = answer_offline(cues, _pack(hit(shown, vector=0.8)), min_evidence=0.35)
+    assert draft.text == "bank password: s3cr3t"

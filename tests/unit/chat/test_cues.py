@@ -1,0 +1,71 @@
+"""Question cues and text helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from mirix_py.chat.cues import (
+    content_stems,
+    has_time_expression,
+    read_question,
+    sentences,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("When did Caroline go to the support group?", "when"),
+        ("What date is the concert?", "when"),
+        ("How do I reset the router?", "howto"),
+        ("What are the steps to renew my passport?", "howto"),
+        ("What is my wifi password?", "secret"),
+        ("What's the API key for the staging server?", "secret"),
+        ("Which document did I share about taxes?", "resource"),
+        ("Where does Maya live now?", "recent"),
+    ],
+)
+def test_question_labels(question: str, label: str) -> None:
+    assert label in read_question(question).labels
+
+
+def test_plain_questions_have_no_type_cues() -> None:
+    cues = read_question("What did Melanie paint?")
+    assert not (cues.is_when or cues.is_howto or cues.asks_secret)
+    assert cues.names == ("Melanie",)
+
+
+def test_names_and_keywords() -> None:
+    cues = read_question("What did Caroline's sister Maya bring to the LGBTQ parade?")
+    assert cues.names == ("Caroline", "Maya", "LGBTQ")
+    assert "what" not in cues.keywords and "sister" in cues.keywords
+    assert "bring" in cues.keyword_query
+
+
+def test_question_words_are_not_names() -> None:
+    assert read_question("When did she leave?").names == ()
+    assert read_question("Did I tell you about it?").names == ()
+
+
+def test_stemming_matches_inflections() -> None:
+    assert set(content_stems("hiking hikes")) == {"hike"}
+    assert "the" not in content_stems("the dog")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I went there yesterday", True),
+        ("We met two weeks ago", True),
+        ("It was on 7 May 2023", True),
+        ("Last summer was hot", True),
+        ("I like painting landscapes", False),
+    ],
+)
+def test_time_expressions(text: str, expected: bool) -> None:
+    assert has_time_expression(text) is expected
+
+
+def test_sentence_split() -> None:
+    assert sentences("Hi! I moved. It is great?") == ["Hi!", "I moved.", "It is great?"]
+    assert sentences("no punctuation") == ["no punctuation"]

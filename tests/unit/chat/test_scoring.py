@@ -1,0 +1,90 @@
+"""Scoring over the episode index: fusion, neighbour smoothing, cues, time ranges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mirix_py.chat.cues import read_question
+from mirix_py.chat.episodes import MemoryIndex
+from mirix_py.chat.scoring import Fusion, IndexQuery, rank_indexed
+from tests.unit.chat.helpers import episode
+
+FUSION = Fusion(k=20, vector_weight=1.0, fts_weight=0.7)
+
+
+def _index() -> MemoryIndex:
+    return MemoryIndex.build(
+        [
+            episode("Good morning!", actor="Mel", session="a", sequence=0, vector=[0.0, 1.0]),
+            episode(
+                "I painted a sunrise at the lake",
+                actor="Mel",
+                session="a",
+                sequence=1,
+                vector=[1.0, 0.0],
+            ),
+            episode(
+                "It was last year, in the summer",
+                actor="Mel",
+                session="a",
+                sequence=2,
+                vector=[0.2, 0.9],
+            ),
+            episode(
+                "Caroline painted a mural",
+                actor="Caroline",
+                session="b",
+                sequence=0,
+                day=20,
+                vector=[0.9, 0.1],
+            ),
+            episode(
+                "Totally unrelated chatter",
+                actor="Caroline",
+                session="b",
+                sequence=1,
+                day=20,
+                vector=[0.0, 1.0],
+            ),
+        ]
+    )
+
+
+def _rank(question: str, **query: object) -> list[str]:
+    cues = read_question(question)
+    index = _index()
+    q = IndexQuery([1.0, 0.0], cues.stems, question, **query)  # type: ignore[arg-type]
+    hits = rank_indexed(index, [q], cues=cues, fusion=FUSION, limit=5)
+    return [h.record["summary"] for h in hits]
+
+
+def test_the_direct_match_ranks_first_and_parts_are_reported() -> None:
+    cues = read_question("What did Mel paint at the lake?")
+    index = _index()
+    hits = rank_indexed(
+        index, [IndexQuery([1.0, 0.0], cues.stems, cues.text)], cues=cues, fusion=FUSION, limit=3
+    )
+    top = hits[0]
+    assert top.record["summary"] == "I painted a sunrise at the lake"
+    assert top.score.vector is not None and top.score.fts is not None
+    assert top.score.cue > 0  # Mel is named and is the speaker
+    assert top.session == "a" and top.position == 1
+
+
+def test_neighbour_smoothing_lifts_the_following_turn() -> None:
+    ranked = _rank("When did Mel paint the sunrise at the lake?")
+    assert ranked.index("It was last year, in the summer") < ranked.index(
+        "Totally unrelated chatter"
+    )
+
+
+def test_named_speaker_is_boosted() -> None:
+    ranked = _rank("What did Caroline paint?")
+    assert ranked[0] == "Caroline painted a mural"
+
+
+def test_time_range_boosts_memories_inside_it() -> None:
+    start = datetime(2024, 5, 15, tzinfo=UTC)
+    end = datetime(2024, 5, 31, tzinfo=UTC)
+    ranked = _rank("What was painted?", start=start, end=end)
+    assert ranked[0] == "Caroline painted a mural"
