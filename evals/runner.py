@@ -13,6 +13,7 @@ import json
 import shlex
 import shutil
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,7 @@ class RunOptions:
     progress: bool = True
     command: str = ""
     system_name: str = "mirix-py"
+    consolidate: bool = False
     config_overrides: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,6 +87,11 @@ def build_parser(
     p.add_argument("--resume", action="store_true", help="reuse the ingested databases in --out")
     p.add_argument("--limit-questions", type=int, default=None, help="cap questions (smoke runs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--consolidate",
+        action="store_true",
+        help="consolidate each conversation's memory after ingesting it (mirix-py+consolidation)",
+    )
     return p
 
 
@@ -125,6 +132,8 @@ def options_from_args(args: argparse.Namespace, argv: Sequence[str], prog: str) 
         limit_questions=args.limit_questions,
         progress=not args.no_progress,
         command=f"python -m {prog} " + shlex.join(argv),
+        consolidate=args.consolidate,
+        system_name="mirix-py+consolidation" if args.consolidate else "mirix-py",
     )
 
 
@@ -250,6 +259,10 @@ def run(options: RunOptions) -> dict[str, Any]:
     for system in systems:
         for conv in tqdm(conversations, desc=f"ingest {system.name}", disable=bar, unit="conv"):
             got = system.ingest(conv)
+            if options.consolidate and system is mirix:
+                started = time.perf_counter()
+                mirix.system.consolidate(user_id=mirix.user(conv))
+                got.seconds += time.perf_counter() - started
             s = stats[system.name]
             s.ingest_turns += got.turns
             s.ingest_seconds += got.seconds

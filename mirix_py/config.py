@@ -184,9 +184,7 @@ class RetentionConfig(BaseModel):
     @model_validator(mode="after")
     def _water_marks(self) -> RetentionConfig:
         if self.core_low_water > self.core_high_water:
-            raise ValueError(
-                "core_low_water must not exceed core_high_water (e.g. 0.7 and 0.9)"
-            )
+            raise ValueError("core_low_water must not exceed core_high_water (e.g. 0.7 and 0.9)")
         return self
 
 

@@ -10,7 +10,10 @@
 A disabled memory type has no manager node and cannot be routed. The graph's
 state holds only JSON-ready values, so it works with any LangGraph checkpointer;
 the store, embedder and chat model come from the :class:`MemoryContext` given
-here, never from the state.
+here, never from the state. The state does carry the batch's raw messages (the
+knowledge-vault manager reads them), so a persistent checkpointer for inputs that
+may hold secrets should use an encrypting serializer
+(``langgraph.checkpoint.serde.encrypted.EncryptedSerializer``).
 """
 
 from __future__ import annotations

@@ -85,11 +85,6 @@ class VaultCipher:
         primary_key = load_or_create_key(path)
         return cls(primary_key, old_keys=fallback_keys(path), key_file=path, source=str(path))
 
-    @property
-    def keys(self) -> tuple[str | bytes, ...]:
-        """Every key this cipher accepts, primary first (for building a rotation cipher)."""
-        return self._keys
-
     def rotated_to(self, new_key: str | bytes) -> VaultCipher:
         """A cipher that encrypts with ``new_key`` and still decrypts with every key of this one."""
         return VaultCipher(new_key, old_keys=[k for k in self._keys if k != new_key])
@@ -126,14 +121,6 @@ class VaultCipher:
                 "add the key it was written with (MIRIX_PY_VAULT_KEY=new,old or "
                 "the .old key file) and run the rotation again"
             ) from None
-
-    def needs_rotation(self, token: str) -> bool:
-        """Whether ``token`` was written with a key other than the primary one."""
-        try:
-            self._primary.decrypt(_token_bytes(token))
-        except InvalidToken:
-            return True
-        return False
 
     def _reload(self) -> bool:
         """Re-read the key files (another process may have rotated); True if keys changed."""

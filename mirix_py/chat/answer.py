@@ -53,6 +53,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b{_MONTH}\s+(?:19|20)\d{{2}}\b", re.I),
     re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d{2})\b", re.I),
 )
+_BRACKETED = re.compile(r"\s*\[[^\[\]]*\]")
 _ANNOTATED = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
 
@@ -192,7 +193,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         if hit.when is not None:
             return Draft(day_text(hit.when), (ref,), False)
     refs = [ref]
-    text = span
+    text = _strip_annotations(span)
     best_cover = _coverage(topic, span)
     for _, other_ref, other_span in scored[1:]:
         other = pack.refs[other_ref]
@@ -205,9 +206,16 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             and other_span.lower() not in text.lower()
         ):
             refs.append(other_ref)
-            text = f"{text.rstrip('.')}; {other_span}"
+            text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+def _strip_annotations(span: str) -> str:
+    """The span without bracketed annotations (resolved dates, photo captions): they are
+    metadata for retrieval, not part of what was said."""
+    stripped = " ".join(_BRACKETED.sub(" ", span).split()).replace(" .", ".").replace(" ,", ",")
+    return stripped or span
 
 
 def _vault_answer(hit: Hit) -> str:

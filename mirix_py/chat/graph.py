@@ -216,6 +216,8 @@ def select_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
             notes=notes,
         )
         calls = 1
+    elif model is not None:
+        notes.append("no memories found; no selection call made")
     mode = selection_mode(plan is not None, model is None)
     final = plan or offline_plan
     ms = elapsed_ms(started)

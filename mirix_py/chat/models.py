@@ -142,7 +142,16 @@ class RetrievedMemory(BaseModel):
 
 
 class RetrievalTrace(BaseModel):
-    """What the chat agent searched, and how it chose."""
+    """What the chat agent searched, and how it chose.
+
+    ``selection`` says who chose the stores (the model, the offline rules, or the
+    offline rules after a failed model call); ``stores`` and ``queries`` are the
+    fine-retrieval targets; ``coarse_counts`` the memories the coarse pass found per
+    store (``coarse_k`` from the in-memory indexes; ``fine_k`` from store searches,
+    which fine retrieval reuses; selection looks at the best ``coarse_k``);
+    ``time_range`` the range the question names; ``cues`` what was read from the
+    question; ``notes`` fallbacks and oddities.
+    """
 
     model_config = ConfigDict(frozen=True)
 

@@ -200,9 +200,10 @@ class Retriever:
         reveal: bool,
         stamp: tuple[int, ...],
     ) -> dict[str, list[Hit]]:
-        """One hybrid search per type that has memories, ``fine_k`` deep (fine retrieval
-        reuses these results when its query is the same): over the in-memory index for
-        episodic and semantic memories, else through the store, concurrently."""
+        """One hybrid search per type that has memories: over the in-memory index for
+        episodic and semantic memories (``coarse_k`` each), else through the store,
+        concurrently and ``fine_k`` deep (fine retrieval reuses those results when its
+        query is the same)."""
         depth = max(self.ctx.config.retrieval.coarse_k, self.ctx.config.retrieval.fine_k)
         counts = self.cache.counts(user_id, stamp)
         pools: dict[str, list[Hit]] = {t.value: [] for t in types}
@@ -219,8 +220,9 @@ class Retriever:
         )
         futures = [self.submit(search, memory_type=t) for t in searched]
         query = IndexQuery(vector, cues.stems, cues.text)
-        for memory_type, index in indexes.items():
-            ranked = rank_indexed(index, [query], cues=cues, fusion=self.fusion, limit=depth)
+        coarse_k = self.ctx.config.retrieval.coarse_k
+        for memory_type, index in indexes.items():  # fine retrieval re-ranks these in full
+            ranked = rank_indexed(index, [query], cues=cues, fusion=self.fusion, limit=coarse_k)
             pools[memory_type.value] = [h.model_copy(update={"stage": "coarse"}) for h in ranked]
         for memory_type, future in zip(searched, futures, strict=True):
             pools[memory_type.value] = [

@@ -1,8 +1,8 @@
 """Recording that memories were used, so retention keeps what retrieval relies on.
 
-Call :func:`record_accesses` from the read path with the ids of the memories
-that made it into an answer's context; it adds one to their ``access_count``
-(one batched update per memory type, no history row). Bookkeeping never breaks
+Call :func:`record_hit_accesses` from the read path with the memories that
+made it into an answer's context; it adds one to their ``access_count`` (one
+batched update per memory type present, no history row). Bookkeeping never breaks
 a read: a store without ``record_access`` or a failed update is logged and
 ignored.
 """
@@ -14,20 +14,28 @@ from collections.abc import Iterable
 
 import structlog
 
+from mirix_py.memory.base import MemoryType
 from mirix_py.store.base import MemoryStore
 
 log = structlog.get_logger(__name__)
 
 
-def record_accesses(store: MemoryStore, user_id: str, memory_ids: Iterable[str]) -> int:
-    """Count one access for each distinct id; returns how many records were updated."""
+def record_accesses(
+    store: MemoryStore,
+    user_id: str,
+    memory_ids: Iterable[str],
+    *,
+    memory_type: MemoryType | None = None,
+) -> int:
+    """Count one access for each distinct id (of ``memory_type`` when given, which saves
+    an update per other table); returns how many records were updated."""
     ids = list(dict.fromkeys(i for i in memory_ids if i))
     record = getattr(store, "record_access", None)
     if not ids or not callable(record):
         return 0
     started = time.perf_counter()
     try:
-        updated = int(record(ids, user_id=user_id))
+        updated = int(record(ids, user_id=user_id, memory_type=memory_type))
     except Exception as exc:  # bookkeeping must never fail a read
         error = f"{type(exc).__name__}: {exc}"
         log.warning("memory.access_not_recorded", user_id=user_id, error=error)
@@ -35,7 +43,22 @@ def record_accesses(store: MemoryStore, user_id: str, memory_ids: Iterable[str])
     log.debug(
         "memory.accessed",
         user_id=user_id,
+        memory_type=memory_type.value if memory_type else None,
         count=updated,
         ms=round((time.perf_counter() - started) * 1000, 1),
     )
     return updated
+
+
+def record_hit_accesses(
+    store: MemoryStore, user_id: str, hits: Iterable[tuple[MemoryType | str, str]]
+) -> int:
+    """:func:`record_accesses` for ``(memory_type, memory_id)`` pairs, one update per
+    type present — what the chat agent calls with the memories it put in context."""
+    by_type: dict[MemoryType, list[str]] = {}
+    for memory_type, memory_id in hits:
+        by_type.setdefault(MemoryType(memory_type), []).append(memory_id)
+    return sum(
+        record_accesses(store, user_id, ids, memory_type=memory_type)
+        for memory_type, ids in by_type.items()
+    )

@@ -200,16 +200,16 @@ def _apply(ctx: MemoryContext, user_id: str, memory_type: MemoryType, outcome: _
     ]
     if changed:
         ctx.store.upsert(changed, actor=ACTOR, reason="clean-up: sources merged")
-    for winner, losers in outcome.retire.items():
-        event_reasons = dict(losers)
+    into = {loser: winner for winner, losers in outcome.retire.items() for loser, _ in losers}
+    if into:
         ctx.store.retire(
-            list(event_reasons),
+            list(into),
             user_id=user_id,
             memory_type=memory_type,
-            replaced_by=winner,
+            replaced_by=into,
             event="supersede",
             actor=ACTOR,
-            reasons=event_reasons,
+            reasons={loser: why for losers in outcome.retire.values() for loser, why in losers},
         )
 
 

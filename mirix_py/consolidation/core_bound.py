@@ -129,9 +129,8 @@ def bound_block(ctx: MemoryContext, block: CoreMemory) -> list[ConsolidationActi
     target = cfg.core_low_water * limit
     keep = list(content)
     moving: list[str] = []
-    for i in order:
-        pointer = pointer_line(previous, max_chars=max_pointer)
-        if len(_value(keep, pointer)) <= target:
+    for i in order:  # room is kept for the longest pointer line
+        if len("\n".join(keep)) + 1 + max_pointer <= target:
             break
         keep.remove(content[i])
         moving.append(content[i])

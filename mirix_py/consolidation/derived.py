@@ -18,6 +18,7 @@ import structlog
 from mirix_py.consolidation.core_bound import add_core_lines
 from mirix_py.consolidation.miners import Pattern, Routine
 from mirix_py.consolidation.models import ConsolidationAction
+from mirix_py.consolidation.threads import Thread
 from mirix_py.context import MemoryContext
 from mirix_py.memory import (
     EpisodicMemory,
@@ -83,6 +84,22 @@ def from_pattern(pattern: Pattern) -> Derivation:
         },
         episodes=tuple(episodes),
         reason=f"same action on {len(events)} days in {len(sessions)} sessions",
+    )
+
+
+def from_thread(thread: Thread) -> Derivation:
+    """A semantic item for one speaker's actions about one topic."""
+    sessions = thread.sessions()
+    return Derivation(
+        memory_type=MemoryType.SEMANTIC,
+        key=f"thread:{thread.key}",
+        fields={
+            "name": thread.entity[:256],
+            "summary": thread.summary(),
+            "details": f"actions about {thread.topic} across {len(sessions)} sessions",
+        },
+        episodes=tuple(thread.episodes),
+        reason=f"{len(thread.items)} actions about {thread.topic} in {len(sessions)} sessions",
     )
 
 

@@ -34,12 +34,19 @@ from langgraph.types import Checkpointer
 from mirix_py.agents import AgentSpec, load_agent
 from mirix_py.consolidation.cleanup import clean_up
 from mirix_py.consolidation.core_bound import bound_core
-from mirix_py.consolidation.derived import Derivation, from_pattern, from_routine, write_derivations
+from mirix_py.consolidation.derived import (
+    Derivation,
+    from_pattern,
+    from_routine,
+    from_thread,
+    write_derivations,
+)
 from mirix_py.consolidation.miners import mine_patterns, mine_routines
 from mirix_py.consolidation.models import ConsolidationAction, ConsolidationReport
 from mirix_py.consolidation.reflection import AGENT_NAME, reflect_with_llm
 from mirix_py.consolidation.retention import ARCHIVE_KIND, apply_retention
 from mirix_py.consolidation.scoring import is_active
+from mirix_py.consolidation.threads import mine_threads
 from mirix_py.context import MemoryContext
 from mirix_py.errors import ExtractionError
 from mirix_py.ids import validate_user_id
@@ -104,6 +111,25 @@ def active_counts(ctx: MemoryContext, user_id: str) -> dict[str, int]:
         )
         for t in ctx.config.memory.enabled
     }
+
+
+def _compact(ctx: MemoryContext, user_id: str) -> None:
+    """Fold the run's many small writes into fewer fragments (LanceDB ``optimize``),
+    so later reads stay fast; a store without ``optimize`` is left as it is."""
+    optimize = getattr(ctx.store, "optimize", None)
+    if not callable(optimize):
+        return
+    started = time.perf_counter()
+    try:
+        optimize()
+    except Exception as exc:  # maintenance must not fail the run
+        log.warning("consolidation.compact_failed", user_id=user_id, error=str(exc))
+        return
+    log.debug(
+        "consolidation.compacted",
+        user_id=user_id,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
 
 
 class Consolidator:
@@ -187,6 +213,9 @@ class Consolidator:
             derivations += [
                 from_routine(r) for r in mine_routines(patterns, min_sessions=cfg.min_sessions)
             ]
+            derivations += [
+                from_thread(t) for t in mine_threads(episodes, min_sessions=cfg.min_sessions)
+            ]
         result = self._step(
             "reflect",
             state,
@@ -269,8 +298,10 @@ class Consolidator:
         return self._step("core", state, lambda uid: bound_core(self.ctx, user_id=uid))
 
     def report(self, state: ConsolidationState) -> dict[str, Any]:
-        """Assemble the report."""
+        """Compact the tables if anything changed, then assemble the report."""
         user_id = state["user_id"]
+        if state.get("actions"):
+            _compact(self.ctx, user_id)
         ms = (time.perf_counter() - state.get("started", time.perf_counter())) * 1000
         report = ConsolidationReport(
             user_id=user_id,

@@ -62,6 +62,24 @@ _VERBS: dict[str, str] = {
     "wrote": "write", "write": "write",
     "meditated": "meditate", "meditate": "meditate",
     "volunteered": "volunteer", "volunteer": "volunteer",
+    "took": "take", "take": "take",
+    "joined": "join", "join": "join",
+    "started": "start", "start": "start",
+    "bought": "buy", "buy": "buy",
+    "adopted": "adopt", "adopt": "adopt",
+    "finished": "finish", "finish": "finish",
+    "created": "create", "create": "create",
+    "built": "build", "build": "build",
+    "won": "win", "win": "win",
+    "met": "meet", "meet": "meet",
+    "tried": "try", "try": "try",
+    "learned": "learn", "learnt": "learn", "learn": "learn",
+    "organized": "organize", "organised": "organize", "organize": "organize",
+    "hosted": "host", "host": "host",
+    "performed": "perform", "perform": "perform",
+    "camped": "camp", "camp": "camp",
+    "traveled": "travel", "travelled": "travel", "travel": "travel",
+    "participated": "participate", "participate": "participate",
 }  # fmt: skip
 _PAST = {
     "go": "went", "play": "played", "run": "ran", "walk": "walked", "swim": "swam",
@@ -69,9 +87,34 @@ _PAST = {
     "watch": "watched", "attend": "attended", "practice": "practiced", "drink": "drank",
     "eat": "ate", "have": "had", "read": "read", "hike": "hiked", "cycle": "cycled",
     "dance": "danced", "sing": "sang", "write": "wrote", "meditate": "meditated",
-    "volunteer": "volunteered",
+    "volunteer": "volunteered", "take": "took", "join": "joined", "start": "started",
+    "buy": "bought", "adopt": "adopted", "finish": "finished", "create": "created",
+    "build": "built", "win": "won", "meet": "met", "try": "tried", "learn": "learned",
+    "organize": "organized", "host": "hosted", "perform": "performed", "camp": "camped",
+    "travel": "traveled", "participate": "participated",
 }  # fmt: skip
-_INTRANSITIVE = frozenset({"run", "swim", "hike", "cycle", "dance", "sing", "meditate"})
+_INTRANSITIVE = frozenset(
+    {"run", "swim", "hike", "cycle", "dance", "sing", "meditate", "camp", "perform"}
+)
+_PREPOSITIONAL = {
+    "volunteer": ("at", "with", "for"),
+    "participate": ("in",),
+    "camp": ("at", "in", "by", "near", "on"),
+    "travel": ("to", "around", "through", "across"),
+}
+_PREPOSITIONS = frozenset(
+    "at in on with about from by into through over for of to out away off across up around "
+    "near under after before".split()
+)
+_ADVERB_HEADS = frozenset(
+    "often always never really just together there here back again too also so very much "
+    "well all".split()
+)
+_OBJECT_STOP = re.compile(
+    r"\s*(?:[,;:(]|\s[-–—]\s|\b(?:and|or|but|so|because|which|who|whom|where|when|while|"
+    r"since|like|as well|for example|together|though|although|until)\b).*$",
+    re.I,
+)
 _MEALS = re.compile(
     r"^(?:(?:a|an|some|my)\s+)?(?:(?:\w+\s+)?(?:coffee|tea|latte|espresso|cappuccino|smoothie|"
     r"breakfast|brunch|lunch|dinner|beer|wine|drink|drinks|salad|sandwich|pizza|burger|soup|"
@@ -85,7 +128,13 @@ _ADVERBS = (
 _VERB_ALT = "|".join(sorted(_VERBS, key=len, reverse=True))
 _NEXT_CLAUSE = r",?\s+(?:and|but|then|so|because|while|when)\s+(?:then\s+)?I\b"
 _ACTION = re.compile(
-    rf"\bI\s+{_ADVERBS}(?P<verb>{_VERB_ALT})\b(?P<rest>(?:(?!{_NEXT_CLAUSE})[^.!?;])*)"
+    rf"\bI\s+{_ADVERBS}(?P<verb>{_VERB_ALT})\b(?!['’])(?P<rest>(?:(?!{_NEXT_CLAUSE})[^.!?;])*)"
+)
+_VAGUE_PAST = re.compile(
+    r"\b(?:years?|months?|decades?|ages)\s+(?:ago|back)\b|\bback\s+(?:then|in|when)\b|"
+    r"\bwhen\s+I\s+was\b|\bas\s+an?\s+(?:kid|child|teen|teenager|student)\b|\bgrowing\s+up\b|"
+    r"\bused\s+to\b|\bin\s+(?:college|high\s+school|school|my\s+youth)\b|\bonce\b",
+    re.I,
 )
 _GO = re.compile(
     r"^\s*(?:(?P<to>to)\s+(?P<to_obj>.+)|(?P<ing>[a-z]+ing)\b(?P<ing_rest>.*)|"
@@ -221,11 +270,16 @@ def _part_of_day(sentence: str) -> str | None:
 
 
 def _clean(raw: str) -> str | None:
-    text = _OBJECT_CUT.sub("", " " + raw.strip()).strip(" ,-–—")
+    """The object phrase cut at clause, time and list boundaries; "" if nothing is
+    left, None if what is left is not a usable noun phrase."""
+    text = _OBJECT_CUT.sub("", " " + raw.strip())
+    text = _OBJECT_STOP.sub("", text).strip(" ,-–—'\"")
     if not text:
         return ""
     obj = clean_object(text)
     if obj is None or len(obj.split()) > 5 or not re.match(r"^[A-Za-z]", obj):
+        return None
+    if obj.split()[0].lower() in _ADVERB_HEADS:
         return None
     return obj
 
@@ -238,7 +292,9 @@ def _object(lemma: str, rest: str) -> str | None:
             return None
         if m.group("to"):
             obj = _clean(m.group("to_obj"))
-            return f"to {obj}" if obj else None
+            if not obj or obj.split()[0].lower() in _PREPOSITIONS:
+                return None
+            return f"to {obj}"
         if m.group("ing"):
             tail = _clean(m.group("ing_rest") or "")
             return m.group("ing").lower() if tail == "" else None
@@ -249,8 +305,11 @@ def _object(lemma: str, rest: str) -> str | None:
         return None
     if not obj:
         return "" if lemma in _INTRANSITIVE else None
-    if obj.split()[0].lower() in ("to", "into", "out", "away", "off", "over", "across", "up"):
+    head = obj.split()[0].lower()
+    if head in _PREPOSITIONS and head not in _PREPOSITIONAL.get(lemma, ()):
         return None
+    if lemma in _PREPOSITIONAL and lemma not in _INTRANSITIVE and head not in _PREPOSITIONS:
+        return None if lemma == "participate" else obj
     if lemma == "have" and not _MEALS.match(obj):
         return None
     return obj
@@ -273,8 +332,8 @@ def actions_in(episode: EpisodicMemory) -> list[tuple[str, str, str, Occurrence]
     out: list[tuple[str, str, str, Occurrence]] = []
     position = 0
     for sentence in split_sentences(strip_annotations(episode.summary).replace("’", "'")):
-        if sentence.rstrip().endswith("?"):
-            continue
+        if sentence.rstrip().endswith("?") or _VAGUE_PAST.search(sentence):
+            continue  # questions, and memories of an unknown time long ago
         for m in _ACTION.finditer(sentence):
             if _HYPOTHETICAL.search(sentence[: m.start("verb")]):
                 continue

@@ -171,36 +171,36 @@ def archive_type(
     groups = group_members(memory_type, victims, cfg.archive_group_size)
     summaries = [summary_record(memory_type, g, user_id=user_id) for g in groups]
     ctx.store.upsert(summaries, actor=ACTOR, reason="retention: archive summary")
-    actions: list[ConsolidationAction] = []
+    reasons: dict[str, str] = {}
+    into: dict[str, str] = {}
     for summary, group in zip(summaries, groups, strict=True):
-        reasons = {
-            r.id: (
+        for r in group:
+            into[r.id] = summary.id
+            reasons[r.id] = (
                 f"retention: score {retention_score(r, now=now, config=cfg).describe()}; "
                 f"{len(active)} active {memory_type.value} > cap {cap}; "
                 f"archived into {summary.id}"
             )
-            for r in group
-        }
-        ctx.store.retire(
-            list(reasons),
-            user_id=user_id,
+    ctx.store.retire(
+        list(reasons),
+        user_id=user_id,
+        memory_type=memory_type,
+        replaced_by=into,
+        event="archive",
+        actor=ACTOR,
+        reasons=reasons,
+    )
+    actions = [
+        ConsolidationAction(
+            step="retention",
             memory_type=memory_type,
-            replaced_by=summary.id,
-            event="archive",
-            actor=ACTOR,
-            reasons=reasons,
+            action="archived",
+            memory_id=memory_id,
+            related_ids=[into[memory_id]],
+            reason=reason,
         )
-        actions.extend(
-            ConsolidationAction(
-                step="retention",
-                memory_type=memory_type,
-                action="archived",
-                memory_id=memory_id,
-                related_ids=[summary.id],
-                reason=reason,
-            )
-            for memory_id, reason in reasons.items()
-        )
+        for memory_id, reason in reasons.items()
+    ]
     log.info(
         "consolidation.archived",
         user_id=user_id,

@@ -170,18 +170,23 @@ class Applier:
 
     # ------------------------------------------------------------------ plan
 
-    def apply(self, plan: Plan, related: Sequence[MemoryRecord]) -> list[RecordAction]:
-        """Reconcile and write ``plan``; returns what happened to each record."""
+    def apply(
+        self, plan: Plan, related: Sequence[MemoryRecord], checked: Sequence[str] = ()
+    ) -> list[RecordAction]:
+        """Reconcile and write ``plan``; returns what happened to each record.
+
+        ``related`` are memories the retrieval step fetched; ``checked`` the ids
+        it looked up (present or not), which are not asked for again.
+        """
         candidates = self._collapse([scrub(c, self.secrets) for c in plan.candidates])
         targets = [u.target_id for u in plan.updates] + [s.old_id for s in plan.supersedes]
-        stored = {
-            r.id: r
-            for r in self.ctx.store.get_many(
-                unique([c.id for c in candidates] + targets),
-                user_id=self.user_id,
-                memory_type=self.mtype,
-            )
-        }
+        wanted = unique([c.id for c in candidates] + targets)
+        stored = {r.id: r for r in related if r.id in set(wanted)}
+        done = set(checked) - set(targets)
+        fetch = [i for i in wanted if i not in stored and i not in done]
+        if fetch:
+            found = self.ctx.store.get_many(fetch, user_id=self.user_id, memory_type=self.mtype)
+            stored.update((r.id, r) for r in found)
         writes: dict[str, MemoryRecord] = {}
         fresh: list[MemoryRecord] = []
         for cand in candidates:
@@ -393,6 +398,24 @@ def _why(record: MemoryRecord) -> str:
 # ------------------------------------------------------------------- core
 
 
+def block_vector(block: MemoryRecord, vectors: VectorCache) -> list[float]:
+    """A core block's vector: the normalised mean of its lines' vectors.
+
+    Lines are short facts (``Alice: works as a nurse``), the same texts the
+    semantic manager embeds, so they are mostly cached; embedding the whole
+    block instead would cost a full 256-token pass on every change and would
+    only see its first ~1,000 characters. Core blocks are always in the prompt,
+    so this vector only serves browsing and search.
+    """
+    lines = block.lines() if isinstance(block, CoreMemory) else []
+    if not lines:
+        return vectors.embed([block.embed_text()])[0]
+    rows = vectors.embed(lines)
+    mean = [sum(col) / len(rows) for col in zip(*rows, strict=True)]
+    norm = math.sqrt(sum(x * x for x in mean)) or 1.0
+    return [x / norm for x in mean]
+
+
 def apply_core(
     ctx: MemoryContext,
     vectors: VectorCache,
@@ -401,6 +424,8 @@ def apply_core(
     user_id: str,
     actor: str,
     spill_rules: TypeRules | None,
+    related: Sequence[MemoryRecord] = (),
+    checked: Sequence[str] = (),
 ) -> list[RecordAction]:
     """Merge lines into (or rewrite) the user's core blocks; spill overflow to semantic.
 
@@ -412,15 +437,11 @@ def apply_core(
     labels: list[CoreLabel] = unique([*plan.core_lines, *plan.core_rewrites])  # type: ignore[assignment]
     if not labels:
         return []
-    stored = {
-        r.label: r
-        for r in ctx.store.get_many(
-            [core.block_id(user_id, label) for label in labels],
-            user_id=user_id,
-            memory_type=MemoryType.CORE,
-        )
-        if isinstance(r, CoreMemory)
-    }
+    ids = [core.block_id(user_id, label) for label in labels]
+    found = [r for r in related if r.id in ids]
+    if any(i not in checked for i in ids):
+        found = ctx.store.get_many(ids, user_id=user_id, memory_type=MemoryType.CORE)
+    stored = {r.label: r for r in found if isinstance(r, CoreMemory)}
     actions: list[RecordAction] = []
     blocks: list[MemoryRecord] = []
     spilled: list[CoreLine] = []
@@ -468,10 +489,7 @@ def apply_core(
             )
         )
     if blocks:
-        ready = [
-            b.model_copy(update={"embedding": v})
-            for b, v in zip(blocks, vectors.embed([b.embed_text() for b in blocks]), strict=True)
-        ]
+        ready = [b.model_copy(update={"embedding": block_vector(b, vectors)}) for b in blocks]
         ctx.store.upsert(ready, actor=actor, reason="core block update")
     if spilled:
         if spill_rules is None:

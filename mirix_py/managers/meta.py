@@ -44,7 +44,7 @@ from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn, session_id_for, short_date
-from mirix_py.memory.semantic import speaker_entity
+from mirix_py.memory.semantic import extract_facts, speaker_entity
 from mirix_py.messages import normalize_messages
 from mirix_py.receipts import ManagerFailure, RecordAction, WriteReceipt
 from mirix_py.store.base import SearchQuery
@@ -101,6 +101,7 @@ class MetaManager:
         self.vectors = vectors
         self.agents = agents
         self.enabled = tuple(ctx.config.memory.enabled)
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mirix-retrieve")
 
     # ------------------------------------------------------------- normalize
 
@@ -119,13 +120,18 @@ class MetaManager:
         for index, m in enumerate(messages):
             assert m.id is not None and m.timestamp is not None
             redacted = knowledge_vault.redact(m.content, vault_enabled=vault_on)
+            try:
+                text = annotate_text(redacted, m.timestamp)
+            except (ValueError, OverflowError) as exc:  # never block a write on dates
+                log.warning("memory.dates_not_resolved", user_id=user_id, error=str(exc))
+                text = redacted
             turns.append(
                 Turn(
                     id=m.id,
                     role=m.role,
                     speaker=m.speaker,
                     content=m.content,
-                    text=annotate_text(redacted, m.timestamp),
+                    text=text,
                     timestamp=m.timestamp,
                     sequence=index,
                     session_id=session_id,
@@ -146,6 +152,7 @@ class MetaManager:
             "started": time.time(),
             "turns": turns,
             "related": None,
+            "checked": None,
             "route": None,
             "results": None,
             "receipt": None,
@@ -154,63 +161,65 @@ class MetaManager:
     # -------------------------------------------------------------- retrieve
 
     def retrieve(self, state: WriteState) -> dict[str, Any]:
-        """Embed the batch once and fetch related memories per enabled type."""
+        """Embed the batch once and fetch related memories per enabled type.
+
+        Lookups by id (the user's core blocks, earlier copies of this batch's
+        turn events) run while the batch is being embedded; the similarity
+        searches follow. Ids looked up go to the managers as ``checked`` so
+        they do not ask the store again.
+        """
         started = time.perf_counter()
         turns = _turns(state)
         user_id = state["user_id"]
         if not turns:
-            return {"related": {}}
+            return {"related": {}, "checked": {}}
         events = episodic.turn_events(turns, user_id=user_id)
+        checked: dict[str, list[str]] = {}
+        early: list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]] = []
+        if MemoryType.CORE in self.enabled:
+            checked["core"] = [core.block_id(user_id, "human"), core.block_id(user_id, "persona")]
+            early.append((MemoryType.CORE, self._get(user_id, MemoryType.CORE, checked["core"])))
+        if MemoryType.EPISODIC in self.enabled:
+            checked["episodic"] = [e.id for e in events]
+            early.append(
+                (MemoryType.EPISODIC, self._get(user_id, MemoryType.EPISODIC, checked["episodic"]))
+            )
+        if self.ctx.offline:  # offline candidates are known now: look their ids up early too
+            for mtype in (MemoryType.SEMANTIC, MemoryType.PROCEDURAL, MemoryType.RESOURCE):
+                if mtype in self.enabled:
+                    ids = [r.id for r in rules_for(mtype).extract(turns, user_id=user_id)]
+                    if ids:
+                        checked[mtype.value] = ids
+                        early.append((mtype, self._get(user_id, mtype, ids)))
+        related: dict[str, list[dict[str, Any]]] = {t.value: [] for t in self.enabled}
+        failures: list[dict[str, Any]] = []
+        pool = self._pool
+        # lookups by id run on the shared pool while the batch is embedded
+        futures = [(mtype, pool.submit(job)) for mtype, job in early]
         vecs = self.vectors.embed([e.embed_text() for e in events])
         by_turn: dict[str, list[float]] = {}
         for event, vec in zip(events, vecs, strict=True):
             by_turn.setdefault(event.source_ids[0], vec)
-        jobs: list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]] = []
-        if MemoryType.CORE in self.enabled:
-            ids = [core.block_id(user_id, "human"), core.block_id(user_id, "persona")]
-            jobs.append(
-                (
-                    MemoryType.CORE,
-                    lambda: self.ctx.store.get_many(
-                        ids, user_id=user_id, memory_type=MemoryType.CORE
-                    ),
+        for mtype, job in self._searches(turns, user_id, by_turn):
+            futures.append((mtype, pool.submit(job)))
+        for mtype, future in futures:
+            try:
+                records = future.result()
+            except Exception as exc:
+                checked.pop(mtype.value, None)
+                failures.append(
+                    ManagerFailure(
+                        step=f"retrieve:{mtype.value}",
+                        error=f"{type(exc).__name__}: {exc}",
+                        fallback="managers ran without related memories of this type",
+                    ).model_dump(mode="json")
                 )
-            )
-        if MemoryType.SEMANTIC in self.enabled:
-            speakers: dict[str, list[list[float]]] = {}
-            for t in turns:
-                if speaker_entity(t):
-                    speakers.setdefault(t.speaker, []).append(by_turn[t.id])
-            for vectors in list(speakers.values())[:_MAX_SPEAKER_QUERIES]:
-                jobs.append(
-                    (MemoryType.SEMANTIC, self._search(user_id, MemoryType.SEMANTIC, vectors))
-                )
-        if not self.ctx.offline:
-            for mtype in self.enabled:
-                if mtype not in (MemoryType.CORE, MemoryType.SEMANTIC):
-                    text = " ".join(t.text for t in turns)
-                    jobs.append((mtype, self._search(user_id, mtype, list(by_turn.values()), text)))
-        related: dict[str, list[dict[str, Any]]] = {t.value: [] for t in self.enabled}
-        failures: list[dict[str, Any]] = []
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            futures = [(mtype, pool.submit(job)) for mtype, job in jobs]
-            for mtype, future in futures:
-                try:
-                    records = future.result()
-                except Exception as exc:
-                    failures.append(
-                        ManagerFailure(
-                            step=f"retrieve:{mtype.value}",
-                            error=f"{type(exc).__name__}: {exc}",
-                            fallback="managers ran without related memories of this type",
-                        ).model_dump(mode="json")
-                    )
-                    continue
-                seen = {i["id"] for i in related[mtype.value]}
-                for record in records:
-                    if record.id not in seen:
-                        seen.add(record.id)
-                        related[mtype.value].append(self._related_item(record))
+                continue
+            seen = {i["id"] for i in related[mtype.value]}
+            for record in records:
+                if record.id not in seen:
+                    seen.add(record.id)
+                    related[mtype.value].append(self._related_item(record))
         log.info(
             "memory.retrieved",
             user_id=user_id,
@@ -220,10 +229,37 @@ class MetaManager:
             failures=len(failures),
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
-        update: dict[str, Any] = {"related": related}
+        update: dict[str, Any] = {"related": related, "checked": checked}
         if failures:
             update["results"] = [{"memory_type": "", "mode": "retrieval", "failures": failures}]
         return update
+
+    def _get(
+        self, user_id: str, mtype: MemoryType, ids: list[str]
+    ) -> Callable[[], list[MemoryRecord]]:
+        return lambda: self.ctx.store.get_many(ids, user_id=user_id, memory_type=mtype)
+
+    def _searches(
+        self, turns: Sequence[Turn], user_id: str, by_turn: dict[str, list[float]]
+    ) -> list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]]:
+        """Similarity searches: facts near what each speaker said; in LLM mode, every type."""
+        jobs: list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]] = []
+        if MemoryType.SEMANTIC in self.enabled:
+            speakers: dict[str, list[list[float]]] = {}
+            stating = {f.turn.speaker for f in extract_facts(turns)} if self.ctx.offline else None
+            for t in turns:
+                if speaker_entity(t) and (stating is None or t.speaker in stating):
+                    speakers.setdefault(t.speaker, []).append(by_turn[t.id])
+            for vectors in list(speakers.values())[:_MAX_SPEAKER_QUERIES]:
+                jobs.append(
+                    (MemoryType.SEMANTIC, self._search(user_id, MemoryType.SEMANTIC, vectors))
+                )
+        if not self.ctx.offline:
+            text = " ".join(t.text for t in turns)
+            for mtype in self.enabled:
+                if mtype not in (MemoryType.CORE, MemoryType.SEMANTIC):
+                    jobs.append((mtype, self._search(user_id, mtype, list(by_turn.values()), text)))
+        return jobs
 
     def _search(
         self, user_id: str, mtype: MemoryType, vectors: list[list[float]], text: str = ""
@@ -410,6 +446,7 @@ class MetaManager:
                 session_id=state["session_id"],
                 turns=state.get("turns") or [],
                 related=related.get(name, []),
+                checked=(state.get("checked") or {}).get(name, []),
                 use_llm=name in (route.get("use_llm") or []),
                 proposals=None if proposals is None else proposals.get(name, []),
                 reason=(route.get("reasons") or {}).get(name, ""),

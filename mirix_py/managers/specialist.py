@@ -89,7 +89,10 @@ class SpecialistManager:
         try:
             plan, mode = self._plan(payload, turns, counter, failures)
             secrets = [
-                s.value(t.content) for t in turns for s in knowledge_vault.find_sensitive(t.content)
+                s.value(t.content)
+                for t in turns
+                if t.text != t.content and "[" in t.text  # only turns that were redacted
+                for s in knowledge_vault.find_sensitive(t.content)
             ]
             if self.memory_type is MemoryType.CORE:
                 actions = apply_core(
@@ -101,6 +104,8 @@ class SpecialistManager:
                     spill_rules=rules_for(MemoryType.SEMANTIC)
                     if self.ctx.config.is_enabled(MemoryType.SEMANTIC)
                     else None,
+                    related=related_records(self.memory_type, payload["related"]),
+                    checked=payload.get("checked", []),
                 )
             else:
                 applier = Applier(
@@ -111,7 +116,11 @@ class SpecialistManager:
                     actor=self.name,
                     secrets=secrets,
                 )
-                actions = applier.apply(plan, related_records(self.memory_type, payload["related"]))
+                actions = applier.apply(
+                    plan,
+                    related_records(self.memory_type, payload["related"]),
+                    payload.get("checked", []),
+                )
         except Exception as exc:
             if applier is not None:
                 actions = applier.done

@@ -43,6 +43,7 @@ class WriteState(TypedDict, total=False):
     started: float
     turns: list[dict[str, Any]]
     related: dict[str, list[dict[str, Any]]] | None
+    checked: dict[str, list[str]] | None
     route: dict[str, Any] | None
     results: Annotated[list[dict[str, Any]], extend_or_reset]
     receipt: dict[str, Any] | None
@@ -57,6 +58,8 @@ class ManagerInput(TypedDict):
     session_id: str
     turns: list[dict[str, Any]]
     related: list[dict[str, Any]]
+    checked: list[str]
+    """Ids the retrieval step already looked up (found ones are in ``related``)."""
     use_llm: bool
     proposals: list[dict[str, Any]] | None
     reason: str

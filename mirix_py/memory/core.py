@@ -91,8 +91,8 @@ def extract_lines(turns: Sequence[Turn]) -> list[CoreLine]:
     about themselves, not what the assistant says or what anyone says about others.
     """
     lines: list[CoreLine] = []
-    for fact in extract_facts([t for t in turns if t.is_user]):
-        if fact.about_speaker and fact.kind in CORE_KINDS:
+    for fact in extract_facts(turns):  # all turns: one memoised extraction per batch
+        if fact.turn.is_user and fact.about_speaker and fact.kind in CORE_KINDS:
             text = f"{fact.entity}: {fact.summary}"[:MAX_LINE_CHARS]
             lines.append(CoreLine(text, (fact.turn.id,)))
     return lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import ClassVar
 
 from pydantic import Field
@@ -456,9 +458,14 @@ SLOT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 CORE_KINDS = frozenset(
     "name age occupation employer residence origin relationship_status identity diet allergy "
-    "study count likes dislikes prefers favorite personal relation".split()
+    "study count prefers favorite personal relation".split()
 )
-"""Fact kinds that describe a person's identity or stable preferences (for core memory)."""
+"""Fact kinds that describe a person's identity or stable preferences (for core memory).
+
+Plain "I love …" statements stay in semantic memory only: in conversation they
+are as often a passing remark ("I love the colours in that photo") as a lasting
+preference, and the core block is in every prompt.
+"""
 
 
 def slot_of(summary: str) -> str | None:
@@ -481,7 +488,29 @@ def _known_names(turns: Sequence[Turn]) -> frozenset[str]:
 
 
 def extract_facts(turns: Sequence[Turn]) -> list[Fact]:
-    """Facts stated in the batch, in order (questions and hypotheticals skipped)."""
+    """Facts stated in the batch, in order (questions and hypotheticals skipped).
+
+    Memoised per batch: routing, the core manager and the semantic manager all
+    ask for the same batch's facts.
+    """
+    key = tuple(
+        (t.id, t.role, t.speaker, t.text, t.timestamp, t.sequence, t.session_id) for t in turns
+    )
+    return list(_extract_facts(key))
+
+
+_TurnKey = tuple[str, str, str, str, datetime, int, str]
+
+
+@lru_cache(maxsize=16)
+def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
+    # keyed and rebuilt from the redacted text only: the cache never holds raw content
+    turns = [
+        Turn(
+            id=i, role=r, speaker=sp, content=tx, text=tx, timestamp=ts, sequence=sq, session_id=ss
+        )
+        for i, r, sp, tx, ts, sq, ss in key
+    ]
     known = _known_names(turns)
     facts: list[Fact] = []
     for turn in turns:
@@ -501,7 +530,7 @@ def extract_facts(turns: Sequence[Turn]) -> list[Fact]:
                 if (entity, summary) not in seen:
                     seen.add((entity, summary))
                     facts.append(Fact(entity, summary, kind, turn, entity == ctx.me))
-    return facts
+    return tuple(facts)
 
 
 def fact_id(user_id: str, name: str, summary: str) -> str:
@@ -529,12 +558,9 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemo
     return [fact_record(f, user_id=user_id) for f in extract_facts(turns)]
 
 
-_QUICK = re.compile(r"\b(?:I|I'm|I am|my|My|[A-Z][a-z]+ is|[A-Z][a-z]+'s)\b", re.MULTILINE)
-
-
 def detect(turns: Sequence[Turn]) -> str | None:
     """Why the batch concerns semantic memory (facts found), or None."""
-    facts = extract_facts([t for t in turns if _QUICK.search(t.plain_text)])
+    facts = extract_facts(turns)
     if not facts:
         return None
     entities = ", ".join(dict.fromkeys(f.entity for f in facts))

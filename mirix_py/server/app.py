@@ -12,6 +12,7 @@ status      code                    when
                                     non-loopback client in development mode
 404         not_found               no such memory for that user; unknown path
 405         method_not_allowed      wrong HTTP method
+413         too_large               a body declared over 32 MiB
 422         validation_error        a body, query or id failed validation
 422         memory_type_disabled    the memory type is not enabled
 503         storage_error           the database failed
@@ -64,6 +65,7 @@ _MIRIX_ERRORS: tuple[tuple[type[MirixError], int, str], ...] = (
     (ExtractionError, 500, "extraction_error"),
     (ConfigError, 500, "config_error"),
 )
+MAX_BODY_BYTES = 32 * 1024 * 1024
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -164,8 +166,16 @@ def create_app(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
-        response = await call_next(request)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            response: Response = error_response(
+                413, "too_large", f"the request body is over {MAX_BODY_BYTES} bytes"
+            )
+        else:
+            response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.url.path.startswith("/v1/"):
+            response.headers.setdefault("Cache-Control", "no-store")  # private memories
         log.info(
             "http.request",
             method=request.method,

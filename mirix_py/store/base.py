@@ -202,16 +202,17 @@ class MemoryStore(Protocol):
         *,
         user_id: str,
         memory_type: MemoryType,
-        replaced_by: str | None,
+        replaced_by: str | Mapping[str, str] | None,
         event: Literal["supersede", "archive"] = "supersede",
         actor: str = "system",
         reasons: Mapping[str, str] | None = None,
         reason: str = "",
     ) -> list[str]:
         """Retire current records in one batch: ``valid_to`` now, ``superseded_by``
-        ``replaced_by`` and, for ``event="archive"``, status ``archived``. Rows stay
-        (as-of reads and history see them); returns the ids retired. ``reasons``
-        gives a history reason per id (else ``reason``). Ids not current are skipped.
+        ``replaced_by`` (one id for all, or a mapping per id) and, for
+        ``event="archive"``, status ``archived``. Rows stay (as-of reads and history
+        see them); returns the ids retired. ``reasons`` gives a history reason per id
+        (else ``reason``). Ids not current are skipped.
         """
         ...
 

@@ -7,7 +7,7 @@ through :func:`sql_str` (validated, quotes doubled) and times are integers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from mirix_py.ids import validate_user_id
 from mirix_py.memory.base import as_utc
@@ -19,10 +19,18 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def to_micros(value: datetime) -> int:
-    """Epoch microseconds (UTC) for a datetime."""
-    aware = as_utc(value)
-    return int(aware.timestamp() * 1_000_000)
+    """Epoch microseconds (UTC) for a datetime, exactly (no float rounding)."""
+    return (as_utc(value) - EPOCH) // _MICROSECOND
+
+
+def from_micros(value: int) -> datetime:
+    """The UTC datetime for epoch microseconds; inverse of :func:`to_micros`."""
+    return EPOCH + timedelta(microseconds=value)
 
 
 def user_filter(user_id: str) -> str:

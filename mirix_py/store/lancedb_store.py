@@ -41,7 +41,14 @@ from mirix_py.store.base import (
     ScoredRecord,
     SearchQuery,
 )
-from mirix_py.store.filters import conjoin, in_list, time_filter, to_micros, user_filter
+from mirix_py.store.filters import (
+    conjoin,
+    from_micros,
+    in_list,
+    time_filter,
+    to_micros,
+    user_filter,
+)
 from mirix_py.store.fusion import fuse
 from mirix_py.store.purge import purge_table, table_folder
 from mirix_py.store.vault_rotation import (
@@ -109,7 +116,7 @@ _HISTORY_SCHEMA = pa.schema(
 def _from_micros(value: int | None) -> datetime | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
+    return from_micros(value)
 
 
 def fts_query_text(text: str) -> str:
@@ -608,7 +615,7 @@ class LanceDBStore:
         *,
         user_id: str,
         memory_type: MemoryType,
-        replaced_by: str | None,
+        replaced_by: str | Mapping[str, str] | None,
         event: Literal["supersede", "archive"] = "supersede",
         actor: str = "system",
         reasons: Mapping[str, str] | None = None,
@@ -620,8 +627,13 @@ class LanceDBStore:
         """
         validate_user_id(user_id)
         ids = list(dict.fromkeys(validate_memory_id(m) for m in memory_ids))
-        if replaced_by is not None:
-            validate_memory_id(replaced_by, field="replaced_by")
+        by_id = (
+            dict(replaced_by)
+            if isinstance(replaced_by, Mapping)
+            else dict.fromkeys(ids, replaced_by)
+        )
+        for target in {t for t in by_id.values() if t is not None}:
+            validate_memory_id(target, field="replaced_by")
         if not ids:
             return []
         mtype = MemoryType(memory_type)
@@ -635,7 +647,7 @@ class LanceDBStore:
             new_rows: list[dict[str, Any]] = []
             for old in old_rows:
                 row = {k: v for k, v in old.items() if not k.startswith("_")}
-                row.update(valid_to=now, superseded_by=replaced_by, updated_at=now)
+                row.update(valid_to=now, superseded_by=by_id.get(row["id"]), updated_at=now)
                 if event == "archive":
                     row["status"] = "archived"
                 new_rows.append(row)

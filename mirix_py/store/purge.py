@@ -80,14 +80,16 @@ def _cleanup(table: Any) -> None:
         table.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
 
 
-def _recreate_indexes(table: Any, indexes: list[Any], fts_config: Callable[[], FTS]) -> None:
+def _recreate_indexes(
+    table: Any, indexes: list[Any], fts_config: Callable[[], FTS], *, dropped: bool
+) -> None:
     for index in indexes:
         column = index.columns[0]
         if index.index_type == "FTS":
             table.create_index(column, config=fts_config(), replace=True)
         elif index.index_type in _SCALAR_CONFIGS:
             table.create_index(column, config=_SCALAR_CONFIGS[index.index_type](), replace=True)
-        else:
+        elif dropped:
             # Vector indexes carry training parameters the listing does not give back.
             log.warning(
                 "store.index_not_recreated",
@@ -113,7 +115,7 @@ def purge_table(
         table.add(live.cast(table.schema), mode="overwrite")
     # Rebuilt either way: an index remapped by compaction can keep the words or
     # keys of rows it no longer points to.
-    _recreate_indexes(table, indexes, fts_config)
+    _recreate_indexes(table, indexes, fts_config, dropped=rewritten)
     # A delete's transaction record keeps its filter (user id, memory ids) and the
     # latest version's record is never cleaned up: end on an empty append.
     table.add(pa.Table.from_pylist([], schema=table.schema))

@@ -266,25 +266,43 @@ class StoreConformance:
         assert store.history(events[2].id, user_id="u1")[-1].reason == "over cap"
         past = store.search(SearchQuery(user_id="u1", text="beagle puppy", as_of=before))
         assert events[0].id in {h.record.id for h in past}
-        assert store.retire(
-            ids, user_id="u1", memory_type=MemoryType.EPISODIC, replaced_by=None
-        ) == []  # already retired
-        assert store.retire(
-            [e.id for e in _events("u2")],
-            user_id="u1",
-            memory_type=MemoryType.EPISODIC,
-            replaced_by=None,
-        ) == []  # another user's rows are untouched
+        assert (
+            store.retire(ids, user_id="u1", memory_type=MemoryType.EPISODIC, replaced_by=None) == []
+        )  # already retired
+        assert (
+            store.retire(
+                [e.id for e in _events("u2")],
+                user_id="u1",
+                memory_type=MemoryType.EPISODIC,
+                replaced_by=None,
+            )
+            == []
+        )  # another user's rows are untouched
         assert store.count(user_id="u2") == len(CORPUS)
 
-    def test_record_access_counts_current_records_once_per_call(
-        self, store: MemoryStore
-    ) -> None:
+    def test_retire_can_name_a_replacement_per_record(self, store: MemoryStore) -> None:
+        a, b, c = _events("u1")[:3]
+        store.upsert([a, b, c])
+        retired = store.retire(
+            [a.id, b.id],
+            user_id="u1",
+            memory_type=MemoryType.EPISODIC,
+            replaced_by={a.id: c.id, b.id: "elsewhere"},
+        )
+        assert sorted(retired) == sorted([a.id, b.id])
+        got = {r.id: r for r in store.get_many([a.id, b.id], user_id="u1")}
+        assert (got[a.id].superseded_by, got[b.id].superseded_by) == (c.id, "elsewhere")
+        assert got[a.id].status == "active"  # a supersession, not an archive
+        assert [e.event for e in store.history(a.id, user_id="u1")] == ["insert", "supersede"]
+
+    def test_record_access_counts_current_records_once_per_call(self, store: MemoryStore) -> None:
         recs = _events("u1")
         store.upsert(recs)
         assert store.record_access([recs[0].id, recs[0].id, recs[1].id], user_id="u1") == 2
         store.record_access([recs[0].id], user_id="u1", memory_type=MemoryType.EPISODIC)
         assert store.record_access([recs[0].id], user_id="u2") == 0
-        counts = {r.id: r.access_count for r in store.get_many([recs[0].id, recs[1].id], user_id="u1")}
+        counts = {
+            r.id: r.access_count for r in store.get_many([recs[0].id, recs[1].id], user_id="u1")
+        }
         assert counts == {recs[0].id: 2, recs[1].id: 1}
         assert [e.event for e in store.history(recs[0].id, user_id="u1")] == ["insert"]

@@ -180,6 +180,18 @@ def test_longest_allowed_message_id_is_accepted(fuzz_system: MemorySystem) -> No
     assert receipt.source_ids == ["i" * 256]
 
 
+def test_the_last_representable_instant_survives_re_ingestion(tmp_path: Path) -> None:
+    # Times were once stored through a float: datetime.max came back as year 10000.
+    system = MemorySystem(make_config(tmp_path), embeddings=HashEmbeddings())
+    first = system.add("none", user_id=USER, occurred_at=datetime.max)
+    count = system.store.count(user_id=USER)
+    again = system.add("none", user_id=USER, occurred_at=datetime.max)
+    recount = system.store.count(user_id=USER)
+    system.close()
+    assert first.ok and again.ok, again.failures
+    assert recount == count
+
+
 def test_five_megabyte_message_is_refused_and_nothing_is_written(
     fuzz_system: MemorySystem,
 ) -> None:
@@ -214,6 +226,8 @@ def test_largest_allowed_message_is_stored_and_found(tmp_path: Path) -> None:
         datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
         datetime(2024, 2, 29, 12, 0),
         datetime(2024, 2, 29, 12, 0, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+        datetime(2023, 5, 8, 13, 56, 0, 123457, tzinfo=UTC),
+        datetime.max,
     ],
     ids=str,
 )
@@ -448,3 +462,17 @@ def test_ids_with_quotes_and_sql_work_end_to_end(fuzz_system: MemorySystem) -> N
     assert fuzz_system.get(weird, user_id=USER).id == weird
     assert [e.event for e in fuzz_system.history(weird, user_id=USER)] == ["insert"]
     assert fuzz_system.delete(weird, user_id=USER).memory_ids == [weird]
+
+
+@FUZZ
+@given(when=st.one_of(st.datetimes(), st.datetimes(timezones=offsets), edge_datetimes))
+def test_times_round_trip_to_the_microsecond(fuzz_system: MemorySystem, when: datetime) -> None:
+    _tried("store_time")
+    try:
+        record = EpisodicMemory(user_id=USER, summary="timed event", occurred_at=when)
+    except (ValueError, OverflowError):
+        return  # not representable in UTC: refused by the record itself
+    fuzz_system.store.upsert([record])
+    got = fuzz_system.get(record.id, user_id=USER)
+    assert got.occurred_at == record.occurred_at
+    assert got.created_at == record.created_at

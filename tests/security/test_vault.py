@@ -289,3 +289,24 @@ def test_rotate_key_with_the_environment_variable(
         stale.get(item.id, user_id="ann")
     stale.close()
     assert cli_main(["vault", "rotate-key", "--config", cfg, "--new-key-file", str(new_file)]) == 2
+
+
+def test_secrets_said_in_conversation_are_stored_only_encrypted(system: MemorySystem) -> None:
+    said = {
+        "My bank card PIN is 4821-9930.": "4821-9930",
+        "my wifi password is Tr0ub4dor&3xyz": "Tr0ub4dor&3xyz",
+        "the door code is 7712": "7712",
+    }
+    for text in said:
+        receipt = system.add(text, user_id="ann")
+        assert receipt.ids(VAULT), f"the vault manager missed {text!r}"
+    vault = system.get_all(user_id="ann", memory_type=VAULT)
+    stored = {
+        r.secret_value.get_secret_value() for r in vault if isinstance(r, KnowledgeVaultMemory)
+    }
+    assert set(said.values()) <= stored
+    db = Path(system.config.storage.uri)
+    assert scan_folder(db, list(said.values())).hits == []
+    for record in system.get_all(user_id="ann"):
+        if not isinstance(record, KnowledgeVaultMemory):
+            assert not any(secret in record.render() for secret in said.values())

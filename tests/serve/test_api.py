@@ -261,3 +261,15 @@ def test_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
     security = schema["components"]["securitySchemes"]
     assert {s["type"] for s in security.values()} >= {"http", "apiKey"}
     assert client.get("/docs").status_code == 200
+
+
+def test_private_responses_are_not_cached_and_huge_bodies_refused(client: TestClient) -> None:
+    listed = client.get("/v1/memories", params={"user_id": "alice"}, headers=A)
+    assert listed.headers["cache-control"] == "no-store"
+    assert listed.headers["x-content-type-options"] == "nosniff"
+    huge = client.post(
+        "/v1/memories",
+        content=b"{}",
+        headers={**A, "content-type": "application/json", "content-length": str(64 * 2**20)},
+    )
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"

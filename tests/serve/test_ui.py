@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from langchain_core.embeddings import Embeddings
 
+from mirix_py.server.app import create_app
 from mirix_py.system import MemorySystem
+from tests.conftest import make_config
 from tests.serve.conftest import ALICE_KEY, PAIR_KEY
 
 TEXT = (
@@ -135,3 +139,18 @@ def test_sign_out_ends_the_session(client: TestClient) -> None:
     csrf = _login(client)
     client.post("/ui/logout", data={"csrf": csrf})
     assert client.get("/ui/memories", follow_redirects=False).status_code == 303
+
+
+def test_development_mode_signs_in_with_a_user_id_only(
+    tmp_path: Path, embeddings: Embeddings
+) -> None:
+    system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
+    try:
+        system.add("I grow tomatoes on my balcony.", user_id="dev")
+        with TestClient(create_app(system), client=("127.0.0.1", 40000)) as local:
+            page = local.get("/ui").text
+            assert "Development mode" in page and "not needed in development mode" in page
+            shown = local.post("/ui/login", data={"user_id": "dev"})
+            assert shown.status_code == 200 and "tomatoes" in shown.text
+    finally:
+        system.close()

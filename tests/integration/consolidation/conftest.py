@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from langchain_core.language_models import BaseChatModel
 
 from mirix_py.config import load_config
@@ -14,6 +15,15 @@ from mirix_py.embeddings import CachedEmbeddings
 from mirix_py.system import MemorySystem
 
 MakeSystem = Callable[..., MemorySystem]
+
+
+@pytest.fixture(autouse=True)
+def _plain_structlog() -> Iterator[None]:
+    """Default structlog config around each test (a CLI test configures it to write to a
+    capture stream that is closed afterwards)."""
+    structlog.reset_defaults()
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture

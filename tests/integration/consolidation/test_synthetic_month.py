@@ -144,7 +144,14 @@ def test_a_second_run_changes_nothing_and_new_days_update_in_place(
 
     extra = datetime(2023, 6, 1, 8, tzinfo=UTC)  # a Thursday
     system.add(
-        [{"role": "user", "name": "Alice", "content": "I went running before work.", "id": "jun-1"}],
+        [
+            {
+                "role": "user",
+                "name": "Alice",
+                "content": "I went running before work.",
+                "id": "jun-1",
+            }
+        ],
         user_id=USER,
         occurred_at=extra,
     )

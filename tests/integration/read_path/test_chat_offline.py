@@ -245,3 +245,31 @@ def test_answer_round_trips_through_json(ann_shared: MemorySystem) -> None:
 def test_achat(ann_shared: MemorySystem) -> None:
     answer = asyncio.run(ann_shared.achat("What is Ann's job?", user_id=ANN))
     assert "s1:1" in _cited_sources(answer)
+
+
+def test_as_of_answers_from_the_memories_valid_then(ann_system: MemorySystem) -> None:
+    from datetime import UTC, datetime
+
+    from mirix_py.memory import SemanticMemory
+
+    old = SemanticMemory(user_id=ANN, name="Ann", summary="lives in a flat in Alfama, Lisbon")
+    ann_system.store.upsert([old])
+    between = datetime.now(UTC)
+    new = SemanticMemory(user_id=ANN, name="Ann", summary="lives in a flat in Ribeira, Porto")
+    ann_system.store.supersede(old.id, new, user_id=ANN)
+    now = ann_system.chat("Where is Ann's flat?", user_id=ANN, budget_tokens=3000)
+    then = ann_system.chat("Where is Ann's flat?", user_id=ANN, as_of=between, budget_tokens=3000)
+    assert new.id in {r.memory_id for r in now.retrieved}
+    assert old.id not in {r.memory_id for r in now.retrieved}
+    assert old.id in {r.memory_id for r in then.retrieved}
+    assert new.id not in {r.memory_id for r in then.retrieved}
+
+
+def test_disabled_types_are_never_searched(tmp_path: Path, embeddings: CachedEmbeddings) -> None:
+    system = MemorySystem(make_config(tmp_path, "minimal"), embeddings=embeddings)
+    ingest(system)
+    answer = system.chat("What is my bank password? How do I renew my permit?", user_id=ANN)
+    enabled = {MemoryType.CORE, MemoryType.EPISODIC, MemoryType.SEMANTIC}
+    assert set(answer.trace.stores) <= enabled
+    assert set(answer.trace.coarse_counts) <= {t.value for t in enabled}
+    system.close()

@@ -85,16 +85,8 @@ def test_restated_and_near_duplicate_facts_merge_sources(make_system: MakeSystem
 
 def test_a_full_core_block_moves_its_oldest_lines_to_semantic(make_system: MakeSystem) -> None:
     system = make_system(memory={"core_block_limit": 200})
-    lines = [
-        "I love pottery.",
-        "I love camping with my family.",
-        "I love classical music.",
-        "I love baking sourdough bread.",
-        "I love painting sunsets.",
-        "I love swimming.",
-        "I love reading mystery novels.",
-        "I love dancing salsa.",
-    ]
+    things = ["color", "food", "band", "movie", "book", "city", "season", "sport", "drink", "game"]
+    lines = [f"My favorite {w} is the one my grandmother loved most." for w in things]
     receipt = system.add(
         [{"role": "user", "name": "Mel", "content": t, "id": f"m{i}"} for i, t in enumerate(lines)],
         user_id="u1",
@@ -104,32 +96,20 @@ def test_a_full_core_block_moves_its_oldest_lines_to_semantic(make_system: MakeS
     assert isinstance(block, CoreMemory)
     assert len(block.value) <= 200
     kept = block.lines()
-    assert kept[-1] == "Mel: likes dancing salsa"
+    assert kept[-1] == "Mel: favorite game is the one Mel's grandmother loved most"
     moved = [a for a in receipt.actions if "moved from full core block" in a.reason]
     assert moved and all(a.memory_type is MemoryType.SEMANTIC for a in moved)
     facts = _facts(system)
-    assert facts["likes pottery"].source_ids == ["m0"]  # not dropped, sources kept honest
+    first = "favorite color is the one Mel's grandmother loved most"
+    assert facts[first].source_ids == ["m0"]  # not dropped, sources kept honest
     assert set(block.source_ids) == {s for ln in kept for s in block.line_sources[ln]}
     assert "m0" not in block.source_ids
 
 
 def test_core_overflow_without_semantic_is_reported_not_silent(make_system: MakeSystem) -> None:
     system = make_system(memory={"core_block_limit": 200, "enabled": ["core", "episodic"]})
-    texts = [
-        f"I love {w} on weekends."
-        for w in (
-            "pottery",
-            "camping",
-            "jazz",
-            "baking",
-            "painting",
-            "swimming",
-            "reading",
-            "dancing",
-            "cycling",
-            "chess",
-        )
-    ]
+    things = ["color", "food", "band", "movie", "book", "city", "season", "sport", "drink", "game"]
+    texts = [f"My favorite {w} is the one my grandmother loved most." for w in things]
     receipt = system.add(
         [{"role": "user", "name": "Mel", "content": t, "id": f"m{i}"} for i, t in enumerate(texts)],
         user_id="u1",

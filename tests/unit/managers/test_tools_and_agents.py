@@ -276,3 +276,17 @@ def test_scrub_redacts_secrets_outside_the_vault_only() -> None:
     assert scrub(vault, ["4471"]) is vault
     assert cosine([1.0, 0.0], [1.0, 0.0]) == pytest.approx(1.0)
     assert cosine([1.0, 0.0], [0.0, 1.0]) == pytest.approx(0.0)
+
+
+def test_length_buckets_group_similar_lengths_in_order() -> None:
+    from mirix_py.managers.vectors import length_buckets
+
+    texts = ["x" * n for n in (300, 10, 45, 52, 310, 2000, 5000, 120)]
+    buckets = length_buckets(texts)
+    assert sorted(t for b in buckets for t in b) == sorted(texts)
+    for bucket in buckets:
+        sizes = [min(max(len(t), 40), 1200) for t in bucket]
+        assert max(sizes) <= 1.25 * min(sizes)
+    assert [len(t) for t in buckets[0]] == [10, 45]  # short texts share one batch
+    assert [len(t) for t in buckets[-1]] == [2000, 5000]  # the embedder reads both the same
+    assert max(len(b) for b in length_buckets(["same"] * 200)) == 64
