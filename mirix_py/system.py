@@ -277,6 +277,7 @@ class MemorySystem:
         *,
         user_id: str,
         as_of: datetime | None = None,
+        now: datetime | None = None,
         reveal_secrets: bool = False,
         interactive_update: bool | None = None,
         budget_tokens: int | None = None,
@@ -288,7 +289,9 @@ class MemorySystem:
         ``reveal_secrets`` lets knowledge-vault values into the context and answer
         (only the flag does; wording in the question never does). ``interactive_update``
         overrides ``chat.interactive_update`` (on by default in LLM mode, off offline).
-        ``as_of`` answers from the memories valid at that time.
+        ``as_of`` answers from the memories valid at that time; ``now`` is when the
+        question is asked (it anchors "last year", "when" arithmetic; default: as_of or
+        the clock).
         """
         from mirix_py.chat.graph import answer_from_output
 
@@ -298,6 +301,7 @@ class MemorySystem:
             "question": message,
             "user_id": user_id,
             "as_of": as_of.isoformat() if as_of else None,
+            "now": now.isoformat() if now else None,
             "reveal_secrets": bool(reveal_secrets),
             "interactive_update": interactive_update,
             "budget_tokens": budget_tokens,

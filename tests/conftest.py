@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from cryptography.fernet import Fernet
 
 from mirix_py.config import MirixConfig, load_config
@@ -43,6 +44,14 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 _VAULT_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def _restore_structlog() -> Iterator[None]:
+    """The CLI configures structlog for the process: undo it after each test."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 import structlog
 from langchain_core.messages import AnyMessage, HumanMessage
@@ -67,6 +67,7 @@ class ChatInput(TypedDict, total=False):
     messages: list[AnyMessage]
     user_id: str
     as_of: str | datetime | None
+    now: str | datetime | None
     reveal_secrets: bool
     interactive_update: bool | None
     budget_tokens: int | None
@@ -124,8 +125,8 @@ def question_of(state: ChatState) -> str:
     return str(question).strip()
 
 
-def _as_of(state: ChatState) -> datetime | None:
-    value = state.get("as_of")
+def _state_time(state: ChatState, key: Literal["as_of", "now"]) -> datetime | None:
+    value = state.get(key)
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -133,7 +134,16 @@ def _as_of(state: ChatState) -> datetime | None:
     try:
         return as_utc(datetime.fromisoformat(str(value)))
     except ValueError:
-        raise ValidationError(f"as_of must be an ISO datetime, got {value!r}") from None
+        raise ValidationError(f"{key} must be an ISO datetime, got {value!r}") from None
+
+
+def _as_of(state: ChatState) -> datetime | None:
+    return _state_time(state, "as_of")
+
+
+def _anchor(state: ChatState) -> datetime:
+    """When the question is asked: ``now`` if given, else ``as_of``, else the clock."""
+    return _state_time(state, "now") or _as_of(state) or now_utc()
 
 
 def _types(deps: ChatDeps, state: ChatState) -> list[MemoryType]:
@@ -196,7 +206,7 @@ def select_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     started = time.perf_counter()
     cues = read_question(question_of(state))
     coarse = {name: _hits(raw) for name, raw in (state.get("coarse") or {}).items()}
-    anchor = _as_of(state) or now_utc()
+    anchor = _anchor(state)
     time_range = question_time_range(cues.text, anchor)
     notes: list[str] = []
     offline_plan = select_offline(
@@ -291,7 +301,7 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     if model is None:
         draft = answer_offline(cues, pack, min_evidence=config.chat.min_evidence_score)
     else:
-        anchor = _as_of(state) or now_utc()
+        anchor = _anchor(state)
         draft = answer_with_llm(
             model,
             load_agent(config, "chat_agent"),

@@ -1,4 +1,6 @@
-"""Collapsing sets of dates into compact ranges: ``1–5 May 2023, 9 May 2023``."""
+"""Collapsing sets of dates into compact ranges: ``1–5 May 2023, 9 June 2023``.
+
+Months are spelled out, as in the date annotations of :mod:`mirix_py.temporal`."""
 
 from __future__ import annotations
 
@@ -10,16 +12,16 @@ MAX_SEGMENTS = 6
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
+    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def _segment(first: date, last: date) -> str:
     if first == last:
         return _day(first)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {last.strftime('%b %Y')}"
+        return f"{first.day}–{last.day} {last.strftime('%B %Y')}"
     if first.year == last.year:
-        return f"{first.day} {first.strftime('%b')} – {_day(last)}"
+        return f"{first.day} {first.strftime('%B')} – {_day(last)}"
     return f"{_day(first)} – {_day(last)}"
 
 

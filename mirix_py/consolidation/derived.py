@@ -80,7 +80,6 @@ def from_pattern(pattern: Pattern) -> Derivation:
             "name": pattern.entity[:256],
             "summary": f"{pattern.phrase()} repeatedly: {len(events)} times "
             f"({pattern.dates_text()})",
-            "details": f"pattern across {len(sessions)} sessions",
         },
         episodes=tuple(episodes),
         reason=f"same action on {len(events)} days in {len(sessions)} sessions",
@@ -96,7 +95,6 @@ def from_thread(thread: Thread) -> Derivation:
         fields={
             "name": thread.entity[:256],
             "summary": thread.summary(),
-            "details": f"actions about {thread.topic} across {len(sessions)} sessions",
         },
         episodes=tuple(thread.episodes),
         reason=f"{len(thread.items)} actions about {thread.topic} in {len(sessions)} sessions",

@@ -54,7 +54,7 @@ class ThreadItem:
     def date_text(self) -> str:
         """``7 May 2023``, or the coarser label the sentence gave (``week of 1 May 2023``)."""
         day = self.occurrence.day
-        return f"{day.day} {day.strftime('%b %Y')}" if day else self.occurrence.label
+        return f"{day.day} {day.strftime('%B %Y')}" if day else self.occurrence.label
 
 
 @dataclass

@@ -4,8 +4,9 @@ The same code applies offline extractions, LLM tool calls and single-pass
 proposals, so every mode gets the same guarantees:
 
 * exact repeats (same deterministic id) are skipped or merged (sources added);
-* near-duplicates (same entity key, cosine >= ``memory.near_duplicate_similarity``)
-  are merged into the stored record instead of inserted;
+* near-duplicates (same entity key, cosine >= ``memory.near_duplicate_similarity``
+  and the same gist: equal numbers, mostly the same content words) are merged
+  into the stored record instead of inserted;
 * a new value for a single-valued slot (``Alice|occupation``) supersedes the
   stored one, which stays in the table with ``valid_to`` set and in history;
 * secrets are redacted from every record outside the knowledge vault;
@@ -27,7 +28,7 @@ from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import RECORD_TYPES, core, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.core import CoreLabel, CoreLine, CoreMemory
-from mirix_py.memory.extract_common import unique
+from mirix_py.memory.extract_common import same_gist, unique
 from mirix_py.receipts import RecordAction
 from mirix_py.store.base import SearchQuery
 
@@ -96,11 +97,16 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def scrub(record: MemoryRecord, secrets: Sequence[str] = ()) -> MemoryRecord:
-    """``record`` with sensitive values redacted from its text fields (not for the vault)."""
+    """``record`` with sensitive values redacted from its text fields.
+
+    For a vault entry every field but ``secret_value`` is scrubbed too (its own
+    secret included), so captions never carry the value in clear.
+    """
+    payload = record.payload()
     if record.memory_type is MemoryType.KNOWLEDGE_VAULT:
-        return record
+        secrets = [*secrets, str(payload.pop("secret_value", ""))]
     changes: dict[str, Any] = {}
-    for name, value in record.payload().items():
+    for name, value in payload.items():
         if isinstance(value, str) and value:
             clean = knowledge_vault.redact_values(value, secrets)
             if clean != value:
@@ -315,7 +321,7 @@ class Applier:
         for other in pool:
             if other.id == cand.id or self.rules.dedupe_key(other) != key:
                 continue
-            if other.embedding is None:
+            if other.embedding is None or not same_gist(cand.embed_text(), other.embed_text()):
                 continue
             score = cosine(cand.embedding, other.embedding)
             if score >= self.threshold and (best is None or score > best[0]):
@@ -426,12 +432,15 @@ def apply_core(
     spill_rules: TypeRules | None,
     related: Sequence[MemoryRecord] = (),
     checked: Sequence[str] = (),
+    written_elsewhere: frozenset[str] = frozenset(),
 ) -> list[RecordAction]:
     """Merge lines into (or rewrite) the user's core blocks; spill overflow to semantic.
 
     Blocks are edited in place (history keeps old values). When a block would
     exceed ``memory.core_block_limit`` its oldest lines move into semantic
     items; if semantic memory is disabled they are dropped and the receipt says so.
+    ``written_elsewhere`` are semantic ids the semantic manager writes for this
+    same batch: a spilled line that is one of them is not written twice.
     """
     limit = ctx.config.memory.core_block_limit
     labels: list[CoreLabel] = unique([*plan.core_lines, *plan.core_rewrites])  # type: ignore[assignment]
@@ -503,10 +512,25 @@ def apply_core(
                 for ln in spilled
             )
         else:
-            records: list[MemoryRecord] = [core.spill_record(ln, user_id=user_id) for ln in spilled]
-            applier = Applier(ctx, vectors, spill_rules, user_id=user_id, actor=actor)
-            actions.extend(
-                a.model_copy(update={"reason": f"moved from full core block; {a.reason}"})
-                for a in applier.apply(Plan(candidates=records), [])
-            )
+            records: list[MemoryRecord] = []
+            for line in spilled:
+                record = core.spill_record(line, user_id=user_id)
+                if record.id not in written_elsewhere:
+                    records.append(record)
+                    continue
+                actions.append(
+                    RecordAction(
+                        memory_type=MemoryType.SEMANTIC,
+                        action="skipped",
+                        memory_id=record.id,
+                        reason="moved from full core block; the semantic manager stores this "
+                        "fact from the same batch",
+                    )
+                )
+            if records:
+                applier = Applier(ctx, vectors, spill_rules, user_id=user_id, actor=actor)
+                actions.extend(
+                    a.model_copy(update={"reason": f"moved from full core block; {a.reason}"})
+                    for a in applier.apply(Plan(candidates=records), [])
+                )
     return actions

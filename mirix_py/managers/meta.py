@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -28,6 +28,7 @@ from langgraph.types import Send
 
 from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
+from mirix_py.errors import ExtractionError, ValidationError
 from mirix_py.ids import validate_user_id
 from mirix_py.managers.llm_loop import call_with_tools
 from mirix_py.managers.rules import rules_for
@@ -110,7 +111,13 @@ class MetaManager:
         started = time.perf_counter()
         user_id = validate_user_id(state.get("user_id"))
         occurred = state.get("occurred_at")
-        at = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
+        try:
+            at = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
+        except ValueError:
+            raise ValidationError(
+                f"occurred_at must be an ISO date-time such as 2023-05-08T13:56:00+00:00, "
+                f"got {occurred!r:.60}"
+            ) from None
         messages = normalize_messages(
             _plain_messages(state.get("messages") or []), user_id=user_id, occurred_at=at
         )
@@ -118,21 +125,21 @@ class MetaManager:
         vault_on = self.ctx.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
         turns = []
         for index, m in enumerate(messages):
-            assert m.id is not None and m.timestamp is not None
+            stamp = m.timestamp or datetime.now(UTC)  # normalize_messages always sets both
             redacted = knowledge_vault.redact(m.content, vault_enabled=vault_on)
             try:
-                text = annotate_text(redacted, m.timestamp)
+                text = annotate_text(redacted, stamp)
             except (ValueError, OverflowError) as exc:  # never block a write on dates
                 log.warning("memory.dates_not_resolved", user_id=user_id, error=str(exc))
                 text = redacted
             turns.append(
                 Turn(
-                    id=m.id,
+                    id=m.id or f"m{index}",
                     role=m.role,
                     speaker=m.speaker,
                     content=m.content,
                     text=text,
-                    timestamp=m.timestamp,
+                    timestamp=stamp,
                     sequence=index,
                     session_id=session_id,
                 ).model_dump(mode="json")
@@ -176,7 +183,8 @@ class MetaManager:
         events = episodic.turn_events(turns, user_id=user_id)
         checked: dict[str, list[str]] = {}
         early: list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]] = []
-        if MemoryType.CORE in self.enabled:
+        # offline, the core blocks only matter when the batch has lines for them
+        if MemoryType.CORE in self.enabled and (not self.ctx.offline or core.detect(turns)):
             checked["core"] = [core.block_id(user_id, "human"), core.block_id(user_id, "persona")]
             early.append((MemoryType.CORE, self._get(user_id, MemoryType.CORE, checked["core"])))
         if MemoryType.EPISODIC in self.enabled:
@@ -377,7 +385,8 @@ class MetaManager:
     def _llm_route(
         self, state: WriteState, turns: Sequence[Turn], counter: UsageCounter
     ) -> tuple[list[MemoryType], str]:
-        assert self.agents is not None and self.ctx.chat_model is not None
+        if self.agents is None or self.ctx.chat_model is None:
+            raise ExtractionError("LLM routing needs a chat model and agent files")
         agent = self.agents[META_MANAGER]
         values = self._values(turns, state)
         chosen, ignored, why = call_with_tools(
@@ -403,7 +412,8 @@ class MetaManager:
     def _single_pass(
         self, state: WriteState, turns: Sequence[Turn], counter: UsageCounter
     ) -> dict[MemoryType, list[dict[str, Any]]]:
-        assert self.agents is not None and self.ctx.chat_model is not None
+        if self.agents is None or self.ctx.chat_model is None:
+            raise ExtractionError("LLM routing needs a chat model and agent files")
         agent = self.agents[SINGLE_PASS_MANAGER]
         values = self._values(turns, state)
         values["input"] = render_turns(turns, raw=MemoryType.KNOWLEDGE_VAULT in self.enabled)

@@ -25,7 +25,7 @@ from mirix_py.managers.state import ManagerInput
 from mirix_py.managers.tools import build_record, manager_tools, plan_from_calls
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.managers.vectors import VectorCache
-from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault
+from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault, semantic
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn, short_date
 from mirix_py.receipts import ManagerFailure, RecordAction
@@ -106,6 +106,9 @@ class SpecialistManager:
                     else None,
                     related=related_records(self.memory_type, payload["related"]),
                     checked=payload.get("checked", []),
+                    written_elsewhere=self._semantic_ids(turns, user_id)
+                    if mode in ("offline", "fallback")
+                    else frozenset(),
                 )
             else:
                 applier = Applier(
@@ -218,6 +221,12 @@ class SpecialistManager:
         plan.extend(self._offline(turns, user_id))
         return plan, "offline"
 
+    def _semantic_ids(self, turns: Sequence[Turn], user_id: str) -> frozenset[str]:
+        """Ids of the facts the (offline) semantic manager writes for this batch."""
+        if not self.ctx.config.is_enabled(MemoryType.SEMANTIC):
+            return frozenset()
+        return frozenset(r.id for r in semantic.extract_offline(turns, user_id=user_id))
+
     def _deterministic(self, turns: Sequence[Turn], user_id: str) -> Plan:
         """What is written in every mode: the turn log and detected secrets."""
         if self.memory_type is MemoryType.EPISODIC:
@@ -237,7 +246,8 @@ class SpecialistManager:
     def _llm_plan(
         self, payload: ManagerInput, turns: Sequence[Turn], counter: UsageCounter
     ) -> Plan:
-        assert self.agent is not None and self.ctx.chat_model is not None
+        if self.agent is None or self.ctx.chat_model is None:
+            raise ExtractionError(f"{self.name}: LLM mode needs a chat model and its agent file")
         user_id = payload["user_id"]
         by_id = {t.id: t for t in turns}
         values = {

@@ -98,9 +98,9 @@ class MemoryRecord(BaseModel):
     access_count: int = Field(default=0, ge=0)
     embedding: list[float] | None = Field(default=None, repr=False)
 
-    @field_validator("user_id")
+    @field_validator("user_id", mode="before")
     @classmethod
-    def _check_user_id(cls, value: str) -> str:
+    def _check_user_id(cls, value: object) -> str:
         return validate_user_id(value)
 
     @field_validator("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")

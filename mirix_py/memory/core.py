@@ -10,7 +10,14 @@ from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import Turn, record_id, unique
-from mirix_py.memory.semantic import CORE_KINDS, SemanticMemory, extract_facts, fact_id, slot_of
+from mirix_py.memory.semantic import (
+    CORE_KINDS,
+    SemanticMemory,
+    extract_facts,
+    fact_id,
+    is_lasting_preference,
+    slot_of,
+)
 
 CoreLabel = Literal["human", "persona"]
 
@@ -92,7 +99,8 @@ def extract_lines(turns: Sequence[Turn]) -> list[CoreLine]:
     """
     lines: list[CoreLine] = []
     for fact in extract_facts(turns):  # all turns: one memoised extraction per batch
-        if fact.turn.is_user and fact.about_speaker and fact.kind in CORE_KINDS:
+        lasting = fact.kind in CORE_KINDS or is_lasting_preference(fact.summary)
+        if fact.turn.is_user and fact.about_speaker and lasting:
             text = f"{fact.entity}: {fact.summary}"[:MAX_LINE_CHARS]
             lines.append(CoreLine(text, (fact.turn.id,)))
     return lines

@@ -168,6 +168,38 @@ def chunk_text(text: str, *, size: int, overlap: int = 0) -> list[str]:
     return chunks
 
 
+_STOPWORDS = frozenset(
+    "a an the of to in on at for with and or but is are was were be been has have had do does "
+    "did i you he she it we they my your his her its our their this that these those as by "
+    "from so very really just also".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "edly", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def gist(text: str) -> frozenset[str]:
+    """Content-word stems of ``text`` (no stopwords), for comparing short statements."""
+    return frozenset(_stem(w) for w in _TOKEN.findall(norm_key(text)) if w not in _STOPWORDS)
+
+
+def same_gist(a: str, b: str) -> bool:
+    """Whether two short statements say the same thing, one perhaps in more detail.
+
+    True when the content words (stems) of one are all among the other's, so
+    "likes mountain hiking" ~ "likes hiking in the mountains" and "works as a
+    nurse" ~ "works as a registered nurse", but not "allergic to peanuts" ~
+    "allergic to walnuts", which embeddings rate as near-identical.
+    """
+    ga, gb = gist(a), gist(b)
+    return ga <= gb or gb <= ga
+
+
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))

@@ -456,15 +456,30 @@ SLOT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 """Single-valued attributes: a new value for the same entity supersedes the old one."""
 
+_PREFERENCE = re.compile(r"^(?:likes|dislikes|prefers|loved) (?P<obj>.+)$")
+_SPECIFIC = re.compile(r"^(?:the|a|an|this|that|these|those|his|her|their|its|some)\b|'s\b")
+
+
+def is_lasting_preference(summary: str) -> bool:
+    """True for a preference about a kind of thing (``likes jazz``, ``likes to travel``),
+    not about one particular thing (``likes the colours in that photo``)."""
+    m = _PREFERENCE.match(summary)
+    if not m:
+        return False
+    obj = m.group("obj")
+    return len(obj.split()) <= 3 and not _SPECIFIC.search(obj)
+
+
 CORE_KINDS = frozenset(
     "name age occupation employer residence origin relationship_status identity diet allergy "
     "study count prefers favorite personal relation".split()
 )
 """Fact kinds that describe a person's identity or stable preferences (for core memory).
 
-Plain "I love …" statements stay in semantic memory only: in conversation they
-are as often a passing remark ("I love the colours in that photo") as a lasting
-preference, and the core block is in every prompt.
+"I love …" statements join them only when they name a kind of thing (see
+:func:`is_lasting_preference`): in conversation they are as often a passing remark
+("I love the colours in that photo") as a lasting preference, and the core block
+is in every prompt.
 """
 
 

@@ -161,7 +161,7 @@ def test_a_second_run_changes_nothing_and_new_days_update_in_place(
     record = system.get(str(updated[0].memory_id), user_id=USER)
     assert isinstance(record, SemanticMemory)
     assert record.summary.startswith("went running repeatedly: 24 times (")
-    assert record.summary.endswith("29 May – 1 Jun 2023)")
+    assert record.summary.endswith("29 May – 1 June 2023)")
     assert record.source_ids[-1] == "jun-1"
     assert [e.event for e in system.history(record.id, user_id=USER)] == ["insert", "update"]
 

@@ -375,3 +375,26 @@ def test_single_pass_malformed_falls_back_to_offline(make_system: MakeSystem, ba
     assert model.calls_made("record_memories") == 2
     assert [f.step for f in receipt.failures] == ["route"]
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
+
+
+def test_llm_core_lines_overflowing_the_block_move_to_semantic(make_system: MakeSystem) -> None:
+    lines = "\n".join(f"Ann: enjoys hobby number {i:02d} on quiet weekends" for i in range(8))
+    model = ScriptedToolModel(
+        scripts={
+            "route_memory": [_route("core")],
+            "insert_core": [
+                reply(call("insert_core", label="human", value=lines, source_ids=["m1"]))
+            ],
+        }
+    )
+    system = make_system(chat_model=model, memory={"core_block_limit": 200})
+    receipt = system.add(MESSAGES, user_id="u1", occurred_at=AT)
+    assert receipt.ok
+    (block,) = rows(system, "u1", "core")
+    assert isinstance(block, CoreMemory) and len(block.value) <= 200
+    moved = [f for f in _facts(system) if f[1].startswith("enjoys hobby number")]
+    assert moved and all(name == "Ann" and src == ["m1"] for name, _, src in moved)
+    assert len(moved) + len(block.lines()) == 8
+    assert {a.action for a in receipt.actions if a.memory_type is MemoryType.SEMANTIC} == {
+        "inserted"
+    }

@@ -14,11 +14,11 @@ def d(day: int, month: int = 5, year: int = 2023) -> date:
 def test_consecutive_days_become_one_range_and_gaps_split() -> None:
     days = [d(3), d(1), d(2), d(2), d(9), d(30), d(31), d(1, 6)]
     assert day_runs(days) == [(d(1), d(3)), (d(9), d(9)), (d(30), d(1, 6))]
-    assert collapse_dates(days) == "1–3 May 2023, 9 May 2023, 30 May – 1 Jun 2023"
+    assert collapse_dates(days) == "1–3 May 2023, 9 May 2023, 30 May – 1 June 2023"
 
 
 def test_ranges_across_years_and_single_days() -> None:
-    assert collapse_dates([d(31, 12, 2022), d(1, 1, 2023)]) == "31 Dec 2022 – 1 Jan 2023"
+    assert collapse_dates([d(31, 12, 2022), d(1, 1, 2023)]) == "31 December 2022 – 1 January 2023"
     assert collapse_dates([d(7)]) == "7 May 2023"
     assert collapse_dates([]) == ""
 
@@ -30,5 +30,5 @@ def test_many_ranges_keep_the_latest_and_count_the_rest() -> None:
 
 
 def test_span_text() -> None:
-    assert span_text([d(9), d(28, 4)]) == "28 Apr – 9 May 2023"
+    assert span_text([d(9), d(28, 4)]) == "28 April – 9 May 2023"
     assert span_text([]) == ""

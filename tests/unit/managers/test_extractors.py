@@ -343,3 +343,36 @@ def test_sentence_splitting_and_chunking_helpers() -> None:
     chunks = chunk_text(text, size=300)
     assert all(len(c) <= 300 for c in chunks)
     assert " ".join(chunks).split() == text.split()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Alice: likes hiking in the mountains", "Alice: likes mountain hiking", True),
+        ("Alice: works as a nurse", "Alice: works as a registered nurse", True),
+        ("Alice: is allergic to peanuts", "Alice: is allergic to walnuts", False),
+        ("Ann: enjoys hobby number 00", "Ann: enjoys hobby number 01", False),
+        ("Alice: likes painting", "Alice: likes hiking", False),
+    ],
+)
+def test_same_gist_guards_near_duplicate_merges(a: str, b: str, same: bool) -> None:
+    from mirix_py.memory.extract_common import same_gist
+
+    assert same_gist(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("summary", "lasting"),
+    [
+        ("likes jazz", True),
+        ("likes to travel", True),
+        ("likes classical music", True),
+        ("likes the colours in that photo", False),
+        ("likes camping trips with Mel's family", False),
+        ("works as a nurse", False),
+    ],
+)
+def test_only_preferences_for_kinds_of_things_reach_the_core_block(
+    summary: str, lasting: bool
+) -> None:
+    assert semantic.is_lasting_preference(summary) is lasting

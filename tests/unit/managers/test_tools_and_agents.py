@@ -266,7 +266,7 @@ def test_vector_cache_embeds_each_text_once_in_one_call() -> None:
     assert calls == [["a", "bb"], ["ccc"]]
 
 
-def test_scrub_redacts_secrets_outside_the_vault_only() -> None:
+def test_scrub_redacts_secrets_everywhere_but_the_vault_value() -> None:
     fact = SemanticMemory(user_id="u", name="Ann", summary="pin is 4471, phone 415-555-0134")
     clean = scrub(fact, ["4471"])
     assert "4471" not in clean.model_dump_json() and "415-555-0134" not in clean.model_dump_json()
@@ -274,6 +274,13 @@ def test_scrub_redacts_secrets_outside_the_vault_only() -> None:
 
     vault = KnowledgeVaultMemory(user_id="u", secret_value=SecretStr("4471"), caption="pin")
     assert scrub(vault, ["4471"]) is vault
+    leaky = KnowledgeVaultMemory(
+        user_id="u", secret_value=SecretStr("hunter2!"), caption="Ann's password hunter2!"
+    )
+    clean_vault = scrub(leaky)
+    assert isinstance(clean_vault, KnowledgeVaultMemory)
+    assert "hunter2" not in clean_vault.caption
+    assert clean_vault.secret_value.get_secret_value() == "hunter2!"
     assert cosine([1.0, 0.0], [1.0, 0.0]) == pytest.approx(1.0)
     assert cosine([1.0, 0.0], [0.0, 1.0]) == pytest.approx(0.0)
 
