@@ -180,14 +180,16 @@ def _systems(options: RunOptions, config: MirixConfig) -> tuple[MirixQA, list[QA
     )
     mirix = MirixQA(MemorySystem(config, embeddings=embeddings), name=options.system_name)
     systems: list[QASystem] = [mirix]
+    turn_store = None
     for name in options.baselines:
         if name in _MODES:
+            if turn_store is None:
+                turn_store = TurnRetrievalQA.open_store(options.out / "baseline-db", embeddings)
             systems.append(
                 TurnRetrievalQA(
                     mode=_MODES[name],  # type: ignore[arg-type]
                     name=name,
-                    folder=options.out / "baseline-db",
-                    embeddings=embeddings,
+                    store=turn_store,
                     config=config,
                     budget_tokens=options.budget_tokens,
                 )

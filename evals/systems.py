@@ -179,8 +179,7 @@ class TurnRetrievalQA:
         *,
         mode: SearchMode,
         name: str,
-        folder: Path,
-        embeddings: Embeddings,
+        store: LanceDBStore,
         config: MirixConfig,
         budget_tokens: int,
     ) -> None:
@@ -188,7 +187,12 @@ class TurnRetrievalQA:
         self._mode = mode
         self._config = config
         self._budget = budget_tokens
-        self.store = LanceDBStore(
+        self.store = store
+
+    @staticmethod
+    def open_store(folder: Path, embeddings: Embeddings) -> LanceDBStore:
+        """The raw-turn table the baselines share (one per run)."""
+        return LanceDBStore(
             str(folder),
             embeddings=embeddings,
             dimension=embedding_dimension(embeddings),

@@ -3,6 +3,7 @@
 The public surface is re-exported here; everything else is internal.
 """
 
+from mirix_py.chat.models import Answer
 from mirix_py.config import MirixConfig, load_config
 from mirix_py.errors import (
     AccessDenied,
@@ -34,6 +35,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AccessDenied",
+    "Answer",
     "ConfigError",
     "CoreMemory",
     "DeleteReceipt",

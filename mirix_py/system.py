@@ -481,14 +481,27 @@ class MemorySystem:
 
     # ---------------------------------------------------------------- helpers
 
-    def _types(self, names: Sequence[MemoryType | str | None] | None) -> tuple[MemoryType, ...]:
+    def _types(
+        self, names: MemoryType | str | Sequence[MemoryType | str | None] | None
+    ) -> tuple[MemoryType, ...]:
+        """Validate memory-type names: one name or a list of them (None = all enabled)."""
         if names is None:
             return self.config.memory.enabled
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, Sequence):
+            raise ValidationError(
+                f"memory_types must be a type name or a list of them, got {type(names).__name__}"
+            )
         out: list[MemoryType] = []
         valid = ", ".join(t.value for t in self.config.memory.enabled)
         for name in names:
+            if not isinstance(name, str):
+                raise ValidationError(
+                    f"memory type must be a string, got {name!r}; valid choices: {valid}"
+                )
             try:
-                mtype = MemoryType(str(name))
+                mtype = MemoryType(name)
             except ValueError:
                 raise ValidationError(
                     f"unknown memory type {name!r}; valid choices: {valid}"

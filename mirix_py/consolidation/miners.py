@@ -126,9 +126,10 @@ _ADVERBS = (
     r"actually|sometimes|normally|first|later)\s+)?"
 )
 _VERB_ALT = "|".join(sorted(_VERBS, key=len, reverse=True))
-_NEXT_CLAUSE = r",?\s+(?:and|but|then|so|because|while|when)\s+(?:then\s+)?I\b"
+_NEXT_CLAUSE = r",?\s+(?:and|but|then|so|because|while|when)\s+(?:then\s+)?(?:I|we)\b"
 _ACTION = re.compile(
-    rf"\bI\s+{_ADVERBS}(?P<verb>{_VERB_ALT})\b(?!['’])(?P<rest>(?:(?!{_NEXT_CLAUSE})[^.!?;])*)"
+    rf"\b(?:I|[Ww]e)\s+{_ADVERBS}(?P<verb>{_VERB_ALT})\b(?!['’])"
+    rf"(?P<rest>(?:(?!{_NEXT_CLAUSE})[^.!?;])*)"
 )
 _VAGUE_PAST = re.compile(
     r"\b(?:years?|months?|decades?|ages)\s+(?:ago|back)\b|\bback\s+(?:then|in|when)\b|"

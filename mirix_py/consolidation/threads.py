@@ -36,7 +36,7 @@ _NOT_TOPICS = frozenset(
     local amazing awesome fun cool special whole own same different few many more most much
     lot lots bit kind sort thing things stuff time times day days week weeks weekend month
     months year years way ways place places part parts today tonight morning evening afternoon
-    night people person someone something everything anything nothing friend friends family
+    night people person someone something everything anything nothing friend friends
     with from into about over under after before for of to in on at by up out off again
     really very just also too so then than there here back home""".split()
 )

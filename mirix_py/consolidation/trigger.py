@@ -4,7 +4,10 @@
 tells the trigger how many messages each ``add`` ingested; when a user's count
 reaches N it is reset and consolidation runs for that user — inline, or on one
 worker thread with ``retention.background`` (runs are serialised; a user whose
-run is already queued is not queued twice).
+run is already queued is not queued twice). A background run can interleave
+with later ``add`` calls of the same user: every store write is serialised and
+nothing is deleted, but a record the write path rewrites while clean-up retires
+it may come back current (the next run resolves it again). Inline is the default.
 """
 
 from __future__ import annotations

@@ -185,8 +185,18 @@ class LanceDBStore:
             except Exception:
                 raise StorageError(f"cannot open table {name!r} in {self._uri!r}: {exc}") from exc
         self._tables[name] = table
-        if name != HISTORY_TABLE and any("text" in idx.columns for idx in table.list_indices()):
+        self._fts_ready(name)
+
+    def _fts_ready(self, name: str) -> bool:
+        """Whether table ``name`` has its full-text index (possibly built by another process)."""
+        if name in self._has_fts:
+            return True
+        if name != HISTORY_TABLE and any(
+            "text" in idx.columns for idx in self._tables[name].list_indices()
+        ):
             self._has_fts.add(name)
+            return True
+        return False
 
     def _table(self, memory_type: MemoryType | str) -> Any:
         name = MemoryType(memory_type).value
@@ -421,7 +431,7 @@ class LanceDBStore:
                         .limit(depth),
                     )
                 )
-            if fts_text and mtype.value in self._has_fts:
+            if fts_text and self._fts_ready(mtype.value):
                 jobs.append(
                     (
                         "fts",
@@ -820,6 +830,18 @@ class LanceDBStore:
         with self._write_lock():
             for table in self._tables.values():
                 table.optimize()
+
+    def reset(self) -> None:
+        """Drop every table (all users' memories and history) and recreate them empty."""
+        with self._write_lock():
+            for name in list(self._tables):
+                self._db.drop_table(name)
+            self._tables.clear()
+            self._has_fts.clear()
+            for memory_type in self._types:
+                self._open(memory_type.value, _record_schema(self._dim))
+            self._open(HISTORY_TABLE, _HISTORY_SCHEMA)
+        log.warning("store.reset", memory_types=[t.value for t in self._types])
 
     def close(self) -> None:
         """Stop the search threads and drop table handles."""

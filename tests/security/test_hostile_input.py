@@ -294,12 +294,6 @@ def test_search_handles_or_names_any_input(
     assert all(h.record.user_id == USER for h in hits)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, AssertionError),
-    reason="needs MemorySystem._types (system.py) to accept one type name and to refuse "
-    "non-lists with a ValidationError",
-)
 @pytest.mark.parametrize("memory_types", [False, 3, "episodic"], ids=repr)
 def test_search_memory_types_that_are_not_a_list(
     fuzz_system: MemorySystem, memory_types: Any

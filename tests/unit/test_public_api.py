@@ -7,6 +7,7 @@ def test_public_names_are_pinned() -> None:
     assert sorted(mirix_py.__all__) == sorted(
         [
             "AccessDenied",
+        "Answer",
             "ConfigError",
             "CoreMemory",
             "DeleteReceipt",

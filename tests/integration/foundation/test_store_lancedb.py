@@ -59,3 +59,12 @@ def test_vault_secret_is_encrypted_on_disk(store: LanceDBStore, tmp_path: Path) 
     blob = b"".join(p.read_bytes() for p in (tmp_path / "db").rglob("*") if p.is_file())
     assert b"zq-81-77-41" not in blob
     assert b"door code" in blob
+
+
+def test_reset_wipes_every_user_and_keeps_tables(store: LanceDBStore) -> None:
+    store.upsert([SemanticMemory(user_id="a", name="x", summary="y"),
+                  SemanticMemory(user_id="b", name="x", summary="z")])
+    store.reset()
+    assert store.count() == 0
+    store.upsert([SemanticMemory(user_id="a", name="x", summary="again")])
+    assert store.count(user_id="a") == 1

@@ -41,6 +41,10 @@ def found(text: str, **kwargs: object) -> list[tuple[str, str, str]]:
             [("Alice", "bake", "bread"), ("Alice", "paint", "a lake")],
         ),
         ("I ran this morning!", [("Alice", "run", "")]),
+        (
+            "My family and I went camping. We went to the lake too.",
+            [("Alice", "go", "camping"), ("Alice", "go", "to the lake")],
+        ),
     ],
 )
 def test_first_person_actions_are_read(text: str, expected: list[tuple[str, str, str]]) -> None:
