@@ -84,9 +84,10 @@ class Thread:
         return {session_of(i.occurrence.episode) for i in self.items}
 
     def summary(self) -> str:
-        """``LGBTQ activities (3): went to … (7 May 2023); joined … (23 Jun 2023); …``."""
+        """``LGBTQ: went to … (7 May 2023); joined … (23 June 2023); …`` (no filler words,
+        so it matches questions about the topic, not every question about "activities")."""
         listed = "; ".join(f"{i.phrase} ({i.date_text})" for i in self.items)
-        return f"{self.topic} activities ({len(self.items)}): {listed}"
+        return f"{self.topic}: {listed}"
 
 
 def _topics(obj: str) -> dict[str, str]:

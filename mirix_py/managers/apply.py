@@ -35,6 +35,7 @@ from mirix_py.store.base import SearchQuery
 log = structlog.get_logger(__name__)
 
 _SLOT_LOOKUP_LIMIT = 10
+_MAX_NEIGHBOUR_SEARCHES = 4
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,10 @@ class Applier:
         user_id: str,
         actor: str,
         secrets: Sequence[str] = (),
+        search_neighbours: bool = False,
     ) -> None:
         self.ctx = ctx
+        self.search_neighbours = search_neighbours
         self.vectors = vectors
         self.rules = rules
         self.mtype = rules.memory_type
@@ -256,6 +259,8 @@ class Applier:
             r.id: r for r in [*related, *stored.values()] if r.is_current
         }
         fresh = self._with_vectors(fresh)
+        if self.search_neighbours:
+            self._lookup_neighbours(fresh, pool)
         self._lookup_slots(fresh, pool)
         pool_list = self._with_vectors(list(pool.values()))
         supersedes: list[tuple[str, MemoryRecord, str]] = []
@@ -290,6 +295,35 @@ class Applier:
             else a.model_copy(update={"action": "skipped", "reason": reason})
             for a in self.pending
         ]
+
+    def _lookup_neighbours(
+        self, fresh: Sequence[MemoryRecord], pool: dict[str, MemoryRecord]
+    ) -> None:
+        """Fetch stored memories near each new group (one search per dedupe key).
+
+        Offline, this replaces the retrieval step's similarity search for this
+        type, so it overlaps the other managers' writes instead of delaying routing.
+        """
+        groups: dict[str, list[list[float]]] = {}
+        for cand in fresh:
+            key = self.rules.dedupe_key(cand)
+            if key and cand.embedding is not None:
+                groups.setdefault(key, []).append(cand.embedding)
+        limit = self.ctx.config.retrieval.coarse_k * 2
+        for vecs in list(groups.values())[:_MAX_NEIGHBOUR_SEARCHES]:
+            centroid = [sum(col) / len(vecs) for col in zip(*vecs, strict=True)]
+            hits = self.ctx.store.search(
+                SearchQuery(
+                    user_id=self.user_id,
+                    mode="vector",
+                    vector=tuple(centroid),
+                    memory_types=(self.mtype,),
+                    limit=limit,
+                )
+            )
+            for hit in hits:
+                if hit.record.is_current:
+                    pool.setdefault(hit.record.id, hit.record)
 
     def _lookup_slots(self, fresh: Sequence[MemoryRecord], pool: dict[str, MemoryRecord]) -> None:
         """Search the store for the current holder of each candidate's slot."""

@@ -3,8 +3,12 @@
 * ``normalize`` — messages → turns with stable ids, timestamps, a session id,
   secrets redacted and relative dates annotated ("yesterday [7 May 2023]").
 * ``retrieve`` — embeds the batch once (the vectors are reused when the turns
-  are stored) and fetches related memories per enabled type: the core blocks,
-  facts near what each speaker said, and in LLM mode the top hits of every type.
+  are stored) and fetches related memories per enabled type, while embedding:
+  the core blocks and stored copies of this batch's records by id (offline the
+  candidates are known up front); in LLM mode also, for the prompts, facts near
+  what each speaker said and the top hits of every type. Offline, the
+  similarity search for near-duplicates runs in each manager instead, next to
+  the other managers' writes rather than before routing.
 * ``route`` — picks the managers: offline by cheap detectors, in LLM mode with
   one ``route_memory`` call (or one ``record_memories`` call in single-pass
   mode). The episodic turn log and detected secrets are always routed.
@@ -45,7 +49,7 @@ from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn, session_id_for, short_date
-from mirix_py.memory.semantic import extract_facts, speaker_entity
+from mirix_py.memory.semantic import speaker_entity
 from mirix_py.messages import normalize_messages
 from mirix_py.receipts import ManagerFailure, RecordAction, WriteReceipt
 from mirix_py.store.base import SearchQuery
@@ -252,11 +256,12 @@ class MetaManager:
     ) -> list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]]:
         """Similarity searches: facts near what each speaker said; in LLM mode, every type."""
         jobs: list[tuple[MemoryType, Callable[[], list[MemoryRecord]]]] = []
+        if self.ctx.offline:  # offline the managers search near their own candidates
+            return jobs
         if MemoryType.SEMANTIC in self.enabled:
             speakers: dict[str, list[list[float]]] = {}
-            stating = {f.turn.speaker for f in extract_facts(turns)} if self.ctx.offline else None
             for t in turns:
-                if speaker_entity(t) and (stating is None or t.speaker in stating):
+                if speaker_entity(t):
                     speakers.setdefault(t.speaker, []).append(by_turn[t.id])
             for vectors in list(speakers.values())[:_MAX_SPEAKER_QUERIES]:
                 jobs.append(

@@ -118,6 +118,7 @@ class SpecialistManager:
                     user_id=user_id,
                     actor=self.name,
                     secrets=secrets,
+                    search_neighbours=self.ctx.offline,
                 )
                 actions = applier.apply(
                     plan,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.errors import StorageError, ValidationError
+from mirix_py.errors import ValidationError
 from mirix_py.memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
 from mirix_py.system import MemorySystem
 from tests.conftest import make_config
@@ -51,10 +51,17 @@ def test_reset_one_user(ann_system: MemorySystem) -> None:
     assert ann_system.get_all(user_id=ANN) == []
     assert ann_system.get_all(user_id="bob")
     assert ann_system.chat("Which pets did Ann adopt?", user_id=ANN).retrieved == []
-    with pytest.raises(StorageError):
-        ann_system.reset()  # LanceDBStore has no wipe-all: say so, do nothing
     asyncio.run(ann_system.areset(user_id="bob"))
     assert ann_system.get_all(user_id="bob") == []
+
+
+def test_reset_everything(ann_system: MemorySystem) -> None:
+    ann_system.add("Bob likes chess", user_id="bob")
+    assert ann_system.reset() is None
+    assert ann_system.stats()["total"] == 0
+    assert ann_system.chat("Which pets did Ann adopt?", user_id=ANN).retrieved == []
+    ann_system.add("Bob likes go", user_id="bob")
+    assert [r.memory_type for r in ann_system.get_all(user_id="bob")]
 
 
 def test_stats(ann_system: MemorySystem) -> None:

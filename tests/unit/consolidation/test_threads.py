@@ -33,7 +33,7 @@ def test_different_actions_about_one_topic_become_one_thread() -> None:
     (thread,) = mine_threads(episodes, min_sessions=2)
     assert (thread.entity, thread.topic) == ("Caroline", "LGBTQ")
     assert thread.summary() == (
-        "LGBTQ activities (3): went to an LGBTQ support group (1 May 2023); "
+        "LGBTQ: went to an LGBTQ support group (1 May 2023); "
         "joined a new LGBTQ activist group (11 May 2023); "
         "went to an LGBTQ+ pride parade (20 May 2023)"
     )
