@@ -15,6 +15,16 @@ import structlog
 from mirix_py.config import LoggingConfig
 
 
+class _Stderr:
+    """Writes to whatever ``sys.stderr`` is at call time (tests and daemons swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(config: LoggingConfig | None = None) -> None:
     """Configure structlog for a process: level and console/JSON rendering to stderr."""
     cfg = config or LoggingConfig()
@@ -32,6 +42,6 @@ def configure_logging(config: LoggingConfig | None = None) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )

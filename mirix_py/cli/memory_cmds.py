@@ -141,6 +141,10 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"search: {question}")
         for h in hits:
             print(f"  {h.score.score:.3f}  [{h.record.memory_type.value}] {h.record.render()}")
+    for question in ("When did Alice adopt her beagle?", "What is Alice's favourite film?"):
+        answer = system.chat(question, user_id=user)
+        cited = ", ".join(c.memory_type.value for c in answer.citations) or "nothing"
+        print(f"chat: {question} -> {answer.text}  (cites {cited})")
     system.delete_all(user_id=user)
     print(f"forgot {user}; remaining memories: {len(system.get_all(user_id=user))}")
     return 0
