@@ -53,9 +53,7 @@ def bench_store(total: int, per_user: int, queries: int, emb: OnnxMiniLMEmbeddin
     nrng = np.random.default_rng(7)
     users = max(1, total // per_user)
     folder = tempfile.mkdtemp(prefix="mirix-bench-")
-    store = LanceDBStore(
-        folder, embeddings=emb, dimension=384, memory_types=[MemoryType.EPISODIC]
-    )
+    store = LanceDBStore(folder, embeddings=emb, dimension=384, memory_types=[MemoryType.EPISODIC])
     vectors = _unit(nrng, total)
     started = time.perf_counter()
     batch = 5000

@@ -7,7 +7,7 @@ def test_public_names_are_pinned() -> None:
     assert sorted(mirix_py.__all__) == sorted(
         [
             "AccessDenied",
-        "Answer",
+            "Answer",
             "ConfigError",
             "CoreMemory",
             "DeleteReceipt",

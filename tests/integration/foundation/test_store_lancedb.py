@@ -62,8 +62,12 @@ def test_vault_secret_is_encrypted_on_disk(store: LanceDBStore, tmp_path: Path) 
 
 
 def test_reset_wipes_every_user_and_keeps_tables(store: LanceDBStore) -> None:
-    store.upsert([SemanticMemory(user_id="a", name="x", summary="y"),
-                  SemanticMemory(user_id="b", name="x", summary="z")])
+    store.upsert(
+        [
+            SemanticMemory(user_id="a", name="x", summary="y"),
+            SemanticMemory(user_id="b", name="x", summary="z"),
+        ]
+    )
     store.reset()
     assert store.count() == 0
     store.upsert([SemanticMemory(user_id="a", name="x", summary="again")])

@@ -108,7 +108,9 @@ def test_llm_plan_is_validated(config: MirixConfig) -> None:
 
 
 def test_agent_files_parse_and_render() -> None:
-    agent = parse_agent_file("---\nname: x\ntools: [A]\n---\nToday is {today}; keep {other}.")
+    agent = parse_agent_file(
+        "---\nname: x\ndescription: d\ntools: [A]\n---\nToday is {today}; keep {other}."
+    )
     assert agent.name == "x" and agent.tools == ("A",)
     assert (
         agent.render(today="2024-01-01", unused="{today}") == "Today is 2024-01-01; keep {other}."
