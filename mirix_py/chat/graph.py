@@ -18,7 +18,7 @@ from __future__ import annotations
 import operator
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Any, Literal, TypedDict
@@ -298,19 +298,29 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     hits = _hits(state.get("hits") or [])
     pack = build_context(core, hits, budget_tokens=budget)
     model = deps.ctx.chat_model
+    notes: list[str] = []
     if model is None:
         draft = answer_offline(cues, pack, min_evidence=config.chat.min_evidence_score)
     else:
         anchor = _anchor(state)
-        draft = answer_with_llm(
-            model,
-            load_agent(config, "chat_agent"),
-            cues=cues,
-            pack=pack,
-            today=anchor.date().isoformat(),
-        )
+        try:
+            draft = answer_with_llm(
+                model,
+                load_agent(config, "chat_agent"),
+                cues=cues,
+                pack=pack,
+                today=anchor.date().isoformat(),
+            )
+        except Exception as exc:  # a failing model must not lose the answer: go offline
+            log.warning(
+                "chat.compose_failed", user_id=state.get("user_id"), error=type(exc).__name__
+            )
+            notes.append(f"answer model failed ({type(exc).__name__}); offline answer used")
+            draft = answer_offline(cues, pack, min_evidence=config.chat.min_evidence_score)
+            draft = replace(draft, llm_calls=draft.llm_calls + 1)
     ms = elapsed_ms(started)
     timings = {**(state.get("timings") or {}), "compose": ms}
+    state = {**state, "notes": [*(state.get("notes") or []), *notes]}
     answer = _assemble(state, draft, pack=pack, timings=timings)
     log.info(
         "chat.composed",
@@ -325,6 +335,7 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     return {
         "answer": answer.model_dump(mode="json"),
         "timings": {"compose": ms},
+        "notes": notes,
         "llm_calls": draft.llm_calls,
         "llm_tokens": draft.llm_tokens,
     }
