@@ -129,7 +129,9 @@ class MemorySystem:
                 "run_id": uuid.uuid4().hex,
             }
         )
-        return WriteReceipt.model_validate(result["receipt"])
+        receipt = WriteReceipt.model_validate(result["receipt"])
+        self._auto_consolidate(user_id, len(batch))
+        return receipt
 
     @cached_property
     def write_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
@@ -475,6 +477,8 @@ class MemorySystem:
 
     def close(self) -> None:
         """Release the store."""
+        if "_consolidation_trigger" in self.__dict__:
+            self._consolidation_trigger.close()
         if "_chat_deps" in self.__dict__:
             self._chat_deps.retriever.close()
         self.store.close()

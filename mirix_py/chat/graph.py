@@ -43,6 +43,7 @@ from mirix_py.chat.models import (
 from mirix_py.chat.prompts import load_agent
 from mirix_py.chat.retrieval import Retriever, elapsed_ms, now_utc, question_time_range
 from mirix_py.chat.selection import select_offline, select_with_llm, selection_mode
+from mirix_py.consolidation.access import record_hit_accesses
 from mirix_py.context import MemoryContext
 from mirix_py.errors import ValidationError
 from mirix_py.ids import validate_user_id
@@ -297,6 +298,13 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     core = [CoreMemory.model_validate(b) for b in state.get("core") or []]
     hits = _hits(state.get("hits") or [])
     pack = build_context(core, hits, budget_tokens=budget)
+    # Retention scores count accesses: record them off the latency path.
+    deps.retriever.submit(
+        record_hit_accesses,
+        deps.ctx.store,
+        validate_user_id(state.get("user_id")),
+        [(h.memory_type, h.memory_id) for h in pack.refs.values()],
+    )
     model = deps.ctx.chat_model
     notes: list[str] = []
     if model is None:

@@ -114,7 +114,7 @@ class Retriever:
         """Stop the thread pool."""
         with self._pool_lock:
             if self._pool is not None:
-                self._pool.shutdown(wait=False)
+                self._pool.shutdown(wait=True)  # let pending access writes finish
                 self._pool = None
 
     def embed(self, text: str) -> tuple[float, ...]:

@@ -96,8 +96,8 @@ def test_record_accesses_never_fails_a_read(make_system: MakeSystem) -> None:
 
 def test_auto_consolidation_every_n_messages(make_system: MakeSystem) -> None:
     system = make_system(retention={"caps": {"episodic": 10}, "consolidate_every_n_messages": 5})
-    _fill(system, 12)
-    assert system._auto_consolidate("u1", 4) is None
+    _fill(system, 12)  # add() consolidated after messages 5 and 10; 2 are counted since
+    assert system._auto_consolidate("u1", 2) is None  # 4 of 5
     report = system._auto_consolidate("u1", 1)
     assert report is not None and report.active_after["episodic"] <= 10
     off = make_system()
