@@ -158,21 +158,18 @@ class MemorySystem:
     ) -> list[ScoredRecord]:
         """Hybrid search over the user's memories (all enabled types unless narrowed)."""
         types = self._types(memory_types)
-        rc = self.config.retrieval
         try:
-            q = SearchQuery(
+            q = SearchQuery.configured(
+                self.config.retrieval,
+                mode=mode,
                 user_id=user_id,
                 text=query,
                 memory_types=types,
-                mode=mode or rc.mode,  # type: ignore[arg-type]
                 limit=limit,
                 start=start,
                 end=end,
                 as_of=as_of,
                 include_superseded=include_superseded,
-                rrf_k=rc.rrf_k,
-                vector_weight=rc.vector_weight,
-                fts_weight=rc.fts_weight,
             )
         except ValueError as exc:
             raise ValidationError(str(exc)) from None

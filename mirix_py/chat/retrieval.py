@@ -140,20 +140,17 @@ class Retriever:
         end: datetime | None = None,
         mode: str | None = None,
     ) -> list[ScoredRecord]:
-        rc = self.ctx.config.retrieval
-        query = SearchQuery(
+        query = SearchQuery.configured(
+            self.ctx.config.retrieval,
+            mode=mode,
             user_id=user_id,
             text=text,
             memory_types=(memory_type,),
-            mode=mode or rc.mode,  # type: ignore[arg-type]
             limit=limit,
             start=start,
             end=end,
             as_of=as_of,
             vector=vector,
-            rrf_k=rc.rrf_k,
-            vector_weight=rc.vector_weight,
-            fts_weight=rc.fts_weight,
         )
         return self.ctx.store.search(query)
 

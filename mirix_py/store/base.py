@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import (
     BaseModel,
@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from mirix_py.config import RetrievalConfig
 from mirix_py.ids import validate_user_id
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.messages import aware_utc
@@ -47,6 +48,19 @@ class SearchQuery(BaseModel):
     rrf_k: int = Field(default=20, ge=1)
     vector_weight: float = Field(default=1.0, ge=0.0)
     fts_weight: float = Field(default=0.7, ge=0.0)
+
+    @classmethod
+    def configured(
+        cls, retrieval: RetrievalConfig, *, mode: str | None = None, **fields: Any
+    ) -> SearchQuery:
+        """A query using the config's retrieval settings (mode, RRF k, fusion weights)."""
+        return cls(
+            mode=mode or retrieval.mode,  # type: ignore[arg-type]  # pydantic checks the literal
+            rrf_k=retrieval.rrf_k,
+            vector_weight=retrieval.vector_weight,
+            fts_weight=retrieval.fts_weight,
+            **fields,
+        )
 
     @field_validator("user_id", mode="before")
     @classmethod
