@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import structlog
@@ -68,6 +69,28 @@ class _Outcome:
     retire: dict[str, list[tuple[str, str]]]  # winner id -> [(loser id, reason)]
     actions: list[ConsolidationAction]
 
+    def retire_into(
+        self,
+        memory_type: MemoryType,
+        winner: MemoryRecord,
+        loser: MemoryRecord,
+        *,
+        action: Literal["superseded", "merged"],
+        why: str,
+    ) -> None:
+        """Record that ``loser`` is retired in favour of ``winner``, and why."""
+        self.retire.setdefault(winner.id, []).append((loser.id, why))
+        self.actions.append(
+            ConsolidationAction(
+                step="cleanup",
+                memory_type=memory_type,
+                action=action,
+                memory_id=loser.id,
+                related_ids=[winner.id],
+                reason=why,
+            )
+        )
+
 
 def _short(record: MemoryRecord) -> str:
     text = record.embed_text()
@@ -110,17 +133,7 @@ def resolve_contradictions(
                 why = f"{key}: {_short(winner)!r} is more specific than {_short(loser)!r}"
             else:
                 why = f"{key}: {_short(loser)!r} → {_short(winner)!r} (newest wins)"
-            out.retire.setdefault(winner.id, []).append((loser.id, why))
-            out.actions.append(
-                ConsolidationAction(
-                    step="cleanup",
-                    memory_type=memory_type,
-                    action="superseded",
-                    memory_id=loser.id,
-                    related_ids=[winner.id],
-                    reason=why,
-                )
-            )
+            out.retire_into(memory_type, winner, loser, action="superseded", why=why)
         out.survivors[winner.id] = merged
     return out
 
@@ -169,17 +182,7 @@ def merge_near_duplicates(
                     continue
                 merged = _absorb(merged, dup)
                 why = f"near-duplicate of {_short(survivor)!r}: {_short(dup)!r}"
-                out.retire.setdefault(survivor.id, []).append((dup.id, why))
-                out.actions.append(
-                    ConsolidationAction(
-                        step="cleanup",
-                        memory_type=memory_type,
-                        action="merged",
-                        memory_id=dup.id,
-                        related_ids=[survivor.id],
-                        reason=why,
-                    )
-                )
+                out.retire_into(memory_type, survivor, dup, action="merged", why=why)
             out.survivors[survivor.id] = merged
     return out
 
