@@ -37,7 +37,7 @@ def _maintain(args: argparse.Namespace) -> int:
         lines = [
             f"{t.table:<16} rows {t.rows:>9}  fragments {t.fragments_before}->{t.fragments_after}"
             f"  unindexed {t.unindexed_rows_before}->{t.unindexed_rows_after}"
-            f"  versions removed {t.versions_removed}"
+            f"  versions {t.versions_before}->{t.versions_after}"
             + (
                 f"  ann {'used' if t.ann.accepted else 'not used'} (recall {t.ann.recall})"
                 if t.ann

@@ -96,10 +96,8 @@ class TableReport(BaseModel):
     rows: int
     fragments_before: int
     fragments_after: int
-    fragments_removed: int = 0
-    fragments_added: int = 0
-    versions_removed: int = 0
-    bytes_removed: int = 0
+    versions_before: int = 0
+    versions_after: int = 0
     unindexed_rows_before: int = 0
     unindexed_rows_after: int = 0
     purge_rows_rewritten: int = 0
@@ -193,31 +191,39 @@ class Maintainer:
     ) -> MaintenanceReceipt:
         clock = time.perf_counter()
         queue = self._store.purge_queue
-        entries = queue.pending()
+        tables = self._store.maintained_tables()
         due = [
             e
-            for e in entries
+            for e in queue.pending()
             if e.rewritten_at is None and (purge_everything or self._should_rewrite(e))
         ]
         targets: dict[str, set[int]] = {}
         for entry in due:
             for name, fragments in entry.fragments.items():
                 targets.setdefault(name, set()).update(fragments)
+        # Phase 1: rewrite the fragments that held forgotten rows.
+        rewrites = {
+            name: self._rewrite(name, tables[name], fragments)
+            for name, fragments in targets.items()
+            if name in tables
+        }
+        with self._store.write_lock():
+            queue.mark_rewritten([e.id for e in due], datetime.now(UTC))
+        # Phase 2: compact, fold indexes, clean versions older than the window.
+        cleaned_from = datetime.now(UTC)
         reports = [
-            self._table(name, table, targets.get(name), ann=ann)
-            for name, table in self._store.maintained_tables().items()
+            self._table(name, table, rewrites.get(name, (0, 0, 0)), ann=ann)
+            for name, table in tables.items()
         ]
-        rewritten_at = datetime.now(UTC)
-        with self._store.write_lock():
-            queue.mark_rewritten([e.id for e in due], rewritten_at)
-        # Every version before a rewrite is gone once the clean-up window has passed it.
+        # An entry is done once a clean-up started at least the window after its rewrite:
+        # no kept version then predates the rewrite.
         window = timedelta(seconds=self._config.retention_seconds)
-        done = [
-            e
-            for e in queue.pending()
-            if e.rewritten_at is not None and e.rewritten_at + window <= started_at
-        ]
         with self._store.write_lock():
+            done = [
+                e
+                for e in queue.pending()
+                if e.rewritten_at is not None and e.rewritten_at + window <= cleaned_from
+            ]
             queue.remove(e.id for e in done)
         left = queue.pending()
         receipt = MaintenanceReceipt(
@@ -239,6 +245,25 @@ class Maintainer:
             purges_pending=receipt.purges_pending,
         )
         return receipt
+
+    def _rewrite(self, name: str, table: Any, fragments: set[int]) -> tuple[int, int, int]:
+        """Rewrite a table's purged fragments and rebuild its text indexes (under the
+        write lock); returns (rows moved, indexes rebuilt, retries)."""
+        retries = [0]
+        targets = fragments | fragments_with_deletions(table_folder(self._store.uri, name))
+
+        def _purge() -> tuple[int, int]:
+            with self._store.write_lock():
+                table.checkout_latest()
+                moved = rewrite_fragments(table, targets)
+                rebuilt = rebuild_text_indexes(table, self._store.fts_config)
+                seal(table)
+            return moved, rebuilt
+
+        moved, rebuilt = _retrying(
+            _purge, retries=self._config.max_retries, what="purge", counter=retries
+        )
+        return moved, rebuilt, retries[0]
 
     def _rewrite_at(self, entry: PendingPurge) -> datetime:
         """When to rewrite an entry's fragments: as late as still leaves the clean-up
@@ -265,42 +290,23 @@ class Maintainer:
         """Rewrite every pending purge at once (the clean-up window still applies)."""
         return self.run(ann=False, purge_everything=True)
 
-    def _table(self, name: str, table: Any, purge: set[int] | None, *, ann: bool) -> TableReport:
+    def _table(
+        self, name: str, table: Any, rewrite: tuple[int, int, int], *, ann: bool
+    ) -> TableReport:
         clock = time.perf_counter()
-        retries = [0]
+        moved, rebuilt, retried = rewrite
+        retries = [retried]
         table.checkout_latest()
         fragments_before = _fragments(table)
+        versions_before = len(table.list_versions())
         unindexed_before = _unindexed(table)
-        moved = rebuilt = 0
-        if purge:
-            folder = table_folder(self._store.uri, name)
-            targets = purge | fragments_with_deletions(folder)
-
-            def _purge() -> tuple[int, int]:
-                with self._store.write_lock():
-                    n = rewrite_fragments(table, targets)
-                    r = rebuild_text_indexes(table, self._store.fts_config)
-                    seal(table)
-                return n, r
-
-            moved, rebuilt = _retrying(
-                _purge, retries=self._config.max_retries, what="purge", counter=retries
-            )
         window = timedelta(seconds=self._config.retention_seconds)
-        if window > timedelta(0):
-            stats = _retrying(
-                lambda: clean_versions(table, window),
-                retries=self._config.max_retries,
-                what="optimize",
-                counter=retries,
-            )
-        else:  # tests and single-process tools only: nobody else can be on an old version
-            stats = _retrying(
-                lambda: clean_versions(table, window, explicit=True),
-                retries=self._config.max_retries,
-                what="optimize",
-                counter=retries,
-            )
+        _retrying(
+            lambda: clean_versions(table, window),
+            retries=self._config.max_retries,
+            what="optimize",
+            counter=retries,
+        )
         choice = None
         if ann and name != "history":
             choice = _retrying(
@@ -317,17 +323,13 @@ class Maintainer:
                 what="ann",
                 counter=retries,
             )
-        compaction = getattr(stats, "compaction", None)
-        prune = getattr(stats, "prune", None)
         report = TableReport(
             table=name,
             rows=int(table.count_rows()),
             fragments_before=fragments_before,
             fragments_after=_fragments(table),
-            fragments_removed=int(getattr(compaction, "fragments_removed", 0) or 0),
-            fragments_added=int(getattr(compaction, "fragments_added", 0) or 0),
-            versions_removed=int(getattr(prune, "old_versions_removed", 0) or 0),
-            bytes_removed=int(getattr(prune, "bytes_removed", 0) or 0),
+            versions_before=versions_before,
+            versions_after=len(table.list_versions()),
             unindexed_rows_before=unindexed_before,
             unindexed_rows_after=_unindexed(table),
             purge_rows_rewritten=moved,

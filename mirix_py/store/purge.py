@@ -118,11 +118,11 @@ def seal(table: Any) -> None:
 def clean_versions(table: Any, older_than: timedelta, *, explicit: bool = False) -> Any:
     """Compact, fold new rows into indexes and drop versions older than ``older_than``.
 
-    ``explicit`` (an immediate purge under the write lock) also deletes
-    unverified files; only then may ``older_than`` be zero.
+    ``explicit`` (an immediate purge, under the write lock) also deletes
+    unverified files, which could belong to a write in flight in another
+    process: the maintenance step never sets it. A zero window is for explicit
+    purges and single-process tools (``maintenance.retention_seconds: 0``).
     """
-    if older_than <= timedelta(0) and not explicit:
-        raise ValueError("a zero clean-up window is only for an explicit purge")
     with warnings.catch_warnings():
         # LanceDB warns that a zero window breaks readers on old versions:
         # an explicit purge deliberately wins over them.
