@@ -289,7 +289,7 @@ def _recall_and_latency(
         query = table.search(vec, vector_column_name="vector").distance_type("cosine")
         query = query.where(user_filter(user), prefilter=True)
         query = apply_choice(query, None if flat else choice)
-        return {r["id"] for r in query.select(["id"]).limit(10).to_list()}
+        return {r["id"] for r in query.select(["id", "_distance"]).limit(10).to_list()}
 
     for user, vec, text in samples:
         truth = ids(user, vec, True)
@@ -315,7 +315,7 @@ def _load_rows(system: MemorySystem, vectors: np.ndarray, texts: list[str], user
             "created_at": [0] * len(ids),
             "updated_at": [0] * len(ids),
             "occurred_at": [0] * len(ids),
-            "valid_from": [None] * len(ids),
+            "valid_from": [0] * len(ids),
             "valid_to": [None] * len(ids),
             "superseded_by": [None] * len(ids),
             "status": ["active"] * len(ids),

@@ -167,7 +167,7 @@ def _samples(table: Any, rows: int, n: int, seed: int) -> list[tuple[str, list[f
 
 
 def _ids(query: Any) -> list[str]:
-    return [r["id"] for r in query.select(["id"]).limit(_K).to_list()]
+    return [r["id"] for r in query.select(["id", "_distance"]).limit(_K).to_list()]
 
 
 def measure_recall(
