@@ -5,11 +5,12 @@ One run, under the database's :class:`~mirix_py.store.lease.MaintenanceLease`
 
 1. **purge** what is due: rewrite the fragments that held forgotten rows and
    rebuild the full-text and scalar indexes of those tables
-   (:mod:`mirix_py.store.purge`);
+   (:mod:`mirix_py.store.purge`); a purge is rewritten as late as its
+   deadline allows minus the retention window, so forgets share one pass;
 2. **optimize**: compact small fragments, fold new rows into the FTS, scalar
    and vector indexes, and clean up versions older than the retention window
-   (never zero here: readers and writers of other processes may still be on a
-   recent version);
+   (``maintenance.retention_seconds``: readers and writers of other processes
+   may still be on a recent version; unverified files are never deleted here);
 3. **ANN**: once a table holds ``ann_min_rows`` rows, build its vector index
    and record whether its recall allows using it (:mod:`mirix_py.store.ann`).
 
