@@ -46,8 +46,10 @@ _LADDER: tuple[tuple[int, int | None], ...] = (
     (160, 40),
 )
 _K = 10
-# A built index is rebuilt once this share of the table is not covered by it.
+# A built index is rebuilt (retrained, recall re-measured) once this share of the
+# table is not covered by it, or once the table has grown this many times since.
 _STALE_SHARE = 0.2
+_REBUILD_GROWTH = 2.0
 
 AnnIndexType = Literal["IVF_PQ", "IVF_HNSW_SQ"]
 
@@ -207,7 +209,7 @@ def ensure_ann(
         return None
     existing = vector_index(table)
     previous = registry.get(name)
-    if existing is not None and previous is not None:
+    if existing is not None and previous is not None and rows < _REBUILD_GROWTH * previous.rows:
         stats = table.index_stats(existing.name)
         unindexed = int(getattr(stats, "num_unindexed_rows", 0) or 0)
         if unindexed <= _STALE_SHARE * rows:
