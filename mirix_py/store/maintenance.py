@@ -254,11 +254,12 @@ class Maintainer:
         targets = fragments | fragments_with_deletions(table_folder(self._store.uri, name))
 
         def _purge() -> tuple[int, int]:
-            with self._store.write_lock():
+            with self._store.write_lock():  # as every user write (merge_insert is not race-free)
                 table.checkout_latest()
                 moved = rewrite_fragments(table, targets)
-                rebuilt = rebuild_text_indexes(table, self._store.fts_config)
-                seal(table)
+            # Index builds commit like appends: writers need not wait for them.
+            rebuilt = rebuild_text_indexes(table, self._store.fts_config)
+            seal(table)
             return moved, rebuilt
 
         moved, rebuilt = _retrying(

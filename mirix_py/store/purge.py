@@ -115,19 +115,20 @@ def seal(table: Any) -> None:
     table.add(pa.Table.from_pylist([], schema=table.schema))
 
 
-def clean_versions(table: Any, older_than: timedelta, *, explicit: bool = False) -> Any:
+def clean_versions(table: Any, older_than: timedelta) -> None:
     """Compact, fold new rows into indexes and drop versions older than ``older_than``.
 
-    ``explicit`` (an immediate purge, under the write lock) also deletes
-    unverified files, which could belong to a write in flight in another
-    process: the maintenance step never sets it. A zero window is for explicit
-    purges and single-process tools (``maintenance.retention_seconds: 0``).
+    A zero window is for explicit purges and single-process tools
+    (``maintenance.retention_seconds: 0``). Unverified files (not yet in any
+    version: possibly a write in flight in another process, such as a
+    maintainer's compaction) are never deleted; forgotten rows live in files
+    of committed versions, which the clean-up removes.
     """
     with warnings.catch_warnings():
         # LanceDB warns that a zero window breaks readers on old versions:
         # an explicit purge deliberately wins over them.
         warnings.simplefilter("ignore", UserWarning)
-        return table.optimize(cleanup_older_than=older_than, delete_unverified=explicit)
+        table.optimize(cleanup_older_than=older_than, delete_unverified=False)
 
 
 def purge_now(
@@ -142,6 +143,6 @@ def purge_now(
     moved = rewrite_fragments(table, targets)
     rebuild_text_indexes(table, fts_config)
     seal(table)
-    clean_versions(table, timedelta(0), explicit=True)
+    clean_versions(table, timedelta(0))
     log.debug("store.purged", table=table.name, fragments=len(targets), rows_moved=moved)
     return moved
