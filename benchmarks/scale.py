@@ -441,7 +441,9 @@ def part_lme(args: argparse.Namespace, home: Path) -> None:
     if summary.exists():
         stats = json.loads(summary.read_text())["systems"]
         mirix = next((v for k, v in stats.items() if k.startswith("mirix")), {})
-        ingest = _find(mirix, "ingest_seconds")
+        rate = _find(mirix, "ingest_turns_per_s")
+        turns = args.lme_users * args.lme_sessions * args.lme_turns
+        ingest = turns / rate if rate else None
     value = f"{ingest / 60:.1f} min" if ingest else "n/a"
     report(
         f"LongMemEval runner ingestion, {args.lme_users} users",
