@@ -133,6 +133,11 @@ class MaintenanceService:
         """Whether the background worker runs."""
         return self._worker is not None
 
+    @property
+    def last_receipt(self) -> MaintenanceReceipt | None:
+        """The receipt of the background worker's latest run, if any."""
+        return None if self._worker is None else self._worker.last_receipt
+
     def note_writes(self, rows: int) -> None:
         """Count written rows towards the next background run."""
         if self._worker is not None:

@@ -36,7 +36,9 @@ def test_a_forget_is_logical_at_once_and_purged_by_the_next_due_maintenance(
     config = _config(tmp_path, background=False, purge_delay_seconds=0)
     system = MemorySystem(config, embeddings=embeddings)
     marker = _marker()
-    system.add([{"content": f"ann visited the {marker} museum on sunday", "id": "m1"}], user_id="ann")
+    system.add(
+        [{"content": f"ann visited the {marker} museum on sunday", "id": "m1"}], user_id="ann"
+    )
     system.add([{"content": "bob likes tulips and long walks", "id": "b1"}], user_id="bob")
     system.maintain()  # compacted and indexed: the marker sits in a big fragment
     target = next(r for r in system.get_all(user_id="ann") if marker in r.embed_text())
@@ -68,7 +70,10 @@ def test_a_pending_purge_survives_a_restart_and_the_worker_meets_the_deadline(
     first = MemorySystem(
         _config(tmp_path, background=False, purge_delay_seconds=1), embeddings=embeddings
     )
-    first.add([{"content": f"carl went to the {marker} festival with friends", "id": "a1"}], user_id="carl")
+    first.add(
+        [{"content": f"carl went to the {marker} festival with friends", "id": "a1"}],
+        user_id="carl",
+    )
     first.maintain()
     receipt = first.delete_all(user_id="carl")
     assert receipt.purge_due_by is not None and receipt.total >= 1
@@ -137,3 +142,21 @@ def test_forgetting_one_user_among_a_thousand_leaves_no_byte_behind(tmp_path: Pa
     assert scan_folder(db, [marker, victim]).hits == []
     assert store.count() == others and store.count(user_id="user-0416") == 10
     store.close()
+
+
+def test_write_volume_triggers_background_maintenance(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    config = _config(tmp_path, background=True, every_n_writes=1, interval_seconds=0.2)
+    system = MemorySystem(config, embeddings=embeddings)
+    assert system.maintenance.background and system.maintenance.last_receipt is None
+    system.add([{"content": "eve planted tulips by the fence", "id": "t1"}], user_id="eve")
+    for _ in range(600):  # a safety bound, not a timing assertion
+        if system.maintenance.last_receipt is not None:
+            break
+        time.sleep(0.1)
+    receipt = system.maintenance.last_receipt
+    assert receipt is not None and receipt.ran
+    assert {t.table for t in receipt.tables} >= {"episodic", "history"}
+    system.close()
+    assert not system.maintenance.background
