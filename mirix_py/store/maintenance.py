@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import structlog
-from lancedb.index import FTS
+from lancedb.index import FTS, Bitmap, BTree
 from pydantic import BaseModel, ConfigDict, Field
 
 from mirix_py.config import MaintenanceConfig
@@ -141,6 +141,27 @@ def _retrying(fn: Callable[[], T], *, retries: int, what: str, counter: list[int
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 2.0)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# Scalar indexes every table should have, by table (the record tables get theirs
+# with their full-text index on the first write): history lookups by owner and memory.
+_SCALAR_INDEXES: dict[str, tuple[tuple[str, Callable[[], Any]], ...]] = {
+    "history": (("user_id", Bitmap), ("memory_id", BTree)),
+}
+
+
+def _ensure_scalar_indexes(name: str, table: Any) -> int:
+    """Create the missing scalar indexes of ``table``; returns how many were built."""
+    wanted = _SCALAR_INDEXES.get(name, ())
+    if not wanted or table.count_rows() == 0:
+        return 0
+    have = {index.columns[0] for index in table.list_indices()}
+    built = 0
+    for column, config in wanted:
+        if column not in have:
+            table.create_index(column, config=config(), replace=True)
+            built += 1
+    return built
 
 
 def _unindexed(table: Any) -> int:
@@ -302,6 +323,12 @@ class Maintainer:
         fragments_before = _fragments(table)
         versions_before = len(table.list_versions())
         unindexed_before = _unindexed(table)
+        rebuilt += _retrying(
+            lambda: _ensure_scalar_indexes(name, table),
+            retries=self._config.max_retries,
+            what="scalar_index",
+            counter=retries,
+        )
         window = timedelta(seconds=self._config.retention_seconds)
         _retrying(
             lambda: clean_versions(table, window),
