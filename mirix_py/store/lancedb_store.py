@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ from mirix_py.store.filters import (
 from mirix_py.store.fusion import fuse
 from mirix_py.store.purge import fragments_of, purge_now, table_folder
 from mirix_py.store.purge_queue import PurgeQueue
+from mirix_py.store.retry import retrying
 from mirix_py.store.vault_rotation import (
     RotationReceipt,
     rotate_history_rows,
@@ -809,11 +811,16 @@ class LanceDBStore:
                 targets.setdefault(name, set()).update(queued)
         for name, ids in targets.items():
             if name in self._tables:
-                purge_now(
-                    self._tables[name],
-                    ids,
-                    folder=table_folder(self._uri, name),
-                    fts_config=_fts_config,
+                retrying(  # a maintainer elsewhere may commit a compaction meanwhile
+                    partial(
+                        purge_now,
+                        self._tables[name],
+                        ids,
+                        folder=table_folder(self._uri, name),
+                        fts_config=_fts_config,
+                    ),
+                    retries=6,
+                    what="purge",
                 )
         self._purges.remove(e.id for e in pending)
 

@@ -23,12 +23,11 @@ rewrites take the store's write lock, as every user write does.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import structlog
 from lancedb.index import FTS, Bitmap, BTree
@@ -46,9 +45,9 @@ from mirix_py.store.purge import (
     table_folder,
 )
 from mirix_py.store.purge_queue import PendingPurge, PurgeQueue
+from mirix_py.store.retry import retrying as _retrying
 
 log = structlog.get_logger(__name__)
-T = TypeVar("T")
 
 
 @runtime_checkable
@@ -123,24 +122,6 @@ class MaintenanceReceipt(BaseModel):
     purges_completed: int = 0
     purges_pending: int = 0
     next_purge_due: datetime | None = None
-
-
-def _retrying(fn: Callable[[], T], *, retries: int, what: str, counter: list[int]) -> T:
-    """Run ``fn``, retrying commit conflicts with bounded, jittered backoff."""
-    delay = 0.05
-    for attempt in range(retries + 1):
-        try:
-            return fn()
-        except Exception as exc:  # LanceDB raises plain errors for commit conflicts
-            text = str(exc).lower()
-            retryable = any(w in text for w in ("conflict", "retry", "commit", "concurrent"))
-            if not retryable or attempt == retries:
-                raise
-            counter[0] += 1
-            log.info("maintenance.retry", step=what, attempt=attempt + 1, error=str(exc)[:200])
-            time.sleep(delay * (1 + random.random()))
-            delay = min(delay * 2, 2.0)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # Scalar indexes every table should have, by table (the record tables get theirs
