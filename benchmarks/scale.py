@@ -395,16 +395,16 @@ def part_ann(args: argparse.Namespace, home: Path) -> None:
     print(f"[ann] {n} synthetic rows over {args.ann_users} users")
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(256, 384)).astype(np.float32)
-    vectors = centres[rng.integers(0, 256, size=n)] + 0.7 * rng.normal(size=(n, 384)).astype(
-        np.float32
-    )
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.empty((n, 384), dtype=np.float32)
+    for lo in range(0, n, 100_000):  # in chunks: no multi-GB float64 temporaries
+        hi = min(n, lo + 100_000)
+        chunk = centres[rng.integers(0, 256, size=hi - lo)]
+        chunk += 0.7 * rng.standard_normal(size=(hi - lo, 384), dtype=np.float32)
+        vectors[lo:hi] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
     trng = random.Random(0)
     persona = {"pet": "parrot", "pet_name": "Pip", "job": "pilot"}
     texts = [turn_text(trng, persona) for _ in range(n)]
-    _ann_run(
-        "synthetic", home / "ann-synthetic", vectors.astype(np.float32), texts, args.ann_users, args
-    )
+    _ann_run("synthetic", home / "ann-synthetic", vectors, texts, args.ann_users, args)
     if args.real_rows and LOCOMO.exists():
         texts = _locomo_sentences(args.real_rows)
         print(f"[ann] real embeddings of {len(texts)} LOCOMO turns and sentences")
