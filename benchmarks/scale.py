@@ -392,6 +392,9 @@ def _locomo_sentences(limit: int) -> list[str]:
 
 def part_ann(args: argparse.Namespace, home: Path) -> None:
     n = args.ann_rows
+    if n <= 0:  # --ann-rows 0: only the real-embedding check
+        _ann_real(args, home)
+        return
     print(f"[ann] {n} synthetic rows over {args.ann_users} users")
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(256, 384)).astype(np.float32)
@@ -405,6 +408,10 @@ def part_ann(args: argparse.Namespace, home: Path) -> None:
     persona = {"pet": "parrot", "pet_name": "Pip", "job": "pilot"}
     texts = [turn_text(trng, persona) for _ in range(n)]
     _ann_run("synthetic", home / "ann-synthetic", vectors, texts, args.ann_users, args)
+    _ann_real(args, home)
+
+
+def _ann_real(args: argparse.Namespace, home: Path) -> None:
     if args.real_rows and LOCOMO.exists():
         texts = _locomo_sentences(args.real_rows)
         print(f"[ann] real embeddings of {len(texts)} LOCOMO turns and sentences")
