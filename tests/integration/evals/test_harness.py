@@ -55,22 +55,29 @@ def test_tiny_locomo_run_writes_every_output(tmp_path: Path) -> None:
     for name in ("results.jsonl", "summary.json", "report.md", "report.png"):
         assert (out / name).is_file(), name
     systems = summary["systems"]
-    assert set(systems) == {"mirix-py", "bm25", "dense", "hybrid"}
+    assert set(systems) == {"mirix-py", "bm25", "dense", "hybrid", "full-context"}
     for block in systems.values():
         overall = block["overall"]
         assert overall["n"] > 5
         assert 0.0 <= overall["f1"] <= 1.0
         assert overall["evidence_recall"] is not None and 0.0 <= overall["evidence_recall"] <= 1.0
+        assert 0.0 <= overall["answer_coverage"] <= 1.0
+        assert overall["full_coverage"] <= overall["answer_coverage"]
+        # the rendered-text rule never credits more than the cited-id rule
+        assert overall["evidence_recall"] <= overall["evidence_recall_cited"] + 1e-9
         assert set(block["latency_ms"]) == {
             "retrieval_p50",
             "retrieval_p95",
             "answer_p50",
             "answer_p95",
         }
+    # the full-context row sees every turn: evidence is all there
+    assert systems["full-context"]["overall"]["evidence_recall"] == 1.0
+    assert "Answer coverage by category" in (out / "report.md").read_text()
     # Retrieval over three sessions finds most evidence within the budget.
     assert systems["mirix-py"]["overall"]["evidence_recall"] > 0.5
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert len(rows) == 4 * systems["mirix-py"]["overall"]["n"]
+    assert len(rows) == 5 * systems["mirix-py"]["overall"]["n"]
     # Deterministic: a resumed rerun over the same database gives identical scores.
     again = run(
         RunOptions(data=data, out=out, categories=["1", "2", "3", "4"], progress=False, resume=True)
@@ -93,6 +100,36 @@ def test_longmemeval_synthetic_run(tmp_path: Path) -> None:
     types = {q.category for c in load_dataset(SYNTH, "longmemeval") for q in c.questions}
     assert set(mirix["by_category"]) == types
     assert mirix["overall"]["n"] == len(load_dataset(SYNTH, "longmemeval"))
+
+
+def test_assistant_memory_slice_reports_types_correctness_and_secrets(tmp_path: Path) -> None:
+    """Two conversations of the hand-written set through ``python -m evals.jsonl``'s run."""
+    from evals.jsonl import ASSISTANT_MEMORY
+
+    conversations = load_dataset(ASSISTANT_MEMORY)[:2]
+    summary = run(
+        RunOptions(
+            data=ASSISTANT_MEMORY,
+            out=tmp_path / "am",
+            fmt="jsonl",
+            conversations=[c.id for c in conversations],
+            baselines=["bm25", "full-context"],
+            progress=False,
+        )
+    )
+    types = {q.category for c in conversations for q in c.questions}
+    mirix = summary["systems"]["mirix-py"]
+    assert set(mirix["by_category"]) == types
+    assert mirix["overall"]["n"] == sum(len(c.questions) for c in conversations)
+    assert 0.0 <= mirix["overall"]["correct"] <= 1.0
+    # abstention questions have no gold to cover
+    assert mirix["by_category"]["abstention"]["coverage_n"] == 0
+    secrets = summary["secrets"]
+    assert secrets["declared"] == len({s for c in conversations for s in c.secrets})
+    assert set(secrets) == {"declared", "on_disk", "in_records", "in_answers"}
+    # raw-turn baselines keep secrets in clear: bm25 answers the reveal questions
+    bm25 = summary["systems"]["bm25"]["by_category"]["secret"]
+    assert bm25["answer_coverage"] is not None
 
 
 def test_parse_categories() -> None:
