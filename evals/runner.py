@@ -82,6 +82,7 @@ class RunOptions:
     system_name: str = "mirix-py"
     consolidate: bool = False
     config_overrides: dict[str, Any] = field(default_factory=dict)
+    answerer: ContextAnswerer | None = None  # programmatic use: overrides answer_model
 
 
 def build_parser(
@@ -213,7 +214,9 @@ def _systems(
         batch_size=config.embeddings.batch_size,
         cache_size=config.embeddings.cache_size,
     )
-    answerer = ContextAnswerer.from_spec(options.answer_model) if options.answer_model else None
+    answerer = options.answerer
+    if answerer is None and options.answer_model:
+        answerer = ContextAnswerer.from_spec(options.answer_model)
     if manager_model:
         writer = MemorySystem(
             config,
@@ -342,9 +345,9 @@ def run(options: RunOptions) -> dict[str, Any]:
     rows: list[QuestionResult] = []
     for conv, q in tqdm(plan, desc="questions", disable=bar, unit="q"):
         for system in systems:
-            got = system.answer(conv, q)
+            reply = system.answer(conv, q)
             rows.append(
-                _score(system.name, conv, q, got, options.budget_tokens, judge, texts[conv.id])
+                _score(system.name, conv, q, reply, options.budget_tokens, judge, texts[conv.id])
             )
     if secrets is not None:
         secrets.in_answers = sorted(

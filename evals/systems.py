@@ -211,6 +211,8 @@ class MirixQA:
         return stats
 
     def _core_items(self, user_id: str) -> list[RetrievedItem]:
+        if not self.reader.config.is_enabled(MemoryType.CORE):
+            return []
         if user_id not in self._core:
             blocks = self.reader.get_all(user_id=user_id, memory_type=MemoryType.CORE, limit=1000)
             self._core[user_id] = core_items([b for b in blocks if isinstance(b, CoreMemory)])

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_core.language_models import FakeListChatModel
+from pydantic import Field
 
+from evals.answering import ContextAnswerer
 from evals.datasets import load_dataset
 from evals.runner import RunOptions, parse_categories, run
 
@@ -139,3 +143,70 @@ def test_parse_categories() -> None:
         "multi-session",
         "temporal-reasoning",
     ]
+
+
+class _RecordingModel(FakeListChatModel):
+    """A fake answer model that remembers every prompt it was given."""
+
+    prompts: list[str] = Field(default_factory=list)
+
+    def _call(self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any) -> str:
+        self.prompts.append(str(messages[-1].content))
+        return super()._call(messages, stop, run_manager, **kw)
+
+
+def test_answer_model_changes_only_the_answering_step_of_every_system(tmp_path: Path) -> None:
+    lines = [
+        {
+            "type": "turn",
+            "conversation": "c1",
+            "id": "t1",
+            "speaker": "Ann",
+            "text": "We moved from Oslo to Lisbon last week.",
+            "session": "s1",
+            "timestamp": "2026-01-02T10:00:00Z",
+        },
+        {
+            "type": "turn",
+            "conversation": "c1",
+            "id": "t2",
+            "speaker": "Bot",
+            "role": "assistant",
+            "text": "Welcome to Lisbon!",
+            "session": "s1",
+            "timestamp": "2026-01-02T10:01:00Z",
+        },
+        {
+            "type": "question",
+            "conversation": "c1",
+            "id": "q1",
+            "question": "Where does Ann live?",
+            "answer": "Lisbon",
+            "category": "knowledge-update",
+            "evidence": ["t1"],
+        },
+    ]
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    model = _RecordingModel(responses=["Lisbon"])
+    summary = run(
+        RunOptions(
+            data=data,
+            out=tmp_path / "out",
+            fmt="jsonl",
+            baselines=["bm25", "full-context"],
+            progress=False,
+            answerer=ContextAnswerer(model),
+        )
+    )
+    systems = summary["systems"]
+    for block in systems.values():
+        assert block["overall"]["correct"] == 1.0
+        assert block["llm_calls_per_question"] == 1.0
+    # one answering call per system and question; the write path stayed offline
+    assert len(model.prompts) == 3
+    assert systems["mirix-py"]["llm_calls_per_session"] == 0.0
+    assert summary["manager_model"] is None
+    # each system's own rendered context went to the same prompt
+    assert all("<context>" in p and "Question: Where does Ann live?" in p for p in model.prompts)
+    assert all("Lisbon" in p for p in model.prompts)
