@@ -67,8 +67,7 @@ def test_tiny_locomo_run_writes_every_output(tmp_path: Path) -> None:
         assert overall["evidence_recall"] is not None and 0.0 <= overall["evidence_recall"] <= 1.0
         assert 0.0 <= overall["answer_coverage"] <= 1.0
         assert overall["full_coverage"] <= overall["answer_coverage"]
-        # the rendered-text rule never credits more than the cited-id rule
-        assert overall["evidence_recall"] <= overall["evidence_recall_cited"] + 1e-9
+        assert 0.0 <= overall["evidence_recall_cited"] <= 1.0
         assert set(block["latency_ms"]) == {
             "retrieval_p50",
             "retrieval_p95",
