@@ -234,7 +234,8 @@ def render_markdown(summary: dict[str, Any], command: str) -> str:
 
 def render_plot(summary: dict[str, Any], path: Path) -> bool:
     """``report.png``: grouped bars (systems × categories): answer coverage (the
-    headline), then evidence recall (rendered text) and F1.
+    headline), evidence recall (rendered text), and F1 for LOCOMO's numbered
+    categories or the correct share for other question types.
 
     Returns False (and writes nothing) when matplotlib is not installed.
     """
@@ -250,10 +251,12 @@ def render_plot(summary: dict[str, Any], path: Path) -> bool:
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
     width = 0.8 / max(len(systems), 1)
     budget = summary["budget_tokens"]
+    locomo = all(c.isdigit() for c in summary["data"]["categories"])
+    third = (axes[2], "f1", "F1") if locomo else (axes[2], "correct", "Correct (gold in answer)")
     for ax, metric, title in (
         (axes[0], "answer_coverage", f"Answer coverage @ {budget} tokens"),
         (axes[1], "evidence_recall", f"Evidence recall (rendered) @ {budget} tokens"),
-        (axes[2], "f1", "F1"),
+        third,
     ):
         for i, (name, block) in enumerate(systems.items()):
             values = [
@@ -265,12 +268,18 @@ def render_plot(summary: dict[str, Any], path: Path) -> bool:
             ]
             ax.bar([x + i * width for x in range(len(cats))], values, width, label=name)
         ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(cats))])
-        ax.set_xticklabels([_category_label(c) if c != "overall" else c for c in cats], fontsize=8)
+        ax.set_xticklabels(
+            [_category_label(c) if c != "overall" else c for c in cats],
+            fontsize=7,
+            rotation=30,
+            ha="right",
+        )
         ax.set_ylim(0, 1)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=max(len(systems), 1), fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
