@@ -9,7 +9,9 @@ one database, and prints the median per-user time of the first and of the last
 wall time and in CPU time of the whole process (all threads: steadier than wall
 time on a shared machine). With
 ``--profile`` the last group runs under cProfile and the stats go to that file
-(and the top functions by cumulative time are printed).
+(and the top functions by cumulative time are printed). ``--optimize-every N``
+compacts the tables every N users (untimed), standing in for the maintenance
+step, to separate what the write path does from fragment growth.
 
 The conversations are generated from templates (names, places, hobbies, dates,
 preferences, plans, how-tos, links, numbers) with a seeded RNG so that every
@@ -186,6 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group", type=int, default=20, help="users in first/last group")
     parser.add_argument("--profile", default=None, help="cProfile the last group into FILE")
     parser.add_argument("--db", default=None, help="database folder (default: a temp dir)")
+    parser.add_argument(
+        "--optimize-every",
+        type=int,
+        default=0,
+        help="compact and re-index (store.optimize) every N users, outside the timings "
+        "(stands in for the maintenance step; 0 = never)",
+    )
     args = parser.parse_args(argv)
     print(
         "$ python -m benchmarks.ingest_growth " + shlex.join(sys.argv[1:] if argv is None else argv)
@@ -207,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         cpus.append(cpu)
         if profiler is not None and last_group:
             profiler.disable()
+        if args.optimize_every and (i + 1) % args.optimize_every == 0:
+            optimize = getattr(system.store, "optimize", None)
+            if callable(optimize):
+                optimize()
         if (i + 1) % 25 == 0:
             print(f"  {i + 1} users, last {times[-1]:.2f} s ({cpus[-1]:.2f} s CPU)", flush=True)
     first = statistics.median(times[: args.group])
