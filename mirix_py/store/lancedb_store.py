@@ -73,6 +73,7 @@ log = structlog.get_logger(__name__)
 HISTORY_TABLE = "history"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
+_ID_LIST_MAX = 2_000  # longer id lists are fetched through the listing filter
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Content columns are stored without compression (no FSST/zstd), so that anyone
 # can audit forgetting with a plain byte search of the database folder: after a
@@ -452,7 +453,7 @@ class LanceDBStore:
             offset=offset,
             limit=limit,
         )
-        return self._fetch_in_order(chosen, user_id)
+        return self._fetch_in_order(chosen, user_id, where)
 
     def iter_records(
         self,
@@ -474,7 +475,7 @@ class LanceDBStore:
             self._order_columns(types, where, user_id, "oldest_created"), order="oldest_created"
         )
         for start in range(0, len(order), max(1, page_size)):
-            yield from self._fetch_in_order(order[start : start + page_size], user_id)
+            yield from self._fetch_in_order(order[start : start + page_size], user_id, where)
 
     @staticmethod
     def _list_filter(
@@ -504,17 +505,27 @@ class LanceDBStore:
         return parts
 
     def _fetch_in_order(
-        self, chosen: Sequence[tuple[str, str]], user_id: str
+        self, chosen: Sequence[tuple[str, str]], user_id: str, where: str
     ) -> list[MemoryRecord]:
-        """Full records for ``(memory_type, id)`` pairs, in that order (missing skipped)."""
+        """Full records for ``(memory_type, id)`` pairs, in that order (missing skipped).
+
+        A page is fetched by id; a caller asking for thousands of rows at once (a
+        whole listing) gets them through the listing filter ``where`` instead of an
+        id list of that size.
+        """
         by_type: dict[str, list[str]] = {}
         for name, memory_id in chosen:
             by_type.setdefault(name, []).append(memory_id)
         found: dict[tuple[str, str], MemoryRecord] = {}
         for name, ids in by_type.items():
             mtype = MemoryType(name)
-            where = conjoin([user_filter(user_id), in_list("id", ids)])
-            for row in self._scan(mtype, where, limit=len(ids)):
+            if len(ids) > _ID_LIST_MAX:
+                wanted = set(ids)
+                rows = [r for r in self._scan(mtype, where) if r["id"] in wanted]
+            else:
+                by_id = conjoin([user_filter(user_id), in_list("id", ids)])
+                rows = self._scan(mtype, by_id, limit=len(ids))
+            for row in rows:
                 if row["user_id"] == user_id:
                     found[(name, row["id"])] = self._from_row(mtype, row)
         return [found[key] for key in chosen if key in found]

@@ -51,9 +51,9 @@ def test_a_page_builds_only_its_own_records(
     chunks: list[int] = []
     real_fetch = store._fetch_in_order
 
-    def fetch(chosen: Any, user_id: str) -> Any:
+    def fetch(chosen: Any, user_id: str, where: str) -> Any:
         chunks.append(len(chosen))
-        return real_fetch(chosen, user_id)
+        return real_fetch(chosen, user_id, where)
 
     monkeypatch.setattr(store, "_fetch_in_order", fetch)
     assert len(list(store.iter_records(user_id="u1", page_size=25))) == 121
@@ -143,3 +143,17 @@ def test_chat_does_not_write_per_question_and_counts_land_on_close(
     counted = [r for r in reopened.get_all(user_id="ann", limit=100) if r.access_count > 0]
     assert counted  # the noted accesses were written by close
     reopened.close()
+
+
+def test_a_whole_listing_is_fetched_through_the_filter_not_a_huge_id_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mirix_py.store.lancedb_store as module
+
+    store = _store(tmp_path / "db")
+    store.upsert(_events("u1", 9) + _events("u2", 4))
+    expected = [r.id for r in store.list_records(user_id="u1", limit=100)]
+    monkeypatch.setattr(module, "_ID_LIST_MAX", 3)
+    assert [r.id for r in store.list_records(user_id="u1", limit=100)] == expected
+    assert [r.id for r in store.list_records(user_id="u1", limit=4, offset=2)] == expected[2:6]
+    store.close()
