@@ -60,10 +60,14 @@ def declare_key(table: Any) -> bool:
     schema = table.schema
     if has_declared_key(schema):
         return False
-    if schema.field("id").nullable:
-        table.alter_columns({"path": "id", "nullable": False})
-    if not has_declared_key(table.schema):
-        table.update_field_metadata({"path": "id", "metadata": dict(KEY_METADATA)})
+    try:
+        if schema.field("id").nullable:
+            table.alter_columns({"path": "id", "nullable": False})
+        if not has_declared_key(table.schema):
+            table.update_field_metadata({"path": "id", "metadata": dict(KEY_METADATA)})
+    except Exception:
+        if not has_declared_key(table.schema):  # not another process migrating at once
+            raise
     log.info("store.key_declared", table=table.name, version=table.version)
     return True
 

@@ -268,11 +268,16 @@ class LanceDBStore:
         if name in self._id_indexed:
             return
         table = self._tables[name]
-        if any(idx.columns == ["id"] for idx in table.list_indices()):
-            self._id_indexed.add(name)
-        elif table.count_rows() > 0:
-            table.create_index("id", config=BTree(), replace=True)
-            self._id_indexed.add(name)
+        if not any(idx.columns == ["id"] for idx in table.list_indices()):
+            if table.count_rows() == 0:
+                return
+            try:
+                table.create_index("id", config=BTree(), replace=True)
+            except Exception as exc:  # e.g. another process built it at the same moment
+                if not any(idx.columns == ["id"] for idx in table.list_indices()):
+                    log.warning("store.id_index_failed", table=name, error=str(exc)[:200])
+                    return
+        self._id_indexed.add(name)
 
     def _ensure_fts(self, memory_type: MemoryType) -> None:
         name = memory_type.value
