@@ -40,6 +40,10 @@ from mirix_py.memory import MemoryType
 log = structlog.get_logger(__name__)
 
 NOT_MENTIONED = "Not mentioned in the conversation."
+REVEAL_HINT = (
+    "To see it, ask again with a reveal: `mirix-py chat --reveal` on the command line, "
+    '`"reveal_secrets": true` in the REST chat request, or `reveal_secrets=True` in Python.'
+)
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
 _MONTH = (
@@ -224,8 +228,8 @@ def _vault_answer(hit: Hit) -> str:
     value = str(rec.get("secret_value", MASKED_SECRET))
     if value == MASKED_SECRET:
         return (
-            f"I have this stored in the knowledge vault ({caption}), but its value is hidden; "
-            "the owner can reveal it explicitly (reveal_secrets=True)."
+            f"That value is stored in the knowledge vault ({caption}) and hidden here. "
+            f"{REVEAL_HINT}"
         )
     return f"{caption}: {value}"
 
