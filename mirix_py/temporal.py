@@ -71,6 +71,12 @@ _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
     r"\w{2,}[^\W\d_e]ed)\b)"
 )
+_ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
+    r"(?i)\b(?:booked|reserved|scheduled|rescheduled|planned|arranged|registered|signed\s+up|"
+    r"enrolled|bought\s+(?:the\s+|our\s+|my\s+)?tickets|got\s+(?:the\s+|our\s+|my\s+)?tickets|"
+    r"confirmed|set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|postponed|pushed\s+(?:it\s+)?(?:back\s+)?to|"
+    r"invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
+)
 _DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
 _DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
@@ -134,6 +140,13 @@ class _Ctx:
             if 0 <= dist < best[0]:
                 best = (dist, "future" if hit.lastgroup == "future" else "past")
         return best[1]
+
+    def event_tense(self, m: re.Match[str]) -> _Tense:
+        """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
+        tense = self.tense(m)
+        if tense == "past" and _ARRANGED_RE.search(self.text, *self.sentence(m)):
+            return "future"
+        return tense
 
     def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
         return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None
@@ -305,8 +318,43 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return _unit_range(date(int(m.group("y")), month, day), "day")
     if not m.group("ord") and ctx.verb_like(m):  # "they march 5 miles", "the 3 may be"
         return None
-    chosen = _choose_year(lambda y: date(y, month, day), ctx.today, ctx.tense(m))
+    chosen = _choose_year(lambda y: date(y, month, day), ctx.today, ctx.event_tense(m))
     return _unit_range(chosen, "day") if chosen else None
+
+
+_TO = r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*"
+
+
+@_rule(  # "from December 12 to 19", "Dec 12 - Jan 3", "between March 3 and March 7"
+    rf"\b(?:(?:from|between)\s+)?(?P<mon>{_MON_ANY})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"{_TO}(?:(?P<mon2>{_MON_ANY})\b\.?\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR_OPT}"
+)
+@_rule(  # "12-19 December", "from 30 November to 2 December 2026"
+    rf"\b(?:(?:from|between)\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:\s+(?:of\s+)?(?P<mon>{_MON_ANY})\b\.?)?{_TO}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"\s+(?:of\s+)?(?P<mon2>{_MON_ANY})\b\.?{_YEAR_OPT}"
+)
+def _day_range(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    whole = _g(m, "m") or m.group(0).lower()
+    if re.search(r"\band\b", whole) and not whole.startswith("between"):
+        return None  # "on May 3 and 7 people came"
+    first = _MONTH_NUM[_g(m, "mon") or _g(m, "mon2")]
+    last = _MONTH_NUM[_g(m, "mon2") or _g(m, "mon")]
+    d1, d2 = int(m.group("d")), int(m.group("d2"))
+    if (first, d1) >= (last, d2) and first == last:
+        return None  # "May 5 - 3" is not a range
+    if m.group("y"):
+        end = date(int(m.group("y")), last, d2)
+        start = date(end.year - (first > last), first, d1)
+    else:
+        chosen = _choose_year(lambda y: date(y, first, d1), ctx.today, ctx.event_tense(m))
+        if chosen is None:
+            return None
+        start = chosen
+        end = date(start.year + (last < first), last, d2)
+    if (end - start).days > 92:
+        return None
+    return start, end + timedelta(days=1), "day"
 
 
 _rule(rf"(?<![\d/-])(?P<y>{_YEAR})(?P<sep>[-/])(?P<mo>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)")(
