@@ -276,6 +276,13 @@ class Applier:
             rivals = [r for r in pool_list if slot and self.rules.slot_key(r) == slot]
             if rivals:
                 old = max(rivals, key=lambda r: (r.when, r.updated_at))
+                if cand.when < old.when and cand.valid_from < old.valid_from:
+                    # an older value arriving late (imported history): stored as history
+                    writes[cand.id] = cand.model_copy(
+                        update={"valid_to": old.valid_from, "superseded_by": old.id}
+                    )
+                    self._act("inserted", cand.id, f"history: later replaced by {old.id}")
+                    continue
                 supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
                 pool_list = [r for r in pool_list if r.id != old.id]
                 continue
