@@ -35,6 +35,7 @@ from mirix_py.chat.cues import (
 from mirix_py.chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
+from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py.memory import MemoryType
 
 log = structlog.get_logger(__name__)
@@ -180,14 +181,32 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if cues.asks_secret and vault:
         ref, hit = max(vault, key=lambda p: evidence[p[0]])
         return Draft(_vault_answer(hit), (ref,), False)
+    kind = answer_kind(cues.text)
+    past = asks_past(cues.text)
+    if kind == "steps":
+        procedures = [(r, h) for r, h in numbered if h.memory_type is MemoryType.PROCEDURAL]
+        if procedures:
+            ref, hit = max(procedures, key=lambda p: evidence[p[0]])
+            if evidence[ref] >= 0.5 * max(evidence.values()):
+                return Draft(_steps_answer(hit), (ref,), False)
+    newest = sorted({h.when for _, h in numbered if h.when is not None})
     scored: list[tuple[float, int, str]] = []
+    typed: dict[int, str] = {}
     for ref, hit in numbered:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * evidence[ref]
+        weight += _change_bonus(hit, span, past=past, newest=newest)
+        if kind in ("name", "who", "where", "quantity", "duration"):
+            found = _typed(kind, hit, span, cues.text, past=past)
+            if found:
+                typed[ref] = found
+                weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
+    if ref in typed and not cues.is_when:
+        return Draft(typed[ref], (ref,), False)
     if cues.is_when:
         for _, when_ref, when_span in scored[:3]:
             when_hit = pack.refs[when_ref]
@@ -213,6 +232,39 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+_PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
+
+
+def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]) -> float:
+    """Prefer current values (and later statements) unless the question asks about the past;
+    then prefer earlier values and superseded or "used to" statements."""
+    superseded = hit.record.get("valid_to") is not None
+    if past:
+        return 0.2 if superseded or _PAST_WORDS.search(span) else 0.0
+    bonus = -0.3 if superseded else 0.0
+    if hit.when is not None and len(newest) > 1:
+        bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
+    return bonus
+
+
+def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) -> str | None:
+    """The typed answer in a hit's best span (a semantic fact is read with its entity)."""
+    text = _strip_annotations(span)
+    if hit.memory_type is MemoryType.SEMANTIC and kind in ("name", "who"):
+        text = f"{hit.record.get('name', '')} {text}"
+    found = typed_span(kind, text, question, past=past)
+    if kind == "who" and found and hit.memory_type is not MemoryType.SEMANTIC:
+        return None  # a sentence names many people: only a fact's name is the person asked
+    return found
+
+
+def _steps_answer(hit: Hit) -> str:
+    steps = [str(s) for s in hit.record.get("steps") or []]
+    description = str(hit.record.get("description", "")).strip().rstrip(":")
+    listed = " ".join(f"{i}) {step}" for i, step in enumerate(steps, 1))
+    return f"{description}: {listed}" if listed else description
 
 
 def _strip_annotations(span: str) -> str:

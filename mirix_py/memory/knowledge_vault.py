@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr
 
-from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import Turn, clip, norm_key, record_id, short_date
 from mirix_py.memory.secrets import (
     SensitiveSpan,
@@ -99,6 +99,7 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[KnowledgeVau
                     secret_value=SecretStr(value),
                     caption=f"{turn.speaker}'s {span.label} (from: {context})",
                     occurred_at=turn.timestamp,
+                    valid_from=min(turn.timestamp, utcnow()),
                     source_ids=[turn.id],
                 )
             )

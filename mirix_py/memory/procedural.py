@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import (
     Turn,
     clip,
@@ -203,6 +203,7 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ProceduralMe
                     description=description,
                     steps=[clip(s, 500) for s in steps],
                     occurred_at=turn.timestamp,
+                    valid_from=min(turn.timestamp, utcnow()),
                     source_ids=[turn.id],
                 )
             )
