@@ -47,6 +47,7 @@ REVEAL_HINT = (
 )
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
+_CONSIDER_TYPED = 12  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -169,7 +170,9 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
 
 def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float) -> Draft:
     """The extractive answer (see the module docstring)."""
-    numbered = sorted(pack.refs.items())[:_CONSIDER]
+    kind = answer_kind(cues.text)
+    consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
+    numbered = sorted(pack.refs.items())[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
     topic = topic_stems(cues, [h for _, h in numbered])
@@ -181,7 +184,6 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if cues.asks_secret and vault:
         ref, hit = max(vault, key=lambda p: evidence[p[0]])
         return Draft(_vault_answer(hit), (ref,), False)
-    kind = answer_kind(cues.text)
     past = asks_past(cues.text)
     if kind == "steps":
         procedures = [(r, h) for r, h in numbered if h.memory_type is MemoryType.PROCEDURAL]
@@ -218,7 +220,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     refs = [ref]
     text = _strip_annotations(span)
     best_cover = _coverage(topic, span)
-    for _, other_ref, other_span in scored[1:]:
+    for _, other_ref, other_span in scored[1:] if kind not in ("name", "who", "where") else []:
         other = pack.refs[other_ref]
         cover = _coverage(topic, other_span)
         if (
@@ -244,6 +246,8 @@ def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]
     if past:
         return 0.2 if superseded or _PAST_WORDS.search(span) else 0.0
     bonus = -0.3 if superseded else 0.0
+    if _PAST_WORDS.search(span):
+        bonus -= 0.2
     if hit.when is not None and len(newest) > 1:
         bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
     return bonus
@@ -255,6 +259,8 @@ def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) 
     if hit.memory_type is MemoryType.SEMANTIC and kind in ("name", "who"):
         text = f"{hit.record.get('name', '')} {text}"
     found = typed_span(kind, text, question, past=past)
+    if found is None and kind != "who":  # the answer may sit in the next sentence
+        found = typed_span(kind, _strip_annotations(_body_text(hit)), question, past=past)
     if kind == "who" and found and hit.memory_type is not MemoryType.SEMANTIC:
         return None  # a sentence names many people: only a fact's name is the person asked
     return found

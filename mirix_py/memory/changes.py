@@ -9,7 +9,8 @@ value for the same entity and slot supersedes the stored one (with history):
 * jobs — "I started a new job at Acme", "got hired by Acme", "I joined Acme",
   "I left Initech" → ``works at Acme`` / ``used to work at Initech``;
 * single-valued roles — "my new manager is Priya", "I report to Priya now",
-  "Priya is my manager" → ``manager is Priya`` (slot ``role:manager``);
+  "Priya is my manager" → ``manager is Priya`` (slot ``role:manager``; no
+  ``Priya is the user's manager`` twin, which would outlive the change);
 * pets — "I adopted a greyhound! Her name is Juniper." → ``has a greyhound
   named Juniper`` and ``Juniper is the user's greyhound``;
 * preferences that flip — "I used to love coffee", "no more coffee for me",
@@ -218,8 +219,8 @@ def _roles(sentence: str, me: str | None) -> list[Statement]:
         if name.split()[0] in _NOT_NAMES or name == me:
             continue
         role = _ROLES.get(rel, rel)
-        out.append((me, f"{role} is {name}", "role"))
-        out.append((name, f"is {_owner(me)}'s {rel}", "relation"))
+        out.append((me, f"{role} is {name}", "role"))  # no "X is my manager" twin: it would
+        # stay current after the role changes hands
     return out
 
 
@@ -276,6 +277,11 @@ def _plans(sentence: str, me: str | None) -> list[Statement]:
 
 def _mine(obj: str) -> str:
     return re.sub(r"^(?:our|my)\b", "the", obj)
+
+
+def role_of(relation: str) -> str | None:
+    """The single-valued role a relation word names (``boss`` → ``manager``), or None."""
+    return _ROLES.get(relation.lower())
 
 
 def change_statements(sentences: Sequence[str], me: str | None) -> list[Statement]:

@@ -12,7 +12,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py.memory.changes import change_slot, change_statements
+from mirix_py.memory.changes import change_slot, change_statements, role_of
 from mirix_py.memory.extract_common import (
     Turn,
     norm_key,
@@ -377,6 +377,9 @@ def _relation(ctx: _Ctx, rel: str, name: str) -> list[tuple[str, str, str]]:
     if not ctx.me or name.split()[0] in _STOP_NAMES or name == ctx.me:
         return []
     owner = ctx.me if ctx.me != "User" else "the user"
+    role = role_of(rel)
+    if role:  # single-valued: one current holder, superseded when it changes
+        return [(ctx.me, f"{role} is {name}", "role")]
     return [
         (ctx.me, f"has a {rel.lower()} named {name}", "relation"),
         (name, f"is {owner}'s {rel.lower()}", "relation"),
