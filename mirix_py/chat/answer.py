@@ -254,16 +254,20 @@ def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]
 
 
 def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) -> str | None:
-    """The typed answer in a hit's best span (a semantic fact is read with its entity)."""
+    """The typed answer in a hit's best span, else in the rest of its text (the answer may
+    sit in the next sentence); a semantic fact is read with its entity's name."""
     text = _strip_annotations(span)
-    if hit.memory_type is MemoryType.SEMANTIC and kind in ("name", "who"):
-        text = f"{hit.record.get('name', '')} {text}"
-    found = typed_span(kind, text, question, past=past)
-    if found is None and kind != "who":  # the answer may sit in the next sentence
-        found = typed_span(kind, _strip_annotations(_body_text(hit)), question, past=past)
-    if kind == "who" and found and hit.memory_type is not MemoryType.SEMANTIC:
+    body = _strip_annotations(_body_text(hit))
+    semantic = hit.memory_type is MemoryType.SEMANTIC
+    if semantic and kind in ("name", "who"):
+        text = body = f"{hit.record.get('name', '')} {text}"
+    if kind == "who" and not semantic:
         return None  # a sentence names many people: only a fact's name is the person asked
-    return found
+    for candidate in (text, body):
+        found = typed_span(kind, candidate, question, past=past, strict=True)
+        if found:
+            return found
+    return typed_span(kind, text, question, past=past, allow_initial=semantic)
 
 
 def _steps_answer(hit: Hit) -> str:

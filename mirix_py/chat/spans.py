@@ -115,16 +115,31 @@ def _clean_cap(value: str, question: str) -> str | None:
     return text
 
 
-def typed_span(kind: AnswerKind, text: str, question: str, *, past: bool = False) -> str | None:
-    """The span of ``text`` that answers a question of ``kind`` (see the module docstring)."""
+def typed_span(
+    kind: AnswerKind,
+    text: str,
+    question: str,
+    *,
+    past: bool = False,
+    strict: bool = False,
+    allow_initial: bool = False,
+) -> str | None:
+    """The span of ``text`` that answers a question of ``kind`` (see the module docstring).
+
+    For names, ``strict`` accepts only a name after a cue ("named", "is"); otherwise any
+    capitalised name not in the question, not starting a sentence unless ``allow_initial``.
+    """
     if kind in ("name", "who"):
         for m in _NAME_CUE.finditer(text):
             found = _clean_cap(m.group("x"), question)
             if found:
                 return found
+        if strict:
+            return None
         for m in re.finditer(_CAP, text):
+            initial = m.start() == 0 or text[: m.start()].rstrip()[-1:] in ".!?"
             found = _clean_cap(m.group(0), question)
-            if found and (m.start() > 0 or kind == "name"):
+            if found and (allow_initial or not initial):
                 return found
         return None
     if kind == "where":

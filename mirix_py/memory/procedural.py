@@ -50,6 +50,7 @@ _HOWTO_CUE = re.compile(
     r"create|run|start|get|prepare|clean|change|replace|update|apply|use|do))\b",
     re.I,
 )
+_PURPOSE = re.compile(r"^(?:in order )?to [a-z]+\b", re.I)  # "To renew the certificate, first …"
 _RECIPE_CUE = re.compile(
     r"\b(?:recipe|bake|baking|cook|oven|ingredients?|tbsp|tsp|cups? of|flour|simmer|"
     r"preheat|whisk|stir)\b",
@@ -143,7 +144,7 @@ def _description(intro: str, fallback: str) -> str | None:
     """A how-to description from the text introducing the steps, if it reads like one."""
     for candidate in (intro, fallback):
         text = candidate.strip().rstrip(":.").strip()
-        if text and _HOWTO_CUE.search(text):
+        if text and (_HOWTO_CUE.search(text) or _PURPOSE.match(text)):
             return clip(text, 160)
     return None
 
