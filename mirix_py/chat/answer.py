@@ -47,7 +47,7 @@ REVEAL_HINT = (
 )
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
-_CONSIDER_TYPED = 12  # a one-value question (a name, a place) may be answered by a short fact
+_CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"

@@ -110,6 +110,9 @@ def test_before_questions_get_the_earlier_value(noor: tuple[MemorySystem, Path])
     system, _ = noor
     answer = _ask(system, "Where did Noor live before?")
     assert "Leeds" in answer and "Bristol" not in answer
+    # stated in separate sessions, not as one "from … to …" sentence
+    answer = _ask(system, "Who was Noor's manager before?")
+    assert "Imogen Hart" in answer and "Callum" not in answer
 
 
 def test_changes_keep_history_and_as_of(noor: tuple[MemorySystem, Path]) -> None:
