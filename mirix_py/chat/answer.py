@@ -191,6 +191,9 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             ref, hit = max(procedures, key=lambda p: evidence[p[0]])
             if evidence[ref] >= 0.5 * max(evidence.values()):
                 return Draft(_steps_answer(hit), (ref,), False)
+    cancelled = None if past else _cancelled_plan(topic, numbered)
+    if cancelled is not None:
+        return cancelled
     newest = sorted({h.when for _, h in numbered if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
@@ -268,6 +271,20 @@ def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) 
         if found:
             return found
     return typed_span(kind, text, question, past=past, allow_initial=semantic)
+
+
+def _cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) -> Draft | None:
+    """A plan the question asks about that was cancelled: say so rather than give its date."""
+    for ref, hit in numbered:
+        summary = str(hit.record.get("summary", ""))
+        if hit.memory_type is not MemoryType.SEMANTIC or not summary.startswith("cancelled "):
+            continue
+        plan = set(content_stems(summary.removeprefix("cancelled ")))
+        if topic and topic <= plan | {stem("cancel")} and hit.when is not None:
+            return Draft(
+                f"{hit.record.get('name', '')} {summary} ({day_text(hit.when)}).", (ref,), False
+            )
+    return None
 
 
 def _steps_answer(hit: Hit) -> str:

@@ -152,3 +152,12 @@ def test_hidden_secret_answers_say_how_to_reveal() -> None:
     cues = read_question("What is my locker combination?")
     draft = answer_offline(cues, _pack(hit(record, 2.0, vector=0.7)), min_evidence=0.2)
     assert "--reveal" in draft.text and "reveal_secrets" in draft.text
+
+
+def test_a_cancelled_plan_is_reported_as_cancelled() -> None:
+    pack = _pack(
+        hit(episode("We booked a trip to Oslo from 3 June [3 June 2024].", day=1), 1.5),
+        hit(_fact("Ann", "cancelled the trip to Oslo", day=20), 1.2, vector=0.6),
+    )
+    draft = answer_offline(read_question("When is the trip to Oslo?"), pack, min_evidence=0.2)
+    assert draft.text == "Ann cancelled the trip to Oslo (20 May 2024)."
