@@ -306,9 +306,9 @@ def _looks_like_secret(value: str) -> bool:
     return len(value) >= 6 and (has_symbol or mixed_case)
 
 
-def _passes(rule: _Rule, value: str) -> bool:
+def _passes(check: str, value: str) -> bool:
+    """Whether ``value`` has the shape the named check asks for (see ``_Rule.check``)."""
     digits = "".join(c for c in value if c.isdigit())
-    check = rule.check
     if check == "luhn":
         return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
     if check == "iban":
@@ -335,6 +335,61 @@ def _passes(rule: _Rule, value: str) -> bool:
     return True
 
 
+_CUE_AHEAD = re.compile(
+    rf"(?i)\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE}|passport(?: number| no\.?)?|"
+    r"(?:bank |checking |savings )?account(?: number| no\.?)|routing number|"
+    r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id))\b"
+)
+_VALUE_AHEAD = re.compile(
+    r"(?i)(?:\bis|\bit'?s|\bit is|\bare|\bwas|:|=)\s*(?P<q>[\"'“‘`])?"
+    r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+)
+_STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE})$")
+_WEAK_GAP = 60
+_ACCOUNT_WORDS = (
+    "passport", "account", "bank", "checking", "savings", "routing", "driver", "licen", "member"
+)  # fmt: skip
+_UNIT_AFTER = re.compile(
+    r"(?i)\s+(?:%|percent|lines?|minutes?|mins?|hours?|days?|weeks?|months?|years?|times?|"
+    r"people|persons?|dollars?|euros?|pounds?|km|miles?|kg|lbs?|degrees?|pages?|words?|steps?|"
+    r"items?|points?|rows?|ms|seconds?|am|pm)\b"
+)
+_STRONG_GAP = 160
+
+
+def _ahead(text: str) -> list[SensitiveSpan]:
+    """Values a few words after a credential word: "my gym locker combo for me, it's
+    31-07-19", "the PIN for the office locker, it's 0614", "can you store the alarm code?
+    The new one is 7-2-5-9-0", "the password — it's "marmalade"". Weak words look only
+    within their sentence; strong words and account numbers may cross one sentence end."""
+    out: list[SensitiveSpan] = []
+    for cue in _CUE_AHEAD.finditer(text):
+        word = " ".join(cue.group("cue").lower().split())
+        strong = bool(_STRONG_AHEAD.match(word))
+        account = word.startswith(_ACCOUNT_WORDS)
+        wide = strong or account  # may look past one sentence end
+        window = text[cue.end() : cue.end() + (_STRONG_GAP if wide else _WEAK_GAP)]
+        ends = [
+            i
+            for i, c in enumerate(window)
+            if c in ".!?\n" and window[i + 1 : i + 2] in (" ", "\n", "")
+        ]
+        limit = ends[int(wide)] if len(ends) > int(wide) else len(window)
+        check = "digits5" if account else "strong" if strong else "weak"
+        for m in _VALUE_AHEAD.finditer(window, 0, limit):
+            value = m.group("v").rstrip(".!?:")
+            if _UNIT_AFTER.match(window, m.end("v")):
+                continue  # "… is 300 lines long": a measure, not a code
+            quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
+            ok = _passes(check, value) or bool(quoted and not _COMMON_VALUE.match(value))
+            if ok:
+                start = cue.end() + m.start("v")
+                kind = "account_number" if account else "password"
+                out.append(SensitiveSpan(start, start + len(value), kind, word, "high"))
+                break
+    return out
+
+
 def _protected(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PLACEHOLDER.finditer(text)]
 
@@ -358,7 +413,7 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             value = text[start:end]
             stripped = value.rstrip(".!?:")
             end -= len(value) - len(stripped)
-            if end <= start or not _passes(rule, stripped):
+            if end <= start or not _passes(rule.check, stripped):
                 continue
             if any(start < p_end and p_start < end for p_start, p_end in protected):
                 continue
@@ -366,6 +421,9 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             if "cue" in rule.pattern.groupindex and match.group("cue"):
                 label = " ".join(match.group("cue").lower().split())
             found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
+    for span in _ahead(text):
+        if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
+            found.append(span)
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[SensitiveSpan] = []
     for span in found:

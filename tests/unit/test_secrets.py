@@ -27,6 +27,12 @@ SECRET_CASES = [
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyNDIifQ.Zx8f0kQ2LmN4pR6sT8vW0yA2",
     ),
     ("backup secret kJ8s2Lq9Xv4Tz7Wm1Np5Rb3Yc6Hd0Fg", "kJ8s2Lq9Xv4Tz7Wm1Np5Rb3Yc6Hd0Fg"),
+    # the value a few words after the credential word, in other phrasings
+    ("could you hold on to my bike lock combo for me, it's 22-08-61", "22-08-61"),
+    ("store the PIN for the climbing gym near work, it's 7306", "7306"),
+    ("Can you keep the studio alarm code? The new one is 9-4-4-1-2. Thanks", "9-4-4-1-2"),
+    ("keep my passport number handy, the visa form wants it: XP8812034", "XP8812034"),
+    ('tell the porter the password, which is "lighthouse", at the door', "lighthouse"),
 ]
 
 
@@ -49,6 +55,8 @@ def test_secrets_are_found_and_redacted(text: str, value: str) -> None:
         "my password changed at 5pm",
         "commit 3f9a0c2b7e8d1f4a5b6c7d8e9f0a1b2c3d4e5f6a is merged",
         "see https://example.com/docs/AbCdEf1234567890GhIjKlMn for details",
+        "the code I wrote for the parser is 300 lines long",
+        "My password? I forgot it. The weather is 25 degrees",
     ],
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
