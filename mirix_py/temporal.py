@@ -77,6 +77,15 @@ _ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
     r"confirmed|set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|postponed|pushed\s+(?:it\s+)?(?:back\s+)?to|"
     r"invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
 )
+_AUX_BEFORE = re.compile(
+    r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
+)
+_LONG_AGO_DAYS = 270  # a year-less date this far back, when the next one is close ...
+_SOON_DAYS = 90  # ... is the coming one ("the defence moved to 27 February", said in January)
+_LEAN_FUTURE_RE = re.compile(
+    r"(?i)\b(?:to|until|till|starting|from|due|by|before|rescheduled\s+for|moved\s+to)\s+"
+    r"(?:the\s+|on\s+)?$"
+)
 _DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
 _DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
@@ -136,6 +145,8 @@ class _Ctx:
         start, end = m.span()
         best: tuple[int, _Tense] = (len(self.text) + 1, "unknown")
         for hit in _TENSE_RE.finditer(self.text, *self.sentence(m)):
+            if hit.lastgroup == "past" and _AUX_BEFORE.search(self.text, 0, hit.start()):
+                continue  # "getting married", "is booked": a participle, not the past tense
             dist = start - hit.end() if hit.end() <= start else hit.start() - end
             if 0 <= dist < best[0]:
                 best = (dist, "future" if hit.lastgroup == "future" else "past")
@@ -202,8 +213,15 @@ def _unit_range(d: date, unit: str) -> _Res:
     return d, d + timedelta(days=1), "day"
 
 
-def _choose_year(make: Callable[[int], date], ref: date, tense: _Tense) -> date | None:
-    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known)."""
+def _choose_year(
+    make: Callable[[int], date], ref: date, tense: _Tense, *, lean_future: bool = False
+) -> date | None:
+    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known).
+
+    ``lean_future``: the date follows "to", "until", "starting"… ("the defence moved to
+    27 February", "we hired Ama, starting 6 July"); in a past-tense sentence it is still
+    the coming occurrence when the past one is most of a year back and the next is close.
+    """
     options: list[date] = []
     for year in (ref.year - 1, ref.year, ref.year + 1):
         with suppress(ValueError):  # 29 February in a common year
@@ -211,6 +229,14 @@ def _choose_year(make: Callable[[int], date], ref: date, tense: _Tense) -> date 
     if tense == "future" and (future := [o for o in options if o >= ref]):
         return future[0]
     if tense == "past" and (past := [o for o in options if o <= ref]):
+        coming = [o for o in options if o > ref]
+        if (
+            lean_future
+            and coming
+            and (ref - past[-1]).days > _LONG_AGO_DAYS
+            and (coming[0] - ref).days <= _SOON_DAYS
+        ):
+            return coming[0]
         return past[-1]
     return min(options, key=lambda o: (abs((o - ref).days), o)) if options else None
 
@@ -318,7 +344,10 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return _unit_range(date(int(m.group("y")), month, day), "day")
     if not m.group("ord") and ctx.verb_like(m):  # "they march 5 miles", "the 3 may be"
         return None
-    chosen = _choose_year(lambda y: date(y, month, day), ctx.today, ctx.event_tense(m))
+    lean = _LEAN_FUTURE_RE.search(ctx.text, max(0, m.start() - 24), m.start()) is not None
+    chosen = _choose_year(
+        lambda y: date(y, month, day), ctx.today, ctx.event_tense(m), lean_future=lean
+    )
     return _unit_range(chosen, "day") if chosen else None
 
 

@@ -180,10 +180,14 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if max(evidence.values()) < min_evidence:
         return Draft(NOT_MENTIONED, (), True)
     top_score = max(h.score.score for _, h in numbered) or 1.0
-    vault = [(r, h) for r, h in numbered if h.memory_type is MemoryType.KNOWLEDGE_VAULT]
+    vault = [
+        (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
+    ]  # a secret asked for may rank below the events that mention it
     if cues.asks_secret and vault:
-        ref, hit = max(vault, key=lambda p: evidence[p[0]])
-        return Draft(_vault_answer(hit), (ref,), False)
+        scores = {r: evidence_score(topic, h) for r, h in vault}
+        ref, hit = max(vault, key=lambda p: scores[p[0]])
+        if scores[ref] >= 0.5 * max(evidence.values()):
+            return Draft(_vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
     if kind == "steps":
         procedures = [(r, h) for r, h in numbered if h.memory_type is MemoryType.PROCEDURAL]

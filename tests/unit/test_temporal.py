@@ -322,6 +322,10 @@ OCT = datetime(2026, 10, 14, 9, 0, tzinfo=UTC)
         ("The workshop runs 3-5 February", "3-5 February 2027"),
         ("I was in Hanoi from 28 August to 2 September", "28 August - 2 September 2026"),
         ("between November 2 and November 6 we'll be away", "2-6 November 2026"),
+        # a participle is not the past tense; a rescheduled date looks ahead
+        ("my cousin is getting married in Cusco on 2 November!", "2 November 2026"),
+        ("the audit moved a week later, to 9 January", "9 January 2027"),
+        ("I went to a gig on 9 January", "9 January 2026"),
     ],
 )
 def test_yearless_dates_follow_tense_and_cues(text: str, label: str) -> None:
