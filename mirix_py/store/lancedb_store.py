@@ -779,10 +779,12 @@ class LanceDBStore:
             raise AccessDenied("the new record must belong to the same user")
         old = self.get(old_id, user_id=user_id, memory_type=new_record.memory_type)
         now = datetime.now(UTC)
+        # the change happened when its message was written (imported history keeps as-of right)
+        since = min(max(new_record.valid_from, old.valid_from), now)
         retired = old.model_copy(
-            update={"valid_to": now, "superseded_by": new_record.id, "updated_at": now}
+            update={"valid_to": since, "superseded_by": new_record.id, "updated_at": now}
         )
-        new_record = new_record.model_copy(update={"valid_from": now})
+        new_record = new_record.model_copy(update={"valid_from": since})
         vectors = self._embed_missing([retired, new_record])
         mtype = new_record.memory_type
         with self._writing([mtype.value, HISTORY_TABLE], [user_id]):
