@@ -2,7 +2,9 @@
 
 A backend stores :class:`~mirix_py.memory.MemoryRecord` objects in one table per
 enabled memory type plus a history table. Every call is scoped by ``user_id``;
-no call can read or change another user's rows. ``tests/conformance`` holds the
+no call can read or change another user's rows. Ids are scoped by user too: a
+record is identified by ``(user_id, id)``, so an id another user holds is, for
+the caller, exactly like an id that does not exist. ``tests/conformance`` holds the
 suite every backend must pass.
 """
 

@@ -2,7 +2,9 @@
 
 One table per enabled memory type (named after the type) plus ``history``.
 Rows hold the common fields as typed columns, the type-specific fields as a
-JSON ``payload`` and the embedding as a fixed-size vector. Times are epoch
+JSON ``payload`` and the embedding as a fixed-size vector. A row's identity is
+``(user_id, id)``: ids are scoped by user, so no write for one user can match a
+row of another, whatever id it names. Times are epoch
 microseconds (UTC) so filters never need string formatting of dates.
 
 Writes are serialised by a process lock and, for local databases, a file lock
@@ -513,7 +515,8 @@ class LanceDBStore:
     ) -> list[str]:
         """Insert new records and replace existing ones by id, recording history.
 
-        Raises :class:`AccessDenied` if an id already belongs to another user.
+        Rows are keyed by ``(user_id, id)``: an id another user also holds is a
+        different row, which this call never reads or changes.
         Embeddings missing on the records are computed in one batched call.
         """
         if not records:
@@ -534,33 +537,25 @@ class LanceDBStore:
             by_type.setdefault(record.memory_type, []).append(self._to_row(record, vector))
         with self._write_lock():
             for mtype, rows in by_type.items():
-                rows = list({r["id"]: r for r in rows}.values())
+                rows = list({_row_key(r): r for r in rows}.values())
                 table = self._tables[mtype.value]
                 existing = {
-                    r["id"]: r for r in self._scan(mtype, in_list("id", [r["id"] for r in rows]))
-                }
+                    _row_key(r): r
+                    for r in self._scan(mtype, in_list("id", [r["id"] for r in rows]))
+                }  # other users' rows with the same ids are never matched (keyed by user and id)
                 for row in rows:
-                    old = existing.get(row["id"])
-                    if old is not None and old["user_id"] != row["user_id"]:
-                        raise AccessDenied(
-                            f"memory id {row['id']!r} belongs to another user; use a new id"
-                        )
+                    old = existing.get(_row_key(row))
                     if old is not None:
                         row["created_at"] = old["created_at"]
-                (
-                    table.merge_insert("id")
-                    .when_matched_update_all()
-                    .when_not_matched_insert_all()
-                    .execute(rows)
-                )
+                _scoped_merge(table).execute(rows)
                 self._history_rows(
                     [
                         (
-                            "update" if r["id"] in existing else "insert",
+                            "update" if _row_key(r) in existing else "insert",
                             r["id"],
                             r["user_id"],
                             mtype,
-                            existing.get(r["id"]),
+                            existing.get(_row_key(r)),
                             r,
                         )
                         for r in rows
@@ -600,14 +595,10 @@ class LanceDBStore:
         mtype = new_record.memory_type
         table = self._tables[mtype.value]
         with self._write_lock():
-            old_row = self._scan(mtype, in_list("id", [old_id]), limit=1)[0]
+            where = conjoin([user_filter(user_id), in_list("id", [old_id])])
+            old_row = self._scan(mtype, where, limit=1)[0]
             rows = [self._to_row(retired, vectors[0]), self._to_row(new_record, vectors[1])]
-            (
-                table.merge_insert("id")
-                .when_matched_update_all()
-                .when_not_matched_insert_all()
-                .execute(rows)
-            )
+            _scoped_merge(table).execute(rows)
             self._history_rows(
                 [
                     ("supersede", old_id, user_id, mtype, old_row, rows[0]),
@@ -661,12 +652,7 @@ class LanceDBStore:
                 if event == "archive":
                     row["status"] = "archived"
                 new_rows.append(row)
-            (
-                table.merge_insert("id")
-                .when_matched_update_all()
-                .when_not_matched_insert_all()
-                .execute(new_rows)
-            )
+            _scoped_merge(table).execute(new_rows)
             self._tables[HISTORY_TABLE].add(
                 [
                     {
@@ -847,6 +833,22 @@ class LanceDBStore:
         """Stop the search threads and drop table handles."""
         self._pool.shutdown(wait=True)
         self._tables.clear()
+
+
+ROW_KEY = ("user_id", "id")
+
+
+def _row_key(row: Mapping[str, Any]) -> tuple[str, str]:
+    """A row's identity: ids are scoped by user (see :data:`ROW_KEY`)."""
+    return (str(row["user_id"]), str(row["id"]))
+
+
+def _scoped_merge(table: Any) -> Any:
+    """An upsert matched on ``(user_id, id)``, so a write for one user can never match
+    (overwrite) a row of another user, whatever id it names."""
+    return (
+        table.merge_insert(list(ROW_KEY)).when_matched_update_all().when_not_matched_insert_all()
+    )
 
 
 def _quoted(values: Sequence[str]) -> list[str]:

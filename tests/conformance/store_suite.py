@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mirix_py.errors import AccessDenied, RecordNotFound
+from mirix_py.errors import RecordNotFound
 from mirix_py.memory import (
     EpisodicMemory,
     KnowledgeVaultMemory,
@@ -60,9 +60,10 @@ class StoreConformance:
     def test_an_id_of_another_user_cannot_be_overwritten(self, store: MemoryStore) -> None:
         rec = SemanticMemory(id="shared-id", user_id="u1", name="Ann", summary="x")
         store.upsert([rec])
-        with pytest.raises(AccessDenied):
-            store.upsert([SemanticMemory(id="shared-id", user_id="u2", name="Eve", summary="y")])
+        # ids are scoped by user: u2's write makes u2's own row, u1's stays as it was
+        store.upsert([SemanticMemory(id="shared-id", user_id="u2", name="Eve", summary="y")])
         assert store.get("shared-id", user_id="u1").summary == "x"  # type: ignore[attr-defined]
+        assert store.get("shared-id", user_id="u2").summary == "y"  # type: ignore[attr-defined]
 
     def test_upsert_of_existing_id_updates_and_records_history(self, store: MemoryStore) -> None:
         rec = SemanticMemory(user_id="u1", name="Ann", summary="likes tea")

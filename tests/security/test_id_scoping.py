@@ -1,0 +1,155 @@
+"""Ids are scoped by user: no call for user A touches a row of user B, whatever id it passes,
+and another user's id is indistinguishable from a missing one on every path.
+
+The store keys rows by ``(user_id, id)``: a write of an id that user B holds, made
+for user A, creates or updates A's own row and leaves B's untouched (review issue
+#14, items 2 and 3).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from mirix_py.errors import MirixError, RecordNotFound
+from mirix_py.memory import MemoryType, SemanticMemory
+from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py.system import MemorySystem
+from tests.conftest import make_config
+
+
+def _fact(user: str, summary: str, **extra: Any) -> SemanticMemory:
+    return SemanticMemory(user_id=user, name="fact", summary=summary, **extra)
+
+
+def _row_of(store: LanceDBStore, memory_id: str, user: str) -> dict[str, Any]:
+    table = store._tables[MemoryType.SEMANTIC.value]
+    rows = [r for r in table.to_arrow().to_pylist() if r["id"] == memory_id and r["user_id"] == user]
+    assert len(rows) == 1, rows
+    return {k: v for k, v in rows[0].items() if k != "vector"}
+
+
+def test_supersede_with_another_users_id_never_touches_their_row(store: LanceDBStore) -> None:
+    theirs = _fact("bob", "bob keeps his boat in Bergen")
+    mine = _fact("alice", "alice likes tea")
+    store.upsert([theirs, mine])
+    before = _row_of(store, theirs.id, "bob")
+    bob_history = store.history(theirs.id, user_id="bob")
+
+    # alice names bob's id as the id of her replacement record
+    new = _fact("alice", "alice likes green tea", id=theirs.id)
+    assert store.supersede(mine.id, new, user_id="alice") == theirs.id
+
+    assert _row_of(store, theirs.id, "bob") == before  # bob's row is byte-for-byte the same
+    assert store.history(theirs.id, user_id="bob") == bob_history
+    got = store.get(theirs.id, user_id="alice")  # alice got her own record under that id
+    assert got.summary == "alice likes green tea"  # type: ignore[attr-defined]
+    assert store.get(mine.id, user_id="alice").superseded_by == theirs.id
+
+
+def test_upsert_with_another_users_id_writes_only_the_callers_row(store: LanceDBStore) -> None:
+    theirs = _fact("bob", "bob's secret plan")
+    store.upsert([theirs])
+    before = _row_of(store, theirs.id, "bob")
+    store.upsert([_fact("alice", "alice's note", id=theirs.id)])
+    store.upsert([_fact("alice", "alice's note, edited", id=theirs.id)])  # then an update
+    assert _row_of(store, theirs.id, "bob") == before
+    assert store.get(theirs.id, user_id="alice").summary == "alice's note, edited"  # type: ignore[attr-defined]
+    assert [e.event for e in store.history(theirs.id, user_id="alice")] == ["insert", "update"]
+    assert [e.event for e in store.history(theirs.id, user_id="bob")] == ["insert"]
+
+
+def test_retire_and_delete_of_a_shared_id_stay_in_the_callers_rows(store: LanceDBStore) -> None:
+    theirs = _fact("bob", "bob's fact")
+    store.upsert([theirs, _fact("alice", "alice's fact", id=theirs.id)])
+    store.retire(
+        [theirs.id], user_id="alice", memory_type=MemoryType.SEMANTIC, replaced_by=None
+    )
+    assert store.get(theirs.id, user_id="bob").valid_to is None
+    store.delete(theirs.id, user_id="alice")
+    assert store.get(theirs.id, user_id="bob").summary == "bob's fact"  # type: ignore[attr-defined]
+
+
+def _import_outcome(system: MemorySystem, memory_id: str) -> tuple[Any, ...]:
+    row = {
+        "kind": "memory",
+        "memory_type": "semantic",
+        "record": {"id": memory_id, "name": "note", "summary": f"imported {memory_id[:4]}"},
+    }
+    receipt = system.import_records([row], user_id="alice")
+    got = system.get(memory_id, user_id="alice")
+    return (receipt.ok, [(a.action, a.memory_id == memory_id) for a in receipt.actions], got.id)
+
+
+def test_import_of_another_users_id_is_indistinguishable_from_a_missing_id(
+    system: MemorySystem,
+) -> None:
+    theirs = _fact("bob", "bob's diary entry")
+    system.store.upsert([theirs])
+    missing = "0" * 32
+    assert _import_outcome(system, theirs.id)[:2] == _import_outcome(system, missing)[:2]
+    assert system.get(theirs.id, user_id="bob").summary == "bob's diary entry"  # type: ignore[attr-defined]
+
+
+def _error_of(call: Any) -> tuple[str, str]:
+    try:
+        call()
+    except MirixError as exc:
+        return type(exc).__name__, str(exc)
+    return "no error", ""
+
+
+def test_every_facade_path_answers_the_same_for_foreign_and_missing_ids(
+    system: MemorySystem,
+) -> None:
+    theirs = _fact("bob", "bob's fact")
+    system.store.upsert([theirs])
+    missing = "f" * 32
+    paths = {
+        "get": lambda i: system.get(i, user_id="alice"),
+        "update": lambda i: system.update(i, "changed", user_id="alice"),
+        "delete": lambda i: system.delete(i, user_id="alice"),
+        "history": lambda i: system.history(i, user_id="alice") or None,
+        "explain": lambda i: system.explain(i, user_id="alice"),
+        "store.get": lambda i: system.store.get(i, user_id="alice"),
+    }
+    for name, call in paths.items():
+        foreign = _error_of(lambda c=call: c(theirs.id))
+        absent = _error_of(lambda c=call: c(missing))
+        assert foreign == (absent[0], absent[1].replace(missing, theirs.id)), name
+        assert "another user" not in foreign[1], name
+    with pytest.raises(RecordNotFound):
+        system.get(theirs.id, user_id="alice")
+    assert system.get(theirs.id, user_id="bob").summary == "bob's fact"  # type: ignore[attr-defined]
+
+
+def test_cli_import_of_a_foreign_id_succeeds_like_a_missing_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    embeddings: Embeddings,
+) -> None:
+    from mirix_py.cli import main
+
+    monkeypatch.setenv("MIRIX_PY_HOME", str(tmp_path))
+    system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
+    theirs = _fact("bob", "bob's fact")
+    system.store.upsert([theirs])
+    system.close()
+    rows = [
+        {
+            "kind": "memory",
+            "memory_type": "semantic",
+            "record": {"id": theirs.id, "name": "n", "summary": "alice's own"},
+        }
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    code = main(["import", str(path), "--user", "alice"])
+    out = capsys.readouterr()
+    assert code == 0, out
+    assert "another user" not in out.out + out.err
