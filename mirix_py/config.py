@@ -21,7 +21,9 @@ the environment:
                            added to ``server.api_keys``: JSON
                            (``{"KEY": {"users": ["alice"]}}``) or the short form
                            ``KEY=alice,bob;KEY2=acme:*`` (the user ids a key may
-                           act for; one id ending in ``*`` is a tenant prefix).
+                           act for; one id ending in ``*`` is a tenant prefix,
+                           matched up to the ``:`` separator: ``acme:*`` or
+                           ``acme*`` covers ``acme:ann``, not ``acmecorp:x``).
                            Keys never appear in errors, logs or ``repr``
 =========================  ======================================================
 """
@@ -213,7 +215,9 @@ MIN_API_KEY_CHARS = 16
 
 class ApiKeyScope(BaseModel):
     """One API key and what it may act for: the listed ``users`` and every user id
-    that starts with ``tenant_prefix``. The key is a ``SecretStr`` (never shown)."""
+    under ``tenant_prefix`` — the prefix, the separator ``:`` and more (``acme``
+    or ``acme:`` covers ``acme:ann``, never ``acmecorp:ann``). The key is a
+    ``SecretStr`` (never shown)."""
 
     model_config = _FROZEN
     key: SecretStr

@@ -846,9 +846,7 @@ def _row_key(row: Mapping[str, Any]) -> tuple[str, str]:
 def _scoped_merge(table: Any) -> Any:
     """An upsert matched on ``(user_id, id)``, so a write for one user can never match
     (overwrite) a row of another user, whatever id it names."""
-    return (
-        table.merge_insert(list(ROW_KEY)).when_matched_update_all().when_not_matched_insert_all()
-    )
+    return table.merge_insert(list(ROW_KEY)).when_matched_update_all().when_not_matched_insert_all()
 
 
 def _quoted(values: Sequence[str]) -> list[str]:

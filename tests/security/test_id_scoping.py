@@ -28,7 +28,9 @@ def _fact(user: str, summary: str, **extra: Any) -> SemanticMemory:
 
 def _row_of(store: LanceDBStore, memory_id: str, user: str) -> dict[str, Any]:
     table = store._tables[MemoryType.SEMANTIC.value]
-    rows = [r for r in table.to_arrow().to_pylist() if r["id"] == memory_id and r["user_id"] == user]
+    rows = [
+        r for r in table.to_arrow().to_pylist() if r["id"] == memory_id and r["user_id"] == user
+    ]
     assert len(rows) == 1, rows
     return {k: v for k, v in rows[0].items() if k != "vector"}
 
@@ -66,9 +68,7 @@ def test_upsert_with_another_users_id_writes_only_the_callers_row(store: LanceDB
 def test_retire_and_delete_of_a_shared_id_stay_in_the_callers_rows(store: LanceDBStore) -> None:
     theirs = _fact("bob", "bob's fact")
     store.upsert([theirs, _fact("alice", "alice's fact", id=theirs.id)])
-    store.retire(
-        [theirs.id], user_id="alice", memory_type=MemoryType.SEMANTIC, replaced_by=None
-    )
+    store.retire([theirs.id], user_id="alice", memory_type=MemoryType.SEMANTIC, replaced_by=None)
     assert store.get(theirs.id, user_id="bob").valid_to is None
     store.delete(theirs.id, user_id="alice")
     assert store.get(theirs.id, user_id="bob").summary == "bob's fact"  # type: ignore[attr-defined]
