@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import structlog
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
+from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.config import MirixConfig, load_config, vault_key_from_env
 from mirix_py.context import MemoryContext
 from mirix_py.embeddings import embedding_dimension, make_embeddings
-from mirix_py.errors import MemoryTypeDisabled, ValidationError
+from mirix_py.errors import MemoryTypeDisabled, NothingStored, ValidationError, validation_summary
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
@@ -119,6 +120,11 @@ class MemorySystem:
         The batch runs through :attr:`write_graph`: the meta memory manager routes
         it to the enabled managers, which update their tables concurrently. One
         call is one session (its messages share a session id).
+
+        When a step fails the receipt says so (``failures``, each with a stable
+        ``code``) and what was kept (``status == "partial"``, ``kept``); when
+        nothing at all could be stored it raises :class:`NothingStored` (a
+        :class:`StorageError`).
         """
         validate_user_id(user_id)
         batch = normalize_messages(messages, user_id=user_id, occurred_at=occurred_at)
@@ -130,6 +136,13 @@ class MemorySystem:
             }
         )
         receipt = WriteReceipt.model_validate(result["receipt"])
+        if receipt.status == "failed":
+            codes = ", ".join(sorted({f.code for f in receipt.failures}))
+            log.error("memory.nothing_stored", user_id=user_id, run_id=receipt.run_id, codes=codes)
+            raise NothingStored(
+                f"nothing was stored ({codes}); the database may be unavailable: "
+                f"retry later (run id {receipt.run_id})"
+            )
         self._auto_consolidate(user_id, len(batch))
         return receipt
 
@@ -341,8 +354,8 @@ class MemorySystem:
             updated = record_class(record.memory_type).model_validate(
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
-        except ValueError as exc:
-            raise ValidationError(f"update of {memory_id!r}: {exc}") from None
+        except PydanticValidationError as exc:
+            raise ValidationError(f"update of {memory_id!r}: {validation_summary(exc)}") from None
         self.store.upsert([updated], actor="user", reason="update")
         self._chat_deps.retriever.cache.invalidate(user_id)
         return updated
@@ -440,8 +453,8 @@ class MemorySystem:
                     data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
             try:
                 records.append(record_class(row["memory_type"]).model_validate(data))
-            except ValueError as exc:
-                raise ValidationError(f"row {index}: {exc}") from None
+            except PydanticValidationError as exc:
+                raise ValidationError(f"row {index}: {validation_summary(exc)}") from None
         self._types([r.memory_type for r in records])
         ids = self.store.upsert(records, actor="import", reason="import") if records else []
         self._chat_deps.retriever.cache.invalidate(user_id)

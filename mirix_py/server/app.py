@@ -47,6 +47,8 @@ from mirix_py.errors import (
     StorageError,
     ValidationError,
     VaultError,
+    public_message,
+    scrub_detail,
 )
 from mirix_py.server.api import router as api_router
 from mirix_py.server.auth import KeyRing, Unauthenticated
@@ -101,8 +103,8 @@ async def _on_mirix_error(request: Request, exc: Exception) -> Response:
     status, code = classify_error(exc)
     if status >= 500:
         log.error("http.error", path=request.url.path, code=code, error_type=type(exc).__name__)
-        message = str(exc) if code in ("storage_error", "vault_error") else "internal error"
-        return error_response(status, code, message)
+        log.debug("http.error_detail", path=request.url.path, detail=scrub_detail(str(exc)))
+        return error_response(status, code, public_message(exc))
     return error_response(status, code, str(exc))
 
 

@@ -33,7 +33,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from mirix_py import __version__
-from mirix_py.errors import AccessDenied, ConfigError, MirixError
+from mirix_py.errors import AccessDenied, ConfigError, MirixError, public_message
 from mirix_py.memory import MemoryType
 from mirix_py.receipts import WriteReceipt
 from mirix_py.server.auth import KeyRing, Scope, is_loopback, key_from_headers
@@ -183,7 +183,7 @@ def _guard(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except MirixError as exc:
-        raise ToolError(str(exc)) from None
+        raise ToolError(public_message(exc)) from None
 
 
 def build_mcp_server(

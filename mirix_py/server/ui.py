@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from mirix_py.errors import AccessDenied, MirixError, RecordNotFound
+from mirix_py.errors import AccessDenied, MirixError, RecordNotFound, public_message
 from mirix_py.memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.server.auth import KeyRing, Scope, Unauthenticated, is_loopback
 from mirix_py.server.schemas import MemoryOut, history_text, mask_history
@@ -189,7 +189,7 @@ def _html_errors(fn: Callable[P, Response]) -> Callable[P, Response]:
             request = kwargs.get("request")
             assert isinstance(request, Request)
             status, code = classify_error(exc)
-            message = str(exc) if status < 500 else "Something went wrong on the server."
+            message = public_message(exc)
             return _page(request, "error.html", status, code=code, message=message)
 
     return run
