@@ -28,6 +28,7 @@ from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
 from mirix_py.receipts import RecordAction, WriteReceipt
+from mirix_py.redaction import secure_records
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.vault import VaultCipher
@@ -330,7 +331,9 @@ class MemorySystem:
 
         ``data`` is the new main text (core ``value``, episodic/semantic ``summary``,
         procedural ``description``, resource ``content``, vault ``caption``) or a dict
-        of fields to change.
+        of fields to change. Sensitive values are redacted like ``add`` does
+        (:mod:`mirix_py.redaction`): they go to the knowledge vault, and the record
+        returned is the one stored.
         """
         from mirix_py.memory import KnowledgeVaultMemory, record_class
 
@@ -356,9 +359,10 @@ class MemorySystem:
             )
         except PydanticValidationError as exc:
             raise ValidationError(f"update of {memory_id!r}: {validation_summary(exc)}") from None
-        self.store.upsert([updated], actor="user", reason="update")
+        secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
+        self.store.upsert(secured, actor="user", reason="update")
         self._chat_deps.retriever.cache.invalidate(user_id)
-        return updated
+        return secured[0]
 
     def reset(self, *, user_id: str | None = None) -> DeleteReceipt | None:
         """Forget one user (``user_id``) or, without it, everything in the store."""
@@ -456,6 +460,7 @@ class MemorySystem:
             except PydanticValidationError as exc:
                 raise ValidationError(f"row {index}: {validation_summary(exc)}") from None
         self._types([r.memory_type for r in records])
+        records = secure_records(records, vault_enabled=self._vault_on, source="import")
         ids = self.store.upsert(records, actor="import", reason="import") if records else []
         self._chat_deps.retriever.cache.invalidate(user_id)
         return WriteReceipt(
@@ -494,6 +499,10 @@ class MemorySystem:
         self.store.close()
 
     # ---------------------------------------------------------------- helpers
+
+    @property
+    def _vault_on(self) -> bool:
+        return self.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
 
     def _types(
         self, names: MemoryType | str | Sequence[MemoryType | str | None] | None
