@@ -17,6 +17,9 @@ the environment:
                            :func:`vault_key_from_env`. During a key rotation it
                            may hold ``new,old``: the first key encrypts, all
                            of them decrypt
+``MIRIX_PY_ALLOWED_HOSTS`` ``server.allowed_hosts``: comma-separated Host names
+                           ``serve`` answers to (default: loopback names in
+                           development mode, any name with API keys)
 ``MIRIX_PY_API_KEYS``      API keys for ``mirix-py serve`` / ``mirix-py mcp``,
                            added to ``server.api_keys``: JSON
                            (``{"KEY": {"users": ["alice"]}}``) or the short form
@@ -260,12 +263,25 @@ class ServerConfig(BaseModel):
     ``{users: [...], tenant_prefix: "acme:"}``); it is stored as
     :class:`ApiKeyScope` entries so that no key appears in errors, logs or ``repr``.
     With no key configured the server runs in loopback-only development mode.
+    ``allowed_hosts`` lists the ``Host`` names the server answers to (against DNS
+    rebinding; ``*.example.com`` for subdomains, ``*`` for any); empty means
+    loopback names in development mode and any name with API keys.
     """
 
     model_config = _FROZEN
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
     api_keys: tuple[ApiKeyScope, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            return tuple(h.strip().lower() for h in value if isinstance(h, str) and h.strip())
+        return value
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -365,6 +381,8 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
         out.setdefault("embeddings", {})["provider"] = environ["MIRIX_PY_EMBEDDINGS"]
     if environ.get("MIRIX_PY_LOG_LEVEL"):
         out.setdefault("logging", {})["level"] = environ["MIRIX_PY_LOG_LEVEL"]
+    if environ.get("MIRIX_PY_ALLOWED_HOSTS"):
+        out.setdefault("server", {})["allowed_hosts"] = environ["MIRIX_PY_ALLOWED_HOSTS"]
     if environ.get("MIRIX_PY_API_KEYS"):
         out.setdefault("server", {})["api_keys"] = parse_api_keys(environ["MIRIX_PY_API_KEYS"])
     return out
