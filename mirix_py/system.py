@@ -31,7 +31,7 @@ from mirix_py.receipts import RecordAction, WriteReceipt
 from mirix_py.redaction import secure_records
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.vault import VaultCipher
+from mirix_py.vault import cipher_for
 
 log = structlog.get_logger(__name__)
 
@@ -73,9 +73,7 @@ class MemorySystem:
         if store is None:
             cipher = None
             if config.is_enabled(MemoryType.KNOWLEDGE_VAULT):
-                cipher = VaultCipher.from_sources(
-                    env_key=vault_key_from_env(), key_file=config.vault.key_file
-                )
+                cipher = cipher_for(config, env_key=vault_key_from_env())
             store = LanceDBStore(
                 config.storage.uri,
                 embeddings=self.embeddings,
