@@ -153,3 +153,34 @@ def test_cli_import_of_a_foreign_id_succeeds_like_a_missing_one(
     out = capsys.readouterr()
     assert code == 0, out
     assert "another user" not in out.out + out.err
+
+
+def test_mcp_and_rest_answer_the_same_for_foreign_and_missing_ids(system: MemorySystem) -> None:
+    pytest.importorskip("mcp", reason="the serve extra is not installed")
+    from fastapi.testclient import TestClient
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from mirix_py.server.app import create_app
+    from mirix_py.server.auth import Scope
+    from mirix_py.server.mcp_server import _Tools
+
+    theirs = _fact("bob", "bob's fact")
+    system.store.upsert([theirs])
+    missing = "e" * 32
+    tools = _Tools(system, lambda ctx: Scope.for_users(["alice"]), "alice")
+
+    def mcp_forget(memory_id: str) -> str:
+        with pytest.raises(ToolError) as caught:
+            tools.forget(None, memory_id=memory_id)  # type: ignore[arg-type]
+        return str(caught.value).replace(memory_id, "ID")
+
+    assert mcp_forget(theirs.id) == mcp_forget(missing)
+    with TestClient(
+        create_app(system), client=("127.0.0.1", 40000), base_url="http://127.0.0.1:8765"
+    ) as client:
+        answers = []
+        for memory_id in (theirs.id, missing):
+            r = client.patch(f"/v1/memories/{memory_id}", json={"user_id": "alice", "text": "x"})
+            answers.append((r.status_code, r.text.replace(memory_id, "ID")))
+    assert answers[0] == answers[1] and answers[0][0] == 404
+    assert system.get(theirs.id, user_id="bob").summary == "bob's fact"  # type: ignore[attr-defined]
