@@ -18,7 +18,9 @@ cross-origin writes, security headers.
   127.0.0.1 is the *same site* for cookies).
 - **Headers**: every ``/ui`` response carries a strict Content-Security-Policy
   (``frame-ancestors 'none'``), ``X-Frame-Options: DENY``,
-  ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``.
+  ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: same-origin`` (no
+  referrer ever leaves the server; with ``no-referrer`` Chromium would send
+  ``Origin: null`` on the browser's own form posts, which the origin check refuses).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ UI_SECURITY_HEADERS: dict[str, str] = {
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}

@@ -30,7 +30,7 @@ BASE = "http://127.0.0.1:8765"
 HEADERS = {
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
 }
 
 
