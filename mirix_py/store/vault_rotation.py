@@ -52,7 +52,7 @@ def _rotate_snapshot(snapshot: str | None, cipher: VaultCipher) -> str | None:
 def _write_back(table: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         data = pa.Table.from_pylist(rows, schema=table.schema)
-        table.merge_insert(["user_id", "id"]).when_matched_update_all().execute(data)
+        table.merge_insert("id").when_matched_update_all().execute(data)
 
 
 def rotate_vault_rows(table: Any, cipher: VaultCipher) -> int:

@@ -1,9 +1,10 @@
-"""Ids are scoped by user: no call for user A touches a row of user B, whatever id it passes,
-and another user's id is indistinguishable from a missing one on every path.
+"""No call for user A touches a row of user B, whatever id it passes, and another
+user's id looks like a missing one on every read path (review issue #14, items 2, 3).
 
-The store keys rows by ``(user_id, id)``: a write of an id that user B holds, made
-for user A, creates or updates A's own row and leaves B's untouched (review issue
-#14, items 2 and 3).
+Ids are unique in the database (the store declares ``id`` as its key). A write
+naming an id that another user holds is refused before anything is written,
+with a message that never says whose it is; an import gives such rows new ids
+instead of failing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.errors import MirixError, RecordNotFound
+from mirix_py.errors import AccessDenied, MirixError, RecordNotFound
 from mirix_py.memory import MemoryType, SemanticMemory
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.system import MemorySystem
@@ -26,52 +27,57 @@ def _fact(user: str, summary: str, **extra: Any) -> SemanticMemory:
     return SemanticMemory(user_id=user, name="fact", summary=summary, **extra)
 
 
-def _row_of(store: LanceDBStore, memory_id: str, user: str) -> dict[str, Any]:
+def _rows(store: LanceDBStore) -> list[dict[str, Any]]:
     table = store._tables[MemoryType.SEMANTIC.value]
-    rows = [
-        r for r in table.to_arrow().to_pylist() if r["id"] == memory_id and r["user_id"] == user
-    ]
-    assert len(rows) == 1, rows
-    return {k: v for k, v in rows[0].items() if k != "vector"}
+    return sorted(
+        ({k: v for k, v in r.items() if k != "vector"} for r in table.to_arrow().to_pylist()),
+        key=lambda r: (r["user_id"], r["id"]),
+    )
 
 
 def test_supersede_with_another_users_id_never_touches_their_row(store: LanceDBStore) -> None:
     theirs = _fact("bob", "bob keeps his boat in Bergen")
     mine = _fact("alice", "alice likes tea")
     store.upsert([theirs, mine])
-    before = _row_of(store, theirs.id, "bob")
+    before = _rows(store)
     bob_history = store.history(theirs.id, user_id="bob")
 
     # alice names bob's id as the id of her replacement record
     new = _fact("alice", "alice likes green tea", id=theirs.id)
-    assert store.supersede(mine.id, new, user_id="alice") == theirs.id
+    with pytest.raises(AccessDenied) as caught:
+        store.supersede(mine.id, new, user_id="alice")
+    assert "another user" not in str(caught.value) and "bob" not in str(caught.value)
 
-    assert _row_of(store, theirs.id, "bob") == before  # bob's row is byte-for-byte the same
+    assert _rows(store) == before  # nothing written: bob's row, and alice's old one unretired
     assert store.history(theirs.id, user_id="bob") == bob_history
-    got = store.get(theirs.id, user_id="alice")  # alice got her own record under that id
-    assert got.summary == "alice likes green tea"  # type: ignore[attr-defined]
-    assert store.get(mine.id, user_id="alice").superseded_by == theirs.id
+    assert store.get(mine.id, user_id="alice").valid_to is None
 
 
-def test_upsert_with_another_users_id_writes_only_the_callers_row(store: LanceDBStore) -> None:
+def test_upsert_with_another_users_id_is_refused_without_saying_whose(
+    store: LanceDBStore,
+) -> None:
     theirs = _fact("bob", "bob's secret plan")
     store.upsert([theirs])
-    before = _row_of(store, theirs.id, "bob")
-    store.upsert([_fact("alice", "alice's note", id=theirs.id)])
-    store.upsert([_fact("alice", "alice's note, edited", id=theirs.id)])  # then an update
-    assert _row_of(store, theirs.id, "bob") == before
-    assert store.get(theirs.id, user_id="alice").summary == "alice's note, edited"  # type: ignore[attr-defined]
-    assert [e.event for e in store.history(theirs.id, user_id="alice")] == ["insert", "update"]
-    assert [e.event for e in store.history(theirs.id, user_id="bob")] == ["insert"]
+    before = _rows(store)
+    with pytest.raises(AccessDenied) as caught:
+        store.upsert([_fact("alice", "alice's note", id=theirs.id)])
+    assert "another user" not in str(caught.value)
+    assert _rows(store) == before
 
 
-def test_retire_and_delete_of_a_shared_id_stay_in_the_callers_rows(store: LanceDBStore) -> None:
+def test_retire_and_delete_of_another_users_id_change_nothing(store: LanceDBStore) -> None:
     theirs = _fact("bob", "bob's fact")
-    store.upsert([theirs, _fact("alice", "alice's fact", id=theirs.id)])
-    store.retire([theirs.id], user_id="alice", memory_type=MemoryType.SEMANTIC, replaced_by=None)
-    assert store.get(theirs.id, user_id="bob").valid_to is None
-    store.delete(theirs.id, user_id="alice")
-    assert store.get(theirs.id, user_id="bob").summary == "bob's fact"  # type: ignore[attr-defined]
+    store.upsert([theirs])
+    before = _rows(store)
+    assert (
+        store.retire(
+            [theirs.id], user_id="alice", memory_type=MemoryType.SEMANTIC, replaced_by=None
+        )
+        == []
+    )
+    with pytest.raises(RecordNotFound):
+        store.delete(theirs.id, user_id="alice")
+    assert _rows(store) == before
 
 
 def _import_outcome(system: MemorySystem, memory_id: str) -> tuple[Any, ...]:
@@ -81,17 +87,16 @@ def _import_outcome(system: MemorySystem, memory_id: str) -> tuple[Any, ...]:
         "record": {"id": memory_id, "name": "note", "summary": f"imported {memory_id[:4]}"},
     }
     receipt = system.import_records([row], user_id="alice")
-    got = system.get(memory_id, user_id="alice")
-    return (receipt.ok, [(a.action, a.memory_id == memory_id) for a in receipt.actions], got.id)
+    (stored,) = receipt.ids()
+    assert system.get(stored, user_id="alice").summary.startswith("imported")  # type: ignore[attr-defined]
+    return (receipt.ok, [a.action for a in receipt.actions])
 
 
-def test_import_of_another_users_id_is_indistinguishable_from_a_missing_id(
-    system: MemorySystem,
-) -> None:
+def test_import_of_another_users_id_succeeds_like_a_missing_id(system: MemorySystem) -> None:
     theirs = _fact("bob", "bob's diary entry")
     system.store.upsert([theirs])
     missing = "0" * 32
-    assert _import_outcome(system, theirs.id)[:2] == _import_outcome(system, missing)[:2]
+    assert _import_outcome(system, theirs.id) == _import_outcome(system, missing)
     assert system.get(theirs.id, user_id="bob").summary == "bob's diary entry"  # type: ignore[attr-defined]
 
 

@@ -18,7 +18,7 @@ from structlog.testing import capture_logs
 from mirix_py.cli import main as cli_main
 from mirix_py.config import MirixConfig
 from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.errors import RecordNotFound, VaultError
+from mirix_py.errors import AccessDenied, RecordNotFound, VaultError
 from mirix_py.memory import KnowledgeVaultMemory, MemoryType
 from mirix_py.store.lancedb_store import HISTORY_TABLE
 from mirix_py.system import MemorySystem
@@ -105,7 +105,8 @@ def test_other_users_never_reach_vault_items(system: MemorySystem) -> None:
     for mode in ("hybrid", "vector", "fts"):
         assert system.search("safe combination", user_id="bob", mode=mode) == []
     stolen = _item("bob", "overwritten", "mine now").model_copy(update={"id": item.id})
-    system.store.upsert([stolen])  # ids are scoped by user: bob gets his own row
+    with pytest.raises(AccessDenied):
+        system.store.upsert([stolen])
     got = system.get(item.id, user_id="ann")
     assert isinstance(got, KnowledgeVaultMemory)
     assert got.secret_value.get_secret_value() == secret
@@ -190,7 +191,9 @@ def test_rotate_key_with_a_key_file(
     old_tokens = _stored_tokens(db)
     capsys.readouterr()
 
-    code = cli_main(["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch), "--json"])
+    code = cli_main(
+        ["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch), "--json"]
+    )
 
     assert code == 0
     report = json.loads(capsys.readouterr().out)
@@ -213,7 +216,10 @@ def test_rotate_key_with_a_key_file(
     system.close()
 
     assert (
-        cli_main(["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch), "--discard-old"]) == 0
+        cli_main(
+            ["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch), "--discard-old"]
+        )
+        == 0
     )
     assert not old_file.exists()
     fresh = MemorySystem(config, embeddings=embeddings)
