@@ -18,6 +18,8 @@ Messages say what was wrong and how to fix it.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class MirixError(Exception):
     """Root of every error raised by mirix-py."""
@@ -58,6 +60,32 @@ class VaultError(MirixError):
     """The knowledge-vault encryption key is missing, unreadable or wrong."""
 
 
+def describe_invalid(
+    exc: Any, *, what: str = "", secret_fields: frozenset[str] = frozenset()
+) -> str:
+    """One readable line per problem in a pydantic ``ValidationError``: the field,
+    the bad value (never for ``secret_fields``) and what is expected.
+
+    ``what`` prefixes the field names (``"search"`` gives ``search.limit``).
+    Used wherever a pydantic error would otherwise reach a user as a raw dump.
+    """
+    if not callable(getattr(exc, "errors", None)):
+        return f"{what}: {exc}" if what else str(exc)
+    lines: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        key = ".".join([what, *loc] if what else loc) or what or "value"
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        value = err.get("input")
+        if err.get("type") == "missing":
+            lines.append(f"{key}: required; give a value")
+        elif set(loc) & secret_fields or isinstance(value, dict):
+            lines.append(f"{key}: {msg}")
+        else:
+            lines.append(f"{key} = {value!r:.100}: {msg}")
+    return "; ".join(lines) or f"{what or 'value'}: invalid"
+
+
 __all__ = [
     "AccessDenied",
     "ConfigError",
@@ -68,4 +96,5 @@ __all__ = [
     "StorageError",
     "ValidationError",
     "VaultError",
+    "describe_invalid",
 ]

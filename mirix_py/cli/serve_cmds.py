@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from mirix_py.cli.common import open_system
+from mirix_py.cli.common import LazySystem, load, open_system
 from mirix_py.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mirix_py.system import MemorySystem
 
 
 def register(sub: Any) -> None:
@@ -80,18 +83,27 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     _need_serve_extra()
-    system = open_system(args)  # logs go to stderr: stdout is the MCP channel
+    config = load(args)  # logs go to stderr: stdout is the MCP channel
+
+    def build() -> MemorySystem:
+        from mirix_py.system import MemorySystem
+
+        return MemorySystem(config)
+
+    from mirix_py.server.mcp_server import run_stdio  # the MCP SDK first, then the rest
+
+    # The handshake is answered while LanceDB, the graphs and the embedder load.
+    system = LazySystem(config, build)
+    system.warm()
     try:
         if args.transport == "stdio":
-            from mirix_py.server.mcp_server import run_stdio
-
             if not args.users:
                 print(
                     "mirix-py mcp: no --user given; this stdio server acts for any user id",
                     file=sys.stderr,
                     flush=True,
                 )
-            run_stdio(system, users=args.users)
+            run_stdio(cast("MemorySystem", system), users=args.users)
         else:
             _mcp_http(system, args)
     finally:

@@ -119,7 +119,13 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     ]
     first = details[0] if details else {"loc": [], "msg": "invalid request"}
     where = ".".join(first["loc"])
-    return error_response(422, "validation_error", f"{where}: {first['msg']}", details=details)
+    raw = exc.errors()[0] if exc.errors() else {}
+    shown = ""
+    if first["loc"][:1] in (["query"], ["path"]) and "input" in raw:  # never body values
+        shown = f" = {raw['input']!r:.80}"
+    return error_response(
+        422, "validation_error", f"{where}{shown}: {first['msg']}", details=details
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
