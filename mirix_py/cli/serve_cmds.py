@@ -134,7 +134,7 @@ def _mcp_http(system: Any, args: argparse.Namespace) -> None:
 
 def _need_serve_extra() -> None:
     missing = []
-    for module in ("fastapi", "uvicorn", "mcp", "jinja2"):
+    for module in ("fastapi", "fastapi_offline", "uvicorn", "mcp", "jinja2"):
         try:
             __import__(module)
         except ImportError:

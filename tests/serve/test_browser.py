@@ -106,3 +106,36 @@ def test_load_search_forget_and_gone_after_reload(
 
 def _slug(section: str) -> str:
     return {"Resources": "resource"}.get(section, section.lower())
+
+
+def _offline(context: Any, blocked: list[str]) -> None:
+    """Abort every request that leaves loopback (as without internet), and record it."""
+
+    def route(r: Any) -> None:
+        host = r.request.url.split("/")[2].split(":")[0]
+        if host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+
+
+def test_api_docs_render_offline(browser: Any, keyed_system: MemorySystem) -> None:
+    """/docs (Swagger UI) and /redoc render from bundled assets with no internet."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    blocked: list[str] = []
+    _offline(context, blocked)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    with running_server(create_app(keyed_system)) as url:
+        page.goto(f"{url}/docs")
+        page.locator(".swagger-ui .info .title").wait_for()
+        assert "mirix-py" in page.locator(".swagger-ui .info .title").inner_text()
+        page.locator(".opblock-summary-path", has_text="/v1/memories").first.wait_for()
+        assert page.locator(".opblock").count() >= 10
+        page.goto(f"{url}/redoc")
+        page.get_by_role("heading", name="mirix-py").first.wait_for()
+    context.close()
+    assert blocked == [], f"the docs pages asked the internet for {blocked}"
