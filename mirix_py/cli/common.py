@@ -76,7 +76,8 @@ class LazySystem:
 
     Servers answer their handshake while the heavy modules load: :meth:`warm`
     starts building the system in a background thread, and the first attribute
-    that needs it waits for that build.
+    that needs it waits for that build. Every attribute but ``config``, ``warm``,
+    ``built`` and ``close`` is the real system's.
     """
 
     def __init__(self, config: MirixConfig, factory: Callable[[], MemorySystem]) -> None:
@@ -86,8 +87,9 @@ class LazySystem:
         self._system: MemorySystem | None = None
         self._error: BaseException | None = None
 
-    def get(self) -> MemorySystem:
-        """The real system (built now if no background build ran)."""
+    def built(self) -> MemorySystem:
+        """The real system (built now if no background build ran). Named so as not to
+        shadow any :class:`MemorySystem` attribute (``get`` is one)."""
         with self._lock:
             if self._system is None:
                 if self._error is not None:
@@ -100,8 +102,8 @@ class LazySystem:
 
         def build() -> None:
             try:
-                self.get()
-            except BaseException as exc:  # re-raised by the next get()
+                self.built()
+            except BaseException as exc:  # re-raised by the next built()
                 self._error = exc
 
         threading.Thread(target=build, name="mirix-warm-up", daemon=True).start()
@@ -113,7 +115,7 @@ class LazySystem:
                 self._system.close()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.get(), name)
+        return getattr(self.built(), name)
 
 
 def parse_as_of(value: str, *, now: datetime | None = None) -> datetime:

@@ -112,3 +112,20 @@ def test_facade_refuses_blank_update_and_bad_budget(system: MemorySystem) -> Non
     with pytest.raises(ValidationError, match=r"search.limit = 0") as caught:
         system.search("Maya", user_id="ann", limit=0)
     assert "errors.pydantic.dev" not in str(caught.value)
+
+
+def test_lazy_system_forwards_everything_once_built(system: MemorySystem) -> None:
+    from mirix_py.cli.common import LazySystem
+
+    calls: list[int] = []
+
+    def build() -> MemorySystem:
+        calls.append(1)
+        return system
+
+    lazy = LazySystem(system.config, build)
+    assert calls == [] and lazy.config is system.config
+    system.add("My sister Maya lives in Oslo", user_id="ann")
+    record = lazy.get_all(user_id="ann")[0]  # MemorySystem methods, incl. get(), pass through
+    assert lazy.get(record.id, user_id="ann").id == record.id
+    assert calls == [1]
