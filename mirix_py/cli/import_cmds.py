@@ -11,6 +11,7 @@ where it stopped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import re
@@ -282,14 +283,21 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     system = open_system(args)
+    count = 0
     try:
-        rows = system.export_records(user_id=args.user, include_secrets=args.include_secrets)
+        rows = system.iter_export_records(user_id=args.user, include_secrets=args.include_secrets)
+        # Streamed: one page of records in memory at a time.
+        with contextlib.ExitStack() as stack:
+            out = (
+                sys.stdout
+                if args.file == "-"
+                else stack.enter_context(Path(args.file).open("w", encoding="utf-8"))
+            )
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
     finally:
         system.close()
-    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    if args.file == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.file).write_text(text, encoding="utf-8")
-        print(f"exported {len(rows)} memories of {args.user} to {args.file}", file=sys.stderr)
+    if args.file != "-":
+        print(f"exported {count} memories of {args.user} to {args.file}", file=sys.stderr)
     return 0
