@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, cast, get_origin
 
 from langchain_core.messages import AIMessage
 from pydantic import BaseModel, Field, SecretStr, create_model
@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
 from mirix_py.errors import ExtractionError
+from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import DeleteOp, Plan, SupersedeOp, UpdateOp
 from mirix_py.memory import RECORD_TYPES, core, procedural, semantic
 from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType
@@ -47,6 +48,12 @@ _HINTS: dict[str, str] = {
     "content": "the resource's content (or URL)",
 }
 _SOURCE_IDS = "ids of the input messages this memory comes from (the [id] prefixes)"
+MAX_SOURCES = 20
+"""``max_length`` of ``source_ids`` (small models loop on unbounded lists)."""
+MAX_LIST = 30
+"""``max_length`` of a record's own list fields (procedure steps …)."""
+MAX_PROPOSALS = 15
+"""``max_length`` of each memory type's list in the single-pass tool."""
 ROUTE_TOOL = "route_memory"
 SINGLE_PASS_TOOL = "record_memories"
 
@@ -70,6 +77,8 @@ class ToolCallsInvalid(ExtractionError):
 def _field(name: str, info: FieldInfo, *, optional: bool) -> tuple[Any, Any]:
     annotation: Any = str if info.annotation is SecretStr else info.annotation
     description = info.description or _HINTS.get(name)
+    if get_origin(annotation) is list:
+        annotation = Annotated[annotation, Field(max_length=MAX_LIST)]
     if optional:
         return (annotation | None, Field(default=None, description=description))
     if info.metadata:
@@ -94,7 +103,10 @@ def record_fields(memory_type: MemoryType, *, optional: bool = False) -> dict[st
 
 def _insert_fields(memory_type: MemoryType) -> dict[str, Any]:
     fields = record_fields(memory_type)
-    fields["source_ids"] = (list[str], Field(..., min_length=1, description=_SOURCE_IDS))
+    fields["source_ids"] = (
+        list[str],
+        Field(..., min_length=1, max_length=MAX_SOURCES, description=_SOURCE_IDS),
+    )
     if memory_type is MemoryType.EPISODIC:
         fields["occurred_at"] = (
             datetime | None,
@@ -129,7 +141,10 @@ def manager_tools(
             __doc__=f"Change fields of an existing {t} memory (omit fields to keep them).",
             memory_id=target,
             **record_fields(memory_type, optional=True),
-            source_ids=(list[str], Field(default_factory=list, description=_SOURCE_IDS)),
+            source_ids=(
+                list[str],
+                Field(default_factory=list, max_length=MAX_SOURCES, description=_SOURCE_IDS),
+            ),
             reason=reason,
         )
     if "supersede" in allowed and memory_type is not MemoryType.CORE:
@@ -159,7 +174,10 @@ def route_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
     return create_model(
         ROUTE_TOOL,
         __doc__="Choose which memory managers should process this input.",
-        memory_types=(list[str], Field(..., description=f"any of: {names}")),
+        memory_types=(
+            list[str],
+            Field(..., max_length=len(MemoryType), description=f"any of: {names}"),
+        ),
         reason=(str, Field(default="", description="why, briefly")),
     )
 
@@ -167,7 +185,11 @@ def route_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
 def single_pass_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
     """Arguments of the single-pass ``record_memories`` tool: new memories of every type."""
     fields: dict[str, Any] = {
-        t.value: (cast(Any, list)[insert_model(t)], Field(default_factory=list)) for t in enabled
+        t.value: (
+            cast(Any, list)[insert_model(t)],
+            Field(default_factory=list, max_length=MAX_PROPOSALS),
+        )
+        for t in enabled
     }
     return create_model(
         SINGLE_PASS_TOOL,
@@ -217,7 +239,7 @@ def build_record(
     if unknown or not sources:
         raise ValueError(
             f"source_ids {unknown or sources} are not input message ids; "
-            f"use ids from: {', '.join(list(turns)[:20])}"
+            "use the [id] prefixes of the input messages"
         )
     occurred = data.pop("occurred_at", None) or max(turns[s].timestamp for s in sources)
     data.update(user_id=user_id, source_ids=sources, occurred_at=occurred, id="pending")
@@ -251,8 +273,12 @@ def plan_from_calls(
     turns: Mapping[str, Turn],
     session_id: str,
     existing_ids: Callable[[list[str]], set[str]],
+    aliases: Aliases = NO_ALIASES,
 ) -> Plan:
-    """The plan a manager's tool calls describe; raises :class:`ToolCallsInvalid`."""
+    """The plan a manager's tool calls describe; raises :class:`ToolCallsInvalid`.
+
+    ``aliases`` maps the short ids the prompt showed back to real ids first.
+    """
     calls, errors = _calls(ai)
     plan = Plan()
     targets: list[tuple[str | None, str]] = []
@@ -264,7 +290,7 @@ def plan_from_calls(
             errors.append(ToolError(call_id, f"unknown tool {name!r}; use one of {sorted(tools)}"))
             continue
         try:
-            args = _validate(model, call.get("args") or {}).model_dump()
+            args = _validate(model, aliases.resolve_args(call.get("args") or {})).model_dump()
             if name == "no_op":
                 plan.notes.append(args.get("reason") or "no_op")
             elif memory_type is MemoryType.CORE:
@@ -367,6 +393,7 @@ def proposals_from_call(
     user_id: str,
     turns: Mapping[str, Turn],
     session_id: str,
+    aliases: Aliases = NO_ALIASES,
 ) -> dict[MemoryType, list[dict[str, Any]]]:
     """Per type, the validated insert arguments of a single-pass ``record_memories`` call."""
     calls, errors = _calls(ai)
@@ -377,7 +404,7 @@ def proposals_from_call(
         )
     call = found[0]
     try:
-        args = _validate(single_pass_tool(enabled), call.get("args") or {})
+        args = _validate(single_pass_tool(enabled), aliases.resolve_args(call.get("args") or {}))
     except ValueError as exc:
         raise ToolCallsInvalid([ToolError(call.get("id"), f"{SINGLE_PASS_TOOL}: {exc}")]) from None
     out: dict[MemoryType, list[dict[str, Any]]] = {}

@@ -230,7 +230,7 @@ def test_malformed_tool_arguments_are_retried_then_fall_back_offline(
     (failure,) = receipt.failures
     assert failure.step == "semantic_manager"
     assert "after 3 attempt(s)" in failure.error and "no semantic memory with id" in failure.error
-    assert failure.fallback == "offline extraction used instead"
+    assert failure.fallback == "offline semantic extractor used instead"
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
     assert [e["attempt"] for e in logs if e["event"] == "llm.tool_calls_invalid"] == [1, 2, 3]
     # the errors went back to the model as tool results
@@ -305,7 +305,9 @@ def test_names_of_disabled_or_unknown_types_are_ignored_with_a_warning(
     assert "procedural_manager" not in system.write_graph.get_graph().nodes
 
 
-def test_router_failure_falls_back_and_keeps_the_raw_input(make_system: MakeSystem) -> None:
+def test_router_failure_falls_back_offline_without_duplicating_the_turns(
+    make_system: MakeSystem,
+) -> None:
     model = ScriptedToolModel(
         scripts={"route_memory": []}, errors={"route_memory": RuntimeError("model down")}
     )
@@ -319,8 +321,9 @@ def test_router_failure_falls_back_and_keeps_the_raw_input(make_system: MakeSyst
     assert failure.step == "route" and "model down" in failure.error
     assert "offline routing" in failure.fallback
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
-    raw = [e for e in rows(system, "u1", "episodic") if e.status == "unprocessed"]
-    assert len(raw) == 1 and raw[0].source_ids == ["n1"]
+    events = rows(system, "u1", "episodic")
+    assert [e.status for e in events] == ["active"]  # the turn log, no "unprocessed" copy
+    assert [e.source_ids for e in events] == [["n1"]]
 
 
 def test_single_pass_makes_one_call_for_all_types(make_system: MakeSystem) -> None:
@@ -373,7 +376,7 @@ def test_single_pass_malformed_falls_back_to_offline(make_system: MakeSystem, ba
         occurred_at=AT,
     )
     assert model.calls_made("record_memories") == 2
-    assert [f.step for f in receipt.failures] == ["route"]
+    assert [f.step for f in receipt.failures] == ["single_pass"]
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
 
 
