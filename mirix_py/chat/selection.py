@@ -130,8 +130,9 @@ def select_with_llm(
     notes: list[str],
 ) -> tuple[TargetPlan | None, int]:
     """One ``TargetPlan`` tool call; returns the validated plan (or None) and tokens used."""
+    # stable instructions in the system message; the date and the data in the human one
     system = prompt.render(today=today, memory_types=", ".join(t.value for t in enabled))
-    human = f"Question: {cues.text}\n\n{coarse_overview(coarse)}"
+    human = f"Today is {today}.\n\nQuestion: {cues.text}\n\n{coarse_overview(coarse)}"
     messages = [SystemMessage(system), HumanMessage(human)]
     try:
         reply = bind_tool(model, TargetPlan, TARGET_TOOL).invoke(messages)
