@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mirix_py.memory import MemoryRecord, MemoryType, record_class
 from mirix_py.memory.base import as_utc
+from mirix_py.schema_rules import provider_safe
 
 Stage = Literal["coarse", "fine", "neighbour", "entity"]
 SelectionMode = Literal["llm", "offline", "offline-fallback"]
@@ -77,7 +78,7 @@ class Hit(BaseModel):
 class TargetQuery(BaseModel):
     """One store to search in fine retrieval, with its refined query and time range."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=provider_safe)
 
     memory_type: MemoryType = Field(description="the memory store to search")
     query: str = Field(min_length=1, description="a refined search query for that store")
@@ -106,7 +107,7 @@ class TargetQuery(BaseModel):
 class TargetPlan(BaseModel):
     """Which memory stores matter for the question, and how to search them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=provider_safe)
 
     targets: list[TargetQuery] = Field(
         default_factory=list, max_length=6, description="stores to search, most useful first"
@@ -117,7 +118,7 @@ class TargetPlan(BaseModel):
 class ComposedAnswer(BaseModel):
     """The final answer, citing the numbered memories it relies on."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=provider_safe)
 
     answer: str = Field(description="the answer, or 'Not mentioned in the conversation.'")
     citations: list[int] = Field(

@@ -28,6 +28,7 @@ from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType
 from mirix_py.memory.core import CoreLine
 from mirix_py.memory.extract_common import Turn, norm_key, record_id
 from mirix_py.memory.knowledge_vault import vault_entry_id
+from mirix_py.schema_rules import PROVIDER_SAFE
 
 _EXCLUDED: dict[MemoryType, frozenset[str]] = {
     MemoryType.EPISODIC: frozenset({"session_id", "sequence"}),
@@ -119,6 +120,7 @@ def insert_model(memory_type: MemoryType) -> type[BaseModel]:
     """Arguments of ``insert_<type>``."""
     return create_model(
         f"insert_{memory_type.value}",
+        __config__=PROVIDER_SAFE,
         __doc__=f"Store a new {memory_type.value} memory.",
         **_insert_fields(memory_type),
         reason=(str, Field(default="", description="why, briefly")),
@@ -138,6 +140,7 @@ def manager_tools(
     if "update" in allowed:
         tools[f"update_{t}"] = create_model(
             f"update_{t}",
+            __config__=PROVIDER_SAFE,
             __doc__=f"Change fields of an existing {t} memory (omit fields to keep them).",
             memory_id=target,
             **record_fields(memory_type, optional=True),
@@ -150,6 +153,7 @@ def manager_tools(
     if "supersede" in allowed and memory_type is not MemoryType.CORE:
         tools[f"supersede_{t}"] = create_model(
             f"supersede_{t}",
+            __config__=PROVIDER_SAFE,
             __doc__=f"Retire an outdated {t} memory and store its replacement (history is kept).",
             old_id=target,
             **_insert_fields(memory_type),
@@ -158,12 +162,13 @@ def manager_tools(
     if "delete" in allowed and memory_type is not MemoryType.CORE:
         tools[f"delete_{t}"] = create_model(
             f"delete_{t}",
+            __config__=PROVIDER_SAFE,
             __doc__=f"Delete a wrong or duplicate {t} memory.",
             memory_id=target,
             reason=reason,
         )
     tools["no_op"] = create_model(
-        "no_op", __doc__="Nothing to store for this input.", reason=reason
+        "no_op", __config__=PROVIDER_SAFE, __doc__="Nothing to store for this input.", reason=reason
     )
     return tools
 
@@ -173,6 +178,7 @@ def route_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
     names = ", ".join(t.value for t in enabled)
     return create_model(
         ROUTE_TOOL,
+        __config__=PROVIDER_SAFE,
         __doc__="Choose which memory managers should process this input.",
         memory_types=(
             list[str],
@@ -193,6 +199,7 @@ def single_pass_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
     }
     return create_model(
         SINGLE_PASS_TOOL,
+        __config__=PROVIDER_SAFE,
         __doc__="Record the memories this input carries, per memory type.",
         **fields,
         reason=(str, Field(default="", description="why, briefly")),

@@ -84,9 +84,9 @@ def model_file(weights: Weights) -> Path:
     )
     target = cache / weights.file
     stamp = target.with_suffix(".sha256")  # "<sha256> <size>" once the join was checked
-    if target.is_file() and stamp.is_file():
-        if stamp.read_text().split() == [weights.sha256, str(target.stat().st_size)]:
-            return target
+    checked = [weights.sha256, str(target.stat().st_size)] if target.is_file() else None
+    if checked and stamp.is_file() and stamp.read_text().split() == checked:
+        return target
     parts: list[Path] = []
     for module_name in weights.parts:
         try:

@@ -74,7 +74,7 @@ def maya(tmp_path: Path, embeddings: CachedEmbeddings) -> Iterator[Any]:
 
 
 # as_of is a validity time (records are valid from when they were stored): a naive one
-LATER = datetime.now() + timedelta(days=1)  # noqa: DTZ005 - naive on purpose
+LATER = datetime.now() + timedelta(days=1)
 
 
 @pytest.mark.parametrize("as_of", [None, LATER], ids=["now", "as_of_naive"])
@@ -123,9 +123,7 @@ def test_naive_as_of_and_plan_times_are_taken_as_utc(
         ]
     )
     system: MemorySystem = maya(model)
-    answer = system.chat(
-        "What is the name of Maya's dog?", user_id=USER, as_of=LATER
-    )
+    answer = system.chat("What is the name of Maya's dog?", user_id=USER, as_of=LATER)
     assert answer.text == "Pickles" and answer.citations
     assert all(q.start is not None and q.start.tzinfo is not None for q in answer.trace.queries)
 
