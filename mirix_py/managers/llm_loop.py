@@ -101,11 +101,14 @@ def human_message(date: str, sections: Mapping[str, str], task: str) -> str:
 
 
 def bind_forced(model: BaseChatModel, tools: Sequence[type[BaseModel]]) -> Runnable[Any, Any]:
-    """``model.bind_tools(tools)`` with a forced tool call where the provider allows it."""
-    names = [t.__name__ for t in tools]
-    choice = names[0] if len(names) == 1 else "any"
+    """``model.bind_tools(tools)`` with a forced tool call where the provider allows it.
+
+    ``"any"`` (OpenAI's ``"required"``, Anthropic's ``"any"``) rather than a tool's
+    name: OpenAI-compatible servers (llama.cpp, vLLM, Ollama) often accept only
+    that form, and with one tool bound it forces that tool anyway.
+    """
     try:
-        return model.bind_tools(list(tools), tool_choice=choice)
+        return model.bind_tools(list(tools), tool_choice="any")
     except (TypeError, ValueError, NotImplementedError):
         return model.bind_tools(list(tools))
 
