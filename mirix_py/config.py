@@ -78,7 +78,8 @@ class LLMConfig(BaseModel):
     provider faults (timeouts, 429, 5xx, connection errors), the latter with
     exponential backoff from ``retry_backoff_seconds``; then the memory type's
     offline extractor is used and the receipt says so. ``max_concurrency`` caps
-    the model calls running at once for one write graph.
+    the model calls running at once for one write graph; ``max_tokens`` bounds
+    each reply (unset: the provider's default).
     """
 
     model_config = _FROZEN
@@ -89,6 +90,7 @@ class LLMConfig(BaseModel):
     retry_backoff_seconds: float = Field(default=1.0, ge=0.0, le=60.0)
     timeout_seconds: float = Field(default=60.0, gt=0)
     max_concurrency: int = Field(default=2, ge=1, le=64)
+    max_tokens: int | None = Field(default=None, ge=16)
     single_pass: bool = False
 
     @field_validator("model")

@@ -33,6 +33,8 @@ def resolve_chat_model(config: LLMConfig) -> BaseChatModel | None:
     extra: dict[str, Any] = {}
     if config.base_url:
         extra["base_url"] = config.base_url
+    if config.max_tokens:
+        extra["max_tokens"] = config.max_tokens
     try:
         # the SDK's own retries are off: mirix-py retries provider faults itself
         # (bounded, with backoff, every attempt counted) before going offline

