@@ -261,6 +261,13 @@ class SpecialistManager:
         user_id = payload["user_id"]
         by_id = {t.id: t for t in turns}
         aliases = Aliases.build([t.id for t in turns], [i["id"] for i in payload["related"]])
+        # nothing stored yet: offer only insert and no_op (a small model otherwise
+        # "updates" the example's memory numbers, and the schema costs fewer tokens)
+        tools = (
+            self.tools
+            if payload["related"]
+            else {n: m for n, m in self.tools.items() if n.startswith("insert_") or n == "no_op"}
+        )
         values = {"date": _batch_date(turns), "memory_type": self.memory_type.value}
         sections = {
             "existing_memories": render_related(payload["related"], aliases=aliases),
@@ -276,13 +283,13 @@ class SpecialistManager:
         return call_with_tools(
             self.ctx.chat_model,
             self.agent,
-            list(self.tools.values()),
+            list(tools.values()),
             system=self.agent.render(**values),
             task=human_message(values["date"], sections, self.agent.render_task(**values)),
             parse=lambda ai: plan_from_calls(
                 ai,
                 self.memory_type,
-                self.tools,
+                tools,
                 user_id=user_id,
                 turns=by_id,
                 session_id=payload["session_id"],
