@@ -13,8 +13,11 @@
   one ``route_memory`` call (or one ``record_memories`` call in single-pass
   mode). The episodic turn log and detected secrets are always routed.
 * ``fan_out`` — one ``Send`` per chosen manager; they run concurrently.
-* ``join`` — builds the :class:`~mirix_py.receipts.WriteReceipt`; after a
-  failure the batch's (redacted) text is kept as unprocessed episodic records.
+* ``join`` — builds the :class:`~mirix_py.receipts.WriteReceipt`. A failed
+  model call never reaches it (that type's offline extractor ran instead, once);
+  after a failed *write*, the batch's (redacted) text is kept as unprocessed
+  episodic records — only when the episodic turn log itself did not land, so the
+  turns are never stored twice.
 """
 
 from __future__ import annotations

@@ -3,8 +3,11 @@
 A manager receives the batch's turns and the related memories of its type,
 decides what to write (offline rules, one LLM call with its tools, or the
 meta manager's single-pass proposals) and applies the plan to its own table.
-It never raises: a failure becomes an entry in the receipt, the raw input is
-kept by the join step, and the other managers' writes stand.
+It never raises. When the model's reply stays unusable or the provider keeps
+failing (within the retry bounds), the memory type's offline extractor runs
+instead and the receipt names that fallback; a failed write becomes an entry in
+the receipt (the join step keeps the raw input if the turn log is missing), and
+the other managers' writes stand.
 """
 
 from __future__ import annotations
