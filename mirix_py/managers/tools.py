@@ -24,7 +24,7 @@ from mirix_py.errors import ExtractionError
 from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import DeleteOp, Plan, SupersedeOp, UpdateOp
 from mirix_py.memory import RECORD_TYPES, core, procedural, semantic
-from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType
+from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType, as_utc
 from mirix_py.memory.core import CoreLine
 from mirix_py.memory.extract_common import Turn, norm_key, record_id
 from mirix_py.memory.knowledge_vault import vault_entry_id
@@ -248,7 +248,8 @@ def build_record(
             f"source_ids {unknown or sources} are not input message ids; "
             "use the [id] prefixes of the input messages"
         )
-    occurred = data.pop("occurred_at", None) or max(turns[s].timestamp for s in sources)
+    said_at = max(turns[s].timestamp for s in sources)
+    occurred = _plausible(data.pop("occurred_at", None), said_at)
     data.update(user_id=user_id, source_ids=sources, occurred_at=occurred, id="pending")
     if memory_type is MemoryType.EPISODIC:
         data["session_id"] = session_id
@@ -257,6 +258,21 @@ def build_record(
     except PydanticValidationError as exc:
         raise ValueError(str(exc.errors()[0]["msg"])) from None
     return record.model_copy(update={"id": _content_id(record, user_id)})
+
+
+def _plausible(value: Any, said_at: datetime) -> Any:
+    """The model's event time, unless absent or absurd (before 1900, or more than ten
+    years after the message: small models invent years such as 8555); then the
+    message's own time."""
+    if value is None:
+        return said_at
+    try:
+        when = as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
+    except ValueError:
+        return value  # left to the record's validation, which reports it
+    if when.year < 1900 or when.year > said_at.year + 10:
+        return said_at
+    return when
 
 
 def _content_id(record: MemoryRecord, user_id: str) -> str:

@@ -71,3 +71,43 @@ def test_recorded_routed_replies_are_used(make_system: MakeSystem) -> None:
     assert receipt.llm_calls == len(replies)
     for failure in receipt.failures:
         assert "offline" in failure.fallback
+
+
+def test_an_absurd_event_year_from_a_model_falls_back_to_the_message_time(
+    make_system: MakeSystem,
+) -> None:
+    # the real 0.5B model answered occurred_at "8555-05-08T14:00:00Z" for a turn said today
+    reply = AIMessage(
+        content="",
+        tool_calls=[
+            {
+                "name": "record_memories",
+                "args": {
+                    "episodic": [
+                        {
+                            "summary": "Maya's dog is a corgi called Pickles",
+                            "source_ids": ["m2"],
+                            "occurred_at": "8555-05-08T14:00:00Z",
+                        },
+                        {
+                            "summary": "Maya moved to Austin in 2019",
+                            "source_ids": ["m1"],
+                            "occurred_at": "2019-06-01",  # date only, naive: taken as UTC
+                        },
+                    ]
+                },
+                "id": "r1",
+                "type": "tool_call",
+            }
+        ],
+    )
+    system = make_system(
+        chat_model=ToolScript(responses=[reply]),
+        llm={"single_pass": True},
+        memory={"enabled": ["episodic"]},
+    )
+    receipt = system.add(MESSAGES, user_id="maya", occurred_at=AT)
+    assert receipt.ok, receipt.failures
+    events = {e.summary: e.occurred_at for e in system.get_all(user_id="maya")}
+    assert events["Maya's dog is a corgi called Pickles"] == AT
+    assert events["Maya moved to Austin in 2019"] == datetime(2019, 6, 1, tzinfo=UTC)
