@@ -34,7 +34,7 @@ from langchain_core.runnables import Runnable
 from pydantic import BaseModel
 
 from mirix_py.agents import AgentSpec
-from mirix_py.errors import ExtractionError
+from mirix_py.errors import ExtractionError, ModelUnavailable
 from mirix_py.managers.tools import ToolCallsInvalid, ToolError
 from mirix_py.managers.usage import UsageCounter
 
@@ -52,10 +52,6 @@ _TRANSIENT_NAMES = (
     "overloaded",
     "apiconnection",
 )
-
-
-class ModelUnavailable(ExtractionError):
-    """The model could not be reached within the retry bound (a provider fault)."""
 
 
 class ModelGate:
