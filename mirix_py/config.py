@@ -88,13 +88,27 @@ class EmbeddingsConfig(BaseModel):
 
 
 class LLMConfig(BaseModel):
-    """The chat model; ``model: null`` means the deterministic offline mode."""
+    """The chat model; ``model: null`` means the deterministic offline mode.
+
+    ``base_url`` points an OpenAI-compatible provider at another server (vLLM,
+    llama.cpp, a proxy); the provider's own variable (``OPENAI_BASE_URL``) works
+    too. ``max_retries`` bounds both the retries of unusable replies and of
+    provider faults (timeouts, 429, 5xx, connection errors), the latter with
+    exponential backoff from ``retry_backoff_seconds``; then the memory type's
+    offline extractor is used and the receipt says so. ``max_concurrency`` caps
+    the model calls running at once for one write graph; ``max_tokens`` bounds
+    each reply (unset: the provider's default).
+    """
 
     model_config = _FROZEN
     model: str | None = None
+    base_url: str | None = None
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_seconds: float = Field(default=1.0, ge=0.0, le=60.0)
     timeout_seconds: float = Field(default=60.0, gt=0)
+    max_concurrency: int = Field(default=2, ge=1, le=64)
+    max_tokens: int | None = Field(default=None, ge=16)
     single_pass: bool = False
 
     @field_validator("model")
@@ -151,7 +165,7 @@ class ChatConfig(BaseModel):
     """The chat agent's behaviour."""
 
     model_config = _FROZEN
-    interactive_update: bool | None = None  # None: on in LLM mode, off offline
+    interactive_update: bool = False  # on: the exchange is written back after answering
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
 
 

@@ -323,7 +323,7 @@ class MemorySystem:
 
         ``reveal_secrets`` lets knowledge-vault values into the context and answer
         (only the flag does; wording in the question never does). ``interactive_update``
-        overrides ``chat.interactive_update`` (on by default in LLM mode, off offline).
+        overrides ``chat.interactive_update`` (off by default: it adds model calls).
         ``as_of`` answers from the memories valid at that time; ``now`` is when the
         question is asked (it anchors "last year", "when" arithmetic; default: as_of or
         the clock).

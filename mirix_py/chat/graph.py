@@ -408,10 +408,8 @@ def _assemble(
 def update_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     """Interactive update: send the exchange back through the write path (when on)."""
     wanted = state.get("interactive_update")
-    if wanted is None:
+    if wanted is None:  # off unless configured: it would add model calls to the user's wait
         wanted = deps.ctx.config.chat.interactive_update
-    if wanted is None:
-        wanted = not deps.ctx.offline
     answer = dict(state.get("answer") or {})
     if not wanted or deps.add is None or not answer:
         return {}

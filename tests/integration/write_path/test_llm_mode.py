@@ -231,8 +231,9 @@ def test_malformed_tool_arguments_are_retried_then_fall_back_offline(
     assert failure.step == "semantic_manager"
     assert failure.code == "extraction_error"  # details go to the debug log only
     (detail,) = [e["detail"] for e in logs if e["event"] == "memory.step_failed"]
-    assert "after 3 attempt(s)" in detail and "no semantic memory with id" in detail
-    assert failure.fallback == "offline extraction used instead"
+    # nothing stored yet: only insert and no_op are offered, so an update is an unknown tool
+    assert "after 3 attempt(s)" in detail and "unknown tool 'update_semantic'" in detail
+    assert failure.fallback == "offline semantic extractor used instead"
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
     assert [e["attempt"] for e in logs if e["event"] == "llm.tool_calls_invalid"] == [1, 2, 3]
     # the errors went back to the model as tool results
@@ -307,7 +308,9 @@ def test_names_of_disabled_or_unknown_types_are_ignored_with_a_warning(
     assert "procedural_manager" not in system.write_graph.get_graph().nodes
 
 
-def test_router_failure_falls_back_and_keeps_the_raw_input(make_system: MakeSystem) -> None:
+def test_router_failure_falls_back_offline_without_duplicating_the_turns(
+    make_system: MakeSystem,
+) -> None:
     model = ScriptedToolModel(
         scripts={"route_memory": []}, errors={"route_memory": RuntimeError("model down")}
     )
@@ -322,8 +325,9 @@ def test_router_failure_falls_back_and_keeps_the_raw_input(make_system: MakeSyst
     assert "model down" not in failure.error
     assert "offline routing" in failure.fallback
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
-    raw = [e for e in rows(system, "u1", "episodic") if e.status == "unprocessed"]
-    assert len(raw) == 1 and raw[0].source_ids == ["n1"]
+    events = rows(system, "u1", "episodic")
+    assert [e.status for e in events] == ["active"]  # the turn log, no "unprocessed" copy
+    assert [e.source_ids for e in events] == [["n1"]]
 
 
 def test_single_pass_makes_one_call_for_all_types(make_system: MakeSystem) -> None:
@@ -376,7 +380,7 @@ def test_single_pass_malformed_falls_back_to_offline(make_system: MakeSystem, ba
         occurred_at=AT,
     )
     assert model.calls_made("record_memories") == 2
-    assert [f.step for f in receipt.failures] == ["route"]
+    assert [f.step for f in receipt.failures] == ["single_pass"]
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
 
 
