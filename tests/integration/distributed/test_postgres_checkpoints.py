@@ -19,7 +19,7 @@ from mirix_py.system import MemorySystem
 
 pytest.importorskip("langgraph.checkpoint.postgres", reason="pip install -e '.[postgres]'")
 
-from langgraph.checkpoint.postgres import PostgresSaver  # noqa: E402
+from langgraph.checkpoint.postgres import PostgresSaver
 
 AT = "2024-03-02T18:00:00+00:00"
 
