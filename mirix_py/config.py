@@ -51,11 +51,29 @@ _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
 
 class StorageConfig(BaseModel):
-    """Where the LanceDB database lives."""
+    """Where the LanceDB database lives.
+
+    ``uri`` is a local folder or an object-store URI (``s3://bucket/prefix``,
+    ``gs://...``, ``az://...``). ``options`` are LanceDB's object-store options
+    (``endpoint``, ``region``, ``aws_access_key_id``, ``allow_http``...); LanceDB
+    also reads the standard ``AWS_*`` environment variables, which is the better
+    place for credentials. Options are never logged or shown in errors.
+    ``read_consistency_seconds``: how stale a read may be with respect to writes
+    made by *other* processes: ``0`` checks for a newer table version on every
+    read (always current; one extra metadata request per read on object
+    storage), ``N`` checks at most every N seconds, ``null`` never (fastest, but
+    this process never sees other processes' writes).
+    """
 
     model_config = _FROZEN
     uri: str = "{home}/db"
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
+    options: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @property
+    def remote(self) -> bool:
+        """True when the database lives on an object store (``scheme://...``)."""
+        return "://" in self.uri
 
 
 class EmbeddingsConfig(BaseModel):

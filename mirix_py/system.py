@@ -81,6 +81,7 @@ class MemorySystem:
                 memory_types=config.memory.enabled,
                 cipher=cipher,
                 read_consistency_seconds=config.storage.read_consistency_seconds,
+                storage_options=config.storage.options,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)

@@ -136,6 +136,7 @@ class LanceDBStore:
         memory_types: Sequence[MemoryType],
         cipher: VaultCipher | None = None,
         read_consistency_seconds: float | None = 0.0,
+        storage_options: Mapping[str, str] | None = None,
     ) -> None:
         self._uri = uri
         self._embeddings = embeddings
@@ -151,9 +152,17 @@ class LanceDBStore:
         if local:
             Path(uri).mkdir(parents=True, exist_ok=True)
         try:
-            self._db = lancedb.connect(uri, read_consistency_interval=interval)
+            self._db = lancedb.connect(
+                uri,
+                read_consistency_interval=interval,
+                storage_options=dict(storage_options) if storage_options else None,
+            )
         except Exception as exc:
-            raise StorageError(f"cannot open LanceDB at {uri!r}: {exc}") from exc
+            # The cause may carry option values (credentials): name only its type.
+            raise StorageError(
+                f"cannot open LanceDB at {uri!r} ({type(exc).__name__}); check storage.uri "
+                "and storage.options / the AWS_* environment variables"
+            ) from None
         self._thread_lock = threading.RLock()
         self._file_lock = FileLock(str(Path(uri) / ".mirix-write.lock")) if local else None
         self._tables: dict[str, Any] = {}
