@@ -59,6 +59,7 @@ class S3Server:
     endpoint: str
     bucket: str
     log_path: Path
+    master_url: str = ""
 
     @property
     def storage_options(self) -> dict[str, str]:
@@ -74,6 +75,13 @@ class S3Server:
     def uri(self, prefix: str) -> str:
         """An ``s3://`` URI in this server's bucket."""
         return f"s3://{self.bucket}/{prefix.strip('/')}"
+
+    def vacuum(self) -> None:
+        """Reclaim the space of deleted objects now (SeaweedFS keeps their bytes in its
+        volume files until a vacuum, which it otherwise runs on its own schedule)."""
+        url = f"{self.master_url}/vol/vacuum?garbageThreshold=0.000001"
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) by its PID."""
@@ -153,7 +161,9 @@ def start_s3_server(folder: Path, *, bucket: str = "mirix", timeout: float = 90.
             start_new_session=True,
         )
     endpoint = f"http://127.0.0.1:{s3_port}"
-    server = S3Server(process, data_dir, endpoint, bucket, log_path)
+    server = S3Server(
+        process, data_dir, endpoint, bucket, log_path, master_url=f"http://127.0.0.1:{ports[2]}"
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
