@@ -113,6 +113,8 @@ class ObjectStoreLease:
         self._etag: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
+        self._stop_renewal: threading.Event | None = None
+        self._renewer: threading.Thread | None = None
 
     @property
     def held(self) -> bool:
@@ -182,12 +184,44 @@ class ObjectStoreLease:
 
     def release(self) -> None:
         """Give the lease up (writes it as expired, if it is still ours)."""
+        self.stop_renewing()
         with self._lock:
             if self._etag is None:
                 return
             self._write(expires_at=0.0, etag=self._etag)
             self._etag, self._expires_at = None, 0.0
             log.info("lease.released", lease=self.name, holder=self.holder)
+
+    # -- the MaintenanceLease protocol: tried, never waited on; renewed while held
+
+    def try_acquire(self) -> bool:
+        """Take the lease if free, and keep renewing it in the background until released."""
+        if not self.acquire():
+            return False
+        stop = threading.Event()
+        self._stop_renewal = stop
+
+        def renew_until_stopped() -> None:
+            while not stop.wait(self.ttl_seconds / 3):
+                if not self.renew():
+                    return
+
+        self._renewer = threading.Thread(
+            target=renew_until_stopped, name=f"mirix-lease-{self.name}", daemon=True
+        )
+        self._renewer.start()
+        return True
+
+    def stop_renewing(self) -> None:
+        """Stop the background renewal (the lease then lapses at its expiry)."""
+        stop = getattr(self, "_stop_renewal", None)
+        renewer = getattr(self, "_renewer", None)
+        if stop is not None:
+            stop.set()
+        if renewer is not None and renewer is not threading.current_thread():
+            renewer.join(timeout=self.ttl_seconds)
+        self._stop_renewal = None
+        self._renewer = None
 
     def current(self) -> LeaseState | None:
         """The lease as stored now (for status reports and tests)."""

@@ -59,3 +59,15 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_learns_it_lost(s3_ser
 def test_a_local_uri_is_refused() -> None:
     with pytest.raises(ConfigError, match="s3://"):
         ObjectStoreLease("/tmp/some-folder")
+
+
+def test_try_acquire_keeps_renewing_until_released(s3_server: Any) -> None:
+    prefix = f"lease-{uuid.uuid4().hex[:8]}"
+    holder = _lease(s3_server, prefix, "maintainer", ttl=1.5)
+    other = _lease(s3_server, prefix, "other", ttl=1.5)
+    assert holder.try_acquire()
+    time.sleep(3.5)  # more than twice the ttl: only renewals keep it
+    assert holder.held and not other.try_acquire()
+    holder.release()
+    assert other.try_acquire()
+    other.release()

@@ -56,7 +56,9 @@ def test_the_facade_works_on_s3_with_config_options(
         hits = system.search("greyhound", user_id="ana", limit=3)
         assert hits and "Juniper" in hits[0].record.render()
         assert system.get_all(user_id="other") == []
-        assert "Juniper" in system.chat("What is the name of Ana's greyhound?", user_id="ana").context
+        assert (
+            "Juniper" in system.chat("What is the name of Ana's greyhound?", user_id="ana").context
+        )
     finally:
         system.close()
 
