@@ -92,6 +92,7 @@ class LoadReport:
     forgotten: dict[str, str] = field(default_factory=dict)
     still_visible: list[str] = field(default_factory=list)
     duplicate_ids: list[str] = field(default_factory=list)
+    verify_errors: list[str] = field(default_factory=list)
     servers_checked: int = 0
 
     @property
@@ -108,6 +109,7 @@ class LoadReport:
             and not self.missing_sources
             and not self.still_visible
             and not self.duplicate_ids
+            and not self.verify_errors
         )
 
     def summary(self) -> dict[str, Any]:
@@ -141,6 +143,7 @@ class LoadReport:
             "forgotten": len(self.forgotten),
             "forgotten_still_visible": len(self.still_visible),
             "duplicate_ids": len(self.duplicate_ids),
+            "verify_errors": self.verify_errors[:5],
             "servers_checked": self.servers_checked,
             "ok": self.ok,
         }
@@ -347,7 +350,9 @@ def verify(base_url: str, keys: dict[str, str | None], report: LoadReport) -> No
                     },
                     headers=headers,
                 )
-                page.raise_for_status()
+                if page.status_code != 200:
+                    report.verify_errors.append(f"{base_url} list {page.status_code}")
+                    break
                 body = page.json()
                 for memory in body["items"]:
                     ids.add(memory["id"])
