@@ -63,11 +63,19 @@ class StorageConfig(BaseModel):
     read (always current; one extra metadata request per read on object
     storage), ``N`` checks at most every N seconds, ``null`` never (fastest, but
     this process never sees other processes' writes).
+
+    ``file_lock`` serialises the writers of a local database across processes
+    (ignored on object storage, which has none); turn it off only when every
+    writer does (the declared key keeps concurrent upserts free of duplicate
+    ids either way). Access counts are written in batches every
+    ``access_flush_seconds``, and on maintenance and close.
     """
 
     model_config = _FROZEN
     uri: str = "{home}/db"
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
+    file_lock: bool = True
+    access_flush_seconds: float = Field(default=5.0, gt=0)
     options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property

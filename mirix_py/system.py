@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -82,6 +82,8 @@ class MemorySystem:
                 cipher=cipher,
                 read_consistency_seconds=config.storage.read_consistency_seconds,
                 storage_options=config.storage.options,
+                file_lock=config.storage.file_lock,
+                access_flush_seconds=config.storage.access_flush_seconds,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)
@@ -221,9 +223,10 @@ class MemorySystem:
 
         ``now`` is the reference time for retention scores (default: the current time).
         """
-        from mirix_py.consolidation import ConsolidationReport, consolidation_input
+        from mirix_py.consolidation import ConsolidationReport, consolidation_input, flush_accesses
 
         validate_user_id(user_id)
+        flush_accesses(self.store)  # retention scores read the access counts
         result = self.consolidation_graph.invoke(consolidation_input(user_id, now=now))
         self._chat_deps.retriever.cache.invalidate(user_id)
         return ConsolidationReport.model_validate(result["report"])
@@ -232,9 +235,10 @@ class MemorySystem:
         self, memory_id: str, *, user_id: str, now: datetime | None = None
     ) -> MemoryExplanation:
         """A memory's retention policy and score, and why it was archived or superseded."""
-        from mirix_py.consolidation import explain_memory
+        from mirix_py.consolidation import explain_memory, flush_accesses
 
         validate_memory_id(memory_id)
+        flush_accesses(self.store)
         return explain_memory(self.context, memory_id, user_id=user_id, now=now)
 
     @cached_property
@@ -400,21 +404,26 @@ class MemorySystem:
         """Every memory of ``user_id`` (superseded ones too) as JSON-ready rows that
         :meth:`import_records` reads back. Vault items are skipped unless
         ``include_secrets`` (then their values are written in clear)."""
+        return list(self.iter_export_records(user_id=user_id, include_secrets=include_secrets))
+
+    def iter_export_records(
+        self, *, user_id: str, include_secrets: bool = False, page_size: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`export_records` as a stream: rows are read ``page_size`` at a time, per
+        memory type in creation order, so memory holds one page, not the user."""
         from mirix_py.memory import KnowledgeVaultMemory
 
-        rows: list[dict[str, Any]] = []
+        validate_user_id(user_id)
         for mtype in self.config.memory.enabled:
             if mtype is MemoryType.KNOWLEDGE_VAULT and not include_secrets:
                 continue
-            records = self.store.list_records(
-                user_id=user_id, memory_type=mtype, limit=10_000_000, include_superseded=True
-            )
-            for record in sorted(records, key=lambda r: (r.created_at, r.id)):
+            for record in self.store.iter_records(
+                user_id=user_id, memory_type=mtype, include_superseded=True, page_size=page_size
+            ):
                 data = record.model_dump(mode="json", exclude={"embedding", "user_id"})
                 if isinstance(record, KnowledgeVaultMemory):
                     data["secret_value"] = record.secret_value.get_secret_value()
-                rows.append({"kind": "memory", "memory_type": mtype.value, "record": data})
-        return rows
+                yield {"kind": "memory", "memory_type": mtype.value, "record": data}
 
     def import_records(
         self, rows: Sequence[dict[str, Any]], *, user_id: str, new_ids: bool = False

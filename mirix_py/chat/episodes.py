@@ -232,9 +232,9 @@ class UserCache:
     """Per-user row counts, core blocks and :class:`MemoryIndex` values, rebuilt when the
     user's data changes.
 
-    The change detector (:meth:`stamp`) is the user's history-row count when the
-    store offers ``history_count`` (every write adds history), else the row count
-    of every type. The facade also calls :meth:`invalidate` after its own deletes.
+    The change detector (:meth:`stamp`) is the store's ``change_stamp`` (table
+    versions and write counters, no row counts), else the row count of every type.
+    The facade also calls :meth:`invalidate` after its own deletes.
     Callers that need several views in one step pass one ``stamp`` to all of them.
     """
 
@@ -251,10 +251,11 @@ class UserCache:
         }
 
     def stamp(self, user_id: str) -> tuple[int, ...]:
-        """A value that changes whenever the user's memories change."""
-        history_count = getattr(self._store, "history_count", None)
-        if callable(history_count):
-            return (int(history_count(user_id=user_id)),)
+        """A value that changes whenever the user's memories change (from the store's
+        cheap change stamp; a row count only for a store without one)."""
+        change_stamp = getattr(self._store, "change_stamp", None)
+        if callable(change_stamp):
+            return tuple(change_stamp(user_id))
         return tuple(self._count_all(user_id).values())
 
     def _cached(

@@ -8,7 +8,7 @@ suite every backend must pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -187,7 +187,19 @@ class MemoryStore(Protocol):
         include_superseded: bool = False,
         where_source_ids: Sequence[str] | None = None,
     ) -> list[MemoryRecord]:
-        """The user's records, newest first, paged."""
+        """The user's records, newest first, paged; a page costs the page (and at most
+        the user's ordering columns), not the user's full rows."""
+        ...
+
+    def iter_records(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType | None = None,
+        include_superseded: bool = False,
+        page_size: int = 500,
+    ) -> Iterator[MemoryRecord]:
+        """Every record of the user, oldest created first, read one page at a time."""
         ...
 
     def count(self, *, user_id: str | None = None, memory_type: MemoryType | None = None) -> int:
@@ -235,6 +247,24 @@ class MemoryStore(Protocol):
     ) -> int:
         """Add one to ``access_count`` of each current record among ``memory_ids``
         (repeated ids count once; no history row: a read is not a change)."""
+        ...
+
+    def note_access(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType
+    ) -> int:
+        """Count one access of each distinct id later, in a batch written off the read
+        path (by :meth:`flush_accesses`, periodically, and on close); returns how
+        many ids were counted."""
+        ...
+
+    def flush_accesses(self) -> int:
+        """Write every pending access count now; returns the rows updated."""
+        ...
+
+    def change_stamp(self, user_id: str) -> tuple[int, ...]:
+        """A value that changes whenever ``user_id``'s memories may have changed, from
+        cheap metadata (never a count or scan of rows). Equal stamps mean unchanged
+        data; a changed stamp may be a false alarm (e.g. another process wrote)."""
         ...
 
     def delete(
