@@ -67,6 +67,32 @@ class LeaseState:
     expires_at: float
 
 
+def open_object_store(uri: str, options: Mapping[str, str] | None = None) -> Any:
+    """An ``obstore`` store for the bucket of ``uri`` (options as LanceDB's storage options;
+    the standard ``AWS_*`` variables are read too)."""
+    if "://" not in uri:
+        raise ConfigError(
+            f"an object-store location needs an s3://, gs:// or az:// uri, got {uri!r}"
+        )
+    import obstore.store
+
+    parsed = urlparse(uri)
+    config: Any
+    client: Any
+    config, client = _store_config(options or {})
+    try:
+        return obstore.store.from_url(
+            f"{parsed.scheme}://{parsed.netloc}",
+            config=config or None,
+            client_options=client or None,
+        )
+    except Exception as exc:  # the cause may name option values: report the type only
+        raise StorageError(
+            f"cannot open the object store for {uri!r} ({type(exc).__name__}); "
+            "check storage.options / the AWS_* environment variables"
+        ) from None
+
+
 class ObjectStoreLease:
     """A named lease in the object store under ``uri`` (see the module docstring).
 
@@ -84,27 +110,8 @@ class ObjectStoreLease:
         ttl_seconds: float = 60.0,
         holder: str | None = None,
     ) -> None:
-        if "://" not in uri:
-            raise ConfigError(
-                f"an object-store lease needs an s3://, gs:// or az:// uri, got {uri!r}"
-            )
-        import obstore.store
-
+        self._store = open_object_store(uri, options)
         parsed = urlparse(uri)
-        config: Any
-        client: Any
-        config, client = _store_config(options or {})
-        try:
-            self._store = obstore.store.from_url(
-                f"{parsed.scheme}://{parsed.netloc}",
-                config=config or None,
-                client_options=client or None,
-            )
-        except Exception as exc:  # the cause may name option values: report the type only
-            raise StorageError(
-                f"cannot open the object store for {uri!r} ({type(exc).__name__}); "
-                "check storage.options / the AWS_* environment variables"
-            ) from None
         prefix = parsed.path.strip("/")
         self._path = f"{prefix + '/' if prefix else ''}_mirix/leases/{name}.json"
         self.name = name
