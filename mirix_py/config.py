@@ -591,23 +591,73 @@ def load_config(
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of sections")
-    data = _deep_merge(_deep_merge(raw, _env_overrides(env)), overrides)
-    return config_from_dict(data, source=str(path))
+    env_values = _env_overrides(env)
+    data = _deep_merge(_deep_merge(raw, env_values), overrides)
+    from_env = {k: v for k, v in _ENV_KEYS.items() if _has_path(env_values, k)}
+    return config_from_dict(data, source=str(path), from_env=from_env)
 
 
-def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> MirixConfig:
-    """Validate a config mapping, turning pydantic errors into :class:`ConfigError`."""
+def config_from_dict(
+    data: dict[str, Any], *, source: str = "<dict>", from_env: dict[str, str] | None = None
+) -> MirixConfig:
+    """Validate a config mapping, turning pydantic errors into :class:`ConfigError`.
+
+    ``from_env`` maps dotted keys that an environment variable set to that
+    variable's name, so an error there blames the variable, not the file.
+    """
     try:
         return MirixConfig.model_validate(data)
     except PydanticValidationError as exc:
-        raise ConfigError(_describe(exc, source)) from None
+        raise ConfigError(_describe(exc, source, from_env or {})) from None
 
 
-def _describe(exc: PydanticValidationError, source: str) -> str:
-    lines = [f"invalid configuration in {source}:"]
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"])
+# dotted config key -> the environment variable that overrides it
+_ENV_KEYS: dict[str, str] = {
+    "home": "MIRIX_PY_HOME",
+    "storage.uri": "MIRIX_PY_DB_URI",
+    "llm.model": "MIRIX_PY_LLM_MODEL",
+    "embeddings.provider": "MIRIX_PY_EMBEDDINGS",
+    "logging.level": "MIRIX_PY_LOG_LEVEL",
+    "server.api_keys": "MIRIX_PY_API_KEYS",
+}
+_SECRET_ENV = frozenset({"MIRIX_PY_API_KEYS"})
+
+
+def _has_path(data: dict[str, Any], dotted: str) -> bool:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _env_blame(key: str, from_env: dict[str, str]) -> str | None:
+    for prefix, var in from_env.items():
+        if key == prefix or key.startswith(prefix + "."):
+            return var
+    return None
+
+
+def _describe(exc: PydanticValidationError, source: str, from_env: dict[str, str]) -> str:
+    errors = exc.errors()
+    keys = [".".join(str(p) for p in err["loc"]) for err in errors]
+    blamed = [_env_blame(k, from_env) for k in keys]
+    if all(blamed):
+        lines = ["invalid configuration from the environment:"]
+    elif any(blamed):
+        lines = [f"invalid configuration (from {source} and the environment):"]
+    else:
+        lines = [f"invalid configuration in {source}:"]
+    for err, key, var in zip(errors, keys, blamed, strict=True):
         value = err.get("input")
+        if var is not None:
+            msg = err["msg"].removeprefix("Value error, ")
+            shown = "" if var in _SECRET_ENV else f" = {value!r:.200}"
+            lines.append(
+                f"  environment variable {var}{shown} (sets {key}): {msg}; fix or unset {var}"
+            )
+            continue
         if err["type"] == "extra_forbidden":
             parent = _section_model(err["loc"][:-1])
             valid = ", ".join(parent.model_fields) if parent else "?"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import ValidationError as PydanticValidationError
@@ -155,6 +155,32 @@ def validation_summary(exc: PydanticValidationError, *, limit: int = 3) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
+def describe_invalid(
+    exc: Any, *, what: str = "", secret_fields: frozenset[str] = frozenset()
+) -> str:
+    """One readable line per problem in a pydantic ``ValidationError``: the field,
+    the bad value (never for ``secret_fields``) and what is expected.
+
+    ``what`` prefixes the field names (``"search"`` gives ``search.limit``).
+    Used wherever a pydantic error would otherwise reach a user as a raw dump.
+    """
+    if not callable(getattr(exc, "errors", None)):
+        return f"{what}: {exc}" if what else str(exc)
+    lines: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        key = ".".join([what, *loc] if what else loc) or what or "value"
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        value = err.get("input")
+        if err.get("type") == "missing":
+            lines.append(f"{key}: required; give a value")
+        elif set(loc) & secret_fields or isinstance(value, dict):
+            lines.append(f"{key}: {msg}")
+        else:
+            lines.append(f"{key} = {value!r:.100}: {msg}")
+    return "; ".join(lines) or f"{what or 'value'}: invalid"
+
+
 __all__ = [
     "AccessDenied",
     "ConfigError",
@@ -168,6 +194,7 @@ __all__ = [
     "ValidationError",
     "VaultError",
     "describe_failure",
+    "describe_invalid",
     "public_message",
     "scrub_detail",
     "validation_summary",

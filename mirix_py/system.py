@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import structlog
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
-from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.config import MirixConfig, load_config, vault_key_from_env
 from mirix_py.context import MemoryContext
@@ -27,7 +26,7 @@ from mirix_py.errors import (
     MemoryTypeDisabled,
     NothingStored,
     ValidationError,
-    validation_summary,
+    describe_invalid,
 )
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
@@ -57,6 +56,7 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
     )
     from mirix_py.langgraph_store import MirixStore
 
+_SECRET = frozenset({"secret_value"})
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -188,6 +188,11 @@ class MemorySystem:
     ) -> list[ScoredRecord]:
         """Hybrid search over the user's memories (all enabled types unless narrowed)."""
         types = self._types(memory_types)
+        if not isinstance(query, str) or (not query.strip() and mode != "vector"):
+            raise ValidationError(
+                f"query = {query!r:.80}: search needs some words to look for; "
+                "to see every memory use get_all(user_id=...)"
+            )
         try:
             q = SearchQuery.configured(
                 self.config.retrieval,
@@ -202,7 +207,7 @@ class MemorySystem:
                 include_superseded=include_superseded,
             )
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(describe_invalid(exc, what="search")) from None
         return self.store.search(q)
 
     def get(self, memory_id: str, *, user_id: str) -> MemoryRecord:
@@ -327,6 +332,12 @@ class MemorySystem:
         from mirix_py.chat.graph import answer_from_output
 
         validate_user_id(user_id)
+        budget_ok = isinstance(budget_tokens, int) and not isinstance(budget_tokens, bool)
+        if budget_tokens is not None and (not budget_ok or budget_tokens < 1):
+            raise ValidationError(
+                f"budget_tokens = {budget_tokens!r}: must be a positive number of tokens "
+                "(e.g. 1000), or None for the configured budget"
+            )
         started = time.perf_counter()
         state: dict[str, Any] = {
             "question": message,
@@ -365,6 +376,12 @@ class MemorySystem:
             MemoryType.KNOWLEDGE_VAULT: "caption",
         }[record.memory_type]
         changes = {main: data} if isinstance(data, str) else dict(data)
+        blank = changes.get(main)
+        if isinstance(blank, str) and not blank.strip():
+            raise ValidationError(
+                f"update of {memory_id!r}: the new {main} is empty, which would blank the "
+                f"memory; pass the new text, or forget it with delete({memory_id!r}, ...)"
+            )
         fixed = {"id", "user_id", "created_at", "embedding"} & set(changes)
         if fixed:
             raise ValidationError(f"update cannot change {sorted(fixed)}; create a new memory")
@@ -375,8 +392,10 @@ class MemorySystem:
             updated = record_class(record.memory_type).model_validate(
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
-        except PydanticValidationError as exc:
-            raise ValidationError(f"update of {memory_id!r}: {validation_summary(exc)}") from None
+        except ValueError as exc:
+            raise ValidationError(
+                f"update of {memory_id!r}: {describe_invalid(exc, secret_fields=_SECRET)}"
+            ) from None
         secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
         self.store.upsert(secured, actor="user", reason="update")
         self._chat_deps.retriever.cache.invalidate(user_id)
@@ -465,9 +484,11 @@ class MemorySystem:
         validate_user_id(user_id)
         started = time.perf_counter()
         remap: dict[str, str] = {}
-        if new_ids:
+        if new_ids:  # derived from (user, old id): importing twice does not duplicate
             remap = {
-                str(r["record"]["id"]): uuid.uuid4().hex for r in rows if r.get("kind") == "memory"
+                str(r["record"]["id"]): _derived_id(user_id, str(r["record"]["id"]))
+                for r in rows
+                if r.get("kind") == "memory"
             }
         records: list[MemoryRecord] = []
         for index, row in enumerate(rows):
@@ -480,8 +501,10 @@ class MemorySystem:
                     data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
             try:
                 records.append(record_class(row["memory_type"]).model_validate(data))
-            except PydanticValidationError as exc:
-                raise ValidationError(f"row {index}: {validation_summary(exc)}") from None
+            except ValueError as exc:
+                raise ValidationError(
+                    f"row {index}: {describe_invalid(exc, what='record', secret_fields=_SECRET)}"
+                ) from None
         self._types([r.memory_type for r in records])
         records = secure_records(records, vault_enabled=self._vault_on, source="import")
         try:
@@ -665,3 +688,12 @@ class MemorySystem:
         """Async :meth:`explain`."""
         result: MemoryExplanation = await self._run(self.explain, memory_id, **kwargs)
         return result
+
+
+def _derived_id(user_id: str, old_id: str) -> str:
+    """A new id for an imported record: stable for (user, old id), keeping its prefix."""
+    import hashlib
+
+    prefix = old_id.split("-", 1)[0] if "-" in old_id else "im"
+    digest = hashlib.sha256(f"{user_id}\x1f{old_id}".encode()).hexdigest()[:24]
+    return f"{prefix[:8]}-{digest}"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from mirix_py.cli.common import open_system
+from mirix_py.cli.common import LazySystem, load, open_system
 from mirix_py.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mirix_py.system import MemorySystem
 
 
 def register(sub: Any) -> None:
@@ -87,18 +90,27 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     _need_serve_extra()
+    config = load(args)  # logs go to stderr: stdout is the MCP channel
     if args.transport == "stdio":
         from mirix_py.server.mcp_server import ANY_USER_WARNING, stdio_scope
 
         stdio_scope(args.users, any_user=args.any_user)  # refuse before opening anything
         if args.any_user:
             print(f"WARNING: {ANY_USER_WARNING}", file=sys.stderr, flush=True)
-    system = open_system(args)  # logs go to stderr: stdout is the MCP channel
+
+    def build() -> MemorySystem:
+        from mirix_py.system import MemorySystem
+
+        return MemorySystem(config)
+
+    from mirix_py.server.mcp_server import run_stdio  # the MCP SDK first, then the rest
+
+    # The handshake is answered while LanceDB, the graphs and the embedder load.
+    system = LazySystem(config, build)
+    system.warm()
     try:
         if args.transport == "stdio":
-            from mirix_py.server.mcp_server import run_stdio
-
-            run_stdio(system, users=args.users, any_user=args.any_user)
+            run_stdio(cast("MemorySystem", system), users=args.users, any_user=args.any_user)
         else:
             _mcp_http(system, args)
     finally:
@@ -131,7 +143,7 @@ def _mcp_http(system: Any, args: argparse.Namespace) -> None:
 
 def _need_serve_extra() -> None:
     missing = []
-    for module in ("fastapi", "uvicorn", "mcp", "jinja2"):
+    for module in ("fastapi", "fastapi_offline", "uvicorn", "mcp", "jinja2"):
         try:
             __import__(module)
         except ImportError:

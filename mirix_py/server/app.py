@@ -36,6 +36,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mirix_py import __version__
@@ -125,7 +126,13 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     ]
     first = details[0] if details else {"loc": [], "msg": "invalid request"}
     where = ".".join(first["loc"])
-    return error_response(422, "validation_error", f"{where}: {first['msg']}", details=details)
+    raw = exc.errors()[0] if exc.errors() else {}
+    shown = ""
+    if first["loc"][:1] in (["query"], ["path"]) and "input" in raw:  # never body values
+        shown = f" = {raw['input']!r:.80}"
+    return error_response(
+        422, "validation_error", f"{where}{shown}: {first['msg']}", details=details
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -143,13 +150,16 @@ def create_app(
     system: MemorySystem, *, server: ServerConfig | None = None, ui: bool = True
 ) -> FastAPI:
     """A FastAPI app serving ``system``: the REST API, ``/openapi.json``, ``/docs``
-    and (with ``ui``) the memory browser at ``/ui``.
+    and ``/redoc`` (assets served locally, no CDN) and (with ``ui``) the memory
+    browser at ``/ui``.
 
     ``server`` defaults to ``system.config.server`` (its API keys decide the mode).
     The caller keeps ownership of ``system`` (close it after the app stops).
     """
     server = server or system.config.server
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc from assets bundled in fastapi-offline: no CDN, so
+    # the API docs work without internet.
+    app = FastAPIOffline(
         title="mirix-py",
         version=__version__,
         description="Long-term memory for LLM agents: add, search, chat, inspect and forget, "

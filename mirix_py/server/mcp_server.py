@@ -25,7 +25,7 @@ transport:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from mcp.server.mcpserver import Context, MCPServer
@@ -39,7 +39,9 @@ from mirix_py.receipts import WriteReceipt
 from mirix_py.server.auth import KeyRing, Scope, is_loopback, key_from_headers
 from mirix_py.server.schemas import MemoryOut, MemoryPage, SearchHit, SearchResponse
 from mirix_py.store.base import DeleteReceipt
-from mirix_py.system import MemorySystem
+
+if TYPE_CHECKING:  # the system (LanceDB, graphs) loads after the MCP handshake
+    from mirix_py.system import MemorySystem
 
 INSTRUCTIONS = (
     "Long-term memory for the user. Call `search` before answering questions about the "
@@ -103,13 +105,15 @@ class _Tools:
         query: str,
         ctx: Context,
         user_id: str | None = None,
-        memory_types: list[MemoryType] | None = None,
+        memory_types: list[str] | None = None,
         limit: int = 5,
     ) -> SearchResponse:
-        """Search the user's long-term memory; returns the best matches with their ids."""
+        """Search the user's long-term memory; returns the best matches with their ids.
+        ``memory_types`` narrows it (core, episodic, semantic, procedural, resource,
+        knowledge_vault)."""
         uid = self._user(ctx, user_id)
         if not 1 <= limit <= 50:
-            raise ToolError("limit must be between 1 and 50")
+            raise ToolError(f"limit = {limit!r}: must be between 1 and 50")
         hits = _guard(
             lambda: self.system.search(query, user_id=uid, memory_types=memory_types, limit=limit)
         )
@@ -157,14 +161,18 @@ class _Tools:
         self,
         ctx: Context,
         user_id: str | None = None,
-        memory_type: MemoryType | None = None,
+        memory_type: str | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> MemoryPage:
-        """List the user's memories, newest first, optionally of one memory type."""
+        """List the user's memories, newest first, optionally of one memory type
+        (core, episodic, semantic, procedural, resource, knowledge_vault)."""
         uid = self._user(ctx, user_id)
         if not 1 <= limit <= 200 or offset < 0:
-            raise ToolError("limit must be between 1 and 200 and offset at least 0")
+            raise ToolError(
+                f"limit = {limit!r}, offset = {offset!r}: limit must be between 1 and 200 "
+                "and offset at least 0"
+            )
         records = _guard(
             lambda: self.system.get_all(
                 user_id=uid, memory_type=memory_type, limit=limit + 1, offset=offset
