@@ -62,6 +62,17 @@ _FROZEN = ConfigDict(extra="forbid", frozen=True)
 class StorageConfig(BaseModel):
     """Where the LanceDB database lives.
 
+    ``uri`` is a local folder or an object-store URI (``s3://bucket/prefix``,
+    ``gs://...``, ``az://...``). ``options`` are LanceDB's object-store options
+    (``endpoint``, ``region``, ``aws_access_key_id``, ``allow_http``...); LanceDB
+    also reads the standard ``AWS_*`` environment variables, which is the better
+    place for credentials. Options are never logged or shown in errors.
+    ``read_consistency_seconds``: how stale a read may be with respect to writes
+    made by *other* processes: ``0`` checks for a newer table version on every
+    read (always current; one extra metadata request per read on object
+    storage), ``N`` checks at most every N seconds, ``null`` never (fastest, but
+    this process never sees other processes' writes).
+
     ``file_lock`` serialises the writers of a local database across processes
     (ignored on object storage, which has none); turn it off only when every
     writer does (the declared key keeps concurrent upserts free of duplicate
@@ -74,6 +85,12 @@ class StorageConfig(BaseModel):
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
     access_flush_seconds: float = Field(default=5.0, gt=0)
+    options: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @property
+    def remote(self) -> bool:
+        """True when the database lives on an object store (``scheme://...``)."""
+        return "://" in self.uri
 
 
 class EmbeddingsConfig(BaseModel):

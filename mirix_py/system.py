@@ -89,6 +89,7 @@ class MemorySystem:
                 memory_types=config.memory.enabled,
                 cipher=cipher,
                 read_consistency_seconds=config.storage.read_consistency_seconds,
+                storage_options=config.storage.options,
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,

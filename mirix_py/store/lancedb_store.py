@@ -60,6 +60,7 @@ from mirix_py.store.filters import (
 )
 from mirix_py.store.fusion import fuse
 from mirix_py.store.keyed import KEY_METADATA, as_arrow, declare_key, upsert_rows
+from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
 from mirix_py.store.purge import fragments_of, purge_now, table_folder
 from mirix_py.store.purge_queue import PurgeQueue
@@ -75,6 +76,7 @@ from mirix_py.vault import VaultCipher
 log = structlog.get_logger(__name__)
 
 HISTORY_TABLE = "history"
+_COMMIT_RETRIES = 5
 ID_NOT_AVAILABLE = "memory id {id} is not available; use a new id"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
@@ -152,13 +154,17 @@ class LanceDBStore:
         memory_types: Sequence[MemoryType],
         cipher: VaultCipher | None = None,
         read_consistency_seconds: float | None = 0.0,
+        storage_options: Mapping[str, str] | None = None,
         file_lock: bool = True,
         access_flush_seconds: float = 5.0,
         purge_delay_seconds: float = 600.0,
     ) -> None:
         self._uri = uri
         self._purge_delay = timedelta(seconds=purge_delay_seconds)
-        self._purges = PurgeQueue(uri)
+        self._storage_options = dict(storage_options or {})
+        self._purges: PurgeQueue | ObjectStorePurgeQueue = (
+            ObjectStorePurgeQueue(uri, options=storage_options) if "://" in uri else PurgeQueue(uri)
+        )
         self._ann = AnnRegistry(uri)
         self._embeddings = embeddings
         self._dim = dimension
@@ -173,9 +179,17 @@ class LanceDBStore:
         if local:
             Path(uri).mkdir(parents=True, exist_ok=True)
         try:
-            self._db = lancedb.connect(uri, read_consistency_interval=interval)
+            self._db = lancedb.connect(
+                uri,
+                read_consistency_interval=interval,
+                storage_options=dict(storage_options) if storage_options else None,
+            )
         except Exception as exc:
-            raise StorageError(f"cannot open LanceDB at {uri!r}: {exc}") from exc
+            # The cause may carry option values (credentials): name only its type.
+            raise StorageError(
+                f"cannot open LanceDB at {uri!r} ({type(exc).__name__}); check storage.uri "
+                "and storage.options / the AWS_* environment variables"
+            ) from None
         self._thread_lock = threading.RLock()
         self._file_lock = (
             FileLock(str(Path(uri) / ".mirix-write.lock")) if local and file_lock else None
@@ -215,9 +229,14 @@ class LanceDBStore:
         return self._dim
 
     @property
-    def purge_queue(self) -> PurgeQueue:
+    def purge_queue(self) -> PurgeQueue | ObjectStorePurgeQueue:
         """Forgets whose bytes still wait for the maintenance step."""
         return self._purges
+
+    @property
+    def storage_options(self) -> dict[str, str]:
+        """The object-store options this store was opened with (never logged)."""
+        return dict(self._storage_options)
 
     @property
     def ann_registry(self) -> AnnRegistry:
@@ -409,7 +428,8 @@ class LanceDBStore:
             }
             for event, memory_id, user_id, memory_type, old, new in events
         ]
-        self._tables[HISTORY_TABLE].add(rows)
+        history = self._tables[HISTORY_TABLE]
+        retrying(lambda: history.add(rows), retries=_COMMIT_RETRIES, what="history append")
 
     def _write_rows(
         self, mtype: MemoryType, rows: Sequence[dict[str, Any]], *, known_new: bool
@@ -420,11 +440,13 @@ class LanceDBStore:
         out to belong to another user (a concurrent writer, without the file lock).
         """
         table = self._tables[mtype.value]
-        inserted, updated = upsert_rows(
-            table,
-            as_arrow(rows, table.schema),
-            known_new=known_new,
-            serialized=self._serialized,
+        data = as_arrow(rows, table.schema)
+        # Another server (or the maintainer) may commit to the table meanwhile: a lost
+        # commit race is retried (the keyed upsert is idempotent), bounded.
+        inserted, updated = retrying(
+            lambda: upsert_rows(table, data, known_new=known_new, serialized=self._serialized),
+            retries=_COMMIT_RETRIES,
+            what=f"upsert {mtype.value}",
         )
         if inserted + updated < len(rows):
             raise AccessDenied(ID_NOT_AVAILABLE.format(id="of this batch"))
