@@ -30,7 +30,7 @@ MESSAGES = [
         "name": "Alice",
         "id": "m1",
         "content": "I just started a new job at Acme as a data analyst. "
-        "My work laptop password is hunter2!",
+        "My work laptop password is hunter2",
     },
     {"role": "assistant", "id": "m2", "content": "Congrats!"},
     {
@@ -98,7 +98,7 @@ def test_each_manager_writes_exactly_what_its_tool_calls_say(make_system: MakeSy
                     call(
                         "insert_knowledge_vault",
                         entry_type="password",
-                        secret_value="hunter2!",
+                        secret_value="hunter2",
                         caption="Alice's work laptop password",
                         sensitivity="high",
                         source_ids=["m1"],
@@ -144,7 +144,7 @@ def test_each_manager_writes_exactly_what_its_tool_calls_say(make_system: MakeSy
     assert isinstance(secret, KnowledgeVaultMemory)
     assert (secret.entry_type, secret.secret_value.get_secret_value(), secret.source_ids) == (
         "password",
-        "hunter2!",
+        "hunter2",
         ["m1"],
     )
     events = [r for r in rows(system, "u1", "episodic") if isinstance(r, EpisodicMemory)]
@@ -162,7 +162,7 @@ def test_each_manager_writes_exactly_what_its_tool_calls_say(make_system: MakeSy
     # only the vault manager ever saw the secret
     for key, prompts in model.prompts.items():
         seen = " ".join(str(m.content) for p in prompts for m in p)
-        assert ("hunter2!" in seen) == (key == "insert_knowledge_vault"), key
+        assert ("hunter2" in seen) == (key == "insert_knowledge_vault"), key
 
 
 def test_supersede_tool_retires_the_old_fact(make_system: MakeSystem) -> None:
