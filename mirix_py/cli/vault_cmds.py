@@ -43,6 +43,7 @@ from mirix_py.vault import (
     NEXT_SUFFIX,
     OLD_SUFFIX,
     VaultCipher,
+    key_file_for,
     read_key_file,
     write_key_file,
 )
@@ -124,7 +125,7 @@ def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str)
 
 
 def _rotate_file_key(args: argparse.Namespace, config: MirixConfig) -> int:
-    key_file = Path(config.vault.key_file)
+    key_file = key_file_for(config)
     next_file = key_file.with_name(key_file.name + NEXT_SUFFIX)
     old_file = key_file.with_name(key_file.name + OLD_SUFFIX)
     current = VaultCipher.from_sources(env_key=None, key_file=key_file)

@@ -9,8 +9,10 @@ caption only; the owner reveals a value with an explicit button.
 
 Sessions live in this process (a random cookie token, HttpOnly, SameSite=Strict,
 8 hours); the key itself is never stored, only the scope it resolved to. Every
-form that changes something carries the session's CSRF token. Pages are sent
-with ``Cache-Control: no-store`` and a strict Content-Security-Policy.
+form that changes something carries the session's CSRF token, and the app
+refuses cross-origin writes and foreign Host names (:mod:`mirix_py.server.guard`).
+Pages are sent with ``Cache-Control: no-store``; every ``/ui`` response carries
+a strict Content-Security-Policy and the other security headers.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from mirix_py.errors import AccessDenied, MirixError, RecordNotFound
+from mirix_py.errors import AccessDenied, MirixError, RecordNotFound, public_message
 from mirix_py.memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.server.auth import KeyRing, Scope, Unauthenticated, is_loopback
+from mirix_py.server.guard import UI_SECURITY_HEADERS
 from mirix_py.server.schemas import MemoryOut, history_text, mask_history
 from mirix_py.system import MemorySystem
 
@@ -56,13 +59,7 @@ NOTICES = {
     "saved": "The memory was updated; the old value is in its history.",
     "switched": "Switched user.",
 }
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
+_HEADERS = {"Cache-Control": "no-store", **UI_SECURITY_HEADERS}
 
 
 @dataclass(frozen=True)
@@ -189,7 +186,7 @@ def _html_errors(fn: Callable[P, Response]) -> Callable[P, Response]:
             request = kwargs.get("request")
             assert isinstance(request, Request)
             status, code = classify_error(exc)
-            message = str(exc) if status < 500 else "Something went wrong on the server."
+            message = public_message(exc)
             return _page(request, "error.html", status, code=code, message=message)
 
     return run

@@ -147,7 +147,9 @@ def test_development_mode_signs_in_with_a_user_id_only(
     system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
     try:
         system.add("I grow tomatoes on my balcony.", user_id="dev")
-        with TestClient(create_app(system), client=("127.0.0.1", 40000)) as local:
+        with TestClient(
+            create_app(system), client=("127.0.0.1", 40000), base_url="http://127.0.0.1:8765"
+        ) as local:
             page = local.get("/ui").text
             assert "Development mode" in page and "not needed in development mode" in page
             shown = local.post("/ui/login", data={"user_id": "dev"})
