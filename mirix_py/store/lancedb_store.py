@@ -42,7 +42,7 @@ from mirix_py.errors import AccessDenied, RecordNotFound, StorageError
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.memory import RECORD_TYPES, KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.store.access_buffer import AccessBuffer, PendingKey
-from mirix_py.store.ann import AnnRegistry, apply_choice
+from mirix_py.store.ann import ANN_MIN_OWNER_ROWS, AnnRegistry, apply_choice
 from mirix_py.store.base import (
     DeleteReceipt,
     HistoryEvent,
@@ -638,8 +638,16 @@ class LanceDBStore:
                     .where(where, prefilter=True)
                     .limit(depth)
                 )
-                # Through the ANN index only once maintenance measured its recall.
-                vector_query = apply_choice(vector_query, self._ann.use(mtype.value))
+                # Through the ANN index only once maintenance measured its recall, and
+                # only for owners with many rows: flat search over a narrow prefilter
+                # reads just the owner's vectors, while an IVF index would probe
+                # partition after partition to find enough of them.
+                choice = self._ann.use(mtype.value)
+                if choice is not None and table.count_rows(user_filter(query.user_id)) < (
+                    ANN_MIN_OWNER_ROWS
+                ):
+                    choice = None
+                vector_query = apply_choice(vector_query, choice)
                 jobs.append(("vector", mtype, vector_query))
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(

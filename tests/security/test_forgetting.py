@@ -69,7 +69,7 @@ def test_delete_leaves_no_residue_even_inside_a_large_compacted_fragment(
     marker = _marker()
     messages = [
         *_filler("ann", 40, "a"),
-        {"content": f"my locker is painted with {marker}", "id": "mk"},
+        {"content": f"ann talked about gardening and bread baking, note {marker}", "id": "mk"},
     ]
     messages += _filler("ann", 40, "b")
     receipt = system.add(messages, user_id="ann")
@@ -127,7 +127,7 @@ def test_delete_all_removes_text_and_user_id_from_every_table(system: MemorySyst
     store = _store(system)
     system.add(_filler("ann", 20, "a"), user_id="ann")
     added = system.add(
-        [*_filler(victim, 10, "v"), {"content": f"the alarm label reads {marker}", "id": "v-mk"}],
+        [*_filler(victim, 10, "v"), {"content": f"the alarm code is {marker}", "id": "v-mk"}],
         user_id=victim,
     ).ids()
     victim_ids = [store.upsert([typed_record(t, victim, f"{t.value} {marker}")])[0] for t in TYPED]
@@ -190,7 +190,9 @@ def test_cli_forget_all_leaves_no_residue(
 ) -> None:
     marker = _marker()
     system = MemorySystem(config, embeddings=embeddings)
-    system.add([{"content": f"my favourite band is {marker}", "id": "p1"}], user_id="carol")
+    system.add(
+        [{"content": f"carol talked about gardening, note {marker}", "id": "p1"}], user_id="carol"
+    )
     system.add(_filler("dan", 10, "d"), user_id="dan")
     system.close()
     db = Path(config.storage.uri)
@@ -198,9 +200,7 @@ def test_cli_forget_all_leaves_no_residue(
     cfg = tmp_path / "cli.yaml"
     cfg.write_text(f"home: {tmp_path}\n", encoding="utf-8")
 
-    code = cli_main(
-        ["forget", "--config", str(cfg), "--user", "carol", "--all", "--yes", "--now", "--json"]
-    )
+    code = cli_main(["forget", "--config", str(cfg), "--user", "carol", "--all", "--now", "--json"])
 
     assert code == 0
     out = capsys.readouterr().out
