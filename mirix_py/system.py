@@ -224,7 +224,6 @@ class MemorySystem:
 
         validate_user_id(user_id)
         result = self.consolidation_graph.invoke(consolidation_input(user_id, now=now))
-        self._chat_deps.retriever.cache.invalidate(user_id)
         return ConsolidationReport.model_validate(result["report"])
 
     def explain(
@@ -344,12 +343,10 @@ class MemorySystem:
         except ValueError as exc:
             raise ValidationError(f"update of {memory_id!r}: {exc}") from None
         self.store.upsert([updated], actor="user", reason="update")
-        self._chat_deps.retriever.cache.invalidate(user_id)
         return updated
 
     def reset(self, *, user_id: str | None = None) -> DeleteReceipt | None:
         """Forget one user (``user_id``) or, without it, everything in the store."""
-        self._chat_deps.retriever.cache.invalidate(user_id)
         if user_id is not None:
             return self.delete_all(user_id=user_id)
         wipe = getattr(self.store, "reset", None)
@@ -444,7 +441,6 @@ class MemorySystem:
                 raise ValidationError(f"row {index}: {exc}") from None
         self._types([r.memory_type for r in records])
         ids = self.store.upsert(records, actor="import", reason="import") if records else []
-        self._chat_deps.retriever.cache.invalidate(user_id)
         return WriteReceipt(
             user_id=user_id,
             run_id=uuid.uuid4().hex,
@@ -462,15 +458,11 @@ class MemorySystem:
 
     def delete(self, memory_id: str, *, user_id: str) -> DeleteReceipt:
         """Forget one memory completely (also from history and old versions)."""
-        receipt = self.store.delete(memory_id, user_id=user_id)
-        self._chat_deps.retriever.cache.invalidate(user_id)
-        return receipt
+        return self.store.delete(memory_id, user_id=user_id)
 
     def delete_all(self, *, user_id: str) -> DeleteReceipt:
         """Forget everything about one user (and nobody else)."""
-        receipt = self.store.delete_all(user_id=user_id)
-        self._chat_deps.retriever.cache.invalidate(user_id)
-        return receipt
+        return self.store.delete_all(user_id=user_id)
 
     def close(self) -> None:
         """Release the store."""

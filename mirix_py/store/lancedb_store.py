@@ -28,10 +28,10 @@ import lancedb
 import pyarrow as pa
 import structlog
 from filelock import FileLock
-from lancedb.index import FTS, Bitmap
+from lancedb.index import FTS, Bitmap, BTree
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.errors import AccessDenied, RecordNotFound, StorageError
+from mirix_py.errors import AccessDenied, RecordNotFound, StorageError, ValidationError
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.memory import RECORD_TYPES, KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.store.base import (
@@ -45,11 +45,13 @@ from mirix_py.store.filters import (
     conjoin,
     from_micros,
     in_list,
+    sql_str,
     time_filter,
     to_micros,
     user_filter,
 )
 from mirix_py.store.fusion import fuse
+from mirix_py.store.keys import KEY_COLUMNS, entity_key, record_keys
 from mirix_py.store.purge import purge_table, table_folder
 from mirix_py.store.vault_rotation import (
     RotationReceipt,
@@ -74,6 +76,17 @@ def _fts_config() -> FTS:
     return FTS(with_position=False, stem=True)
 
 
+# Typed key columns for targeted lookups (see :mod:`mirix_py.store.keys`); last in
+# the schema so that tables migrated with ``add_columns`` have the same layout.
+_KEY_FIELDS = (
+    pa.field("session_key", pa.string()),
+    pa.field("sequence", pa.int64()),
+    pa.field("entity", pa.string()),
+)
+_KEY_INDEXED = ("session_key", "entity")
+_MIGRATION_BATCH = 10_000
+
+
 def _record_schema(dim: int) -> pa.Schema:
     return pa.schema(
         [
@@ -93,9 +106,13 @@ def _record_schema(dim: int) -> pa.Schema:
             pa.field("importance", pa.float32()),
             pa.field("access_count", pa.int64()),
             pa.field("vector", pa.list_(pa.float32(), dim)),
+            *_KEY_FIELDS,
         ]
     )
 
+
+# Lookups by key return records without their vectors (never needed there).
+_LOOKUP_COLUMNS = tuple(n for n in _record_schema(1).names if n != "vector")
 
 _HISTORY_SCHEMA = pa.schema(
     [
@@ -117,6 +134,42 @@ def _from_micros(value: int | None) -> datetime | None:
     if value is None:
         return None
     return from_micros(value)
+
+
+def _keys_from_row(memory_type: MemoryType, row: dict[str, Any]) -> dict[str, Any]:
+    """The key columns of a stored row, from its payload (for the migration)."""
+    keys: dict[str, Any] = dict.fromkeys(KEY_COLUMNS)
+    if memory_type not in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
+        return keys
+    payload = json.loads(row["payload"] or "{}")
+    if memory_type is MemoryType.EPISODIC:
+        when = _from_micros(row.get("occurred_at") or row.get("updated_at"))
+        session = payload.get("session_id")
+        keys["session_key"] = session or (f"t:{when.isoformat()}" if when else None)
+        keys["sequence"] = payload.get("sequence")
+    elif payload.get("name"):
+        keys["entity"] = entity_key(str(payload["name"]))
+    return keys
+
+
+def _usable_key(value: object) -> bool:
+    """A key value that can be bound in a filter (others cannot match any stored key)."""
+    try:
+        validate_user_id(value, field="key")
+    except ValidationError:
+        return False
+    return True
+
+
+def _session_order(record: MemoryRecord) -> tuple[Any, ...]:
+    """Session order: session key, sequence (missing last), creation time, id."""
+    sequence = getattr(record, "sequence", None)
+    return (
+        record_keys(record)["session_key"] or "",
+        sequence if sequence is not None else 1 << 62,
+        record.created_at,
+        record.id,
+    )
 
 
 def fts_query_text(text: str) -> str:
@@ -185,6 +238,8 @@ class LanceDBStore:
             except Exception:
                 raise StorageError(f"cannot open table {name!r} in {self._uri!r}: {exc}") from exc
         self._tables[name] = table
+        if name != HISTORY_TABLE:
+            self._migrate_key_columns(name)
         self._fts_ready(name)
 
     def _fts_ready(self, name: str) -> bool:
@@ -230,7 +285,63 @@ class LanceDBStore:
         table.create_index("text", config=_fts_config(), replace=True)
         # Every query prefilters on user_id: a bitmap index makes that filter cheap.
         table.create_index("user_id", config=Bitmap(), replace=True)
+        self._ensure_key_indexes(name)
         self._has_fts.add(name)
+
+    def _ensure_key_indexes(self, name: str) -> None:
+        """BTree indexes on the key columns (``session_key``, ``entity``) of a non-empty table."""
+        table = self._tables[name]
+        have = {c for idx in table.list_indices() for c in idx.columns}
+        missing = [c for c in _KEY_INDEXED if c not in have]
+        if missing and table.count_rows() > 0:
+            for column in missing:
+                table.create_index(column, config=BTree(), replace=True)
+
+    def _migrate_key_columns(self, name: str) -> None:
+        """Add the key columns to a table created before they existed, and fill them.
+
+        Runs once per table (under the write lock, from ``__init__``): the columns
+        are added empty, then filled from each row's payload in batches.
+        """
+        table = self._tables[name]
+        present = set(table.schema.names)
+        missing = [f for f in _KEY_FIELDS if f.name not in present]
+        if not missing:
+            return
+        started = time.perf_counter()
+        table.add_columns(pa.schema(missing))
+        mtype = MemoryType(name)
+        columns = ["id", "user_id", "payload", *_TIME_COLUMNS]
+        key_schema = pa.schema([pa.field("id", pa.string(), nullable=False), *_KEY_FIELDS])
+        updates: list[dict[str, Any]] = []
+        filled = 0
+        reader = table.search().select(columns).limit(_SCAN_LIMIT).to_batches(_MIGRATION_BATCH)
+        for batch in reader:
+            for row in batch.to_pylist():
+                keys = _keys_from_row(mtype, row)
+                if any(v is not None for v in keys.values()):
+                    updates.append({"id": row["id"], **keys})
+            if len(updates) >= _MIGRATION_BATCH:
+                filled += self._fill_keys(table, updates, key_schema)
+                updates = []
+        filled += self._fill_keys(table, updates, key_schema)
+        self._ensure_key_indexes(name)
+        log.info(
+            "store.key_columns_migrated",
+            table=name,
+            rows=filled,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    @staticmethod
+    def _fill_keys(table: Any, updates: list[dict[str, Any]], schema: pa.Schema) -> int:
+        if updates:
+            (
+                table.merge_insert("id")
+                .when_matched_update_all()
+                .execute(pa.Table.from_pylist(updates, schema=schema))
+            )
+        return len(updates)
 
     # ------------------------------------------------------------ row mapping
 
@@ -256,6 +367,7 @@ class LanceDBStore:
         for column in _TIME_COLUMNS:
             value = getattr(record, column)
             row[column] = None if value is None else to_micros(value)
+        row.update(record_keys(record))
         return row
 
     def _from_row(self, memory_type: MemoryType, row: dict[str, Any]) -> MemoryRecord:
@@ -470,6 +582,76 @@ class LanceDBStore:
             ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return results
+
+    def _lookup(
+        self, memory_type: MemoryType, where: str, *, user_id: str, limit: int
+    ) -> list[MemoryRecord]:
+        """Current-or-as-of rows of one user matching ``where``, without their vectors."""
+        table = self._table(memory_type)
+        rows = table.search().where(where).select(list(_LOOKUP_COLUMNS)).limit(limit).to_list()
+        return [self._from_row(memory_type, r) for r in rows if r["user_id"] == user_id]
+
+    def neighbours(
+        self,
+        spots: Sequence[tuple[str, int]],
+        *,
+        user_id: str,
+        span: int = 1,
+        as_of: datetime | None = None,
+    ) -> list[MemoryRecord]:
+        """The user's episodic turns within ``span`` positions of each ``(session_key,
+        sequence)`` spot (the spots' own turns included): current ones, or those valid
+        at ``as_of``; without embeddings, in session order. One indexed lookup."""
+        validate_user_id(user_id)
+        clauses: list[str] = []
+        for key, sequence in dict.fromkeys(spots):
+            if _usable_key(key):
+                lo, hi = int(sequence) - span, int(sequence) + span
+                clauses.append(
+                    f"session_key = {sql_str(key)} AND sequence >= {lo} AND sequence <= {hi}"
+                )
+        if not clauses:
+            return []
+        where = conjoin(
+            [
+                user_filter(user_id),
+                *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
+                " OR ".join(f"({c})" for c in clauses),
+            ]
+        )
+        limit = len(clauses) * (2 * span + 1) * 4  # room for turns cut into several events
+        found = self._lookup(MemoryType.EPISODIC, where, user_id=user_id, limit=limit)
+        return sorted(found, key=_session_order)
+
+    def by_keys(
+        self,
+        column: Literal["session_key", "entity"],
+        values: Sequence[str],
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        as_of: datetime | None = None,
+        limit: int = 100,
+    ) -> list[MemoryRecord]:
+        """The user's records whose key ``column`` (``session_key`` of episodic turns,
+        ``entity`` of semantic facts: see :mod:`mirix_py.store.keys`) is one of
+        ``values``: current ones, or those valid at ``as_of``; at most ``limit``, without
+        embeddings. One indexed lookup."""
+        validate_user_id(user_id)
+        if column not in _KEY_INDEXED:
+            raise StorageError(f"by_keys looks up {', '.join(_KEY_INDEXED)}, not {column!r}")
+        keys = [v for v in dict.fromkeys(values) if _usable_key(v)]
+        if not keys or limit < 1:
+            return []
+        where = conjoin(
+            [
+                user_filter(user_id),
+                *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
+                in_list(column, keys),
+            ]
+        )
+        found = self._lookup(MemoryType(memory_type), where, user_id=user_id, limit=limit)
+        return sorted(found, key=_session_order)
 
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
         """Every change to one memory of this user, oldest first."""
