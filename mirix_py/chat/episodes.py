@@ -238,10 +238,12 @@ class CandidatePool:
 
 @dataclass(frozen=True)
 class CachedPool:
-    """A pool and the search hits it was built from (to extend it with more hits)."""
+    """A pool, the records it was built from (to extend it with more records) and the
+    ids of the turns whose neighbours were looked up into it."""
 
-    hits: tuple[ScoredRecord, ...]
+    records: tuple[MemoryRecord, ...]
     pool: CandidatePool
+    expanded: frozenset[str] = frozenset()
 
 
 class PoolCache:

@@ -208,10 +208,12 @@ class Retriever:
         for memory_type, future in futures.items():
             found = future.result()
             if memory_type in POOLED_TYPES:
-                pool = CandidatePool.from_hits(found, memory_type)
+                cached = self._pool_of(
+                    user_id, memory_type, [s.record for s in found], [query], cues, as_of
+                )
                 if key is not None:
-                    cached = CachedPool(tuple(found), pool)
                     self.pools.put(key, memory_type, (cues.text, as_of), cached)
+                pool = cached.pool
                 ranked = rank_pool(pool, [query], cues=cues, fusion=self.fusion, limit=rc.coarse_k)
                 pools[memory_type.value] = [
                     h.model_copy(update={"stage": "coarse"}) for h in ranked
@@ -235,7 +237,7 @@ class Retriever:
         as_of: datetime | None,
         key: str | None,
         notes: list[str],
-    ) -> tuple[CandidatePool, list[IndexQuery]]:
+    ) -> tuple[CachedPool, list[IndexQuery]]:
         """The candidate pool of one pooled type for its targets, and their queries.
 
         The coarse pool is reused for the question itself; a refined query adds its
@@ -272,11 +274,43 @@ class Retriever:
                 if not ranged:
                     notes.append(f"no {memory_type.value} memories dated in the time range")
                 found.extend(ranged)
+        records = [s.record for s in found]
         if coarse is not None and need_coarse:
-            if all(s.record.id in coarse.pool.row for s in found):
-                return coarse.pool, queries
-            found = [*coarse.hits, *found]
-        return CandidatePool.from_hits(found, memory_type), queries
+            if all(r.id in coarse.pool.row for r in records):
+                return coarse, queries
+            records = [*coarse.records, *records]
+        return self._pool_of(user_id, memory_type, records, queries, cues, as_of), queries
+
+    def _pool_of(
+        self,
+        user_id: str,
+        memory_type: MemoryType,
+        records: Sequence[MemoryRecord],
+        queries: Sequence[IndexQuery],
+        cues: QuestionCues,
+        as_of: datetime | None,
+    ) -> CachedPool:
+        """The pool of ``records``; for episodic memories, with the turns adjacent to its
+        best-ranked turns added (one lookup): a turn that answers the one before it is
+        often unlike the question itself, and neighbour smoothing needs it in the pool."""
+        pool = CandidatePool.build(records, memory_type)
+        if memory_type is not MemoryType.EPISODIC or not pool.usable:
+            return CachedPool(tuple(records), pool, frozenset())
+        rc = self.ctx.config.retrieval
+        top = max(rc.fine_k, rc.budget_tokens // TOKENS_PER_TURN)
+        best = [
+            h
+            for h in rank_pool(pool, queries, cues=cues, fusion=self.fusion, limit=top)
+            if h.session is not None and isinstance(h.record.get("sequence"), int)
+        ]
+        spots = [(str(h.session), int(h.record["sequence"])) for h in best]
+        expanded = frozenset(h.memory_id for h in best)
+        around = self.ctx.store.neighbours(spots, user_id=user_id, as_of=as_of, embeddings=True)
+        extra = [r for r in around if r.id not in pool.row and r.embedding is not None]
+        if not extra:
+            return CachedPool(tuple(records), pool, expanded)
+        records = [*records, *extra]
+        return CachedPool(tuple(records), CandidatePool.build(records, memory_type), expanded)
 
     def fine(
         self,
@@ -344,8 +378,9 @@ class Retriever:
                 if known is None or hit.score.fused > known.score.fused:
                     by_id[hit.memory_id] = hit
         hits = rescore_hits(list(by_id.values()), cues=cues, fusion=self.fusion)
+        episodes: CachedPool | None = None
         for mtype, wanted in pooled.items():
-            candidates, queries = self._pooled(
+            cached, queries = self._pooled(
                 user_id=user_id,
                 memory_type=mtype,
                 cues=cues,
@@ -358,11 +393,13 @@ class Retriever:
             depth = (
                 max(fine_k, budget // TOKENS_PER_TURN) if mtype is MemoryType.EPISODIC else fine_k
             )
-            hits.extend(rank_pool(candidates, queries, cues=cues, fusion=self.fusion, limit=depth))
+            if mtype is MemoryType.EPISODIC:
+                episodes = cached
+            hits.extend(rank_pool(cached.pool, queries, cues=cues, fusion=self.fusion, limit=depth))
         if key is not None:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
-        hits.extend(self._expand(user_id, hits, as_of=as_of))
+        hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
 
@@ -423,43 +460,64 @@ class Retriever:
 
     # --------------------------------------------------------------- expand
 
-    def _expand(self, user_id: str, hits: Sequence[Hit], *, as_of: datetime | None) -> list[Hit]:
-        """Neighbours of the strongest turns and other facts about the strongest entities,
-        each found by one lookup on an indexed key."""
+    def _expand(
+        self,
+        user_id: str,
+        hits: Sequence[Hit],
+        *,
+        as_of: datetime | None,
+        episodes: CachedPool | None = None,
+    ) -> list[Hit]:
+        """Neighbours of the strongest turns (from the episodic pool when it holds them,
+        else one lookup) and other facts about the strongest entities (one lookup)."""
         have = {h.memory_id for h in hits}
         extra: list[Hit] = []
         episodic = [h for h in hits if h.memory_type is MemoryType.EPISODIC][:EXPAND_TOP]
         if episodic:
             floor = episodic[0].score.score * 0.5
             parents = [h for h in episodic if h.score.score >= floor]
+            if episodes is not None:
+                extra.extend(_pooled_neighbours(episodes, parents, have))
+                parents = [p for p in parents if p.memory_id not in episodes.expanded]
             extra.extend(self._neighbours(user_id, parents, have, as_of=as_of))
+        extra.extend(self._entity_facts(user_id, hits, have, as_of=as_of))
+        return extra
+
+    def _entity_facts(
+        self, user_id: str, hits: Sequence[Hit], have: set[str], *, as_of: datetime | None
+    ) -> list[Hit]:
+        """The other facts about the entities of the two best facts (one lookup)."""
+        parents: dict[str, Hit] = {}
         for parent in [h for h in hits if h.memory_type is MemoryType.SEMANTIC][:2]:
             name = str(parent.record.get("name") or "").strip()
-            if not name:
+            if name:
+                parents.setdefault(entity_key(name), parent)
+        if not parents:
+            return []
+        related = self.ctx.store.by_keys(
+            "entity",
+            list(parents),
+            user_id=user_id,
+            memory_type=MemoryType.SEMANTIC,
+            as_of=as_of,
+            limit=ENTITY_FACTS * len(parents),
+        )
+        extra: list[Hit] = []
+        for record in related:
+            about = parents.get(entity_key(str(getattr(record, "name", ""))))
+            if about is None or record.id in have:
                 continue
-            score = ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score)
-            related = self.ctx.store.by_keys(
-                "entity",
-                [entity_key(name)],
-                user_id=user_id,
-                memory_type=MemoryType.SEMANTIC,
-                as_of=as_of,
-                limit=ENTITY_FACTS,
-            )
-            for record in related:
-                if record.id in have:
-                    continue
-                have.add(record.id)
-                extra.append(
-                    Hit(
-                        memory_id=record.id,
-                        memory_type=MemoryType.SEMANTIC,
-                        record=record.model_dump(mode="json", exclude={"embedding"}),
-                        score=score,
-                        stage="entity",
-                        query=name,
-                    )
+            have.add(record.id)
+            extra.append(
+                Hit(
+                    memory_id=record.id,
+                    memory_type=MemoryType.SEMANTIC,
+                    record=record.model_dump(mode="json", exclude={"embedding"}),
+                    score=ScoreBreakdown(score=EXPANSION_SCALE * about.score.score),
+                    stage="entity",
+                    query=str(about.record.get("name") or "").strip(),
                 )
+            )
         return extra
 
     def _neighbours(
@@ -504,6 +562,31 @@ class Retriever:
                     )
                 )
         return extra
+
+
+def _pooled_neighbours(episodes: CachedPool, parents: Sequence[Hit], have: set[str]) -> list[Hit]:
+    """The pooled turns adjacent to the parents whose neighbours the pool holds."""
+    pool = episodes.pool
+    extra: list[Hit] = []
+    for parent in parents:
+        if parent.memory_id not in episodes.expanded:
+            continue
+        for j in pool.adjacent(pool.row[parent.memory_id]):
+            if pool.ids[j] in have:
+                continue
+            have.add(pool.ids[j])
+            extra.append(
+                Hit(
+                    memory_id=pool.ids[j],
+                    memory_type=MemoryType.EPISODIC,
+                    record=pool.records[j],
+                    score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
+                    stage="neighbour",
+                    session=pool.session(j),
+                    position=pool.position(j),
+                )
+            )
+    return extra
 
 
 def _in_range(when: datetime | None, start: datetime | None, end: datetime | None) -> bool:

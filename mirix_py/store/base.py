@@ -205,10 +205,11 @@ class MemoryStore(Protocol):
         user_id: str,
         span: int = 1,
         as_of: datetime | None = None,
+        embeddings: bool = False,
     ) -> list[MemoryRecord]:
         """Episodic turns within ``span`` positions of each ``(session_key, sequence)``
-        spot (see :mod:`mirix_py.store.keys`), current or valid at ``as_of``, without
-        embeddings, in session order: an indexed lookup, never a scan of the user."""
+        spot (see :mod:`mirix_py.store.keys`), current or valid at ``as_of``, in session
+        order (with embeddings only when asked): an indexed lookup, never a scan."""
         ...
 
     def by_keys(

@@ -584,11 +584,18 @@ class LanceDBStore:
         return results
 
     def _lookup(
-        self, memory_type: MemoryType, where: str, *, user_id: str, limit: int
+        self,
+        memory_type: MemoryType,
+        where: str,
+        *,
+        user_id: str,
+        limit: int,
+        embeddings: bool = False,
     ) -> list[MemoryRecord]:
-        """Current-or-as-of rows of one user matching ``where``, without their vectors."""
+        """Rows of one user matching ``where`` (with their vectors when ``embeddings``)."""
         table = self._table(memory_type)
-        rows = table.search().where(where).select(list(_LOOKUP_COLUMNS)).limit(limit).to_list()
+        columns = [*_LOOKUP_COLUMNS, "vector"] if embeddings else list(_LOOKUP_COLUMNS)
+        rows = table.search().where(where).select(columns).limit(limit).to_list()
         return [self._from_row(memory_type, r) for r in rows if r["user_id"] == user_id]
 
     def neighbours(
@@ -598,18 +605,22 @@ class LanceDBStore:
         user_id: str,
         span: int = 1,
         as_of: datetime | None = None,
+        embeddings: bool = False,
     ) -> list[MemoryRecord]:
         """The user's episodic turns within ``span`` positions of each ``(session_key,
         sequence)`` spot (the spots' own turns included): current ones, or those valid
-        at ``as_of``; without embeddings, in session order. One indexed lookup."""
+        at ``as_of``; in session order, with embeddings only when asked. One indexed
+        lookup."""
         validate_user_id(user_id)
-        clauses: list[str] = []
-        for key, sequence in dict.fromkeys(spots):
+        wanted: dict[str, set[int]] = {}
+        for key, sequence in spots:
             if _usable_key(key):
-                lo, hi = int(sequence) - span, int(sequence) + span
-                clauses.append(
-                    f"session_key = {sql_str(key)} AND sequence >= {lo} AND sequence <= {hi}"
-                )
+                near = range(int(sequence) - span, int(sequence) + span + 1)
+                wanted.setdefault(key, set()).update(n for n in near if n >= 0)
+        clauses = [
+            f"session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(seqs)))})"
+            for key, seqs in wanted.items()
+        ]
         if not clauses:
             return []
         where = conjoin(
@@ -619,8 +630,10 @@ class LanceDBStore:
                 " OR ".join(f"({c})" for c in clauses),
             ]
         )
-        limit = len(clauses) * (2 * span + 1) * 4  # room for turns cut into several events
-        found = self._lookup(MemoryType.EPISODIC, where, user_id=user_id, limit=limit)
+        limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
+        found = self._lookup(
+            MemoryType.EPISODIC, where, user_id=user_id, limit=limit, embeddings=embeddings
+        )
         return sorted(found, key=_session_order)
 
     def by_keys(
