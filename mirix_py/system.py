@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -29,6 +29,8 @@ from mirix_py.messages import MessagesInput, normalize_messages
 from mirix_py.receipts import RecordAction, WriteReceipt
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py.store.maintenance import MaintenanceReceipt
+from mirix_py.store.maintenance_worker import MaintenanceService
 from mirix_py.vault import VaultCipher
 
 log = structlog.get_logger(__name__)
@@ -81,12 +83,20 @@ class MemorySystem:
                 memory_types=config.memory.enabled,
                 cipher=cipher,
                 read_consistency_seconds=config.storage.read_consistency_seconds,
+                file_lock=config.storage.file_lock,
+                access_flush_seconds=config.storage.access_flush_seconds,
+                purge_delay_seconds=config.maintenance.purge_delay_seconds,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)
         self.context = MemoryContext(
             config=config, store=store, embeddings=self.embeddings, chat_model=self.chat_model
         )
+        self.maintenance = MaintenanceService.for_store(store, config.maintenance)
+        if config.maintenance.background or (
+            config.maintenance.background is None and self.maintenance.has_pending_purges()
+        ):
+            self.maintenance.start()  # a restart still purges what was forgotten before
 
     @classmethod
     def from_config(
@@ -130,6 +140,7 @@ class MemorySystem:
             }
         )
         receipt = WriteReceipt.model_validate(result["receipt"])
+        self.maintenance.note_writes(len(receipt.actions))
         self._auto_consolidate(user_id, len(batch))
         return receipt
 
@@ -220,9 +231,10 @@ class MemorySystem:
 
         ``now`` is the reference time for retention scores (default: the current time).
         """
-        from mirix_py.consolidation import ConsolidationReport, consolidation_input
+        from mirix_py.consolidation import ConsolidationReport, consolidation_input, flush_accesses
 
         validate_user_id(user_id)
+        flush_accesses(self.store)  # retention scores read the access counts
         result = self.consolidation_graph.invoke(consolidation_input(user_id, now=now))
         return ConsolidationReport.model_validate(result["report"])
 
@@ -230,9 +242,10 @@ class MemorySystem:
         self, memory_id: str, *, user_id: str, now: datetime | None = None
     ) -> MemoryExplanation:
         """A memory's retention policy and score, and why it was archived or superseded."""
-        from mirix_py.consolidation import explain_memory
+        from mirix_py.consolidation import explain_memory, flush_accesses
 
         validate_memory_id(memory_id)
+        flush_accesses(self.store)
         return explain_memory(self.context, memory_id, user_id=user_id, now=now)
 
     @cached_property
@@ -396,21 +409,26 @@ class MemorySystem:
         """Every memory of ``user_id`` (superseded ones too) as JSON-ready rows that
         :meth:`import_records` reads back. Vault items are skipped unless
         ``include_secrets`` (then their values are written in clear)."""
+        return list(self.iter_export_records(user_id=user_id, include_secrets=include_secrets))
+
+    def iter_export_records(
+        self, *, user_id: str, include_secrets: bool = False, page_size: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`export_records` as a stream: rows are read ``page_size`` at a time, per
+        memory type in creation order, so memory holds one page, not the user."""
         from mirix_py.memory import KnowledgeVaultMemory
 
-        rows: list[dict[str, Any]] = []
+        validate_user_id(user_id)
         for mtype in self.config.memory.enabled:
             if mtype is MemoryType.KNOWLEDGE_VAULT and not include_secrets:
                 continue
-            records = self.store.list_records(
-                user_id=user_id, memory_type=mtype, limit=10_000_000, include_superseded=True
-            )
-            for record in sorted(records, key=lambda r: (r.created_at, r.id)):
+            for record in self.store.iter_records(
+                user_id=user_id, memory_type=mtype, include_superseded=True, page_size=page_size
+            ):
                 data = record.model_dump(mode="json", exclude={"embedding", "user_id"})
                 if isinstance(record, KnowledgeVaultMemory):
                     data["secret_value"] = record.secret_value.get_secret_value()
-                rows.append({"kind": "memory", "memory_type": mtype.value, "record": data})
-        return rows
+                yield {"kind": "memory", "memory_type": mtype.value, "record": data}
 
     def import_records(
         self, rows: Sequence[dict[str, Any]], *, user_id: str, new_ids: bool = False
@@ -456,16 +474,37 @@ class MemorySystem:
 
     # ----------------------------------------------------------------- forget
 
-    def delete(self, memory_id: str, *, user_id: str) -> DeleteReceipt:
-        """Forget one memory completely (also from history and old versions)."""
-        return self.store.delete(memory_id, user_id=user_id)
+    def delete(self, memory_id: str, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Forget one memory completely (also from history and old versions).
 
-    def delete_all(self, *, user_id: str) -> DeleteReceipt:
-        """Forget everything about one user (and nobody else)."""
-        return self.store.delete_all(user_id=user_id)
+        It leaves every read at once; its bytes leave the disk at once with
+        ``purge``, else through maintenance by the receipt's ``purge_due_by``.
+        """
+        receipt = self.store.delete(memory_id, user_id=user_id, purge=purge)
+        self._forgotten(user_id, receipt)
+        return receipt
+
+    def delete_all(self, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Forget everything about one user (and nobody else); ``purge`` as for delete."""
+        receipt = self.store.delete_all(user_id=user_id, purge=purge)
+        self._forgotten(user_id, receipt)
+        return receipt
+
+    def _forgotten(self, user_id: str, receipt: DeleteReceipt) -> None:
+        self.maintenance.note_writes(receipt.total)
+        if receipt.purge_due_by is not None and self.config.maintenance.background is not False:
+            self.maintenance.start()  # purges are due within the configured delay
+            self.maintenance.poke()
+
+    def maintain(self, *, purge_now: bool = False) -> MaintenanceReceipt:
+        """Run the maintenance step now: compaction, index upkeep, version clean-up,
+        the ANN index and the purges that are due (all pending ones with
+        ``purge_now``). Skipped (``ran=False``) if another maintainer is running."""
+        return self.maintenance.run(purge_now=purge_now)
 
     def close(self) -> None:
-        """Release the store."""
+        """Release the store (stops background maintenance first)."""
+        self.maintenance.close()
         if "_consolidation_trigger" in self.__dict__:
             self._consolidation_trigger.close()
         if "_chat_deps" in self.__dict__:

@@ -44,7 +44,7 @@ from mirix_py.chat.models import (
 from mirix_py.chat.prompts import load_agent
 from mirix_py.chat.retrieval import Retriever, elapsed_ms, now_utc, question_time_range
 from mirix_py.chat.selection import select_offline, select_with_llm, selection_mode
-from mirix_py.consolidation.access import record_hit_accesses
+from mirix_py.consolidation.access import note_hit_accesses
 from mirix_py.context import MemoryContext
 from mirix_py.errors import ValidationError
 from mirix_py.ids import validate_user_id
@@ -301,7 +301,7 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     pack = build_context(core, hits, budget_tokens=budget)
     # Retention scores count accesses: record them off the latency path.
     deps.retriever.submit(
-        record_hit_accesses,
+        note_hit_accesses,
         deps.ctx.store,
         validate_user_id(state.get("user_id")),
         [(h.memory_type, h.memory_id) for h in pack.refs.values()],

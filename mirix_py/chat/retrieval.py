@@ -34,6 +34,7 @@ import structlog
 
 from mirix_py import temporal
 from mirix_py.chat.cues import QuestionCues, content_stems
+from mirix_py.chat.decompose import entity_targets
 from mirix_py.chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py.chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
 from mirix_py.chat.scoring import (
@@ -334,6 +335,7 @@ class Retriever:
         """
         fine_k = self.ctx.config.retrieval.fine_k
         budget = budget_tokens or self.ctx.config.retrieval.budget_tokens
+        targets = [*targets, *entity_targets(cues, targets)]  # one query per named entity
         by_id: dict[str, Hit] = {}
         pooled: dict[MemoryType, list[TargetQuery]] = {}
         vectors: dict[str, tuple[float, ...]] = {cues.text: vector}

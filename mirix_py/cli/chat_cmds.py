@@ -9,6 +9,7 @@ lines, or memory rows written by ``export`` (which round-trip exactly).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -220,14 +221,20 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     system = open_system(args)
-    rows = system.export_records(user_id=args.user, include_secrets=args.include_secrets)
-    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    if args.file == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.file).write_text(text, encoding="utf-8")
+    rows = system.iter_export_records(user_id=args.user, include_secrets=args.include_secrets)
+    count = 0
+    # Streamed: one page of records in memory at a time.
+    with contextlib.ExitStack() as stack:
+        out = (
+            sys.stdout
+            if args.file == "-"
+            else stack.enter_context(Path(args.file).open("w", encoding="utf-8"))
+        )
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
     if args.file != "-":
-        print(f"exported {len(rows)} memories of {args.user} to {args.file}", file=sys.stderr)
+        print(f"exported {count} memories of {args.user} to {args.file}", file=sys.stderr)
     return 0
 
 

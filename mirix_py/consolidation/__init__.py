@@ -21,7 +21,12 @@ The facade exposes it as ``MemorySystem.consolidate`` / ``explain`` and the CLI
 as ``mirix-py consolidate`` / ``mirix-py explain``.
 """
 
-from mirix_py.consolidation.access import record_accesses, record_hit_accesses
+from mirix_py.consolidation.access import (
+    flush_accesses,
+    note_hit_accesses,
+    record_accesses,
+    record_hit_accesses,
+)
 from mirix_py.consolidation.explain import explain_memory
 from mirix_py.consolidation.graph import build_consolidation_graph, consolidation_input
 from mirix_py.consolidation.models import (
@@ -42,6 +47,8 @@ __all__ = [
     "build_consolidation_graph",
     "consolidation_input",
     "explain_memory",
+    "flush_accesses",
+    "note_hit_accesses",
     "record_accesses",
     "record_hit_accesses",
     "retention_score",

@@ -1,10 +1,12 @@
 """Recording that memories were used, so retention keeps what retrieval relies on.
 
-Call :func:`record_hit_accesses` from the read path with the memories that
-made it into an answer's context; it adds one to their ``access_count`` (one
-batched update per memory type present, no history row). Bookkeeping never breaks
-a read: a store without ``record_access`` or a failed update is logged and
-ignored.
+The read path calls :func:`note_hit_accesses` with the memories that made it
+into an answer's context: the store counts them in memory and writes them in
+batches off the hot path (``MemoryStore.note_access``; flushed periodically, by
+maintenance, before consolidation and on close). :func:`record_hit_accesses`
+writes at once (one batched update per memory type present, no history row).
+Bookkeeping never breaks a read: a store without these methods or a failed
+update is logged and ignored.
 """
 
 from __future__ import annotations
@@ -62,3 +64,39 @@ def record_hit_accesses(
         record_accesses(store, user_id, ids, memory_type=memory_type)
         for memory_type, ids in by_type.items()
     )
+
+
+def note_hit_accesses(
+    store: MemoryStore, user_id: str, hits: Iterable[tuple[MemoryType | str, str]]
+) -> int:
+    """Count one access for each ``(memory_type, memory_id)`` pair, written later in a
+    batch (what the chat agent calls with the memories it put in context); falls back
+    to :func:`record_hit_accesses` for a store that cannot batch."""
+    note = getattr(store, "note_access", None)
+    if not callable(note):
+        return record_hit_accesses(store, user_id, hits)
+    by_type: dict[MemoryType, list[str]] = {}
+    for memory_type, memory_id in hits:
+        if memory_id:
+            by_type.setdefault(MemoryType(memory_type), []).append(memory_id)
+    counted = 0
+    for memory_type, ids in by_type.items():
+        try:
+            counted += int(note(ids, user_id=user_id, memory_type=memory_type))
+        except Exception as exc:  # bookkeeping must never fail a read
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("memory.access_not_recorded", user_id=user_id, error=error)
+    return counted
+
+
+def flush_accesses(store: MemoryStore) -> int:
+    """Write the store's pending access counts now (0 for a store that does not batch);
+    call before reading ``access_count`` (retention, explain)."""
+    flush = getattr(store, "flush_accesses", None)
+    if not callable(flush):
+        return 0
+    try:
+        return int(flush())
+    except Exception as exc:  # kept by the store for its next flush
+        log.warning("memory.access_flush_failed", error=f"{type(exc).__name__}: {exc}")
+        return 0

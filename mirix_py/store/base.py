@@ -8,7 +8,7 @@ suite every backend must pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -134,7 +134,12 @@ class HistoryEvent(BaseModel):
 
 
 class DeleteReceipt(BaseModel):
-    """What a delete removed, per memory type."""
+    """What a delete removed, per memory type, and when its bytes leave the disk.
+
+    The forgotten rows disappear from every read at once. Their bytes are
+    purged either at once (``purged_at`` set, ``purged_versions`` true) or by
+    the maintenance step no later than ``purge_due_by``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -143,6 +148,8 @@ class DeleteReceipt(BaseModel):
     memory_ids: list[str] = Field(default_factory=list)
     history_scrubbed: int = 0
     purged_versions: bool = False
+    purged_at: datetime | None = None
+    purge_due_by: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -187,7 +194,19 @@ class MemoryStore(Protocol):
         include_superseded: bool = False,
         where_source_ids: Sequence[str] | None = None,
     ) -> list[MemoryRecord]:
-        """The user's records, newest first, paged."""
+        """The user's records, newest first, paged; a page costs the page (and at most
+        the user's ordering columns), not the user's full rows."""
+        ...
+
+    def iter_records(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType | None = None,
+        include_superseded: bool = False,
+        page_size: int = 500,
+    ) -> Iterator[MemoryRecord]:
+        """Every record of the user, oldest created first, read one page at a time."""
         ...
 
     def count(self, *, user_id: str | None = None, memory_type: MemoryType | None = None) -> int:
@@ -265,14 +284,33 @@ class MemoryStore(Protocol):
         (repeated ids count once; no history row: a read is not a change)."""
         ...
 
-    def delete(
-        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = True
-    ) -> DeleteReceipt:
-        """Remove one memory and scrub its content from history."""
+    def note_access(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType
+    ) -> int:
+        """Count one access of each distinct id later, in a batch written off the read
+        path (by :meth:`flush_accesses`, periodically, and on close); returns how
+        many ids were counted."""
         ...
 
-    def delete_all(self, *, user_id: str, purge: bool = True) -> DeleteReceipt:
-        """Remove every memory and history row of one user."""
+    def flush_accesses(self) -> int:
+        """Write every pending access count now; returns the rows updated."""
+        ...
+
+    def change_stamp(self, user_id: str) -> tuple[int, ...]:
+        """A value that changes whenever ``user_id``'s memories may have changed, from
+        cheap metadata (never a count or scan of rows). Equal stamps mean unchanged
+        data; a changed stamp may be a false alarm (e.g. another process wrote)."""
+        ...
+
+    def delete(
+        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = False
+    ) -> DeleteReceipt:
+        """Remove one memory and scrub its content from history (bytes purged at once
+        with ``purge``, else within the configured delay)."""
+        ...
+
+    def delete_all(self, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Remove every memory and history row of one user (``purge`` as for delete)."""
         ...
 
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:

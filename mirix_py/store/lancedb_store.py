@@ -5,9 +5,13 @@ Rows hold the common fields as typed columns, the type-specific fields as a
 JSON ``payload`` and the embedding as a fixed-size vector. Times are epoch
 microseconds (UTC) so filters never need string formatting of dates.
 
-Writes are serialised by a process lock and, for local databases, a file lock
-next to the tables, because concurrent ``merge_insert`` calls from several
-processes can create duplicate ids (see STACK-NOTES).
+Every table declares ``id`` as its key (see :mod:`mirix_py.store.keyed`), so
+concurrent upserts from several processes or machines cannot duplicate an id.
+Writes are also serialised by a process lock and, for local databases, a file
+lock next to the tables; while that lock is held, inserts of new ids are plain
+appends. A write costs its batch: the existence and owner check is a lookup
+through a BTree index on ``id``, history is append-only, and "has this user's
+data changed" is answered from table versions (:mod:`mirix_py.store.stamps`).
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 import lancedb
 import pyarrow as pa
+import pyarrow.compute as pc
 import structlog
 from filelock import FileLock
 from lancedb.index import FTS, Bitmap, BTree
@@ -34,6 +41,8 @@ from langchain_core.embeddings import Embeddings
 from mirix_py.errors import AccessDenied, RecordNotFound, StorageError, ValidationError
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.memory import RECORD_TYPES, KnowledgeVaultMemory, MemoryRecord, MemoryType
+from mirix_py.store.access_buffer import AccessBuffer, PendingKey
+from mirix_py.store.ann import AnnRegistry, apply_choice
 from mirix_py.store.base import (
     DeleteReceipt,
     HistoryEvent,
@@ -51,8 +60,13 @@ from mirix_py.store.filters import (
     user_filter,
 )
 from mirix_py.store.fusion import fuse
+from mirix_py.store.keyed import KEY_METADATA, as_arrow, declare_key, upsert_rows
 from mirix_py.store.keys import KEY_COLUMNS, entity_key, record_keys
-from mirix_py.store.purge import purge_table, table_folder
+from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
+from mirix_py.store.purge import fragments_of, purge_now, table_folder
+from mirix_py.store.purge_queue import PurgeQueue
+from mirix_py.store.retry import retrying
+from mirix_py.store.stamps import ChangeStamps, StampValue
 from mirix_py.store.vault_rotation import (
     RotationReceipt,
     rotate_history_rows,
@@ -65,6 +79,7 @@ log = structlog.get_logger(__name__)
 HISTORY_TABLE = "history"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
+_ID_LIST_MAX = 2_000  # longer id lists are fetched through the listing filter
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Content columns are stored without compression (no FSST/zstd), so that anyone
 # can audit forgetting with a plain byte search of the database folder: after a
@@ -90,7 +105,7 @@ _MIGRATION_BATCH = 10_000
 def _record_schema(dim: int) -> pa.Schema:
     return pa.schema(
         [
-            pa.field("id", pa.string(), nullable=False),
+            pa.field("id", pa.string(), nullable=False, metadata=KEY_METADATA),
             pa.field("user_id", pa.string(), nullable=False),
             pa.field("text", pa.string(), metadata=_PLAIN),
             pa.field("payload", pa.string(), metadata=_PLAIN),
@@ -116,7 +131,7 @@ _LOOKUP_COLUMNS = tuple(n for n in _record_schema(1).names if n != "vector")
 
 _HISTORY_SCHEMA = pa.schema(
     [
-        pa.field("id", pa.string(), nullable=False),
+        pa.field("id", pa.string(), nullable=False, metadata=KEY_METADATA),
         pa.field("memory_id", pa.string(), nullable=False),
         pa.field("user_id", pa.string(), nullable=False),
         pa.field("memory_type", pa.string()),
@@ -189,8 +204,14 @@ class LanceDBStore:
         memory_types: Sequence[MemoryType],
         cipher: VaultCipher | None = None,
         read_consistency_seconds: float | None = 0.0,
+        file_lock: bool = True,
+        access_flush_seconds: float = 5.0,
+        purge_delay_seconds: float = 600.0,
     ) -> None:
         self._uri = uri
+        self._purge_delay = timedelta(seconds=purge_delay_seconds)
+        self._purges = PurgeQueue(uri)
+        self._ann = AnnRegistry(uri)
         self._embeddings = embeddings
         self._dim = dimension
         self._types = tuple(MemoryType(t) for t in memory_types)
@@ -208,14 +229,25 @@ class LanceDBStore:
         except Exception as exc:
             raise StorageError(f"cannot open LanceDB at {uri!r}: {exc}") from exc
         self._thread_lock = threading.RLock()
-        self._file_lock = FileLock(str(Path(uri) / ".mirix-write.lock")) if local else None
+        self._file_lock = (
+            FileLock(str(Path(uri) / ".mirix-write.lock")) if local and file_lock else None
+        )
         self._tables: dict[str, Any] = {}
         self._has_fts: set[str] = set()
+        self._id_indexed: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mirix-search")
+        # Own writes are told apart from others' only while every writer takes the file lock.
+        self._stamps = ChangeStamps(
+            lambda name: int(self._tables[name].version),
+            lambda: list(self._tables),
+            precise=self._file_lock is not None,
+        )
+        self._accesses = AccessBuffer(self._flush_accesses, interval=access_flush_seconds)
         with self._write_lock():
             for memory_type in self._types:
                 self._open(memory_type.value, _record_schema(dimension))
             self._open(HISTORY_TABLE, _HISTORY_SCHEMA)
+        self._stamps.start()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -229,6 +261,33 @@ class LanceDBStore:
         """Where the database lives."""
         return self._uri
 
+    @property
+    def dimension(self) -> int:
+        """The embedding dimension of the vector column."""
+        return self._dim
+
+    @property
+    def purge_queue(self) -> PurgeQueue:
+        """Forgets whose bytes still wait for the maintenance step."""
+        return self._purges
+
+    @property
+    def ann_registry(self) -> AnnRegistry:
+        """Which tables' vector indexes search may use (decided by maintenance)."""
+        return self._ann
+
+    def maintained_tables(self) -> dict[str, Any]:
+        """Every table by name, record tables and history (for the maintenance step)."""
+        return dict(self._tables)
+
+    def write_lock(self) -> Any:
+        """The lock every write takes (a context manager; reentrant in one thread)."""
+        return self._write_lock()
+
+    def fts_config(self) -> FTS:
+        """The full-text index configuration of the record tables."""
+        return _fts_config()
+
     def _open(self, name: str, schema: pa.Schema) -> None:
         try:
             table = self._db.create_table(name, schema=schema, exist_ok=True)
@@ -238,9 +297,12 @@ class LanceDBStore:
             except Exception:
                 raise StorageError(f"cannot open table {name!r} in {self._uri!r}: {exc}") from exc
         self._tables[name] = table
+        declare_key(table)  # a table created before the key was declared: in place
         if name != HISTORY_TABLE:
             self._migrate_key_columns(name)
         self._fts_ready(name)
+        if name != HISTORY_TABLE:
+            self._ensure_id_index(name)
 
     def _fts_ready(self, name: str) -> bool:
         """Whether table ``name`` has its full-text index (possibly built by another process)."""
@@ -275,6 +337,38 @@ class LanceDBStore:
                 with self._file_lock:
                     yield
 
+    @contextmanager
+    def _writing(self, names: Sequence[str], user_ids: Sequence[str]) -> Iterator[None]:
+        """The write lock, for a write to tables ``names`` of users ``user_ids``
+        (their change stamps move; see :meth:`change_stamp`)."""
+        with self._write_lock():
+            self._stamps.before_write(names)
+            try:
+                yield
+            finally:
+                self._stamps.after_write(names, user_ids)
+
+    @property
+    def _serialized(self) -> bool:
+        """Whether every writer of this database takes the lock this store holds."""
+        return self._file_lock is not None
+
+    def _ensure_id_index(self, name: str) -> None:
+        """A BTree index on ``id`` for targeted lookups (upserts never join through it)."""
+        if name in self._id_indexed:
+            return
+        table = self._tables[name]
+        if not any(idx.columns == ["id"] for idx in table.list_indices()):
+            if table.count_rows() == 0:
+                return
+            try:
+                table.create_index("id", config=BTree(), replace=True)
+            except Exception as exc:  # e.g. another process built it at the same moment
+                if not any(idx.columns == ["id"] for idx in table.list_indices()):
+                    log.warning("store.id_index_failed", table=name, error=str(exc)[:200])
+                    return
+        self._id_indexed.add(name)
+
     def _ensure_fts(self, memory_type: MemoryType) -> None:
         name = memory_type.value
         if name in self._has_fts:
@@ -285,6 +379,7 @@ class LanceDBStore:
         table.create_index("text", config=_fts_config(), replace=True)
         # Every query prefilters on user_id: a bitmap index makes that filter cheap.
         table.create_index("user_id", config=Bitmap(), replace=True)
+        self._ensure_id_index(name)
         self._ensure_key_indexes(name)
         self._has_fts.add(name)
 
@@ -427,6 +522,24 @@ class LanceDBStore:
         ]
         self._tables[HISTORY_TABLE].add(rows)
 
+    def _write_rows(
+        self, mtype: MemoryType, rows: Sequence[dict[str, Any]], *, known_new: bool
+    ) -> None:
+        """Upsert rows of one user-checked batch by their declared key (under the lock).
+
+        Raises :class:`AccessDenied` if a row was not written because its id turned
+        out to belong to another user (a concurrent writer, without the file lock).
+        """
+        table = self._tables[mtype.value]
+        inserted, updated = upsert_rows(
+            table,
+            as_arrow(rows, table.schema),
+            known_new=known_new,
+            serialized=self._serialized,
+        )
+        if inserted + updated < len(rows):
+            raise AccessDenied("a memory id of this batch belongs to another user; use a new id")
+
     # ------------------------------------------------------------------ reads
 
     def _scan(
@@ -471,13 +584,55 @@ class LanceDBStore:
         include_superseded: bool = False,
         where_source_ids: Sequence[str] | None = None,
     ) -> list[MemoryRecord]:
-        """The user's records, newest first (by event time, then update time), paged."""
+        """The user's records, newest first (by event time, then update time), paged.
+
+        Only the ordering columns of the user's rows are read to place the page
+        (:mod:`mirix_py.store.paging`); then the page's rows are fetched by id.
+        """
         validate_user_id(user_id)
         for name, value in (("limit", limit), ("offset", offset)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 from mirix_py.errors import ValidationError
 
                 raise ValidationError(f"{name} must be an integer >= 0, got {value!r:.40}")
+        if limit == 0:
+            return []
+        types = [MemoryType(memory_type)] if memory_type else list(self._types)
+        where = self._list_filter(user_id, include_superseded, where_source_ids)
+        chosen = page_ids(
+            self._order_columns(types, where, user_id, "newest"),
+            order="newest",
+            offset=offset,
+            limit=limit,
+        )
+        return self._fetch_in_order(chosen, user_id, where)
+
+    def iter_records(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType | None = None,
+        include_superseded: bool = False,
+        page_size: int = 500,
+    ) -> Iterator[MemoryRecord]:
+        """Every record of the user, oldest created first, fetched ``page_size`` at a time
+        (for export: memory holds one page of full records, not the user's history).
+
+        The order is fixed when iteration starts; records deleted meanwhile are skipped.
+        """
+        validate_user_id(user_id)
+        types = [MemoryType(memory_type)] if memory_type else list(self._types)
+        where = self._list_filter(user_id, include_superseded, None)
+        order = page_ids(
+            self._order_columns(types, where, user_id, "oldest_created"), order="oldest_created"
+        )
+        for start in range(0, len(order), max(1, page_size)):
+            yield from self._fetch_in_order(order[start : start + page_size], user_id, where)
+
+    @staticmethod
+    def _list_filter(
+        user_id: str, include_superseded: bool, where_source_ids: Sequence[str] | None
+    ) -> str:
         clauses = [user_filter(user_id)]
         if not include_superseded:
             clauses.append("valid_to IS NULL")
@@ -485,14 +640,47 @@ class LanceDBStore:
             clauses.append(
                 " OR ".join(f"array_has(source_ids, {s})" for s in _quoted(where_source_ids))
             )
-        where = conjoin(clauses)
-        records: list[MemoryRecord] = []
-        for mtype in (memory_type,) if memory_type else self._types:
-            for row in self._scan(MemoryType(mtype), where):
+        return conjoin(clauses)
+
+    def _order_columns(
+        self, types: Sequence[MemoryType], where: str, user_id: str, order: PageOrder
+    ) -> list[tuple[str, pa.Table]]:
+        """The light ordering columns of the matching rows, per memory type."""
+        columns = [*ORDER_COLUMNS[order], "user_id"]
+        parts: list[tuple[str, pa.Table]] = []
+        for mtype in types:
+            light = (
+                self._table(mtype).search().where(where).select(columns).limit(_SCAN_LIMIT)
+            ).to_arrow()
+            light = light.filter(pc.equal(light["user_id"], user_id))
+            parts.append((mtype.value, light))
+        return parts
+
+    def _fetch_in_order(
+        self, chosen: Sequence[tuple[str, str]], user_id: str, where: str
+    ) -> list[MemoryRecord]:
+        """Full records for ``(memory_type, id)`` pairs, in that order (missing skipped).
+
+        A page is fetched by id; a caller asking for thousands of rows at once (a
+        whole listing) gets them through the listing filter ``where`` instead of an
+        id list of that size.
+        """
+        by_type: dict[str, list[str]] = {}
+        for name, memory_id in chosen:
+            by_type.setdefault(name, []).append(memory_id)
+        found: dict[tuple[str, str], MemoryRecord] = {}
+        for name, ids in by_type.items():
+            mtype = MemoryType(name)
+            if len(ids) > _ID_LIST_MAX:
+                wanted = set(ids)
+                rows = [r for r in self._scan(mtype, where) if r["id"] in wanted]
+            else:
+                by_id = conjoin([user_filter(user_id), in_list("id", ids)])
+                rows = self._scan(mtype, by_id, limit=len(ids))
+            for row in rows:
                 if row["user_id"] == user_id:
-                    records.append(self._from_row(MemoryType(mtype), row))
-        records.sort(key=lambda r: (r.when, r.updated_at, r.id), reverse=True)
-        return records[offset : offset + limit]
+                    found[(name, row["id"])] = self._from_row(mtype, row)
+        return [found[key] for key in chosen if key in found]
 
     def count(self, *, user_id: str | None = None, memory_type: MemoryType | None = None) -> int:
         """Rows for one user, or all rows when ``user_id`` is None (admin use)."""
@@ -533,16 +721,15 @@ class LanceDBStore:
         for mtype in types:
             table = self._tables[mtype.value]
             if vector is not None:
-                jobs.append(
-                    (
-                        "vector",
-                        mtype,
-                        table.search(list(vector), vector_column_name="vector")
-                        .distance_type("cosine")
-                        .where(where, prefilter=True)
-                        .limit(depth),
-                    )
+                vector_query = (
+                    table.search(list(vector), vector_column_name="vector")
+                    .distance_type("cosine")
+                    .where(where, prefilter=True)
+                    .limit(depth)
                 )
+                # Through the ANN index only once maintenance measured its recall.
+                vector_query = apply_choice(vector_query, self._ann.use(mtype.value))
+                jobs.append(("vector", mtype, vector_query))
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(
                     (
@@ -727,12 +914,16 @@ class LanceDBStore:
                     f"embedding has {len(vector)} dimensions; this database uses {self._dim}"
                 )
             by_type.setdefault(record.memory_type, []).append(self._to_row(record, vector))
-        with self._write_lock():
+        names = [*(t.value for t in by_type), HISTORY_TABLE]
+        with self._writing(names, sorted({r.user_id for r in records})):
             for mtype, rows in by_type.items():
                 rows = list({r["id"]: r for r in rows}.values())
-                table = self._tables[mtype.value]
+                # A targeted lookup (BTree on id), not a scan: the batch's ids only.
                 existing = {
-                    r["id"]: r for r in self._scan(mtype, in_list("id", [r["id"] for r in rows]))
+                    r["id"]: r
+                    for r in self._scan(
+                        mtype, in_list("id", [r["id"] for r in rows]), limit=len(rows)
+                    )
                 }
                 for row in rows:
                     old = existing.get(row["id"])
@@ -742,12 +933,7 @@ class LanceDBStore:
                         )
                     if old is not None:
                         row["created_at"] = old["created_at"]
-                (
-                    table.merge_insert("id")
-                    .when_matched_update_all()
-                    .when_not_matched_insert_all()
-                    .execute(rows)
-                )
+                self._write_rows(mtype, rows, known_new=not existing)
                 self._history_rows(
                     [
                         (
@@ -764,6 +950,7 @@ class LanceDBStore:
                     reason=reason,
                 )
                 self._ensure_fts(mtype)
+                self._ensure_id_index(mtype.value)
                 log.debug(
                     "store.upserted",
                     memory_type=mtype.value,
@@ -787,22 +974,18 @@ class LanceDBStore:
             raise AccessDenied("the new record must belong to the same user")
         old = self.get(old_id, user_id=user_id, memory_type=new_record.memory_type)
         now = datetime.now(UTC)
+        # the change happened when its message was written (imported history keeps as-of right)
+        since = min(max(new_record.valid_from, old.valid_from), now)
         retired = old.model_copy(
-            update={"valid_to": now, "superseded_by": new_record.id, "updated_at": now}
+            update={"valid_to": since, "superseded_by": new_record.id, "updated_at": now}
         )
-        new_record = new_record.model_copy(update={"valid_from": now})
+        new_record = new_record.model_copy(update={"valid_from": since})
         vectors = self._embed_missing([retired, new_record])
         mtype = new_record.memory_type
-        table = self._tables[mtype.value]
-        with self._write_lock():
+        with self._writing([mtype.value, HISTORY_TABLE], [user_id]):
             old_row = self._scan(mtype, in_list("id", [old_id]), limit=1)[0]
             rows = [self._to_row(retired, vectors[0]), self._to_row(new_record, vectors[1])]
-            (
-                table.merge_insert("id")
-                .when_matched_update_all()
-                .when_not_matched_insert_all()
-                .execute(rows)
-            )
+            self._write_rows(mtype, rows, known_new=False)
             self._history_rows(
                 [
                     ("supersede", old_id, user_id, mtype, old_row, rows[0]),
@@ -842,11 +1025,13 @@ class LanceDBStore:
         if not ids:
             return []
         mtype = MemoryType(memory_type)
-        table = self._table(mtype)
+        self._table(mtype)  # raises if the type is disabled
         where = conjoin([user_filter(user_id), in_list("id", ids), "valid_to IS NULL"])
         now = to_micros(datetime.now(UTC))
-        with self._write_lock():
-            old_rows = [r for r in self._scan(mtype, where) if r["user_id"] == user_id]
+        with self._writing([mtype.value, HISTORY_TABLE], [user_id]):
+            old_rows = [
+                r for r in self._scan(mtype, where, limit=len(ids)) if r["user_id"] == user_id
+            ]
             if not old_rows:
                 return []
             new_rows: list[dict[str, Any]] = []
@@ -856,12 +1041,7 @@ class LanceDBStore:
                 if event == "archive":
                     row["status"] = "archived"
                 new_rows.append(row)
-            (
-                table.merge_insert("id")
-                .when_matched_update_all()
-                .when_not_matched_insert_all()
-                .execute(new_rows)
-            )
+            self._write_rows(mtype, new_rows, known_new=False)
             self._tables[HISTORY_TABLE].add(
                 [
                     {
@@ -891,53 +1071,159 @@ class LanceDBStore:
     def record_access(
         self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType | None = None
     ) -> int:
-        """Add one to ``access_count`` of the user's current records among ``memory_ids``."""
+        """Add one to ``access_count`` of the user's current records among ``memory_ids``,
+        now (the read path uses :meth:`note_access`, which batches)."""
         validate_user_id(user_id)
         ids = list(dict.fromkeys(validate_memory_id(m) for m in memory_ids))
         if not ids:
             return 0
-        where = conjoin([user_filter(user_id), in_list("id", ids), "valid_to IS NULL"])
+        types = [MemoryType(memory_type)] if memory_type else list(self._types)
+        for mtype in types:
+            self._table(mtype)  # raises if disabled
+        return self._flush_accesses({(user_id, t.value): Counter(ids) for t in types})
+
+    def note_access(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType
+    ) -> int:
+        """Count one access of each distinct id later, in a batch written off the read
+        path (every few seconds, on :meth:`flush_accesses`, maintenance and close)."""
+        validate_user_id(user_id)
+        mtype = MemoryType(memory_type)
+        self._table(mtype)
+        ids = [validate_memory_id(m) for m in memory_ids]
+        return self._accesses.add(user_id, mtype.value, ids)
+
+    def flush_accesses(self) -> int:
+        """Write every pending access count now; returns the rows updated."""
+        return self._accesses.flush()
+
+    @property
+    def pending_accesses(self) -> int:
+        """Distinct ids whose access counts wait for the next flush."""
+        return self._accesses.pending
+
+    def _flush_accesses(self, pending: Mapping[PendingKey, Counter[str]]) -> int:
+        """One UPDATE per (table, increment) for every user at once; only current rows.
+
+        Not a change of anyone's data: change stamps stay (see :meth:`change_stamp`).
+        """
+        groups: dict[tuple[str, int], dict[str, list[str]]] = {}
+        for (user_id, name), counts in pending.items():
+            for memory_id, n in counts.items():
+                groups.setdefault((name, n), {}).setdefault(user_id, []).append(memory_id)
+        if not groups:
+            return 0
+        started = time.perf_counter()
         updated = 0
-        with self._write_lock():
-            for mtype in (memory_type,) if memory_type else self._types:
-                table = self._table(MemoryType(mtype))
-                result = table.update(where=where, values_sql={"access_count": "access_count + 1"})
+        names = sorted({name for name, _ in groups})
+        with self._writing(names, []):
+            for (name, n), users in sorted(groups.items()):
+                owners = " OR ".join(
+                    f"({user_filter(u)} AND {in_list('id', ids)})" for u, ids in users.items()
+                )
+                every = [i for ids in users.values() for i in ids]
+                where = conjoin([in_list("id", every), "valid_to IS NULL", owners])
+                result = self._tables[name].update(
+                    where=where, values_sql={"access_count": f"access_count + {int(n)}"}
+                )
                 updated += int(getattr(result, "rows_updated", 0) or 0)
+        log.debug(
+            "store.accesses_flushed",
+            updates=len(groups),
+            rows=updated,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
         return updated
 
+    def change_stamp(self, user_id: str) -> StampValue:
+        """A value that changes whenever ``user_id``'s memories may have changed.
+
+        From metadata only (table versions and this store's own write counters; see
+        :mod:`mirix_py.store.stamps`): no rows are read or counted. Access counts
+        do not move it; another process's writes move every user's stamp.
+        """
+        validate_user_id(user_id)
+        return self._stamps.stamp(user_id)
+
     def delete(
-        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = True
+        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = False
     ) -> DeleteReceipt:
         """Remove one memory and the earlier versions it superseded; scrub their history.
 
-        With ``purge`` (the default) the removed content also leaves the disk
-        (see :mod:`mirix_py.store.purge`); routine deletes by the managers pass
-        ``purge=False`` and leave that to the next forget or ``optimize``.
+        The rows leave every read at once. Their bytes are purged at once with
+        ``purge`` (:func:`~mirix_py.store.purge.purge_now`), else by the
+        maintenance step before the receipt's ``purge_due_by``.
         """
         record = self.get(memory_id, user_id=user_id)
         mtype = record.memory_type
         with self._write_lock():
             ids = self._version_chain(mtype, memory_id, user_id)
             where = conjoin([user_filter(user_id), in_list("id", ids)])
+            history_where = conjoin([user_filter(user_id), in_list("memory_id", ids)])
+            fragments = {
+                mtype.value: fragments_of(self._tables[mtype.value], where),
+                HISTORY_TABLE: fragments_of(self._tables[HISTORY_TABLE], history_where),
+            }
             self._tables[mtype.value].delete(where)
-            scrubbed = self._scrub_history(
-                conjoin([user_filter(user_id), in_list("memory_id", ids)])
-            )
+            scrubbed = self._scrub_history(history_where)
             self._history_rows(
                 [("delete", i, user_id, mtype, None, None) for i in ids],
                 actor=actor,
                 reason="forget",
             )
-            if purge:
-                self._purge([mtype.value, HISTORY_TABLE])
-        log.info("store.deleted", user_id=user_id, memory_type=mtype.value, count=len(ids))
+            purged_at, due_by = self._schedule_purge(fragments, now=purge)
+        log.info(
+            "store.deleted",
+            user_id=user_id,
+            memory_type=mtype.value,
+            count=len(ids),
+            purged=purged_at is not None,
+        )
         return DeleteReceipt(
             user_id=user_id,
             removed={mtype.value: len(ids)},
             memory_ids=ids,
             history_scrubbed=scrubbed,
-            purged_versions=purge,
+            purged_versions=purged_at is not None,
+            purged_at=purged_at,
+            purge_due_by=due_by,
         )
+
+    def _schedule_purge(
+        self, fragments: Mapping[str, set[int]], *, now: bool
+    ) -> tuple[datetime | None, datetime | None]:
+        """Purge at once, or queue the fragments for maintenance. Under the write lock."""
+        if now:
+            self._purge_now(fragments)
+            return datetime.now(UTC), None
+        entry = self._purges.add(fragments, due_by=datetime.now(UTC) + self._purge_delay)
+        return None, entry.due_by
+
+    def _purge_now(self, fragments: Mapping[str, set[int]]) -> None:
+        """Purge these fragments and every pending purge at once (zero clean-up window).
+
+        Runs under the write lock; readers in other processes holding an old
+        version may see an error and must re-open (forgetting wins over them).
+        """
+        targets: dict[str, set[int]] = {k: set(v) for k, v in fragments.items()}
+        pending = self._purges.pending()
+        for entry in pending:
+            for name, queued in entry.fragments.items():
+                targets.setdefault(name, set()).update(queued)
+        for name, ids in targets.items():
+            if name in self._tables:
+                retrying(  # a maintainer elsewhere may commit a compaction meanwhile
+                    partial(
+                        purge_now,
+                        self._tables[name],
+                        ids,
+                        folder=table_folder(self._uri, name),
+                        fts_config=_fts_config,
+                    ),
+                    retries=6,
+                    what="purge",
+                )
+        self._purges.remove(e.id for e in pending)
 
     def _version_chain(self, mtype: MemoryType, memory_id: str, user_id: str) -> list[str]:
         """``memory_id`` and every earlier version it (transitively) superseded."""
@@ -950,33 +1236,47 @@ class LanceDBStore:
             ids.extend(frontier)
         return ids
 
-    def delete_all(self, *, user_id: str, purge: bool = True) -> DeleteReceipt:
-        """Remove every memory and every history row of one user (and no one else's)."""
+    def delete_all(self, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Remove every memory and every history row of one user (and no one else's).
+
+        Bytes are purged at once with ``purge``, else by maintenance (see :meth:`delete`).
+        """
         validate_user_id(user_id)
         where = user_filter(user_id)
         removed: dict[str, int] = {}
         ids: list[str] = []
+        fragments: dict[str, set[int]] = {}
         with self._write_lock():
             for mtype in self._types:
                 table = self._tables[mtype.value]
-                rows = table.search().where(where).select(["id"]).limit(_SCAN_LIMIT).to_list()
+                rows = (
+                    table.search()
+                    .where(where)
+                    .with_row_id(True)
+                    .select(["id"])
+                    .limit(_SCAN_LIMIT)
+                    .to_list()
+                )
                 if rows:
+                    fragments[mtype.value] = {int(r["_rowid"]) >> 32 for r in rows}
                     table.delete(where)
                 removed[mtype.value] = len(rows)
                 ids.extend(r["id"] for r in rows)
             history = self._tables[HISTORY_TABLE]
+            fragments[HISTORY_TABLE] = fragments_of(history, where)
             scrubbed = int(history.count_rows(where))
             if scrubbed:
                 history.delete(where)
-            if purge:
-                self._purge([*(t.value for t in self._types), HISTORY_TABLE])
+            purged_at, due_by = self._schedule_purge(fragments, now=purge)
         log.info("store.deleted_all", user_id=user_id, count=sum(removed.values()))
         return DeleteReceipt(
             user_id=user_id,
             removed=removed,
             memory_ids=ids,
             history_scrubbed=scrubbed,
-            purged_versions=purge,
+            purged_versions=purged_at is not None,
+            purged_at=purged_at,
+            purge_due_by=due_by,
         )
 
     def _scrub_history(self, where: str) -> int:
@@ -990,17 +1290,6 @@ class LanceDBStore:
             )
         return count
 
-    def _purge(self, names: Sequence[str]) -> None:
-        """Leave only live rows on disk in these tables (see :mod:`mirix_py.store.purge`).
-
-        Runs under the write lock; readers in other processes holding an old
-        version may see an error and must re-open (forgetting wins over them).
-        """
-        for name in names:
-            purge_table(
-                self._tables[name], folder=table_folder(self._uri, name), fts_config=_fts_config
-            )
-
     def rotate_vault_key(self, cipher: VaultCipher, *, purge: bool = True) -> RotationReceipt:
         """Re-encrypt every vault secret, of every user, under ``cipher``'s primary key.
 
@@ -1012,16 +1301,22 @@ class LanceDBStore:
         name = MemoryType.KNOWLEDGE_VAULT.value
         self._table(MemoryType.KNOWLEDGE_VAULT)  # raises if the vault is disabled
         with self._write_lock():
+            everything = "id IS NOT NULL"
+            fragments = {
+                name: fragments_of(self._tables[name], everything),
+                HISTORY_TABLE: fragments_of(self._tables[HISTORY_TABLE], everything),
+            }
             rows = rotate_vault_rows(self._tables[name], cipher)
             values = rotate_history_rows(self._tables[HISTORY_TABLE], cipher)
             self._cipher = cipher
             if purge:
-                self._purge([name, HISTORY_TABLE])
+                self._purge_now(fragments)
         log.info("vault.rotated", vault_rows=rows, history_values=values, purged=purge)
         return RotationReceipt(vault_rows=rows, history_values=values, purged=purge)
 
     def optimize(self) -> None:
         """Compact fragments and fold new rows into indexes (keeps recent versions)."""
+        self._flush_accesses_quietly()
         with self._write_lock():
             for table in self._tables.values():
                 table.optimize()
@@ -1033,13 +1328,27 @@ class LanceDBStore:
                 self._db.drop_table(name)
             self._tables.clear()
             self._has_fts.clear()
+            self._id_indexed.clear()
+            self._accesses.discard()
             for memory_type in self._types:
                 self._open(memory_type.value, _record_schema(self._dim))
             self._open(HISTORY_TABLE, _HISTORY_SCHEMA)
+            self._stamps.bump_all()
         log.warning("store.reset", memory_types=[t.value for t in self._types])
 
+    def _flush_accesses_quietly(self) -> None:
+        try:
+            self._accesses.flush()
+        except Exception as exc:  # kept for the next flush; bookkeeping never fails a caller
+            log.warning("memory.access_flush_failed", error=f"{type(exc).__name__}: {exc}")
+
     def close(self) -> None:
-        """Stop the search threads and drop table handles."""
+        """Write pending access counts, stop the search threads and drop table handles."""
+        if self._tables:
+            try:
+                self._accesses.close()
+            except Exception as exc:
+                log.error("memory.access_flush_failed", error=f"{type(exc).__name__}: {exc}")
         self._pool.shutdown(wait=True)
         self._tables.clear()
 

@@ -307,6 +307,87 @@ class StoreConformance:
         assert counts == {recs[0].id: 2, recs[1].id: 1}
         assert [e.event for e in store.history(recs[0].id, user_id="u1")] == ["insert"]
 
+    def test_pages_are_stable_disjoint_and_newest_first(self, store: MemoryStore) -> None:
+        same_time = datetime(2024, 1, 1, tzinfo=UTC)
+        recs = [
+            EpisodicMemory(
+                user_id="u1",
+                actor="Ann",
+                summary=f"event {i}",
+                # ties on event time: the order falls back to update time, then id
+                occurred_at=same_time if i % 3 == 0 else same_time + timedelta(days=i),
+            )
+            for i in range(23)
+        ] + [SemanticMemory(user_id="u1", name="Ann", summary=f"fact {i}") for i in range(4)]
+        store.upsert(recs)
+        store.upsert(_events("u2"))
+        whole = store.list_records(user_id="u1", limit=1000)
+        assert len(whole) == 27
+        keys = [(r.when, r.updated_at, r.id) for r in whole]
+        assert keys == sorted(keys, reverse=True)
+        pages = [store.list_records(user_id="u1", limit=5, offset=o) for o in range(0, 35, 5)]
+        assert [r.id for page in pages for r in page] == [r.id for r in whole]
+        assert pages[-1] == [] and len(pages[-2]) == 2
+        again = store.list_records(user_id="u1", limit=5, offset=10)
+        assert [r.id for r in again] == [r.id for r in pages[2]]
+        only = store.list_records(user_id="u1", memory_type=MemoryType.SEMANTIC, limit=2)
+        assert [r.id for r in only] == [r.id for r in whole if r.memory_type == "semantic"][:2]
+        assert store.list_records(user_id="u1", limit=0) == []
+        assert all(r.embedding is not None for r in pages[0])
+
+    def test_iter_records_yields_everything_oldest_created_first(self, store: MemoryStore) -> None:
+        old = SemanticMemory(user_id="u1", name="Ann", summary="lives in Oslo")
+        store.upsert([old])
+        new = SemanticMemory(user_id="u1", name="Ann", summary="lives in Lisbon")
+        store.supersede(old.id, new, user_id="u1")
+        store.upsert(_events("u1") + _events("u2"))
+        current = list(store.iter_records(user_id="u1", page_size=2))
+        assert old.id not in {r.id for r in current} and len(current) == 7
+        assert [(r.created_at, r.id) for r in current] == sorted(
+            (r.created_at, r.id) for r in current
+        )
+        everything = list(
+            store.iter_records(
+                user_id="u1",
+                memory_type=MemoryType.SEMANTIC,
+                include_superseded=True,
+                page_size=1,
+            )
+        )
+        assert [r.id for r in everything] == [old.id, new.id]
+        assert list(store.iter_records(user_id="nobody")) == []
+
+    def test_noted_accesses_land_when_flushed(self, store: MemoryStore) -> None:
+        recs = _events("u1")
+        store.upsert(recs)
+        ids = [recs[0].id, recs[0].id, recs[1].id, "missing-id"]
+        assert store.note_access(ids, user_id="u1", memory_type=MemoryType.EPISODIC) == 3
+        store.note_access([recs[0].id], user_id="u1", memory_type=MemoryType.EPISODIC)
+        store.note_access([recs[0].id], user_id="u2", memory_type=MemoryType.EPISODIC)
+        store.flush_accesses()
+        counts = {
+            r.id: r.access_count for r in store.get_many([recs[0].id, recs[1].id], user_id="u1")
+        }
+        assert counts == {recs[0].id: 2, recs[1].id: 1}
+        assert store.flush_accesses() == 0  # nothing left pending
+        assert [e.event for e in store.history(recs[0].id, user_id="u1")] == ["insert"]
+
+    def test_change_stamp_moves_with_the_users_writes(self, store: MemoryStore) -> None:
+        first = store.change_stamp("u1")
+        assert store.change_stamp("u1") == first  # nothing happened
+        rec = SemanticMemory(user_id="u1", name="Ann", summary="likes tea")
+        store.upsert([rec])
+        after_insert = store.change_stamp("u1")
+        assert after_insert != first
+        store.upsert([rec.model_copy(update={"summary": "likes green tea", "embedding": None})])
+        after_update = store.change_stamp("u1")
+        assert after_update != after_insert
+        store.retire([rec.id], user_id="u1", memory_type=MemoryType.SEMANTIC, replaced_by=None)
+        after_retire = store.change_stamp("u1")
+        assert after_retire != after_update
+        store.delete(rec.id, user_id="u1")
+        assert store.change_stamp("u1") != after_retire
+
     def test_neighbours_are_the_turns_around_a_spot_in_its_session(
         self, store: MemoryStore
     ) -> None:

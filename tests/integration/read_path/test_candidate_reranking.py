@@ -134,6 +134,17 @@ def test_neighbour_expansion_and_entity_facts_come_from_key_lookups(
         reveal=False,
         notes=[],
     )
+    question = read_question("Who is Ann's sister?")
+    facts_hits = retriever.fine(
+        user_id="ann",
+        cues=question,
+        vector=retriever.embed(question.text),
+        targets=[TargetQuery(memory_type=MemoryType.SEMANTIC, query=question.text)],
+        pools={},
+        as_of=None,
+        reveal=False,
+        notes=[],
+    )
     system.close()
     ranked = {h.memory_id: h for h in hits if h.stage == "fine"}
     neighbours = [h for h in hits if h.stage == "neighbour"]
@@ -147,11 +158,7 @@ def test_neighbour_expansion_and_entity_facts_come_from_key_lookups(
             if t.session == n.session and abs((t.position or 0) - (n.position or 0)) == 1
         ]
         assert parent and n.score.score < max(p.score.score for p in parent)
-    facts = [h for h in hits if h.stage == "entity"]
+    facts = [h for h in facts_hits if h.stage == "entity"]
     assert facts
-    names = {
-        str(h.record["name"]).lower()
-        for h in ranked.values()
-        if h.memory_type is MemoryType.SEMANTIC
-    }
+    names = {str(h.record["name"]).lower() for h in facts_hits if h.stage == "fine"}
     assert all(str(f.record["name"]).strip().lower() in names for f in facts)
