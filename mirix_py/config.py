@@ -171,6 +171,9 @@ class RetrievalConfig(BaseModel):
     model_config = _FROZEN
     coarse_k: int = Field(default=5, ge=1, le=200)
     fine_k: int = Field(default=20, ge=1, le=500)
+    # Episodic and semantic candidates re-ranked per search (see mirix_py.chat.episodes):
+    # the read cost is proportional to it, never to the size of a user's history.
+    candidate_k: int = Field(default=100, ge=10, le=1000)
     budget_tokens: int = Field(default=1500, ge=50, le=200_000)
     rrf_k: int = Field(default=20, ge=1, le=1000)
     vector_weight: float = Field(default=1.0, ge=0.0)
