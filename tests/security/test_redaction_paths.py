@@ -43,7 +43,7 @@ def _assert_redacted(system: MemorySystem, home: Path) -> None:
         for r in system.get_all(user_id="alice", memory_type=t, limit=1000)
     ]
     assert texts and not [t for t in texts if PASSWORD in t]
-    assert any("[stored in vault: password]" in t for t in texts)
+    assert any("[stored in vault: " in t for t in texts)  # the label is the detector's
     vault = system.get_all(user_id="alice", memory_type=MemoryType.KNOWLEDGE_VAULT)
     assert [
         v.secret_value.get_secret_value() for v in vault if isinstance(v, KnowledgeVaultMemory)
@@ -143,7 +143,7 @@ def test_without_a_vault_the_value_is_redacted_not_kept(tmp_path: Path, embeddin
         fact = _fact(system)
         updated = system.update(fact.id, SENTENCE, user_id="alice")
         assert PASSWORD not in updated.model_dump_json()
-        assert "[redacted: password]" in updated.summary  # type: ignore[attr-defined]
+        assert "[redacted: " in updated.summary  # type: ignore[attr-defined]
         assert scan_folder(tmp_path / "db", [PASSWORD]).hits == []
     finally:
         system.close()
