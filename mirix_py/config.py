@@ -320,8 +320,9 @@ class MaintenanceConfig(BaseModel):
     """The maintenance step: compaction, index upkeep, version clean-up, ANN index, purges.
 
     ``background``: run it on a worker thread (``None``: on in ``mirix-py
-    serve``; in the library once a forget queues a purge, so that its deadline
-    holds; ``false``: only ``maintain()`` runs it). ``every_n_writes`` rows
+    serve``; in the library once ``every_n_writes`` rows were written or a
+    forget queues a purge, so that adds stay cheap and purge deadlines hold;
+    ``false``: only ``maintain()`` runs it). ``every_n_writes`` rows
     written trigger a run; ``interval_seconds`` is how often the worker checks.
     ``retention_seconds`` is how long old table versions are kept for
     concurrent readers (0 only for single-process tests). A forgotten memory's

@@ -99,6 +99,8 @@ class MaintenanceService:
     def __init__(self, maintainer: Maintainer | None) -> None:
         self._maintainer = maintainer
         self._worker: MaintenanceWorker | None = None
+        self._unstarted_writes = 0
+        self._pending_lock = threading.Lock()
 
     @classmethod
     def for_store(cls, store: object, config: MaintenanceConfig) -> MaintenanceService:
@@ -140,7 +142,22 @@ class MaintenanceService:
         return None if self._worker is None else self._worker.last_receipt
 
     def note_writes(self, rows: int) -> None:
-        """Count written rows towards the next background run."""
+        """Count written rows towards the next background run.
+
+        With ``background: null`` (the default) a library that has written
+        ``every_n_writes`` rows starts the worker itself: without compaction and
+        index upkeep every add would get slower as the tables grow.
+        """
+        if self._worker is None:
+            maintainer = self._maintainer
+            if maintainer is None or maintainer.config.background is False:
+                return
+            with self._pending_lock:
+                self._unstarted_writes += rows
+                if self._unstarted_writes < maintainer.config.every_n_writes:
+                    return
+                rows, self._unstarted_writes = self._unstarted_writes, 0
+            self.start()
         if self._worker is not None:
             self._worker.note_writes(rows)
 

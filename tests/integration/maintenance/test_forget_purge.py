@@ -160,3 +160,37 @@ def test_write_volume_triggers_background_maintenance(
     assert {t.table for t in receipt.tables} >= {"episodic", "history"}
     system.close()
     assert not system.maintenance.background
+
+
+def test_a_library_starts_background_maintenance_by_write_volume(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    config = _config(tmp_path, background=None, every_n_writes=3, interval_seconds=0.2)
+    system = MemorySystem(config, embeddings=embeddings)
+    assert not system.maintenance.background  # nothing written yet: no thread
+    system.add([{"content": "eve planted tulips", "id": "v1"}], user_id="eve")
+    system.add(
+        [
+            {"content": "eve repainted the fence green", "id": "v2"},
+            {"content": "eve bought a watering can", "id": "v3"},
+        ],
+        user_id="eve",
+    )
+    assert system.maintenance.background  # the write volume started the worker
+    for _ in range(600):  # a safety bound, not a timing assertion
+        if system.maintenance.last_receipt is not None:
+            break
+        time.sleep(0.1)
+    receipt = system.maintenance.last_receipt
+    assert receipt is not None and receipt.ran
+    system.close()
+
+
+def test_background_false_never_starts_a_worker(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    config = _config(tmp_path, background=False, every_n_writes=1)
+    system = MemorySystem(config, embeddings=embeddings)
+    system.add([{"content": "eve planted tulips", "id": "w1"}], user_id="eve")
+    assert not system.maintenance.background
+    system.close()
