@@ -27,6 +27,7 @@ from mirix_py.errors import (
     NothingStored,
     ValidationError,
     describe_invalid,
+    validation_summary,
 )
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
@@ -57,6 +58,16 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
     from mirix_py.langgraph_store import MirixStore
 
 _SECRET = frozenset({"secret_value"})
+
+
+def _content_problem(exc: ValueError) -> str:
+    """What is wrong with memory content, naming fields but never echoing the values
+    (memory content may carry secrets; see ``errors.validation_summary``)."""
+    if callable(getattr(exc, "errors", None)):
+        return validation_summary(exc)  # type: ignore[arg-type]
+    return "a value did not pass validation"
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -392,9 +403,7 @@ class MemorySystem:
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
         except ValueError as exc:
-            raise ValidationError(
-                f"update of {memory_id!r}: {describe_invalid(exc, secret_fields=_SECRET)}"
-            ) from None
+            raise ValidationError(f"update of {memory_id!r}: {_content_problem(exc)}") from None
         secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
         self.store.upsert(secured, actor="user", reason="update")
         return secured[0]
@@ -499,9 +508,7 @@ class MemorySystem:
             try:
                 records.append(record_class(row["memory_type"]).model_validate(data))
             except ValueError as exc:
-                raise ValidationError(
-                    f"row {index}: {describe_invalid(exc, what='record', secret_fields=_SECRET)}"
-                ) from None
+                raise ValidationError(f"row {index}: {_content_problem(exc)}") from None
         self._types([r.memory_type for r in records])
         records = secure_records(records, vault_enabled=self._vault_on, source="import")
         try:
