@@ -1,7 +1,7 @@
 """Per-question latency of ``MemorySystem.chat`` offline on one LOCOMO dev conversation.
 
 Ingests the conversation through ``system.add`` (session by session, offline),
-compacts the tables, warms up (the first chat builds the user's episode index),
+compacts the tables, warms up,
 then asks every question of the conversation (each embedded afresh) with the
 interactive update off
 and prints p50/p95 of the retrieval time (coarse + selection + fine) and of the

@@ -62,6 +62,17 @@ _FROZEN = ConfigDict(extra="forbid", frozen=True)
 class StorageConfig(BaseModel):
     """Where the LanceDB database lives.
 
+    ``uri`` is a local folder or an object-store URI (``s3://bucket/prefix``,
+    ``gs://...``, ``az://...``). ``options`` are LanceDB's object-store options
+    (``endpoint``, ``region``, ``aws_access_key_id``, ``allow_http``...); LanceDB
+    also reads the standard ``AWS_*`` environment variables, which is the better
+    place for credentials. Options are never logged or shown in errors.
+    ``read_consistency_seconds``: how stale a read may be with respect to writes
+    made by *other* processes: ``0`` checks for a newer table version on every
+    read (always current; one extra metadata request per read on object
+    storage), ``N`` checks at most every N seconds, ``null`` never (fastest, but
+    this process never sees other processes' writes).
+
     ``file_lock`` serialises the writers of a local database across processes
     (ignored on object storage, which has none); turn it off only when every
     writer does (the declared key keeps concurrent upserts free of duplicate
@@ -74,6 +85,12 @@ class StorageConfig(BaseModel):
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
     access_flush_seconds: float = Field(default=5.0, gt=0)
+    options: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @property
+    def remote(self) -> bool:
+        """True when the database lives on an object store (``scheme://...``)."""
+        return "://" in self.uri
 
 
 class EmbeddingsConfig(BaseModel):
@@ -88,13 +105,27 @@ class EmbeddingsConfig(BaseModel):
 
 
 class LLMConfig(BaseModel):
-    """The chat model; ``model: null`` means the deterministic offline mode."""
+    """The chat model; ``model: null`` means the deterministic offline mode.
+
+    ``base_url`` points an OpenAI-compatible provider at another server (vLLM,
+    llama.cpp, a proxy); the provider's own variable (``OPENAI_BASE_URL``) works
+    too. ``max_retries`` bounds both the retries of unusable replies and of
+    provider faults (timeouts, 429, 5xx, connection errors), the latter with
+    exponential backoff from ``retry_backoff_seconds``; then the memory type's
+    offline extractor is used and the receipt says so. ``max_concurrency`` caps
+    the model calls running at once for one write graph; ``max_tokens`` bounds
+    each reply (unset: the provider's default).
+    """
 
     model_config = _FROZEN
     model: str | None = None
+    base_url: str | None = None
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_seconds: float = Field(default=1.0, ge=0.0, le=60.0)
     timeout_seconds: float = Field(default=60.0, gt=0)
+    max_concurrency: int = Field(default=2, ge=1, le=64)
+    max_tokens: int | None = Field(default=None, ge=16)
     single_pass: bool = False
 
     @field_validator("model")
@@ -140,6 +171,9 @@ class RetrievalConfig(BaseModel):
     model_config = _FROZEN
     coarse_k: int = Field(default=5, ge=1, le=200)
     fine_k: int = Field(default=20, ge=1, le=500)
+    # Episodic and semantic candidates re-ranked per search (see mirix_py.chat.episodes):
+    # the read cost is proportional to it, never to the size of a user's history.
+    candidate_k: int = Field(default=100, ge=10, le=1000)
     budget_tokens: int = Field(default=1500, ge=50, le=200_000)
     rrf_k: int = Field(default=20, ge=1, le=1000)
     vector_weight: float = Field(default=1.0, ge=0.0)
@@ -151,7 +185,7 @@ class ChatConfig(BaseModel):
     """The chat agent's behaviour."""
 
     model_config = _FROZEN
-    interactive_update: bool | None = None  # None: on in LLM mode, off offline
+    interactive_update: bool = False  # on: the exchange is written back after answering
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
 
 

@@ -12,6 +12,7 @@ so one ``except MirixError`` catches them all::
     ├── AccessDenied         the caller may not touch that memory or user
     ├── MemoryTypeDisabled   the memory type is not enabled in the config
     ├── ExtractionError      an extractor or model produced unusable output
+    │   └── ModelUnavailable the model could not be reached within the retries
     └── VaultError           the knowledge vault key is missing or wrong
 
 Messages say what was wrong and how to fix it. Messages of caller errors
@@ -71,6 +72,11 @@ class ExtractionError(MirixError):
     """A memory extractor (offline or model-driven) produced unusable output."""
 
 
+class ModelUnavailable(ExtractionError):
+    """The chat model could not be reached within the retry bound (timeouts, rate
+    limits, server or connection errors); the offline path is used instead."""
+
+
 class VaultError(MirixError):
     """The knowledge-vault encryption key is missing, unreadable or wrong."""
 
@@ -85,6 +91,7 @@ _SAFE: tuple[tuple[type[BaseException], str, str], ...] = (
     (StorageError, "storage_error", "the database could not be read or written"),
     (OSError, "storage_error", "the database could not be read or written"),
     (VaultError, "vault_error", "the knowledge-vault key is missing or wrong"),
+    (ModelUnavailable, "model_unavailable", "the model could not be reached (retries spent)"),
     (ExtractionError, "extraction_error", "the model's output could not be used"),
     (MemoryTypeDisabled, "memory_type_disabled", "a memory type is disabled"),
     (ValidationError, "validation_error", "a value did not pass validation"),

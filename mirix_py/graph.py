@@ -26,6 +26,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from mirix_py.agents import load_write_agents
 from mirix_py.context import MemoryContext
+from mirix_py.managers.llm_loop import ModelGate
 from mirix_py.managers.meta import MetaManager, manager_node
 from mirix_py.managers.specialist import SpecialistManager
 from mirix_py.managers.state import WriteInput, WriteOutput, WriteState
@@ -47,7 +48,8 @@ def build_write_graph(
     enabled = tuple(ctx.config.memory.enabled)
     agents = None if ctx.offline else load_write_agents(ctx.config.agents_path(), enabled)
     vectors = VectorCache(ctx.embeddings)
-    meta = MetaManager(ctx, vectors, agents)
+    gate = ModelGate(ctx.config.llm.max_concurrency)  # caps the parallel managers' model calls
+    meta = MetaManager(ctx, vectors, agents, gate)
     graph = StateGraph(WriteState, input_schema=WriteInput, output_schema=WriteOutput)
     graph.add_node("normalize", meta.normalize)
     graph.add_node("retrieve", meta.retrieve)
@@ -56,7 +58,7 @@ def build_write_graph(
     nodes = []
     for memory_type in enabled:
         name = manager_node(memory_type)
-        graph.add_node(name, SpecialistManager(ctx, memory_type, vectors, agents))
+        graph.add_node(name, SpecialistManager(ctx, memory_type, vectors, agents, gate))
         graph.add_edge(name, "join")
         nodes.append(name)
     graph.add_edge(START, "normalize")

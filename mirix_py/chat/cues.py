@@ -14,6 +14,7 @@ from functools import lru_cache
 from nltk.stem.porter import PorterStemmer
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
 _STEMMER = PorterStemmer()
 
 STOPWORDS: frozenset[str] = frozenset(
@@ -113,12 +114,9 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (apostrophes and inner hyphens kept, then split)."""
-    out: list[str] = []
-    for token in _WORD.findall(text):
-        token = token.lower().replace("’", "'")
-        out.extend(t for t in re.split(r"['-]", token) if t)
-    return out
+    """Lower-cased word tokens: words split at apostrophes and hyphens ("x-ray" is
+    ``["x", "ray"]``), i.e. the runs of ASCII letters and digits."""
+    return [token.lower() for token in _ALNUM.findall(text)]
 
 
 def content_stems(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import operator
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -86,7 +87,7 @@ class ChatState(ChatInput, total=False):
     """The whole state (plain, serialisable values only)."""
 
     core: list[dict[str, Any]]
-    stamp: list[int]
+    pool: str
     coarse: dict[str, list[dict[str, Any]]]
     plan: dict[str, Any]
     selection: str
@@ -173,9 +174,9 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     user_id = validate_user_id(state.get("user_id"))
     cues = read_question(question_of(state))
     types = _types(deps, state)
-    stamp = deps.retriever.cache.stamp(user_id)
-    core = deps.retriever.core_blocks(user_id, stamp)
+    core = deps.retriever.core_blocks(user_id)
     vector = deps.retriever.embed(cues.text)
+    key = uuid.uuid4().hex  # this chat's candidate pools, kept for fine retrieval
     pools = deps.retriever.coarse(
         user_id=user_id,
         cues=cues,
@@ -183,7 +184,7 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
         types=types,
         as_of=_as_of(state),
         reveal=bool(state.get("reveal_secrets")),
-        stamp=stamp,
+        key=key,
     )
     ms = elapsed_ms(started)
     counts = {name: len(hits) for name, hits in pools.items()}
@@ -198,7 +199,7 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     return {
         "core": [b.model_dump(mode="json", exclude={"embedding"}) for b in core],
         "coarse": {name: [h.model_dump(mode="json") for h in hits] for name, hits in pools.items()},
-        "stamp": list(stamp),
+        "pool": key,
         "timings": {"coarse": ms},
     }
 
@@ -269,7 +270,7 @@ def fine_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
         as_of=_as_of(state),
         reveal=bool(state.get("reveal_secrets")),
         notes=notes,
-        stamp=tuple(state["stamp"]) if state.get("stamp") else None,
+        key=state.get("pool"),
         budget_tokens=state.get("budget_tokens"),
     )
     ms = elapsed_ms(started)
@@ -408,10 +409,8 @@ def _assemble(
 def update_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     """Interactive update: send the exchange back through the write path (when on)."""
     wanted = state.get("interactive_update")
-    if wanted is None:
+    if wanted is None:  # off unless configured: it would add model calls to the user's wait
         wanted = deps.ctx.config.chat.interactive_update
-    if wanted is None:
-        wanted = not deps.ctx.offline
     answer = dict(state.get("answer") or {})
     if not wanted or deps.add is None or not answer:
         return {}
@@ -421,7 +420,6 @@ def update_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     if not answer.get("abstained"):
         exchange.append({"role": "assistant", "content": str(answer.get("text", ""))})
     receipt = deps.add(exchange, user_id)
-    deps.retriever.cache.invalidate(user_id)
     ms = elapsed_ms(started)
     steps = {**answer["latency"]["steps"], "update": ms}
     answer["latency"] = {

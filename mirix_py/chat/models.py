@@ -9,12 +9,14 @@ agent makes in LLM mode.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mirix_py.memory import MemoryRecord, MemoryType, record_class
+from mirix_py.memory.base import as_utc
+from mirix_py.schema_rules import provider_safe
 
 Stage = Literal["coarse", "fine", "neighbour", "entity"]
 SelectionMode = Literal["llm", "offline", "offline-fallback"]
@@ -76,21 +78,39 @@ class Hit(BaseModel):
 class TargetQuery(BaseModel):
     """One store to search in fine retrieval, with its refined query and time range."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=provider_safe)
 
     memory_type: MemoryType = Field(description="the memory store to search")
     query: str = Field(min_length=1, description="a refined search query for that store")
-    start: datetime | None = Field(default=None, description="only memories at or after this")
-    end: datetime | None = Field(default=None, description="only memories before this")
+    start: datetime | None = Field(
+        default=None, description="only memories at or after this (ISO date, e.g. 2023-05-01)"
+    )
+    end: datetime | None = Field(
+        default=None, description="only memories before this (ISO date, e.g. 2023-06-01)"
+    )
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _date_only(cls, value: object) -> object:
+        """A date-only string ("2023-05-01") or a ``date`` is that day's midnight."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return datetime(value.year, value.month, value.day)
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        """Models (and users) write naive times: they are taken as UTC, never left naive."""
+        return None if value is None else as_utc(value)
 
 
 class TargetPlan(BaseModel):
     """Which memory stores matter for the question, and how to search them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=provider_safe)
 
     targets: list[TargetQuery] = Field(
-        default_factory=list, description="stores to search, most useful first"
+        default_factory=list, max_length=6, description="stores to search, most useful first"
     )
     reasoning: str = Field(default="", description="one short sentence on why")
 
@@ -98,11 +118,13 @@ class TargetPlan(BaseModel):
 class ComposedAnswer(BaseModel):
     """The final answer, citing the numbered memories it relies on."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=provider_safe)
 
     answer: str = Field(description="the answer, or 'Not mentioned in the conversation.'")
     citations: list[int] = Field(
-        default_factory=list, description="the [n] numbers of the memories the answer uses"
+        default_factory=list,
+        max_length=20,
+        description="the [n] numbers of the memories the answer uses",
     )
 
 

@@ -1,20 +1,23 @@
 """Coarse and fine retrieval for the chat agent.
 
-Coarse retrieval runs one hybrid search per enabled memory type that holds
-memories of the user (concurrently; the question's embedding for the dense side,
-its content words for the full-text side). Fine retrieval then searches the
-selected stores more deeply with the refined queries and time ranges:
+Every read costs in proportion to the candidates it ranks, never to the size of
+the user's history. Coarse retrieval runs one hybrid search (LanceDB: vector +
+full text, prefiltered by user, validity and time) per enabled memory type,
+concurrently; the question's embedding for the dense side, its content words for
+the full-text side. Fine retrieval then works on the selected stores:
 
-- **episodic** memories are ranked over the user's whole in-memory
-  :class:`~mirix_py.chat.episodes.MemoryIndex` (dense + BM25 fused, with the
-  session prior, neighbour smoothing and question cues of
-  :mod:`mirix_py.chat.scoring`), falling back to the store's search for as-of
-  questions or very large histories;
+- **episodic** and **semantic** memories: the coarse search is
+  ``retrieval.candidate_k`` deep and its candidates form a
+  :class:`~mirix_py.chat.episodes.CandidatePool` that is re-ranked (dense + BM25
+  fused within the pool, with the session prior, neighbour smoothing and question
+  cues of :mod:`mirix_py.chat.scoring`); a refined query or a question's time range
+  adds the candidates of one more (filtered) search to the pool;
 - the other types reuse the coarse results when the query is the same, else
   search again; their hits get the same cues;
-- **expansion**: the turns around the strongest episodic hits and the other
-  facts about the strongest semantic entities are added at a low score, so they
-  only fill the context budget left over.
+- **expansion** by targeted lookups on indexed keys: the turns around the
+  strongest episodic hits (``store.neighbours``) and the other facts about the
+  strongest semantic entities (``store.by_keys``) are added at a low score, so
+  they only fill the context budget left over.
 """
 
 from __future__ import annotations
@@ -32,24 +35,26 @@ import structlog
 from mirix_py import temporal
 from mirix_py.chat.cues import QuestionCues, content_stems
 from mirix_py.chat.decompose import entity_targets
-from mirix_py.chat.episodes import INDEXED_TYPES, MemoryIndex, UserCache
+from mirix_py.chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py.chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
 from mirix_py.chat.scoring import (
     TIME_RANGE_BOOST,
     Fusion,
     IndexQuery,
-    rank_indexed,
+    rank_pool,
     rescore_hits,
 )
 from mirix_py.context import MemoryContext
-from mirix_py.memory import CoreMemory, MemoryRecord, MemoryType
+from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.knowledge_vault import KnowledgeVaultMemory
 from mirix_py.store.base import ScoredRecord, SearchQuery
+from mirix_py.store.keys import entity_key, session_key
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 EXPAND_TOP = 3
+ENTITY_FACTS = 50
 EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
 TOKENS_PER_TURN = 25
@@ -97,7 +102,7 @@ class Retriever:
 
     def __init__(self, ctx: MemoryContext) -> None:
         self.ctx = ctx
-        self.cache = UserCache(ctx.store)
+        self.pools = PoolCache()
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
@@ -162,28 +167,14 @@ class Retriever:
             enabled = [t for t in enabled if t in wanted]
         return enabled
 
-    def core_blocks(self, user_id: str, stamp: tuple[int, ...] | None = None) -> list[CoreMemory]:
-        """The user's core blocks (always in context), ``human`` before ``persona``."""
-        return self.cache.core(user_id, stamp)
-
-    def _indexes(
-        self,
-        user_id: str,
-        types: Sequence[MemoryType],
-        stamp: tuple[int, ...],
-        as_of: datetime | None,
-    ) -> dict[MemoryType, MemoryIndex]:
-        """The usable in-memory indexes among ``types`` (none for as-of questions: an
-        index holds current memories only)."""
-        if as_of is not None:
-            return {}
-        out: dict[MemoryType, MemoryIndex] = {}
-        for memory_type in types:
-            if memory_type in INDEXED_TYPES and memory_type in self.ctx.store.memory_types:
-                index = self.cache.index(user_id, memory_type, stamp)
-                if index.usable:
-                    out[memory_type] = index
-        return out
+    def core_blocks(self, user_id: str) -> list[CoreMemory]:
+        """The user's non-empty core blocks (always in context), ``human`` first: a
+        small read of the core table (core memory is bounded per user)."""
+        if MemoryType.CORE not in self.ctx.store.memory_types:
+            return []
+        records = self.ctx.store.list_records(user_id=user_id, memory_type=MemoryType.CORE)
+        blocks = [r for r in records if isinstance(r, CoreMemory) and r.value.strip()]
+        return sorted(blocks, key=lambda b: (b.label != "human", b.label, b.id))
 
     # --------------------------------------------------------------- coarse
 
@@ -196,39 +187,131 @@ class Retriever:
         types: Sequence[MemoryType],
         as_of: datetime | None,
         reveal: bool,
-        stamp: tuple[int, ...],
+        key: str | None = None,
     ) -> dict[str, list[Hit]]:
-        """One hybrid search per type that has memories: over the in-memory index for
-        episodic and semantic memories (``coarse_k`` each), else through the store,
-        concurrently and ``fine_k`` deep (fine retrieval reuses those results when its
-        query is the same)."""
-        depth = max(self.ctx.config.retrieval.coarse_k, self.ctx.config.retrieval.fine_k)
-        counts = self.cache.counts(user_id, stamp)
-        pools: dict[str, list[Hit]] = {t.value: [] for t in types}
-        live = [t for t in types if counts.get(t, 0) > 0]
-        indexes = self._indexes(user_id, live, stamp, as_of)
-        searched = [t for t in live if t not in indexes]
+        """One hybrid search per type, concurrently: ``candidate_k`` deep for the pooled
+        types (their re-ranked best ``coarse_k`` are the coarse hits; the pool is kept
+        under ``key`` for fine retrieval), ``fine_k`` deep for the others (fine
+        retrieval reuses those results when its query is the same)."""
+        rc = self.ctx.config.retrieval
+        depth = max(rc.coarse_k, rc.fine_k)
         search = partial(
-            self._search,
-            user_id=user_id,
-            text=cues.keyword_query,
-            vector=vector,
-            limit=depth,
-            as_of=as_of,
+            self._search, user_id=user_id, text=cues.keyword_query, vector=vector, as_of=as_of
         )
-        futures = [self.submit(search, memory_type=t) for t in searched]
+        futures = {
+            t: self.submit(
+                search, memory_type=t, limit=rc.candidate_k if t in POOLED_TYPES else depth
+            )
+            for t in types
+        }
+        pools: dict[str, list[Hit]] = {}
         query = IndexQuery(vector, cues.stems, cues.text)
-        coarse_k = self.ctx.config.retrieval.coarse_k
-        for memory_type, index in indexes.items():  # fine retrieval re-ranks these in full
-            ranked = rank_indexed(index, [query], cues=cues, fusion=self.fusion, limit=coarse_k)
-            pools[memory_type.value] = [h.model_copy(update={"stage": "coarse"}) for h in ranked]
-        for memory_type, future in zip(searched, futures, strict=True):
-            pools[memory_type.value] = [
-                to_hit(s, reveal=reveal, stage="coarse", query=cues.text) for s in future.result()
-            ]
+        for memory_type, future in futures.items():
+            found = future.result()
+            if memory_type in POOLED_TYPES:
+                cached = self._pool_of(
+                    user_id, memory_type, [s.record for s in found], [query], cues, as_of
+                )
+                if key is not None:
+                    self.pools.put(key, memory_type, (cues.text, as_of), cached)
+                pool = cached.pool
+                ranked = rank_pool(pool, [query], cues=cues, fusion=self.fusion, limit=rc.coarse_k)
+                pools[memory_type.value] = [
+                    h.model_copy(update={"stage": "coarse"}) for h in ranked
+                ]
+            else:
+                pools[memory_type.value] = [
+                    to_hit(s, reveal=reveal, stage="coarse", query=cues.text) for s in found
+                ]
         return pools
 
     # ----------------------------------------------------------------- fine
+
+    def _pooled(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        cues: QuestionCues,
+        targets: Sequence[TargetQuery],
+        vectors: dict[str, tuple[float, ...]],
+        as_of: datetime | None,
+        key: str | None,
+        notes: list[str],
+    ) -> tuple[CachedPool, list[IndexQuery]]:
+        """The candidate pool of one pooled type for its targets, and their queries.
+
+        The coarse pool is reused for the question itself; a refined query adds its
+        own search's candidates, and a time range adds those of a search filtered to
+        it (in-range memories the plain search missed)."""
+        depth = self.ctx.config.retrieval.candidate_k
+        coarse = self.pools.get(key, memory_type, (cues.text, as_of))
+        found: list[ScoredRecord] = []
+        queries: list[IndexQuery] = []
+        need_coarse = False
+        for target in targets:
+            same_query = target.query.strip() == cues.text.strip()
+            qvec = vectors[target.query]
+            text = cues.keyword_query if same_query else target.query
+            stems = cues.stems if same_query else frozenset(content_stems(target.query))
+            queries.append(
+                IndexQuery(qvec, stems, target.query, start=target.start, end=target.end)
+            )
+            search = partial(
+                self._search,
+                user_id=user_id,
+                memory_type=memory_type,
+                text=text,
+                vector=qvec,
+                limit=depth,
+                as_of=as_of,
+            )
+            if same_query and coarse is not None:
+                need_coarse = True
+            else:
+                found.extend(search())
+            if target.start is not None or target.end is not None:
+                ranged = search(start=target.start, end=target.end)
+                if not ranged:
+                    notes.append(f"no {memory_type.value} memories dated in the time range")
+                found.extend(ranged)
+        records = [s.record for s in found]
+        if coarse is not None and need_coarse:
+            if all(r.id in coarse.pool.row for r in records):
+                return coarse, queries
+            records = [*coarse.records, *records]
+        return self._pool_of(user_id, memory_type, records, queries, cues, as_of), queries
+
+    def _pool_of(
+        self,
+        user_id: str,
+        memory_type: MemoryType,
+        records: Sequence[MemoryRecord],
+        queries: Sequence[IndexQuery],
+        cues: QuestionCues,
+        as_of: datetime | None,
+    ) -> CachedPool:
+        """The pool of ``records``; for episodic memories, with the turns adjacent to its
+        best-ranked turns added (one lookup): a turn that answers the one before it is
+        often unlike the question itself, and neighbour smoothing needs it in the pool."""
+        pool = CandidatePool.build(records, memory_type)
+        if memory_type is not MemoryType.EPISODIC or not pool.usable:
+            return CachedPool(tuple(records), pool, frozenset())
+        rc = self.ctx.config.retrieval
+        top = max(rc.fine_k, rc.budget_tokens // TOKENS_PER_TURN)
+        best = [
+            h
+            for h in rank_pool(pool, queries, cues=cues, fusion=self.fusion, limit=top)
+            if h.session is not None and isinstance(h.record.get("sequence"), int)
+        ]
+        spots = [(str(h.session), int(h.record["sequence"])) for h in best]
+        expanded = frozenset(h.memory_id for h in best)
+        around = self.ctx.store.neighbours(spots, user_id=user_id, as_of=as_of, embeddings=True)
+        extra = [r for r in around if r.id not in pool.row and r.embedding is not None]
+        if not extra:
+            return CachedPool(tuple(records), pool, expanded)
+        records = [*records, *extra]
+        return CachedPool(tuple(records), CandidatePool.build(records, memory_type), expanded)
 
     def fine(
         self,
@@ -241,36 +324,32 @@ class Retriever:
         as_of: datetime | None,
         reveal: bool,
         notes: list[str],
-        stamp: tuple[int, ...] | None = None,
+        key: str | None = None,
         budget_tokens: int | None = None,
     ) -> list[Hit]:
         """Deeper searches in the selected stores, rescored and expanded, best first.
 
-        Each store yields ``retrieval.fine_k`` hits; the episode index, which is cheap
-        to read deeper, yields enough turns to fill the context budget
+        Each store yields ``retrieval.fine_k`` hits; the episodic pool, which is
+        cheap to rank deeper, yields enough turns to fill the context budget
         (``budget_tokens / TOKENS_PER_TURN``) when that is more.
         """
         fine_k = self.ctx.config.retrieval.fine_k
         budget = budget_tokens or self.ctx.config.retrieval.budget_tokens
         targets = [*targets, *entity_targets(cues, targets)]  # one query per named entity
-        stamp = stamp if stamp is not None else self.cache.stamp(user_id)
-        wanted = list(dict.fromkeys(t.memory_type for t in targets))
-        indexes = self._indexes(user_id, wanted, stamp, as_of)
-        episodes = indexes.get(MemoryType.EPISODIC)
         by_id: dict[str, Hit] = {}
-        index_queries: dict[MemoryType, list[IndexQuery]] = {}
+        pooled: dict[MemoryType, list[TargetQuery]] = {}
+        vectors: dict[str, tuple[float, ...]] = {cues.text: vector}
         for target in targets:
             mtype = target.memory_type
             if mtype not in self.ctx.store.memory_types or mtype is MemoryType.CORE:
                 continue
             same_query = target.query.strip() == cues.text.strip()
-            qvec = vector if same_query else self.embed(target.query)
+            if target.query not in vectors:
+                vectors[target.query] = vector if same_query else self.embed(target.query)
+            qvec = vectors[target.query]
             text = cues.keyword_query if same_query else target.query
-            if mtype in indexes:
-                stems = cues.stems if same_query else frozenset(content_stems(target.query))
-                index_queries.setdefault(mtype, []).append(
-                    IndexQuery(qvec, stems, target.query, start=target.start, end=target.end)
-                )
+            if mtype in POOLED_TYPES:
+                pooled.setdefault(mtype, []).append(target)
                 continue
             pool = pools.get(mtype.value)
             if same_query and pool is not None:
@@ -300,25 +379,29 @@ class Retriever:
                 known = by_id.get(hit.memory_id)
                 if known is None or hit.score.fused > known.score.fused:
                     by_id[hit.memory_id] = hit
-        located = episodes or (
-            self.cache.index(user_id, MemoryType.EPISODIC, stamp)
-            if any(h.memory_type is MemoryType.EPISODIC for h in by_id.values())
-            else None
-        )
-        hits = rescore_hits(list(by_id.values()), cues=cues, index=located, fusion=self.fusion)
-        for mtype, queries in index_queries.items():
+        hits = rescore_hits(list(by_id.values()), cues=cues, fusion=self.fusion)
+        episodes: CachedPool | None = None
+        for mtype, wanted in pooled.items():
+            cached, queries = self._pooled(
+                user_id=user_id,
+                memory_type=mtype,
+                cues=cues,
+                targets=wanted,
+                vectors=vectors,
+                as_of=as_of,
+                key=key,
+                notes=notes,
+            )
             depth = (
                 max(fine_k, budget // TOKENS_PER_TURN) if mtype is MemoryType.EPISODIC else fine_k
             )
-            hits.extend(
-                rank_indexed(indexes[mtype], queries, cues=cues, fusion=self.fusion, limit=depth)
-            )
+            if mtype is MemoryType.EPISODIC:
+                episodes = cached
+            hits.extend(rank_pool(cached.pool, queries, cues=cues, fusion=self.fusion, limit=depth))
+        if key is not None:
+            self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
-        hits.extend(
-            self._expand(
-                user_id, hits, indexes=indexes, located=located, as_of=as_of, reveal=reveal
-            )
-        )
+        hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
 
@@ -384,75 +467,128 @@ class Retriever:
         user_id: str,
         hits: Sequence[Hit],
         *,
-        indexes: dict[MemoryType, MemoryIndex],
-        located: MemoryIndex | None,
         as_of: datetime | None,
-        reveal: bool,
+        episodes: CachedPool | None = None,
     ) -> list[Hit]:
+        """Neighbours of the strongest turns (from the episodic pool when it holds them,
+        else one lookup) and other facts about the strongest entities (one lookup)."""
         have = {h.memory_id for h in hits}
         extra: list[Hit] = []
         episodic = [h for h in hits if h.memory_type is MemoryType.EPISODIC][:EXPAND_TOP]
-        if located is not None and located.sessioned and episodic:
+        if episodic:
             floor = episodic[0].score.score * 0.5
-            for parent in episodic:
-                if parent.score.score < floor:
-                    break
-                for neighbour_id in located.neighbours(parent.memory_id):
-                    if neighbour_id in have:
-                        continue
-                    have.add(neighbour_id)
-                    row = located.row[neighbour_id]
-                    extra.append(
-                        Hit(
-                            memory_id=neighbour_id,
-                            memory_type=MemoryType.EPISODIC,
-                            record=located.records[row],
-                            score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
-                            stage="neighbour",
-                            session=located.session_keys[int(located.session_of[row])],
-                            position=int(located.position[row]),
-                        )
-                    )
-        facts = indexes.get(MemoryType.SEMANTIC)
+            parents = [h for h in episodic if h.score.score >= floor]
+            if episodes is not None:
+                extra.extend(_pooled_neighbours(episodes, parents, have))
+                parents = [p for p in parents if p.memory_id not in episodes.expanded]
+            extra.extend(self._neighbours(user_id, parents, have, as_of=as_of))
+        extra.extend(self._entity_facts(user_id, hits, have, as_of=as_of))
+        return extra
+
+    def _entity_facts(
+        self, user_id: str, hits: Sequence[Hit], have: set[str], *, as_of: datetime | None
+    ) -> list[Hit]:
+        """The other facts about the entities of the two best facts (one lookup)."""
+        parents: dict[str, Hit] = {}
         for parent in [h for h in hits if h.memory_type is MemoryType.SEMANTIC][:2]:
             name = str(parent.record.get("name") or "").strip()
-            if not name:
+            if name:
+                parents.setdefault(entity_key(name), parent)
+        if not parents:
+            return []
+        related = self.ctx.store.by_keys(
+            "entity",
+            list(parents),
+            user_id=user_id,
+            memory_type=MemoryType.SEMANTIC,
+            as_of=as_of,
+            limit=ENTITY_FACTS * len(parents),
+        )
+        extra: list[Hit] = []
+        for record in related:
+            about = parents.get(entity_key(str(getattr(record, "name", ""))))
+            if about is None or record.id in have:
                 continue
-            score = ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score)
-            if facts is not None:
-                related = [
-                    (facts.ids[r], facts.records[r]) for r in facts.names.get(name.lower(), [])
-                ]
-            else:
-                found = self._search(
-                    user_id=user_id,
+            have.add(record.id)
+            extra.append(
+                Hit(
+                    memory_id=record.id,
                     memory_type=MemoryType.SEMANTIC,
-                    text=name,
-                    vector=None,
-                    limit=10,
-                    as_of=as_of,
-                    mode="fts",
+                    record=record.model_dump(mode="json", exclude={"embedding"}),
+                    score=ScoreBreakdown(score=EXPANSION_SCALE * about.score.score),
+                    stage="entity",
+                    query=str(about.record.get("name") or "").strip(),
                 )
-                related = [
-                    (s.record.id, to_hit(s.record, reveal=reveal, stage="entity").record)
-                    for s in found
-                    if str(getattr(s.record, "name", "")).strip().lower() == name.lower()
-                ]
-            for memory_id, record in related:
-                if memory_id in have:
+            )
+        return extra
+
+    def _neighbours(
+        self, user_id: str, parents: Sequence[Hit], have: set[str], *, as_of: datetime | None
+    ) -> list[Hit]:
+        """The turns just before and after each parent turn in its session (one lookup)."""
+        spots: dict[str, tuple[str, int]] = {}
+        for parent in parents:
+            sequence = parent.record.get("sequence")
+            if parent.session is not None and isinstance(sequence, int):
+                spots[parent.memory_id] = (parent.session, sequence)
+        if not spots:
+            return []
+        found = self.ctx.store.neighbours(list(spots.values()), user_id=user_id, as_of=as_of)
+        by_session: dict[str, list[EpisodicMemory]] = {}
+        for record in found:
+            if isinstance(record, EpisodicMemory):
+                by_session.setdefault(session_key(record), []).append(record)
+        extra: list[Hit] = []
+        for parent in parents:
+            spot = spots.get(parent.memory_id)
+            if spot is None:
+                continue
+            turns = by_session.get(spot[0], [])
+            at = next((i for i, r in enumerate(turns) if r.id == parent.memory_id), None)
+            if at is None:
+                continue
+            for j in (at - 1, at + 1):
+                if not 0 <= j < len(turns) or turns[j].id in have:
                     continue
-                have.add(memory_id)
+                record = turns[j]
+                have.add(record.id)
                 extra.append(
                     Hit(
-                        memory_id=memory_id,
-                        memory_type=MemoryType.SEMANTIC,
-                        record=record,
-                        score=score,
-                        stage="entity",
-                        query=name,
+                        memory_id=record.id,
+                        memory_type=MemoryType.EPISODIC,
+                        record=record.model_dump(mode="json", exclude={"embedding"}),
+                        score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
+                        stage="neighbour",
+                        session=spot[0],
+                        position=record.sequence if record.sequence is not None else j,
                     )
                 )
         return extra
+
+
+def _pooled_neighbours(episodes: CachedPool, parents: Sequence[Hit], have: set[str]) -> list[Hit]:
+    """The pooled turns adjacent to the parents whose neighbours the pool holds."""
+    pool = episodes.pool
+    extra: list[Hit] = []
+    for parent in parents:
+        if parent.memory_id not in episodes.expanded:
+            continue
+        for j in pool.adjacent(pool.row[parent.memory_id]):
+            if pool.ids[j] in have:
+                continue
+            have.add(pool.ids[j])
+            extra.append(
+                Hit(
+                    memory_id=pool.ids[j],
+                    memory_type=MemoryType.EPISODIC,
+                    record=pool.records[j],
+                    score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
+                    stage="neighbour",
+                    session=pool.session(j),
+                    position=pool.position(j),
+                )
+            )
+    return extra
 
 
 def _in_range(when: datetime | None, start: datetime | None, end: datetime | None) -> bool:

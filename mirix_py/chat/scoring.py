@@ -1,13 +1,17 @@
 """How retrieved memories are scored after the search (see :mod:`mirix_py.chat.retrieval`).
 
-Every score starts from a weighted reciprocal-rank fusion of a dense and a
-full-text ranking, normalised so that rank 1 in both is 1.0, and adds:
+Episodic and semantic memories are re-ranked as a
+:class:`~mirix_py.chat.episodes.CandidatePool` (the search's top candidates);
+the other types' hits are rescored one by one. Every score starts from a
+weighted reciprocal-rank fusion of a dense and a full-text ranking, normalised
+so that rank 1 in both is 1.0, and adds:
 
 - ``prior``: the session context prior, ``PRIOR_WEIGHT * (s / s_max) ** 2`` where
-  ``s`` is the session's whole-text BM25 (normalised) plus its best dense hit
-  (normalised) — soft, so evidence spread over several sessions survives;
-- ``neighbour``: ``NEIGHBOUR_WEIGHT`` times the best base score of the turns just
-  before and after (an answer often spans consecutive turns);
+  ``s`` is the BM25 of the session's pooled turns taken together (normalised) plus
+  its best dense hit (normalised) — soft, so evidence spread over several sessions
+  survives;
+- ``neighbour``: ``NEIGHBOUR_WEIGHT`` times the best base score of the pooled turns
+  just before and after (an answer often spans consecutive turns);
 - ``cue``: ``SPEAKER_BOOST`` for a turn (or fact) by a person the question names,
   ``TIME_BOOST`` for a turn that mentions a time when the question asks "when";
 - recency, weighted only when the question asks for the latest/current state;
@@ -28,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from mirix_py.chat.cues import QuestionCues, has_time_expression
-from mirix_py.chat.episodes import MemoryIndex
+from mirix_py.chat.episodes import CandidatePool
 from mirix_py.chat.models import Hit, ScoreBreakdown
 from mirix_py.memory import MemoryType
 
@@ -59,7 +63,7 @@ class Fusion:
 
 @dataclass(frozen=True)
 class IndexQuery:
-    """One query against the episode index: its vector, stems and optional time range."""
+    """One query against a candidate pool: its vector, stems and optional time range."""
 
     vector: Sequence[float]
     stems: frozenset[str]
@@ -78,17 +82,17 @@ def _ranks(scores: FloatArray, *, positive_only: bool) -> FloatArray:
     return ranks
 
 
-def rank_indexed(
-    index: MemoryIndex,
+def rank_pool(
+    pool: CandidatePool,
     queries: Sequence[IndexQuery],
     *,
     cues: QuestionCues,
     fusion: Fusion,
     limit: int,
 ) -> list[Hit]:
-    """Score every indexed memory for the queries; the best ``limit`` as hits (the
-    session prior and neighbour smoothing apply to sessioned, i.e. episodic, indexes)."""
-    n = len(index)
+    """Score every pooled memory for the queries; the best ``limit`` as hits (the
+    session prior and neighbour smoothing apply to sessioned, i.e. episodic, pools)."""
+    n = len(pool)
     if not n or not queries:
         return []
     base = np.zeros(n)
@@ -96,8 +100,8 @@ def rank_indexed(
     fts_best = np.zeros(n)
     fused_best = np.zeros(n)
     for query in queries:
-        dense = index.dense(query.vector)
-        bm25 = index.bm25(query.stems)
+        dense = pool.dense(query.vector)
+        bm25 = pool.bm25(query.stems)
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
             fused += fusion.vector_weight / (
@@ -112,37 +116,36 @@ def rank_indexed(
         if query.start is not None or query.end is not None:
             lo = query.start.timestamp() if query.start else -np.inf
             hi = query.end.timestamp() if query.end else np.inf
-            score = score + TIME_RANGE_BOOST * ((index.times >= lo) & (index.times < hi))
+            score = score + TIME_RANGE_BOOST * ((pool.times >= lo) & (pool.times < hi))
         base = np.maximum(base, score)
     prior = np.zeros(n)
     neighbour = np.zeros(n)
-    if index.sessioned:
-        prior = _session_prior(index, cues, dense_best)[index.session_of]
-        same_prev = np.r_[False, index.session_of[1:] == index.session_of[:-1]]
-        same_next = np.r_[index.session_of[:-1] == index.session_of[1:], False]
-        left = np.where(same_prev, np.r_[0.0, base[:-1]], 0.0)
+    if pool.sessioned:
+        prior = _session_prior(pool, cues, dense_best)[pool.session_of]
+        same_next = np.r_[pool.linked[1:], False]
+        left = np.where(pool.linked, np.r_[0.0, base[:-1]], 0.0)
         right = np.where(same_next, np.r_[base[1:], 0.0], 0.0)
         neighbour = NEIGHBOUR_WEIGHT * np.maximum(left, right)
     cue = np.zeros(n)
     names = {name.lower() for name in cues.names}
     if names:
-        spoke = [a in names or any(p in names for p in a.split()) for a in index.actors]
+        spoke = [a in names or any(p in names for p in a.split()) for a in pool.actors]
         cue += SPEAKER_BOOST * np.asarray(spoke, dtype=np.float64)
-    if cues.is_when and index.memory_type is MemoryType.EPISODIC:
-        cue += TIME_BOOST * index.has_time
-    newest = float(index.times.max())
-    recency = 0.5 ** (np.maximum(0.0, newest - index.times) / 86400 / RECENCY_HALF_LIFE_DAYS)
+    if cues.is_when and pool.memory_type is MemoryType.EPISODIC:
+        cue += TIME_BOOST * pool.has_time
+    newest = float(pool.times.max())
+    recency = 0.5 ** (np.maximum(0.0, newest - pool.times) / 86400 / RECENCY_HALF_LIFE_DAYS)
     total = base + prior + neighbour + cue + (RECENCY_WEIGHT * recency if cues.asks_recent else 0.0)
     top = np.argsort(-total, kind="stable")[:limit]
     text = queries[0].text
     hits: list[Hit] = []
     for i in top:
-        key = index.session_keys[int(index.session_of[i])] if index.sessioned else None
+        key = pool.session(i) if pool.sessioned else None
         hits.append(
             Hit(
-                memory_id=index.ids[i],
-                memory_type=index.memory_type,
-                record=index.records[i],
+                memory_id=pool.ids[i],
+                memory_type=pool.memory_type,
+                record=pool.records[i],
                 score=ScoreBreakdown(
                     score=round(float(total[i]), 6),
                     vector=round(float(dense_best[i]), 6) if dense_best[i] > -1 else None,
@@ -155,18 +158,18 @@ def rank_indexed(
                 ),
                 stage="fine",
                 session=key,
-                position=int(index.position[i]) if index.sessioned else None,
+                position=pool.position(i) if pool.sessioned else None,
                 query=text,
             )
         )
     return hits
 
 
-def _session_prior(index: MemoryIndex, cues: QuestionCues, dense: FloatArray) -> FloatArray:
-    count = len(index.session_keys)
-    bm25 = index.session_bm25(cues.stems)
+def _session_prior(pool: CandidatePool, cues: QuestionCues, dense: FloatArray) -> FloatArray:
+    count = len(pool.session_keys)
+    bm25 = pool.session_bm25(cues.stems)
     best_dense = np.zeros(count)
-    np.maximum.at(best_dense, index.session_of, np.maximum(dense, 0.0))
+    np.maximum.at(best_dense, pool.session_of, np.maximum(dense, 0.0))
     combined = bm25 / (bm25.max() or 1.0) + best_dense / (best_dense.max() or 1.0)
     best = float(combined.max()) if count else 0.0
     if best <= 0:
@@ -175,33 +178,17 @@ def _session_prior(index: MemoryIndex, cues: QuestionCues, dense: FloatArray) ->
     return result
 
 
-def rescore_hits(
-    hits: Sequence[Hit], *, cues: QuestionCues, index: MemoryIndex | None, fusion: Fusion
-) -> list[Hit]:
-    """The same scoring for hits from the store's search (non-episodic types, as-of
-    questions, users too large to index): priors computed from the hits themselves."""
+def rescore_hits(hits: Sequence[Hit], *, cues: QuestionCues, fusion: Fusion) -> list[Hit]:
+    """The same cues for hits of the types not re-ranked as a pool (procedural,
+    resource, knowledge vault): fused base, speaker and "when" cues, recency."""
     if not hits:
         return []
-    base = {h.memory_id: min(1.0, h.score.fused / fusion.top) for h in hits}
-    located: dict[str, tuple[str, int]] = {}
-    if index is not None:
-        for h in hits:
-            spot = index.locate(h.memory_id)
-            if spot is not None:
-                located[h.memory_id] = spot
-    prior = _hit_session_prior(hits, cues, index, located)
-    by_spot = {spot: mid for mid, spot in located.items()}
     dates = [d for d in (h.when for h in hits) if d is not None]
     newest = max(dates) if dates else None
     names = {n.lower() for n in cues.names}
     out: list[Hit] = []
     for h in hits:
-        spot = located.get(h.memory_id)
-        neighbour = 0.0
-        if spot is not None:
-            key, pos = spot
-            adjacent = [by_spot.get((key, pos - 1)), by_spot.get((key, pos + 1))]
-            neighbour = NEIGHBOUR_WEIGHT * max((base[a] for a in adjacent if a), default=0.0)
+        base = min(1.0, h.score.fused / fusion.top)
         record = h.record
         cue = 0.0
         who = str(record.get("actor") or record.get("name") or "").lower()
@@ -214,51 +201,15 @@ def rescore_hits(
         if newest is not None and h.when is not None:
             age_days = max(0.0, (newest - h.when).total_seconds() / 86400)
             recency = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
-        session_prior = prior.get(spot[0], 0.0) if spot else 0.0
-        score = base[h.memory_id] + session_prior + neighbour + cue
+        score = base + cue
         score += RECENCY_WEIGHT * recency if cues.asks_recent else 0.0
         parts = {
             "score": round(score, 6),
             "recency": round(recency, 4),
-            "prior": round(session_prior, 4),
-            "neighbour": round(neighbour, 4),
+            "prior": 0.0,
+            "neighbour": 0.0,
             "cue": round(cue, 4),
         }
-        out.append(
-            h.model_copy(
-                update={
-                    "session": spot[0] if spot else h.session,
-                    "position": spot[1] if spot else h.position,
-                    "score": h.score.model_copy(update=parts),
-                }
-            )
-        )
+        out.append(h.model_copy(update={"score": h.score.model_copy(update=parts)}))
     out.sort(key=lambda h: (-h.score.score, h.memory_id))
     return out
-
-
-def _hit_session_prior(
-    hits: Sequence[Hit],
-    cues: QuestionCues,
-    index: MemoryIndex | None,
-    located: dict[str, tuple[str, int]],
-) -> dict[str, float]:
-    if index is None or not located:
-        return {}
-    dense: dict[str, float] = {}
-    for h in hits:
-        spot = located.get(h.memory_id)
-        if spot is not None and h.score.vector is not None:
-            dense[spot[0]] = max(dense.get(spot[0], 0.0), h.score.vector)
-    array = index.session_bm25(cues.stems)
-    bm25 = {index.session_keys[i]: float(v) for i, v in enumerate(array) if v > 0}
-    max_bm25 = max(bm25.values(), default=0.0) or 1.0
-    max_dense = max(dense.values(), default=0.0) or 1.0
-    combined = {
-        key: bm25.get(key, 0.0) / max_bm25 + dense.get(key, 0.0) / max_dense
-        for key in {*dense, *bm25}
-    }
-    best = max(combined.values(), default=0.0)
-    if best <= 0:
-        return {}
-    return {key: PRIOR_WEIGHT * (value / best) ** 2 for key, value in combined.items()}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import structlog
 from langchain_core.language_models import BaseChatModel
@@ -113,9 +114,10 @@ def usage_tokens(message: AIMessage, prompt_chars: int) -> int:
 
 
 def bind_tool(model: BaseChatModel, schema: type, name: str) -> BaseChatModel:
-    """``model.bind_tools([schema])`` forcing that tool when the provider allows it."""
+    """``model.bind_tools([schema])`` forcing a tool call (the only tool, ``name``) when the
+    provider allows it: ``tool_choice="any"``, the form OpenAI-compatible servers accept."""
     try:
-        bound = model.bind_tools([schema], tool_choice=name)
+        bound = model.bind_tools([schema], tool_choice="any")
     except (TypeError, ValueError, NotImplementedError):
         bound = model.bind_tools([schema])
     return bound  # type: ignore[return-value]
@@ -132,8 +134,9 @@ def select_with_llm(
     notes: list[str],
 ) -> tuple[TargetPlan | None, int]:
     """One ``TargetPlan`` tool call; returns the validated plan (or None) and tokens used."""
+    # stable instructions in the system message; the date and the data in the human one
     system = prompt.render(today=today, memory_types=", ".join(t.value for t in enabled))
-    human = f"Question: {cues.text}\n\n{coarse_overview(coarse)}"
+    human = f"Today is {today}.\n\nQuestion: {cues.text}\n\n{coarse_overview(coarse)}"
     messages = [SystemMessage(system), HumanMessage(human)]
     try:
         reply = bind_tool(model, TargetPlan, TARGET_TOOL).invoke(messages)
@@ -150,7 +153,7 @@ def select_with_llm(
         if call.get("name") != TARGET_TOOL:
             continue
         try:
-            plan = TargetPlan.model_validate(call.get("args") or {})
+            plan = TargetPlan.model_validate(_plan_args(call.get("args") or {}))
         except ValueError as exc:
             why = validation_summary(exc) if isinstance(exc, PydanticValidationError) else ""
             notes.append(f"target selection arguments invalid: {why[:120]}")
@@ -167,6 +170,16 @@ def select_with_llm(
             return plan.model_copy(update={"targets": usable}), tokens
     notes.append("target selection made no usable TargetPlan call; used offline choice")
     return None, tokens
+
+
+def _plan_args(args: dict[str, Any]) -> dict[str, Any]:
+    """Small models often send one target flat, or ``targets`` as one object: wrap it."""
+    if "targets" not in args and "memory_type" in args:
+        target = {k: v for k, v in args.items() if k != "reasoning"}
+        return {"targets": [target], "reasoning": str(args.get("reasoning", ""))}
+    if isinstance(args.get("targets"), dict):
+        return {**args, "targets": [args["targets"]]}
+    return args
 
 
 def selection_mode(plan_from_llm: bool, offline: bool) -> SelectionMode:

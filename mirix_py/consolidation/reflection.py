@@ -27,6 +27,7 @@ from mirix_py.managers.tools import ToolCallsInvalid, ToolError
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import clip, norm_key, short_date
+from mirix_py.schema_rules import provider_safe
 
 AGENT_NAME = "reflection_agent"
 EPISODE_CHARS = 400
@@ -37,26 +38,28 @@ class DeriveFact(BaseModel):
     """Store a higher-level fact distilled from episodes: a habit, a preference, a
     recurring person or place, or a stable fact."""
 
-    model_config = ConfigDict(title="derive_fact", extra="forbid")
+    model_config = ConfigDict(title="derive_fact", extra="forbid", json_schema_extra=provider_safe)
 
     name: str = Field(min_length=1, max_length=256, description="who or what it is about")
     summary: str = Field(
         min_length=1, max_length=500, description="the fact in third person; absolute dates"
     )
     details: str = Field(default="", max_length=2000, description="optional supporting detail")
-    episode_ids: list[str] = Field(min_length=1, description=_EPISODES)
+    episode_ids: list[str] = Field(min_length=1, max_length=50, description=_EPISODES)
     reason: str = Field(default="", description="why, briefly")
 
 
 class DeriveProcedure(BaseModel):
     """Store a workflow or routine the episodes show being repeated, as ordered steps."""
 
-    model_config = ConfigDict(title="derive_procedure", extra="forbid")
+    model_config = ConfigDict(
+        title="derive_procedure", extra="forbid", json_schema_extra=provider_safe
+    )
 
     description: str = Field(min_length=1, max_length=300, description="what it achieves")
-    steps: list[str] = Field(min_length=2, description="the steps in order")
+    steps: list[str] = Field(min_length=2, max_length=30, description="the steps in order")
     entry_type: str = Field(default="workflow", max_length=64, description="workflow or routine")
-    episode_ids: list[str] = Field(min_length=1, description=_EPISODES)
+    episode_ids: list[str] = Field(min_length=1, max_length=50, description=_EPISODES)
     reason: str = Field(default="", description="why, briefly")
 
 
@@ -64,18 +67,18 @@ class UpdateCore(BaseModel):
     """Add one line to a core block: a stable identity fact or preference of the user
     (``human``) or the assistant (``persona``)."""
 
-    model_config = ConfigDict(title="update_core", extra="forbid")
+    model_config = ConfigDict(title="update_core", extra="forbid", json_schema_extra=provider_safe)
 
     label: Literal["human", "persona"] = Field(default="human", description="which block")
     line: str = Field(min_length=1, max_length=300, description="'Entity: fact', one line")
-    episode_ids: list[str] = Field(min_length=1, description=_EPISODES)
+    episode_ids: list[str] = Field(min_length=1, max_length=50, description=_EPISODES)
     reason: str = Field(default="", description="why, briefly")
 
 
 class NoOp(BaseModel):
     """Nothing worth deriving from these episodes."""
 
-    model_config = ConfigDict(title="no_op", extra="forbid")
+    model_config = ConfigDict(title="no_op", extra="forbid", json_schema_extra=provider_safe)
 
     reason: str = Field(default="", description="why, briefly")
 

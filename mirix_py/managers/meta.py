@@ -13,8 +13,11 @@
   one ``route_memory`` call (or one ``record_memories`` call in single-pass
   mode). The episodic turn log and detected secrets are always routed.
 * ``fan_out`` — one ``Send`` per chosen manager; they run concurrently.
-* ``join`` — builds the :class:`~mirix_py.receipts.WriteReceipt`; after a
-  failure the batch's (redacted) text is kept as unprocessed episodic records.
+* ``join`` — builds the :class:`~mirix_py.receipts.WriteReceipt`. A failed
+  model call never reaches it (that type's offline extractor ran instead, once);
+  after a failed *write*, the batch's (redacted) text is kept as unprocessed
+  episodic records — only when the episodic turn log itself did not land, so the
+  turns are never stored twice.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
 from mirix_py.errors import ExtractionError, ValidationError
 from mirix_py.ids import validate_user_id
-from mirix_py.managers.llm_loop import call_with_tools
+from mirix_py.managers.aliases import Aliases
+from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
 from mirix_py.managers.rules import rules_for
 from mirix_py.managers.specialist import render_related, render_turns
 from mirix_py.managers.state import ManagerInput, WriteState
@@ -60,6 +64,16 @@ log = structlog.get_logger(__name__)
 _ROLE = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 _MAX_SPEAKER_QUERIES = 4
 _KEEP_RAW = "raw input kept as an unprocessed episodic record"
+_LOGGED = "the input's turns are kept in the episodic turn log"
+
+
+def _turns_logged(results: Sequence[dict[str, Any]]) -> bool:
+    """True when the episodic manager stored this batch's turn log (no failure of its own)."""
+    return any(
+        r.get("memory_type") == MemoryType.EPISODIC.value
+        and not any(_KEEP_RAW in str(f.get("fallback", "")) for f in r.get("failures", []))
+        for r in results
+    )
 
 
 def manager_node(memory_type: MemoryType) -> str:
@@ -100,9 +114,14 @@ class MetaManager:
     """The meta memory manager's nodes, sharing one context, vector cache and agent set."""
 
     def __init__(
-        self, ctx: MemoryContext, vectors: VectorCache, agents: dict[str, AgentSpec] | None
+        self,
+        ctx: MemoryContext,
+        vectors: VectorCache,
+        agents: dict[str, AgentSpec] | None,
+        gate: ModelGate | None = None,
     ) -> None:
         self.ctx = ctx
+        self.gate = gate
         self.vectors = vectors
         self.agents = agents
         self.enabled = tuple(ctx.config.memory.enabled)
@@ -324,7 +343,6 @@ class MetaManager:
             "use_llm": [],
             "proposals": None,
             "failures": [],
-            "keep_raw": False,
         }
         if turns and self.agents is not None and self.ctx.chat_model is not None:
             try:
@@ -340,16 +358,16 @@ class MetaManager:
                     route["use_llm"] = [t.value for t in chosen]
                     for mtype in chosen:
                         reasons.setdefault(mtype.value, why or "chosen by the meta manager")
-            except Exception as exc:
+            except Exception as exc:  # unusable replies or provider faults: offline, once
+                step = "single_pass" if self.ctx.config.llm.single_pass else "route"
                 failure = ManagerFailure.of(
-                    "route",
+                    step,
                     exc,
-                    fallback=f"offline routing and extraction; {_KEEP_RAW}",
+                    fallback="offline routing and offline extractors used instead",
                     default_code="model_error",
                     user_id=user_id,
                 )
                 route["failures"].append(failure.model_dump(mode="json"))
-                route["keep_raw"] = True
                 route["mode"] = "fallback"
                 log.warning("memory.route_failed", user_id=user_id, code=failure.code)
         if route["mode"] in ("offline", "fallback"):
@@ -377,18 +395,29 @@ class MetaManager:
         )
         return {"route": route}
 
-    def _values(self, turns: Sequence[Turn], state: WriteState) -> dict[str, str]:
+    def _values(
+        self, turns: Sequence[Turn], state: WriteState, *, raw: bool = False
+    ) -> tuple[dict[str, str], dict[str, str], Aliases]:
+        """(template values, human-message data sections, id aliases) for one call."""
         related = state.get("related") or {}
+        aliases = Aliases.build(
+            [t.id for t in turns], [i["id"] for items in related.values() for i in items]
+        )
         existing = "\n".join(
-            f"## {t}\n{render_related(items)}" for t, items in related.items() if items
+            f"## {t}\n{render_related(items, aliases=aliases)}"
+            for t, items in related.items()
+            if items
         )
         latest = max(t.timestamp for t in turns)
-        return {
+        values = {
             "date": f"{short_date(latest)} ({latest.strftime('%A')})",
             "memory_types": ", ".join(t.value for t in self.enabled),
-            "existing_memories": existing or "(none)",
-            "input": render_turns(turns),
         }
+        sections = {
+            "existing_memories": existing or "(none)",
+            "input": render_turns(turns, raw=raw, aliases=aliases),
+        }
+        return values, sections, aliases
 
     def _llm_route(
         self, state: WriteState, turns: Sequence[Turn], counter: UsageCounter
@@ -396,15 +425,18 @@ class MetaManager:
         if self.agents is None or self.ctx.chat_model is None:
             raise ExtractionError("LLM routing needs a chat model and agent files")
         agent = self.agents[META_MANAGER]
-        values = self._values(turns, state)
+        values, sections, _ = self._values(turns, state)
+        sections.pop("existing_memories")  # routing needs the input only
         chosen, ignored, why = call_with_tools(
             self.ctx.chat_model,
             agent,
             [route_tool(self.enabled)],
             system=agent.render(**values),
-            task=agent.render_task(**values),
+            task=human_message(values["date"], sections, agent.render_task(**values)),
             parse=lambda ai: route_from_call(ai, self.enabled),
             max_retries=self.ctx.config.llm.max_retries,
+            backoff=self.ctx.config.llm.retry_backoff_seconds,
+            gate=self.gate,
             counter=counter,
             user_id=state["user_id"],
         )
@@ -423,23 +455,27 @@ class MetaManager:
         if self.agents is None or self.ctx.chat_model is None:
             raise ExtractionError("LLM routing needs a chat model and agent files")
         agent = self.agents[SINGLE_PASS_MANAGER]
-        values = self._values(turns, state)
-        values["input"] = render_turns(turns, raw=MemoryType.KNOWLEDGE_VAULT in self.enabled)
+        values, sections, aliases = self._values(
+            turns, state, raw=MemoryType.KNOWLEDGE_VAULT in self.enabled
+        )
         by_id = {t.id: t for t in turns}
         result: dict[MemoryType, list[dict[str, Any]]] = call_with_tools(
             self.ctx.chat_model,
             agent,
             [single_pass_tool(self.enabled)],
             system=agent.render(**values),
-            task=agent.render_task(**values),
+            task=human_message(values["date"], sections, agent.render_task(**values)),
             parse=lambda ai: proposals_from_call(
                 ai,
                 self.enabled,
                 user_id=state["user_id"],
                 turns=by_id,
                 session_id=state["session_id"],
+                aliases=aliases,
             ),
             max_retries=self.ctx.config.llm.max_retries,
+            backoff=self.ctx.config.llm.retry_backoff_seconds,
+            gate=self.gate,
             counter=counter,
             user_id=state["user_id"],
         )
@@ -484,8 +520,14 @@ class MetaManager:
         failures += [
             ManagerFailure.model_validate(f) for r in results for f in r.get("failures", [])
         ]
-        if route.get("keep_raw") or any(_KEEP_RAW in f.fallback for f in failures):
-            actions += self._keep_raw(state, failures)
+        if any(_KEEP_RAW in f.fallback for f in failures):
+            if _turns_logged(results):  # the turns are stored already: no duplicate copies
+                failures = [
+                    f.model_copy(update={"fallback": _LOGGED}) if _KEEP_RAW in f.fallback else f
+                    for f in failures
+                ]
+            else:
+                actions += self._keep_raw(state, failures)
         llm_calls = int(route.get("llm_calls", 0)) + sum(
             int(r.get("llm_calls", 0)) for r in results
         )

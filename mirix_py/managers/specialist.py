@@ -3,8 +3,11 @@
 A manager receives the batch's turns and the related memories of its type,
 decides what to write (offline rules, one LLM call with its tools, or the
 meta manager's single-pass proposals) and applies the plan to its own table.
-It never raises: a failure becomes an entry in the receipt, the raw input is
-kept by the join step, and the other managers' writes stand.
+It never raises. When the model's reply stays unusable or the provider keeps
+failing (within the retry bounds), the memory type's offline extractor runs
+instead and the receipt names that fallback; a failed write becomes an entry in
+the receipt (the join step keeps the raw input if the turn log is missing), and
+the other managers' writes stand.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import structlog
 from mirix_py.agents import AgentSpec, manager_agent_name
 from mirix_py.context import MemoryContext
 from mirix_py.errors import ExtractionError
+from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import Applier, Plan, apply_core
-from mirix_py.managers.llm_loop import call_with_tools
+from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
 from mirix_py.managers.rules import rules_for
 from mirix_py.managers.state import ManagerInput
 from mirix_py.managers.tools import build_record, manager_tools, plan_from_calls
@@ -33,21 +37,22 @@ from mirix_py.receipts import ManagerFailure, RecordAction
 log = structlog.get_logger(__name__)
 
 
-def render_turns(turns: Sequence[Turn], *, raw: bool = False) -> str:
-    """The batch as the models see it: ``[id] date · speaker: text``.
+def render_turns(turns: Sequence[Turn], *, raw: bool = False, aliases: Aliases = NO_ALIASES) -> str:
+    """The batch as the models see it: ``[alias] date · speaker: text``.
 
     Only the knowledge-vault manager sees ``raw`` text; everyone else gets the
     redacted, date-annotated text.
     """
     return "\n".join(
-        f"[{t.id}] {short_date(t.timestamp)} · {t.speaker}: {t.content if raw else t.text}"
+        f"[{aliases.turn_alias(t.id)}] {short_date(t.timestamp)} · {t.speaker}: "
+        f"{t.content if raw else t.text}"
         for t in turns
     )
 
 
-def render_related(items: Sequence[dict[str, Any]]) -> str:
-    """Existing memories as ``[id] rendering`` lines (``(none)`` when empty)."""
-    return "\n".join(f"[{i['id']}] {i['text']}" for i in items) or "(none)"
+def render_related(items: Sequence[dict[str, Any]], *, aliases: Aliases = NO_ALIASES) -> str:
+    """Existing memories as ``[alias] rendering`` lines (``(none)`` when empty)."""
+    return "\n".join(f"[{aliases.memory_alias(i['id'])}] {i['text']}" for i in items) or "(none)"
 
 
 def related_records(memory_type: MemoryType, items: Sequence[dict[str, Any]]) -> list[MemoryRecord]:
@@ -65,8 +70,10 @@ class SpecialistManager:
         memory_type: MemoryType,
         vectors: VectorCache,
         agents: dict[str, AgentSpec] | None,
+        gate: ModelGate | None = None,
     ) -> None:
         self.ctx = ctx
+        self.gate = gate
         self.memory_type = memory_type
         self.rules = rules_for(memory_type)
         self.vectors = vectors
@@ -210,9 +217,13 @@ class SpecialistManager:
             try:
                 plan.extend(self._llm_plan(payload, turns, counter))
                 return plan, "llm"
-            except ExtractionError as exc:
+            except Exception as exc:  # unusable replies or provider faults: go offline, once
                 failure = ManagerFailure.of(
-                    self.name, exc, fallback="offline extraction used instead", user_id=user_id
+                    self.name,
+                    exc,
+                    fallback=f"offline {self.memory_type.value} extractor used instead",
+                    default_code="model_error",
+                    user_id=user_id,
                 )
                 failures.append(failure)
                 log.warning(
@@ -255,11 +266,20 @@ class SpecialistManager:
             raise ExtractionError(f"{self.name}: LLM mode needs a chat model and its agent file")
         user_id = payload["user_id"]
         by_id = {t.id: t for t in turns}
-        values = {
-            "date": _batch_date(turns),
-            "memory_type": self.memory_type.value,
-            "existing_memories": render_related(payload["related"]),
-            "input": render_turns(turns, raw=self.memory_type is MemoryType.KNOWLEDGE_VAULT),
+        aliases = Aliases.build([t.id for t in turns], [i["id"] for i in payload["related"]])
+        # nothing stored yet: offer only insert and no_op (a small model otherwise
+        # "updates" the example's memory numbers, and the schema costs fewer tokens)
+        tools = (
+            self.tools
+            if payload["related"]
+            else {n: m for n, m in self.tools.items() if n.startswith("insert_") or n == "no_op"}
+        )
+        values = {"date": _batch_date(turns), "memory_type": self.memory_type.value}
+        sections = {
+            "existing_memories": render_related(payload["related"], aliases=aliases),
+            "input": render_turns(
+                turns, raw=self.memory_type is MemoryType.KNOWLEDGE_VAULT, aliases=aliases
+            ),
         }
 
         def existing(ids: list[str]) -> set[str]:
@@ -269,19 +289,22 @@ class SpecialistManager:
         return call_with_tools(
             self.ctx.chat_model,
             self.agent,
-            list(self.tools.values()),
+            list(tools.values()),
             system=self.agent.render(**values),
-            task=self.agent.render_task(**values),
+            task=human_message(values["date"], sections, self.agent.render_task(**values)),
             parse=lambda ai: plan_from_calls(
                 ai,
                 self.memory_type,
-                self.tools,
+                tools,
                 user_id=user_id,
                 turns=by_id,
                 session_id=payload["session_id"],
                 existing_ids=existing,
+                aliases=aliases,
             ),
             max_retries=self.ctx.config.llm.max_retries,
+            backoff=self.ctx.config.llm.retry_backoff_seconds,
+            gate=self.gate,
             counter=counter,
             user_id=user_id,
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, cast, get_origin
 
 from langchain_core.messages import AIMessage
 from pydantic import BaseModel, Field, SecretStr, create_model
@@ -21,12 +21,14 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
 from mirix_py.errors import ExtractionError
+from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import DeleteOp, Plan, SupersedeOp, UpdateOp
 from mirix_py.memory import RECORD_TYPES, core, procedural, semantic
-from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType
+from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType, as_utc
 from mirix_py.memory.core import CoreLine
 from mirix_py.memory.extract_common import Turn, norm_key, record_id
 from mirix_py.memory.knowledge_vault import vault_entry_id
+from mirix_py.schema_rules import PROVIDER_SAFE
 
 _EXCLUDED: dict[MemoryType, frozenset[str]] = {
     MemoryType.EPISODIC: frozenset({"session_id", "sequence"}),
@@ -47,6 +49,12 @@ _HINTS: dict[str, str] = {
     "content": "the resource's content (or URL)",
 }
 _SOURCE_IDS = "ids of the input messages this memory comes from (the [id] prefixes)"
+MAX_SOURCES = 20
+"""``max_length`` of ``source_ids`` (small models loop on unbounded lists)."""
+MAX_LIST = 30
+"""``max_length`` of a record's own list fields (procedure steps …)."""
+MAX_PROPOSALS = 15
+"""``max_length`` of each memory type's list in the single-pass tool."""
 ROUTE_TOOL = "route_memory"
 SINGLE_PASS_TOOL = "record_memories"
 
@@ -70,6 +78,8 @@ class ToolCallsInvalid(ExtractionError):
 def _field(name: str, info: FieldInfo, *, optional: bool) -> tuple[Any, Any]:
     annotation: Any = str if info.annotation is SecretStr else info.annotation
     description = info.description or _HINTS.get(name)
+    if get_origin(annotation) is list:
+        annotation = Annotated[annotation, Field(max_length=MAX_LIST)]
     if optional:
         return (annotation | None, Field(default=None, description=description))
     if info.metadata:
@@ -94,7 +104,10 @@ def record_fields(memory_type: MemoryType, *, optional: bool = False) -> dict[st
 
 def _insert_fields(memory_type: MemoryType) -> dict[str, Any]:
     fields = record_fields(memory_type)
-    fields["source_ids"] = (list[str], Field(..., min_length=1, description=_SOURCE_IDS))
+    fields["source_ids"] = (
+        list[str],
+        Field(..., min_length=1, max_length=MAX_SOURCES, description=_SOURCE_IDS),
+    )
     if memory_type is MemoryType.EPISODIC:
         fields["occurred_at"] = (
             datetime | None,
@@ -107,6 +120,7 @@ def insert_model(memory_type: MemoryType) -> type[BaseModel]:
     """Arguments of ``insert_<type>``."""
     return create_model(
         f"insert_{memory_type.value}",
+        __config__=PROVIDER_SAFE,
         __doc__=f"Store a new {memory_type.value} memory.",
         **_insert_fields(memory_type),
         reason=(str, Field(default="", description="why, briefly")),
@@ -126,15 +140,20 @@ def manager_tools(
     if "update" in allowed:
         tools[f"update_{t}"] = create_model(
             f"update_{t}",
+            __config__=PROVIDER_SAFE,
             __doc__=f"Change fields of an existing {t} memory (omit fields to keep them).",
             memory_id=target,
             **record_fields(memory_type, optional=True),
-            source_ids=(list[str], Field(default_factory=list, description=_SOURCE_IDS)),
+            source_ids=(
+                list[str],
+                Field(default_factory=list, max_length=MAX_SOURCES, description=_SOURCE_IDS),
+            ),
             reason=reason,
         )
     if "supersede" in allowed and memory_type is not MemoryType.CORE:
         tools[f"supersede_{t}"] = create_model(
             f"supersede_{t}",
+            __config__=PROVIDER_SAFE,
             __doc__=f"Retire an outdated {t} memory and store its replacement (history is kept).",
             old_id=target,
             **_insert_fields(memory_type),
@@ -143,12 +162,13 @@ def manager_tools(
     if "delete" in allowed and memory_type is not MemoryType.CORE:
         tools[f"delete_{t}"] = create_model(
             f"delete_{t}",
+            __config__=PROVIDER_SAFE,
             __doc__=f"Delete a wrong or duplicate {t} memory.",
             memory_id=target,
             reason=reason,
         )
     tools["no_op"] = create_model(
-        "no_op", __doc__="Nothing to store for this input.", reason=reason
+        "no_op", __config__=PROVIDER_SAFE, __doc__="Nothing to store for this input.", reason=reason
     )
     return tools
 
@@ -158,8 +178,12 @@ def route_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
     names = ", ".join(t.value for t in enabled)
     return create_model(
         ROUTE_TOOL,
+        __config__=PROVIDER_SAFE,
         __doc__="Choose which memory managers should process this input.",
-        memory_types=(list[str], Field(..., description=f"any of: {names}")),
+        memory_types=(
+            list[str],
+            Field(..., max_length=len(MemoryType), description=f"any of: {names}"),
+        ),
         reason=(str, Field(default="", description="why, briefly")),
     )
 
@@ -167,10 +191,15 @@ def route_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
 def single_pass_tool(enabled: Sequence[MemoryType]) -> type[BaseModel]:
     """Arguments of the single-pass ``record_memories`` tool: new memories of every type."""
     fields: dict[str, Any] = {
-        t.value: (cast(Any, list)[insert_model(t)], Field(default_factory=list)) for t in enabled
+        t.value: (
+            cast(Any, list)[insert_model(t)],
+            Field(default_factory=list, max_length=MAX_PROPOSALS),
+        )
+        for t in enabled
     }
     return create_model(
         SINGLE_PASS_TOOL,
+        __config__=PROVIDER_SAFE,
         __doc__="Record the memories this input carries, per memory type.",
         **fields,
         reason=(str, Field(default="", description="why, briefly")),
@@ -217,9 +246,10 @@ def build_record(
     if unknown or not sources:
         raise ValueError(
             f"source_ids {unknown or sources} are not input message ids; "
-            f"use ids from: {', '.join(list(turns)[:20])}"
+            "use the [id] prefixes of the input messages"
         )
-    occurred = data.pop("occurred_at", None) or max(turns[s].timestamp for s in sources)
+    said_at = max(turns[s].timestamp for s in sources)
+    occurred = _plausible(data.pop("occurred_at", None), said_at)
     data.update(user_id=user_id, source_ids=sources, occurred_at=occurred, id="pending")
     if memory_type is MemoryType.EPISODIC:
         data["session_id"] = session_id
@@ -228,6 +258,21 @@ def build_record(
     except PydanticValidationError as exc:
         raise ValueError(str(exc.errors()[0]["msg"])) from None
     return record.model_copy(update={"id": _content_id(record, user_id)})
+
+
+def _plausible(value: Any, said_at: datetime) -> Any:
+    """The model's event time, unless absent or absurd (before 1900, or more than ten
+    years after the message: small models invent years such as 8555); then the
+    message's own time."""
+    if value is None:
+        return said_at
+    try:
+        when = as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
+    except ValueError:
+        return value  # left to the record's validation, which reports it
+    if when.year < 1900 or when.year > said_at.year + 10:
+        return said_at
+    return when
 
 
 def _content_id(record: MemoryRecord, user_id: str) -> str:
@@ -251,8 +296,12 @@ def plan_from_calls(
     turns: Mapping[str, Turn],
     session_id: str,
     existing_ids: Callable[[list[str]], set[str]],
+    aliases: Aliases = NO_ALIASES,
 ) -> Plan:
-    """The plan a manager's tool calls describe; raises :class:`ToolCallsInvalid`."""
+    """The plan a manager's tool calls describe; raises :class:`ToolCallsInvalid`.
+
+    ``aliases`` maps the short ids the prompt showed back to real ids first.
+    """
     calls, errors = _calls(ai)
     plan = Plan()
     targets: list[tuple[str | None, str]] = []
@@ -264,7 +313,7 @@ def plan_from_calls(
             errors.append(ToolError(call_id, f"unknown tool {name!r}; use one of {sorted(tools)}"))
             continue
         try:
-            args = _validate(model, call.get("args") or {}).model_dump()
+            args = _validate(model, aliases.resolve_args(call.get("args") or {})).model_dump()
             if name == "no_op":
                 plan.notes.append(args.get("reason") or "no_op")
             elif memory_type is MemoryType.CORE:
@@ -367,6 +416,7 @@ def proposals_from_call(
     user_id: str,
     turns: Mapping[str, Turn],
     session_id: str,
+    aliases: Aliases = NO_ALIASES,
 ) -> dict[MemoryType, list[dict[str, Any]]]:
     """Per type, the validated insert arguments of a single-pass ``record_memories`` call."""
     calls, errors = _calls(ai)
@@ -377,7 +427,7 @@ def proposals_from_call(
         )
     call = found[0]
     try:
-        args = _validate(single_pass_tool(enabled), call.get("args") or {})
+        args = _validate(single_pass_tool(enabled), aliases.resolve_args(call.get("args") or {}))
     except ValueError as exc:
         raise ToolCallsInvalid([ToolError(call.get("id"), f"{SINGLE_PASS_TOOL}: {exc}")]) from None
     out: dict[MemoryType, list[dict[str, Any]]] = {}

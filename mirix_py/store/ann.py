@@ -46,6 +46,10 @@ _LADDER: tuple[tuple[int, int | None], ...] = (
     (160, 40),
 )
 _K = 10
+# Owners with fewer rows than this are searched flat even when the index is used:
+# prefiltered flat search reads only their vectors (measured at 1M rows, 100 rows per
+# owner: flat 4-30 ms vs IVF_PQ with unbounded probes 40-440 ms on a loaded 2-core box).
+ANN_MIN_OWNER_ROWS = 20_000
 # A built index is rebuilt (retrained, recall re-measured) once this share of the
 # table is not covered by it, or once the table has grown this many times since.
 _STALE_SHARE = 0.2

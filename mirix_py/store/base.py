@@ -217,6 +217,34 @@ class MemoryStore(Protocol):
         """Vector, full-text or hybrid search, prefiltered by user."""
         ...
 
+    def neighbours(
+        self,
+        spots: Sequence[tuple[str, int]],
+        *,
+        user_id: str,
+        span: int = 1,
+        as_of: datetime | None = None,
+        embeddings: bool = False,
+    ) -> list[MemoryRecord]:
+        """Episodic turns within ``span`` positions of each ``(session_key, sequence)``
+        spot (see :mod:`mirix_py.store.keys`), current or valid at ``as_of``, in session
+        order (with embeddings only when asked): an indexed lookup, never a scan."""
+        ...
+
+    def by_keys(
+        self,
+        column: Literal["session_key", "entity"],
+        values: Sequence[str],
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        as_of: datetime | None = None,
+        limit: int = 100,
+    ) -> list[MemoryRecord]:
+        """At most ``limit`` records whose key ``column`` is one of ``values`` (a turn's
+        session, a fact's entity), current or valid at ``as_of``, without embeddings."""
+        ...
+
     def supersede(
         self,
         old_id: str,

@@ -38,11 +38,11 @@ from filelock import FileLock
 from lancedb.index import FTS, Bitmap, BTree
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.errors import AccessDenied, RecordNotFound, StorageError
+from mirix_py.errors import AccessDenied, RecordNotFound, StorageError, ValidationError
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.memory import RECORD_TYPES, KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.store.access_buffer import AccessBuffer, PendingKey
-from mirix_py.store.ann import AnnRegistry, apply_choice
+from mirix_py.store.ann import ANN_MIN_OWNER_ROWS, AnnRegistry, apply_choice
 from mirix_py.store.base import (
     DeleteReceipt,
     HistoryEvent,
@@ -54,12 +54,15 @@ from mirix_py.store.filters import (
     conjoin,
     from_micros,
     in_list,
+    sql_str,
     time_filter,
     to_micros,
     user_filter,
 )
 from mirix_py.store.fusion import fuse
 from mirix_py.store.keyed import KEY_METADATA, as_arrow, declare_key, upsert_rows
+from mirix_py.store.keys import KEY_COLUMNS, entity_key, record_keys
+from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
 from mirix_py.store.purge import fragments_of, purge_now, table_folder
 from mirix_py.store.purge_queue import PurgeQueue
@@ -75,6 +78,7 @@ from mirix_py.vault import VaultCipher
 log = structlog.get_logger(__name__)
 
 HISTORY_TABLE = "history"
+_COMMIT_RETRIES = 5
 ID_NOT_AVAILABLE = "memory id {id} is not available; use a new id"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
@@ -88,6 +92,17 @@ _PLAIN = {"lance-encoding:compression": "none"}
 
 def _fts_config() -> FTS:
     return FTS(with_position=False, stem=True)
+
+
+# Typed key columns for targeted lookups (see :mod:`mirix_py.store.keys`); last in
+# the schema so that tables migrated with ``add_columns`` have the same layout.
+_KEY_FIELDS = (
+    pa.field("session_key", pa.string()),
+    pa.field("sequence", pa.int64()),
+    pa.field("entity", pa.string()),
+)
+_KEY_INDEXED = ("session_key", "entity")
+_MIGRATION_BATCH = 10_000
 
 
 def _record_schema(dim: int) -> pa.Schema:
@@ -109,9 +124,13 @@ def _record_schema(dim: int) -> pa.Schema:
             pa.field("importance", pa.float32()),
             pa.field("access_count", pa.int64()),
             pa.field("vector", pa.list_(pa.float32(), dim)),
+            *_KEY_FIELDS,
         ]
     )
 
+
+# Lookups by key return records without their vectors (never needed there).
+_LOOKUP_COLUMNS = tuple(n for n in _record_schema(1).names if n != "vector")
 
 _HISTORY_SCHEMA = pa.schema(
     [
@@ -135,6 +154,42 @@ def _from_micros(value: int | None) -> datetime | None:
     return from_micros(value)
 
 
+def _keys_from_row(memory_type: MemoryType, row: dict[str, Any]) -> dict[str, Any]:
+    """The key columns of a stored row, from its payload (for the migration)."""
+    keys: dict[str, Any] = dict.fromkeys(KEY_COLUMNS)
+    if memory_type not in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
+        return keys
+    payload = json.loads(row["payload"] or "{}")
+    if memory_type is MemoryType.EPISODIC:
+        when = _from_micros(row.get("occurred_at") or row.get("updated_at"))
+        session = payload.get("session_id")
+        keys["session_key"] = session or (f"t:{when.isoformat()}" if when else None)
+        keys["sequence"] = payload.get("sequence")
+    elif payload.get("name"):
+        keys["entity"] = entity_key(str(payload["name"]))
+    return keys
+
+
+def _usable_key(value: object) -> bool:
+    """A key value that can be bound in a filter (others cannot match any stored key)."""
+    try:
+        validate_user_id(value, field="key")
+    except ValidationError:
+        return False
+    return True
+
+
+def _session_order(record: MemoryRecord) -> tuple[Any, ...]:
+    """Session order: session key, sequence (missing last), creation time, id."""
+    sequence = getattr(record, "sequence", None)
+    return (
+        record_keys(record)["session_key"] or "",
+        sequence if sequence is not None else 1 << 62,
+        record.created_at,
+        record.id,
+    )
+
+
 def fts_query_text(text: str) -> str:
     """Reduce free text to plain words for the full-text index (no query syntax)."""
     return " ".join(_WORD.findall(text))[:2000]
@@ -152,13 +207,17 @@ class LanceDBStore:
         memory_types: Sequence[MemoryType],
         cipher: VaultCipher | None = None,
         read_consistency_seconds: float | None = 0.0,
+        storage_options: Mapping[str, str] | None = None,
         file_lock: bool = True,
         access_flush_seconds: float = 5.0,
         purge_delay_seconds: float = 600.0,
     ) -> None:
         self._uri = uri
         self._purge_delay = timedelta(seconds=purge_delay_seconds)
-        self._purges = PurgeQueue(uri)
+        self._storage_options = dict(storage_options or {})
+        self._purges: PurgeQueue | ObjectStorePurgeQueue = (
+            ObjectStorePurgeQueue(uri, options=storage_options) if "://" in uri else PurgeQueue(uri)
+        )
         self._ann = AnnRegistry(uri)
         self._embeddings = embeddings
         self._dim = dimension
@@ -173,9 +232,17 @@ class LanceDBStore:
         if local:
             Path(uri).mkdir(parents=True, exist_ok=True)
         try:
-            self._db = lancedb.connect(uri, read_consistency_interval=interval)
+            self._db = lancedb.connect(
+                uri,
+                read_consistency_interval=interval,
+                storage_options=dict(storage_options) if storage_options else None,
+            )
         except Exception as exc:
-            raise StorageError(f"cannot open LanceDB at {uri!r}: {exc}") from exc
+            # The cause may carry option values (credentials): name only its type.
+            raise StorageError(
+                f"cannot open LanceDB at {uri!r} ({type(exc).__name__}); check storage.uri "
+                "and storage.options / the AWS_* environment variables"
+            ) from None
         self._thread_lock = threading.RLock()
         self._file_lock = (
             FileLock(str(Path(uri) / ".mirix-write.lock")) if local and file_lock else None
@@ -215,9 +282,14 @@ class LanceDBStore:
         return self._dim
 
     @property
-    def purge_queue(self) -> PurgeQueue:
+    def purge_queue(self) -> PurgeQueue | ObjectStorePurgeQueue:
         """Forgets whose bytes still wait for the maintenance step."""
         return self._purges
+
+    @property
+    def storage_options(self) -> dict[str, str]:
+        """The object-store options this store was opened with (never logged)."""
+        return dict(self._storage_options)
 
     @property
     def ann_registry(self) -> AnnRegistry:
@@ -246,6 +318,8 @@ class LanceDBStore:
                 raise StorageError(f"cannot open table {name!r} in {self._uri!r}: {exc}") from exc
         self._tables[name] = table
         declare_key(table)  # a table created before the key was declared: in place
+        if name != HISTORY_TABLE:
+            self._migrate_key_columns(name)
         self._fts_ready(name)
         if name != HISTORY_TABLE:
             self._ensure_id_index(name)
@@ -326,7 +400,63 @@ class LanceDBStore:
         # Every query prefilters on user_id: a bitmap index makes that filter cheap.
         table.create_index("user_id", config=Bitmap(), replace=True)
         self._ensure_id_index(name)
+        self._ensure_key_indexes(name)
         self._has_fts.add(name)
+
+    def _ensure_key_indexes(self, name: str) -> None:
+        """BTree indexes on the key columns (``session_key``, ``entity``) of a non-empty table."""
+        table = self._tables[name]
+        have = {c for idx in table.list_indices() for c in idx.columns}
+        missing = [c for c in _KEY_INDEXED if c not in have]
+        if missing and table.count_rows() > 0:
+            for column in missing:
+                table.create_index(column, config=BTree(), replace=True)
+
+    def _migrate_key_columns(self, name: str) -> None:
+        """Add the key columns to a table created before they existed, and fill them.
+
+        Runs once per table (under the write lock, from ``__init__``): the columns
+        are added empty, then filled from each row's payload in batches.
+        """
+        table = self._tables[name]
+        present = set(table.schema.names)
+        missing = [f for f in _KEY_FIELDS if f.name not in present]
+        if not missing:
+            return
+        started = time.perf_counter()
+        table.add_columns(pa.schema(missing))
+        mtype = MemoryType(name)
+        columns = ["id", "user_id", "payload", *_TIME_COLUMNS]
+        key_schema = pa.schema([pa.field("id", pa.string(), nullable=False), *_KEY_FIELDS])
+        updates: list[dict[str, Any]] = []
+        filled = 0
+        reader = table.search().select(columns).limit(_SCAN_LIMIT).to_batches(_MIGRATION_BATCH)
+        for batch in reader:
+            for row in batch.to_pylist():
+                keys = _keys_from_row(mtype, row)
+                if any(v is not None for v in keys.values()):
+                    updates.append({"id": row["id"], **keys})
+            if len(updates) >= _MIGRATION_BATCH:
+                filled += self._fill_keys(table, updates, key_schema)
+                updates = []
+        filled += self._fill_keys(table, updates, key_schema)
+        self._ensure_key_indexes(name)
+        log.info(
+            "store.key_columns_migrated",
+            table=name,
+            rows=filled,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    @staticmethod
+    def _fill_keys(table: Any, updates: list[dict[str, Any]], schema: pa.Schema) -> int:
+        if updates:
+            (
+                table.merge_insert("id")
+                .when_matched_update_all()
+                .execute(pa.Table.from_pylist(updates, schema=schema))
+            )
+        return len(updates)
 
     # ------------------------------------------------------------ row mapping
 
@@ -352,6 +482,7 @@ class LanceDBStore:
         for column in _TIME_COLUMNS:
             value = getattr(record, column)
             row[column] = None if value is None else to_micros(value)
+        row.update(record_keys(record))
         return row
 
     def _from_row(self, memory_type: MemoryType, row: dict[str, Any]) -> MemoryRecord:
@@ -409,7 +540,8 @@ class LanceDBStore:
             }
             for event, memory_id, user_id, memory_type, old, new in events
         ]
-        self._tables[HISTORY_TABLE].add(rows)
+        history = self._tables[HISTORY_TABLE]
+        retrying(lambda: history.add(rows), retries=_COMMIT_RETRIES, what="history append")
 
     def _write_rows(
         self, mtype: MemoryType, rows: Sequence[dict[str, Any]], *, known_new: bool
@@ -420,11 +552,13 @@ class LanceDBStore:
         out to belong to another user (a concurrent writer, without the file lock).
         """
         table = self._tables[mtype.value]
-        inserted, updated = upsert_rows(
-            table,
-            as_arrow(rows, table.schema),
-            known_new=known_new,
-            serialized=self._serialized,
+        data = as_arrow(rows, table.schema)
+        # Another server (or the maintainer) may commit to the table meanwhile: a lost
+        # commit race is retried (the keyed upsert is idempotent), bounded.
+        inserted, updated = retrying(
+            lambda: upsert_rows(table, data, known_new=known_new, serialized=self._serialized),
+            retries=_COMMIT_RETRIES,
+            what=f"upsert {mtype.value}",
         )
         if inserted + updated < len(rows):
             raise AccessDenied(ID_NOT_AVAILABLE.format(id="of this batch"))
@@ -616,8 +750,16 @@ class LanceDBStore:
                     .where(where, prefilter=True)
                     .limit(depth)
                 )
-                # Through the ANN index only once maintenance measured its recall.
-                vector_query = apply_choice(vector_query, self._ann.use(mtype.value))
+                # Through the ANN index only once maintenance measured its recall, and
+                # only for owners with many rows: flat search over a narrow prefilter
+                # reads just the owner's vectors, while an IVF index would probe
+                # partition after partition to find enough of them.
+                choice = self._ann.use(mtype.value)
+                if choice is not None and table.count_rows(user_filter(query.user_id)) < (
+                    ANN_MIN_OWNER_ROWS
+                ):
+                    choice = None
+                vector_query = apply_choice(vector_query, choice)
                 jobs.append(("vector", mtype, vector_query))
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(
@@ -658,6 +800,89 @@ class LanceDBStore:
             ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return results
+
+    def _lookup(
+        self,
+        memory_type: MemoryType,
+        where: str,
+        *,
+        user_id: str,
+        limit: int,
+        embeddings: bool = False,
+    ) -> list[MemoryRecord]:
+        """Rows of one user matching ``where`` (with their vectors when ``embeddings``)."""
+        table = self._table(memory_type)
+        columns = [*_LOOKUP_COLUMNS, "vector"] if embeddings else list(_LOOKUP_COLUMNS)
+        rows = table.search().where(where).select(columns).limit(limit).to_list()
+        return [self._from_row(memory_type, r) for r in rows if r["user_id"] == user_id]
+
+    def neighbours(
+        self,
+        spots: Sequence[tuple[str, int]],
+        *,
+        user_id: str,
+        span: int = 1,
+        as_of: datetime | None = None,
+        embeddings: bool = False,
+    ) -> list[MemoryRecord]:
+        """The user's episodic turns within ``span`` positions of each ``(session_key,
+        sequence)`` spot (the spots' own turns included): current ones, or those valid
+        at ``as_of``; in session order, with embeddings only when asked. One indexed
+        lookup."""
+        validate_user_id(user_id)
+        wanted: dict[str, set[int]] = {}
+        for key, sequence in spots:
+            if _usable_key(key):
+                near = range(int(sequence) - span, int(sequence) + span + 1)
+                wanted.setdefault(key, set()).update(n for n in near if n >= 0)
+        clauses = [
+            f"session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(seqs)))})"
+            for key, seqs in wanted.items()
+        ]
+        if not clauses:
+            return []
+        where = conjoin(
+            [
+                user_filter(user_id),
+                *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
+                " OR ".join(f"({c})" for c in clauses),
+            ]
+        )
+        limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
+        found = self._lookup(
+            MemoryType.EPISODIC, where, user_id=user_id, limit=limit, embeddings=embeddings
+        )
+        return sorted(found, key=_session_order)
+
+    def by_keys(
+        self,
+        column: Literal["session_key", "entity"],
+        values: Sequence[str],
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        as_of: datetime | None = None,
+        limit: int = 100,
+    ) -> list[MemoryRecord]:
+        """The user's records whose key ``column`` (``session_key`` of episodic turns,
+        ``entity`` of semantic facts: see :mod:`mirix_py.store.keys`) is one of
+        ``values``: current ones, or those valid at ``as_of``; at most ``limit``, without
+        embeddings. One indexed lookup."""
+        validate_user_id(user_id)
+        if column not in _KEY_INDEXED:
+            raise StorageError(f"by_keys looks up {', '.join(_KEY_INDEXED)}, not {column!r}")
+        keys = [v for v in dict.fromkeys(values) if _usable_key(v)]
+        if not keys or limit < 1:
+            return []
+        where = conjoin(
+            [
+                user_filter(user_id),
+                *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
+                in_list(column, keys),
+            ]
+        )
+        found = self._lookup(MemoryType(memory_type), where, user_id=user_id, limit=limit)
+        return sorted(found, key=_session_order)
 
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
         """Every change to one memory of this user, oldest first."""

@@ -4,14 +4,16 @@ A :class:`MaintenanceLease` is tried, never waited on: a second maintainer that
 cannot take it skips its run (the holder is doing the work). Local databases
 use :class:`FileLease`, an OS file lock next to the tables, so it also excludes
 other processes and is released if the holder dies. Object storage has no
-shared file system; until an object-store lease exists (conditional PUT on a
-lease object, see issue 12) :class:`ProcessLease` excludes only threads of
-this process.
+shared file system: :class:`~mirix_py.store.object_lease.ObjectStoreLease`
+keeps a lease object in the bucket, taken and renewed with conditional writes,
+so it excludes every process on every machine. :class:`ProcessLease` excludes
+only the threads of one process.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -72,8 +74,11 @@ class ProcessLease:
         self._lock.release()
 
 
-def lease_for(uri: str) -> MaintenanceLease:
-    """The lease that fits a database location."""
+def lease_for(uri: str, options: Mapping[str, str] | None = None) -> MaintenanceLease:
+    """The lease that fits a database location: a file lock next to a local database, a
+    lease object in the bucket (conditional writes) for object storage."""
     if "://" in uri:
-        return ProcessLease()
+        from mirix_py.store.object_lease import ObjectStoreLease
+
+        return ObjectStoreLease(uri, name="maintenance", options=options)
     return FileLease(uri)

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mirix_py.config import MaintenanceConfig
 from mirix_py.store.ann import AnnChoice, AnnRegistry, ensure_ann
 from mirix_py.store.lease import MaintenanceLease
+from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.purge import (
     clean_versions,
     fragments_with_deletions,
@@ -65,7 +66,7 @@ class MaintainedStore(Protocol):
         ...
 
     @property
-    def purge_queue(self) -> PurgeQueue:
+    def purge_queue(self) -> PurgeQueue | ObjectStorePurgeQueue:
         """Pending purges."""
         ...
 

@@ -11,7 +11,7 @@ import structlog
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
-_RETRYABLE = ("conflict", "retry", "commit", "concurrent")
+_RETRYABLE = ("conflict", "retry", "commit", "concurrent", "incompatible transaction")
 
 
 def retrying(

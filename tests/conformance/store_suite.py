@@ -387,3 +387,80 @@ class StoreConformance:
         assert after_retire != after_update
         store.delete(rec.id, user_id="u1")
         assert store.change_stamp("u1") != after_retire
+
+    def test_neighbours_are_the_turns_around_a_spot_in_its_session(
+        self, store: MemoryStore
+    ) -> None:
+        def turn(user: str, session: str | None, seq: int | None, text: str) -> EpisodicMemory:
+            return EpisodicMemory(
+                user_id=user,
+                actor="Ann",
+                summary=text,
+                session_id=session,
+                sequence=seq,
+                occurred_at=datetime(2024, 5, 1, tzinfo=UTC),
+            )
+
+        turns = [turn("u1", "s1", i, f"turn {i} of s1") for i in range(6)]
+        turns += [turn("u1", "s2", i, f"turn {i} of s2") for i in range(3)]
+        store.upsert([*turns, turn("u2", "s1", 2, "another user's turn")])
+        found = store.neighbours([("s1", 2), ("s2", 0)], user_id="u1")
+        assert [r.summary for r in found] == [  # type: ignore[attr-defined]
+            "turn 1 of s1",
+            "turn 2 of s1",
+            "turn 3 of s1",
+            "turn 0 of s2",
+            "turn 1 of s2",
+        ]
+        assert all(r.embedding is None for r in found)
+        wide = store.neighbours([("s1", 5)], user_id="u1", span=2)
+        assert [r.sequence for r in wide] == [3, 4, 5]  # type: ignore[attr-defined]
+        assert store.neighbours([("s1", 2)], user_id="u3") == []
+        assert store.neighbours([], user_id="u1") == []
+        store.retire([turns[1].id], user_id="u1", memory_type=MemoryType.EPISODIC, replaced_by=None)
+        now = [r.id for r in store.neighbours([("s1", 2)], user_id="u1")]
+        assert now == [turns[2].id, turns[3].id]  # a retired turn is not current
+        before = store.neighbours(
+            [("s1", 2)], user_id="u1", as_of=datetime.now(UTC) - timedelta(hours=1)
+        )
+        assert before == []  # nothing was valid an hour before it was stored
+
+    def test_by_keys_finds_an_entitys_facts_and_a_sessions_turns(self, store: MemoryStore) -> None:
+        facts = [
+            SemanticMemory(user_id="u1", name="Biscuit", summary="is a beagle"),
+            SemanticMemory(user_id="u1", name=" biscuit ", summary="loves the park"),
+            SemanticMemory(user_id="u1", name="Maya", summary="is Ann's sister"),
+            SemanticMemory(user_id="u2", name="Biscuit", summary="is a cat"),
+        ]
+        raw = EpisodicMemory(
+            user_id="u1",
+            actor="Ann",
+            summary="a raw turn",
+            occurred_at=datetime(2024, 5, 1, tzinfo=UTC),
+        )
+        store.upsert([*facts, raw])
+        got = store.by_keys(
+            "entity", ["biscuit"], user_id="u1", memory_type=MemoryType.SEMANTIC, limit=10
+        )
+        assert sorted(r.id for r in got) == sorted([facts[0].id, facts[1].id])
+        assert (
+            len(
+                store.by_keys(
+                    "entity", ["biscuit", "maya"], user_id="u1", memory_type=MemoryType.SEMANTIC
+                )
+            )
+            == 3
+        )
+        one = store.by_keys(
+            "entity", ["biscuit"], user_id="u1", memory_type=MemoryType.SEMANTIC, limit=1
+        )
+        assert len(one) == 1
+        # A turn without a session id is keyed by its event time.
+        keyed = store.by_keys(
+            "session_key",
+            ["t:2024-05-01T00:00:00+00:00"],
+            user_id="u1",
+            memory_type=MemoryType.EPISODIC,
+        )
+        assert [r.id for r in keyed] == [raw.id]
+        assert store.by_keys("entity", [], user_id="u1", memory_type=MemoryType.SEMANTIC) == []

@@ -67,7 +67,10 @@ def test_delete_leaves_no_residue_even_inside_a_large_compacted_fragment(
     system: MemorySystem,
 ) -> None:
     marker = _marker()
-    messages = [*_filler("ann", 40, "a"), {"content": f"my locker code is {marker}", "id": "mk"}]
+    messages = [
+        *_filler("ann", 40, "a"),
+        {"content": f"ann talked about gardening and bread baking, note {marker}", "id": "mk"},
+    ]
     messages += _filler("ann", 40, "b")
     receipt = system.add(messages, user_id="ann")
     system.add(_filler("bob", 30, "c"), user_id="bob")
@@ -187,7 +190,9 @@ def test_cli_forget_all_leaves_no_residue(
 ) -> None:
     marker = _marker()
     system = MemorySystem(config, embeddings=embeddings)
-    system.add([{"content": f"passport number {marker}", "id": "p1"}], user_id="carol")
+    system.add(
+        [{"content": f"carol talked about gardening, note {marker}", "id": "p1"}], user_id="carol"
+    )
     system.add(_filler("dan", 10, "d"), user_id="dan")
     system.close()
     db = Path(config.storage.uri)
@@ -195,9 +200,7 @@ def test_cli_forget_all_leaves_no_residue(
     cfg = tmp_path / "cli.yaml"
     cfg.write_text(f"home: {tmp_path}\n", encoding="utf-8")
 
-    code = cli_main(
-        ["forget", "--config", str(cfg), "--user", "carol", "--all", "--yes", "--now", "--json"]
-    )
+    code = cli_main(["forget", "--config", str(cfg), "--user", "carol", "--all", "--now", "--json"])
 
     assert code == 0
     out = capsys.readouterr().out

@@ -143,3 +143,22 @@ def test_config_is_frozen() -> None:
     cfg = load_config("default", environ={})
     with pytest.raises(Exception, match="frozen"):
         cfg.retrieval.coarse_k = 9  # type: ignore[misc]
+
+
+def test_llm_base_url_and_limits_reach_the_openai_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("langchain_openai")
+    from mirix_py.config import LLMConfig
+    from mirix_py.llm import resolve_chat_model
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-secret")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    model = resolve_chat_model(
+        LLMConfig(model="openai:local", base_url="http://127.0.0.1:9/v1", max_tokens=256)
+    )
+    assert getattr(model, "openai_api_base", None) == "http://127.0.0.1:9/v1"
+    assert getattr(model, "max_tokens", None) == 256
+    assert getattr(model, "max_retries", None) == 0  # mirix-py retries and counts itself
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8/v1")
+    from_env = resolve_chat_model(LLMConfig(model="openai:local"))
+    # the openai SDK reads OPENAI_BASE_URL itself
+    assert str(from_env.root_client.base_url).rstrip("/") == "http://127.0.0.1:8/v1"  # type: ignore[union-attr]

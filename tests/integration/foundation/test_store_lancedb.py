@@ -72,3 +72,40 @@ def test_reset_wipes_every_user_and_keeps_tables(store: LanceDBStore) -> None:
     assert store.count() == 0
     store.upsert([SemanticMemory(user_id="a", name="x", summary="again")])
     assert store.count(user_id="a") == 1
+
+
+def test_tables_from_before_the_key_columns_are_migrated_in_place(
+    tmp_path: Path, embeddings: CachedEmbeddings, cipher: VaultCipher
+) -> None:
+    import lancedb
+
+    types = [MemoryType.EPISODIC, MemoryType.SEMANTIC]
+    store = _open(tmp_path, embeddings, cipher, types)
+    turns = [
+        EpisodicMemory(user_id="u", actor="Ann", summary=f"turn {i}", session_id="s1", sequence=i)
+        for i in range(4)
+    ]
+    fact = SemanticMemory(user_id="u", name="Biscuit", summary="is a beagle")
+    store.upsert([*turns, fact])
+    store.close()
+    db = lancedb.connect(str(tmp_path))  # make the tables look like an older version's
+    for name in ("episodic", "semantic"):
+        table = db.open_table(name)
+        for index in table.list_indices():
+            if index.columns[0] in ("session_key", "entity"):
+                table.drop_index(index.name)
+        table.drop_columns(["session_key", "sequence", "entity"])
+        assert "session_key" not in table.schema.names
+    again = _open(tmp_path, embeddings, cipher, types)
+    episodic = db.open_table("episodic")
+    assert {"session_key", "sequence", "entity"} <= set(episodic.schema.names)
+    indexed = {c for i in episodic.list_indices() for c in i.columns}
+    assert "session_key" in indexed and "entity" in {
+        c for i in db.open_table("semantic").list_indices() for c in i.columns
+    }
+    near = again.neighbours([("s1", 1)], user_id="u")
+    assert [r.id for r in near] == [t.id for t in turns[:3]]
+    facts = again.by_keys("entity", ["biscuit"], user_id="u", memory_type=MemoryType.SEMANTIC)
+    assert [r.id for r in facts] == [fact.id]
+    assert again.get(turns[0].id, user_id="u").summary == "turn 0"  # type: ignore[attr-defined]
+    again.close()

@@ -160,11 +160,12 @@ def test_secrets_never_reach_the_model_without_the_flag(
     assert "hunter2-SECRET" in sent
 
 
-def test_interactive_update_is_on_by_default_in_llm_mode(
+def test_interactive_update_is_off_by_default_and_runs_when_asked(
     llm_system_factory: Any, fake_model_cls: type[ToolCallingFake], monkeypatch: Any
 ) -> None:
+    plan = _plan({"memory_type": "episodic", "query": "job"})
     model = fake_model_cls(
-        responses=[_plan({"memory_type": "episodic", "query": "job"}), _compose("A nurse.", [1])]
+        responses=[plan, _compose("A nurse.", [1]), plan, _compose("A nurse.", [1])]
     )
     system: MemorySystem = llm_system_factory(model)
     sent: list[Any] = []
@@ -174,13 +175,15 @@ def test_interactive_update_is_on_by_default_in_llm_mode(
         return WriteReceipt(user_id=kwargs["user_id"], run_id="spy")
 
     monkeypatch.setattr(system, "add", spy)
-    answer = system.chat("What is Ann's job? I also just got a promotion.", user_id=ANN)
+    answer = system.chat("What is Ann's job?", user_id=ANN)
+    assert sent == [] and "update" not in answer.latency.steps  # no model calls in the wait
+    assert answer.llm_calls == 2
+    answer = system.chat(
+        "What is Ann's job? I also just got a promotion.", user_id=ANN, interactive_update=True
+    )
     assert sent and sent[0][0] == {
         "role": "user",
         "content": "What is Ann's job? I also just got a promotion.",
     }
     assert sent[0][1] == {"role": "assistant", "content": "A nurse."}
     assert "update" in answer.latency.steps
-    sent.clear()
-    system.chat("What is Ann's job?", user_id=ANN, interactive_update=False)
-    assert sent == []

@@ -30,7 +30,7 @@ MESSAGES = [
         "name": "Alice",
         "id": "m1",
         "content": "I just started a new job at Acme as a data analyst. "
-        "My work laptop password is hunter2!",
+        "My work laptop password is hunter2",
     },
     {"role": "assistant", "id": "m2", "content": "Congrats!"},
     {
@@ -98,7 +98,7 @@ def test_each_manager_writes_exactly_what_its_tool_calls_say(make_system: MakeSy
                     call(
                         "insert_knowledge_vault",
                         entry_type="password",
-                        secret_value="hunter2!",
+                        secret_value="hunter2",
                         caption="Alice's work laptop password",
                         sensitivity="high",
                         source_ids=["m1"],
@@ -144,7 +144,7 @@ def test_each_manager_writes_exactly_what_its_tool_calls_say(make_system: MakeSy
     assert isinstance(secret, KnowledgeVaultMemory)
     assert (secret.entry_type, secret.secret_value.get_secret_value(), secret.source_ids) == (
         "password",
-        "hunter2!",
+        "hunter2",
         ["m1"],
     )
     events = [r for r in rows(system, "u1", "episodic") if isinstance(r, EpisodicMemory)]
@@ -162,7 +162,7 @@ def test_each_manager_writes_exactly_what_its_tool_calls_say(make_system: MakeSy
     # only the vault manager ever saw the secret
     for key, prompts in model.prompts.items():
         seen = " ".join(str(m.content) for p in prompts for m in p)
-        assert ("hunter2!" in seen) == (key == "insert_knowledge_vault"), key
+        assert ("hunter2" in seen) == (key == "insert_knowledge_vault"), key
 
 
 def test_supersede_tool_retires_the_old_fact(make_system: MakeSystem) -> None:
@@ -231,8 +231,9 @@ def test_malformed_tool_arguments_are_retried_then_fall_back_offline(
     assert failure.step == "semantic_manager"
     assert failure.code == "extraction_error"  # details go to the debug log only
     (detail,) = [e["detail"] for e in logs if e["event"] == "memory.step_failed"]
-    assert "after 3 attempt(s)" in detail and "no semantic memory with id" in detail
-    assert failure.fallback == "offline extraction used instead"
+    # nothing stored yet: only insert and no_op are offered, so an update is an unknown tool
+    assert "after 3 attempt(s)" in detail and "unknown tool 'update_semantic'" in detail
+    assert failure.fallback == "offline semantic extractor used instead"
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
     assert [e["attempt"] for e in logs if e["event"] == "llm.tool_calls_invalid"] == [1, 2, 3]
     # the errors went back to the model as tool results
@@ -307,7 +308,9 @@ def test_names_of_disabled_or_unknown_types_are_ignored_with_a_warning(
     assert "procedural_manager" not in system.write_graph.get_graph().nodes
 
 
-def test_router_failure_falls_back_and_keeps_the_raw_input(make_system: MakeSystem) -> None:
+def test_router_failure_falls_back_offline_without_duplicating_the_turns(
+    make_system: MakeSystem,
+) -> None:
     model = ScriptedToolModel(
         scripts={"route_memory": []}, errors={"route_memory": RuntimeError("model down")}
     )
@@ -322,8 +325,9 @@ def test_router_failure_falls_back_and_keeps_the_raw_input(make_system: MakeSyst
     assert "model down" not in failure.error
     assert "offline routing" in failure.fallback
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
-    raw = [e for e in rows(system, "u1", "episodic") if e.status == "unprocessed"]
-    assert len(raw) == 1 and raw[0].source_ids == ["n1"]
+    events = rows(system, "u1", "episodic")
+    assert [e.status for e in events] == ["active"]  # the turn log, no "unprocessed" copy
+    assert [e.source_ids for e in events] == [["n1"]]
 
 
 def test_single_pass_makes_one_call_for_all_types(make_system: MakeSystem) -> None:
@@ -376,7 +380,7 @@ def test_single_pass_malformed_falls_back_to_offline(make_system: MakeSystem, ba
         occurred_at=AT,
     )
     assert model.calls_made("record_memories") == 2
-    assert [f.step for f in receipt.failures] == ["route"]
+    assert [f.step for f in receipt.failures] == ["single_pass"]
     assert _facts(system) == [("Alice", "works as a nurse", ["n1"])]
 
 

@@ -1,19 +1,21 @@
-"""Scoring over the episode index: fusion, neighbour smoothing, cues, time ranges."""
+"""Scoring over a candidate pool: fusion, neighbour smoothing, cues, time ranges."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from mirix_py.chat.cues import read_question
-from mirix_py.chat.episodes import MemoryIndex
-from mirix_py.chat.scoring import Fusion, IndexQuery, rank_indexed
+from mirix_py.chat.episodes import CandidatePool
+from mirix_py.chat.scoring import Fusion, IndexQuery, rank_pool
 from tests.unit.chat.helpers import episode
 
 FUSION = Fusion(k=20, vector_weight=1.0, fts_weight=0.7)
 
 
-def _index() -> MemoryIndex:
-    return MemoryIndex.build(
+def _index() -> CandidatePool:
+    return CandidatePool.build(
         [
             episode("Good morning!", actor="Mel", session="a", sequence=0, vector=[0.0, 1.0]),
             episode(
@@ -54,14 +56,14 @@ def _rank(question: str, **query: object) -> list[str]:
     cues = read_question(question)
     index = _index()
     q = IndexQuery([1.0, 0.0], cues.stems, question, **query)  # type: ignore[arg-type]
-    hits = rank_indexed(index, [q], cues=cues, fusion=FUSION, limit=5)
+    hits = rank_pool(index, [q], cues=cues, fusion=FUSION, limit=5)
     return [h.record["summary"] for h in hits]
 
 
 def test_the_direct_match_ranks_first_and_parts_are_reported() -> None:
     cues = read_question("What did Mel paint at the lake?")
     index = _index()
-    hits = rank_indexed(
+    hits = rank_pool(
         index, [IndexQuery([1.0, 0.0], cues.stems, cues.text)], cues=cues, fusion=FUSION, limit=3
     )
     top = hits[0]
@@ -88,3 +90,21 @@ def test_time_range_boosts_memories_inside_it() -> None:
     end = datetime(2024, 5, 31, tzinfo=UTC)
     ranked = _rank("What was painted?", start=start, end=end)
     assert ranked[0] == "Caroline painted a mural"
+
+
+def test_no_smoothing_across_a_gap_in_the_pool() -> None:
+    cues = read_question("Where is the sunrise painting?")
+    pool = CandidatePool.build(
+        [
+            episode("I painted a sunrise", session="a", sequence=0, vector=[1.0, 0.0]),
+            episode("Some other chatter", session="a", sequence=2, vector=[0.0, 1.0]),
+            episode("More chatter here", session="a", sequence=3, vector=[0.0, 1.0]),
+        ]
+    )
+    hits = rank_pool(
+        pool, [IndexQuery([1.0, 0.0], cues.stems, cues.text)], cues=cues, fusion=FUSION, limit=3
+    )
+    by_text = {h.record["summary"]: h for h in hits}
+    assert by_text["Some other chatter"].score.neighbour > 0  # turn 3 is next to it
+    assert by_text["I painted a sunrise"].score.neighbour == pytest.approx(0.0)  # turn 1 is missing
+    assert by_text["More chatter here"].position == 3

@@ -50,7 +50,11 @@ def test_shipped_agents_load_for_every_memory_type() -> None:
     for mtype in MemoryType:
         spec = agents[manager_agent_name(mtype)]
         assert spec.memory_type is mtype and spec.task and spec.retry
-        assert {"date", "existing_memories", "input"} <= spec.placeholders()
+    for spec in agents.values():
+        # the system message is stable instructions only: dates and data go in the
+        # human message (prefix caching, and user data never in the system role)
+        assert not spec.placeholders() & {"date", "existing_memories", "input"}, spec.name
+        assert "A good call" in spec.template and "→ " in spec.template, spec.name
     assert agents["meta_memory_manager"].tools == ("route_memory",)
 
 
