@@ -166,7 +166,9 @@ def describe_invalid(
     exc: Any, *, what: str = "", secret_fields: frozenset[str] = frozenset()
 ) -> str:
     """One readable line per problem in a pydantic ``ValidationError``: the field,
-    the bad value (never for ``secret_fields``) and what is expected.
+    the bad value when it is a number, a boolean or null (text and lists are
+    never echoed, only their type and length: they may hold secrets or a whole
+    message; ``secret_fields`` never show anything) and what is expected.
 
     ``what`` prefixes the field names (``"search"`` gives ``search.limit``).
     Used wherever a pydantic error would otherwise reach a user as a raw dump.
@@ -183,8 +185,11 @@ def describe_invalid(
             lines.append(f"{key}: required; give a value")
         elif set(loc) & secret_fields or isinstance(value, dict):
             lines.append(f"{key}: {msg}")
-        else:
+        elif value is None or isinstance(value, bool | int | float):
             lines.append(f"{key} = {value!r:.100}: {msg}")
+        else:  # text may hold anything (a secret, a whole message): never echoed
+            size = f", {len(value)} characters" if isinstance(value, str | list) else ""
+            lines.append(f"{key} (got a {type(value).__name__}{size}): {msg}")
     return "; ".join(lines) or f"{what or 'value'}: invalid"
 
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.system import MemorySystem
 from mirix_py.vault import VaultCipher
 from tests.conftest import make_config
-from tests.unit.managers.fakes import ScriptedToolModel, call, reply
+from tests.unit.managers.fakes import ScriptedToolModel
 
 LOCAL = ("127.0.0.1", 40000)
 BASE = "http://127.0.0.1:8765"
@@ -56,16 +57,30 @@ def _plain_structlog() -> Iterator[None]:
     structlog.reset_defaults()
 
 
+class NoTurnLogStore(LanceDBStore):
+    """A store that refuses the episodic turn log (so the raw input is kept instead)."""
+
+    def upsert(
+        self, records: Sequence[MemoryRecord], *, actor: str = "system", reason: str = ""
+    ) -> list[str]:
+        if any(r.memory_type is MemoryType.EPISODIC and r.status == "active" for r in records):
+            raise StorageError(f"disk I/O error at /var/lib/lance/{LEAKED_KEY}")
+        return super().upsert(records, actor=actor, reason=reason)
+
+
 def _llm_system(tmp_path: Path, embeddings: CachedEmbeddings) -> MemorySystem:
-    model = ScriptedToolModel(
-        scripts={
-            "route_memory": [reply(call("route_memory", memory_types=["semantic"]))],
-            "insert_semantic": [],
-        },
-        errors={"insert_semantic": PROVIDER_ERROR},
+    model = ScriptedToolModel(  # the router's provider fails with request data in its text
+        scripts={"route_memory": []}, errors={"route_memory": PROVIDER_ERROR}
     )
     config = make_config(tmp_path, llm={"max_retries": 1, "timeout_seconds": 0.5})
-    return MemorySystem(config, embeddings=embeddings, chat_model=model)
+    store = NoTurnLogStore(
+        str(tmp_path / "db"),
+        embeddings=embeddings,
+        dimension=384,
+        memory_types=list(MemoryType),
+        cipher=VaultCipher(os.environ["MIRIX_PY_VAULT_KEY"]),
+    )
+    return MemorySystem(config, embeddings=embeddings, chat_model=model, store=store)
 
 
 def _leaks(text: str) -> list[str]:
@@ -79,17 +94,19 @@ def test_a_failing_step_reports_a_code_and_a_safe_message_only(
     try:
         with capture_logs(processors=[structlog.processors.add_log_level]) as logs:
             receipt = system.add(MESSAGES, user_id="u1", occurred_at=AT)
-        (failure,) = receipt.failures
-        assert failure.step == "semantic_manager"
-        assert failure.code == "model_error"
-        assert failure.error and len(failure.error) <= 200
+        failure = receipt.failures[0]
+        assert (failure.step, failure.code) == ("route", "model_error")
+        assert all(f.error and len(f.error) <= 200 for f in receipt.failures)
         assert _leaks(receipt.model_dump_json()) == []
-        assert failure.fallback == "offline semantic extractor used instead"
-        stored = system.get_all(user_id="u1", limit=100)
-        turns = [r for r in stored if isinstance(r, EpisodicMemory) and r.origin == "raw"]
-        assert turns, "the input's turns are kept in the episodic turn log"
-        for record in stored:  # no stored record carries the provider's error text
-            assert _leaks(record.model_dump_json()) == []
+        raw = [
+            r
+            for r in system.get_all(user_id="u1", memory_type="episodic", limit=100)
+            if isinstance(r, EpisodicMemory) and r.status == "unprocessed"
+        ]
+        assert raw, "the raw input is kept"
+        for record in raw:
+            assert _leaks(record.model_dump_json(exclude={"embedding"})) == []
+            assert "route: model_error" in (record.details or "")
     finally:
         system.close()
     # the details reach the log at debug level only, scrubbed of secrets
