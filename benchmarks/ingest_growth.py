@@ -34,6 +34,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+
 from mirix_py.config import LoggingConfig, load_config
 from mirix_py.embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
 from mirix_py.logging import configure_logging
@@ -189,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default=None, help="cProfile the last group into FILE")
     parser.add_argument("--db", default=None, help="database folder (default: a temp dir)")
     parser.add_argument(
+        "--fake-embeddings",
+        action="store_true",
+        help="deterministic fake vectors instead of the ONNX model (isolates the store)",
+    )
+    parser.add_argument(
         "--optimize-every",
         type=int,
         default=0,
@@ -202,7 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(LoggingConfig(level="WARNING"))
     home = args.db or tempfile.mkdtemp(prefix="mirix-growth-")
     config = load_config("default", environ={}, home=home, logging={"level": "WARNING"})
-    system = MemorySystem(config, embeddings=CachedEmbeddings(OnnxMiniLMEmbeddings()))
+    embeddings: Embeddings = (
+        DeterministicFakeEmbedding(size=384)
+        if args.fake_embeddings
+        else CachedEmbeddings(OnnxMiniLMEmbeddings())
+    )
+    system = MemorySystem(config, embeddings=embeddings)
     ingest_user(system, 10_000_000)  # warm-up (model, graph) outside the measured users
     times: list[float] = []
     cpus: list[float] = []
