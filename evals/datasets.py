@@ -24,7 +24,8 @@ LongMemEval (:func:`load_longmemeval`)
     ``question_type``; ids ending in ``_abs`` are abstention questions.
 
 Generic JSONL (:func:`load_jsonl`)
-    For users' own data. One JSON object per line (blank lines are ignored); two kinds::
+    For users' own data. One JSON object per line (blank lines are ignored); three
+    kinds::
 
         {"type": "turn", "conversation": "c1", "id": "t1", "speaker": "Ann",
          "role": "user", "text": "I moved to Lisbon last week.",
@@ -32,14 +33,22 @@ Generic JSONL (:func:`load_jsonl`)
         {"type": "question", "conversation": "c1", "id": "q1",
          "question": "Where does Ann live?", "answer": "Lisbon",
          "category": "single-hop", "evidence": ["t1"],
-         "question_date": "2024-02-01T09:00:00Z", "is_abstention": false}
+         "question_date": "2024-02-01T09:00:00Z", "is_abstention": false,
+         "aliases": ["Lisboa"], "reveal": false}
+        {"type": "secret", "conversation": "c1", "value": "hunter2", "turn": "t7"}
 
     Turn fields: ``conversation``, ``id``, ``speaker`` and ``text`` are required;
     ``role`` defaults to ``"user"``, ``session`` to ``"default"``, ``timestamp`` to
     none. Question fields: ``conversation``, ``id``, ``question`` and ``answer`` are
-    required (numbers are accepted and turned into strings); ``category`` defaults to
-    ``"uncategorized"``, ``evidence`` to ``[]``, ``question_date`` to none and
-    ``is_abstention`` to false. Timestamps are ISO 8601; those without a UTC offset
+    required (numbers are accepted and turned into strings); ``category`` (the
+    question type the report groups by) defaults to ``"uncategorized"``,
+    ``evidence`` to ``[]``, ``question_date`` to none, ``is_abstention`` to false
+    (an abstention question is answered correctly only by declining), ``aliases``
+    (other accepted forms of the answer) to ``[]`` and ``reveal`` (asked with the
+    owner's explicit reveal flag) to false. Secret lines name a sensitive value said
+    in a conversation (``turn``, optional, is the turn that says it); the harness
+    counts how many of them it finds in clear in mirix-py's data folder and in
+    answers given without a reveal. Timestamps are ISO 8601; those without a UTC offset
     are taken as UTC. Unknown fields are errors. Turn ids must be unique within a
     conversation, question ids within the file; evidence must name turns of the same
     conversation, and a question's conversation must have turns. Conversations and
@@ -124,6 +133,9 @@ class Question:
     ``evidence_sessions`` lists the sessions that hold the evidence (LongMemEval's
     ``answer_session_ids``; derived from the evidence turns elsewhere).
     ``adversarial_answer`` is LOCOMO's distractor answer for category 5.
+    ``aliases`` are other accepted forms of the gold answer (the correctness score
+    accepts any; answer coverage reads ``answer`` only). ``reveal`` marks a question
+    the owner asks with the explicit reveal flag (a secret's value is expected).
     """
 
     id: str
@@ -135,16 +147,23 @@ class Question:
     is_abstention: bool
     evidence_sessions: tuple[str, ...] = ()
     adversarial_answer: str | None = None
+    aliases: tuple[str, ...] = ()
+    reveal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
-    """A conversation history (chronological sessions) and the questions asked about it."""
+    """A conversation history (chronological sessions) and the questions asked about it.
+
+    ``secrets`` are values said in the conversation that must never be stored or
+    answered in clear without an explicit reveal (the harness scans for them).
+    """
 
     id: str
     speakers: tuple[str, ...]
     sessions: list[Session]
     questions: list[Question]
+    secrets: tuple[str, ...] = ()
 
     def turns(self) -> Iterator[Turn]:
         """Iterate over all turns, session by session."""
@@ -404,11 +423,21 @@ class _QuestionRecord(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     question_date: datetime | None = None
     is_abstention: bool = False
+    aliases: list[str] = Field(default_factory=list)
+    reveal: bool = False
 
 
-_RECORD: TypeAdapter[_TurnRecord | _QuestionRecord] = TypeAdapter(
-    Annotated[_TurnRecord | _QuestionRecord, Field(discriminator="type")]
-)
+class _SecretRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    type: Literal["secret"]
+    conversation: str
+    value: str = Field(min_length=1)
+    turn: str | None = None
+
+
+_Record = _TurnRecord | _QuestionRecord | _SecretRecord
+_RECORD: TypeAdapter[_Record] = TypeAdapter(Annotated[_Record, Field(discriminator="type")])
 
 
 def _jsonl_error(source: str, line: int, field: str, message: str) -> ValueError:
@@ -418,7 +447,7 @@ def _jsonl_error(source: str, line: int, field: str, message: str) -> ValueError
 def _validation_error(source: str, line: int, exc: ValidationError) -> ValueError:
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    if loc and loc[0] in ("turn", "question"):  # discriminator tag prefix
+    if loc and loc[0] in ("turn", "question", "secret"):  # discriminator tag prefix
         loc = loc[1:]
     if error["type"].startswith("union_tag"):
         loc = ["type"]
@@ -426,10 +455,8 @@ def _validation_error(source: str, line: int, exc: ValidationError) -> ValueErro
     return _jsonl_error(source, line, field, error["msg"])
 
 
-def _parse_jsonl_lines(
-    lines: Sequence[str], source: str
-) -> list[tuple[int, _TurnRecord | _QuestionRecord]]:
-    records: list[tuple[int, _TurnRecord | _QuestionRecord]] = []
+def _parse_jsonl_lines(lines: Sequence[str], source: str) -> list[tuple[int, _Record]]:
+    records: list[tuple[int, _Record]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -447,7 +474,7 @@ def _parse_jsonl_lines(
 
 
 def _build_jsonl_conversations(
-    records: Sequence[tuple[int, _TurnRecord | _QuestionRecord]], source: str
+    records: Sequence[tuple[int, _Record]], source: str
 ) -> list[Conversation]:
     # conversation -> session -> turns, all in order of first appearance
     layout: dict[str, dict[str, list[Turn]]] = {}
@@ -514,8 +541,27 @@ def _build_jsonl_conversations(
                 evidence_sessions=_unique(
                     [session_of_turn[(record.conversation, ev)] for ev in evidence]
                 ),
+                aliases=tuple(record.aliases),
+                reveal=record.reveal,
             )
         )
+
+    secrets: dict[str, list[str]] = {conversation: [] for conversation in layout}
+    for number, record in records:
+        if not isinstance(record, _SecretRecord):
+            continue
+        if record.conversation not in layout:
+            raise _jsonl_error(
+                source, number, "conversation", f"no turns for conversation {record.conversation!r}"
+            )
+        if record.turn is not None and (record.conversation, record.turn) not in session_of_turn:
+            raise _jsonl_error(
+                source,
+                number,
+                "turn",
+                f"unknown turn id {record.turn!r} in {record.conversation!r}",
+            )
+        secrets[record.conversation].append(record.value)
 
     conversations: list[Conversation] = []
     for conversation, sessions in layout.items():
@@ -529,6 +575,7 @@ def _build_jsonl_conversations(
                 speakers=tuple(speakers[conversation]),
                 sessions=built,
                 questions=questions[conversation],
+                secrets=_unique(secrets[conversation]),
             )
         )
     return conversations

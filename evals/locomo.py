@@ -11,14 +11,17 @@ from pathlib import Path
 
 from evals.runner import build_parser, options_from_args, print_overview, run
 
-_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "locomo" / "locomo_dev.json"
+_DEV = Path("shared") / "data" / "locomo" / "locomo_dev.json"
 
 
 def default_data() -> str | None:
-    """``../shared/data/locomo/locomo_dev.json`` when present."""
-    for candidate in (Path("../shared/data/locomo/locomo_dev.json"), _DEV):
-        if candidate.is_file():
-            return str(candidate)
+    """``shared/data/locomo/locomo_dev.json`` in the nearest ancestor folder (of the
+    working directory, then of this package) that has one."""
+    here = Path(__file__).resolve().parent
+    for start in (Path.cwd().resolve(), here):
+        for folder in (start, *start.parents):
+            if (folder / _DEV).is_file():
+                return str(folder / _DEV)
     return None
 
 

@@ -22,10 +22,27 @@ evaluation scripts (and the papers that copy its tables) mislabels the numbers, 
 calling category 1 "single-hop" and category 4 "multi-hop". Always report categories
 by the names above.
 
-Retrieval metrics work on :class:`RetrievedItem` values (rendered text plus the
-source-turn ids an item was derived from): :func:`evidence_recall` applies a
-render-order token budget before measuring recall, :func:`recall_at_k` a rank cut.
-Evidence strings from LOCOMO are parsed leniently by :func:`parse_evidence_ids`.
+Context metrics measure what the answerer is actually shown (see
+``docs/evaluation.md`` and the functions' docstrings for the exact rules):
+
+* :func:`answer_coverage` — the share of the gold answer's normalised, stemmed tokens
+  (LOCOMO's normalisation; category-3 gold cut at ``';'``) that occur in the rendered
+  context within the token budget; :func:`visible_context` applies the budget to the
+  rendered text (core blocks first, so they count toward it). This is the headline
+  metric: it cannot be inflated by how records cite their sources.
+* :func:`rendered_evidence_recall` — the share of gold evidence turns that the rendered
+  context *carries*: a turn is credited only when the text of the visible items that
+  cite it holds a sufficient share of the turn's content words (:func:`turn_carried`).
+* :func:`answer_correct` — containment correctness: the normalised gold answer (or one
+  of its accepted aliases) occurs as a contiguous run of stemmed tokens in the
+  normalised answer; abstention questions are correct exactly when the answer abstains.
+
+The older retrieval metrics work on :class:`RetrievedItem` values (rendered text plus
+the source-turn ids an item was derived from): :func:`evidence_recall` applies a
+render-order token budget before measuring recall and credits every source id of a
+kept item (kept for comparison: it can be inflated by records that cite whole turns
+while carrying one clause), :func:`recall_at_k` a rank cut. Evidence strings from
+LOCOMO are parsed leniently by :func:`parse_evidence_ids`.
 """
 
 from __future__ import annotations
@@ -34,18 +51,24 @@ import math
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from nltk.stem import PorterStemmer  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
+    "CARRY_MIN_WORDS",
+    "CARRY_SHARE",
     "LOCOMO_CATEGORIES",
     "EvidenceParse",
     "RetrievedItem",
+    "answer_correct",
+    "answer_coverage",
     "bleu1",
     "budget_cut",
+    "content_words",
+    "coverage_gold",
     "estimate_tokens",
     "evidence_recall",
     "f1_score",
@@ -58,7 +81,10 @@ __all__ = [
     "parse_evidence_ids",
     "percentile",
     "recall_at_k",
+    "rendered_evidence_recall",
     "tokenize_answer",
+    "turn_carried",
+    "visible_context",
 ]
 
 LOCOMO_CATEGORIES: dict[int, str] = {
@@ -359,3 +385,150 @@ def percentile(values: Iterable[float], p: float) -> float:
     high = min(low + 1, len(ordered) - 1)
     fraction = rank - low
     return float(ordered[low] + (ordered[high] - ordered[low]) * fraction)
+
+
+# ------------------------------------------------------------------ context metrics
+
+CARRY_SHARE = 0.5
+"""A turn is carried when the citing text holds at least this share of its content words …"""
+
+CARRY_MIN_WORDS = 20
+"""… or at least this many of them (so one long turn can be carried by a dense summary)."""
+
+_STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would
+    you your yours yourself yourselves also really yeah oh ok okay wow hey hi im ive its
+    thats dont didnt cant wont youre theyre were got get getting like just so
+    """.split()
+)
+
+
+def coverage_gold(gold: object, category: int | str | None = None) -> str:
+    """The gold text answer coverage uses: LOCOMO category 3 is cut at the first ``';'``."""
+    text = str(gold)
+    if category is not None and str(category) == "3":
+        text = text.split(";")[0].strip()
+    return text
+
+
+def visible_context(context: str, budget_tokens: int | None) -> str:
+    """The part of a rendered context that fits ``budget_tokens`` (``ceil(chars / 4)``).
+
+    The rendered text is cut after ``4 * budget_tokens`` characters; everything that
+    precedes the cut — core blocks included, since they are rendered first — counts
+    toward the budget. ``None`` means no budget (the whole text is visible).
+    """
+    if budget_tokens is None:
+        return context
+    if budget_tokens < 0:
+        raise ValueError(f"budget_tokens must be >= 0, got {budget_tokens}")
+    return context[: 4 * budget_tokens]
+
+
+def answer_coverage(
+    gold: object, context: str, *, category: int | str | None = None
+) -> float | None:
+    """Share of the gold answer's normalised, stemmed tokens that occur in ``context``.
+
+    Both sides go through :func:`tokenize_answer` (LOCOMO's normalisation plus Porter
+    stemming); each gold token (counted with repetition) is present when the same
+    stem occurs anywhere in the context. For LOCOMO category 3 the gold is cut at the
+    first ``';'`` (:func:`coverage_gold`). Pass the *visible* context
+    (:func:`visible_context`). Returns None when the gold has no tokens.
+    """
+    tokens = tokenize_answer(coverage_gold(gold, category))
+    if not tokens:
+        return None
+    present = set(tokenize_answer(context))
+    return sum(1 for token in tokens if token in present) / len(tokens)
+
+
+def content_words(text: str) -> set[str]:
+    """Distinct stemmed content words: LOCOMO-normalised tokens minus stopwords and
+    one-character tokens (numbers of any length are kept)."""
+    out: set[str] = set()
+    for word in normalize_answer(text.replace("-", " ").replace("/", " ")).split():
+        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        out.add(_stem(word))
+    return out
+
+
+def turn_carried(turn_text: str, carrier_text: str) -> bool:
+    """True when ``carrier_text`` carries the turn ``turn_text``.
+
+    The rule: let W be the turn's distinct content words (:func:`content_words`) and
+    M those that also occur in the carrier text. The turn is carried when
+    ``|M| >= CARRY_SHARE * |W|`` or ``|M| >= CARRY_MIN_WORDS``. A turn with no content
+    words ("Yes!") is carried by any non-empty carrier text.
+    """
+    wanted = content_words(turn_text)
+    if not wanted:
+        return bool(carrier_text.strip())
+    matched = len(wanted & content_words(carrier_text))
+    return matched >= CARRY_SHARE * len(wanted) or matched >= CARRY_MIN_WORDS
+
+
+def rendered_evidence_recall(
+    gold_ids: Iterable[str],
+    turn_texts: Mapping[str, str],
+    visible_items: Sequence[RetrievedItem],
+) -> float | None:
+    """Share of gold evidence turns that the rendered context carries.
+
+    ``visible_items`` are the items whose text is actually in the visible context
+    (within the budget), each with the source ids it cites. A gold turn is credited
+    when the texts of the visible items citing it, joined, carry it
+    (:func:`turn_carried`): citing a turn is necessary but not sufficient, so a short
+    record that keeps one clause of a long turn does not earn the whole turn, and
+    text that happens to resemble a turn earns nothing unless it cites it. A gold id
+    whose turn text is unknown counts as not carried. Returns None without gold ids.
+    """
+    gold = list(dict.fromkeys(gold_ids))
+    if not gold:
+        return None
+    credited = 0
+    for turn_id in gold:
+        carriers = [item.text for item in visible_items if turn_id in item.source_ids]
+        text = turn_texts.get(turn_id)
+        if carriers and text is not None and turn_carried(text, "\n".join(carriers)):
+            credited += 1
+    return credited / len(gold)
+
+
+def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    if not needle:
+        return False
+    width = len(needle)
+    return any(
+        list(haystack[i : i + width]) == list(needle) for i in range(len(haystack) - width + 1)
+    )
+
+
+def answer_correct(
+    prediction: object,
+    gold: object,
+    *,
+    is_abstention: bool = False,
+    aliases: Sequence[str] = (),
+) -> bool:
+    """Containment correctness for short gold answers.
+
+    An abstention question is correct exactly when the prediction abstains
+    (:func:`is_abstention_answer`). Otherwise an abstaining prediction is wrong, and
+    the prediction is correct when the stemmed, normalised tokens of the gold answer
+    — or of one of its ``aliases`` — occur as a contiguous run in the prediction's.
+    """
+    if is_abstention:
+        return is_abstention_answer(prediction)
+    if is_abstention_answer(prediction):
+        return False
+    predicted = tokenize_answer(prediction)
+    return any(_contains_run(predicted, tokenize_answer(g)) for g in (str(gold), *aliases))

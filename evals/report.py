@@ -25,6 +25,7 @@ class QuestionResult:
     f1: float
     bleu1: float
     evidence_recall: float | None
+    evidence_recall_cited: float | None
     recall_at_5: float | None
     recall_at_10: float | None
     judge: float | None
@@ -33,6 +34,10 @@ class QuestionResult:
     context_tokens: int
     llm_calls: int
     llm_tokens: int
+    answer_coverage: float | None = None
+    correct: bool = False
+    abstention: bool = False
+    leaked_secrets: list[str] = field(default_factory=list)
     cited_source_ids: list[str] = field(default_factory=list)
     retrieved_source_ids: list[list[str]] = field(default_factory=list)
 
@@ -63,11 +68,17 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def _block(rows: Sequence[QuestionResult]) -> dict[str, Any]:
+    coverage = [r.answer_coverage for r in rows if r.answer_coverage is not None]
     return {
         "n": len(rows),
+        "answer_coverage": _mean(coverage),
+        "full_coverage": _mean(1.0 if c >= 1.0 else 0.0 for c in coverage),
+        "coverage_n": len(coverage),
+        "correct": _mean(1.0 if r.correct else 0.0 for r in rows),
         "f1": _mean(r.f1 for r in rows) or 0.0,
         "bleu1": _mean(r.bleu1 for r in rows) or 0.0,
         "evidence_recall": _mean(r.evidence_recall for r in rows),
+        "evidence_recall_cited": _mean(r.evidence_recall_cited for r in rows),
         "evidence_n": sum(1 for r in rows if r.evidence_recall is not None),
         "recall_at_5": _mean(r.recall_at_5 for r in rows),
         "recall_at_10": _mean(r.recall_at_10 for r in rows),
@@ -126,8 +137,20 @@ def _category_label(category: str) -> str:
         return category
 
 
+def _by_category_table(
+    systems: dict[str, Any], cats: Sequence[str], metric: str, title: str
+) -> list[str]:
+    lines = ["", f"## {title} by category", ""]
+    lines.append("| system | " + " | ".join(_category_label(c) for c in cats) + " |")
+    lines.append("|---" * (len(cats) + 1) + "|")
+    for name, block in systems.items():
+        cells = [_fmt(block["by_category"].get(c, {}).get(metric)) for c in cats]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render_markdown(summary: dict[str, Any], command: str) -> str:
-    """``report.md``: overall table, per-category F1 and evidence recall, latency and cost."""
+    """``report.md``: answer coverage first, then correctness, F1, evidence recall, cost."""
     systems: dict[str, Any] = summary["systems"]
     cats: list[str] = summary["data"]["categories"]
     lines = [
@@ -137,27 +160,52 @@ def render_markdown(summary: dict[str, Any], command: str) -> str:
         "",
         f"Data: `{summary['data']['path']}` ({len(summary['data']['conversations'])} "
         f"conversations); categories {', '.join(cats)}; context budget "
-        f"{summary['budget_tokens']} tokens (chars/4).",
+        f"{summary['budget_tokens']} tokens (chars/4; the full-context row has no budget). "
+        f"Answers: {summary.get('answer_model') or 'offline'}; memory managers: "
+        f"{summary.get('manager_model') or 'offline'}.",
+        "",
+        "**Answer coverage** (the headline): the share of the gold answer's normalised "
+        "tokens present in the context the answerer is shown, within the budget; "
+        "*full* is the share of questions whose answer is fully covered. *Correct*: the "
+        "normalised gold is contained in the answer (abstention questions: the answer "
+        "abstains). *Evidence recall* credits a gold turn only when the rendered text "
+        "that cites it carries at least half of its content words (or 20 of them); "
+        "*cited* is the older rule that credits every cited source id.",
         "",
         "## Overall (pooled over the chosen categories)",
         "",
-        "| system | n | F1 | BLEU-1 | evidence recall | recall@5 | recall@10 | judge |",
-        "|---|---|---|---|---|---|---|---|",
+        "| system | n | answer coverage | full coverage | correct | F1 | BLEU-1 | "
+        "evidence recall | (cited) | recall@10 | judge |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, block in systems.items():
         o = block["overall"]
         lines.append(
-            f"| {name} | {o['n']} | {_fmt(o['f1'])} | {_fmt(o['bleu1'])} | "
-            f"{_fmt(o['evidence_recall'])} | {_fmt(o['recall_at_5'])} | "
-            f"{_fmt(o['recall_at_10'])} | {_fmt(o['judge'])} |"
+            f"| {name} | {o['n']} | **{_fmt(o.get('answer_coverage'))}** | "
+            f"{_fmt(o.get('full_coverage'))} | {_fmt(o.get('correct'))} | {_fmt(o['f1'])} | "
+            f"{_fmt(o['bleu1'])} | {_fmt(o['evidence_recall'])} | "
+            f"{_fmt(o.get('evidence_recall_cited'))} | {_fmt(o['recall_at_10'])} | "
+            f"{_fmt(o['judge'])} |"
         )
-    for metric, title in (("f1", "F1"), ("evidence_recall", "Evidence recall at the budget")):
-        lines += ["", f"## {title} by category", ""]
-        header = "| system | " + " | ".join(_category_label(c) for c in cats) + " |"
-        lines += [header, "|---" * (len(cats) + 1) + "|"]
-        for name, block in systems.items():
-            cells = [_fmt(block["by_category"].get(c, {}).get(metric)) for c in cats]
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for metric, title in (
+        ("answer_coverage", "Answer coverage"),
+        ("full_coverage", "Full answer coverage (share of questions)"),
+        ("correct", "Correct (gold contained in the answer)"),
+        ("f1", "F1"),
+        ("evidence_recall", "Evidence recall (rendered text) at the budget"),
+        ("evidence_recall_cited", "Evidence recall (cited source ids, older rule)"),
+    ):
+        lines += _by_category_table(systems, cats, metric, title)
+    secrets = summary.get("secrets")
+    if secrets:
+        lines += [
+            "",
+            "## Secrets (mirix-py)",
+            "",
+            f"{secrets['declared']} declared secrets; in clear on disk (byte scan of the data "
+            f"folder): {len(secrets['on_disk'])}; in stored rows: {len(secrets['in_records'])}; "
+            f"in answers given without a reveal: {len(secrets['in_answers'])}.",
+        ]
     lines += [
         "",
         "## Speed and cost",
@@ -185,7 +233,9 @@ def render_markdown(summary: dict[str, Any], command: str) -> str:
 
 
 def render_plot(summary: dict[str, Any], path: Path) -> bool:
-    """``report.png``: grouped bars (systems × categories) for F1 and evidence recall.
+    """``report.png``: grouped bars (systems × categories): answer coverage (the
+    headline), evidence recall (rendered text), and F1 for LOCOMO's numbered
+    categories or the correct share for other question types.
 
     Returns False (and writes nothing) when matplotlib is not installed.
     """
@@ -198,11 +248,15 @@ def render_plot(summary: dict[str, Any], path: Path) -> bool:
         return False
     systems: dict[str, Any] = summary["systems"]
     cats: list[str] = [*summary["data"]["categories"], "overall"]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
     width = 0.8 / max(len(systems), 1)
+    budget = summary["budget_tokens"]
+    locomo = all(c.isdigit() for c in summary["data"]["categories"])
+    third = (axes[2], "f1", "F1") if locomo else (axes[2], "correct", "Correct (gold in answer)")
     for ax, metric, title in (
-        (axes[0], "f1", "F1"),
-        (axes[1], "evidence_recall", f"Evidence recall @ {summary['budget_tokens']} tokens"),
+        (axes[0], "answer_coverage", f"Answer coverage @ {budget} tokens"),
+        (axes[1], "evidence_recall", f"Evidence recall (rendered) @ {budget} tokens"),
+        third,
     ):
         for i, (name, block) in enumerate(systems.items()):
             values = [
@@ -214,12 +268,18 @@ def render_plot(summary: dict[str, Any], path: Path) -> bool:
             ]
             ax.bar([x + i * width for x in range(len(cats))], values, width, label=name)
         ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(cats))])
-        ax.set_xticklabels([_category_label(c) if c != "overall" else c for c in cats], fontsize=8)
+        ax.set_xticklabels(
+            [_category_label(c) if c != "overall" else c for c in cats],
+            fontsize=7,
+            rotation=30,
+            ha="right",
+        )
         ax.set_ylim(0, 1)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=max(len(systems), 1), fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True

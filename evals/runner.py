@@ -1,9 +1,15 @@
 """One harness run: ingest, ask, score, compare with baselines, write the report.
 
-Shared by ``python -m evals.locomo`` and ``python -m evals.longmemeval`` (and
-``mirix-py eval …``): both parse the same options (:func:`build_parser`) and call
-:func:`run`. The offline run is deterministic: a rerun gives identical numbers
-(latencies aside).
+Shared by ``python -m evals.locomo``, ``python -m evals.longmemeval`` and
+``python -m evals.jsonl`` (and ``mirix-py eval …``): all parse the same options
+(:func:`build_parser`) and call :func:`run`. The offline run is deterministic: a
+rerun gives identical numbers (latencies aside).
+
+Models: ``--answer-model`` replaces only the answering step, for mirix-py and
+every baseline alike (each system's rendered context goes to the same prompt,
+:mod:`evals.answering`); ``--manager-model`` (or the config's ``llm.model``) runs
+mirix-py's write path — the memory managers — in LLM mode. mirix-py's read path
+(retrieval, target selection, context) stays offline in the harness either way.
 """
 
 from __future__ import annotations
@@ -21,9 +27,20 @@ from typing import Any
 
 from tqdm import tqdm
 
+from evals.answering import ContextAnswerer, resolve_model
 from evals.datasets import Conversation, Question, load_dataset
 from evals.judge import Judge
-from evals.metrics import bleu1, evidence_recall, locomo_score, recall_at_k
+from evals.metrics import (
+    RetrievedItem,
+    answer_correct,
+    answer_coverage,
+    bleu1,
+    evidence_recall,
+    locomo_score,
+    recall_at_k,
+    rendered_evidence_recall,
+    visible_context,
+)
 from evals.report import (
     QuestionResult,
     SystemStats,
@@ -32,7 +49,8 @@ from evals.report import (
     summarize_system,
     write_results,
 )
-from evals.systems import FullContextQA, MirixQA, QASystem, TurnRetrievalQA
+from evals.secrets import SecretScan, scan_answers, scan_folder, scan_records
+from evals.systems import FullContextQA, MirixQA, QASystem, SystemAnswer, TurnRetrievalQA
 from mirix_py.config import MirixConfig, load_config
 from mirix_py.embeddings import make_embeddings
 from mirix_py.logging import configure_logging
@@ -52,9 +70,10 @@ class RunOptions:
     config: str | None = None
     conversations: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
-    baselines: list[str] = field(default_factory=lambda: ["bm25", "dense", "hybrid"])
+    baselines: list[str] = field(default_factory=lambda: list(BASELINES))
     budget_tokens: int = 1000
     answer_model: str | None = None
+    manager_model: str | None = None
     judge_model: str | None = None
     resume: bool = False
     limit_questions: int | None = None
@@ -63,6 +82,7 @@ class RunOptions:
     system_name: str = "mirix-py"
     consolidate: bool = False
     config_overrides: dict[str, Any] = field(default_factory=dict)
+    answerer: ContextAnswerer | None = None  # programmatic use: overrides answer_model
 
 
 def build_parser(
@@ -80,9 +100,19 @@ def build_parser(
     p.add_argument(
         "--categories", default=default_categories, help="e.g. 1-4, or 1,2,5, or question types"
     )
-    p.add_argument("--baselines", default="bm25,dense,hybrid", help=f"any of {','.join(BASELINES)}")
+    p.add_argument("--baselines", default=",".join(BASELINES), help=f"any of {','.join(BASELINES)}")
     p.add_argument("--budget-tokens", type=int, default=1000)
-    p.add_argument("--answer-model", default=None, help="provider:model; absent = offline answers")
+    p.add_argument(
+        "--answer-model",
+        default=None,
+        help="provider:model for the answering step of every system; absent = offline answers",
+    )
+    p.add_argument(
+        "--manager-model",
+        default=None,
+        help="provider:model for mirix-py's memory managers (LLM write path); "
+        "absent = the config's llm.model, else offline",
+    )
     p.add_argument("--judge-model", default=None, help="provider:model; absent = no judge")
     p.add_argument("--resume", action="store_true", help="reuse the ingested databases in --out")
     p.add_argument("--limit-questions", type=int, default=None, help="cap questions (smoke runs)")
@@ -127,6 +157,7 @@ def options_from_args(args: argparse.Namespace, argv: Sequence[str], prog: str) 
         baselines=baselines,
         budget_tokens=args.budget_tokens,
         answer_model=args.answer_model,
+        manager_model=args.manager_model,
         judge_model=args.judge_model,
         resume=args.resume,
         limit_questions=args.limit_questions,
@@ -155,7 +186,8 @@ def select_conversations(
     return chosen
 
 
-def _config(options: RunOptions) -> MirixConfig:
+def _config(options: RunOptions) -> tuple[MirixConfig, str | None]:
+    """The offline config the systems share, and the manager model (if any)."""
     overrides: dict[str, Any] = {
         "home": str(options.out),
         "storage": {"uri": str(options.out / "db")},
@@ -163,28 +195,44 @@ def _config(options: RunOptions) -> MirixConfig:
         "chat": {"interactive_update": False},
         **options.config_overrides,
     }
-    if options.answer_model:
-        overrides["llm"] = {"model": options.answer_model}
-    return load_config(options.config or "locomo", **overrides)
+    config = load_config(options.config or "locomo", **overrides)
+    manager = options.manager_model or config.llm.model
+    if config.llm.model is not None:
+        config = config.model_copy(update={"llm": config.llm.model_copy(update={"model": None})})
+    return config, manager
 
 
 def _folder_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def _systems(options: RunOptions, config: MirixConfig) -> tuple[MirixQA, list[QASystem]]:
+def _systems(
+    options: RunOptions, config: MirixConfig, manager_model: str | None
+) -> tuple[MirixQA, list[QASystem]]:
     embeddings = make_embeddings(
         config.embeddings.provider,
         batch_size=config.embeddings.batch_size,
         cache_size=config.embeddings.cache_size,
     )
-    mirix = MirixQA(MemorySystem(config, embeddings=embeddings), name=options.system_name)
+    answerer = options.answerer
+    if answerer is None and options.answer_model:
+        answerer = ContextAnswerer.from_spec(options.answer_model)
+    if manager_model:
+        writer = MemorySystem(
+            config,
+            embeddings=embeddings,
+            chat_model=resolve_model(manager_model, "--manager-model"),
+        )
+        reader = MemorySystem(config, embeddings=embeddings, store=writer.store)
+    else:
+        writer = reader = MemorySystem(config, embeddings=embeddings)
+    mirix = MirixQA(writer, name=options.system_name, reader=reader, answerer=answerer)
     systems: list[QASystem] = [mirix]
     turn_store = None
     for name in options.baselines:
+        if turn_store is None:
+            turn_store = TurnRetrievalQA.open_store(options.out / "baseline-db", embeddings)
         if name in _MODES:
-            if turn_store is None:
-                turn_store = TurnRetrievalQA.open_store(options.out / "baseline-db", embeddings)
             systems.append(
                 TurnRetrievalQA(
                     mode=_MODES[name],  # type: ignore[arg-type]
@@ -192,11 +240,11 @@ def _systems(options: RunOptions, config: MirixConfig) -> tuple[MirixQA, list[QA
                     store=turn_store,
                     config=config,
                     budget_tokens=options.budget_tokens,
+                    answerer=answerer,
                 )
             )
-        elif name == "full-context" and mirix.system.chat_model is not None:
-            prompt = (Path(__file__).parent / "prompts" / "answer.md").read_text(encoding="utf-8")
-            systems.append(FullContextQA(mirix.system.chat_model, prompt))
+        elif name == "full-context":
+            systems.append(FullContextQA(store=turn_store, config=config, answerer=answerer))
     return mirix, systems
 
 
@@ -206,9 +254,18 @@ def _questions(conv: Conversation, options: RunOptions) -> list[Question]:
 
 
 def _score(
-    system: str, conv: Conversation, q: Question, answer: Any, budget: int, judge: Judge | None
+    system: str,
+    conv: Conversation,
+    q: Question,
+    answer: SystemAnswer,
+    budget: int,
+    judge: Judge | None,
+    turn_texts: dict[str, str],
 ) -> QuestionResult:
     gold = list(q.evidence)
+    visible = visible_context(answer.context, budget if answer.budgeted else None)
+    shown: list[RetrievedItem] = [i for i in answer.context_items if i.text in visible]
+    coverage = None if q.is_abstention else answer_coverage(q.answer, visible, category=q.category)
     return QuestionResult(
         system=system,
         conversation=conv.id,
@@ -219,9 +276,12 @@ def _score(
         answer=answer.text,
         f1=_f1(answer.text, q),
         bleu1=bleu1(answer.text, q.answer),
-        evidence_recall=evidence_recall(gold, answer.items, budget)
-        if answer.items or gold
-        else None,
+        evidence_recall=rendered_evidence_recall(gold, turn_texts, shown),
+        evidence_recall_cited=(
+            evidence_recall(gold, answer.items, budget)
+            if answer.budgeted
+            else rendered_evidence_recall(gold, turn_texts, shown)
+        ),
         recall_at_5=recall_at_k(gold, answer.items, 5),
         recall_at_10=recall_at_k(gold, answer.items, 10),
         judge=judge.grade(q.question, q.answer, answer.text) if judge else None,
@@ -230,6 +290,12 @@ def _score(
         context_tokens=answer.context_tokens,
         llm_calls=answer.llm_calls,
         llm_tokens=answer.llm_tokens,
+        answer_coverage=coverage,
+        correct=answer_correct(
+            answer.text, q.answer, is_abstention=q.is_abstention, aliases=q.aliases
+        ),
+        abstention=q.is_abstention,
+        leaked_secrets=[] if q.reveal else scan_answers([answer.text], conv.secrets),
         cited_source_ids=answer.cited_source_ids,
         retrieved_source_ids=[list(i.source_ids) for i in answer.items[:10]],
     )
@@ -245,7 +311,7 @@ def _f1(prediction: str, q: Question) -> float:
 
 def run(options: RunOptions) -> dict[str, Any]:
     """Run the harness; write results.jsonl, summary.json, report.md and report.png."""
-    config = _config(options)
+    config, manager_model = _config(options)
     configure_logging(config.logging)
     options.out.mkdir(parents=True, exist_ok=True)
     if not options.resume:
@@ -254,7 +320,7 @@ def run(options: RunOptions) -> dict[str, Any]:
     conversations = select_conversations(
         load_dataset(options.data, options.fmt), options.conversations
     )
-    mirix, systems = _systems(options, config)
+    mirix, systems = _systems(options, config, manager_model)
     judge = Judge.from_model(options.judge_model) if options.judge_model else None
     stats = {s.name: SystemStats() for s in systems}
     bar = not options.progress
@@ -274,12 +340,19 @@ def run(options: RunOptions) -> dict[str, Any]:
     plan = [(conv, q) for conv in conversations for q in _questions(conv, options)]
     if options.limit_questions is not None:
         plan = plan[: options.limit_questions]
+    secrets = _scan_secrets(mirix, conversations, options.out / "db")
+    texts = {c.id: {t.id: t.text for t in c.turns()} for c in conversations}
     rows: list[QuestionResult] = []
     for conv, q in tqdm(plan, desc="questions", disable=bar, unit="q"):
         for system in systems:
+            reply = system.answer(conv, q)
             rows.append(
-                _score(system.name, conv, q, system.answer(conv, q), options.budget_tokens, judge)
+                _score(system.name, conv, q, reply, options.budget_tokens, judge, texts[conv.id])
             )
+    if secrets is not None:
+        secrets.in_answers = sorted(
+            {s for r in rows if r.system == mirix.name for s in r.leaked_secrets}
+        )
     stats[mirix.name].memory_count = sum(
         mirix.system.store.count(user_id=mirix.user(c)) for c in conversations
     )
@@ -299,8 +372,10 @@ def run(options: RunOptions) -> dict[str, Any]:
             "categories": categories,
             "questions": len(plan),
         },
+        "secrets": None if secrets is None else secrets.as_dict(),
         "config": json.loads(config.model_dump_json()),
         "answer_model": options.answer_model,
+        "manager_model": manager_model,
         "judge_model": options.judge_model,
         "command": options.command,
     }
@@ -314,15 +389,50 @@ def run(options: RunOptions) -> dict[str, Any]:
     return summary
 
 
+def _scan_secrets(
+    mirix: MirixQA, conversations: Sequence[Conversation], folder: Path
+) -> SecretScan | None:
+    """Look for the datasets' declared secrets in clear in mirix-py's data folder and rows."""
+    values = sorted({s for c in conversations for s in c.secrets})
+    if not values:
+        return None
+    records = [
+        record
+        for c in conversations
+        for mtype in mirix.system.config.memory.enabled
+        for record in mirix.system.store.list_records(
+            user_id=mirix.user(c), memory_type=mtype, limit=100_000, include_superseded=True
+        )
+    ]
+    return SecretScan(
+        declared=len(values),
+        on_disk=scan_folder(folder, values),
+        in_records=scan_records(records, values),
+    )
+
+
 def print_overview(summary: dict[str, Any], out: Path, stream: Any = sys.stdout) -> None:
     """A few lines for the terminal: pooled numbers per system and where the report is."""
     print(summary.get("command", ""), file=stream)
     for name, block in summary["systems"].items():
         o = block["overall"]
-        er = "–" if o["evidence_recall"] is None else f"{o['evidence_recall']:.3f}"
+
+        def fmt(key: str, o: dict[str, Any] = o) -> str:
+            return "–" if o.get(key) is None else f"{o[key]:.3f}"
+
         print(
-            f"{name:<12} n={o['n']:<5} F1={o['f1']:.3f} BLEU-1={o['bleu1']:.3f} "
-            f"evidence_recall={er} answer_p95={block['latency_ms']['answer_p95']:.1f}ms",
+            f"{name:<24} n={o['n']:<5} coverage={fmt('answer_coverage')} "
+            f"full={fmt('full_coverage')} correct={fmt('correct')} F1={fmt('f1')} "
+            f"evidence_recall={fmt('evidence_recall')} (cited {fmt('evidence_recall_cited')}) "
+            f"answer_p95={block['latency_ms']['answer_p95']:.1f}ms",
+            file=stream,
+        )
+    if summary.get("secrets"):
+        sec = summary["secrets"]
+        print(
+            f"secrets in clear (mirix-py): {len(sec['on_disk'])} of {sec['declared']} on disk, "
+            f"{len(sec['in_records'])} in stored rows, {len(sec['in_answers'])} in answers "
+            "without a reveal",
             file=stream,
         )
     print(f"report: {out / 'report.md'}", file=stream)

@@ -1,4 +1,4 @@
-"""``mirix-py eval locomo|longmemeval [options]``: the evaluation harness (see ``evals/``)."""
+"""``mirix-py eval locomo|longmemeval|jsonl [options]``: the evaluation harness (see ``evals/``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def register(sub: Any) -> None:
         help="run the long-conversation QA harness",
         description="Options after the benchmark name go to python -m evals.<benchmark>.",
     )
-    p.add_argument("benchmark", choices=["locomo", "longmemeval"])
+    p.add_argument("benchmark", choices=["locomo", "longmemeval", "jsonl"])
     p.add_argument("options", nargs=argparse.REMAINDER, help="harness options (see --help)")
     p.set_defaults(func=_eval)
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_core.language_models import FakeListChatModel
+from pydantic import Field
 
+from evals.answering import ContextAnswerer
 from evals.datasets import load_dataset
 from evals.runner import RunOptions, parse_categories, run
 
@@ -55,22 +59,28 @@ def test_tiny_locomo_run_writes_every_output(tmp_path: Path) -> None:
     for name in ("results.jsonl", "summary.json", "report.md", "report.png"):
         assert (out / name).is_file(), name
     systems = summary["systems"]
-    assert set(systems) == {"mirix-py", "bm25", "dense", "hybrid"}
+    assert set(systems) == {"mirix-py", "bm25", "dense", "hybrid", "full-context"}
     for block in systems.values():
         overall = block["overall"]
         assert overall["n"] > 5
         assert 0.0 <= overall["f1"] <= 1.0
         assert overall["evidence_recall"] is not None and 0.0 <= overall["evidence_recall"] <= 1.0
+        assert 0.0 <= overall["answer_coverage"] <= 1.0
+        assert overall["full_coverage"] <= overall["answer_coverage"]
+        assert 0.0 <= overall["evidence_recall_cited"] <= 1.0
         assert set(block["latency_ms"]) == {
             "retrieval_p50",
             "retrieval_p95",
             "answer_p50",
             "answer_p95",
         }
+    # the full-context row sees every turn: evidence is all there
+    assert systems["full-context"]["overall"]["evidence_recall"] == 1.0
+    assert "Answer coverage by category" in (out / "report.md").read_text()
     # Retrieval over three sessions finds most evidence within the budget.
     assert systems["mirix-py"]["overall"]["evidence_recall"] > 0.5
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert len(rows) == 4 * systems["mirix-py"]["overall"]["n"]
+    assert len(rows) == 5 * systems["mirix-py"]["overall"]["n"]
     # Deterministic: a resumed rerun over the same database gives identical scores.
     again = run(
         RunOptions(data=data, out=out, categories=["1", "2", "3", "4"], progress=False, resume=True)
@@ -95,6 +105,36 @@ def test_longmemeval_synthetic_run(tmp_path: Path) -> None:
     assert mirix["overall"]["n"] == len(load_dataset(SYNTH, "longmemeval"))
 
 
+def test_assistant_memory_slice_reports_types_correctness_and_secrets(tmp_path: Path) -> None:
+    """Two conversations of the hand-written set through ``python -m evals.jsonl``'s run."""
+    from evals.jsonl import ASSISTANT_MEMORY
+
+    conversations = load_dataset(ASSISTANT_MEMORY)[:2]
+    summary = run(
+        RunOptions(
+            data=ASSISTANT_MEMORY,
+            out=tmp_path / "am",
+            fmt="jsonl",
+            conversations=[c.id for c in conversations],
+            baselines=["bm25", "full-context"],
+            progress=False,
+        )
+    )
+    types = {q.category for c in conversations for q in c.questions}
+    mirix = summary["systems"]["mirix-py"]
+    assert set(mirix["by_category"]) == types
+    assert mirix["overall"]["n"] == sum(len(c.questions) for c in conversations)
+    assert 0.0 <= mirix["overall"]["correct"] <= 1.0
+    # abstention questions have no gold to cover
+    assert mirix["by_category"]["abstention"]["coverage_n"] == 0
+    secrets = summary["secrets"]
+    assert secrets["declared"] == len({s for c in conversations for s in c.secrets})
+    assert set(secrets) == {"declared", "on_disk", "in_records", "in_answers"}
+    # raw-turn baselines keep secrets in clear: bm25 answers the reveal questions
+    bm25 = summary["systems"]["bm25"]["by_category"]["secret"]
+    assert bm25["answer_coverage"] is not None
+
+
 def test_parse_categories() -> None:
     assert parse_categories("1-4") == ["1", "2", "3", "4"]
     assert parse_categories("1,5") == ["1", "5"]
@@ -102,3 +142,70 @@ def test_parse_categories() -> None:
         "multi-session",
         "temporal-reasoning",
     ]
+
+
+class _RecordingModel(FakeListChatModel):
+    """A fake answer model that remembers every prompt it was given."""
+
+    prompts: list[str] = Field(default_factory=list)
+
+    def _call(self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any) -> str:
+        self.prompts.append(str(messages[-1].content))
+        return super()._call(messages, stop, run_manager, **kw)
+
+
+def test_answer_model_changes_only_the_answering_step_of_every_system(tmp_path: Path) -> None:
+    lines = [
+        {
+            "type": "turn",
+            "conversation": "c1",
+            "id": "t1",
+            "speaker": "Ann",
+            "text": "We moved from Oslo to Lisbon last week.",
+            "session": "s1",
+            "timestamp": "2026-01-02T10:00:00Z",
+        },
+        {
+            "type": "turn",
+            "conversation": "c1",
+            "id": "t2",
+            "speaker": "Bot",
+            "role": "assistant",
+            "text": "Welcome to Lisbon!",
+            "session": "s1",
+            "timestamp": "2026-01-02T10:01:00Z",
+        },
+        {
+            "type": "question",
+            "conversation": "c1",
+            "id": "q1",
+            "question": "Where does Ann live?",
+            "answer": "Lisbon",
+            "category": "knowledge-update",
+            "evidence": ["t1"],
+        },
+    ]
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    model = _RecordingModel(responses=["Lisbon"])
+    summary = run(
+        RunOptions(
+            data=data,
+            out=tmp_path / "out",
+            fmt="jsonl",
+            baselines=["bm25", "full-context"],
+            progress=False,
+            answerer=ContextAnswerer(model),
+        )
+    )
+    systems = summary["systems"]
+    for block in systems.values():
+        assert block["overall"]["correct"] == 1.0
+        assert block["llm_calls_per_question"] == 1.0
+    # one answering call per system and question; the write path stayed offline
+    assert len(model.prompts) == 3
+    assert systems["mirix-py"]["llm_calls_per_session"] == 0.0
+    assert summary["manager_model"] is None
+    # each system's own rendered context went to the same prompt
+    assert all("<context>" in p and "Question: Where does Ann live?" in p for p in model.prompts)
+    assert all("Lisbon" in p for p in model.prompts)

@@ -1,0 +1,105 @@
+"""Scans for a dataset's declared secrets: in a data folder's bytes, in stored rows, in answers.
+
+A secret counts as *in clear* when any of its forms occurs: the value as written,
+lower-cased, JSON-escaped (once and twice, as history rows hold JSON payloads),
+UTF-16, and — for values written with separators ("4242 4242 …", "12-34-56") — the
+value with its spaces, dashes and dots removed. Matching is case-insensitive. A
+form shorter than 8 characters (a 4-digit PIN) must also have a non-alphanumeric
+byte (or the start or end of the data) on at least one side, so that it is not
+"found" inside a hex id or a longer number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+_SEPARATORS = re.compile(r"[\s\-.]")
+
+
+def secret_forms(value: str) -> set[bytes]:
+    """The byte strings under which ``value`` could be stored in clear (lower-cased)."""
+    texts = {value}
+    compact = _SEPARATORS.sub("", value)
+    if compact != value and len(compact) >= 6:
+        texts.add(compact)
+    out: set[bytes] = set()
+    for text in texts:
+        once = json.dumps(text)[1:-1]
+        for form in (text, once, json.dumps(once)[1:-1]):
+            out.add(form.lower().encode("utf-8", "surrogatepass"))
+        out.add(text.lower().encode("utf-16-le", "surrogatepass"))
+    return out
+
+
+_SHORT = 8
+
+
+def _occurs(form: bytes, data: bytes) -> bool:
+    if len(form) >= _SHORT:
+        return form in data
+    pattern = re.escape(form)
+    edge = rb"(?<![a-z0-9])" + pattern + rb"|" + pattern + rb"(?![a-z0-9])"
+    return re.search(edge, data) is not None
+
+
+def _found(data: bytes, values: Iterable[str]) -> list[str]:
+    data = data.lower()
+    return [
+        v for v in values if any(_occurs(form, data) for form in secret_forms(v) if form in data)
+    ]
+
+
+def scan_folder(root: Path, values: Sequence[str]) -> list[str]:
+    """The values found in clear in any file under ``root`` (every byte is read)."""
+    hits: set[str] = set()
+    if root.exists():
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                hits.update(_found(path.read_bytes(), values))
+    return sorted(hits)
+
+
+def scan_records(records: Iterable[BaseModel], values: Sequence[str]) -> list[str]:
+    """The values found in clear in stored rows, read back through the store.
+
+    Rows are dumped as JSON (a vault record's ``secret_value`` is a ``SecretStr`` and
+    dumps masked), so a hit means the value sits in a field that is shown, embedded
+    or indexed.
+    """
+    hits: set[str] = set()
+    for record in records:
+        hits.update(_found(record.model_dump_json().encode(), values))
+    return sorted(hits)
+
+
+def scan_answers(texts: Iterable[str], values: Sequence[str]) -> list[str]:
+    """The values that occur in any of ``texts``."""
+    hits: set[str] = set()
+    for text in texts:
+        hits.update(_found(text.encode("utf-8", "surrogatepass"), values))
+    return sorted(hits)
+
+
+@dataclass
+class SecretScan:
+    """What the harness found for mirix-py: values in clear on disk, in rows, in answers."""
+
+    declared: int
+    on_disk: list[str] = field(default_factory=list)
+    in_records: list[str] = field(default_factory=list)
+    in_answers: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``summary.json`` block."""
+        return {
+            "declared": self.declared,
+            "on_disk": self.on_disk,
+            "in_records": self.in_records,
+            "in_answers": self.in_answers,
+        }
