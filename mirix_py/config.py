@@ -258,6 +258,44 @@ class ApiKeyScope(BaseModel):
         return self
 
 
+class MaintenanceConfig(BaseModel):
+    """The maintenance step: compaction, index upkeep, version clean-up, ANN index, purges.
+
+    ``background``: run it on a worker thread (``None``: on in ``mirix-py
+    serve``; in the library once a forget queues a purge, so that its deadline
+    holds; ``false``: only ``maintain()`` runs it). ``every_n_writes`` rows
+    written trigger a run; ``interval_seconds`` is how often the worker checks.
+    ``retention_seconds`` is how long old table versions are kept for
+    concurrent readers (0 only for single-process tests). A forgotten memory's
+    bytes leave the disk within ``purge_delay_seconds``, or at once with
+    ``purge=True``. A vector ANN index is built once a table holds
+    ``ann_min_rows`` rows and used only if its recall@10 against flat search,
+    on ``ann_sample_queries`` of the table's own vectors with the owner's
+    prefilter, reaches ``ann_min_recall``.
+    """
+
+    model_config = _FROZEN
+    background: bool | None = None
+    every_n_writes: int = Field(default=2000, ge=1)
+    interval_seconds: float = Field(default=15.0, gt=0)
+    retention_seconds: float = Field(default=120.0, ge=0)
+    purge_delay_seconds: float = Field(default=600.0, ge=0)
+    ann_min_rows: int = Field(default=50_000, ge=256)
+    ann_index: Literal["IVF_PQ", "IVF_HNSW_SQ"] = "IVF_PQ"
+    ann_min_recall: float = Field(default=0.95, gt=0.0, le=1.0)
+    ann_sample_queries: int = Field(default=50, ge=5, le=1000)
+    max_retries: int = Field(default=6, ge=0, le=20)
+
+    @model_validator(mode="after")
+    def _window(self) -> MaintenanceConfig:
+        if self.retention_seconds > self.purge_delay_seconds:
+            raise ValueError(
+                "maintenance.retention_seconds must not exceed purge_delay_seconds "
+                "(old versions hold forgotten bytes until they are cleaned up)"
+            )
+        return self
+
+
 class ServerConfig(BaseModel):
     """``mirix-py serve`` and ``mirix-py mcp``: bind address, port and API keys.
 
@@ -305,6 +343,7 @@ class MirixConfig(BaseModel):
     vault: VaultConfig = VaultConfig()
     logging: LoggingConfig = LoggingConfig()
     server: ServerConfig = ServerConfig()
+    maintenance: MaintenanceConfig = MaintenanceConfig()
 
     @model_validator(mode="after")
     def _expand_home(self) -> MirixConfig:

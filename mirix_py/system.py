@@ -29,6 +29,8 @@ from mirix_py.messages import MessagesInput, normalize_messages
 from mirix_py.receipts import RecordAction, WriteReceipt
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py.store.maintenance import MaintenanceReceipt
+from mirix_py.store.maintenance_worker import MaintenanceService
 from mirix_py.vault import VaultCipher
 
 log = structlog.get_logger(__name__)
@@ -83,12 +85,18 @@ class MemorySystem:
                 read_consistency_seconds=config.storage.read_consistency_seconds,
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
+                purge_delay_seconds=config.maintenance.purge_delay_seconds,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)
         self.context = MemoryContext(
             config=config, store=store, embeddings=self.embeddings, chat_model=self.chat_model
         )
+        self.maintenance = MaintenanceService.for_store(store, config.maintenance)
+        if config.maintenance.background or (
+            config.maintenance.background is None and self.maintenance.has_pending_purges()
+        ):
+            self.maintenance.start()  # a restart still purges what was forgotten before
 
     @classmethod
     def from_config(
@@ -132,6 +140,7 @@ class MemorySystem:
             }
         )
         receipt = WriteReceipt.model_validate(result["receipt"])
+        self.maintenance.note_writes(len(receipt.actions))
         self._auto_consolidate(user_id, len(batch))
         return receipt
 
@@ -469,20 +478,38 @@ class MemorySystem:
 
     # ----------------------------------------------------------------- forget
 
-    def delete(self, memory_id: str, *, user_id: str) -> DeleteReceipt:
-        """Forget one memory completely (also from history and old versions)."""
-        receipt = self.store.delete(memory_id, user_id=user_id)
-        self._chat_deps.retriever.cache.invalidate(user_id)
+    def delete(self, memory_id: str, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Forget one memory completely (also from history and old versions).
+
+        It leaves every read at once; its bytes leave the disk at once with
+        ``purge``, else through maintenance by the receipt's ``purge_due_by``.
+        """
+        receipt = self.store.delete(memory_id, user_id=user_id, purge=purge)
+        self._forgotten(user_id, receipt)
         return receipt
 
-    def delete_all(self, *, user_id: str) -> DeleteReceipt:
-        """Forget everything about one user (and nobody else)."""
-        receipt = self.store.delete_all(user_id=user_id)
-        self._chat_deps.retriever.cache.invalidate(user_id)
+    def delete_all(self, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Forget everything about one user (and nobody else); ``purge`` as for delete."""
+        receipt = self.store.delete_all(user_id=user_id, purge=purge)
+        self._forgotten(user_id, receipt)
         return receipt
+
+    def _forgotten(self, user_id: str, receipt: DeleteReceipt) -> None:
+        self._chat_deps.retriever.cache.invalidate(user_id)
+        self.maintenance.note_writes(receipt.total)
+        if receipt.purge_due_by is not None and self.config.maintenance.background is not False:
+            self.maintenance.start()  # purges are due within the configured delay
+            self.maintenance.poke()
+
+    def maintain(self, *, purge_now: bool = False) -> MaintenanceReceipt:
+        """Run the maintenance step now: compaction, index upkeep, version clean-up,
+        the ANN index and the purges that are due (all pending ones with
+        ``purge_now``). Skipped (``ran=False``) if another maintainer is running."""
+        return self.maintenance.run(purge_now=purge_now)
 
     def close(self) -> None:
-        """Release the store."""
+        """Release the store (stops background maintenance first)."""
+        self.maintenance.close()
         if "_consolidation_trigger" in self.__dict__:
             self._consolidation_trigger.close()
         if "_chat_deps" in self.__dict__:

@@ -71,6 +71,21 @@ _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
     r"\w{2,}[^\W\d_e]ed)\b)"
 )
+_ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
+    r"(?i)\b(?:booked|reserved|scheduled|rescheduled|planned|arranged|registered|signed\s+up|"
+    r"enrolled|bought\s+(?:the\s+|our\s+|my\s+)?tickets|got\s+(?:the\s+|our\s+|my\s+)?tickets|"
+    r"confirmed|set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|postponed|pushed\s+(?:it\s+)?(?:back\s+)?to|"
+    r"invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
+)
+_AUX_BEFORE = re.compile(
+    r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
+)
+_LONG_AGO_DAYS = 270  # a year-less date this far back, when the next one is close ...
+_SOON_DAYS = 90  # ... is the coming one ("the defence moved to 27 February", said in January)
+_LEAN_FUTURE_RE = re.compile(
+    r"(?i)\b(?:to|until|till|starting|from|due|by|before|rescheduled\s+for|moved\s+to)\s+"
+    r"(?:the\s+|on\s+)?$"
+)
 _DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
 _DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
@@ -130,10 +145,19 @@ class _Ctx:
         start, end = m.span()
         best: tuple[int, _Tense] = (len(self.text) + 1, "unknown")
         for hit in _TENSE_RE.finditer(self.text, *self.sentence(m)):
+            if hit.lastgroup == "past" and _AUX_BEFORE.search(self.text, 0, hit.start()):
+                continue  # "getting married", "is booked": a participle, not the past tense
             dist = start - hit.end() if hit.end() <= start else hit.start() - end
             if 0 <= dist < best[0]:
                 best = (dist, "future" if hit.lastgroup == "future" else "past")
         return best[1]
+
+    def event_tense(self, m: re.Match[str]) -> _Tense:
+        """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
+        tense = self.tense(m)
+        if tense == "past" and _ARRANGED_RE.search(self.text, *self.sentence(m)):
+            return "future"
+        return tense
 
     def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
         return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None
@@ -189,8 +213,15 @@ def _unit_range(d: date, unit: str) -> _Res:
     return d, d + timedelta(days=1), "day"
 
 
-def _choose_year(make: Callable[[int], date], ref: date, tense: _Tense) -> date | None:
-    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known)."""
+def _choose_year(
+    make: Callable[[int], date], ref: date, tense: _Tense, *, lean_future: bool = False
+) -> date | None:
+    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known).
+
+    ``lean_future``: the date follows "to", "until", "starting"… ("the defence moved to
+    27 February", "we hired Ama, starting 6 July"); in a past-tense sentence it is still
+    the coming occurrence when the past one is most of a year back and the next is close.
+    """
     options: list[date] = []
     for year in (ref.year - 1, ref.year, ref.year + 1):
         with suppress(ValueError):  # 29 February in a common year
@@ -198,6 +229,14 @@ def _choose_year(make: Callable[[int], date], ref: date, tense: _Tense) -> date 
     if tense == "future" and (future := [o for o in options if o >= ref]):
         return future[0]
     if tense == "past" and (past := [o for o in options if o <= ref]):
+        coming = [o for o in options if o > ref]
+        if (
+            lean_future
+            and coming
+            and (ref - past[-1]).days > _LONG_AGO_DAYS
+            and (coming[0] - ref).days <= _SOON_DAYS
+        ):
+            return coming[0]
         return past[-1]
     return min(options, key=lambda o: (abs((o - ref).days), o)) if options else None
 
@@ -305,8 +344,46 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return _unit_range(date(int(m.group("y")), month, day), "day")
     if not m.group("ord") and ctx.verb_like(m):  # "they march 5 miles", "the 3 may be"
         return None
-    chosen = _choose_year(lambda y: date(y, month, day), ctx.today, ctx.tense(m))
+    lean = _LEAN_FUTURE_RE.search(ctx.text, max(0, m.start() - 24), m.start()) is not None
+    chosen = _choose_year(
+        lambda y: date(y, month, day), ctx.today, ctx.event_tense(m), lean_future=lean
+    )
     return _unit_range(chosen, "day") if chosen else None
+
+
+_TO = r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*"
+
+
+@_rule(  # "from December 12 to 19", "Dec 12 - Jan 3", "between March 3 and March 7"
+    rf"\b(?:(?:from|between)\s+)?(?P<mon>{_MON_ANY})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"{_TO}(?:(?P<mon2>{_MON_ANY})\b\.?\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR_OPT}"
+)
+@_rule(  # "12-19 December", "from 30 November to 2 December 2026"
+    rf"\b(?:(?:from|between)\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:\s+(?:of\s+)?(?P<mon>{_MON_ANY})\b\.?)?{_TO}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"\s+(?:of\s+)?(?P<mon2>{_MON_ANY})\b\.?{_YEAR_OPT}"
+)
+def _day_range(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    whole = _g(m, "m") or m.group(0).lower()
+    if re.search(r"\band\b", whole) and not whole.startswith("between"):
+        return None  # "on May 3 and 7 people came"
+    first = _MONTH_NUM[_g(m, "mon") or _g(m, "mon2")]
+    last = _MONTH_NUM[_g(m, "mon2") or _g(m, "mon")]
+    d1, d2 = int(m.group("d")), int(m.group("d2"))
+    if (first, d1) >= (last, d2) and first == last:
+        return None  # "May 5 - 3" is not a range
+    if m.group("y"):
+        end = date(int(m.group("y")), last, d2)
+        start = date(end.year - (first > last), first, d1)
+    else:
+        chosen = _choose_year(lambda y: date(y, first, d1), ctx.today, ctx.event_tense(m))
+        if chosen is None:
+            return None
+        start = chosen
+        end = date(start.year + (last < first), last, d2)
+    if (end - start).days > 92:
+        return None
+    return start, end + timedelta(days=1), "day"
 
 
 _rule(rf"(?<![\d/-])(?P<y>{_YEAR})(?P<sep>[-/])(?P<mo>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)")(

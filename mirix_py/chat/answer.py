@@ -35,13 +35,19 @@ from mirix_py.chat.cues import (
 from mirix_py.chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
+from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py.memory import MemoryType
 
 log = structlog.get_logger(__name__)
 
 NOT_MENTIONED = "Not mentioned in the conversation."
+REVEAL_HINT = (
+    "To see it, ask again with a reveal: `mirix-py chat --reveal` on the command line, "
+    '`"reveal_secrets": true` in the REST chat request, or `reveal_secrets=True` in Python.'
+)
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
+_CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -164,7 +170,9 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
 
 def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float) -> Draft:
     """The extractive answer (see the module docstring)."""
-    numbered = sorted(pack.refs.items())[:_CONSIDER]
+    kind = answer_kind(cues.text)
+    consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
+    numbered = sorted(pack.refs.items())[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
     topic = topic_stems(cues, [h for _, h in numbered])
@@ -172,18 +180,42 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if max(evidence.values()) < min_evidence:
         return Draft(NOT_MENTIONED, (), True)
     top_score = max(h.score.score for _, h in numbered) or 1.0
-    vault = [(r, h) for r, h in numbered if h.memory_type is MemoryType.KNOWLEDGE_VAULT]
+    vault = [
+        (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
+    ]  # a secret asked for may rank below the events that mention it
     if cues.asks_secret and vault:
-        ref, hit = max(vault, key=lambda p: evidence[p[0]])
-        return Draft(_vault_answer(hit), (ref,), False)
+        scores = {r: evidence_score(topic, h) for r, h in vault}
+        ref, hit = max(vault, key=lambda p: scores[p[0]])
+        if scores[ref] >= 0.5 * max(evidence.values()):
+            return Draft(_vault_answer(hit), (ref,), False)
+    past = asks_past(cues.text)
+    if kind == "steps":
+        procedures = [(r, h) for r, h in numbered if h.memory_type is MemoryType.PROCEDURAL]
+        if procedures:
+            ref, hit = max(procedures, key=lambda p: evidence[p[0]])
+            if evidence[ref] >= 0.5 * max(evidence.values()):
+                return Draft(_steps_answer(hit), (ref,), False)
+    cancelled = None if past else _cancelled_plan(topic, numbered)
+    if cancelled is not None:
+        return cancelled
+    newest = sorted({h.when for _, h in numbered if h.when is not None})
     scored: list[tuple[float, int, str]] = []
+    typed: dict[int, str] = {}
     for ref, hit in numbered:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * evidence[ref]
+        weight += _change_bonus(hit, span, past=past, newest=newest)
+        if kind in ("name", "who", "where", "quantity", "duration"):
+            found = _typed(kind, hit, span, cues.text, past=past)
+            if found:
+                typed[ref] = found
+                weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
+    if ref in typed and not cues.is_when:
+        return Draft(typed[ref], (ref,), False)
     if cues.is_when:
         for _, when_ref, when_span in scored[:3]:
             when_hit = pack.refs[when_ref]
@@ -195,7 +227,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     refs = [ref]
     text = _strip_annotations(span)
     best_cover = _coverage(topic, span)
-    for _, other_ref, other_span in scored[1:]:
+    for _, other_ref, other_span in scored[1:] if kind not in ("name", "who", "where") else []:
         other = pack.refs[other_ref]
         cover = _coverage(topic, other_span)
         if (
@@ -211,6 +243,61 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     return Draft(text, tuple(refs), False)
 
 
+_PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
+
+
+def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]) -> float:
+    """Prefer current values (and later statements) unless the question asks about the past;
+    then prefer earlier values and superseded or "used to" statements."""
+    superseded = hit.record.get("valid_to") is not None
+    if past:
+        return 0.2 if superseded or _PAST_WORDS.search(span) else 0.0
+    bonus = -0.3 if superseded else 0.0
+    if _PAST_WORDS.search(span):
+        bonus -= 0.2
+    if hit.when is not None and len(newest) > 1:
+        bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
+    return bonus
+
+
+def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) -> str | None:
+    """The typed answer in a hit's best span, else in the rest of its text (the answer may
+    sit in the next sentence); a semantic fact is read with its entity's name."""
+    text = _strip_annotations(span)
+    body = _strip_annotations(_body_text(hit))
+    semantic = hit.memory_type is MemoryType.SEMANTIC
+    if semantic and kind in ("name", "who"):
+        text = body = f"{hit.record.get('name', '')} {text}"
+    if kind == "who" and not semantic:
+        return None  # a sentence names many people: only a fact's name is the person asked
+    for candidate in (text, body):
+        found = typed_span(kind, candidate, question, past=past, strict=True)
+        if found:
+            return found
+    return typed_span(kind, text, question, past=past, allow_initial=semantic)
+
+
+def _cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) -> Draft | None:
+    """A plan the question asks about that was cancelled: say so rather than give its date."""
+    for ref, hit in numbered:
+        summary = str(hit.record.get("summary", ""))
+        if hit.memory_type is not MemoryType.SEMANTIC or not summary.startswith("cancelled "):
+            continue
+        plan = set(content_stems(summary.removeprefix("cancelled ")))
+        if topic and topic <= plan | {stem("cancel")} and hit.when is not None:
+            return Draft(
+                f"{hit.record.get('name', '')} {summary} ({day_text(hit.when)}).", (ref,), False
+            )
+    return None
+
+
+def _steps_answer(hit: Hit) -> str:
+    steps = [str(s) for s in hit.record.get("steps") or []]
+    description = str(hit.record.get("description", "")).strip().rstrip(":")
+    listed = " ".join(f"{i}) {step}" for i, step in enumerate(steps, 1))
+    return f"{description}: {listed}" if listed else description
+
+
 def _strip_annotations(span: str) -> str:
     """The span without bracketed annotations (resolved dates, photo captions): they are
     metadata for retrieval, not part of what was said."""
@@ -224,8 +311,8 @@ def _vault_answer(hit: Hit) -> str:
     value = str(rec.get("secret_value", MASKED_SECRET))
     if value == MASKED_SECRET:
         return (
-            f"I have this stored in the knowledge vault ({caption}), but its value is hidden; "
-            "the owner can reveal it explicitly (reveal_secrets=True)."
+            f"That value is stored in the knowledge vault ({caption}) and hidden here. "
+            f"{REVEAL_HINT}"
         )
     return f"{caption}: {value}"
 

@@ -74,7 +74,8 @@ _HOWTO = re.compile(
     re.I,
 )
 _SECRET = re.compile(
-    r"\b(?:password|passcode|passphrase|pin|api[\s_-]?key|token|secret|credential|"
+    r"\b(?:password|passcode|passphrase|pin|api[\s_-]?key|token|secret|credential|combination|"
+    r"combo|(?:door|gate|alarm|lock|garage|safe|security|locker|entry|keypad|access)\s+code|(?:access|secret|license|licence|product|recovery)\s+key|"
     r"login|ssn|social\s+security|account\s+number|card\s+number|iban|routing\s+number|"
     r"licen[cs]e\s+(?:number|plate)|passport\s+number|wifi|wi-fi|door\s+code|access\s+code|"
     r"phone\s+number|address|e-?mail)\b",

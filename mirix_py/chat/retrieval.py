@@ -31,6 +31,7 @@ import structlog
 
 from mirix_py import temporal
 from mirix_py.chat.cues import QuestionCues, content_stems
+from mirix_py.chat.decompose import entity_targets
 from mirix_py.chat.episodes import INDEXED_TYPES, MemoryIndex, UserCache
 from mirix_py.chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
 from mirix_py.chat.scoring import (
@@ -251,6 +252,7 @@ class Retriever:
         """
         fine_k = self.ctx.config.retrieval.fine_k
         budget = budget_tokens or self.ctx.config.retrieval.budget_tokens
+        targets = [*targets, *entity_targets(cues, targets)]  # one query per named entity
         stamp = stamp if stamp is not None else self.cache.stamp(user_id)
         wanted = list(dict.fromkeys(t.memory_type for t in targets))
         indexes = self._indexes(user_id, wanted, stamp, as_of)

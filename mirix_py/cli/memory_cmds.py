@@ -37,6 +37,12 @@ def register(sub: Any) -> None:
     add_common(p)
     p.add_argument("memory_id", nargs="?", help="the memory id to forget")
     p.add_argument("--all", action="store_true", help="forget every memory of the user")
+    p.add_argument(
+        "--now",
+        action="store_true",
+        help="purge the forgotten bytes from disk now (default: by maintenance within "
+        "maintenance.purge_delay_seconds)",
+    )
     p.set_defaults(func=_forget)
 
     p = sub.add_parser("history", help="show every change to one memory")
@@ -91,17 +97,26 @@ def _list(args: argparse.Namespace) -> int:
 
 def _forget(args: argparse.Namespace) -> int:
     system = open_system(args)
-    if args.all:
-        receipt = system.delete_all(user_id=args.user)
-    elif args.memory_id:
-        receipt = system.delete(args.memory_id, user_id=args.user)
-    else:
-        print("error: give a memory id or --all")
-        return 2
+    try:
+        if args.all:
+            receipt = system.delete_all(user_id=args.user, purge=args.now)
+        elif args.memory_id:
+            receipt = system.delete(args.memory_id, user_id=args.user, purge=args.now)
+        else:
+            print("error: give a memory id or --all")
+            return 2
+    finally:
+        system.close()
+    when = (
+        f"purged from disk at {receipt.purged_at:%Y-%m-%d %H:%M:%S}Z"
+        if receipt.purged_at
+        else f"purge due by {receipt.purge_due_by:%Y-%m-%d %H:%M:%S}Z (done by the "
+        "maintenance of `mirix-py serve` or `mirix-py maintain`)"
+    )
     emit(
         args,
         receipt.model_dump(mode="json"),
-        f"forgot {receipt.total} memories of {receipt.user_id}: {receipt.removed}",
+        f"forgot {receipt.total} memories of {receipt.user_id}: {receipt.removed}; {when}",
     )
     return 0
 

@@ -65,6 +65,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mirix_py.server.app import serve
 
     system = open_system(args)
+    if system.config.maintenance.background is not False:
+        system.maintenance.start()  # by write volume and purge deadlines
     try:
         serve(
             system,

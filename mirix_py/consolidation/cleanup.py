@@ -10,8 +10,10 @@ episodic log and the vault are left alone):
   The others are retired with ``superseded_by`` = the winner; a loser the
   winner subsumes gives it its sources (the winner carries its content).
 * **near-duplicates** — records about the same entity whose embeddings reach
-  ``memory.near_duplicate_similarity`` merge into the most specific one (then
-  the oldest), which gains the union of their sources; the rest are retired.
+  ``memory.near_duplicate_similarity`` *and* whose content words are all among
+  the survivor's (the write path's same-gist guard, checked against the
+  survivor itself: no chaining through neighbours) merge into the most
+  detailed one (then the oldest), which gains their sources; the rest are retired.
 
 Retired records stay in the table and in history (as-of reads still see them).
 """
@@ -30,7 +32,7 @@ from mirix_py.consolidation.models import ConsolidationAction
 from mirix_py.context import MemoryContext
 from mirix_py.memory import MemoryRecord, MemoryType, procedural, resource, semantic
 from mirix_py.memory.base import utcnow
-from mirix_py.memory.extract_common import norm_key
+from mirix_py.memory.extract_common import gist, norm_key
 
 log = structlog.get_logger(__name__)
 
@@ -127,6 +129,8 @@ def resolve_contradictions(
         for loser in members:
             if loser.id == winner.id:
                 continue
+            if gist(loser.embed_text()) == gist(winner.embed_text()):
+                continue  # the same statement again: a duplicate for the merge step
             subsumed = words(loser) <= words(winner)
             if subsumed:
                 merged = _absorb(merged, loser)
@@ -138,18 +142,22 @@ def resolve_contradictions(
     return out
 
 
-def _root(parent: list[int], i: int) -> int:
-    """Union-find root of ``i`` (with path halving)."""
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
+def _detail(record: MemoryRecord) -> tuple[int, int]:
+    """How much a record says: its content words (stems), then all its words."""
+    return len(gist(record.embed_text())), len(words(record))
 
 
 def merge_near_duplicates(
     records: Sequence[MemoryRecord], dedupe_key: KeyFn, memory_type: MemoryType, threshold: float
 ) -> _Outcome:
-    """Cluster records with the same key and cosine >= ``threshold``; one survivor each."""
+    """Merge records with the same key into the most detailed one they repeat.
+
+    The write path's rule, applied in bulk: a record merges into a survivor only
+    when their embeddings reach ``threshold`` *and* it says nothing the survivor
+    does not (the same gist, its content words among the survivor's). Each record
+    is compared with the survivor itself, never through a chain of neighbours, so
+    the survivor keeps every merged record's content and may cite its sources.
+    """
     out = _Outcome({}, {}, [])
     groups: dict[str, list[MemoryRecord]] = {}
     for r in records:
@@ -159,27 +167,35 @@ def merge_near_duplicates(
     for _, members in sorted(groups.items()):
         if len(members) < 2:
             continue
-        members.sort(key=lambda r: (r.created_at, r.id))
+        # most detailed first; among equals the oldest (created first) keeps its id
+        members.sort(key=lambda r: (-_detail(r)[0], -_detail(r)[1], r.created_at, r.id))
         matrix = np.asarray([r.embedding for r in members], dtype=np.float32)
         matrix /= np.clip(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12, None)
-        similar = (matrix @ matrix.T) >= threshold
-        parent = list(range(len(members)))
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                if similar[i, j]:
-                    parent[_root(parent, j)] = _root(parent, i)
-        clusters: dict[int, list[MemoryRecord]] = {}
-        for i, r in enumerate(members):
-            clusters.setdefault(_root(parent, i), []).append(r)
-        for cluster in clusters.values():
-            if len(cluster) < 2:
+        similarity = matrix @ matrix.T
+        survivors: list[int] = []
+        clusters: dict[int, list[int]] = {}
+        for i, record in enumerate(members):
+            home = next(
+                (
+                    s
+                    for s in survivors
+                    if similarity[s, i] >= threshold
+                    and gist(record.embed_text()) <= gist(members[s].embed_text())
+                ),
+                None,
+            )
+            if home is None:
+                survivors.append(i)
+                clusters[i] = []
+            else:
+                clusters[home].append(i)
+        for s, dups in clusters.items():
+            if not dups:
                 continue
-            # Most specific first; among equals the oldest (created first) keeps its id.
-            survivor = min(cluster, key=lambda r: (-len(words(r)), r.created_at, r.id))
+            survivor = members[s]
             merged = survivor
-            for dup in cluster:
-                if dup.id == survivor.id:
-                    continue
+            for i in dups:
+                dup = members[i]
                 merged = _absorb(merged, dup)
                 why = f"near-duplicate of {_short(survivor)!r}: {_short(dup)!r}"
                 out.retire_into(memory_type, survivor, dup, action="merged", why=why)

@@ -94,17 +94,32 @@ def group_members(
     ]
 
 
+def _kept_whole(memory_type: MemoryType, record: MemoryRecord, per: int) -> bool:
+    """Whether the summary line of ``record`` keeps its content (is not clipped): only
+    such members are cited as the summary's sources."""
+    if memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
+        text = str(getattr(record, "summary", ""))
+        return clip(text, per) == clip(text, len(text) + 1)
+    if memory_type is MemoryType.RESOURCE:
+        return False  # only titles and clipped renderings are kept
+    text = record.render()
+    return clip(text, max(per, 200)) == clip(text, len(text) + 1)
+
+
 def summary_record(
     memory_type: MemoryType, members: Sequence[MemoryRecord], *, user_id: str
 ) -> MemoryRecord:
-    """The compact archive summary of ``members`` (same type, union of their sources)."""
+    """The compact archive summary of ``members`` (same type); it cites the sources of the
+    members whose line it keeps whole, not of those it had to clip."""
     ordered = sorted(members, key=lambda r: (r.when, getattr(r, "sequence", 0) or 0, r.id))
     n = len(ordered)
     per = _per_line(n)
     common: dict[str, Any] = {
         "id": record_id(user_id, memory_type, [r.id for r in ordered], ARCHIVE_KIND),
         "user_id": user_id,
-        "source_ids": unique(s for r in ordered for s in r.source_ids),
+        "source_ids": unique(
+            s for r in ordered if _kept_whole(memory_type, r, per) for s in r.source_ids
+        ),
         "occurred_at": ordered[0].when,
         "status": "archived",
         "origin": "derived",

@@ -25,7 +25,7 @@ import structlog
 from mirix_py.context import MemoryContext
 from mirix_py.managers.rules import TypeRules
 from mirix_py.managers.vectors import VectorCache
-from mirix_py.memory import RECORD_TYPES, core, knowledge_vault
+from mirix_py.memory import RECORD_TYPES, core, history, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.core import CoreLabel, CoreLine, CoreMemory
 from mirix_py.memory.extract_common import same_gist, unique
@@ -276,7 +276,18 @@ class Applier:
             rivals = [r for r in pool_list if slot and self.rules.slot_key(r) == slot]
             if rivals:
                 old = max(rivals, key=lambda r: (r.when, r.updated_at))
+                if cand.when < old.when and cand.valid_from < old.valid_from:
+                    # an older value arriving late (imported history): stored as history
+                    writes[cand.id] = cand.model_copy(
+                        update={"valid_to": old.valid_from, "superseded_by": old.id}
+                    )
+                    self._act("inserted", cand.id, f"history: later replaced by {old.id}")
+                    continue
                 supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
+                before = history.previous_value(old, cand)  # "used to live in …"
+                if before is not None and before.id not in writes:
+                    writes[before.id] = before
+                    self._act("inserted", before.id, f"the value before {cand.id}")
                 pool_list = [r for r in pool_list if r.id != old.id]
                 continue
             twin = self._near_duplicate(cand, key, [*pool_list, *inserted])

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import Turn, chunk_text, record_id
 
 HUGE_TURN_CHARS = 2000
@@ -67,6 +67,7 @@ def turn_events(turns: Sequence[Turn], *, user_id: str) -> list[EpisodicMemory]:
                     actor=turn.speaker[:256],
                     summary=summary,
                     occurred_at=turn.timestamp,
+                    valid_from=min(turn.timestamp, utcnow()),
                     source_ids=[turn.id],
                     session_id=turn.session_id,
                     sequence=turn.sequence,
@@ -104,6 +105,7 @@ def unprocessed_events(turns: Sequence[Turn], *, user_id: str, reason: str) -> l
                 summary="\n".join(f"{t.speaker}: {t.text}" for t in group),
                 details=f"not fully processed: {reason}",
                 occurred_at=group[0].timestamp,
+                valid_from=min(group[0].timestamp, utcnow()),
                 source_ids=ids,
                 session_id=group[0].session_id,
                 status="unprocessed",

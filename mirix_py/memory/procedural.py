@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import (
     Turn,
     clip,
@@ -50,6 +50,7 @@ _HOWTO_CUE = re.compile(
     r"create|run|start|get|prepare|clean|change|replace|update|apply|use|do))\b",
     re.I,
 )
+_PURPOSE = re.compile(r"^(?:in order )?to [a-z]+\b", re.I)  # "To renew the certificate, first …"
 _RECIPE_CUE = re.compile(
     r"\b(?:recipe|bake|baking|cook|oven|ingredients?|tbsp|tsp|cups? of|flour|simmer|"
     r"preheat|whisk|stir)\b",
@@ -85,6 +86,38 @@ def _list_steps(text: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+_INLINE_MARK = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[.;,:]))\s*(?:(?P<word>step)\s*)?(?P<n>\d{1,2})\s*(?(word)[.):-]?|[.)])\s+",
+    re.I,
+)
+
+
+def _inline_steps(line: str) -> tuple[str, list[str]] | None:
+    """(intro, steps) for a numbered list written on one line: "Step 1: … Step 2: …",
+    "1) … 2) … 3) …" — the numbers must run 1, 2, 3 … with at least two steps."""
+    marks: list[re.Match[str]] = []
+    for m in _INLINE_MARK.finditer(line):
+        if int(m.group("n")) == len(marks) + 1:
+            marks.append(m)
+    if len(marks) < _MIN_STEPS:
+        return None
+    if not any(m.group("word") for m in marks) and not all(
+        line[m.end("n") : m.end()].strip() in (")", ".") for m in marks
+    ):
+        return None
+    intro = line[: marks[0].start()].strip(" ,;:-")
+    steps = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+        step = line[mark.end() : end].strip(" ,;")
+        if k + 1 < len(marks):
+            step = re.sub(r"\s*(?:,|;)?\s*(?:and|then)$", "", step).strip(" ,;")
+        if len(step.split()) < 2:
+            return None  # "rated it 1) great 2) fine" is not a procedure
+        steps.append(step.rstrip("."))
+    return intro, steps
+
+
 def _imperative(steps: Sequence[str]) -> bool:
     return sum(not _NARRATIVE.search(s.split(",")[0]) for s in steps) * 2 >= len(steps)
 
@@ -110,10 +143,18 @@ def _sequence_steps(sentence: str) -> tuple[str, list[str]] | None:
 def _description(intro: str, fallback: str) -> str | None:
     """A how-to description from the text introducing the steps, if it reads like one."""
     for candidate in (intro, fallback):
-        text = candidate.strip().rstrip(":").strip()
-        if text and _HOWTO_CUE.search(text):
+        text = candidate.strip().rstrip(":.").strip()
+        if text and (_HOWTO_CUE.search(text) or _PURPOSE.match(text)):
             return clip(text, 160)
     return None
+
+
+def _numbered_description(intro: str, steps: Sequence[str]) -> str:
+    """A description for explicitly numbered steps whose intro has no how-to words."""
+    text = intro.strip().rstrip(":").strip()
+    if len(text.split()) >= 2:
+        return clip(text, 160)
+    return clip(f"steps: {steps[0]} … {steps[-1]}", 160)
 
 
 def procedure_id(user_id: str, description: str, steps: Sequence[str]) -> str:
@@ -134,6 +175,17 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ProceduralMe
             if description and (_imperative(steps) or _HOWTO_CUE.search(intro)):
                 candidates.append((description, steps))
         if not candidates:
+            for line in (ln for ln in text.split("\n") if ln.strip()):
+                inline = _inline_steps(line)
+                if not inline:
+                    continue
+                intro, steps = inline
+                before = split_sentences(intro)
+                head = before[-1] if before else ""
+                description = _description(head, intro) or _numbered_description(head, steps)
+                if description and (_imperative(steps) or _HOWTO_CUE.search(intro)):
+                    candidates.append((description, steps))
+        if not candidates:
             for k, sentence in enumerate(sentences):
                 found = _sequence_steps(sentence)
                 if not found:
@@ -152,6 +204,7 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ProceduralMe
                     description=description,
                     steps=[clip(s, 500) for s in steps],
                     occurred_at=turn.timestamp,
+                    valid_from=min(turn.timestamp, utcnow()),
                     source_ids=[turn.id],
                 )
             )

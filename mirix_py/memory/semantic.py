@@ -11,7 +11,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mirix_py.memory.base import MemoryRecord, MemoryType
+from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
+from mirix_py.memory.changes import change_slot, change_statements, role_of
 from mirix_py.memory.extract_common import (
     Turn,
     norm_key,
@@ -376,6 +377,9 @@ def _relation(ctx: _Ctx, rel: str, name: str) -> list[tuple[str, str, str]]:
     if not ctx.me or name.split()[0] in _STOP_NAMES or name == ctx.me:
         return []
     owner = ctx.me if ctx.me != "User" else "the user"
+    role = role_of(rel)
+    if role:  # single-valued: one current holder, superseded when it changes
+        return [(ctx.me, f"{role} is {name}", "role")]
     return [
         (ctx.me, f"has a {rel.lower()} named {name}", "relation"),
         (name, f"is {owner}'s {rel.lower()}", "relation"),
@@ -472,7 +476,7 @@ def is_lasting_preference(summary: str) -> bool:
 
 CORE_KINDS = frozenset(
     "name age occupation employer residence origin relationship_status identity diet allergy "
-    "study count prefers favorite personal relation".split()
+    "study count prefers favorite personal relation role pet".split()
 )
 """Fact kinds that describe a person's identity or stable preferences (for core memory).
 
@@ -489,7 +493,7 @@ def slot_of(summary: str) -> str | None:
         m = pattern.match(summary)
         if m:
             return f"{name}:{m.group('a')}" if "a" in pattern.groupindex else name
-    return None
+    return change_slot(summary)
 
 
 def _known_names(turns: Sequence[Turn]) -> frozenset[str]:
@@ -529,6 +533,10 @@ def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
     known = _known_names(turns)
     facts: list[Fact] = []
     for turn in turns:
+        me = speaker_entity(turn)
+        plain = split_sentences(turn.plain_text.replace("’", "'"))
+        for entity, summary, kind in change_statements(plain, me):
+            facts.append(Fact(entity, summary, kind, turn, entity == me))
         for raw in split_sentences(turn.plain_text.replace("’", "'")):
             sentence = _CONTRACTIONS.sub(lambda m: _EXPANSIONS[m.group(1)], raw.strip())
             if sentence.endswith("?") or _SKIP_SENTENCE.search(sentence):
@@ -540,7 +548,7 @@ def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
                     for entity, summary, kind in handler(m, ctx):
                         summary = re.sub(r"\s+", " ", summary).strip()
                         found.append((m.start(), order, entity, summary, kind))
-            seen: set[tuple[str, str]] = set()
+            seen = {(f.entity, f.summary) for f in facts if f.turn is turn}
             for _, _, entity, summary, kind in sorted(found, key=lambda f: f[:2]):
                 if (entity, summary) not in seen:
                     seen.add((entity, summary))
@@ -564,6 +572,7 @@ def fact_record(fact: Fact, *, user_id: str) -> SemanticMemory:
         summary=fact.summary,
         source=f"said by {fact.turn.speaker} on {short_date(fact.turn.timestamp)}",
         occurred_at=fact.turn.timestamp,
+        valid_from=min(fact.turn.timestamp, utcnow()),
         source_ids=[fact.turn.id],
     )
 

@@ -144,11 +144,22 @@ def list_memories(
     )
 
 
+Purge = Annotated[
+    bool,
+    Query(
+        description="remove the bytes from disk now; by default the maintenance step "
+        "purges them by the receipt's purge_due_by"
+    ),
+]
+
+
 @router.delete("/v1/memories", response_model=DeleteReceipt, responses=ERRORS, tags=["memories"])
-def forget_user(system: System, caller: Caller, user_id: UserId) -> DeleteReceipt:
+def forget_user(
+    system: System, caller: Caller, user_id: UserId, purge: Purge = False
+) -> DeleteReceipt:
     """Forget everything about one user (memories, history and old versions)."""
     caller.authorize(user_id)
-    return system.delete_all(user_id=user_id)
+    return system.delete_all(user_id=user_id, purge=purge)
 
 
 @router.get(
@@ -189,11 +200,13 @@ def update_memory(memory_id: str, body: UpdateRequest, system: System, caller: C
     responses={**ERRORS, **NOT_FOUND},
     tags=["memories"],
 )
-def delete_memory(memory_id: str, system: System, caller: Caller, user_id: UserId) -> DeleteReceipt:
+def delete_memory(
+    memory_id: str, system: System, caller: Caller, user_id: UserId, purge: Purge = False
+) -> DeleteReceipt:
     """Forget one memory completely (also from history and old versions)."""
     caller.authorize(user_id)
     system.get(memory_id, user_id=user_id)  # 404 for ids that are not this user's
-    return system.delete(memory_id, user_id=user_id)
+    return system.delete(memory_id, user_id=user_id, purge=purge)
 
 
 @router.get(

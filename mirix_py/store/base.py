@@ -134,7 +134,12 @@ class HistoryEvent(BaseModel):
 
 
 class DeleteReceipt(BaseModel):
-    """What a delete removed, per memory type."""
+    """What a delete removed, per memory type, and when its bytes leave the disk.
+
+    The forgotten rows disappear from every read at once. Their bytes are
+    purged either at once (``purged_at`` set, ``purged_versions`` true) or by
+    the maintenance step no later than ``purge_due_by``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -143,6 +148,8 @@ class DeleteReceipt(BaseModel):
     memory_ids: list[str] = Field(default_factory=list)
     history_scrubbed: int = 0
     purged_versions: bool = False
+    purged_at: datetime | None = None
+    purge_due_by: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -268,13 +275,14 @@ class MemoryStore(Protocol):
         ...
 
     def delete(
-        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = True
+        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = False
     ) -> DeleteReceipt:
-        """Remove one memory and scrub its content from history."""
+        """Remove one memory and scrub its content from history (bytes purged at once
+        with ``purge``, else within the configured delay)."""
         ...
 
-    def delete_all(self, *, user_id: str, purge: bool = True) -> DeleteReceipt:
-        """Remove every memory and history row of one user."""
+    def delete_all(self, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Remove every memory and history row of one user (``purge`` as for delete)."""
         ...
 
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:

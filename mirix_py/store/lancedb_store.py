@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +42,7 @@ from mirix_py.errors import AccessDenied, RecordNotFound, StorageError
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.memory import RECORD_TYPES, KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.store.access_buffer import AccessBuffer, PendingKey
+from mirix_py.store.ann import AnnRegistry, apply_choice
 from mirix_py.store.base import (
     DeleteReceipt,
     HistoryEvent,
@@ -59,7 +61,9 @@ from mirix_py.store.filters import (
 from mirix_py.store.fusion import fuse
 from mirix_py.store.keyed import KEY_METADATA, as_arrow, declare_key, upsert_rows
 from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
-from mirix_py.store.purge import purge_table, table_folder
+from mirix_py.store.purge import fragments_of, purge_now, table_folder
+from mirix_py.store.purge_queue import PurgeQueue
+from mirix_py.store.retry import retrying
 from mirix_py.store.stamps import ChangeStamps, StampValue
 from mirix_py.store.vault_rotation import (
     RotationReceipt,
@@ -149,8 +153,12 @@ class LanceDBStore:
         read_consistency_seconds: float | None = 0.0,
         file_lock: bool = True,
         access_flush_seconds: float = 5.0,
+        purge_delay_seconds: float = 600.0,
     ) -> None:
         self._uri = uri
+        self._purge_delay = timedelta(seconds=purge_delay_seconds)
+        self._purges = PurgeQueue(uri)
+        self._ann = AnnRegistry(uri)
         self._embeddings = embeddings
         self._dim = dimension
         self._types = tuple(MemoryType(t) for t in memory_types)
@@ -199,6 +207,33 @@ class LanceDBStore:
     def uri(self) -> str:
         """Where the database lives."""
         return self._uri
+
+    @property
+    def dimension(self) -> int:
+        """The embedding dimension of the vector column."""
+        return self._dim
+
+    @property
+    def purge_queue(self) -> PurgeQueue:
+        """Forgets whose bytes still wait for the maintenance step."""
+        return self._purges
+
+    @property
+    def ann_registry(self) -> AnnRegistry:
+        """Which tables' vector indexes search may use (decided by maintenance)."""
+        return self._ann
+
+    def maintained_tables(self) -> dict[str, Any]:
+        """Every table by name, record tables and history (for the maintenance step)."""
+        return dict(self._tables)
+
+    def write_lock(self) -> Any:
+        """The lock every write takes (a context manager; reentrant in one thread)."""
+        return self._write_lock()
+
+    def fts_config(self) -> FTS:
+        """The full-text index configuration of the record tables."""
+        return _fts_config()
 
     def _open(self, name: str, schema: pa.Schema) -> None:
         try:
@@ -574,16 +609,15 @@ class LanceDBStore:
         for mtype in types:
             table = self._tables[mtype.value]
             if vector is not None:
-                jobs.append(
-                    (
-                        "vector",
-                        mtype,
-                        table.search(list(vector), vector_column_name="vector")
-                        .distance_type("cosine")
-                        .where(where, prefilter=True)
-                        .limit(depth),
-                    )
+                vector_query = (
+                    table.search(list(vector), vector_column_name="vector")
+                    .distance_type("cosine")
+                    .where(where, prefilter=True)
+                    .limit(depth)
                 )
+                # Through the ANN index only once maintenance measured its recall.
+                vector_query = apply_choice(vector_query, self._ann.use(mtype.value))
+                jobs.append(("vector", mtype, vector_query))
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(
                     (
@@ -745,10 +779,12 @@ class LanceDBStore:
             raise AccessDenied("the new record must belong to the same user")
         old = self.get(old_id, user_id=user_id, memory_type=new_record.memory_type)
         now = datetime.now(UTC)
+        # the change happened when its message was written (imported history keeps as-of right)
+        since = min(max(new_record.valid_from, old.valid_from), now)
         retired = old.model_copy(
-            update={"valid_to": now, "superseded_by": new_record.id, "updated_at": now}
+            update={"valid_to": since, "superseded_by": new_record.id, "updated_at": now}
         )
-        new_record = new_record.model_copy(update={"valid_from": now})
+        new_record = new_record.model_copy(update={"valid_from": since})
         vectors = self._embed_missing([retired, new_record])
         mtype = new_record.memory_type
         with self._writing([mtype.value, HISTORY_TABLE], [user_id]):
@@ -915,38 +951,84 @@ class LanceDBStore:
         return self._stamps.stamp(user_id)
 
     def delete(
-        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = True
+        self, memory_id: str, *, user_id: str, actor: str = "user", purge: bool = False
     ) -> DeleteReceipt:
         """Remove one memory and the earlier versions it superseded; scrub their history.
 
-        With ``purge`` (the default) the removed content also leaves the disk
-        (see :mod:`mirix_py.store.purge`); routine deletes by the managers pass
-        ``purge=False`` and leave that to the next forget or ``optimize``.
+        The rows leave every read at once. Their bytes are purged at once with
+        ``purge`` (:func:`~mirix_py.store.purge.purge_now`), else by the
+        maintenance step before the receipt's ``purge_due_by``.
         """
         record = self.get(memory_id, user_id=user_id)
         mtype = record.memory_type
         with self._write_lock():
             ids = self._version_chain(mtype, memory_id, user_id)
             where = conjoin([user_filter(user_id), in_list("id", ids)])
+            history_where = conjoin([user_filter(user_id), in_list("memory_id", ids)])
+            fragments = {
+                mtype.value: fragments_of(self._tables[mtype.value], where),
+                HISTORY_TABLE: fragments_of(self._tables[HISTORY_TABLE], history_where),
+            }
             self._tables[mtype.value].delete(where)
-            scrubbed = self._scrub_history(
-                conjoin([user_filter(user_id), in_list("memory_id", ids)])
-            )
+            scrubbed = self._scrub_history(history_where)
             self._history_rows(
                 [("delete", i, user_id, mtype, None, None) for i in ids],
                 actor=actor,
                 reason="forget",
             )
-            if purge:
-                self._purge([mtype.value, HISTORY_TABLE])
-        log.info("store.deleted", user_id=user_id, memory_type=mtype.value, count=len(ids))
+            purged_at, due_by = self._schedule_purge(fragments, now=purge)
+        log.info(
+            "store.deleted",
+            user_id=user_id,
+            memory_type=mtype.value,
+            count=len(ids),
+            purged=purged_at is not None,
+        )
         return DeleteReceipt(
             user_id=user_id,
             removed={mtype.value: len(ids)},
             memory_ids=ids,
             history_scrubbed=scrubbed,
-            purged_versions=purge,
+            purged_versions=purged_at is not None,
+            purged_at=purged_at,
+            purge_due_by=due_by,
         )
+
+    def _schedule_purge(
+        self, fragments: Mapping[str, set[int]], *, now: bool
+    ) -> tuple[datetime | None, datetime | None]:
+        """Purge at once, or queue the fragments for maintenance. Under the write lock."""
+        if now:
+            self._purge_now(fragments)
+            return datetime.now(UTC), None
+        entry = self._purges.add(fragments, due_by=datetime.now(UTC) + self._purge_delay)
+        return None, entry.due_by
+
+    def _purge_now(self, fragments: Mapping[str, set[int]]) -> None:
+        """Purge these fragments and every pending purge at once (zero clean-up window).
+
+        Runs under the write lock; readers in other processes holding an old
+        version may see an error and must re-open (forgetting wins over them).
+        """
+        targets: dict[str, set[int]] = {k: set(v) for k, v in fragments.items()}
+        pending = self._purges.pending()
+        for entry in pending:
+            for name, queued in entry.fragments.items():
+                targets.setdefault(name, set()).update(queued)
+        for name, ids in targets.items():
+            if name in self._tables:
+                retrying(  # a maintainer elsewhere may commit a compaction meanwhile
+                    partial(
+                        purge_now,
+                        self._tables[name],
+                        ids,
+                        folder=table_folder(self._uri, name),
+                        fts_config=_fts_config,
+                    ),
+                    retries=6,
+                    what="purge",
+                )
+        self._purges.remove(e.id for e in pending)
 
     def _version_chain(self, mtype: MemoryType, memory_id: str, user_id: str) -> list[str]:
         """``memory_id`` and every earlier version it (transitively) superseded."""
@@ -959,33 +1041,47 @@ class LanceDBStore:
             ids.extend(frontier)
         return ids
 
-    def delete_all(self, *, user_id: str, purge: bool = True) -> DeleteReceipt:
-        """Remove every memory and every history row of one user (and no one else's)."""
+    def delete_all(self, *, user_id: str, purge: bool = False) -> DeleteReceipt:
+        """Remove every memory and every history row of one user (and no one else's).
+
+        Bytes are purged at once with ``purge``, else by maintenance (see :meth:`delete`).
+        """
         validate_user_id(user_id)
         where = user_filter(user_id)
         removed: dict[str, int] = {}
         ids: list[str] = []
+        fragments: dict[str, set[int]] = {}
         with self._write_lock():
             for mtype in self._types:
                 table = self._tables[mtype.value]
-                rows = table.search().where(where).select(["id"]).limit(_SCAN_LIMIT).to_list()
+                rows = (
+                    table.search()
+                    .where(where)
+                    .with_row_id(True)
+                    .select(["id"])
+                    .limit(_SCAN_LIMIT)
+                    .to_list()
+                )
                 if rows:
+                    fragments[mtype.value] = {int(r["_rowid"]) >> 32 for r in rows}
                     table.delete(where)
                 removed[mtype.value] = len(rows)
                 ids.extend(r["id"] for r in rows)
             history = self._tables[HISTORY_TABLE]
+            fragments[HISTORY_TABLE] = fragments_of(history, where)
             scrubbed = int(history.count_rows(where))
             if scrubbed:
                 history.delete(where)
-            if purge:
-                self._purge([*(t.value for t in self._types), HISTORY_TABLE])
+            purged_at, due_by = self._schedule_purge(fragments, now=purge)
         log.info("store.deleted_all", user_id=user_id, count=sum(removed.values()))
         return DeleteReceipt(
             user_id=user_id,
             removed=removed,
             memory_ids=ids,
             history_scrubbed=scrubbed,
-            purged_versions=purge,
+            purged_versions=purged_at is not None,
+            purged_at=purged_at,
+            purge_due_by=due_by,
         )
 
     def _scrub_history(self, where: str) -> int:
@@ -999,17 +1095,6 @@ class LanceDBStore:
             )
         return count
 
-    def _purge(self, names: Sequence[str]) -> None:
-        """Leave only live rows on disk in these tables (see :mod:`mirix_py.store.purge`).
-
-        Runs under the write lock; readers in other processes holding an old
-        version may see an error and must re-open (forgetting wins over them).
-        """
-        for name in names:
-            purge_table(
-                self._tables[name], folder=table_folder(self._uri, name), fts_config=_fts_config
-            )
-
     def rotate_vault_key(self, cipher: VaultCipher, *, purge: bool = True) -> RotationReceipt:
         """Re-encrypt every vault secret, of every user, under ``cipher``'s primary key.
 
@@ -1021,11 +1106,16 @@ class LanceDBStore:
         name = MemoryType.KNOWLEDGE_VAULT.value
         self._table(MemoryType.KNOWLEDGE_VAULT)  # raises if the vault is disabled
         with self._write_lock():
+            everything = "id IS NOT NULL"
+            fragments = {
+                name: fragments_of(self._tables[name], everything),
+                HISTORY_TABLE: fragments_of(self._tables[HISTORY_TABLE], everything),
+            }
             rows = rotate_vault_rows(self._tables[name], cipher)
             values = rotate_history_rows(self._tables[HISTORY_TABLE], cipher)
             self._cipher = cipher
             if purge:
-                self._purge([name, HISTORY_TABLE])
+                self._purge_now(fragments)
         log.info("vault.rotated", vault_rows=rows, history_values=values, purged=purge)
         return RotationReceipt(vault_rows=rows, history_values=values, purged=purge)
 

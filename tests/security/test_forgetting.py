@@ -79,7 +79,7 @@ def test_delete_leaves_no_residue_even_inside_a_large_compacted_fragment(
     ann_count = _store(system).count(user_id="ann")
     bob_count = _store(system).count(user_id="bob")
 
-    forgotten = system.delete(target[0], user_id="ann")
+    forgotten = system.delete(target[0], user_id="ann", purge=True)
 
     assert forgotten.memory_ids == target
     assert forgotten.removed == {"episodic": 1} and forgotten.total == 1
@@ -107,7 +107,7 @@ def test_history_keeps_that_it_happened_not_what(system: MemorySystem) -> None:
         store.upsert([changed], reason=f"corrected {marker}")
     assert scan_folder(_db(system), [marker]).hits
 
-    receipt = system.delete(record.id, user_id="ann")
+    receipt = system.delete(record.id, user_id="ann", purge=True)
 
     assert receipt.history_scrubbed == 4
     events = system.history(record.id, user_id="ann")
@@ -136,7 +136,7 @@ def test_delete_all_removes_text_and_user_id_from_every_table(system: MemorySyst
     owned = system.get_all(user_id=victim, limit=10_000, include_superseded=True)
     per_type = {t.value: sum(r.memory_type is t for r in owned) for t in MemoryType}
 
-    receipt = system.delete_all(user_id=victim)
+    receipt = system.delete_all(user_id=victim, purge=True)
 
     assert receipt.total == counts_before[victim] == len(owned)
     assert set(receipt.memory_ids) == {r.id for r in owned} >= {*victim_ids, *added}
@@ -156,7 +156,7 @@ def test_forgetting_the_last_user_empties_the_full_text_index(system: MemorySyst
     _store(system).optimize()
     assert scan_folder(_db(system), [marker]).hits
 
-    system.delete_all(user_id="solo")
+    system.delete_all(user_id="solo", purge=True)
 
     assert scan_folder(_db(system), [marker]).hits == []
     # The emptied tables still have their full-text index: search keeps working.
@@ -195,7 +195,7 @@ def test_cli_forget_all_leaves_no_residue(
     cfg = tmp_path / "cli.yaml"
     cfg.write_text(f"home: {tmp_path}\n", encoding="utf-8")
 
-    code = cli_main(["forget", "--config", str(cfg), "--user", "carol", "--all", "--json"])
+    code = cli_main(["forget", "--config", str(cfg), "--user", "carol", "--all", "--now", "--json"])
 
     assert code == 0
     out = capsys.readouterr().out
@@ -213,7 +213,7 @@ def test_history_table_is_part_of_every_purge(system: MemorySystem) -> None:
     _store(system).upsert([record])
     history = _db(system) / f"{HISTORY_TABLE}.lance"
     assert scan_folder(history, [marker]).hits
-    system.delete(record.id, user_id="ann")
+    system.delete(record.id, user_id="ann", purge=True)
     assert scan_folder(history, [marker]).hits == []
 
 
@@ -232,7 +232,7 @@ def test_forgetting_a_memory_also_forgets_the_versions_it_superseded(
     store.upsert([other])
     assert len(scan_folder(_db(system), markers).hits) >= 3
 
-    receipt = system.delete(third.id, user_id="ann")
+    receipt = system.delete(third.id, user_id="ann", purge=True)
 
     assert receipt.memory_ids == [third.id, second.id, first.id]
     assert receipt.removed == {"semantic": 3}

@@ -302,3 +302,38 @@ def test_question_time_range(
         assert got is not None
         assert (got[0].date(), got[1].date()) == expected
         assert got[0].tzinfo is not None
+
+
+OCT = datetime(2026, 10, 14, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # an arrangement in the past tense is about a coming event
+        ("We booked a cabin in Tromsø from November 14.", "14 November 2026"),
+        ("I reserved a table for March 2 at Nonna's.", "2 March 2027"),
+        ("She scheduled the surgery for December 1", "1 December 2026"),
+        # a plain past event stays in the past; "last December" is the previous one
+        ("I visited my aunt on September 28", "28 September 2026"),
+        ("We went skiing last December", "December 2025"),
+        # ranges resolve as ranges
+        ("We booked flights to Accra from December 12 to December 19.", "12-19 December 2026"),
+        ("The workshop runs 3-5 February", "3-5 February 2027"),
+        ("I was in Hanoi from 28 August to 2 September", "28 August - 2 September 2026"),
+        ("between November 2 and November 6 we'll be away", "2-6 November 2026"),
+        # a participle is not the past tense; a rescheduled date looks ahead
+        ("my cousin is getting married in Cusco on 2 November!", "2 November 2026"),
+        ("the audit moved a week later, to 9 January", "9 January 2027"),
+        ("I went to a gig on 9 January", "9 January 2026"),
+    ],
+)
+def test_yearless_dates_follow_tense_and_cues(text: str, label: str) -> None:
+    (mention,) = resolve_time_expressions(text, OCT)
+    assert mention.label == label
+
+
+def test_and_joins_a_range_only_after_between() -> None:
+    mentions = resolve_time_expressions("On May 3 and 7 friends came over", OCT)
+    assert [m.granularity for m in mentions] == ["day"]
+    assert mentions[0].end - mentions[0].start == timedelta(days=1)

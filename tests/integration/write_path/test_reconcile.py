@@ -40,7 +40,8 @@ def test_a_contradicting_fact_supersedes_the_old_one_with_history(make_system: M
     )
 
     current = _facts(system)
-    assert set(current) == {"lives in Chicago", "works as a nurse"}
+    assert set(current) == {"lives in Chicago", "works as a nurse", "used to live in Boston"}
+    assert current["used to live in Boston"].source_ids == ["D1:1"]  # what it says came from there
     new = current["lives in Chicago"]
     assert new.source_ids == ["D2:1"]
     retired = _facts(system, include_superseded=True)["lives in Boston"]

@@ -86,3 +86,78 @@ def test_hidden_secrets_are_not_answered() -> None:
     shown = KnowledgeVaultMemory(user_id="u", caption="bank password", secret_value="s3cr3t")
     draft = answer_offline(cues, _pack(hit(shown, vector=0.8)), min_evidence=0.35)
     assert draft.text == "bank password: s3cr3t"
+
+
+def _fact(name: str, summary: str, day: int = 1, **extra: object):  # type: ignore[no-untyped-def]
+    from mirix_py.memory import SemanticMemory
+
+    return SemanticMemory(
+        user_id="u",
+        name=name,
+        summary=summary,
+        occurred_at=datetime(2024, 5, day, 12, tzinfo=UTC),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_name_questions_answer_with_the_name() -> None:
+    cues = read_question("What is the name of Lena's parrot?")
+    pack = _pack(
+        hit(episode("Guess what, I adopted a parrot! She is called Mango.", actor="Lena"), 2.0),
+        hit(episode("Parrots need a lot of attention", sequence=1), 1.0, vector=0.3),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "Mango"
+
+
+def test_where_questions_answer_with_the_place_and_prefer_the_current_one() -> None:
+    pack = _pack(
+        hit(_fact("Omar", "used to live in Leipzig", day=9), 1.5, vector=0.6),
+        hit(_fact("Omar", "lives in Valencia", day=9), 1.4, vector=0.6),
+        hit(episode("I live in Leipzig, near the zoo.", actor="Omar", day=1), 1.3, vector=0.6),
+    )
+    now = answer_offline(read_question("Which city does Omar live in now?"), pack, min_evidence=0.2)
+    assert now.text == "Valencia"
+    before = answer_offline(read_question("Where did Omar live before?"), pack, min_evidence=0.2)
+    assert before.text == "Leipzig"
+
+
+def test_quantities_and_durations() -> None:
+    pack = _pack(hit(episode("We stayed in Kraków for three weeks, it was lovely."), 2.0))
+    got = answer_offline(read_question("How long did Ann stay in Kraków?"), pack, min_evidence=0.2)
+    assert got.text == "three weeks"
+    pack = _pack(hit(_fact("Ann", "has 3 nephews"), 2.0, vector=0.6))
+    got = answer_offline(read_question("How many nephews does Ann have?"), pack, min_evidence=0.2)
+    assert got.text.startswith("3 nephews")
+
+
+def test_steps_questions_list_the_steps() -> None:
+    from mirix_py.memory import ProceduralMemory
+
+    proc = ProceduralMemory(
+        user_id="u",
+        description="How to rotate the backup disk",
+        steps=["unmount the old disk", "plug in the new disk", "run the sync script"],
+    )
+    cues = read_question("What are the steps to rotate the backup disk?")
+    draft = answer_offline(cues, _pack(hit(proc, 2.0, vector=0.7)), min_evidence=0.2)
+    assert draft.text.endswith(
+        "1) unmount the old disk 2) plug in the new disk 3) run the sync script"
+    )
+
+
+def test_hidden_secret_answers_say_how_to_reveal() -> None:
+    record = KnowledgeVaultMemory(
+        user_id="u", caption="Ann's locker combination", secret_value=MASKED_SECRET
+    )
+    cues = read_question("What is my locker combination?")
+    draft = answer_offline(cues, _pack(hit(record, 2.0, vector=0.7)), min_evidence=0.2)
+    assert "--reveal" in draft.text and "reveal_secrets" in draft.text
+
+
+def test_a_cancelled_plan_is_reported_as_cancelled() -> None:
+    pack = _pack(
+        hit(episode("We booked a trip to Oslo from 3 June [3 June 2024].", day=1), 1.5),
+        hit(_fact("Ann", "cancelled the trip to Oslo", day=20), 1.2, vector=0.6),
+    )
+    draft = answer_offline(read_question("When is the trip to Oslo?"), pack, min_evidence=0.2)
+    assert draft.text == "Ann cancelled the trip to Oslo (20 May 2024)."

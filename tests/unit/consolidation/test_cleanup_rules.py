@@ -67,3 +67,28 @@ def test_near_duplicates_of_one_entity_merge_into_the_most_specific() -> None:
     assert out.survivors[b.id].source_ids == ["m2", "m1"]
     assert out.retire == {b.id: [(a.id, out.actions[0].reason)]}
     assert out.actions[0].action == "merged"
+
+
+def test_no_chaining_and_no_merge_across_different_gists() -> None:
+    # a ~ b and b ~ c by embedding, but a and c say different things: a single-link
+    # cluster would merge all three into one record that carries none of c's content
+    a = fact("allergic to peanuts", 1, ["m1"]).model_copy(update={"embedding": _vec(1, 0.0)})
+    b = fact("allergic to peanuts and walnuts", 2, ["m2"]).model_copy(
+        update={"embedding": _vec(1, 0.3)}
+    )
+    c = fact("allergic to shellfish", 3, ["m3"]).model_copy(update={"embedding": _vec(1, 0.6)})
+    out = merge_near_duplicates([a, b, c], semantic.dedupe_key, MemoryType.SEMANTIC, 0.95)
+    retired = {loser for losers in out.retire.values() for loser, _ in losers}
+    assert retired == {a.id}  # "peanuts" is within "peanuts and walnuts": merged there
+    assert out.survivors[b.id].source_ids == ["m2", "m1"]
+    assert c.id not in retired and c.id not in out.survivors
+
+
+def test_the_merge_keeps_the_more_detailed_text() -> None:
+    short = fact("plays guitar", 1, ["m1"]).model_copy(update={"embedding": _vec(1, 0.01)})
+    long = fact("plays electric guitar in a band", 5, ["m5"]).model_copy(
+        update={"embedding": _vec(1, 0.02)}
+    )
+    out = merge_near_duplicates([short, long], semantic.dedupe_key, MemoryType.SEMANTIC, 0.9)
+    assert list(out.survivors) == [long.id]
+    assert out.survivors[long.id].summary == "plays electric guitar in a band"

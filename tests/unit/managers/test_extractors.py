@@ -115,7 +115,10 @@ def test_slots_mark_single_valued_attributes() -> None:
     assert semantic.slot_of("lives in Chicago") == "residence"
     assert semantic.slot_of("favorite color is blue") == "favorite:color"
     assert semantic.slot_of("has two kids") == "count:kids"
-    assert semantic.slot_of("likes jazz") is None
+    # a liking is one slot per object, so that a flipped preference supersedes it
+    assert semantic.slot_of("likes jazz") == semantic.slot_of("no longer likes jazz")
+    assert semantic.slot_of("likes jazz") != semantic.slot_of("likes blues")
+    assert semantic.slot_of("used to live in Denver") is None
 
 
 def test_fact_ids_are_content_keyed_per_user() -> None:

@@ -1,0 +1,540 @@
+"""Does mirix-py slow down as memory grows? Ratios of identical work at small and large sizes.
+
+    python -m benchmarks.scale [--parts ingest,grow,roundrobin,forget,ann,lme] [sizes...]
+
+Parts (each prints its own numbers and the ratio against its target):
+
+* ``ingest``: U users x S sessions of T turns, one ``add`` per session, through the
+  public API (offline). Median per-user time of the last W users / the first W
+  (target <= 1.25).
+* ``grow``: one user grown to each size in ``--grow`` episodic turns (``add`` in big
+  batches of synthetic turns, real embeddings). At each size: warm chat p95, chat right
+  after an ``add``, and the agent loop (add one turn, then chat). Targets: p95 at the
+  largest size <= 2x the smallest; after-add <= 1.5x warm; agent loop p50 <= 150 ms.
+* ``roundrobin``: chat round-robin over the users ingested by ``ingest`` vs one user
+  asked repeatedly: p95 ratio (target <= 2).
+* ``forget``: a database of N users (each size in ``--forget-users``) x R rows; time to
+  forget one memory (logical, purged later), to purge one at once (``purge=True``),
+  and one maintenance purge; ratio largest / smallest (target <= 2).
+* ``ann``: ``--ann-rows`` rows over many users in one table (synthetic clustered
+  vectors), maintenance builds the ANN index and checks recall; hybrid search p95 with
+  the user prefilter (target <= 50 ms) and recall@10 vs flat on fresh queries
+  (>= 0.95); then the same on real embeddings of LOCOMO sentences (``--real-rows``).
+* ``lme``: the harness's LongMemEval runner on a generated file of ``--lme-users``
+  users; ingestion time (target <= 10 minutes).
+
+The script measures whatever write and read paths the checkout has. Timings on a
+shared 2-core machine are noisy: read the ratios, and note the load printed first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from lancedb.index import Bitmap
+
+from benchmarks.scale_data import longmemeval_file, questions, sessions, turn_text
+from mirix_py.config import load_config
+from mirix_py.embeddings import OnnxMiniLMEmbeddings
+from mirix_py.logging import configure_logging
+from mirix_py.memory import EpisodicMemory, MemoryType
+from mirix_py.store.ann import apply_choice
+from mirix_py.store.base import SearchQuery
+from mirix_py.store.filters import user_filter
+from mirix_py.system import MemorySystem
+
+LOCOMO = Path("/work/shared/data/locomo/locomo_dev.json")
+RESULTS: list[tuple[str, str, str]] = []
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of ``values``, in the same unit."""
+    return float(np.percentile(np.array(values), q)) if values else float("nan")
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    """Milliseconds one call of ``fn`` takes."""
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def report(name: str, value: str, target: str) -> None:
+    """Print one result line and keep it for the summary."""
+    RESULTS.append((name, value, target))
+    print(f"  {name}: {value}   (target {target})", flush=True)
+
+
+def open_system(home: Path, **overrides: Any) -> MemorySystem:
+    """An offline system in ``home`` (no interactive update; logs quiet)."""
+    config = load_config(
+        "default",
+        environ={},
+        home=str(home),
+        chat={"interactive_update": False},
+        logging={"level": "ERROR"},
+        **overrides,
+    )
+    configure_logging(config.logging)
+    return MemorySystem(config)
+
+
+# --------------------------------------------------------------------- ingest
+
+
+def part_ingest(args: argparse.Namespace, home: Path) -> None:
+    print(f"[ingest] {args.users} users x {args.sessions} sessions x {args.turns} turns")
+    system = open_system(home)
+    per_user: list[float] = []
+    for u in range(args.users):
+        started = time.perf_counter()
+        for msgs in sessions(u, args.sessions, args.turns):
+            system.add(msgs, user_id=f"user-{u:05d}")
+        per_user.append(time.perf_counter() - started)
+        if (u + 1) % max(1, args.users // 10) == 0:
+            print(f"    {u + 1} users, last {per_user[-1]:.2f} s/user", flush=True)
+    window = max(1, min(100, args.users // 4))
+    first, last = statistics.median(per_user[:window]), statistics.median(per_user[-window:])
+    report(
+        f"ingest median s/user first {window} -> last {window}",
+        f"{first:.3f} -> {last:.3f} = {last / first:.2f}x",
+        "<= 1.25x",
+    )
+    system.close()
+
+
+# ----------------------------------------------------------------- roundrobin
+
+
+def part_roundrobin(args: argparse.Namespace, home: Path) -> None:
+    system = open_system(home)
+    users = [f"user-{u:05d}" for u in range(min(args.users, args.rr_users))]
+    print(f"[roundrobin] {len(users)} users, {args.rr_questions} questions each way")
+    for u in users[:3]:
+        system.chat(questions(0)[0], user_id=u)  # warm-up
+    single = [
+        timed(lambda i=i: system.chat(questions(i)[i % 4], user_id=users[0]))
+        for i in range(args.rr_questions)
+    ]
+    rr = [
+        timed(lambda i=i: system.chat(questions(i)[i % 4], user_id=users[i % len(users)]))
+        for i in range(args.rr_questions)
+    ]
+    report(
+        "round-robin chat p95 / single-user p95",
+        f"{pct(rr, 95):.0f} / {pct(single, 95):.0f} ms = {pct(rr, 95) / pct(single, 95):.2f}x",
+        "<= 2x",
+    )
+    system.close()
+
+
+# ----------------------------------------------------------------------- grow
+
+
+def part_grow(args: argparse.Namespace, home: Path) -> None:
+    sizes = sorted(int(s) for s in args.grow.split(","))
+    print(f"[grow] one user to {sizes} episodic turns")
+    system = open_system(home)
+    user = "grower"
+    rng = random.Random(7)
+    persona = {"pet": "beagle", "pet_name": "Biscuit", "job": "nurse"}
+    have = 0
+    warm_p95: dict[int, float] = {}
+    for size in sizes:
+        started = time.perf_counter()
+        while have < size:
+            n = min(args.grow_batch, size - have)
+            day = "2024-01-01T00:00:00+00:00"
+            system.add(
+                [
+                    {"role": "user", "content": turn_text(rng, persona), "timestamp": day}
+                    for _ in range(n)
+                ],
+                user_id=user,
+            )
+            have += n
+        print(f"    grew to {have} turns in {time.perf_counter() - started:.0f} s", flush=True)
+        system.maintain()
+        qs = [q for i in range(40) for q in questions(i)][: args.grow_questions]
+        system.chat(qs[0], user_id=user)
+        warm = [timed(lambda q=q: system.chat(q, user_id=user)) for q in qs]
+        after: list[float] = []
+        loop: list[float] = []
+        for q in qs:
+            msg = [{"role": "user", "content": turn_text(rng, persona)}]
+            add_ms = timed(lambda msg=msg: system.add(msg, user_id=user))
+            chat_ms = timed(lambda q=q: system.chat(q, user_id=user))
+            after.append(chat_ms)
+            loop.append(add_ms + chat_ms)
+            have += 1
+        warm_p95[size] = pct(warm, 95)
+        print(
+            f"    {size}: warm chat p50 {pct(warm, 50):.0f} p95 {pct(warm, 95):.0f} ms; "
+            f"after add p95 {pct(after, 95):.0f} ms; agent loop p50 {pct(loop, 50):.0f} ms",
+            flush=True,
+        )
+        report(
+            f"chat after add p95 / warm p95 at {size}",
+            f"{pct(after, 95):.0f} / {pct(warm, 95):.0f} ms"
+            f" = {pct(after, 95) / pct(warm, 95):.2f}x",
+            "<= 1.5x",
+        )
+        report(f"agent loop (add + chat) p50 at {size}", f"{pct(loop, 50):.0f} ms", "<= 150 ms")
+    lo, hi = sizes[0], sizes[-1]
+    report(
+        f"warm chat p95 at {hi} / at {lo}",
+        f"{warm_p95[hi]:.0f} / {warm_p95[lo]:.0f} ms = {warm_p95[hi] / warm_p95[lo]:.2f}x",
+        "<= 2x",
+    )
+    system.close()
+
+
+# --------------------------------------------------------------------- forget
+
+
+def _bulk_users(system: MemorySystem, users: int, rows: int, seed: int) -> list[str]:
+    """``users`` x ``rows`` episodic rows through the store (vectors synthetic)."""
+    rng = np.random.default_rng(seed)
+    persona = {"pet": "corgi", "pet_name": "Momo", "job": "chef"}
+    trng = random.Random(seed)
+    batch: list[EpisodicMemory] = []
+    for u in range(users):
+        for _ in range(rows):
+            vec = rng.normal(size=384).astype(np.float32)
+            batch.append(
+                EpisodicMemory(
+                    user_id=f"fu-{u:05d}",
+                    summary=turn_text(trng, persona),
+                    embedding=(vec / np.linalg.norm(vec)).tolist(),
+                )
+            )
+        if len(batch) >= 5000 or u == users - 1:
+            system.store.upsert(batch)
+            batch = []
+    system.maintain()
+    return [f"fu-{u:05d}" for u in range(users)]
+
+
+def _forget_trials(
+    system: MemorySystem, users: list[str], trials: int, *, seed: int
+) -> dict[str, float]:
+    """Median ms of: a forget (logical), the maintenance purge of it, a forget --now."""
+    rng = random.Random(seed)
+    logical, now, purge = [], [], []
+    for _ in range(trials):
+        user = rng.choice(users)
+        ids = [r.id for r in system.get_all(user_id=user, limit=3)]
+        logical.append(timed(lambda u=user, m=ids[0]: system.delete(m, user_id=u)))
+        purge.append(timed(lambda: system.maintain(purge_now=True)))
+        now.append(timed(lambda u=user, m=ids[1]: system.delete(m, user_id=u, purge=True)))
+    return {
+        "logical": statistics.median(logical),
+        "now": statistics.median(now),
+        "maintain": statistics.median(purge),
+    }
+
+
+def part_forget(args: argparse.Namespace, home: Path) -> None:
+    sizes = sorted(int(s) for s in args.forget_users.split(","))
+    print(f"[forget] {sizes} users x {args.forget_rows} rows, {args.forget_trials} forgets each")
+    medians: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        folder = home / f"forget-{size}"
+        system = open_system(folder, maintenance={"background": False, "retention_seconds": 0})
+        users = _bulk_users(system, size, args.forget_rows, seed=size)
+        medians[size] = _forget_trials(system, users, args.forget_trials, seed=size)
+        m = medians[size]
+        print(
+            f"    {size} users ({system.store.count()} rows): forget {m['logical']:.0f} ms, "
+            f"forget --now {m['now']:.0f} ms, maintenance purge {m['maintain']:.0f} ms (medians)",
+            flush=True,
+        )
+        system.close()
+    lo, hi = sizes[0], sizes[-1]
+    for kind in ("logical", "now", "maintain"):
+        a, b = medians[hi][kind], medians[lo][kind]
+        report(
+            f"forget ({kind}) {hi} users / {lo} users",
+            f"{a:.0f} / {b:.0f} ms = {a / b:.2f}x",
+            "<= 2x",
+        )
+
+
+# ------------------------------------------------------------------------ ann
+
+
+def _recall_and_latency(
+    system: MemorySystem, samples: list[tuple[str, list[float], str]], table_name: str
+) -> tuple[float, list[float]]:
+    table = system.store.maintained_tables()[table_name]
+    choice = system.store.ann_registry.use(table_name)
+    hits = total = 0
+    latencies = []
+
+    def ids(user: str, vec: list[float], flat: bool) -> set[str]:
+        query = table.search(vec, vector_column_name="vector").distance_type("cosine")
+        query = query.where(user_filter(user), prefilter=True)
+        query = apply_choice(query, None if flat else choice)
+        return {r["id"] for r in query.select(["id", "_distance"]).limit(10).to_list()}
+
+    for user, vec, text in samples:
+        truth = ids(user, vec, True)
+        hits += len(truth & ids(user, vec, False))
+        total += len(truth)
+        sq = SearchQuery(user_id=user, text=text, vector=tuple(vec), limit=10)
+        latencies.append(timed(lambda sq=sq: system.store.search(sq)))
+    return (hits / total if total else 1.0), latencies
+
+
+def _load_rows(system: MemorySystem, vectors: np.ndarray, texts: list[str], users: int) -> None:
+    table = system.store.maintained_tables()[MemoryType.EPISODIC.value]
+    n = len(vectors)
+    for lo in range(0, n, 100_000):
+        hi = min(n, lo + 100_000)
+        ids = [f"r{i:08d}" for i in range(lo, hi)]
+        rows = {
+            "id": ids,
+            "user_id": [f"au-{i % users:05d}" for i in range(lo, hi)],
+            "text": texts[lo:hi],
+            "payload": [json.dumps({"summary": t}) for t in texts[lo:hi]],
+            "source_ids": [[] for _ in ids],
+            "created_at": [0] * len(ids),
+            "updated_at": [0] * len(ids),
+            "occurred_at": [0] * len(ids),
+            "valid_from": [0] * len(ids),
+            "valid_to": [None] * len(ids),
+            "superseded_by": [None] * len(ids),
+            "status": ["active"] * len(ids),
+            "origin": ["extracted"] * len(ids),
+            "importance": [0.5] * len(ids),
+            "access_count": [0] * len(ids),
+            "vector": pa.FixedSizeListArray.from_arrays(
+                pa.array(vectors[lo:hi].reshape(-1)), vectors.shape[1]
+            ),
+        }
+        schema = table.schema
+        data = pa.table({f.name: rows[f.name] for f in schema if f.name in rows})
+        table.add(data.cast(pa.schema([schema.field(c) for c in data.column_names])))
+        print(f"    loaded {hi} rows", flush=True)
+    started = time.perf_counter()
+    # As the store does on its first write: full-text index, bitmap on the user prefilter.
+    table.create_index("text", config=system.store.fts_config(), replace=True)
+    table.create_index("user_id", config=Bitmap(), replace=True)
+    print(f"    FTS and user_id indexes built in {time.perf_counter() - started:.0f} s")
+
+
+def _ann_run(
+    label: str,
+    home: Path,
+    vectors: np.ndarray,
+    texts: list[str],
+    users: int,
+    args: argparse.Namespace,
+) -> None:
+    system = open_system(
+        home,
+        memory={"enabled": ["core", "episodic"]},
+        maintenance={
+            "background": False,
+            "ann_min_rows": min(args.ann_min_rows, len(vectors)),
+            "ann_sample_queries": args.ann_queries,
+        },
+    )
+    _load_rows(system, vectors, texts, users)
+    started = time.perf_counter()
+    receipt = system.maintain()
+    choice = next(t.ann for t in receipt.tables if t.table == "episodic")
+    print(f"    maintenance {time.perf_counter() - started:.0f} s; ANN decision: {choice}")
+    rng = random.Random(1)
+    picks = rng.sample(range(len(vectors)), args.ann_queries)
+    noise = np.random.default_rng(2).normal(scale=0.05, size=(len(picks), vectors.shape[1]))
+    samples = []
+    for p, e in zip(picks, noise, strict=True):
+        v = vectors[p] + e.astype(np.float32)
+        samples.append((f"au-{p % users:05d}", (v / np.linalg.norm(v)).tolist(), texts[p]))
+    recall, lat = _recall_and_latency(system, samples, "episodic")
+    report(
+        f"{label}: hybrid search p95 with user prefilter ({len(vectors)} rows)",
+        f"{pct(lat, 95):.0f} ms",
+        "<= 50 ms",
+    )
+    report(f"{label}: ANN recall@10 vs flat on fresh queries", f"{recall:.3f}", ">= 0.95")
+    system.close()
+
+
+def _locomo_sentences(limit: int) -> list[str]:
+    data = json.loads(LOCOMO.read_text(encoding="utf-8"))
+    out: list[str] = []
+    for conv in data:
+        for key, turns in conv["conversation"].items():
+            if key.startswith("session_") and isinstance(turns, list):
+                for t in turns:
+                    text = t.get("text", "")
+                    out.append(text)
+                    out.extend(s.strip() for s in text.split(".") if len(s.strip()) > 20)
+    return list(dict.fromkeys(out))[:limit]
+
+
+def part_ann(args: argparse.Namespace, home: Path) -> None:
+    n = args.ann_rows
+    if n <= 0:  # --ann-rows 0: only the real-embedding check
+        _ann_real(args, home)
+        return
+    print(f"[ann] {n} synthetic rows over {args.ann_users} users")
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(256, 384)).astype(np.float32)
+    vectors = np.empty((n, 384), dtype=np.float32)
+    for lo in range(0, n, 100_000):  # in chunks: no multi-GB float64 temporaries
+        hi = min(n, lo + 100_000)
+        chunk = centres[rng.integers(0, 256, size=hi - lo)]
+        chunk += 0.7 * rng.standard_normal(size=(hi - lo, 384), dtype=np.float32)
+        vectors[lo:hi] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    trng = random.Random(0)
+    persona = {"pet": "parrot", "pet_name": "Pip", "job": "pilot"}
+    texts = [turn_text(trng, persona) for _ in range(n)]
+    _ann_run("synthetic", home / "ann-synthetic", vectors, texts, args.ann_users, args)
+    _ann_real(args, home)
+
+
+def _ann_real(args: argparse.Namespace, home: Path) -> None:
+    if args.real_rows and LOCOMO.exists():
+        texts = _locomo_sentences(args.real_rows)
+        print(f"[ann] real embeddings of {len(texts)} LOCOMO turns and sentences")
+        started = time.perf_counter()
+        emb = np.array(OnnxMiniLMEmbeddings().embed_documents(texts), dtype=np.float32)
+        print(f"    embedded in {time.perf_counter() - started:.0f} s")
+        _ann_run("real", home / "ann-real", emb, texts, max(1, len(texts) // 200), args)
+
+
+# ------------------------------------------------------------------------ lme
+
+
+def part_lme(args: argparse.Namespace, home: Path) -> None:
+    data = longmemeval_file(
+        home / "lme.json", args.lme_users, sessions_per_user=args.lme_sessions, turns=args.lme_turns
+    )
+    out = home / "lme-out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "evals.longmemeval",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--baselines",
+        "bm25",
+        "--no-progress",
+        "--limit-questions",
+        "1",
+    ]
+    print(f"[lme] {args.lme_users} users: {shlex.join(cmd)}", flush=True)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        print(done.stderr[-2000:])
+    summary = out / "summary.json"
+    ingest = None
+    if summary.exists():
+        stats = json.loads(summary.read_text())["systems"]
+        mirix = next((v for k, v in stats.items() if k.startswith("mirix")), {})
+        rate = _find(mirix, "ingest_turns_per_s")
+        turns = args.lme_users * args.lme_sessions * args.lme_turns
+        ingest = turns / rate if rate else None
+    value = f"{ingest / 60:.1f} min" if ingest else "n/a"
+    report(
+        f"LongMemEval runner ingestion, {args.lme_users} users",
+        f"{value} (whole run {wall / 60:.1f} min)",
+        "<= 10 min",
+    )
+
+
+def _find(obj: Any, key: str) -> float | None:
+    if isinstance(obj, dict):
+        if key in obj:
+            return float(obj[key])
+        for v in obj.values():
+            found = _find(v, key)
+            if found is not None:
+                return found
+    return None
+
+
+# ----------------------------------------------------------------------- main
+
+
+PARTS = {
+    "ingest": part_ingest,
+    "roundrobin": part_roundrobin,
+    "grow": part_grow,
+    "forget": part_forget,
+    "ann": part_ann,
+    "lme": part_lme,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.scale", description=__doc__.splitlines()[0]
+    )
+    p.add_argument("--parts", default="ingest,roundrobin,grow,forget,ann,lme")
+    p.add_argument("--home", default=None, help="work folder (default: a temp folder, removed)")
+    p.add_argument("--users", type=int, default=1000)
+    p.add_argument("--sessions", type=int, default=5)
+    p.add_argument("--turns", type=int, default=20)
+    p.add_argument("--rr-users", type=int, default=100)
+    p.add_argument("--rr-questions", type=int, default=200)
+    p.add_argument("--grow", default="1000,10000,100000")
+    p.add_argument("--grow-batch", type=int, default=500)
+    p.add_argument("--grow-questions", type=int, default=40)
+    p.add_argument("--forget-users", default="10,1000")
+    p.add_argument("--forget-rows", type=int, default=100)
+    p.add_argument("--forget-trials", type=int, default=5)
+    p.add_argument("--ann-rows", type=int, default=1_000_000)
+    p.add_argument("--ann-users", type=int, default=10_000)
+    p.add_argument("--ann-min-rows", type=int, default=50_000)
+    p.add_argument("--ann-queries", type=int, default=100)
+    p.add_argument("--real-rows", type=int, default=20_000)
+    p.add_argument("--lme-users", type=int, default=500)
+    p.add_argument("--lme-sessions", type=int, default=3)
+    p.add_argument("--lme-turns", type=int, default=10)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    print(
+        "command: python -m benchmarks.scale " + shlex.join(sys.argv[1:] if argv is None else argv)
+    )
+    print(f"load average: {os.getloadavg()}, cpus: {os.cpu_count()}")
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="mirix-scale-"))
+    try:
+        for name in args.parts.split(","):
+            PARTS[name.strip()](args, home)
+    finally:
+        if not args.home:
+            shutil.rmtree(home, ignore_errors=True)
+    print("\nsummary:")
+    for name, value, target in RESULTS:
+        print(f"  {name}: {value}   (target {target})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""Picking the part of a supporting sentence that answers the question's kind.
+
+:func:`answer_kind` reads what a question asks for — a name, a person, a
+place, a quantity, a duration, steps, an earlier value — and
+:func:`typed_span` finds that kind of span in a supporting text:
+
+* ``name``/``who`` — a capitalised name not already in the question, preferring
+  one after "named", "called", "name is", "is" ("has a greyhound named
+  Juniper" → "Juniper"; "manager is Priya Raman" → "Priya Raman");
+* ``where`` — a capitalised place after "in", "to", "at", "from", "near"
+  ("we moved from Denver to Portland" → "Portland"; "used to live in Denver"
+  → "Denver" for "before" questions);
+* ``quantity``/``duration`` — a number (digits or words) with its noun or time
+  unit ("two kids", "three weeks").
+
+All of it is English sentence shape, never a dataset's wording.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
+
+_NAME_Q = re.compile(
+    r"\b(?:what(?:'s| is| was| are)\s+(?:the\s+)?names?\b|what\s+(?:is|was)\s+\w+(?:'s)?\s+"
+    r"(?:\w+\s+)?(?:called|named)\b|what\s+did\s+\w+\s+(?:name|call)\b|what\s+(?:is|was)\s+"
+    r"[\w' ]{1,40}?(?:'s|s')\s+name\b|name\s+of\b)",
+    re.I,
+)
+_WHO_Q = re.compile(r"^\s*(?:who(?:'s| is| was| are| were)?|whom|with\s+whom)\b", re.I)
+_WHERE_Q = re.compile(
+    r"^\s*(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
+    r"neighbou?rhood)\b|(?:which|what)\s+(?:city|country|town|state|place|neighbou?rhood|"
+    r"island|region)\b)",
+    re.I,
+)
+_HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)
+_HOW_LONG_Q = re.compile(r"\bhow\s+long\b(?!\s+ago)", re.I)
+_STEPS_Q = re.compile(
+    r"\b(?:what\s+(?:are|were)\s+the\s+steps|which\s+steps|steps?\s+(?:to|for|of|in)\b|"
+    r"how\s+(?:do|did|should|can)\s+(?:i|we|you)\b|how\s+to\b|what(?:'s| is)\s+the\s+"
+    r"(?:recipe|procedure|process|routine|workflow)\b|recipe\s+for\b)",
+    re.I,
+)
+_PAST_Q = re.compile(
+    r"\b(?:before|previous(?:ly)?|formerly|former|used\s+to|originally|prior|earlier|old)\b",
+    re.I,
+)
+
+_CAP = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|la|del|van|von|da))*"
+_NAME_CUE = re.compile(
+    rf"\b(?:named|called|name\s+is|name's|is|was|are|meet|with|to|by|as)\s+(?P<x>{_CAP})"
+)
+_PLACE_CUE = re.compile(rf"\b(?P<p>in|to|at|from|near|around|into|of)\s+(?:the\s+)?(?P<x>{_CAP})")
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|several|a|an|"
+    r"half\s+an?)"
+)
+_DURATION = re.compile(
+    rf"\b(?:for\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?(?P<x>{_NUMBER}\s+"
+    r"(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?))\b",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"\b(?P<x>(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred)(?:\s+[a-z]+){0,2})\b",
+    re.I,
+)
+_NOT_NAMES = frozenset(
+    "I The A An My Our Your His Her Their This That These Those It He She They We You Then So "
+    "But And Also Just Yes No Oh Wow Hey Hi Thanks Today Tomorrow Yesterday Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December Step Here There What When Where Who Why How "
+    "Mom Dad Not".split()
+)
+
+
+def answer_kind(question: str) -> AnswerKind | None:
+    """What kind of span answers ``question`` (None: a sentence is the answer)."""
+    if _STEPS_Q.search(question):
+        return "steps"
+    if _NAME_Q.search(question):
+        return "name"
+    if _WHERE_Q.search(question):
+        return "where"
+    if _HOW_LONG_Q.search(question):
+        return "duration"
+    if _HOW_MANY_Q.search(question):
+        return "quantity"
+    if _WHO_Q.search(question):
+        return "who"
+    return None
+
+
+def asks_past(question: str) -> bool:
+    """True when the question asks about an earlier value ("before", "used to")."""
+    return _PAST_Q.search(question) is not None
+
+
+def _clean_cap(value: str, question: str) -> str | None:
+    words = value.split()
+    while words and (words[0] in _NOT_NAMES or words[0].lower() in ("of", "de", "la")):
+        words.pop(0)
+    while words and words[-1].lower() in ("of", "de", "la", "del", "van", "von", "da"):
+        words.pop()
+    text = " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
+    if not text or text.split()[0] in _NOT_NAMES:
+        return None
+    asked = {w.lower().rstrip("'s’") for w in re.findall(r"[A-Za-z][\w'’-]*", question)}
+    if all(w.lower().rstrip("'s’") in asked for w in text.split()):
+        return None
+    return text
+
+
+def typed_span(
+    kind: AnswerKind,
+    text: str,
+    question: str,
+    *,
+    past: bool = False,
+    strict: bool = False,
+    allow_initial: bool = False,
+) -> str | None:
+    """The span of ``text`` that answers a question of ``kind`` (see the module docstring).
+
+    For names, ``strict`` accepts only a name after a cue ("named", "is"); otherwise any
+    capitalised name not in the question, not starting a sentence unless ``allow_initial``.
+    """
+    if kind in ("name", "who"):
+        for m in _NAME_CUE.finditer(text):
+            found = _clean_cap(m.group("x"), question)
+            if found:
+                return found
+        if strict:
+            return None
+        for m in re.finditer(_CAP, text):
+            initial = m.start() == 0 or text[: m.start()].rstrip()[-1:] in ".!?"
+            found = _clean_cap(m.group(0), question)
+            if found and (allow_initial or not initial):
+                return found
+        return None
+    if kind == "where":
+        places = [
+            (m.group("p").lower(), found)
+            for m in _PLACE_CUE.finditer(text)
+            if (found := _clean_cap(m.group("x"), question))
+        ]
+        if not places:
+            return None
+        if past:
+            earlier = [p for cue, p in places if cue == "from"]
+            return earlier[0] if earlier else places[0][1]
+        later = [p for cue, p in places if cue in ("to", "into")]
+        return later[-1] if later and any(c == "from" for c, _ in places) else places[0][1]
+    if kind == "duration":
+        during = _DURATION.search(text)
+        return during.group("x") if during else None
+    if kind == "quantity":
+        for m in _QUANTITY.finditer(text):
+            if not re.search(r"\b(?:19|20)\d\d\b", m.group("x")):
+                return m.group("x")
+        return None
+    return None

@@ -1,0 +1,458 @@
+"""Finding sensitive values by their structure, and redacting them idempotently.
+
+Three kinds of evidence, none of them tied to one way of phrasing things:
+
+* **known formats** — provider key prefixes (``sk-…``, ``ghp_…``, ``xox…-``,
+  ``AKIA…``, ``AIza…``, ``glpat-…``), JWTs, PEM/PGP private-key blocks;
+* **checksums and shapes** — payment cards (Luhn), IBANs (mod 97), US social
+  security numbers, phone numbers, e-mail and street addresses;
+* **a credential word before a value** in any phrasing — "password", "passcode",
+  "PIN", "code", "combination", "key", "token", "secret", "wifi … is" — with an
+  optional qualifier ("the wifi password *for the cabin* is …", "my staging API
+  key *for the dashboard*: …"); weak words ("code", "key", "combination") need a
+  value that looks like one (digits or a mix of letters and symbols);
+* **long high-entropy tokens** (24+ characters mixing letters and digits).
+
+:func:`redact` replaces each value with ``[stored in vault: label]`` and is
+idempotent: text that already carries placeholders is left as it is around them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Sensitivity = Literal["low", "medium", "high"]
+
+__all__ = [
+    "SensitiveSpan",
+    "Sensitivity",
+    "find_sensitive",
+    "placeholder",
+    "redact",
+    "redact_values",
+]
+
+
+@dataclass(frozen=True)
+class SensitiveSpan:
+    """A sensitive value found in text: where it is, what it is, how sensitive."""
+
+    start: int
+    end: int
+    entry_type: str
+    label: str
+    sensitivity: Sensitivity
+
+    def value(self, text: str) -> str:
+        """The sensitive value itself."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    entry_type: str
+    label: str
+    sensitivity: Sensitivity
+    check: str = ""  # "luhn", "iban", "phone", "digits5", "weak", "strong", "entropy"
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+_PLACEHOLDER = re.compile(r"\[(?:stored in vault|redacted)(?::[^\]\n]{0,80})?\]")
+_SEP = r"\s*(?:is|was|are|=|:|->|-)\s*[\"'“‘`]?"
+_QUALIFIER = (
+    r"(?:\s+(?:for|to|of|on|at|in|into)\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
+    r"[\w'’ .-]{1,40}?)?"
+)
+_VALUE = r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+_STRONG_CUE = (
+    r"password|passcode|passwd|pwd|passphrase|pin(?: code| number)?|cvv|cvc|"
+    r"(?:door|gate|alarm|lock|garage|safe|security|access|entry|building|locker|unlock)\s+code|"
+    r"wi-?fi(?: network)?(?: password| key| code)?|combination|combo"
+)
+_WEAK_CUE = (
+    r"code|key|token|secret|api[ _-]?key|access[ _-]?token|secret[ _-]?key|"
+    r"auth[ _-]?token|bearer token|client[ _-]?secret|license key|licence key|product key|"
+    r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
+)
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        _rx(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY"
+            r"(?: BLOCK)?-----"
+        ),
+        "private_key",
+        "private key",
+        "high",
+    ),
+    _Rule(
+        _rx(r"\bsk-(?:proj-|ant-[a-z0-9]+-|live-|test-)?[A-Za-z0-9_-]{8,}"),
+        "api_key",
+        "API key",
+        "high",
+        check="hasdigit",
+    ),
+    _Rule(
+        _rx(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+        "api_key",
+        "GitHub token",
+        "high",
+    ),
+    _Rule(_rx(r"\bxox[abprse]-[A-Za-z0-9-]{10,}"), "api_key", "Slack token", "high"),
+    _Rule(_rx(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "api_key", "AWS access key", "high"),
+    _Rule(_rx(r"\bAIza[0-9A-Za-z_-]{30,}"), "api_key", "Google API key", "high"),
+    _Rule(_rx(r"\bglpat-[A-Za-z0-9_-]{20,}"), "api_key", "GitLab token", "high"),
+    _Rule(_rx(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{12,}"), "api_key", "Stripe key", "high"),
+    _Rule(
+        _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        "api_key",
+        "access token",
+        "high",
+    ),
+    _Rule(
+        _rx(rf"(?i)\b(?P<cue>{_STRONG_CUE})\b{_QUALIFIER}{_SEP}{_VALUE}"),
+        "password",
+        "password",
+        "high",
+        check="strong",
+    ),
+    _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
+        _rx(
+            rf"(?i)\b(?P<cue>{_STRONG_CUE})\s+[\"'“‘`]?(?P<v>[^\s\"'”’`,;\[\]()]*\d[^\s\"'”’`,;\[\]()]*)"
+        ),
+        "password",
+        "password",
+        "high",
+        check="strong",
+    ),
+    _Rule(
+        _rx(rf"(?i)\b(?P<cue>{_WEAK_CUE})\b{_QUALIFIER}{_SEP}{_VALUE}"),
+        "password",
+        "credential",
+        "high",
+        check="weak",
+    ),
+    _Rule(
+        _rx(r"(?i)\b(?P<cue>wi-?fi)\b[^.!?\n\[\]]{0,40}?\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE),
+        "password",
+        "wifi password",
+        "high",
+        check="weak",
+    ),
+    _Rule(
+        _rx(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"),
+        "national_id",
+        "social security number",
+        "high",
+    ),
+    _Rule(
+        _rx(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])"),
+        "card_number",
+        "card number",
+        "high",
+        check="luhn",
+    ),
+    _Rule(
+        _rx(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"),
+        "account_number",
+        "bank account number (IBAN)",
+        "high",
+        check="iban",
+    ),
+    _Rule(
+        _rx(
+            r"(?i)\b(?:(?:bank |checking |savings |brokerage )?account|acct|routing|sort code|"
+            r"passport|driver'?s licen[cs]e|licen[cs]e plate|social security|ssn|tax id|"
+            r"national id|membership|policy|member id|customer id|iban)"
+            r"(?: number| no\.?| num| #| id)?"
+            + _QUALIFIER
+            + r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`#]?"
+            + r"(?P<v>[A-Z0-9][A-Z0-9 -]{3,30}[A-Z0-9])"
+        ),
+        "account_number",
+        "account number",
+        "high",
+        check="digits5",
+    ),
+    _Rule(
+        _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+        "email",
+        "email address",
+        "medium",
+    ),
+    _Rule(
+        _rx(
+            r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])"
+            r"\d{3,4}[\s.-]\d{3,5}(?![\w-])"
+        ),
+        "phone_number",
+        "phone number",
+        "medium",
+        check="phone",
+    ),
+    _Rule(
+        _rx(
+            r"(?i)\b(?:phone|cell|mobile|telephone|tel|whatsapp)(?: number| no\.?| #)?"
+            r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`]?"
+            r"(?P<v>\+?\d[\d\s().-]{6,18}\d)"
+        ),
+        "phone_number",
+        "phone number",
+        "medium",
+        check="phone",
+    ),
+    _Rule(
+        _rx(
+            r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,4}"
+            r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
+            r"Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent)\b\.?"
+            r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|#)\.?\s*[\w-]+)?"
+            r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})?(?:,?\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?"
+        ),
+        "address",
+        "home address",
+        "medium",
+    ),
+    _Rule(
+        _rx(
+            r"(?i)\b(?:my|our|the|his|her|their) (?:home |new |mailing |postal )?address"
+            r"\s*(?:is|was|=|:|->)\s*[\"'“‘`]?"
+            r"(?P<v>[^.\n;!?\[\]]{8,120})"
+        ),
+        "address",
+        "home address",
+        "medium",
+    ),
+    _Rule(
+        _rx(r"(?<![\w/.=?&%:@-])(?P<v>[A-Za-z0-9][A-Za-z0-9_+/=-]{23,})(?![\w/-])"),
+        "api_key",
+        "secret token",
+        "high",
+        check="entropy",
+    ),
+)
+
+_QUICK = re.compile(
+    r"\d|@|-----BEGIN|[A-Za-z0-9_+/=-]{24}|(?i:password|passcode|passphrase|pass|token|key|secret|"
+    r"address|code|combo|combination|pin|wi-?fi|login)"
+)
+_DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+_TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
+_COMMON_VALUE = re.compile(
+    r"^(?:the|a|an|my|your|our|his|her|their|this|that|it|not|still|now|also|just|here|there|"
+    r"same|different|new|old|simple|easy|hard|long|short|changed|written|saved|stored|set|"
+    r"secret|private|safe|hidden|somewhere|on|in|at|under|behind|for|to|of|and|or|but|so|"
+    r"what|which|who|how|when|where|why|please|thanks|ok|okay|yes|no|none|null|unknown|"
+    r"below|above|attached|enclosed|required|needed|important|expired|invalid|correct|wrong|"
+    r"working|broken|fine|good|great|strong|weak|something|anything|everything|nothing)$",
+    re.I,
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _iban_ok(value: str) -> bool:
+    compact = value.replace(" ", "")
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    try:
+        number = "".join(str(int(c, 36)) for c in moved)
+    except ValueError:
+        return False
+    return int(number) % 97 == 1
+
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _is_date(value: str) -> bool:
+    """A plausible calendar date written with digits (``3/12/2024``, ``2024-03-12``)."""
+    if not _DATE_LIKE.match(value):
+        return False
+    parts = [int(p) for p in re.split(r"[-./]", value)]
+    if parts[0] > 31:  # year first
+        parts = parts[1:]
+    return min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31
+
+
+def _looks_like_secret(value: str) -> bool:
+    """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
+    if _TIME_LIKE.match(value) or _is_date(value):
+        return False
+    if any(c.isdigit() for c in value):
+        return len([c for c in value if c.isalnum()]) >= 3
+    has_symbol = any(not c.isalnum() for c in value.strip(".-"))
+    mixed_case = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+    return len(value) >= 6 and (has_symbol or mixed_case)
+
+
+def _passes(check: str, value: str) -> bool:
+    """Whether ``value`` has the shape the named check asks for (see ``_Rule.check``)."""
+    digits = "".join(c for c in value if c.isdigit())
+    if check == "luhn":
+        return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
+    if check == "iban":
+        return _iban_ok(value)
+    if check == "phone":
+        return 9 <= len(digits) <= 15 and not _is_date(value.strip())
+    if check == "digits5":
+        return len(digits) >= 5
+    if check == "hasdigit":
+        return bool(digits)
+    if check == "weak":
+        return not _COMMON_VALUE.match(value) and _looks_like_secret(value)
+    if check == "strong":
+        if _COMMON_VALUE.match(value) or _TIME_LIKE.match(value):
+            return False
+        return (
+            bool(digits) or (len(value) >= 4 and not value.isalpha()) or _looks_like_secret(value)
+        )
+    if check == "entropy":
+        letters = any(c.isalpha() for c in value)
+        if not (letters and digits) or re.fullmatch(r"[0-9a-f]+", value):
+            return False  # words, numbers and lower-case hex digests (commit ids) are not keys
+        return _entropy(value) >= 3.5
+    return True
+
+
+_CUE_AHEAD = re.compile(
+    rf"(?i)\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE}|passport(?: number| no\.?)?|"
+    r"(?:bank |checking |savings )?account(?: number| no\.?)|routing number|"
+    r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id))\b"
+)
+_VALUE_AHEAD = re.compile(
+    r"(?i)(?:\bis|\bit'?s|\bit is|\bare|\bwas|:|=)\s*(?P<q>[\"'“‘`])?"
+    r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+)
+_STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE})$")
+_WEAK_GAP = 60
+_ACCOUNT_WORDS = (
+    "passport", "account", "bank", "checking", "savings", "routing", "driver", "licen", "member"
+)  # fmt: skip
+_UNIT_AFTER = re.compile(
+    r"(?i)\s+(?:%|percent|lines?|minutes?|mins?|hours?|days?|weeks?|months?|years?|times?|"
+    r"people|persons?|dollars?|euros?|pounds?|km|miles?|kg|lbs?|degrees?|pages?|words?|steps?|"
+    r"items?|points?|rows?|ms|seconds?|am|pm)\b"
+)
+_STRONG_GAP = 160
+
+
+def _ahead(text: str) -> list[SensitiveSpan]:
+    """Values a few words after a credential word: "my gym locker combo for me, it's
+    31-07-19", "the PIN for the office locker, it's 0614", "can you store the alarm code?
+    The new one is 7-2-5-9-0", "the password — it's "marmalade"". Weak words look only
+    within their sentence; strong words and account numbers may cross one sentence end."""
+    out: list[SensitiveSpan] = []
+    for cue in _CUE_AHEAD.finditer(text):
+        word = " ".join(cue.group("cue").lower().split())
+        strong = bool(_STRONG_AHEAD.match(word))
+        account = word.startswith(_ACCOUNT_WORDS)
+        wide = strong or account  # may look past one sentence end
+        window = text[cue.end() : cue.end() + (_STRONG_GAP if wide else _WEAK_GAP)]
+        ends = [
+            i
+            for i, c in enumerate(window)
+            if c in ".!?\n" and window[i + 1 : i + 2] in (" ", "\n", "")
+        ]
+        limit = ends[int(wide)] if len(ends) > int(wide) else len(window)
+        check = "digits5" if account else "strong" if strong else "weak"
+        for m in _VALUE_AHEAD.finditer(window, 0, limit):
+            value = m.group("v").rstrip(".!?:")
+            if _UNIT_AFTER.match(window, m.end("v")):
+                continue  # "… is 300 lines long": a measure, not a code
+            quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
+            ok = _passes(check, value) or bool(quoted and not _COMMON_VALUE.match(value))
+            if ok:
+                start = cue.end() + m.start("v")
+                kind = "account_number" if account else "password"
+                out.append(SensitiveSpan(start, start + len(value), kind, word, "high"))
+                break
+    return out
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _PLACEHOLDER.finditer(text)]
+
+
+def find_sensitive(text: str) -> list[SensitiveSpan]:
+    """Sensitive values in ``text`` (credentials, keys, card/account numbers, ids,
+    phone numbers, emails, addresses), non-overlapping, in text order.
+
+    Conservative: patterns need a recognisable shape (a provider prefix, a
+    checksum, enough digits, high entropy) or a credential word before a value
+    that looks like one. Placeholders left by an earlier redaction are never
+    matched again.
+    """
+    if not text or not _QUICK.search(text):
+        return []
+    protected = _protected(text)
+    found: list[SensitiveSpan] = []
+    for rule in _RULES:
+        for match in rule.pattern.finditer(text):
+            start, end = match.span("v") if "v" in rule.pattern.groupindex else match.span()
+            value = text[start:end]
+            stripped = value.rstrip(".!?:")
+            end -= len(value) - len(stripped)
+            if end <= start or not _passes(rule.check, stripped):
+                continue
+            if any(start < p_end and p_start < end for p_start, p_end in protected):
+                continue
+            label = rule.label
+            if "cue" in rule.pattern.groupindex and match.group("cue"):
+                label = " ".join(match.group("cue").lower().split())
+            found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
+    for span in _ahead(text):
+        if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
+            found.append(span)
+    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    kept: list[SensitiveSpan] = []
+    for span in found:
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+def placeholder(span: SensitiveSpan, *, vault_enabled: bool = True) -> str:
+    """What replaces a sensitive value outside the vault."""
+    return f"[stored in vault: {span.label}]" if vault_enabled else f"[redacted: {span.label}]"
+
+
+def redact(text: str, *, vault_enabled: bool = True) -> str:
+    """``text`` with every sensitive value replaced by a placeholder (idempotent)."""
+    spans = find_sensitive(text)
+    for span in reversed(spans):
+        mark = placeholder(span, vault_enabled=vault_enabled)
+        text = text[: span.start] + mark + text[span.end :]
+    return text
+
+
+def redact_values(text: str, values: Sequence[str]) -> str:
+    """``text`` with each of ``values`` (known secrets) and detected secrets redacted."""
+    for value in sorted({v for v in values if len(v) >= 4}, key=len, reverse=True):
+        if value in text:
+            parts = _PLACEHOLDER.split(text)
+            marks = _PLACEHOLDER.findall(text)
+            parts = [p.replace(value, "[stored in vault]") for p in parts]
+            text = "".join(p + (marks[i] if i < len(marks) else "") for i, p in enumerate(parts))
+    return redact(text)

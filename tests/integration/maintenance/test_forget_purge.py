@@ -1,0 +1,162 @@
+"""Forgetting in proportion to what is forgotten: logical at once, bytes purged by the
+maintenance step within the configured delay (or at once when asked), from a durable
+queue that survives a restart; and a byte scan at scale (one user among 1,000)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from mirix_py.config import MirixConfig
+from mirix_py.embeddings import CachedEmbeddings
+from mirix_py.errors import RecordNotFound
+from mirix_py.memory import EpisodicMemory
+from mirix_py.store.purge_queue import QUEUE_FILE
+from mirix_py.system import MemorySystem
+from tests.conftest import make_config
+from tests.integration.maintenance.helpers import episodes, maintainer, open_store
+from tests.security._helpers import scan_folder
+
+
+def _marker() -> str:
+    return f"zqmark{uuid.uuid4().hex[:12]}7"
+
+
+def _config(tmp_path: Path, **maintenance: object) -> MirixConfig:
+    settings = {"retention_seconds": 0, "purge_delay_seconds": 600, **maintenance}
+    return make_config(tmp_path, memory={"enabled": ["core", "episodic"]}, maintenance=settings)
+
+
+def test_a_forget_is_logical_at_once_and_purged_by_the_next_due_maintenance(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    config = _config(tmp_path, background=False, purge_delay_seconds=0)
+    system = MemorySystem(config, embeddings=embeddings)
+    marker = _marker()
+    system.add(
+        [{"content": f"ann visited the {marker} museum on sunday", "id": "m1"}], user_id="ann"
+    )
+    system.add([{"content": "bob likes tulips and long walks", "id": "b1"}], user_id="bob")
+    system.maintain()  # compacted and indexed: the marker sits in a big fragment
+    target = next(r for r in system.get_all(user_id="ann") if marker in r.embed_text())
+    db = Path(config.storage.uri)
+
+    receipt = system.delete(target.id, user_id="ann")
+
+    assert receipt.purged_at is None and not receipt.purged_versions
+    assert receipt.purge_due_by is not None and receipt.memory_ids == [target.id]
+    with pytest.raises(RecordNotFound):
+        system.get(target.id, user_id="ann")
+    assert system.search(marker, user_id="ann", mode="fts") == []
+    assert scan_folder(db, [marker]).hits, "bytes stay until the purge"
+    assert (db / QUEUE_FILE).exists() and marker not in (db / QUEUE_FILE).read_text()
+    assert "ann" not in (db / QUEUE_FILE).read_text()
+
+    done = system.maintain()
+
+    assert done.purges_rewritten == 1 and done.purges_completed == 1 and done.purges_pending == 0
+    assert scan_folder(db, [marker]).hits == []
+    assert [h.record.user_id for h in system.search("tulips", user_id="bob", mode="fts")] == ["bob"]
+    system.close()
+
+
+def test_a_pending_purge_survives_a_restart_and_the_worker_meets_the_deadline(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    marker = _marker()
+    first = MemorySystem(
+        _config(tmp_path, background=False, purge_delay_seconds=1), embeddings=embeddings
+    )
+    first.add(
+        [{"content": f"carl went to the {marker} festival with friends", "id": "a1"}],
+        user_id="carl",
+    )
+    first.maintain()
+    receipt = first.delete_all(user_id="carl")
+    assert receipt.purge_due_by is not None and receipt.total >= 1
+    first.close()  # the process ends before the purge
+    db = Path(first.config.storage.uri)
+    assert scan_folder(db, [marker]).hits
+
+    # Default background setting: a reopened system sees the queue and starts its worker.
+    second = MemorySystem(
+        _config(tmp_path, purge_delay_seconds=1, interval_seconds=0.2), embeddings=embeddings
+    )
+    assert second.maintenance.background
+    for _ in range(600):  # a safety bound, not a timing assertion
+        if not second.maintenance.has_pending_purges():
+            break
+        time.sleep(0.1)
+    assert not second.maintenance.has_pending_purges()
+    assert scan_folder(db, [marker, "carl"]).hits == []
+    second.close()
+
+
+def test_purge_true_is_immediate_and_flushes_pending_purges(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    system = MemorySystem(_config(tmp_path, background=False), embeddings=embeddings)
+    early, late = _marker(), _marker()
+    system.add([{"content": f"dora read the book {early} twice", "id": "e1"}], user_id="dora")
+    system.add([{"content": f"dora cooked the recipe {late} at home", "id": "l1"}], user_id="dora")
+    system.maintain()
+    records = {r.embed_text(): r.id for r in system.get_all(user_id="dora")}
+    first = next(i for t, i in records.items() if early in t)
+    second = next(i for t, i in records.items() if late in t)
+    assert system.delete(first, user_id="dora").purge_due_by is not None
+
+    now = system.delete(second, user_id="dora", purge=True)
+
+    assert now.purged_at is not None and now.purge_due_by is None and now.purged_versions
+    assert scan_folder(Path(system.config.storage.uri), [early, late]).hits == []
+    assert not system.maintenance.has_pending_purges()
+    system.close()
+
+
+@pytest.mark.slow  # 1,000 users, 10,000 rows
+def test_forgetting_one_user_among_a_thousand_leaves_no_byte_behind(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "db")
+    marker = _marker()
+    victim = "user-0417"
+    for lo in range(0, 1000, 100):
+        batch: list[EpisodicMemory] = []
+        for u in range(lo, lo + 100):
+            user = f"user-{u:04d}"
+            batch.extend(episodes(user, 10, marker=marker if user == victim else ""))
+        store.upsert(batch)
+    maintainer(store).run(ann=False)  # compact: the victim's rows share fragments with others
+    db = tmp_path / "db"
+    assert scan_folder(db, [marker]).hits
+    others = store.count() - store.count(user_id=victim)
+
+    receipt = store.delete_all(user_id=victim)
+    assert receipt.total == 10 and receipt.purge_due_by is not None
+    run = maintainer(store, purge_delay_seconds=0).run(ann=False, purge_everything=True)
+
+    assert run.purges_rewritten == 1 and run.purges_completed == 1
+    episodic = next(t for t in run.tables if t.table == "episodic")
+    assert 0 < episodic.purge_rows_rewritten <= others
+    assert scan_folder(db, [marker, victim]).hits == []
+    assert store.count() == others and store.count(user_id="user-0416") == 10
+    store.close()
+
+
+def test_write_volume_triggers_background_maintenance(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    config = _config(tmp_path, background=True, every_n_writes=1, interval_seconds=0.2)
+    system = MemorySystem(config, embeddings=embeddings)
+    assert system.maintenance.background and system.maintenance.last_receipt is None
+    system.add([{"content": "eve planted tulips by the fence", "id": "t1"}], user_id="eve")
+    for _ in range(600):  # a safety bound, not a timing assertion
+        if system.maintenance.last_receipt is not None:
+            break
+        time.sleep(0.1)
+    receipt = system.maintenance.last_receipt
+    assert receipt is not None and receipt.ran
+    assert {t.table for t in receipt.tables} >= {"episodic", "history"}
+    system.close()
+    assert not system.maintenance.background

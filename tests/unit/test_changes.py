@@ -1,0 +1,105 @@
+"""Offline extraction of changing facts and inline procedures, on made-up conversations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mirix_py.memory import procedural, semantic
+from mirix_py.memory.extract_common import Turn
+
+WHEN = datetime(2025, 3, 4, 10, tzinfo=UTC)
+
+
+def _turn(text: str, speaker: str = "Mira") -> Turn:
+    return Turn(
+        id="t1",
+        role="user",
+        speaker=speaker,
+        content=text,
+        text=text,
+        timestamp=WHEN,
+        sequence=0,
+        session_id="s",
+    )
+
+
+def _facts(text: str) -> set[tuple[str, str]]:
+    return {(f.entity, f.summary) for f in semantic.extract_facts([_turn(text)])}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Update: we relocated from Ghent to Utrecht in January.",
+            {("Mira", "lives in Utrecht"), ("Mira", "used to live in Ghent")},
+        ),
+        ("My brother Joss moved to Tallinn last spring.", {("Joss", "lives in Tallinn")}),
+        ("I started a new job at Fernhill Robotics!", {("Mira", "works at Fernhill Robotics")}),
+        ("I quit Oaktree Media after four years.", {("Mira", "used to work at Oaktree Media")}),
+        ("Good news, my new boss is Adaeze Obi.", {("Mira", "manager is Adaeze Obi")}),
+        ("I report to Lars now.", {("Mira", "manager is Lars")}),
+        (
+            "We rescued a tabby cat last week. We named her Biscotti.",
+            {("Mira", "has a tabby cat named Biscotti"), ("Biscotti", "is Mira's tabby cat")},
+        ),
+        (
+            "I used to love cycling, but my knee says no.",
+            {("Mira", "used to love cycling"), ("Mira", "no longer likes cycling")},
+        ),
+        ("No more energy drinks for me.", {("Mira", "no longer likes energy drinks")}),
+        ("We had to cancel the camping trip.", {("Mira", "cancelled the camping trip")}),
+    ],
+)
+def test_changes_of_state_are_extracted(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= _facts(text)
+
+
+def test_changed_values_share_a_slot() -> None:
+    slot = semantic.slot_of
+    assert slot("lives in Ghent") == slot("lives in Utrecht") == "residence"
+    assert slot("manager is Lars") == slot("manager is Adaeze Obi")
+    assert slot("likes cycling") == slot("no longer likes cycling")
+    assert slot("planned a camping trip") == slot("cancelled the camping trip")
+    assert slot("used to live in Ghent") is None  # history, not the current value
+
+
+def test_questions_and_others_turns_are_not_changes() -> None:
+    assert not _facts("Did you move to Utrecht?")
+    assert not {f for f in _facts("Sure!") if f[1].startswith("lives")}
+
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        (
+            "To publish the site: 1) run npm ci 2) run npm run build 3) copy dist to the bucket",
+            ["run npm ci", "run npm run build", "copy dist to the bucket"],
+        ),
+        (
+            "Pancakes. Step 1: whisk eggs and milk. Step 2: fold in the flour. "
+            "Step 3: rest the batter ten minutes. Step 4: fry in butter.",
+            [
+                "whisk eggs and milk",
+                "fold in the flour",
+                "rest the batter ten minutes",
+                "fry in butter",
+            ],
+        ),
+        (
+            "To renew the certificate, first stop the proxy, then run the renewal script, "
+            "finally start the proxy again.",
+            ["stop the proxy", "run the renewal script", "start the proxy again"],
+        ),
+    ],
+)
+def test_inline_procedures_become_steps(text: str, steps: list[str]) -> None:
+    (found,) = procedural.extract_offline([_turn(text)], user_id="u")
+    assert found.steps == steps
+
+
+def test_numbers_in_prose_are_not_procedures() -> None:
+    assert not procedural.extract_offline([_turn("I rated it 1) great 2) fine")], user_id="u")
+    assert not procedural.extract_offline([_turn("We met at 3. Then 4 people came.")], user_id="u")
