@@ -1,37 +1,82 @@
 """mirix-py: MIRIX-style multi-agent long-term memory for LLM agents.
 
-The public surface is re-exported here; everything else is internal.
+The public surface is re-exported here, lazily: ``import mirix_py`` loads no
+heavy dependency (LanceDB, LangGraph, onnxruntime); each name is imported from
+its module on first use (PEP 562 module ``__getattr__``). Everything else is
+internal.
 """
 
-from mirix_py.chat.models import Answer
-from mirix_py.config import MirixConfig, load_config
-from mirix_py.errors import (
-    AccessDenied,
-    ConfigError,
-    ExtractionError,
-    MemoryTypeDisabled,
-    MirixError,
-    RecordNotFound,
-    StorageError,
-    ValidationError,
-    VaultError,
-)
-from mirix_py.memory import (
-    CoreMemory,
-    EpisodicMemory,
-    KnowledgeVaultMemory,
-    MemoryRecord,
-    MemoryType,
-    ProceduralMemory,
-    ResourceMemory,
-    SemanticMemory,
-)
-from mirix_py.messages import Message
-from mirix_py.receipts import WriteReceipt
-from mirix_py.store import DeleteReceipt, HistoryEvent, ScoredRecord
-from mirix_py.system import MemorySystem
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from mirix_py import _fastimport
+from mirix_py.logging import route_to_stdlib
 
 __version__ = "0.1.0"
+
+_fastimport.install()  # defer two generated packages' heavy __init__ (see _fastimport)
+route_to_stdlib()  # a library prints nothing unless the host configures logging
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "Answer": "mirix_py.chat.models",
+    "MirixConfig": "mirix_py.config",
+    "load_config": "mirix_py.config",
+    "AccessDenied": "mirix_py.errors",
+    "ConfigError": "mirix_py.errors",
+    "ExtractionError": "mirix_py.errors",
+    "MemoryTypeDisabled": "mirix_py.errors",
+    "MirixError": "mirix_py.errors",
+    "RecordNotFound": "mirix_py.errors",
+    "StorageError": "mirix_py.errors",
+    "ValidationError": "mirix_py.errors",
+    "VaultError": "mirix_py.errors",
+    "CoreMemory": "mirix_py.memory",
+    "EpisodicMemory": "mirix_py.memory",
+    "KnowledgeVaultMemory": "mirix_py.memory",
+    "MemoryRecord": "mirix_py.memory",
+    "MemoryType": "mirix_py.memory",
+    "ProceduralMemory": "mirix_py.memory",
+    "ResourceMemory": "mirix_py.memory",
+    "SemanticMemory": "mirix_py.memory",
+    "Message": "mirix_py.messages",
+    "WriteReceipt": "mirix_py.receipts",
+    "DeleteReceipt": "mirix_py.store.base",
+    "HistoryEvent": "mirix_py.store.base",
+    "ScoredRecord": "mirix_py.store.base",
+    "MemorySystem": "mirix_py.system",
+}
+
+if TYPE_CHECKING:  # the static view of the lazy names
+    from mirix_py.chat.models import Answer
+    from mirix_py.config import MirixConfig, load_config
+    from mirix_py.errors import (
+        AccessDenied,
+        ConfigError,
+        ExtractionError,
+        MemoryTypeDisabled,
+        MirixError,
+        RecordNotFound,
+        StorageError,
+        ValidationError,
+        VaultError,
+    )
+    from mirix_py.memory import (
+        CoreMemory,
+        EpisodicMemory,
+        KnowledgeVaultMemory,
+        MemoryRecord,
+        MemoryType,
+        ProceduralMemory,
+        ResourceMemory,
+        SemanticMemory,
+    )
+    from mirix_py.messages import Message
+    from mirix_py.receipts import WriteReceipt
+    from mirix_py.store.base import DeleteReceipt, HistoryEvent, ScoredRecord
+    from mirix_py.system import MemorySystem
 
 __all__ = [
     "AccessDenied",
@@ -62,3 +107,17 @@ __all__ = [
     "__version__",
     "load_config",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first access, then cache it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mirix_py' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

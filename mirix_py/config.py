@@ -7,6 +7,10 @@ the environment:
 =========================  ======================================================
 ``MIRIX_PY_HOME``          data folder (default ``~/.mirix_py``); ``{home}`` in
                            ``storage.uri`` and ``vault.key_file`` expands to it
+``MIRIX_PY_CONFIG_DIR``    the user's config folder, where the vault key lives
+                           by default (else ``$XDG_CONFIG_HOME/mirix_py``, else
+                           ``~/.config/mirix_py``); ``{config_dir}`` expands to it
+``MIRIX_PY_VAULT_KEY_FILE`` overrides ``vault.key_file``
 ``MIRIX_PY_CONFIG``        config name or path used when none is passed
 ``MIRIX_PY_DB_URI``        overrides ``storage.uri``
 ``MIRIX_PY_LLM_MODEL``     overrides ``llm.model`` (``provider:model``; ``offline``
@@ -17,11 +21,16 @@ the environment:
                            :func:`vault_key_from_env`. During a key rotation it
                            may hold ``new,old``: the first key encrypts, all
                            of them decrypt
+``MIRIX_PY_ALLOWED_HOSTS`` ``server.allowed_hosts``: comma-separated Host names
+                           ``serve`` answers to (default: loopback names in
+                           development mode, any name with API keys)
 ``MIRIX_PY_API_KEYS``      API keys for ``mirix-py serve`` / ``mirix-py mcp``,
                            added to ``server.api_keys``: JSON
                            (``{"KEY": {"users": ["alice"]}}``) or the short form
                            ``KEY=alice,bob;KEY2=acme:*`` (the user ids a key may
-                           act for; one id ending in ``*`` is a tenant prefix).
+                           act for; one id ending in ``*`` is a tenant prefix,
+                           matched up to the ``:`` separator: ``acme:*`` or
+                           ``acme*`` covers ``acme:ann``, not ``acmecorp:x``).
                            Keys never appear in errors, logs or ``repr``
 =========================  ======================================================
 """
@@ -197,11 +206,24 @@ class RetentionConfig(BaseModel):
         return self
 
 
+DEFAULT_KEY_FILE = "{config_dir}/vault.key"
+LEGACY_KEY_FILE = "{home}/vault.key"
+
+
 class VaultConfig(BaseModel):
-    """Knowledge-vault encryption key location."""
+    """Knowledge-vault encryption key location.
+
+    By default the key lives in the user's config folder (``{config_dir}``:
+    ``MIRIX_PY_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/mirix_py``, else
+    ``~/.config/mirix_py``), apart from the data, so that a copy of the data
+    folder never carries the key that decrypts it. ``MIRIX_PY_VAULT_KEY`` (the
+    key itself) or ``MIRIX_PY_VAULT_KEY_FILE`` override it. A key file left in
+    the data folder by an earlier version keeps working (with a warning); see
+    :func:`mirix_py.vault.key_file_for`.
+    """
 
     model_config = _FROZEN
-    key_file: str = "{home}/vault.key"
+    key_file: str = DEFAULT_KEY_FILE
 
 
 class LoggingConfig(BaseModel):
@@ -222,7 +244,9 @@ MIN_API_KEY_CHARS = 16
 
 class ApiKeyScope(BaseModel):
     """One API key and what it may act for: the listed ``users`` and every user id
-    that starts with ``tenant_prefix``. The key is a ``SecretStr`` (never shown)."""
+    under ``tenant_prefix`` — the prefix, the separator ``:`` and more (``acme``
+    or ``acme:`` covers ``acme:ann``, never ``acmecorp:ann``). The key is a
+    ``SecretStr`` (never shown)."""
 
     model_config = _FROZEN
     key: SecretStr
@@ -303,12 +327,25 @@ class ServerConfig(BaseModel):
     ``{users: [...], tenant_prefix: "acme:"}``); it is stored as
     :class:`ApiKeyScope` entries so that no key appears in errors, logs or ``repr``.
     With no key configured the server runs in loopback-only development mode.
+    ``allowed_hosts`` lists the ``Host`` names the server answers to (against DNS
+    rebinding; ``*.example.com`` for subdomains, ``*`` for any); empty means
+    loopback names in development mode and any name with API keys.
     """
 
     model_config = _FROZEN
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
     api_keys: tuple[ApiKeyScope, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            return tuple(h.strip().lower() for h in value if isinstance(h, str) and h.strip())
+        return value
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -333,6 +370,7 @@ class MirixConfig(BaseModel):
 
     model_config = _FROZEN
     home: str = "~/.mirix_py"
+    config_dir: str = "~/.config/mirix_py"
     storage: StorageConfig = StorageConfig()
     embeddings: EmbeddingsConfig = EmbeddingsConfig()
     llm: LLMConfig = LLMConfig()
@@ -351,11 +389,14 @@ class MirixConfig(BaseModel):
             ("home", self.home),
             ("storage.uri", self.storage.uri),
             ("vault.key_file", self.vault.key_file),
+            ("config_dir", self.config_dir),
         ):
             if "\x00" in value:
                 raise ValueError(f"{key} contains a NUL character")
         home = _expanduser(self.home, key="home")
         object.__setattr__(self, "home", home)
+        config_dir = _expanduser(self.config_dir.replace("{home}", home), key="config_dir")
+        object.__setattr__(self, "config_dir", config_dir)
         object.__setattr__(
             self,
             "storage",
@@ -364,7 +405,13 @@ class MirixConfig(BaseModel):
         object.__setattr__(
             self,
             "vault",
-            self.vault.model_copy(update={"key_file": _expand(self.vault.key_file, home)}),
+            self.vault.model_copy(
+                update={
+                    "key_file": _expand(
+                        self.vault.key_file.replace("{config_dir}", config_dir), home
+                    )
+                }
+            ),
         )
         return self
 
@@ -401,6 +448,11 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if environ.get("MIRIX_PY_HOME"):
         out["home"] = environ["MIRIX_PY_HOME"]
+    config_dir = _config_dir_from(environ)
+    if config_dir:
+        out["config_dir"] = config_dir
+    if environ.get("MIRIX_PY_VAULT_KEY_FILE"):
+        out.setdefault("vault", {})["key_file"] = environ["MIRIX_PY_VAULT_KEY_FILE"]
     if environ.get("MIRIX_PY_DB_URI"):
         out.setdefault("storage", {})["uri"] = environ["MIRIX_PY_DB_URI"]
     if "MIRIX_PY_LLM_MODEL" in environ:
@@ -409,9 +461,22 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
         out.setdefault("embeddings", {})["provider"] = environ["MIRIX_PY_EMBEDDINGS"]
     if environ.get("MIRIX_PY_LOG_LEVEL"):
         out.setdefault("logging", {})["level"] = environ["MIRIX_PY_LOG_LEVEL"]
+    if environ.get("MIRIX_PY_ALLOWED_HOSTS"):
+        out.setdefault("server", {})["allowed_hosts"] = environ["MIRIX_PY_ALLOWED_HOSTS"]
     if environ.get("MIRIX_PY_API_KEYS"):
         out.setdefault("server", {})["api_keys"] = parse_api_keys(environ["MIRIX_PY_API_KEYS"])
     return out
+
+
+def _config_dir_from(environ: dict[str, str]) -> str | None:
+    """The user's config folder for mirix-py from the environment, if it says."""
+    if environ.get("MIRIX_PY_CONFIG_DIR"):
+        return environ["MIRIX_PY_CONFIG_DIR"]
+    if environ.get("XDG_CONFIG_HOME"):
+        return str(Path(environ["XDG_CONFIG_HOME"]) / "mirix_py")
+    if os.name == "nt" and environ.get("APPDATA"):
+        return str(Path(environ["APPDATA"]) / "mirix_py")
+    return None
 
 
 def parse_api_keys(text: str) -> dict[str, Any]:
@@ -509,23 +574,73 @@ def load_config(
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of sections")
-    data = _deep_merge(_deep_merge(raw, _env_overrides(env)), overrides)
-    return config_from_dict(data, source=str(path))
+    env_values = _env_overrides(env)
+    data = _deep_merge(_deep_merge(raw, env_values), overrides)
+    from_env = {k: v for k, v in _ENV_KEYS.items() if _has_path(env_values, k)}
+    return config_from_dict(data, source=str(path), from_env=from_env)
 
 
-def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> MirixConfig:
-    """Validate a config mapping, turning pydantic errors into :class:`ConfigError`."""
+def config_from_dict(
+    data: dict[str, Any], *, source: str = "<dict>", from_env: dict[str, str] | None = None
+) -> MirixConfig:
+    """Validate a config mapping, turning pydantic errors into :class:`ConfigError`.
+
+    ``from_env`` maps dotted keys that an environment variable set to that
+    variable's name, so an error there blames the variable, not the file.
+    """
     try:
         return MirixConfig.model_validate(data)
     except PydanticValidationError as exc:
-        raise ConfigError(_describe(exc, source)) from None
+        raise ConfigError(_describe(exc, source, from_env or {})) from None
 
 
-def _describe(exc: PydanticValidationError, source: str) -> str:
-    lines = [f"invalid configuration in {source}:"]
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"])
+# dotted config key -> the environment variable that overrides it
+_ENV_KEYS: dict[str, str] = {
+    "home": "MIRIX_PY_HOME",
+    "storage.uri": "MIRIX_PY_DB_URI",
+    "llm.model": "MIRIX_PY_LLM_MODEL",
+    "embeddings.provider": "MIRIX_PY_EMBEDDINGS",
+    "logging.level": "MIRIX_PY_LOG_LEVEL",
+    "server.api_keys": "MIRIX_PY_API_KEYS",
+}
+_SECRET_ENV = frozenset({"MIRIX_PY_API_KEYS"})
+
+
+def _has_path(data: dict[str, Any], dotted: str) -> bool:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _env_blame(key: str, from_env: dict[str, str]) -> str | None:
+    for prefix, var in from_env.items():
+        if key == prefix or key.startswith(prefix + "."):
+            return var
+    return None
+
+
+def _describe(exc: PydanticValidationError, source: str, from_env: dict[str, str]) -> str:
+    errors = exc.errors()
+    keys = [".".join(str(p) for p in err["loc"]) for err in errors]
+    blamed = [_env_blame(k, from_env) for k in keys]
+    if all(blamed):
+        lines = ["invalid configuration from the environment:"]
+    elif any(blamed):
+        lines = [f"invalid configuration (from {source} and the environment):"]
+    else:
+        lines = [f"invalid configuration in {source}:"]
+    for err, key, var in zip(errors, keys, blamed, strict=True):
         value = err.get("input")
+        if var is not None:
+            msg = err["msg"].removeprefix("Value error, ")
+            shown = "" if var in _SECRET_ENV else f" = {value!r:.200}"
+            lines.append(
+                f"  environment variable {var}{shown} (sets {key}): {msg}; fix or unset {var}"
+            )
+            continue
         if err["type"] == "extra_forbidden":
             parent = _section_model(err["loc"][:-1])
             valid = ", ".join(parent.model_fields) if parent else "?"

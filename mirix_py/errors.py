@@ -7,16 +7,29 @@ so one ``except MirixError`` catches them all::
     ├── ConfigError          a config file, override or environment value is wrong
     ├── ValidationError      a caller passed a bad argument (also a ``ValueError``)
     ├── StorageError         the database could not be read or written
+    │   └── NothingStored    ``add()`` could not store anything (REST 503)
     ├── RecordNotFound       no memory with that id for that user (also a ``KeyError``)
     ├── AccessDenied         the caller may not touch that memory or user
     ├── MemoryTypeDisabled   the memory type is not enabled in the config
     ├── ExtractionError      an extractor or model produced unusable output
     └── VaultError           the knowledge vault key is missing or wrong
 
-Messages say what was wrong and how to fix it.
+Messages say what was wrong and how to fix it. Messages of caller errors
+(validation, not found, access, disabled type) may be shown to any client; for
+the others (storage, vault, extraction, config) clients get only a stable code
+and :func:`public_message`, while the details go to the log at debug level,
+scrubbed of secrets (:func:`describe_failure`). Validation messages never echo
+the rejected input (:func:`validation_summary`).
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError as PydanticValidationError
 
 
 class MirixError(Exception):
@@ -33,6 +46,10 @@ class ValidationError(MirixError, ValueError):
 
 class StorageError(MirixError):
     """The storage backend failed to read or write."""
+
+
+class NothingStored(StorageError):
+    """A write stored nothing at all (every step failed); its message is safe to show."""
 
 
 class RecordNotFound(MirixError, KeyError):
@@ -58,14 +75,127 @@ class VaultError(MirixError):
     """The knowledge-vault encryption key is missing, unreadable or wrong."""
 
 
+# --------------------------------------------------------------------------
+# What a client may see of an error, and what goes to the log.
+# --------------------------------------------------------------------------
+
+_SAFE: tuple[tuple[type[BaseException], str, str], ...] = (
+    (TimeoutError, "timeout", "the step timed out"),  # before OSError, its base class
+    (NothingStored, "storage_error", "nothing was stored: the database is unavailable"),
+    (StorageError, "storage_error", "the database could not be read or written"),
+    (OSError, "storage_error", "the database could not be read or written"),
+    (VaultError, "vault_error", "the knowledge-vault key is missing or wrong"),
+    (ExtractionError, "extraction_error", "the model's output could not be used"),
+    (MemoryTypeDisabled, "memory_type_disabled", "a memory type is disabled"),
+    (ValidationError, "validation_error", "a value did not pass validation"),
+    (ValueError, "validation_error", "a value did not pass validation"),
+    (ConfigError, "config_error", "the configuration is invalid"),
+)
+_DEFAULT_MESSAGES = {
+    "model_error": "the model call failed",
+    "internal_error": "an unexpected error occurred",
+    "storage_error": "the database could not be read or written",
+}
+_CLIENT_ERRORS = (ValidationError, RecordNotFound, AccessDenied, MemoryTypeDisabled, NothingStored)
+MAX_DETAIL_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class SafeFailure:
+    """A failure as clients see it: a stable ``code`` and a short ``message``."""
+
+    code: str
+    message: str
+
+
+def describe_failure(exc: BaseException, *, default_code: str = "internal_error") -> SafeFailure:
+    """The stable code and safe message for ``exc`` (never its text).
+
+    ``default_code`` names failures no class rule covers (``model_error`` for a
+    model call, ``storage_error`` for a database step, ``internal_error``).
+    """
+    for cls, code, message in _SAFE:
+        if isinstance(exc, cls):
+            return SafeFailure(code, message)
+    return SafeFailure(default_code, _DEFAULT_MESSAGES.get(default_code, "the step failed"))
+
+
+_TOKEN_LIKE = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:sk|pk|rk|api|key|token|secret|bearer)[-_][A-Za-z0-9_\-]{8,}"
+    r"|(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{41,})",
+    re.IGNORECASE,
+)
+
+
+def scrub_detail(text: str) -> str:
+    """``text`` (an exception's details) with secrets redacted, for the debug log:
+    what the vault's detector finds, plus key- and token-like strings anywhere
+    (inside paths and URLs too)."""
+    from mirix_py.memory.knowledge_vault import redact
+
+    clipped = redact(text[:MAX_DETAIL_CHARS], vault_enabled=False)
+    return _TOKEN_LIKE.sub("[redacted: token]", clipped)
+
+
+def public_message(exc: MirixError) -> str:
+    """What a client (REST, browser, MCP) may read of a library error."""
+    if isinstance(exc, _CLIENT_ERRORS):
+        return str(exc)
+    return describe_failure(exc).message
+
+
+def validation_summary(exc: PydanticValidationError, *, limit: int = 3) -> str:
+    """``field: problem`` for the first errors of ``exc``, never the rejected input."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        where = ".".join(str(p) for p in err.get("loc", ())) or "value"
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg[:200]}")
+    more = len(exc.errors()) - limit
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def describe_invalid(
+    exc: Any, *, what: str = "", secret_fields: frozenset[str] = frozenset()
+) -> str:
+    """One readable line per problem in a pydantic ``ValidationError``: the field,
+    the bad value (never for ``secret_fields``) and what is expected.
+
+    ``what`` prefixes the field names (``"search"`` gives ``search.limit``).
+    Used wherever a pydantic error would otherwise reach a user as a raw dump.
+    """
+    if not callable(getattr(exc, "errors", None)):
+        return f"{what}: {exc}" if what else str(exc)
+    lines: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        key = ".".join([what, *loc] if what else loc) or what or "value"
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        value = err.get("input")
+        if err.get("type") == "missing":
+            lines.append(f"{key}: required; give a value")
+        elif set(loc) & secret_fields or isinstance(value, dict):
+            lines.append(f"{key}: {msg}")
+        else:
+            lines.append(f"{key} = {value!r:.100}: {msg}")
+    return "; ".join(lines) or f"{what or 'value'}: invalid"
+
+
 __all__ = [
     "AccessDenied",
     "ConfigError",
     "ExtractionError",
     "MemoryTypeDisabled",
     "MirixError",
+    "NothingStored",
     "RecordNotFound",
+    "SafeFailure",
     "StorageError",
     "ValidationError",
     "VaultError",
+    "describe_failure",
+    "describe_invalid",
+    "public_message",
+    "scrub_detail",
+    "validation_summary",
 ]

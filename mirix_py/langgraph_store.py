@@ -319,15 +319,29 @@ class MirixStore(BaseStore):
         return sorted(kept)[op.offset : op.offset + op.limit]
 
     def _apply_puts(self, puts: Iterable[PutOp]) -> None:
+        from mirix_py.redaction import redact_value, strings_in, vault_entries
+
+        vault_on = self._system.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
         writes: list[tuple[str, PutOp, str]] = []
+        secrets: list[MemoryRecord] = []
         for op in puts:
             user_id = self._user_for(op.namespace, what="namespace")
             if op.value is None:
                 with contextlib.suppress(RecordNotFound):
                     self._system.delete(_item_id(user_id, op.namespace, op.key), user_id=user_id)
                 continue
+            # secrets in the value are redacted like add does (see mirix_py.redaction)
+            clean: dict[str, Any] = redact_value(dict(op.value), vault_enabled=vault_on)
+            if clean != op.value:
+                if vault_on:
+                    texts = strings_in(op.value)
+                    item_id = _item_id(user_id, op.namespace, op.key)
+                    secrets += vault_entries(
+                        texts, user_id=user_id, source="langgraph_store", source_ids=[item_id]
+                    )
+                op = op._replace(value=clean)
             index = None if op.index is None or op.index is False else list(op.index)
-            writes.append((user_id, op, indexed_text(op.value, op.key, index)))
+            writes.append((user_id, op, indexed_text(clean, op.key, index)))
         if not writes:
             return
         vectors = self._system.embeddings.embed_documents([text for _, _, text in writes])
@@ -335,7 +349,7 @@ class MirixStore(BaseStore):
             self._record(user_id, op, vector, text)
             for (user_id, op, text), vector in zip(writes, vectors, strict=True)
         ]
-        self._system.store.upsert(records, actor="langgraph_store", reason="put")
+        self._system.store.upsert([*records, *secrets], actor="langgraph_store", reason="put")
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` in order of kind: reads see the state before this batch's puts,

@@ -1,18 +1,30 @@
-"""structlog set-up for entry points (the CLI, servers, the eval harness).
+"""Logging: quiet as a library, configured by entry points.
 
-Library code only calls ``structlog.get_logger(__name__)``; nothing in the
-library configures logging except through :func:`configure_logging`, which only
-entry points call.
+Library code only calls ``structlog.get_logger(__name__)``. Used as a library,
+mirix-py prints nothing: on import, if the host has not configured structlog,
+:func:`route_to_stdlib` sends structlog events to the standard :mod:`logging`
+logger of their module (``mirix_py.…``), which has a ``NullHandler``; the host
+application decides what to show with ordinary logging configuration
+(``logging.basicConfig(level="INFO")`` shows mirix-py's INFO events, for
+example), or by configuring structlog itself, which then takes over.
+
+Only entry points (the CLI, the servers, the evaluation harness) call
+:func:`configure_logging`, which renders events to stderr at the configured
+level.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import structlog
 
-from mirix_py.config import LoggingConfig
+if TYPE_CHECKING:
+    from mirix_py.config import LoggingConfig
+
+LIBRARY_LOGGER = "mirix_py"
 
 
 class _Stderr:
@@ -25,8 +37,30 @@ class _Stderr:
         sys.stderr.flush()
 
 
+def route_to_stdlib() -> None:
+    """Library default: structlog events go to stdlib ``logging``, silent unless the host
+    configures logging. Does nothing if structlog is already configured (by the host)."""
+    logging.getLogger(LIBRARY_LOGGER).addHandler(logging.NullHandler())
+    if structlog.is_configured():
+        return
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.filter_by_level,  # cheap: dropped before any rendering
+            structlog.processors.format_exc_info,
+            structlog.processors.LogfmtRenderer(key_order=["event"], bool_as_flag=False),
+        ],
+        wrapper_class=structlog.stdlib.BoundLogger,
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=False,
+    )
+
+
 def configure_logging(config: LoggingConfig | None = None) -> None:
-    """Configure structlog for a process: level and console/JSON rendering to stderr."""
+    """Configure structlog for a process (entry points only): events at or above the
+    configured level, rendered as console text or JSON, to stderr."""
+    from mirix_py.config import LoggingConfig
+
     cfg = config or LoggingConfig()
     level = getattr(logging, cfg.level)
     renderer: structlog.typing.Processor = (

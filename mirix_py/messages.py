@@ -128,11 +128,13 @@ def normalize_messages(
                     f"messages[{index}] must be a string or a dict with 'content', "
                     f"got {type(item).__name__}"
                 )
-        except PydanticValidationError as exc:
+        except PydanticValidationError as exc:  # never echo the input: it may hold secrets
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"])
+            got = err.get("input")
+            size = f", {len(got)} characters" if isinstance(got, str) else ""
             raise ValidationError(
-                f"messages[{index}].{field}: {err['msg']} (got {err.get('input')!r:.80})"
+                f"messages[{index}].{field}: {err['msg']} (got a {type(got).__name__}{size})"
             ) from None
         if not msg.content.strip():
             continue

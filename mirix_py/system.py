@@ -21,17 +21,24 @@ from langchain_core.language_models import BaseChatModel
 from mirix_py.config import MirixConfig, load_config, vault_key_from_env
 from mirix_py.context import MemoryContext
 from mirix_py.embeddings import embedding_dimension, make_embeddings
-from mirix_py.errors import MemoryTypeDisabled, ValidationError
+from mirix_py.errors import (
+    AccessDenied,
+    MemoryTypeDisabled,
+    NothingStored,
+    ValidationError,
+    describe_invalid,
+)
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
 from mirix_py.receipts import RecordAction, WriteReceipt
+from mirix_py.redaction import secure_records
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.store.maintenance import MaintenanceReceipt
 from mirix_py.store.maintenance_worker import MaintenanceService
-from mirix_py.vault import VaultCipher
+from mirix_py.vault import cipher_for
 
 log = structlog.get_logger(__name__)
 
@@ -49,6 +56,7 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
     )
     from mirix_py.langgraph_store import MirixStore
 
+_SECRET = frozenset({"secret_value"})
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -73,9 +81,7 @@ class MemorySystem:
         if store is None:
             cipher = None
             if config.is_enabled(MemoryType.KNOWLEDGE_VAULT):
-                cipher = VaultCipher.from_sources(
-                    env_key=vault_key_from_env(), key_file=config.vault.key_file
-                )
+                cipher = cipher_for(config, env_key=vault_key_from_env())
             store = LanceDBStore(
                 config.storage.uri,
                 embeddings=self.embeddings,
@@ -129,6 +135,11 @@ class MemorySystem:
         The batch runs through :attr:`write_graph`: the meta memory manager routes
         it to the enabled managers, which update their tables concurrently. One
         call is one session (its messages share a session id).
+
+        When a step fails the receipt says so (``failures``, each with a stable
+        ``code``) and what was kept (``status == "partial"``, ``kept``); when
+        nothing at all could be stored it raises :class:`NothingStored` (a
+        :class:`StorageError`).
         """
         validate_user_id(user_id)
         batch = normalize_messages(messages, user_id=user_id, occurred_at=occurred_at)
@@ -141,6 +152,13 @@ class MemorySystem:
         )
         receipt = WriteReceipt.model_validate(result["receipt"])
         self.maintenance.note_writes(len(receipt.actions))
+        if receipt.status == "failed":
+            codes = ", ".join(sorted({f.code for f in receipt.failures}))
+            log.error("memory.nothing_stored", user_id=user_id, run_id=receipt.run_id, codes=codes)
+            raise NothingStored(
+                f"nothing was stored ({codes}); the database may be unavailable: "
+                f"retry later (run id {receipt.run_id})"
+            )
         self._auto_consolidate(user_id, len(batch))
         return receipt
 
@@ -169,6 +187,11 @@ class MemorySystem:
     ) -> list[ScoredRecord]:
         """Hybrid search over the user's memories (all enabled types unless narrowed)."""
         types = self._types(memory_types)
+        if not isinstance(query, str) or (not query.strip() and mode != "vector"):
+            raise ValidationError(
+                f"query = {query!r:.80}: search needs some words to look for; "
+                "to see every memory use get_all(user_id=...)"
+            )
         try:
             q = SearchQuery.configured(
                 self.config.retrieval,
@@ -183,7 +206,7 @@ class MemorySystem:
                 include_superseded=include_superseded,
             )
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(describe_invalid(exc, what="search")) from None
         return self.store.search(q)
 
     def get(self, memory_id: str, *, user_id: str) -> MemoryRecord:
@@ -308,6 +331,12 @@ class MemorySystem:
         from mirix_py.chat.graph import answer_from_output
 
         validate_user_id(user_id)
+        budget_ok = isinstance(budget_tokens, int) and not isinstance(budget_tokens, bool)
+        if budget_tokens is not None and (not budget_ok or budget_tokens < 1):
+            raise ValidationError(
+                f"budget_tokens = {budget_tokens!r}: must be a positive number of tokens "
+                "(e.g. 1000), or None for the configured budget"
+            )
         started = time.perf_counter()
         state: dict[str, Any] = {
             "question": message,
@@ -330,7 +359,9 @@ class MemorySystem:
 
         ``data`` is the new main text (core ``value``, episodic/semantic ``summary``,
         procedural ``description``, resource ``content``, vault ``caption``) or a dict
-        of fields to change.
+        of fields to change. Sensitive values are redacted like ``add`` does
+        (:mod:`mirix_py.redaction`): they go to the knowledge vault, and the record
+        returned is the one stored.
         """
         from mirix_py.memory import KnowledgeVaultMemory, record_class
 
@@ -344,6 +375,12 @@ class MemorySystem:
             MemoryType.KNOWLEDGE_VAULT: "caption",
         }[record.memory_type]
         changes = {main: data} if isinstance(data, str) else dict(data)
+        blank = changes.get(main)
+        if isinstance(blank, str) and not blank.strip():
+            raise ValidationError(
+                f"update of {memory_id!r}: the new {main} is empty, which would blank the "
+                f"memory; pass the new text, or forget it with delete({memory_id!r}, ...)"
+            )
         fixed = {"id", "user_id", "created_at", "embedding"} & set(changes)
         if fixed:
             raise ValidationError(f"update cannot change {sorted(fixed)}; create a new memory")
@@ -355,10 +392,13 @@ class MemorySystem:
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
         except ValueError as exc:
-            raise ValidationError(f"update of {memory_id!r}: {exc}") from None
-        self.store.upsert([updated], actor="user", reason="update")
+            raise ValidationError(
+                f"update of {memory_id!r}: {describe_invalid(exc, secret_fields=_SECRET)}"
+            ) from None
+        secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
+        self.store.upsert(secured, actor="user", reason="update")
         self._chat_deps.retriever.cache.invalidate(user_id)
-        return updated
+        return secured[0]
 
     def reset(self, *, user_id: str | None = None) -> DeleteReceipt | None:
         """Forget one user (``user_id``) or, without it, everything in the store."""
@@ -443,9 +483,11 @@ class MemorySystem:
         validate_user_id(user_id)
         started = time.perf_counter()
         remap: dict[str, str] = {}
-        if new_ids:
+        if new_ids:  # derived from (user, old id): importing twice does not duplicate
             remap = {
-                str(r["record"]["id"]): uuid.uuid4().hex for r in rows if r.get("kind") == "memory"
+                str(r["record"]["id"]): _derived_id(user_id, str(r["record"]["id"]))
+                for r in rows
+                if r.get("kind") == "memory"
             }
         records: list[MemoryRecord] = []
         for index, row in enumerate(rows):
@@ -459,9 +501,16 @@ class MemorySystem:
             try:
                 records.append(record_class(row["memory_type"]).model_validate(data))
             except ValueError as exc:
-                raise ValidationError(f"row {index}: {exc}") from None
+                raise ValidationError(
+                    f"row {index}: {describe_invalid(exc, what='record', secret_fields=_SECRET)}"
+                ) from None
         self._types([r.memory_type for r in records])
-        ids = self.store.upsert(records, actor="import", reason="import") if records else []
+        records = secure_records(records, vault_enabled=self._vault_on, source="import")
+        try:
+            ids = self.store.upsert(records, actor="import", reason="import") if records else []
+        except AccessDenied:  # an id is taken (by another user): those rows get new ids
+            records = self._fresh_ids_for_foreign(records, user_id=user_id)
+            ids = self.store.upsert(records, actor="import", reason="import")
         self._chat_deps.retriever.cache.invalidate(user_id)
         return WriteReceipt(
             user_id=user_id,
@@ -475,6 +524,24 @@ class MemorySystem:
             ],
             ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _fresh_ids_for_foreign(
+        self, records: list[MemoryRecord], *, user_id: str
+    ) -> list[MemoryRecord]:
+        """``records`` with every id that is not already this user's replaced by a new
+        one (supersession links follow), so an import never fails, nor says why,
+        because some other user holds an id."""
+        own = {r.id for r in self.store.get_many([r.id for r in records], user_id=user_id)}
+        remap = {r.id: uuid.uuid4().hex for r in records if r.id not in own}
+        return [
+            r.model_copy(
+                update={
+                    "id": remap.get(r.id, r.id),
+                    "superseded_by": remap.get(r.superseded_by or "", r.superseded_by),
+                }
+            )
+            for r in records
+        ]
 
     # ----------------------------------------------------------------- forget
 
@@ -517,6 +584,10 @@ class MemorySystem:
         self.store.close()
 
     # ---------------------------------------------------------------- helpers
+
+    @property
+    def _vault_on(self) -> bool:
+        return self.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
 
     def _types(
         self, names: MemoryType | str | Sequence[MemoryType | str | None] | None
@@ -616,3 +687,12 @@ class MemorySystem:
         """Async :meth:`explain`."""
         result: MemoryExplanation = await self._run(self.explain, memory_id, **kwargs)
         return result
+
+
+def _derived_id(user_id: str, old_id: str) -> str:
+    """A new id for an imported record: stable for (user, old id), keeping its prefix."""
+    import hashlib
+
+    prefix = old_id.split("-", 1)[0] if "-" in old_id else "im"
+    digest = hashlib.sha256(f"{user_id}\x1f{old_id}".encode()).hexdigest()[:24]
+    return f"{prefix[:8]}-{digest}"

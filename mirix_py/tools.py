@@ -161,7 +161,14 @@ def memory_tools(
         updated = block.model_copy(
             update={"value": value, "updated_at": utcnow(), "embedding": None}
         )
-        system.store.upsert([updated], actor="agent", reason=f"update_core_memory ({mode})")
+        from mirix_py.redaction import secure_records
+
+        secured = secure_records(
+            [updated],
+            vault_enabled=system.config.is_enabled(MemoryType.KNOWLEDGE_VAULT),
+            source="agent",
+        )
+        system.store.upsert(secured, actor="agent", reason=f"update_core_memory ({mode})")
         return f"core block '{label}' now has {len(value)}/{block.limit} characters"
 
     def list_memories(memory_type: MemoryType | None = None, limit: int = 20) -> str:

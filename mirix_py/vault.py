@@ -3,6 +3,17 @@
 The key comes from ``MIRIX_PY_VAULT_KEY`` or a key file (created with 0600
 permissions on first use). Ciphertexts are stored as ``fernet:<token>``.
 
+Where the key file lives (:func:`key_file_for`): by default in the user's config
+folder (``~/.config/mirix_py/vault.key``), **not** in the data folder, so a
+backup or copy of the data never carries the key that decrypts it. Back the
+key up separately (a password manager, a secrets store); without it the vault's
+values are lost, with it alone nothing is readable. A key file that an earlier
+version left in the data folder (``{home}/vault.key``) keeps being used, with a
+warning saying how to move it. mirix-py refuses to start with a key file inside
+a data folder on a network or cloud-synced file system (NFS, SMB, sshfs,
+Dropbox, OneDrive …) or at a URI: whoever can read the shared data could then
+read the key too.
+
 Key rotation (``mirix-py vault rotate-key``) keeps every secret readable while it
 runs:
 
@@ -24,10 +35,17 @@ import stat
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import structlog
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from mirix_py.errors import VaultError
+
+if TYPE_CHECKING:
+    from mirix_py.config import MirixConfig
+
+log = structlog.get_logger(__name__)
 
 PREFIX = "fernet:"
 NEXT_SUFFIX = ".next"
@@ -203,3 +221,127 @@ def fallback_keys(path: Path) -> list[bytes]:
         if sibling.exists():
             keys.append(read_key_file(sibling))
     return keys
+
+
+# --------------------------------------------------------------------------
+# Where the key file lives, and where it must not.
+# --------------------------------------------------------------------------
+
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "ceph", "glusterfs",
+        "lustre", "gpfs", "9p", "davfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone",
+        "fuse.gcsfuse", "fuse.goofys", "fuse.glusterfs", "fuse.cephfs", "fuse.davfs2",
+        "fuse.mountpoint-s3", "fuse.blobfuse", "fuse.juicefs", "fuse.dropbox",
+    }
+)  # fmt: skip
+SYNCED_FOLDERS = (
+    "dropbox", "onedrive", "google drive", "googledrive", "my drive", "icloud drive",
+    "iclouddrive", "mobile documents", "nextcloud", "owncloud", "pcloud drive", "seafile",
+    "syncthing", "mega",
+)  # fmt: skip
+MOUNTS_FILE = Path("/proc/mounts")
+
+
+def _mounts() -> list[tuple[str, str]]:
+    """``(mount point, file-system type)`` of every mount (Linux; empty elsewhere)."""
+    try:
+        lines = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 3:
+            out.append((parts[1].replace("\\040", " "), parts[2]))
+    return out
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the file system holding ``path`` (the longest matching mount)."""
+    target = str(path)
+    best: tuple[int, str] | None = None
+    for mount, fstype in _mounts():
+        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
+        if inside and (best is None or len(mount) > best[0]):
+            best = (len(mount), fstype)
+    return best[1] if best else None
+
+
+def shared_location(path: Path) -> str | None:
+    """Why ``path`` is on shared storage (a network file system or a cloud-synced
+    folder), or ``None`` when it looks local."""
+    fstype = filesystem_type(path)
+    if fstype and (fstype in NETWORK_FILESYSTEMS or fstype.split(".")[0] in NETWORK_FILESYSTEMS):
+        return f"a {fstype} network file system"
+    for part in path.parts:
+        name = part.lower()
+        if any(name == s or name.startswith(f"{s} -") for s in SYNCED_FOLDERS):
+            return f"a cloud-synced folder ({part})"
+    return None
+
+
+def _data_folders(config: MirixConfig) -> list[Path]:
+    folders = [Path(config.home)]
+    if "://" not in config.storage.uri:
+        folders.append(Path(config.storage.uri))
+    return [f.expanduser().resolve() for f in folders]
+
+
+def key_file_for(config: MirixConfig) -> Path:
+    """The key file to use for ``config`` (see the module docstring).
+
+    ``vault.key_file`` (default ``{config_dir}/vault.key``), except that a key
+    file left in the data folder by an earlier version (``{home}/vault.key``) is
+    used as long as it exists, so existing secrets stay readable. Raises
+    :class:`VaultError` for a key file inside shared data or at a URI.
+    """
+    from mirix_py.config import DEFAULT_KEY_FILE, LEGACY_KEY_FILE
+
+    configured = config.vault.key_file
+    if "://" in configured:
+        raise VaultError(
+            f"vault.key_file {configured!r} is a URI; the key must be a local file apart "
+            "from the data (or set MIRIX_PY_VAULT_KEY)"
+        )
+    path = Path(configured).expanduser()
+    default = DEFAULT_KEY_FILE.replace("{config_dir}", config.config_dir)
+    legacy = Path(LEGACY_KEY_FILE.replace("{home}", config.home)).expanduser()
+    if str(path) == str(Path(default).expanduser()) and legacy.exists():
+        log.warning(
+            "vault.key_in_data_folder",
+            key_file=str(legacy),
+            move_to=str(path),
+            message="the vault key sits in the data folder, so copies of the data carry "
+            f"it: stop mirix-py, move {legacy} (and any {legacy.name}.old) to "
+            f"{path.parent}/ and back it up apart from the data",
+        )
+        path = legacy
+    check_key_placement(path, config)
+    return path
+
+
+def check_key_placement(path: Path, config: MirixConfig) -> None:
+    """Refuse a key file inside a data folder that lives on shared storage."""
+    resolved = path.expanduser().resolve()
+    for folder in _data_folders(config):
+        inside = resolved == folder or folder in resolved.parents
+        if not inside:
+            continue
+        why = shared_location(folder)
+        if why:
+            raise VaultError(
+                f"refusing to use the vault key file {path}: it is inside the data folder "
+                f"{folder}, which is on {why}, so anyone who can read the shared data can "
+                "read the key too. Move the key out of the data folder (the default is "
+                "~/.config/mirix_py/vault.key; set vault.key_file or MIRIX_PY_VAULT_KEY_FILE) "
+                "or pass the key in MIRIX_PY_VAULT_KEY"
+            )
+
+
+def cipher_for(config: MirixConfig, *, env_key: str | None) -> VaultCipher:
+    """The vault cipher of ``config``: ``env_key`` (``MIRIX_PY_VAULT_KEY``) if set,
+    else the key file :func:`key_file_for` picks (created on first use)."""
+    if env_key:
+        return VaultCipher.from_sources(env_key=env_key, key_file=config.vault.key_file)
+    return VaultCipher.from_sources(env_key=None, key_file=key_file_for(config))

@@ -19,7 +19,7 @@ from mirix_py.vault import VaultCipher
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Any accidental real model/API call fails: sockets to non-loopback hosts are refused."""
     real_connect = socket.socket.connect
 
@@ -38,9 +38,14 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         "MIRIX_PY_EMBEDDINGS",
         "MIRIX_PY_LOG_LEVEL",
         "OPENAI_API_KEY",
+        "MIRIX_PY_VAULT_KEY_FILE",
+        "MIRIX_PY_ALLOWED_HOSTS",
+        "XDG_CONFIG_HOME",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("MIRIX_PY_VAULT_KEY", _VAULT_KEY)
+    # never the real ~/.config: key files made by tests (and their subprocesses) stay here
+    monkeypatch.setenv("MIRIX_PY_CONFIG_DIR", str(tmp_path_factory.getbasetemp() / "config"))
 
 
 _VAULT_KEY = Fernet.generate_key().decode()
@@ -84,6 +89,7 @@ def store(
 
 def make_config(tmp_path: Path, name: str = "default", **overrides: object) -> MirixConfig:
     """A shipped config pointed at ``tmp_path``."""
+    overrides.setdefault("config_dir", str(tmp_path / "config"))
     return load_config(name, environ={}, home=str(tmp_path), **overrides)
 
 

@@ -3,28 +3,56 @@
 Use it through :meth:`MemorySystem.chat <mirix_py.MemorySystem.chat>` or
 ``system.chat_graph``; :func:`build_chat_graph` assembles the graph from a
 :class:`~mirix_py.context.MemoryContext`.
+
+The names below are imported on first use (PEP 562), so importing a light
+submodule such as ``mirix_py.chat.models`` does not load the graph.
 """
 
-from mirix_py.chat.answer import NOT_MENTIONED
-from mirix_py.chat.graph import (
-    ChatDeps,
-    ChatInput,
-    ChatOutput,
-    ChatState,
-    answer_from_output,
-    build_chat_graph,
-)
-from mirix_py.chat.models import (
-    Answer,
-    Citation,
-    ComposedAnswer,
-    Latency,
-    RetrievalTrace,
-    RetrievedMemory,
-    ScoreBreakdown,
-    TargetPlan,
-    TargetQuery,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mirix_py.chat.answer import NOT_MENTIONED
+    from mirix_py.chat.graph import (
+        ChatDeps,
+        ChatInput,
+        ChatOutput,
+        ChatState,
+        answer_from_output,
+        build_chat_graph,
+    )
+    from mirix_py.chat.models import (
+        Answer,
+        Citation,
+        ComposedAnswer,
+        Latency,
+        RetrievalTrace,
+        RetrievedMemory,
+        ScoreBreakdown,
+        TargetPlan,
+        TargetQuery,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "NOT_MENTIONED": "mirix_py.chat.answer",
+    "ChatDeps": "mirix_py.chat.graph",
+    "ChatInput": "mirix_py.chat.graph",
+    "ChatOutput": "mirix_py.chat.graph",
+    "ChatState": "mirix_py.chat.graph",
+    "answer_from_output": "mirix_py.chat.graph",
+    "build_chat_graph": "mirix_py.chat.graph",
+    "Answer": "mirix_py.chat.models",
+    "Citation": "mirix_py.chat.models",
+    "ComposedAnswer": "mirix_py.chat.models",
+    "Latency": "mirix_py.chat.models",
+    "RetrievalTrace": "mirix_py.chat.models",
+    "RetrievedMemory": "mirix_py.chat.models",
+    "ScoreBreakdown": "mirix_py.chat.models",
+    "TargetPlan": "mirix_py.chat.models",
+    "TargetQuery": "mirix_py.chat.models",
+}
 
 __all__ = [
     "NOT_MENTIONED",
@@ -44,3 +72,13 @@ __all__ = [
     "answer_from_output",
     "build_chat_graph",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first access."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mirix_py.chat' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -36,6 +36,7 @@ from mirix_py.chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
 from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
+from mirix_py.errors import scrub_detail
 from mirix_py.memory import MemoryType
 
 log = structlog.get_logger(__name__)
@@ -345,7 +346,8 @@ def answer_with_llm(
                 composed = ComposedAnswer.model_validate(call.get("args") or {})
                 break
             except ValueError as exc:
-                log.warning("chat.compose_invalid", error=str(exc)[:200])
+                log.warning("chat.compose_invalid", error_type=type(exc).__name__)
+                log.debug("chat.compose_invalid_detail", detail=scrub_detail(str(exc)))
     if composed is None:
         text = str(reply.content).strip() or NOT_MENTIONED
         cited = [int(n) for n in re.findall(r"\[(\d{1,4})\]", text)]

@@ -21,13 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal
 
 import structlog
 from langchain_core.messages import AnyMessage, HumanMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Checkpointer
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
 from mirix_py.chat.answer import Draft, answer_offline, answer_with_llm
 from mirix_py.chat.compose import ContextPack, build_context

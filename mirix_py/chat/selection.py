@@ -16,10 +16,12 @@ from datetime import datetime
 import structlog
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.chat.cues import QuestionCues
 from mirix_py.chat.models import Hit, SelectionMode, TargetPlan, TargetQuery, estimate_tokens
 from mirix_py.chat.prompts import AgentPrompt
+from mirix_py.errors import scrub_detail, validation_summary
 from mirix_py.memory import MemoryType
 
 log = structlog.get_logger(__name__)
@@ -137,7 +139,8 @@ def select_with_llm(
         reply = bind_tool(model, TargetPlan, TARGET_TOOL).invoke(messages)
     except Exception as exc:  # a provider error must not break chat: fall back
         notes.append(f"target selection call failed ({type(exc).__name__}); used offline choice")
-        log.warning("chat.select_failed", error=str(exc)[:200])
+        log.warning("chat.select_failed", error_type=type(exc).__name__)
+        log.debug("chat.select_failed_detail", detail=scrub_detail(str(exc)))
         return None, 0
     if not isinstance(reply, AIMessage):
         notes.append("target selection returned no message; used offline choice")
@@ -149,7 +152,8 @@ def select_with_llm(
         try:
             plan = TargetPlan.model_validate(call.get("args") or {})
         except ValueError as exc:
-            notes.append(f"target selection arguments invalid: {str(exc)[:120]}")
+            why = validation_summary(exc) if isinstance(exc, PydanticValidationError) else ""
+            notes.append(f"target selection arguments invalid: {why[:120]}")
             continue
         usable = [
             t

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from typing import Any
 
-from mirix_py.cli.common import add_common, emit, open_system
-from mirix_py.config import load_config
-from mirix_py.logging import configure_logging
-from mirix_py.system import MemorySystem
+from mirix_py.cli.common import (
+    add_common,
+    confirm,
+    emit,
+    non_negative_int,
+    open_system,
+    positive_int,
+)
+from mirix_py.errors import RecordNotFound, ValidationError
 
 
 def register(sub: Any) -> None:
@@ -23,20 +29,21 @@ def register(sub: Any) -> None:
     add_common(p)
     p.add_argument("query", nargs="+")
     p.add_argument("--type", action="append", dest="types", help="memory type (repeatable)")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=positive_int, default=10)
     p.set_defaults(func=_search)
 
     p = sub.add_parser("list", help="list a user's memories")
     add_common(p)
     p.add_argument("--type", dest="memory_type", default=None)
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=positive_int, default=50)
+    p.add_argument("--offset", type=non_negative_int, default=0)
     p.set_defaults(func=_list)
 
     p = sub.add_parser("forget", help="forget one memory, or everything about a user")
     add_common(p)
     p.add_argument("memory_id", nargs="?", help="the memory id to forget")
     p.add_argument("--all", action="store_true", help="forget every memory of the user")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation (--all)")
     p.add_argument(
         "--now",
         action="store_true",
@@ -56,19 +63,31 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_demo)
 
 
+def _text(words: list[str], field: str) -> str:
+    text = " ".join(words).strip()
+    if not text:
+        raise ValidationError(f"{field} is empty; give some text, e.g. mirix-py {field} ...")
+    return text
+
+
 def _add(args: argparse.Namespace) -> int:
+    text = _text(args.text, "add")
     system = open_system(args)
-    receipt = system.add(" ".join(args.text), user_id=args.user)
+    receipt = system.add(text, user_id=args.user)
     lines = [f"{a.action} {a.memory_type.value} {a.memory_id}  {a.reason}" for a in receipt.actions]
     emit(args, receipt.model_dump(mode="json"), "\n".join(lines) or "nothing stored")
     return 0
 
 
 def _search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query).strip()
+    if not query:
+        raise ValidationError(
+            "search query is empty; give words to search for, "
+            "or list everything with: mirix-py list --user " + args.user
+        )
     system = open_system(args)
-    hits = system.search(
-        " ".join(args.query), user_id=args.user, memory_types=args.types, limit=args.limit
-    )
+    hits = system.search(query, user_id=args.user, memory_types=args.types, limit=args.limit)
     lines = [
         f"{h.score.score:.3f}  {h.record.memory_type.value:<15} {h.record.id}  {h.record.render()}"
         for h in hits
@@ -96,15 +115,19 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
+    if args.all == bool(args.memory_id):
+        raise ValidationError("forget needs a memory id or --all (not both)")
+    question = f"forget every memory of user {args.user!r}? This cannot be undone."
+    if args.all and not args.yes and not confirm(question):
+        print("not confirmed; nothing forgotten (pass --yes to skip the question)", file=sys.stderr)
+        return 1
     system = open_system(args)
     try:
         if args.all:
             receipt = system.delete_all(user_id=args.user, purge=args.now)
-        elif args.memory_id:
-            receipt = system.delete(args.memory_id, user_id=args.user, purge=args.now)
         else:
-            print("error: give a memory id or --all")
-            return 2
+            system.get(args.memory_id, user_id=args.user)  # an unknown id is an error
+            receipt = system.delete(args.memory_id, user_id=args.user, purge=args.now)
     finally:
         system.close()
     when = (
@@ -124,12 +147,21 @@ def _forget(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     system = open_system(args)
     events = system.history(args.memory_id, user_id=args.user)
+    if not events:
+        raise RecordNotFound(
+            f"no memory {args.memory_id!r} for user {args.user!r}; "
+            f"find ids with: mirix-py list --user {args.user}"
+        )
     lines = [f"{e.at.isoformat()}  {e.event:<9} by {e.actor}  {e.reason}" for e in events]
     emit(args, [e.model_dump(mode="json") for e in events], "\n".join(lines) or "no history")
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from mirix_py.config import load_config
+    from mirix_py.logging import configure_logging
+    from mirix_py.system import MemorySystem
+
     overrides: dict[str, Any] = {}
     tmp = tempfile.mkdtemp(prefix="mirix-demo-") if args.temp else None
     if tmp:

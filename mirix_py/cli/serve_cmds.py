@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from mirix_py.cli.common import open_system
+from mirix_py.cli.common import LazySystem, load, open_system
 from mirix_py.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mirix_py.system import MemorySystem
 
 
 def register(sub: Any) -> None:
@@ -52,7 +55,12 @@ def register(sub: Any) -> None:
         dest="users",
         default=None,
         help="stdio: the user(s) this process acts for; the first is the default "
-        "(repeatable; without it, any user)",
+        "(repeatable; required unless --any-user)",
+    )
+    p.add_argument(
+        "--any-user",
+        action="store_true",
+        help="stdio: act for any user id the model names (trusted set-ups only; logged)",
     )
     p.add_argument("--host", default=None, help="http: bind address (default: server.host)")
     p.add_argument("--port", type=int, default=None, help="http: port (default: server.port)")
@@ -82,18 +90,27 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     _need_serve_extra()
-    system = open_system(args)  # logs go to stderr: stdout is the MCP channel
+    config = load(args)  # logs go to stderr: stdout is the MCP channel
+    if args.transport == "stdio":
+        from mirix_py.server.mcp_server import ANY_USER_WARNING, stdio_scope
+
+        stdio_scope(args.users, any_user=args.any_user)  # refuse before opening anything
+        if args.any_user:
+            print(f"WARNING: {ANY_USER_WARNING}", file=sys.stderr, flush=True)
+
+    def build() -> MemorySystem:
+        from mirix_py.system import MemorySystem
+
+        return MemorySystem(config)
+
+    from mirix_py.server.mcp_server import run_stdio  # the MCP SDK first, then the rest
+
+    # The handshake is answered while LanceDB, the graphs and the embedder load.
+    system = LazySystem(config, build)
+    system.warm()
     try:
         if args.transport == "stdio":
-            from mirix_py.server.mcp_server import run_stdio
-
-            if not args.users:
-                print(
-                    "mirix-py mcp: no --user given; this stdio server acts for any user id",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            run_stdio(system, users=args.users)
+            run_stdio(cast("MemorySystem", system), users=args.users, any_user=args.any_user)
         else:
             _mcp_http(system, args)
     finally:
@@ -110,8 +127,10 @@ def _mcp_http(system: Any, args: argparse.Namespace) -> None:
     cfg = system.config.server
     host = args.host or cfg.host
     port = cfg.port if args.port is None else args.port
-    if args.users:
-        raise ConfigError("--user is for stdio; over HTTP each request's API key decides")
+    if args.users or args.any_user:
+        raise ConfigError(
+            "--user/--any-user are for stdio; over HTTP each request's API key decides"
+        )
     keys = KeyRing.from_config(cfg)
     check_bind_host(host, keys)
     if keys.dev_mode:
@@ -124,7 +143,7 @@ def _mcp_http(system: Any, args: argparse.Namespace) -> None:
 
 def _need_serve_extra() -> None:
     missing = []
-    for module in ("fastapi", "uvicorn", "mcp", "jinja2"):
+    for module in ("fastapi", "fastapi_offline", "uvicorn", "mcp", "jinja2"):
         try:
             __import__(module)
         except ImportError:

@@ -28,24 +28,14 @@ import argparse
 import contextlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet
+from mirix_py.cli.common import add_common, emit, load
+from mirix_py.errors import MemoryTypeDisabled, StorageError, ValidationError
 
-from mirix_py.cli.common import add_common, emit
-from mirix_py.config import MirixConfig, load_config, vault_key_from_env
-from mirix_py.errors import MemoryTypeDisabled, StorageError, VaultError
-from mirix_py.logging import configure_logging
-from mirix_py.memory import MemoryType
-from mirix_py.store.vault_rotation import RotationReceipt
-from mirix_py.system import MemorySystem
-from mirix_py.vault import (
-    NEXT_SUFFIX,
-    OLD_SUFFIX,
-    VaultCipher,
-    read_key_file,
-    write_key_file,
-)
+if TYPE_CHECKING:
+    from mirix_py.config import MirixConfig
+    from mirix_py.store.vault_rotation import RotationReceipt
 
 
 def register(sub: Any) -> None:
@@ -73,8 +63,10 @@ def register(sub: Any) -> None:
 
 
 def _rotate_key(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    configure_logging(config.logging)
+    from mirix_py.config import vault_key_from_env
+    from mirix_py.memory import MemoryType
+
+    config = load(args)
     if not config.is_enabled(MemoryType.KNOWLEDGE_VAULT):
         raise MemoryTypeDisabled(
             "the knowledge_vault memory type is not enabled in this config: nothing to rotate"
@@ -85,7 +77,9 @@ def _rotate_key(args: argparse.Namespace) -> int:
     return _rotate_file_key(args, config)
 
 
-def _reencrypt(config: MirixConfig, cipher: VaultCipher) -> RotationReceipt:
+def _reencrypt(config: MirixConfig, cipher: Any) -> RotationReceipt:
+    from mirix_py.system import MemorySystem
+
     system = MemorySystem(config)
     try:
         rotate = getattr(system.store, "rotate_vault_key", None)
@@ -100,8 +94,12 @@ def _reencrypt(config: MirixConfig, cipher: VaultCipher) -> RotationReceipt:
 
 
 def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str) -> int:
+    from cryptography.fernet import Fernet
+
+    from mirix_py.vault import VaultCipher, write_key_file
+
     if not args.new_key_file:
-        raise VaultError(
+        raise ValidationError(
             "MIRIX_PY_VAULT_KEY is set, so the new key cannot replace it in place: "
             "pass --new-key-file PATH to receive the new key"
         )
@@ -111,7 +109,9 @@ def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str)
     try:
         write_key_file(target, new_key)
     except FileExistsError:
-        raise VaultError(f"{target} already exists; choose a new path") from None
+        raise ValidationError(
+            f"--new-key-file {str(target)!r} already exists; choose a new path"
+        ) from None
     receipt = _reencrypt(config, current.rotated_to(new_key))
     text = (
         f"re-encrypted {receipt.vault_rows} vault secrets and "
@@ -124,7 +124,18 @@ def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str)
 
 
 def _rotate_file_key(args: argparse.Namespace, config: MirixConfig) -> int:
-    key_file = Path(config.vault.key_file)
+    from cryptography.fernet import Fernet
+
+    from mirix_py.vault import (
+        NEXT_SUFFIX,
+        OLD_SUFFIX,
+        VaultCipher,
+        key_file_for,
+        read_key_file,
+        write_key_file,
+    )
+
+    key_file = key_file_for(config)
     next_file = key_file.with_name(key_file.name + NEXT_SUFFIX)
     old_file = key_file.with_name(key_file.name + OLD_SUFFIX)
     current = VaultCipher.from_sources(env_key=None, key_file=key_file)
@@ -158,6 +169,8 @@ def _rotate_file_key(args: argparse.Namespace, config: MirixConfig) -> int:
 
 def _replace_key_file(path: Path, key: bytes) -> None:
     """Atomically set ``path`` to ``key`` (mode 0600), replacing any previous file."""
+    from mirix_py.vault import write_key_file
+
     staging = path.with_name(path.name + ".tmp")
     with contextlib.suppress(FileNotFoundError):
         staging.unlink()

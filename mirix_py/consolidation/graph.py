@@ -24,12 +24,13 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
 
 import structlog
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Checkpointer
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
 from mirix_py.agents import AgentSpec, load_agent
 from mirix_py.consolidation.cleanup import clean_up

@@ -220,10 +220,12 @@ class MetaManager:
             except Exception as exc:
                 checked.pop(mtype.value, None)
                 failures.append(
-                    ManagerFailure(
-                        step=f"retrieve:{mtype.value}",
-                        error=f"{type(exc).__name__}: {exc}",
+                    ManagerFailure.of(
+                        f"retrieve:{mtype.value}",
+                        exc,
                         fallback="managers ran without related memories of this type",
+                        default_code="storage_error",
+                        user_id=user_id,
                     ).model_dump(mode="json")
                 )
                 continue
@@ -339,16 +341,17 @@ class MetaManager:
                     for mtype in chosen:
                         reasons.setdefault(mtype.value, why or "chosen by the meta manager")
             except Exception as exc:
-                route["failures"].append(
-                    ManagerFailure(
-                        step="route",
-                        error=f"{type(exc).__name__}: {exc}",
-                        fallback=f"offline routing and extraction; {_KEEP_RAW}",
-                    ).model_dump(mode="json")
+                failure = ManagerFailure.of(
+                    "route",
+                    exc,
+                    fallback=f"offline routing and extraction; {_KEEP_RAW}",
+                    default_code="model_error",
+                    user_id=user_id,
                 )
+                route["failures"].append(failure.model_dump(mode="json"))
                 route["keep_raw"] = True
                 route["mode"] = "fallback"
-                log.warning("memory.route_failed", user_id=user_id, error=str(exc))
+                log.warning("memory.route_failed", user_id=user_id, code=failure.code)
         if route["mode"] in ("offline", "fallback"):
             for mtype in self.enabled:
                 if mtype.value not in reasons:
@@ -518,11 +521,14 @@ class MetaManager:
         turns = _turns(state)
         if not turns:
             return []
-        reason = "; ".join(f"{f.step}: {f.error}" for f in failures)[:1000]
+        reason = "; ".join(f"{f.step}: {f.code}" for f in failures)[:1000]
         if MemoryType.EPISODIC not in self.enabled:
             failures.append(
                 ManagerFailure(
-                    step="keep_raw", error="episodic memory is disabled", fallback="nothing kept"
+                    step="keep_raw",
+                    code="memory_type_disabled",
+                    error="episodic memory is disabled",
+                    fallback="nothing kept",
                 )
             )
             return []
@@ -534,14 +540,15 @@ class MetaManager:
             ]
             self.ctx.store.upsert(ready, actor="meta_memory_manager", reason="unprocessed input")
         except Exception as exc:
-            failures.append(
-                ManagerFailure(
-                    step="keep_raw",
-                    error=f"{type(exc).__name__}: {exc}",
-                    fallback="the raw input could not be stored",
-                )
+            failure = ManagerFailure.of(
+                "keep_raw",
+                exc,
+                fallback="the raw input could not be stored",
+                default_code="storage_error",
+                user_id=state["user_id"],
             )
-            log.error("memory.keep_raw_failed", user_id=state["user_id"], error=str(exc))
+            failures.append(failure)
+            log.error("memory.keep_raw_failed", user_id=state["user_id"], code=failure.code)
             return []
         return [
             RecordAction(

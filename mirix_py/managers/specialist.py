@@ -86,8 +86,10 @@ class SpecialistManager:
         actions: list[RecordAction] = []
         mode = "offline"
         applier: Applier | None = None
+        planning = True
         try:
             plan, mode = self._plan(payload, turns, counter, failures)
+            planning = False
             secrets = [
                 s.value(t.content)
                 for t in turns
@@ -128,18 +130,21 @@ class SpecialistManager:
         except Exception as exc:
             if applier is not None:
                 actions = applier.done
-            failures.append(
-                ManagerFailure(
-                    step=self.name,
-                    error=f"{type(exc).__name__}: {exc}",
-                    fallback="raw input kept as an unprocessed episodic record",
-                )
+            model_step = planning and not self.ctx.offline
+            failure = ManagerFailure.of(
+                self.name,
+                exc,
+                fallback="raw input kept as an unprocessed episodic record",
+                default_code="model_error" if model_step else "internal_error",
+                user_id=user_id,
             )
+            failures.append(failure)
             log.error(
                 "memory.manager_failed",
                 user_id=user_id,
                 memory_type=self.memory_type.value,
-                error=f"{type(exc).__name__}: {exc}",
+                code=failure.code,
+                error_type=type(exc).__name__,
             )
         ms = (time.perf_counter() - started) * 1000
         counts: dict[str, int] = {}
@@ -206,16 +211,15 @@ class SpecialistManager:
                 plan.extend(self._llm_plan(payload, turns, counter))
                 return plan, "llm"
             except ExtractionError as exc:
-                failures.append(
-                    ManagerFailure(
-                        step=self.name, error=str(exc), fallback="offline extraction used instead"
-                    )
+                failure = ManagerFailure.of(
+                    self.name, exc, fallback="offline extraction used instead", user_id=user_id
                 )
+                failures.append(failure)
                 log.warning(
                     "memory.manager_fallback",
                     user_id=user_id,
                     memory_type=self.memory_type.value,
-                    error=str(exc),
+                    code=failure.code,
                 )
                 plan.extend(self._offline(turns, user_id))
                 return plan, "fallback"

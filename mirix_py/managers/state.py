@@ -7,7 +7,9 @@ chat model never enter the state: nodes get them from the graph's closure.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
+
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
 
 def extend_or_reset(left: list[Any] | None, right: list[Any] | None) -> list[Any]:

@@ -9,10 +9,13 @@ status      code                    when
 ==========  ======================  ===========================================
 401         unauthorized            no API key, or an unknown one
 403         forbidden               the key may not act for that user; a
-                                    non-loopback client in development mode
+                                    non-loopback client in development mode;
+                                    a cross-origin write (see ``guard``)
 404         not_found               no such memory for that user; unknown path
 405         method_not_allowed      wrong HTTP method
 413         too_large               a body declared over 32 MiB
+421         host_not_allowed        the Host header is not allowed (DNS
+                                    rebinding; ``server.allowed_hosts``)
 422         validation_error        a body, query or id failed validation
 422         memory_type_disabled    the memory type is not enabled
 503         storage_error           the database failed
@@ -33,6 +36,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mirix_py import __version__
@@ -47,9 +51,12 @@ from mirix_py.errors import (
     StorageError,
     ValidationError,
     VaultError,
+    public_message,
+    scrub_detail,
 )
 from mirix_py.server.api import router as api_router
 from mirix_py.server.auth import KeyRing, Unauthenticated
+from mirix_py.server.guard import UI_SECURITY_HEADERS, effective_allowed_hosts, screen
 from mirix_py.system import MemorySystem
 
 log = structlog.get_logger(__name__)
@@ -101,8 +108,8 @@ async def _on_mirix_error(request: Request, exc: Exception) -> Response:
     status, code = classify_error(exc)
     if status >= 500:
         log.error("http.error", path=request.url.path, code=code, error_type=type(exc).__name__)
-        message = str(exc) if code in ("storage_error", "vault_error") else "internal error"
-        return error_response(status, code, message)
+        log.debug("http.error_detail", path=request.url.path, detail=scrub_detail(str(exc)))
+        return error_response(status, code, public_message(exc))
     return error_response(status, code, str(exc))
 
 
@@ -119,7 +126,13 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     ]
     first = details[0] if details else {"loc": [], "msg": "invalid request"}
     where = ".".join(first["loc"])
-    return error_response(422, "validation_error", f"{where}: {first['msg']}", details=details)
+    raw = exc.errors()[0] if exc.errors() else {}
+    shown = ""
+    if first["loc"][:1] in (["query"], ["path"]) and "input" in raw:  # never body values
+        shown = f" = {raw['input']!r:.80}"
+    return error_response(
+        422, "validation_error", f"{where}{shown}: {first['msg']}", details=details
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -137,13 +150,16 @@ def create_app(
     system: MemorySystem, *, server: ServerConfig | None = None, ui: bool = True
 ) -> FastAPI:
     """A FastAPI app serving ``system``: the REST API, ``/openapi.json``, ``/docs``
-    and (with ``ui``) the memory browser at ``/ui``.
+    and ``/redoc`` (assets served locally, no CDN) and (with ``ui``) the memory
+    browser at ``/ui``.
 
     ``server`` defaults to ``system.config.server`` (its API keys decide the mode).
     The caller keeps ownership of ``system`` (close it after the app stops).
     """
     server = server or system.config.server
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc from assets bundled in fastapi-offline: no CDN, so
+    # the API docs work without internet.
+    app = FastAPIOffline(
         title="mirix-py",
         version=__version__,
         description="Long-term memory for LLM agents: add, search, chat, inspect and forget, "
@@ -151,6 +167,7 @@ def create_app(
     )
     app.state.system = system
     app.state.keys = KeyRing.from_config(server)
+    allowed_hosts = effective_allowed_hosts(server.allowed_hosts, dev_mode=app.state.keys.dev_mode)
     app.include_router(api_router)
     if ui:
         from mirix_py.server.ui import mount_ui
@@ -167,13 +184,19 @@ def create_app(
     ) -> Response:
         started = time.perf_counter()
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            response: Response = error_response(
+        refused = screen(request, allowed_hosts)
+        if refused is not None:
+            response: Response = error_response(*refused)
+        elif declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            response = error_response(
                 413, "too_large", f"the request body is over {MAX_BODY_BYTES} bytes"
             )
         else:
             response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.url.path == "/ui" or request.url.path.startswith("/ui/"):
+            for name, value in UI_SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
         if request.url.path.startswith("/v1/"):
             response.headers.setdefault("Cache-Control", "no-store")  # private memories
         log.info(

@@ -35,6 +35,11 @@ DEV_MODE_BANNER = """\
 ************************************************************************"""
 
 
+TENANT_SEPARATOR = ":"
+"""Separates a tenant prefix from the rest of a user id: the prefix ``acme`` (or
+``acme:``) authorises ``acme:ann`` and ``acme:team:bob``, never ``acmecorp:ann``."""
+
+
 class Unauthenticated(AccessDenied):
     """No API key, or an unknown one, was presented (HTTP 401)."""
 
@@ -47,8 +52,10 @@ def _digest(key: str) -> bytes:
 class Scope:
     """What one caller may act for.
 
-    ``any_user`` is only true in development mode. Otherwise a user id is
-    allowed when it is in ``users`` or starts with ``tenant_prefix``.
+    ``any_user`` is only true in development mode (or ``mcp --any-user``). Otherwise
+    a user id is allowed when it is in ``users`` or lies under ``tenant_prefix``:
+    it starts with the prefix followed by :data:`TENANT_SEPARATOR` (``:``) and
+    something after it.
     """
 
     key_id: str
@@ -62,7 +69,7 @@ class Scope:
             return True
         if user_id in self.users:
             return True
-        return bool(self.tenant_prefix) and user_id.startswith(self.tenant_prefix or "")
+        return tenant_of(user_id, self.tenant_prefix)
 
     def authorize(self, user_id: str) -> str:
         """Return ``user_id`` if allowed; raise ``ValidationError`` or ``AccessDenied``."""
@@ -83,7 +90,7 @@ class Scope:
             return "any user (development mode)"
         parts = sorted(self.users)
         if self.tenant_prefix:
-            parts.append(f"{self.tenant_prefix}*")
+            parts.append(f"{self.tenant_prefix.removesuffix(TENANT_SEPARATOR)}{TENANT_SEPARATOR}*")
         return ", ".join(parts)
 
     @classmethod
@@ -95,6 +102,16 @@ class Scope:
     def for_users(cls, users: Sequence[str], *, key_id: str = "local") -> Scope:
         """A scope limited to ``users`` (used by ``mirix-py mcp --user``)."""
         return cls(key_id=key_id, users=frozenset(validate_user_id(u) for u in users))
+
+
+def tenant_of(user_id: str, prefix: str | None) -> bool:
+    """True when ``user_id`` lies under tenant ``prefix`` (a separator boundary, see
+    :data:`TENANT_SEPARATOR`; a trailing separator on the prefix is optional)."""
+    base = (prefix or "").removesuffix(TENANT_SEPARATOR)
+    if not base:
+        return False
+    head = base + TENANT_SEPARATOR
+    return user_id.startswith(head) and len(user_id) > len(head)
 
 
 class KeyRing:

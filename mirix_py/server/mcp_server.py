@@ -14,8 +14,9 @@ Every tool takes an optional ``user_id``; who may be named depends on the
 transport:
 
 - **stdio** (:func:`run_stdio`): the process acts for the users given with
-  ``--user`` (the first is the default), or, with none, for any user — the
-  client that launched the process already owns the database.
+  ``--user`` (the first is the default). Without ``--user`` it refuses to start,
+  unless ``--any-user`` says explicitly that the model may name any user (a
+  trusted set-up; logged as a warning at start).
 - **streamable HTTP** (:func:`http_app`): each request's API key
   (``Authorization: Bearer`` or ``X-API-Key``) decides, exactly as for the REST
   API; with no key configured, loopback clients only (development mode).
@@ -24,20 +25,23 @@ transport:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import structlog
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from mirix_py import __version__
-from mirix_py.errors import AccessDenied, MirixError
+from mirix_py.errors import AccessDenied, ConfigError, MirixError, public_message
 from mirix_py.memory import MemoryType
 from mirix_py.receipts import WriteReceipt
 from mirix_py.server.auth import KeyRing, Scope, is_loopback, key_from_headers
 from mirix_py.server.schemas import MemoryOut, MemoryPage, SearchHit, SearchResponse
 from mirix_py.store.base import DeleteReceipt
-from mirix_py.system import MemorySystem
+
+if TYPE_CHECKING:  # the system (LanceDB, graphs) loads after the MCP handshake
+    from mirix_py.system import MemorySystem
 
 INSTRUCTIONS = (
     "Long-term memory for the user. Call `search` before answering questions about the "
@@ -45,6 +49,7 @@ INSTRUCTIONS = (
     "keeping; `forget` removes a memory by id (ids come from `search` and `list`)."
 )
 
+log = structlog.get_logger(__name__)
 T = TypeVar("T")
 ASGIApp = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
@@ -100,13 +105,15 @@ class _Tools:
         query: str,
         ctx: Context,
         user_id: str | None = None,
-        memory_types: list[MemoryType] | None = None,
+        memory_types: list[str] | None = None,
         limit: int = 5,
     ) -> SearchResponse:
-        """Search the user's long-term memory; returns the best matches with their ids."""
+        """Search the user's long-term memory; returns the best matches with their ids.
+        ``memory_types`` narrows it (core, episodic, semantic, procedural, resource,
+        knowledge_vault)."""
         uid = self._user(ctx, user_id)
         if not 1 <= limit <= 50:
-            raise ToolError("limit must be between 1 and 50")
+            raise ToolError(f"limit = {limit!r}: must be between 1 and 50")
         hits = _guard(
             lambda: self.system.search(query, user_id=uid, memory_types=memory_types, limit=limit)
         )
@@ -154,14 +161,18 @@ class _Tools:
         self,
         ctx: Context,
         user_id: str | None = None,
-        memory_type: MemoryType | None = None,
+        memory_type: str | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> MemoryPage:
-        """List the user's memories, newest first, optionally of one memory type."""
+        """List the user's memories, newest first, optionally of one memory type
+        (core, episodic, semantic, procedural, resource, knowledge_vault)."""
         uid = self._user(ctx, user_id)
         if not 1 <= limit <= 200 or offset < 0:
-            raise ToolError("limit must be between 1 and 200 and offset at least 0")
+            raise ToolError(
+                f"limit = {limit!r}, offset = {offset!r}: limit must be between 1 and 200 "
+                "and offset at least 0"
+            )
         records = _guard(
             lambda: self.system.get_all(
                 user_id=uid, memory_type=memory_type, limit=limit + 1, offset=offset
@@ -180,7 +191,7 @@ def _guard(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except MirixError as exc:
-        raise ToolError(str(exc)) from None
+        raise ToolError(public_message(exc)) from None
 
 
 def build_mcp_server(
@@ -217,9 +228,36 @@ def build_mcp_server(
     return server
 
 
-def run_stdio(system: MemorySystem, *, users: list[str] | None = None) -> None:
-    """Serve MCP over stdin/stdout until the client closes the pipe."""
-    scope = Scope.for_users(users, key_id="stdio") if users else Scope.dev()
+ANY_USER_WARNING = (
+    "mirix-py mcp --any-user: this stdio server acts for ANY user id a model names, "
+    "including forget(everything=true); use it only when the client is fully trusted"
+)
+
+
+def stdio_scope(users: list[str] | None, *, any_user: bool = False) -> Scope:
+    """The scope of a stdio server: the ``--user`` ids, or every user with ``any_user``.
+
+    One of the two is required (a :class:`ConfigError` otherwise); ``any_user`` is
+    logged as a warning, since the model then chooses whose memory it touches.
+    """
+    if users and any_user:
+        raise ConfigError("give either --user (repeatable) or --any-user, not both")
+    if users:
+        return Scope.for_users(users, key_id="stdio")
+    if not any_user:
+        raise ConfigError(
+            "mirix-py mcp over stdio needs the user(s) it acts for: pass --user USER "
+            "(repeatable), or --any-user for a trusted set-up where the model may name any user"
+        )
+    log.warning("mcp.any_user", message=ANY_USER_WARNING)
+    return Scope(key_id="stdio-any", any_user=True)
+
+
+def run_stdio(
+    system: MemorySystem, *, users: list[str] | None = None, any_user: bool = False
+) -> None:
+    """Serve MCP over stdin/stdout until the client closes the pipe (see :func:`stdio_scope`)."""
+    scope = stdio_scope(users, any_user=any_user)
     server = build_mcp_server(system, scope=scope, default_user=users[0] if users else None)
     server.run("stdio")
 

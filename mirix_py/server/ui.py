@@ -3,25 +3,33 @@
 Server-rendered HTML (Jinja2 templates, one stylesheet, no JavaScript). Sign in
 with an API key and pick a user the key may act for (development mode: just a
 user id, loopback only); then the page lists the user's memories grouped by
-the six types with dates and sources, searches them, shows a memory's history,
-edits one, forgets one or everything. Knowledge-vault items show their
-caption only; the owner reveals a value with an explicit button.
+the six types (a page of each; a type's own view pages through all of it),
+each with its date and its source shown as a snippet of the message it came
+from; searches them (one ranked list, weak matches cut off, paged); shows a
+memory's history; edits one (internal date annotations stay out of the edit
+box); forgets one (after a confirmation page) or everything. Knowledge-vault
+items show their caption only; the owner reveals a value with an explicit
+button.
 
 Sessions live in this process (a random cookie token, HttpOnly, SameSite=Strict,
 8 hours); the key itself is never stored, only the scope it resolved to. Every
-form that changes something carries the session's CSRF token. Pages are sent
-with ``Cache-Control: no-store`` and a strict Content-Security-Policy.
+form that changes something carries the session's CSRF token, and the app
+refuses cross-origin writes and foreign Host names (:mod:`mirix_py.server.guard`).
+Pages are sent with ``Cache-Control: no-store``; every ``/ui`` response carries
+a strict Content-Security-Policy and the other security headers.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, ParamSpec
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
 import structlog
 from fastapi import APIRouter, FastAPI, Form, Query, Request
@@ -29,11 +37,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from mirix_py.errors import AccessDenied, MirixError, RecordNotFound
+from mirix_py.errors import AccessDenied, MirixError, RecordNotFound, public_message
 from mirix_py.memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.server.auth import KeyRing, Scope, Unauthenticated, is_loopback
+from mirix_py.server.guard import UI_SECURITY_HEADERS
 from mirix_py.server.schemas import MemoryOut, history_text, mask_history
-from mirix_py.system import MemorySystem
+
+if TYPE_CHECKING:
+    from mirix_py.store.base import ScoredRecord
+    from mirix_py.system import MemorySystem
 
 log = structlog.get_logger(__name__)
 P = ParamSpec("P")
@@ -41,7 +53,12 @@ P = ParamSpec("P")
 COOKIE = "mirix_ui"
 SESSION_SECONDS = 8 * 3600
 MAX_SESSIONS = 10_000
-PER_TYPE = 100
+PAGE_SIZE = 20  # memories per page (per type in the all-types view)
+MAX_SEARCH = 200  # search hits ranked at most
+RELATIVE_FLOOR = 0.5  # hide hits scoring under this share of the best hit's score
+MIN_SIMILARITY = 0.4  # ... and hits with no full-text match and a lower cosine similarity
+SNIPPET_CHARS = 120
+_DATE_NOTE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")  # "[7 May 2023]", added at ingestion
 TYPE_TITLES: dict[MemoryType, tuple[str, str]] = {
     MemoryType.CORE: ("Core", "who you are and who the assistant is"),
     MemoryType.EPISODIC: ("Episodic", "things that happened, with dates"),
@@ -56,13 +73,7 @@ NOTICES = {
     "saved": "The memory was updated; the old value is in its history.",
     "switched": "Switched user.",
 }
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
+_HEADERS = {"Cache-Control": "no-store", **UI_SECURITY_HEADERS}
 
 
 @dataclass(frozen=True)
@@ -189,10 +200,19 @@ def _html_errors(fn: Callable[P, Response]) -> Callable[P, Response]:
             request = kwargs.get("request")
             assert isinstance(request, Request)
             status, code = classify_error(exc)
-            message = str(exc) if status < 500 else "Something went wrong on the server."
+            message = public_message(exc)
             return _page(request, "error.html", status, code=code, message=message)
 
     return run
+
+
+def keep_date_notes(old: str, new: str) -> str:
+    """The edited text, with the date labels of every line the user left unchanged.
+
+    The edit box shows the text without ``[7 May 2023]`` labels; a line that comes
+    back unchanged gets its labels back, so an edit elsewhere loses nothing."""
+    originals = {strip_date_notes(line).strip(): line for line in old.splitlines()}
+    return "\n".join(originals.get(line.strip(), line) for line in new.splitlines())
 
 
 def _main_text(record: MemoryRecord) -> str:
@@ -207,9 +227,72 @@ def _main_text(record: MemoryRecord) -> str:
     return str(getattr(record, field, ""))
 
 
-def _group(
-    system: MemorySystem, items: list[tuple[MemoryOut, float | None]]
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SourceSnippet:
+    """The message a memory came from, as the page shows it."""
+
+    speaker: str
+    text: str
+    date: datetime
+
+
+def strip_date_notes(text: str) -> str:
+    """``text`` without the ``[7 May 2023]`` labels ingestion adds after relative dates."""
+    return _DATE_NOTE.sub("", text)
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(strip_date_notes(text).split())
+    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def source_snippets(
+    system: MemorySystem, user_id: str, items: Sequence[MemoryOut]
+) -> dict[str, SourceSnippet]:
+    """Source message id -> the message (speaker, snippet, date) for the memories shown.
+
+    Messages are kept as raw episodic turns; one query finds those of this page.
+    """
+    wanted = sorted({s for m in items if m.origin != "raw" for s in m.source_ids})
+    if not wanted or not system.config.is_enabled(MemoryType.EPISODIC):
+        return {}
+    turns = system.store.list_records(
+        user_id=user_id,
+        memory_type=MemoryType.EPISODIC,
+        limit=4 * len(wanted) + 10,
+        include_superseded=True,
+        where_source_ids=wanted[:500],
+    )
+    out: dict[str, SourceSnippet] = {}
+    for turn in turns:
+        if turn.origin != "raw" or len(turn.source_ids) != 1:
+            continue
+        actor = str(getattr(turn, "actor", "") or "")
+        summary = str(getattr(turn, "summary", ""))
+        out.setdefault(turn.source_ids[0], SourceSnippet(actor, _snippet(summary), turn.when))
+    return out
+
+
+def relevant(hits: Sequence[ScoredRecord]) -> list[ScoredRecord]:
+    """Search hits worth showing, best first: within :data:`RELATIVE_FLOOR` of the best
+    score, and matched by the full-text index or at least :data:`MIN_SIMILARITY` close
+    by meaning (fused scores rank, they do not say how relevant a hit is)."""
+    ranked = sorted(hits, key=lambda h: h.score.score, reverse=True)
+    if not ranked:
+        return []
+    floor = ranked[0].score.score * RELATIVE_FLOOR
+    out = []
+    for hit in ranked:
+        parts = hit.score
+        matched = parts.fts is not None and parts.fts > 0
+        close = parts.vector is not None and parts.vector >= MIN_SIMILARITY
+        unknown = parts.fts is None and parts.vector is None
+        if parts.score >= floor and (matched or close or unknown):
+            out.append(hit)
+    return out
+
+
+def _group(system: MemorySystem, items: list[MemoryOut]) -> list[dict[str, Any]]:
     groups = []
     for mtype in MemoryType:
         title, blurb = TYPE_TITLES[mtype]
@@ -220,11 +303,21 @@ def _group(
                 "title": title,
                 "blurb": blurb,
                 "enabled": enabled,
-                "items": [(m, s) for m, s in items if m.memory_type is mtype],
+                "items": [m for m in items if m.memory_type is mtype],
                 "vault": mtype is MemoryType.KNOWLEDGE_VAULT,
             }
         )
     return groups
+
+
+def _pages(offset: int, shown: int, has_more: bool) -> dict[str, Any]:
+    """Paging links: first/last position shown and the previous/next offsets."""
+    return {
+        "first": offset + 1 if shown else 0,
+        "last": offset + shown,
+        "prev": max(offset - PAGE_SIZE, 0) if offset > 0 else None,
+        "next": offset + PAGE_SIZE if has_more else None,
+    }
 
 
 def _memories_view(
@@ -235,40 +328,59 @@ def _memories_view(
     memory_type: MemoryType | None,
     offset: int,
     notice: str | None,
+    show_all: bool = False,
 ) -> HTMLResponse:
     system = _system(request)
-    items: list[tuple[MemoryOut, float | None]] = []
-    more: dict[str, int] = {}
+    context: dict[str, Any] = {"ranked": None, "groups": [], "more": {}, "hidden": 0}
+    shown: list[MemoryOut] = []
     if query.strip():
         hits = system.search(
             query,
             user_id=session.user_id,
-            limit=50,
+            limit=MAX_SEARCH,
             memory_types=[memory_type] if memory_type else None,
         )
-        items = [(MemoryOut.of(h.record), h.score.score) for h in hits]
-    else:
-        for mtype in [memory_type] if memory_type else list(system.config.memory.enabled):
+        keep = sorted(hits, key=lambda h: h.score.score, reverse=True)
+        if not show_all:
+            keep = relevant(hits)
+        page = keep[offset : offset + PAGE_SIZE]
+        context["ranked"] = [
+            (offset + i + 1, MemoryOut.of(h.record), h.score.score) for i, h in enumerate(page)
+        ]
+        context["hidden"] = len(hits) - len(keep)
+        context["total"] = len(keep)
+        context["pages"] = _pages(offset, len(page), offset + PAGE_SIZE < len(keep))
+        shown = [m for _, m, _ in context["ranked"]]
+    elif memory_type:  # one type: paged in the database
+        records = system.get_all(
+            user_id=session.user_id, memory_type=memory_type, limit=PAGE_SIZE + 1, offset=offset
+        )
+        shown = [MemoryOut.of(r) for r in records[:PAGE_SIZE]]
+        context["groups"] = [g for g in _group(system, shown) if g["type"] == memory_type.value]
+        context["pages"] = _pages(offset, len(shown), len(records) > PAGE_SIZE)
+        context["total"] = len(shown)
+    else:  # every type: its newest page, and a link to the type's own view
+        for mtype in system.config.memory.enabled:
             records = system.get_all(
-                user_id=session.user_id, memory_type=mtype, limit=PER_TYPE + 1, offset=offset
+                user_id=session.user_id, memory_type=mtype, limit=PAGE_SIZE + 1
             )
-            if len(records) > PER_TYPE:
-                more[mtype.value] = offset + PER_TYPE
-            items.extend((MemoryOut.of(r), None) for r in records[:PER_TYPE])
-    groups = _group(system, items)
-    if memory_type:
-        groups = [g for g in groups if g["type"] == memory_type.value]
+            if len(records) > PAGE_SIZE:
+                context["more"][mtype.value] = True
+            shown.extend(MemoryOut.of(r) for r in records[:PAGE_SIZE])
+        context["groups"] = _group(system, shown)
+        context["total"] = len(shown)
     return _page(
         request,
         "memories.html",
         session=session,
-        groups=groups,
         query=query,
         memory_type=memory_type.value if memory_type else "",
         types=[(t.value, TYPE_TITLES[t][0]) for t in system.config.memory.enabled],
-        more=more,
-        total=len(items),
+        sources=source_snippets(system, session.user_id, shown),
+        show_all=show_all,
+        offset=offset,
         notice=NOTICES.get(notice or ""),
+        **context,
     )
 
 
@@ -345,14 +457,22 @@ def memories(
     request: Request,
     q: Annotated[str, Query(max_length=2000)] = "",
     type: Annotated[str, Query(max_length=64)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     notice: str | None = None,
+    all: bool = False,
 ) -> Response:
-    """The user's memories grouped by type, or search results (``q``)."""
+    """The user's memories grouped by type, one type paged, or ranked search results (``q``;
+    ``all`` also shows the matches under the relevance cut-off)."""
     session = _session(request)
     memory_type = _memory_type(_system(request), type)
     return _memories_view(
-        request, session, query=q, memory_type=memory_type, offset=offset, notice=notice
+        request,
+        session,
+        query=q,
+        memory_type=memory_type,
+        offset=offset,
+        notice=notice,
+        show_all=all,
     )
 
 
@@ -408,7 +528,7 @@ def edit_form(request: Request, memory_id: str) -> Response:
         "edit.html",
         session=session,
         memory=MemoryOut.of(record),
-        text=_main_text(record),
+        text=strip_date_notes(_main_text(record)),
         error=None,
     )
 
@@ -435,9 +555,20 @@ def edit(
             text=text,
             error="The text cannot be empty; use Forget to remove a memory.",
         )
-    system.update(memory_id, text.strip(), user_id=session.user_id)
+    record = system.get(memory_id, user_id=session.user_id)
+    new_text = keep_date_notes(_main_text(record), text.strip())
+    system.update(memory_id, new_text, user_id=session.user_id)
     log.info("ui.memory_updated", user_id=session.user_id, memory_id=memory_id)
     return _redirect("/ui/memories?notice=saved")
+
+
+@router.get("/memories/{memory_id}/forget", response_class=HTMLResponse)
+@_html_errors
+def forget_confirm(request: Request, memory_id: str) -> Response:
+    """Ask before forgetting one memory (the page shows what would be forgotten)."""
+    session = _session(request)
+    record = _system(request).get(memory_id, user_id=session.user_id)
+    return _page(request, "forget.html", session=session, memory=MemoryOut.of(record))
 
 
 @router.post("/memories/{memory_id}/forget")

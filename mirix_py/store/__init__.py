@@ -1,4 +1,12 @@
-"""Storage: the backend protocol, its value types and the LanceDB implementation."""
+"""Storage: the backend protocol, its value types and the LanceDB implementation.
+
+``LanceDBStore`` is imported on first use, so the protocol and value types
+(``mirix_py.store.base``) load without LanceDB.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from mirix_py.store.base import (
     DeleteReceipt,
@@ -8,7 +16,9 @@ from mirix_py.store.base import (
     ScoreParts,
     SearchQuery,
 )
-from mirix_py.store.lancedb_store import LanceDBStore
+
+if TYPE_CHECKING:
+    from mirix_py.store.lancedb_store import LanceDBStore
 
 __all__ = [
     "DeleteReceipt",
@@ -19,3 +29,12 @@ __all__ = [
     "ScoredRecord",
     "SearchQuery",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``LanceDBStore`` on first access (it imports LanceDB)."""
+    if name == "LanceDBStore":
+        from mirix_py.store.lancedb_store import LanceDBStore
+
+        return LanceDBStore
+    raise AttributeError(f"module 'mirix_py.store' has no attribute {name!r}")

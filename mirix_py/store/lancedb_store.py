@@ -75,6 +75,7 @@ from mirix_py.vault import VaultCipher
 log = structlog.get_logger(__name__)
 
 HISTORY_TABLE = "history"
+ID_NOT_AVAILABLE = "memory id {id} is not available; use a new id"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
 _ID_LIST_MAX = 2_000  # longer id lists are fetched through the listing filter
@@ -426,7 +427,7 @@ class LanceDBStore:
             serialized=self._serialized,
         )
         if inserted + updated < len(rows):
-            raise AccessDenied("a memory id of this batch belongs to another user; use a new id")
+            raise AccessDenied(ID_NOT_AVAILABLE.format(id="of this batch"))
 
     # ------------------------------------------------------------------ reads
 
@@ -700,7 +701,8 @@ class LanceDBStore:
     ) -> list[str]:
         """Insert new records and replace existing ones by id, recording history.
 
-        Raises :class:`AccessDenied` if an id already belongs to another user.
+        Raises :class:`AccessDenied` (:data:`ID_NOT_AVAILABLE`, which never says whose)
+        if an id is already taken by another user; nothing is written then.
         Embeddings missing on the records are computed in one batched call.
         """
         if not records:
@@ -733,9 +735,7 @@ class LanceDBStore:
                 for row in rows:
                     old = existing.get(row["id"])
                     if old is not None and old["user_id"] != row["user_id"]:
-                        raise AccessDenied(
-                            f"memory id {row['id']!r} belongs to another user; use a new id"
-                        )
+                        raise AccessDenied(ID_NOT_AVAILABLE.format(id=repr(row["id"])))
                     if old is not None:
                         row["created_at"] = old["created_at"]
                 self._write_rows(mtype, rows, known_new=not existing)
@@ -788,7 +788,12 @@ class LanceDBStore:
         vectors = self._embed_missing([retired, new_record])
         mtype = new_record.memory_type
         with self._writing([mtype.value, HISTORY_TABLE], [user_id]):
-            old_row = self._scan(mtype, in_list("id", [old_id]), limit=1)[0]
+            # the new id must be free or this user's: checked before anything is written
+            taken = self._scan(mtype, in_list("id", [new_record.id]), limit=1)
+            if taken and taken[0]["user_id"] != user_id:
+                raise AccessDenied(ID_NOT_AVAILABLE.format(id=repr(new_record.id)))
+            where = conjoin([user_filter(user_id), in_list("id", [old_id])])
+            old_row = self._scan(mtype, where, limit=1)[0]
             rows = [self._to_row(retired, vectors[0]), self._to_row(new_record, vectors[1])]
             self._write_rows(mtype, rows, known_new=False)
             self._history_rows(

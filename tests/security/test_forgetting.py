@@ -195,7 +195,9 @@ def test_cli_forget_all_leaves_no_residue(
     cfg = tmp_path / "cli.yaml"
     cfg.write_text(f"home: {tmp_path}\n", encoding="utf-8")
 
-    code = cli_main(["forget", "--config", str(cfg), "--user", "carol", "--all", "--now", "--json"])
+    code = cli_main(
+        ["forget", "--config", str(cfg), "--user", "carol", "--all", "--yes", "--now", "--json"]
+    )
 
     assert code == 0
     out = capsys.readouterr().out

@@ -333,7 +333,7 @@ def test_get_all_handles_or_names_any_input(
 SECTIONS: dict[str, list[str]] = {
     name: list(field.annotation.model_fields)  # type: ignore[union-attr]
     for name, field in MirixConfig.model_fields.items()
-    if name != "home"
+    if name not in ("home", "config_dir")
 }
 json_values = st.recursive(
     st.one_of(

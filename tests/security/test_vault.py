@@ -164,9 +164,10 @@ def test_a_wrong_key_reads_nothing(
     reader.close()
 
 
-def _cli_config(tmp_path: Path) -> str:
+def _cli_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = tmp_path / "cli.yaml"
     path.write_text(f"home: {tmp_path}\n", encoding="utf-8")
+    monkeypatch.setenv("MIRIX_PY_CONFIG_DIR", str(tmp_path / "config"))  # as make_config
     return str(path)
 
 
@@ -190,7 +191,9 @@ def test_rotate_key_with_a_key_file(
     old_tokens = _stored_tokens(db)
     capsys.readouterr()
 
-    code = cli_main(["vault", "rotate-key", "--config", _cli_config(tmp_path), "--json"])
+    code = cli_main(
+        ["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch), "--json"]
+    )
 
     assert code == 0
     report = json.loads(capsys.readouterr().out)
@@ -213,7 +216,10 @@ def test_rotate_key_with_a_key_file(
     system.close()
 
     assert (
-        cli_main(["vault", "rotate-key", "--config", _cli_config(tmp_path), "--discard-old"]) == 0
+        cli_main(
+            ["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch), "--discard-old"]
+        )
+        == 0
     )
     assert not old_file.exists()
     fresh = MemorySystem(config, embeddings=embeddings)
@@ -246,7 +252,7 @@ def test_interrupted_rotation_keeps_everything_readable_and_a_rerun_finishes_it(
     assert isinstance(got, KnowledgeVaultMemory)
     during.close()
 
-    assert cli_main(["vault", "rotate-key", "--config", _cli_config(tmp_path)]) == 0
+    assert cli_main(["vault", "rotate-key", "--config", _cli_config(tmp_path, monkeypatch)]) == 0
     assert key_file.read_bytes() == next_key and not next_file.exists()
     assert {VaultCipher(next_key).decrypt(t) for t in _stored_tokens(Path(config.storage.uri))} == {
         item.secret_value.get_secret_value()
@@ -265,7 +271,7 @@ def test_rotate_key_with_the_environment_variable(
     item = _item("ann", _secret())
     system.store.upsert([item])
     system.close()
-    cfg = _cli_config(tmp_path)
+    cfg = _cli_config(tmp_path, monkeypatch)
     capsys.readouterr()
 
     assert cli_main(["vault", "rotate-key", "--config", cfg]) == 2

@@ -120,11 +120,12 @@ def test_development_mode_is_loopback_only(tmp_path: Path, embeddings: Embedding
     system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
     try:
         app = create_app(system)
-        with TestClient(app, client=("127.0.0.1", 40000)) as local:
+        local_url = "http://127.0.0.1:8765"  # a loopback Host name (see test_review_host)
+        with TestClient(app, client=("127.0.0.1", 40000), base_url=local_url) as local:
             assert local.get("/health").json()["auth"] == "development"
             r = local.post("/v1/memories", json={"user_id": "anyone", "messages": "hi"})
             assert r.status_code == 200
-        with TestClient(app, client=("10.1.2.3", 40000)) as remote:
+        with TestClient(app, client=("10.1.2.3", 40000), base_url=local_url) as remote:
             r = remote.get("/v1/memories", params={"user_id": "anyone"})
             assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
             assert remote.get("/ui").status_code == 403

@@ -60,7 +60,9 @@ def test_memories_grouped_by_type_with_dates_and_sources(
         assert f">{title} <span" in page
     assert "Biscuit" in page and "Oslo" in page
     assert "Nightingale" not in page  # bob's
-    assert "<time datetime=" in page and "from m-" in page
+    assert "<time datetime=" in page
+    assert "from m-" not in page and "From user, " in page  # a snippet, not a raw id
+    assert "“I adopted a beagle named Biscuit" in page
     assert "hunter22" not in page
     assert page.count("Reveal value") == 1
 
@@ -68,7 +70,7 @@ def test_memories_grouped_by_type_with_dates_and_sources(
 def test_search_history_edit_and_forget(client: TestClient, seeded: MemorySystem) -> None:
     csrf = _login(client)
     results = client.get("/ui/memories", params={"q": "Maya Oslo"}).text
-    assert "Oslo" in results and "score" in results
+    assert "Oslo" in results and "relevance" in results
     memory = next(r for r in seeded.get_all(user_id="alice") if "Oslo" in r.render())
 
     edit_page = client.get(f"/ui/memories/{memory.id}/edit")
@@ -80,6 +82,9 @@ def test_search_history_edit_and_forget(client: TestClient, seeded: MemorySystem
     history = client.get(f"/ui/memories/{memory.id}/history").text
     assert "insert" in history and "update" in history and "Bergen" in history
 
+    confirm = client.get(f"/ui/memories/{memory.id}/forget")  # asks first
+    assert confirm.status_code == 200 and "Forget this memory?" in confirm.text
+    assert "Bergen" in confirm.text and seeded.get(memory.id, user_id="alice")
     forgotten = client.post(f"/ui/memories/{memory.id}/forget", data={"csrf": csrf})
     assert "was forgotten" in forgotten.text and "Bergen" not in forgotten.text
     assert client.get("/ui/memories").text.count("Bergen") == 0
@@ -147,10 +152,91 @@ def test_development_mode_signs_in_with_a_user_id_only(
     system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
     try:
         system.add("I grow tomatoes on my balcony.", user_id="dev")
-        with TestClient(create_app(system), client=("127.0.0.1", 40000)) as local:
+        with TestClient(
+            create_app(system), client=("127.0.0.1", 40000), base_url="http://127.0.0.1:8765"
+        ) as local:
             page = local.get("/ui").text
             assert "Development mode" in page and "not needed in development mode" in page
             shown = local.post("/ui/login", data={"user_id": "dev"})
             assert shown.status_code == 200 and "tomatoes" in shown.text
     finally:
         system.close()
+
+
+def _ranked(html: str) -> list[tuple[str, float]]:
+    """(memory id, relevance) of the ranked search results, in page order."""
+    return [
+        (m.group(1), float(m.group(2)))
+        for m in re.finditer(r'data-memory-id="([^"]+)" data-score="([0-9.]+)"', html)
+    ]
+
+
+def test_search_is_one_ranked_list_with_a_relevance_cut_off(
+    client: TestClient, keyed_system: MemorySystem
+) -> None:
+    keyed_system.add(TEXT, user_id="alice")
+    keyed_system.add(
+        [f"On day {i} I went to the {place}." for i, place in enumerate(PLACES)], user_id="alice"
+    )
+    keyed_system.add(
+        ["We are planning a trip to Kyoto in April.", "I booked a Kyoto hotel near Gion."],
+        user_id="alice",
+    )
+    _login(client)
+    page = client.get("/ui/memories", params={"q": "Kyoto trip"}).text
+    ranked = _ranked(page)
+    scores = [score for _, score in ranked]
+    assert scores == sorted(scores, reverse=True)  # best first, across types
+    texts = [keyed_system.get(mid, user_id="alice").render() for mid, _ in ranked]
+    assert texts and all("Kyoto" in t for t in texts), texts  # nothing unrelated
+    assert "weaker match" in page and "show all matches" in page
+    everything = _ranked(client.get("/ui/memories", params={"q": "Kyoto trip", "all": "1"}).text)
+    assert len(everything) > len(ranked)
+    assert 'class="type"' not in page  # not grouped by type
+
+
+def test_long_lists_and_results_are_paged(client: TestClient, keyed_system: MemorySystem) -> None:
+    keyed_system.add(
+        [f"Note {i}: I bought {i} apples at the market." for i in range(45)], user_id="alice"
+    )
+    _login(client)
+    first = client.get("/ui/memories", params={"type": "episodic"}).text
+    second = client.get("/ui/memories", params={"type": "episodic", "offset": "20"}).text
+    third = client.get("/ui/memories", params={"type": "episodic", "offset": "40"}).text
+    ids = [re.findall(r'data-memory-id="([^"]+)"', p) for p in (first, second, third)]
+    assert [len(x) for x in ids] == [20, 20, 5]
+    assert len(set(ids[0]) | set(ids[1]) | set(ids[2])) == 45
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'rel="prev"' in third and 'rel="next"' not in third
+    overview = client.get("/ui/memories").text
+    assert "All episodic memories, page by page" in overview
+    hits = client.get("/ui/memories", params={"q": "apples market"}).text
+    assert len(_ranked(hits)) == 20 and 'rel="next"' in hits
+
+
+def test_edit_box_hides_date_labels_and_keeps_them_on_save(
+    client: TestClient, keyed_system: MemorySystem
+) -> None:
+    from datetime import UTC, datetime
+
+    keyed_system.add(
+        "I adopted a beagle yesterday.",
+        user_id="alice",
+        occurred_at=datetime(2023, 5, 8, 12, tzinfo=UTC),
+    )
+    (turn,) = [
+        r
+        for r in keyed_system.get_all(user_id="alice", memory_type="episodic")
+        if r.origin == "raw"
+    ]
+    assert "[7 May 2023]" in turn.summary  # stored with its label (retrieval uses it)
+    csrf = _login(client)
+    form = client.get(f"/ui/memories/{turn.id}/edit").text
+    box = re.search(r"<textarea[^>]*>(.*?)</textarea>", form, re.S)
+    assert box and "I adopted a beagle yesterday." in box.group(1)
+    assert "[7 May 2023]" not in box.group(1)
+    client.post(f"/ui/memories/{turn.id}/edit", data={"csrf": csrf, "text": box.group(1)})
+    assert "[7 May 2023]" in keyed_system.get(turn.id, user_id="alice").summary  # unchanged line
+
+
+PLACES = ["market", "gym", "library", "office", "park", "cinema", "bakery", "station", "museum"]

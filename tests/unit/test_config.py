@@ -16,7 +16,7 @@ def test_default_config_is_offline_and_enables_all_types(tmp_path: Path) -> None
     assert cfg.offline
     assert cfg.memory.enabled == tuple(MemoryType)
     assert cfg.storage.uri == str(tmp_path / "db")
-    assert cfg.vault.key_file == str(tmp_path / "vault.key")
+    assert cfg.vault.key_file == str(Path("~/.config/mirix_py/vault.key").expanduser())
 
 
 def test_minimal_config_enables_three_types() -> None:

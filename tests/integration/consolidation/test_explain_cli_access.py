@@ -131,5 +131,6 @@ def test_cli_consolidate_and_explain(
 
     assert main(["consolidate", "--config", str(config_file), "--user", "ann", "--verbose"]) == 0
     assert "consolidated ann (offline)" in capsys.readouterr().out
-    assert main(["explain", "--config", str(config_file), "--user", "bob", archived[0]]) == 2
+    # no such memory for bob: exit 1 (the request failed; 2 is for a wrong command)
+    assert main(["explain", "--config", str(config_file), "--user", "bob", archived[0]]) == 1
     assert "no memory" in capsys.readouterr().err

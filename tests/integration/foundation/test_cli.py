@@ -29,7 +29,7 @@ def test_add_search_list_history_forget(
     assert _run(capsys, "search", "--user", "bob", "Maya").strip() == "no results"
     assert "forgot 1" in _run(capsys, "forget", "--user", "ann", memory_id)
     _run(capsys, "add", "--user", "ann", "I", "like", "tea")
-    assert "forgot" in _run(capsys, "forget", "--user", "ann", "--all")
+    assert "forgot" in _run(capsys, "forget", "--user", "ann", "--all", "--yes")
     assert _run(capsys, "list", "--user", "ann").strip() == "no memories"
 
 

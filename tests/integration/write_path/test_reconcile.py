@@ -156,14 +156,15 @@ def test_a_failing_manager_keeps_the_raw_input_and_the_others_writes(
 
     assert not receipt.ok
     (failure,) = receipt.failures
-    assert failure.step == "semantic_manager" and "read-only" in failure.error
+    assert (failure.step, failure.code) == ("semantic_manager", "storage_error")
+    assert "read-only" not in failure.error  # a stable code, never the exception text
     assert "unprocessed" in failure.fallback
     events = [r for r in rows(system, "u1", "episodic") if isinstance(r, EpisodicMemory)]
     raw = [e for e in events if e.status == "unprocessed"]
     assert len(raw) == 1 and raw[0].source_ids == ["a1", "a2"]
     assert "Alice: I work as a nurse." in raw[0].summary
     assert "415-555-0134" not in raw[0].summary  # still redacted
-    assert "semantic_manager" in raw[0].details
+    assert "semantic_manager: storage_error" in raw[0].details
     logged = [e for e in events if e.status == "active"]
     assert len(logged) == 2  # the turn log stands
     assert rows(system, "u1", "knowledge_vault")  # and so do the vault's writes
