@@ -34,9 +34,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+
 from mirix_py.config import LoggingConfig, load_config
 from mirix_py.embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
 from mirix_py.logging import configure_logging
+from mirix_py.memory import EpisodicMemory, MemoryRecord, SemanticMemory
 from mirix_py.system import MemorySystem
 
 NAMES = (
@@ -181,6 +185,42 @@ def ingest_user(system: MemorySystem, seed: int) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def prefill(system: MemorySystem, rows: int, *, batch: int = 5000) -> None:
+    """Store ``rows`` episodic and ``rows`` semantic records of 1,000 other users in bulk
+    (random unit vectors; text from the same templates), then compact the tables."""
+    rng = random.Random(99)
+    nrng = np.random.default_rng(99)
+    day = datetime(2023, 1, 1, tzinfo=UTC)
+    for start in range(0, rows, batch):
+        n = min(batch, rows - start)
+        vectors = nrng.standard_normal((2 * n, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        records: list[MemoryRecord] = []
+        for k in range(n):
+            user = f"other-{(start + k) % 1000:04d}"
+            records.append(
+                EpisodicMemory(
+                    user_id=user,
+                    actor="user",
+                    summary=_turn(rng, day),
+                    occurred_at=day + timedelta(minutes=start + k),
+                    embedding=vectors[2 * k].tolist(),
+                )
+            )
+            records.append(
+                SemanticMemory(
+                    user_id=user,
+                    name=rng.choice(NAMES),
+                    summary=_turn(rng, day),
+                    embedding=vectors[2 * k + 1].tolist(),
+                )
+            )
+        system.store.upsert(records, actor="prefill")
+    optimize = getattr(system.store, "optimize", None)
+    if callable(optimize):
+        optimize()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -188,6 +228,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group", type=int, default=20, help="users in first/last group")
     parser.add_argument("--profile", default=None, help="cProfile the last group into FILE")
     parser.add_argument("--db", default=None, help="database folder (default: a temp dir)")
+    parser.add_argument(
+        "--prefill",
+        type=int,
+        default=0,
+        help="first store this many episodic and as many semantic rows of 1,000 other "
+        "users (random vectors, bulk upserts), then compact: the database the measured "
+        "users are ingested into",
+    )
+    parser.add_argument(
+        "--fake-embeddings",
+        action="store_true",
+        help="deterministic fake vectors instead of the ONNX model (isolates the store)",
+    )
     parser.add_argument(
         "--optimize-every",
         type=int,
@@ -202,7 +255,17 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(LoggingConfig(level="WARNING"))
     home = args.db or tempfile.mkdtemp(prefix="mirix-growth-")
     config = load_config("default", environ={}, home=home, logging={"level": "WARNING"})
-    system = MemorySystem(config, embeddings=CachedEmbeddings(OnnxMiniLMEmbeddings()))
+    embeddings: Embeddings = (
+        DeterministicFakeEmbedding(size=384)
+        if args.fake_embeddings
+        else CachedEmbeddings(OnnxMiniLMEmbeddings())
+    )
+    system = MemorySystem(config, embeddings=embeddings)
+    if args.prefill:
+        started = time.perf_counter()
+        prefill(system, args.prefill)
+        took = time.perf_counter() - started
+        print(f"prefilled {args.prefill} + {args.prefill} rows in {took:.0f} s")
     ingest_user(system, 10_000_000)  # warm-up (model, graph) outside the measured users
     times: list[float] = []
     cpus: list[float] = []

@@ -11,13 +11,17 @@ type, id)``, and hands them to a flush function in one batch:
 - whenever the owner asks (:meth:`AccessBuffer.flush`: before maintenance, before
   reading counts for retention, on close).
 
-A flush that fails puts its counts back, so a clean close loses nothing; a
-crash loses at most one interval of access counts (bookkeeping, not memories).
+A flush that fails puts its counts back, so a clean close loses nothing (an
+interpreter that exits without closing flushes at exit too); a crash loses at
+most one interval of access counts (bookkeeping, not memories).
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
@@ -45,6 +49,8 @@ class AccessBuffer:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._at_exit = functools.partial(_flush_at_exit, weakref.ref(self))
+        atexit.register(self._at_exit)
 
     @property
     def pending(self) -> int:
@@ -122,9 +128,21 @@ class AccessBuffer:
 
     def close(self) -> int:
         """Stop the thread and write what is pending; returns the rows updated."""
+        atexit.unregister(self._at_exit)
         self._stop.set()
         self._wake.set()
         thread = self._thread
         if thread is not None:
             thread.join()
         return self.flush()
+
+
+def _flush_at_exit(ref: weakref.ref[AccessBuffer]) -> None:
+    """Write what an unclosed buffer still holds when the interpreter exits."""
+    buffer = ref()
+    if buffer is None or buffer.pending == 0:
+        return
+    try:
+        buffer.flush()
+    except Exception as exc:  # the process is ending: report, never raise
+        log.warning("memory.access_flush_failed", error=f"{type(exc).__name__}: {exc}")

@@ -194,6 +194,12 @@ class Maintainer:
         self, started_at: datetime, *, ann: bool, purge_everything: bool
     ) -> MaintenanceReceipt:
         clock = time.perf_counter()
+        flush = getattr(self._store, "flush_accesses", None)
+        if callable(flush):  # batched access counts land before the compaction
+            try:
+                flush()
+            except Exception as exc:  # kept by the store for its next flush
+                log.warning("maintenance.access_flush_failed", error=str(exc)[:200])
         queue = self._store.purge_queue
         tables = self._store.maintained_tables()
         due = [

@@ -157,3 +157,31 @@ def test_a_whole_listing_is_fetched_through_the_filter_not_a_huge_id_list(
     assert [r.id for r in store.list_records(user_id="u1", limit=100)] == expected
     assert [r.id for r in store.list_records(user_id="u1", limit=4, offset=2)] == expected[2:6]
     store.close()
+
+
+def test_an_unclosed_store_flushes_its_accesses_at_exit(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    store = _store(tmp_path / "db")
+    (rec,) = _events("u1", 1)
+    store.upsert([rec])
+    store.close()
+    script = (
+        "from pathlib import Path\n"
+        "from mirix_py.memory import MemoryType\n"
+        "from tests.integration.store.test_paging_stamps_access import _store\n"
+        f"s = _store(Path({str(tmp_path / 'db')!r}), access_flush_seconds=3600)\n"
+        f"s.note_access([{rec.id!r}], user_id='u1', memory_type=MemoryType.EPISODIC)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    reopened = _store(tmp_path / "db")
+    assert reopened.get(rec.id, user_id="u1").access_count == 1
+    reopened.close()
