@@ -335,7 +335,8 @@ class Retriever:
         """
         fine_k = self.ctx.config.retrieval.fine_k
         budget = budget_tokens or self.ctx.config.retrieval.budget_tokens
-        targets = [*targets, *entity_targets(cues, targets)]  # one query per named entity
+        if self.ctx.config.retrieval.entity_subqueries:  # one query per named entity
+            targets = [*targets, *entity_targets(cues, targets)]
         by_id: dict[str, Hit] = {}
         pooled: dict[MemoryType, list[TargetQuery]] = {}
         vectors: dict[str, tuple[float, ...]] = {cues.text: vector}
