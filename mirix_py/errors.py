@@ -144,6 +144,13 @@ def scrub_detail(text: str) -> str:
     return _TOKEN_LIKE.sub("[redacted: token]", clipped)
 
 
+def failure_line(step: str, exc: BaseException, *, default_code: str = "internal_error") -> str:
+    """``"<step>: <code>: <safe message>"`` for a report a user or model may read;
+    the exception's own text is never in it (log it with :func:`scrub_detail`)."""
+    safe = describe_failure(exc, default_code=default_code)
+    return f"{step}: {safe.code}: {safe.message}"
+
+
 def public_message(exc: MirixError) -> str:
     """What a client (REST, browser, MCP) may read of a library error."""
     if isinstance(exc, _CLIENT_ERRORS):

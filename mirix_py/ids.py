@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 
 from mirix_py.errors import ValidationError
@@ -36,3 +37,14 @@ def validate_user_id(value: object, *, field: str = "user_id") -> str:
 def validate_memory_id(value: object, *, field: str = "memory_id") -> str:
     """Return ``value`` if it is a well-formed memory (or message) id, else ``ValidationError``."""
     return validate_user_id(value, field=field)
+
+
+def derived_id(user_id: str, old_id: str) -> str:
+    """The id an imported record takes when ``old_id`` is not already ``user_id``'s.
+
+    Stable for (user, old id), so importing a file twice adds nothing; it keeps
+    the old id's type prefix.
+    """
+    prefix = old_id.split("-", 1)[0] if "-" in old_id else "im"
+    digest = hashlib.sha256(f"{user_id}\x1f{old_id}".encode()).hexdigest()[:24]
+    return f"{prefix[:8]}-{digest}"

@@ -29,7 +29,7 @@ from mirix_py.errors import (
     describe_invalid,
     validation_summary,
 )
-from mirix_py.ids import validate_memory_id, validate_user_id
+from mirix_py.ids import derived_id, validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
@@ -483,28 +483,34 @@ class MemorySystem:
     def import_records(
         self, rows: Sequence[dict[str, Any]], *, user_id: str, new_ids: bool = False
     ) -> WriteReceipt:
-        """Store rows written by :meth:`export_records` for ``user_id`` (ids kept unless
-        ``new_ids``; supersession links follow the new ids)."""
+        """Store rows written by :meth:`export_records` for ``user_id``.
+
+        Ids the user already holds are kept (the rows update those memories);
+        every other id, and with ``new_ids`` every id, is replaced by one derived
+        from (user, old id), so importing a file twice adds nothing and an id held
+        by another user is treated exactly like an id nobody holds. Supersession
+        links follow the new ids.
+        """
         from mirix_py.memory import record_class
 
         validate_user_id(user_id)
         started = time.perf_counter()
-        remap: dict[str, str] = {}
-        if new_ids:  # derived from (user, old id): importing twice does not duplicate
-            remap = {
-                str(r["record"]["id"]): _derived_id(user_id, str(r["record"]["id"]))
-                for r in rows
-                if r.get("kind") == "memory"
-            }
+        old_ids = [
+            str(record["id"])
+            for r in rows
+            if isinstance(record := r.get("record"), dict) and record.get("id") is not None
+        ]
+        own = set() if new_ids else {r.id for r in self.store.get_many(old_ids, user_id=user_id)}
+        remap = {old: derived_id(user_id, old) for old in old_ids if old not in own}
         records: list[MemoryRecord] = []
         for index, row in enumerate(rows):
             if row.get("kind") != "memory":
                 raise ValidationError(f"row {index}: not a memory row (kind={row.get('kind')!r})")
             data = {**row["record"], "user_id": user_id}
-            if remap:
-                data["id"] = remap[str(data["id"])]
-                if data.get("superseded_by"):
-                    data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
+            if data.get("id") is not None:
+                data["id"] = remap.get(str(data["id"]), data["id"])
+            if data.get("superseded_by"):
+                data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
             try:
                 records.append(record_class(row["memory_type"]).model_validate(data))
             except ValueError as exc:
@@ -513,7 +519,7 @@ class MemorySystem:
         records = secure_records(records, vault_enabled=self._vault_on, source="import")
         try:
             ids = self.store.upsert(records, actor="import", reason="import") if records else []
-        except AccessDenied:  # an id is taken (by another user): those rows get new ids
+        except AccessDenied:  # a derived id collides with another user's: fresh ids
             records = self._fresh_ids_for_foreign(records, user_id=user_id)
             ids = self.store.upsert(records, actor="import", reason="import")
         return WriteReceipt(
@@ -690,12 +696,3 @@ class MemorySystem:
         """Async :meth:`explain`."""
         result: MemoryExplanation = await self._run(self.explain, memory_id, **kwargs)
         return result
-
-
-def _derived_id(user_id: str, old_id: str) -> str:
-    """A new id for an imported record: stable for (user, old id), keeping its prefix."""
-    import hashlib
-
-    prefix = old_id.split("-", 1)[0] if "-" in old_id else "im"
-    digest = hashlib.sha256(f"{user_id}\x1f{old_id}".encode()).hexdigest()[:24]
-    return f"{prefix[:8]}-{digest}"

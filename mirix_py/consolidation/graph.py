@@ -49,7 +49,7 @@ from mirix_py.consolidation.retention import ARCHIVE_KIND, apply_retention
 from mirix_py.consolidation.scoring import is_active
 from mirix_py.consolidation.threads import mine_threads
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ExtractionError
+from mirix_py.errors import ExtractionError, failure_line, scrub_detail
 from mirix_py.ids import validate_user_id
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
@@ -124,7 +124,7 @@ def _compact(ctx: MemoryContext, user_id: str) -> None:
     try:
         optimize()
     except Exception as exc:  # maintenance must not fail the run
-        log.warning("consolidation.compact_failed", user_id=user_id, error=str(exc))
+        log.warning("consolidation.compact_failed", user_id=user_id, error=scrub_detail(str(exc)))
         return
     log.debug(
         "consolidation.compacted",
@@ -158,8 +158,15 @@ class Consolidator:
             actions = work(user_id)
         except Exception as exc:
             actions = []
-            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+            failures.append(failure_line(name, exc))
             log.error("consolidation.step_failed", user_id=user_id, step=name, error=failures[-1])
+            log.debug(
+                "consolidation.step_failed_detail",
+                user_id=user_id,
+                step=name,
+                error_type=type(exc).__name__,
+                detail=scrub_detail(str(exc)),
+            )
         ms = round((time.perf_counter() - started) * 1000, 1)
         return {
             "actions": [a.model_dump(mode="json") for a in actions],
@@ -205,9 +212,12 @@ class Consolidator:
                 derivations = self._llm(user_id, episodes, counter)
                 mode = "llm"
             except ExtractionError as exc:
-                failures.append(f"reflect: {exc}")
+                failures.append(failure_line("reflect", exc, default_code="model_error"))
                 mode = "fallback"
-                log.warning("consolidation.reflection_fallback", user_id=user_id, error=str(exc))
+                log.warning(
+                    "consolidation.reflection_fallback", user_id=user_id, error=failures[-1]
+                )
+                log.debug("consolidation.reflection_detail", detail=scrub_detail(str(exc)))
         if mode != "llm":
             patterns = mine_patterns(episodes, min_sessions=cfg.min_sessions)
             derivations = [from_pattern(p) for p in patterns]

@@ -34,7 +34,7 @@ from langchain_core.runnables import Runnable
 from pydantic import BaseModel
 
 from mirix_py.agents import AgentSpec
-from mirix_py.errors import ExtractionError, ModelUnavailable
+from mirix_py.errors import ExtractionError, ModelUnavailable, scrub_detail
 from mirix_py.managers.tools import ToolCallsInvalid, ToolError
 from mirix_py.managers.usage import UsageCounter
 
@@ -139,12 +139,12 @@ def invoke_with_backoff(
                 agent=agent,
                 user_id=user_id,
                 attempt=attempt + 1,
-                error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                error=f"{type(exc).__name__}: {scrub_detail(str(exc)[:200])}",
             )
             if attempt == retries:
                 raise ModelUnavailable(
                     f"{agent}: the model failed {retries + 1} time(s) "
-                    f"({type(exc).__name__}: {str(exc)[:200]})"
+                    f"({type(exc).__name__}: {scrub_detail(str(exc)[:200])})"
                 ) from exc
             time.sleep(backoff * (2**attempt))
     raise AssertionError("unreachable")  # pragma: no cover

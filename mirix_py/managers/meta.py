@@ -35,7 +35,7 @@ from langgraph.types import Send
 
 from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ExtractionError, ValidationError
+from mirix_py.errors import ExtractionError, ValidationError, scrub_detail
 from mirix_py.ids import validate_user_id
 from mirix_py.managers.aliases import Aliases
 from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
@@ -153,7 +153,9 @@ class MetaManager:
             try:
                 text = annotate_text(redacted, stamp)
             except (ValueError, OverflowError) as exc:  # never block a write on dates
-                log.warning("memory.dates_not_resolved", user_id=user_id, error=str(exc))
+                log.warning(
+                    "memory.dates_not_resolved", user_id=user_id, error=scrub_detail(str(exc))
+                )
                 text = redacted
             turns.append(
                 Turn(

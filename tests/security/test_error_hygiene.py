@@ -228,3 +228,22 @@ def test_a_partial_write_says_exactly_what_was_kept(
     assert LEAKED_KEY not in receipt.model_dump_json()
     dumped = receipt.model_dump(mode="json")
     assert dumped["status"] == "partial" and dumped["kept"] == receipt.kept
+
+
+def test_consolidation_reports_a_failing_step_without_its_text(
+    system: MemorySystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_clean_up(*args: Any, **kwargs: Any) -> list[Any]:
+        raise PROVIDER_ERROR
+
+    monkeypatch.setattr("mirix_py.consolidation.graph.clean_up", failing_clean_up)
+    system.add(MESSAGES, user_id="u1", occurred_at=AT)
+    with capture_logs(processors=[structlog.processors.add_log_level]) as logs:
+        report = system.consolidate(user_id="u1")
+    assert report.failures == ["cleanup: internal_error: an unexpected error occurred"]
+    assert _leaks(report.model_dump_json()) == [] and _leaks(report.render()) == []
+    for event in logs:
+        text = json.dumps(event, default=str)
+        assert LEAKED_KEY not in text and "4921" not in text, event
+        if INTERNAL in text:
+            assert event["log_level"] == "debug", event

@@ -17,7 +17,9 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from mirix_py.errors import AccessDenied, MirixError, RecordNotFound
+from mirix_py.ids import derived_id
 from mirix_py.memory import MemoryType, SemanticMemory
+from mirix_py.memory.semantic import fact_id
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.system import MemorySystem
 from tests.conftest import make_config
@@ -89,15 +91,47 @@ def _import_outcome(system: MemorySystem, memory_id: str) -> tuple[Any, ...]:
     receipt = system.import_records([row], user_id="alice")
     (stored,) = receipt.ids()
     assert system.get(stored, user_id="alice").summary.startswith("imported")  # type: ignore[attr-defined]
-    return (receipt.ok, [a.action for a in receipt.actions])
+    return (receipt.ok, [a.action for a in receipt.actions], stored == memory_id, stored)
 
 
 def test_import_of_another_users_id_succeeds_like_a_missing_id(system: MemorySystem) -> None:
     theirs = _fact("bob", "bob's diary entry")
     system.store.upsert([theirs])
     missing = "0" * 32
-    assert _import_outcome(system, theirs.id) == _import_outcome(system, missing)
+    foreign = _import_outcome(system, theirs.id)
+    absent = _import_outcome(system, missing)
+    assert foreign[:3] == absent[:3] == (True, ["inserted"], False)
+    # the id each gets depends only on (importing user, old id), not on who holds it
+    assert foreign[3] == derived_id("alice", theirs.id)
+    assert absent[3] == derived_id("alice", missing)
     assert system.get(theirs.id, user_id="bob").summary == "bob's diary entry"  # type: ignore[attr-defined]
+
+
+def test_import_cannot_confirm_a_guessed_fact_of_another_user(system: MemorySystem) -> None:
+    """Content-keyed ids hash the user in; importing a guessed id of bob's fact
+    must not tell alice whether bob holds that fact."""
+    held = fact_id("bob", "Bob", "lives in Oslo")
+    system.store.upsert([_fact("bob", "lives in Oslo", id=held)])
+    not_held = fact_id("bob", "Bob", "lives in Bergen")
+
+    def outcome(memory_id: str) -> tuple[Any, ...]:
+        row = {"kind": "memory", "memory_type": "semantic", "record": {"id": memory_id}}
+        row["record"].update(name="Bob", summary="a guess")
+        receipt = system.import_records([row], user_id="alice")
+        (stored,) = receipt.ids()
+        return receipt.ok, stored == derived_id("alice", memory_id), stored == memory_id
+
+    assert outcome(held) == outcome(not_held) == (True, True, False)
+
+
+def test_importing_ones_own_ids_keeps_them(system: MemorySystem) -> None:
+    mine = _fact("alice", "alice's note")
+    system.store.upsert([mine])
+    (row,) = [r for r in system.export_records(user_id="alice") if r["record"]["id"] == mine.id]
+    row["record"]["summary"] = "alice's edited note"
+    receipt = system.import_records([row], user_id="alice")
+    assert receipt.ids() == [mine.id]
+    assert system.get(mine.id, user_id="alice").summary == "alice's edited note"  # type: ignore[attr-defined]
 
 
 def _error_of(call: Any) -> tuple[str, str]:

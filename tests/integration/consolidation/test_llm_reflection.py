@@ -162,7 +162,7 @@ def test_a_model_that_keeps_failing_falls_back_to_offline_mining(
         )
     report = system.consolidate(user_id="u1")
     assert report.mode == "fallback" and report.llm_calls == 3
-    assert report.failures and "still invalid after 3 attempt(s)" in report.failures[0]
+    assert report.failures == ["reflect: extraction_error: the model's output could not be used"]
     (fact,) = _derived(system, MemoryType.SEMANTIC)
     assert fact.summary == (  # type: ignore[attr-defined]
         "went swimming in the morning repeatedly: 3 times (1–3 May 2023)"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mirix_py.cli import main
+from mirix_py.ids import derived_id
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -86,13 +87,27 @@ def test_jsonl_conversation_import_and_export_round_trip(
     assert exported and all(row["kind"] == "memory" for row in exported)
     assert {"t1", "t2", "m3"} <= {s for row in exported for s in row["record"]["source_ids"]}
 
+    # In another home none of these ids is ann's, so each gets the id derived from
+    # (ann, old id): the same records under new ids, whoever else holds the old ones.
     monkeypatch.setenv("MIRIX_PY_HOME", str(home / "other"))
     _run(capsys, "import", "--user", "ann", str(first))
     second = home / "second.jsonl"
     _run(capsys, "export", "--user", "ann", str(second))
-    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    moved = [json.loads(x) for x in second.read_text(encoding="utf-8").splitlines()]
+    renamed = {row["record"]["id"]: derived_id("ann", row["record"]["id"]) for row in exported}
+    expected = [
+        {**row, "record": {**row["record"], "id": renamed[row["record"]["id"]]}} for row in exported
+    ]
+    key = lambda row: row["record"]["id"]  # noqa: E731
+    assert sorted(moved, key=key) == sorted(expected, key=key)
     stats = json.loads(_run(capsys, "stats", "--user", "ann", "--json"))
     assert stats["total"] == len(exported)
+
+    # Back where they are ann's own, the ids are kept: export -> import -> export is identical.
+    _run(capsys, "import", "--user", "ann", str(second))
+    third = home / "third.jsonl"
+    _run(capsys, "export", "--user", "ann", str(third))
+    assert third.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
 
 
 def test_stats_and_errors(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
