@@ -374,17 +374,10 @@ class MemorySystem:
         (:mod:`mirix_py.redaction`): they go to the knowledge vault, and the record
         returned is the one stored.
         """
-        from mirix_py.memory import KnowledgeVaultMemory, record_class
+        from mirix_py.memory import KnowledgeVaultMemory, record_class, spec_of
 
         record = self.get(memory_id, user_id=user_id)
-        main = {
-            MemoryType.CORE: "value",
-            MemoryType.EPISODIC: "summary",
-            MemoryType.SEMANTIC: "summary",
-            MemoryType.PROCEDURAL: "description",
-            MemoryType.RESOURCE: "content",
-            MemoryType.KNOWLEDGE_VAULT: "caption",
-        }[record.memory_type]
+        main = spec_of(record.memory_type).main_field
         changes = {main: data} if isinstance(data, str) else dict(data)
         blank = changes.get(main)
         if isinstance(blank, str) and not blank.strip():

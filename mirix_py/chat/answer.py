@@ -38,6 +38,7 @@ from mirix_py.chat.selection import bind_tool, usage_tokens
 from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py.errors import scrub_detail
 from mirix_py.memory import MemoryType
+from mirix_py.memory.registry import spec_of
 
 log = structlog.get_logger(__name__)
 
@@ -105,24 +106,7 @@ def evidence_score(topic: frozenset[str], hit: Hit) -> float:
 
 
 def _hit_text(hit: Hit) -> str:
-    rec = hit.record
-    if hit.memory_type is MemoryType.KNOWLEDGE_VAULT:
-        return f"{rec.get('entry_type', '')} {rec.get('caption', '')}"
-    if hit.memory_type is MemoryType.PROCEDURAL:
-        return " ".join([str(rec.get("description", "")), *map(str, rec.get("steps") or [])])
-    if hit.memory_type is MemoryType.RESOURCE:
-        # LangGraph-store items keep a JSON envelope in ``content``: their text is the summary
-        keys = (
-            ("title", "summary")
-            if rec.get("resource_type") == "langgraph_store"
-            else ("title", "summary", "content")
-        )
-        return " ".join(str(rec.get(k, "")) for k in keys)
-    if hit.memory_type is MemoryType.CORE:
-        return str(rec.get("value", ""))
-    who = rec.get("name") if hit.memory_type is MemoryType.SEMANTIC else rec.get("actor")
-    prefix = f"{who}: " if who else ""
-    return f"{prefix}{rec.get('summary', '')} {rec.get('details', '')}".strip()
+    return spec_of(hit.memory_type).evidence_text(hit.record)
 
 
 def _body_text(hit: Hit) -> str:

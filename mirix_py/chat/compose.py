@@ -19,15 +19,16 @@ from dataclasses import dataclass
 
 from mirix_py.chat.models import Hit, RetrievedMemory, estimate_tokens
 from mirix_py.memory import CoreMemory, MemoryType
+from mirix_py.memory.registry import specs
 
-_SECTIONS: tuple[tuple[MemoryType, str], ...] = (
-    (MemoryType.SEMANTIC, "Facts"),
-    (MemoryType.EPISODIC, "Events"),
-    (MemoryType.PROCEDURAL, "How-to"),
-    (MemoryType.RESOURCE, "Resources"),
-    (MemoryType.KNOWLEDGE_VAULT, "Vault"),
-)
 OPEN, CLOSE = "<memories>", "</memories>"
+
+
+def sections() -> list[tuple[MemoryType, str]]:
+    """(type, title) of the context's sections in order: every registered type shown
+    in context (core is shown apart, in ``<core_memory>``)."""
+    ordered = sorted((s for s in specs() if s.in_context), key=lambda s: s.section_order)
+    return [(s.memory_type, s.section or s.title) for s in ordered]
 
 
 def clean(text: str) -> str:
@@ -102,7 +103,7 @@ def _render(chosen: Sequence[tuple[int, _View]]) -> str:
     if not chosen:
         return f"{OPEN}\n(no relevant memories)\n{CLOSE}"
     lines = [OPEN]
-    for mtype, title in _SECTIONS:
+    for mtype, title in sections():
         members = [(ref, v) for ref, v in chosen if v.hit.memory_type is mtype]
         if not members:
             continue

@@ -41,6 +41,7 @@ from mirix_py.memory import (
     SemanticMemory,
 )
 from mirix_py.memory.extract_common import clip, record_id, unique
+from mirix_py.memory.registry import spec_of
 
 log = structlog.get_logger(__name__)
 
@@ -162,7 +163,10 @@ def summary_record(
             summary="; ".join(titles),
             content="\n".join(clip(r.render(), max(per, 200)) for r in ordered),
         )
-    raise ValueError(f"{memory_type.value} memory never fades")
+    summarise = spec_of(memory_type).summarise
+    if summarise is not None:
+        return summarise(ordered, common, per, dates)
+    raise ValueError(f"{memory_type.value} memory has no archive summary (spec summarise)")
 
 
 def archive_type(

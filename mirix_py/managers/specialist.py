@@ -24,7 +24,6 @@ from mirix_py.errors import ExtractionError
 from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import Applier, Plan, apply_core
 from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
-from mirix_py.managers.rules import rules_for
 from mirix_py.managers.state import ManagerInput
 from mirix_py.managers.tools import build_record, manager_tools, plan_from_calls
 from mirix_py.managers.usage import UsageCounter
@@ -32,6 +31,7 @@ from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault, semantic
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn, short_date
+from mirix_py.memory.registry import spec_of
 from mirix_py.receipts import ManagerFailure, RecordAction
 
 log = structlog.get_logger(__name__)
@@ -75,7 +75,7 @@ class SpecialistManager:
         self.ctx = ctx
         self.gate = gate
         self.memory_type = memory_type
-        self.rules = rules_for(memory_type)
+        self.rules = spec_of(memory_type)
         self.vectors = vectors
         self.agent = agents[manager_agent_name(memory_type)] if agents else None
         allowed = self.agent.tools if self.agent else ()
@@ -110,7 +110,7 @@ class SpecialistManager:
                     plan,
                     user_id=user_id,
                     actor=self.name,
-                    spill_rules=rules_for(MemoryType.SEMANTIC)
+                    spill_rules=spec_of(MemoryType.SEMANTIC)
                     if self.ctx.config.is_enabled(MemoryType.SEMANTIC)
                     else None,
                     related=related_records(self.memory_type, payload["related"]),

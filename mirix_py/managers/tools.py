@@ -28,13 +28,9 @@ from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType, as_utc
 from mirix_py.memory.core import CoreLine
 from mirix_py.memory.extract_common import Turn, norm_key, record_id
 from mirix_py.memory.knowledge_vault import vault_entry_id
+from mirix_py.memory.registry import spec_of
 from mirix_py.schema_rules import PROVIDER_SAFE
 
-_EXCLUDED: dict[MemoryType, frozenset[str]] = {
-    MemoryType.EPISODIC: frozenset({"session_id", "sequence"}),
-    MemoryType.CORE: frozenset({"limit", "line_sources"}),
-    MemoryType.RESOURCE: frozenset({"chunk_index", "chunk_count"}),
-}
 _HINTS: dict[str, str] = {
     "summary": "the memory itself, short and self-contained",
     "name": "the entity this fact is about (a person, place, thing or concept)",
@@ -93,10 +89,10 @@ def _field(name: str, info: FieldInfo, *, optional: bool) -> tuple[Any, Any]:
 
 def record_fields(memory_type: MemoryType, *, optional: bool = False) -> dict[str, Any]:
     """The record's own fields as ``create_model`` field definitions."""
-    cls = RECORD_TYPES[memory_type]
+    spec = spec_of(memory_type)
     out: dict[str, Any] = {}
-    for name, info in cls.model_fields.items():
-        if name in COMMON_FIELDS or name in _EXCLUDED.get(memory_type, frozenset()):
+    for name, info in spec.record.model_fields.items():
+        if name in COMMON_FIELDS or name in spec.hidden_fields:
             continue
         out[name] = _field(name, info, optional=optional)
     return out

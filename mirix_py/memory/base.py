@@ -8,6 +8,7 @@ a prompt (:meth:`MemoryRecord.render`).
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,7 +20,12 @@ from mirix_py.ids import validate_user_id
 
 
 class MemoryType(StrEnum):
-    """The six memory types; these names are used in config, API, CLI and table names."""
+    """The memory-type names used in config, API, CLI and table names.
+
+    The six built-in types are members from the start; a custom type becomes a
+    member when its spec is registered (:mod:`mirix_py.memory.registry`), so
+    ``MemoryType("contacts")``, ``MemoryType.CONTACTS`` and iteration see it too.
+    """
 
     CORE = "core"
     EPISODIC = "episodic"
@@ -30,6 +36,45 @@ class MemoryType(StrEnum):
 
 
 ALL_MEMORY_TYPES: tuple[MemoryType, ...] = tuple(MemoryType)
+"""The built-in types (the default of ``memory.enabled``)."""
+
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+
+
+def extend_memory_types(name: str) -> MemoryType:
+    """The member named ``name``, adding it to :class:`MemoryType` if new.
+
+    Only the registry calls this (a type exists once its spec is registered).
+    The name must be a lowercase identifier: it becomes a table name.
+    """
+    known = MemoryType._value2member_map_.get(name)
+    if known is not None:
+        return known  # type: ignore[return-value]
+    if not _TYPE_NAME.match(name):
+        raise ValueError(
+            f"memory type name {name!r} must be a lowercase identifier "
+            "(letters, digits, underscores; at most 48 characters)"
+        )
+    # Enums have no public way to grow; this does what EnumType does for a member.
+    member = str.__new__(MemoryType, name)
+    member._name_ = name.upper()
+    member._value_ = name
+    member._sort_order_ = len(MemoryType._member_names_)  # type: ignore[attr-defined]
+    MemoryType._value2member_map_[name] = member
+    MemoryType._member_map_[member._name_] = member
+    MemoryType._member_names_.append(member._name_)
+    return member
+
+
+def retract_memory_type(name: str) -> None:
+    """Remove a custom member again (tests that register a type clean up with this)."""
+    if name in {t.value for t in ALL_MEMORY_TYPES}:
+        raise ValueError(f"{name!r} is a built-in memory type")
+    member = MemoryType._value2member_map_.pop(name, None)
+    if member is not None:
+        MemoryType._member_map_.pop(member._name_, None)
+        MemoryType._member_names_.remove(member._name_)
+
 
 Status = Literal["active", "unprocessed", "archived"]
 Origin = Literal["extracted", "derived", "user", "raw"]
