@@ -47,6 +47,7 @@ from mirix_py.chat.scoring import (
 from mirix_py.context import MemoryContext
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.knowledge_vault import KnowledgeVaultMemory
+from mirix_py.memory.registry import context_types
 from mirix_py.store.base import ScoredRecord, SearchQuery
 from mirix_py.store.keys import entity_key, session_key
 
@@ -58,7 +59,6 @@ ENTITY_FACTS = 50
 EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
 TOKENS_PER_TURN = 25
-RETRIEVABLE = tuple(t for t in MemoryType if t is not MemoryType.CORE)
 
 
 def question_time_range(question: str, anchor: datetime) -> tuple[datetime, datetime] | None:
@@ -162,7 +162,7 @@ class Retriever:
 
     def enabled_types(self, wanted: Sequence[MemoryType] | None = None) -> list[MemoryType]:
         """The retrievable (non-core) types that are enabled (and wanted)."""
-        enabled: list[MemoryType] = [t for t in RETRIEVABLE if t in self.ctx.store.memory_types]
+        enabled = [t for t in context_types() if t in self.ctx.store.memory_types]
         if wanted is not None:
             enabled = [t for t in enabled if t in wanted]
         return enabled

@@ -34,6 +34,13 @@ class MemoryType(StrEnum):
     RESOURCE = "resource"
     KNOWLEDGE_VAULT = "knowledge_vault"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MemoryType | None:
+        # validators built before a custom type was registered (pydantic snapshots the
+        # members) ask here; registered members are found, unknown names still fail
+        found = cls._value2member_map_.get(value) if isinstance(value, str) else None
+        return found if isinstance(found, MemoryType) else None
+
 
 ALL_MEMORY_TYPES: tuple[MemoryType, ...] = tuple(MemoryType)
 """The built-in types (the default of ``memory.enabled``)."""
@@ -44,12 +51,14 @@ _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 def extend_memory_types(name: str) -> MemoryType:
     """The member named ``name``, adding it to :class:`MemoryType` if new.
 
-    Only the registry calls this (a type exists once its spec is registered).
-    The name must be a lowercase identifier: it becomes a table name.
+    A custom type's module calls this to name its record model's ``memory_type``;
+    registering its spec calls it too. The name must be a lowercase identifier: it
+    becomes a table name.
     """
-    known = MemoryType._value2member_map_.get(name)
-    if known is not None:
-        return known  # type: ignore[return-value]
+    known = MemoryType._value2member_map_.get(name) or _RETRACTED.pop(name, None)
+    if isinstance(known, MemoryType):
+        _restore(known)
+        return known
     if not _TYPE_NAME.match(name):
         raise ValueError(
             f"memory type name {name!r} must be a lowercase identifier "
@@ -60,10 +69,19 @@ def extend_memory_types(name: str) -> MemoryType:
     member._name_ = name.upper()
     member._value_ = name
     member._sort_order_ = len(MemoryType._member_names_)  # type: ignore[attr-defined]
-    MemoryType._value2member_map_[name] = member
-    MemoryType._member_map_[member._name_] = member
-    MemoryType._member_names_.append(member._name_)
+    _restore(member)
     return member
+
+
+_RETRACTED: dict[str, MemoryType] = {}
+"""Retracted custom members, reused if registered again (record classes keep them)."""
+
+
+def _restore(member: MemoryType) -> None:
+    if member._value_ not in MemoryType._value2member_map_:
+        MemoryType._value2member_map_[member._value_] = member
+        MemoryType._member_map_[member._name_] = member
+        MemoryType._member_names_.append(member._name_)
 
 
 def retract_memory_type(name: str) -> None:
@@ -71,7 +89,8 @@ def retract_memory_type(name: str) -> None:
     if name in {t.value for t in ALL_MEMORY_TYPES}:
         raise ValueError(f"{name!r} is a built-in memory type")
     member = MemoryType._value2member_map_.pop(name, None)
-    if member is not None:
+    if isinstance(member, MemoryType):
+        _RETRACTED[name] = member
         MemoryType._member_map_.pop(member._name_, None)
         MemoryType._member_names_.remove(member._name_)
 

@@ -214,6 +214,7 @@ def _nothing(turns: Sequence[Turn], *, user_id: str) -> list[MemoryRecord]:
 SPEC = MemoryTypeSpec(
     name="core",
     record=CoreMemory,
+    id_prefix="co",
     title="Core",
     blurb="who you are and who the assistant is",
     describe=(

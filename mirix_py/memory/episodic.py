@@ -140,6 +140,7 @@ def _extract(turns: Sequence[Turn], *, user_id: str) -> list[MemoryRecord]:
 SPEC = MemoryTypeSpec(
     name="episodic",
     record=EpisodicMemory,
+    id_prefix="ep",
     title="Episodic",
     blurb="things that happened, with dates",
     describe=(

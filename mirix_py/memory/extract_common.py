@@ -18,15 +18,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from mirix_py.memory.base import MemoryType
-
-_ID_PREFIX: dict[MemoryType, str] = {
-    MemoryType.CORE: "co",
-    MemoryType.EPISODIC: "ep",
-    MemoryType.SEMANTIC: "se",
-    MemoryType.PROCEDURAL: "pr",
-    MemoryType.RESOURCE: "re",
-    MemoryType.KNOWLEDGE_VAULT: "kv",
-}
+from mirix_py.memory.registry import spec_of
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
@@ -75,7 +67,7 @@ def record_id(
             "utf-8", "replace"
         )
     ).hexdigest()
-    return f"{_ID_PREFIX[memory_type]}-{digest[:24]}"
+    return f"{spec_of(memory_type).id_prefix}-{digest[:24]}"
 
 
 def session_id_for(user_id: str, message_ids: Sequence[str]) -> str:

@@ -137,6 +137,7 @@ def _evidence(record: Mapping[str, Any]) -> str:
 SPEC = MemoryTypeSpec(
     name="knowledge_vault",
     record=KnowledgeVaultMemory,
+    id_prefix="kv",
     title="Knowledge vault",
     blurb="sensitive items: captions only",
     describe=(

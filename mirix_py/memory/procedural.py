@@ -242,6 +242,7 @@ def _evidence(record: Mapping[str, Any]) -> str:
 SPEC = MemoryTypeSpec(
     name="procedural",
     record=ProceduralMemory,
+    id_prefix="pr",
     title="Procedural",
     blurb="how-to knowledge and workflows",
     describe="how-to knowledge: step-by-step instructions, workflows, recipes.",

@@ -70,6 +70,8 @@ class MemoryTypeSpec:
     """The type's name: config, API, CLI and table name."""
     record: type[MemoryRecord]
     """The pydantic record model (its ``embed_text`` and ``render`` say what is indexed/shown)."""
+    id_prefix: str
+    """Two or three letters starting its deterministic record ids (``se-…``); unique."""
     title: str
     """Human title (UI, docs), e.g. ``"Semantic"``."""
     blurb: str
@@ -140,6 +142,11 @@ def register(spec: MemoryTypeSpec) -> MemoryTypeSpec:
             f"memory type {spec.name!r}: its record model {spec.record.__name__} declares "
             f"memory_type {spec.record.memory_type.value!r}; make them the same"
         )
+    clash = [n for n, s in _SPECS.items() if s.id_prefix == spec.id_prefix and n != spec.name]
+    if clash:
+        raise ConfigError(
+            f"memory type {spec.name!r}: id_prefix {spec.id_prefix!r} is taken by {clash[0]!r}"
+        )
     known = _SPECS.get(spec.name)
     if known is not None and known is not spec and known.record is not spec.record:
         raise ConfigError(f"memory type {spec.name!r} is already registered by another module")
@@ -196,6 +203,11 @@ class RecordTypes(Mapping[MemoryType, type[MemoryRecord]]):
         return len(_SPECS)
 
 
+def context_types() -> list[MemoryType]:
+    """The types chat retrieves and shows in ``<memories>`` (all but core), in order."""
+    return [s.memory_type for s in _SPECS.values() if s.in_context]
+
+
 def load_type_module(path: str) -> MemoryTypeSpec:
     """Import the module ``path`` (dotted) and register the ``SPEC`` it declares."""
     try:
@@ -222,6 +234,7 @@ __all__ = [
     "MemoryTypeSpec",
     "RecordTypes",
     "Summarise",
+    "context_types",
     "load_type_module",
     "no_cue",
     "no_key",

@@ -218,6 +218,7 @@ def _evidence(record: Mapping[str, Any]) -> str:
 SPEC = MemoryTypeSpec(
     name="resource",
     record=ResourceMemory,
+    id_prefix="re",
     title="Resources",
     blurb="documents, files and links you shared",
     describe="documents, code, files and links worth keeping whole.",

@@ -619,6 +619,7 @@ def _evidence(record: Mapping[str, Any]) -> str:
 SPEC = MemoryTypeSpec(
     name="semantic",
     record=SemanticMemory,
+    id_prefix="se",
     title="Semantic",
     blurb="facts and concepts",
     describe=(
