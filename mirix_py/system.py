@@ -23,9 +23,9 @@ from mirix_py.context import MemoryContext
 from mirix_py.embeddings import embedding_dimension, make_embeddings
 from mirix_py.errors import (
     AccessDenied,
+    InvalidArgument,
     MemoryTypeDisabled,
     NothingStored,
-    ValidationError,
     describe_invalid,
     validation_summary,
 )
@@ -200,7 +200,7 @@ class MemorySystem:
         """Hybrid search over the user's memories (all enabled types unless narrowed)."""
         types = self._types(memory_types)
         if not isinstance(query, str) or (not query.strip() and mode != "vector"):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"query = {query!r:.80}: search needs some words to look for; "
                 "to see every memory use get_all(user_id=...)"
             )
@@ -218,7 +218,7 @@ class MemorySystem:
                 include_superseded=include_superseded,
             )
         except ValueError as exc:
-            raise ValidationError(describe_invalid(exc, what="search")) from None
+            raise InvalidArgument(describe_invalid(exc, what="search")) from None
         return self.store.search(q)
 
     def get(self, memory_id: str, *, user_id: str) -> MemoryRecord:
@@ -344,7 +344,7 @@ class MemorySystem:
         validate_user_id(user_id)
         budget_ok = isinstance(budget_tokens, int) and not isinstance(budget_tokens, bool)
         if budget_tokens is not None and (not budget_ok or budget_tokens < 1):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"budget_tokens = {budget_tokens!r}: must be a positive number of tokens "
                 "(e.g. 1000), or None for the configured budget"
             )
@@ -381,13 +381,13 @@ class MemorySystem:
         changes = {main: data} if isinstance(data, str) else dict(data)
         blank = changes.get(main)
         if isinstance(blank, str) and not blank.strip():
-            raise ValidationError(
+            raise InvalidArgument(
                 f"update of {memory_id!r}: the new {main} is empty, which would blank the "
                 f"memory; pass the new text, or forget it with delete({memory_id!r}, ...)"
             )
         fixed = {"id", "user_id", "created_at", "embedding"} & set(changes)
         if fixed:
-            raise ValidationError(f"update cannot change {sorted(fixed)}; create a new memory")
+            raise InvalidArgument(f"update cannot change {sorted(fixed)}; create a new memory")
         current = record.model_dump()
         if isinstance(record, KnowledgeVaultMemory):
             current["secret_value"] = record.secret_value.get_secret_value()
@@ -396,7 +396,7 @@ class MemorySystem:
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
         except ValueError as exc:
-            raise ValidationError(f"update of {memory_id!r}: {_content_problem(exc)}") from None
+            raise InvalidArgument(f"update of {memory_id!r}: {_content_problem(exc)}") from None
         secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
         self.store.upsert(secured, actor="user", reason="update")
         return secured[0]
@@ -492,7 +492,7 @@ class MemorySystem:
         records: list[MemoryRecord] = []
         for index, row in enumerate(rows):
             if row.get("kind") != "memory":
-                raise ValidationError(f"row {index}: not a memory row (kind={row.get('kind')!r})")
+                raise InvalidArgument(f"row {index}: not a memory row (kind={row.get('kind')!r})")
             data = {**row["record"], "user_id": user_id}
             if remap:
                 data["id"] = remap[str(data["id"])]
@@ -501,7 +501,7 @@ class MemorySystem:
             try:
                 records.append(record_class(row["memory_type"]).model_validate(data))
             except ValueError as exc:
-                raise ValidationError(f"row {index}: {_content_problem(exc)}") from None
+                raise InvalidArgument(f"row {index}: {_content_problem(exc)}") from None
         self._types([r.memory_type for r in records])
         records = secure_records(records, vault_enabled=self._vault_on, source="import")
         try:
@@ -594,20 +594,20 @@ class MemorySystem:
         if isinstance(names, str):
             names = [names]
         if not isinstance(names, Sequence):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"memory_types must be a type name or a list of them, got {type(names).__name__}"
             )
         out: list[MemoryType] = []
         valid = ", ".join(t.value for t in self.config.memory.enabled)
         for name in names:
             if not isinstance(name, str):
-                raise ValidationError(
+                raise InvalidArgument(
                     f"memory type must be a string, got {name!r}; valid choices: {valid}"
                 )
             try:
                 mtype = MemoryType(name)
             except ValueError:
-                raise ValidationError(
+                raise InvalidArgument(
                     f"unknown memory type {name!r}; valid choices: {valid}"
                 ) from None
             if mtype not in self.config.memory.enabled:

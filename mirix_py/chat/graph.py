@@ -47,7 +47,7 @@ from mirix_py.chat.retrieval import Retriever, elapsed_ms, now_utc, question_tim
 from mirix_py.chat.selection import select_offline, select_with_llm, selection_mode
 from mirix_py.consolidation.access import note_hit_accesses
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.ids import validate_user_id
 from mirix_py.memory import CoreMemory, MemoryType
 from mirix_py.memory.base import as_utc
@@ -124,7 +124,7 @@ def question_of(state: ChatState) -> str:
                 question = str(message.content)
                 break
     if not question or not str(question).strip():
-        raise ValidationError("chat needs a non-empty 'question' (or a human message)")
+        raise InvalidArgument("chat needs a non-empty 'question' (or a human message)")
     return str(question).strip()
 
 
@@ -137,7 +137,7 @@ def _state_time(state: ChatState, key: Literal["as_of", "now"]) -> datetime | No
     try:
         return as_utc(datetime.fromisoformat(str(value)))
     except ValueError:
-        raise ValidationError(f"{key} must be an ISO datetime, got {value!r}") from None
+        raise InvalidArgument(f"{key} must be an ISO datetime, got {value!r}") from None
 
 
 def _as_of(state: ChatState) -> datetime | None:
@@ -157,7 +157,7 @@ def _types(deps: ChatDeps, state: ChatState) -> list[MemoryType]:
             chosen = [MemoryType(w) for w in wanted]
         except ValueError:
             valid = ", ".join(t.value for t in MemoryType)
-            raise ValidationError(f"unknown memory type in {wanted!r}; valid: {valid}") from None
+            raise InvalidArgument(f"unknown memory type in {wanted!r}; valid: {valid}") from None
     return deps.retriever.enabled_types(chosen)
 
 

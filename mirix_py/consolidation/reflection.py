@@ -22,8 +22,8 @@ from pydantic import ValidationError as PydanticValidationError
 from mirix_py.agents import AgentSpec
 from mirix_py.consolidation.derived import Derivation
 from mirix_py.context import MemoryContext
+from mirix_py.errors import ToolCallsInvalid, ToolError
 from mirix_py.managers.llm_loop import call_with_tools
-from mirix_py.managers.tools import ToolCallsInvalid, ToolError
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import clip, norm_key, short_date

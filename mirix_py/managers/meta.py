@@ -35,7 +35,7 @@ from langgraph.types import Send
 
 from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ExtractionError, ValidationError
+from mirix_py.errors import ExtractionError, InvalidArgument
 from mirix_py.ids import validate_user_id
 from mirix_py.managers.aliases import Aliases
 from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
@@ -139,7 +139,7 @@ class MetaManager:
         try:
             at = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
         except ValueError:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"occurred_at must be an ISO date-time such as 2023-05-08T13:56:00+00:00, "
                 f"got {occurred!r:.60}"
             ) from None

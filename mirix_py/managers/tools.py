@@ -11,7 +11,6 @@ the model for a bounded number of retries.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, cast, get_origin
 
@@ -20,7 +19,7 @@ from pydantic import BaseModel, Field, SecretStr, create_model
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
-from mirix_py.errors import ExtractionError
+from mirix_py.errors import ToolCallsInvalid, ToolError
 from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import DeleteOp, Plan, SupersedeOp, UpdateOp
 from mirix_py.memory import RECORD_TYPES, core, procedural, semantic
@@ -53,22 +52,6 @@ MAX_PROPOSALS = 15
 """``max_length`` of each memory type's list in the single-pass tool."""
 ROUTE_TOOL = "route_memory"
 SINGLE_PASS_TOOL = "record_memories"
-
-
-@dataclass(frozen=True)
-class ToolError:
-    """One invalid tool call and why."""
-
-    call_id: str | None
-    message: str
-
-
-class ToolCallsInvalid(ExtractionError):
-    """The model's tool calls could not be used; ``errors`` says which and why."""
-
-    def __init__(self, errors: Sequence[ToolError]) -> None:
-        self.errors = list(errors)
-        super().__init__("; ".join(e.message for e in self.errors))
 
 
 def _field(name: str, info: FieldInfo, *, optional: bool) -> tuple[Any, Any]:

@@ -45,17 +45,18 @@ from mirix_py.errors import (
     AccessDenied,
     ConfigError,
     ExtractionError,
+    InvalidArgument,
     MemoryTypeDisabled,
     MirixError,
     RecordNotFound,
     StorageError,
-    ValidationError,
+    Unauthenticated,
     VaultError,
     public_message,
     scrub_detail,
 )
 from mirix_py.server.api import router as api_router
-from mirix_py.server.auth import KeyRing, Unauthenticated
+from mirix_py.server.auth import KeyRing
 from mirix_py.server.guard import UI_SECURITY_HEADERS, effective_allowed_hosts, screen
 from mirix_py.system import MemorySystem
 
@@ -66,7 +67,7 @@ _MIRIX_ERRORS: tuple[tuple[type[MirixError], int, str], ...] = (
     (AccessDenied, 403, "forbidden"),
     (RecordNotFound, 404, "not_found"),
     (MemoryTypeDisabled, 422, "memory_type_disabled"),
-    (ValidationError, 422, "validation_error"),
+    (InvalidArgument, 422, "validation_error"),
     (StorageError, 503, "storage_error"),
     (VaultError, 500, "vault_error"),
     (ExtractionError, 500, "extraction_error"),

@@ -37,10 +37,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from mirix_py.errors import AccessDenied, MirixError, RecordNotFound, public_message
+from mirix_py.errors import (
+    AccessDenied,
+    MirixError,
+    RecordNotFound,
+    Unauthenticated,
+    public_message,
+)
 from mirix_py.memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.memory.registry import spec_of, specs
-from mirix_py.server.auth import KeyRing, Scope, Unauthenticated, is_loopback
+from mirix_py.server.auth import KeyRing, Scope, is_loopback
 from mirix_py.server.guard import UI_SECURITY_HEADERS
 from mirix_py.server.schemas import MemoryOut, history_text, mask_history
 
@@ -465,12 +471,12 @@ def _memory_type(system: MemorySystem, name: str) -> MemoryType | None:
     """The type chosen in the form ("" means all); unknown or disabled types are refused."""
     if not name:
         return None
-    from mirix_py.errors import MemoryTypeDisabled, ValidationError
+    from mirix_py.errors import InvalidArgument, MemoryTypeDisabled
 
     try:
         mtype = MemoryType(name)
     except ValueError:
-        raise ValidationError(f"unknown memory type {name!r}") from None
+        raise InvalidArgument(f"unknown memory type {name!r}") from None
     if not system.config.is_enabled(mtype):
         raise MemoryTypeDisabled(f"memory type {name!r} is disabled")
     return mtype
@@ -594,9 +600,9 @@ def forget_all(
     """Forget everything about the current user (needs the confirmation box)."""
     session = _session(request, csrf)
     if confirm != "yes":
-        from mirix_py.errors import ValidationError
+        from mirix_py.errors import InvalidArgument
 
-        raise ValidationError("tick the confirmation box to forget everything")
+        raise InvalidArgument("tick the confirmation box to forget everything")
     _system(request).delete_all(user_id=session.user_id)
     log.info("ui.user_forgotten", user_id=session.user_id)
     return _redirect("/ui/memories?notice=forgot_all")
