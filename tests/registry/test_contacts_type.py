@@ -9,10 +9,12 @@ the browser UI, archived by retention and forgotten. The last test checks that
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,7 +25,6 @@ from mirix_py.embeddings import CachedEmbeddings
 from mirix_py.errors import RecordNotFound
 from mirix_py.memory import MemoryType, registry
 from mirix_py.system import MemorySystem
-from tests.registry.contacts_type import SPEC, ContactMemory
 from tests.unit.managers.fakes import ScriptedToolModel, call, reply
 
 HERE = Path(__file__).parent
@@ -35,9 +36,10 @@ AT = datetime(2023, 5, 8, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _unregister() -> Iterator[None]:
-    """The registry is process-wide: leave it as the other tests expect."""
-    yield
+def contacts() -> Iterator[ModuleType]:
+    """The type's module, imported here (not at collection, which would add the type
+    for every test); the registry is process-wide, so the type is removed after."""
+    yield importlib.import_module(MODULE)
     registry.unregister("contacts")
 
 
@@ -64,17 +66,18 @@ def _system(
     )
 
 
-def _contacts(system: MemorySystem, user_id: str = "u1") -> list[ContactMemory]:
+def _contacts(system: MemorySystem, user_id: str = "u1") -> list[Any]:
     rows = system.get_all(user_id=user_id, memory_type="contacts", limit=100)
-    return [r for r in rows if isinstance(r, ContactMemory)]
+    assert all(r.memory_type == "contacts" for r in rows)
+    return list(rows)
 
 
-def test_the_config_entry_registers_the_type(tmp_path: Path) -> None:
+def test_the_config_entry_registers_the_type(tmp_path: Path, contacts: ModuleType) -> None:
     config = _config(tmp_path)
     assert MemoryType("contacts") in config.memory.enabled
-    assert registry.spec_of("contacts") is SPEC
-    assert MemoryType.CONTACTS is ContactMemory.memory_type  # type: ignore[attr-defined]
-    assert config.retention.caps.cap("contacts", SPEC.retention_cap) == 10
+    assert registry.spec_of("contacts") is contacts.SPEC
+    assert MemoryType.CONTACTS is contacts.ContactMemory.memory_type  # type: ignore[attr-defined]
+    assert config.retention.caps.cap("contacts", contacts.SPEC.retention_cap) == 10
 
 
 def test_offline_write_search_chat_retention_and_forget(
@@ -126,7 +129,7 @@ def test_offline_write_search_chat_retention_and_forget(
 
 
 def test_fake_llm_write_uses_its_agent_file_and_the_registry_prompts(
-    tmp_path: Path, embeddings: CachedEmbeddings
+    tmp_path: Path, embeddings: CachedEmbeddings, contacts: ModuleType
 ) -> None:
     model = ScriptedToolModel(
         scripts={
@@ -158,7 +161,9 @@ def test_fake_llm_write_uses_its_agent_file_and_the_registry_prompts(
         assert (ravi.name, ravi.relation, ravi.reach) == ("Ravi", "colleague", "on Slack, mornings")
         assert ravi.origin == "extracted"
         routing = " ".join(str(m.content) for p in model.prompts["route_memory"] for m in p)
-        assert f"- contacts: {SPEC.describe}" in routing  # the type list comes from the registry
+        assert (
+            f"- contacts: {contacts.SPEC.describe}" in routing
+        )  # the type list comes from the registry
         manager = " ".join(str(m.content) for p in model.prompts["insert_contacts"] for m in p)
         assert "You manage contacts memory" in manager  # its own agent file
     finally:
