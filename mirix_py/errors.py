@@ -115,6 +115,30 @@ class VaultError(MirixError):
 # What a client may see of an error, and what goes to the log.
 # --------------------------------------------------------------------------
 
+_HTTP: tuple[tuple[type[MirixError], int, str], ...] = (
+    (Unauthenticated, 401, "unauthorized"),
+    (AccessDenied, 403, "forbidden"),
+    (RecordNotFound, 404, "not_found"),
+    (MemoryTypeDisabled, 422, "memory_type_disabled"),
+    (InvalidArgument, 422, "validation_error"),
+    (StorageError, 503, "storage_error"),
+    (VaultError, 500, "vault_error"),
+    (ExtractionError, 500, "extraction_error"),
+    (ConfigError, 500, "config_error"),
+)
+
+
+def classify_error(exc: MirixError) -> tuple[int, str]:
+    """The HTTP status and stable error code of a library error (REST API and UI)."""
+    for cls, status, code in _HTTP:
+        if isinstance(exc, cls):
+            return status, code
+    return 500, "internal_error"
+
+
+# --------------------------------------------------------------------------
+# --------------------------------------------------------------------------
+
 _SAFE: tuple[tuple[type[BaseException], str, str], ...] = (
     (TimeoutError, "timeout", "the step timed out"),  # before OSError, its base class
     (NothingStored, "storage_error", "nothing was stored: the database is unavailable"),
@@ -240,6 +264,7 @@ __all__ = [
     "Unauthenticated",
     "ValidationError",
     "VaultError",
+    "classify_error",
     "describe_failure",
     "describe_invalid",
     "public_message",

@@ -39,9 +39,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from mirix_py.errors import (
     AccessDenied,
+    InvalidArgument,
+    MemoryTypeDisabled,
     MirixError,
     RecordNotFound,
     Unauthenticated,
+    classify_error,
     public_message,
 )
 from mirix_py.memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
@@ -194,8 +197,6 @@ def _html_errors(fn: Callable[P, Response]) -> Callable[P, Response]:
         try:
             return fn(*args, **kwargs)
         except MirixError as exc:
-            from mirix_py.server.app import classify_error
-
             request = kwargs.get("request")
             assert isinstance(request, Request)
             status, code = classify_error(exc)
@@ -471,8 +472,6 @@ def _memory_type(system: MemorySystem, name: str) -> MemoryType | None:
     """The type chosen in the form ("" means all); unknown or disabled types are refused."""
     if not name:
         return None
-    from mirix_py.errors import InvalidArgument, MemoryTypeDisabled
-
     try:
         mtype = MemoryType(name)
     except ValueError:
@@ -600,8 +599,6 @@ def forget_all(
     """Forget everything about the current user (needs the confirmation box)."""
     session = _session(request, csrf)
     if confirm != "yes":
-        from mirix_py.errors import InvalidArgument
-
         raise InvalidArgument("tick the confirmation box to forget everything")
     _system(request).delete_all(user_id=session.user_id)
     log.info("ui.user_forgotten", user_id=session.user_id)
