@@ -36,6 +36,7 @@ from mirix_py.chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
 from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
+from mirix_py.dates import full_date
 from mirix_py.errors import scrub_detail
 from mirix_py.memory import MemoryType
 from mirix_py.memory.registry import spec_of
@@ -75,11 +76,6 @@ class Draft:
     abstained: bool
     llm_calls: int = 0
     llm_tokens: int = 0
-
-
-def day_text(value: datetime) -> str:
-    """``7 May 2023``."""
-    return f"{value.day} {value.strftime('%B %Y')}"
 
 
 def _coverage(question: frozenset[str], text: str) -> float:
@@ -208,7 +204,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             if stated:
                 return Draft(stated, (when_ref,), False)
         if hit.when is not None:
-            return Draft(day_text(hit.when), (ref,), False)
+            return Draft(full_date(hit.when), (ref,), False)
     refs = [ref]
     text = _strip_annotations(span)
     best_cover = _coverage(topic, span)
@@ -271,7 +267,7 @@ def _cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) 
         plan = set(content_stems(summary.removeprefix("cancelled ")))
         if topic and topic <= plan | {stem("cancel")} and hit.when is not None:
             return Draft(
-                f"{hit.record.get('name', '')} {summary} ({day_text(hit.when)}).", (ref,), False
+                f"{hit.record.get('name', '')} {summary} ({full_date(hit.when)}).", (ref,), False
             )
     return None
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mirix_py.chat.models import Hit, RetrievedMemory, estimate_tokens
+from mirix_py.dates import short_date
 from mirix_py.memory import CoreMemory, MemoryType
 from mirix_py.memory.registry import specs
 
@@ -38,7 +39,7 @@ def clean(text: str) -> str:
 
 def _day(hit: Hit) -> str:
     when = hit.when
-    return f"{when.day} {when.strftime('%b %Y')}" if when else "undated"
+    return short_date(when) if when else "undated"
 
 
 def _line(hit: Hit, day: str) -> str:

@@ -54,10 +54,9 @@ from mirix_py.ids import validate_user_id
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.base import as_utc
+from mirix_py.store.base import SCAN_ALL
 
 log = structlog.get_logger(__name__)
-
-_SCAN_ALL = 10_000_000
 
 
 def _merge(left: dict[str, float] | None, right: dict[str, float] | None) -> dict[str, float]:
@@ -108,7 +107,7 @@ def active_counts(ctx: MemoryContext, user_id: str) -> dict[str, int]:
     return {
         t.value: sum(
             is_active(r)
-            for r in ctx.store.list_records(user_id=user_id, memory_type=t, limit=_SCAN_ALL)
+            for r in ctx.store.list_records(user_id=user_id, memory_type=t, limit=SCAN_ALL)
         )
         for t in ctx.config.memory.enabled
     }
@@ -194,7 +193,7 @@ class Consolidator:
             for r in self.ctx.store.list_records(
                 user_id=user_id,
                 memory_type=MemoryType.EPISODIC,
-                limit=_SCAN_ALL,
+                limit=SCAN_ALL,
                 include_superseded=True,
             )
             if isinstance(r, EpisodicMemory) and is_raw_episode(r)
@@ -258,7 +257,7 @@ class Consolidator:
                 existing += [
                     r
                     for r in self.ctx.store.list_records(
-                        user_id=user_id, memory_type=mtype, limit=_SCAN_ALL
+                        user_id=user_id, memory_type=mtype, limit=SCAN_ALL
                     )
                     if r.origin == "derived" and r.status != "archived"
                 ]

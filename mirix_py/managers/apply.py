@@ -23,6 +23,7 @@ from typing import Any
 import structlog
 
 from mirix_py.context import MemoryContext
+from mirix_py.embeddings import cosine
 from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import RECORD_TYPES, core, history, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
@@ -87,14 +88,6 @@ class Plan:
             self.core_lines.setdefault(label, []).extend(lines)
         self.core_rewrites.update(other.core_rewrites)
         self.notes.extend(other.notes)
-
-
-def cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    """Cosine similarity of two vectors."""
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
 
 
 def scrub(record: MemoryRecord, secrets: Sequence[str] = ()) -> MemoryRecord:

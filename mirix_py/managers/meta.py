@@ -35,6 +35,7 @@ from langgraph.types import Send
 
 from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
+from mirix_py.dates import dated_with_weekday
 from mirix_py.errors import ExtractionError, InvalidArgument
 from mirix_py.ids import validate_user_id
 from mirix_py.managers.aliases import Aliases
@@ -51,7 +52,7 @@ from mirix_py.managers.usage import UsageCounter
 from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
-from mirix_py.memory.extract_common import Turn, session_id_for, short_date
+from mirix_py.memory.extract_common import Turn, session_id_for
 from mirix_py.memory.registry import prompt_lines, spec_of
 from mirix_py.memory.semantic import speaker_entity
 from mirix_py.messages import normalize_messages
@@ -412,7 +413,7 @@ class MetaManager:
         )
         latest = max(t.timestamp for t in turns)
         values = {
-            "date": f"{short_date(latest)} ({latest.strftime('%A')})",
+            "date": dated_with_weekday(latest),
             "memory_types": ", ".join(t.value for t in self.enabled),
             "memory_type_guide": prompt_lines(self.enabled),
             "memory_type_fields": prompt_lines(self.enabled, hint="extract_hint"),

@@ -20,6 +20,7 @@ import structlog
 
 from mirix_py.agents import AgentSpec, manager_agent_name
 from mirix_py.context import MemoryContext
+from mirix_py.dates import dated_with_weekday, short_date
 from mirix_py.errors import ExtractionError
 from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import Applier, Plan, apply_core
@@ -30,7 +31,7 @@ from mirix_py.managers.usage import UsageCounter
 from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault, semantic
 from mirix_py.memory.base import MemoryRecord, MemoryType
-from mirix_py.memory.extract_common import Turn, short_date
+from mirix_py.memory.extract_common import Turn
 from mirix_py.memory.registry import spec_of
 from mirix_py.receipts import ManagerFailure, RecordAction
 
@@ -314,4 +315,4 @@ def _batch_date(turns: Sequence[Turn]) -> str:
     if not turns:
         return ""
     latest = max(t.timestamp for t in turns)
-    return f"{short_date(latest)} ({latest.strftime('%A')})"
+    return dated_with_weekday(latest)

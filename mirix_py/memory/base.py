@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mirix_py.dates import short_date
 from mirix_py.ids import validate_user_id
 
 
@@ -196,5 +197,4 @@ class MemoryRecord(BaseModel):
 
     def short_date(self) -> str:
         """The record's date as ``7 May 2023``."""
-        d = self.when
-        return f"{d.day} {d.strftime('%b %Y')}"
+        return short_date(self.when)

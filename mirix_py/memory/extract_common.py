@@ -17,6 +17,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from mirix_py.dates import short_date as short_date  # the type modules import it from here
 from mirix_py.memory.base import MemoryType
 from mirix_py.memory.registry import spec_of
 
@@ -195,8 +196,3 @@ def same_gist(a: str, b: str) -> bool:
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
-
-
-def short_date(value: datetime) -> str:
-    """``7 May 2023``."""
-    return f"{value.day} {value.strftime('%b %Y')}"

@@ -13,8 +13,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr
 
+from mirix_py.dates import short_date
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py.memory.extract_common import Turn, clip, norm_key, record_id, short_date
+from mirix_py.memory.extract_common import Turn, clip, norm_key, record_id
 from mirix_py.memory.registry import MemoryTypeSpec
 from mirix_py.memory.secrets import (
     SensitiveSpan,

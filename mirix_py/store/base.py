@@ -30,6 +30,10 @@ SearchMode = Literal["hybrid", "vector", "fts"]
 HistoryEventKind = Literal["insert", "update", "supersede", "delete", "archive", "restore"]
 
 
+SCAN_ALL = 10_000_000
+"""A ``limit`` that means "every matching row" (listing, clean-up and purge scans)."""
+
+
 class SearchQuery(BaseModel):
     """One search: validated at the boundary so the backend can trust it."""
 
