@@ -405,14 +405,7 @@ class MemorySystem:
         """Forget one user (``user_id``) or, without it, everything in the store."""
         if user_id is not None:
             return self.delete_all(user_id=user_id)
-        wipe = getattr(self.store, "reset", None)
-        if not callable(wipe):
-            from mirix_py.errors import StorageError
-
-            raise StorageError(
-                "this store cannot wipe every user at once; call reset(user_id=...) per user"
-            )
-        wipe()
+        self.store.reset()
         return None
 
     def as_tools(self, *, user_id: str, allow_reveal: bool = False) -> list[BaseTool]:
@@ -437,13 +430,12 @@ class MemorySystem:
             t.value: self.store.count(user_id=user_id, memory_type=t)
             for t in self.config.memory.enabled
         }
-        history_count = getattr(self.store, "history_count", None)
         return {
             "user_id": user_id,
             "storage": self.config.storage.uri,
             "memories": counts,
             "total": sum(counts.values()),
-            "history": int(history_count(user_id=user_id)) if callable(history_count) else None,
+            "history": self.store.history_count(user_id=user_id),
         }
 
     def export_records(

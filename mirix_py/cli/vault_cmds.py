@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirix_py.cli.common import add_common, emit, load
-from mirix_py.errors import InvalidArgument, MemoryTypeDisabled, StorageError
+from mirix_py.errors import InvalidArgument, MemoryTypeDisabled
 
 if TYPE_CHECKING:
     from mirix_py.config import MirixConfig
@@ -82,13 +82,7 @@ def _reencrypt(config: MirixConfig, cipher: Any) -> RotationReceipt:
 
     system = MemorySystem(config)
     try:
-        rotate = getattr(system.store, "rotate_vault_key", None)
-        if rotate is None:
-            raise StorageError(
-                f"the store {type(system.store).__name__} does not support key rotation"
-            )
-        receipt: RotationReceipt = rotate(cipher)
-        return receipt
+        return system.store.rotate_vault_key(cipher)
     finally:
         system.close()
 

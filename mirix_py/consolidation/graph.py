@@ -115,13 +115,10 @@ def active_counts(ctx: MemoryContext, user_id: str) -> dict[str, int]:
 
 def _compact(ctx: MemoryContext, user_id: str) -> None:
     """Fold the run's many small writes into fewer fragments (LanceDB ``optimize``),
-    so later reads stay fast; a store without ``optimize`` is left as it is."""
-    optimize = getattr(ctx.store, "optimize", None)
-    if not callable(optimize):
-        return
+    so later reads stay fast)."""
     started = time.perf_counter()
     try:
-        optimize()
+        ctx.store.optimize()
     except Exception as exc:  # maintenance must not fail the run
         log.warning("consolidation.compact_failed", user_id=user_id, error=str(exc))
         return

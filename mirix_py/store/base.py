@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,10 @@ from mirix_py.config import RetrievalConfig
 from mirix_py.ids import validate_user_id
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.messages import aware_utc
+
+if TYPE_CHECKING:
+    from mirix_py.store.vault_rotation import RotationReceipt
+    from mirix_py.vault import VaultCipher
 
 SearchMode = Literal["hybrid", "vector", "fts"]
 HistoryEventKind = Literal["insert", "update", "supersede", "delete", "archive", "restore"]
@@ -163,7 +167,11 @@ class DeleteReceipt(BaseModel):
 
 @runtime_checkable
 class MemoryStore(Protocol):
-    """What a storage backend provides. All methods are scoped by ``user_id``."""
+    """What a storage backend provides: every method callers use (nobody probes for
+    optional ones). All methods are scoped by ``user_id`` except :meth:`reset`,
+    :meth:`optimize` and :meth:`rotate_vault_key`. ``mirix_py.store.memory_store``
+    holds the in-memory reference implementation; ``tests/conformance/`` is the
+    suite every backend passes."""
 
     @property
     def memory_types(self) -> tuple[MemoryType, ...]:
@@ -319,6 +327,22 @@ class MemoryStore(Protocol):
 
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
         """Every change to one memory, oldest first."""
+        ...
+
+    def history_count(self, *, user_id: str | None = None) -> int:
+        """History rows of one user (or of all users when ``user_id`` is None)."""
+        ...
+
+    def rotate_vault_key(self, cipher: VaultCipher, *, purge: bool = True) -> RotationReceipt:
+        """Re-encrypt every vault secret (records and history) under ``cipher``."""
+        ...
+
+    def optimize(self) -> None:
+        """Compact what many small writes left behind (a no-op where nothing needs it)."""
+        ...
+
+    def reset(self) -> None:
+        """Remove every memory and history row of every user."""
         ...
 
     def close(self) -> None:
