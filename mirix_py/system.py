@@ -1,44 +1,44 @@
 """``MemorySystem``: the facade users embed.
 
-One implementation: the sync methods do the work; the ``a*`` methods run the
-same code off the event loop (``asyncio.to_thread``), so there is no second copy.
+One implementation: the sync methods do the work; the ``a*`` methods
+(:mod:`mirix_py.async_facade`) run the same code off the event loop, so there is no
+second copy. Export and import live in :mod:`mirix_py.transfer`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import structlog
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
+from mirix_py.async_facade import AsyncFacade
 from mirix_py.config import MirixConfig, load_config, vault_key_from_env
 from mirix_py.context import MemoryContext
 from mirix_py.embeddings import embedding_dimension, make_embeddings
 from mirix_py.errors import (
-    AccessDenied,
     InvalidArgument,
     MemoryTypeDisabled,
     NothingStored,
     describe_invalid,
-    validation_summary,
 )
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
-from mirix_py.receipts import RecordAction, WriteReceipt
+from mirix_py.receipts import WriteReceipt
 from mirix_py.redaction import secure_records
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.store.maintenance import MaintenanceReceipt
 from mirix_py.store.maintenance_worker import MaintenanceService
+from mirix_py.transfer import content_problem, export_rows, records_from_rows, store_imported
 from mirix_py.vault import cipher_for
 
 log = structlog.get_logger(__name__)
@@ -60,19 +60,11 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
 _SECRET = frozenset({"secret_value"})
 
 
-def _content_problem(exc: ValueError) -> str:
-    """What is wrong with memory content, naming fields but never echoing the values
-    (memory content may carry secrets; see ``errors.validation_summary``)."""
-    if callable(getattr(exc, "errors", None)):
-        return validation_summary(exc)  # type: ignore[arg-type]
-    return "a value did not pass validation"
-
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class MemorySystem:
+class MemorySystem(AsyncFacade):
     """Long-term memory for an agent: add, search, chat, inspect and forget, per user."""
 
     def __init__(
@@ -396,7 +388,7 @@ class MemorySystem:
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
         except ValueError as exc:
-            raise InvalidArgument(f"update of {memory_id!r}: {_content_problem(exc)}") from None
+            raise InvalidArgument(f"update of {memory_id!r}: {content_problem(exc)}") from None
         secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
         self.store.upsert(secured, actor="user", reason="update")
         return secured[0]
@@ -449,88 +441,26 @@ class MemorySystem:
     def iter_export_records(
         self, *, user_id: str, include_secrets: bool = False, page_size: int = 500
     ) -> Iterator[dict[str, Any]]:
-        """:meth:`export_records` as a stream: rows are read ``page_size`` at a time, per
-        memory type in creation order, so memory holds one page, not the user."""
-        from mirix_py.memory import KnowledgeVaultMemory
-
-        validate_user_id(user_id)
-        for mtype in self.config.memory.enabled:
-            if mtype is MemoryType.KNOWLEDGE_VAULT and not include_secrets:
-                continue
-            for record in self.store.iter_records(
-                user_id=user_id, memory_type=mtype, include_superseded=True, page_size=page_size
-            ):
-                data = record.model_dump(mode="json", exclude={"embedding", "user_id"})
-                if isinstance(record, KnowledgeVaultMemory):
-                    data["secret_value"] = record.secret_value.get_secret_value()
-                yield {"kind": "memory", "memory_type": mtype.value, "record": data}
+        """:meth:`export_records` as a stream (see :func:`mirix_py.transfer.export_rows`)."""
+        return export_rows(
+            self.store,
+            self.config.memory.enabled,
+            user_id=user_id,
+            include_secrets=include_secrets,
+            page_size=page_size,
+        )
 
     def import_records(
         self, rows: Sequence[dict[str, Any]], *, user_id: str, new_ids: bool = False
     ) -> WriteReceipt:
         """Store rows written by :meth:`export_records` for ``user_id`` (ids kept unless
         ``new_ids``; supersession links follow the new ids)."""
-        from mirix_py.memory import record_class
-
         validate_user_id(user_id)
         started = time.perf_counter()
-        remap: dict[str, str] = {}
-        if new_ids:  # derived from (user, old id): importing twice does not duplicate
-            remap = {
-                str(r["record"]["id"]): _derived_id(user_id, str(r["record"]["id"]))
-                for r in rows
-                if r.get("kind") == "memory"
-            }
-        records: list[MemoryRecord] = []
-        for index, row in enumerate(rows):
-            if row.get("kind") != "memory":
-                raise InvalidArgument(f"row {index}: not a memory row (kind={row.get('kind')!r})")
-            data = {**row["record"], "user_id": user_id}
-            if remap:
-                data["id"] = remap[str(data["id"])]
-                if data.get("superseded_by"):
-                    data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
-            try:
-                records.append(record_class(row["memory_type"]).model_validate(data))
-            except ValueError as exc:
-                raise InvalidArgument(f"row {index}: {_content_problem(exc)}") from None
+        records = records_from_rows(rows, user_id=user_id, new_ids=new_ids)
         self._types([r.memory_type for r in records])
         records = secure_records(records, vault_enabled=self._vault_on, source="import")
-        try:
-            ids = self.store.upsert(records, actor="import", reason="import") if records else []
-        except AccessDenied:  # an id is taken (by another user): those rows get new ids
-            records = self._fresh_ids_for_foreign(records, user_id=user_id)
-            ids = self.store.upsert(records, actor="import", reason="import")
-        return WriteReceipt(
-            user_id=user_id,
-            run_id=uuid.uuid4().hex,
-            routed=sorted({r.memory_type for r in records}, key=lambda t: t.value),
-            actions=[
-                RecordAction(
-                    memory_type=r.memory_type, action="inserted", memory_id=i, reason="import"
-                )
-                for r, i in zip(records, ids, strict=True)
-            ],
-            ms=(time.perf_counter() - started) * 1000,
-        )
-
-    def _fresh_ids_for_foreign(
-        self, records: list[MemoryRecord], *, user_id: str
-    ) -> list[MemoryRecord]:
-        """``records`` with every id that is not already this user's replaced by a new
-        one (supersession links follow), so an import never fails, nor says why,
-        because some other user holds an id."""
-        own = {r.id for r in self.store.get_many([r.id for r in records], user_id=user_id)}
-        remap = {r.id: uuid.uuid4().hex for r in records if r.id not in own}
-        return [
-            r.model_copy(
-                update={
-                    "id": remap.get(r.id, r.id),
-                    "superseded_by": remap.get(r.superseded_by or "", r.superseded_by),
-                }
-            )
-            for r in records
-        ]
+        return store_imported(self.store, records, user_id=user_id, started=started)
 
     # ----------------------------------------------------------------- forget
 
@@ -608,79 +538,3 @@ class MemorySystem:
                 )
             out.append(mtype)
         return tuple(out)
-
-    # ------------------------------------------------------------------ async
-
-    async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(partial(fn, *args, **kwargs))
-
-    async def aadd(self, messages: MessagesInput, **kwargs: Any) -> WriteReceipt:
-        """Async :meth:`add`."""
-        result: WriteReceipt = await self._run(self.add, messages, **kwargs)
-        return result
-
-    async def asearch(self, query: str, **kwargs: Any) -> list[ScoredRecord]:
-        """Async :meth:`search`."""
-        result: list[ScoredRecord] = await self._run(self.search, query, **kwargs)
-        return result
-
-    async def aget(self, memory_id: str, **kwargs: Any) -> MemoryRecord:
-        """Async :meth:`get`."""
-        result: MemoryRecord = await self._run(self.get, memory_id, **kwargs)
-        return result
-
-    async def aget_all(self, **kwargs: Any) -> list[MemoryRecord]:
-        """Async :meth:`get_all`."""
-        result: list[MemoryRecord] = await self._run(self.get_all, **kwargs)
-        return result
-
-    async def adelete(self, memory_id: str, **kwargs: Any) -> DeleteReceipt:
-        """Async :meth:`delete`."""
-        result: DeleteReceipt = await self._run(self.delete, memory_id, **kwargs)
-        return result
-
-    async def adelete_all(self, **kwargs: Any) -> DeleteReceipt:
-        """Async :meth:`delete_all`."""
-        result: DeleteReceipt = await self._run(self.delete_all, **kwargs)
-        return result
-
-    async def ahistory(self, memory_id: str, **kwargs: Any) -> list[HistoryEvent]:
-        """Async :meth:`history`."""
-        result: list[HistoryEvent] = await self._run(self.history, memory_id, **kwargs)
-        return result
-
-    async def achat(self, message: str, **kwargs: Any) -> Answer:
-        """Async :meth:`chat`."""
-        result: Answer = await self._run(self.chat, message, **kwargs)
-        return result
-
-    async def aupdate(
-        self, memory_id: str, data: str | dict[str, Any], **kwargs: Any
-    ) -> MemoryRecord:
-        """Async :meth:`update`."""
-        result: MemoryRecord = await self._run(self.update, memory_id, data, **kwargs)
-        return result
-
-    async def areset(self, **kwargs: Any) -> DeleteReceipt | None:
-        """Async :meth:`reset`."""
-        result: DeleteReceipt | None = await self._run(self.reset, **kwargs)
-        return result
-
-    async def aconsolidate(self, **kwargs: Any) -> ConsolidationReport:
-        """Async :meth:`consolidate`."""
-        result: ConsolidationReport = await self._run(self.consolidate, **kwargs)
-        return result
-
-    async def aexplain(self, memory_id: str, **kwargs: Any) -> MemoryExplanation:
-        """Async :meth:`explain`."""
-        result: MemoryExplanation = await self._run(self.explain, memory_id, **kwargs)
-        return result
-
-
-def _derived_id(user_id: str, old_id: str) -> str:
-    """A new id for an imported record: stable for (user, old id), keeping its prefix."""
-    import hashlib
-
-    prefix = old_id.split("-", 1)[0] if "-" in old_id else "im"
-    digest = hashlib.sha256(f"{user_id}\x1f{old_id}".encode()).hexdigest()[:24]
-    return f"{prefix[:8]}-{digest}"
