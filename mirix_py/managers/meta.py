@@ -53,7 +53,7 @@ from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn, session_id_for
-from mirix_py.memory.registry import prompt_lines, spec_of
+from mirix_py.memory.registry import extract_batch, prompt_lines, spec_of, write_run
 from mirix_py.memory.semantic import speaker_entity
 from mirix_py.messages import normalize_messages
 from mirix_py.receipts import ManagerFailure, RecordAction, WriteReceipt
@@ -201,6 +201,10 @@ class MetaManager:
         searches follow. Ids looked up go to the managers as ``checked`` so
         they do not ask the store again.
         """
+        with write_run(state["run_id"]):
+            return self._retrieve(state)
+
+    def _retrieve(self, state: WriteState) -> dict[str, Any]:
         started = time.perf_counter()
         turns = _turns(state)
         user_id = state["user_id"]
@@ -221,7 +225,7 @@ class MetaManager:
         if self.ctx.offline:  # offline candidates are known now: look their ids up early too
             for mtype in self.enabled:
                 if mtype not in _OWN_LOOKUPS:
-                    ids = [r.id for r in spec_of(mtype).extract(turns, user_id=user_id)]
+                    ids = [r.id for r in extract_batch(mtype, turns, user_id=user_id)]
                     if ids:
                         checked[mtype.value] = ids
                         early.append((mtype, self._get(user_id, mtype, ids)))

@@ -29,10 +29,10 @@ from mirix_py.managers.state import ManagerInput
 from mirix_py.managers.tools import build_record, manager_tools, plan_from_calls
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.managers.vectors import VectorCache
-from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault, semantic
+from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn
-from mirix_py.memory.registry import spec_of
+from mirix_py.memory.registry import extract_batch, spec_of, write_run
 from mirix_py.receipts import ManagerFailure, RecordAction
 
 log = structlog.get_logger(__name__)
@@ -85,6 +85,10 @@ class SpecialistManager:
 
     def __call__(self, state: ManagerInput) -> dict[str, Any]:
         """Run the manager on one batch; returns ``{"results": [result]}``."""
+        with write_run(state["run_id"]):
+            return self._run(state)
+
+    def _run(self, state: ManagerInput) -> dict[str, Any]:
         payload = state
         started_wall, started = time.time(), time.perf_counter()
         user_id = payload["user_id"]
@@ -242,14 +246,14 @@ class SpecialistManager:
         """Ids of the facts the (offline) semantic manager writes for this batch."""
         if not self.ctx.config.is_enabled(MemoryType.SEMANTIC):
             return frozenset()
-        return frozenset(r.id for r in semantic.extract_offline(turns, user_id=user_id))
+        return frozenset(r.id for r in extract_batch(MemoryType.SEMANTIC, turns, user_id=user_id))
 
     def _deterministic(self, turns: Sequence[Turn], user_id: str) -> Plan:
         """What is written in every mode: the turn log and detected secrets."""
         if self.memory_type is MemoryType.EPISODIC:
             return Plan(candidates=list(episodic.turn_events(turns, user_id=user_id)))
         if self.memory_type is MemoryType.KNOWLEDGE_VAULT:
-            return Plan(candidates=list(knowledge_vault.extract_offline(turns, user_id=user_id)))
+            return Plan(candidates=extract_batch(self.memory_type, turns, user_id=user_id))
         return Plan()
 
     def _offline(self, turns: Sequence[Turn], user_id: str) -> Plan:
@@ -258,7 +262,7 @@ class SpecialistManager:
             return Plan(core_lines={"human": lines} if lines else {})
         if self.memory_type in (MemoryType.EPISODIC, MemoryType.KNOWLEDGE_VAULT):
             return Plan()  # already covered by the deterministic part
-        return Plan(candidates=list(self.rules.extract(turns, user_id=user_id)))
+        return Plan(candidates=extract_batch(self.memory_type, turns, user_id=user_id))
 
     def _llm_plan(
         self, payload: ManagerInput, turns: Sequence[Turn], counter: UsageCounter

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +162,7 @@ def unregister(name: str) -> None:
     """Remove a custom type from the registry (for tests; built-in types stay)."""
     retract_memory_type(name)
     _SPECS.pop(name, None)
+    _extracted.cache_clear()
 
 
 def spec_of(memory_type: MemoryType | str) -> MemoryTypeSpec:
@@ -203,6 +207,42 @@ class RecordTypes(Mapping[MemoryType, type[MemoryRecord]]):
         return len(_SPECS)
 
 
+_RUN: ContextVar[str | None] = ContextVar("mirix_write_run", default=None)
+
+
+@contextmanager
+def write_run(run_id: str) -> Iterator[None]:
+    """Within this block (one graph node of write run ``run_id``), offline extraction
+    of the same batch is computed once and shared (:func:`extract_batch`)."""
+    token = _RUN.set(run_id)
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+@lru_cache(maxsize=64)
+def _extracted(
+    run_id: str, name: str, user_id: str, turns: tuple[Turn, ...]
+) -> tuple[MemoryRecord, ...]:
+    return tuple(_SPECS[name].extract(turns, user_id=user_id))
+
+
+def extract_batch(
+    memory_type: MemoryType | str, turns: Sequence[Turn], *, user_id: str
+) -> list[MemoryRecord]:
+    """The type's offline extraction of one batch. Inside :func:`write_run` it is
+    computed once per run and batch (the meta manager's early lookups, the type's
+    manager and the core manager all ask) and handed out as copies, so no caller sees
+    another's changes; outside, it is computed afresh."""
+    spec = spec_of(memory_type)
+    run_id = _RUN.get()
+    if run_id is None:
+        return list(spec.extract(turns, user_id=user_id))
+    found = _extracted(run_id, spec.name, user_id, tuple(turns))
+    return [r.model_copy(deep=True) for r in found]
+
+
 def context_types() -> list[MemoryType]:
     """The types chat retrieves and shows in ``<memories>`` (all but core), in order."""
     return [s.memory_type for s in _SPECS.values() if s.in_context]
@@ -235,6 +275,7 @@ __all__ = [
     "RecordTypes",
     "Summarise",
     "context_types",
+    "extract_batch",
     "load_type_module",
     "no_cue",
     "no_key",
@@ -245,4 +286,5 @@ __all__ = [
     "spec_of",
     "specs",
     "unregister",
+    "write_run",
 ]
