@@ -247,7 +247,7 @@ class MemorySystem(AsyncFacade):
     def consolidation_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
         """Consolidation as a compiled LangGraph graph (input ``user_id``, optionally
         ``now``; output ``report``), usable as a node of your own graph."""
-        from mirix_py.consolidation import build_consolidation_graph
+        from mirix_py.graph import build_consolidation_graph
 
         return build_consolidation_graph(self.context)
 
@@ -305,7 +305,7 @@ class MemorySystem(AsyncFacade):
     def chat_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
         """The chat agent as a compiled LangGraph graph (input ``question``/``messages``,
         ``user_id`` …; output ``answer``), usable as a node of your own graph."""
-        from mirix_py.chat.graph import build_chat_graph
+        from mirix_py.graph import build_chat_graph
 
         return build_chat_graph(self.context, deps=self._chat_deps)
 

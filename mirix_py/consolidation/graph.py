@@ -27,12 +27,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import structlog
-from langgraph.graph import END, START, StateGraph
-from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Checkpointer
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
-from mirix_py.agents import AgentSpec, load_agent
+from mirix_py.agents import AgentSpec
 from mirix_py.consolidation.cleanup import clean_up
 from mirix_py.consolidation.core_bound import bound_core
 from mirix_py.consolidation.derived import (
@@ -44,7 +41,7 @@ from mirix_py.consolidation.derived import (
 )
 from mirix_py.consolidation.miners import mine_patterns, mine_routines
 from mirix_py.consolidation.models import ConsolidationAction, ConsolidationReport
-from mirix_py.consolidation.reflection import AGENT_NAME, reflect_with_llm
+from mirix_py.consolidation.reflection import reflect_with_llm
 from mirix_py.consolidation.retention import ARCHIVE_KIND, apply_retention
 from mirix_py.consolidation.scoring import is_active
 from mirix_py.consolidation.threads import mine_threads
@@ -325,40 +322,6 @@ class Consolidator:
         return {"report": report.model_dump(mode="json")}
 
 
-def build_consolidation_graph(
-    ctx: MemoryContext, *, checkpointer: Checkpointer = None, name: str = "mirix_consolidation"
-) -> CompiledStateGraph[Any, Any, Any, Any]:
-    """The compiled consolidation graph for ``ctx``.
-
-    Invoke with ``{"user_id": "..."}`` (optionally ``run_id`` and ``now`` as an
-    ISO string, the reference time for retention scores); it returns
-    ``{"report": {...}}`` (a :class:`ConsolidationReport` as a dict). In LLM mode
-    the reflection agent file is loaded (and checked) here.
-    """
-    agent = None if ctx.offline else load_agent(ctx.config.agents_path(), AGENT_NAME)
-    nodes = Consolidator(ctx, agent)
-    graph: StateGraph[Any, Any, Any, Any] = StateGraph(
-        ConsolidationState, input_schema=ConsolidationInput, output_schema=ConsolidationOutput
-    )
-    graph.add_node("begin", nodes.begin)
-    graph.add_node("reflect", nodes.reflect)
-    graph.add_node("cleanup", nodes.cleanup)
-    graph.add_node("retention", nodes.retention)
-    graph.add_node("core", nodes.core)
-    graph.add_node("report", nodes.report)
-    graph.add_edge(START, "begin")
-    for a, b in (
-        ("begin", "reflect"),
-        ("reflect", "cleanup"),
-        ("cleanup", "retention"),
-        ("retention", "core"),
-        ("core", "report"),
-    ):
-        graph.add_edge(a, b)
-    graph.add_edge("report", END)
-    return graph.compile(checkpointer=checkpointer, name=name)
-
-
 def consolidation_input(user_id: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The graph input for one run."""
     return {
@@ -372,6 +335,5 @@ __all__ = [
     "ConsolidationInput",
     "ConsolidationOutput",
     "ConsolidationState",
-    "build_consolidation_graph",
     "consolidation_input",
 ]
