@@ -492,6 +492,13 @@ class MemorySystem(AsyncFacade):
         ``purge_now``). Skipped (``ran=False``) if another maintainer is running."""
         return self.maintenance.run(purge_now=purge_now)
 
+    def __enter__(self) -> MemorySystem:
+        """``with MemorySystem(config) as memory:`` closes it at the end."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Release the store (stops background maintenance first)."""
         self.maintenance.close()

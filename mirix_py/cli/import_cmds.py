@@ -245,8 +245,7 @@ def _import(args: argparse.Namespace) -> int:
         fmt = "jsonl" if args.file.endswith((".jsonl", ".json")) else "text"
     with _open(args.file) as handle:
         plan = read_import(handle, fmt=fmt, user_id=args.user)
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         done = _already_imported(system, args.user, [m["id"] for s in plan.sessions for m in s])
         written = skipped = 0
         with tqdm(
@@ -264,8 +263,6 @@ def _import(args: argparse.Namespace) -> int:
         if plan.rows:
             receipt = system.import_records(plan.rows, user_id=args.user, new_ids=args.new_ids)
             imported = len(receipt.ids())
-    finally:
-        system.close()
     emit(
         args,
         {

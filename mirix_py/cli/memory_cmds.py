@@ -121,15 +121,12 @@ def _forget(args: argparse.Namespace) -> int:
     if args.all and not args.yes and not confirm(question):
         print("not confirmed; nothing forgotten (pass --yes to skip the question)", file=sys.stderr)
         return 1
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         if args.all:
             receipt = system.delete_all(user_id=args.user, purge=args.now)
         else:
             system.get(args.memory_id, user_id=args.user)  # an unknown id is an error
             receipt = system.delete(args.memory_id, user_id=args.user, purge=args.now)
-    finally:
-        system.close()
     when = (
         f"purged from disk at {receipt.purged_at:%Y-%m-%d %H:%M:%S}Z"
         if receipt.purged_at

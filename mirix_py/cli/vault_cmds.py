@@ -80,11 +80,8 @@ def _rotate_key(args: argparse.Namespace) -> int:
 def _reencrypt(config: MirixConfig, cipher: Any) -> RotationReceipt:
     from mirix_py.system import MemorySystem
 
-    system = MemorySystem(config)
-    try:
+    with MemorySystem(config) as system:
         return system.store.rotate_vault_key(cipher)
-    finally:
-        system.close()
 
 
 def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str) -> int:
