@@ -64,6 +64,7 @@ from langgraph.store.base import (
 from mirix_py.embeddings import cosine
 from mirix_py.errors import MemoryTypeDisabled, RecordNotFound
 from mirix_py.memory import MemoryRecord, MemoryType, ResourceMemory, SemanticMemory
+from mirix_py.redaction import redact_value, strings_in, vault_entries
 from mirix_py.store.base import SCAN_ALL
 
 if TYPE_CHECKING:
@@ -312,7 +313,6 @@ class MirixStore(BaseStore):
         return sorted(kept)[op.offset : op.offset + op.limit]
 
     def _apply_puts(self, puts: Iterable[PutOp]) -> None:
-        from mirix_py.redaction import redact_value, strings_in, vault_entries
 
         vault_on = self._system.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
         writes: list[tuple[str, PutOp, str]] = []

@@ -29,6 +29,7 @@ from mirix_py.errors import (
     describe_invalid,
 )
 from mirix_py.ids import validate_memory_id, validate_user_id
+from mirix_py.langgraph_store import MirixStore
 from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
@@ -38,6 +39,7 @@ from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, Scored
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.store.maintenance import MaintenanceReceipt
 from mirix_py.store.maintenance_worker import MaintenanceService
+from mirix_py.tools import memory_tools
 from mirix_py.transfer import content_problem, export_rows, records_from_rows, store_imported
 from mirix_py.vault import cipher_for
 
@@ -55,7 +57,6 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
         ConsolidationTrigger,
         MemoryExplanation,
     )
-    from mirix_py.langgraph_store import MirixStore
 
 _SECRET = frozenset({"secret_value"})
 
@@ -403,15 +404,11 @@ class MemorySystem(AsyncFacade):
     def as_tools(self, *, user_id: str, allow_reveal: bool = False) -> list[BaseTool]:
         """LangChain tools bound to ``user_id`` (search, remember, forget, update core
         memory, list; ``reveal_secret`` only with ``allow_reveal``) for a ``ToolNode``."""
-        from mirix_py.tools import memory_tools
-
         return memory_tools(self, user_id=user_id, allow_reveal=allow_reveal)
 
     def as_store(self, *, user_id: str | None = None, user_index: int | None = None) -> MirixStore:
         """A LangGraph ``BaseStore`` over this memory: one user (``user_id``), or the
         user taken from each namespace at position ``user_index``."""
-        from mirix_py.langgraph_store import MirixStore
-
         return MirixStore(self, user_id=user_id, user_index=user_index)
 
     def stats(self, *, user_id: str | None = None) -> dict[str, Any]:
