@@ -233,8 +233,7 @@ def test_retries_feed_errors_back_then_give_up() -> None:
     agent = agents["semantic_memory_manager"]
     bad = reply(call("insert_semantic", name="Ann"), tokens=12)
     model = ToolScript(responses=[bad, bad, bad])
-    seen: list[list[object]] = []
-    model._record = seen  # type: ignore[assignment]
+    seen = model.prompts
     counter = UsageCounter()
     with pytest.raises(ExtractionError, match="after 3 attempt"):
         call_with_tools(
