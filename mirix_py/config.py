@@ -334,7 +334,10 @@ class MaintenanceConfig(BaseModel):
     ``purge=True``. A vector ANN index is built once a table holds
     ``ann_min_rows`` rows and used only if its recall@10 against flat search,
     on ``ann_sample_queries`` of the table's own vectors with the owner's
-    prefilter, reaches ``ann_min_recall``.
+    prefilter, reaches ``ann_min_recall``. Maintenance keeps data fragments at
+    most ``fragment_rows`` rows and full-text and scalar indexes in segments
+    of about ``index_segment_rows`` rows, so that a purge rewrites one
+    fragment and the index segments over it, never a whole table.
     """
 
     model_config = _FROZEN
@@ -348,6 +351,8 @@ class MaintenanceConfig(BaseModel):
     ann_min_recall: float = Field(default=0.95, gt=0.0, le=1.0)
     ann_sample_queries: int = Field(default=50, ge=5, le=1000)
     max_retries: int = Field(default=6, ge=0, le=20)
+    fragment_rows: int = Field(default=8_192, ge=256)
+    index_segment_rows: int = Field(default=16_384, ge=256)
 
     @model_validator(mode="after")
     def _window(self) -> MaintenanceConfig:
