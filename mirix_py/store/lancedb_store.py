@@ -66,6 +66,7 @@ from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
 from mirix_py.store.purge import fragments_of, purge_now, table_folder
 from mirix_py.store.purge_queue import PurgeQueue
+from mirix_py.store.segments import SEGMENT_ROWS
 from mirix_py.store.retry import retrying
 from mirix_py.store.stamps import ChangeStamps, StampValue
 from mirix_py.store.vault_rotation import (
@@ -211,8 +212,10 @@ class LanceDBStore:
         file_lock: bool = True,
         access_flush_seconds: float = 5.0,
         purge_delay_seconds: float = 600.0,
+        index_segment_rows: int = SEGMENT_ROWS,
     ) -> None:
         self._uri = uri
+        self._segment_rows = index_segment_rows
         self._purge_delay = timedelta(seconds=purge_delay_seconds)
         self._storage_options = dict(storage_options or {})
         self._purges: PurgeQueue | ObjectStorePurgeQueue = (
@@ -1254,6 +1257,7 @@ class LanceDBStore:
                         ids,
                         folder=table_folder(self._uri, name),
                         fts_config=_fts_config,
+                        segment_rows=self._segment_rows,
                     ),
                     retries=6,
                     what="purge",

@@ -327,6 +327,7 @@ class Maintainer:
             changed,
             fts=self._store.fts_config(),
             segment_rows=self._config.index_segment_rows,
+            merge_small=True,
         )
         fold_vector_indexes(table)
         cleanup(table, window)

@@ -118,10 +118,16 @@ def _groups(fragments: Sequence[int], rows: Mapping[int, int], limit: int) -> li
 
 
 def _stale_segments(
-    segments: Sequence[Any], rows: Mapping[int, int], touched: set[int], limit: int
+    segments: Sequence[Any],
+    rows: Mapping[int, int],
+    touched: set[int],
+    limit: int,
+    *,
+    merge_small: bool,
 ) -> list[Any]:
     """Segments to rebuild: those covering touched fragments, those with no live
-    fragment, oversized ones, and the small ones when there are several to merge."""
+    fragment, oversized ones, and (``merge_small``) the small ones when there are
+    several to merge."""
 
     def size(segment: Any) -> int:
         return sum(rows.get(f, 0) for f in segment.fragment_ids)
@@ -132,7 +138,7 @@ def _stale_segments(
         if touched.intersection(s.fragment_ids) or size(s) == 0 or size(s) > 2 * limit
     ]
     small = [s for s in segments if s not in stale and size(s) < limit // 2]
-    if len(small) > 1:
+    if merge_small and len(small) > 1:
         stale.extend(small)
     return stale
 
@@ -161,14 +167,20 @@ def _as_index(segment: Any, name: str, fields: list[int]) -> Index:
 
 
 def refresh_indexes(
-    table: Any, touched: Iterable[int], *, fts: FTS, segment_rows: int = SEGMENT_ROWS
+    table: Any,
+    touched: Iterable[int],
+    *,
+    fts: FTS,
+    segment_rows: int = SEGMENT_ROWS,
+    merge_small: bool = False,
 ) -> int:
     """Bring every full-text and scalar index of ``table`` up to date, segment by segment.
 
     ``touched`` are fragment ids that were removed or written since the indexes
     were last refreshed (a purge rewrite, a compaction). Segments covering them
     are rebuilt over their live fragments; fragments no segment covers are
-    indexed; untouched segments are left alone. The cost is that of the rows of
+    indexed; untouched segments are left alone (``merge_small``, for the
+    maintenance step: small segments are merged as well). The cost is that of the rows of
     the rebuilt segments, never that of the table. Returns the segments built.
     """
     touched_ids = set(touched)
@@ -184,7 +196,9 @@ def refresh_indexes(
             continue
         segments = list(current.segments)
         indexed = {f for s in segments for f in s.fragment_ids}
-        stale = _stale_segments(segments, rows, touched_ids, segment_rows)
+        stale = _stale_segments(
+            segments, rows, touched_ids, segment_rows, merge_small=merge_small
+        )
         cover = {f for s in stale for f in s.fragment_ids if f in rows}
         cover |= set(rows) - indexed
         if not stale and not cover:
