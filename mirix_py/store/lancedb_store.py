@@ -66,8 +66,8 @@ from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
 from mirix_py.store.purge import fragments_of, purge_now, table_folder
 from mirix_py.store.purge_queue import PurgeQueue
-from mirix_py.store.segments import SEGMENT_ROWS
 from mirix_py.store.retry import retrying
+from mirix_py.store.segments import SEGMENT_ROWS
 from mirix_py.store.stamps import ChangeStamps, StampValue
 from mirix_py.store.vault_rotation import (
     RotationReceipt,

@@ -119,6 +119,10 @@ def purge_now(
     seal(table)
     cleanup(table, timedelta(0))
     log.debug(
-        "store.purged", table=table.name, fragments=len(targets), rows_moved=moved, segments=segments
+        "store.purged",
+        table=table.name,
+        fragments=len(targets),
+        rows_moved=moved,
+        segments=segments,
     )
     return moved

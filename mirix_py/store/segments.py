@@ -43,7 +43,12 @@ FRAGMENT_ROWS = 8_192
 SEGMENT_ROWS = 16_384
 
 # Lance's index type names (as ``describe_indices`` reports them) -> build type.
-_SEGMENTED = {"Inverted": "INVERTED", "BTree": "BTREE", "Bitmap": "BITMAP", "LabelList": "LABEL_LIST"}
+_SEGMENTED = {
+    "Inverted": "INVERTED",
+    "BTree": "BTREE",
+    "Bitmap": "BITMAP",
+    "LabelList": "LABEL_LIST",
+}
 _WHOLE_CONFIGS: dict[str, Callable[[], Any]] = {
     "BTREE": BTree,
     "BITMAP": Bitmap,
@@ -161,7 +166,7 @@ def _as_index(segment: Any, name: str, fields: list[int]) -> Index:
         name=name,
         fields=fields,
         dataset_version=segment.dataset_version_at_last_update,
-        fragment_ids=set(segment.fragment_ids),
+        fragment_ids=segment.fragment_ids,
         index_version=segment.index_version,
     )
 
@@ -196,9 +201,7 @@ def refresh_indexes(
             continue
         segments = list(current.segments)
         indexed = {f for s in segments for f in s.fragment_ids}
-        stale = _stale_segments(
-            segments, rows, touched_ids, segment_rows, merge_small=merge_small
-        )
+        stale = _stale_segments(segments, rows, touched_ids, segment_rows, merge_small=merge_small)
         cover = {f for s in stale for f in s.fragment_ids if f in rows}
         cover |= set(rows) - indexed
         if not stale and not cover:
