@@ -66,6 +66,7 @@ _FTS_FIELDS = (
     "custom_stop_words",
 )
 _VECTOR_PREFIXES = ("IVF", "HNSW")
+_REFRESH_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -130,17 +131,21 @@ def _stale_segments(
     *,
     merge_small: bool,
 ) -> list[Any]:
-    """Segments to rebuild: those covering touched fragments, those with no live
-    fragment, oversized ones, and (``merge_small``) the small ones when there are
-    several to merge."""
+    """Segments to rebuild: those covering touched fragments or a fragment that is
+    gone (a segment only remapped after a rewrite keeps the old rows' words),
+    oversized ones, and (``merge_small``) the small ones when there are several
+    to merge."""
 
     def size(segment: Any) -> int:
         return sum(rows.get(f, 0) for f in segment.fragment_ids)
 
+    def dead(segment: Any) -> bool:  # covers a fragment that was rewritten or dropped
+        return any(f not in rows for f in segment.fragment_ids)
+
     stale = [
         s
         for s in segments
-        if touched.intersection(s.fragment_ids) or size(s) == 0 or size(s) > 2 * limit
+        if touched.intersection(s.fragment_ids) or dead(s) or size(s) > 2 * limit
     ]
     small = [s for s in segments if s not in stale and size(s) < limit // 2]
     if merge_small and len(small) > 1:
@@ -183,57 +188,81 @@ def refresh_indexes(
 
     ``touched`` are fragment ids that were removed or written since the indexes
     were last refreshed (a purge rewrite, a compaction). Segments covering them
-    are rebuilt over their live fragments; fragments no segment covers are
-    indexed; untouched segments are left alone (``merge_small``, for the
-    maintenance step: small segments are merged as well). The cost is that of the rows of
-    the rebuilt segments, never that of the table. Returns the segments built.
+    or a fragment that is gone are rebuilt over their live fragments; fragments
+    no segment covers are indexed; the other segments are left alone
+    (``merge_small``, for the maintenance step: small segments are merged too).
+    The cost is that of the rows of the rebuilt segments, never that of the
+    table. Returns the segments built.
     """
     touched_ids = set(touched)
     built = 0
-    for desc in dataset(table).describe_indices():
-        kind = _SEGMENTED.get(desc.index_type)
-        if kind is None:
-            continue
-        ds = dataset(table)
-        rows = live_fragments(ds)
-        current = next((d for d in ds.describe_indices() if d.name == desc.name), None)
-        if current is None:
-            continue
-        segments = list(current.segments)
-        indexed = {f for s in segments for f in s.fragment_ids}
-        stale = _stale_segments(segments, rows, touched_ids, segment_rows, merge_small=merge_small)
-        cover = {f for s in stale for f in s.fragment_ids if f in rows}
-        cover |= set(rows) - indexed
-        if not stale and not cover:
-            continue
-        column = current.field_names[0]
-        if len(stale) == len(segments) and not cover:
-            # Nothing live left to index: an empty index replaces the old one.
-            config = fts if kind == "INVERTED" else _WHOLE_CONFIGS[kind]()
-            table.create_index(column, config=config, replace=True)
-            built += 1
-            continue
-        new = [
-            _build(ds, column, kind, current.name, group, fts)
-            for group in _groups(sorted(cover), rows, segment_rows)
-        ]
-        removed = [_as_index(s, current.name, list(current.fields)) for s in stale]
-        LanceDataset.commit(
-            ds,
-            LanceOperation.CreateIndex(new_indices=new, removed_indices=removed),
-            read_version=ds.version,
-        )
-        built += len(new)
-        log.debug(
-            "store.index_segments_refreshed",
-            table=table.name,
-            index=current.name,
-            built=len(new),
-            removed=len(removed),
-            rows=sum(rows.get(f, 0) for f in cover),
-        )
+    names = [d.name for d in dataset(table).describe_indices() if d.index_type in _SEGMENTED]
+    for name in names:
+        # A concurrent rewrite may drop a fragment a new segment covers: re-check.
+        for attempt in range(_REFRESH_ROUNDS):
+            done = _refresh_one(
+                table,
+                name,
+                touched_ids if attempt == 0 else set(),
+                fts=fts,
+                segment_rows=segment_rows,
+                merge_small=merge_small,
+            )
+            built += done
+            if not done:
+                break
     table.checkout_latest()
     return built
+
+
+def _refresh_one(
+    table: Any,
+    name: str,
+    touched: set[int],
+    *,
+    fts: FTS,
+    segment_rows: int,
+    merge_small: bool,
+) -> int:
+    """One round of :func:`refresh_indexes` for index ``name``: segments built."""
+    ds = dataset(table)
+    rows = live_fragments(ds)
+    current = next((d for d in ds.describe_indices() if d.name == name), None)
+    if current is None:
+        return 0
+    kind = _SEGMENTED[current.index_type]
+    segments = list(current.segments)
+    indexed = {f for s in segments for f in s.fragment_ids}
+    stale = _stale_segments(segments, rows, touched, segment_rows, merge_small=merge_small)
+    cover = {f for s in stale for f in s.fragment_ids if f in rows}
+    cover |= set(rows) - indexed
+    if not stale and not cover:
+        return 0
+    column = current.field_names[0]
+    if len(stale) == len(segments) and not cover:
+        # Nothing live left to index: an empty index replaces the old one.
+        config = fts if kind == "INVERTED" else _WHOLE_CONFIGS[kind]()
+        table.create_index(column, config=config, replace=True)
+        return 1
+    new = [
+        _build(ds, column, kind, name, group, fts)
+        for group in _groups(sorted(cover), rows, segment_rows)
+    ]
+    removed = [_as_index(s, name, list(current.fields)) for s in stale]
+    LanceDataset.commit(
+        ds,
+        LanceOperation.CreateIndex(new_indices=new, removed_indices=removed),
+        read_version=ds.version,
+    )
+    log.debug(
+        "store.index_segments_refreshed",
+        table=table.name,
+        index=name,
+        built=len(new),
+        removed=len(removed),
+        rows=sum(rows.get(f, 0) for f in cover),
+    )
+    return len(new)
 
 
 def fold_vector_indexes(table: Any) -> None:
