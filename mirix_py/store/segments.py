@@ -67,6 +67,7 @@ _FTS_FIELDS = (
 )
 _VECTOR_PREFIXES = ("IVF", "HNSW")
 _REFRESH_ROUNDS = 3
+VECTOR_DELTAS = 8
 
 
 @dataclass(frozen=True)
@@ -265,15 +266,27 @@ def _refresh_one(
     return len(new)
 
 
-def fold_vector_indexes(table: Any) -> None:
-    """Add new rows to the table's vector indexes (Lance's incremental index update)."""
+def fold_vector_indexes(table: Any, *, max_deltas: int = VECTOR_DELTAS) -> None:
+    """Index new rows in the table's vector indexes, in proportion to them.
+
+    The new rows go into a new delta of the index (assigned to the existing
+    partitions, no retraining); LanceDB's ``optimize`` would instead rewrite the
+    latest delta, i.e. the whole index, on every run. Once an index has
+    ``max_deltas`` deltas they are merged into one (a search visits each delta).
+    """
     ds = dataset(table)
-    names = [
-        d.name for d in ds.describe_indices() if d.index_type.upper().startswith(_VECTOR_PREFIXES)
-    ]
-    if names:
-        ds.optimize.optimize_indices(index_names=names)
-        table.checkout_latest()
+    rows = live_fragments(ds)
+    for desc in ds.describe_indices():
+        if not desc.index_type.upper().startswith(_VECTOR_PREFIXES):
+            continue
+        covered = {f for s in desc.segments for f in s.fragment_ids}
+        if not set(rows) - covered:
+            continue
+        deltas = len(desc.segments)
+        merge = deltas if deltas + 1 > max_deltas else 0
+        ds.optimize.optimize_indices(index_names=[desc.name], num_indices_to_merge=merge)
+        ds = dataset(table)
+    table.checkout_latest()
 
 
 def cleanup(table: Any, older_than: timedelta) -> None:
