@@ -91,6 +91,7 @@ _COMMIT_RETRIES = 5
 ID_NOT_AVAILABLE = "memory id {id} is not available; use a new id"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
+_FTS_RECHECK_SECONDS = 5.0
 _ID_LIST_MAX = 2_000  # longer id lists are fetched through the listing filter
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Content columns are stored without compression (no FSST/zstd), so that anyone
@@ -258,6 +259,7 @@ class LanceDBStore:
         )
         self._tables: dict[str, Any] = {}
         self._has_fts: set[str] = set()
+        self._no_fts_since: dict[str, float] = {}
         self._id_indexed: set[str] = set()
         # Own writes are told apart from others' only while every writer takes the file lock.
         self._stamps = ChangeStamps(
@@ -336,11 +338,18 @@ class LanceDBStore:
         """Whether table ``name`` has its full-text index (possibly built by another process)."""
         if name in self._has_fts:
             return True
-        if name != HISTORY_TABLE and any(
-            "text" in idx.columns for idx in self._tables[name].list_indices()
-        ):
+        if name == HISTORY_TABLE:
+            return False
+        # Listing indexes costs a metadata read: a table without one (e.g. a type nobody
+        # wrote yet) is asked again only every few seconds, not on every search.
+        checked = self._no_fts_since.get(name)
+        if checked is not None and time.monotonic() - checked < _FTS_RECHECK_SECONDS:
+            return False
+        if any("text" in idx.columns for idx in self._tables[name].list_indices()):
             self._has_fts.add(name)
+            self._no_fts_since.pop(name, None)
             return True
+        self._no_fts_since[name] = time.monotonic()
         return False
 
     def _table(self, memory_type: MemoryType | str) -> Any:
@@ -578,9 +587,8 @@ class LanceDBStore:
     def _scan(
         self, memory_type: MemoryType, where: str, limit: int = _SCAN_LIMIT
     ) -> list[dict[str, Any]]:
-        table = self._table(memory_type)
-        rows: list[dict[str, Any]] = table.search().where(where).limit(limit).to_list()
-        return rows
+        (found,) = run_queries([ScanJob(self._table(memory_type), where, limit)])
+        return all_rows(found)
 
     def get(
         self, memory_id: str, *, user_id: str, memory_type: MemoryType | None = None
@@ -679,14 +687,11 @@ class LanceDBStore:
         self, types: Sequence[MemoryType], where: str, user_id: str, order: PageOrder
     ) -> list[tuple[str, pa.Table]]:
         """The light ordering columns of the matching rows, per memory type."""
-        columns = [*ORDER_COLUMNS[order], "user_id"]
+        columns = (*ORDER_COLUMNS[order], "user_id")
+        jobs = [ScanJob(self._table(mtype), where, _SCAN_LIMIT, columns) for mtype in types]
         parts: list[tuple[str, pa.Table]] = []
-        for mtype in types:
-            light = (
-                self._table(mtype).search().where(where).select(columns).limit(_SCAN_LIMIT)
-            ).to_arrow()
-            light = light.filter(pc.equal(light["user_id"], user_id))
-            parts.append((mtype.value, light))
+        for mtype, light in zip(types, run_queries(jobs), strict=True):
+            parts.append((mtype.value, light.filter(pc.equal(light["user_id"], user_id))))
         return parts
 
     def _fetch_in_order(
@@ -1391,6 +1396,7 @@ class LanceDBStore:
                 self._db.drop_table(name)
             self._tables.clear()
             self._has_fts.clear()
+            self._no_fts_since.clear()
             self._id_indexed.clear()
             self._accesses.discard()
             for memory_type in self._types:

@@ -120,7 +120,7 @@ def run_queries(jobs: Sequence[Job]) -> list[pa.Table]:
     if any(twin is None or not hasattr(twin, "query") for twin in twins):
         return [_sync_query(job).to_arrow() for job in jobs]
     queries = [_async_query(job, twin) for job, twin in zip(jobs, twins, strict=True)]
-    result: list[pa.Table] = LOOP.run(_gather(queries))
+    result: list[pa.Table] = LOOP.run(_gather(queries))  # type: ignore[no-untyped-call]
     return result
 
 
@@ -137,16 +137,16 @@ def rows_at(table: pa.Table, indices: Sequence[int]) -> list[dict[str, Any]]:
         vectors = flat.reshape(len(picked), width) if column.null_count == 0 else None
         if vectors is None:  # rows without vectors: convert one by one
             listed = column.to_pylist()
-            rows = picked.drop_columns(["vector"]).to_pylist()
+            rows: list[dict[str, Any]] = picked.drop_columns(["vector"]).to_pylist()
             for row, vector in zip(rows, listed, strict=True):
                 row["vector"] = None if vector is None else np.asarray(vector, dtype=np.float32)
             return rows
         picked = picked.drop_columns(["vector"])
-    rows = picked.to_pylist()
+    plain: list[dict[str, Any]] = picked.to_pylist()
     if vectors is not None:
-        for row, vector in zip(rows, vectors, strict=True):
+        for row, vector in zip(plain, vectors, strict=True):
             row["vector"] = vector
-    return rows
+    return plain
 
 
 def all_rows(table: pa.Table) -> list[dict[str, Any]]:
