@@ -874,8 +874,12 @@ class LanceDBStore:
         ]
         if not clauses:
             return []
+        # The session keys first, as an IN list: LanceDB answers that part from the
+        # session_key index (an OR of per-session conjunctions alone made it filter every
+        # row of the user), then checks the exact sequences on those sessions' rows.
         where = conjoin(
             [
+                in_list("session_key", list(wanted)),
                 user_filter(user_id),
                 *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
                 " OR ".join(f"({c})" for c in clauses),
@@ -909,9 +913,9 @@ class LanceDBStore:
             return []
         where = conjoin(
             [
+                in_list(column, keys),  # first: answered from the key's index
                 user_filter(user_id),
                 *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
-                in_list(column, keys),
             ]
         )
         found = self._lookup(MemoryType(memory_type), where, user_id=user_id, limit=limit)
