@@ -77,14 +77,17 @@ class StorageConfig(BaseModel):
     (ignored on object storage, which has none); turn it off only when every
     writer does (the declared key keeps concurrent upserts free of duplicate
     ids either way). Access counts are written in batches every
-    ``access_flush_seconds``, and on maintenance and close.
+    ``access_flush_seconds``, and on maintenance and close. Each batch is an
+    UPDATE that moves the rows it touches outside the indexes until the next
+    maintenance run (which counts them as writes), so batches are kept rare: a
+    crash loses at most that long of access counts (bookkeeping, not memories).
     """
 
     model_config = _FROZEN
     uri: str = "{home}/db"
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
-    access_flush_seconds: float = Field(default=5.0, gt=0)
+    access_flush_seconds: float = Field(default=60.0, gt=0)
     options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property

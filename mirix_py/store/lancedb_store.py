@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -219,7 +219,7 @@ class LanceDBStore:
         read_consistency_seconds: float | None = 0.0,
         storage_options: Mapping[str, str] | None = None,
         file_lock: bool = True,
-        access_flush_seconds: float = 5.0,
+        access_flush_seconds: float = 60.0,
         purge_delay_seconds: float = 600.0,
     ) -> None:
         self._uri = uri
@@ -260,6 +260,7 @@ class LanceDBStore:
         self._tables: dict[str, Any] = {}
         self._has_fts: set[str] = set()
         self._no_fts_since: dict[str, float] = {}
+        self._rewrite_listeners: list[Callable[[int], None]] = []
         self._id_indexed: set[str] = set()
         # Own writes are told apart from others' only while every writer takes the file lock.
         self._stamps = ChangeStamps(
@@ -1205,7 +1206,17 @@ class LanceDBStore:
             rows=updated,
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
+        for listener in list(self._rewrite_listeners):
+            listener(updated)
         return updated
+
+    def on_rows_rewritten(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(rows)`` after an access-count flush rewrote ``rows`` rows.
+
+        An UPDATE moves the rows it changes to new fragments, outside the full-text
+        and scalar indexes until the next maintenance run; the facade counts them as
+        writes so that maintenance brings the indexes back up to date."""
+        self._rewrite_listeners.append(listener)
 
     def change_stamp(self, user_id: str) -> StampValue:
         """A value that changes whenever ``user_id``'s memories may have changed.
