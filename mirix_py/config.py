@@ -78,14 +78,17 @@ class StorageConfig(BaseModel):
     (ignored on object storage, which has none); turn it off only when every
     writer does (the declared key keeps concurrent upserts free of duplicate
     ids either way). Access counts are written in batches every
-    ``access_flush_seconds``, and on maintenance and close.
+    ``access_flush_seconds``, and on maintenance and close. Each batch is an
+    UPDATE that moves the rows it touches outside the indexes until the next
+    maintenance run (which counts them as writes), so batches are kept rare: a
+    crash loses at most that long of access counts (bookkeeping, not memories).
     """
 
     model_config = _FROZEN
     uri: str = "{home}/db"
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
-    access_flush_seconds: float = Field(default=5.0, gt=0)
+    access_flush_seconds: float = Field(default=60.0, gt=0)
     options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property
@@ -386,7 +389,10 @@ class MaintenanceConfig(BaseModel):
     ``purge=True``. A vector ANN index is built once a table holds
     ``ann_min_rows`` rows and used only if its recall@10 against flat search,
     on ``ann_sample_queries`` of the table's own vectors with the owner's
-    prefilter, reaches ``ann_min_recall``.
+    prefilter, reaches ``ann_min_recall``. Maintenance keeps data fragments at
+    most ``fragment_rows`` rows and full-text and scalar indexes in segments
+    of about ``index_segment_rows`` rows, so that a purge rewrites one
+    fragment and the index segments over it, never a whole table.
     """
 
     model_config = _FROZEN
@@ -400,6 +406,8 @@ class MaintenanceConfig(BaseModel):
     ann_min_recall: float = Field(default=0.95, gt=0.0, le=1.0)
     ann_sample_queries: int = Field(default=50, ge=5, le=1000)
     max_retries: int = Field(default=6, ge=0, le=20)
+    fragment_rows: int = Field(default=8_192, ge=64)
+    index_segment_rows: int = Field(default=16_384, ge=64)
 
     @model_validator(mode="after")
     def _window(self) -> MaintenanceConfig:

@@ -97,6 +97,7 @@ class MemorySystem(AsyncFacade):
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
+                index_segment_rows=config.maintenance.index_segment_rows,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)
@@ -104,6 +105,9 @@ class MemorySystem(AsyncFacade):
             config=config, store=store, embeddings=self.embeddings, chat_model=self.chat_model
         )
         self.maintenance = MaintenanceService.for_store(store, config.maintenance)
+        listen = getattr(store, "on_rows_rewritten", None)
+        if callable(listen):  # access-count flushes rewrite rows: maintenance re-indexes them
+            listen(self.maintenance.note_writes)
         if config.maintenance.background or (
             config.maintenance.background is None and self.maintenance.has_pending_purges()
         ):

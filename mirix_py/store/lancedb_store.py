@@ -22,8 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import lancedb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import structlog
@@ -42,7 +42,7 @@ from mirix_py.errors import AccessDenied, RecordNotFound, StorageError, Validati
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.memory import RECORD_TYPES, KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.store.access_buffer import AccessBuffer, PendingKey
-from mirix_py.store.ann import ANN_MIN_OWNER_ROWS, AnnRegistry, apply_choice
+from mirix_py.store.ann import ANN_MIN_OWNER_ROWS, AnnRegistry
 from mirix_py.store.base import (
     DeleteReceipt,
     HistoryEvent,
@@ -66,7 +66,17 @@ from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
 from mirix_py.store.purge import fragments_of, purge_now, table_folder
 from mirix_py.store.purge_queue import PurgeQueue
+from mirix_py.store.query_batch import (
+    Job,
+    ScanJob,
+    TextJob,
+    VectorJob,
+    all_rows,
+    rows_at,
+    run_queries,
+)
 from mirix_py.store.retry import retrying
+from mirix_py.store.segments import SEGMENT_ROWS
 from mirix_py.store.stamps import ChangeStamps, StampValue
 from mirix_py.store.vault_rotation import (
     RotationReceipt,
@@ -82,6 +92,7 @@ _COMMIT_RETRIES = 5
 ID_NOT_AVAILABLE = "memory id {id} is not available; use a new id"
 _TIME_COLUMNS = ("created_at", "updated_at", "occurred_at", "valid_from", "valid_to")
 _SCAN_LIMIT = 10_000_000
+_FTS_RECHECK_SECONDS = 5.0
 _ID_LIST_MAX = 2_000  # longer id lists are fetched through the listing filter
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Content columns are stored without compression (no FSST/zstd), so that anyone
@@ -209,10 +220,12 @@ class LanceDBStore:
         read_consistency_seconds: float | None = 0.0,
         storage_options: Mapping[str, str] | None = None,
         file_lock: bool = True,
-        access_flush_seconds: float = 5.0,
+        access_flush_seconds: float = 60.0,
         purge_delay_seconds: float = 600.0,
+        index_segment_rows: int = SEGMENT_ROWS,
     ) -> None:
         self._uri = uri
+        self._segment_rows = index_segment_rows
         self._purge_delay = timedelta(seconds=purge_delay_seconds)
         self._storage_options = dict(storage_options or {})
         self._purges: PurgeQueue | ObjectStorePurgeQueue = (
@@ -249,8 +262,9 @@ class LanceDBStore:
         )
         self._tables: dict[str, Any] = {}
         self._has_fts: set[str] = set()
+        self._no_fts_since: dict[str, float] = {}
+        self._rewrite_listeners: list[Callable[[int], None]] = []
         self._id_indexed: set[str] = set()
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mirix-search")
         # Own writes are told apart from others' only while every writer takes the file lock.
         self._stamps = ChangeStamps(
             lambda name: int(self._tables[name].version),
@@ -328,11 +342,18 @@ class LanceDBStore:
         """Whether table ``name`` has its full-text index (possibly built by another process)."""
         if name in self._has_fts:
             return True
-        if name != HISTORY_TABLE and any(
-            "text" in idx.columns for idx in self._tables[name].list_indices()
-        ):
+        if name == HISTORY_TABLE:
+            return False
+        # Listing indexes costs a metadata read: a table without one (e.g. a type nobody
+        # wrote yet) is asked again only every few seconds, not on every search.
+        checked = self._no_fts_since.get(name)
+        if checked is not None and time.monotonic() - checked < _FTS_RECHECK_SECONDS:
+            return False
+        if any("text" in idx.columns for idx in self._tables[name].list_indices()):
             self._has_fts.add(name)
+            self._no_fts_since.pop(name, None)
             return True
+        self._no_fts_since[name] = time.monotonic()
         return False
 
     def _table(self, memory_type: MemoryType | str) -> Any:
@@ -503,7 +524,9 @@ class LanceDBStore:
             "access_count": int(row.get("access_count") or 0),
         }
         vector = row.get("vector")
-        if vector is not None:
+        if isinstance(vector, np.ndarray):
+            data["embedding"] = vector.tolist()
+        elif vector is not None:
             data["embedding"] = [float(x) for x in vector]
         for column in _TIME_COLUMNS:
             data[column] = _from_micros(row.get(column))
@@ -568,9 +591,8 @@ class LanceDBStore:
     def _scan(
         self, memory_type: MemoryType, where: str, limit: int = _SCAN_LIMIT
     ) -> list[dict[str, Any]]:
-        table = self._table(memory_type)
-        rows: list[dict[str, Any]] = table.search().where(where).limit(limit).to_list()
-        return rows
+        (found,) = run_queries([ScanJob(self._table(memory_type), where, limit)])
+        return all_rows(found)
 
     def get(
         self, memory_id: str, *, user_id: str, memory_type: MemoryType | None = None
@@ -669,14 +691,11 @@ class LanceDBStore:
         self, types: Sequence[MemoryType], where: str, user_id: str, order: PageOrder
     ) -> list[tuple[str, pa.Table]]:
         """The light ordering columns of the matching rows, per memory type."""
-        columns = [*ORDER_COLUMNS[order], "user_id"]
+        columns = (*ORDER_COLUMNS[order], "user_id")
+        jobs = [ScanJob(self._table(mtype), where, _SCAN_LIMIT, columns) for mtype in types]
         parts: list[tuple[str, pa.Table]] = []
-        for mtype in types:
-            light = (
-                self._table(mtype).search().where(where).select(columns).limit(_SCAN_LIMIT)
-            ).to_arrow()
-            light = light.filter(pc.equal(light["user_id"], user_id))
-            parts.append((mtype.value, light))
+        for mtype, light in zip(types, run_queries(jobs), strict=True):
+            parts.append((mtype.value, light.filter(pc.equal(light["user_id"], user_id))))
         return parts
 
     def _fetch_in_order(
@@ -720,7 +739,33 @@ class LanceDBStore:
 
     def search(self, query: SearchQuery) -> list[ScoredRecord]:
         """Vector, full-text or hybrid (weighted RRF) search, prefiltered by user."""
+        return self.search_many([query])[0]
+
+    def search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """Several searches at once (results in the same order): all their LanceDB
+        queries run together (:func:`~mirix_py.store.query_batch.run_queries`)."""
         started = time.perf_counter()
+        plans = [self._search_jobs(query) for query in queries]
+        jobs = [job for plan in plans for _, _, job in plan]
+        tables = iter(run_queries(jobs))
+        results = [
+            self._fused(query, [(kind, mtype, next(tables)) for kind, mtype, _ in plan])
+            for query, plan in zip(queries, plans, strict=True)
+        ]
+        for query, found in zip(queries, results, strict=True):
+            log.debug(
+                "store.searched",
+                user_id=query.user_id,
+                memory_types=[t.value for t in (query.memory_types or self._types)],
+                mode=query.mode,
+                hits=len(found),
+                queries=len(jobs),
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+        return results
+
+    def _search_jobs(self, query: SearchQuery) -> list[tuple[str, MemoryType, Job]]:
+        """The vector and full-text queries of one search, per memory type."""
         types = [t for t in (query.memory_types or self._types) if t in self._types]
         where = conjoin(
             [
@@ -734,22 +779,14 @@ class LanceDBStore:
             ]
         )
         depth = max(query.limit * 2, 20)
-        vector_hits: list[tuple[MemoryType, dict[str, Any]]] = []
-        fts_hits: list[tuple[MemoryType, dict[str, Any]]] = []
         vector = query.vector
         if query.mode in ("hybrid", "vector") and vector is None and query.text.strip():
             vector = tuple(self._embeddings.embed_query(query.text))
         fts_text = fts_query_text(query.text) if query.mode in ("hybrid", "fts") else ""
-        jobs: list[tuple[str, MemoryType, Any]] = []
+        jobs: list[tuple[str, MemoryType, Job]] = []
         for mtype in types:
             table = self._tables[mtype.value]
             if vector is not None:
-                vector_query = (
-                    table.search(list(vector), vector_column_name="vector")
-                    .distance_type("cosine")
-                    .where(where, prefilter=True)
-                    .limit(depth)
-                )
                 # Through the ANN index only once maintenance measured its recall, and
                 # only for owners with many rows: flat search over a narrow prefilter
                 # reads just the owner's vectors, while an IVF index would probe
@@ -759,47 +796,47 @@ class LanceDBStore:
                     ANN_MIN_OWNER_ROWS
                 ):
                     choice = None
-                vector_query = apply_choice(vector_query, choice)
-                jobs.append(("vector", mtype, vector_query))
+                jobs.append(("vector", mtype, VectorJob(table, vector, where, depth, choice)))
             if fts_text and self._fts_ready(mtype.value):
-                jobs.append(
-                    (
-                        "fts",
-                        mtype,
-                        table.search(fts_text, query_type="fts", fts_columns="text")
-                        .where(where, prefilter=True)
-                        .limit(depth),
-                    )
-                )
-        # The queries run in LanceDB's native code; issuing them together overlaps their I/O.
-        results_per_job = list(self._pool.map(lambda job: job[2].to_list(), jobs))
-        for (kind, mtype, _), rows in zip(jobs, results_per_job, strict=True):
-            (vector_hits if kind == "vector" else fts_hits).extend((mtype, r) for r in rows)
-        vector_hits = [h for h in vector_hits if h[1]["user_id"] == query.user_id]
-        fts_hits = [h for h in fts_hits if h[1]["user_id"] == query.user_id]
-        vector_hits.sort(key=lambda h: h[1]["_distance"])
-        fts_hits.sort(key=lambda h: -h[1]["_score"])
+                jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth)))
+        return jobs
+
+    def _fused(
+        self, query: SearchQuery, found: Sequence[tuple[str, MemoryType, pa.Table]]
+    ) -> list[ScoredRecord]:
+        """Fuse one search's result tables; only the kept rows become records."""
+        vector_hits: list[tuple[str, float, MemoryType, pa.Table, int]] = []
+        fts_hits: list[tuple[str, float, MemoryType, pa.Table, int]] = []
+        for kind, mtype, table in found:
+            if not table.num_rows:
+                continue
+            score_column = "_distance" if kind == "vector" else "_score"
+            ids = table.column("id").to_pylist()
+            owners = table.column("user_id").to_pylist()
+            scores = table.column(score_column).to_pylist()
+            hits = vector_hits if kind == "vector" else fts_hits
+            for i, (memory_id, owner, raw) in enumerate(zip(ids, owners, scores, strict=True)):
+                if owner == query.user_id:
+                    hits.append((memory_id, float(raw), mtype, table, i))
+        vector_hits.sort(key=lambda h: h[1])
+        fts_hits.sort(key=lambda h: -h[1])
         fused = fuse(
-            [(h[1]["id"], 1.0 - float(h[1]["_distance"])) for h in vector_hits],
-            [(h[1]["id"], float(h[1]["_score"])) for h in fts_hits],
+            [(h[0], 1.0 - h[1]) for h in vector_hits],
+            [(h[0], h[1]) for h in fts_hits],
             k=query.rrf_k,
             vector_weight=query.vector_weight if query.mode != "fts" else 0.0,
             fts_weight=query.fts_weight if query.mode != "vector" else 0.0,
-        )
-        rows_by_id = {h[1]["id"]: h for h in (*fts_hits, *vector_hits)}
-        results: list[ScoredRecord] = []
-        for memory_id, parts in fused[: query.limit]:
-            mtype, row = rows_by_id[memory_id]
-            results.append(ScoredRecord(record=self._from_row(mtype, row), score=parts))
-        log.debug(
-            "store.searched",
-            user_id=query.user_id,
-            memory_types=[t.value for t in types],
-            mode=query.mode,
-            hits=len(results),
-            ms=round((time.perf_counter() - started) * 1000, 2),
-        )
-        return results
+        )[: query.limit]
+        where_found = {h[0]: (h[2], h[3], h[4]) for h in (*fts_hits, *vector_hits)}
+        wanted: dict[int, tuple[MemoryType, pa.Table, list[int]]] = {}
+        for memory_id, _ in fused:
+            mtype, table, i = where_found[memory_id]
+            wanted.setdefault(id(table), (mtype, table, []))[2].append(i)
+        records: dict[str, MemoryRecord] = {}
+        for mtype, table, indices in wanted.values():
+            for row in rows_at(table, indices):
+                records[row["id"]] = self._from_row(mtype, row)
+        return [ScoredRecord(record=records[m], score=parts) for m, parts in fused]
 
     def _lookup(
         self,
@@ -812,9 +849,9 @@ class LanceDBStore:
     ) -> list[MemoryRecord]:
         """Rows of one user matching ``where`` (with their vectors when ``embeddings``)."""
         table = self._table(memory_type)
-        columns = [*_LOOKUP_COLUMNS, "vector"] if embeddings else list(_LOOKUP_COLUMNS)
-        rows = table.search().where(where).select(columns).limit(limit).to_list()
-        return [self._from_row(memory_type, r) for r in rows if r["user_id"] == user_id]
+        columns = (*_LOOKUP_COLUMNS, "vector") if embeddings else _LOOKUP_COLUMNS
+        (found,) = run_queries([ScanJob(table, where, limit, columns)])
+        return [self._from_row(memory_type, r) for r in all_rows(found) if r["user_id"] == user_id]
 
     def neighbours(
         self,
@@ -841,8 +878,12 @@ class LanceDBStore:
         ]
         if not clauses:
             return []
+        # The session keys first, as an IN list: LanceDB answers that part from the
+        # session_key index (an OR of per-session conjunctions alone made it filter every
+        # row of the user), then checks the exact sequences on those sessions' rows.
         where = conjoin(
             [
+                in_list("session_key", list(wanted)),
                 user_filter(user_id),
                 *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
                 " OR ".join(f"({c})" for c in clauses),
@@ -876,9 +917,9 @@ class LanceDBStore:
             return []
         where = conjoin(
             [
+                in_list(column, keys),  # first: answered from the key's index
                 user_filter(user_id),
                 *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
-                in_list(column, keys),
             ]
         )
         found = self._lookup(MemoryType(memory_type), where, user_id=user_id, limit=limit)
@@ -1168,7 +1209,17 @@ class LanceDBStore:
             rows=updated,
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
+        for listener in list(self._rewrite_listeners):
+            listener(updated)
         return updated
+
+    def on_rows_rewritten(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(rows)`` after an access-count flush rewrote ``rows`` rows.
+
+        An UPDATE moves the rows it changes to new fragments, outside the full-text
+        and scalar indexes until the next maintenance run; the facade counts them as
+        writes so that maintenance brings the indexes back up to date."""
+        self._rewrite_listeners.append(listener)
 
     def change_stamp(self, user_id: str) -> StampValue:
         """A value that changes whenever ``user_id``'s memories may have changed.
@@ -1254,6 +1305,7 @@ class LanceDBStore:
                         ids,
                         folder=table_folder(self._uri, name),
                         fts_config=_fts_config,
+                        segment_rows=self._segment_rows,
                     ),
                     retries=6,
                     what="purge",
@@ -1363,6 +1415,7 @@ class LanceDBStore:
                 self._db.drop_table(name)
             self._tables.clear()
             self._has_fts.clear()
+            self._no_fts_since.clear()
             self._id_indexed.clear()
             self._accesses.discard()
             for memory_type in self._types:
@@ -1384,7 +1437,6 @@ class LanceDBStore:
                 self._accesses.close()
             except Exception as exc:
                 log.error("memory.access_flush_failed", error=f"{type(exc).__name__}: {exc}")
-        self._pool.shutdown(wait=True)
         self._tables.clear()
 
 

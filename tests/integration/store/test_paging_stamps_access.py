@@ -185,3 +185,25 @@ def test_an_unclosed_store_flushes_its_accesses_at_exit(tmp_path: Path) -> None:
     reopened = _store(tmp_path / "db")
     assert reopened.get(rec.id, user_id="u1").access_count == 1
     reopened.close()
+
+
+def test_rows_rewritten_by_an_access_flush_count_towards_maintenance(tmp_path: Path) -> None:
+    config = load_config(
+        "default",
+        environ={},
+        home=str(tmp_path),
+        storage={"access_flush_seconds": 3600},
+        maintenance={"every_n_writes": 1_000_000},
+    )
+    system = MemorySystem(config, embeddings=HashEmbeddings())
+    recs = _events("u1", 4)
+    system.store.upsert(recs)
+    noted: list[int] = []
+    system.store.on_rows_rewritten(noted.append)  # type: ignore[attr-defined]
+    pending_before = system.maintenance._unstarted_writes
+    ids = [r.id for r in recs[:3]]
+    system.store.note_access(ids, user_id="u1", memory_type=MemoryType.EPISODIC)
+    assert system.store.flush_accesses() == 3
+    assert noted == [3]  # the rows the UPDATE moved out of the indexes
+    assert system.maintenance._unstarted_writes == pending_before + 3
+    system.close()
