@@ -105,9 +105,8 @@ class MemorySystem(AsyncFacade):
             config=config, store=store, embeddings=self.embeddings, chat_model=self.chat_model
         )
         self.maintenance = MaintenanceService.for_store(store, config.maintenance)
-        listen = getattr(store, "on_rows_rewritten", None)
-        if callable(listen):  # access-count flushes rewrite rows: maintenance re-indexes them
-            listen(self.maintenance.note_writes)
+        # access-count flushes rewrite rows: maintenance re-indexes them
+        store.on_rows_rewritten(self.maintenance.note_writes)
         if config.maintenance.background or (
             config.maintenance.background is None and self.maintenance.has_pending_purges()
         ):

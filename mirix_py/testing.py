@@ -67,9 +67,7 @@ class ToolScript(FakeMessagesListChatModel):
     error: Any = None
     """An exception every call raises."""
 
-    def bind_tools(
-        self, tools: Sequence[Any], **kwargs: Any
-    ) -> ToolScript | Runnable[Any, Any]:
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ToolScript | Runnable[Any, Any]:
         """Record the tool names; the script answers regardless of them."""
         self.bound.append(tool_names(tools))
         return self

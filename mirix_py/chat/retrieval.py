@@ -137,12 +137,8 @@ class Retriever:
         return self.ctx.store.search(self._query(**fields))
 
     def _search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
-        """Several searches in one go when the store can (LanceDB runs them together)."""
-        many = getattr(self.ctx.store, "search_many", None)
-        if callable(many):
-            found: list[list[ScoredRecord]] = many(queries)
-            return found
-        return [self.ctx.store.search(q) for q in queries]
+        """Several searches in one go (LanceDB runs them together)."""
+        return self.ctx.store.search_many(queries)
 
     def _query(
         self,

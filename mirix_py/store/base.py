@@ -8,7 +8,7 @@ suite every backend must pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -229,6 +229,11 @@ class MemoryStore(Protocol):
         """Vector, full-text or hybrid search, prefiltered by user."""
         ...
 
+    def search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """Several searches at once, results in the same order (a backend may run them
+        together; the answers are those of :meth:`search`)."""
+        ...
+
     def neighbours(
         self,
         spots: Sequence[tuple[str, int]],
@@ -306,6 +311,11 @@ class MemoryStore(Protocol):
 
     def flush_accesses(self) -> int:
         """Write every pending access count now; returns the rows updated."""
+        ...
+
+    def on_rows_rewritten(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(rows)`` whenever bookkeeping (access counts) rewrote rows
+        outside a write, so maintenance can re-index them (never, where nothing needs it)."""
         ...
 
     def change_stamp(self, user_id: str) -> tuple[int, ...]:

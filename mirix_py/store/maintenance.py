@@ -96,6 +96,15 @@ class MaintainedStore(Protocol):
         """The full-text index configuration."""
         ...
 
+    @property
+    def storage_options(self) -> dict[str, str]:
+        """Object-storage options (the maintenance lease lives next to the tables)."""
+        ...
+
+    def flush_accesses(self) -> int:
+        """Write the batched access counts (before compaction)."""
+        ...
+
 
 class TableReport(BaseModel):
     """What one run did to one table."""
@@ -203,12 +212,10 @@ class Maintainer:
         self, started_at: datetime, *, ann: bool, purge_everything: bool
     ) -> MaintenanceReceipt:
         clock = time.perf_counter()
-        flush = getattr(self._store, "flush_accesses", None)
-        if callable(flush):  # batched access counts land before the compaction
-            try:
-                flush()
-            except Exception as exc:  # kept by the store for its next flush
-                log.warning("maintenance.access_flush_failed", error=str(exc)[:200])
+        try:  # batched access counts land before the compaction
+            self._store.flush_accesses()
+        except Exception as exc:  # kept by the store for its next flush
+            log.warning("maintenance.access_flush_failed", error=str(exc)[:200])
         queue = self._store.purge_queue
         tables = self._store.maintained_tables()
         due = [

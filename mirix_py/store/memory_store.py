@@ -17,7 +17,7 @@ import math
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -211,6 +211,10 @@ class InMemoryStore:
             for i, parts in ranked[: query.limit]
         ]
 
+    def search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """:meth:`search` for each query, in order."""
+        return [self.search(query) for query in queries]
+
     def _bm25(self, text: str, pool: Sequence[MemoryRecord]) -> list[tuple[str, float]]:
         docs = {r.id: _terms(r.embed_text()) for r in pool}
         average = sum(len(d) for d in docs.values()) / max(len(docs), 1) or 1.0
@@ -272,6 +276,9 @@ class InMemoryStore:
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
         """Every change to one memory, oldest first."""
         return [e for e in self._history if e.memory_id == memory_id and e.user_id == user_id]
+
+    def on_rows_rewritten(self, listener: Callable[[int], None]) -> None:
+        """Nothing is indexed, so no rewrite ever needs re-indexing: never called."""
 
     def change_stamp(self, user_id: str) -> tuple[int, ...]:
         """Moves with every write of ``user_id``."""
