@@ -34,6 +34,7 @@ from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.memory.base import utcnow
 from mirix_py.memory.extract_common import gist, norm_key
 from mirix_py.memory.registry import specs
+from mirix_py.store.base import SCAN_ALL
 
 log = structlog.get_logger(__name__)
 
@@ -237,7 +238,7 @@ def clean_up(ctx: MemoryContext, *, user_id: str) -> list[ConsolidationAction]:
         records = [
             r
             for r in ctx.store.list_records(
-                user_id=user_id, memory_type=memory_type, limit=10_000_000
+                user_id=user_id, memory_type=memory_type, limit=SCAN_ALL
             )
             if r.status != "archived"
         ]

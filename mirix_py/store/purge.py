@@ -39,6 +39,7 @@ import pyarrow as pa
 import structlog
 from lancedb.index import FTS
 
+from mirix_py.store.base import SCAN_ALL
 from mirix_py.store.segments import (
     SEGMENT_ROWS,
     cleanup,
@@ -50,7 +51,6 @@ from mirix_py.store.segments import (
 log = structlog.get_logger(__name__)
 
 _DELETION_FILE = re.compile(r"^(\d+)-\d+-\d+\.(?:arrow|bin)$")
-_SCAN_LIMIT = 10_000_000
 
 
 def table_folder(uri: str, name: str) -> Path | None:
@@ -66,7 +66,7 @@ def fragments_of(table: Any, where: str) -> set[int]:
     A row's ``_rowid`` is its address (fragment id in the high 32 bits) on
     tables without stable row ids, which is how this store creates them.
     """
-    rows = table.search().where(where).with_row_id(True).select(["id"]).limit(_SCAN_LIMIT)
+    rows = table.search().where(where).with_row_id(True).select(["id"]).limit(SCAN_ALL)
     return {int(r["_rowid"]) >> 32 for r in rows.to_list()}
 
 
