@@ -148,7 +148,7 @@ def test_chat_does_not_write_per_question_and_counts_land_on_close(
 def test_a_whole_listing_is_fetched_through_the_filter_not_a_huge_id_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mirix_py.store.lancedb_store as module
+    import mirix_py.store.lance_search as module  # the reads of the LanceDB store
 
     store = _store(tmp_path / "db")
     store.upsert(_events("u1", 9) + _events("u2", 4))

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store import lancedb_store, query_batch
+from mirix_py.store import lance_search, query_batch
 from mirix_py.store.base import SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.store.query_batch import ScanJob, TextJob, VectorJob, rows_at, run_queries
@@ -114,7 +114,7 @@ def test_one_search_many_call_runs_every_query_in_one_batch(
         batches.append(len(jobs))
         return real(jobs)
 
-    monkeypatch.setattr(lancedb_store, "run_queries", counting)
+    monkeypatch.setattr(lance_search, "run_queries", counting)
     queries = [
         SearchQuery(user_id="ann", text="baking bread", memory_types=(t,), limit=5)
         for t in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
@@ -140,7 +140,7 @@ def test_neighbour_and_entity_lookups_are_answered_from_the_key_indexes(
         seen.extend(jobs)
         return real(jobs)
 
-    monkeypatch.setattr(lancedb_store, "run_queries", capturing)
+    monkeypatch.setattr(lance_search, "run_queries", capturing)
     found = store.neighbours([("s3", 4), ("s5", 0)], user_id="ann")
     assert sorted((r.session_id, r.sequence) for r in found) == [  # type: ignore[attr-defined]
         ("s3", 3),
