@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable
@@ -38,6 +37,7 @@ from evals.datasets import Conversation, load_locomo
 from mirix_py.config import LoggingConfig, load_config
 from mirix_py.logging import configure_logging
 from mirix_py.system import MemorySystem
+from mirix_py.testing import ToolScript
 
 DEFAULT_DATA = "/work/shared/data/locomo/locomo_dev.json"
 SLICE = Path(__file__).resolve().parents[1] / "tests/data/locomo_slice.json"
@@ -52,7 +52,7 @@ class Call:
     prompt_tokens: int
 
 
-class CountingModel(BaseChatModel):
+class CountingModel(ToolScript):
     """A fake provider that counts calls and billed prompt tokens (see module docstring)."""
 
     routed: list[str] = Field(default_factory=lambda: ["core", "semantic"])
@@ -66,13 +66,15 @@ class CountingModel(BaseChatModel):
         """Bind the tools as a provider would send them (OpenAI function format)."""
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
-    def _generate(
+    def answer(
         self,
         messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
+        stop: list[str] | None,
+        run_manager: CallbackManagerForLLMRun | None,
         **kwargs: Any,
     ) -> ChatResult:
+        """A valid, minimal tool call for whichever agent is calling, counted."""
+        self.prompts.clear()  # only the counts are kept
         tools = kwargs.get("tools") or []
         chars = sum(len(m.text) for m in messages) + len(json.dumps(tools))
         prompt = -(-chars // 4)

@@ -9,6 +9,7 @@ internal.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from mirix_py import _fastimport
@@ -22,16 +23,29 @@ route_to_stdlib()  # a library prints nothing unless the host configures logging
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "Answer": "mirix_py.chat.models",
+    "Citation": "mirix_py.chat.models",
+    "Latency": "mirix_py.chat.models",
+    "RetrievalTrace": "mirix_py.chat.models",
+    "RetrievedMemory": "mirix_py.chat.models",
+    "ScoreBreakdown": "mirix_py.chat.models",
     "MirixConfig": "mirix_py.config",
     "load_config": "mirix_py.config",
+    "ConsolidationAction": "mirix_py.consolidation.models",
+    "ConsolidationReport": "mirix_py.consolidation.models",
+    "MemoryExplanation": "mirix_py.consolidation.models",
+    "RetentionScore": "mirix_py.consolidation.models",
     "AccessDenied": "mirix_py.errors",
     "ConfigError": "mirix_py.errors",
     "ExtractionError": "mirix_py.errors",
+    "InvalidArgument": "mirix_py.errors",
     "MemoryTypeDisabled": "mirix_py.errors",
     "MirixError": "mirix_py.errors",
+    "ModelUnavailable": "mirix_py.errors",
+    "NothingStored": "mirix_py.errors",
     "RecordNotFound": "mirix_py.errors",
     "StorageError": "mirix_py.errors",
-    "ValidationError": "mirix_py.errors",
+    "ToolCallsInvalid": "mirix_py.errors",
+    "Unauthenticated": "mirix_py.errors",
     "VaultError": "mirix_py.errors",
     "CoreMemory": "mirix_py.memory",
     "EpisodicMemory": "mirix_py.memory",
@@ -41,26 +55,51 @@ _EXPORTS: dict[str, str] = {
     "ProceduralMemory": "mirix_py.memory",
     "ResourceMemory": "mirix_py.memory",
     "SemanticMemory": "mirix_py.memory",
+    "MemoryTypeSpec": "mirix_py.memory.registry",
     "Message": "mirix_py.messages",
     "WriteReceipt": "mirix_py.receipts",
     "DeleteReceipt": "mirix_py.store.base",
     "HistoryEvent": "mirix_py.store.base",
+    "MemoryStore": "mirix_py.store.base",
+    "ScoreParts": "mirix_py.store.base",
     "ScoredRecord": "mirix_py.store.base",
+    "SearchQuery": "mirix_py.store.base",
     "MemorySystem": "mirix_py.system",
 }
+_DEPRECATED: dict[str, tuple[str, str]] = {
+    "ValidationError": ("InvalidArgument", "it shadowed pydantic.ValidationError"),
+}
+"""Old public names: still importable, with a ``DeprecationWarning`` naming the new one."""
 
 if TYPE_CHECKING:  # the static view of the lazy names
-    from mirix_py.chat.models import Answer
+    from mirix_py.chat.models import (
+        Answer,
+        Citation,
+        Latency,
+        RetrievalTrace,
+        RetrievedMemory,
+        ScoreBreakdown,
+    )
     from mirix_py.config import MirixConfig, load_config
+    from mirix_py.consolidation.models import (
+        ConsolidationAction,
+        ConsolidationReport,
+        MemoryExplanation,
+        RetentionScore,
+    )
     from mirix_py.errors import (
         AccessDenied,
         ConfigError,
         ExtractionError,
+        InvalidArgument,
         MemoryTypeDisabled,
         MirixError,
+        ModelUnavailable,
+        NothingStored,
         RecordNotFound,
         StorageError,
-        ValidationError,
+        ToolCallsInvalid,
+        Unauthenticated,
         VaultError,
     )
     from mirix_py.memory import (
@@ -73,35 +112,60 @@ if TYPE_CHECKING:  # the static view of the lazy names
         ResourceMemory,
         SemanticMemory,
     )
+    from mirix_py.memory.registry import MemoryTypeSpec
     from mirix_py.messages import Message
     from mirix_py.receipts import WriteReceipt
-    from mirix_py.store.base import DeleteReceipt, HistoryEvent, ScoredRecord
+    from mirix_py.store.base import (
+        DeleteReceipt,
+        HistoryEvent,
+        MemoryStore,
+        ScoredRecord,
+        ScoreParts,
+        SearchQuery,
+    )
     from mirix_py.system import MemorySystem
 
 __all__ = [
     "AccessDenied",
     "Answer",
+    "Citation",
     "ConfigError",
+    "ConsolidationAction",
+    "ConsolidationReport",
     "CoreMemory",
     "DeleteReceipt",
     "EpisodicMemory",
     "ExtractionError",
     "HistoryEvent",
+    "InvalidArgument",
     "KnowledgeVaultMemory",
+    "Latency",
+    "MemoryExplanation",
     "MemoryRecord",
+    "MemoryStore",
     "MemorySystem",
     "MemoryType",
     "MemoryTypeDisabled",
+    "MemoryTypeSpec",
     "Message",
     "MirixConfig",
     "MirixError",
+    "ModelUnavailable",
+    "NothingStored",
     "ProceduralMemory",
     "RecordNotFound",
     "ResourceMemory",
+    "RetentionScore",
+    "RetrievalTrace",
+    "RetrievedMemory",
+    "ScoreBreakdown",
+    "ScoreParts",
     "ScoredRecord",
+    "SearchQuery",
     "SemanticMemory",
     "StorageError",
-    "ValidationError",
+    "ToolCallsInvalid",
+    "Unauthenticated",
     "VaultError",
     "WriteReceipt",
     "__version__",
@@ -111,6 +175,14 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first access, then cache it here."""
+    if name in _DEPRECATED:
+        new, why = _DEPRECATED[name]
+        warnings.warn(
+            f"mirix_py.{name} is deprecated ({why}); use mirix_py.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return __getattr__(new)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'mirix_py' has no attribute {name!r}")

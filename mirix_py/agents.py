@@ -31,6 +31,7 @@ import yaml
 
 from mirix_py.errors import ConfigError
 from mirix_py.memory.base import MemoryType
+from mirix_py.memory.registry import spec_of
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -145,11 +146,21 @@ def load_write_agents(
 ) -> dict[str, AgentSpec]:
     """The meta manager, single-pass manager and one manager per enabled type.
 
+    A type's manager file is the one its spec names (``prompt``), else
+    ``<type>_memory_manager.md`` in ``directory``.
+
     Checks each manager names its memory type and carries ``task`` and ``retry``
     instructions, so a broken custom prompt folder fails at build time.
     """
-    names = [META_MANAGER, SINGLE_PASS_MANAGER, *(manager_agent_name(t) for t in memory_types)]
-    agents = {name: load_agent(directory, name) for name in names}
+    agents = {name: load_agent(directory, name) for name in (META_MANAGER, SINGLE_PASS_MANAGER)}
+    for memory_type in memory_types:
+        name = manager_agent_name(memory_type)
+        prompt = spec_of(memory_type).prompt
+        agents[name] = (
+            load_agent(directory, name)
+            if prompt is None
+            else load_agent(prompt.parent, prompt.name.removesuffix(".md"))
+        )
     for memory_type in memory_types:
         spec = agents[manager_agent_name(memory_type)]
         if spec.memory_type is not memory_type:

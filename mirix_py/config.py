@@ -54,6 +54,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.errors import ConfigError
 from mirix_py.memory.base import ALL_MEMORY_TYPES, MemoryType
+from mirix_py.memory.registry import load_type_module, specs
 from mirix_py.resources import data_dir
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
@@ -77,14 +78,17 @@ class StorageConfig(BaseModel):
     (ignored on object storage, which has none); turn it off only when every
     writer does (the declared key keeps concurrent upserts free of duplicate
     ids either way). Access counts are written in batches every
-    ``access_flush_seconds``, and on maintenance and close.
+    ``access_flush_seconds``, and on maintenance and close. Each batch is an
+    UPDATE that moves the rows it touches outside the indexes until the next
+    maintenance run (which counts them as writes), so batches are kept rare: a
+    crash loses at most that long of access counts (bookkeeping, not memories).
     """
 
     model_config = _FROZEN
     uri: str = "{home}/db"
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
-    access_flush_seconds: float = Field(default=5.0, gt=0)
+    access_flush_seconds: float = Field(default=60.0, gt=0)
     options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property
@@ -144,10 +148,24 @@ class MemoryConfig(BaseModel):
     """Which memory types are enabled and how each behaves."""
 
     model_config = _FROZEN
+    type_modules: tuple[str, ...] = ()
+    """Dotted modules of custom memory types (each declares ``SPEC``); loaded first."""
     enabled: tuple[MemoryType, ...] = ALL_MEMORY_TYPES
     core_block_limit: int = Field(default=2000, ge=200, le=100_000)
     agents_dir: str | None = None
     near_duplicate_similarity: float = Field(default=0.92, ge=0.5, le=1.0)
+
+    @field_validator("type_modules", mode="before")
+    @classmethod
+    def _load_types(cls, value: Any) -> Any:
+        # registering them here, before ``enabled`` is validated, lets it name them
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            for path in value:
+                if isinstance(path, str):
+                    load_type_module(path)
+        return value
 
     @field_validator("enabled", mode="before")
     @classmethod
@@ -193,6 +211,11 @@ class ChatConfig(BaseModel):
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
 
 
+def _custom_type_names() -> set[str]:
+    builtin = {t.value for t in ALL_MEMORY_TYPES}
+    return {s.name for s in specs() if s.name not in builtin and s.fades}
+
+
 class RetentionCaps(BaseModel):
     """Per-user caps on *active* records per memory type (``null``: no cap).
 
@@ -205,6 +228,38 @@ class RetentionCaps(BaseModel):
     semantic: int | None = Field(default=None, ge=10)
     procedural: int | None = Field(default=None, ge=10)
     resource: int | None = Field(default=None, ge=10)
+    custom: dict[str, int | None] = Field(default_factory=dict)
+    """Caps of custom memory types (``memory.type_modules``) by name; a custom type's
+    cap may also be given under its own name, like the built-ins'."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _custom_caps(cls, value: Any) -> Any:
+        # a registered custom type's name is a key here too; other names stay unknown
+        if not isinstance(value, dict):
+            return value
+        builtin = set(cls.model_fields)
+        custom = {k: value[k] for k in value if k not in builtin and k in _custom_type_names()}
+        if not custom:
+            return value
+        rest = {k: v for k, v in value.items() if k not in custom}
+        rest["custom"] = {**dict(rest.get("custom") or {}), **custom}
+        return rest
+
+    @field_validator("custom")
+    @classmethod
+    def _check_custom(cls, value: dict[str, int | None]) -> dict[str, int | None]:
+        for name, cap in value.items():
+            if cap is not None and cap < 10:
+                raise ValueError(f"{name} must be null or at least 10, got {cap}")
+        return value
+
+    def cap(self, name: str, default: int | None = None) -> int | None:
+        """The configured cap of type ``name``; ``default`` (its spec's) when not set."""
+        if name in type(self).model_fields and name != "custom":
+            value: int | None = getattr(self, name)
+            return value
+        return self.custom.get(name, default)
 
 
 class RetentionConfig(BaseModel):
@@ -334,7 +389,10 @@ class MaintenanceConfig(BaseModel):
     ``purge=True``. A vector ANN index is built once a table holds
     ``ann_min_rows`` rows and used only if its recall@10 against flat search,
     on ``ann_sample_queries`` of the table's own vectors with the owner's
-    prefilter, reaches ``ann_min_recall``.
+    prefilter, reaches ``ann_min_recall``. Maintenance keeps data fragments at
+    most ``fragment_rows`` rows and full-text and scalar indexes in segments
+    of about ``index_segment_rows`` rows, so that a purge rewrites one
+    fragment and the index segments over it, never a whole table.
     """
 
     model_config = _FROZEN
@@ -348,6 +406,8 @@ class MaintenanceConfig(BaseModel):
     ann_min_recall: float = Field(default=0.95, gt=0.0, le=1.0)
     ann_sample_queries: int = Field(default=50, ge=5, le=1000)
     max_retries: int = Field(default=6, ge=0, le=20)
+    fragment_rows: int = Field(default=8_192, ge=64)
+    index_segment_rows: int = Field(default=16_384, ge=64)
 
     @model_validator(mode="after")
     def _window(self) -> MaintenanceConfig:

@@ -9,8 +9,10 @@ all-MiniLM-L6-v2), shipped in ``mirix_py/_data``.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +211,11 @@ def embedding_dimension(embeddings: Embeddings) -> int:
     if isinstance(base, OnnxMiniLMEmbeddings):
         return base.dimension
     return len(embeddings.embed_query("dimension probe"))
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine similarity of two vectors."""
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0

@@ -5,14 +5,16 @@ so one ``except MirixError`` catches them all::
 
     MirixError
     ├── ConfigError          a config file, override or environment value is wrong
-    ├── ValidationError      a caller passed a bad argument (also a ``ValueError``)
+    ├── InvalidArgument      a caller passed a bad argument (also a ``ValueError``)
     ├── StorageError         the database could not be read or written
     │   └── NothingStored    ``add()`` could not store anything (REST 503)
     ├── RecordNotFound       no memory with that id for that user (also a ``KeyError``)
     ├── AccessDenied         the caller may not touch that memory or user
+    │   └── Unauthenticated  no API key, or an unknown one (REST 401)
     ├── MemoryTypeDisabled   the memory type is not enabled in the config
     ├── ExtractionError      an extractor or model produced unusable output
-    │   └── ModelUnavailable the model could not be reached within the retries
+    │   ├── ModelUnavailable the model could not be reached within the retries
+    │   └── ToolCallsInvalid the model's tool calls could not be used
     └── VaultError           the knowledge vault key is missing or wrong
 
 Messages say what was wrong and how to fix it. Messages of caller errors
@@ -21,11 +23,15 @@ the others (storage, vault, extraction, config) clients get only a stable code
 and :func:`public_message`, while the details go to the log at debug level,
 scrubbed of secrets (:func:`describe_failure`). Validation messages never echo
 the rejected input (:func:`validation_summary`).
+
+``ValidationError`` is a deprecated alias of :class:`InvalidArgument` (the old
+name shadowed pydantic's ``ValidationError``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +47,12 @@ class ConfigError(MirixError):
     """A configuration value is invalid; the message names the key and the fix."""
 
 
-class ValidationError(MirixError, ValueError):
+class InvalidArgument(MirixError, ValueError):
     """An argument passed to the API is invalid; the message names the field."""
+
+
+ValidationError = InvalidArgument
+"""Deprecated alias of :class:`InvalidArgument` (it shadowed pydantic's name)."""
 
 
 class StorageError(MirixError):
@@ -64,6 +74,10 @@ class AccessDenied(MirixError):
     """The caller is not allowed to act on the requested user's data."""
 
 
+class Unauthenticated(AccessDenied):
+    """No API key, or an unknown one, was presented (HTTP 401)."""
+
+
 class MemoryTypeDisabled(MirixError):
     """The requested memory type is not enabled in the configuration."""
 
@@ -77,12 +91,52 @@ class ModelUnavailable(ExtractionError):
     limits, server or connection errors); the offline path is used instead."""
 
 
+@dataclass(frozen=True)
+class ToolError:
+    """One invalid tool call and why."""
+
+    call_id: str | None
+    message: str
+
+
+class ToolCallsInvalid(ExtractionError):
+    """The model's tool calls could not be used; ``errors`` says which and why."""
+
+    def __init__(self, errors: Sequence[ToolError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(e.message for e in self.errors))
+
+
 class VaultError(MirixError):
     """The knowledge-vault encryption key is missing, unreadable or wrong."""
 
 
 # --------------------------------------------------------------------------
 # What a client may see of an error, and what goes to the log.
+# --------------------------------------------------------------------------
+
+_HTTP: tuple[tuple[type[MirixError], int, str], ...] = (
+    (Unauthenticated, 401, "unauthorized"),
+    (AccessDenied, 403, "forbidden"),
+    (RecordNotFound, 404, "not_found"),
+    (MemoryTypeDisabled, 422, "memory_type_disabled"),
+    (InvalidArgument, 422, "validation_error"),
+    (StorageError, 503, "storage_error"),
+    (VaultError, 500, "vault_error"),
+    (ExtractionError, 500, "extraction_error"),
+    (ConfigError, 500, "config_error"),
+)
+
+
+def classify_error(exc: MirixError) -> tuple[int, str]:
+    """The HTTP status and stable error code of a library error (REST API and UI)."""
+    for cls, status, code in _HTTP:
+        if isinstance(exc, cls):
+            return status, code
+    return 500, "internal_error"
+
+
+# --------------------------------------------------------------------------
 # --------------------------------------------------------------------------
 
 _SAFE: tuple[tuple[type[BaseException], str, str], ...] = (
@@ -94,7 +148,7 @@ _SAFE: tuple[tuple[type[BaseException], str, str], ...] = (
     (ModelUnavailable, "model_unavailable", "the model could not be reached (retries spent)"),
     (ExtractionError, "extraction_error", "the model's output could not be used"),
     (MemoryTypeDisabled, "memory_type_disabled", "a memory type is disabled"),
-    (ValidationError, "validation_error", "a value did not pass validation"),
+    (InvalidArgument, "validation_error", "a value did not pass validation"),
     (ValueError, "validation_error", "a value did not pass validation"),
     (ConfigError, "config_error", "the configuration is invalid"),
 )
@@ -103,7 +157,7 @@ _DEFAULT_MESSAGES = {
     "internal_error": "an unexpected error occurred",
     "storage_error": "the database could not be read or written",
 }
-_CLIENT_ERRORS = (ValidationError, RecordNotFound, AccessDenied, MemoryTypeDisabled, NothingStored)
+_CLIENT_ERRORS = (InvalidArgument, RecordNotFound, AccessDenied, MemoryTypeDisabled, NothingStored)
 MAX_DETAIL_CHARS = 2000
 
 
@@ -204,14 +258,20 @@ __all__ = [
     "AccessDenied",
     "ConfigError",
     "ExtractionError",
+    "InvalidArgument",
     "MemoryTypeDisabled",
     "MirixError",
+    "ModelUnavailable",
     "NothingStored",
     "RecordNotFound",
     "SafeFailure",
     "StorageError",
+    "ToolCallsInvalid",
+    "ToolError",
+    "Unauthenticated",
     "ValidationError",
     "VaultError",
+    "classify_error",
     "describe_failure",
     "describe_invalid",
     "public_message",

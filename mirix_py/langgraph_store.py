@@ -41,8 +41,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from langgraph.store.base import (
@@ -62,14 +61,16 @@ from langgraph.store.base import (
     validate_op_namespace,
 )
 
+from mirix_py.embeddings import cosine
 from mirix_py.errors import MemoryTypeDisabled, RecordNotFound
 from mirix_py.memory import MemoryRecord, MemoryType, ResourceMemory, SemanticMemory
+from mirix_py.redaction import redact_value, strings_in, vault_entries
+from mirix_py.store.base import SCAN_ALL
 
 if TYPE_CHECKING:
     from mirix_py.system import MemorySystem
 
 MARKER = "langgraph_store"
-_SCAN_ALL = 10_000_000
 
 
 def _item_id(user_id: str, namespace: tuple[str, ...], key: str) -> str:
@@ -131,13 +132,6 @@ def _matches(condition: MatchCondition, namespace: tuple[str, ...]) -> bool:
         return False
     part = namespace[: len(path)] if condition.match_type == "prefix" else namespace[-len(path) :]
     return all(p == "*" or p == n for p, n in zip(path, part, strict=True)) if path else True
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
 
 
 class MirixStore(BaseStore):
@@ -244,7 +238,7 @@ class MirixStore(BaseStore):
 
     def _all(self, user_id: str) -> list[tuple[MemoryRecord, dict[str, Any]]]:
         records = self._system.store.list_records(
-            user_id=user_id, memory_type=self._type, limit=_SCAN_ALL
+            user_id=user_id, memory_type=self._type, limit=SCAN_ALL
         )
         out = []
         for record in records:
@@ -283,7 +277,7 @@ class MirixStore(BaseStore):
         if op.query:
             qvec = self._system.embeddings.embed_query(op.query)
             scored = [
-                (_cosine(qvec, r.embedding or []), r)
+                (cosine(qvec, r.embedding or []), r)
                 for r, env in candidates
                 if env.get("index") is not False
             ]
@@ -319,7 +313,6 @@ class MirixStore(BaseStore):
         return sorted(kept)[op.offset : op.offset + op.limit]
 
     def _apply_puts(self, puts: Iterable[PutOp]) -> None:
-        from mirix_py.redaction import redact_value, strings_in, vault_entries
 
         vault_on = self._system.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
         writes: list[tuple[str, PutOp, str]] = []

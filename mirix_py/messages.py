@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.ids import validate_memory_id
 from mirix_py.memory.base import as_utc, utcnow
 
@@ -63,7 +63,7 @@ class Message(BaseModel):
 
 
 def aware_utc(value: datetime, *, field: str) -> datetime:
-    """``value`` in UTC (naive means UTC); a ``ValidationError`` if UTC cannot hold it.
+    """``value`` in UTC (naive means UTC); a ``InvalidArgument`` if UTC cannot hold it.
 
     ``datetime(1, 1, 1, tzinfo=+05:00)`` is a valid date that falls before year 1
     in UTC: it is refused with a message instead of an ``OverflowError``.
@@ -71,7 +71,7 @@ def aware_utc(value: datetime, *, field: str) -> datetime:
     try:
         return as_utc(value)
     except OverflowError:
-        raise ValidationError(
+        raise InvalidArgument(
             f"{field} {value.isoformat()} is out of range once converted to UTC (years 1 to 9999)"
         ) from None
 
@@ -97,7 +97,7 @@ def normalize_messages(
 
     Messages without a timestamp get ``occurred_at`` (or now); messages without
     an id get a stable content-derived one. Blank messages are dropped.
-    Raises :class:`ValidationError` naming the bad item and field.
+    Raises :class:`InvalidArgument` naming the bad item and field.
     """
     items: Sequence[Any]
     if isinstance(messages, str | Message | Mapping):
@@ -105,12 +105,12 @@ def normalize_messages(
     elif isinstance(messages, Sequence):
         items = messages
     else:
-        raise ValidationError(
+        raise InvalidArgument(
             f"messages must be a string, a message dict or a list of them, "
             f"got {type(messages).__name__}"
         )
     if occurred_at is not None and not isinstance(occurred_at, datetime):
-        raise ValidationError(
+        raise InvalidArgument(
             f"occurred_at must be a datetime or None, got {type(occurred_at).__name__}"
         )
     default_time = aware_utc(occurred_at, field="occurred_at") if occurred_at else utcnow()
@@ -124,7 +124,7 @@ def normalize_messages(
             elif isinstance(item, Mapping):
                 msg = Message.model_validate(dict(item))
             else:
-                raise ValidationError(
+                raise InvalidArgument(
                     f"messages[{index}] must be a string or a dict with 'content', "
                     f"got {type(item).__name__}"
                 )
@@ -133,7 +133,7 @@ def normalize_messages(
             field = ".".join(str(p) for p in err["loc"])
             got = err.get("input")
             size = f", {len(got)} characters" if isinstance(got, str) else ""
-            raise ValidationError(
+            raise InvalidArgument(
                 f"messages[{index}].{field}: {err['msg']} (got a {type(got).__name__}{size})"
             ) from None
         if not msg.content.strip():

@@ -1,44 +1,52 @@
 """``MemorySystem``: the facade users embed.
 
-One implementation: the sync methods do the work; the ``a*`` methods run the
-same code off the event loop (``asyncio.to_thread``), so there is no second copy.
+One implementation: the sync methods do the work; the ``a*`` methods
+(:mod:`mirix_py.async_facade`) run the same code off the event loop, so there is no
+second copy. Export and import live in :mod:`mirix_py.transfer`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import structlog
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
+from mirix_py.async_facade import AsyncFacade
 from mirix_py.config import MirixConfig, load_config, vault_key_from_env
 from mirix_py.context import MemoryContext
 from mirix_py.embeddings import embedding_dimension, make_embeddings
 from mirix_py.errors import (
-    AccessDenied,
+    InvalidArgument,
     MemoryTypeDisabled,
     NothingStored,
-    ValidationError,
     describe_invalid,
-    validation_summary,
 )
-from mirix_py.ids import derived_id, validate_memory_id, validate_user_id
+from mirix_py.ids import validate_memory_id, validate_user_id
+from mirix_py.langgraph_store import MirixStore
 from mirix_py.llm import resolve_chat_model
 from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.messages import MessagesInput, normalize_messages
-from mirix_py.receipts import RecordAction, WriteReceipt
+from mirix_py.receipts import WriteReceipt
 from mirix_py.redaction import secure_records
 from mirix_py.store.base import DeleteReceipt, HistoryEvent, MemoryStore, ScoredRecord, SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
 from mirix_py.store.maintenance import MaintenanceReceipt
 from mirix_py.store.maintenance_worker import MaintenanceService
+from mirix_py.tools import memory_tools
+from mirix_py.transfer import (
+    content_problem,
+    export_rows,
+    own_ids,
+    records_from_rows,
+    store_imported,
+)
 from mirix_py.vault import cipher_for
 
 log = structlog.get_logger(__name__)
@@ -55,24 +63,15 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
         ConsolidationTrigger,
         MemoryExplanation,
     )
-    from mirix_py.langgraph_store import MirixStore
 
 _SECRET = frozenset({"secret_value"})
-
-
-def _content_problem(exc: ValueError) -> str:
-    """What is wrong with memory content, naming fields but never echoing the values
-    (memory content may carry secrets; see ``errors.validation_summary``)."""
-    if callable(getattr(exc, "errors", None)):
-        return validation_summary(exc)  # type: ignore[arg-type]
-    return "a value did not pass validation"
 
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class MemorySystem:
+class MemorySystem(AsyncFacade):
     """Long-term memory for an agent: add, search, chat, inspect and forget, per user."""
 
     def __init__(
@@ -104,6 +103,7 @@ class MemorySystem:
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
+                index_segment_rows=config.maintenance.index_segment_rows,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)
@@ -111,6 +111,8 @@ class MemorySystem:
             config=config, store=store, embeddings=self.embeddings, chat_model=self.chat_model
         )
         self.maintenance = MaintenanceService.for_store(store, config.maintenance)
+        # access-count flushes rewrite rows: maintenance re-indexes them
+        store.on_rows_rewritten(self.maintenance.note_writes)
         if config.maintenance.background or (
             config.maintenance.background is None and self.maintenance.has_pending_purges()
         ):
@@ -200,7 +202,7 @@ class MemorySystem:
         """Hybrid search over the user's memories (all enabled types unless narrowed)."""
         types = self._types(memory_types)
         if not isinstance(query, str) or (not query.strip() and mode != "vector"):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"query = {query!r:.80}: search needs some words to look for; "
                 "to see every memory use get_all(user_id=...)"
             )
@@ -218,7 +220,7 @@ class MemorySystem:
                 include_superseded=include_superseded,
             )
         except ValueError as exc:
-            raise ValidationError(describe_invalid(exc, what="search")) from None
+            raise InvalidArgument(describe_invalid(exc, what="search")) from None
         return self.store.search(q)
 
     def get(self, memory_id: str, *, user_id: str) -> MemoryRecord:
@@ -255,7 +257,7 @@ class MemorySystem:
     def consolidation_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
         """Consolidation as a compiled LangGraph graph (input ``user_id``, optionally
         ``now``; output ``report``), usable as a node of your own graph."""
-        from mirix_py.consolidation import build_consolidation_graph
+        from mirix_py.graph import build_consolidation_graph
 
         return build_consolidation_graph(self.context)
 
@@ -313,7 +315,7 @@ class MemorySystem:
     def chat_graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
         """The chat agent as a compiled LangGraph graph (input ``question``/``messages``,
         ``user_id`` …; output ``answer``), usable as a node of your own graph."""
-        from mirix_py.chat.graph import build_chat_graph
+        from mirix_py.graph import build_chat_graph
 
         return build_chat_graph(self.context, deps=self._chat_deps)
 
@@ -344,7 +346,7 @@ class MemorySystem:
         validate_user_id(user_id)
         budget_ok = isinstance(budget_tokens, int) and not isinstance(budget_tokens, bool)
         if budget_tokens is not None and (not budget_ok or budget_tokens < 1):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"budget_tokens = {budget_tokens!r}: must be a positive number of tokens "
                 "(e.g. 1000), or None for the configured budget"
             )
@@ -374,27 +376,20 @@ class MemorySystem:
         (:mod:`mirix_py.redaction`): they go to the knowledge vault, and the record
         returned is the one stored.
         """
-        from mirix_py.memory import KnowledgeVaultMemory, record_class
+        from mirix_py.memory import KnowledgeVaultMemory, record_class, spec_of
 
         record = self.get(memory_id, user_id=user_id)
-        main = {
-            MemoryType.CORE: "value",
-            MemoryType.EPISODIC: "summary",
-            MemoryType.SEMANTIC: "summary",
-            MemoryType.PROCEDURAL: "description",
-            MemoryType.RESOURCE: "content",
-            MemoryType.KNOWLEDGE_VAULT: "caption",
-        }[record.memory_type]
+        main = spec_of(record.memory_type).main_field
         changes = {main: data} if isinstance(data, str) else dict(data)
         blank = changes.get(main)
         if isinstance(blank, str) and not blank.strip():
-            raise ValidationError(
+            raise InvalidArgument(
                 f"update of {memory_id!r}: the new {main} is empty, which would blank the "
                 f"memory; pass the new text, or forget it with delete({memory_id!r}, ...)"
             )
         fixed = {"id", "user_id", "created_at", "embedding"} & set(changes)
         if fixed:
-            raise ValidationError(f"update cannot change {sorted(fixed)}; create a new memory")
+            raise InvalidArgument(f"update cannot change {sorted(fixed)}; create a new memory")
         current = record.model_dump()
         if isinstance(record, KnowledgeVaultMemory):
             current["secret_value"] = record.secret_value.get_secret_value()
@@ -403,7 +398,7 @@ class MemorySystem:
                 {**current, **changes, "updated_at": datetime.now(UTC), "embedding": None}
             )
         except ValueError as exc:
-            raise ValidationError(f"update of {memory_id!r}: {_content_problem(exc)}") from None
+            raise InvalidArgument(f"update of {memory_id!r}: {content_problem(exc)}") from None
         secured = secure_records([updated], vault_enabled=self._vault_on, source="update")
         self.store.upsert(secured, actor="user", reason="update")
         return secured[0]
@@ -412,28 +407,17 @@ class MemorySystem:
         """Forget one user (``user_id``) or, without it, everything in the store."""
         if user_id is not None:
             return self.delete_all(user_id=user_id)
-        wipe = getattr(self.store, "reset", None)
-        if not callable(wipe):
-            from mirix_py.errors import StorageError
-
-            raise StorageError(
-                "this store cannot wipe every user at once; call reset(user_id=...) per user"
-            )
-        wipe()
+        self.store.reset()
         return None
 
     def as_tools(self, *, user_id: str, allow_reveal: bool = False) -> list[BaseTool]:
         """LangChain tools bound to ``user_id`` (search, remember, forget, update core
         memory, list; ``reveal_secret`` only with ``allow_reveal``) for a ``ToolNode``."""
-        from mirix_py.tools import memory_tools
-
         return memory_tools(self, user_id=user_id, allow_reveal=allow_reveal)
 
     def as_store(self, *, user_id: str | None = None, user_index: int | None = None) -> MirixStore:
         """A LangGraph ``BaseStore`` over this memory: one user (``user_id``), or the
         user taken from each namespace at position ``user_index``."""
-        from mirix_py.langgraph_store import MirixStore
-
         return MirixStore(self, user_id=user_id, user_index=user_index)
 
     def stats(self, *, user_id: str | None = None) -> dict[str, Any]:
@@ -444,13 +428,12 @@ class MemorySystem:
             t.value: self.store.count(user_id=user_id, memory_type=t)
             for t in self.config.memory.enabled
         }
-        history_count = getattr(self.store, "history_count", None)
         return {
             "user_id": user_id,
             "storage": self.config.storage.uri,
             "memories": counts,
             "total": sum(counts.values()),
-            "history": int(history_count(user_id=user_id)) if callable(history_count) else None,
+            "history": self.store.history_count(user_id=user_id),
         }
 
     def export_records(
@@ -464,21 +447,14 @@ class MemorySystem:
     def iter_export_records(
         self, *, user_id: str, include_secrets: bool = False, page_size: int = 500
     ) -> Iterator[dict[str, Any]]:
-        """:meth:`export_records` as a stream: rows are read ``page_size`` at a time, per
-        memory type in creation order, so memory holds one page, not the user."""
-        from mirix_py.memory import KnowledgeVaultMemory
-
-        validate_user_id(user_id)
-        for mtype in self.config.memory.enabled:
-            if mtype is MemoryType.KNOWLEDGE_VAULT and not include_secrets:
-                continue
-            for record in self.store.iter_records(
-                user_id=user_id, memory_type=mtype, include_superseded=True, page_size=page_size
-            ):
-                data = record.model_dump(mode="json", exclude={"embedding", "user_id"})
-                if isinstance(record, KnowledgeVaultMemory):
-                    data["secret_value"] = record.secret_value.get_secret_value()
-                yield {"kind": "memory", "memory_type": mtype.value, "record": data}
+        """:meth:`export_records` as a stream (see :func:`mirix_py.transfer.export_rows`)."""
+        return export_rows(
+            self.store,
+            self.config.memory.enabled,
+            user_id=user_id,
+            include_secrets=include_secrets,
+            page_size=page_size,
+        )
 
     def import_records(
         self, rows: Sequence[dict[str, Any]], *, user_id: str, new_ids: bool = False
@@ -491,67 +467,13 @@ class MemorySystem:
         by another user is treated exactly like an id nobody holds. Supersession
         links follow the new ids.
         """
-        from mirix_py.memory import record_class
-
         validate_user_id(user_id)
         started = time.perf_counter()
-        old_ids = [
-            str(record["id"])
-            for r in rows
-            if isinstance(record := r.get("record"), dict) and record.get("id") is not None
-        ]
-        own = set() if new_ids else {r.id for r in self.store.get_many(old_ids, user_id=user_id)}
-        remap = {old: derived_id(user_id, old) for old in old_ids if old not in own}
-        records: list[MemoryRecord] = []
-        for index, row in enumerate(rows):
-            if row.get("kind") != "memory":
-                raise ValidationError(f"row {index}: not a memory row (kind={row.get('kind')!r})")
-            data = {**row["record"], "user_id": user_id}
-            if data.get("id") is not None:
-                data["id"] = remap.get(str(data["id"]), data["id"])
-            if data.get("superseded_by"):
-                data["superseded_by"] = remap.get(data["superseded_by"], data["superseded_by"])
-            try:
-                records.append(record_class(row["memory_type"]).model_validate(data))
-            except ValueError as exc:
-                raise ValidationError(f"row {index}: {_content_problem(exc)}") from None
+        keep = set() if new_ids else own_ids(self.store, rows, user_id=user_id)
+        records = records_from_rows(rows, user_id=user_id, keep=keep)
         self._types([r.memory_type for r in records])
         records = secure_records(records, vault_enabled=self._vault_on, source="import")
-        try:
-            ids = self.store.upsert(records, actor="import", reason="import") if records else []
-        except AccessDenied:  # a derived id collides with another user's: fresh ids
-            records = self._fresh_ids_for_foreign(records, user_id=user_id)
-            ids = self.store.upsert(records, actor="import", reason="import")
-        return WriteReceipt(
-            user_id=user_id,
-            run_id=uuid.uuid4().hex,
-            routed=sorted({r.memory_type for r in records}, key=lambda t: t.value),
-            actions=[
-                RecordAction(
-                    memory_type=r.memory_type, action="inserted", memory_id=i, reason="import"
-                )
-                for r, i in zip(records, ids, strict=True)
-            ],
-            ms=(time.perf_counter() - started) * 1000,
-        )
-
-    def _fresh_ids_for_foreign(
-        self, records: list[MemoryRecord], *, user_id: str
-    ) -> list[MemoryRecord]:
-        """``records`` with every id that is not already this user's replaced by a new
-        one (supersession links follow), so an import never fails, nor says why,
-        because some other user holds an id."""
-        own = {r.id for r in self.store.get_many([r.id for r in records], user_id=user_id)}
-        remap = {r.id: uuid.uuid4().hex for r in records if r.id not in own}
-        return [
-            r.model_copy(
-                update={
-                    "id": remap.get(r.id, r.id),
-                    "superseded_by": remap.get(r.superseded_by or "", r.superseded_by),
-                }
-            )
-            for r in records
-        ]
+        return store_imported(self.store, records, user_id=user_id, started=started)
 
     # ----------------------------------------------------------------- forget
 
@@ -583,6 +505,13 @@ class MemorySystem:
         ``purge_now``). Skipped (``ran=False``) if another maintainer is running."""
         return self.maintenance.run(purge_now=purge_now)
 
+    def __enter__(self) -> MemorySystem:
+        """``with MemorySystem(config) as memory:`` closes it at the end."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Release the store (stops background maintenance first)."""
         self.maintenance.close()
@@ -607,20 +536,20 @@ class MemorySystem:
         if isinstance(names, str):
             names = [names]
         if not isinstance(names, Sequence):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"memory_types must be a type name or a list of them, got {type(names).__name__}"
             )
         out: list[MemoryType] = []
         valid = ", ".join(t.value for t in self.config.memory.enabled)
         for name in names:
             if not isinstance(name, str):
-                raise ValidationError(
+                raise InvalidArgument(
                     f"memory type must be a string, got {name!r}; valid choices: {valid}"
                 )
             try:
                 mtype = MemoryType(name)
             except ValueError:
-                raise ValidationError(
+                raise InvalidArgument(
                     f"unknown memory type {name!r}; valid choices: {valid}"
                 ) from None
             if mtype not in self.config.memory.enabled:
@@ -629,70 +558,3 @@ class MemorySystem:
                 )
             out.append(mtype)
         return tuple(out)
-
-    # ------------------------------------------------------------------ async
-
-    async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(partial(fn, *args, **kwargs))
-
-    async def aadd(self, messages: MessagesInput, **kwargs: Any) -> WriteReceipt:
-        """Async :meth:`add`."""
-        result: WriteReceipt = await self._run(self.add, messages, **kwargs)
-        return result
-
-    async def asearch(self, query: str, **kwargs: Any) -> list[ScoredRecord]:
-        """Async :meth:`search`."""
-        result: list[ScoredRecord] = await self._run(self.search, query, **kwargs)
-        return result
-
-    async def aget(self, memory_id: str, **kwargs: Any) -> MemoryRecord:
-        """Async :meth:`get`."""
-        result: MemoryRecord = await self._run(self.get, memory_id, **kwargs)
-        return result
-
-    async def aget_all(self, **kwargs: Any) -> list[MemoryRecord]:
-        """Async :meth:`get_all`."""
-        result: list[MemoryRecord] = await self._run(self.get_all, **kwargs)
-        return result
-
-    async def adelete(self, memory_id: str, **kwargs: Any) -> DeleteReceipt:
-        """Async :meth:`delete`."""
-        result: DeleteReceipt = await self._run(self.delete, memory_id, **kwargs)
-        return result
-
-    async def adelete_all(self, **kwargs: Any) -> DeleteReceipt:
-        """Async :meth:`delete_all`."""
-        result: DeleteReceipt = await self._run(self.delete_all, **kwargs)
-        return result
-
-    async def ahistory(self, memory_id: str, **kwargs: Any) -> list[HistoryEvent]:
-        """Async :meth:`history`."""
-        result: list[HistoryEvent] = await self._run(self.history, memory_id, **kwargs)
-        return result
-
-    async def achat(self, message: str, **kwargs: Any) -> Answer:
-        """Async :meth:`chat`."""
-        result: Answer = await self._run(self.chat, message, **kwargs)
-        return result
-
-    async def aupdate(
-        self, memory_id: str, data: str | dict[str, Any], **kwargs: Any
-    ) -> MemoryRecord:
-        """Async :meth:`update`."""
-        result: MemoryRecord = await self._run(self.update, memory_id, data, **kwargs)
-        return result
-
-    async def areset(self, **kwargs: Any) -> DeleteReceipt | None:
-        """Async :meth:`reset`."""
-        result: DeleteReceipt | None = await self._run(self.reset, **kwargs)
-        return result
-
-    async def aconsolidate(self, **kwargs: Any) -> ConsolidationReport:
-        """Async :meth:`consolidate`."""
-        result: ConsolidationReport = await self._run(self.consolidate, **kwargs)
-        return result
-
-    async def aexplain(self, memory_id: str, **kwargs: Any) -> MemoryExplanation:
-        """Async :meth:`explain`."""
-        result: MemoryExplanation = await self._run(self.explain, memory_id, **kwargs)
-        return result

@@ -25,8 +25,10 @@ from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ConfigDict, Field
 
 from mirix_py.errors import MirixError
+from mirix_py.ids import validate_user_id
 from mirix_py.memory import CoreMemory, KnowledgeVaultMemory, MemoryRecord, MemoryType
 from mirix_py.memory.base import utcnow
+from mirix_py.redaction import secure_records
 
 if TYPE_CHECKING:
     from mirix_py.system import MemorySystem
@@ -109,7 +111,6 @@ def memory_tools(
     system: MemorySystem, *, user_id: str, allow_reveal: bool = False
 ) -> list[BaseTool]:
     """The memory tools bound to ``user_id`` (see the module docstring)."""
-    from mirix_py.ids import validate_user_id
 
     validate_user_id(user_id)
 
@@ -161,7 +162,6 @@ def memory_tools(
         updated = block.model_copy(
             update={"value": value, "updated_at": utcnow(), "embedding": None}
         )
-        from mirix_py.redaction import secure_records
 
         secured = secure_records(
             [updated],

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
         ChatOutput,
         ChatState,
         answer_from_output,
-        build_chat_graph,
     )
     from mirix_py.chat.models import (
         Answer,
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
         TargetPlan,
         TargetQuery,
     )
+    from mirix_py.graph import build_chat_graph
 
 _EXPORTS: dict[str, str] = {
     "NOT_MENTIONED": "mirix_py.chat.answer",
@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "ChatOutput": "mirix_py.chat.graph",
     "ChatState": "mirix_py.chat.graph",
     "answer_from_output": "mirix_py.chat.graph",
-    "build_chat_graph": "mirix_py.chat.graph",
+    "build_chat_graph": "mirix_py.graph",
     "Answer": "mirix_py.chat.models",
     "Citation": "mirix_py.chat.models",
     "ComposedAnswer": "mirix_py.chat.models",

@@ -36,8 +36,10 @@ from mirix_py.chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
 from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
+from mirix_py.dates import full_date
 from mirix_py.errors import scrub_detail
 from mirix_py.memory import MemoryType
+from mirix_py.memory.registry import spec_of
 
 log = structlog.get_logger(__name__)
 
@@ -76,11 +78,6 @@ class Draft:
     llm_tokens: int = 0
 
 
-def day_text(value: datetime) -> str:
-    """``7 May 2023``."""
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
 def _coverage(question: frozenset[str], text: str) -> float:
     if not question:
         return 0.0
@@ -105,24 +102,7 @@ def evidence_score(topic: frozenset[str], hit: Hit) -> float:
 
 
 def _hit_text(hit: Hit) -> str:
-    rec = hit.record
-    if hit.memory_type is MemoryType.KNOWLEDGE_VAULT:
-        return f"{rec.get('entry_type', '')} {rec.get('caption', '')}"
-    if hit.memory_type is MemoryType.PROCEDURAL:
-        return " ".join([str(rec.get("description", "")), *map(str, rec.get("steps") or [])])
-    if hit.memory_type is MemoryType.RESOURCE:
-        # LangGraph-store items keep a JSON envelope in ``content``: their text is the summary
-        keys = (
-            ("title", "summary")
-            if rec.get("resource_type") == "langgraph_store"
-            else ("title", "summary", "content")
-        )
-        return " ".join(str(rec.get(k, "")) for k in keys)
-    if hit.memory_type is MemoryType.CORE:
-        return str(rec.get("value", ""))
-    who = rec.get("name") if hit.memory_type is MemoryType.SEMANTIC else rec.get("actor")
-    prefix = f"{who}: " if who else ""
-    return f"{prefix}{rec.get('summary', '')} {rec.get('details', '')}".strip()
+    return spec_of(hit.memory_type).evidence_text(hit.record)
 
 
 def _body_text(hit: Hit) -> str:
@@ -224,7 +204,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             if stated:
                 return Draft(stated, (when_ref,), False)
         if hit.when is not None:
-            return Draft(day_text(hit.when), (ref,), False)
+            return Draft(full_date(hit.when), (ref,), False)
     refs = [ref]
     text = _strip_annotations(span)
     best_cover = _coverage(topic, span)
@@ -287,7 +267,7 @@ def _cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) 
         plan = set(content_stems(summary.removeprefix("cancelled ")))
         if topic and topic <= plan | {stem("cancel")} and hit.when is not None:
             return Draft(
-                f"{hit.record.get('name', '')} {summary} ({day_text(hit.when)}).", (ref,), False
+                f"{hit.record.get('name', '')} {summary} ({full_date(hit.when)}).", (ref,), False
             )
     return None
 

@@ -18,16 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mirix_py.chat.models import Hit, RetrievedMemory, estimate_tokens
+from mirix_py.dates import short_date
 from mirix_py.memory import CoreMemory, MemoryType
+from mirix_py.memory.registry import specs
 
-_SECTIONS: tuple[tuple[MemoryType, str], ...] = (
-    (MemoryType.SEMANTIC, "Facts"),
-    (MemoryType.EPISODIC, "Events"),
-    (MemoryType.PROCEDURAL, "How-to"),
-    (MemoryType.RESOURCE, "Resources"),
-    (MemoryType.KNOWLEDGE_VAULT, "Vault"),
-)
 OPEN, CLOSE = "<memories>", "</memories>"
+
+
+def sections() -> list[tuple[MemoryType, str]]:
+    """(type, title) of the context's sections in order: every registered type shown
+    in context (core is shown apart, in ``<core_memory>``)."""
+    ordered = sorted((s for s in specs() if s.in_context), key=lambda s: s.section_order)
+    return [(s.memory_type, s.section or s.title) for s in ordered]
 
 
 def clean(text: str) -> str:
@@ -37,7 +39,7 @@ def clean(text: str) -> str:
 
 def _day(hit: Hit) -> str:
     when = hit.when
-    return f"{when.day} {when.strftime('%b %Y')}" if when else "undated"
+    return short_date(when) if when else "undated"
 
 
 def _line(hit: Hit, day: str) -> str:
@@ -102,7 +104,7 @@ def _render(chosen: Sequence[tuple[int, _View]]) -> str:
     if not chosen:
         return f"{OPEN}\n(no relevant memories)\n{CLOSE}"
     lines = [OPEN]
-    for mtype, title in _SECTIONS:
+    for mtype, title in sections():
         members = [(ref, v) for ref, v in chosen if v.hit.memory_type is mtype]
         if not members:
             continue

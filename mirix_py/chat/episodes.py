@@ -25,6 +25,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,24 @@ _BM25_B = 0.75
 
 POOLED_TYPES: tuple[MemoryType, ...] = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
 """The types whose candidates are re-ranked as a pool (the others are rescored hits)."""
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """What re-ranking needs of a memory's text: its content-stem counts (term, tf),
+    their total and whether it mentions a time."""
+
+    counts: tuple[tuple[str, int], ...]
+    length: int
+    has_time: bool
+
+
+@lru_cache(maxsize=8192)
+def text_features(text: str) -> TextFeatures:
+    """The :class:`TextFeatures` of ``text``; cached, as the same candidates come back
+    question after question (a bounded cache: its size never depends on the data)."""
+    counts = Counter(content_stems(text))
+    return TextFeatures(tuple(counts.items()), sum(counts.values()), has_time_expression(text))
 
 
 def _speaker(record: MemoryRecord) -> str:
@@ -99,9 +118,14 @@ class CandidatePool:
 
     @classmethod
     def build(
-        cls, records: Iterable[MemoryRecord], memory_type: MemoryType = MemoryType.EPISODIC
+        cls,
+        records: Iterable[MemoryRecord],
+        memory_type: MemoryType = MemoryType.EPISODIC,
+        *,
+        known: CandidatePool | None = None,
     ) -> CandidatePool:
-        """Pool ``records`` (any order) of ``memory_type``."""
+        """Pool ``records`` (any order) of ``memory_type``; rows already in ``known`` (a
+        pool this one extends) reuse its serialised records and normalised vectors."""
         sessioned = memory_type is MemoryType.EPISODIC
         grouped: dict[str, list[MemoryRecord]] = {}
         for record in records:
@@ -115,7 +139,7 @@ class CandidatePool:
         sequences: list[int] = []
         linked: list[bool] = []
         lengths: list[int] = []
-        vectors: list[list[float]] = []
+        vectors: list[Any] = []
         has_time: list[bool] = []
         times: list[float] = []
         complete = True
@@ -125,7 +149,12 @@ class CandidatePool:
                 i = len(pool.ids)
                 pool.ids.append(record.id)
                 pool.row[record.id] = i
-                pool.records.append(record.model_dump(mode="json", exclude={"embedding"}))
+                seen = known.row.get(record.id) if known is not None else None
+                pool.records.append(
+                    known.records[seen]
+                    if known is not None and seen is not None
+                    else record.model_dump(mode="json", exclude={"embedding"})
+                )
                 sequence = getattr(record, "sequence", None)
                 sessions.append(number)
                 sequences.append(-1 if sequence is None else int(sequence))
@@ -136,17 +165,17 @@ class CandidatePool:
                 )
                 previous = sequence
                 pool.actors.append(_speaker(record))
-                text = record.embed_text()
-                has_time.append(has_time_expression(text))
+                features = text_features(record.embed_text())
+                has_time.append(features.has_time)
                 times.append(record.when.timestamp())
-                counts = Counter(content_stems(text))
-                lengths.append(sum(counts.values()))
-                for term, tf in counts.items():
+                lengths.append(features.length)
+                for term, tf in features.counts:
                     pool.postings.setdefault(term, []).append((i, tf))
                 if record.embedding is None:
                     complete = False
                 elif complete:
-                    vectors.append(record.embedding)
+                    reused = known.vectors if known is not None and seen is not None else None
+                    vectors.append(record.embedding if reused is None else reused[seen])
         pool.session_of = np.asarray(sessions, dtype=np.int64)
         pool.sequences = np.asarray(sequences, dtype=np.int64)
         pool.linked = np.asarray(linked, dtype=np.bool_)
@@ -156,7 +185,7 @@ class CandidatePool:
         if complete and vectors:
             matrix = np.asarray(vectors, dtype=np.float32)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            pool.vectors = matrix / np.clip(norms, 1e-12, None)
+            pool.vectors = matrix / np.clip(norms, 1e-12, None)  # known rows: norm 1 already
         return pool
 
     def __len__(self) -> int:

@@ -1,6 +1,7 @@
 """The chat agent as a LangGraph graph: coarse → select → fine → compose → update.
 
-:func:`build_chat_graph` assembles it from a :class:`~mirix_py.context.MemoryContext`.
+:func:`mirix_py.graph.build_chat_graph` assembles it from a
+:class:`~mirix_py.context.MemoryContext`.
 Nodes are plain functions of the state; the store, embedder and model reach
 them through a closure (:class:`ChatDeps`), never through the state, which stays
 JSON-serialisable (checkpointable): hits carry no embeddings and no vault secret
@@ -21,14 +22,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
 from typing import Annotated, Any, Literal
 
 import structlog
 from langchain_core.messages import AnyMessage, HumanMessage
-from langgraph.graph import END, START, StateGraph
-from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Checkpointer
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
 from mirix_py.chat.answer import Draft, answer_offline, answer_with_llm
@@ -47,7 +44,7 @@ from mirix_py.chat.retrieval import Retriever, elapsed_ms, now_utc, question_tim
 from mirix_py.chat.selection import select_offline, select_with_llm, selection_mode
 from mirix_py.consolidation.access import note_hit_accesses
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.ids import validate_user_id
 from mirix_py.memory import CoreMemory, MemoryType
 from mirix_py.memory.base import as_utc
@@ -124,7 +121,7 @@ def question_of(state: ChatState) -> str:
                 question = str(message.content)
                 break
     if not question or not str(question).strip():
-        raise ValidationError("chat needs a non-empty 'question' (or a human message)")
+        raise InvalidArgument("chat needs a non-empty 'question' (or a human message)")
     return str(question).strip()
 
 
@@ -137,7 +134,7 @@ def _state_time(state: ChatState, key: Literal["as_of", "now"]) -> datetime | No
     try:
         return as_utc(datetime.fromisoformat(str(value)))
     except ValueError:
-        raise ValidationError(f"{key} must be an ISO datetime, got {value!r}") from None
+        raise InvalidArgument(f"{key} must be an ISO datetime, got {value!r}") from None
 
 
 def _as_of(state: ChatState) -> datetime | None:
@@ -157,7 +154,7 @@ def _types(deps: ChatDeps, state: ChatState) -> list[MemoryType]:
             chosen = [MemoryType(w) for w in wanted]
         except ValueError:
             valid = ", ".join(t.value for t in MemoryType)
-            raise ValidationError(f"unknown memory type in {wanted!r}; valid: {valid}") from None
+            raise InvalidArgument(f"unknown memory type in {wanted!r}; valid: {valid}") from None
     return deps.retriever.enabled_types(chosen)
 
 
@@ -438,42 +435,6 @@ def update_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
         ms=ms,
     )
     return {"answer": answer, "timings": {"update": ms}}
-
-
-# ------------------------------------------------------------------- build
-
-
-def build_chat_graph(
-    ctx: MemoryContext,
-    *,
-    add: AddFn | None = None,
-    deps: ChatDeps | None = None,
-    checkpointer: Checkpointer = None,
-    name: str = "mirix_chat",
-) -> CompiledStateGraph[Any, Any, Any, Any]:
-    """Compile the chat graph for ``ctx``.
-
-    ``add(messages, user_id)`` is the write path the interactive update uses
-    (without it, the update step does nothing). Pass ``deps`` to share caches
-    with the caller (the facade does, to invalidate them when memories change).
-    ``checkpointer`` is passed to ``compile`` (the state is plain data).
-    """
-    deps = deps or ChatDeps(ctx=ctx, add=add)
-    graph: StateGraph[Any, Any, Any, Any] = StateGraph(
-        ChatState, input_schema=ChatInput, output_schema=ChatOutput
-    )
-    graph.add_node("coarse", partial(coarse_node, deps=deps))
-    graph.add_node("select", partial(select_node, deps=deps))
-    graph.add_node("fine", partial(fine_node, deps=deps))
-    graph.add_node("compose", partial(compose_node, deps=deps))
-    graph.add_node("update", partial(update_node, deps=deps))
-    graph.add_edge(START, "coarse")
-    graph.add_edge("coarse", "select")
-    graph.add_edge("select", "fine")
-    graph.add_edge("fine", "compose")
-    graph.add_edge("compose", "update")
-    graph.add_edge("update", END)
-    return graph.compile(checkpointer=checkpointer, name=name)
 
 
 def answer_from_output(output: dict[str, Any]) -> Answer:

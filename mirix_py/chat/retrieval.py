@@ -47,6 +47,7 @@ from mirix_py.chat.scoring import (
 from mirix_py.context import MemoryContext
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.knowledge_vault import KnowledgeVaultMemory
+from mirix_py.memory.registry import context_types
 from mirix_py.store.base import ScoredRecord, SearchQuery
 from mirix_py.store.keys import entity_key, session_key
 
@@ -58,7 +59,6 @@ ENTITY_FACTS = 50
 EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
 TOKENS_PER_TURN = 25
-RETRIEVABLE = tuple(t for t in MemoryType if t is not MemoryType.CORE)
 
 
 def question_time_range(question: str, anchor: datetime) -> tuple[datetime, datetime] | None:
@@ -133,7 +133,14 @@ class Retriever:
         rc = self.ctx.config.retrieval
         return Fusion(k=rc.rrf_k, vector_weight=rc.vector_weight, fts_weight=rc.fts_weight)
 
-    def _search(
+    def _search(self, **fields: Any) -> list[ScoredRecord]:
+        return self.ctx.store.search(self._query(**fields))
+
+    def _search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """Several searches in one go (LanceDB runs them together)."""
+        return self.ctx.store.search_many(queries)
+
+    def _query(
         self,
         *,
         user_id: str,
@@ -145,8 +152,8 @@ class Retriever:
         start: datetime | None = None,
         end: datetime | None = None,
         mode: str | None = None,
-    ) -> list[ScoredRecord]:
-        query = SearchQuery.configured(
+    ) -> SearchQuery:
+        return SearchQuery.configured(
             self.ctx.config.retrieval,
             mode=mode,
             user_id=user_id,
@@ -158,11 +165,10 @@ class Retriever:
             as_of=as_of,
             vector=vector,
         )
-        return self.ctx.store.search(query)
 
     def enabled_types(self, wanted: Sequence[MemoryType] | None = None) -> list[MemoryType]:
         """The retrievable (non-core) types that are enabled (and wanted)."""
-        enabled: list[MemoryType] = [t for t in RETRIEVABLE if t in self.ctx.store.memory_types]
+        enabled = [t for t in context_types() if t in self.ctx.store.memory_types]
         if wanted is not None:
             enabled = [t for t in enabled if t in wanted]
         return enabled
@@ -195,19 +201,21 @@ class Retriever:
         retrieval reuses those results when its query is the same)."""
         rc = self.ctx.config.retrieval
         depth = max(rc.coarse_k, rc.fine_k)
-        search = partial(
-            self._search, user_id=user_id, text=cues.keyword_query, vector=vector, as_of=as_of
-        )
-        futures = {
-            t: self.submit(
-                search, memory_type=t, limit=rc.candidate_k if t in POOLED_TYPES else depth
+        queries = [
+            self._query(
+                user_id=user_id,
+                memory_type=t,
+                text=cues.keyword_query,
+                vector=vector,
+                limit=rc.candidate_k if t in POOLED_TYPES else depth,
+                as_of=as_of,
             )
             for t in types
-        }
+        ]
+        results = self._search_many(queries)
         pools: dict[str, list[Hit]] = {}
         query = IndexQuery(vector, cues.stems, cues.text)
-        for memory_type, future in futures.items():
-            found = future.result()
+        for memory_type, found in zip(types, results, strict=True):
             if memory_type in POOLED_TYPES:
                 cached = self._pool_of(
                     user_id, memory_type, [s.record for s in found], [query], cues, as_of
@@ -280,7 +288,9 @@ class Retriever:
             if all(r.id in coarse.pool.row for r in records):
                 return coarse, queries
             records = [*coarse.records, *records]
-        return self._pool_of(user_id, memory_type, records, queries, cues, as_of), queries
+        known = coarse.pool if coarse is not None and need_coarse else None
+        pooled = self._pool_of(user_id, memory_type, records, queries, cues, as_of, known)
+        return pooled, queries
 
     def _pool_of(
         self,
@@ -290,11 +300,12 @@ class Retriever:
         queries: Sequence[IndexQuery],
         cues: QuestionCues,
         as_of: datetime | None,
+        known: CandidatePool | None = None,
     ) -> CachedPool:
         """The pool of ``records``; for episodic memories, with the turns adjacent to its
         best-ranked turns added (one lookup): a turn that answers the one before it is
         often unlike the question itself, and neighbour smoothing needs it in the pool."""
-        pool = CandidatePool.build(records, memory_type)
+        pool = CandidatePool.build(records, memory_type, known=known)
         if memory_type is not MemoryType.EPISODIC or not pool.usable:
             return CachedPool(tuple(records), pool, frozenset())
         rc = self.ctx.config.retrieval
@@ -311,7 +322,9 @@ class Retriever:
         if not extra:
             return CachedPool(tuple(records), pool, expanded)
         records = [*records, *extra]
-        return CachedPool(tuple(records), CandidatePool.build(records, memory_type), expanded)
+        return CachedPool(
+            tuple(records), CandidatePool.build(records, memory_type, known=pool), expanded
+        )
 
     def fine(
         self,

@@ -24,6 +24,7 @@ from mirix_py.chat.models import Hit, SelectionMode, TargetPlan, TargetQuery, es
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.errors import scrub_detail, validation_summary
 from mirix_py.memory import MemoryType
+from mirix_py.memory.registry import prompt_lines, specs
 
 log = structlog.get_logger(__name__)
 
@@ -47,17 +48,7 @@ def select_offline(
     """Choose stores from coarse scores and cues (see the module docstring)."""
     strengths = {name: store_strength(hits[:coarse_k]) for name, hits in coarse.items() if hits}
     best = max(strengths.values(), default=0.0)
-    forced: set[MemoryType] = set()
-    if cues.is_when:
-        forced.add(MemoryType.EPISODIC)
-    if cues.is_howto:
-        forced.add(MemoryType.PROCEDURAL)
-    if cues.names:
-        forced.add(MemoryType.SEMANTIC)
-    if cues.asks_secret:
-        forced.add(MemoryType.KNOWLEDGE_VAULT)
-    if cues.asks_resource:
-        forced.add(MemoryType.RESOURCE)
+    forced = {spec.memory_type for spec in specs() if spec.cue(cues)}
     chosen: list[tuple[float, MemoryType]] = []
     for name, strength in strengths.items():
         mtype = MemoryType(name)
@@ -135,7 +126,12 @@ def select_with_llm(
 ) -> tuple[TargetPlan | None, int]:
     """One ``TargetPlan`` tool call; returns the validated plan (or None) and tokens used."""
     # stable instructions in the system message; the date and the data in the human one
-    system = prompt.render(today=today, memory_types=", ".join(t.value for t in enabled))
+    stores = [t for t in enabled if t is not MemoryType.CORE]
+    system = prompt.render(
+        today=today,
+        memory_types=", ".join(t.value for t in stores),
+        memory_type_guide=prompt_lines(stores),
+    )
     human = f"Today is {today}.\n\nQuestion: {cues.text}\n\n{coarse_overview(coarse)}"
     messages = [SystemMessage(system), HumanMessage(human)]
     try:

@@ -28,9 +28,9 @@ from collections.abc import Sequence
 
 from mirix_py.errors import (
     ConfigError,
+    InvalidArgument,
     MemoryTypeDisabled,
     MirixError,
-    ValidationError,
 )
 
 EXIT_OK = 0
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def exit_code(exc: MirixError) -> int:
     """The exit code for a library error: 2 for a wrong command or config, else 1."""
-    return EXIT_USAGE if isinstance(exc, ConfigError | ValidationError | MemoryTypeDisabled) else 1
+    return EXIT_USAGE if isinstance(exc, ConfigError | InvalidArgument | MemoryTypeDisabled) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

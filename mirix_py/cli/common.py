@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from mirix_py.config import MirixConfig
@@ -141,7 +141,7 @@ def parse_as_of(value: str, *, now: datetime | None = None) -> datetime:
     loose = parse_loose_datetime(text)
     if loose is not None:
         return loose
-    raise ValidationError(
+    raise InvalidArgument(
         f"--as-of {value!r}: not a date or time I can read; give an ISO date or time "
         "(2024-03-01, 2024-03-01T18:00:00Z) or a relative one (yesterday, last Friday, "
         "two weeks ago, March 2024)"

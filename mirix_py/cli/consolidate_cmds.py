@@ -25,11 +25,8 @@ def register(sub: Any) -> None:
 
 
 def _consolidate(args: argparse.Namespace) -> int:
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         report = system.consolidate(user_id=args.user)
-    finally:
-        system.close()
     text = report.render()
     if args.verbose:
         lines = [
@@ -43,10 +40,7 @@ def _consolidate(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         explanation = system.explain(args.memory_id, user_id=args.user)
-    finally:
-        system.close()
     emit(args, explanation.model_dump(mode="json"), explanation.render())
     return 0

@@ -6,6 +6,8 @@ import argparse
 import importlib
 from typing import Any
 
+from mirix_py.errors import ConfigError
+
 
 def register(sub: Any) -> None:
     """Add the ``eval`` command."""
@@ -20,6 +22,14 @@ def register(sub: Any) -> None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    module = importlib.import_module(f"evals.{args.benchmark}")
+    try:
+        module = importlib.import_module(f"evals.{args.benchmark}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("evals", f"evals.{args.benchmark}"):
+            raise
+        raise ConfigError(
+            "the evaluation harness (evals/) is not installed with the wheel; run this "
+            "command from a source checkout (git clone or sdist) with `pip install -e .`"
+        ) from None
     code: int = module.main(args.options)
     return code

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mirix_py.cli.common import add_common, emit, open_system, positive_int
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from mirix_py.system import MemorySystem
@@ -85,7 +85,7 @@ def _open(path: str) -> AbstractContextManager[TextIO]:
     try:
         return Path(path).open(encoding="utf-8")
     except OSError as exc:
-        raise ValidationError(
+        raise InvalidArgument(
             f"import file {path!r}: {exc.strerror or exc}; give an existing .txt or .jsonl file"
         ) from None
 
@@ -97,9 +97,9 @@ def _jsonl(handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            raise ValidationError(f"line {line_no}: not JSON ({exc})") from None
+            raise InvalidArgument(f"line {line_no}: not JSON ({exc})") from None
         if not isinstance(obj, dict):
-            raise ValidationError(f"line {line_no}: expected a JSON object, got {line[:60]!r}")
+            raise InvalidArgument(f"line {line_no}: expected a JSON object, got {line[:60]!r}")
         yield line_no, obj
 
 
@@ -134,7 +134,7 @@ def _as_message(obj: dict[str, Any], line_no: int) -> dict[str, Any]:
             "session": obj.get("session"),
         }
     if obj.get("content") is None:
-        raise ValidationError(
+        raise InvalidArgument(
             f"line {line_no}: a message needs 'content' (a harness turn needs 'text'); "
             "see docs/formats.md"
         )
@@ -144,12 +144,12 @@ def _as_message(obj: dict[str, Any], line_no: int) -> dict[str, Any]:
     except PydanticValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "message"
-        raise ValidationError(
+        raise InvalidArgument(
             f"line {line_no}: {where} = {err.get('input')!r:.80}: "
             f"{err['msg'].removeprefix('Value error, ')}"
         ) from None
-    except ValidationError as exc:
-        raise ValidationError(f"line {line_no}: {exc}") from None
+    except InvalidArgument as exc:
+        raise InvalidArgument(f"line {line_no}: {exc}") from None
     return data
 
 
@@ -163,18 +163,18 @@ def _check_row(obj: dict[str, Any], line_no: int) -> None:
         mtype = MemoryType(str(obj.get("memory_type")))
     except ValueError:
         valid = ", ".join(t.value for t in MemoryType)
-        raise ValidationError(
+        raise InvalidArgument(
             f"line {line_no}: memory_type = {obj.get('memory_type')!r}; valid: {valid}"
         ) from None
     record = obj.get("record")
     if not isinstance(record, dict) or not record.get("id"):
-        raise ValidationError(f"line {line_no}: a memory row needs a 'record' object with an id")
+        raise InvalidArgument(f"line {line_no}: a memory row needs a 'record' object with an id")
     try:
         record_class(mtype).model_validate({**record, "user_id": "import-check"})
     except PydanticValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ValidationError(
+        raise InvalidArgument(
             f"line {line_no}: record.{where} = {err.get('input')!r:.80}: {err['msg']}"
         ) from None
 
@@ -245,8 +245,7 @@ def _import(args: argparse.Namespace) -> int:
         fmt = "jsonl" if args.file.endswith((".jsonl", ".json")) else "text"
     with _open(args.file) as handle:
         plan = read_import(handle, fmt=fmt, user_id=args.user)
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         done = _already_imported(system, args.user, [m["id"] for s in plan.sessions for m in s])
         written = skipped = 0
         with tqdm(
@@ -264,8 +263,6 @@ def _import(args: argparse.Namespace) -> int:
         if plan.rows:
             receipt = system.import_records(plan.rows, user_id=args.user, new_ids=args.new_ids)
             imported = len(receipt.ids())
-    finally:
-        system.close()
     emit(
         args,
         {

@@ -26,11 +26,8 @@ def register(sub: Any) -> None:
 
 
 def _maintain(args: argparse.Namespace) -> int:
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         receipt = system.maintain(purge_now=args.purge_now)
-    finally:
-        system.close()
     if not receipt.ran:
         text = f"skipped: {receipt.reason}"
     else:

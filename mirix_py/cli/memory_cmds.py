@@ -15,7 +15,7 @@ from mirix_py.cli.common import (
     open_system,
     positive_int,
 )
-from mirix_py.errors import RecordNotFound, ValidationError
+from mirix_py.errors import InvalidArgument, RecordNotFound
 
 
 def register(sub: Any) -> None:
@@ -66,7 +66,7 @@ def register(sub: Any) -> None:
 def _text(words: list[str], field: str) -> str:
     text = " ".join(words).strip()
     if not text:
-        raise ValidationError(f"{field} is empty; give some text, e.g. mirix-py {field} ...")
+        raise InvalidArgument(f"{field} is empty; give some text, e.g. mirix-py {field} ...")
     return text
 
 
@@ -82,7 +82,7 @@ def _add(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     if not query:
-        raise ValidationError(
+        raise InvalidArgument(
             "search query is empty; give words to search for, "
             "or list everything with: mirix-py list --user " + args.user
         )
@@ -116,20 +116,17 @@ def _list(args: argparse.Namespace) -> int:
 
 def _forget(args: argparse.Namespace) -> int:
     if args.all == bool(args.memory_id):
-        raise ValidationError("forget needs a memory id or --all (not both)")
+        raise InvalidArgument("forget needs a memory id or --all (not both)")
     question = f"forget every memory of user {args.user!r}? This cannot be undone."
     if args.all and not args.yes and not confirm(question):
         print("not confirmed; nothing forgotten (pass --yes to skip the question)", file=sys.stderr)
         return 1
-    system = open_system(args)
-    try:
+    with open_system(args) as system:
         if args.all:
             receipt = system.delete_all(user_id=args.user, purge=args.now)
         else:
             system.get(args.memory_id, user_id=args.user)  # an unknown id is an error
             receipt = system.delete(args.memory_id, user_id=args.user, purge=args.now)
-    finally:
-        system.close()
     when = (
         f"purged from disk at {receipt.purged_at:%Y-%m-%d %H:%M:%S}Z"
         if receipt.purged_at

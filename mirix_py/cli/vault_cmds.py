@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirix_py.cli.common import add_common, emit, load
-from mirix_py.errors import MemoryTypeDisabled, StorageError, ValidationError
+from mirix_py.errors import InvalidArgument, MemoryTypeDisabled
 
 if TYPE_CHECKING:
     from mirix_py.config import MirixConfig
@@ -80,17 +80,8 @@ def _rotate_key(args: argparse.Namespace) -> int:
 def _reencrypt(config: MirixConfig, cipher: Any) -> RotationReceipt:
     from mirix_py.system import MemorySystem
 
-    system = MemorySystem(config)
-    try:
-        rotate = getattr(system.store, "rotate_vault_key", None)
-        if rotate is None:
-            raise StorageError(
-                f"the store {type(system.store).__name__} does not support key rotation"
-            )
-        receipt: RotationReceipt = rotate(cipher)
-        return receipt
-    finally:
-        system.close()
+    with MemorySystem(config) as system:
+        return system.store.rotate_vault_key(cipher)
 
 
 def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str) -> int:
@@ -99,7 +90,7 @@ def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str)
     from mirix_py.vault import VaultCipher, write_key_file
 
     if not args.new_key_file:
-        raise ValidationError(
+        raise InvalidArgument(
             "MIRIX_PY_VAULT_KEY is set, so the new key cannot replace it in place: "
             "pass --new-key-file PATH to receive the new key"
         )
@@ -109,7 +100,7 @@ def _rotate_env_key(args: argparse.Namespace, config: MirixConfig, env_key: str)
     try:
         write_key_file(target, new_key)
     except FileExistsError:
-        raise ValidationError(
+        raise InvalidArgument(
             f"--new-key-file {str(target)!r} already exists; choose a new path"
         ) from None
     receipt = _reencrypt(config, current.rotated_to(new_key))

@@ -28,7 +28,7 @@ from mirix_py.consolidation.access import (
     record_hit_accesses,
 )
 from mirix_py.consolidation.explain import explain_memory
-from mirix_py.consolidation.graph import build_consolidation_graph, consolidation_input
+from mirix_py.consolidation.graph import consolidation_input
 from mirix_py.consolidation.models import (
     ConsolidationAction,
     ConsolidationReport,
@@ -44,7 +44,6 @@ __all__ = [
     "ConsolidationTrigger",
     "MemoryExplanation",
     "RetentionScore",
-    "build_consolidation_graph",
     "consolidation_input",
     "explain_memory",
     "flush_accesses",

@@ -32,12 +32,11 @@ def record_accesses(
     """Count one access for each distinct id (of ``memory_type`` when given, which saves
     an update per other table); returns how many records were updated."""
     ids = list(dict.fromkeys(i for i in memory_ids if i))
-    record = getattr(store, "record_access", None)
-    if not ids or not callable(record):
+    if not ids:
         return 0
     started = time.perf_counter()
     try:
-        updated = int(record(ids, user_id=user_id, memory_type=memory_type))
+        updated = store.record_access(ids, user_id=user_id, memory_type=memory_type)
     except Exception as exc:  # bookkeeping must never fail a read
         error = f"{type(exc).__name__}: {exc}"
         log.warning("memory.access_not_recorded", user_id=user_id, error=error)
@@ -71,10 +70,7 @@ def note_hit_accesses(
 ) -> int:
     """Count one access for each ``(memory_type, memory_id)`` pair, written later in a
     batch (what the chat agent calls with the memories it put in context); falls back
-    to :func:`record_hit_accesses` for a store that cannot batch."""
-    note = getattr(store, "note_access", None)
-    if not callable(note):
-        return record_hit_accesses(store, user_id, hits)
+    by :meth:`~mirix_py.store.base.MemoryStore.flush_accesses`."""
     by_type: dict[MemoryType, list[str]] = {}
     for memory_type, memory_id in hits:
         if memory_id:
@@ -82,7 +78,7 @@ def note_hit_accesses(
     counted = 0
     for memory_type, ids in by_type.items():
         try:
-            counted += int(note(ids, user_id=user_id, memory_type=memory_type))
+            counted += store.note_access(ids, user_id=user_id, memory_type=memory_type)
         except Exception as exc:  # bookkeeping must never fail a read
             error = f"{type(exc).__name__}: {exc}"
             log.warning("memory.access_not_recorded", user_id=user_id, error=error)
@@ -90,13 +86,10 @@ def note_hit_accesses(
 
 
 def flush_accesses(store: MemoryStore) -> int:
-    """Write the store's pending access counts now (0 for a store that does not batch);
-    call before reading ``access_count`` (retention, explain)."""
-    flush = getattr(store, "flush_accesses", None)
-    if not callable(flush):
-        return 0
+    """Write the store's pending access counts now; call before reading
+    ``access_count`` (retention, explain)."""
     try:
-        return int(flush())
+        return store.flush_accesses()
     except Exception as exc:  # kept by the store for its next flush
         log.warning("memory.access_flush_failed", error=f"{type(exc).__name__}: {exc}")
         return 0

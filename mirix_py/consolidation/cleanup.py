@@ -30,9 +30,11 @@ import structlog
 
 from mirix_py.consolidation.models import ConsolidationAction
 from mirix_py.context import MemoryContext
-from mirix_py.memory import MemoryRecord, MemoryType, procedural, resource, semantic
+from mirix_py.memory import MemoryRecord, MemoryType
 from mirix_py.memory.base import utcnow
 from mirix_py.memory.extract_common import gist, norm_key
+from mirix_py.memory.registry import specs
+from mirix_py.store.base import SCAN_ALL
 
 log = structlog.get_logger(__name__)
 
@@ -40,16 +42,9 @@ ACTOR = "consolidation"
 KeyFn = Callable[[MemoryRecord], str | None]
 
 
-def _no_key(record: MemoryRecord) -> str | None:
-    return None
-
-
-CLEANED: dict[MemoryType, tuple[KeyFn, KeyFn]] = {
-    MemoryType.SEMANTIC: (semantic.dedupe_key, semantic.slot_key),
-    MemoryType.PROCEDURAL: (procedural.dedupe_key, procedural.slot_key),
-    MemoryType.RESOURCE: (resource.dedupe_key, _no_key),
-}
-"""Per type: (near-duplicate group key, single-valued slot key)."""
+def cleaned_types() -> dict[MemoryType, tuple[KeyFn, KeyFn]]:
+    """Per cleaned type (spec ``cleaned``): (near-duplicate group key, single-valued slot key)."""
+    return {s.memory_type: (s.dedupe_key, s.slot_key) for s in specs() if s.cleaned}
 
 
 def words(record: MemoryRecord) -> frozenset[str]:
@@ -236,14 +231,14 @@ def clean_up(ctx: MemoryContext, *, user_id: str) -> list[ConsolidationAction]:
     """Resolve contradictions, then merge near-duplicates, in every cleaned type."""
     actions: list[ConsolidationAction] = []
     threshold = ctx.config.memory.near_duplicate_similarity
-    for memory_type, (dedupe_key, slot_key) in CLEANED.items():
+    for memory_type, (dedupe_key, slot_key) in cleaned_types().items():
         if not ctx.config.is_enabled(memory_type):
             continue
         started = time.perf_counter()
         records = [
             r
             for r in ctx.store.list_records(
-                user_id=user_id, memory_type=memory_type, limit=10_000_000
+                user_id=user_id, memory_type=memory_type, limit=SCAN_ALL
             )
             if r.status != "archived"
         ]

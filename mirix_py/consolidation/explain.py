@@ -14,8 +14,7 @@ from mirix_py.consolidation.scoring import (
 )
 from mirix_py.context import MemoryContext
 from mirix_py.memory.base import as_utc
-
-_SCAN_ALL = 10_000_000
+from mirix_py.store.base import SCAN_ALL
 
 
 def explain_memory(
@@ -38,7 +37,7 @@ def explain_memory(
     cap = cap_for(cfg, mtype)
     active_count = None
     if cap is not None:
-        records = ctx.store.list_records(user_id=user_id, memory_type=mtype, limit=_SCAN_ALL)
+        records = ctx.store.list_records(user_id=user_id, memory_type=mtype, limit=SCAN_ALL)
         active_count = sum(is_active(r) for r in records)
     return MemoryExplanation(
         memory_id=record.id,

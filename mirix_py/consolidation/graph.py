@@ -27,12 +27,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import structlog
-from langgraph.graph import END, START, StateGraph
-from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Checkpointer
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
-from mirix_py.agents import AgentSpec, load_agent
+from mirix_py.agents import AgentSpec
 from mirix_py.consolidation.cleanup import clean_up
 from mirix_py.consolidation.core_bound import bound_core
 from mirix_py.consolidation.derived import (
@@ -44,7 +41,7 @@ from mirix_py.consolidation.derived import (
 )
 from mirix_py.consolidation.miners import mine_patterns, mine_routines
 from mirix_py.consolidation.models import ConsolidationAction, ConsolidationReport
-from mirix_py.consolidation.reflection import AGENT_NAME, reflect_with_llm
+from mirix_py.consolidation.reflection import reflect_with_llm
 from mirix_py.consolidation.retention import ARCHIVE_KIND, apply_retention
 from mirix_py.consolidation.scoring import is_active
 from mirix_py.consolidation.threads import mine_threads
@@ -54,10 +51,9 @@ from mirix_py.ids import validate_user_id
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.base import as_utc
+from mirix_py.store.base import SCAN_ALL
 
 log = structlog.get_logger(__name__)
-
-_SCAN_ALL = 10_000_000
 
 
 def _merge(left: dict[str, float] | None, right: dict[str, float] | None) -> dict[str, float]:
@@ -108,7 +104,7 @@ def active_counts(ctx: MemoryContext, user_id: str) -> dict[str, int]:
     return {
         t.value: sum(
             is_active(r)
-            for r in ctx.store.list_records(user_id=user_id, memory_type=t, limit=_SCAN_ALL)
+            for r in ctx.store.list_records(user_id=user_id, memory_type=t, limit=SCAN_ALL)
         )
         for t in ctx.config.memory.enabled
     }
@@ -116,13 +112,10 @@ def active_counts(ctx: MemoryContext, user_id: str) -> dict[str, int]:
 
 def _compact(ctx: MemoryContext, user_id: str) -> None:
     """Fold the run's many small writes into fewer fragments (LanceDB ``optimize``),
-    so later reads stay fast; a store without ``optimize`` is left as it is."""
-    optimize = getattr(ctx.store, "optimize", None)
-    if not callable(optimize):
-        return
+    so later reads stay fast)."""
     started = time.perf_counter()
     try:
-        optimize()
+        ctx.store.optimize()
     except Exception as exc:  # maintenance must not fail the run
         log.warning("consolidation.compact_failed", user_id=user_id, error=scrub_detail(str(exc)))
         return
@@ -201,7 +194,7 @@ class Consolidator:
             for r in self.ctx.store.list_records(
                 user_id=user_id,
                 memory_type=MemoryType.EPISODIC,
-                limit=_SCAN_ALL,
+                limit=SCAN_ALL,
                 include_superseded=True,
             )
             if isinstance(r, EpisodicMemory) and is_raw_episode(r)
@@ -268,7 +261,7 @@ class Consolidator:
                 existing += [
                     r
                     for r in self.ctx.store.list_records(
-                        user_id=user_id, memory_type=mtype, limit=_SCAN_ALL
+                        user_id=user_id, memory_type=mtype, limit=SCAN_ALL
                     )
                     if r.origin == "derived" and r.status != "archived"
                 ]
@@ -339,40 +332,6 @@ class Consolidator:
         return {"report": report.model_dump(mode="json")}
 
 
-def build_consolidation_graph(
-    ctx: MemoryContext, *, checkpointer: Checkpointer = None, name: str = "mirix_consolidation"
-) -> CompiledStateGraph[Any, Any, Any, Any]:
-    """The compiled consolidation graph for ``ctx``.
-
-    Invoke with ``{"user_id": "..."}`` (optionally ``run_id`` and ``now`` as an
-    ISO string, the reference time for retention scores); it returns
-    ``{"report": {...}}`` (a :class:`ConsolidationReport` as a dict). In LLM mode
-    the reflection agent file is loaded (and checked) here.
-    """
-    agent = None if ctx.offline else load_agent(ctx.config.agents_path(), AGENT_NAME)
-    nodes = Consolidator(ctx, agent)
-    graph: StateGraph[Any, Any, Any, Any] = StateGraph(
-        ConsolidationState, input_schema=ConsolidationInput, output_schema=ConsolidationOutput
-    )
-    graph.add_node("begin", nodes.begin)
-    graph.add_node("reflect", nodes.reflect)
-    graph.add_node("cleanup", nodes.cleanup)
-    graph.add_node("retention", nodes.retention)
-    graph.add_node("core", nodes.core)
-    graph.add_node("report", nodes.report)
-    graph.add_edge(START, "begin")
-    for a, b in (
-        ("begin", "reflect"),
-        ("reflect", "cleanup"),
-        ("cleanup", "retention"),
-        ("retention", "core"),
-        ("core", "report"),
-    ):
-        graph.add_edge(a, b)
-    graph.add_edge("report", END)
-    return graph.compile(checkpointer=checkpointer, name=name)
-
-
 def consolidation_input(user_id: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The graph input for one run."""
     return {
@@ -386,6 +345,5 @@ __all__ = [
     "ConsolidationInput",
     "ConsolidationOutput",
     "ConsolidationState",
-    "build_consolidation_graph",
     "consolidation_input",
 ]

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from mirix_py.consolidation.dates import collapse_dates
+from mirix_py.dates import collapse_dates
 from mirix_py.memory import EpisodicMemory
 from mirix_py.memory.extract_common import norm_key, split_sentences, strip_annotations
 from mirix_py.memory.semantic import clean_object

@@ -22,11 +22,12 @@ from pydantic import ValidationError as PydanticValidationError
 from mirix_py.agents import AgentSpec
 from mirix_py.consolidation.derived import Derivation
 from mirix_py.context import MemoryContext
+from mirix_py.dates import dated_with_weekday, short_date
+from mirix_py.errors import ToolCallsInvalid, ToolError
 from mirix_py.managers.llm_loop import call_with_tools
-from mirix_py.managers.tools import ToolCallsInvalid, ToolError
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
-from mirix_py.memory.extract_common import clip, norm_key, short_date
+from mirix_py.memory.extract_common import clip, norm_key
 from mirix_py.schema_rules import provider_safe
 
 AGENT_NAME = "reflection_agent"
@@ -189,7 +190,7 @@ def reflect_with_llm(
         allowed.append("no_op")
     latest = max(e.when for e in episodes)
     values = {
-        "date": f"{short_date(latest)} ({latest.strftime('%A')})",
+        "date": dated_with_weekday(latest),
         "user_id": user_id,
         "episodes": render_episodes(episodes),
         "existing_memories": render_existing(existing),

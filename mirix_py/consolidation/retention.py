@@ -27,11 +27,11 @@ from typing import Any
 
 import structlog
 
-from mirix_py.consolidation.dates import collapse_dates
 from mirix_py.consolidation.miners import session_of
 from mirix_py.consolidation.models import ConsolidationAction
 from mirix_py.consolidation.scoring import cap_for, is_active, rank_key, retention_score
 from mirix_py.context import MemoryContext
+from mirix_py.dates import collapse_dates
 from mirix_py.memory import (
     EpisodicMemory,
     MemoryRecord,
@@ -41,6 +41,8 @@ from mirix_py.memory import (
     SemanticMemory,
 )
 from mirix_py.memory.extract_common import clip, record_id, unique
+from mirix_py.memory.registry import spec_of
+from mirix_py.store.base import SCAN_ALL
 
 log = structlog.get_logger(__name__)
 
@@ -50,7 +52,6 @@ SUMMARY_CHARS = 3000
 """About this many characters of member text go into one summary (at least
 :data:`MIN_LINE_CHARS` per member), so the summary stays searchable and compact."""
 MIN_LINE_CHARS = 60
-_SCAN_ALL = 10_000_000
 
 
 def is_summary(record: MemoryRecord) -> bool:
@@ -162,7 +163,10 @@ def summary_record(
             summary="; ".join(titles),
             content="\n".join(clip(r.render(), max(per, 200)) for r in ordered),
         )
-    raise ValueError(f"{memory_type.value} memory never fades")
+    summarise = spec_of(memory_type).summarise
+    if summarise is not None:
+        return summarise(ordered, common, per, dates)
+    raise ValueError(f"{memory_type.value} memory has no archive summary (spec summarise)")
 
 
 def archive_type(
@@ -176,7 +180,7 @@ def archive_type(
     if ctx.store.count(user_id=user_id, memory_type=memory_type) <= cap:
         return []  # every row counted, retired ones too: cannot be over the cap
     started = time.perf_counter()
-    records = ctx.store.list_records(user_id=user_id, memory_type=memory_type, limit=_SCAN_ALL)
+    records = ctx.store.list_records(user_id=user_id, memory_type=memory_type, limit=SCAN_ALL)
     active = [r for r in records if is_active(r)]
     if len(active) <= cap:
         return []

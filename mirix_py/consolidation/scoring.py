@@ -8,24 +8,22 @@ from datetime import datetime
 from mirix_py.config import RetentionConfig
 from mirix_py.consolidation.models import RetentionScore
 from mirix_py.memory.base import MemoryRecord, MemoryType, as_utc
-
-NEVER_FADE: frozenset[MemoryType] = frozenset({MemoryType.CORE, MemoryType.KNOWLEDGE_VAULT})
-"""Types that are never archived by retention (core is bounded by moving lines instead)."""
+from mirix_py.memory.registry import spec_of
 
 _SECONDS_PER_DAY = 86_400.0
 
 
 def fades(memory_type: MemoryType) -> bool:
-    """Whether records of this type can be archived by retention."""
-    return memory_type not in NEVER_FADE
+    """Whether records of this type can be archived by retention (its spec's ``fades``;
+    core is bounded by moving lines instead, the vault only by an explicit forget)."""
+    return spec_of(memory_type).fades
 
 
 def cap_for(config: RetentionConfig, memory_type: MemoryType) -> int | None:
     """The per-user cap on active records of ``memory_type`` (None: no cap)."""
     if not fades(memory_type):
         return None
-    cap: int | None = getattr(config.caps, memory_type.value, None)
-    return cap
+    return config.caps.cap(memory_type.value, spec_of(memory_type).retention_cap)
 
 
 def policy_text(config: RetentionConfig, memory_type: MemoryType) -> str:

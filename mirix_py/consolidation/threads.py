@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from nltk.stem.porter import PorterStemmer
 
 from mirix_py.consolidation.miners import _PAST, Occurrence, actions_in, session_of
+from mirix_py.dates import full_date
 from mirix_py.memory import EpisodicMemory
 from mirix_py.memory.extract_common import norm_key
 
@@ -54,7 +55,7 @@ class ThreadItem:
     def date_text(self) -> str:
         """``7 May 2023``, or the coarser label the sentence gave (``week of 1 May 2023``)."""
         day = self.occurrence.day
-        return f"{day.day} {day.strftime('%B %Y')}" if day else self.occurrence.label
+        return full_date(day) if day else self.occurrence.label
 
 
 @dataclass

@@ -23,12 +23,13 @@ from typing import Any
 import structlog
 
 from mirix_py.context import MemoryContext
-from mirix_py.managers.rules import TypeRules
+from mirix_py.embeddings import cosine
 from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import RECORD_TYPES, core, history, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.core import CoreLabel, CoreLine, CoreMemory
 from mirix_py.memory.extract_common import same_gist, unique
+from mirix_py.memory.registry import MemoryTypeSpec
 from mirix_py.receipts import RecordAction
 from mirix_py.store.base import SearchQuery
 
@@ -89,14 +90,6 @@ class Plan:
         self.notes.extend(other.notes)
 
 
-def cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    """Cosine similarity of two vectors."""
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 def scrub(record: MemoryRecord, secrets: Sequence[str] = ()) -> MemoryRecord:
     """``record`` with sensitive values redacted from its text fields.
 
@@ -131,7 +124,7 @@ class Applier:
         self,
         ctx: MemoryContext,
         vectors: VectorCache,
-        rules: TypeRules,
+        rules: MemoryTypeSpec,
         *,
         user_id: str,
         actor: str,
@@ -474,7 +467,7 @@ def apply_core(
     *,
     user_id: str,
     actor: str,
-    spill_rules: TypeRules | None,
+    spill_rules: MemoryTypeSpec | None,
     related: Sequence[MemoryRecord] = (),
     checked: Sequence[str] = (),
     written_elsewhere: frozenset[str] = frozenset(),

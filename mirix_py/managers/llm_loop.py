@@ -34,8 +34,13 @@ from langchain_core.runnables import Runnable
 from pydantic import BaseModel
 
 from mirix_py.agents import AgentSpec
-from mirix_py.errors import ExtractionError, ModelUnavailable, scrub_detail
-from mirix_py.managers.tools import ToolCallsInvalid, ToolError
+from mirix_py.errors import (
+    ExtractionError,
+    ModelUnavailable,
+    ToolCallsInvalid,
+    ToolError,
+    scrub_detail,
+)
 from mirix_py.managers.usage import UsageCounter
 
 log = structlog.get_logger(__name__)

@@ -35,11 +35,11 @@ from langgraph.types import Send
 
 from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ExtractionError, ValidationError, scrub_detail
+from mirix_py.dates import dated_with_weekday
+from mirix_py.errors import ExtractionError, InvalidArgument, scrub_detail
 from mirix_py.ids import validate_user_id
 from mirix_py.managers.aliases import Aliases
 from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
-from mirix_py.managers.rules import rules_for
 from mirix_py.managers.specialist import render_related, render_turns
 from mirix_py.managers.state import ManagerInput, WriteState
 from mirix_py.managers.tools import (
@@ -52,7 +52,8 @@ from mirix_py.managers.usage import UsageCounter
 from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
-from mirix_py.memory.extract_common import Turn, session_id_for, short_date
+from mirix_py.memory.extract_common import Turn, session_id_for
+from mirix_py.memory.registry import extract_batch, prompt_lines, spec_of, write_run
 from mirix_py.memory.semantic import speaker_entity
 from mirix_py.messages import normalize_messages
 from mirix_py.receipts import ManagerFailure, RecordAction, WriteReceipt
@@ -63,6 +64,8 @@ log = structlog.get_logger(__name__)
 
 _ROLE = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 _MAX_SPEAKER_QUERIES = 4
+_OWN_LOOKUPS = frozenset({MemoryType.CORE, MemoryType.EPISODIC, MemoryType.KNOWLEDGE_VAULT})
+"""Types looked up above by their own ids (core blocks, turn events) or never (the vault)."""
 _KEEP_RAW = "raw input kept as an unprocessed episodic record"
 _LOGGED = "the input's turns are kept in the episodic turn log"
 
@@ -137,7 +140,7 @@ class MetaManager:
         try:
             at = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
         except ValueError:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"occurred_at must be an ISO date-time such as 2023-05-08T13:56:00+00:00, "
                 f"got {occurred!r:.60}"
             ) from None
@@ -200,6 +203,10 @@ class MetaManager:
         searches follow. Ids looked up go to the managers as ``checked`` so
         they do not ask the store again.
         """
+        with write_run(state["run_id"]):
+            return self._retrieve(state)
+
+    def _retrieve(self, state: WriteState) -> dict[str, Any]:
         started = time.perf_counter()
         turns = _turns(state)
         user_id = state["user_id"]
@@ -218,9 +225,9 @@ class MetaManager:
                 (MemoryType.EPISODIC, self._get(user_id, MemoryType.EPISODIC, checked["episodic"]))
             )
         if self.ctx.offline:  # offline candidates are known now: look their ids up early too
-            for mtype in (MemoryType.SEMANTIC, MemoryType.PROCEDURAL, MemoryType.RESOURCE):
-                if mtype in self.enabled:
-                    ids = [r.id for r in rules_for(mtype).extract(turns, user_id=user_id)]
+            for mtype in self.enabled:
+                if mtype not in _OWN_LOOKUPS:
+                    ids = [r.id for r in extract_batch(mtype, turns, user_id=user_id)]
                     if ids:
                         checked[mtype.value] = ids
                         early.append((mtype, self._get(user_id, mtype, ids)))
@@ -375,7 +382,7 @@ class MetaManager:
         if route["mode"] in ("offline", "fallback"):
             for mtype in self.enabled:
                 if mtype.value not in reasons:
-                    found_why = rules_for(mtype).detect(turns) if turns else None
+                    found_why = spec_of(mtype).detect(turns) if turns else None
                     if found_why:
                         reasons[mtype.value] = found_why
         types = [t.value for t in self.enabled if t.value in reasons]
@@ -412,8 +419,10 @@ class MetaManager:
         )
         latest = max(t.timestamp for t in turns)
         values = {
-            "date": f"{short_date(latest)} ({latest.strftime('%A')})",
+            "date": dated_with_weekday(latest),
             "memory_types": ", ".join(t.value for t in self.enabled),
+            "memory_type_guide": prompt_lines(self.enabled),
+            "memory_type_fields": prompt_lines(self.enabled, hint="extract_hint"),
         }
         sections = {
             "existing_memories": existing or "(none)",

@@ -20,18 +20,19 @@ import structlog
 
 from mirix_py.agents import AgentSpec, manager_agent_name
 from mirix_py.context import MemoryContext
+from mirix_py.dates import dated_with_weekday, short_date
 from mirix_py.errors import ExtractionError
 from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import Applier, Plan, apply_core
 from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
-from mirix_py.managers.rules import rules_for
 from mirix_py.managers.state import ManagerInput
 from mirix_py.managers.tools import build_record, manager_tools, plan_from_calls
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.managers.vectors import VectorCache
-from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault, semantic
+from mirix_py.memory import RECORD_TYPES, core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
-from mirix_py.memory.extract_common import Turn, short_date
+from mirix_py.memory.extract_common import Turn
+from mirix_py.memory.registry import extract_batch, spec_of, write_run
 from mirix_py.receipts import ManagerFailure, RecordAction
 
 log = structlog.get_logger(__name__)
@@ -75,7 +76,7 @@ class SpecialistManager:
         self.ctx = ctx
         self.gate = gate
         self.memory_type = memory_type
-        self.rules = rules_for(memory_type)
+        self.rules = spec_of(memory_type)
         self.vectors = vectors
         self.agent = agents[manager_agent_name(memory_type)] if agents else None
         allowed = self.agent.tools if self.agent else ()
@@ -84,6 +85,10 @@ class SpecialistManager:
 
     def __call__(self, state: ManagerInput) -> dict[str, Any]:
         """Run the manager on one batch; returns ``{"results": [result]}``."""
+        with write_run(state["run_id"]):
+            return self._run(state)
+
+    def _run(self, state: ManagerInput) -> dict[str, Any]:
         payload = state
         started_wall, started = time.time(), time.perf_counter()
         user_id = payload["user_id"]
@@ -110,7 +115,7 @@ class SpecialistManager:
                     plan,
                     user_id=user_id,
                     actor=self.name,
-                    spill_rules=rules_for(MemoryType.SEMANTIC)
+                    spill_rules=spec_of(MemoryType.SEMANTIC)
                     if self.ctx.config.is_enabled(MemoryType.SEMANTIC)
                     else None,
                     related=related_records(self.memory_type, payload["related"]),
@@ -241,14 +246,14 @@ class SpecialistManager:
         """Ids of the facts the (offline) semantic manager writes for this batch."""
         if not self.ctx.config.is_enabled(MemoryType.SEMANTIC):
             return frozenset()
-        return frozenset(r.id for r in semantic.extract_offline(turns, user_id=user_id))
+        return frozenset(r.id for r in extract_batch(MemoryType.SEMANTIC, turns, user_id=user_id))
 
     def _deterministic(self, turns: Sequence[Turn], user_id: str) -> Plan:
         """What is written in every mode: the turn log and detected secrets."""
         if self.memory_type is MemoryType.EPISODIC:
             return Plan(candidates=list(episodic.turn_events(turns, user_id=user_id)))
         if self.memory_type is MemoryType.KNOWLEDGE_VAULT:
-            return Plan(candidates=list(knowledge_vault.extract_offline(turns, user_id=user_id)))
+            return Plan(candidates=extract_batch(self.memory_type, turns, user_id=user_id))
         return Plan()
 
     def _offline(self, turns: Sequence[Turn], user_id: str) -> Plan:
@@ -257,7 +262,7 @@ class SpecialistManager:
             return Plan(core_lines={"human": lines} if lines else {})
         if self.memory_type in (MemoryType.EPISODIC, MemoryType.KNOWLEDGE_VAULT):
             return Plan()  # already covered by the deterministic part
-        return Plan(candidates=list(self.rules.extract(turns, user_id=user_id)))
+        return Plan(candidates=extract_batch(self.memory_type, turns, user_id=user_id))
 
     def _llm_plan(
         self, payload: ManagerInput, turns: Sequence[Turn], counter: UsageCounter
@@ -314,4 +319,4 @@ def _batch_date(turns: Sequence[Turn]) -> str:
     if not turns:
         return ""
     latest = max(t.timestamp for t in turns)
-    return f"{short_date(latest)} ({latest.strftime('%A')})"
+    return dated_with_weekday(latest)

@@ -11,7 +11,6 @@ the model for a bounded number of retries.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, cast, get_origin
 
@@ -20,7 +19,7 @@ from pydantic import BaseModel, Field, SecretStr, create_model
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
-from mirix_py.errors import ExtractionError
+from mirix_py.errors import ToolCallsInvalid, ToolError
 from mirix_py.managers.aliases import NO_ALIASES, Aliases
 from mirix_py.managers.apply import DeleteOp, Plan, SupersedeOp, UpdateOp
 from mirix_py.memory import RECORD_TYPES, core, procedural, semantic
@@ -28,13 +27,9 @@ from mirix_py.memory.base import COMMON_FIELDS, MemoryRecord, MemoryType, as_utc
 from mirix_py.memory.core import CoreLine
 from mirix_py.memory.extract_common import Turn, norm_key, record_id
 from mirix_py.memory.knowledge_vault import vault_entry_id
+from mirix_py.memory.registry import spec_of
 from mirix_py.schema_rules import PROVIDER_SAFE
 
-_EXCLUDED: dict[MemoryType, frozenset[str]] = {
-    MemoryType.EPISODIC: frozenset({"session_id", "sequence"}),
-    MemoryType.CORE: frozenset({"limit", "line_sources"}),
-    MemoryType.RESOURCE: frozenset({"chunk_index", "chunk_count"}),
-}
 _HINTS: dict[str, str] = {
     "summary": "the memory itself, short and self-contained",
     "name": "the entity this fact is about (a person, place, thing or concept)",
@@ -59,22 +54,6 @@ ROUTE_TOOL = "route_memory"
 SINGLE_PASS_TOOL = "record_memories"
 
 
-@dataclass(frozen=True)
-class ToolError:
-    """One invalid tool call and why."""
-
-    call_id: str | None
-    message: str
-
-
-class ToolCallsInvalid(ExtractionError):
-    """The model's tool calls could not be used; ``errors`` says which and why."""
-
-    def __init__(self, errors: Sequence[ToolError]) -> None:
-        self.errors = list(errors)
-        super().__init__("; ".join(e.message for e in self.errors))
-
-
 def _field(name: str, info: FieldInfo, *, optional: bool) -> tuple[Any, Any]:
     annotation: Any = str if info.annotation is SecretStr else info.annotation
     description = info.description or _HINTS.get(name)
@@ -93,10 +72,10 @@ def _field(name: str, info: FieldInfo, *, optional: bool) -> tuple[Any, Any]:
 
 def record_fields(memory_type: MemoryType, *, optional: bool = False) -> dict[str, Any]:
     """The record's own fields as ``create_model`` field definitions."""
-    cls = RECORD_TYPES[memory_type]
+    spec = spec_of(memory_type)
     out: dict[str, Any] = {}
-    for name, info in cls.model_fields.items():
-        if name in COMMON_FIELDS or name in _EXCLUDED.get(memory_type, frozenset()):
+    for name, info in spec.record.model_fields.items():
+        if name in COMMON_FIELDS or name in spec.hidden_fields:
             continue
         out[name] = _field(name, info, optional=optional)
     return out

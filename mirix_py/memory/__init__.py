@@ -1,28 +1,31 @@
-"""Memory record types, one module per type, and the registry that maps names to them."""
+"""Memory record types, one module per type, and the registry that maps names to them.
+
+Importing this package registers the six built-in types, in this order (the
+order of the chat context's sections is each spec's ``section_order``).
+"""
 
 from __future__ import annotations
 
+from mirix_py.memory import core, episodic, knowledge_vault, procedural, resource, semantic
 from mirix_py.memory.base import ALL_MEMORY_TYPES, MemoryRecord, MemoryType
 from mirix_py.memory.core import CoreMemory
 from mirix_py.memory.episodic import EpisodicMemory
 from mirix_py.memory.knowledge_vault import KnowledgeVaultMemory
 from mirix_py.memory.procedural import ProceduralMemory
+from mirix_py.memory.registry import MemoryTypeSpec, RecordTypes, register, spec_of, specs
 from mirix_py.memory.resource import ResourceMemory
 from mirix_py.memory.semantic import SemanticMemory
 
-RECORD_TYPES: dict[MemoryType, type[MemoryRecord]] = {
-    MemoryType.CORE: CoreMemory,
-    MemoryType.EPISODIC: EpisodicMemory,
-    MemoryType.SEMANTIC: SemanticMemory,
-    MemoryType.PROCEDURAL: ProceduralMemory,
-    MemoryType.RESOURCE: ResourceMemory,
-    MemoryType.KNOWLEDGE_VAULT: KnowledgeVaultMemory,
-}
+for _module in (core, episodic, semantic, procedural, resource, knowledge_vault):
+    register(_module.SPEC)
+
+RECORD_TYPES: RecordTypes = RecordTypes()
+"""``memory type -> record model`` for every registered type (a live view)."""
 
 
 def record_class(memory_type: MemoryType | str) -> type[MemoryRecord]:
     """The record class for a memory-type name."""
-    return RECORD_TYPES[MemoryType(memory_type)]
+    return spec_of(memory_type).record
 
 
 __all__ = [
@@ -33,8 +36,11 @@ __all__ = [
     "KnowledgeVaultMemory",
     "MemoryRecord",
     "MemoryType",
+    "MemoryTypeSpec",
     "ProceduralMemory",
     "ResourceMemory",
     "SemanticMemory",
     "record_class",
+    "spec_of",
+    "specs",
 ]

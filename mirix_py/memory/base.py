@@ -8,6 +8,7 @@ a prompt (:meth:`MemoryRecord.render`).
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -15,11 +16,17 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mirix_py.dates import short_date
 from mirix_py.ids import validate_user_id
 
 
 class MemoryType(StrEnum):
-    """The six memory types; these names are used in config, API, CLI and table names."""
+    """The memory-type names used in config, API, CLI and table names.
+
+    The six built-in types are members from the start; a custom type becomes a
+    member when its spec is registered (:mod:`mirix_py.memory.registry`), so
+    ``MemoryType("contacts")``, ``MemoryType.CONTACTS`` and iteration see it too.
+    """
 
     CORE = "core"
     EPISODIC = "episodic"
@@ -28,8 +35,66 @@ class MemoryType(StrEnum):
     RESOURCE = "resource"
     KNOWLEDGE_VAULT = "knowledge_vault"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MemoryType | None:
+        # validators built before a custom type was registered (pydantic snapshots the
+        # members) ask here; registered members are found, unknown names still fail
+        found = cls._value2member_map_.get(value) if isinstance(value, str) else None
+        return found if isinstance(found, MemoryType) else None
+
 
 ALL_MEMORY_TYPES: tuple[MemoryType, ...] = tuple(MemoryType)
+"""The built-in types (the default of ``memory.enabled``)."""
+
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+
+
+def extend_memory_types(name: str) -> MemoryType:
+    """The member named ``name``, adding it to :class:`MemoryType` if new.
+
+    A custom type's module calls this to name its record model's ``memory_type``;
+    registering its spec calls it too. The name must be a lowercase identifier: it
+    becomes a table name.
+    """
+    known = MemoryType._value2member_map_.get(name) or _RETRACTED.pop(name, None)
+    if isinstance(known, MemoryType):
+        _restore(known)
+        return known
+    if not _TYPE_NAME.match(name):
+        raise ValueError(
+            f"memory type name {name!r} must be a lowercase identifier "
+            "(letters, digits, underscores; at most 48 characters)"
+        )
+    # Enums have no public way to grow; this does what EnumType does for a member.
+    member = str.__new__(MemoryType, name)
+    member._name_ = name.upper()
+    member._value_ = name
+    member._sort_order_ = len(MemoryType._member_names_)  # type: ignore[attr-defined]
+    _restore(member)
+    return member
+
+
+_RETRACTED: dict[str, MemoryType] = {}
+"""Retracted custom members, reused if registered again (record classes keep them)."""
+
+
+def _restore(member: MemoryType) -> None:
+    if member._value_ not in MemoryType._value2member_map_:
+        MemoryType._value2member_map_[member._value_] = member
+        MemoryType._member_map_[member._name_] = member
+        MemoryType._member_names_.append(member._name_)
+
+
+def retract_memory_type(name: str) -> None:
+    """Remove a custom member again (tests that register a type clean up with this)."""
+    if name in {t.value for t in ALL_MEMORY_TYPES}:
+        raise ValueError(f"{name!r} is a built-in memory type")
+    member = MemoryType._value2member_map_.pop(name, None)
+    if isinstance(member, MemoryType):
+        _RETRACTED[name] = member
+        MemoryType._member_map_.pop(member._name_, None)
+        MemoryType._member_names_.remove(member._name_)
+
 
 Status = Literal["active", "unprocessed", "archived"]
 Origin = Literal["extracted", "derived", "user", "raw"]
@@ -132,5 +197,4 @@ class MemoryRecord(BaseModel):
 
     def short_date(self) -> str:
         """The record's date as ``7 May 2023``."""
-        d = self.when
-        return f"{d.day} {d.strftime('%b %Y')}"
+        return short_date(self.when)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import Turn, record_id, unique
+from mirix_py.memory.registry import MemoryTypeSpec
 from mirix_py.memory.semantic import (
     CORE_KINDS,
     SemanticMemory,
@@ -199,3 +200,35 @@ def detect(turns: Sequence[Turn]) -> str | None:
     """Why the batch concerns core memory (the user says who they are), or None."""
     lines = extract_lines(turns)
     return f"{len(lines)} identity/preference line(s)" if lines else None
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py.memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _nothing(turns: Sequence[Turn], *, user_id: str) -> list[MemoryRecord]:
+    return []  # core is merged line by line (see managers.apply.apply_core)
+
+
+SPEC = MemoryTypeSpec(
+    name="core",
+    record=CoreMemory,
+    id_prefix="co",
+    title="Core",
+    blurb="who you are and who the assistant is",
+    describe=(
+        "who the user is and how they like to be helped (name, job, home, family, "
+        "stable preferences), kept in a small always-visible block."
+    ),
+    extract_hint=(
+        'lines about who the user is and their stable preferences (label "human"), '
+        'one fact per line, e.g. "Anna: works as a nurse".'
+    ),
+    main_field="value",
+    detect=detect,
+    extract=_nothing,
+    hidden_fields=frozenset({"limit", "line_sources"}),
+    in_context=False,
+    fades=False,
+)

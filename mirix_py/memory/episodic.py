@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import Turn, chunk_text, record_id
+from mirix_py.memory.registry import MemoryTypeSpec
 
 HUGE_TURN_CHARS = 2000
 """Turns longer than this are stored as several events (the embedder reads ~1,000 chars)."""
@@ -119,3 +120,47 @@ def unprocessed_events(turns: Sequence[Turn], *, user_id: str, reason: str) -> l
 def detect(turns: Sequence[Turn]) -> str | None:
     """Every non-empty batch is a conversation to log."""
     return f"{len(turns)} turn(s) to log as events" if turns else None
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py.memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _evidence(record: Mapping[str, Any]) -> str:
+    who = record.get("actor")
+    prefix = f"{who}: " if who else ""
+    return f"{prefix}{record.get('summary', '')} {record.get('details', '')}".strip()
+
+
+def _extract(turns: Sequence[Turn], *, user_id: str) -> list[MemoryRecord]:
+    return list(turn_events(turns, user_id=user_id))
+
+
+SPEC = MemoryTypeSpec(
+    name="episodic",
+    record=EpisodicMemory,
+    id_prefix="ep",
+    title="Episodic",
+    blurb="things that happened, with dates",
+    describe=(
+        "events with a time: what happened, who did it, when. (Every message is logged "
+        "as an event anyway; choose episodic only when there are events worth "
+        "summarising beyond that log.)"
+    ),
+    extract_hint=(
+        "notable events beyond the message log (every message is stored as an event "
+        "already): actor, summary with absolute dates, occurred_at."
+    ),
+    main_field="summary",
+    evidence=_evidence,
+    section="Events",
+    section_order=20,
+    detect=detect,
+    extract=_extract,
+    always=True,
+    hidden_fields=frozenset({"session_id", "sequence"}),
+    cue=lambda cues: bool(cues.is_when),
+    retention_cap=10_000,
+    derives=("semantic", "procedural", "core"),
+)

@@ -17,16 +17,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from mirix_py.dates import short_date as short_date  # the type modules import it from here
 from mirix_py.memory.base import MemoryType
-
-_ID_PREFIX: dict[MemoryType, str] = {
-    MemoryType.CORE: "co",
-    MemoryType.EPISODIC: "ep",
-    MemoryType.SEMANTIC: "se",
-    MemoryType.PROCEDURAL: "pr",
-    MemoryType.RESOURCE: "re",
-    MemoryType.KNOWLEDGE_VAULT: "kv",
-}
+from mirix_py.memory.registry import spec_of
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
@@ -75,7 +68,7 @@ def record_id(
             "utf-8", "replace"
         )
     ).hexdigest()
-    return f"{_ID_PREFIX[memory_type]}-{digest[:24]}"
+    return f"{spec_of(memory_type).id_prefix}-{digest[:24]}"
 
 
 def session_id_for(user_id: str, message_ids: Sequence[str]) -> str:
@@ -203,8 +196,3 @@ def same_gist(a: str, b: str) -> bool:
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
-
-
-def short_date(value: datetime) -> str:
-    """``7 May 2023``."""
-    return f"{value.day} {value.strftime('%b %Y')}"

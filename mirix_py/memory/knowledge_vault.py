@@ -8,13 +8,15 @@ logs, embeddings or rendered prompts; the store encrypts it at rest. Only the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr
 
+from mirix_py.dates import short_date
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py.memory.extract_common import Turn, clip, norm_key, record_id, short_date
+from mirix_py.memory.extract_common import Turn, clip, norm_key, record_id
+from mirix_py.memory.registry import MemoryTypeSpec
 from mirix_py.memory.secrets import (
     SensitiveSpan,
     Sensitivity,
@@ -122,3 +124,39 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
     right = min(rights) + 1 if rights else len(text)
     return text[left:right].strip()
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py.memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _evidence(record: Mapping[str, Any]) -> str:
+    return f"{record.get('entry_type', '')} {record.get('caption', '')}"
+
+
+SPEC = MemoryTypeSpec(
+    name="knowledge_vault",
+    record=KnowledgeVaultMemory,
+    id_prefix="kv",
+    title="Knowledge vault",
+    blurb="sensitive items: captions only",
+    describe=(
+        "sensitive values verbatim: passwords, API keys, card and account numbers, "
+        "addresses, phone numbers, emails."
+    ),
+    extract_hint=(
+        "sensitive values verbatim (passwords, keys, card, account and phone numbers, "
+        "emails, addresses): secret_value = the value exactly as written, caption = what "
+        "it is and whose (never the value), sensitivity (low/medium/high)."
+    ),
+    main_field="caption",
+    evidence=_evidence,
+    section="Vault",
+    section_order=50,
+    detect=detect,
+    extract=extract_offline,
+    dedupe_key=dedupe_key,
+    cue=lambda cues: bool(cues.asks_secret),
+    fades=False,
+)

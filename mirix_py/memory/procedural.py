@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -17,6 +17,7 @@ from mirix_py.memory.extract_common import (
     split_sentences,
     strip_annotations,
 )
+from mirix_py.memory.registry import MemoryTypeSpec
 
 
 class ProceduralMemory(MemoryRecord):
@@ -227,3 +228,33 @@ def dedupe_key(record: MemoryRecord) -> str | None:
 def slot_key(record: MemoryRecord) -> str | None:
     """A new version of a procedure with the same description supersedes the old one."""
     return dedupe_key(record)
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py.memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _evidence(record: Mapping[str, Any]) -> str:
+    return " ".join([str(record.get("description", "")), *map(str, record.get("steps") or [])])
+
+
+SPEC = MemoryTypeSpec(
+    name="procedural",
+    record=ProceduralMemory,
+    id_prefix="pr",
+    title="Procedural",
+    blurb="how-to knowledge and workflows",
+    describe="how-to knowledge: step-by-step instructions, workflows, recipes.",
+    extract_hint="step-by-step instructions: description and ordered steps.",
+    main_field="description",
+    evidence=_evidence,
+    section="How-to",
+    section_order=30,
+    detect=detect,
+    extract=extract_offline,
+    dedupe_key=dedupe_key,
+    slot_key=slot_key,
+    cleaned=True,
+    cue=lambda cues: bool(cues.is_howto),
+)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import Field
@@ -20,6 +20,7 @@ from mirix_py.memory.extract_common import (
     split_sentences,
     strip_annotations,
 )
+from mirix_py.memory.registry import MemoryTypeSpec
 
 DOCUMENT_MIN_CHARS = 1500
 """A message at least this long (with paragraphs or a heading) is kept as a document."""
@@ -197,3 +198,39 @@ def detect(turns: Sequence[Turn]) -> str | None:
 def dedupe_key(record: MemoryRecord) -> str | None:
     """Resources are content-keyed by id; no similarity merging."""
     return None
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py.memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _evidence(record: Mapping[str, Any]) -> str:
+    # LangGraph-store items keep a JSON envelope in ``content``: their text is the summary
+    keys = (
+        ("title", "summary")
+        if record.get("resource_type") == "langgraph_store"
+        else ("title", "summary", "content")
+    )
+    return " ".join(str(record.get(k, "")) for k in keys)
+
+
+SPEC = MemoryTypeSpec(
+    name="resource",
+    record=ResourceMemory,
+    id_prefix="re",
+    title="Resources",
+    blurb="documents, files and links you shared",
+    describe="documents, code, files and links worth keeping whole.",
+    extract_hint="documents, code or links to keep: title, summary, content.",
+    main_field="content",
+    evidence=_evidence,
+    section="Resources",
+    section_order=40,
+    detect=detect,
+    extract=extract_offline,
+    dedupe_key=dedupe_key,
+    cleaned=True,
+    hidden_fields=frozenset({"chunk_index", "chunk_count"}),
+    cue=lambda cues: bool(cues.asks_resource),
+)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -20,6 +20,7 @@ from mirix_py.memory.extract_common import (
     short_date,
     split_sentences,
 )
+from mirix_py.memory.registry import MemoryTypeSpec
 
 
 class SemanticMemory(MemoryRecord):
@@ -602,3 +603,41 @@ def slot_key(record: MemoryRecord) -> str | None:
         return None
     slot = slot_of(record.summary)
     return f"{norm_key(record.name)}|{slot}" if slot else None
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py.memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _evidence(record: Mapping[str, Any]) -> str:
+    who = record.get("name")
+    prefix = f"{who}: " if who else ""
+    return f"{prefix}{record.get('summary', '')} {record.get('details', '')}".strip()
+
+
+SPEC = MemoryTypeSpec(
+    name="semantic",
+    record=SemanticMemory,
+    id_prefix="se",
+    title="Semantic",
+    blurb="facts and concepts",
+    describe=(
+        "facts about people, places, things and concepts that hold over time "
+        '("Anna works at the library", "Luna is Bob\'s cat").'
+    ),
+    extract_hint=(
+        "facts about a named entity: name = the entity, summary = the fact in third "
+        'person ("works as a nurse"). One fact per item.'
+    ),
+    main_field="summary",
+    evidence=_evidence,
+    section="Facts",
+    section_order=10,
+    detect=detect,
+    extract=extract_offline,
+    dedupe_key=dedupe_key,
+    slot_key=slot_key,
+    cleaned=True,
+    cue=lambda cues: bool(cues.names),
+)

@@ -42,36 +42,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mirix_py import __version__
 from mirix_py.config import ServerConfig
 from mirix_py.errors import (
-    AccessDenied,
-    ConfigError,
-    ExtractionError,
-    MemoryTypeDisabled,
     MirixError,
-    RecordNotFound,
-    StorageError,
-    ValidationError,
-    VaultError,
+    classify_error,
     public_message,
     scrub_detail,
 )
 from mirix_py.server.api import router as api_router
-from mirix_py.server.auth import KeyRing, Unauthenticated
+from mirix_py.server.auth import DEV_MODE_BANNER, KeyRing, check_bind_host
 from mirix_py.server.guard import UI_SECURITY_HEADERS, effective_allowed_hosts, screen
+from mirix_py.server.ui import mount_ui
 from mirix_py.system import MemorySystem
 
 log = structlog.get_logger(__name__)
 
-_MIRIX_ERRORS: tuple[tuple[type[MirixError], int, str], ...] = (
-    (Unauthenticated, 401, "unauthorized"),
-    (AccessDenied, 403, "forbidden"),
-    (RecordNotFound, 404, "not_found"),
-    (MemoryTypeDisabled, 422, "memory_type_disabled"),
-    (ValidationError, 422, "validation_error"),
-    (StorageError, 503, "storage_error"),
-    (VaultError, 500, "vault_error"),
-    (ExtractionError, 500, "extraction_error"),
-    (ConfigError, 500, "config_error"),
-)
 MAX_BODY_BYTES = 32 * 1024 * 1024
 _HTTP_CODES = {
     400: "bad_request",
@@ -93,14 +76,6 @@ def error_response(
         body["details"] = details
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse({"error": body}, status_code=status, headers=headers)
-
-
-def classify_error(exc: MirixError) -> tuple[int, str]:
-    """The HTTP status and stable error code of a library error."""
-    for cls, status, code in _MIRIX_ERRORS:
-        if isinstance(exc, cls):
-            return status, code
-    return 500, "internal_error"
 
 
 async def _on_mirix_error(request: Request, exc: Exception) -> Response:
@@ -170,8 +145,6 @@ def create_app(
     allowed_hosts = effective_allowed_hosts(server.allowed_hosts, dev_mode=app.state.keys.dev_mode)
     app.include_router(api_router)
     if ui:
-        from mirix_py.server.ui import mount_ui
-
         mount_ui(app)
     app.add_exception_handler(MirixError, _on_mirix_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
@@ -226,8 +199,6 @@ def serve(
     start-up lines (the development-mode banner included).
     """
     import uvicorn
-
-    from mirix_py.server.auth import DEV_MODE_BANNER, check_bind_host
 
     cfg = system.config.server
     host = host or cfg.host

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mirix_py.config import ApiKeyScope, ServerConfig
-from mirix_py.errors import AccessDenied, ConfigError
+from mirix_py.errors import AccessDenied, ConfigError, Unauthenticated
 from mirix_py.ids import validate_user_id
 
 DEV_MODE_BANNER = """\
@@ -38,10 +38,6 @@ DEV_MODE_BANNER = """\
 TENANT_SEPARATOR = ":"
 """Separates a tenant prefix from the rest of a user id: the prefix ``acme`` (or
 ``acme:``) authorises ``acme:ann`` and ``acme:team:bob``, never ``acmecorp:ann``."""
-
-
-class Unauthenticated(AccessDenied):
-    """No API key, or an unknown one, was presented (HTTP 401)."""
 
 
 def _digest(key: str) -> bytes:
@@ -72,7 +68,7 @@ class Scope:
         return tenant_of(user_id, self.tenant_prefix)
 
     def authorize(self, user_id: str) -> str:
-        """Return ``user_id`` if allowed; raise ``ValidationError`` or ``AccessDenied``."""
+        """Return ``user_id`` if allowed; raise ``InvalidArgument`` or ``AccessDenied``."""
         validate_user_id(user_id)
         if not self.allows(user_id):
             raise AccessDenied(f"this API key may not act for user {user_id!r}")

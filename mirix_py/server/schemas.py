@@ -85,9 +85,9 @@ class UpdateRequest(BaseModel):
     def data(self) -> str | dict[str, Any]:
         """What ``MemorySystem.update`` takes; exactly one of ``text``/``fields``."""
         if (self.text is None) == (self.fields is None):
-            from mirix_py.errors import ValidationError
+            from mirix_py.errors import InvalidArgument
 
-            raise ValidationError("give exactly one of 'text' or 'fields'")
+            raise InvalidArgument("give exactly one of 'text' or 'fields'")
         return self.text if self.text is not None else dict(self.fields or {})
 
 

@@ -37,9 +37,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from mirix_py.errors import AccessDenied, MirixError, RecordNotFound, public_message
+from mirix_py.errors import (
+    AccessDenied,
+    InvalidArgument,
+    MemoryTypeDisabled,
+    MirixError,
+    RecordNotFound,
+    Unauthenticated,
+    classify_error,
+    public_message,
+)
 from mirix_py.memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
-from mirix_py.server.auth import KeyRing, Scope, Unauthenticated, is_loopback
+from mirix_py.memory.registry import spec_of, specs
+from mirix_py.server.auth import KeyRing, Scope, is_loopback
 from mirix_py.server.guard import UI_SECURITY_HEADERS
 from mirix_py.server.schemas import MemoryOut, history_text, mask_history
 
@@ -59,14 +69,6 @@ RELATIVE_FLOOR = 0.5  # hide hits scoring under this share of the best hit's sco
 MIN_SIMILARITY = 0.4  # ... and hits with no full-text match and a lower cosine similarity
 SNIPPET_CHARS = 120
 _DATE_NOTE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")  # "[7 May 2023]", added at ingestion
-TYPE_TITLES: dict[MemoryType, tuple[str, str]] = {
-    MemoryType.CORE: ("Core", "who you are and who the assistant is"),
-    MemoryType.EPISODIC: ("Episodic", "things that happened, with dates"),
-    MemoryType.SEMANTIC: ("Semantic", "facts and concepts"),
-    MemoryType.PROCEDURAL: ("Procedural", "how-to knowledge and workflows"),
-    MemoryType.RESOURCE: ("Resources", "documents, files and links you shared"),
-    MemoryType.KNOWLEDGE_VAULT: ("Knowledge vault", "sensitive items: captions only"),
-}
 NOTICES = {
     "forgot": "The memory was forgotten.",
     "forgot_all": "Everything about this user was forgotten.",
@@ -195,8 +197,6 @@ def _html_errors(fn: Callable[P, Response]) -> Callable[P, Response]:
         try:
             return fn(*args, **kwargs)
         except MirixError as exc:
-            from mirix_py.server.app import classify_error
-
             request = kwargs.get("request")
             assert isinstance(request, Request)
             status, code = classify_error(exc)
@@ -216,15 +216,7 @@ def keep_date_notes(old: str, new: str) -> str:
 
 
 def _main_text(record: MemoryRecord) -> str:
-    field = {
-        MemoryType.CORE: "value",
-        MemoryType.EPISODIC: "summary",
-        MemoryType.SEMANTIC: "summary",
-        MemoryType.PROCEDURAL: "description",
-        MemoryType.RESOURCE: "content",
-        MemoryType.KNOWLEDGE_VAULT: "caption",
-    }[record.memory_type]
-    return str(getattr(record, field, ""))
+    return str(getattr(record, spec_of(record.memory_type).main_field, ""))
 
 
 @dataclass(frozen=True)
@@ -294,14 +286,14 @@ def relevant(hits: Sequence[ScoredRecord]) -> list[ScoredRecord]:
 
 def _group(system: MemorySystem, items: list[MemoryOut]) -> list[dict[str, Any]]:
     groups = []
-    for mtype in MemoryType:
-        title, blurb = TYPE_TITLES[mtype]
+    for spec in specs():
+        mtype = spec.memory_type
         enabled = system.config.is_enabled(mtype)
         groups.append(
             {
                 "type": mtype.value,
-                "title": title,
-                "blurb": blurb,
+                "title": spec.title,
+                "blurb": spec.blurb,
                 "enabled": enabled,
                 "items": [m for m in items if m.memory_type is mtype],
                 "vault": mtype is MemoryType.KNOWLEDGE_VAULT,
@@ -375,7 +367,7 @@ def _memories_view(
         session=session,
         query=query,
         memory_type=memory_type.value if memory_type else "",
-        types=[(t.value, TYPE_TITLES[t][0]) for t in system.config.memory.enabled],
+        types=[(t.value, spec_of(t).title) for t in system.config.memory.enabled],
         sources=source_snippets(system, session.user_id, shown),
         show_all=show_all,
         offset=offset,
@@ -480,12 +472,10 @@ def _memory_type(system: MemorySystem, name: str) -> MemoryType | None:
     """The type chosen in the form ("" means all); unknown or disabled types are refused."""
     if not name:
         return None
-    from mirix_py.errors import MemoryTypeDisabled, ValidationError
-
     try:
         mtype = MemoryType(name)
     except ValueError:
-        raise ValidationError(f"unknown memory type {name!r}") from None
+        raise InvalidArgument(f"unknown memory type {name!r}") from None
     if not system.config.is_enabled(mtype):
         raise MemoryTypeDisabled(f"memory type {name!r} is disabled")
     return mtype
@@ -609,9 +599,7 @@ def forget_all(
     """Forget everything about the current user (needs the confirmation box)."""
     session = _session(request, csrf)
     if confirm != "yes":
-        from mirix_py.errors import ValidationError
-
-        raise ValidationError("tick the confirmation box to forget everything")
+        raise InvalidArgument("tick the confirmation box to forget everything")
     _system(request).delete_all(user_id=session.user_id)
     log.info("ui.user_forgotten", user_id=session.user_id)
     return _redirect("/ui/memories?notice=forgot_all")

@@ -8,9 +8,9 @@ suite every backend must pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import (
     BaseModel,
@@ -26,8 +26,16 @@ from mirix_py.ids import validate_user_id
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.messages import aware_utc
 
+if TYPE_CHECKING:
+    from mirix_py.store.vault_rotation import RotationReceipt
+    from mirix_py.vault import VaultCipher
+
 SearchMode = Literal["hybrid", "vector", "fts"]
 HistoryEventKind = Literal["insert", "update", "supersede", "delete", "archive", "restore"]
+
+
+SCAN_ALL = 10_000_000
+"""A ``limit`` that means "every matching row" (listing, clean-up and purge scans)."""
 
 
 class SearchQuery(BaseModel):
@@ -159,7 +167,11 @@ class DeleteReceipt(BaseModel):
 
 @runtime_checkable
 class MemoryStore(Protocol):
-    """What a storage backend provides. All methods are scoped by ``user_id``."""
+    """What a storage backend provides: every method callers use (nobody probes for
+    optional ones). All methods are scoped by ``user_id`` except :meth:`reset`,
+    :meth:`optimize` and :meth:`rotate_vault_key`. ``mirix_py.store.memory_store``
+    holds the in-memory reference implementation; ``tests/conformance/`` is the
+    suite every backend passes."""
 
     @property
     def memory_types(self) -> tuple[MemoryType, ...]:
@@ -215,6 +227,11 @@ class MemoryStore(Protocol):
 
     def search(self, query: SearchQuery) -> list[ScoredRecord]:
         """Vector, full-text or hybrid search, prefiltered by user."""
+        ...
+
+    def search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """Several searches at once, results in the same order (a backend may run them
+        together; the answers are those of :meth:`search`)."""
         ...
 
     def neighbours(
@@ -296,6 +313,11 @@ class MemoryStore(Protocol):
         """Write every pending access count now; returns the rows updated."""
         ...
 
+    def on_rows_rewritten(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(rows)`` whenever bookkeeping (access counts) rewrote rows
+        outside a write, so maintenance can re-index them (never, where nothing needs it)."""
+        ...
+
     def change_stamp(self, user_id: str) -> tuple[int, ...]:
         """A value that changes whenever ``user_id``'s memories may have changed, from
         cheap metadata (never a count or scan of rows). Equal stamps mean unchanged
@@ -315,6 +337,22 @@ class MemoryStore(Protocol):
 
     def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
         """Every change to one memory, oldest first."""
+        ...
+
+    def history_count(self, *, user_id: str | None = None) -> int:
+        """History rows of one user (or of all users when ``user_id`` is None)."""
+        ...
+
+    def rotate_vault_key(self, cipher: VaultCipher, *, purge: bool = True) -> RotationReceipt:
+        """Re-encrypt every vault secret (records and history) under ``cipher``."""
+        ...
+
+    def optimize(self) -> None:
+        """Compact what many small writes left behind (a no-op where nothing needs it)."""
+        ...
+
+    def reset(self) -> None:
+        """Remove every memory and history row of every user."""
         ...
 
     def close(self) -> None:

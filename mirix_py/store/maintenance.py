@@ -4,11 +4,14 @@ One run, under the database's :class:`~mirix_py.store.lease.MaintenanceLease`
 (a second maintainer skips), does for every table:
 
 1. **purge** what is due: rewrite the fragments that held forgotten rows and
-   rebuild the full-text and scalar indexes of those tables
+   rebuild the full-text and scalar index segments that covered them
    (:mod:`mirix_py.store.purge`); a purge is rewritten as late as its
    deadline allows minus the retention window, so forgets share one pass;
-2. **optimize**: compact small fragments, fold new rows into the FTS, scalar
-   and vector indexes, and clean up versions older than the retention window
+2. **optimize**: compact small fragments into fragments of at most
+   ``fragment_rows`` rows, index new rows in new full-text and scalar index
+   segments of at most about ``index_segment_rows`` rows (rebuilding only the
+   segments whose fragments changed; :mod:`mirix_py.store.segments`), fold new
+   rows into vector indexes, and clean up versions older than the retention window
    (``maintenance.retention_seconds``: readers and writers of other processes
    may still be on a recent version; unverified files are never deleted here);
 3. **ANN**: once a table holds ``ann_min_rows`` rows, build its vector index
@@ -38,15 +41,21 @@ from mirix_py.store.ann import AnnChoice, AnnRegistry, ensure_ann
 from mirix_py.store.lease import MaintenanceLease
 from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.purge import (
-    clean_versions,
     fragments_with_deletions,
-    rebuild_text_indexes,
     rewrite_fragments,
     seal,
     table_folder,
 )
 from mirix_py.store.purge_queue import PendingPurge, PurgeQueue
 from mirix_py.store.retry import retrying as _retrying
+from mirix_py.store.segments import (
+    cleanup,
+    compact,
+    dataset,
+    fold_vector_indexes,
+    live_fragments,
+    refresh_indexes,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -85,6 +94,15 @@ class MaintainedStore(Protocol):
 
     def fts_config(self) -> FTS:
         """The full-text index configuration."""
+        ...
+
+    @property
+    def storage_options(self) -> dict[str, str]:
+        """Object-storage options (the maintenance lease lives next to the tables)."""
+        ...
+
+    def flush_accesses(self) -> int:
+        """Write the batched access counts (before compaction)."""
         ...
 
 
@@ -194,12 +212,10 @@ class Maintainer:
         self, started_at: datetime, *, ann: bool, purge_everything: bool
     ) -> MaintenanceReceipt:
         clock = time.perf_counter()
-        flush = getattr(self._store, "flush_accesses", None)
-        if callable(flush):  # batched access counts land before the compaction
-            try:
-                flush()
-            except Exception as exc:  # kept by the store for its next flush
-                log.warning("maintenance.access_flush_failed", error=str(exc)[:200])
+        try:  # batched access counts land before the compaction
+            self._store.flush_accesses()
+        except Exception as exc:  # kept by the store for its next flush
+            log.warning("maintenance.access_flush_failed", error=str(exc)[:200])
         queue = self._store.purge_queue
         tables = self._store.maintained_tables()
         due = [
@@ -264,10 +280,17 @@ class Maintainer:
 
         def _purge() -> tuple[int, int]:
             with self._store.write_lock():  # as every user write (merge_insert is not race-free)
-                table.checkout_latest()
+                before = set(live_fragments(dataset(table)))
                 moved = rewrite_fragments(table, targets)
-            # Index builds commit like appends: writers need not wait for them.
-            rebuilt = rebuild_text_indexes(table, self._store.fts_config)
+                after = set(live_fragments(dataset(table)))
+            # Index builds commit like appends: writers need not wait for them. Only the
+            # segments that covered the rewritten fragments are rebuilt.
+            rebuilt = refresh_indexes(
+                table,
+                targets | (before ^ after),
+                fts=self._store.fts_config(),
+                segment_rows=self._config.index_segment_rows,
+            )
             seal(table)
             return moved, rebuilt
 
@@ -301,6 +324,22 @@ class Maintainer:
         """Rewrite every pending purge at once (the clean-up window still applies)."""
         return self.run(ann=False, purge_everything=True)
 
+    def _tidy(self, table: Any, window: timedelta) -> int:
+        """Compact into bounded fragments, refresh the index segments that changed,
+        fold new rows into vector indexes, clean up versions older than ``window``.
+        Returns the index segments built."""
+        changed = compact(table, self._config.fragment_rows)
+        built = refresh_indexes(
+            table,
+            changed,
+            fts=self._store.fts_config(),
+            segment_rows=self._config.index_segment_rows,
+            merge_small=True,
+        )
+        fold_vector_indexes(table)
+        cleanup(table, window)
+        return built
+
     def _table(
         self, name: str, table: Any, rewrite: tuple[int, int, int], *, ann: bool
     ) -> TableReport:
@@ -318,8 +357,8 @@ class Maintainer:
             counter=retries,
         )
         window = timedelta(seconds=self._config.retention_seconds)
-        _retrying(
-            lambda: clean_versions(table, window),
+        rebuilt += _retrying(
+            lambda: self._tidy(table, window),
             retries=self._config.max_retries,
             what="optimize",
             counter=retries,

@@ -107,8 +107,7 @@ class MaintenanceService:
         """A service for ``store``; inert if the store has no maintenance step."""
         if not isinstance(store, MaintainedStore):
             return cls(None)
-        options = getattr(store, "storage_options", None)
-        return cls(Maintainer(store, config, lease_for(store.uri, options)))
+        return cls(Maintainer(store, config, lease_for(store.uri, store.storage_options)))
 
     def run(self, *, purge_now: bool = False) -> MaintenanceReceipt:
         """One run now (``purge_now``: rewrite every pending purge, not only due ones)."""

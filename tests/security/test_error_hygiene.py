@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from structlog.testing import capture_logs
 
 from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.errors import StorageError, ValidationError
+from mirix_py.errors import InvalidArgument, StorageError
 from mirix_py.memory import EpisodicMemory, MemoryRecord, MemoryType, SemanticMemory
 from mirix_py.messages import normalize_messages
 from mirix_py.server.app import create_app
@@ -128,10 +128,10 @@ def test_log_details_are_scrubbed_of_token_like_secrets() -> None:
 
 def test_validation_errors_never_echo_the_rejected_input() -> None:
     marker = "SECRET-MARKER-7781"
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(InvalidArgument) as caught:
         normalize_messages([{"content": f"my password is {marker} " * 60_000}], user_id="u1")
     assert marker not in str(caught.value)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(InvalidArgument) as caught:
         normalize_messages([{"content": "hi", "role": f"admin {marker}"}], user_id="u1")
     assert marker not in str(caught.value)
 
@@ -140,12 +140,12 @@ def test_update_and_import_validation_errors_never_echo_input(system: MemorySyst
     marker = "SECRET-MARKER-9931"
     record = SemanticMemory(user_id="u1", name="n", summary="likes tea")
     system.store.upsert([record])
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(InvalidArgument) as caught:
         system.update(record.id, {"importance": f"{marker}"}, user_id="u1")
     assert marker not in str(caught.value) and "importance" in str(caught.value)
     row = {"kind": "memory", "memory_type": "semantic", "record": {"name": "n", "summary": 7}}
     row["record"]["occurred_at"] = f"not a date {marker}"
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(InvalidArgument) as caught:
         system.import_records([row], user_id="u1")
     assert marker not in str(caught.value)
 

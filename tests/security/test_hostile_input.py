@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 
 from mirix_py.config import MirixConfig, config_from_dict, load_config
 from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.errors import ConfigError, MirixError, ValidationError
+from mirix_py.errors import ConfigError, InvalidArgument, MirixError
 from mirix_py.memory import EpisodicMemory, SemanticMemory
 from mirix_py.messages import MAX_MESSAGE_CHARS, Message
 from mirix_py.receipts import WriteReceipt
@@ -126,7 +126,7 @@ messages_input = st.one_of(one_message, st.lists(one_message, max_size=5), junk)
 def _names_the_problem(exc: MirixError) -> None:
     message = str(exc)
     assert message.strip(), f"{type(exc).__name__} without a message"
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, InvalidArgument):
         assert any(f in message for f in FIELDS_NAMED), message
 
 
@@ -197,7 +197,7 @@ def test_five_megabyte_message_is_refused_and_nothing_is_written(
 ) -> None:
     before = _count(fuzz_system)
     huge = "memory " * (5 * 1024 * 1024 // 7)
-    with pytest.raises(ValidationError, match=r"messages\[1\]\.content"):
+    with pytest.raises(InvalidArgument, match=r"messages\[1\]\.content"):
         fuzz_system.add(["a fine first message", huge], user_id=USER)
     assert _count(fuzz_system) == before
 

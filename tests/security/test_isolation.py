@@ -32,7 +32,7 @@ from hypothesis.stateful import (
 )
 
 from mirix_py.config import load_config
-from mirix_py.errors import MirixError, RecordNotFound, ValidationError
+from mirix_py.errors import InvalidArgument, MirixError, RecordNotFound
 from mirix_py.ids import MAX_ID_LENGTH
 from mirix_py.memory import EpisodicMemory, MemoryType
 from mirix_py.store.lancedb_store import LanceDBStore
@@ -312,7 +312,7 @@ def test_invalid_user_ids_are_rejected_by_every_call(
         lambda: system.delete_all(user_id=bad),
     ]
     for call in calls:
-        with pytest.raises(ValidationError, match="user_id"):
+        with pytest.raises(InvalidArgument, match="user_id"):
             call()
     assert system.store.count(user_id="victim") == 1
 

@@ -131,14 +131,14 @@ def test_bad_tool_calls_are_retried_a_bounded_number_of_times_then_fall_back(
 )
 def test_a_model_that_raises_or_times_out_falls_back_offline(make: Any, error: Exception) -> None:
     model = ToolScript(responses=[AIMessage(content="")], error=error)
-    model._record = []  # count every call, whichever agent makes it
     system = make(model)
     receipt = _add(system)
 
     # a timeout is a provider fault: retried within the bound; other errors are not retried
     transient = isinstance(error, TimeoutError)
-    assert len(model._record) == (1 + MAX_RETRIES if transient else 1)
-    assert receipt.llm_calls == len(model._record)  # failed calls are counted too
+    # every call is recorded, whichever agent makes it
+    assert len(model.prompts) == (1 + MAX_RETRIES if transient else 1)
+    assert receipt.llm_calls == len(model.prompts)  # failed calls are counted too
     assert [f.step for f in receipt.failures] == ["route"]
     (failure,) = receipt.failures
     # timeouts are retried, then reported as model_unavailable; other errors: model_error

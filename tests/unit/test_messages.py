@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.messages import Message, normalize_messages
 
 
@@ -46,14 +46,14 @@ def test_blank_messages_are_dropped() -> None:
 
 
 def test_bad_role_names_the_item_and_field() -> None:
-    with pytest.raises(ValidationError, match=r"messages\[1\]\.role"):
+    with pytest.raises(InvalidArgument, match=r"messages\[1\]\.role"):
         normalize_messages([{"content": "ok"}, {"role": "robot", "content": "x"}], user_id="u")
 
 
 def test_wrong_types_are_named() -> None:
-    with pytest.raises(ValidationError, match=r"messages\[0\]"):
+    with pytest.raises(InvalidArgument, match=r"messages\[0\]"):
         normalize_messages([42], user_id="u")  # type: ignore[list-item]
-    with pytest.raises(ValidationError, match="messages must be"):
+    with pytest.raises(InvalidArgument, match="messages must be"):
         normalize_messages(42, user_id="u")  # type: ignore[arg-type]
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError as PydanticValidationError
 
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.memory import (
     RECORD_TYPES,
     CoreMemory,
@@ -91,7 +91,7 @@ def test_payload_holds_only_type_specific_fields() -> None:
 
 @pytest.mark.parametrize("bad", ["", "   ", "a\x00b", "x" * 300, "\ud800"])
 def test_bad_user_ids_are_rejected(bad: str) -> None:
-    with pytest.raises((ValidationError, PydanticValidationError)):
+    with pytest.raises((InvalidArgument, PydanticValidationError)):
         EpisodicMemory(user_id=bad, summary="x")
 
 

@@ -18,9 +18,10 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from mirix_py.config import load_config
-from mirix_py.consolidation import ConsolidationReport, build_consolidation_graph
+from mirix_py.consolidation import ConsolidationReport
 from mirix_py.consolidation.graph import consolidation_input
 from mirix_py.context import MemoryContext
+from mirix_py.graph import build_consolidation_graph
 from mirix_py.memory import EpisodicMemory, MemoryType
 from mirix_py.store.base import SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from mirix_py.chat.graph import answer_from_output, build_chat_graph
-from mirix_py.graph import build_write_graph
+from mirix_py.chat.graph import answer_from_output
+from mirix_py.graph import build_chat_graph, build_write_graph
 from mirix_py.receipts import WriteReceipt
 from mirix_py.system import MemorySystem
 

@@ -12,7 +12,7 @@ import pytest
 
 from mirix_py.cli import main
 from mirix_py.cli.common import parse_as_of
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.memory import MemoryType
 from mirix_py.system import MemorySystem
 
@@ -40,7 +40,7 @@ def test_as_of_reads_iso_and_relative_dates() -> None:
     assert parse_as_of("last Friday", now=now).date().isoformat() == "2024-05-03"
     assert parse_as_of("two weeks ago", now=now) < now
     assert parse_as_of("now", now=now) == now
-    with pytest.raises(ValidationError, match=r"--as-of 'whenever'.*ISO date"):
+    with pytest.raises(InvalidArgument, match=r"--as-of 'whenever'.*ISO date"):
         parse_as_of("whenever", now=now)
 
 
@@ -102,14 +102,14 @@ def test_the_console_script_shows_no_traceback(home: Path) -> None:
 def test_facade_refuses_blank_update_and_bad_budget(system: MemorySystem) -> None:
     system.add("My sister Maya lives in Oslo", user_id="ann")
     block = system.get_all(user_id="ann", memory_type=MemoryType.CORE)[0]
-    with pytest.raises(ValidationError, match=r"empty.*delete"):
+    with pytest.raises(InvalidArgument, match=r"empty.*delete"):
         system.update(block.id, "   ", user_id="ann")
     assert system.get(block.id, user_id="ann").render() == block.render()
-    with pytest.raises(ValidationError, match="budget_tokens = -5"):
+    with pytest.raises(InvalidArgument, match="budget_tokens = -5"):
         system.chat("Where does Maya live?", user_id="ann", budget_tokens=-5)
-    with pytest.raises(ValidationError, match="search needs some words"):
+    with pytest.raises(InvalidArgument, match="search needs some words"):
         system.search("  ", user_id="ann")
-    with pytest.raises(ValidationError, match=r"search.limit = 0") as caught:
+    with pytest.raises(InvalidArgument, match=r"search.limit = 0") as caught:
         system.search("Maya", user_id="ann", limit=0)
     assert "errors.pydantic.dev" not in str(caught.value)
 

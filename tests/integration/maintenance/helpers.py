@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,11 +28,15 @@ TOPICS = (
 
 
 def open_store(
-    folder: Path, *, types: Sequence[MemoryType] = (MemoryType.EPISODIC,)
+    folder: Path, *, types: Sequence[MemoryType] = (MemoryType.EPISODIC,), **options: Any
 ) -> LanceDBStore:
     """A store with cheap hash embeddings (storage tests, not retrieval quality)."""
     return LanceDBStore(
-        str(folder), embeddings=HashEmbeddings(), dimension=DIM, memory_types=list(types)
+        str(folder),
+        embeddings=HashEmbeddings(),
+        dimension=DIM,
+        memory_types=list(types),
+        **options,
     )
 
 

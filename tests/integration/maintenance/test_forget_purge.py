@@ -14,6 +14,7 @@ from mirix_py.config import MirixConfig
 from mirix_py.embeddings import CachedEmbeddings
 from mirix_py.errors import RecordNotFound
 from mirix_py.memory import EpisodicMemory
+from mirix_py.store.base import SearchQuery
 from mirix_py.store.purge_queue import QUEUE_FILE
 from mirix_py.system import MemorySystem
 from tests.conftest import make_config
@@ -116,6 +117,16 @@ def test_purge_true_is_immediate_and_flushes_pending_purges(
     system.close()
 
 
+def _layout(db: Path, table: str) -> tuple[set[str], dict[str, set[str]]]:
+    """The data files and, per index, the segment ids of one table (read from Lance)."""
+    import lance
+
+    ds = lance.dataset(str(db / f"{table}.lance"))
+    files = {f.path for frag in ds.get_fragments() for f in frag.data_files()}
+    segments = {d.name: {s.uuid for s in d.segments} for d in ds.describe_indices()}
+    return files, segments
+
+
 @pytest.mark.slow  # 1,000 users, 10,000 rows
 def test_forgetting_one_user_among_a_thousand_leaves_no_byte_behind(tmp_path: Path) -> None:
     store = open_store(tmp_path / "db")
@@ -127,20 +138,62 @@ def test_forgetting_one_user_among_a_thousand_leaves_no_byte_behind(tmp_path: Pa
             user = f"user-{u:04d}"
             batch.extend(episodes(user, 10, marker=marker if user == victim else ""))
         store.upsert(batch)
-    maintainer(store).run(ann=False)  # compact: the victim's rows share fragments with others
+    small = {"fragment_rows": 1000, "index_segment_rows": 1000}
+    maintainer(store, **small).run(ann=False)  # compact: the victim shares fragments with others
     db = tmp_path / "db"
     assert scan_folder(db, [marker]).hits
     others = store.count() - store.count(user_id=victim)
+    files_before, segments_before = _layout(db, "episodic")
+    assert len(files_before) >= 10 and segments_before["text_idx"]
 
     receipt = store.delete_all(user_id=victim)
     assert receipt.total == 10 and receipt.purge_due_by is not None
-    run = maintainer(store, purge_delay_seconds=0).run(ann=False, purge_everything=True)
+    run = maintainer(store, purge_delay_seconds=0, **small).run(ann=False, purge_everything=True)
 
     assert run.purges_rewritten == 1 and run.purges_completed == 1
     episodic = next(t for t in run.tables if t.table == "episodic")
-    assert 0 < episodic.purge_rows_rewritten <= others
+    # Only the fragment(s) that held the victim's rows were rewritten, not the table.
+    assert 0 < episodic.purge_rows_rewritten <= 2 * 1000
+    files_after, segments_after = _layout(db, "episodic")
+    assert len(files_before - files_after) <= 2
+    for index, before in segments_before.items():  # most index segments are untouched
+        assert len(before & segments_after[index]) >= len(before) - 2, index
     assert scan_folder(db, [marker, victim]).hits == []
     assert store.count() == others and store.count(user_id="user-0416") == 10
+    assert store.search(SearchQuery(user_id="user-0416", text="talked", mode="fts", limit=3))
+    store.close()
+
+
+def test_purge_now_among_many_users_rewrites_one_fragment_and_its_segments(
+    tmp_path: Path,
+) -> None:
+    """Forget one memory of one user among 50 with ``purge=True``: its bytes are gone,
+    and the data files and index segments of every other fragment are the same files."""
+    store = open_store(tmp_path / "db", index_segment_rows=200)
+    marker = _marker()
+    victim = "user-0031"
+    for u in range(50):  # one add per user: compaction merges them into small fragments
+        user = f"user-{u:04d}"
+        store.upsert(episodes(user, 20, marker=marker if user == victim else ""))
+    small = {"fragment_rows": 100, "index_segment_rows": 200}
+    maintainer(store, **small).run(ann=False)
+    db = tmp_path / "db"
+    assert scan_folder(db, [marker]).hits
+    files_before, segments_before = _layout(db, "episodic")
+    assert len(files_before) >= 10
+    target = next(r for r in store.list_records(user_id=victim) if marker in r.embed_text())
+
+    receipt = store.delete(target.id, user_id=victim, purge=True)
+
+    assert receipt.purged_versions
+    assert scan_folder(db, [marker]).hits == []
+    files_after, segments_after = _layout(db, "episodic")
+    assert len(files_before - files_after) == 1  # the one fragment that held the memory
+    for index, before in segments_before.items():
+        assert len(before - segments_after[index]) == 1, index  # the one segment over it
+    assert store.count() == 50 * 20 - 1 and store.count(user_id=victim) == 19
+    hits = store.search(SearchQuery(user_id=victim, text="talked", mode="fts", limit=50))
+    assert len(hits) == 19 and target.id not in {h.record.id for h in hits}
     store.close()
 
 

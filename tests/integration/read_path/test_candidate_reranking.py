@@ -92,7 +92,7 @@ def test_chat_reads_candidates_and_keys_never_the_whole_history(
 ) -> None:
     store = ann_shared.store
     calls: list[str] = []
-    for name in ("search", "neighbours", "by_keys", "list_records", "count"):
+    for name in ("search", "search_many", "neighbours", "by_keys", "list_records", "count"):
         original = getattr(store, name)
 
         def spy(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
@@ -105,7 +105,7 @@ def test_chat_reads_candidates_and_keys_never_the_whole_history(
         monkeypatch.setattr(store, name, spy)
     answer = ann_shared.chat("What is the name of Ann's beagle?", user_id="ann")
     assert "Biscuit" in answer.context
-    assert "search" in calls and "neighbours" in calls
+    assert "search_many" in calls and "neighbours" in calls  # coarse: one batched search
     # The only listing is of the (small, bounded) core blocks; nothing counts rows.
     assert [c for c in calls if c.startswith("list_records")] == [f"list_records:{MemoryType.CORE}"]
     assert "count" not in calls

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.errors import ValidationError
+from mirix_py.errors import InvalidArgument
 from mirix_py.memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
 from mirix_py.system import MemorySystem
 from tests.conftest import make_config
@@ -26,7 +26,7 @@ def test_update_changes_in_place_and_keeps_history(ann_system: MemorySystem) -> 
     events = ann_system.history(fact.id, user_id=ANN)
     assert [e.event for e in events] == ["insert", "update", "update"]
     assert "is a beagle" in (events[1].old_value or "")
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         ann_system.update(fact.id, {"user_id": "bob"}, user_id=ANN)
     with pytest.raises(KeyError):
         ann_system.update(fact.id, "x", user_id="bob")
@@ -96,6 +96,6 @@ def test_export_import_round_trip(
     copied = ann_system.import_records(plain, user_id="ann-copy", new_ids=True)
     assert len(copied.ids()) == len(plain)
     assert not set(copied.ids()) & {r["record"]["id"] for r in plain}
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         other.import_records([{"kind": "message"}], user_id=ANN)
     other.close()

@@ -148,7 +148,7 @@ def test_chat_does_not_write_per_question_and_counts_land_on_close(
 def test_a_whole_listing_is_fetched_through_the_filter_not_a_huge_id_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mirix_py.store.lancedb_store as module
+    import mirix_py.store.lance_search as module  # the reads of the LanceDB store
 
     store = _store(tmp_path / "db")
     store.upsert(_events("u1", 9) + _events("u2", 4))
@@ -185,3 +185,25 @@ def test_an_unclosed_store_flushes_its_accesses_at_exit(tmp_path: Path) -> None:
     reopened = _store(tmp_path / "db")
     assert reopened.get(rec.id, user_id="u1").access_count == 1
     reopened.close()
+
+
+def test_rows_rewritten_by_an_access_flush_count_towards_maintenance(tmp_path: Path) -> None:
+    config = load_config(
+        "default",
+        environ={},
+        home=str(tmp_path),
+        storage={"access_flush_seconds": 3600},
+        maintenance={"every_n_writes": 1_000_000},
+    )
+    system = MemorySystem(config, embeddings=HashEmbeddings())
+    recs = _events("u1", 4)
+    system.store.upsert(recs)
+    noted: list[int] = []
+    system.store.on_rows_rewritten(noted.append)  # type: ignore[attr-defined]
+    pending_before = system.maintenance._unstarted_writes
+    ids = [r.id for r in recs[:3]]
+    system.store.note_access(ids, user_id="u1", memory_type=MemoryType.EPISODIC)
+    assert system.store.flush_accesses() == 3
+    assert noted == [3]  # the rows the UPDATE moved out of the indexes
+    assert system.maintenance._unstarted_writes == pending_before + 3
+    system.close()

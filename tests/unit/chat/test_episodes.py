@@ -100,3 +100,25 @@ def test_pool_cache_is_bounded_and_keyed_by_chat_and_query() -> None:
     assert cache.get("chat1", MemoryType.EPISODIC, "q") is None  # evicted
     cache.drop("chat3")
     assert cache.get("chat3", MemoryType.EPISODIC, "q") is None
+
+
+def test_a_pool_extending_another_equals_one_built_from_scratch() -> None:
+    first = [
+        episode("I adopted a beagle", session="a", sequence=1, vector=[1.0, 0.0]),
+        episode("We went hiking", session="b", sequence=0, day=9, vector=[0.0, 3.0]),
+    ]
+    more = [
+        episode("Hello there", session="a", sequence=0, vector=[0.6, 0.8]),
+        episode("He loves the park", session="a", sequence=2, vector=[2.0, 2.0]),
+    ]
+    known = CandidatePool.build(first)
+    extended = CandidatePool.build([*first, *more], known=known)
+    fresh = CandidatePool.build([*first, *more])
+    assert extended.ids == fresh.ids and extended.records == fresh.records
+    assert extended.postings == fresh.postings
+    assert extended.vectors is not None and fresh.vectors is not None
+    assert np.allclose(extended.vectors, fresh.vectors)
+    assert np.array_equal(extended.linked, fresh.linked)
+    assert np.array_equal(extended.has_time, fresh.has_time)
+    query = [0.3, 0.9]
+    assert np.allclose(extended.dense(query), fresh.dense(query))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage
 
 from mirix_py.consolidation.reflection import TOOLS, derivations_from_calls, render_episodes
-from mirix_py.managers.tools import ToolCallsInvalid
+from mirix_py.errors import ToolCallsInvalid
 from mirix_py.memory import EpisodicMemory, MemoryType
 
 EPISODES = {

@@ -10,8 +10,9 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import SecretStr
 
 from mirix_py.agents import load_write_agents, manager_agent_name, parse_agent
+from mirix_py.embeddings import cosine
 from mirix_py.errors import ConfigError, ExtractionError
-from mirix_py.managers.apply import cosine, scrub
+from mirix_py.managers.apply import scrub
 from mirix_py.managers.llm_loop import call_with_tools
 from mirix_py.managers.tools import (
     ToolCallsInvalid,
@@ -232,8 +233,7 @@ def test_retries_feed_errors_back_then_give_up() -> None:
     agent = agents["semantic_memory_manager"]
     bad = reply(call("insert_semantic", name="Ann"), tokens=12)
     model = ToolScript(responses=[bad, bad, bad])
-    seen: list[list[object]] = []
-    model._record = seen  # type: ignore[assignment]
+    seen = model.prompts
     counter = UsageCounter()
     with pytest.raises(ExtractionError, match="after 3 attempt"):
         call_with_tools(

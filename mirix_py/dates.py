@@ -1,18 +1,41 @@
-"""Collapsing sets of dates into compact ranges: ``1–5 May 2023, 9 June 2023``.
+"""How dates are written, in one place.
 
-Months are spelled out, as in the date annotations of :mod:`mirix_py.temporal`."""
+Two styles, each with its use:
+
+- :func:`short_date` (``7 May 2023``, ``7 Jan 2023``): memory renderings, the
+  chat context and the dates shown to the models;
+- :func:`full_date` (``7 January 2023``): answers and summaries, with the month
+  spelled out as in the date annotations of :mod:`mirix_py.temporal`;
+
+and :func:`collapse_dates` for sets of days as compact ranges
+(``1–5 May 2023, 9 June 2023``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 MAX_SEGMENTS = 6
 """At most this many ranges are spelled out; the rest are summarised as ``+N more days``."""
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d.strftime('%B %Y')}"
+def short_date(value: date | datetime) -> str:
+    """``7 May 2023`` (abbreviated month: ``7 Jan 2023``)."""
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def full_date(value: date | datetime) -> str:
+    """``7 January 2023`` (month spelled out)."""
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def dated_with_weekday(value: datetime) -> str:
+    """``7 May 2023 (Sunday)``: the date line given to the models."""
+    return f"{short_date(value)} ({value.strftime('%A')})"
+
+
+_day = full_date
 
 
 def _segment(first: date, last: date) -> str:

@@ -1,0 +1,421 @@
+"""The LanceDB store's reads: lookups by id and key, listing pages, history,
+and vector / full-text / hybrid search (see :mod:`mirix_py.store.lancedb_store`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import structlog
+
+from mirix_py.errors import InvalidArgument, RecordNotFound, StorageError
+from mirix_py.ids import validate_memory_id, validate_user_id
+from mirix_py.memory import MemoryRecord, MemoryType
+from mirix_py.store.ann import ANN_MIN_OWNER_ROWS
+from mirix_py.store.base import (
+    HistoryEvent,
+    ScoredRecord,
+    SearchQuery,
+)
+from mirix_py.store.filters import (
+    conjoin,
+    in_list,
+    sql_str,
+    time_filter,
+    user_filter,
+)
+from mirix_py.store.fusion import fuse
+from mirix_py.store.lance_base import _LanceBase
+from mirix_py.store.lance_schema import (
+    _ID_LIST_MAX,
+    _KEY_INDEXED,
+    _LOOKUP_COLUMNS,
+    _SCAN_LIMIT,
+    HISTORY_TABLE,
+    _from_micros,
+    _quoted,
+    _session_order,
+    _usable_key,
+    fts_query_text,
+)
+from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
+from mirix_py.store.query_batch import (
+    Job,
+    ScanJob,
+    TextJob,
+    VectorJob,
+    all_rows,
+    rows_at,
+    run_queries,
+)
+
+log = structlog.get_logger("mirix_py.store.lancedb_store")
+
+
+class _LanceSearch(_LanceBase):
+    """Reads: lookups by id and key, listing pages, history."""
+
+    def _scan(
+        self, memory_type: MemoryType, where: str, limit: int = _SCAN_LIMIT
+    ) -> list[dict[str, Any]]:
+        (found,) = run_queries([ScanJob(self._table(memory_type), where, limit)])
+        return all_rows(found)
+
+    def get(
+        self, memory_id: str, *, user_id: str, memory_type: MemoryType | None = None
+    ) -> MemoryRecord:
+        """One record of this user; raises :class:`RecordNotFound` otherwise."""
+        found = self.get_many([memory_id], user_id=user_id, memory_type=memory_type)
+        if not found:
+            raise RecordNotFound(f"no memory {memory_id!r} for user {user_id!r}")
+        return found[0]
+
+    def get_many(
+        self, memory_ids: Sequence[str], *, user_id: str, memory_type: MemoryType | None = None
+    ) -> list[MemoryRecord]:
+        """The user's records among ``memory_ids``, in the order asked; missing ids skipped."""
+        validate_user_id(user_id)
+        ids = [validate_memory_id(m) for m in memory_ids]
+        if not ids:
+            return []
+        where = conjoin([user_filter(user_id), in_list("id", ids)])
+        found: dict[str, MemoryRecord] = {}
+        for mtype in (memory_type,) if memory_type else self._types:
+            for row in self._scan(MemoryType(mtype), where, limit=len(ids)):
+                if row["user_id"] == user_id:
+                    found[row["id"]] = self._from_row(MemoryType(mtype), row)
+        return [found[i] for i in ids if i in found]
+
+    def list_records(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        include_superseded: bool = False,
+        where_source_ids: Sequence[str] | None = None,
+    ) -> list[MemoryRecord]:
+        """The user's records, newest first (by event time, then update time), paged.
+
+        Only the ordering columns of the user's rows are read to place the page
+        (:mod:`mirix_py.store.paging`); then the page's rows are fetched by id.
+        """
+        validate_user_id(user_id)
+        for name, value in (("limit", limit), ("offset", offset)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise InvalidArgument(f"{name} must be an integer >= 0, got {value!r:.40}")
+        if limit == 0:
+            return []
+        types = [MemoryType(memory_type)] if memory_type else list(self._types)
+        where = self._list_filter(user_id, include_superseded, where_source_ids)
+        chosen = page_ids(
+            self._order_columns(types, where, user_id, "newest"),
+            order="newest",
+            offset=offset,
+            limit=limit,
+        )
+        return self._fetch_in_order(chosen, user_id, where)
+
+    def iter_records(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType | None = None,
+        include_superseded: bool = False,
+        page_size: int = 500,
+    ) -> Iterator[MemoryRecord]:
+        """Every record of the user, oldest created first, fetched ``page_size`` at a time
+        (for export: memory holds one page of full records, not the user's history).
+
+        The order is fixed when iteration starts; records deleted meanwhile are skipped.
+        """
+        validate_user_id(user_id)
+        types = [MemoryType(memory_type)] if memory_type else list(self._types)
+        where = self._list_filter(user_id, include_superseded, None)
+        order = page_ids(
+            self._order_columns(types, where, user_id, "oldest_created"), order="oldest_created"
+        )
+        for start in range(0, len(order), max(1, page_size)):
+            yield from self._fetch_in_order(order[start : start + page_size], user_id, where)
+
+    @staticmethod
+    def _list_filter(
+        user_id: str, include_superseded: bool, where_source_ids: Sequence[str] | None
+    ) -> str:
+        clauses = [user_filter(user_id)]
+        if not include_superseded:
+            clauses.append("valid_to IS NULL")
+        if where_source_ids:
+            clauses.append(
+                " OR ".join(f"array_has(source_ids, {s})" for s in _quoted(where_source_ids))
+            )
+        return conjoin(clauses)
+
+    def _order_columns(
+        self, types: Sequence[MemoryType], where: str, user_id: str, order: PageOrder
+    ) -> list[tuple[str, pa.Table]]:
+        """The light ordering columns of the matching rows, per memory type."""
+        columns = (*ORDER_COLUMNS[order], "user_id")
+        jobs = [ScanJob(self._table(mtype), where, _SCAN_LIMIT, columns) for mtype in types]
+        parts: list[tuple[str, pa.Table]] = []
+        for mtype, light in zip(types, run_queries(jobs), strict=True):
+            parts.append((mtype.value, light.filter(pc.equal(light["user_id"], user_id))))
+        return parts
+
+    def _fetch_in_order(
+        self, chosen: Sequence[tuple[str, str]], user_id: str, where: str
+    ) -> list[MemoryRecord]:
+        """Full records for ``(memory_type, id)`` pairs, in that order (missing skipped).
+
+        A page is fetched by id; a caller asking for thousands of rows at once (a
+        whole listing) gets them through the listing filter ``where`` instead of an
+        id list of that size.
+        """
+        by_type: dict[str, list[str]] = {}
+        for name, memory_id in chosen:
+            by_type.setdefault(name, []).append(memory_id)
+        found: dict[tuple[str, str], MemoryRecord] = {}
+        for name, ids in by_type.items():
+            mtype = MemoryType(name)
+            if len(ids) > _ID_LIST_MAX:
+                wanted = set(ids)
+                rows = [r for r in self._scan(mtype, where) if r["id"] in wanted]
+            else:
+                by_id = conjoin([user_filter(user_id), in_list("id", ids)])
+                rows = self._scan(mtype, by_id, limit=len(ids))
+            for row in rows:
+                if row["user_id"] == user_id:
+                    found[(name, row["id"])] = self._from_row(mtype, row)
+        return [found[key] for key in chosen if key in found]
+
+    def count(self, *, user_id: str | None = None, memory_type: MemoryType | None = None) -> int:
+        """Rows for one user, or all rows when ``user_id`` is None (admin use)."""
+        total = 0
+        for mtype in (memory_type,) if memory_type else self._types:
+            table = self._table(mtype)
+            total += table.count_rows(user_filter(user_id) if user_id is not None else None)
+        return total
+
+    def history_count(self, *, user_id: str | None = None) -> int:
+        """History rows for one user, or all."""
+        table = self._tables[HISTORY_TABLE]
+        return int(table.count_rows(user_filter(user_id) if user_id is not None else None))
+
+    def search(self, query: SearchQuery) -> list[ScoredRecord]:
+        """Vector, full-text or hybrid (weighted RRF) search, prefiltered by user."""
+        return self.search_many([query])[0]
+
+    def search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """Several searches at once (results in the same order): all their LanceDB
+        queries run together (:func:`~mirix_py.store.query_batch.run_queries`)."""
+        started = time.perf_counter()
+        plans = [self._search_jobs(query) for query in queries]
+        jobs = [job for plan in plans for _, _, job in plan]
+        tables = iter(run_queries(jobs))
+        results = [
+            self._fused(query, [(kind, mtype, next(tables)) for kind, mtype, _ in plan])
+            for query, plan in zip(queries, plans, strict=True)
+        ]
+        for query, found in zip(queries, results, strict=True):
+            log.debug(
+                "store.searched",
+                user_id=query.user_id,
+                memory_types=[t.value for t in (query.memory_types or self._types)],
+                mode=query.mode,
+                hits=len(found),
+                queries=len(jobs),
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+        return results
+
+    def _search_jobs(self, query: SearchQuery) -> list[tuple[str, MemoryType, Job]]:
+        """The vector and full-text queries of one search, per memory type."""
+        types = [t for t in (query.memory_types or self._types) if t in self._types]
+        where = conjoin(
+            [
+                user_filter(query.user_id),
+                *time_filter(
+                    start=query.start,
+                    end=query.end,
+                    include_superseded=query.include_superseded,
+                    as_of=query.as_of,
+                ),
+            ]
+        )
+        depth = max(query.limit * 2, 20)
+        vector = query.vector
+        if query.mode in ("hybrid", "vector") and vector is None and query.text.strip():
+            vector = tuple(self._embeddings.embed_query(query.text))
+        fts_text = fts_query_text(query.text) if query.mode in ("hybrid", "fts") else ""
+        jobs: list[tuple[str, MemoryType, Job]] = []
+        for mtype in types:
+            table = self._tables[mtype.value]
+            if vector is not None:
+                # Through the ANN index only once maintenance measured its recall, and
+                # only for owners with many rows: flat search over a narrow prefilter
+                # reads just the owner's vectors, while an IVF index would probe
+                # partition after partition to find enough of them.
+                choice = self._ann.use(mtype.value)
+                if choice is not None and table.count_rows(user_filter(query.user_id)) < (
+                    ANN_MIN_OWNER_ROWS
+                ):
+                    choice = None
+                jobs.append(("vector", mtype, VectorJob(table, vector, where, depth, choice)))
+            if fts_text and self._fts_ready(mtype.value):
+                jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth)))
+        return jobs
+
+    def _fused(
+        self, query: SearchQuery, found: Sequence[tuple[str, MemoryType, pa.Table]]
+    ) -> list[ScoredRecord]:
+        """Fuse one search's result tables; only the kept rows become records."""
+        vector_hits: list[tuple[str, float, MemoryType, pa.Table, int]] = []
+        fts_hits: list[tuple[str, float, MemoryType, pa.Table, int]] = []
+        for kind, mtype, table in found:
+            if not table.num_rows:
+                continue
+            score_column = "_distance" if kind == "vector" else "_score"
+            ids = table.column("id").to_pylist()
+            owners = table.column("user_id").to_pylist()
+            scores = table.column(score_column).to_pylist()
+            hits = vector_hits if kind == "vector" else fts_hits
+            for i, (memory_id, owner, raw) in enumerate(zip(ids, owners, scores, strict=True)):
+                if owner == query.user_id:
+                    hits.append((memory_id, float(raw), mtype, table, i))
+        vector_hits.sort(key=lambda h: h[1])
+        fts_hits.sort(key=lambda h: -h[1])
+        fused = fuse(
+            [(h[0], 1.0 - h[1]) for h in vector_hits],
+            [(h[0], h[1]) for h in fts_hits],
+            k=query.rrf_k,
+            vector_weight=query.vector_weight if query.mode != "fts" else 0.0,
+            fts_weight=query.fts_weight if query.mode != "vector" else 0.0,
+        )[: query.limit]
+        where_found = {h[0]: (h[2], h[3], h[4]) for h in (*fts_hits, *vector_hits)}
+        wanted: dict[int, tuple[MemoryType, pa.Table, list[int]]] = {}
+        for memory_id, _ in fused:
+            mtype, table, i = where_found[memory_id]
+            wanted.setdefault(id(table), (mtype, table, []))[2].append(i)
+        records: dict[str, MemoryRecord] = {}
+        for mtype, table, indices in wanted.values():
+            for row in rows_at(table, indices):
+                records[row["id"]] = self._from_row(mtype, row)
+        return [ScoredRecord(record=records[m], score=parts) for m, parts in fused]
+
+    def _lookup(
+        self,
+        memory_type: MemoryType,
+        where: str,
+        *,
+        user_id: str,
+        limit: int,
+        embeddings: bool = False,
+    ) -> list[MemoryRecord]:
+        """Rows of one user matching ``where`` (with their vectors when ``embeddings``)."""
+        table = self._table(memory_type)
+        columns = (*_LOOKUP_COLUMNS, "vector") if embeddings else _LOOKUP_COLUMNS
+        (found,) = run_queries([ScanJob(table, where, limit, columns)])
+        return [self._from_row(memory_type, r) for r in all_rows(found) if r["user_id"] == user_id]
+
+    def neighbours(
+        self,
+        spots: Sequence[tuple[str, int]],
+        *,
+        user_id: str,
+        span: int = 1,
+        as_of: datetime | None = None,
+        embeddings: bool = False,
+    ) -> list[MemoryRecord]:
+        """The user's episodic turns within ``span`` positions of each ``(session_key,
+        sequence)`` spot (the spots' own turns included): current ones, or those valid
+        at ``as_of``; in session order, with embeddings only when asked. One indexed
+        lookup."""
+        validate_user_id(user_id)
+        wanted: dict[str, set[int]] = {}
+        for key, sequence in spots:
+            if _usable_key(key):
+                near = range(int(sequence) - span, int(sequence) + span + 1)
+                wanted.setdefault(key, set()).update(n for n in near if n >= 0)
+        clauses = [
+            f"session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(seqs)))})"
+            for key, seqs in wanted.items()
+        ]
+        if not clauses:
+            return []
+        # The session keys first, as an IN list: LanceDB answers that part from the
+        # session_key index (an OR of per-session conjunctions alone made it filter every
+        # row of the user), then checks the exact sequences on those sessions' rows.
+        where = conjoin(
+            [
+                in_list("session_key", list(wanted)),
+                user_filter(user_id),
+                *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
+                " OR ".join(f"({c})" for c in clauses),
+            ]
+        )
+        limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
+        found = self._lookup(
+            MemoryType.EPISODIC, where, user_id=user_id, limit=limit, embeddings=embeddings
+        )
+        return sorted(found, key=_session_order)
+
+    def by_keys(
+        self,
+        column: Literal["session_key", "entity"],
+        values: Sequence[str],
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        as_of: datetime | None = None,
+        limit: int = 100,
+    ) -> list[MemoryRecord]:
+        """The user's records whose key ``column`` (``session_key`` of episodic turns,
+        ``entity`` of semantic facts: see :mod:`mirix_py.store.keys`) is one of
+        ``values``: current ones, or those valid at ``as_of``; at most ``limit``, without
+        embeddings. One indexed lookup."""
+        validate_user_id(user_id)
+        if column not in _KEY_INDEXED:
+            raise StorageError(f"by_keys looks up {', '.join(_KEY_INDEXED)}, not {column!r}")
+        keys = [v for v in dict.fromkeys(values) if _usable_key(v)]
+        if not keys or limit < 1:
+            return []
+        where = conjoin(
+            [
+                in_list(column, keys),  # first: answered from the key's index
+                user_filter(user_id),
+                *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
+            ]
+        )
+        found = self._lookup(MemoryType(memory_type), where, user_id=user_id, limit=limit)
+        return sorted(found, key=_session_order)
+
+    def history(self, memory_id: str, *, user_id: str) -> list[HistoryEvent]:
+        """Every change to one memory of this user, oldest first."""
+        validate_user_id(user_id)
+        validate_memory_id(memory_id)
+        table = self._tables[HISTORY_TABLE]
+        where = conjoin([user_filter(user_id), in_list("memory_id", [memory_id])])
+        rows = table.search().where(where).limit(_SCAN_LIMIT).to_list()
+        events = [
+            HistoryEvent(
+                id=r["id"],
+                memory_id=r["memory_id"],
+                user_id=r["user_id"],
+                memory_type=MemoryType(r["memory_type"]),
+                event=r["event"],
+                actor=r["actor"] or "",
+                reason=r["reason"] or "",
+                at=_from_micros(r["at"]) or datetime.now(UTC),
+                old_value=r["old_value"],
+                new_value=r["new_value"],
+            )
+            for r in rows
+            if r["user_id"] == user_id
+        ]
+        events.sort(key=lambda e: (e.at, e.event != "insert"))
+        return events

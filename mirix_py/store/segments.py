@@ -1,0 +1,299 @@
+"""Bounded fragments and index segments: what a purge must rewrite stays small.
+
+A purge has to rewrite every file that holds a forgotten row: the data
+fragment, and every index file that holds its words or keys (LanceDB can
+neither drop one token from a full-text index nor one key from a scalar
+index). If a table is one big fragment with one index over all of it, a purge
+rewrites the whole table for all users. This module keeps both small:
+
+* **fragments** are compacted to at most ``fragment_rows`` rows
+  (:func:`compact`, Lance's ``compact_files`` with a target size; LanceDB's
+  own ``optimize`` would merge them into fragments of a million rows);
+* every full-text and scalar index (FTS, BTree, Bitmap, LabelList) is a list
+  of **segments**, each built over a group of whole fragments holding at most
+  about ``segment_rows`` rows (:func:`refresh_indexes`). After a purge rewrote
+  some fragments, only the segments that covered them are rebuilt, over their
+  surviving fragments and the rewritten ones; the same call indexes new
+  fragments, merges small segments and splits oversized ones (an index built
+  whole by ``create_index`` is split on its first refresh).
+
+A segment is built with Lance's segment API (``create_index_uncommitted`` over
+a fragment list) and swapped in by one ``CreateIndex`` commit that adds the
+new segments and removes the old ones, so readers always see a complete index.
+Vector indexes are not segmented here: they hold no text, and
+:func:`fold_vector_indexes` brings them up to date with new rows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from lance import LanceDataset, LanceOperation
+from lance.dataset import Index
+from lancedb.index import FTS, Bitmap, BTree, LabelList
+
+log = structlog.get_logger(__name__)
+
+FRAGMENT_ROWS = 8_192
+SEGMENT_ROWS = 16_384
+
+# Lance's index type names (as ``describe_indices`` reports them) -> build type.
+_SEGMENTED = {
+    "Inverted": "INVERTED",
+    "BTree": "BTREE",
+    "Bitmap": "BITMAP",
+    "LabelList": "LABEL_LIST",
+}
+_WHOLE_CONFIGS: dict[str, Callable[[], Any]] = {
+    "BTREE": BTree,
+    "BITMAP": Bitmap,
+    "LABEL_LIST": LabelList,
+}
+_FTS_FIELDS = (
+    "with_position",
+    "base_tokenizer",
+    "language",
+    "max_token_length",
+    "lower_case",
+    "stem",
+    "remove_stop_words",
+    "ascii_folding",
+    "custom_stop_words",
+)
+_VECTOR_PREFIXES = ("IVF", "HNSW")
+_REFRESH_ROUNDS = 3
+VECTOR_DELTAS = 8
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How big a fragment and an index segment may grow (rows)."""
+
+    fragment_rows: int = FRAGMENT_ROWS
+    segment_rows: int = SEGMENT_ROWS
+
+
+def dataset(table: Any) -> LanceDataset:
+    """The Lance dataset behind a LanceDB table, at its latest version."""
+    table.checkout_latest()
+    ds: LanceDataset = table.to_lance()
+    return ds
+
+
+def live_fragments(ds: LanceDataset) -> dict[int, int]:
+    """Fragment id -> physical rows, from the manifest (no data is read)."""
+    return {f.fragment_id: int(f.metadata.physical_rows) for f in ds.get_fragments()}
+
+
+def fts_params(config: FTS) -> dict[str, Any]:
+    """The keyword arguments of Lance's ``INVERTED`` build for a LanceDB ``FTS`` config."""
+    params = {name: getattr(config, name) for name in _FTS_FIELDS}
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def compact(table: Any, fragment_rows: int) -> set[int]:
+    """Merge small fragments (and drop deleted rows) into fragments of at most
+    ``fragment_rows`` rows; returns the fragment ids that changed (removed or new)."""
+    ds = dataset(table)
+    before = set(live_fragments(ds))
+    ds.optimize.compact_files(target_rows_per_fragment=fragment_rows)
+    after = set(live_fragments(dataset(table)))
+    return before ^ after
+
+
+def _groups(fragments: Sequence[int], rows: Mapping[int, int], limit: int) -> list[list[int]]:
+    """Consecutive fragments grouped so that each group holds at most ``limit`` rows
+    (a single larger fragment forms its own group)."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for fid in fragments:
+        n = rows.get(fid, 0)
+        if current and total + n > limit:
+            groups.append(current)
+            current, total = [], 0
+        current.append(fid)
+        total += n
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _stale_segments(
+    segments: Sequence[Any],
+    rows: Mapping[int, int],
+    touched: set[int],
+    limit: int,
+    *,
+    merge_small: bool,
+) -> list[Any]:
+    """Segments to rebuild: those covering touched fragments or a fragment that is
+    gone (a segment only remapped after a rewrite keeps the old rows' words),
+    oversized ones, and (``merge_small``) the small ones when there are several
+    to merge."""
+
+    def size(segment: Any) -> int:
+        return sum(rows.get(f, 0) for f in segment.fragment_ids)
+
+    def dead(segment: Any) -> bool:  # covers a fragment that was rewritten or dropped
+        return any(f not in rows for f in segment.fragment_ids)
+
+    stale = [
+        s
+        for s in segments
+        if touched.intersection(s.fragment_ids) or dead(s) or size(s) > 2 * limit
+    ]
+    small = [s for s in segments if s not in stale and size(s) < limit // 2]
+    if merge_small and len(small) > 1:
+        stale.extend(small)
+    return stale
+
+
+def _build(
+    ds: LanceDataset, column: str, kind: str, name: str, fragments: list[int], fts: FTS
+) -> Index:
+    params = fts_params(fts) if kind == "INVERTED" else {}
+    segment = ds.create_index_uncommitted(
+        column, kind, name=name, replace=True, fragment_ids=fragments, **params
+    )
+    if kind == "INVERTED":  # a full-text segment is written as staging files until merged
+        segment = ds.merge_existing_index_segments([segment])
+    return segment
+
+
+def _as_index(segment: Any, name: str, fields: list[int]) -> Index:
+    return Index(
+        uuid=segment.uuid,
+        name=name,
+        fields=fields,
+        dataset_version=segment.dataset_version_at_last_update,
+        fragment_ids=segment.fragment_ids,
+        index_version=segment.index_version,
+    )
+
+
+def refresh_indexes(
+    table: Any,
+    touched: Iterable[int],
+    *,
+    fts: FTS,
+    segment_rows: int = SEGMENT_ROWS,
+    merge_small: bool = False,
+) -> int:
+    """Bring every full-text and scalar index of ``table`` up to date, segment by segment.
+
+    ``touched`` are fragment ids that were removed or written since the indexes
+    were last refreshed (a purge rewrite, a compaction). Segments covering them
+    or a fragment that is gone are rebuilt over their live fragments; fragments
+    no segment covers are indexed; the other segments are left alone
+    (``merge_small``, for the maintenance step: small segments are merged too).
+    The cost is that of the rows of the rebuilt segments, never that of the
+    table. Returns the segments built.
+    """
+    touched_ids = set(touched)
+    built = 0
+    names = [d.name for d in dataset(table).describe_indices() if d.index_type in _SEGMENTED]
+    for name in names:
+        # A concurrent rewrite may drop a fragment a new segment covers: re-check.
+        for attempt in range(_REFRESH_ROUNDS):
+            done = _refresh_one(
+                table,
+                name,
+                touched_ids if attempt == 0 else set(),
+                fts=fts,
+                segment_rows=segment_rows,
+                merge_small=merge_small,
+            )
+            built += done
+            if not done:
+                break
+    table.checkout_latest()
+    return built
+
+
+def _refresh_one(
+    table: Any,
+    name: str,
+    touched: set[int],
+    *,
+    fts: FTS,
+    segment_rows: int,
+    merge_small: bool,
+) -> int:
+    """One round of :func:`refresh_indexes` for index ``name``: segments built."""
+    ds = dataset(table)
+    rows = live_fragments(ds)
+    current = next((d for d in ds.describe_indices() if d.name == name), None)
+    if current is None:
+        return 0
+    kind = _SEGMENTED[current.index_type]
+    segments = list(current.segments)
+    indexed = {f for s in segments for f in s.fragment_ids}
+    stale = _stale_segments(segments, rows, touched, segment_rows, merge_small=merge_small)
+    cover = {f for s in stale for f in s.fragment_ids if f in rows}
+    cover |= set(rows) - indexed
+    if not stale and not cover:
+        return 0
+    column = current.field_names[0]
+    if len(stale) == len(segments) and not cover:
+        # Nothing live left to index: an empty index replaces the old one.
+        config = fts if kind == "INVERTED" else _WHOLE_CONFIGS[kind]()
+        table.create_index(column, config=config, replace=True)
+        return 1
+    new = [
+        _build(ds, column, kind, name, group, fts)
+        for group in _groups(sorted(cover), rows, segment_rows)
+    ]
+    removed = [_as_index(s, name, list(current.fields)) for s in stale]
+    LanceDataset.commit(
+        ds,
+        LanceOperation.CreateIndex(new_indices=new, removed_indices=removed),
+        read_version=ds.version,
+    )
+    log.debug(
+        "store.index_segments_refreshed",
+        table=table.name,
+        index=name,
+        built=len(new),
+        removed=len(removed),
+        rows=sum(rows.get(f, 0) for f in cover),
+    )
+    return len(new)
+
+
+def fold_vector_indexes(table: Any, *, max_deltas: int = VECTOR_DELTAS) -> None:
+    """Index new rows in the table's vector indexes, in proportion to them.
+
+    The new rows go into a new delta of the index (assigned to the existing
+    partitions, no retraining); LanceDB's ``optimize`` would instead rewrite the
+    latest delta, i.e. the whole index, on every run. Once an index has
+    ``max_deltas`` deltas they are merged into one (a search visits each delta).
+    """
+    ds = dataset(table)
+    rows = live_fragments(ds)
+    for desc in ds.describe_indices():
+        if not desc.index_type.upper().startswith(_VECTOR_PREFIXES):
+            continue
+        covered = {f for s in desc.segments for f in s.fragment_ids}
+        if not set(rows) - covered:
+            continue
+        deltas = len(desc.segments)
+        merge = deltas if deltas + 1 > max_deltas else 0
+        ds.optimize.optimize_indices(index_names=[desc.name], num_indices_to_merge=merge)
+        ds = dataset(table)
+    table.checkout_latest()
+
+
+def cleanup(table: Any, older_than: timedelta) -> None:
+    """Delete the files of versions older than ``older_than`` (never unverified files:
+    they may be another process's write in flight)."""
+    with warnings.catch_warnings():
+        # A zero window breaks readers on old versions: an explicit purge wins over them.
+        warnings.simplefilter("ignore", UserWarning)
+        dataset(table).cleanup_old_versions(older_than=older_than, delete_unverified=False)
+    table.checkout_latest()

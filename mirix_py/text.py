@@ -1,0 +1,38 @@
+"""Words, stems and stop words: the one tokenizer, stemmer and stop-word list that
+question reading (:mod:`mirix_py.chat.cues`) and the in-memory store's full-text
+ranking share."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nltk.stem.porter import PorterStemmer
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_STEMMER = PorterStemmer()
+
+STOPWORDS: frozenset[str] = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves also ever still yet whose s t don didn doesn
+    isn wasn weren haven hasn hadn won wouldn shouldn couldn ll re ve d m o y let lets
+    get got gets like just really much many one thing things kind sort tell say said""".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Porter stem of a lower-cased word (cached)."""
+    return str(_STEMMER.stem(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens: words split at apostrophes and hyphens ("x-ray" is
+    ``["x", "ray"]``), i.e. the runs of ASCII letters and digits."""
+    return [token.lower() for token in _ALNUM.findall(text)]

@@ -1,0 +1,157 @@
+"""Batched LanceDB reads: the same answers as LanceDB's synchronous builders, in one
+hand-off; key lookups answered from the key indexes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from mirix_py.memory import EpisodicMemory, MemoryType
+from mirix_py.store import lance_search, query_batch
+from mirix_py.store.base import SearchQuery
+from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py.store.query_batch import ScanJob, TextJob, VectorJob, rows_at, run_queries
+from tests.security._helpers import HashEmbeddings
+
+
+def _store(path: Path) -> LanceDBStore:
+    return LanceDBStore(
+        str(path),
+        embeddings=HashEmbeddings(),
+        dimension=384,
+        memory_types=[MemoryType.EPISODIC, MemoryType.SEMANTIC],
+    )
+
+
+def _turns(user: str, sessions: int, per_session: int) -> list[EpisodicMemory]:
+    topics = ["hiking by the lake", "baking bread", "a jazz concert", "the new flat", "kayaking"]
+    return [
+        EpisodicMemory(
+            user_id=user,
+            actor="Ann" if n % 2 else "Bo",
+            summary=f"{topics[(s + n) % len(topics)]} story {s}-{n}",
+            session_id=f"s{s}",
+            sequence=n,
+        )
+        for s in range(sessions)
+        for n in range(per_session)
+    ]
+
+
+class _NoTwin:
+    """A table handle without the async twin: run_queries falls back to sync builders."""
+
+    def __init__(self, table: Any) -> None:
+        self._inner = table
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_table":
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+def test_batched_queries_answer_like_the_synchronous_builders(tmp_path: Path) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 6, 10))
+    store.upsert(_turns("bo", 2, 10))
+    table = store.maintained_tables()["episodic"]
+    vector = tuple(HashEmbeddings().embed_query("hiking by the lake"))
+    where = "user_id = 'ann' AND valid_to IS NULL"
+    jobs = [
+        VectorJob(table, vector, where, 15),
+        TextJob(table, "baking bread", where, 15),
+        ScanJob(table, "session_key = 's2'", 50, ("id", "sequence")),
+    ]
+    batched = run_queries(jobs)
+    fallback = run_queries(
+        [
+            VectorJob(_NoTwin(table), vector, where, 15),
+            TextJob(_NoTwin(table), "baking bread", where, 15),
+            ScanJob(_NoTwin(table), "session_key = 's2'", 50, ("id", "sequence")),
+        ]
+    )
+    for got, want, score in zip(batched, fallback, ("_distance", "_score", None), strict=True):
+        assert got.num_rows == want.num_rows > 0
+        if score is None:
+            assert sorted(got.column("id").to_pylist()) == sorted(want.column("id").to_pylist())
+        else:
+            assert got.column("id").to_pylist() == want.column("id").to_pylist()
+            assert got.column(score).to_pylist() == pytest.approx(want.column(score).to_pylist())
+    assert set(batched[2].column_names) == {"id", "sequence"}
+    store.close()
+
+
+def test_rows_at_converts_only_the_rows_asked_with_vectors_as_numpy() -> None:
+    table = pa.table(
+        {
+            "id": ["a", "b", "c"],
+            "vector": pa.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]], pa.list_(pa.float32(), 2)),
+        }
+    )
+    rows = rows_at(table, [2, 0])
+    assert [r["id"] for r in rows] == ["c", "a"]
+    assert isinstance(rows[0]["vector"], np.ndarray)
+    assert rows[0]["vector"].tolist() == [0.5, 0.5]
+    with_null = pa.table(
+        {"id": ["a", "b"], "vector": pa.array([[1.0, 0.0], None], pa.list_(pa.float32(), 2))}
+    )
+    assert [r["vector"] is None for r in rows_at(with_null, [0, 1])] == [False, True]
+
+
+def test_one_search_many_call_runs_every_query_in_one_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 3, 6))
+    batches: list[int] = []
+    real = query_batch.run_queries
+
+    def counting(jobs: Any) -> Any:
+        batches.append(len(jobs))
+        return real(jobs)
+
+    monkeypatch.setattr(lance_search, "run_queries", counting)
+    queries = [
+        SearchQuery(user_id="ann", text="baking bread", memory_types=(t,), limit=5)
+        for t in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
+    ]
+    many = store.search_many(queries)
+    assert len(batches) == 1 and batches[0] >= 3  # vector + full text (+ vector) at once
+    assert [[h.record.id for h in hits] for hits in many] == [
+        [h.record.id for h in store.search(q)] for q in queries
+    ]
+    assert many[0] and all(h.record.embedding is not None for h in many[0])
+    store.close()
+
+
+def test_neighbour_and_entity_lookups_are_answered_from_the_key_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 8, 10))
+    seen: list[Any] = []
+    real = query_batch.run_queries
+
+    def capturing(jobs: Any) -> Any:
+        seen.extend(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(lance_search, "run_queries", capturing)
+    found = store.neighbours([("s3", 4), ("s5", 0)], user_id="ann")
+    assert sorted((r.session_id, r.sequence) for r in found) == [  # type: ignore[attr-defined]
+        ("s3", 3),
+        ("s3", 4),
+        ("s3", 5),
+        ("s5", 0),
+        ("s5", 1),
+    ]
+    (job,) = seen
+    plan = job.table.search().where(job.where).limit(job.limit).explain_plan()
+    # The index narrows the rows to the asked sessions: never a filter over every row
+    # of the user (which is all the user-id index alone would give).
+    assert "session_key_idx" in plan
+    store.close()

@@ -1,0 +1,1 @@
+"""The proof that a memory type is one module: an eighth type defined here."""
