@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mirix_py.embeddings import CachedEmbeddings
 from mirix_py.errors import InvalidArgument
+from mirix_py.ids import derived_id
 from mirix_py.memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
 from mirix_py.system import MemorySystem
 from tests.conftest import make_config
@@ -87,11 +89,24 @@ def test_export_import_round_trip(
     vault_rows = [r for r in rows if r["memory_type"] == "knowledge_vault"]
     assert vault_rows[0]["record"]["secret_value"] == "1234"
 
+    # In another database none of the ids is Ann's: each takes the id derived from
+    # (Ann, old id), and the supersession link follows.
     other = MemorySystem(make_config(tmp_path / "other"), embeddings=embeddings)
     other.import_records(rows, user_id=ANN)
-    assert other.export_records(user_id=ANN, include_secrets=True) == rows
-    old = other.get(fact.id, user_id=ANN)
+    moved = other.export_records(user_id=ANN, include_secrets=True)
+
+    def renamed(row: dict[str, Any]) -> dict[str, Any]:
+        record = dict(row["record"], id=derived_id(ANN, row["record"]["id"]))
+        if record.get("superseded_by"):
+            record["superseded_by"] = derived_id(ANN, record["superseded_by"])
+        return {**row, "record": record}
+
+    key = lambda row: row["record"]["id"]  # noqa: E731
+    assert sorted(moved, key=key) == sorted((renamed(r) for r in rows), key=key)
+    old = other.get(derived_id(ANN, fact.id), user_id=ANN)
     assert old.valid_to is not None and old.superseded_by  # supersession kept
+    other.import_records(moved, user_id=ANN)  # now Ann's own ids: kept, nothing added
+    assert other.export_records(user_id=ANN, include_secrets=True) == moved
 
     copied = ann_system.import_records(plain, user_id="ann-copy", new_ids=True)
     assert len(copied.ids()) == len(plain)
