@@ -57,7 +57,7 @@ EXPAND_TOP = 3
 ENTITY_FACTS = 50
 EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
-TOKENS_PER_TURN = 25
+TOKENS_PER_TURN = 12  # a condensed turn is short: rank deep enough to fill the budget
 RETRIEVABLE = tuple(t for t in MemoryType if t is not MemoryType.CORE)
 
 
