@@ -23,7 +23,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from mirix_py import temporal
-from mirix_py.chat.abstain import JUDGED_KINDS, missing_subject, subject_stems
+from mirix_py.chat.abstain import (
+    JUDGED_KINDS,
+    missing_subject,
+    possessed_stem,
+    subject_stems,
+)
 from mirix_py.chat.compose import ContextPack
 from mirix_py.chat.cues import (
     QuestionCues,
@@ -256,7 +261,9 @@ def _subject_missing(cues: QuestionCues, pack: ContextPack) -> bool:
         if h.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     }
     people = {w for p in people for w in words(p)}
-    return missing_subject(subject_stems(cues, people), (_hit_text(h) for h in hits))
+    subject = subject_stems(cues, people)
+    texts = [_hit_text(h) for h in hits]
+    return missing_subject(subject, texts, possessed_stem(cues.text))
 
 
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)

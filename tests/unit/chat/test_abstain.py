@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mirix_py.chat.abstain import missing_subject, subject_stems
+from mirix_py.chat.abstain import missing_subject, possessed_stem, subject_stems
 from mirix_py.chat.answer import NOT_MENTIONED, answer_offline
 from mirix_py.chat.compose import build_context
 from mirix_py.chat.cues import read_question
@@ -15,6 +15,11 @@ def test_subject_leaves_out_people_and_the_kind_of_answer() -> None:
     assert not missing_subject(frozenset({"greyhound"}), ["I adopted a greyhound!"])
     assert missing_subject(frozenset({"partner"}), ["I adopted a greyhound!"])
     assert not missing_subject(frozenset(), ["anything"])
+    # half of the subject in one memory is enough, unless the thing possessed is absent
+    assert not missing_subject(frozenset({"drink", "allow"}), ["one drink at most"])
+    assert missing_subject(frozenset({"room", "rent"}), ["my room"], possessed="rent")
+    assert possessed_stem("What is the name of the twins' nursery teacher?") == "teacher"
+    assert possessed_stem("How much does Ingrid charge per word?") is None
 
 
 def _answer(question: str, *texts: str) -> tuple[str, bool]:
