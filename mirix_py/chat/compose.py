@@ -212,7 +212,7 @@ def build_context(
     ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
     focus = None if question is None else Focus(_names(ranked), question.stems)
     views = [_View.of(h, focus) for h in ranked]
-    views.sort(key=lambda v: v.phatic)  # stable: rank order within each part
+    candidates = sorted(views, key=lambda v: v.phatic)  # stable: score order within each part
     limit = budget_tokens * 4
 
     def render(chosen: Sequence[tuple[int, _View]]) -> str:
@@ -223,7 +223,7 @@ def build_context(
     seen: set[str] = set()
     used = len(render(chosen)) + 8
     skipped: list[_View] = []
-    for view in views:
+    for view in candidates:
         cost = _upper_cost(view, len(chosen) + 1, seen)
         if used + cost <= limit:
             chosen.append((len(chosen) + 1, view))
