@@ -196,6 +196,9 @@ class RetrievalConfig(BaseModel):
     # default: on the LOCOMO dev file it lowered answer coverage from 0.811 to 0.781
     # (its hits crowd the budget); kept for questions that span several entities.
     entity_subqueries: bool = False
+    # Leave the phatic sentences of events (greetings, thanks, cheering) out of the
+    # context and place wholly phatic turns last (mirix_py.chat.budget).
+    condense_context: bool = True
     budget_tokens: int = Field(default=1500, ge=50, le=200_000)
     rrf_k: int = Field(default=20, ge=1, le=1000)
     vector_weight: float = Field(default=1.0, ge=0.0)

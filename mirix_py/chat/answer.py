@@ -23,6 +23,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from mirix_py import temporal
+from mirix_py.chat.abstain import (
+    JUDGED_KINDS,
+    missing_subject,
+    possessed_stem,
+    subject_stems,
+)
 from mirix_py.chat.compose import ContextPack
 from mirix_py.chat.cues import (
     QuestionCues,
@@ -169,6 +175,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(_vault_answer(hit), (ref,), False)
+    if kind in JUDGED_KINDS and _subject_missing(cues, pack):
+        return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     if kind == "steps":
         procedures = [(r, h) for r, h in numbered if h.memory_type is MemoryType.PROCEDURAL]
@@ -222,6 +230,20 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+def _subject_missing(cues: QuestionCues, pack: ContextPack) -> bool:
+    """No memory in context mentions what a value question is about (:mod:`.abstain`)."""
+    hits = list(pack.refs.values())
+    people = {
+        str(h.record.get("actor") or h.record.get("name") or "").lower()
+        for h in hits
+        if h.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
+    }
+    people = {w for p in people for w in words(p)}
+    subject = subject_stems(cues, people)
+    texts = [_hit_text(h) for h in hits]
+    return missing_subject(subject, texts, possessed_stem(cues.text))
 
 
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)

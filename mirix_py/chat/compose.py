@@ -5,7 +5,9 @@ per type inside ``<memories>`` … ``</memories>``. Each memory gets a number
 (``[3]``) that answers cite. Events are grouped by session: the date is printed
 once per session and the speaker once per run of turns; facts are grouped by
 entity. Memory text is data: angle brackets are neutralised and newlines
-flattened so a stored text cannot close the block or fake a heading.
+flattened so a stored text cannot close the block or fake a heading. Given the
+question, an event's phatic sentences (greetings, thanks, cheering) are left out
+and wholly phatic turns go last (:mod:`mirix_py.chat.budget`).
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -17,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mirix_py.chat.budget import Focus
+from mirix_py.chat.cues import QuestionCues, words
 from mirix_py.chat.models import Hit, RetrievedMemory, estimate_tokens
 from mirix_py.dates import short_date
 from mirix_py.memory import CoreMemory, MemoryType
@@ -42,11 +46,13 @@ def _day(hit: Hit) -> str:
     return short_date(when) if when else "undated"
 
 
-def _line(hit: Hit, day: str) -> str:
-    """The memory's rendering without its group header (speaker/entity/date)."""
+def _line(hit: Hit, day: str, focus: Focus | None = None) -> str:
+    """The memory's rendering without its group header (speaker/entity/date); with a
+    ``focus``, an event's phatic sentences are left out (:mod:`mirix_py.chat.budget`)."""
     mtype, rec = hit.memory_type, hit.record
     if mtype is MemoryType.EPISODIC:
-        body = clean(rec.get("summary", ""))
+        summary = str(rec.get("summary", ""))
+        body = clean((focus.condense(summary) if focus else "") or summary)
         return f"{body} — {clean(rec['details'])}" if rec.get("details") else body
     if mtype is MemoryType.SEMANTIC:
         body = clean(rec.get("summary", ""))
@@ -69,9 +75,10 @@ class _View:
     group: str
     who: str
     line: str
+    phatic: bool = False
 
     @classmethod
-    def of(cls, hit: Hit) -> _View:
+    def of(cls, hit: Hit, focus: Focus | None = None) -> _View:
         day = _day(hit)
         when = hit.when
         order = (when.isoformat() if when else "", hit.position or 0, hit.memory_id)
@@ -82,7 +89,12 @@ class _View:
             group = f"entity {who.lower()}"
         else:
             group, who = hit.memory_type.value, ""
-        return cls(hit, day, order, group, who, _line(hit, day))
+        phatic = (
+            focus is not None
+            and hit.memory_type is MemoryType.EPISODIC
+            and not focus.condense(str(hit.record.get("summary", ""))).strip()
+        )
+        return cls(hit, day, order, group, who, _line(hit, day, focus), phatic)
 
 
 def render_core(blocks: Sequence[CoreMemory]) -> str:
@@ -147,6 +159,16 @@ def _render_events(members: Sequence[tuple[int, _View]]) -> list[str]:
     return lines
 
 
+def _names(hits: Sequence[Hit]) -> frozenset[str]:
+    """The lower-cased names of the speakers among ``hits`` (events' actors)."""
+    return frozenset(
+        word
+        for h in hits
+        if h.memory_type is MemoryType.EPISODIC
+        for word in words(str(h.record.get("actor") or ""))
+    )
+
+
 @dataclass(frozen=True)
 class ContextPack:
     """The rendered context and which memories made it in (numbered 1..n)."""
@@ -173,16 +195,26 @@ def _upper_cost(view: _View, ref: int, seen: set[str]) -> int:
 
 
 def build_context(
-    core: Sequence[CoreMemory], hits: Sequence[Hit], *, budget_tokens: int, exact_trials: int = 8
+    core: Sequence[CoreMemory],
+    hits: Sequence[Hit],
+    *,
+    budget_tokens: int,
+    exact_trials: int = 8,
+    question: QuestionCues | None = None,
 ) -> ContextPack:
     """Fit the best hits into ``budget_tokens`` (see the module docstring).
 
     Hits are added best first while a cheap upper bound of the cost fits; then a
-    few of the remaining hits are tried against the exact rendering.
+    few of the remaining hits are tried against the exact rendering. With the
+    ``question``, events are condensed and wholly phatic turns go last
+    (:mod:`mirix_py.chat.budget`); without it every memory is shown whole, in
+    score order.
     """
     core_text = render_core(core)
     ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
-    views = [_View.of(h) for h in ranked]
+    focus = None if question is None else Focus(_names(ranked), question.stems)
+    views = [_View.of(h, focus) for h in ranked]
+    candidates = sorted(views, key=lambda v: v.phatic)  # stable: score order within each part
     limit = budget_tokens * 4
 
     def render(chosen: Sequence[tuple[int, _View]]) -> str:
@@ -193,7 +225,7 @@ def build_context(
     seen: set[str] = set()
     used = len(render(chosen)) + 8
     skipped: list[_View] = []
-    for view in views:
+    for view in candidates:
         cost = _upper_cost(view, len(chosen) + 1, seen)
         if used + cost <= limit:
             chosen.append((len(chosen) + 1, view))

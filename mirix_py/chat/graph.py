@@ -296,7 +296,8 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     budget = state.get("budget_tokens") or config.retrieval.budget_tokens
     core = [CoreMemory.model_validate(b) for b in state.get("core") or []]
     hits = _hits(state.get("hits") or [])
-    pack = build_context(core, hits, budget_tokens=budget)
+    condense = config.retrieval.condense_context
+    pack = build_context(core, hits, budget_tokens=budget, question=cues if condense else None)
     # Retention scores count accesses: record them off the latency path.
     deps.retriever.submit(
         note_hit_accesses,

@@ -58,7 +58,7 @@ EXPAND_TOP = 3
 ENTITY_FACTS = 50
 EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
-TOKENS_PER_TURN = 25
+TOKENS_PER_TURN = 12  # a condensed turn is short: rank deep enough to fill the budget
 
 
 def question_time_range(question: str, anchor: datetime) -> tuple[datetime, datetime] | None:

@@ -7,7 +7,8 @@ place, a quantity, a duration, steps, an earlier value — and
 * ``name``/``who`` — a capitalised name not already in the question, preferring
   one after "named", "called", "name is", "is" ("has a greyhound named
   Juniper" → "Juniper"; "manager is Priya Raman" → "Priya Raman");
-* ``where`` — a capitalised place after "in", "to", "at", "from", "near"
+* ``where`` — a capitalised place (or organisation: "which company …") after
+  "in", "to", "at", "from", "near"
   ("we moved from Denver to Portland" → "Portland"; "used to live in Denver"
   → "Denver" for "before" questions);
 * ``quantity``/``duration`` — a number (digits or words) with its noun or time
@@ -33,7 +34,8 @@ _WHO_Q = re.compile(r"^\s*(?:who(?:'s| is| was| are| were)?|whom|with\s+whom)\b"
 _WHERE_Q = re.compile(
     r"^\s*(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
     r"neighbou?rhood)\b|(?:which|what)\s+(?:city|country|town|state|place|neighbou?rhood|"
-    r"island|region)\b)",
+    r"island|region)\b|(?:which|what)\s+(?:company|employer|firm|organi[sz]ation|school|"
+    r"university|college|supplier|agency|studio|shop|store|restaurant|gym|hospital|clinic)\b)",
     re.I,
 )
 _HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)

@@ -1,0 +1,40 @@
+"""Abstaining when the thing a value question asks about is nowhere in context."""
+
+from __future__ import annotations
+
+from mirix_py.chat.abstain import missing_subject, possessed_stem, subject_stems
+from mirix_py.chat.answer import NOT_MENTIONED, answer_offline
+from mirix_py.chat.compose import build_context
+from mirix_py.chat.cues import read_question
+from tests.unit.chat.helpers import episode, hit
+
+
+def test_subject_leaves_out_people_and_the_kind_of_answer() -> None:
+    cues = read_question("What is the name of Dana's greyhound?")
+    assert subject_stems(cues, {"dana"}) == frozenset({"greyhound"})
+    assert not missing_subject(frozenset({"greyhound"}), ["I adopted a greyhound!"])
+    assert missing_subject(frozenset({"partner"}), ["I adopted a greyhound!"])
+    assert not missing_subject(frozenset(), ["anything"])
+    # half of the subject in one memory is enough, unless the thing possessed is absent
+    assert not missing_subject(frozenset({"drink", "allow"}), ["one drink at most"])
+    assert missing_subject(frozenset({"room", "rent"}), ["my room"], possessed="rent")
+    assert possessed_stem("What is the name of the twins' nursery teacher?") == "teacher"
+    assert possessed_stem("How much does Ingrid charge per word?") is None
+
+
+def _answer(question: str, *texts: str) -> tuple[str, bool]:
+    hits = [
+        hit(episode(t, actor="Dana", sequence=i), 2.0 - i / 10, vector=0.6)
+        for i, t in enumerate(texts)
+    ]
+    draft = answer_offline(
+        read_question(question), build_context([], hits, budget_tokens=1000), min_evidence=0.35
+    )
+    return draft.text, draft.abstained
+
+
+def test_a_value_question_about_something_never_mentioned_abstains() -> None:
+    said = ("I finally adopted a greyhound! Her name is Juniper.", "My sister Ola visited.")
+    assert _answer("What is the name of Dana's greyhound?", *said) == ("Juniper", False)
+    assert _answer("What is the name of Dana's partner?", *said) == (NOT_MENTIONED, True)
+    assert _answer("How much does Dana pay for rent?", *said) == (NOT_MENTIONED, True)

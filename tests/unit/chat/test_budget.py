@@ -1,0 +1,51 @@
+"""Spending the context budget: phatic sentences left out, phatic turns placed last."""
+
+from __future__ import annotations
+
+from mirix_py.chat.budget import condense, is_phatic
+from mirix_py.chat.compose import build_context
+from mirix_py.chat.cues import read_question
+from tests.unit.chat.helpers import episode, hit
+
+NAMES = frozenset({"jon", "gina", "melanie"})
+
+
+def test_condense_drops_greetings_thanks_and_cheering() -> None:
+    text = "Hey Gina! Thanks so much! Lost my job as a banker yesterday. Go for it, Jon!"
+    assert condense(text, NAMES) == "Lost my job as a banker yesterday."
+
+
+def test_short_forms_of_a_speakers_name_count_as_the_name() -> None:
+    assert condense("Hey Mel! Good to see you! I adopted a greyhound.", NAMES) == (
+        "I adopted a greyhound."
+    )
+    # a lower-case word that merely starts a name is not a name
+    assert condense("I love my new jon boat.", NAMES) == "I love my new jon boat."
+
+
+def test_annotations_and_question_words_are_kept() -> None:
+    assert condense("Wow! Nice. [shares a photo: a red kite]", NAMES) == (
+        "Nice. [shares a photo: a red kite]"
+    )
+    question = read_question("What did Gina say was awesome?").stems
+    assert condense("That's awesome!", NAMES, question) == "That's awesome!"
+    assert is_phatic("That's awesome!", NAMES)
+    assert not is_phatic("That's awesome!", NAMES, question)
+
+
+def test_context_with_a_question_condenses_and_puts_phatic_turns_last() -> None:
+    hits = [
+        hit(episode("Go Jon! You got this!", actor="Gina", sequence=1), 3.0),
+        hit(episode("Thanks! I opened my dance studio today.", actor="Jon", sequence=2), 2.0),
+    ]
+    plain = build_context([], hits, budget_tokens=1000)
+    assert plain.refs[1].record["summary"].startswith("Go Jon")
+    assert "Thanks! I opened" in plain.text
+    focused = build_context(
+        [], hits, budget_tokens=1000, question=read_question("What did Jon open?")
+    )
+    assert focused.refs[1].record["summary"].startswith("Thanks! I opened")
+    assert "Jon: [1] I opened my dance studio today." in focused.text
+    assert "Go Jon! You got this!" in focused.text  # room left: the phatic turn still fills it
+    tight = build_context([], hits, budget_tokens=25, question=read_question("What did Jon open?"))
+    assert "dance studio" in tight.text and "Go Jon" not in tight.text
