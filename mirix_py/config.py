@@ -212,6 +212,10 @@ class ChatConfig(BaseModel):
     model_config = _FROZEN
     interactive_update: bool = False  # on: the exchange is written back after answering
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
+    freeze_gc: bool = True
+    """After start-up, move the objects alive then out of the garbage collector's
+    generations (``gc.freeze``): full collections then walk only newer objects
+    (they were the chat's latency spikes). ``false`` leaves the host's collector as is."""
 
 
 def _custom_type_names() -> set[str]:
@@ -385,7 +389,9 @@ class MaintenanceConfig(BaseModel):
     serve``; in the library once ``every_n_writes`` rows were written or a
     forget queues a purge, so that adds stay cheap and purge deadlines hold;
     ``false``: only ``maintain()`` runs it). ``every_n_writes`` rows
-    written trigger a run; ``interval_seconds`` is how often the worker checks.
+    written, or ``every_n_commits`` write operations (each leaves a small
+    fragment and rows outside the indexes, however few rows it wrote), trigger a
+    run; ``interval_seconds`` is how often the worker checks.
     ``retention_seconds`` is how long old table versions are kept for
     concurrent readers (0 only for single-process tests). A forgotten memory's
     bytes leave the disk within ``purge_delay_seconds``, or at once with
@@ -401,6 +407,7 @@ class MaintenanceConfig(BaseModel):
     model_config = _FROZEN
     background: bool | None = None
     every_n_writes: int = Field(default=2000, ge=1)
+    every_n_commits: int = Field(default=50, ge=1)
     interval_seconds: float = Field(default=15.0, gt=0)
     retention_seconds: float = Field(default=120.0, ge=0)
     purge_delay_seconds: float = Field(default=600.0, ge=0)

@@ -28,6 +28,7 @@ from mirix_py.errors import (
     NothingStored,
     describe_invalid,
 )
+from mirix_py.gc_tuning import freeze_start_up_objects
 from mirix_py.ids import validate_memory_id, validate_user_id
 from mirix_py.langgraph_store import MirixStore
 from mirix_py.llm import resolve_chat_model
@@ -117,6 +118,8 @@ class MemorySystem(AsyncFacade):
             config.maintenance.background is None and self.maintenance.has_pending_purges()
         ):
             self.maintenance.start()  # a restart still purges what was forgotten before
+        if config.chat.freeze_gc:
+            freeze_start_up_objects()
 
     @classmethod
     def from_config(

@@ -1,12 +1,13 @@
 """Running the maintenance step in the background, by write volume and purge deadlines.
 
 :class:`MaintenanceWorker` is one daemon thread. Writers call
-:meth:`~MaintenanceWorker.note_writes`; once ``every_n_writes`` rows were
-written since the last run, or when a pending purge needs its rewrite or final
-clean-up, the thread runs :meth:`Maintainer.run`. It wakes at least every
-``interval_seconds`` (other processes may have queued purges). A failing run is
-logged and retried on the next wake-up: maintenance never raises into a user's
-call.
+:meth:`~MaintenanceWorker.note_writes`; once ``every_n_writes`` rows, or
+``every_n_commits`` write operations (each leaves a small fragment and a table
+version behind, however few rows it wrote), were written since the last run,
+or when a pending purge needs its rewrite or final clean-up, the thread runs
+:meth:`Maintainer.run`. It wakes at least every ``interval_seconds`` (other
+processes may have queued purges). A failing run is logged and retried on the
+next wake-up: maintenance never raises into a user's call.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class MaintenanceWorker:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._writes = 0
+        self._commits = 0
         self._thread: threading.Thread | None = None
         self.last_receipt: MaintenanceReceipt | None = None
 
@@ -44,11 +46,13 @@ class MaintenanceWorker:
         self._thread.start()
         log.info("maintenance.worker_started", every_n_writes=self._config.every_n_writes)
 
-    def note_writes(self, rows: int) -> None:
-        """Count written rows; wake the thread once enough were written."""
+    def note_writes(self, rows: int, operations: int = 1) -> None:
+        """Count ``operations`` write operations of ``rows`` rows in all; wake the
+        thread once enough rows or operations were written."""
         with self._lock:
             self._writes += rows
-            due = self._writes >= self._config.every_n_writes
+            self._commits += operations
+            due = self._over_threshold()
         if due:
             self._wake.set()
 
@@ -56,9 +60,15 @@ class MaintenanceWorker:
         """Ask for a check now (e.g. after a forget queued a purge)."""
         self._wake.set()
 
+    def _over_threshold(self) -> bool:
+        return (
+            self._writes >= self._config.every_n_writes
+            or self._commits >= self._config.every_n_commits
+        )
+
     def _due(self) -> bool:
         with self._lock:
-            if self._writes >= self._config.every_n_writes:
+            if self._over_threshold():
                 return True
         wake = self._maintainer.next_wakeup()
         return wake is not None and wake <= datetime.now(UTC)
@@ -78,7 +88,7 @@ class MaintenanceWorker:
                 if self._stop.is_set() or not self._due():
                     continue
                 with self._lock:
-                    self._writes = 0
+                    self._writes = self._commits = 0
                 self.last_receipt = self._maintainer.run()
             except Exception as exc:  # never let the thread die; try again later
                 log.warning("maintenance.failed", error=str(exc)[:500])
@@ -100,6 +110,7 @@ class MaintenanceService:
         self._maintainer = maintainer
         self._worker: MaintenanceWorker | None = None
         self._unstarted_writes = 0
+        self._unstarted_commits = 0
         self._pending_lock = threading.Lock()
 
     @classmethod
@@ -141,11 +152,13 @@ class MaintenanceService:
         return None if self._worker is None else self._worker.last_receipt
 
     def note_writes(self, rows: int) -> None:
-        """Count written rows towards the next background run.
+        """Count one write operation of ``rows`` rows towards the next background run.
 
         With ``background: null`` (the default) a library that has written
-        ``every_n_writes`` rows starts the worker itself: without compaction and
-        index upkeep every add would get slower as the tables grow.
+        ``every_n_writes`` rows, or made ``every_n_commits`` writes, starts the
+        worker itself: without compaction and index upkeep every add would get
+        slower as the tables grow (many small adds leave many small fragments and
+        rows outside the full-text index).
         """
         if self._worker is None:
             maintainer = self._maintainer
@@ -153,12 +166,19 @@ class MaintenanceService:
                 return
             with self._pending_lock:
                 self._unstarted_writes += rows
-                if self._unstarted_writes < maintainer.config.every_n_writes:
+                self._unstarted_commits += 1
+                if (
+                    self._unstarted_writes < maintainer.config.every_n_writes
+                    and self._unstarted_commits < maintainer.config.every_n_commits
+                ):
                     return
                 rows, self._unstarted_writes = self._unstarted_writes, 0
+                operations, self._unstarted_commits = self._unstarted_commits, 0
             self.start()
+        else:
+            operations = 1
         if self._worker is not None:
-            self._worker.note_writes(rows)
+            self._worker.note_writes(rows, operations)
 
     def poke(self) -> None:
         """Ask the background worker to check now (a purge was queued)."""

@@ -239,6 +239,35 @@ def test_a_library_starts_background_maintenance_by_write_volume(
     system.close()
 
 
+def test_many_small_writes_start_background_maintenance(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    """Few rows but many adds: each leaves a fragment and unindexed rows behind, so
+    the number of write operations starts maintenance too."""
+    config = _config(
+        tmp_path,
+        background=None,
+        every_n_writes=1_000_000,
+        every_n_commits=3,
+        interval_seconds=0.2,
+    )
+    system = MemorySystem(config, embeddings=embeddings)
+    for i in range(2):
+        system.add(
+            [{"content": f"eve watered the tulips on day {i}", "id": f"w{i}"}], user_id="eve"
+        )
+    assert not system.maintenance.background  # two small writes: not yet
+    system.add([{"content": "eve watered the tulips again", "id": "w2"}], user_id="eve")
+    assert system.maintenance.background
+    for _ in range(600):  # a safety bound, not a timing assertion
+        if system.maintenance.last_receipt is not None:
+            break
+        time.sleep(0.1)
+    receipt = system.maintenance.last_receipt
+    assert receipt is not None and receipt.ran
+    system.close()
+
+
 def test_background_false_never_starts_a_worker(
     tmp_path: Path, embeddings: CachedEmbeddings
 ) -> None:
