@@ -1,0 +1,30 @@
+"""``freeze_start_up_objects``: one freeze per process, after a collection."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from mirix_py import gc_tuning
+
+
+@pytest.fixture
+def fresh_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(gc_tuning, "_frozen", False)
+    yield
+    gc.unfreeze()
+
+
+def test_the_first_call_freezes_what_is_alive_and_later_calls_do_nothing(
+    fresh_process_state: None,
+) -> None:
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    assert gc_tuning.freeze_start_up_objects() is True
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    keep = [object() for _ in range(10)]  # noqa: F841 - alive during the second call
+    assert gc_tuning.freeze_start_up_objects() is False
+    assert gc.get_freeze_count() == frozen
