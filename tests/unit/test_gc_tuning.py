@@ -25,6 +25,9 @@ def test_the_first_call_freezes_what_is_alive_and_later_calls_do_nothing(
     assert gc_tuning.freeze_start_up_objects() is True
     frozen = gc.get_freeze_count()
     assert frozen > 0
-    keep = [object() for _ in range(10)]  # noqa: F841 - alive during the second call
+    created_later: list[object] = []  # a tracked object alive during the second call
     assert gc_tuning.freeze_start_up_objects() is False
-    assert gc.get_freeze_count() == frozen
+    # Reference counting may free frozen objects meanwhile, so the count can
+    # only stay or shrink; the object created later must not have been frozen.
+    assert gc.get_freeze_count() <= frozen
+    assert any(tracked is created_later for tracked in gc.get_objects())
