@@ -53,7 +53,12 @@ from mirix_py.managers.vectors import VectorCache
 from mirix_py.memory import core, episodic, knowledge_vault
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import Turn, session_id_for
-from mirix_py.memory.registry import extract_batch, prompt_lines, spec_of, write_run
+from mirix_py.memory.registry import (
+    detect_batch,
+    extract_batch,
+    prompt_lines,
+    write_run,
+)
 from mirix_py.memory.semantic import speaker_entity
 from mirix_py.messages import normalize_messages
 from mirix_py.receipts import ManagerFailure, RecordAction, WriteReceipt
@@ -336,6 +341,10 @@ class MetaManager:
 
     def route(self, state: WriteState) -> dict[str, Any]:
         """Choose the managers for this batch (see the module docstring)."""
+        with write_run(state["run_id"]):
+            return self._route(state)
+
+    def _route(self, state: WriteState) -> dict[str, Any]:
         started = time.perf_counter()
         turns = _turns(state)
         user_id = state["user_id"]
@@ -382,7 +391,7 @@ class MetaManager:
         if route["mode"] in ("offline", "fallback"):
             for mtype in self.enabled:
                 if mtype.value not in reasons:
-                    found_why = spec_of(mtype).detect(turns) if turns else None
+                    found_why = detect_batch(mtype, turns, user_id=user_id) if turns else None
                     if found_why:
                         reasons[mtype.value] = found_why
         types = [t.value for t in self.enabled if t.value in reasons]

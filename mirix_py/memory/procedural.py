@@ -212,12 +212,17 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ProceduralMe
     return out
 
 
-def detect(turns: Sequence[Turn]) -> str | None:
-    """Why the batch concerns procedural memory (step lists found), or None."""
-    found = extract_offline(turns, user_id="detect")
+def route_reason(records: Sequence[MemoryRecord]) -> str | None:
+    """Why a batch whose extraction is ``records`` concerns procedural memory."""
+    found = [r for r in records if isinstance(r, ProceduralMemory)]
     return (
         f"{len(found)} step list(s): " + "; ".join(p.description for p in found) if found else None
     )
+
+
+def detect(turns: Sequence[Turn]) -> str | None:
+    """Why the batch concerns procedural memory (step lists found), or None."""
+    return route_reason(extract_offline(turns, user_id="detect"))
 
 
 def dedupe_key(record: MemoryRecord) -> str | None:
@@ -252,6 +257,7 @@ SPEC = MemoryTypeSpec(
     section="How-to",
     section_order=30,
     detect=detect,
+    route_reason=route_reason,
     extract=extract_offline,
     dedupe_key=dedupe_key,
     slot_key=slot_key,

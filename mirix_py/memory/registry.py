@@ -95,7 +95,12 @@ class MemoryTypeSpec:
     section_order: int = 100
     """Position of that section (lower first)."""
     detect: Callable[[Sequence[Turn]], str | None] = never_detected
-    """Offline routing: why a batch concerns this type, or ``None``."""
+    """Offline routing: why a batch concerns this type, or ``None`` (used when
+    ``route_reason`` is not set)."""
+    route_reason: Callable[[Sequence[MemoryRecord]], str | None] | None = None
+    """Offline routing from the batch's extraction: why these records concern this
+    type, or ``None``. With it the router reuses the one extraction of the batch
+    (:func:`extract_batch`) instead of detecting separately."""
     extract: Callable[..., Sequence[MemoryRecord]] = nothing_extracted
     """Offline extraction: ``extract(turns, user_id=...)``."""
     dedupe_key: KeyFn = no_key
@@ -243,6 +248,17 @@ def extract_batch(
     return [r.model_copy(deep=True) for r in found]
 
 
+def detect_batch(
+    memory_type: MemoryType | str, turns: Sequence[Turn], *, user_id: str
+) -> str | None:
+    """Why the batch concerns the type (offline routing), or ``None``. A type that
+    routes from its extraction (``route_reason``) reuses the batch's one extraction."""
+    spec = spec_of(memory_type)
+    if spec.route_reason is None:
+        return spec.detect(turns)
+    return spec.route_reason(extract_batch(spec.name, turns, user_id=user_id))
+
+
 def context_types() -> list[MemoryType]:
     """The types chat retrieves and shows in ``<memories>`` (all but core), in order."""
     return [s.memory_type for s in _SPECS.values() if s.in_context]
@@ -275,6 +291,7 @@ __all__ = [
     "RecordTypes",
     "Summarise",
     "context_types",
+    "detect_batch",
     "extract_batch",
     "load_type_module",
     "no_cue",

@@ -186,13 +186,18 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ResourceMemo
     return out
 
 
-def detect(turns: Sequence[Turn]) -> str | None:
-    """Why the batch concerns resource memory (links, code, documents), or None."""
+def route_reason(records: Sequence[MemoryRecord]) -> str | None:
+    """Why a batch whose extraction is ``records`` concerns resource memory."""
     kinds: dict[str, int] = {}
-    for record in extract_offline(turns, user_id="detect"):
-        if record.chunk_index == 0:
+    for record in records:
+        if isinstance(record, ResourceMemory) and record.chunk_index == 0:
             kinds[record.resource_type] = kinds.get(record.resource_type, 0) + 1
     return ", ".join(f"{n} {k}(s)" for k, n in kinds.items()) or None
+
+
+def detect(turns: Sequence[Turn]) -> str | None:
+    """Why the batch concerns resource memory (links, code, documents), or None."""
+    return route_reason(extract_offline(turns, user_id="detect"))
 
 
 def dedupe_key(record: MemoryRecord) -> str | None:
@@ -228,6 +233,7 @@ SPEC = MemoryTypeSpec(
     section="Resources",
     section_order=40,
     detect=detect,
+    route_reason=route_reason,
     extract=extract_offline,
     dedupe_key=dedupe_key,
     cleaned=True,

@@ -583,13 +583,18 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemo
     return [fact_record(f, user_id=user_id) for f in extract_facts(turns)]
 
 
-def detect(turns: Sequence[Turn]) -> str | None:
-    """Why the batch concerns semantic memory (facts found), or None."""
-    facts = extract_facts(turns)
+def route_reason(records: Sequence[MemoryRecord]) -> str | None:
+    """Why a batch whose extraction is ``records`` concerns semantic memory."""
+    facts = [r for r in records if isinstance(r, SemanticMemory)]
     if not facts:
         return None
-    entities = ", ".join(dict.fromkeys(f.entity for f in facts))
+    entities = ", ".join(dict.fromkeys(f.name for f in facts))
     return f"{len(facts)} fact(s) about {entities}"
+
+
+def detect(turns: Sequence[Turn]) -> str | None:
+    """Why the batch concerns semantic memory (facts found), or None."""
+    return route_reason(extract_offline(turns, user_id="detect"))
 
 
 def dedupe_key(record: MemoryRecord) -> str | None:
@@ -635,6 +640,7 @@ SPEC = MemoryTypeSpec(
     section="Facts",
     section_order=10,
     detect=detect,
+    route_reason=route_reason,
     extract=extract_offline,
     dedupe_key=dedupe_key,
     slot_key=slot_key,
