@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from mirix_py.dates import short_date
 from mirix_py.ids import validate_user_id
@@ -41,6 +43,16 @@ class MemoryType(StrEnum):
         # members) ask here; registered members are found, unknown names still fail
         found = cls._value2member_map_.get(value) if isinstance(value, str) else None
         return found if isinstance(found, MemoryType) else None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # JSON schemas (OpenAPI, MCP and LangChain tool schemas) list the members
+        # registered when the schema is generated, not those of the model's creation
+        json_schema = handler.resolve_ref_schema(handler(core_schema))
+        json_schema["enum"] = [member.value for member in cls]
+        return json_schema
 
 
 ALL_MEMORY_TYPES: tuple[MemoryType, ...] = tuple(MemoryType)

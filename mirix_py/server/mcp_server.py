@@ -95,8 +95,8 @@ class _Tools:
             raise ToolError(str(exc)) from None
 
     def remember(self, content: str, ctx: Context, user_id: str | None = None) -> WriteReceipt:
-        """Store information about the user in long-term memory (routed to the right
-        memory types: core, episodic, semantic, procedural, resource, knowledge vault)."""
+        """Store information about the user in long-term memory (routed to the
+        enabled memory types it concerns)."""
         uid = self._user(ctx, user_id)
         return _guard(lambda: self.system.add(content, user_id=uid))
 
@@ -105,12 +105,11 @@ class _Tools:
         query: str,
         ctx: Context,
         user_id: str | None = None,
-        memory_types: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
         limit: int = 5,
     ) -> SearchResponse:
         """Search the user's long-term memory; returns the best matches with their ids.
-        ``memory_types`` narrows it (core, episodic, semantic, procedural, resource,
-        knowledge_vault)."""
+        ``memory_types`` narrows it to some memory types."""
         uid = self._user(ctx, user_id)
         if not 1 <= limit <= 50:
             raise ToolError(f"limit = {limit!r}: must be between 1 and 50")
@@ -161,12 +160,11 @@ class _Tools:
         self,
         ctx: Context,
         user_id: str | None = None,
-        memory_type: str | None = None,
+        memory_type: MemoryType | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> MemoryPage:
-        """List the user's memories, newest first, optionally of one memory type
-        (core, episodic, semantic, procedural, resource, knowledge_vault)."""
+        """List the user's memories, newest first, optionally of one memory type."""
         uid = self._user(ctx, user_id)
         if not 1 <= limit <= 200 or offset < 0:
             raise ToolError(

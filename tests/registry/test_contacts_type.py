@@ -215,3 +215,42 @@ def test_architecture_doc_lists_what_the_type_needed(tmp_path: Path) -> None:
         "memory.type_modules": MODULE in _config(tmp_path).memory.type_modules,
     }
     assert named == set(used) and all(used.values()), (named, used)
+
+
+def test_schemas_built_before_the_type_list_it(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    """Request models and tool signatures are created at import, before the config
+    registers the type; their JSON schemas (OpenAPI, MCP, LangChain tools) still
+    offer it."""
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    import anyio
+
+    from mirix_py.server.app import create_app
+    from mirix_py.server.mcp_server import build_mcp_server
+    from mirix_py.tools import memory_tools
+
+    def enum_values(schema: Any) -> set[str]:
+        found: set[str] = set()
+        if isinstance(schema, dict):
+            if isinstance(schema.get("enum"), list) and "core" in schema["enum"]:
+                found |= set(schema["enum"])
+            for value in schema.values():
+                found |= enum_values(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                found |= enum_values(value)
+        return found
+
+    system = _system(tmp_path, embeddings)
+    try:
+        assert "contacts" in enum_values(create_app(system).openapi())
+        tools = {t.name: t for t in memory_tools(system, user_id="u1")}
+        assert "contacts" in enum_values(
+            tools["search_memory"].tool_call_schema.model_json_schema()
+        )
+        listed = anyio.run(build_mcp_server(system, default_user="u1").list_tools)
+        search = next(t for t in listed if t.name == "search")
+        assert "contacts" in enum_values(search.input_schema)
+    finally:
+        system.close()
