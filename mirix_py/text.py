@@ -26,6 +26,19 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+NEGATIONS: frozenset[str] = frozenset(
+    """no not nor never t don didn doesn isn wasn weren haven hasn hadn won wouldn
+    shouldn couldn""".split()
+)
+"""Words that negate a statement (contractions split as :func:`words` splits them)."""
+
+MEANING_WORDS: frozenset[str] = NEGATIONS | frozenset(
+    "before after above below against over under more most few up down off again".split()
+)
+"""Stop words that change what a statement says ("not", "before", "more"): a
+comparison of two statements (:func:`statement_stems`) keeps them."""
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Porter stem of a lower-cased word (cached)."""
@@ -36,3 +49,10 @@ def words(text: str) -> list[str]:
     """Lower-cased word tokens: words split at apostrophes and hyphens ("x-ray" is
     ``["x", "ray"]``), i.e. the runs of ASCII letters and digits."""
     return [token.lower() for token in _ALNUM.findall(text)]
+
+
+def statement_stems(text: str) -> frozenset[str]:
+    """The stems of a statement's content words, for comparing two statements: the
+    stop words dropped except :data:`MEANING_WORDS` ("is not allergic" must differ
+    from "is allergic")."""
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS or w in MEANING_WORDS)

@@ -21,26 +21,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nltk.stem.porter import PorterStemmer
-
 from mirix_py.consolidation.miners import _PAST, Occurrence, actions_in, session_of
 from mirix_py.dates import full_date
 from mirix_py.memory import EpisodicMemory
 from mirix_py.memory.extract_common import norm_key
+from mirix_py.text import STOPWORDS, stem
 
 MAX_ITEMS = 10
-_STEMMER = PorterStemmer()
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
-_NOT_TOPICS = frozenset(
-    """a an the my our your his her their its this that these those some any all each every
-    one ones two three new old good great nice little big small first last next other another
-    local amazing awesome fun cool special whole own same different few many more most much
-    lot lots bit kind sort thing things stuff time times day days week weeks weekend month
-    months year years way ways place places part parts today tonight morning evening afternoon
-    night people person someone something everything anything nothing friend friends
-    with from into about over under after before for of to in on at by up out off again
-    really very just also too so then than there here back home""".split()
+_NOT_TOPICS = STOPWORDS | frozenset(
+    """every one ones two three new old good great nice little big small first last next
+    another local amazing awesome fun cool special whole different lot lots bit stuff time
+    times day days week weeks weekend month months year years way ways place places part
+    parts today tonight morning evening afternoon night people person someone something
+    everything anything nothing friend friends back home""".split()
 )
+"""Words that never name a thread's topic: the stop words and generic words of time,
+size, quantity and praise."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,7 @@ def _topics(obj: str) -> dict[str, str]:
         word = raw.replace("’", "'").removesuffix("'s")
         if len(word) < 3 or word.lower() in _NOT_TOPICS:
             continue
-        out.setdefault(_STEMMER.stem(word.lower()), word)
+        out.setdefault(stem(word.lower()), word)
     return out
 
 
@@ -129,9 +126,9 @@ def mine_threads(
             entities.setdefault(who, entity)
             phrase = _third_person(f"{_PAST[lemma]} {obj}", entity)
             item = ThreadItem(occurrence, phrase, f"{lemma}|{norm_key(obj)}")
-            for stem, word in _topics(obj).items():
-                by_topic.setdefault((who, stem), []).append(item)
-                display.setdefault((who, stem), word)
+            for topic, word in _topics(obj).items():
+                by_topic.setdefault((who, topic), []).append(item)
+                display.setdefault((who, topic), word)
     taken: set[str] = set()
     threads: list[Thread] = []
     while True:

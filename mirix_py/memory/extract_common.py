@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from mirix_py.dates import short_date as short_date  # the type modules import it from here
 from mirix_py.memory.base import MemoryType
 from mirix_py.memory.registry import spec_of
+from mirix_py.text import NEGATIONS, statement_stems
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
@@ -161,24 +162,10 @@ def chunk_text(text: str, *, size: int, overlap: int = 0) -> list[str]:
     return chunks
 
 
-_STOPWORDS = frozenset(
-    "a an the of to in on at for with and or but is are was were be been has have had do does "
-    "did i you he she it we they my your his her its our their this that these those as by "
-    "from so very really just also".split()
-)
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ings", "ing", "edly", "ed", "es", "s", "ly"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 def gist(text: str) -> frozenset[str]:
-    """Content-word stems of ``text`` (no stopwords), for comparing short statements."""
-    return frozenset(_stem(w) for w in _TOKEN.findall(norm_key(text)) if w not in _STOPWORDS)
+    """Content-word stems of ``text``, for comparing short statements (see
+    :func:`mirix_py.text.statement_stems`)."""
+    return statement_stems(norm_key(text))
 
 
 def same_gist(a: str, b: str) -> bool:
@@ -190,6 +177,8 @@ def same_gist(a: str, b: str) -> bool:
     "allergic to walnuts", which embeddings rate as near-identical.
     """
     ga, gb = gist(a), gist(b)
+    if ga & NEGATIONS != gb & NEGATIONS:  # "is allergic" vs "is not allergic"
+        return False
     return ga <= gb or gb <= ga
 
 

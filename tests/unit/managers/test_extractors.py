@@ -356,6 +356,9 @@ def test_sentence_splitting_and_chunking_helpers() -> None:
         ("Alice: is allergic to peanuts", "Alice: is allergic to walnuts", False),
         ("Ann: enjoys hobby number 00", "Ann: enjoys hobby number 01", False),
         ("Alice: likes painting", "Alice: likes hiking", False),
+        ("Alice: is allergic to peanuts", "Alice: is not allergic to peanuts", False),
+        ("Bo: swims before work", "Bo: swims after work", False),
+        ("Bo: is running the marathon", "Bo: runs marathons", True),
     ],
 )
 def test_same_gist_guards_near_duplicate_merges(a: str, b: str, same: bool) -> None:
