@@ -5,12 +5,13 @@ ranking share."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from nltk.stem.porter import PorterStemmer
+if TYPE_CHECKING:
+    from nltk.stem.porter import PorterStemmer
 
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
-_STEMMER = PorterStemmer()
 
 STOPWORDS: frozenset[str] = frozenset(
     """a about above after again against all am an and any are as at be because been
@@ -42,7 +43,16 @@ comparison of two statements (:func:`statement_stems`) keeps them."""
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Porter stem of a lower-cased word (cached)."""
-    return str(_STEMMER.stem(word))
+    return str(_stemmer().stem(word))
+
+
+@cache
+def _stemmer() -> PorterStemmer:
+    # imported on first use: nltk costs ~30 ms, and importing the record models
+    # (the MCP server, the CLI parser) must stay light
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
 
 
 def words(text: str) -> list[str]:
