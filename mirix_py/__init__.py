@@ -65,6 +65,14 @@ _EXPORTS: dict[str, str] = {
     "ScoredRecord": "mirix_py.store.base",
     "SearchQuery": "mirix_py.store.base",
     "MemorySystem": "mirix_py.system",
+    "InMemoryStore": "mirix_py.store.memory_store",
+    "LanceDBStore": "mirix_py.store.lancedb_store",
+    "MirixStore": "mirix_py.langgraph_store",
+    "build_chat_graph": "mirix_py.graph",
+    "build_consolidation_graph": "mirix_py.graph",
+    "build_write_graph": "mirix_py.graph",
+    "create_app": "mirix_py.server.app",
+    "memory_tools": "mirix_py.tools",
 }
 _DEPRECATED: dict[str, tuple[str, str]] = {
     "ValidationError": ("InvalidArgument", "it shadowed pydantic.ValidationError"),
@@ -102,6 +110,8 @@ if TYPE_CHECKING:  # the static view of the lazy names
         Unauthenticated,
         VaultError,
     )
+    from mirix_py.graph import build_chat_graph, build_consolidation_graph, build_write_graph
+    from mirix_py.langgraph_store import MirixStore
     from mirix_py.memory import (
         CoreMemory,
         EpisodicMemory,
@@ -115,6 +125,7 @@ if TYPE_CHECKING:  # the static view of the lazy names
     from mirix_py.memory.registry import MemoryTypeSpec
     from mirix_py.messages import Message
     from mirix_py.receipts import WriteReceipt
+    from mirix_py.server.app import create_app
     from mirix_py.store.base import (
         DeleteReceipt,
         HistoryEvent,
@@ -123,7 +134,10 @@ if TYPE_CHECKING:  # the static view of the lazy names
         ScoreParts,
         SearchQuery,
     )
+    from mirix_py.store.lancedb_store import LanceDBStore
+    from mirix_py.store.memory_store import InMemoryStore
     from mirix_py.system import MemorySystem
+    from mirix_py.tools import memory_tools
 
 __all__ = [
     "AccessDenied",
@@ -137,8 +151,10 @@ __all__ = [
     "EpisodicMemory",
     "ExtractionError",
     "HistoryEvent",
+    "InMemoryStore",
     "InvalidArgument",
     "KnowledgeVaultMemory",
+    "LanceDBStore",
     "Latency",
     "MemoryExplanation",
     "MemoryRecord",
@@ -150,6 +166,7 @@ __all__ = [
     "Message",
     "MirixConfig",
     "MirixError",
+    "MirixStore",
     "ModelUnavailable",
     "NothingStored",
     "ProceduralMemory",
@@ -169,7 +186,12 @@ __all__ = [
     "VaultError",
     "WriteReceipt",
     "__version__",
+    "build_chat_graph",
+    "build_consolidation_graph",
+    "build_write_graph",
+    "create_app",
     "load_config",
+    "memory_tools",
 ]
 
 

@@ -54,6 +54,14 @@ def test_public_names_are_pinned() -> None:
             "WriteReceipt",
             "__version__",
             "load_config",
+            "InMemoryStore",
+            "LanceDBStore",
+            "MirixStore",
+            "build_chat_graph",
+            "build_consolidation_graph",
+            "build_write_graph",
+            "create_app",
+            "memory_tools",
         ]
     )
     for name in mirix_py.__all__:
