@@ -66,3 +66,15 @@ def statement_stems(text: str) -> frozenset[str]:
     stop words dropped except :data:`MEANING_WORDS` ("is not allergic" must differ
     from "is allergic")."""
     return frozenset(stem(w) for w in words(text) if w not in STOPWORDS or w in MEANING_WORDS)
+
+
+_SPACE_RUNS = re.compile(r"\s+")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis."""
+    text = _SPACE_RUNS.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

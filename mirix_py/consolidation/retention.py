@@ -36,18 +36,15 @@ from mirix_py.memory import (
     EpisodicMemory,
     MemoryRecord,
     MemoryType,
-    ProceduralMemory,
-    ResourceMemory,
-    SemanticMemory,
 )
-from mirix_py.memory.extract_common import clip, record_id, unique
+from mirix_py.memory.extract_common import ARCHIVE_KIND as ARCHIVE_KIND
+from mirix_py.memory.extract_common import record_id, unique
 from mirix_py.memory.registry import spec_of
 from mirix_py.store.base import SCAN_ALL
 
 log = structlog.get_logger(__name__)
 
 ACTOR = "retention"
-ARCHIVE_KIND = "archive"
 SUMMARY_CHARS = 3000
 """About this many characters of member text go into one summary (at least
 :data:`MIN_LINE_CHARS` per member), so the summary stays searchable and compact."""
@@ -95,23 +92,14 @@ def group_members(
     ]
 
 
-def _kept_whole(memory_type: MemoryType, record: MemoryRecord, per: int) -> bool:
-    """Whether the summary line of ``record`` keeps its content (is not clipped): only
-    such members are cited as the summary's sources."""
-    if memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
-        text = str(getattr(record, "summary", ""))
-        return clip(text, per) == clip(text, len(text) + 1)
-    if memory_type is MemoryType.RESOURCE:
-        return False  # only titles and clipped renderings are kept
-    text = record.render()
-    return clip(text, max(per, 200)) == clip(text, len(text) + 1)
-
-
 def summary_record(
     memory_type: MemoryType, members: Sequence[MemoryRecord], *, user_id: str
 ) -> MemoryRecord:
     """The compact archive summary of ``members`` (same type); it cites the sources of the
     members whose line it keeps whole, not of those it had to clip."""
+    spec = spec_of(memory_type)
+    if spec.summarise is None:
+        raise ValueError(f"{memory_type.value} memory has no archive summary (spec summarise)")
     ordered = sorted(members, key=lambda r: (r.when, getattr(r, "sequence", 0) or 0, r.id))
     n = len(ordered)
     per = _per_line(n)
@@ -119,7 +107,7 @@ def summary_record(
         "id": record_id(user_id, memory_type, [r.id for r in ordered], ARCHIVE_KIND),
         "user_id": user_id,
         "source_ids": unique(
-            s for r in ordered if _kept_whole(memory_type, r, per) for s in r.source_ids
+            s for r in ordered if spec.summary_cites(r, per) for s in r.source_ids
         ),
         "occurred_at": ordered[0].when,
         "status": "archived",
@@ -127,46 +115,7 @@ def summary_record(
         "importance": max(r.importance for r in ordered),
     }
     dates = collapse_dates(r.when.date() for r in ordered)
-    if memory_type is MemoryType.EPISODIC:
-        episodes = [r for r in ordered if isinstance(r, EpisodicMemory)]
-        sessions = {r.session_id for r in episodes}
-        lines = [f"{r.actor}: {clip(r.summary, per)}" for r in episodes]
-        return EpisodicMemory(
-            **common,
-            event_type=ARCHIVE_KIND,
-            actor=", ".join(unique(r.actor for r in episodes))[:256] or "archive",
-            summary=f"Archived {n} events ({dates}): " + " | ".join(lines),
-            session_id=next(iter(sessions)) if len(sessions) == 1 else None,
-        )
-    if memory_type is MemoryType.SEMANTIC:
-        facts = [r for r in ordered if isinstance(r, SemanticMemory)]
-        return SemanticMemory(
-            **common,
-            name=facts[0].name if facts else "archive",
-            summary=f"archived facts ({n}, {dates}): "
-            + "; ".join(clip(r.summary, per) for r in facts),
-            source=f"archived by retention ({n} facts)",
-        )
-    if memory_type is MemoryType.PROCEDURAL:
-        return ProceduralMemory(
-            **common,
-            entry_type=ARCHIVE_KIND,
-            description=f"Archived procedures ({n}, {dates})",
-            steps=[clip(r.render(), max(per, 200)) for r in ordered],
-        )
-    if memory_type is MemoryType.RESOURCE:
-        titles = [clip(str(getattr(r, "title", "")), 80) for r in ordered]
-        return ResourceMemory(
-            **common,
-            title=f"Archived resources ({n}, {dates})",
-            resource_type=ARCHIVE_KIND,
-            summary="; ".join(titles),
-            content="\n".join(clip(r.render(), max(per, 200)) for r in ordered),
-        )
-    summarise = spec_of(memory_type).summarise
-    if summarise is not None:
-        return summarise(ordered, common, per, dates)
-    raise ValueError(f"{memory_type.value} memory has no archive summary (spec summarise)")
+    return spec.summarise(ordered, common, per, dates)
 
 
 def archive_type(

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py.memory.extract_common import Turn, chunk_text, record_id
-from mirix_py.memory.registry import MemoryTypeSpec
+from mirix_py.memory.extract_common import ARCHIVE_KIND, Turn, chunk_text, clip, record_id, unique
+from mirix_py.memory.registry import MemoryTypeSpec, summary_line_kept
 
 HUGE_TURN_CHARS = 2000
 """Turns longer than this are stored as several events (the embedder reads ~1,000 chars)."""
@@ -122,6 +122,22 @@ def detect(turns: Sequence[Turn]) -> str | None:
     return f"{len(turns)} turn(s) to log as events" if turns else None
 
 
+def archive_summary(
+    members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
+) -> MemoryRecord:
+    """Retention's archive summary of some events: one line per event."""
+    episodes = [r for r in members if isinstance(r, EpisodicMemory)]
+    sessions = {r.session_id for r in episodes}
+    lines = [f"{r.actor}: {clip(r.summary, per)}" for r in episodes]
+    return EpisodicMemory(
+        **common,
+        event_type=ARCHIVE_KIND,
+        actor=", ".join(unique(r.actor for r in episodes))[:256] or "archive",
+        summary=f"Archived {len(members)} events ({dates}): " + " | ".join(lines),
+        session_id=next(iter(sessions)) if len(sessions) == 1 else None,
+    )
+
+
 # --------------------------------------------------------------------------
 # The type's spec (see mirix_py.memory.registry).
 # --------------------------------------------------------------------------
@@ -163,4 +179,6 @@ SPEC = MemoryTypeSpec(
     cue=lambda cues: bool(cues.is_when),
     retention_cap=10_000,
     derives=("semantic", "procedural", "core"),
+    summarise=archive_summary,
+    summary_cites=summary_line_kept,
 )

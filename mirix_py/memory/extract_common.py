@@ -21,6 +21,7 @@ from mirix_py.dates import short_date as short_date  # the type modules import i
 from mirix_py.memory.base import MemoryType
 from mirix_py.memory.registry import spec_of
 from mirix_py.text import NEGATIONS, statement_stems
+from mirix_py.text import clip as clip  # the type modules import it from here
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
@@ -113,15 +114,6 @@ def norm_key(text: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
 
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis."""
-    text = _SPACES.sub(" ", text).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
-
-
 def chunk_text(text: str, *, size: int, overlap: int = 0) -> list[str]:
     """Cut long text into chunks of about ``size`` characters at paragraph/sentence bounds.
 
@@ -180,6 +172,10 @@ def same_gist(a: str, b: str) -> bool:
     if ga & NEGATIONS != gb & NEGATIONS:  # "is allergic" vs "is not allergic"
         return False
     return ga <= gb or gb <= ga
+
+
+ARCHIVE_KIND = "archive"
+"""``event_type``/``entry_type``/``resource_type`` of an archive summary (retention)."""
 
 
 def unique(items: Iterable[str]) -> list[str]:

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.extract_common import (
+    ARCHIVE_KIND,
     Turn,
     clip,
     norm_key,
@@ -235,6 +236,18 @@ def slot_key(record: MemoryRecord) -> str | None:
     return dedupe_key(record)
 
 
+def archive_summary(
+    members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
+) -> MemoryRecord:
+    """Retention's archive summary of some procedures: one step per procedure."""
+    return ProceduralMemory(
+        **common,
+        entry_type=ARCHIVE_KIND,
+        description=f"Archived procedures ({len(members)}, {dates})",
+        steps=[clip(r.render(), max(per, 200)) for r in members],
+    )
+
+
 # --------------------------------------------------------------------------
 # The type's spec (see mirix_py.memory.registry).
 # --------------------------------------------------------------------------
@@ -263,4 +276,5 @@ SPEC = MemoryTypeSpec(
     slot_key=slot_key,
     cleaned=True,
     cue=lambda cues: bool(cues.is_howto),
+    summarise=archive_summary,
 )

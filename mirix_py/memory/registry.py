@@ -31,6 +31,7 @@ from mirix_py.memory.base import (
     extend_memory_types,
     retract_memory_type,
 )
+from mirix_py.text import clip
 
 if TYPE_CHECKING:
     from mirix_py.memory.extract_common import Turn
@@ -38,6 +39,25 @@ if TYPE_CHECKING:
 KeyFn = Callable[[MemoryRecord], str | None]
 Summarise = Callable[[Sequence[MemoryRecord], dict[str, Any], int, str], MemoryRecord]
 """``(members in time order, common fields, chars per member line, date span) -> summary``."""
+
+
+def summary_line_kept(record: MemoryRecord, per: int) -> bool:
+    """Whether an archive summary's line of ``record`` (its ``summary`` clipped to
+    ``per`` characters) keeps it whole."""
+    text = str(getattr(record, "summary", ""))
+    return clip(text, per) == clip(text, len(text) + 1)
+
+
+def rendering_kept(record: MemoryRecord, per: int) -> bool:
+    """Whether an archive summary's line of ``record`` (its rendering clipped to at
+    least 200 characters) keeps it whole."""
+    text = record.render()
+    return clip(text, max(per, 200)) == clip(text, len(text) + 1)
+
+
+def never_kept(record: MemoryRecord, per: int) -> bool:
+    """For types whose archive summaries keep only titles: no member is kept whole."""
+    return False
 
 
 def no_key(record: MemoryRecord) -> str | None:
@@ -121,6 +141,9 @@ class MemoryTypeSpec:
     """Whether retention may archive it (core and the vault never fade)."""
     summarise: Summarise | None = None
     """How retention writes an archive summary of some of its records."""
+    summary_cites: Callable[[MemoryRecord, int], bool] = rendering_kept
+    """Whether an archive summary with ``per`` characters per member line keeps a
+    member whole, so that it may cite the member's sources (default: its rendering)."""
     prompt: Path | None = None
     """Its manager agent file; ``None``: ``<name>_memory_manager.md`` in the agents folder."""
     derives: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from mirix_py.memory.base import MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import (
+    ARCHIVE_KIND,
     Turn,
     chunk_text,
     clip,
@@ -20,7 +21,7 @@ from mirix_py.memory.extract_common import (
     split_sentences,
     strip_annotations,
 )
-from mirix_py.memory.registry import MemoryTypeSpec
+from mirix_py.memory.registry import MemoryTypeSpec, never_kept
 
 DOCUMENT_MIN_CHARS = 1500
 """A message at least this long (with paragraphs or a heading) is kept as a document."""
@@ -205,6 +206,21 @@ def dedupe_key(record: MemoryRecord) -> str | None:
     return None
 
 
+def archive_summary(
+    members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
+) -> MemoryRecord:
+    """Retention's archive summary of some resources: their titles and clipped texts
+    (it cites none of them: no member is kept whole)."""
+    titles = [clip(str(getattr(r, "title", "")), 80) for r in members]
+    return ResourceMemory(
+        **common,
+        title=f"Archived resources ({len(members)}, {dates})",
+        resource_type=ARCHIVE_KIND,
+        summary="; ".join(titles),
+        content="\n".join(clip(r.render(), max(per, 200)) for r in members),
+    )
+
+
 # --------------------------------------------------------------------------
 # The type's spec (see mirix_py.memory.registry).
 # --------------------------------------------------------------------------
@@ -239,4 +255,6 @@ SPEC = MemoryTypeSpec(
     cleaned=True,
     hidden_fields=frozenset({"chunk_index", "chunk_count"}),
     cue=lambda cues: bool(cues.asks_resource),
+    summarise=archive_summary,
+    summary_cites=never_kept,
 )

@@ -15,12 +15,13 @@ from mirix_py.memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py.memory.changes import change_slot, change_statements, role_of
 from mirix_py.memory.extract_common import (
     Turn,
+    clip,
     norm_key,
     record_id,
     short_date,
     split_sentences,
 )
-from mirix_py.memory.registry import MemoryTypeSpec
+from mirix_py.memory.registry import MemoryTypeSpec, summary_line_kept
 
 
 class SemanticMemory(MemoryRecord):
@@ -610,6 +611,20 @@ def slot_key(record: MemoryRecord) -> str | None:
     return f"{norm_key(record.name)}|{slot}" if slot else None
 
 
+def archive_summary(
+    members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
+) -> MemoryRecord:
+    """Retention's archive summary of some facts: one clause per fact."""
+    facts = [r for r in members if isinstance(r, SemanticMemory)]
+    return SemanticMemory(
+        **common,
+        name=facts[0].name if facts else "archive",
+        summary=f"archived facts ({len(members)}, {dates}): "
+        + "; ".join(clip(r.summary, per) for r in facts),
+        source=f"archived by retention ({len(members)} facts)",
+    )
+
+
 # --------------------------------------------------------------------------
 # The type's spec (see mirix_py.memory.registry).
 # --------------------------------------------------------------------------
@@ -646,4 +661,6 @@ SPEC = MemoryTypeSpec(
     slot_key=slot_key,
     cleaned=True,
     cue=lambda cues: bool(cues.names),
+    summarise=archive_summary,
+    summary_cites=summary_line_kept,
 )
