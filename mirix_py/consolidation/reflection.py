@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from mirix_py.agents import AgentSpec
+from mirix_py.config import MirixConfig
 from mirix_py.consolidation.derived import Derivation
 from mirix_py.context import MemoryContext
 from mirix_py.dates import dated_with_weekday, short_date
@@ -28,6 +29,7 @@ from mirix_py.managers.llm_loop import call_with_tools
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.extract_common import clip, norm_key
+from mirix_py.memory.registry import spec_of
 from mirix_py.schema_rules import provider_safe
 
 AGENT_NAME = "reflection_agent"
@@ -90,6 +92,26 @@ TOOLS: dict[str, type[BaseModel]] = {
     "update_core": UpdateCore,
     "no_op": NoOp,
 }
+
+
+TOOL_TYPES: dict[str, MemoryType] = {
+    "derive_fact": MemoryType.SEMANTIC,
+    "derive_procedure": MemoryType.PROCEDURAL,
+    "update_core": MemoryType.CORE,
+}
+"""The memory type each derivation tool writes."""
+
+
+def offered_tools(config: MirixConfig, agent: AgentSpec) -> list[str]:
+    """The reflection tools offered: the agent's, limited to the enabled types the
+    episodic spec may derive (``MemoryTypeSpec.derives``), plus ``no_op``."""
+    derives = set(spec_of(MemoryType.EPISODIC).derives)
+    offered = [
+        t
+        for t in (agent.tools or tuple(TOOLS))
+        if t in TOOL_TYPES and TOOL_TYPES[t].value in derives and config.is_enabled(TOOL_TYPES[t])
+    ]
+    return [*offered, "no_op"]
 
 
 def render_episodes(episodes: Sequence[EpisodicMemory]) -> str:
@@ -185,9 +207,7 @@ def reflect_with_llm(
 ) -> list[Derivation]:
     """One reflection call (with bounded retries); raises ``ExtractionError`` on failure."""
     assert ctx.chat_model is not None
-    allowed = [t for t in (agent.tools or tuple(TOOLS)) if t in TOOLS]
-    if "no_op" not in allowed:
-        allowed.append("no_op")
+    allowed = offered_tools(ctx.config, agent)
     latest = max(e.when for e in episodes)
     values = {
         "date": dated_with_weekday(latest),

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from langchain_core.messages import AIMessage
 
-from mirix_py.consolidation.reflection import TOOLS, derivations_from_calls, render_episodes
+from mirix_py.agents import load_agent
+from mirix_py.consolidation.reflection import (
+    TOOLS,
+    derivations_from_calls,
+    offered_tools,
+    render_episodes,
+)
 from mirix_py.errors import ToolCallsInvalid
-from mirix_py.memory import EpisodicMemory, MemoryType
+from mirix_py.memory import EpisodicMemory, MemoryType, registry
+from tests.conftest import make_config
 
 EPISODES = {
     e.id: e
@@ -113,3 +122,24 @@ def test_a_tool_the_agent_file_does_not_list_is_unknown() -> None:
 def test_episodes_are_rendered_with_ids_and_dates() -> None:
     text = render_episodes(list(EPISODES.values()))
     assert text.splitlines()[0] == "[ep-1] 1 May 2023 · Alice: I went running, day 1"
+
+
+def test_offered_tools_follow_the_episodic_spec_and_the_enabled_types(
+    tmp_path: Path,
+) -> None:
+    everything = make_config(tmp_path)
+    agent = load_agent(everything.agents_path(), "reflection_agent")
+    assert offered_tools(everything, agent) == [
+        "derive_fact",
+        "derive_procedure",
+        "update_core",
+        "no_op",
+    ]
+    no_core = make_config(tmp_path, memory={"enabled": ["episodic", "semantic", "procedural"]})
+    assert offered_tools(no_core, agent) == ["derive_fact", "derive_procedure", "no_op"]
+    episodic = registry.spec_of("episodic")
+    registry.register(dataclasses.replace(episodic, derives=("semantic",)))
+    try:
+        assert offered_tools(everything, agent) == ["derive_fact", "no_op"]
+    finally:
+        registry.register(episodic)
