@@ -30,7 +30,6 @@ name shadowed pydantic's ``ValidationError``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -181,26 +180,10 @@ def describe_failure(exc: BaseException, *, default_code: str = "internal_error"
     return SafeFailure(default_code, _DEFAULT_MESSAGES.get(default_code, "the step failed"))
 
 
-_TOKEN_LIKE = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?:sk|pk|rk|api|key|token|secret|bearer)[-_][A-Za-z0-9_\-]{8,}"
-    r"|(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{41,})",
-    re.IGNORECASE,
-)
-
-
-def scrub_detail(text: str) -> str:
-    """``text`` (an exception's details) with secrets redacted, for the debug log:
-    what the vault's detector finds, plus key- and token-like strings anywhere
-    (inside paths and URLs too)."""
-    from mirix_py.memory.knowledge_vault import redact
-
-    clipped = redact(text[:MAX_DETAIL_CHARS], vault_enabled=False)
-    return _TOKEN_LIKE.sub("[redacted: token]", clipped)
-
-
 def failure_line(step: str, exc: BaseException, *, default_code: str = "internal_error") -> str:
     """``"<step>: <code>: <safe message>"`` for a report a user or model may read;
-    the exception's own text is never in it (log it with :func:`scrub_detail`)."""
+    the exception's own text is never in it (log that with
+    :func:`mirix_py.log_scrub.scrub_detail`)."""
     safe = describe_failure(exc, default_code=default_code)
     return f"{step}: {safe.code}: {safe.message}"
 
@@ -275,6 +258,5 @@ __all__ = [
     "describe_failure",
     "describe_invalid",
     "public_message",
-    "scrub_detail",
     "validation_summary",
 ]

@@ -59,13 +59,12 @@ def route_to_stdlib() -> None:
 def configure_logging(config: LoggingConfig | None = None) -> None:
     """Configure structlog for a process (entry points only): events at or above the
     configured level, rendered as console text or JSON, to stderr."""
-    from mirix_py.config import LoggingConfig
-
-    cfg = config or LoggingConfig()
-    level = getattr(logging, cfg.level)
+    # the defaults are LoggingConfig's; this module does not import the config (the
+    # package imports it at start-up, before the config's dependencies are needed)
+    level = getattr(logging, config.level if config else "WARNING")
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer()
-        if cfg.format == "json"
+        if config is not None and config.format == "json"
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(

@@ -13,7 +13,8 @@ from typing import Literal
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from mirix_py.errors import describe_failure, scrub_detail
+from mirix_py.errors import describe_failure
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.memory.base import MemoryType
 
 log = structlog.get_logger(__name__)

@@ -43,7 +43,7 @@ from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
 from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py.dates import full_date
-from mirix_py.errors import scrub_detail
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.memory import MemoryType
 from mirix_py.memory.registry import spec_of
 

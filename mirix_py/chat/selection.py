@@ -22,7 +22,8 @@ from pydantic import ValidationError as PydanticValidationError
 from mirix_py.chat.cues import QuestionCues
 from mirix_py.chat.models import Hit, SelectionMode, TargetPlan, TargetQuery, estimate_tokens
 from mirix_py.chat.prompts import AgentPrompt
-from mirix_py.errors import scrub_detail, validation_summary
+from mirix_py.errors import validation_summary
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.memory import MemoryType
 from mirix_py.memory.registry import prompt_lines, specs
 

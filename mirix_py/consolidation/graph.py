@@ -46,8 +46,9 @@ from mirix_py.consolidation.retention import ARCHIVE_KIND, apply_retention
 from mirix_py.consolidation.scoring import is_active
 from mirix_py.consolidation.threads import mine_threads
 from mirix_py.context import MemoryContext
-from mirix_py.errors import ExtractionError, failure_line, scrub_detail
+from mirix_py.errors import ExtractionError, failure_line
 from mirix_py.ids import validate_user_id
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.managers.usage import UsageCounter
 from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py.memory.base import as_utc

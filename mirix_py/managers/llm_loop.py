@@ -39,8 +39,8 @@ from mirix_py.errors import (
     ModelUnavailable,
     ToolCallsInvalid,
     ToolError,
-    scrub_detail,
 )
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.managers.usage import UsageCounter
 
 log = structlog.get_logger(__name__)

@@ -36,8 +36,9 @@ from langgraph.types import Send
 from mirix_py.agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py.context import MemoryContext
 from mirix_py.dates import dated_with_weekday
-from mirix_py.errors import ExtractionError, InvalidArgument, scrub_detail
+from mirix_py.errors import ExtractionError, InvalidArgument
 from mirix_py.ids import validate_user_id
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.managers.aliases import Aliases
 from mirix_py.managers.llm_loop import ModelGate, call_with_tools, human_message
 from mirix_py.managers.specialist import render_related, render_turns

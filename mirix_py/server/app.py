@@ -45,8 +45,8 @@ from mirix_py.errors import (
     MirixError,
     classify_error,
     public_message,
-    scrub_detail,
 )
+from mirix_py.log_scrub import scrub_detail
 from mirix_py.server.api import router as api_router
 from mirix_py.server.auth import DEV_MODE_BANNER, KeyRing, check_bind_host
 from mirix_py.server.guard import UI_SECURITY_HEADERS, effective_allowed_hosts, screen

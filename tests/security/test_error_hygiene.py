@@ -119,7 +119,7 @@ def test_a_failing_step_reports_a_code_and_a_safe_message_only(
 
 
 def test_log_details_are_scrubbed_of_token_like_secrets() -> None:
-    from mirix_py.errors import scrub_detail
+    from mirix_py.log_scrub import scrub_detail
 
     text = scrub_detail(f"disk I/O error at /var/lib/lance/{LEAKED_KEY} ({LEAKED_PIN})")
     assert LEAKED_KEY not in text and "4921" not in text
