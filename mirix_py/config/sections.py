@@ -1,47 +1,10 @@
-"""Configuration: one frozen pydantic model with nested sections, loaded from YAML.
-
-Load with :func:`load_config` (a name from the shipped ``configs/`` folder such as
-``"default"`` or ``"minimal"``, or a path to a YAML file). Only this module reads
-the environment:
-
-=========================  ======================================================
-``MIRIX_PY_HOME``          data folder (default ``~/.mirix_py``); ``{home}`` in
-                           ``storage.uri`` and ``vault.key_file`` expands to it
-``MIRIX_PY_CONFIG_DIR``    the user's config folder, where the vault key lives
-                           by default (else ``$XDG_CONFIG_HOME/mirix_py``, else
-                           ``~/.config/mirix_py``); ``{config_dir}`` expands to it
-``MIRIX_PY_VAULT_KEY_FILE`` overrides ``vault.key_file``
-``MIRIX_PY_CONFIG``        config name or path used when none is passed
-``MIRIX_PY_DB_URI``        overrides ``storage.uri``
-``MIRIX_PY_LLM_MODEL``     overrides ``llm.model`` (``provider:model``; ``offline``
-                           or empty for the offline mode)
-``MIRIX_PY_EMBEDDINGS``    overrides ``embeddings.provider``
-``MIRIX_PY_LOG_LEVEL``     overrides ``logging.level``
-``MIRIX_PY_VAULT_KEY``     knowledge-vault key (Fernet, urlsafe base64); read by
-                           :func:`vault_key_from_env`. During a key rotation it
-                           may hold ``new,old``: the first key encrypts, all
-                           of them decrypt
-``MIRIX_PY_ALLOWED_HOSTS`` ``server.allowed_hosts``: comma-separated Host names
-                           ``serve`` answers to (default: loopback names in
-                           development mode, any name with API keys)
-``MIRIX_PY_API_KEYS``      API keys for ``mirix-py serve`` / ``mirix-py mcp``,
-                           added to ``server.api_keys``: JSON
-                           (``{"KEY": {"users": ["alice"]}}``) or the short form
-                           ``KEY=alice,bob;KEY2=acme:*`` (the user ids a key may
-                           act for; one id ending in ``*`` is a tenant prefix,
-                           matched up to the ``:`` separator: ``acme:*`` or
-                           ``acme*`` covers ``acme:ann``, not ``acmecorp:x``).
-                           Keys never appear in errors, logs or ``repr``
-=========================  ======================================================
-"""
+"""The config's sections: storage, embeddings, LLM, memory, retrieval, chat,
+retention, vault, logging, maintenance and server (see :mod:`mirix_py.config`)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -50,14 +13,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic import ValidationError as PydanticValidationError
 
-from mirix_py.errors import ConfigError
 from mirix_py.memory.base import ALL_MEMORY_TYPES, MemoryType
 from mirix_py.memory.registry import load_type_module, specs
-from mirix_py.resources import data_dir
 
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+FROZEN = ConfigDict(extra="forbid", frozen=True)
 
 
 class StorageConfig(BaseModel):
@@ -84,7 +44,7 @@ class StorageConfig(BaseModel):
     crash loses at most that long of access counts (bookkeeping, not memories).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     uri: str = "{home}/db"
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
@@ -102,7 +62,7 @@ class EmbeddingsConfig(BaseModel):
     ``torch:all-MiniLM-L6-v2`` (sentence-transformers extra) or any
     ``provider:model`` string understood by ``langchain.embeddings.init_embeddings``."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     provider: str = "onnx:all-MiniLM-L6-v2"
     batch_size: int = Field(default=64, ge=1, le=4096)
     cache_size: int = Field(default=4096, ge=0)
@@ -121,7 +81,7 @@ class LLMConfig(BaseModel):
     each reply (unset: the provider's default).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     model: str | None = None
     base_url: str | None = None
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
@@ -147,7 +107,7 @@ class LLMConfig(BaseModel):
 class MemoryConfig(BaseModel):
     """Which memory types are enabled and how each behaves."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     type_modules: tuple[str, ...] = ()
     """Dotted modules of custom memory types (each declares ``SPEC``); loaded first."""
     enabled: tuple[MemoryType, ...] = ALL_MEMORY_TYPES
@@ -186,7 +146,7 @@ class MemoryConfig(BaseModel):
 class RetrievalConfig(BaseModel):
     """Retrieval depths, fusion and the context budget."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     coarse_k: int = Field(default=5, ge=1, le=200)
     fine_k: int = Field(default=20, ge=1, le=500)
     # Episodic and semantic candidates re-ranked per search (see mirix_py.chat.episodes):
@@ -209,7 +169,7 @@ class RetrievalConfig(BaseModel):
 class ChatConfig(BaseModel):
     """The chat agent's behaviour."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     interactive_update: bool = False  # on: the exchange is written back after answering
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
     freeze_gc: bool = True
@@ -230,7 +190,7 @@ class RetentionCaps(BaseModel):
     core stays bounded by ``memory.core_block_limit`` instead.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     episodic: int | None = Field(default=10_000, ge=10)
     semantic: int | None = Field(default=None, ge=10)
     procedural: int | None = Field(default=None, ge=10)
@@ -282,7 +242,7 @@ class RetentionConfig(BaseModel):
     on demand); ``background`` runs it on a worker thread instead of inline.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     caps: RetentionCaps = RetentionCaps()
     half_life_days: float = Field(default=30.0, gt=0)
     importance_weight: float = Field(default=1.0, ge=0.0)
@@ -322,14 +282,14 @@ class VaultConfig(BaseModel):
     :func:`mirix_py.vault.key_file_for`.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     key_file: str = DEFAULT_KEY_FILE
 
 
 class LoggingConfig(BaseModel):
     """Log level and format (``console`` or ``json``)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     format: Literal["console", "json"] = "console"
 
@@ -348,7 +308,7 @@ class ApiKeyScope(BaseModel):
     or ``acme:`` covers ``acme:ann``, never ``acmecorp:ann``). The key is a
     ``SecretStr`` (never shown)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
     key: SecretStr
     users: tuple[str, ...] = ()
     tenant_prefix: str | None = Field(default=None, min_length=1, max_length=256)
@@ -404,7 +364,7 @@ class MaintenanceConfig(BaseModel):
     fragment and the index segments over it, never a whole table.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     background: bool | None = None
     every_n_writes: int = Field(default=2000, ge=1)
     every_n_commits: int = Field(default=50, ge=1)
@@ -441,7 +401,7 @@ class ServerConfig(BaseModel):
     loopback names in development mode and any name with API keys.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
     api_keys: tuple[ApiKeyScope, ...] = ()
@@ -472,310 +432,3 @@ class ServerConfig(BaseModel):
                 entry = {"users": scope}
             entries.append({**entry, "key": SecretStr(str(key))})
         return tuple(entries)
-
-
-class MirixConfig(BaseModel):
-    """The whole configuration of a :class:`~mirix_py.MemorySystem`."""
-
-    model_config = _FROZEN
-    home: str = "~/.mirix_py"
-    config_dir: str = "~/.config/mirix_py"
-    storage: StorageConfig = StorageConfig()
-    embeddings: EmbeddingsConfig = EmbeddingsConfig()
-    llm: LLMConfig = LLMConfig()
-    memory: MemoryConfig = MemoryConfig()
-    retrieval: RetrievalConfig = RetrievalConfig()
-    chat: ChatConfig = ChatConfig()
-    retention: RetentionConfig = RetentionConfig()
-    vault: VaultConfig = VaultConfig()
-    logging: LoggingConfig = LoggingConfig()
-    server: ServerConfig = ServerConfig()
-    maintenance: MaintenanceConfig = MaintenanceConfig()
-
-    @model_validator(mode="after")
-    def _expand_home(self) -> MirixConfig:
-        for key, value in (
-            ("home", self.home),
-            ("storage.uri", self.storage.uri),
-            ("vault.key_file", self.vault.key_file),
-            ("config_dir", self.config_dir),
-        ):
-            if "\x00" in value:
-                raise ValueError(f"{key} contains a NUL character")
-        home = _expanduser(self.home, key="home")
-        object.__setattr__(self, "home", home)
-        config_dir = _expanduser(self.config_dir.replace("{home}", home), key="config_dir")
-        object.__setattr__(self, "config_dir", config_dir)
-        object.__setattr__(
-            self,
-            "storage",
-            self.storage.model_copy(update={"uri": _expand(self.storage.uri, home)}),
-        )
-        object.__setattr__(
-            self,
-            "vault",
-            self.vault.model_copy(
-                update={
-                    "key_file": _expand(
-                        self.vault.key_file.replace("{config_dir}", config_dir), home
-                    )
-                }
-            ),
-        )
-        return self
-
-    @property
-    def offline(self) -> bool:
-        """True when no chat model is configured."""
-        return self.llm.model is None
-
-    def is_enabled(self, memory_type: MemoryType | str) -> bool:
-        """Whether ``memory_type`` is enabled."""
-        return MemoryType(memory_type) in self.memory.enabled
-
-    def agents_path(self) -> Path:
-        """The folder holding the agent definitions."""
-        if self.memory.agents_dir:
-            return Path(self.memory.agents_dir).expanduser()
-        return data_dir("agents")
-
-
-def _expanduser(value: str, *, key: str) -> str:
-    try:
-        return str(Path(value).expanduser())
-    except RuntimeError:  # "~someone" for a user that does not exist
-        raise ValueError(f"{key} {value!r}: cannot expand '~'; use an absolute path") from None
-
-
-def _expand(value: str, home: str) -> str:
-    if "://" in value:
-        return value.replace("{home}", home)
-    return _expanduser(value.replace("{home}", home), key="path")
-
-
-def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if environ.get("MIRIX_PY_HOME"):
-        out["home"] = environ["MIRIX_PY_HOME"]
-    config_dir = _config_dir_from(environ)
-    if config_dir:
-        out["config_dir"] = config_dir
-    if environ.get("MIRIX_PY_VAULT_KEY_FILE"):
-        out.setdefault("vault", {})["key_file"] = environ["MIRIX_PY_VAULT_KEY_FILE"]
-    if environ.get("MIRIX_PY_DB_URI"):
-        out.setdefault("storage", {})["uri"] = environ["MIRIX_PY_DB_URI"]
-    if "MIRIX_PY_LLM_MODEL" in environ:
-        out.setdefault("llm", {})["model"] = environ["MIRIX_PY_LLM_MODEL"]
-    if environ.get("MIRIX_PY_EMBEDDINGS"):
-        out.setdefault("embeddings", {})["provider"] = environ["MIRIX_PY_EMBEDDINGS"]
-    if environ.get("MIRIX_PY_LOG_LEVEL"):
-        out.setdefault("logging", {})["level"] = environ["MIRIX_PY_LOG_LEVEL"]
-    if environ.get("MIRIX_PY_ALLOWED_HOSTS"):
-        out.setdefault("server", {})["allowed_hosts"] = environ["MIRIX_PY_ALLOWED_HOSTS"]
-    if environ.get("MIRIX_PY_API_KEYS"):
-        out.setdefault("server", {})["api_keys"] = parse_api_keys(environ["MIRIX_PY_API_KEYS"])
-    return out
-
-
-def _config_dir_from(environ: dict[str, str]) -> str | None:
-    """The user's config folder for mirix-py from the environment, if it says."""
-    if environ.get("MIRIX_PY_CONFIG_DIR"):
-        return environ["MIRIX_PY_CONFIG_DIR"]
-    if environ.get("XDG_CONFIG_HOME"):
-        return str(Path(environ["XDG_CONFIG_HOME"]) / "mirix_py")
-    if os.name == "nt" and environ.get("APPDATA"):
-        return str(Path(environ["APPDATA"]) / "mirix_py")
-    return None
-
-
-def parse_api_keys(text: str) -> dict[str, Any]:
-    """Parse ``MIRIX_PY_API_KEYS`` (a JSON mapping, or ``KEY=alice,bob;KEY2=acme:*``).
-
-    Errors name the entry's position, never the key.
-    """
-    import json
-
-    text = text.strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise ConfigError("MIRIX_PY_API_KEYS is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise ConfigError("MIRIX_PY_API_KEYS JSON must be an object of key -> scope")
-        return data
-    out: dict[str, Any] = {}
-    for index, part in enumerate(p for p in text.split(";") if p.strip()):
-        key, sep, scope = part.partition("=")
-        names = [n.strip() for n in scope.split(",") if n.strip()]
-        if not sep or not key.strip() or not names:
-            raise ConfigError(
-                f"MIRIX_PY_API_KEYS entry {index + 1}: expected KEY=user1,user2 or KEY=prefix*"
-            )
-        prefixes = [n[:-1] for n in names if n.endswith("*")]
-        if len(prefixes) > 1 or any(not p for p in prefixes):
-            raise ConfigError(
-                f"MIRIX_PY_API_KEYS entry {index + 1}: at most one non-empty tenant prefix"
-            )
-        entry: dict[str, Any] = {"users": [n for n in names if not n.endswith("*")]}
-        if prefixes:
-            entry["tenant_prefix"] = prefixes[0]
-        out[key.strip()] = entry
-    return out
-
-
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def resolve_config_path(name_or_path: str | os.PathLike[str]) -> Path:
-    """Map a config name (``default``) or path to an existing YAML file."""
-    shipped = data_dir("configs")
-    try:
-        candidate = Path(name_or_path).expanduser()
-        if candidate.is_file():
-            return candidate
-        stem = str(name_or_path).removesuffix(".yaml").removesuffix(".yml")
-        named = shipped / f"{stem}.yaml"
-        if named.is_file():
-            return named
-    except (TypeError, ValueError, RuntimeError, OSError) as exc:
-        raise ConfigError(
-            f"config {name_or_path!r:.200} is not a usable name or path: {exc}"
-        ) from None
-    choices = ", ".join(sorted(p.stem for p in shipped.glob("*.yaml")))
-    raise ConfigError(
-        f"config {str(name_or_path)!r} is neither a file nor a shipped config name; "
-        f"shipped configs: {choices}"
-    )
-
-
-def load_config(
-    name_or_path: str | os.PathLike[str] | None = None,
-    *,
-    environ: dict[str, str] | None = None,
-    **overrides: Any,
-) -> MirixConfig:
-    """Load a config by name or path, then apply environment and keyword overrides.
-
-    ``overrides`` are nested dicts by section, e.g.
-    ``load_config("default", storage={"uri": "/tmp/db"})``.
-    """
-    env = dict(os.environ) if environ is None else environ
-    if name_or_path is None:
-        name_or_path = env.get("MIRIX_PY_CONFIG") or "default"
-    path = resolve_config_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
-    try:
-        raw = yaml.safe_load(text) or {}
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: the top level must be a mapping of sections")
-    env_values = _env_overrides(env)
-    data = _deep_merge(_deep_merge(raw, env_values), overrides)
-    from_env = {k: v for k, v in _ENV_KEYS.items() if _has_path(env_values, k)}
-    return config_from_dict(data, source=str(path), from_env=from_env)
-
-
-def config_from_dict(
-    data: dict[str, Any], *, source: str = "<dict>", from_env: dict[str, str] | None = None
-) -> MirixConfig:
-    """Validate a config mapping, turning pydantic errors into :class:`ConfigError`.
-
-    ``from_env`` maps dotted keys that an environment variable set to that
-    variable's name, so an error there blames the variable, not the file.
-    """
-    try:
-        return MirixConfig.model_validate(data)
-    except PydanticValidationError as exc:
-        raise ConfigError(_describe(exc, source, from_env or {})) from None
-
-
-# dotted config key -> the environment variable that overrides it
-_ENV_KEYS: dict[str, str] = {
-    "home": "MIRIX_PY_HOME",
-    "storage.uri": "MIRIX_PY_DB_URI",
-    "llm.model": "MIRIX_PY_LLM_MODEL",
-    "embeddings.provider": "MIRIX_PY_EMBEDDINGS",
-    "logging.level": "MIRIX_PY_LOG_LEVEL",
-    "server.api_keys": "MIRIX_PY_API_KEYS",
-}
-_SECRET_ENV = frozenset({"MIRIX_PY_API_KEYS"})
-
-
-def _has_path(data: dict[str, Any], dotted: str) -> bool:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return True
-
-
-def _env_blame(key: str, from_env: dict[str, str]) -> str | None:
-    for prefix, var in from_env.items():
-        if key == prefix or key.startswith(prefix + "."):
-            return var
-    return None
-
-
-def _describe(exc: PydanticValidationError, source: str, from_env: dict[str, str]) -> str:
-    errors = exc.errors()
-    keys = [".".join(str(p) for p in err["loc"]) for err in errors]
-    blamed = [_env_blame(k, from_env) for k in keys]
-    if all(blamed):
-        lines = ["invalid configuration from the environment:"]
-    elif any(blamed):
-        lines = [f"invalid configuration (from {source} and the environment):"]
-    else:
-        lines = [f"invalid configuration in {source}:"]
-    for err, key, var in zip(errors, keys, blamed, strict=True):
-        value = err.get("input")
-        if var is not None:
-            msg = err["msg"].removeprefix("Value error, ")
-            shown = "" if var in _SECRET_ENV else f" = {value!r:.200}"
-            lines.append(
-                f"  environment variable {var}{shown} (sets {key}): {msg}; fix or unset {var}"
-            )
-            continue
-        if err["type"] == "extra_forbidden":
-            parent = _section_model(err["loc"][:-1])
-            valid = ", ".join(parent.model_fields) if parent else "?"
-            lines.append(f"  {key}: unknown key; valid keys here: {valid}")
-            continue
-        msg = err["msg"].removeprefix("Value error, ")
-        if not err["loc"]:  # a check across sections: the message names the key
-            lines.append(f"  {msg}")
-            continue
-        lines.append(f"  {key} = {value!r:.200}: {msg}")
-    return "\n".join(lines)
-
-
-def _section_model(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] = MirixConfig
-    for part in loc:
-        field = model.model_fields.get(str(part))
-        if field is None or not isinstance(field.annotation, type):
-            return None
-        if not issubclass(field.annotation, BaseModel):
-            return None
-        model = field.annotation
-    return model
-
-
-def vault_key_from_env(environ: dict[str, str] | None = None) -> str | None:
-    """The knowledge-vault key from ``MIRIX_PY_VAULT_KEY``, if set."""
-    env = os.environ if environ is None else environ
-    return env.get("MIRIX_PY_VAULT_KEY") or None
