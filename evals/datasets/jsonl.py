@@ -208,11 +208,12 @@ def _build_jsonl_conversations(
 
 
 def load_jsonl_text(text: str, source: str) -> list[Conversation]:
+    """The conversations of JSONL ``text`` (``source`` names it in errors)."""
     return _build_jsonl_conversations(_parse_jsonl_lines(text.splitlines(), source), source)
 
 
 def load_jsonl(path: StrPath) -> list[Conversation]:
-    """Load the generic JSONL format described in the module docstring.
+    """Load the generic JSONL format described in :mod:`evals.datasets`.
 
     Raises ValueError naming the line number and field for any invalid line.
     """

@@ -122,13 +122,14 @@ def _locomo_conversation(record: Mapping[str, Any]) -> Conversation:
 
 
 def load_locomo_data(data: Any) -> list[Conversation]:
+    """The conversations of parsed LOCOMO JSON (a list of conversations)."""
     if not isinstance(data, list):
         raise ValueError("LOCOMO data must be a JSON list of conversations")
     return [_locomo_conversation(record) for record in data]
 
 
 def load_locomo(path: StrPath) -> list[Conversation]:
-    """Load a LOCOMO file (``locomo10.json`` format); see the module docstring."""
+    """Load a LOCOMO file (``locomo10.json`` format); see :mod:`evals.datasets`."""
     return load_locomo_data(read_json(path))
 
 

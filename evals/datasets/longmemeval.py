@@ -109,13 +109,14 @@ def _longmemeval_conversation(item: Mapping[str, Any]) -> Conversation:
 
 
 def load_longmemeval_data(data: Any) -> list[Conversation]:
+    """The conversations of parsed LongMemEval JSON (a list of questions)."""
     if not isinstance(data, list):
         raise ValueError("LongMemEval data must be a JSON list of questions")
     return [_longmemeval_conversation(item) for item in data]
 
 
 def load_longmemeval(path: StrPath) -> list[Conversation]:
-    """Load a LongMemEval file (``longmemeval_s/m/oracle`` format); see the module docstring."""
+    """Load a LongMemEval file (``longmemeval_s/m/oracle`` format); see :mod:`evals.datasets`."""
     return load_longmemeval_data(read_json(path))
 
 
