@@ -25,7 +25,7 @@ transport:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import structlog
 from mcp.server.mcpserver import Context, MCPServer
@@ -74,6 +74,16 @@ class ChatResult(BaseModel):
     citations: list[ChatCitation] = Field(default_factory=list)
 
 
+def _registered_type_names(schema: dict[str, Any]) -> None:
+    schema["enum"] = [member.value for member in MemoryType]
+
+
+MemoryTypeName = Annotated[str, Field(json_schema_extra=_registered_type_names)]
+"""A memory type's name. The tool schema offers the types registered when the
+server is built; an unknown name gets the library's error naming the choices
+(not a schema validation error)."""
+
+
 class _Tools:
     """The tool functions, bound to one system and a way to find the caller's scope."""
 
@@ -105,7 +115,7 @@ class _Tools:
         query: str,
         ctx: Context,
         user_id: str | None = None,
-        memory_types: list[MemoryType] | None = None,
+        memory_types: list[MemoryTypeName] | None = None,
         limit: int = 5,
     ) -> SearchResponse:
         """Search the user's long-term memory; returns the best matches with their ids.
@@ -160,7 +170,7 @@ class _Tools:
         self,
         ctx: Context,
         user_id: str | None = None,
-        memory_type: MemoryType | None = None,
+        memory_type: MemoryTypeName | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> MemoryPage:
