@@ -56,6 +56,7 @@ REVEAL_HINT = (
 )
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
+_ASKED = 0.5
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -134,6 +135,35 @@ def resolve_date(text: str, anchor: datetime | None) -> str | None:
     return None
 
 
+def _nearby_date(topic: frozenset[str], text: str, anchor: datetime | None) -> str | None:
+    """The date stated next to what the question asks about: in the sentence of ``text``
+    that covers the most of ``topic``, else in the sentence after it, else the one before
+    ("I booked my exam! It is on 26 February.")."""
+    parts = sentences(text)
+    covers = [_coverage(topic, p) for p in parts]
+    if not parts or max(covers) <= 0:
+        return None
+    best = covers.index(max(covers))
+    for k in (best, best + 1, best - 1):
+        if 0 <= k < len(parts):
+            found = resolve_date(parts[k], anchor)
+            if found:
+                return found
+    return None
+
+
+_DAY_RANGE = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH}) ((?:19|20)\d\d)$")
+
+
+def _spelled_range(label: str) -> str:
+    """"22-25 July 2026" → "22 July 2026 to 25 July 2026" (each end a full date)."""
+    m = _DAY_RANGE.match(label)
+    if m is None:
+        return label
+    first, last, month, year = m.groups()
+    return f"{first} {month} {year} to {last} {month} {year}"
+
+
 def _resolve_relative(text: str, anchor: datetime) -> str | None:
     mentions = temporal.resolve_time_expressions(text, anchor)
     return mentions[0].label if mentions else None
@@ -148,6 +178,8 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
             novel = {s for s in content_stems(candidate) if s not in cues.stems}
             score = coverage + (0.05 * min(len(novel), 4) if novel else -0.3)
             score -= 0.004 * len(candidate.split())
+            if sentence.rstrip().endswith("?"):
+                score -= _ASKED  # a question repeats the words asked, it does not answer them
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
             if score > best_score:
@@ -208,9 +240,11 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if cues.is_when:
         for _, when_ref, when_span in scored[:3]:
             when_hit = pack.refs[when_ref]
-            stated = resolve_date(when_span, when_hit.when)
+            stated = resolve_date(when_span, when_hit.when) or _nearby_date(
+                topic, _body_text(when_hit), when_hit.when
+            )
             if stated:
-                return Draft(stated, (when_ref,), False)
+                return Draft(_spelled_range(stated), (when_ref,), False)
         if hit.when is not None:
             return Draft(full_date(hit.when), (ref,), False)
     refs = [ref]

@@ -58,6 +58,25 @@ def test_when_questions_answer_with_the_date() -> None:
     assert draft.text == "7 May 2023"
 
 
+def test_when_questions_take_the_date_stated_next_to_the_event() -> None:
+    cues = read_question("When is Grace's exam?")
+    record = episode(
+        "I booked my exam at last! It is on 26 February at the test centre. So nervous.",
+        actor="Grace",
+    ).model_copy(update={"occurred_at": datetime(2025, 12, 13, tzinfo=UTC)})
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "26 February 2026"  # the event's date, not the day it was booked
+
+
+def test_when_questions_spell_out_a_range_of_days() -> None:
+    cues = read_question("When is the sales conference in Chicago?")
+    record = episode(
+        "I'm going to a sales conference in Chicago from the 22nd to the 25th of next month."
+    ).model_copy(update={"occurred_at": datetime(2026, 6, 27, tzinfo=UTC)})
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "22 July 2026 to 25 July 2026"
+
+
 def test_when_questions_fall_back_to_the_memory_date() -> None:
     cues = read_question("When did Ann go to the support group?")
     record = episode("The support group was powerful.").model_copy(update={"occurred_at": ANCHOR})
