@@ -156,7 +156,7 @@ _DAY_RANGE = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH}) ((?:19|20)\d\d)$"
 
 
 def _spelled_range(label: str) -> str:
-    """"22-25 July 2026" → "22 July 2026 to 25 July 2026" (each end a full date)."""
+    """ "22-25 July 2026" → "22 July 2026 to 25 July 2026" (each end a full date)."""
     m = _DAY_RANGE.match(label)
     if m is None:
         return label
