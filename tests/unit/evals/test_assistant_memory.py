@@ -167,3 +167,11 @@ def test_scan_records_reads_text_fields_not_vector_digits() -> None:
     assert scan_records([decimals], ["0614", "4471"]) == []  # the digits of a float are no PIN
     leaked = Row(text="the garage code is 4471", embedding=[0.1])
     assert scan_records([leaked], ["4471"]) == ["4471"]
+
+
+def test_short_secrets_are_found_only_as_tokens_of_their_own() -> None:
+    assert scan_answers(["The garage code is 4471."], ["4471"]) == ["4471"]
+    assert scan_answers(["pin:4471, thanks"], ["4471"]) == ["4471"]
+    assert scan_answers(["door code 2580# please"], ["2580#"]) == ["2580#"]
+    for noise in ("txn 432ee80e-4471-458e-9aa7-8d10ef465acc", '"created_at": 1796083136488832,'):
+        assert scan_answers([noise], ["4471", "8832"]) == []
