@@ -45,6 +45,7 @@ from mirix_py.chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py.dates import full_date
 from mirix_py.errors import scrub_detail
 from mirix_py.memory import MemoryType
+from mirix_py.memory.changes import roles_named
 from mirix_py.memory.registry import spec_of
 
 log = structlog.get_logger(__name__)
@@ -207,6 +208,10 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(_vault_answer(hit), (ref,), False)
+    past = asks_past(cues.text)
+    holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
+    if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
+        return holder
     if kind in JUDGED_KINDS and _subject_missing(cues, pack):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
@@ -216,6 +221,10 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             ref, hit = max(procedures, key=lambda p: evidence[p[0]])
             if evidence[ref] >= 0.5 * max(evidence.values()):
                 return Draft(_steps_answer(hit), (ref,), False)
+    if kind in ("name", "who"):
+        doer = _doer(cues.text, numbered)
+        if doer is not None:
+            return doer
     cancelled = None if past else _cancelled_plan(topic, numbered)
     if cancelled is not None:
         return cancelled
@@ -312,6 +321,65 @@ def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) 
         if found:
             return found
     return typed_span(kind, text, question, past=past, allow_initial=semantic)
+
+
+_ROLE_FACT = re.compile(r"^(?P<role>[a-z -]+) is (?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*)$")
+
+
+def _role_holder(
+    cues: QuestionCues, numbered: Sequence[tuple[int, Hit]], *, past: bool
+) -> Draft | None:
+    """Who holds a role the question names ("who is Priya's manager now?", "the name of
+    Wei's fiancée"): the current holder from the role facts in context, or the earlier one
+    for a "before" question; facts about a person the question names come first."""
+    roles = roles_named(cues.text)
+    if not roles:
+        return None
+    asked = {n.lower() for n in cues.names}
+    found: list[tuple[tuple[bool, bool, float], int, str]] = []
+    for ref, hit in numbered:
+        if hit.memory_type is not MemoryType.SEMANTIC:
+            continue
+        m = _ROLE_FACT.match(str(hit.record.get("summary", "")))
+        if m is None or m.group("role") not in roles:
+            continue
+        superseded = hit.record.get("valid_to") is not None
+        about = str(hit.record.get("name", "")).lower() in asked
+        found.append(((about, superseded == past, hit.score.score), ref, m.group("name")))
+    if not found:
+        return None
+    _, ref, name = max(found, key=lambda f: f[0])
+    return Draft(name, (ref,), False)
+
+
+_WHO_DOES = re.compile(
+    r"^\s*who\s+(?:(?:will|would|is\s+going\s+to|can|did|does|is|was)\s+)?(?P<verb>[a-z]+)", re.I
+)
+_AUX = r"(?:\s+(?:will|would|can|could|is\s+going\s+to|'ll|is|was|also|then))?"
+
+
+def _doer(question: str, numbered: Sequence[tuple[int, Hit]]) -> Draft | None:
+    """Who does what the question asks ("who will drive Hal home?"): a capitalised name
+    right before the question's verb in a memory ("Karen's friend Joe will drive me")."""
+    asked = _WHO_DOES.match(question)
+    if asked is None or asked.group("verb").lower() in ("is", "was", "are", "were"):
+        return None
+    verb = stem(asked.group("verb").lower())
+    for ref, hit in numbered:
+        text = _strip_annotations(_body_text(hit))
+        for m in re.finditer(
+            rf"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?){_AUX}\s+(?P<v>[a-z]+)", text
+        ):
+            name = m.group("name")
+            if stem(m.group("v")) != verb or name.split()[0] in _NOT_DOERS:
+                continue
+            if name.lower() in question.lower():
+                continue
+            return Draft(name, (ref,), False)
+    return None
+
+
+_NOT_DOERS = frozenset("I The A An My Our Your This That It He She They We You Then So".split())
 
 
 def _cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) -> Draft | None:

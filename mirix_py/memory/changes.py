@@ -33,6 +33,7 @@ from mirix_py.memory.extract_common import norm_key
 Statement = tuple[str, str, str]
 
 _NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_TITLED = rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor)\.?\s+)?{_NAME}"
 _PLACE = r"[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|of|de|la|del|upon))*(?:,\s*[A-Z][\w.'-]*)?"
 _ORG = r"[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|of|and|&))*"
 _FIRST = r"(?:I|we|We)"
@@ -115,16 +116,28 @@ _ROLES = {
     "dentist": "dentist",
     "mentor": "mentor",
     "coach": "coach",
+    "nanny": "nanny",
+    "babysitter": "nanny",
+    "au pair": "nanny",
+    "apprentice": "apprentice",
+    "tutor": "tutor",
+    "vet": "vet",
+    "accountant": "accountant",
+    "co-author": "co-author",
+    "coauthor": "co-author",
+    "advisor": "advisor",
+    "adviser": "advisor",
 }
 _ROLE = "|".join(sorted(_ROLES, key=len, reverse=True))
 _MY_ROLE = re.compile(
-    rf"\b[Mm]y\s+(?:new\s+|current\s+|old\s+|former\s+|previous\s+)?(?P<rel>{_ROLE})"
-    rf"(?:'s name)?\s+(?:is|will be)\s+(?:now\s+)?(?P<name>{_NAME})\b"
+    rf"\b[Mm]y\s+(?:new\s+|current\s+|old\s+|former\s+|previous\s+)?(?:[A-Za-z]+\s+)??"
+    rf"(?P<rel>{_ROLE})"
+    rf"(?:'s name)?\s+(?:is|will be)\s+(?:now\s+)?(?P<name>{_TITLED})\b"
 )
 _IS_MY_ROLE = re.compile(
-    rf"\b(?P<name>{_NAME})\s+(?:is|became)\s+(?:now\s+)?my\s+(?:new\s+)?(?P<rel>{_ROLE})\b"
+    rf"\b(?P<name>{_TITLED})\s+(?:is|became|will\s+be)\s+(?:now\s+)?my\s+(?:new\s+)?(?P<rel>{_ROLE})\b"
 )
-_REPORT_TO = re.compile(rf"\bI\s+(?:now\s+)?report\s+to\s+(?P<name>{_NAME})\b")
+_REPORT_TO = re.compile(rf"\bI\s+(?:now\s+)?report\s+to\s+(?P<name>{_TITLED})\b")
 _PAST_ROLE = re.compile(r"\b(?:old|former|previous|ex-?)\s*$", re.I)
 _ADOPT = re.compile(
     r"\b(?P<who>I|we|We)\s+" + _ADV + r"(?:adopted|got|brought\s+home|rescued|bought)\s+"
@@ -326,6 +339,14 @@ def _plans(sentence: str, me: str | None) -> list[Statement]:
 
 def _mine(obj: str) -> str:
     return re.sub(r"^(?:our|my)\b", "the", obj)
+
+
+_ROLE_WORD = re.compile(rf"\b(?:{_ROLE})\b", re.I)
+
+
+def roles_named(text: str) -> set[str]:
+    """The single-valued roles a text names ("who is my boss now?" → ``{"manager"}``)."""
+    return {_ROLES[m.group(0).lower()] for m in _ROLE_WORD.finditer(text)}
 
 
 def role_of(relation: str) -> str | None:

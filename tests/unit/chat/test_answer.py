@@ -180,3 +180,30 @@ def test_a_cancelled_plan_is_reported_as_cancelled() -> None:
     )
     draft = answer_offline(read_question("When is the trip to Oslo?"), pack, min_evidence=0.2)
     assert draft.text == "Ann cancelled the trip to Oslo (20 May 2024)."
+
+
+def test_role_questions_name_the_current_holder_or_the_earlier_one() -> None:
+    old = _fact("Ines", "manager is Gareth Lowe", day=2, valid_to=datetime(2024, 5, 9, tzinfo=UTC))
+    pack = _pack(
+        hit(old, 1.6, vector=0.6),
+        hit(_fact("Ines", "manager is Helen Achterberg", day=9), 1.2, vector=0.6),
+        hit(episode("My boss moved to another team, Helen took over.", actor="Ines"), 1.5),
+    )
+    now = answer_offline(read_question("Who is Ines's boss now?"), pack, min_evidence=0.2)
+    assert now.text == "Helen Achterberg"
+    before = answer_offline(read_question("Who was Ines's manager before?"), pack, min_evidence=0.2)
+    assert before.text == "Gareth Lowe"
+    named = answer_offline(
+        read_question("What is the name of the fiancée of Ines?"),
+        _pack(hit(_fact("Ines", "partner is Mei Ling"), 1.0, vector=0.5)),
+        min_evidence=0.2,
+    )
+    assert named.text == "Mei Ling"
+
+
+def test_who_does_questions_take_the_name_before_the_verb() -> None:
+    pack = _pack(
+        hit(episode("Surgery is on Friday. Karen's friend Joe will drive me home.", actor="Hal"))
+    )
+    got = answer_offline(read_question("Who will drive Hal home?"), pack, min_evidence=0.2)
+    assert got.text == "Joe"
