@@ -38,6 +38,7 @@ from mirix_py.chat.cues import (
     stem,
     words,
 )
+from mirix_py.chat.items import list_items, nth, ordinal_asked
 from mirix_py.chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py.chat.prompts import AgentPrompt
 from mirix_py.chat.selection import bind_tool, usage_tokens
@@ -172,7 +173,8 @@ def _resolve_relative(text: str, anchor: datetime) -> str | None:
 
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
-    for sentence in sentences(text):
+    items = list_items(text)
+    for sentence in [*sentences(text), *items]:
         clauses = [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 3] or [sentence]
         for candidate in dict.fromkeys([sentence, *clauses]):
             coverage = _coverage(topic, candidate)
@@ -215,6 +217,11 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if kind in JUDGED_KINDS and _subject_missing(cues, pack):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
+    ordinal = ordinal_asked(cues.text)
+    if ordinal is not None:
+        item = _nth_item(ordinal, numbered, evidence)
+        if item is not None:
+            return item
     if kind == "steps":
         procedures = [(r, h) for r, h in numbered if h.memory_type is MemoryType.PROCEDURAL]
         if procedures:
@@ -273,6 +280,25 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+def _nth_item(
+    ordinal: int, numbered: Sequence[tuple[int, Hit]], evidence: dict[int, float]
+) -> Draft | None:
+    """Item ``ordinal`` of the list ("the third step", "the first tip") in the best
+    supported memory that holds a list: a procedure's steps or a list inside a message."""
+    floor = 0.5 * max(evidence.values())
+    for ref, hit in sorted(numbered, key=lambda p: -evidence[p[0]]):
+        if evidence[ref] < floor:
+            break
+        if hit.memory_type is MemoryType.PROCEDURAL:
+            items = [str(s) for s in hit.record.get("steps") or []]
+        else:
+            items = list_items(_body_text(hit))
+        found = nth(items, ordinal)
+        if found:
+            return Draft(_strip_annotations(found), (ref,), False)
+    return None
 
 
 def _subject_missing(cues: QuestionCues, pack: ContextPack) -> bool:

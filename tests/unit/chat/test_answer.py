@@ -207,3 +207,20 @@ def test_who_does_questions_take_the_name_before_the_verb() -> None:
     )
     got = answer_offline(read_question("Who will drive Hal home?"), pack, min_evidence=0.2)
     assert got.text == "Joe"
+
+
+def test_ordinal_questions_answer_with_that_item_of_a_list() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "Here's the runbook: 1) check the volume with df -h 2) look for runaway logs "
+                "3) page the DBA if it keeps growing",
+                actor="Ravi",
+            ),
+            vector=0.6,
+        )
+    )
+    got = answer_offline(
+        read_question("What is the second step of the runbook?"), pack, min_evidence=0.2
+    )
+    assert got.text == "look for runaway logs"
