@@ -58,7 +58,7 @@ REVEAL_HINT = (
 )
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
-_ASKED = 0.5
+_ASKED = 1.0
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -108,6 +108,26 @@ def evidence_score(topic: frozenset[str], hit: Hit) -> float:
     """How well one memory supports the question: dense similarity and topic coverage."""
     similarity = max(0.0, hit.score.vector or 0.0)
     return 0.5 * similarity + 0.5 * _coverage(topic, _hit_text(hit))
+
+
+_UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def _utterances(text: str) -> list[str]:
+    """Sentences as chat writes them: a new one may start in lower case ("… next month.
+    how do I stay on track?"), so that a question is told apart from the statement
+    before it."""
+    parts = [p.strip() for p in _UTTERANCE_END.split(text) if p.strip()]
+    return parts or [text.strip()]
+
+
+def _stated(topic: frozenset[str], hit: Hit) -> float:
+    """:func:`evidence_score` over what a memory states, its questions left out: asking
+    "which bakery did you recommend?" repeats the question's words without answering."""
+    text = _hit_text(hit)
+    said = " ".join(p for p in _utterances(text) if not p.rstrip().endswith("?"))
+    similarity = max(0.0, hit.score.vector or 0.0)
+    return 0.5 * similarity + 0.5 * _coverage(topic, said)
 
 
 def _hit_text(hit: Hit) -> str:
@@ -174,10 +194,14 @@ def _resolve_relative(text: str, anchor: datetime) -> str | None:
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
     items = list_items(text)
-    for sentence in [*sentences(text), *items]:
+    intro = text[: text.find(items[0][:20])] if items else ""
+    for sentence in dict.fromkeys([*sentences(text), *_utterances(text), *items]):
         clauses = [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 3] or [sentence]
+        heading = intro if sentence in items else ""  # a list's intro applies to each item
         for candidate in dict.fromkeys([sentence, *clauses]):
             coverage = _coverage(topic, candidate)
+            if heading:  # half credit for what only the list's intro says
+                coverage += 0.5 * (_coverage(topic, f"{heading} {candidate}") - coverage)
             novel = {s for s in content_stems(candidate) if s not in cues.stems}
             score = coverage + (0.05 * min(len(novel), 4) if novel else -0.3)
             score -= 0.004 * len(candidate.split())
@@ -236,17 +260,20 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if cancelled is not None:
         return cancelled
     newest = sorted({h.when for _, h in numbered if h.when is not None})
+    asked_about = {n.lower() for n in cues.names}
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
     for ref, hit in numbered:
         span, span_score = _best_span(cues, topic, _body_text(hit))
-        weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * evidence[ref]
+        weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
         weight += _change_bonus(hit, span, past=past, newest=newest)
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = _typed(kind, hit, span, cues.text, past=past)
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
+                if str(hit.record.get("name", "")).lower() in asked_about:
+                    weight += 0.2  # a fact about the person asked about, in the asked form
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
     weight, ref, span = scored[0]
@@ -275,6 +302,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             and cover >= 0.5 * best_cover
             and evidence[other_ref] >= 0.8 * evidence[ref]
             and other_span.lower() not in text.lower()
+            and not other_span.rstrip().endswith("?")
         ):
             refs.append(other_ref)
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"

@@ -224,3 +224,25 @@ def test_ordinal_questions_answer_with_that_item_of_a_list() -> None:
         read_question("What is the second step of the runbook?"), pack, min_evidence=0.2
     )
     assert got.text == "look for runaway logs"
+
+
+def test_a_question_repeating_the_words_is_not_the_answer() -> None:
+    asked = episode(
+        "the kids loved it. what did you suggest for wednesday dinner in that plan?",
+        actor="Oliver",
+        sequence=5,
+        day=9,
+    )
+    plan = episode(
+        "Here is a week of dinners: - **Monday:** chicken risotto with peas. "
+        "- **Wednesday:** turkey meatballs in tomato sauce. - **Friday:** fish tacos.",
+        actor="Assistant",
+        sequence=1,
+    )
+    pack = _pack(hit(asked, 2.0, vector=0.7), hit(plan, 1.5, vector=0.5))
+    got = answer_offline(
+        read_question("What did the assistant suggest for Wednesday dinner?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert "turkey meatballs" in got.text and "?" not in got.text
