@@ -230,7 +230,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
     ]  # a secret asked for may rank below the events that mention it
     if cues.asks_secret and vault:
-        scores = {r: evidence_score(topic, h) for r, h in vault}
+        scores = {r: evidence_score(topic, h) + _label_bonus(topic, h) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(_vault_answer(hit), (ref,), False)
@@ -327,6 +327,13 @@ def _nth_item(
         if found:
             return Draft(_strip_annotations(found), (ref,), False)
     return None
+
+
+def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
+    """A vault entry whose label is what the question asks for ("the pickup *password*",
+    "the *combination* of the cabinet") before one whose context only shares words."""
+    label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
+    return 0.5 if topic & set(content_stems(label)) else 0.0
 
 
 def _subject_missing(cues: QuestionCues, pack: ContextPack) -> bool:

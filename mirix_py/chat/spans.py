@@ -35,9 +35,10 @@ _NAME_Q = re.compile(
 _WHO_Q = re.compile(r"^\s*(?:who(?:'s| is| was| are| were)?|whom|with\s+whom)\b", re.I)
 _WHERE_Q = re.compile(
     r"^\s*(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
-    r"neighbou?rhood)\b|(?:which|what)\s+(?:city|country|town|state|place|neighbou?rhood|"
-    r"island|region)\b|(?:which|what)\s+(?:company|employer|firm|organi[sz]ation|school|"
-    r"university|college|supplier|agency|studio|shop|store|restaurant|gym|hospital|clinic)\b)",
+    r"neighbou?rhood|district|area|suburb|borough|village|county|province)\b|(?:which|what)\s+"
+    r"(?:city|country|town|state|place|neighbou?rhood|island|region|district|area|suburb|"
+    r"borough|village|county|province)\b|(?:which|what)\s+(?:company|employer|firm|"
+    r"organi[sz]ation|school|university|college|supplier|agency|studio|shop|store|restaurant|gym|hospital|clinic)\b)",
     re.I,
 )
 _HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)

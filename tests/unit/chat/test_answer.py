@@ -246,3 +246,31 @@ def test_a_question_repeating_the_words_is_not_the_answer() -> None:
         min_evidence=0.2,
     )
     assert "turkey meatballs" in got.text and "?" not in got.text
+
+
+def test_a_secret_question_takes_the_vault_entry_with_the_asked_label() -> None:
+    cues = read_question("What is the nursery pickup password?")
+    code = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Oliver's door code (from: the nursery side door code is [stored in vault])",
+        secret_value="2580#",
+    )
+    word = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Oliver's password (from: give the password to the staff at pickup)",
+        secret_value="marmalade",
+    )
+    pack = _pack(hit(code, 2.0, vector=0.7), hit(word, 1.0, vector=0.4))
+    assert answer_offline(cues, pack, min_evidence=0.2).text.endswith("marmalade")
+
+
+def test_district_and_from_when_questions() -> None:
+    pack = _pack(
+        hit(_fact("Lena", "used to live in Neukölln", valid_to=datetime(2024, 5, 9, tzinfo=UTC))),
+        hit(_fact("Lena", "lives in Pankow", day=9)),
+    )
+    got = answer_offline(
+        read_question("Which district of Berlin does Lena live in now?"), pack, min_evidence=0.2
+    )
+    assert got.text == "Pankow"
+    assert read_question("From when does the rotation use 3-day shifts?").is_when
