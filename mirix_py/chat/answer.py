@@ -157,6 +157,33 @@ def resolve_date(text: str, anchor: datetime | None) -> str | None:
     return None
 
 
+_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_HABIT_Q = re.compile(
+    r"^\s*when\s+(?:do|does)\s+(?!.*\b(?:start|begin|end|finish|leave|arrive|return|open|"
+    r"close|move|happen|take\s+place)\b)",
+    re.I,
+)
+_HABIT = re.compile(
+    rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:{_DAYS}|morning|evening|afternoon|night|weekend|"
+    rf"day|week|month)|(?:on\s+)?{_DAYS}s|(?:on\s+)?weekends|(?:on\s+)?weekdays|"
+    r"(?:in\s+the\s+)?(?:mornings|evenings|afternoons|nights)|before\s+(?:breakfast|lunch|"
+    r"dinner|work|bed)|after\s+(?:breakfast|lunch|dinner|work))\b",
+    re.I,
+)
+"""Habitual times: the answer to "when does she usually …?" is a habit, not a date."""
+
+
+def _and_next(text: str, span: str) -> str:
+    """``span`` and the sentence after it in ``text`` ("… helps me with flashcards. He
+    quizzes me every Sunday."), annotations removed."""
+    parts = _utterances(_strip_annotations(text))
+    plain = _strip_annotations(span)
+    for k, part in enumerate(parts):
+        if plain in part or part in plain:
+            return " ".join(parts[k : k + 2])
+    return plain
+
+
 def _nearby_date(topic: frozenset[str], text: str, anchor: datetime | None) -> str | None:
     """The date stated next to what the question asks about: in the sentence of ``text``
     that covers the most of ``topic``, else in the sentence after it, else the one before
@@ -280,6 +307,11 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     hit = pack.refs[ref]
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
+    if cues.is_when and _HABIT_Q.match(cues.text):
+        for _, when_ref, when_span in scored[:3]:
+            habits = _HABIT.findall(_and_next(_body_text(pack.refs[when_ref]), when_span))
+            if habits:  # "when does she prefer to write?" → "in the mornings", not a date
+                return Draft(habits[-1], (when_ref,), False)
     if cues.is_when:
         for _, when_ref, when_span in scored[:3]:
             when_hit = pack.refs[when_ref]

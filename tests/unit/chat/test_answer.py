@@ -274,3 +274,20 @@ def test_district_and_from_when_questions() -> None:
     )
     assert got.text == "Pankow"
     assert read_question("From when does the rotation use 3-day shifts?").is_when
+
+
+def test_habitual_when_questions_answer_with_the_habit() -> None:
+    record = episode(
+        "My fiancé Daniel is helping me with flashcards. He quizzes me every Sunday.",
+        actor="Grace",
+    )
+    pack = _pack(hit(record, vector=0.6))
+    got = answer_offline(read_question("When does Daniel quiz Grace?"), pack, min_evidence=0.2)
+    assert got.text == "every Sunday"
+    starts = episode("The course starts on 4 May, every Sunday after that.", actor="Grace")
+    got = answer_offline(
+        read_question("When does the course start?"),
+        _pack(hit(starts.model_copy(update={"occurred_at": ANCHOR}), vector=0.6)),
+        min_evidence=0.2,
+    )
+    assert got.text == "4 May 2023"  # an event's start is a date, not a habit
