@@ -299,7 +299,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
-                if str(hit.record.get("name", "")).lower() in asked_about:
+                current = hit.record.get("valid_to") is None
+                if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
@@ -441,6 +442,8 @@ def _role_holder(
         found.append(((about, superseded == past, hit.score.score), ref, m.group("name")))
     if not found:
         return None
+    if past and not any(f[0][1] for f in found):
+        return None  # no earlier holder in context: the memories may still name one
     _, ref, name = max(found, key=lambda f: f[0])
     return Draft(name, (ref,), False)
 

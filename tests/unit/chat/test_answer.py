@@ -291,3 +291,13 @@ def test_habitual_when_questions_answer_with_the_habit() -> None:
         min_evidence=0.2,
     )
     assert got.text == "4 May 2023"  # an event's start is a date, not a habit
+
+
+def test_a_before_question_without_an_earlier_role_fact_is_not_the_role_fact() -> None:
+    from mirix_py.chat.answer import _role_holder
+
+    pack = _pack(hit(_fact("Ines", "manager is Helen Achterberg", day=9), 1.2, vector=0.6))
+    numbered = sorted(pack.refs.items())
+    cues = read_question("Who was Ines's manager before?")
+    assert _role_holder(cues, numbered, past=True) is None
+    assert _role_holder(cues, numbered, past=False) is not None
