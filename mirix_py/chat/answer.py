@@ -288,12 +288,15 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         return cancelled
     newest = sorted({h.when for _, h in numbered if h.when is not None})
     asked_about = {n.lower() for n in cues.names}
+    asks_assistant = _ASSISTANT_Q.search(cues.text) is not None
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
     for ref, hit in numbered:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
         weight += _change_bonus(hit, span, past=past, newest=newest)
+        if asks_assistant and _by_assistant(hit, asked_about):
+            weight += 0.2
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = _typed(kind, hit, span, cues.text, past=past)
             if found:
@@ -360,6 +363,20 @@ def _nth_item(
         if found:
             return Draft(_strip_annotations(found), (ref,), False)
     return None
+
+
+_ASSISTANT_Q = re.compile(r"\b(?:the\s+assistant|assistant's|you)\b", re.I)
+
+
+def _by_assistant(hit: Hit, asked_about: set[str]) -> bool:
+    """A message by the assistant, for "what did the assistant suggest for Ingrid?": its
+    speaker is called the assistant, or is neither the person asked about nor absent."""
+    if hit.memory_type is not MemoryType.EPISODIC:
+        return False
+    actor = str(hit.record.get("actor", "")).strip().lower()
+    if actor == "assistant":
+        return True
+    return bool(asked_about) and bool(actor) and actor not in asked_about
 
 
 def _label_bonus(topic: frozenset[str], hit: Hit) -> float:

@@ -301,3 +301,22 @@ def test_a_before_question_without_an_earlier_role_fact_is_not_the_role_fact() -
     cues = read_question("Who was Ines's manager before?")
     assert _role_holder(cues, numbered, past=True) is None
     assert _role_holder(cues, numbered, past=False) is not None
+
+
+def test_assistant_questions_prefer_what_the_assistant_said() -> None:
+    told = episode(
+        "The boiler in my flat has been broken for three weeks, the landlord ignores me.",
+        actor="Sofia",
+    )
+    advice = episode(
+        "Put your request to the landlord in writing, with the date the boiler broke.",
+        actor="Assistant",
+        sequence=1,
+    )
+    pack = _pack(hit(told, 2.0, vector=0.6), hit(advice, 1.6, vector=0.5))
+    got = answer_offline(
+        read_question("What did the assistant suggest Sofia do about the broken boiler?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert "in writing" in got.text
