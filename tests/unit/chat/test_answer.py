@@ -309,7 +309,7 @@ def test_assistant_questions_prefer_what_the_assistant_said() -> None:
         actor="Sofia",
     )
     advice = episode(
-        "Put your request to the landlord in writing, with the date the boiler broke.",
+        "For a broken boiler, put your request to the landlord in writing, with the date.",
         actor="Assistant",
         sequence=1,
     )
