@@ -320,3 +320,8 @@ def test_assistant_questions_prefer_what_the_assistant_said() -> None:
         min_evidence=0.2,
     )
     assert "in writing" in got.text
+
+
+def test_which_date_questions_are_when_questions_but_not_day_of_the_month() -> None:
+    assert read_question("On which date did Tomasz run the half marathon?").is_when
+    assert not read_question("On which day of the month are reminders sent?").is_when
