@@ -186,31 +186,43 @@ def _and_next(text: str, span: str) -> str:
 
 def _nearby_date(topic: frozenset[str], text: str, anchor: datetime | None) -> str | None:
     """The date stated next to what the question asks about: in the sentence of ``text``
-    that covers the most of ``topic``, else in the sentence after it, else the one before
-    ("I booked my exam! It is on 26 February.")."""
+    that covers the most of ``topic``, else in the next one when it goes on about the
+    same thing ("I booked my exam! It is on 26 February.")."""
     parts = sentences(text)
     covers = [_coverage(topic, p) for p in parts]
     if not parts or max(covers) <= 0:
         return None
     best = covers.index(max(covers))
-    for k in (best, best + 1, best - 1):
-        if 0 <= k < len(parts):
-            found = resolve_date(parts[k], anchor)
-            if found:
-                return found
-    return None
+    found = resolve_date(parts[best], anchor)
+    if found is None and best + 1 < len(parts) and _GOES_ON.match(parts[best + 1]):
+        found = resolve_date(parts[best + 1], anchor)  # "… my exam! It is on 26 February."
+    return found
+
+
+_GOES_ON = re.compile(r"^\W*(?:it|that|this|i|we|she|he|they|\w+ing)\b", re.I)
+"""A sentence that goes on about the one before: a pronoun or a verb without subject
+("Moving on 25 April.")."""
 
 
 _DAY_RANGE = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH}) ((?:19|20)\d\d)$")
 
 
-def _spelled_range(label: str) -> str:
-    """ "22-25 July 2026" → "22 July 2026 to 25 July 2026" (each end a full date)."""
+_START_Q = re.compile(r"\b(?:start|starts|begin|begins|from\s+when|since\s+when)\b", re.I)
+_END_Q = re.compile(r"\b(?:end|ends|finish|finishes|until\s+when|till\s+when)\b", re.I)
+
+
+def _range_end(label: str, question: str) -> str:
+    """The first day of a day range ("22-25 July 2026") when the question asks when
+    something starts, the last when it asks when it ends; else the range."""
     m = _DAY_RANGE.match(label)
     if m is None:
         return label
     first, last, month, year = m.groups()
-    return f"{first} {month} {year} to {last} {month} {year}"
+    if _START_Q.search(question):
+        return f"{first} {month} {year}"
+    if _END_Q.search(question):
+        return f"{last} {month} {year}"
+    return label
 
 
 def _resolve_relative(text: str, anchor: datetime) -> str | None:
@@ -323,7 +335,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
                 topic, _body_text(when_hit), when_hit.when
             )
             if stated:
-                return Draft(_spelled_range(stated), (when_ref,), False)
+                return Draft(_range_end(stated, cues.text), (when_ref,), False)
         if hit.when is not None:
             return Draft(full_date(hit.when), (ref,), False)
     refs = [ref]
