@@ -78,7 +78,7 @@ _JOB_NOUN = (
     r"plumber|carpenter|salesperson|recruiter|PM|VP|CTO|CEO|CFO|COO|founder|owner|partner)"
 )
 _TITLE_AT = re.compile(  # "I'm a line cook at Lumen Bistro", "Ravi, SRE at Kestrel Payments"
-    rf"(?:\b(?:I|i)(?:'m|\s+am|\s+work\s+as)\s+(?:{_NAME}(?:\s+{_NAME})?,\s+)?|"
+    rf"(?:\b(?:I|i)(?:'m|\s+am)\s+(?:{_NAME}(?:\s+{_NAME})?,\s+)?|"
     rf"^\s*{_NAME}(?:\s+{_NAME})?,\s+(?:\d{{1,3}},\s+)?)"
     rf"(?:an?\s+)?(?:(?:[a-z]+|[A-Z]{{2,}})[\s-]+){{0,3}}{_JOB_NOUN}s?\s+(?:at|with|for)\s+"
     rf"(?:the\s+)?(?P<org>{_ORG})"
