@@ -439,6 +439,8 @@ def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) 
         text = body = f"{hit.record.get('name', '')} {text}"
     if kind == "who" and not semantic:
         return None  # a sentence names many people: only a fact's name is the person asked
+    if kind in ("name", "who") and _PLACE_FACT.match(str(hit.record.get("summary", ""))):
+        return None  # "works at Kiezkauf", "lives in Leeds": a place, not a person's name
     for candidate in (text, body):
         found = typed_span(kind, candidate, question, past=past, strict=True)
         if found:
@@ -505,6 +507,9 @@ def _doer(question: str, numbered: Sequence[tuple[int, Hit]]) -> Draft | None:
 
 
 _NOT_DOERS = frozenset("I The A An My Our Your This That It He She They We You Then So".split())
+
+
+_PLACE_FACT = re.compile(r"^(?:(?:used to )?(?:works?|worked|live[sd]?|work) (?:at|for|in)) ")
 
 
 def _cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) -> Draft | None:

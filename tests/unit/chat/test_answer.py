@@ -328,3 +328,16 @@ def test_assistant_questions_prefer_what_the_assistant_said() -> None:
 def test_which_date_questions_are_when_questions_but_not_day_of_the_month() -> None:
     assert read_question("On which date did Tomasz run the half marathon?").is_when
     assert not read_question("On which day of the month are reminders sent?").is_when
+
+
+def test_a_person_question_is_not_answered_with_an_employer_or_a_city() -> None:
+    pack = _pack(
+        hit(_fact("Lena", "works at Kiezkauf"), 2.0, vector=0.7),
+        hit(episode("My team lead is Jonas Weber, he is kind.", actor="Lena"), 1.0),
+    )
+    got = answer_offline(
+        read_question("Who was Lena's team lead at the company she worked for before?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert "Kiezkauf" != got.text
