@@ -4,9 +4,9 @@ A secret counts as *in clear* when any of its forms occurs: the value as written
 lower-cased, JSON-escaped (once and twice, as history rows hold JSON payloads),
 UTF-16, and — for values written with separators ("4242 4242 …", "12-34-56") — the
 value with its spaces, dashes and dots removed. Matching is case-insensitive. A
-form shorter than 8 characters (a 4-digit PIN) must also have a non-alphanumeric
-byte (or the start or end of the data) on at least one side, so that it is not
-"found" inside a hex id or a longer number.
+form shorter than 8 characters (a 4-digit PIN) must also be a token of its own (the
+run of letters, digits, dots and dashes around it is the form), so that it is not
+"found" inside a hex id, a UUID, a timestamp or the digits of a float.
 """
 
 from __future__ import annotations
@@ -38,14 +38,33 @@ def secret_forms(value: str) -> set[bytes]:
 
 
 _SHORT = 8
+_TOKEN = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789._-")
+_EDGE = b"._-"
 
 
 def _occurs(form: bytes, data: bytes) -> bool:
     if len(form) >= _SHORT:
         return form in data
-    pattern = re.escape(form)
-    edge = rb"(?<![a-z0-9])" + pattern + rb"|" + pattern + rb"(?![a-z0-9])"
-    return re.search(edge, data) is not None
+    start = data.find(form)
+    while start != -1:
+        if _whole_token(form, data, start):
+            return True
+        start = data.find(form, start + 1)
+    return False
+
+
+def _whole_token(form: bytes, data: bytes, start: int) -> bool:
+    """True when the short ``form`` at ``start`` is a token of its own: the run of letters,
+    digits, dots, dashes and underscores around it is the form itself (a PIN "4471" is not
+    found in "0.44710", "…136488832," or a UUID's "-4471-" group)."""
+    left, right = start, start + len(form)
+    if form[0] in _TOKEN:
+        while left > 0 and data[left - 1] in _TOKEN:
+            left -= 1
+    if form[-1] in _TOKEN:
+        while right < len(data) and data[right] in _TOKEN:
+            right += 1
+    return data[left:right].strip(_EDGE) == form.strip(_EDGE)
 
 
 def _found(data: bytes, values: Iterable[str]) -> list[str]:
@@ -70,11 +89,17 @@ def scan_records(records: Iterable[BaseModel], values: Sequence[str]) -> list[st
 
     Rows are dumped as JSON (a vault record's ``secret_value`` is a ``SecretStr`` and
     dumps masked), so a hit means the value sits in a field that is shown, embedded
-    or indexed.
+    or indexed. Vector fields (lists of floats) are left out: their decimal digits
+    hold every short number ("0.0614…" is not the PIN 0614).
     """
     hits: set[str] = set()
     for record in records:
-        hits.update(_found(record.model_dump_json().encode(), values))
+        vectors = {
+            name
+            for name, value in record
+            if isinstance(value, list) and value and all(isinstance(x, float) for x in value)
+        }
+        hits.update(_found(record.model_dump_json(exclude=vectors).encode(), values))
     return sorted(hits)
 
 

@@ -91,6 +91,9 @@ _DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
 _SENTENCE_END = ".!?;\n"
+_RELATIVE_TO_EVENT = re.compile(
+    r"(?i)\s+(?:\[[^\]\n]*\]\s+)?(?:after|before|following)\s+(?:the|our|my|his|her|their|your)\s"
+)
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,8 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     mod, today = _g(m, "mod"), ctx.today
     if mod in ("last", "next") and ctx.after_determiner(m):
         return None
+    if _RELATIVE_TO_EVENT.match(ctx.text, m.end()):
+        return None  # "the Monday after the wedding": relative to an event, not to today
     wd = _WEEKDAYS.index(_g(m, "wd"))
     mod = mod or ("next" if ctx.tense(m) == "future" else "last")
     if mod in ("last", "this past"):
@@ -382,6 +387,20 @@ def _day_range(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         start = chosen
         end = date(start.year + (last < first), last, d2)
     if (end - start).days > 92:
+        return None
+    return start, end + timedelta(days=1), "day"
+
+
+@_rule(  # "on the 9th of next month", "from the 22nd to the 25th of next month"
+    rf"\b(?P<m>(?:(?:from|between)\s+)?the\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)(?:{_TO}(?:the\s+)?"
+    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th))?\s+of\s+(?P<mod>last|this|next)\s+month)\b"
+)
+def _day_of_relative_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    offset = {"last": -1, "this": 0, "next": 1}[_g(m, "mod")]
+    first = _shift(ctx.today.replace(day=1), "month", offset)
+    start = first.replace(day=int(m.group("d")))
+    end = first.replace(day=int(m.group("d2"))) if m.group("d2") else start
+    if end < start:
         return None
     return start, end + timedelta(days=1), "day"
 

@@ -53,7 +53,7 @@ _QUESTION_WORDS = frozenset(
     }
 )
 _WHEN = re.compile(
-    r"^\s*(?:when\b|what\s+(?:date|day|time|year|month|week)\b|on\s+what\s+(?:date|day)\b|"
+    r"^\s*(?:(?:from|since|until|till)\s+when\b|when\b|what\s+(?:date|day|time|year|month|week)\b|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
     r"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b)",
     re.I,
 )

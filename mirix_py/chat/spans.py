@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from mirix_py.chat.cues import STOPWORDS, content_stems
+
 AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
 
 _NAME_Q = re.compile(
@@ -33,9 +35,10 @@ _NAME_Q = re.compile(
 _WHO_Q = re.compile(r"^\s*(?:who(?:'s| is| was| are| were)?|whom|with\s+whom)\b", re.I)
 _WHERE_Q = re.compile(
     r"^\s*(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
-    r"neighbou?rhood)\b|(?:which|what)\s+(?:city|country|town|state|place|neighbou?rhood|"
-    r"island|region)\b|(?:which|what)\s+(?:company|employer|firm|organi[sz]ation|school|"
-    r"university|college|supplier|agency|studio|shop|store|restaurant|gym|hospital|clinic)\b)",
+    r"neighbou?rhood|district|area|suburb|borough|village|county|province)\b|(?:which|what)\s+"
+    r"(?:city|country|town|state|place|neighbou?rhood|island|region|district|area|suburb|"
+    r"borough|village|county|province)\b|(?:which|what)\s+(?:company|employer|firm|"
+    r"organi[sz]ation|school|university|college|supplier|agency|studio|shop|store|restaurant|gym|hospital|clinic)\b)",
     re.I,
 )
 _HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)
@@ -61,16 +64,22 @@ _NUMBER = (
     r"fifteen|twenty|thirty|forty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|several|a|an|"
     r"half\s+an?)"
 )
+_DIGITS = r"\d+(?:[.,]\d+)?"
+_RANGE = rf"(?:{_DIGITS}\s*(?:–|—|-|to)\s*{_DIGITS}|{_DIGITS})"
 _DURATION = re.compile(
-    rf"\b(?:for\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?(?P<x>{_NUMBER}\s+"
-    r"(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?))\b",
+    rf"\b(?:for\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?(?P<x>(?:{_RANGE}|"
+    rf"{_NUMBER})\s*(?:more\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|"
+    r"months?|years?|decades?))\b",
     re.I,
 )
 _QUANTITY = re.compile(
-    r"\b(?P<x>(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred)(?:\s+[a-z]+){0,2})\b",
+    rf"(?<![\w.])(?P<x>(?P<n>{_RANGE}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred)(?P<unit>\s*%|(?:\s+[a-zµ]+){0,2}))"
+    r"(?![\w])",
     re.I,
 )
+_LIST_MARKER = re.compile(r"[.)]\s")
+_WINDOW = 8  # words either side of a number that say what it counts
 _NOT_NAMES = frozenset(
     "I The A An My Our Your His Her Their This That These Those It He She They We You Then So "
     "But And Also Just Yes No Oh Wow Hey Hi Thanks Today Tomorrow Yesterday Monday Tuesday "
@@ -158,11 +167,41 @@ def typed_span(
         later = [p for cue, p in places if cue in ("to", "into")]
         return later[-1] if later and any(c == "from" for c, _ in places) else places[0][1]
     if kind == "duration":
-        during = _DURATION.search(text)
-        return during.group("x") if during else None
+        return _closest_number(_DURATION, text, question)
     if kind == "quantity":
-        for m in _QUANTITY.finditer(text):
-            if not re.search(r"\b(?:19|20)\d\d\b", m.group("x")):
-                return m.group("x")
-        return None
+        return _closest_number(_QUANTITY, text, question)
     return None
+
+
+def _trim_unit(value: str) -> str:
+    """``value`` without trailing function words ("20 slides at" → "20 slides")."""
+    parts = value.split()
+    while len(parts) > 1 and parts[-1].lower() in STOPWORDS:
+        parts.pop()
+    return " ".join(parts)
+
+
+def _closest_number(pattern: re.Pattern[str], text: str, question: str) -> str | None:
+    """The number (with its unit) in ``text`` that the question's words surround most:
+    a number followed by the noun the question counts ("how many slides" → "20 slides")
+    first, then the one with the most question words within a few words of it. Years,
+    list markers ("1. …", "2) …") and numbers the question itself states are skipped."""
+    asked = set(content_stems(question))
+    asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
+    best: tuple[float, int, str] | None = None
+    for m in pattern.finditer(text):
+        value = _trim_unit(m.group("x").strip())
+        first = re.match(r"\d+(?:[.,]\d+)?", value)
+        if re.fullmatch(r"(?:19|20)\d\d", first.group(0) if first else ""):
+            continue
+        if first and first.group(0) in asked_numbers:
+            continue
+        if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
+            continue
+        before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
+        after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
+        unit = content_stems(value)
+        score = 2.0 * len(asked & set(unit)) + len(asked & set(before + after))
+        if best is None or score > best[0]:
+            best = (score, m.start(), value)
+    return best[2] if best else None

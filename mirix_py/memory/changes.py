@@ -33,6 +33,7 @@ from mirix_py.memory.extract_common import norm_key
 Statement = tuple[str, str, str]
 
 _NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_TITLED = rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor)\.?\s+)?{_NAME}"
 _PLACE = r"[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|of|de|la|del|upon))*(?:,\s*[A-Z][\w.'-]*)?"
 _ORG = r"[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|of|and|&))*"
 _FIRST = r"(?:I|we|We)"
@@ -47,6 +48,19 @@ _MOVE = re.compile(
     rf"\b(?P<who>{_FIRST}|{_NAME})\s+(?:have\s+|has\s+|'ve\s+)?{_ADV}(?:moved|relocated)"
     rf"(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+(?P<new>{_PLACE})"
 )
+_MOVING = re.compile(
+    rf"(?:\b(?P<who>{_FIRST}|i)(?:\s+(?:am|are|will\s+be)|'m|'re)\s+{_ADV}|^\s*|[.!]\s+)"
+    rf"(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
+    rf"(?P<new>{_PLACE})"
+)
+_SETTLED = re.compile(
+    rf"(?:\b(?:{_FIRST}|i)(?:'re|'m|\s+are|\s+am|'ve|\s+have)?\s+|^\s*)(?:now\s+|finally\s+|"
+    rf"all\s+)?[Ss]ettled\s+in\s+(?!to\b)(?P<new>{_PLACE})"
+)
+_NEW_HOME = re.compile(
+    rf"\b(?:{_FIRST}|i)\s+{_ADV}(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|my)\s+"
+    rf"(?:new\s+)?(?:flat|apartment|house|home|place|condo)\s+in\s+(?P<new>{_PLACE})"
+)
 _LIVE_NOW = re.compile(rf"\b(?P<who>{_FIRST})\s+(?:now\s+)?live\s+in\s+(?P<new>{_PLACE})")
 _JOB_NEW = re.compile(
     rf"\b(?P<who>I|{_NAME})\s+{_ADV}(?:started\s+(?:a\s+|my\s+|(?:his|her|their)\s+)?"
@@ -55,8 +69,27 @@ _JOB_NEW = re.compile(
     rf"(?:an?\s+)?(?:offer|job|position)\s+(?:at|from|with)|(?:now\s+)?works?\s+(?:at|for))\s+"
     rf"(?:the\s+)?(?P<org>{_ORG})"
 )
+_JOB_NOUN = (
+    r"(?:engineer|developer|programmer|designer|manager|director|nurse|cook|chef|baker|teacher|"
+    r"lecturer|professor|analyst|consultant|SRE|lead|scientist|researcher|architect|officer|"
+    r"assistant|accountant|lawyer|translator|writer|editor|intern|clerk|technician|mechanic|"
+    r"specialist|administrator|coordinator|representative|agent|planner|pharmacist|doctor|"
+    r"physician|therapist|librarian|barista|waiter|waitress|cashier|driver|electrician|"
+    r"plumber|carpenter|salesperson|recruiter|PM|VP|CTO|CEO|CFO|COO|founder|owner|partner)"
+)
+_TITLE_AT = re.compile(  # "I'm a line cook at Lumen Bistro", "Ravi, SRE at Kestrel Payments"
+    rf"(?:\b(?:I|i)(?:'m|\s+am)\s+(?:{_NAME}(?:\s+{_NAME})?,\s+)?|"
+    rf"^\s*{_NAME}(?:\s+{_NAME})?,\s+(?:\d{{1,3}},\s+)?)"
+    rf"(?:an?\s+)?(?:(?:[a-z]+|[A-Z]{{2,}})[\s-]+){{0,3}}{_JOB_NOUN}s?\s+(?:at|with|for)\s+"
+    rf"(?:the\s+)?(?P<org>{_ORG})"
+)
+_OWN_BUSINESS = re.compile(
+    rf"\b(?:opening|opened|open|starting|started|launching|launched|running|run)\s+(?:my|our)\s+"
+    rf"own\s+(?:[a-z]+\s+){{0,2}}?(?:called|named)\s+(?P<org>{_ORG})"
+)
 _JOB_OLD = re.compile(
-    rf"\b(?P<who>I|{_NAME})\s+{_ADV}(?:left|quit|resigned\s+from|got\s+laid\s+off\s+from|"
+    rf"\b(?P<who>I|i|{_NAME})\s+{_ADV}(?:left|quit|resigned\s+from|got\s+laid\s+off\s+from|"
+    rf"handed\s+in\s+my\s+(?:notice|resignation)\s+at|"
     rf"was\s+laid\s+off\s+from|used\s+to\s+work\s+(?:at|for))\s+(?:my\s+job\s+at\s+)?"
     rf"(?:the\s+)?(?P<org>{_ORG})"
 )
@@ -83,16 +116,28 @@ _ROLES = {
     "dentist": "dentist",
     "mentor": "mentor",
     "coach": "coach",
+    "nanny": "nanny",
+    "babysitter": "nanny",
+    "au pair": "nanny",
+    "apprentice": "apprentice",
+    "tutor": "tutor",
+    "vet": "vet",
+    "accountant": "accountant",
+    "co-author": "co-author",
+    "coauthor": "co-author",
+    "advisor": "advisor",
+    "adviser": "advisor",
 }
 _ROLE = "|".join(sorted(_ROLES, key=len, reverse=True))
 _MY_ROLE = re.compile(
-    rf"\b[Mm]y\s+(?:new\s+|current\s+|old\s+|former\s+|previous\s+)?(?P<rel>{_ROLE})"
-    rf"(?:'s name)?\s+(?:is|will be)\s+(?:now\s+)?(?P<name>{_NAME})\b"
+    rf"\b[Mm]y\s+(?:new\s+|current\s+|old\s+|former\s+|previous\s+)?(?:[A-Za-z]+\s+)??"
+    rf"(?P<rel>{_ROLE})"
+    rf"(?:'s name)?\s+(?:is|will be)\s+(?:now\s+)?(?P<name>{_TITLED})\b"
 )
 _IS_MY_ROLE = re.compile(
-    rf"\b(?P<name>{_NAME})\s+(?:is|became)\s+(?:now\s+)?my\s+(?:new\s+)?(?P<rel>{_ROLE})\b"
+    rf"\b(?P<name>{_TITLED})\s+(?:is|became|will\s+be)\s+(?:now\s+)?my\s+(?:new\s+)?(?P<rel>{_ROLE})\b"
 )
-_REPORT_TO = re.compile(rf"\bI\s+(?:now\s+)?report\s+to\s+(?P<name>{_NAME})\b")
+_REPORT_TO = re.compile(rf"\bI\s+(?:now\s+)?report\s+to\s+(?P<name>{_TITLED})\b")
 _PAST_ROLE = re.compile(r"\b(?:old|former|previous|ex-?)\s*$", re.I)
 _ADOPT = re.compile(
     r"\b(?P<who>I|we|We)\s+" + _ADV + r"(?:adopted|got|brought\s+home|rescued|bought)\s+"
@@ -144,7 +189,7 @@ _STOP_OBJECT = re.compile(r"^(?:it|that|this|them|him|her|there|here|so|too|to)\
 
 
 def _who(raw: str, me: str | None) -> str | None:
-    if raw in ("I", "we", "We"):
+    if raw in ("I", "i", "we", "We"):
         return me
     return None if raw.split()[0] in _NOT_NAMES else raw
 
@@ -183,6 +228,18 @@ def _moves(sentence: str, me: str | None) -> list[Statement]:
         if old:
             out.append((who, f"used to live in {old}", "past"))
     if not out and me:
+        for m in _MOVING.finditer(sentence):
+            new = _place(m.group("new"))
+            if new:
+                out.append((me, f"lives in {new}", "residence"))
+                old = _place(m.group("old"))
+                if old:
+                    out.append((me, f"used to live in {old}", "past"))
+        for m in (*_SETTLED.finditer(sentence), *_NEW_HOME.finditer(sentence)):
+            new = _place(m.group("new"))
+            if new:
+                out.append((me, f"lives in {new}", "residence"))
+    if not out and me:
         for m in _LIVE_NOW.finditer(sentence):
             new = _place(m.group("new"))
             if new and m.group("who").lower() == "we":
@@ -196,6 +253,11 @@ def _jobs(sentence: str, me: str | None) -> list[Statement]:
         who, org = _who(m.group("who"), me), _place(m.group("org"))
         if who and org:
             out.append((who, f"works at {org}", "employer"))
+    if me and not out:
+        for m in (*_OWN_BUSINESS.finditer(sentence), *_TITLE_AT.finditer(sentence)):
+            org = _place(m.group("org"))
+            if org:
+                out.append((me, f"works at {org}", "employer"))
     for m in _JOB_OLD.finditer(sentence):
         who, org = _who(m.group("who"), me), _place(m.group("org"))
         if who and org:
@@ -277,6 +339,14 @@ def _plans(sentence: str, me: str | None) -> list[Statement]:
 
 def _mine(obj: str) -> str:
     return re.sub(r"^(?:our|my)\b", "the", obj)
+
+
+_ROLE_WORD = re.compile(rf"\b(?:{_ROLE})\b", re.I)
+
+
+def roles_named(text: str) -> set[str]:
+    """The single-valued roles a text names ("who is my boss now?" → ``{"manager"}``)."""
+    return {_ROLES[m.group(0).lower()] for m in _ROLE_WORD.finditer(text)}
 
 
 def role_of(relation: str) -> str | None:

@@ -51,10 +51,26 @@ def _facts(text: str) -> set[tuple[str, str]]:
         ),
         ("No more energy drinks for me.", {("Mira", "no longer likes energy drinks")}),
         ("We had to cancel the camping trip.", {("Mira", "cancelled the camping trip")}),
+        (
+            "Big step: we're moving from Graz to Linz at the end of the month.",
+            {("Mira", "lives in Linz"), ("Mira", "used to live in Graz")},
+        ),
+        ("moving to Lyon!! the company is opening an office there", {("Mira", "lives in Lyon")}),
+        ("Settled in Aarhus now, the flat is tiny.", {("Mira", "lives in Aarhus")}),
+        ("We found a new flat in Ostrava, near the river.", {("Mira", "lives in Ostrava")}),
+        ("Mira Petrova, 34, QA engineer at Solberg Labs.", {("Mira", "works at Solberg Labs")}),
+        ("i'm a pastry chef at Café Lindqvist in town", {("Mira", "works at Café Lindqvist")}),
+        ("i'm opening my own studio called Pixelhof next spring", {("Mira", "works at Pixelhof")}),
+        ("i handed in my notice at Brandt today", {("Mira", "used to work at Brandt")}),
     ],
 )
 def test_changes_of_state_are_extracted(text: str, expected: set[tuple[str, str]]) -> None:
     assert expected <= _facts(text)
+
+
+def test_being_somewhere_is_not_a_job_or_a_move() -> None:
+    assert not {f for f in _facts("I'm a regular at Joe's Diner.") if "works" in f[1]}
+    assert not {f for f in _facts("The movers are moving boxes to the van.") if "lives" in f[1]}
 
 
 def test_changed_values_share_a_slot() -> None:

@@ -337,3 +337,19 @@ def test_and_joins_a_range_only_after_between() -> None:
     mentions = resolve_time_expressions("On May 3 and 7 friends came over", OCT)
     assert [m.granularity for m in mentions] == ["day"]
     assert mentions[0].end - mentions[0].start == timedelta(days=1)
+
+
+def test_a_day_of_a_relative_month_resolves_to_that_day() -> None:
+    nov = datetime(2025, 11, 15, tzinfo=UTC)
+    assert annotate_text("moving on the 1st of next month", nov).endswith("[1 December 2025]")
+    got = resolve_time_expressions("in town from the 22nd to the 25th of next month", nov)
+    assert [(m.start.date(), m.end.date(), m.granularity) for m in got] == [
+        (date(2025, 12, 22), date(2025, 12, 26), "day")
+    ]
+    assert annotate_text("paid on the 3rd of last month", nov).endswith("[3 October 2025]")
+
+
+def test_a_weekday_relative_to_an_event_is_not_resolved_against_today() -> None:
+    assert resolve_time_expressions("leaving the Monday after the wedding", MON) == []
+    assert resolve_time_expressions("see you Monday before the party", MON) == []
+    assert len(resolve_time_expressions("see you on Monday.", MON)) == 1

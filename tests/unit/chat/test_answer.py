@@ -58,6 +58,28 @@ def test_when_questions_answer_with_the_date() -> None:
     assert draft.text == "7 May 2023"
 
 
+def test_when_questions_take_the_date_stated_next_to_the_event() -> None:
+    cues = read_question("When is Grace's exam?")
+    record = episode(
+        "I booked my exam at last! It is on 26 February at the test centre. So nervous.",
+        actor="Grace",
+    ).model_copy(update={"occurred_at": datetime(2025, 12, 13, tzinfo=UTC)})
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "26 February 2026"  # the event's date, not the day it was booked
+
+
+def test_when_questions_give_the_start_of_a_range_of_days() -> None:
+    cues = read_question("When does the sales conference in Chicago start?")
+    record = episode(
+        "I'm going to a sales conference in Chicago from the 22nd to the 25th of next month."
+    ).model_copy(update={"occurred_at": datetime(2026, 6, 27, tzinfo=UTC)})
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "22 July 2026"
+    cues = read_question("When is the sales conference in Chicago?")
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "22-25 July 2026"
+
+
 def test_when_questions_fall_back_to_the_memory_date() -> None:
     cues = read_question("When did Ann go to the support group?")
     record = episode("The support group was powerful.").model_copy(update={"occurred_at": ANCHOR})
@@ -161,3 +183,161 @@ def test_a_cancelled_plan_is_reported_as_cancelled() -> None:
     )
     draft = answer_offline(read_question("When is the trip to Oslo?"), pack, min_evidence=0.2)
     assert draft.text == "Ann cancelled the trip to Oslo (20 May 2024)."
+
+
+def test_role_questions_name_the_current_holder_or_the_earlier_one() -> None:
+    old = _fact("Ines", "manager is Gareth Lowe", day=2, valid_to=datetime(2024, 5, 9, tzinfo=UTC))
+    pack = _pack(
+        hit(old, 1.6, vector=0.6),
+        hit(_fact("Ines", "manager is Helen Achterberg", day=9), 1.2, vector=0.6),
+        hit(episode("My boss moved to another team, Helen took over.", actor="Ines"), 1.5),
+    )
+    now = answer_offline(read_question("Who is Ines's boss now?"), pack, min_evidence=0.2)
+    assert now.text == "Helen Achterberg"
+    before = answer_offline(read_question("Who was Ines's manager before?"), pack, min_evidence=0.2)
+    assert before.text == "Gareth Lowe"
+    named = answer_offline(
+        read_question("What is the name of the fiancée of Ines?"),
+        _pack(hit(_fact("Ines", "partner is Mei Ling"), 1.0, vector=0.5)),
+        min_evidence=0.2,
+    )
+    assert named.text == "Mei Ling"
+
+
+def test_who_does_questions_take_the_name_before_the_verb() -> None:
+    pack = _pack(
+        hit(episode("Surgery is on Friday. Karen's friend Joe will drive me home.", actor="Hal"))
+    )
+    got = answer_offline(read_question("Who will drive Hal home?"), pack, min_evidence=0.2)
+    assert got.text == "Joe"
+
+
+def test_ordinal_questions_answer_with_that_item_of_a_list() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "Here's the runbook: 1) check the volume with df -h 2) look for runaway logs "
+                "3) page the DBA if it keeps growing",
+                actor="Ravi",
+            ),
+            vector=0.6,
+        )
+    )
+    got = answer_offline(
+        read_question("What is the second step of the runbook?"), pack, min_evidence=0.2
+    )
+    assert got.text == "look for runaway logs"
+
+
+def test_a_question_repeating_the_words_is_not_the_answer() -> None:
+    asked = episode(
+        "the kids loved it. what did you suggest for wednesday dinner in that plan?",
+        actor="Oliver",
+        sequence=5,
+        day=9,
+    )
+    plan = episode(
+        "Here is a week of dinners: - **Monday:** chicken risotto with peas. "
+        "- **Wednesday:** turkey meatballs in tomato sauce. - **Friday:** fish tacos.",
+        actor="Assistant",
+        sequence=1,
+    )
+    pack = _pack(hit(asked, 2.0, vector=0.7), hit(plan, 1.5, vector=0.5))
+    got = answer_offline(
+        read_question("What did the assistant suggest for Wednesday dinner?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert "turkey meatballs" in got.text and "?" not in got.text
+
+
+def test_a_secret_question_takes_the_vault_entry_with_the_asked_label() -> None:
+    cues = read_question("What is the nursery pickup password?")
+    code = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Oliver's door code (from: the nursery side door code is [stored in vault])",
+        secret_value="2580#",
+    )
+    word = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Oliver's password (from: give the password to the staff at pickup)",
+        secret_value="marmalade",
+    )
+    pack = _pack(hit(code, 2.0, vector=0.7), hit(word, 1.0, vector=0.4))
+    assert answer_offline(cues, pack, min_evidence=0.2).text.endswith("marmalade")
+
+
+def test_district_and_from_when_questions() -> None:
+    pack = _pack(
+        hit(_fact("Lena", "used to live in Neukölln", valid_to=datetime(2024, 5, 9, tzinfo=UTC))),
+        hit(_fact("Lena", "lives in Pankow", day=9)),
+    )
+    got = answer_offline(
+        read_question("Which district of Berlin does Lena live in now?"), pack, min_evidence=0.2
+    )
+    assert got.text == "Pankow"
+    assert read_question("From when does the rotation use 3-day shifts?").is_when
+
+
+def test_habitual_when_questions_answer_with_the_habit() -> None:
+    record = episode(
+        "My fiancé Daniel is helping me with flashcards. He quizzes me every Sunday.",
+        actor="Grace",
+    )
+    pack = _pack(hit(record, vector=0.6))
+    got = answer_offline(read_question("When does Daniel quiz Grace?"), pack, min_evidence=0.2)
+    assert got.text == "every Sunday"
+    starts = episode("The course starts on 4 May, every Sunday after that.", actor="Grace")
+    got = answer_offline(
+        read_question("When does the course start?"),
+        _pack(hit(starts.model_copy(update={"occurred_at": ANCHOR}), vector=0.6)),
+        min_evidence=0.2,
+    )
+    assert got.text == "4 May 2023"  # an event's start is a date, not a habit
+
+
+def test_a_before_question_without_an_earlier_role_fact_is_not_the_role_fact() -> None:
+    from mirix_py.chat.answer import _role_holder
+
+    pack = _pack(hit(_fact("Ines", "manager is Helen Achterberg", day=9), 1.2, vector=0.6))
+    numbered = sorted(pack.refs.items())
+    cues = read_question("Who was Ines's manager before?")
+    assert _role_holder(cues, numbered, past=True) is None
+    assert _role_holder(cues, numbered, past=False) is not None
+
+
+def test_assistant_questions_prefer_what_the_assistant_said() -> None:
+    told = episode(
+        "The boiler in my flat has been broken for three weeks, the landlord ignores me.",
+        actor="Sofia",
+    )
+    advice = episode(
+        "For a broken boiler, put your request to the landlord in writing, with the date.",
+        actor="Assistant",
+        sequence=1,
+    )
+    pack = _pack(hit(told, 2.0, vector=0.6), hit(advice, 1.6, vector=0.5))
+    got = answer_offline(
+        read_question("What did the assistant suggest Sofia do about the broken boiler?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert "in writing" in got.text
+
+
+def test_which_date_questions_are_when_questions_but_not_day_of_the_month() -> None:
+    assert read_question("On which date did Tomasz run the half marathon?").is_when
+    assert not read_question("On which day of the month are reminders sent?").is_when
+
+
+def test_a_person_question_is_not_answered_with_an_employer_or_a_city() -> None:
+    pack = _pack(
+        hit(_fact("Lena", "works at Kiezkauf"), 2.0, vector=0.7),
+        hit(episode("My team lead is Jonas Weber, he is kind.", actor="Lena"), 1.0),
+    )
+    got = answer_offline(
+        read_question("Who was Lena's team lead at the company she worked for before?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert "Kiezkauf" not in got.text

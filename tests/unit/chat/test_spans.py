@@ -29,3 +29,36 @@ def test_an_organisation_is_read_like_a_place() -> None:
     assert typed_span("where", "we moved from Denver to Portland", "Where does Sam live?") == (
         "Portland"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        (
+            "How many slides at most did the assistant recommend for the talk?",
+            "A 30-minute talk with 20 slides at most.",
+            "20 slides",
+        ),
+        (
+            "How many minutes of light therapy did the assistant recommend?",
+            "What helps: 1. **Light therapy lamp** — 10,000 lux for 20–30 minutes a day. 2. **Walk",
+            "20–30 minutes",
+        ),
+        (
+            "How much downtime does a 99.9% SLO allow in 28 days?",
+            "A 99.9% SLO over 28 days allows about 40 minutes of full downtime.",
+            "40 minutes",
+        ),
+        (
+            "How long should the dough bulk ferment?",
+            "Bulk ferment 4–5 hours at 24 °C.",
+            "4–5 hours",
+        ),
+    ],
+)
+def test_quantities_take_the_number_the_question_counts(
+    question: str, text: str, expected: str
+) -> None:
+    kind = answer_kind(question)
+    assert kind in ("quantity", "duration")
+    assert typed_span(kind, text, question) == expected

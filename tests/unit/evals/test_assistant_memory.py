@@ -10,7 +10,7 @@ import pytest
 
 from evals.datasets import load_dataset, load_jsonl
 from evals.jsonl import ASSISTANT_MEMORY
-from evals.secrets import scan_answers, scan_folder, secret_forms
+from evals.secrets import scan_answers, scan_folder, scan_records, secret_forms
 
 TYPES = {
     "single-hop",
@@ -154,3 +154,24 @@ def test_scan_answers_matches_short_values_on_a_boundary() -> None:
     assert scan_answers(["Ticket 144712"], ["4471"]) == []
     assert scan_answers(["it is stored in your vault"], ["4471"]) == []
     assert scan_answers(["combo: 31-07-19"], ["31-07-19"]) == ["31-07-19"]
+
+
+def test_scan_records_reads_text_fields_not_vector_digits() -> None:
+    from pydantic import BaseModel
+
+    class Row(BaseModel):
+        text: str
+        embedding: list[float]
+
+    decimals = Row(text="a walk in the park", embedding=[0.06143670156598091, -0.0004471])
+    assert scan_records([decimals], ["0614", "4471"]) == []  # the digits of a float are no PIN
+    leaked = Row(text="the garage code is 4471", embedding=[0.1])
+    assert scan_records([leaked], ["4471"]) == ["4471"]
+
+
+def test_short_secrets_are_found_only_as_tokens_of_their_own() -> None:
+    assert scan_answers(["The garage code is 4471."], ["4471"]) == ["4471"]
+    assert scan_answers(["pin:4471, thanks"], ["4471"]) == ["4471"]
+    assert scan_answers(["door code 2580# please"], ["2580#"]) == ["2580#"]
+    for noise in ("txn 432ee80e-4471-458e-9aa7-8d10ef465acc", '"created_at": 1796083136488832,'):
+        assert scan_answers([noise], ["4471", "8832"]) == []

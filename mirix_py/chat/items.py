@@ -1,0 +1,85 @@
+"""The items of a list written inside a message, and which item a question asks for.
+
+Long assistant replies (plans, recipes, runbooks, comparisons) and some user
+messages carry lists in one block of text: "1) check … 2) look …", "Step 1: …
+Step 2: …", "- **Tuesday:** intervals … - **Thursday:** …", "**Day 2 —
+Nørrebro:** …". :func:`list_items` splits such a text into its items (markdown
+emphasis dropped) so that an answer can be one item rather than the whole
+reply, and :func:`ordinal_asked` reads which item a question wants ("the
+third step" → 3, "the first tip" → 1, "the last step" → -1).
+
+Only the shape of lists is used, never a conversation's wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARK = re.compile(
+    r"(?:^|(?<=\s))(?:(?:step\s*)?\d{1,2}\s*[.)]|step\s*\d{1,2}\s*:|[-•*](?!\*))\s+"
+    r"|(?:^|(?<=\s))\*\*(?=[^*\n]{1,60}?(?::\*\*|\*\*\s*[:—–-]))",
+    re.I,
+)
+_EMPHASIS = re.compile(r"\*\*|__|`")
+_MIN_ITEMS = 2
+
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "last": -1,
+    "final": -1,
+}
+_ORDINAL_Q = re.compile(
+    r"\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\s+"
+    r"(?:\w+\s+)?(?:step|tip|item|thing|point|stage|part|idea|suggestion|option)s?\b"
+    r"|\bstep\s+(?:number\s+)?(?P<n>\d{1,2})\b",
+    re.I,
+)
+
+
+def list_items(text: str) -> list[str]:
+    """The items of the list in ``text`` (emphasis markers removed), or ``[]`` when it
+    holds fewer than two."""
+    marks: list[re.Match[str]] = []
+    counted = 0
+    for mark in _MARK.finditer(text):
+        number = re.search(r"\d+", mark.group(0))
+        if number is not None:  # "1) … 2) …" must count up: "room 2. Sign …" is no item
+            if int(number.group(0)) != counted + 1:
+                continue
+            counted += 1
+        marks.append(mark)
+    if len(marks) < _MIN_ITEMS:
+        return []
+    items: list[str] = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        item = " ".join(_EMPHASIS.sub("", text[mark.end() : end]).split()).strip(" ,;")
+        if item:
+            items.append(item)
+    return items if len(items) >= _MIN_ITEMS else []
+
+
+def ordinal_asked(question: str) -> int | None:
+    """Which item a question asks for: 1-based, -1 for the last one, None for none."""
+    m = _ORDINAL_Q.search(question)
+    if m is None:
+        return None
+    if m.group("n"):
+        return int(m.group("n"))
+    return _ORDINALS[m.group("word").lower()]
+
+
+def nth(items: list[str], n: int) -> str | None:
+    """Item ``n`` (1-based, -1 for the last) of ``items``, if there is one."""
+    if n == -1:
+        return items[-1] if items else None
+    return items[n - 1] if 0 < n <= len(items) else None
