@@ -18,7 +18,7 @@ from mirix_py.memory import MemoryRecord, MemoryType, record_class
 from mirix_py.memory.base import as_utc
 from mirix_py.schema_rules import provider_safe
 
-Stage = Literal["coarse", "fine", "neighbour", "entity"]
+Stage = Literal["coarse", "fine", "neighbour", "entity", "fill"]
 SelectionMode = Literal["llm", "offline", "offline-fallback"]
 MASKED_SECRET = "«hidden»"
 

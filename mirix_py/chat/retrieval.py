@@ -58,6 +58,7 @@ EXPAND_TOP = 3
 ENTITY_FACTS = 50
 EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
+FILL_SCALE = 0.2  # turns that fill the budget the selected stores leave: below them all
 TOKENS_PER_TURN = 12  # a condensed turn is short: rank deep enough to fill the budget
 
 
@@ -412,12 +413,56 @@ class Retriever:
             if mtype is MemoryType.EPISODIC:
                 episodes = cached
             hits.extend(rank_pool(cached.pool, queries, cues=cues, fusion=self.fusion, limit=depth))
+        if MemoryType.EPISODIC not in pooled and MemoryType.EPISODIC.value in pools:
+            episodes, filler = self._fill(user_id, cues, vectors, as_of, key, notes, budget)
+            hits.extend(filler)
         if key is not None:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
+
+    def _fill(
+        self,
+        user_id: str,
+        cues: QuestionCues,
+        vectors: dict[str, tuple[float, ...]],
+        as_of: datetime | None,
+        key: str | None,
+        notes: list[str],
+        budget: int,
+    ) -> tuple[CachedPool | None, list[Hit]]:
+        """The conversation's own turns for the budget the selected stores leave unused.
+
+        Selection may pick only stores of short derived records (a named person's
+        facts); their hits rarely fill the context, and the turns they came from hold
+        what they left out. The episodic pool coarse retrieval built for the question
+        (cached, so no new search) is ranked and its hits are scaled below every
+        selected hit, so they only take the room left over."""
+        target = TargetQuery(memory_type=MemoryType.EPISODIC, query=cues.text)
+        cached, queries = self._pooled(
+            user_id=user_id,
+            memory_type=MemoryType.EPISODIC,
+            cues=cues,
+            targets=[target],
+            vectors=vectors,
+            as_of=as_of,
+            key=key,
+            notes=notes,
+        )
+        depth = max(self.ctx.config.retrieval.fine_k, budget // TOKENS_PER_TURN)
+        ranked = rank_pool(cached.pool, queries, cues=cues, fusion=self.fusion, limit=depth)
+        filler = [
+            h.model_copy(
+                update={
+                    "stage": "fill",
+                    "score": h.score.model_copy(update={"score": FILL_SCALE * h.score.score}),
+                }
+            )
+            for h in ranked
+        ]
+        return cached, filler
 
     def _with_time_range(
         self,
