@@ -323,6 +323,7 @@ def _load_rows(system: MemorySystem, vectors: np.ndarray, texts: list[str], user
             "origin": ["extracted"] * len(ids),
             "importance": [0.5] * len(ids),
             "access_count": [0] * len(ids),
+            "list_order": [0] * len(ids),
             "vector": pa.FixedSizeListArray.from_arrays(
                 pa.array(vectors[lo:hi].reshape(-1)), vectors.shape[1]
             ),
