@@ -41,8 +41,8 @@ from mirix_py.store.ann import AnnChoice, AnnRegistry, ensure_ann
 from mirix_py.store.lease import MaintenanceLease
 from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.purge import (
+    compact_fragments,
     fragments_with_deletions,
-    rewrite_fragments,
     seal,
     table_folder,
 )
@@ -293,7 +293,7 @@ class Maintainer:
         def _purge() -> tuple[int, int]:
             with self._store.write_lock():  # as every user write (merge_insert is not race-free)
                 before = set(live_fragments(dataset(table)))
-                moved = rewrite_fragments(table, targets, fragment_rows=self._config.fragment_rows)
+                moved = compact_fragments(table, targets, fragment_rows=self._config.fragment_rows)
                 after = set(live_fragments(dataset(table)))
             # Index builds commit like appends: writers need not wait for them. Only the
             # segments that covered the rewritten fragments are rebuilt.

@@ -5,20 +5,22 @@ data file); the bytes stay in the data file until it is rewritten, in the
 index files that hold the rows' words and keys until those are rebuilt, and in
 old versions until they are cleaned up. A purge therefore:
 
-1. rewrites exactly the fragments that held forgotten rows
-   (:func:`rewrite_fragments`: a Lance compaction of those fragments only,
-   every other one excluded, materialising deletions at any ratio; one atomic
-   commit writes their live rows to new fragments). The
-   compaction remaps every index to the new row addresses, so vector indexes
-   keep covering the moved rows without re-encoding them (an ``UPDATE``
-   rewrite left them unindexed, and folding them back in cost as much as
-   encoding a whole fragment's vectors). Fragments are kept at most
-   :data:`~mirix_py.store.segments.FRAGMENT_ROWS` rows by maintenance;
+1. rewrites exactly the fragments that held forgotten rows. At once
+   (:func:`purge_now`): one ``UPDATE`` of the fragments' live rows by row
+   address (:func:`rewrite_fragments`), a single atomic commit that writes
+   them to a new fragment and drops the old one; the moved rows leave the
+   vector indexes until maintenance folds them back in. In the maintenance
+   step: a Lance compaction restricted to those fragments
+   (:func:`compact_fragments`), which also remaps the indexes, so the vector
+   indexes keep covering the moved rows and no fragment's vectors are encoded
+   again (that fold was most of a delayed purge's cost at 100k rows).
+   Fragments are kept at most :data:`~mirix_py.store.segments.FRAGMENT_ROWS`
+   rows by maintenance;
 2. rebuilds only the full-text and scalar index segments that covered those
    fragments (:func:`~mirix_py.store.segments.refresh_indexes`): an index only
    remapped after a rewrite would keep the forgotten words (in its token
-   dictionary) and keys. Vector indexes are only remapped (their lossy codes
-   carry no text, and the forgotten rows' codes are dropped by the remap);
+   dictionary) and keys. Vector indexes are not rebuilt (their lossy codes
+   carry no text);
 3. ends on an empty append, so that the one transaction record kept after
    clean-up (the latest) is not a delete whose filter names the user and ids;
 4. cleans up old versions: at once with a zero window for an explicit purge
@@ -86,15 +88,34 @@ def fragments_with_deletions(folder: Path | None) -> set[int]:
     return {int(m.group(1)) for m in found if m}
 
 
-def rewrite_fragments(
+def rewrite_fragments(table: Any, fragment_ids: Iterable[int]) -> int:
+    """Rewrite the live rows of these fragments into a new one (one ``UPDATE`` commit).
+
+    Fragments that no longer exist (already rewritten by compaction, which
+    also leaves deleted rows behind) match nothing. Returns the rows moved. The
+    moved rows leave the vector indexes until they are folded back in.
+    """
+    ids = sorted(set(fragment_ids))
+    if not ids:
+        return 0
+    ranges = " OR ".join(f"(_rowid >= {f << 32} AND _rowid < {(f + 1) << 32})" for f in ids)
+    result = table.update(where=ranges, values_sql={"id": "id"})
+    moved = int(getattr(result, "rows_updated", 0) or 0)
+    log.debug("store.fragments_rewritten", table=table.name, fragments=len(ids), rows=moved)
+    return moved
+
+
+def compact_fragments(
     table: Any, fragment_ids: Iterable[int], *, fragment_rows: int = FRAGMENT_ROWS
 ) -> int:
-    """Rewrite the live rows of these fragments into new ones; returns the rows moved.
+    """Rewrite these fragments by a compaction restricted to them; returns the rows moved.
 
-    A compaction restricted to them materialises their deleted rows and remaps
-    the indexes; a target it left in place (one with no deletion in this
-    version, which should not happen) is rewritten by an ``UPDATE`` of its rows
-    by address. Fragments that no longer exist (already rewritten) are skipped.
+    Every other fragment is excluded; deleted rows are materialised at any ratio,
+    and the indexes are remapped to the new rows, so the vector indexes keep
+    covering them (after :func:`rewrite_fragments` the maintenance step had to
+    encode a whole fragment's vectors again). A target the compaction left in
+    place (one without deletions in this version) goes through
+    :func:`rewrite_fragments`. Fragments that no longer exist are skipped.
     """
     ds = dataset(table)
     before = live_fragments(ds)
@@ -105,18 +126,13 @@ def rewrite_fragments(
         target_rows_per_fragment=fragment_rows,
         materialize_deletions=True,
         materialize_deletions_threshold=0.0,
-        # every other fragment stays as it is (and bounds what may be merged)
         excluded_fragment_ids=sorted(set(before) - set(ids)),
     )
     after = live_fragments(dataset(table))
     moved = sum(n for f, n in after.items() if f not in before)
-    left = [f for f in ids if f in after]
-    if left:
-        ranges = " OR ".join(f"(_rowid >= {f << 32} AND _rowid < {(f + 1) << 32})" for f in left)
-        result = table.update(where=ranges, values_sql={"id": "id"})
-        moved += int(getattr(result, "rows_updated", 0) or 0)
+    moved += rewrite_fragments(table, [f for f in ids if f in after])
     table.checkout_latest()
-    log.debug("store.fragments_rewritten", table=table.name, fragments=len(ids), rows=moved)
+    log.debug("store.fragments_compacted", table=table.name, fragments=len(ids), rows=moved)
     return moved
 
 

@@ -19,7 +19,7 @@ from mirix_py.embeddings import CachedEmbeddings
 from mirix_py.errors import RecordNotFound
 from mirix_py.memory import EpisodicMemory
 from mirix_py.store.base import SearchQuery
-from mirix_py.store.purge import rewrite_fragments
+from mirix_py.store.purge import compact_fragments
 from mirix_py.store.purge_queue import QUEUE_FILE
 from mirix_py.store.segments import dataset, live_fragments
 from mirix_py.system import MemorySystem
@@ -285,8 +285,8 @@ def test_background_false_never_starts_a_worker(
 
 
 def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) -> None:
-    """The rewrite remaps the vector index (no moved row is left for re-encoding) and
-    drops the forgotten row from it; other fragments stay the same files."""
+    """The maintenance step's rewrite remaps the vector index (no moved row is left to
+    encode again) and drops the forgotten row from it; other fragments stay the same files."""
     rng = np.random.default_rng(0)
     db = lancedb.connect(str(tmp_path / "db"))
     table = None
@@ -305,7 +305,7 @@ def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Pa
     victim = min(before)
     table.delete("id = 'r0-007'")
 
-    moved = rewrite_fragments(table, {victim}, fragment_rows=400)
+    moved = compact_fragments(table, {victim}, fragment_rows=400)
 
     after = live_fragments(dataset(table))
     assert moved == 399 and victim not in after
