@@ -230,34 +230,41 @@ def _bulk_users(system: MemorySystem, users: int, rows: int, seed: int) -> list[
     return [f"fu-{u:05d}" for u in range(users)]
 
 
-def _forget_trials(
-    system: MemorySystem, users: list[str], trials: int, *, seed: int
-) -> dict[str, float]:
-    """Median ms of: a forget (logical), the maintenance purge of it, a forget --now."""
-    rng = random.Random(seed)
-    logical, now, purge = [], [], []
-    for _ in range(trials):
-        user = rng.choice(users)
-        ids = [r.id for r in system.get_all(user_id=user, limit=3)]
-        logical.append(timed(lambda u=user, m=ids[0]: system.delete(m, user_id=u)))
-        purge.append(timed(lambda: system.maintain(purge_now=True)))
-        now.append(timed(lambda u=user, m=ids[1]: system.delete(m, user_id=u, purge=True)))
+def _forget_trial(system: MemorySystem, users: list[str], rng: random.Random) -> dict[str, float]:
+    """Ms of one trial: a forget (logical), the maintenance purge of it, a forget --now."""
+    user = rng.choice(users)
+    ids = [r.id for r in system.get_all(user_id=user, limit=3)]
     return {
-        "logical": statistics.median(logical),
-        "now": statistics.median(now),
-        "maintain": statistics.median(purge),
+        "logical": timed(lambda: system.delete(ids[0], user_id=user)),
+        "maintain": timed(lambda: system.maintain(purge_now=True)),
+        "now": timed(lambda: system.delete(ids[1], user_id=user, purge=True)),
     }
 
 
 def part_forget(args: argparse.Namespace, home: Path) -> None:
+    """Forget one memory at each database size; the sizes' trials are interleaved
+    (one trial of each size in turn), so that a change of the machine's load hits
+    every size alike; medians are compared."""
     sizes = sorted(int(s) for s in args.forget_users.split(","))
-    print(f"[forget] {sizes} users x {args.forget_rows} rows, {args.forget_trials} forgets each")
-    medians: dict[int, dict[str, float]] = {}
+    print(
+        f"[forget] {sizes} users x {args.forget_rows} rows, {args.forget_trials} forgets each, "
+        "trials interleaved across sizes"
+    )
+    systems: dict[int, tuple[MemorySystem, list[str], random.Random]] = {}
     for size in sizes:
-        folder = home / f"forget-{size}"
-        system = open_system(folder, maintenance={"background": False, "retention_seconds": 0})
+        system = open_system(
+            home / f"forget-{size}", maintenance={"background": False, "retention_seconds": 0}
+        )
         users = _bulk_users(system, size, args.forget_rows, seed=size)
-        medians[size] = _forget_trials(system, users, args.forget_trials, seed=size)
+        systems[size] = (system, users, random.Random(size))
+    times: dict[int, dict[str, list[float]]] = {s: {} for s in sizes}
+    for trial in range(args.forget_trials):
+        for size, (system, users, rng) in systems.items():
+            for kind, ms in _forget_trial(system, users, rng).items():
+                times[size].setdefault(kind, []).append(ms)
+        print(f"    trial {trial + 1}: load {os.getloadavg()[0]:.1f}", flush=True)
+    medians = {s: {k: statistics.median(v) for k, v in times[s].items()} for s in sizes}
+    for size, (system, _, _) in systems.items():
         m = medians[size]
         print(
             f"    {size} users ({system.store.count()} rows): forget {m['logical']:.0f} ms, "
@@ -323,6 +330,7 @@ def _load_rows(system: MemorySystem, vectors: np.ndarray, texts: list[str], user
             "origin": ["extracted"] * len(ids),
             "importance": [0.5] * len(ids),
             "access_count": [0] * len(ids),
+            "list_order": [0] * len(ids),
             "vector": pa.FixedSizeListArray.from_arrays(
                 pa.array(vectors[lo:hi].reshape(-1)), vectors.shape[1]
             ),

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from evals.answering import ContextAnswerer, resolve_model
 from evals.datasets import Conversation, Question, load_dataset
+from evals.ingest_markers import MARKER_FOLDER, IngestMarkers
 from evals.judge import Judge
 from evals.metrics import (
     RetrievedItem,
@@ -50,7 +51,14 @@ from evals.report import (
     write_results,
 )
 from evals.secrets import SecretScan, scan_answers, scan_folder, scan_records
-from evals.systems import FullContextQA, MirixQA, QASystem, SystemAnswer, TurnRetrievalQA
+from evals.systems import (
+    FullContextQA,
+    IngestStats,
+    MirixQA,
+    QASystem,
+    SystemAnswer,
+    TurnRetrievalQA,
+)
 from mirix_py.config import MirixConfig, load_config
 from mirix_py.embeddings import make_embeddings
 from mirix_py.logging import configure_logging
@@ -114,7 +122,12 @@ def build_parser(
         "absent = the config's llm.model, else offline",
     )
     p.add_argument("--judge-model", default=None, help="provider:model; absent = no judge")
-    p.add_argument("--resume", action="store_true", help="reuse the ingested databases in --out")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="reuse the ingested databases in --out; conversations whose ingestion "
+        "finished are not ingested again",
+    )
     p.add_argument("--limit-questions", type=int, default=None, help="cap questions (smoke runs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument(
@@ -314,9 +327,11 @@ def run(options: RunOptions) -> dict[str, Any]:
     config, manager_model = _config(options)
     configure_logging(config.logging)
     options.out.mkdir(parents=True, exist_ok=True)
+    markers = IngestMarkers(options.out / MARKER_FOLDER)
     if not options.resume:
         for folder in ("db", "baseline-db"):
             shutil.rmtree(options.out / folder, ignore_errors=True)
+        markers.clear()
     conversations = select_conversations(
         load_dataset(options.data, options.fmt), options.conversations
     )
@@ -326,11 +341,7 @@ def run(options: RunOptions) -> dict[str, Any]:
     bar = not options.progress
     for system in systems:
         for conv in tqdm(conversations, desc=f"ingest {system.name}", disable=bar, unit="conv"):
-            got = system.ingest(conv)
-            if options.consolidate and system is mirix:
-                started = time.perf_counter()
-                mirix.system.consolidate(user_id=mirix.user(conv))
-                got.seconds += time.perf_counter() - started
+            got = _ingest(system, conv, mirix, markers, options)
             s = stats[system.name]
             s.ingest_turns += got.turns
             s.ingest_seconds += got.seconds
@@ -387,6 +398,31 @@ def run(options: RunOptions) -> dict[str, Any]:
     render_plot(summary, options.out / "report.png")
     mirix.system.close()
     return summary
+
+
+def _ingest(
+    system: QASystem,
+    conv: Conversation,
+    mirix: MirixQA,
+    markers: IngestMarkers,
+    options: RunOptions,
+) -> IngestStats:
+    """Ingest one conversation; mirix-py skips one a resumed run already finished."""
+    if system is not mirix:
+        return system.ingest(conv)
+    done = markers.get(conv.id)
+    if done is not None:
+        return done
+    user_id = mirix.user(conv)
+    if options.resume and mirix.system.store.count(user_id=user_id):
+        mirix.system.delete_all(user_id=user_id)  # cut off half-way last time: start over
+    got = system.ingest(conv)
+    if options.consolidate:
+        started = time.perf_counter()
+        mirix.system.consolidate(user_id=user_id)
+        got.seconds += time.perf_counter() - started
+    markers.put(conv.id, got)
+    return got
 
 
 def _scan_secrets(

@@ -13,12 +13,13 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from mirix_py import _fastimport
-from mirix_py.logging import route_to_stdlib
+from mirix_py.logging import quiet_native_logs, route_to_stdlib
 
 __version__ = "0.1.0"
 
 _fastimport.install()  # defer two generated packages' heavy __init__ (see _fastimport)
 route_to_stdlib()  # a library prints nothing unless the host configures logging
+quiet_native_logs()  # nor do Lance's Rust loggers (before lance/lancedb first load)
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

@@ -11,12 +11,18 @@ example), or by configuring structlog itself, which then takes over.
 Only entry points (the CLI, the servers, the evaluation harness) call
 :func:`configure_logging`, which renders events to stderr at the configured
 level.
+
+Lance's and LanceDB's native (Rust) loggers write to stderr on their own; on
+import, :func:`quiet_native_logs` turns them off unless the host has set their
+environment variables (``LANCE_LOG``, ``LANCEDB_LOG``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
 import structlog
@@ -54,6 +60,28 @@ def route_to_stdlib() -> None:
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=False,
     )
+
+
+# Lance and LanceDB log from Rust straight to stderr (env_logger, WARN by default),
+# e.g. "Compaction commit failed ... preempted by concurrent transaction" when a
+# retried commit raced a writer. Their filters are read once, when the native
+# library loads: ``LANCE_LOG`` (pylance; its Python side also takes the first
+# plain level of it as a ``logging`` level, so "off" alone would break it) and
+# ``LANCEDB_LOG`` (lancedb). The last plain level wins on the Rust side.
+_NATIVE_LOG_DEFAULTS = {"LANCE_LOG": "error,off", "LANCEDB_LOG": "off"}
+
+
+def quiet_native_logs(environ: MutableMapping[str, str] | None = None) -> None:
+    """Library default: Lance's and LanceDB's Rust loggers print nothing.
+
+    Sets ``LANCE_LOG`` and ``LANCEDB_LOG`` only where the host has not set them
+    (a host that wants the native logs sets them, e.g. ``LANCE_LOG=warn``). Must
+    run before ``lance``/``lancedb`` are first imported, so ``import mirix_py``
+    does it; a host that imported them earlier keeps their defaults.
+    """
+    env = os.environ if environ is None else environ
+    for name, value in _NATIVE_LOG_DEFAULTS.items():
+        env.setdefault(name, value)
 
 
 def configure_logging(config: LoggingConfig | None = None) -> None:

@@ -11,6 +11,12 @@ type, id)``, and hands them to a flush function in one batch:
 - whenever the owner asks (:meth:`AccessBuffer.flush`: before maintenance, before
   reading counts for retention, on close).
 
+While the owner holds :meth:`AccessBuffer.held` (the maintenance step does, for
+its run) the background thread writes nothing: an access-count UPDATE committing
+in the middle of a compaction made Lance retry the compaction (and log a
+warning); the counts wait for the hold to end (unless twice ``max_pending`` ids
+pile up meanwhile).
+
 A flush that fails puts its counts back, so a clean close loses nothing (an
 interpreter that exits without closing flushes at exit too); a crash loses at
 most one interval of access counts (bookkeeping, not memories).
@@ -23,7 +29,8 @@ import functools
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 import structlog
 
@@ -46,6 +53,7 @@ class AccessBuffer:
         self._flush_lock = threading.Lock()
         self._pending: dict[PendingKey, Counter[str]] = {}
         self._size = 0
+        self._holds = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -87,6 +95,25 @@ class AccessBuffer:
                 counter.update(counts)
                 self._size += len(counter) - before
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Keep the background thread from writing while the block runs (explicit
+        :meth:`flush` calls still write); pending counts are written after it."""
+        with self._lock:
+            self._holds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holds -= 1
+                wake = self._holds == 0 and self._size > 0
+            if wake:
+                self._wake.set()
+
+    def _deferred(self) -> bool:
+        with self._lock:
+            return self._holds > 0 and self._size < 2 * self._max_pending
+
     def discard(self) -> None:
         """Drop every pending count (the tables they belong to are gone)."""
         self._take()
@@ -121,6 +148,8 @@ class AccessBuffer:
             self._wake.clear()
             if self._stop.is_set():
                 break
+            if self._deferred():
+                continue
             try:
                 self.flush()
             except Exception as exc:  # bookkeeping never fails a caller; retried later

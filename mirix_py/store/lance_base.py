@@ -40,15 +40,18 @@ from mirix_py.store.lance_schema import (
     _HISTORY_SCHEMA,
     _KEY_FIELDS,
     _KEY_INDEXED,
+    _LIST_ORDER_SQL,
     _MIGRATION_BATCH,
     _SCAN_LIMIT,
     _TIME_COLUMNS,
     HISTORY_TABLE,
     ID_NOT_AVAILABLE,
+    LIST_ORDER,
     _from_micros,
     _fts_config,
     _keys_from_row,
     _record_schema,
+    list_order,
 )
 from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.purge_queue import PurgeQueue
@@ -190,6 +193,7 @@ class _LanceBase:
         declare_key(table)  # a table created before the key was declared: in place
         if name != HISTORY_TABLE:
             self._migrate_key_columns(name)
+            self._migrate_list_order(name)
         self._fts_ready(name)
         if name != HISTORY_TABLE:
             self._ensure_id_index(name)
@@ -282,7 +286,8 @@ class _LanceBase:
         """BTree indexes on the key columns (``session_key``, ``entity``) of a non-empty table."""
         table = self._tables[name]
         have = {c for idx in table.list_indices() for c in idx.columns}
-        missing = [c for c in _KEY_INDEXED if c not in have]
+        present = set(table.schema.names)
+        missing = [c for c in (*_KEY_INDEXED, LIST_ORDER) if c in present and c not in have]
         if missing and table.count_rows() > 0:
             for column in missing:
                 table.create_index(column, config=BTree(), replace=True)
@@ -323,6 +328,30 @@ class _LanceBase:
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
 
+    def _migrate_list_order(self, name: str) -> None:
+        """Add the stored listing order to a table created before it existed, in place.
+
+        One ``add_columns`` with a SQL expression computes it from the time columns
+        inside Lance (no row passes through Python); the column is then declared
+        non-null and indexed (BTree) like the other key columns.
+        """
+        table = self._tables[name]
+        if LIST_ORDER in table.schema.names:
+            return
+        started = time.perf_counter()
+        try:
+            table.add_columns({LIST_ORDER: _LIST_ORDER_SQL})
+            table.alter_columns({"path": LIST_ORDER, "nullable": False})
+        except Exception:
+            if LIST_ORDER not in table.schema.names:  # not another process migrating at once
+                raise
+        self._ensure_key_indexes(name)
+        log.info(
+            "store.list_order_migrated",
+            table=name,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
     @staticmethod
     def _fill_keys(table: Any, updates: list[dict[str, Any]], schema: pa.Schema) -> int:
         if updates:
@@ -356,6 +385,7 @@ class _LanceBase:
             value = getattr(record, column)
             row[column] = None if value is None else to_micros(value)
         row.update(record_keys(record))
+        row[LIST_ORDER] = list_order(row)
         return row
 
     def _from_row(self, memory_type: MemoryType, row: dict[str, Any]) -> MemoryRecord:
@@ -427,7 +457,8 @@ class _LanceBase:
         out to belong to another user (a concurrent writer, without the file lock).
         """
         table = self._tables[mtype.value]
-        data = as_arrow(rows, table.schema)
+        # the listing order follows the time columns on every write (an edit may move it)
+        data = as_arrow([{**row, LIST_ORDER: list_order(row)} for row in rows], table.schema)
         # Another server (or the maintainer) may commit to the table meanwhile: a lost
         # commit race is retried (the keyed upsert is idempotent), bounded.
         inserted, updated = retrying(

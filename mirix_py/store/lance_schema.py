@@ -50,6 +50,12 @@ _KEY_FIELDS = (
     pa.field("entity", pa.string()),
 )
 _KEY_INDEXED = ("session_key", "entity")
+# The listing order (event time, else update time; epoch microseconds), stored so
+# that LanceDB can sort and page it (see :mod:`mirix_py.store.paging`).
+LIST_ORDER = "list_order"
+_LIST_ORDER_FIELD = pa.field(LIST_ORDER, pa.int64(), nullable=False)
+# How a table created before the column existed fills it in place.
+_LIST_ORDER_SQL = "coalesce(occurred_at, updated_at, created_at, 0)"
 _MIGRATION_BATCH = 10_000
 
 
@@ -73,6 +79,7 @@ def _record_schema(dim: int) -> pa.Schema:
             pa.field("access_count", pa.int64()),
             pa.field("vector", pa.list_(pa.float32(), dim)),
             *_KEY_FIELDS,
+            _LIST_ORDER_FIELD,
         ]
     )
 
@@ -116,6 +123,15 @@ def _keys_from_row(memory_type: MemoryType, row: dict[str, Any]) -> dict[str, An
     elif payload.get("name"):
         keys["entity"] = entity_key(str(payload["name"]))
     return keys
+
+
+def list_order(row: dict[str, Any]) -> int:
+    """The stored listing order of a row: its event time, else its update time."""
+    for column in ("occurred_at", "updated_at", "created_at"):
+        value = row.get(column)
+        if value is not None:
+            return int(value)
+    return 0
 
 
 def _usable_key(value: object) -> bool:

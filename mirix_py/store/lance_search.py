@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import structlog
 
 from mirix_py.errors import InvalidArgument, RecordNotFound, StorageError
@@ -42,7 +41,7 @@ from mirix_py.store.lance_schema import (
     _usable_key,
     fts_query_text,
 )
-from mirix_py.store.paging import ORDER_COLUMNS, PageOrder, page_ids
+from mirix_py.store.paging import keyset_pages, page_keys
 from mirix_py.store.query_batch import (
     Job,
     ScanJob,
@@ -102,8 +101,8 @@ class _LanceSearch(_LanceBase):
     ) -> list[MemoryRecord]:
         """The user's records, newest first (by event time, then update time), paged.
 
-        Only the ordering columns of the user's rows are read to place the page
-        (:mod:`mirix_py.store.paging`); then the page's rows are fetched by id.
+        LanceDB sorts on the stored listing order and returns the keys up to the
+        page's end (:mod:`mirix_py.store.paging`); then the page's rows are fetched by id.
         """
         validate_user_id(user_id)
         for name, value in (("limit", limit), ("offset", offset)):
@@ -113,12 +112,8 @@ class _LanceSearch(_LanceBase):
             return []
         types = [MemoryType(memory_type)] if memory_type else list(self._types)
         where = self._list_filter(user_id, include_superseded, where_source_ids)
-        chosen = page_ids(
-            self._order_columns(types, where, user_id, "newest"),
-            order="newest",
-            offset=offset,
-            limit=limit,
-        )
+        tables = [(t.value, self._table(t)) for t in types]
+        chosen = page_keys(tables, where, offset=offset, limit=limit)
         return self._fetch_in_order(chosen, user_id, where)
 
     def iter_records(
@@ -132,16 +127,15 @@ class _LanceSearch(_LanceBase):
         """Every record of the user, oldest created first, fetched ``page_size`` at a time
         (for export: memory holds one page of full records, not the user's history).
 
-        The order is fixed when iteration starts; records deleted meanwhile are skipped.
+        Pages are walked by keyset in LanceDB (:mod:`mirix_py.store.paging`); records
+        deleted meanwhile are skipped.
         """
         validate_user_id(user_id)
         types = [MemoryType(memory_type)] if memory_type else list(self._types)
         where = self._list_filter(user_id, include_superseded, None)
-        order = page_ids(
-            self._order_columns(types, where, user_id, "oldest_created"), order="oldest_created"
-        )
-        for start in range(0, len(order), max(1, page_size)):
-            yield from self._fetch_in_order(order[start : start + page_size], user_id, where)
+        tables = [(t.value, self._table(t)) for t in types]
+        for chosen in keyset_pages(tables, where, page_size=page_size):
+            yield from self._fetch_in_order(chosen, user_id, where)
 
     @staticmethod
     def _list_filter(
@@ -155,17 +149,6 @@ class _LanceSearch(_LanceBase):
                 " OR ".join(f"array_has(source_ids, {s})" for s in _quoted(where_source_ids))
             )
         return conjoin(clauses)
-
-    def _order_columns(
-        self, types: Sequence[MemoryType], where: str, user_id: str, order: PageOrder
-    ) -> list[tuple[str, pa.Table]]:
-        """The light ordering columns of the matching rows, per memory type."""
-        columns = (*ORDER_COLUMNS[order], "user_id")
-        jobs = [ScanJob(self._table(mtype), where, _SCAN_LIMIT, columns) for mtype in types]
-        parts: list[tuple[str, pa.Table]] = []
-        for mtype, light in zip(types, run_queries(jobs), strict=True):
-            parts.append((mtype.value, light.filter(pc.equal(light["user_id"], user_id))))
-        return parts
 
     def _fetch_in_order(
         self, chosen: Sequence[tuple[str, str]], user_id: str, where: str

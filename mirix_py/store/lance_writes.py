@@ -7,6 +7,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -251,6 +252,11 @@ class _LanceWrites(_LanceSearch):
     def flush_accesses(self) -> int:
         """Write every pending access count now; returns the rows updated."""
         return self._accesses.flush()
+
+    def hold_access_flushes(self) -> AbstractContextManager[None]:
+        """While the block runs, batched access counts are not written in the background
+        (the maintenance step holds it: their UPDATEs would preempt its compaction)."""
+        return self._accesses.held()
 
     @property
     def pending_accesses(self) -> int:

@@ -41,8 +41,8 @@ from mirix_py.store.ann import AnnChoice, AnnRegistry, ensure_ann
 from mirix_py.store.lease import MaintenanceLease
 from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py.store.purge import (
+    compact_fragments,
     fragments_with_deletions,
-    rewrite_fragments,
     seal,
     table_folder,
 )
@@ -103,6 +103,10 @@ class MaintainedStore(Protocol):
 
     def flush_accesses(self) -> int:
         """Write the batched access counts (before compaction)."""
+        ...
+
+    def hold_access_flushes(self) -> AbstractContextManager[None]:
+        """Keep batched access counts from being written in the background meanwhile."""
         ...
 
 
@@ -211,11 +215,19 @@ class Maintainer:
     def _run(
         self, started_at: datetime, *, ann: bool, purge_everything: bool
     ) -> MaintenanceReceipt:
-        clock = time.perf_counter()
         try:  # batched access counts land before the compaction
             self._store.flush_accesses()
         except Exception as exc:  # kept by the store for its next flush
             log.warning("maintenance.access_flush_failed", error=str(exc)[:200])
+        # This process's access-count UPDATEs wait for the run's end rather than
+        # preempt its compaction commits (other processes' writes are retried).
+        with self._store.hold_access_flushes():
+            return self._run_held(started_at, ann=ann, purge_everything=purge_everything)
+
+    def _run_held(
+        self, started_at: datetime, *, ann: bool, purge_everything: bool
+    ) -> MaintenanceReceipt:
+        clock = time.perf_counter()
         queue = self._store.purge_queue
         tables = self._store.maintained_tables()
         due = [
@@ -281,7 +293,7 @@ class Maintainer:
         def _purge() -> tuple[int, int]:
             with self._store.write_lock():  # as every user write (merge_insert is not race-free)
                 before = set(live_fragments(dataset(table)))
-                moved = rewrite_fragments(table, targets)
+                moved = compact_fragments(table, targets, fragment_rows=self._config.fragment_rows)
                 after = set(live_fragments(dataset(table)))
             # Index builds commit like appends: writers need not wait for them. Only the
             # segments that covered the rewritten fragments are rebuilt.

@@ -5,16 +5,22 @@ data file); the bytes stay in the data file until it is rewritten, in the
 index files that hold the rows' words and keys until those are rebuilt, and in
 old versions until they are cleaned up. A purge therefore:
 
-1. rewrites exactly the fragments that held forgotten rows
-   (:func:`rewrite_fragments`: one ``UPDATE`` of the fragment's live rows by
-   row address, a single atomic commit that writes them to a new fragment and
-   drops the old one, which then holds only deleted rows). Fragments are kept
-   at most :data:`~mirix_py.store.segments.FRAGMENT_ROWS` rows by maintenance;
+1. rewrites exactly the fragments that held forgotten rows. At once
+   (:func:`purge_now`): one ``UPDATE`` of the fragments' live rows by row
+   address (:func:`rewrite_fragments`), a single atomic commit that writes
+   them to a new fragment and drops the old one; the moved rows leave the
+   vector indexes until maintenance folds them back in. In the maintenance
+   step: a Lance compaction restricted to those fragments
+   (:func:`compact_fragments`), which also remaps the indexes, so the vector
+   indexes keep covering the moved rows and no fragment's vectors are encoded
+   again (that fold was most of a delayed purge's cost at 100k rows).
+   Fragments are kept at most :data:`~mirix_py.store.segments.FRAGMENT_ROWS`
+   rows by maintenance;
 2. rebuilds only the full-text and scalar index segments that covered those
    fragments (:func:`~mirix_py.store.segments.refresh_indexes`): an index only
    remapped after a rewrite would keep the forgotten words (in its token
    dictionary) and keys. Vector indexes are not rebuilt (their lossy codes
-   carry no text; the maintenance step folds the moved rows back in);
+   carry no text);
 3. ends on an empty append, so that the one transaction record kept after
    clean-up (the latest) is not a delete whose filter names the user and ids;
 4. cleans up old versions: at once with a zero window for an explicit purge
@@ -41,6 +47,7 @@ from lancedb.index import FTS
 
 from mirix_py.store.base import SCAN_ALL
 from mirix_py.store.segments import (
+    FRAGMENT_ROWS,
     SEGMENT_ROWS,
     cleanup,
     dataset,
@@ -82,10 +89,11 @@ def fragments_with_deletions(folder: Path | None) -> set[int]:
 
 
 def rewrite_fragments(table: Any, fragment_ids: Iterable[int]) -> int:
-    """Rewrite the live rows of these fragments into a new one (one commit).
+    """Rewrite the live rows of these fragments into a new one (one ``UPDATE`` commit).
 
     Fragments that no longer exist (already rewritten by compaction, which
-    also leaves deleted rows behind) match nothing. Returns the rows moved.
+    also leaves deleted rows behind) match nothing. Returns the rows moved. The
+    moved rows leave the vector indexes until they are folded back in.
     """
     ids = sorted(set(fragment_ids))
     if not ids:
@@ -94,6 +102,37 @@ def rewrite_fragments(table: Any, fragment_ids: Iterable[int]) -> int:
     result = table.update(where=ranges, values_sql={"id": "id"})
     moved = int(getattr(result, "rows_updated", 0) or 0)
     log.debug("store.fragments_rewritten", table=table.name, fragments=len(ids), rows=moved)
+    return moved
+
+
+def compact_fragments(
+    table: Any, fragment_ids: Iterable[int], *, fragment_rows: int = FRAGMENT_ROWS
+) -> int:
+    """Rewrite these fragments by a compaction restricted to them; returns the rows moved.
+
+    Every other fragment is excluded; deleted rows are materialised at any ratio,
+    and the indexes are remapped to the new rows, so the vector indexes keep
+    covering them (after :func:`rewrite_fragments` the maintenance step had to
+    encode a whole fragment's vectors again). A target the compaction left in
+    place (one without deletions in this version) goes through
+    :func:`rewrite_fragments`. Fragments that no longer exist are skipped.
+    """
+    ds = dataset(table)
+    before = live_fragments(ds)
+    ids = sorted(set(fragment_ids) & set(before))
+    if not ids:
+        return 0
+    ds.optimize.compact_files(
+        target_rows_per_fragment=fragment_rows,
+        materialize_deletions=True,
+        materialize_deletions_threshold=0.0,
+        excluded_fragment_ids=sorted(set(before) - set(ids)),
+    )
+    after = live_fragments(dataset(table))
+    moved = sum(n for f, n in after.items() if f not in before)
+    moved += rewrite_fragments(table, [f for f in ids if f in after])
+    table.checkout_latest()
+    log.debug("store.fragments_compacted", table=table.name, fragments=len(ids), rows=moved)
     return moved
 
 

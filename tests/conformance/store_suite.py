@@ -335,6 +335,48 @@ class StoreConformance:
         assert store.list_records(user_id="u1", limit=0) == []
         assert all(r.embedding is not None for r in pages[0])
 
+    def test_many_pages_with_ties_are_complete_and_follow_edits(self, store: MemoryStore) -> None:
+        base = datetime(2024, 1, 1, tzinfo=UTC)
+        events = [
+            EpisodicMemory(
+                user_id="u1",
+                actor="Ann",
+                summary=f"walk {i}",
+                # many ties on event time (and on update time): id decides
+                occurred_at=base + timedelta(hours=i % 4),
+                updated_at=base,
+            )
+            for i in range(60)
+        ]
+        facts = [
+            SemanticMemory(
+                user_id="u1",
+                name=f"N{i}",
+                summary=f"fact {i}",
+                updated_at=base + timedelta(hours=i % 3),
+            )
+            for i in range(15)
+        ]
+        store.upsert(events + facts)
+        expected = sorted(events + facts, key=lambda r: (r.when, r.updated_at, r.id), reverse=True)
+        pages = [store.list_records(user_id="u1", limit=7, offset=o) for o in range(0, 84, 7)]
+        assert [r.id for p in pages for r in p] == [r.id for r in expected]
+        episodic = [
+            store.list_records(user_id="u1", memory_type=MemoryType.EPISODIC, limit=9, offset=o)
+            for o in range(0, 63, 9)
+        ]
+        assert [r.id for p in episodic for r in p] == [
+            r.id for r in expected if r.memory_type == MemoryType.EPISODIC
+        ]
+        # an edit of a fact without event time moves it to the top (update time orders it)
+        edited = facts[0].model_copy(update={"updated_at": base + timedelta(days=30)})
+        store.upsert([edited])
+        assert store.list_records(user_id="u1", limit=1)[0].id == edited.id
+        exported = list(store.iter_records(user_id="u1", page_size=8))
+        assert [r.id for r in exported] == [
+            r.id for r in sorted(events + facts, key=lambda r: (r.created_at, r.id))
+        ]
+
     def test_iter_records_yields_everything_oldest_created_first(self, store: MemoryStore) -> None:
         old = SemanticMemory(user_id="u1", name="Ann", summary="lives in Oslo")
         store.upsert([old])

@@ -209,3 +209,42 @@ def test_answer_model_changes_only_the_answering_step_of_every_system(tmp_path: 
     # each system's own rendered context went to the same prompt
     assert all("<context>" in p and "Question: Where does Ann live?" in p for p in model.prompts)
     assert all("Lisbon" in p for p in model.prompts)
+
+
+def test_resume_skips_finished_conversations_and_redoes_a_cut_off_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evals.ingest_markers import MARKER_FOLDER
+    from evals.systems import MirixQA
+
+    out = tmp_path / "lme"
+    options: dict[str, Any] = {
+        "data": SYNTH,
+        "out": out,
+        "fmt": "longmemeval",
+        "progress": False,
+        "baselines": [],
+        "conversations": ["0", "1"],
+        "limit_questions": 1,
+    }
+    first = run(RunOptions(**options))
+    markers = sorted((out / MARKER_FOLDER).glob("*.json"))
+    assert len(markers) == 2
+    ingested: list[str] = []
+    real = MirixQA.ingest
+
+    def counting(self: MirixQA, conversation: Any) -> Any:
+        ingested.append(conversation.id)
+        return real(self, conversation)
+
+    monkeypatch.setattr(MirixQA, "ingest", counting)
+    again = run(RunOptions(**options, resume=True))
+    assert ingested == []  # both finished: nothing is ingested again
+    mirix, before = again["systems"]["mirix-py"], first["systems"]["mirix-py"]
+    assert mirix["ingest_turns_per_s"] == before["ingest_turns_per_s"]
+    assert mirix["memory_count"] == before["memory_count"]
+
+    markers[0].unlink()  # as if the run had stopped during this conversation's ingestion
+    third = run(RunOptions(**options, resume=True))
+    assert len(ingested) == 1  # only the conversation without a marker
+    assert third["systems"]["mirix-py"]["memory_count"] == before["memory_count"]  # no duplicates

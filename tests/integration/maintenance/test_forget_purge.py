@@ -8,14 +8,20 @@ import time
 import uuid
 from pathlib import Path
 
+import lancedb
+import numpy as np
+import pyarrow as pa
 import pytest
+from lancedb.index import IvfPq
 
 from mirix_py.config import MirixConfig
 from mirix_py.embeddings import CachedEmbeddings
 from mirix_py.errors import RecordNotFound
 from mirix_py.memory import EpisodicMemory
 from mirix_py.store.base import SearchQuery
+from mirix_py.store.purge import compact_fragments
 from mirix_py.store.purge_queue import QUEUE_FILE
+from mirix_py.store.segments import dataset, live_fragments
 from mirix_py.system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.maintenance.helpers import episodes, maintainer, open_store
@@ -276,3 +282,35 @@ def test_background_false_never_starts_a_worker(
     system.add([{"content": "eve planted tulips", "id": "w1"}], user_id="eve")
     assert not system.maintenance.background
     system.close()
+
+
+def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) -> None:
+    """The maintenance step's rewrite remaps the vector index (no moved row is left to
+    encode again) and drops the forgotten row from it; other fragments stay the same files."""
+    rng = np.random.default_rng(0)
+    db = lancedb.connect(str(tmp_path / "db"))
+    table = None
+    for part in range(3):  # three fragments of 400 rows
+        ids = [f"r{part}-{i:03d}" for i in range(400)]
+        vectors = rng.normal(size=(400, 16)).astype(np.float32)
+        data = pa.table(
+            {"id": ids, "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel()), 16)}
+        )
+        table = db.create_table("t", data) if table is None else table
+        if part:
+            table.add(data)
+    assert table is not None
+    table.create_index("vector", config=IvfPq(num_partitions=2, num_sub_vectors=4))
+    before = live_fragments(dataset(table))
+    victim = min(before)
+    table.delete("id = 'r0-007'")
+
+    moved = compact_fragments(table, {victim}, fragment_rows=400)
+
+    after = live_fragments(dataset(table))
+    assert moved == 399 and victim not in after
+    assert set(before) - {victim} <= set(after)  # the other fragments are untouched
+    assert table.index_stats("vector_idx").num_unindexed_rows == 0
+    assert table.count_rows() == 1199
+    hits = table.search(rng.normal(size=16).tolist()).limit(1200).to_arrow()
+    assert "r0-007" not in hits["id"].to_pylist()
