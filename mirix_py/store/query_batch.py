@@ -73,6 +73,8 @@ class ScanJob:
     where: str
     limit: int
     columns: tuple[str, ...] | None = None
+    row_ids: bool = False
+    """Also return each row's address (``_rowid``, for a later :class:`TakeJob`)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ def _async_query(job: Job, table: Any) -> Any:
     if isinstance(job, TakeJob):
         return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
     query = table.query().where(job.where).limit(job.limit)
-    return query.select(list(job.columns)) if job.columns else query
+    query = query.select(list(job.columns)) if job.columns else query
+    return query.with_row_id() if job.row_ids else query
 
 
 def _sync_query(job: Job) -> Any:
@@ -142,7 +145,8 @@ def _sync_query(job: Job) -> Any:
     if isinstance(job, TakeJob):
         return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
     query = table.search().where(job.where).limit(job.limit)
-    return query.select(list(job.columns)) if job.columns else query
+    query = query.select(list(job.columns)) if job.columns else query
+    return query.with_row_id(True) if job.row_ids else query
 
 
 async def _gather(queries: Sequence[Any]) -> list[pa.Table]:

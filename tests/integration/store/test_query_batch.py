@@ -232,9 +232,28 @@ def test_neighbour_and_entity_lookups_are_answered_from_the_key_indexes(
         ("s5", 0),
         ("s5", 1),
     ]
-    (job,) = seen
+    job, take = seen  # the sessions' ids and positions, then the picked rows by address
+    assert isinstance(job, ScanJob) and "vector" not in (job.columns or ("vector",))
+    assert isinstance(take, TakeJob) and len(take.row_ids) == 5
     plan = job.table.search().where(job.where).limit(job.limit).explain_plan()
     # The index narrows the rows to the asked sessions: never a filter over every row
     # of the user (which is all the user-id index alone would give).
     assert "session_key_idx" in plan
+    store.close()
+
+
+def test_neighbours_leave_out_the_turns_the_caller_has(tmp_path: Path) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 4, 10))
+    store.upsert(_turns("bo", 4, 10))  # same session keys, another owner
+    every = store.neighbours([("s1", 5)], user_id="ann", embeddings=True)
+    assert [(r.session_id, r.sequence) for r in every] == [  # type: ignore[attr-defined]
+        ("s1", 4),
+        ("s1", 5),
+        ("s1", 6),
+    ]
+    assert all(r.user_id == "ann" and r.embedding is not None for r in every)
+    rest = store.neighbours([("s1", 5)], user_id="ann", exclude_ids={every[1].id})
+    assert [r.id for r in rest] == [every[0].id, every[2].id]
+    assert all(r.embedding is None for r in rest)
     store.close()
