@@ -363,10 +363,14 @@ def _ann_run(
             "ann_sample_queries": args.ann_queries,
         },
     )
-    _load_rows(system, vectors, texts, users)
+    if system.store.count(memory_type=MemoryType.EPISODIC) == len(vectors):
+        print(f"    reusing the {len(vectors)} rows already in {home} (--home of an earlier run)")
+    else:
+        _load_rows(system, vectors, texts, users)
     started = time.perf_counter()
     receipt = system.maintain()
-    choice = next(t.ann for t in receipt.tables if t.table == "episodic")
+    choice = next((t.ann for t in receipt.tables if t.table == "episodic"), None)
+    choice = choice or system.store.ann_registry.get("episodic")
     print(f"    maintenance {time.perf_counter() - started:.0f} s; ANN decision: {choice}")
     rng = random.Random(1)
     picks = rng.sample(range(len(vectors)), args.ann_queries)

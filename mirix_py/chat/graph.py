@@ -171,7 +171,9 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     user_id = validate_user_id(state.get("user_id"))
     cues = read_question(question_of(state))
     types = _types(deps, state)
-    core = deps.retriever.core_blocks(user_id)
+    # The core blocks are read while the question is embedded and searched (their
+    # round trip overlaps the searches' instead of preceding them).
+    core_blocks = deps.retriever.submit(deps.retriever.core_blocks, user_id)
     vector = deps.retriever.embed(cues.text)
     key = uuid.uuid4().hex  # this chat's candidate pools, kept for fine retrieval
     pools = deps.retriever.coarse(
@@ -183,6 +185,7 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
         reveal=bool(state.get("reveal_secrets")),
         key=key,
     )
+    core = core_blocks.result()
     ms = elapsed_ms(started)
     counts = {name: len(hits) for name, hits in pools.items()}
     log.info(

@@ -318,7 +318,9 @@ class Retriever:
         ]
         spots = [(str(h.session), int(h.record["sequence"])) for h in best]
         expanded = frozenset(h.memory_id for h in best)
-        around = self.ctx.store.neighbours(spots, user_id=user_id, as_of=as_of, embeddings=True)
+        around = self.ctx.store.neighbours(
+            spots, user_id=user_id, as_of=as_of, embeddings=True, exclude_ids=pool.row.keys()
+        )
         extra = [r for r in around if r.id not in pool.row and r.embedding is not None]
         if not extra:
             return CachedPool(tuple(records), pool, expanded)

@@ -8,7 +8,7 @@ suite every backend must pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -242,10 +242,12 @@ class MemoryStore(Protocol):
         span: int = 1,
         as_of: datetime | None = None,
         embeddings: bool = False,
+        exclude_ids: Collection[str] = (),
     ) -> list[MemoryRecord]:
         """Episodic turns within ``span`` positions of each ``(session_key, sequence)``
         spot (see :mod:`mirix_py.store.keys`), current or valid at ``as_of``, in session
-        order (with embeddings only when asked): an indexed lookup, never a scan."""
+        order (with embeddings only when asked), except those in ``exclude_ids`` (turns
+        the caller already has): an indexed lookup, never a scan."""
         ...
 
     def by_keys(

@@ -54,6 +54,7 @@ from mirix_py.store.lance_schema import (
     list_order,
 )
 from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
+from mirix_py.store.owner_counts import OwnerCounts
 from mirix_py.store.purge_queue import PurgeQueue
 from mirix_py.store.retry import retrying
 from mirix_py.store.segments import SEGMENT_ROWS
@@ -93,6 +94,7 @@ class _LanceBase:
             ObjectStorePurgeQueue(uri, options=storage_options) if "://" in uri else PurgeQueue(uri)
         )
         self._ann = AnnRegistry(uri)
+        self._owner_counts = OwnerCounts()
         self._embeddings = embeddings
         self._dim = dimension
         self._types = tuple(MemoryType(t) for t in memory_types)

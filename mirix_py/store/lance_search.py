@@ -4,7 +4,8 @@ and vector / full-text / hybrid search (see :mod:`mirix_py.store.lancedb_store`)
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ from mirix_py.store.ann import ANN_MIN_OWNER_ROWS
 from mirix_py.store.base import (
     HistoryEvent,
     ScoredRecord,
+    ScoreParts,
     SearchQuery,
 )
 from mirix_py.store.filters import (
@@ -28,6 +30,7 @@ from mirix_py.store.filters import (
     user_filter,
 )
 from mirix_py.store.fusion import fuse
+from mirix_py.store.keys import KEY_COLUMNS
 from mirix_py.store.lance_base import _LanceBase
 from mirix_py.store.lance_schema import (
     _ID_LIST_MAX,
@@ -45,14 +48,37 @@ from mirix_py.store.paging import keyset_pages, page_keys
 from mirix_py.store.query_batch import (
     Job,
     ScanJob,
+    TakeJob,
     TextJob,
     VectorJob,
     all_rows,
-    rows_at,
     run_queries,
 )
 
 log = structlog.get_logger("mirix_py.store.lancedb_store")
+
+# A search ranks on these columns only; the rows it keeps are then read whole
+# (:meth:`_LanceSearch._kept_records`), minus what no record is built from.
+_RANKED_COLUMNS = ("id", "user_id")
+_PLAIN_RECORD_COLUMNS = tuple(c for c in _LOOKUP_COLUMNS if c not in ("text", *KEY_COLUMNS))
+_RECORD_COLUMNS = (*_PLAIN_RECORD_COLUMNS, "vector")
+
+
+# A neighbour lookup reads these of its sessions' rows, at most _SESSION_ROWS per
+# session before it falls back to checking the exact positions in the query.
+_NEIGHBOUR_COLUMNS = ("id", "user_id", "session_key", "sequence")
+_SESSION_ROWS = 256
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """One fused hit of a search, before its row is read: where the row was seen."""
+
+    memory_id: str
+    user_id: str
+    memory_type: MemoryType
+    address: int
+    parts: ScoreParts
 
 
 class _LanceSearch(_LanceBase):
@@ -194,15 +220,25 @@ class _LanceSearch(_LanceBase):
         return self.search_many([query])[0]
 
     def search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
-        """Several searches at once (results in the same order): all their LanceDB
-        queries run together (:func:`~mirix_py.store.query_batch.run_queries`)."""
+        """Several searches at once (results in the same order): all their ranking
+        queries run together on light columns (:func:`~mirix_py.store.query_batch.run_queries`),
+        then the rows they keep are fetched whole, in one more hand-off."""
         started = time.perf_counter()
         plans = [self._search_jobs(query) for query in queries]
         jobs = [job for plan in plans for _, _, job in plan]
         tables = iter(run_queries(jobs))
-        results = [
+        ranked = [
             self._fused(query, [(kind, mtype, next(tables)) for kind, mtype, _ in plan])
             for query, plan in zip(queries, plans, strict=True)
+        ]
+        records = self._kept_records(ranked)
+        results = [
+            [
+                ScoredRecord(record=records[(hit.memory_type, hit.memory_id)], score=hit.parts)
+                for hit in hits
+                if (hit.memory_type, hit.memory_id) in records  # gone since it was ranked
+            ]
+            for hits in ranked
         ]
         for query, found in zip(queries, results, strict=True):
             log.debug(
@@ -217,7 +253,8 @@ class _LanceSearch(_LanceBase):
         return results
 
     def _search_jobs(self, query: SearchQuery) -> list[tuple[str, MemoryType, Job]]:
-        """The vector and full-text queries of one search, per memory type."""
+        """The vector and full-text queries of one search, per memory type (reading
+        only ids and owners: see :meth:`_kept_records`)."""
         types = [t for t in (query.memory_types or self._types) if t in self._types]
         where = conjoin(
             [
@@ -244,21 +281,30 @@ class _LanceSearch(_LanceBase):
                 # reads just the owner's vectors, while an IVF index would probe
                 # partition after partition to find enough of them.
                 choice = self._ann.use(mtype.value)
-                if choice is not None and table.count_rows(user_filter(query.user_id)) < (
+                if choice is not None and self._owner_rows(mtype, query.user_id) < (
                     ANN_MIN_OWNER_ROWS
                 ):
                     choice = None
-                jobs.append(("vector", mtype, VectorJob(table, vector, where, depth, choice)))
+                job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS)
+                jobs.append(("vector", mtype, job))
             if fts_text and self._fts_ready(mtype.value):
-                jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth)))
+                jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth, _RANKED_COLUMNS)))
         return jobs
+
+    def _owner_rows(self, memory_type: MemoryType, user_id: str) -> int:
+        """The owner's row count in a table (cached briefly: it only picks flat or ANN
+        search, so a count some seconds old is as good, and costs no round trip)."""
+        table = self._tables[memory_type.value]
+        return self._owner_counts.get(
+            (memory_type.value, user_id), lambda: int(table.count_rows(user_filter(user_id)))
+        )
 
     def _fused(
         self, query: SearchQuery, found: Sequence[tuple[str, MemoryType, pa.Table]]
-    ) -> list[ScoredRecord]:
-        """Fuse one search's result tables; only the kept rows become records."""
-        vector_hits: list[tuple[str, float, MemoryType, pa.Table, int]] = []
-        fts_hits: list[tuple[str, float, MemoryType, pa.Table, int]] = []
+    ) -> list[_Kept]:
+        """Fuse one search's ranking results into its best ``limit`` hits."""
+        vector_hits: list[tuple[str, float, MemoryType, int]] = []
+        fts_hits: list[tuple[str, float, MemoryType, int]] = []
         for kind, mtype, table in found:
             if not table.num_rows:
                 continue
@@ -266,10 +312,11 @@ class _LanceSearch(_LanceBase):
             ids = table.column("id").to_pylist()
             owners = table.column("user_id").to_pylist()
             scores = table.column(score_column).to_pylist()
+            addresses = table.column("_rowid").to_pylist()
             hits = vector_hits if kind == "vector" else fts_hits
-            for i, (memory_id, owner, raw) in enumerate(zip(ids, owners, scores, strict=True)):
+            for memory_id, owner, raw, address in zip(ids, owners, scores, addresses, strict=True):
                 if owner == query.user_id:
-                    hits.append((memory_id, float(raw), mtype, table, i))
+                    hits.append((memory_id, float(raw), mtype, int(address)))
         vector_hits.sort(key=lambda h: h[1])
         fts_hits.sort(key=lambda h: -h[1])
         fused = fuse(
@@ -279,16 +326,62 @@ class _LanceSearch(_LanceBase):
             vector_weight=query.vector_weight if query.mode != "fts" else 0.0,
             fts_weight=query.fts_weight if query.mode != "vector" else 0.0,
         )[: query.limit]
-        where_found = {h[0]: (h[2], h[3], h[4]) for h in (*fts_hits, *vector_hits)}
-        wanted: dict[int, tuple[MemoryType, pa.Table, list[int]]] = {}
-        for memory_id, _ in fused:
-            mtype, table, i = where_found[memory_id]
-            wanted.setdefault(id(table), (mtype, table, []))[2].append(i)
-        records: dict[str, MemoryRecord] = {}
-        for mtype, table, indices in wanted.values():
-            for row in rows_at(table, indices):
-                records[row["id"]] = self._from_row(mtype, row)
-        return [ScoredRecord(record=records[m], score=parts) for m, parts in fused]
+        where_found = {h[0]: (h[2], h[3]) for h in (*fts_hits, *vector_hits)}
+        return [
+            _Kept(memory_id, query.user_id, *where_found[memory_id], parts)
+            for memory_id, parts in fused
+        ]
+
+    def _kept_records(
+        self, ranked: Sequence[Sequence[_Kept]]
+    ) -> dict[tuple[MemoryType, str], MemoryRecord]:
+        """The kept hits' whole rows as records, keyed by (type, id), for all searches
+        at once (see :meth:`_read_rows`)."""
+        wanted: dict[MemoryType, dict[int, tuple[str, str]]] = {}
+        for hits in ranked:
+            for hit in hits:
+                wanted.setdefault(hit.memory_type, {})[hit.address] = (hit.memory_id, hit.user_id)
+        return self._read_rows(wanted, _RECORD_COLUMNS)
+
+    def _read_rows(
+        self,
+        wanted: Mapping[MemoryType, Mapping[int, tuple[str, str]]],
+        columns: tuple[str, ...],
+    ) -> dict[tuple[MemoryType, str], MemoryRecord]:
+        """Records for rows a light query saw (per type: row address -> (id, owner)),
+        keyed by (type, id): one take by address per table, all in one hand-off; rows
+        no longer at their address (a compaction ran meanwhile) are looked up by id
+        instead; rows deleted meanwhile are left out. Only a row with the expected id
+        and owner is accepted."""
+        owner = {(m, i): u for m, rows in wanted.items() for i, u in rows.values()}
+        types = [m for m in wanted if wanted[m]]
+        jobs: list[Job] = [
+            TakeJob(self._tables[m.value], tuple(sorted(wanted[m])), columns) for m in types
+        ]
+        records: dict[tuple[MemoryType, str], MemoryRecord] = {}
+
+        def keep(mtype: MemoryType, found: pa.Table) -> None:
+            for row in all_rows(found):
+                key = (mtype, row["id"])
+                if owner.get(key) == row["user_id"] and key not in records:
+                    records[key] = self._from_row(mtype, row)
+
+        for mtype, found in zip(types, run_queries(jobs), strict=True):
+            keep(mtype, found)
+        missing: dict[MemoryType, list[str]] = {}
+        for mtype, memory_id in owner.keys() - records.keys():
+            missing.setdefault(mtype, []).append(memory_id)
+        if missing:
+            retry = list(missing)
+            by_id: list[Job] = [
+                ScanJob(
+                    self._tables[m.value], in_list("id", missing[m]), 2 * len(missing[m]), columns
+                )
+                for m in retry
+            ]
+            for mtype, found in zip(retry, run_queries(by_id), strict=True):
+                keep(mtype, found)
+        return records
 
     def _lookup(
         self,
@@ -313,39 +406,57 @@ class _LanceSearch(_LanceBase):
         span: int = 1,
         as_of: datetime | None = None,
         embeddings: bool = False,
+        exclude_ids: Collection[str] = (),
     ) -> list[MemoryRecord]:
         """The user's episodic turns within ``span`` positions of each ``(session_key,
-        sequence)`` spot (the spots' own turns included): current ones, or those valid
-        at ``as_of``; in session order, with embeddings only when asked. One indexed
-        lookup."""
+        sequence)`` spot (the spots' own turns included, unless in ``exclude_ids``):
+        current ones, or those valid at ``as_of``; in session order, with embeddings
+        only when asked.
+
+        One indexed lookup of the spots' sessions reading only ids, keys and row
+        addresses; the exact positions are picked from those, and only the picked
+        rows the caller does not have are read whole (by address). Checking the
+        positions in the query itself (an OR per session) and reading every column
+        of each match took several times longer at 100k rows.
+        """
         validate_user_id(user_id)
         wanted: dict[str, set[int]] = {}
         for key, sequence in spots:
             if _usable_key(key):
                 near = range(int(sequence) - span, int(sequence) + span + 1)
                 wanted.setdefault(key, set()).update(n for n in near if n >= 0)
-        clauses = [
-            f"session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(seqs)))})"
-            for key, seqs in wanted.items()
-        ]
-        if not clauses:
+        if not wanted:
             return []
         # The session keys first, as an IN list: LanceDB answers that part from the
-        # session_key index (an OR of per-session conjunctions alone made it filter every
-        # row of the user), then checks the exact sequences on those sessions' rows.
+        # session_key index, then checks the owner and validity on those sessions' rows.
         where = conjoin(
             [
                 in_list("session_key", list(wanted)),
                 user_filter(user_id),
                 *time_filter(start=None, end=None, include_superseded=False, as_of=as_of),
-                " OR ".join(f"({c})" for c in clauses),
             ]
         )
-        limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
-        found = self._lookup(
-            MemoryType.EPISODIC, where, user_id=user_id, limit=limit, embeddings=embeddings
-        )
-        return sorted(found, key=_session_order)
+        table = self._table(MemoryType.EPISODIC)
+        cap = len(wanted) * _SESSION_ROWS
+        (light,) = run_queries([ScanJob(table, where, cap, _NEIGHBOUR_COLUMNS, row_ids=True)])
+        if light.num_rows >= cap:  # very long sessions: check the positions in the query
+            positions = " OR ".join(
+                f"(session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(s)))}))"
+                for key, s in wanted.items()
+            )
+            exact = conjoin([where, positions])
+            limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
+            (light,) = run_queries([ScanJob(table, exact, limit, _NEIGHBOUR_COLUMNS, row_ids=True)])
+        skip = set(exclude_ids)
+        picked: dict[int, tuple[str, str]] = {}
+        for memory_id, owner, key, sequence, address in zip(
+            *(light.column(c).to_pylist() for c in (*_NEIGHBOUR_COLUMNS, "_rowid")), strict=True
+        ):
+            if owner == user_id and memory_id not in skip and sequence in wanted.get(key, ()):
+                picked[int(address)] = (memory_id, owner)
+        columns = _RECORD_COLUMNS if embeddings else _PLAIN_RECORD_COLUMNS
+        found = self._read_rows({MemoryType.EPISODIC: picked}, columns)
+        return sorted(found.values(), key=_session_order)
 
     def by_keys(
         self,

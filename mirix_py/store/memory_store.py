@@ -17,7 +17,7 @@ import math
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -242,11 +242,16 @@ class InMemoryStore:
         span: int = 1,
         as_of: datetime | None = None,
         embeddings: bool = False,
+        exclude_ids: Collection[str] = (),
     ) -> list[MemoryRecord]:
-        """Episodic turns within ``span`` positions of each ``(session_key, sequence)``."""
+        """Episodic turns within ``span`` positions of each ``(session_key, sequence)``
+        (but not those in ``exclude_ids``)."""
         wanted = {(key, seq + d) for key, seq in spots for d in range(-span, span + 1)}
+        skip = set(exclude_ids)
         found: list[tuple[tuple[str, int, datetime, str], MemoryRecord]] = []
         for r in self._mine(user_id, MemoryType.EPISODIC):
+            if r.id in skip:
+                continue
             keys = record_keys(r)
             if (keys["session_key"], keys["sequence"]) in wanted and _valid_at(r, as_of, False):
                 order = (keys["session_key"], keys["sequence"], r.created_at, r.id)

@@ -17,6 +17,13 @@ through the synchronous builders instead (same results, more hand-offs).
 
 Results come back as Arrow: callers convert only the rows they keep
 (:func:`rows_at`), and vectors as NumPy rows rather than lists of Python floats.
+
+A search can rank on light columns and fetch whole rows only for what it keeps:
+a :class:`VectorJob` or :class:`TextJob` with ``columns`` reads just those (plus
+its score and the row address, ``_rowid``), and a :class:`TakeJob` then reads
+the kept rows by address. Reading a scattered row costs one read per column, so
+a ranking query that reads every column of 200 candidates to keep 10 wastes most
+of its time (measured at 1M rows: 13-20 ms of a 20 ms query).
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ class VectorJob:
     where: str
     limit: int
     ann: AnnChoice | None = None
+    columns: tuple[str, ...] | None = None
+    """Only these columns (with ``_distance`` and ``_rowid``); None: every column."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class TextJob:
     text: str
     where: str
     limit: int
+    columns: tuple[str, ...] | None = None
+    """Only these columns (with ``_score`` and ``_rowid``); None: every column."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +73,31 @@ class ScanJob:
     where: str
     limit: int
     columns: tuple[str, ...] | None = None
+    row_ids: bool = False
+    """Also return each row's address (``_rowid``, for a later :class:`TakeJob`)."""
 
 
-Job = VectorJob | TextJob | ScanJob
+@dataclass(frozen=True)
+class TakeJob:
+    """The rows at ``row_ids`` (``_rowid`` values a ranking job returned), only
+    ``columns``. Rows come back in any order; an address that no longer holds a row
+    (deleted, or moved by a compaction meanwhile) is skipped or holds another row, so
+    callers check the ids they get."""
+
+    table: Any
+    row_ids: tuple[int, ...]
+    columns: tuple[str, ...]
+
+
+Job = VectorJob | TextJob | ScanJob | TakeJob
+
+
+def _light(query: Any, columns: tuple[str, ...] | None, score: str, sync: bool) -> Any:
+    """``query`` reading only ``columns`` plus its score and the row address."""
+    if columns is None:
+        return query
+    query = query.select([*columns, score])
+    return query.with_row_id(True) if sync else query.with_row_id()
 
 
 def _async_query(job: Job, table: Any) -> Any:
@@ -76,16 +109,20 @@ def _async_query(job: Job, table: Any) -> Any:
             .where(job.where)
             .limit(job.limit)
         )
-        return apply_choice(query, job.ann)
+        return _light(apply_choice(query, job.ann), job.columns, "_distance", sync=False)
     if isinstance(job, TextJob):
-        return (
+        query = (
             table.query()
             .nearest_to_text(job.text, columns="text")
             .where(job.where)
             .limit(job.limit)
         )
+        return _light(query, job.columns, "_score", sync=False)
+    if isinstance(job, TakeJob):
+        return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
     query = table.query().where(job.where).limit(job.limit)
-    return query.select(list(job.columns)) if job.columns else query
+    query = query.select(list(job.columns)) if job.columns else query
+    return query.with_row_id() if job.row_ids else query
 
 
 def _sync_query(job: Job) -> Any:
@@ -97,15 +134,19 @@ def _sync_query(job: Job) -> Any:
             .where(job.where, prefilter=True)
             .limit(job.limit)
         )
-        return apply_choice(query, job.ann)
+        return _light(apply_choice(query, job.ann), job.columns, "_distance", sync=True)
     if isinstance(job, TextJob):
-        return (
+        query = (
             table.search(job.text, query_type="fts", fts_columns="text")
             .where(job.where, prefilter=True)
             .limit(job.limit)
         )
+        return _light(query, job.columns, "_score", sync=True)
+    if isinstance(job, TakeJob):
+        return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
     query = table.search().where(job.where).limit(job.limit)
-    return query.select(list(job.columns)) if job.columns else query
+    query = query.select(list(job.columns)) if job.columns else query
+    return query.with_row_id(True) if job.row_ids else query
 
 
 async def _gather(queries: Sequence[Any]) -> list[pa.Table]:

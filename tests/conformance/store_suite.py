@@ -457,6 +457,8 @@ class StoreConformance:
         assert all(r.embedding is None for r in found)
         wide = store.neighbours([("s1", 5)], user_id="u1", span=2)
         assert [r.sequence for r in wide] == [3, 4, 5]  # type: ignore[attr-defined]
+        rest = store.neighbours([("s1", 2)], user_id="u1", exclude_ids={turns[2].id, "other"})
+        assert [r.id for r in rest] == [turns[1].id, turns[3].id]  # the caller had turn 2
         assert store.neighbours([("s1", 2)], user_id="u3") == []
         assert store.neighbours([], user_id="u1") == []
         store.retire([turns[1].id], user_id="u1", memory_type=MemoryType.EPISODIC, replaced_by=None)

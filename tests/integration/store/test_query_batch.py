@@ -14,7 +14,14 @@ from mirix_py.memory import EpisodicMemory, MemoryType
 from mirix_py.store import lance_search, query_batch
 from mirix_py.store.base import SearchQuery
 from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.store.query_batch import ScanJob, TextJob, VectorJob, rows_at, run_queries
+from mirix_py.store.query_batch import (
+    ScanJob,
+    TakeJob,
+    TextJob,
+    VectorJob,
+    rows_at,
+    run_queries,
+)
 from tests.security._helpers import HashEmbeddings
 
 
@@ -120,11 +127,87 @@ def test_one_search_many_call_runs_every_query_in_one_batch(
         for t in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     ]
     many = store.search_many(queries)
-    assert len(batches) == 1 and batches[0] >= 3  # vector + full text (+ vector) at once
+    # Every ranking query at once (vector + full text (+ vector)), then one fetch of
+    # the kept rows of the one table that had hits.
+    assert len(batches) == 2 and batches[0] >= 3 and batches[1] == 1
     assert [[h.record.id for h in hits] for hits in many] == [
         [h.record.id for h in store.search(q)] for q in queries
     ]
     assert many[0] and all(h.record.embedding is not None for h in many[0])
+    store.close()
+
+
+def test_search_ranks_on_light_columns_and_reads_only_the_kept_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 6, 10))
+    store.upsert(_turns("bo", 2, 10))
+    seen: list[Any] = []
+    real = query_batch.run_queries
+
+    def capturing(jobs: Any) -> Any:
+        seen.extend(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(lance_search, "run_queries", capturing)
+    hits = store.search(SearchQuery(user_id="ann", text="baking bread", limit=4))
+    ranking = [j for j in seen if isinstance(j, VectorJob | TextJob)]
+    (take,) = [j for j in seen if isinstance(j, TakeJob)]
+    assert ranking and all(j.columns == ("id", "user_id") for j in ranking)
+    assert len(take.row_ids) == len(hits) == 4  # only the kept rows are read whole
+    assert all(h.record.user_id == "ann" and h.record.embedding is not None for h in hits)
+    assert any("baking bread" in h.record.summary for h in hits)  # type: ignore[attr-defined]
+    store.close()
+
+
+def test_kept_rows_moved_since_ranking_are_read_by_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compaction between ranking and reading moves rows: their old addresses hold
+    nothing (or other rows), and search still returns the ranked records."""
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 4, 10))
+    store.upsert(_turns("bo", 4, 10))
+    query = SearchQuery(user_id="ann", text="hiking by the lake", limit=6)
+    want = [(h.record.id, h.score.score) for h in store.search(query)]
+    real = query_batch.run_queries
+
+    def stale_addresses(jobs: Any) -> Any:
+        moved = [
+            TakeJob(j.table, tuple(a + 1 for a in j.row_ids), j.columns)  # other rows, or none
+            if isinstance(j, TakeJob)
+            else j
+            for j in jobs
+        ]
+        return real(moved)
+
+    monkeypatch.setattr(lance_search, "run_queries", stale_addresses)
+    got = store.search(query)
+    assert [(h.record.id, h.score.score) for h in got] == want
+    assert all(h.record.user_id == "ann" for h in got)
+    store.close()
+
+
+def test_light_ranking_and_take_through_the_synchronous_builders(tmp_path: Path) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 3, 10))
+    table = store.maintained_tables()["episodic"]
+    vector = tuple(HashEmbeddings().embed_query("baking bread"))
+    where = "user_id = 'ann'"
+    light = ("id", "user_id")
+    for handle in (table, _NoTwin(table)):
+        ranked_v, ranked_f = run_queries(
+            [
+                VectorJob(handle, vector, where, 5, None, light),
+                TextJob(handle, "bread", where, 5, light),
+            ]
+        )
+        assert set(ranked_v.column_names) == {"id", "user_id", "_distance", "_rowid"}
+        assert set(ranked_f.column_names) == {"id", "user_id", "_score", "_rowid"}
+        addresses = tuple(ranked_v.column("_rowid").to_pylist())
+        (taken,) = run_queries([TakeJob(handle, addresses, ("id", "payload"))])
+        assert sorted(taken.column("id").to_pylist()) == sorted(ranked_v.column("id").to_pylist())
     store.close()
 
 
@@ -149,9 +232,28 @@ def test_neighbour_and_entity_lookups_are_answered_from_the_key_indexes(
         ("s5", 0),
         ("s5", 1),
     ]
-    (job,) = seen
+    job, take = seen  # the sessions' ids and positions, then the picked rows by address
+    assert isinstance(job, ScanJob) and "vector" not in (job.columns or ("vector",))
+    assert isinstance(take, TakeJob) and len(take.row_ids) == 5
     plan = job.table.search().where(job.where).limit(job.limit).explain_plan()
     # The index narrows the rows to the asked sessions: never a filter over every row
     # of the user (which is all the user-id index alone would give).
     assert "session_key_idx" in plan
+    store.close()
+
+
+def test_neighbours_leave_out_the_turns_the_caller_has(tmp_path: Path) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 4, 10))
+    store.upsert(_turns("bo", 4, 10))  # same session keys, another owner
+    every = store.neighbours([("s1", 5)], user_id="ann", embeddings=True)
+    assert [(r.session_id, r.sequence) for r in every] == [  # type: ignore[attr-defined]
+        ("s1", 4),
+        ("s1", 5),
+        ("s1", 6),
+    ]
+    assert all(r.user_id == "ann" and r.embedding is not None for r in every)
+    rest = store.neighbours([("s1", 5)], user_id="ann", exclude_ids={every[1].id})
+    assert [r.id for r in rest] == [every[0].id, every[2].id]
+    assert all(r.embedding is None for r in rest)
     store.close()
