@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from evals.datasets import load_locomo  # noqa: E402
 from evals.metrics import percentile  # noqa: E402
-from mirix_py.config import load_config  # noqa: E402
-from mirix_py.system import MemorySystem  # noqa: E402
+from mirix_py._config import load_config  # noqa: E402
+from mirix_py._system import MemorySystem  # noqa: E402
 
 DATA = Path("/work/shared/data/locomo/locomo_dev.json")
 

@@ -27,11 +27,11 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from evals.datasets import Conversation, load_locomo
-from mirix_py.config import LoggingConfig, load_config
-from mirix_py.embeddings import OnnxMiniLMEmbeddings
-from mirix_py.logging import configure_logging
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._config import LoggingConfig, load_config
+from mirix_py._embeddings import OnnxMiniLMEmbeddings
+from mirix_py._logging import configure_logging
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 
 DEFAULT_DATA = "/work/shared/data/locomo/locomo_dev.json"
 

@@ -37,11 +37,11 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
-from mirix_py.config import LoggingConfig, load_config
-from mirix_py.embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
-from mirix_py.logging import configure_logging
-from mirix_py.memory import EpisodicMemory, MemoryRecord, SemanticMemory
-from mirix_py.system import MemorySystem
+from mirix_py._config import LoggingConfig, load_config
+from mirix_py._embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
+from mirix_py._logging import configure_logging
+from mirix_py._memory import EpisodicMemory, MemoryRecord, SemanticMemory
+from mirix_py._system import MemorySystem
 
 NAMES = (
     "Alice Bruno Chen Dana Emeka Farah Goran Hana Ivan Jules Kemal Lena Mateo Nadia Omar "

@@ -34,9 +34,9 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
 from evals.datasets import Conversation, load_locomo
-from mirix_py.config import LoggingConfig, load_config
-from mirix_py.logging import configure_logging
-from mirix_py.system import MemorySystem
+from mirix_py._config import LoggingConfig, load_config
+from mirix_py._logging import configure_logging
+from mirix_py._system import MemorySystem
 from mirix_py.testing import ToolScript
 
 DEFAULT_DATA = "/work/shared/data/locomo/locomo_dev.json"

@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 import structlog
 
-from mirix_py.config import load_config
-from mirix_py.memory import EpisodicMemory
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._memory import EpisodicMemory
+from mirix_py._system import MemorySystem
 
 USER = "bench-user"
 SPEAKERS = ("Maria", "Tomas")

@@ -49,14 +49,14 @@ import pyarrow as pa
 from lancedb.index import Bitmap
 
 from benchmarks.scale_data import longmemeval_file, questions, sessions, turn_text
-from mirix_py.config import load_config
-from mirix_py.embeddings import OnnxMiniLMEmbeddings
-from mirix_py.logging import configure_logging
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store.ann import apply_choice
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.filters import user_filter
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._embeddings import OnnxMiniLMEmbeddings
+from mirix_py._logging import configure_logging
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store.ann import apply_choice
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.filters import user_filter
+from mirix_py._system import MemorySystem
 
 LOCOMO = Path("/work/shared/data/locomo/locomo_dev.json")
 RESULTS: list[tuple[str, str, str]] = []

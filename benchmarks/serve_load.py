@@ -433,7 +433,7 @@ def served_cluster(
             port = _free_port()
             home = Path(shared) / f"server-{n}"
             home.mkdir()
-            args = [sys.executable, "-m", "mirix_py.cli", "serve", "--port", str(port)]
+            args = [sys.executable, "-m", "mirix_py._cli", "serve", "--port", str(port)]
             if config:
                 args += ["--config", config]
             with (home / "server.log").open("wb") as sink:

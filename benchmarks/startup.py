@@ -47,7 +47,7 @@ def _mcp_initialize(env: dict[str, str], cwd: Path) -> tuple[float, float]:
     }
     cpu0, t0 = _cpu(), time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mirix_py.cli", "mcp", "--user", "bench"],
+        [sys.executable, "-m", "mirix_py._cli", "mcp", "--user", "bench"],
         env=env,
         cwd=cwd,
         stdin=subprocess.PIPE,
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.root).resolve()
     home = tempfile.mkdtemp(prefix="mirix-startup-")
     env = {**os.environ, "MIRIX_PY_HOME": home, "PYTHONPATH": str(root)}
-    cli = [sys.executable, "-m", "mirix_py.cli"]
+    cli = [sys.executable, "-m", "mirix_py._cli"]
     cases = {
         "--help": [*cli, "--help"],
         "add": [*cli, "add", "--user", "bench", "My sister Maya lives in Oslo"],

@@ -19,12 +19,12 @@ import time
 
 import numpy as np
 
-from mirix_py.config import LoggingConfig
-from mirix_py.embeddings import OnnxMiniLMEmbeddings
-from mirix_py.logging import configure_logging
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py._config import LoggingConfig
+from mirix_py._embeddings import OnnxMiniLMEmbeddings
+from mirix_py._logging import configure_logging
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.lancedb_store import LanceDBStore
 
 WORDS = (
     "hiking painting dog cat garden kids school job nurse concert guitar marathon lake "

@@ -15,8 +15,8 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from mirix_py.config import LLMConfig
-from mirix_py.llm import resolve_chat_model
+from mirix_py._config import LLMConfig
+from mirix_py._llm import resolve_chat_model
 
 ANSWER_PROMPT_PATH = Path(__file__).parent / "prompts" / "answer.md"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from mirix_py.config import LLMConfig
-from mirix_py.llm import resolve_chat_model
+from mirix_py._config import LLMConfig
+from mirix_py._llm import resolve_chat_model
 
 JUDGE_PROMPT = (Path(__file__).parent / "prompts" / "judge.md").read_text(encoding="utf-8")
 

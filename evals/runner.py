@@ -59,10 +59,10 @@ from evals.systems import (
     SystemAnswer,
     TurnRetrievalQA,
 )
-from mirix_py.config import MirixConfig, load_config
-from mirix_py.embeddings import make_embeddings
-from mirix_py.logging import configure_logging
-from mirix_py.system import MemorySystem
+from mirix_py._config import MirixConfig, load_config
+from mirix_py._embeddings import make_embeddings
+from mirix_py._logging import configure_logging
+from mirix_py._system import MemorySystem
 
 BASELINES = ("bm25", "dense", "hybrid", "full-context")
 _MODES = {"bm25": "fts", "dense": "vector", "hybrid": "hybrid"}

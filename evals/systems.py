@@ -6,7 +6,7 @@ text answer coverage reads) with the items rendered in it (each line with the
 source ids it cites, which the rendered evidence recall reads), and the ranked
 retrieved items (the older cited-source evidence recall and recall@k read
 those). Offline, baselines answer with mirix-py's own offline composer
-(``mirix_py.chat.answer.answer_offline`` over ``mirix_py.chat.compose.build_context``);
+(``mirix_py._chat.answer.answer_offline`` over ``mirix_py._chat.compose.build_context``);
 with an answer model (:class:`~evals.answering.ContextAnswerer`) every system's
 rendered context goes to the same prompt. Either way answer differences come from
 retrieval and memory, not from answer style.
@@ -32,17 +32,17 @@ from langchain_core.embeddings import Embeddings
 from evals.answering import ContextAnswerer
 from evals.datasets import Conversation, Question
 from evals.metrics import RetrievedItem
-from mirix_py.chat.answer import answer_offline
-from mirix_py.chat.compose import ContextPack, build_context, clean
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.models import Hit
-from mirix_py.chat.retrieval import to_hit
-from mirix_py.config import MirixConfig
-from mirix_py.embeddings import embedding_dimension
-from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryType
-from mirix_py.store.base import SearchMode, SearchQuery
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
+from mirix_py._chat.answer import answer_offline
+from mirix_py._chat.compose import ContextPack, build_context, clean
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.models import Hit
+from mirix_py._chat.retrieval import to_hit
+from mirix_py._config import MirixConfig
+from mirix_py._embeddings import embedding_dimension
+from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryType
+from mirix_py._store.base import SearchMode, SearchQuery
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
 
 _SEARCH_DEPTH = 50
 _MAX_SEARCH = 1000  # SearchQuery's limit cap

@@ -13,7 +13,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from mirix_py import _fastimport
-from mirix_py.logging import quiet_native_logs, route_to_stdlib
+from mirix_py._logging import quiet_native_logs, route_to_stdlib
 
 __version__ = "0.1.0"
 
@@ -23,18 +23,18 @@ quiet_native_logs()  # nor do Lance's Rust loggers (before lance/lancedb first l
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "Answer": "mirix_py.chat.models",
-    "Citation": "mirix_py.chat.models",
-    "Latency": "mirix_py.chat.models",
-    "RetrievalTrace": "mirix_py.chat.models",
-    "RetrievedMemory": "mirix_py.chat.models",
-    "ScoreBreakdown": "mirix_py.chat.models",
-    "MirixConfig": "mirix_py.config",
-    "load_config": "mirix_py.config",
-    "ConsolidationAction": "mirix_py.consolidation.models",
-    "ConsolidationReport": "mirix_py.consolidation.models",
-    "MemoryExplanation": "mirix_py.consolidation.models",
-    "RetentionScore": "mirix_py.consolidation.models",
+    "Answer": "mirix_py._chat.models",
+    "Citation": "mirix_py._chat.models",
+    "Latency": "mirix_py._chat.models",
+    "RetrievalTrace": "mirix_py._chat.models",
+    "RetrievedMemory": "mirix_py._chat.models",
+    "ScoreBreakdown": "mirix_py._chat.models",
+    "MirixConfig": "mirix_py._config",
+    "load_config": "mirix_py._config",
+    "ConsolidationAction": "mirix_py._consolidation.models",
+    "ConsolidationReport": "mirix_py._consolidation.models",
+    "MemoryExplanation": "mirix_py._consolidation.models",
+    "RetentionScore": "mirix_py._consolidation.models",
     "AccessDenied": "mirix_py.errors",
     "ConfigError": "mirix_py.errors",
     "ExtractionError": "mirix_py.errors",
@@ -48,32 +48,32 @@ _EXPORTS: dict[str, str] = {
     "ToolCallsInvalid": "mirix_py.errors",
     "Unauthenticated": "mirix_py.errors",
     "VaultError": "mirix_py.errors",
-    "CoreMemory": "mirix_py.memory",
-    "EpisodicMemory": "mirix_py.memory",
-    "KnowledgeVaultMemory": "mirix_py.memory",
-    "MemoryRecord": "mirix_py.memory",
-    "MemoryType": "mirix_py.memory",
-    "ProceduralMemory": "mirix_py.memory",
-    "ResourceMemory": "mirix_py.memory",
-    "SemanticMemory": "mirix_py.memory",
-    "MemoryTypeSpec": "mirix_py.memory.registry",
-    "Message": "mirix_py.messages",
-    "WriteReceipt": "mirix_py.receipts",
-    "DeleteReceipt": "mirix_py.store.base",
-    "HistoryEvent": "mirix_py.store.base",
-    "MemoryStore": "mirix_py.store.base",
-    "ScoreParts": "mirix_py.store.base",
-    "ScoredRecord": "mirix_py.store.base",
-    "SearchQuery": "mirix_py.store.base",
-    "MemorySystem": "mirix_py.system",
-    "InMemoryStore": "mirix_py.store.memory_store",
-    "LanceDBStore": "mirix_py.store.lancedb_store",
-    "MirixStore": "mirix_py.langgraph_store",
-    "build_chat_graph": "mirix_py.graph",
-    "build_consolidation_graph": "mirix_py.graph",
-    "build_write_graph": "mirix_py.graph",
-    "create_app": "mirix_py.server.app",
-    "memory_tools": "mirix_py.tools",
+    "CoreMemory": "mirix_py._memory",
+    "EpisodicMemory": "mirix_py._memory",
+    "KnowledgeVaultMemory": "mirix_py._memory",
+    "MemoryRecord": "mirix_py._memory",
+    "MemoryType": "mirix_py._memory",
+    "ProceduralMemory": "mirix_py._memory",
+    "ResourceMemory": "mirix_py._memory",
+    "SemanticMemory": "mirix_py._memory",
+    "MemoryTypeSpec": "mirix_py._memory.registry",
+    "Message": "mirix_py._messages",
+    "WriteReceipt": "mirix_py._receipts",
+    "DeleteReceipt": "mirix_py._store.base",
+    "HistoryEvent": "mirix_py._store.base",
+    "MemoryStore": "mirix_py._store.base",
+    "ScoreParts": "mirix_py._store.base",
+    "ScoredRecord": "mirix_py._store.base",
+    "SearchQuery": "mirix_py._store.base",
+    "MemorySystem": "mirix_py._system",
+    "InMemoryStore": "mirix_py._store.memory_store",
+    "LanceDBStore": "mirix_py._store.lancedb_store",
+    "MirixStore": "mirix_py._langgraph_store",
+    "build_chat_graph": "mirix_py._graph",
+    "build_consolidation_graph": "mirix_py._graph",
+    "build_write_graph": "mirix_py._graph",
+    "create_app": "mirix_py._server.app",
+    "memory_tools": "mirix_py._tools",
 }
 _DEPRECATED: dict[str, tuple[str, str]] = {
     "ValidationError": ("InvalidArgument", "it shadowed pydantic.ValidationError"),
@@ -81,7 +81,7 @@ _DEPRECATED: dict[str, tuple[str, str]] = {
 """Old public names: still importable, with a ``DeprecationWarning`` naming the new one."""
 
 if TYPE_CHECKING:  # the static view of the lazy names
-    from mirix_py.chat.models import (
+    from mirix_py._chat.models import (
         Answer,
         Citation,
         Latency,
@@ -89,13 +89,41 @@ if TYPE_CHECKING:  # the static view of the lazy names
         RetrievedMemory,
         ScoreBreakdown,
     )
-    from mirix_py.config import MirixConfig, load_config
-    from mirix_py.consolidation.models import (
+    from mirix_py._config import MirixConfig, load_config
+    from mirix_py._consolidation.models import (
         ConsolidationAction,
         ConsolidationReport,
         MemoryExplanation,
         RetentionScore,
     )
+    from mirix_py._graph import build_chat_graph, build_consolidation_graph, build_write_graph
+    from mirix_py._langgraph_store import MirixStore
+    from mirix_py._memory import (
+        CoreMemory,
+        EpisodicMemory,
+        KnowledgeVaultMemory,
+        MemoryRecord,
+        MemoryType,
+        ProceduralMemory,
+        ResourceMemory,
+        SemanticMemory,
+    )
+    from mirix_py._memory.registry import MemoryTypeSpec
+    from mirix_py._messages import Message
+    from mirix_py._receipts import WriteReceipt
+    from mirix_py._server.app import create_app
+    from mirix_py._store.base import (
+        DeleteReceipt,
+        HistoryEvent,
+        MemoryStore,
+        ScoredRecord,
+        ScoreParts,
+        SearchQuery,
+    )
+    from mirix_py._store.lancedb_store import LanceDBStore
+    from mirix_py._store.memory_store import InMemoryStore
+    from mirix_py._system import MemorySystem
+    from mirix_py._tools import memory_tools
     from mirix_py.errors import (
         AccessDenied,
         ConfigError,
@@ -111,34 +139,6 @@ if TYPE_CHECKING:  # the static view of the lazy names
         Unauthenticated,
         VaultError,
     )
-    from mirix_py.graph import build_chat_graph, build_consolidation_graph, build_write_graph
-    from mirix_py.langgraph_store import MirixStore
-    from mirix_py.memory import (
-        CoreMemory,
-        EpisodicMemory,
-        KnowledgeVaultMemory,
-        MemoryRecord,
-        MemoryType,
-        ProceduralMemory,
-        ResourceMemory,
-        SemanticMemory,
-    )
-    from mirix_py.memory.registry import MemoryTypeSpec
-    from mirix_py.messages import Message
-    from mirix_py.receipts import WriteReceipt
-    from mirix_py.server.app import create_app
-    from mirix_py.store.base import (
-        DeleteReceipt,
-        HistoryEvent,
-        MemoryStore,
-        ScoredRecord,
-        ScoreParts,
-        SearchQuery,
-    )
-    from mirix_py.store.lancedb_store import LanceDBStore
-    from mirix_py.store.memory_store import InMemoryStore
-    from mirix_py.system import MemorySystem
-    from mirix_py.tools import memory_tools
 
 __all__ = [
     "AccessDenied",

@@ -183,7 +183,7 @@ def describe_failure(exc: BaseException, *, default_code: str = "internal_error"
 def failure_line(step: str, exc: BaseException, *, default_code: str = "internal_error") -> str:
     """``"<step>: <code>: <safe message>"`` for a report a user or model may read;
     the exception's own text is never in it (log that with
-    :func:`mirix_py.log_scrub.scrub_detail`)."""
+    :func:`mirix_py._log_scrub.scrub_detail`)."""
     safe = describe_failure(exc, default_code=default_code)
     return f"{step}: {safe.code}: {safe.message}"
 

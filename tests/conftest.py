@@ -11,12 +11,12 @@ import pytest
 import structlog
 from cryptography.fernet import Fernet
 
-from mirix_py.config import MirixConfig, load_config
-from mirix_py.embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
-from mirix_py.vault import VaultCipher
+from mirix_py._config import MirixConfig, load_config
+from mirix_py._embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
+from mirix_py._vault import VaultCipher
 
 
 @pytest.fixture(autouse=True)

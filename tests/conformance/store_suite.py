@@ -1,4 +1,4 @@
-"""The conformance suite every :class:`~mirix_py.store.base.MemoryStore` backend must pass.
+"""The conformance suite every :class:`~mirix_py._store.base.MemoryStore` backend must pass.
 
 A backend's test module subclasses :class:`StoreConformance` and provides a
 ``store`` fixture; every test here then runs against it.
@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mirix_py.errors import AccessDenied, RecordNotFound
-from mirix_py.memory import (
+from mirix_py._memory import (
     EpisodicMemory,
     KnowledgeVaultMemory,
     MemoryType,
     ProceduralMemory,
     SemanticMemory,
 )
-from mirix_py.store.base import MemoryStore, SearchQuery
+from mirix_py._store.base import MemoryStore, SearchQuery
+from mirix_py.errors import AccessDenied, RecordNotFound
 
 CORPUS = [
     ("Ann", "adopted a beagle puppy named Biscuit", datetime(2023, 3, 1, tzinfo=UTC)),

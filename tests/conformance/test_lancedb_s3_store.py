@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.vault import VaultCipher
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._vault import VaultCipher
 from tests.conformance.store_suite import StoreConformance
 
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import ALL_MEMORY_TYPES
-from mirix_py.store.base import MemoryStore
-from mirix_py.store.memory_store import InMemoryStore
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import ALL_MEMORY_TYPES
+from mirix_py._store.base import MemoryStore
+from mirix_py._store.memory_store import InMemoryStore
 from tests.conformance.store_suite import StoreConformance
 
 

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from mirix_py.config import load_config
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.receipts import WriteReceipt
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._receipts import WriteReceipt
+from mirix_py._system import MemorySystem
 from tests.llm_local.conftest import Recorder
 from tests.llm_local.local_model import LocalServer
 

@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from mirix_py.memory import MemoryRecord, MemoryType
-from mirix_py.memory.base import extend_memory_types
-from mirix_py.memory.extract_common import Turn, norm_key, record_id
-from mirix_py.memory.registry import MemoryTypeSpec
+from mirix_py._memory import MemoryRecord, MemoryType
+from mirix_py._memory.base import extend_memory_types
+from mirix_py._memory.extract_common import Turn, norm_key, record_id
+from mirix_py._memory.registry import MemoryTypeSpec
 
 CONTACTS: MemoryType = extend_memory_types("contacts")
 

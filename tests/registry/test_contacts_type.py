@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from langchain_core.language_models import BaseChatModel
 
-from mirix_py.config import MirixConfig, load_config
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._config import MirixConfig, load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType, registry
+from mirix_py._system import MemorySystem
 from mirix_py.errors import RecordNotFound
-from mirix_py.memory import MemoryType, registry
-from mirix_py.system import MemorySystem
 from tests.unit.managers.fakes import ScriptedToolModel, call, reply
 
 HERE = Path(__file__).parent
@@ -174,7 +174,7 @@ def test_rest_list_and_ui(tmp_path: Path, embeddings: CachedEmbeddings) -> None:
     pytest.importorskip("fastapi", reason="the serve extra is not installed")
     from fastapi.testclient import TestClient
 
-    from mirix_py.server.app import create_app
+    from mirix_py._server.app import create_app
 
     key = "test-key-contacts-0123456789abcd"
     system = _system(tmp_path, embeddings, server={"api_keys": {key: ["u1"]}})
@@ -226,9 +226,9 @@ def test_schemas_built_before_the_type_list_it(
     pytest.importorskip("fastapi", reason="the serve extra is not installed")
     import anyio
 
-    from mirix_py.server.app import create_app
-    from mirix_py.server.mcp_server import build_mcp_server
-    from mirix_py.tools import memory_tools
+    from mirix_py._server.app import create_app
+    from mirix_py._server.mcp_server import build_mcp_server
+    from mirix_py._tools import memory_tools
 
     def enum_values(schema: Any) -> set[str]:
         found: set[str] = set()

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.memory import (
+from mirix_py._memory import (
     KnowledgeVaultMemory,
     MemoryRecord,
     MemoryType,

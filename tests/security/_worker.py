@@ -30,8 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from mirix_py.config import load_config
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._system import MemorySystem
 from tests.security._helpers import HashEmbeddings
 
 MAIN = "main-user"

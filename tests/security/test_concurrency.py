@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.memory import MemoryType
-from mirix_py.store.lancedb_store import HISTORY_TABLE
+from mirix_py._memory import MemoryType
+from mirix_py._store.lancedb_store import HISTORY_TABLE
 from tests.security._helpers import FIGURES, table_ids
 from tests.security._worker import SHARED_USER, acknowledged, open_system
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.memory import MemoryType
-from mirix_py.store.lancedb_store import HISTORY_TABLE, LanceDBStore
+from mirix_py._memory import MemoryType
+from mirix_py._store.lancedb_store import HISTORY_TABLE, LanceDBStore
 from tests.security._helpers import FIGURES, table_ids
 from tests.security._worker import MAIN, SCRATCH, batches, open_system
 

@@ -23,14 +23,14 @@ import structlog
 from fastapi.testclient import TestClient
 from structlog.testing import capture_logs
 
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType, SemanticMemory
+from mirix_py._messages import normalize_messages
+from mirix_py._server.app import create_app
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
+from mirix_py._vault import VaultCipher
 from mirix_py.errors import InvalidArgument, StorageError
-from mirix_py.memory import EpisodicMemory, MemoryRecord, MemoryType, SemanticMemory
-from mirix_py.messages import normalize_messages
-from mirix_py.server.app import create_app
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
-from mirix_py.vault import VaultCipher
 from tests.conftest import make_config
 from tests.unit.managers.fakes import ScriptedToolModel
 
@@ -119,7 +119,7 @@ def test_a_failing_step_reports_a_code_and_a_safe_message_only(
 
 
 def test_log_details_are_scrubbed_of_token_like_secrets() -> None:
-    from mirix_py.log_scrub import scrub_detail
+    from mirix_py._log_scrub import scrub_detail
 
     text = scrub_detail(f"disk I/O error at /var/lib/lance/{LEAKED_KEY} ({LEAKED_PIN})")
     assert LEAKED_KEY not in text and "4921" not in text
@@ -236,7 +236,7 @@ def test_consolidation_reports_a_failing_step_without_its_text(
     def failing_clean_up(*args: Any, **kwargs: Any) -> list[Any]:
         raise PROVIDER_ERROR
 
-    monkeypatch.setattr("mirix_py.consolidation.graph.clean_up", failing_clean_up)
+    monkeypatch.setattr("mirix_py._consolidation.graph.clean_up", failing_clean_up)
     system.add(MESSAGES, user_id="u1", occurred_at=AT)
     with capture_logs(processors=[structlog.processors.add_log_level]) as logs:
         report = system.consolidate(user_id="u1")

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main as cli_main
-from mirix_py.config import MirixConfig
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._cli import main as cli_main
+from mirix_py._config import MirixConfig
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store.lancedb_store import HISTORY_TABLE, LanceDBStore
+from mirix_py._system import MemorySystem
 from mirix_py.errors import RecordNotFound
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store.lancedb_store import HISTORY_TABLE, LanceDBStore
-from mirix_py.system import MemorySystem
 from tests.security._helpers import scan_folder, typed_record
 
 TYPED = (

@@ -21,14 +21,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from mirix_py.config import MirixConfig, config_from_dict, load_config
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._config import MirixConfig, config_from_dict, load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory, SemanticMemory
+from mirix_py._messages import MAX_MESSAGE_CHARS, Message
+from mirix_py._receipts import WriteReceipt
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
 from mirix_py.errors import ConfigError, InvalidArgument, MirixError
-from mirix_py.memory import EpisodicMemory, SemanticMemory
-from mirix_py.messages import MAX_MESSAGE_CHARS, Message
-from mirix_py.receipts import WriteReceipt
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
 from tests.conftest import make_config
 from tests.security._helpers import FIGURES, HashEmbeddings
 

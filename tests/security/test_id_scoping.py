@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from mirix_py._ids import derived_id
+from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._memory.semantic import fact_id
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
 from mirix_py.errors import AccessDenied, MirixError, RecordNotFound
-from mirix_py.ids import derived_id
-from mirix_py.memory import MemoryType, SemanticMemory
-from mirix_py.memory.semantic import fact_id
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
 from tests.conftest import make_config
 
 
@@ -172,7 +172,7 @@ def test_cli_import_of_a_foreign_id_succeeds_like_a_missing_one(
     monkeypatch: pytest.MonkeyPatch,
     embeddings: Embeddings,
 ) -> None:
-    from mirix_py.cli import main
+    from mirix_py._cli import main
 
     monkeypatch.setenv("MIRIX_PY_HOME", str(tmp_path))
     system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
@@ -199,9 +199,9 @@ def test_mcp_and_rest_answer_the_same_for_foreign_and_missing_ids(system: Memory
     from fastapi.testclient import TestClient
     from mcp.server.mcpserver.exceptions import ToolError
 
-    from mirix_py.server.app import create_app
-    from mirix_py.server.auth import Scope
-    from mirix_py.server.mcp_server import _Tools
+    from mirix_py._server.app import create_app
+    from mirix_py._server.auth import Scope
+    from mirix_py._server.mcp_server import _Tools
 
     theirs = _fact("bob", "bob's fact")
     system.store.upsert([theirs])

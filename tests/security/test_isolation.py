@@ -31,12 +31,12 @@ from hypothesis.stateful import (
     rule,
 )
 
-from mirix_py.config import load_config
+from mirix_py._config import load_config
+from mirix_py._ids import MAX_ID_LENGTH
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
 from mirix_py.errors import InvalidArgument, MirixError, RecordNotFound
-from mirix_py.ids import MAX_ID_LENGTH
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
 from tests.security._helpers import FIGURES, HashEmbeddings, typed_record
 
 HOSTILE_VALID_IDS = [

@@ -4,7 +4,7 @@ Every fake here is langchain-core's list fake (no network). The write path runs
 on real LanceDB in ``tmp_path``. Timeouts are simulated by a model that raises
 ``TimeoutError``, as a provider client does once ``llm.timeout_seconds`` has
 passed: ``call_with_tools`` itself does not enforce a deadline, it relies on the
-client (``mirix_py/llm.py`` passes ``timeout=`` to it).
+client (``mirix_py/_llm.py`` passes ``timeout=`` to it).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import structlog
 from langchain_core.messages import AIMessage, BaseMessage
 from structlog.testing import capture_logs
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import EpisodicMemory, MemoryType, SemanticMemory
-from mirix_py.receipts import WriteReceipt
-from mirix_py.system import MemorySystem
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory, MemoryType, SemanticMemory
+from mirix_py._receipts import WriteReceipt
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.read_path.conftest import ToolCallingFake
 from tests.unit.managers.fakes import ScriptedToolModel, ToolScript, call, reply

@@ -19,10 +19,10 @@ import structlog
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import SecretStr
 
-from mirix_py.chat.compose import CLOSE, OPEN
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import KnowledgeVaultMemory
-from mirix_py.system import MemorySystem
+from mirix_py._chat.compose import CLOSE, OPEN
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import KnowledgeVaultMemory
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.read_path.conftest import ToolCallingFake
 

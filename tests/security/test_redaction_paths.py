@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from mirix_py.memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
-from mirix_py.server.app import create_app
-from mirix_py.system import MemorySystem
+from mirix_py._memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
+from mirix_py._server.app import create_app
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.security._helpers import scan_folder
 

@@ -15,14 +15,14 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from structlog.testing import capture_logs
 
-from mirix_py.cli import main as cli_main
-from mirix_py.config import MirixConfig
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._cli import main as cli_main
+from mirix_py._config import MirixConfig
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import KnowledgeVaultMemory, MemoryType
+from mirix_py._store.lancedb_store import HISTORY_TABLE
+from mirix_py._system import MemorySystem
+from mirix_py._vault import PREFIX, VaultCipher, load_or_create_key
 from mirix_py.errors import AccessDenied, RecordNotFound, VaultError
-from mirix_py.memory import KnowledgeVaultMemory, MemoryType
-from mirix_py.store.lancedb_store import HISTORY_TABLE
-from mirix_py.system import MemorySystem
-from mirix_py.vault import PREFIX, VaultCipher, load_or_create_key
 from tests.conftest import make_config
 from tests.security._helpers import scan_folder
 

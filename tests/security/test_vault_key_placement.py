@@ -16,10 +16,10 @@ import pytest
 from langchain_core.embeddings import Embeddings
 from structlog.testing import capture_logs
 
-from mirix_py.config import load_config
+from mirix_py._config import load_config
+from mirix_py._memory import KnowledgeVaultMemory, MemoryType
+from mirix_py._system import MemorySystem
 from mirix_py.errors import VaultError
-from mirix_py.memory import KnowledgeVaultMemory, MemoryType
-from mirix_py.system import MemorySystem
 from tests.conftest import make_config
 from tests.security._helpers import scan_folder
 
@@ -98,7 +98,7 @@ def test_a_key_file_left_in_the_data_folder_keeps_working(
 
 
 def _pretend_mounted(monkeypatch: pytest.MonkeyPatch, mount: Path, fstype: str) -> None:
-    import mirix_py.vault as vault
+    import mirix_py._vault as vault
 
     real = vault._mounts
     monkeypatch.setattr(vault, "_mounts", lambda: [*real(), (str(mount), fstype)])

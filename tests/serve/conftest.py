@@ -17,10 +17,10 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed")
 import uvicorn
 from fastapi.testclient import TestClient
 
-from mirix_py.config import MirixConfig
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.server.app import create_app
-from mirix_py.system import MemorySystem
+from mirix_py._config import MirixConfig
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._server.app import create_app
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 
 ALICE_KEY = "test-key-alice-0123456789abcdef"

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from langchain_core.embeddings import Embeddings
 from structlog.testing import capture_logs
 
-from mirix_py.config import ConfigError, load_config, parse_api_keys
-from mirix_py.server.app import create_app
-from mirix_py.server.auth import KeyRing, Scope, check_bind_host, key_from_headers
-from mirix_py.system import MemorySystem
+from mirix_py._config import ConfigError, load_config, parse_api_keys
+from mirix_py._server.app import create_app
+from mirix_py._server.auth import KeyRing, Scope, check_bind_host, key_from_headers
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.serve.conftest import ACME_KEY, ALICE_KEY, API_KEYS, BOB_KEY, PAIR_KEY, auth
 
@@ -148,7 +148,7 @@ def test_development_mode_refuses_public_bind() -> None:
 def test_serve_refuses_public_bind_without_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mirix_py.cli import main
+    from mirix_py._cli import main
 
     monkeypatch.setenv("MIRIX_PY_HOME", str(tmp_path))
     with pytest.raises(SystemExit):

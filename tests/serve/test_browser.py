@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from mirix_py._server.app import create_app
+from mirix_py._system import MemorySystem
 from mirix_py.errors import RecordNotFound
-from mirix_py.server.app import create_app
-from mirix_py.system import MemorySystem
 from tests.serve.conftest import ALICE_KEY, DEMO_CONVERSATION, running_server
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")

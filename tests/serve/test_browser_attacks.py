@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.server.app import create_app
-from mirix_py.system import MemorySystem
+from mirix_py._server.app import create_app
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.serve.conftest import running_server
 from tests.serve.test_browser import CHROMIUM, FLAGS

@@ -8,8 +8,8 @@ import anyio
 import pytest
 from fastapi.testclient import TestClient
 
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 from tests.serve.conftest import ALICE_KEY, auth
 
 pytest.importorskip("mcp", reason="the serve extra is not installed")
@@ -18,8 +18,8 @@ pytest.importorskip("mcp", reason="the serve extra is not installed")
 def test_mcp_list_with_a_bad_memory_type_names_the_choices(keyed_system: MemorySystem) -> None:
     from mcp import Client
 
-    from mirix_py.server.auth import Scope
-    from mirix_py.server.mcp_server import build_mcp_server
+    from mirix_py._server.auth import Scope
+    from mirix_py._server.mcp_server import build_mcp_server
 
     server = build_mcp_server(keyed_system, scope=Scope.for_users(["alice"]))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.memory import MemoryType
+from mirix_py._memory import MemoryType
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "langgraph.json"
@@ -40,7 +40,7 @@ def test_config_validates_with_langgraph_cli() -> None:
 def test_importing_the_entry_module_builds_nothing(tmp_path: Path) -> None:
     # In a fresh interpreter: importing must not build a system or touch the database.
     code = (
-        "import mirix_py.server.langgraph_entry as m, mirix_py.server.langgraph_entry;"
+        "import mirix_py._server.langgraph_entry as m, mirix_py._server.langgraph_entry;"
         "assert m.default_system.cache_info().currsize == 0"
     )
     env = {**os.environ, "MIRIX_PY_HOME": str(tmp_path / "home")}
@@ -53,7 +53,7 @@ def test_entry_points_build_the_write_and_chat_graphs(
 ) -> None:
     monkeypatch.setenv("MIRIX_PY_HOME", str(tmp_path))
     monkeypatch.setenv("MIRIX_PY_LOG_LEVEL", "ERROR")
-    entry = importlib.import_module("mirix_py.server.langgraph_entry")
+    entry = importlib.import_module("mirix_py._server.langgraph_entry")
     entry.default_system.cache_clear()
     try:
         graphs = {}

@@ -16,9 +16,9 @@ from mcp import Client, StdioServerParameters  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp.shared._httpx_utils import create_mcp_http_client  # noqa: E402
 
-from mirix_py.memory import MemoryType  # noqa: E402
-from mirix_py.server.mcp_server import build_mcp_server, http_app  # noqa: E402
-from mirix_py.system import MemorySystem  # noqa: E402
+from mirix_py._memory import MemoryType  # noqa: E402
+from mirix_py._server.mcp_server import build_mcp_server, http_app  # noqa: E402
+from mirix_py._system import MemorySystem  # noqa: E402
 from tests.conftest import make_config  # noqa: E402
 from tests.serve.conftest import ALICE_KEY, running_server  # noqa: E402
 
@@ -42,7 +42,7 @@ def test_stdio_session_remembers_searches_lists_forgets(tmp_path: Path) -> None:
     }
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "mirix_py.cli", "mcp", "--user", "alice", "--user", "carol"],
+        args=["-m", "mirix_py._cli", "mcp", "--user", "alice", "--user", "carol"],
         env=env,
         cwd=str(REPO),
     )
@@ -127,7 +127,7 @@ def test_http_session_needs_a_key_that_covers_the_user(keyed_system: MemorySyste
 
 
 def test_in_process_tools_mask_vault_values(keyed_system: MemorySystem) -> None:
-    from mirix_py.server.auth import Scope
+    from mirix_py._server.auth import Scope
 
     keyed_system.add("My wifi password is hunter22-blue-sky", user_id="alice")
     server = build_mcp_server(keyed_system, scope=Scope.for_users(["alice"]))

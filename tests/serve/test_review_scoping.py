@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from langchain_core.embeddings import Embeddings
 from structlog.testing import capture_logs
 
-from mirix_py.config import ConfigError, parse_api_keys
-from mirix_py.server.app import create_app
-from mirix_py.server.auth import TENANT_SEPARATOR, Scope
-from mirix_py.system import MemorySystem
+from mirix_py._config import ConfigError, parse_api_keys
+from mirix_py._server.app import create_app
+from mirix_py._server.auth import TENANT_SEPARATOR, Scope
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 
 KEY = "test-key-acme-only-0123456789abc"
@@ -45,7 +45,7 @@ def test_a_key_bound_to_acme_cannot_act_for_acmecorp_over_rest(
 
 
 def test_stdio_mcp_refuses_to_start_without_a_bound_user(system: MemorySystem) -> None:
-    from mirix_py.server.mcp_server import stdio_scope
+    from mirix_py._server.mcp_server import stdio_scope
 
     with pytest.raises(ConfigError, match="--user"):
         stdio_scope(None)
@@ -56,7 +56,7 @@ def test_stdio_mcp_refuses_to_start_without_a_bound_user(system: MemorySystem) -
 
 
 def test_stdio_mcp_any_user_must_be_explicit_and_is_logged_loudly() -> None:
-    from mirix_py.server.mcp_server import stdio_scope
+    from mirix_py._server.mcp_server import stdio_scope
 
     with capture_logs() as logs:
         scope = stdio_scope(None, any_user=True)
@@ -69,7 +69,7 @@ def test_stdio_mcp_any_user_must_be_explicit_and_is_logged_loudly() -> None:
 def test_the_mcp_command_without_user_exits_with_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from mirix_py.cli import main
+    from mirix_py._cli import main
 
     monkeypatch.setenv("MIRIX_PY_HOME", str(tmp_path))
     code = main(["mcp"])

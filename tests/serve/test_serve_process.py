@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from benchmarks.serve_load import LoadReport, Outcome, Planned, run_load, summary_text, verify
-from mirix_py.server.app import create_app
-from mirix_py.system import MemorySystem
+from mirix_py._server.app import create_app
+from mirix_py._system import MemorySystem
 from tests.serve.conftest import ALICE_KEY, BOB_KEY, running_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_serve_command_announces_development_mode(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mirix_py.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "mirix_py._cli", "serve", "--port", str(port)],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.server.app import create_app
-from mirix_py.system import MemorySystem
+from mirix_py._server.app import create_app
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.serve.conftest import ALICE_KEY, PAIR_KEY
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py.memory import procedural, semantic
-from mirix_py.memory.extract_common import Turn
+from mirix_py._memory import procedural, semantic
+from mirix_py._memory.extract_common import Turn
 
 WHEN = datetime(2025, 3, 4, 10, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.config import config_from_dict, load_config, resolve_config_path
+from mirix_py._config import config_from_dict, load_config, resolve_config_path
+from mirix_py._memory import MemoryType
 from mirix_py.errors import ConfigError
-from mirix_py.memory import MemoryType
 
 
 def test_default_config_is_offline_and_enables_all_types(tmp_path: Path) -> None:
@@ -147,8 +147,8 @@ def test_config_is_frozen() -> None:
 
 def test_llm_base_url_and_limits_reach_the_openai_client(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("langchain_openai")
-    from mirix_py.config import LLMConfig
-    from mirix_py.llm import resolve_chat_model
+    from mirix_py._config import LLMConfig
+    from mirix_py._llm import resolve_chat_model
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-secret")
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)

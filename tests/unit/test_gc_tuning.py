@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mirix_py import gc_tuning
+from mirix_py import _gc_tuning as gc_tuning
 
 
 @pytest.fixture

@@ -97,7 +97,7 @@ def _reaches(start: str, goal: str) -> bool:
 
 
 def test_the_analysis_sees_the_package() -> None:
-    assert "mirix_py.system" in MODULES and "mirix_py.errors" in AT_IMPORT["mirix_py.system"]
+    assert "mirix_py._system" in MODULES and "mirix_py.errors" in AT_IMPORT["mirix_py._system"]
 
 
 def test_no_function_local_import_hides_a_cycle() -> None:

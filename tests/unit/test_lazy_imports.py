@@ -33,7 +33,7 @@ def test_import_mirix_py_loads_no_heavy_module() -> None:
 
 def test_the_cli_parser_and_help_load_no_heavy_module() -> None:
     code = (
-        "from mirix_py.cli import build_parser\n"
+        "from mirix_py._cli import build_parser\n"
         "import contextlib, io\n"
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "    build_parser().parse_args(['--help'])"
@@ -43,7 +43,7 @@ def test_the_cli_parser_and_help_load_no_heavy_module() -> None:
 
 
 def test_the_mcp_server_module_loads_no_store_or_graph() -> None:
-    loaded = _modules_after("import mirix_py.server.mcp_server")
+    loaded = _modules_after("import mirix_py._server.mcp_server")
     assert "mcp" in loaded
     assert not loaded & {"lancedb", "langgraph", "onnxruntime", "nltk"}
 
@@ -51,7 +51,7 @@ def test_the_mcp_server_module_loads_no_store_or_graph() -> None:
 def test_deferred_packages_load_what_lancedb_needs_and_the_rest_on_use() -> None:
     code = (
         "import sys\n"
-        "import mirix_py.store.lancedb_store\n"
+        "import mirix_py._store.lancedb_store\n"
         "import langgraph.graph\n"
         "before = [m for m in sys.modules if m.startswith(("
         "'lance_namespace_urllib3_client.api.', 'langsmith.types.agent'))]\n"

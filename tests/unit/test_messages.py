@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mirix_py._messages import Message, normalize_messages
 from mirix_py.errors import InvalidArgument
-from mirix_py.messages import Message, normalize_messages
 
 
 def test_string_becomes_one_user_message_with_stable_id() -> None:

@@ -8,8 +8,8 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 
-from mirix_py.logging import quiet_native_logs
-from mirix_py.store.access_buffer import AccessBuffer, PendingKey
+from mirix_py._logging import quiet_native_logs
+from mirix_py._store.access_buffer import AccessBuffer, PendingKey
 
 
 def test_native_log_defaults_never_override_the_host() -> None:

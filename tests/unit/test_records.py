@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError as PydanticValidationError
 
-from mirix_py.errors import InvalidArgument
-from mirix_py.memory import (
+from mirix_py._memory import (
     RECORD_TYPES,
     CoreMemory,
     EpisodicMemory,
@@ -19,6 +18,7 @@ from mirix_py.memory import (
     SemanticMemory,
     record_class,
 )
+from mirix_py.errors import InvalidArgument
 
 
 def test_registry_covers_the_six_types_by_name() -> None:

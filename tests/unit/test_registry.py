@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import pytest
 
-from mirix_py.chat.compose import sections
+from mirix_py._chat.compose import sections
+from mirix_py._memory import ALL_MEMORY_TYPES, RECORD_TYPES, MemoryRecord, MemoryType, registry
+from mirix_py._memory.base import extend_memory_types
 from mirix_py.errors import ConfigError
-from mirix_py.memory import ALL_MEMORY_TYPES, RECORD_TYPES, MemoryRecord, MemoryType, registry
-from mirix_py.memory.base import extend_memory_types
 
 
 def test_every_built_in_type_has_one_spec_in_order() -> None:
@@ -41,7 +41,7 @@ def test_unknown_type_names_the_config_key() -> None:
     with pytest.raises(ConfigError, match="cannot import"):
         registry.load_type_module("no.such.module_here")
     with pytest.raises(ConfigError, match="declares no SPEC"):
-        registry.load_type_module("mirix_py.dates")
+        registry.load_type_module("mirix_py._dates")
 
 
 def test_a_spec_must_agree_with_its_record_and_keep_prefixes_unique() -> None:

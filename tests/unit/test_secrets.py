@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mirix_py.memory.secrets import find_sensitive, redact, redact_values
+from mirix_py._memory.secrets import find_sensitive, redact, redact_values
 
 SECRET_CASES = [
     ("my staging API key for the billing console: sk-test-7b31e0c9fa", "sk-test-7b31e0c9fa"),

@@ -1,4 +1,4 @@
-"""Resolving relative and absolute time expressions (``mirix_py.temporal``)."""
+"""Resolving relative and absolute time expressions (``mirix_py._temporal``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from mirix_py.temporal import (
+from mirix_py._temporal import (
     TimeMention,
     annotate_text,
     parse_loose_datetime,

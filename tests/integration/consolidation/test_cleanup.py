@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mirix_py.memory import MemoryType, ProceduralMemory, SemanticMemory
+from mirix_py._memory import MemoryType, ProceduralMemory, SemanticMemory
 from tests.integration.consolidation.conftest import MakeSystem
 
 T0 = datetime(2023, 5, 1, tzinfo=UTC)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from mirix_py.consolidation.core_bound import is_pointer, pointer_ids
-from mirix_py.memory import CoreMemory, MemoryType, SemanticMemory
-from mirix_py.memory.core import block_id, split_line
-from mirix_py.memory.semantic import fact_id
-from mirix_py.system import MemorySystem
+from mirix_py._consolidation.core_bound import is_pointer, pointer_ids
+from mirix_py._memory import CoreMemory, MemoryType, SemanticMemory
+from mirix_py._memory.core import block_id, split_line
+from mirix_py._memory.semantic import fact_id
+from mirix_py._system import MemorySystem
 from tests.integration.consolidation.conftest import MakeSystem
 
 LIMIT = 300

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main
-from mirix_py.config import load_config
-from mirix_py.consolidation import record_accesses, record_hit_accesses
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._cli import main
+from mirix_py._config import load_config
+from mirix_py._consolidation import record_accesses, record_hit_accesses
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 from tests.integration.consolidation.conftest import MakeSystem
 
 T0 = datetime(2023, 5, 1, 9, tzinfo=UTC)

@@ -6,15 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 
-from mirix_py.memory import (
+from mirix_py._memory import (
     CoreMemory,
     EpisodicMemory,
     MemoryType,
     ProceduralMemory,
     SemanticMemory,
 )
-from mirix_py.memory.core import block_id
-from mirix_py.system import MemorySystem
+from mirix_py._memory.core import block_id
+from mirix_py._system import MemorySystem
 from tests.integration.consolidation.conftest import MakeSystem
 from tests.integration.consolidation.fakes import ToolScript, call, reply
 

@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from mirix_py.config import load_config
-from mirix_py.consolidation import ConsolidationReport
-from mirix_py.consolidation.graph import consolidation_input
-from mirix_py.context import MemoryContext
-from mirix_py.graph import build_consolidation_graph
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py._config import load_config
+from mirix_py._consolidation import ConsolidationReport
+from mirix_py._consolidation.graph import consolidation_input
+from mirix_py._context import MemoryContext
+from mirix_py._graph import build_consolidation_graph
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.lancedb_store import LanceDBStore
 
 USERS = ("ann", "bob")
 TOTAL = 10_000

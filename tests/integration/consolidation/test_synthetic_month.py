@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mirix_py.memory import MemoryType, ProceduralMemory, SemanticMemory
-from mirix_py.system import MemorySystem
+from mirix_py._memory import MemoryType, ProceduralMemory, SemanticMemory
+from mirix_py._system import MemorySystem
 from tests.integration.consolidation.conftest import MakeSystem
 
 MAY = [date(2023, 5, d) for d in range(1, 32)]  # 1 May 2023 is a Monday

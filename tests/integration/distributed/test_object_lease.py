@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from mirix_py._store.object_lease import ObjectStoreLease
 from mirix_py.errors import ConfigError
-from mirix_py.store.object_lease import ObjectStoreLease
 
 
 def _lease(s3_server: Any, prefix: str, holder: str, ttl: float = 30.0) -> ObjectStoreLease:

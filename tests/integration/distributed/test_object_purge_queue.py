@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mirix_py.store.object_purge_queue import ObjectStorePurgeQueue
+from mirix_py._store.object_purge_queue import ObjectStorePurgeQueue
 
 
 def test_entries_written_by_one_server_are_seen_marked_and_removed_by_another(

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from mirix_py.config import load_config
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._config import load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._system import MemorySystem
 from mirix_py.errors import StorageError
-from mirix_py.system import MemorySystem
 from tests.s3_server import ACCESS_KEY, REGION, SECRET_KEY
 
 AT = datetime(2024, 3, 2, 18, 0, tzinfo=UTC)

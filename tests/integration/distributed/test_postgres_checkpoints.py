@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from mirix_py.chat.graph import answer_from_output
-from mirix_py.graph import build_chat_graph, build_write_graph
-from mirix_py.receipts import WriteReceipt
-from mirix_py.system import MemorySystem
+from mirix_py._chat.graph import answer_from_output
+from mirix_py._graph import build_chat_graph, build_write_graph
+from mirix_py._receipts import WriteReceipt
+from mirix_py._system import MemorySystem
 
 pytest.importorskip("langgraph.checkpoint.postgres", reason="pip install -e '.[postgres]'")
 

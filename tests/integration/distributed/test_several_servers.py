@@ -148,7 +148,7 @@ def test_a_forget_through_one_server_is_seen_by_all_and_purged_from_the_bucket(
         for _ in range(20):
             maintain = subprocess.run(
                 [
-                    *(sys.executable, "-m", "mirix_py.cli", "maintain", "--purge-now"),
+                    *(sys.executable, "-m", "mirix_py._cli", "maintain", "--purge-now"),
                     *("--config", str(config), "--json"),
                 ],
                 env=maintain_env,

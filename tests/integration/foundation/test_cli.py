@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main
+from mirix_py._cli import main
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main
-from mirix_py.cli.common import parse_as_of
+from mirix_py._cli import main
+from mirix_py._cli.common import parse_as_of
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 from mirix_py.errors import InvalidArgument
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -89,7 +89,7 @@ def test_a_bad_environment_variable_is_blamed_not_the_config_file(
 
 def test_the_console_script_shows_no_traceback(home: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mirix_py.cli", "chat", "--user", "ann", "--as-of", "blue", "hi"],
+        [sys.executable, "-m", "mirix_py._cli", "chat", "--user", "ann", "--as-of", "blue", "hi"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -115,7 +115,7 @@ def test_facade_refuses_blank_update_and_bad_budget(system: MemorySystem) -> Non
 
 
 def test_lazy_system_forwards_everything_once_built(system: MemorySystem) -> None:
-    from mirix_py.cli.common import LazySystem
+    from mirix_py._cli.common import LazySystem
 
     calls: list[int] = []
 

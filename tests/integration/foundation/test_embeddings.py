@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mirix_py.embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings, embedding_dimension
+from mirix_py._embeddings import CachedEmbeddings, OnnxMiniLMEmbeddings, embedding_dimension
 
 
 def _cos(a: list[float], b: list[float]) -> float:

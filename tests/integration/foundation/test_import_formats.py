@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main
+from mirix_py._cli import main
 
 FORMATS = Path(__file__).resolve().parents[3] / "docs" / "formats.md"
 _BLOCK = re.compile(r"^```(?P<info>text|json)\n(?P<code>.*?)^```", re.S | re.M)

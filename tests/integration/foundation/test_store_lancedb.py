@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory, MemoryType, ProceduralMemory, SemanticMemory
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._vault import VaultCipher
 from mirix_py.errors import MemoryTypeDisabled
-from mirix_py.memory import EpisodicMemory, MemoryType, ProceduralMemory, SemanticMemory
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.vault import VaultCipher
 
 
 def _open(
@@ -51,7 +51,7 @@ def test_rows_added_after_the_fts_index_are_found(store: LanceDBStore) -> None:
 
 
 def test_vault_secret_is_encrypted_on_disk(store: LanceDBStore, tmp_path: Path) -> None:
-    from mirix_py.memory import KnowledgeVaultMemory
+    from mirix_py._memory import KnowledgeVaultMemory
 
     store.upsert(
         [KnowledgeVaultMemory(user_id="u", caption="door code", secret_value="zq-81-77-41")]

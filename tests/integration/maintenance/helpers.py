@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from mirix_py.config import MaintenanceConfig
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.store.lease import lease_for
-from mirix_py.store.maintenance import Maintainer
+from mirix_py._config import MaintenanceConfig
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._store.lease import lease_for
+from mirix_py._store.maintenance import Maintainer
 from tests.security._helpers import DIM, HashEmbeddings
 
 TOPICS = (

@@ -14,15 +14,15 @@ import pyarrow as pa
 import pytest
 from lancedb.index import IvfPq
 
-from mirix_py.config import MirixConfig
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._config import MirixConfig
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.purge import compact_fragments
+from mirix_py._store.purge_queue import QUEUE_FILE
+from mirix_py._store.segments import dataset, live_fragments
+from mirix_py._system import MemorySystem
 from mirix_py.errors import RecordNotFound
-from mirix_py.memory import EpisodicMemory
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.purge import compact_fragments
-from mirix_py.store.purge_queue import QUEUE_FILE
-from mirix_py.store.segments import dataset, live_fragments
-from mirix_py.system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.maintenance.helpers import episodes, maintainer, open_store
 from tests.security._helpers import scan_folder

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main as cli_main
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store import ann as ann_module
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.lease import FileLease
+from mirix_py._cli import main as cli_main
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store import ann as ann_module
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.lease import FileLease
 from tests.integration.maintenance.helpers import (
     clustered_vectors,
     episodes,

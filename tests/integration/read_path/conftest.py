@@ -12,8 +12,8 @@ import structlog
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import BaseMessage
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.system import MemorySystem
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 
 ANN = "ann"

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from mirix_py.chat.cues import QuestionCues, content_stems, has_time_expression
-from mirix_py.chat.scoring import (
+from mirix_py._chat.cues import QuestionCues, content_stems, has_time_expression
+from mirix_py._chat.scoring import (
     NEIGHBOUR_WEIGHT,
     PRIOR_WEIGHT,
     RECENCY_HALF_LIFE_DAYS,
@@ -27,7 +27,7 @@ from mirix_py.chat.scoring import (
     Fusion,
     IndexQuery,
 )
-from mirix_py.memory import EpisodicMemory, MemoryRecord, MemoryType
+from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 
 _K1 = 1.2
 _B = 0.75

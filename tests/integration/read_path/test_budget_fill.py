@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.models import Hit, TargetQuery
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.models import Hit, TargetQuery
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 
 
 def _fine(system: MemorySystem, question: str, selected: list[MemoryType]) -> list[Hit]:

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.episodes import CandidatePool
-from mirix_py.chat.models import TargetQuery
-from mirix_py.chat.scoring import IndexQuery, rank_pool
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.episodes import CandidatePool
+from mirix_py._chat.models import TargetQuery
+from mirix_py._chat.scoring import IndexQuery, rank_pool
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.read_path.conftest import ingest
 from tests.integration.read_path.full_history_ranking import FullIndex, rank_full

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 
 USER = "noor"

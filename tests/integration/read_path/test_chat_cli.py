@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.cli import main
-from mirix_py.ids import derived_id
+from mirix_py._cli import main
+from mirix_py._ids import derived_id
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

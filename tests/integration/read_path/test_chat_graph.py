@@ -11,8 +11,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 
-from mirix_py.chat import Answer, answer_from_output, build_chat_graph
-from mirix_py.system import MemorySystem
+from mirix_py._chat import Answer, answer_from_output, build_chat_graph
+from mirix_py._system import MemorySystem
 from tests.integration.read_path.conftest import ANN
 
 

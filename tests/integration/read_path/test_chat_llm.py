@@ -6,10 +6,10 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from mirix_py.chat import ComposedAnswer, TargetPlan
-from mirix_py.memory import EpisodicMemory, KnowledgeVaultMemory, MemoryType
-from mirix_py.receipts import WriteReceipt
-from mirix_py.system import MemorySystem
+from mirix_py._chat import ComposedAnswer, TargetPlan
+from mirix_py._memory import EpisodicMemory, KnowledgeVaultMemory, MemoryType
+from mirix_py._receipts import WriteReceipt
+from mirix_py._system import MemorySystem
 from tests.integration.read_path.conftest import ANN, ToolCallingFake
 
 

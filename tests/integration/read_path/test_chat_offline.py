@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from mirix_py.chat import NOT_MENTIONED, Answer
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import CoreMemory, KnowledgeVaultMemory, MemoryType, ProceduralMemory
-from mirix_py.system import MemorySystem
+from mirix_py._chat import NOT_MENTIONED, Answer
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import CoreMemory, KnowledgeVaultMemory, MemoryType, ProceduralMemory
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.read_path.conftest import ANN, ingest
 
@@ -250,7 +250,7 @@ def test_achat(ann_shared: MemorySystem) -> None:
 def test_as_of_answers_from_the_memories_valid_then(ann_system: MemorySystem) -> None:
     from datetime import UTC, datetime
 
-    from mirix_py.memory import SemanticMemory
+    from mirix_py._memory import SemanticMemory
 
     old = SemanticMemory(user_id=ANN, name="Ann", summary="lives in a flat in Alfama, Lisbon")
     ann_system.store.upsert([old])

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.system import MemorySystem
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 
 USER = "sam"

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from mirix_py.embeddings import CachedEmbeddings
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._ids import derived_id
+from mirix_py._memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
+from mirix_py._system import MemorySystem
 from mirix_py.errors import InvalidArgument
-from mirix_py.ids import derived_id
-from mirix_py.memory import KnowledgeVaultMemory, MemoryType, SemanticMemory
-from mirix_py.system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.read_path.conftest import ANN
 

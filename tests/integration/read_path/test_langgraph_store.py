@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from langgraph.store.base import GetOp, InvalidNamespaceError, PutOp, SearchOp
 
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.langgraph_store import MirixStore
-from mirix_py.memory import MemoryType, ResourceMemory
-from mirix_py.system import MemorySystem
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._langgraph_store import MirixStore
+from mirix_py._memory import MemoryType, ResourceMemory
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from mirix_py.chat import TargetQuery
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._chat import TargetQuery
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import MemoryType
+from mirix_py._system import MemorySystem
 from tests.conftest import make_config
 from tests.integration.read_path.conftest import ToolCallingFake
 

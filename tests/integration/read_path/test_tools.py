@@ -10,8 +10,8 @@ from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode, tools_condition
 
-from mirix_py.memory import CoreMemory, KnowledgeVaultMemory, MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._memory import CoreMemory, KnowledgeVaultMemory, MemoryType
+from mirix_py._system import MemorySystem
 from tests.integration.read_path.conftest import ANN, ToolCallingFake
 
 

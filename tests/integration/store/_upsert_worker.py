@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from mirix_py.memory import MemoryType, SemanticMemory
-from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._store.lancedb_store import LanceDBStore
 from tests.security._helpers import HashEmbeddings
 
 USER = "racer"

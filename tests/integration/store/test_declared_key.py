@@ -13,9 +13,9 @@ import lancedb
 import pyarrow as pa
 import pytest
 
-from mirix_py.memory import EpisodicMemory, MemoryType, SemanticMemory
-from mirix_py.store.keyed import PRIMARY_KEY, has_declared_key
-from mirix_py.store.lancedb_store import HISTORY_TABLE, LanceDBStore
+from mirix_py._memory import EpisodicMemory, MemoryType, SemanticMemory
+from mirix_py._store.keyed import PRIMARY_KEY, has_declared_key
+from mirix_py._store.lancedb_store import HISTORY_TABLE, LanceDBStore
 from tests.integration.store._upsert_worker import USER
 from tests.security._helpers import HashEmbeddings
 

@@ -11,10 +11,10 @@ import lancedb
 import pyarrow as pa
 import pytest
 
-from mirix_py.memory import EpisodicMemory, MemoryType, SemanticMemory
-from mirix_py.store import paging
-from mirix_py.store.lance_schema import LIST_ORDER
-from mirix_py.store.lancedb_store import LanceDBStore
+from mirix_py._memory import EpisodicMemory, MemoryType, SemanticMemory
+from mirix_py._store import paging
+from mirix_py._store.lance_schema import LIST_ORDER
+from mirix_py._store.lancedb_store import LanceDBStore
 from tests.security._helpers import HashEmbeddings
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from mirix_py.config import load_config
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.memory import EpisodicMemory, MemoryType, SemanticMemory
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._memory import EpisodicMemory, MemoryType, SemanticMemory
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
 from tests.security._helpers import HashEmbeddings
 
 
@@ -148,7 +148,7 @@ def test_chat_does_not_write_per_question_and_counts_land_on_close(
 def test_a_whole_listing_is_fetched_through_the_filter_not_a_huge_id_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mirix_py.store.lance_search as module  # the reads of the LanceDB store
+    import mirix_py._store.lance_search as module  # the reads of the LanceDB store
 
     store = _store(tmp_path / "db")
     store.upsert(_events("u1", 9) + _events("u2", 4))
@@ -169,7 +169,7 @@ def test_an_unclosed_store_flushes_its_accesses_at_exit(tmp_path: Path) -> None:
     store.close()
     script = (
         "from pathlib import Path\n"
-        "from mirix_py.memory import MemoryType\n"
+        "from mirix_py._memory import MemoryType\n"
         "from tests.integration.store.test_paging_stamps_access import _store\n"
         f"s = _store(Path({str(tmp_path / 'db')!r}), access_flush_seconds=3600)\n"
         f"s.note_access([{rec.id!r}], user_id='u1', memory_type=MemoryType.EPISODIC)\n"

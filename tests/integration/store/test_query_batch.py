@@ -10,11 +10,11 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from mirix_py.memory import EpisodicMemory, MemoryType
-from mirix_py.store import lance_search, query_batch
-from mirix_py.store.base import SearchQuery
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.store.query_batch import (
+from mirix_py._memory import EpisodicMemory, MemoryType
+from mirix_py._store import lance_search, query_batch
+from mirix_py._store.base import SearchQuery
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._store.query_batch import (
     ScanJob,
     TakeJob,
     TextJob,

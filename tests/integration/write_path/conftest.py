@@ -10,9 +10,9 @@ import pytest
 import structlog
 from langchain_core.language_models import BaseChatModel
 
-from mirix_py.config import load_config
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._system import MemorySystem
 
 MakeSystem = Callable[..., MemorySystem]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mirix_py.memory import MemoryRecord, MemoryType
-from mirix_py.system import MemorySystem
+from mirix_py._memory import MemoryRecord, MemoryType
+from mirix_py._system import MemorySystem
 
 
 def rows(system: MemorySystem, user_id: str, memory_type: MemoryType | str) -> list[MemoryRecord]:

@@ -12,9 +12,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import START, StateGraph
 
-from mirix_py.graph import build_write_graph
-from mirix_py.memory import MemoryType, SemanticMemory
-from mirix_py.receipts import WriteReceipt
+from mirix_py._graph import build_write_graph
+from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._receipts import WriteReceipt
 from tests.integration.write_path.conftest import MakeSystem
 from tests.integration.write_path.helpers import rows
 

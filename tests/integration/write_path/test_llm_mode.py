@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import ToolMessage
 from structlog.testing import capture_logs
 
-from mirix_py.memory import (
+from mirix_py._memory import (
     CoreMemory,
     EpisodicMemory,
     KnowledgeVaultMemory,
@@ -18,7 +18,7 @@ from mirix_py.memory import (
     ProceduralMemory,
     SemanticMemory,
 )
-from mirix_py.memory.semantic import fact_id
+from mirix_py._memory.semantic import fact_id
 from tests.integration.write_path.conftest import MakeSystem
 from tests.integration.write_path.helpers import rows
 from tests.unit.managers.fakes import ScriptedToolModel, call, reply

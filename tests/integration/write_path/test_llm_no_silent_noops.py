@@ -18,14 +18,14 @@ from langchain_core.language_models.fake_chat_models import FakeMessagesListChat
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import Field, PrivateAttr
 
-from mirix_py.config import load_config
-from mirix_py.embeddings import CachedEmbeddings
-from mirix_py.managers.aliases import Aliases
-from mirix_py.managers.llm_loop import bind_forced, fence, is_transient
-from mirix_py.managers.tools import manager_tools
-from mirix_py.memory import MemoryType, SemanticMemory
-from mirix_py.memory.semantic import fact_id
-from mirix_py.system import MemorySystem
+from mirix_py._config import load_config
+from mirix_py._embeddings import CachedEmbeddings
+from mirix_py._managers.aliases import Aliases
+from mirix_py._managers.llm_loop import bind_forced, fence, is_transient
+from mirix_py._managers.tools import manager_tools
+from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._memory.semantic import fact_id
+from mirix_py._system import MemorySystem
 from tests.integration.write_path.conftest import MakeSystem
 from tests.integration.write_path.helpers import rows
 from tests.unit.managers.fakes import ScriptedToolModel, call, reply

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from structlog.testing import capture_logs
 
-from mirix_py.memory import (
+from mirix_py._memory import (
     CoreMemory,
     EpisodicMemory,
     KnowledgeVaultMemory,

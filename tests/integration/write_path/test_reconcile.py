@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType, SemanticMemory
+from mirix_py._store.lancedb_store import LanceDBStore
+from mirix_py._system import MemorySystem
 from mirix_py.errors import StorageError
-from mirix_py.memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType, SemanticMemory
-from mirix_py.store.lancedb_store import LanceDBStore
-from mirix_py.system import MemorySystem
 from tests.integration.write_path.conftest import MakeSystem
 from tests.integration.write_path.helpers import all_rows, rows
 

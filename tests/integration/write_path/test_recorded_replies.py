@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from mirix_py.memory import MemoryType
+from mirix_py._memory import MemoryType
 from tests.integration.write_path.conftest import MakeSystem
 from tests.unit.managers.fakes import ToolScript
 

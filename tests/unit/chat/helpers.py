@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from mirix_py.chat.models import Hit, ScoreBreakdown
-from mirix_py.chat.retrieval import to_hit
-from mirix_py.memory import EpisodicMemory, MemoryRecord
+from mirix_py._chat.models import Hit, ScoreBreakdown
+from mirix_py._chat.retrieval import to_hit
+from mirix_py._memory import EpisodicMemory, MemoryRecord
 
 
 def episode(

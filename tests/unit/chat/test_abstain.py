@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mirix_py.chat.abstain import missing_subject, possessed_stem, subject_stems
-from mirix_py.chat.answer import NOT_MENTIONED, answer_offline
-from mirix_py.chat.compose import build_context
-from mirix_py.chat.cues import read_question
+from mirix_py._chat.abstain import missing_subject, possessed_stem, subject_stems
+from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import read_question
 from tests.unit.chat.helpers import episode, hit
 
 

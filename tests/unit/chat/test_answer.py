@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py.chat.answer import NOT_MENTIONED, answer_offline, resolve_date
-from mirix_py.chat.compose import build_context
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.models import MASKED_SECRET
-from mirix_py.memory import KnowledgeVaultMemory
+from mirix_py._chat.answer import NOT_MENTIONED, answer_offline, resolve_date
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.models import MASKED_SECRET
+from mirix_py._memory import KnowledgeVaultMemory
 from tests.unit.chat.helpers import episode, hit
 
 ANCHOR = datetime(2023, 5, 8, 13, tzinfo=UTC)
@@ -111,7 +111,7 @@ def test_hidden_secrets_are_not_answered() -> None:
 
 
 def _fact(name: str, summary: str, day: int = 1, **extra: object):  # type: ignore[no-untyped-def]
-    from mirix_py.memory import SemanticMemory
+    from mirix_py._memory import SemanticMemory
 
     return SemanticMemory(
         user_id="u",
@@ -153,7 +153,7 @@ def test_quantities_and_durations() -> None:
 
 
 def test_steps_questions_list_the_steps() -> None:
-    from mirix_py.memory import ProceduralMemory
+    from mirix_py._memory import ProceduralMemory
 
     proc = ProceduralMemory(
         user_id="u",
@@ -297,7 +297,7 @@ def test_habitual_when_questions_answer_with_the_habit() -> None:
 
 
 def test_a_before_question_without_an_earlier_role_fact_is_not_the_role_fact() -> None:
-    from mirix_py.chat.answer import _role_holder
+    from mirix_py._chat.answer import _role_holder
 
     pack = _pack(hit(_fact("Ines", "manager is Helen Achterberg", day=9), 1.2, vector=0.6))
     numbered = sorted(pack.refs.items())

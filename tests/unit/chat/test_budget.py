@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mirix_py.chat.budget import condense, is_phatic
-from mirix_py.chat.compose import build_context
-from mirix_py.chat.cues import read_question
+from mirix_py._chat.budget import condense, is_phatic
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import read_question
 from tests.unit.chat.helpers import episode, hit
 
 NAMES = frozenset({"jon", "gina", "melanie"})

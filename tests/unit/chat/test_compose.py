@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mirix_py.chat.compose import CLOSE, OPEN, build_context, clean
-from mirix_py.chat.models import estimate_tokens
-from mirix_py.memory import CoreMemory, KnowledgeVaultMemory, SemanticMemory
+from mirix_py._chat.compose import CLOSE, OPEN, build_context, clean
+from mirix_py._chat.models import estimate_tokens
+from mirix_py._memory import CoreMemory, KnowledgeVaultMemory, SemanticMemory
 from tests.unit.chat.helpers import episode, hit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mirix_py.chat.cues import (
+from mirix_py._chat.cues import (
     content_stems,
     has_time_expression,
     read_question,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.decompose import entity_queries, entity_targets
-from mirix_py.chat.models import TargetQuery
-from mirix_py.memory import MemoryType
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.decompose import entity_queries, entity_targets
+from mirix_py._chat.models import TargetQuery
+from mirix_py._memory import MemoryType
 
 
 def test_each_named_entity_gets_its_own_query() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mirix_py.chat.episodes import CandidatePool, PoolCache
-from mirix_py.memory import MemoryType, SemanticMemory
-from mirix_py.store.keys import record_keys, session_key
+from mirix_py._chat.episodes import CandidatePool, PoolCache
+from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._store.keys import record_keys, session_key
 from tests.unit.chat.helpers import episode
 
 
@@ -88,7 +88,7 @@ def test_semantic_pool_has_no_sessions_and_keys_entities() -> None:
 def test_pool_cache_is_bounded_and_keyed_by_chat_and_query() -> None:
     cache = PoolCache(max_entries=2)
     pool = _pool()
-    from mirix_py.chat.episodes import CachedPool
+    from mirix_py._chat.episodes import CachedPool
 
     cached = CachedPool((), pool)
     cache.put("chat1", MemoryType.EPISODIC, "q", cached)

@@ -1,10 +1,10 @@
-"""Lists inside messages and which item a question asks for (``mirix_py.chat.items``)."""
+"""Lists inside messages and which item a question asks for (``mirix_py._chat.items``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mirix_py.chat.items import list_items, nth, ordinal_asked
+from mirix_py._chat.items import list_items, nth, ordinal_asked
 
 
 @pytest.mark.parametrize(

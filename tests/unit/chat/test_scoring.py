@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.episodes import CandidatePool
-from mirix_py.chat.scoring import Fusion, IndexQuery, rank_pool
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.episodes import CandidatePool
+from mirix_py._chat.scoring import Fusion, IndexQuery, rank_pool
 from tests.unit.chat.helpers import episode
 
 FUSION = Fusion(k=20, vector_weight=1.0, fts_weight=0.7)

@@ -9,12 +9,12 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from mirix_py.chat.cues import read_question
-from mirix_py.chat.prompts import load_agent, parse_agent_file
-from mirix_py.chat.selection import select_offline, select_with_llm
-from mirix_py.config import MirixConfig
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.prompts import load_agent, parse_agent_file
+from mirix_py._chat.selection import select_offline, select_with_llm
+from mirix_py._config import MirixConfig
+from mirix_py._memory import MemoryType, ProceduralMemory, SemanticMemory
 from mirix_py.errors import ConfigError
-from mirix_py.memory import MemoryType, ProceduralMemory, SemanticMemory
 from tests.unit.chat.helpers import episode, hit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mirix_py.chat.spans import answer_kind, typed_span
+from mirix_py._chat.spans import answer_kind, typed_span
 
 
 @pytest.mark.parametrize(

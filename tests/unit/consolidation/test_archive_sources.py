@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mirix_py.consolidation.retention import summary_record
-from mirix_py.memory import EpisodicMemory, MemoryType
+from mirix_py._consolidation.retention import summary_record
+from mirix_py._memory import EpisodicMemory, MemoryType
 
 T0 = datetime(2024, 2, 1, tzinfo=UTC)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mirix_py.consolidation.cleanup import (
+from mirix_py._consolidation.cleanup import (
     merge_near_duplicates,
     more_specific,
     resolve_contradictions,
 )
-from mirix_py.memory import MemoryType, SemanticMemory, semantic
+from mirix_py._memory import MemoryType, SemanticMemory, semantic
 
 T0 = datetime(2023, 5, 1, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mirix_py.consolidation.core_bound import is_pointer, pointer_ids, pointer_line
+from mirix_py._consolidation.core_bound import is_pointer, pointer_ids, pointer_line
 
 
 def test_pointer_names_as_many_ids_as_fit() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from mirix_py.dates import collapse_dates, day_runs, span_text
+from mirix_py._dates import collapse_dates, day_runs, span_text
 
 
 def d(day: int, month: int = 5, year: int = 2023) -> date:

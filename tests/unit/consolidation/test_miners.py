@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mirix_py.consolidation.miners import actions_in, mine_patterns, mine_routines
-from mirix_py.memory import EpisodicMemory
+from mirix_py._consolidation.miners import actions_in, mine_patterns, mine_routines
+from mirix_py._memory import EpisodicMemory
 
 DAY0 = datetime(2023, 5, 1, 9, tzinfo=UTC)  # a Monday
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage
 
-from mirix_py.agents import load_agent
-from mirix_py.consolidation.reflection import (
+from mirix_py._agents import load_agent
+from mirix_py._consolidation.reflection import (
     TOOLS,
     derivations_from_calls,
     offered_tools,
     render_episodes,
 )
+from mirix_py._memory import EpisodicMemory, MemoryType, registry
 from mirix_py.errors import ToolCallsInvalid
-from mirix_py.memory import EpisodicMemory, MemoryType, registry
 from tests.conftest import make_config
 
 EPISODES = {

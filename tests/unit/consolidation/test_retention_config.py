@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mirix_py.config import load_config
+from mirix_py._config import load_config
 from mirix_py.errors import ConfigError
 
 

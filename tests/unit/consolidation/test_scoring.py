@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mirix_py.config import RetentionCaps, RetentionConfig
-from mirix_py.consolidation.scoring import (
+from mirix_py._config import RetentionCaps, RetentionConfig
+from mirix_py._consolidation.scoring import (
     cap_for,
     fades,
     is_active,
@@ -16,7 +16,7 @@ from mirix_py.consolidation.scoring import (
     rank_key,
     retention_score,
 )
-from mirix_py.memory import EpisodicMemory, MemoryType
+from mirix_py._memory import EpisodicMemory, MemoryType
 
 NOW = datetime(2024, 1, 31, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mirix_py.consolidation.threads import mine_threads
-from mirix_py.memory import EpisodicMemory
+from mirix_py._consolidation.threads import mine_threads
+from mirix_py._memory import EpisodicMemory
 
 DAY0 = datetime(2023, 5, 1, 9, tzinfo=UTC)
 

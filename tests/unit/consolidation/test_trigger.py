@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from mirix_py.consolidation.trigger import ConsolidationTrigger
+from mirix_py._consolidation.trigger import ConsolidationTrigger
 
 
 def test_runs_inline_every_n_messages_per_user() -> None:

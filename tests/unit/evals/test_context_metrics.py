@@ -20,7 +20,7 @@ from evals.metrics import (
 )
 from evals.runner import _score
 from evals.systems import SystemAnswer, core_items, rendered_items
-from mirix_py.memory import CoreMemory
+from mirix_py._memory import CoreMemory
 
 # ----------------------------------------------------------------- answer coverage
 

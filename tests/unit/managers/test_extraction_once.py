@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from mirix_py.memory import MemoryRecord, registry
-from mirix_py.system import MemorySystem
+from mirix_py._memory import MemoryRecord, registry
+from mirix_py._system import MemorySystem
 
 _COUNTED = ("semantic", "procedural", "resource")
 
@@ -33,7 +33,7 @@ def extraction_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
         counted = counting(name, spec.extract)
         # the module function too: a separate offline detector would call it directly
         monkeypatch.setattr(
-            importlib.import_module(f"mirix_py.memory.{name}"), "extract_offline", counted
+            importlib.import_module(f"mirix_py._memory.{name}"), "extract_offline", counted
         )
         registry.register(dataclasses.replace(spec, extract=counted))
     try:

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py.memory import core, episodic, knowledge_vault, procedural, resource, semantic
-from mirix_py.memory.base import MemoryType
-from mirix_py.memory.core import CoreLine, CoreMemory
-from mirix_py.memory.extract_common import Turn, chunk_text, record_id, split_sentences
+from mirix_py._memory import core, episodic, knowledge_vault, procedural, resource, semantic
+from mirix_py._memory.base import MemoryType
+from mirix_py._memory.core import CoreLine, CoreMemory
+from mirix_py._memory.extract_common import Turn, chunk_text, record_id, split_sentences
 
 AT = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
 
@@ -362,7 +362,7 @@ def test_sentence_splitting_and_chunking_helpers() -> None:
     ],
 )
 def test_same_gist_guards_near_duplicate_merges(a: str, b: str, same: bool) -> None:
-    from mirix_py.memory.extract_common import same_gist
+    from mirix_py._memory.extract_common import same_gist
 
     assert same_gist(a, b) is same
 

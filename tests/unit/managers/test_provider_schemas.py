@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from mirix_py.chat.models import ComposedAnswer, TargetPlan
-from mirix_py.consolidation.reflection import TOOLS as REFLECTION_TOOLS
-from mirix_py.managers.tools import manager_tools, route_tool, single_pass_tool
-from mirix_py.memory import MemoryType
+from mirix_py._chat.models import ComposedAnswer, TargetPlan
+from mirix_py._consolidation.reflection import TOOLS as REFLECTION_TOOLS
+from mirix_py._managers.tools import manager_tools, route_tool, single_pass_tool
+from mirix_py._memory import MemoryType
 
 convert_openai = pytest.importorskip("langchain_openai.chat_models.base").convert_to_openai_tool
 convert_anthropic = pytest.importorskip("langchain_anthropic.chat_models").convert_to_anthropic_tool

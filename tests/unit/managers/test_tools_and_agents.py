@@ -9,23 +9,23 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import SecretStr
 
-from mirix_py.agents import load_write_agents, manager_agent_name, parse_agent
-from mirix_py.embeddings import cosine
-from mirix_py.errors import ConfigError, ExtractionError
-from mirix_py.managers.apply import scrub
-from mirix_py.managers.llm_loop import call_with_tools
-from mirix_py.managers.tools import (
+from mirix_py._agents import load_write_agents, manager_agent_name, parse_agent
+from mirix_py._embeddings import cosine
+from mirix_py._managers.apply import scrub
+from mirix_py._managers.llm_loop import call_with_tools
+from mirix_py._managers.tools import (
     ToolCallsInvalid,
     manager_tools,
     plan_from_calls,
     proposals_from_call,
     route_from_call,
 )
-from mirix_py.managers.usage import UsageCounter
-from mirix_py.managers.vectors import VectorCache
-from mirix_py.memory import MemoryType, SemanticMemory
-from mirix_py.memory.extract_common import Turn
-from mirix_py.resources import data_dir
+from mirix_py._managers.usage import UsageCounter
+from mirix_py._managers.vectors import VectorCache
+from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._memory.extract_common import Turn
+from mirix_py._resources import data_dir
+from mirix_py.errors import ConfigError, ExtractionError
 from tests.unit.managers.fakes import ToolScript, call, reply
 
 AT = datetime(2023, 5, 8, tzinfo=UTC)
@@ -274,7 +274,7 @@ def test_scrub_redacts_secrets_everywhere_but_the_vault_value() -> None:
     fact = SemanticMemory(user_id="u", name="Ann", summary="pin is 4471, phone 415-555-0134")
     clean = scrub(fact, ["4471"])
     assert "4471" not in clean.model_dump_json() and "415-555-0134" not in clean.model_dump_json()
-    from mirix_py.memory import KnowledgeVaultMemory
+    from mirix_py._memory import KnowledgeVaultMemory
 
     vault = KnowledgeVaultMemory(user_id="u", secret_value=SecretStr("4471"), caption="pin")
     assert scrub(vault, ["4471"]) is vault
@@ -290,7 +290,7 @@ def test_scrub_redacts_secrets_everywhere_but_the_vault_value() -> None:
 
 
 def test_length_buckets_group_similar_lengths_in_order() -> None:
-    from mirix_py.managers.vectors import length_buckets
+    from mirix_py._managers.vectors import length_buckets
 
     texts = ["x" * n for n in (300, 10, 45, 52, 310, 2000, 5000, 120)]
     buckets = length_buckets(texts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mirix_py.store.owner_counts import OwnerCounts
+from mirix_py._store.owner_counts import OwnerCounts
 
 
 class _Clock:

@@ -1,0 +1,75 @@
+"""When to say "not mentioned": the thing a question asks about is nowhere in context.
+
+A question for one value about one thing — "What is the name of Priya's
+partner?", "How much is the rent of Sofia's room?" — can only be answered by a
+memory that talks about that thing (a partner, a rent). Retrieval always
+returns *something* about the person, and an extractive answerer would then
+name the wrong person or quote the wrong number. :func:`missing_subject` says
+when the context does not talk about the question's subject (the question's
+content words minus the people it names and the words that only say what kind
+of answer is wanted: "name", "much", "many" …): no memory in context mentions
+half of its words, or none mentions the thing possessed ("Sofia's *room*",
+"the twins' nursery *teacher*": the last word of the run after the possessive).
+Then the honest answer is an abstention.
+
+Only value questions (names and quantities) are judged this way: for an open
+question ("which city does she live in now?") the evidence often shares no word
+with the question ("we moved to Portland").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from mirix_py._chat.cues import STOPWORDS, QuestionCues, content_stems, stem
+
+_ASKING: frozenset[str] = frozenset(
+    stem(w)
+    for w in """name named call called much many number amount cost costs total
+    exactly current currently now new latest""".split()
+)
+"""Words that say what kind of answer is wanted, not what it is about."""
+
+JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
+SUBJECT_SHARE = 0.5
+_POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
+
+
+def possessed_stem(question: str) -> str | None:
+    """The stem of the thing possessed in ``question`` ("Hal's wife" → ``wife``): the
+    last word of the run of content words after the first possessive."""
+    found = _POSSESSED.search(question)
+    if found is None:
+        return None
+    run: list[str] = []
+    for word in found.group(1).split():
+        if word.lower() in STOPWORDS:
+            break
+        run.append(word.lower())
+    return stem(run[-1]) if run else None
+
+
+def subject_stems(cues: QuestionCues, people: Iterable[str]) -> frozenset[str]:
+    """The question's content stems that name what it is about (not who, not the
+    kind of answer); ``people`` are the lower-cased names of speakers and entities."""
+    names = {stem(p) for p in people} | {stem(n.lower()) for n in cues.names}
+    return frozenset(cues.stems - names - _ASKING)
+
+
+def missing_subject(
+    subject: frozenset[str], texts: Iterable[str], possessed: str | None = None
+) -> bool:
+    """True when ``subject`` is non-empty and no text mentions ``SUBJECT_SHARE`` of its
+    stems, or when no text mentions the ``possessed`` stem."""
+    if not subject:
+        return False
+    seen: set[str] = set()
+    best = 0
+    for text in texts:
+        stems = set(content_stems(text))
+        seen |= stems
+        best = max(best, len(subject & stems))
+    if possessed is not None and possessed in subject and possessed not in seen:
+        return True
+    return best < SUBJECT_SHARE * len(subject)

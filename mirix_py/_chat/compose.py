@@ -1,0 +1,269 @@
+"""Composing the answer: the compact context within a token budget, then the answer.
+
+The context shows the core blocks (always), then the retrieved memories grouped
+per type inside ``<memories>`` … ``</memories>``. Each memory gets a number
+(``[3]``) that answers cite. Events are grouped by session: the date is printed
+once per session and the speaker once per run of turns; facts are grouped by
+entity. Memory text is data: angle brackets are neutralised and newlines
+flattened so a stored text cannot close the block or fake a heading. Given the
+question, an event's phatic sentences (greetings, thanks, cheering) are left out
+and wholly phatic turns go last (:mod:`mirix_py._chat.budget`).
+
+The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
+added best first; one that does not fit is skipped, so the lowest-scoring are
+the ones dropped. Core blocks are always included, even past the budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mirix_py._chat.budget import Focus
+from mirix_py._chat.cues import QuestionCues, words
+from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
+from mirix_py._dates import short_date
+from mirix_py._memory import CoreMemory, MemoryType
+from mirix_py._memory.registry import specs
+
+OPEN, CLOSE = "<memories>", "</memories>"
+
+
+def sections() -> list[tuple[MemoryType, str]]:
+    """(type, title) of the context's sections in order: every registered type shown
+    in context (core is shown apart, in ``<core_memory>``)."""
+    ordered = sorted((s for s in specs() if s.in_context), key=lambda s: s.section_order)
+    return [(s.memory_type, s.section or s.title) for s in ordered]
+
+
+def clean(text: str) -> str:
+    """Memory text made safe to show as data: one line, no angle brackets."""
+    return " ".join(str(text).split()).replace("<", "‹").replace(">", "›")
+
+
+def _day(hit: Hit) -> str:
+    when = hit.when
+    return short_date(when) if when else "undated"
+
+
+def _line(hit: Hit, day: str, focus: Focus | None = None) -> str:
+    """The memory's rendering without its group header (speaker/entity/date); with a
+    ``focus``, an event's phatic sentences are left out (:mod:`mirix_py._chat.budget`)."""
+    mtype, rec = hit.memory_type, hit.record
+    if mtype is MemoryType.EPISODIC:
+        summary = str(rec.get("summary", ""))
+        body = clean((focus.condense(summary) if focus else "") or summary)
+        return f"{body} — {clean(rec['details'])}" if rec.get("details") else body
+    if mtype is MemoryType.SEMANTIC:
+        body = clean(rec.get("summary", ""))
+        if rec.get("details"):
+            body += f" ({clean(rec['details'])})"
+        return f"{body} ({day})"
+    record = hit.to_record()
+    if mtype is MemoryType.KNOWLEDGE_VAULT:
+        return clean(record.render(reveal=True))  # type: ignore[call-arg]
+    return clean(record.render())
+
+
+@dataclass(frozen=True)
+class _View:
+    """What rendering needs from a hit, computed once."""
+
+    hit: Hit
+    day: str
+    order: tuple[str, int, str]
+    group: str
+    who: str
+    line: str
+    phatic: bool = False
+
+    @classmethod
+    def of(cls, hit: Hit, focus: Focus | None = None) -> _View:
+        day = _day(hit)
+        when = hit.when
+        order = (when.isoformat() if when else "", hit.position or 0, hit.memory_id)
+        if hit.memory_type is MemoryType.EPISODIC:
+            group, who = f"session {hit.session or day}", clean(hit.record.get("actor", ""))
+        elif hit.memory_type is MemoryType.SEMANTIC:
+            who = clean(hit.record.get("name", ""))
+            group = f"entity {who.lower()}"
+        else:
+            group, who = hit.memory_type.value, ""
+        phatic = (
+            focus is not None
+            and hit.memory_type is MemoryType.EPISODIC
+            and not focus.condense(str(hit.record.get("summary", ""))).strip()
+        )
+        return cls(hit, day, order, group, who, _line(hit, day, focus), phatic)
+
+
+def render_core(blocks: Sequence[CoreMemory]) -> str:
+    """The always-present core memory section (empty string when there is none)."""
+    if not blocks:
+        return ""
+    lines = ["<core_memory>"]
+    lines.extend(clean(block.render()) for block in blocks)
+    lines.append("</core_memory>")
+    return "\n".join(lines)
+
+
+def render_memories(chosen: Sequence[tuple[int, Hit]]) -> str:
+    """The ``<memories>`` block for numbered hits (see the module docstring)."""
+    return _render([(ref, _View.of(hit)) for ref, hit in chosen])
+
+
+def _render(chosen: Sequence[tuple[int, _View]]) -> str:
+    if not chosen:
+        return f"{OPEN}\n(no relevant memories)\n{CLOSE}"
+    lines = [OPEN]
+    for mtype, title in sections():
+        members = [(ref, v) for ref, v in chosen if v.hit.memory_type is mtype]
+        if not members:
+            continue
+        lines.append(f"{title}:")
+        if mtype is MemoryType.EPISODIC:
+            lines.extend(_render_events(members))
+        elif mtype is MemoryType.SEMANTIC:
+            members.sort(key=lambda p: (p[1].who.lower(), p[0]))
+            last = None
+            for ref, view in members:
+                if view.who.lower() != last:
+                    lines.append(f"{view.who}: [{ref}] {view.line}")
+                    last = view.who.lower()
+                else:
+                    lines.append(f"  [{ref}] {view.line}")
+        else:
+            lines.extend(f"[{ref}] {v.line}" for ref, v in sorted(members, key=lambda p: p[0]))
+    lines.append(CLOSE)
+    return "\n".join(lines)
+
+
+def _render_events(members: Sequence[tuple[int, _View]]) -> list[str]:
+    sessions: dict[str, list[tuple[int, _View]]] = {}
+    for ref, view in members:
+        sessions.setdefault(view.group, []).append((ref, view))
+    ordered = sorted(sessions.values(), key=lambda items: min(v.order for _, v in items))
+    lines: list[str] = []
+    for items in ordered:
+        items.sort(key=lambda p: p[1].order)
+        header_day = items[0][1].day
+        lines.append(f"{header_day}:")
+        speaker = None
+        for ref, view in items:
+            prefix = f"({view.day}) " if view.day != header_day else ""
+            if view.who != speaker:
+                lines.append(f"{view.who}: {prefix}[{ref}] {view.line}")
+                speaker = view.who
+            else:
+                lines.append(f"  {prefix}[{ref}] {view.line}")
+    return lines
+
+
+def _names(hits: Sequence[Hit]) -> frozenset[str]:
+    """The lower-cased names of the speakers among ``hits`` (events' actors)."""
+    return frozenset(
+        word
+        for h in hits
+        if h.memory_type is MemoryType.EPISODIC
+        for word in words(str(h.record.get("actor") or ""))
+    )
+
+
+@dataclass(frozen=True)
+class ContextPack:
+    """The rendered context and which memories made it in (numbered 1..n)."""
+
+    text: str
+    tokens: int
+    refs: dict[int, Hit]
+    ranked: list[RetrievedMemory]
+
+
+def _upper_cost(view: _View, ref: int, seen: set[str]) -> int:
+    """An upper bound on the characters adding a memory costs (its line, plus a section
+    title and group header if new, plus a speaker prefix it may force on a neighbour)."""
+    cost = len(f"[{ref}] {view.line}") + 3
+    if view.hit.memory_type.value not in seen:
+        cost += 16
+    if view.hit.memory_type is MemoryType.EPISODIC:
+        cost += 2 * (len(view.who) + 2) + 16  # own prefix, a split neighbour run, "(date) "
+        if view.group not in seen:
+            cost += len(view.day) + 2
+    elif view.hit.memory_type is MemoryType.SEMANTIC:
+        cost += 2 * (len(view.who) + 2)
+    return cost
+
+
+def build_context(
+    core: Sequence[CoreMemory],
+    hits: Sequence[Hit],
+    *,
+    budget_tokens: int,
+    exact_trials: int = 8,
+    question: QuestionCues | None = None,
+) -> ContextPack:
+    """Fit the best hits into ``budget_tokens`` (see the module docstring).
+
+    Hits are added best first while a cheap upper bound of the cost fits; then a
+    few of the remaining hits are tried against the exact rendering. With the
+    ``question``, events are condensed and wholly phatic turns go last
+    (:mod:`mirix_py._chat.budget`); without it every memory is shown whole, in
+    score order.
+    """
+    core_text = render_core(core)
+    ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
+    focus = None if question is None else Focus(_names(ranked), question.stems)
+    views = [_View.of(h, focus) for h in ranked]
+    candidates = sorted(views, key=lambda v: v.phatic)  # stable: score order within each part
+    limit = budget_tokens * 4
+
+    def render(chosen: Sequence[tuple[int, _View]]) -> str:
+        block = _render(chosen)
+        return f"{core_text}\n{block}" if core_text else block
+
+    chosen: list[tuple[int, _View]] = []
+    seen: set[str] = set()
+    used = len(render(chosen)) + 8
+    skipped: list[_View] = []
+    for view in candidates:
+        cost = _upper_cost(view, len(chosen) + 1, seen)
+        if used + cost <= limit:
+            chosen.append((len(chosen) + 1, view))
+            seen.update((view.hit.memory_type.value, view.group))
+            used += cost
+        else:
+            skipped.append(view)
+    text = render(chosen)
+    while chosen and estimate_tokens(text) > budget_tokens:  # cannot happen; kept as a guard
+        chosen.pop()
+        text = render(chosen)
+    for view in skipped[:exact_trials]:
+        trial = [*chosen, (len(chosen) + 1, view)]
+        trial_text = render(trial)
+        if estimate_tokens(trial_text) <= budget_tokens:
+            chosen, text = trial, trial_text
+    refs = {ref: view.hit for ref, view in chosen}
+    ref_of = {view.hit.memory_id: ref for ref, view in chosen}
+    retrieved: list[RetrievedMemory] = []
+    seen_groups: set[str] = set()
+    for rank, view in enumerate(views, 1):
+        hit, line = view.hit, view.line
+        if hit.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
+            line = f"{view.who}: {line}"
+        if hit.memory_type is MemoryType.EPISODIC and view.group not in seen_groups:
+            line = f"{view.day}:\n{line}"
+        seen_groups.add(view.group)
+        retrieved.append(
+            RetrievedMemory(
+                rank=rank,
+                memory_id=hit.memory_id,
+                memory_type=hit.memory_type,
+                text=line,
+                source_ids=hit.source_ids,
+                score=hit.score,
+                stage=hit.stage,
+                in_context=hit.memory_id in ref_of,
+                ref=ref_of.get(hit.memory_id),
+            )
+        )
+    return ContextPack(text=text, tokens=estimate_tokens(text), refs=refs, ranked=retrieved)

@@ -1,0 +1,180 @@
+"""Reading a question: what it asks for (cues), its content words, and text helpers.
+
+Everything here is general-purpose English heuristics: question words ("when",
+"how do I"), capitalised names, secret-seeking words, time expressions. Words
+are lower-cased and Porter-stemmed so that "hiking" matches "hike".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# the shared tokenizer, stemmer and stop words, re-exported for the read path
+from mirix_py._text import STOPWORDS as STOPWORDS
+from mirix_py._text import stem as stem
+from mirix_py._text import words as words
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+_QUESTION_WORDS = frozenset(
+    {
+        "what",
+        "when",
+        "where",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "would",
+        "should",
+        "has",
+        "have",
+        "will",
+        "tell",
+        "please",
+        "remind",
+        "describe",
+        "name",
+        "list",
+        "give",
+        "show",
+    }
+)
+_WHEN = re.compile(
+    r"^\s*(?:(?:from|since|until|till)\s+when\b|when\b|what\s+(?:date|day|time|year|month|week)\b|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
+    r"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b)",
+    re.I,
+)
+_HOWTO = re.compile(
+    r"\b(?:how\s+(?:do|can|should|would|did)\s+(?:i|we|you)\b|how\s+to\b|steps?\s+(?:to|for)\b|"
+    r"procedure|workflow|instructions?\s+(?:to|for)\b|process\s+for\b|recipe\s+for\b)",
+    re.I,
+)
+_SECRET = re.compile(
+    r"\b(?:password|passcode|passphrase|pin|api[\s_-]?key|token|secret|credential|combination|"
+    r"combo|(?:door|gate|alarm|lock|garage|safe|security|locker|entry|keypad|access)\s+code|(?:access|secret|license|licence|product|recovery)\s+key|"
+    r"login|ssn|social\s+security|account\s+number|card\s+number|iban|routing\s+number|"
+    r"licen[cs]e\s+(?:number|plate)|passport\s+number|wifi|wi-fi|door\s+code|access\s+code|"
+    r"phone\s+number|address|e-?mail)\b",
+    re.I,
+)
+_RESOURCE = re.compile(
+    r"\b(?:document|doc|file|pdf|link|url|article|paper|spreadsheet|slides?|notes?|"
+    r"code|snippet|repo(?:sitory)?|page|report)\b",
+    re.I,
+)
+_RECENT = re.compile(
+    r"\b(?:now|current(?:ly)?|latest|most\s+recent(?:ly)?|recently|still|these\s+days)\b", re.I
+)
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_TIME_EXPRESSION = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|last\s+(?:night|week|weekend|month|year|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|fall|autumn|winter)|"
+    r"this\s+(?:morning|afternoon|evening|week|weekend|month|year|past)|next\s+(?:week|month|year)|"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple(?:\s+of)?|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+(?:ago|back|earlier|before)|ago|recently|"
+    r"(?:19|20)\d{2}|" + _MONTHS + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"weekend|\d{1,2}(?:st|nd|rd|th)\b)",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])")
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words of ``text`` (stopwords dropped), in order."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+def has_time_expression(text: str) -> bool:
+    """True if ``text`` mentions a time: a date, month, weekday, year, "last week", "ago" …"""
+    return _TIME_EXPRESSION.search(text) is not None
+
+
+def sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences (keeps each sentence's punctuation)."""
+    parts = [p.strip() for p in _SENTENCE.split(text) if p.strip()]
+    return parts or [text.strip()]
+
+
+@dataclass(frozen=True)
+class QuestionCues:
+    """What a question is about and what kind of answer it wants."""
+
+    text: str
+    keywords: tuple[str, ...]
+    stems: frozenset[str]
+    names: tuple[str, ...]
+    is_when: bool = False
+    is_howto: bool = False
+    asks_secret: bool = False
+    asks_resource: bool = False
+    asks_recent: bool = False
+    labels: tuple[str, ...] = field(default=())
+
+    @property
+    def keyword_query(self) -> str:
+        """The question reduced to its content words (for the full-text side)."""
+        return " ".join(self.keywords) or self.text
+
+
+def read_question(question: str) -> QuestionCues:
+    """Extract the cues of a question (see :class:`QuestionCues`)."""
+    raw_tokens = _WORD.findall(question)
+    names: list[str] = []
+    for index, token in enumerate(raw_tokens):
+        bare = token.removesuffix("'s").removesuffix("’s").rstrip("'’")
+        lowered = bare.lower()
+        if not bare[:1].isupper() or lowered in STOPWORDS or lowered in _QUESTION_WORDS:
+            continue
+        if index == 0 and lowered in _QUESTION_WORDS:
+            continue
+        if bare.upper() == bare and len(bare) <= 1:
+            continue
+        names.append(bare)
+    keywords = [
+        w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1
+    ]
+    is_when = _WHEN.search(question) is not None
+    is_howto = _HOWTO.search(question) is not None
+    asks_secret = _SECRET.search(question) is not None
+    asks_resource = _RESOURCE.search(question) is not None
+    asks_recent = _RECENT.search(question) is not None
+    labels = [
+        label
+        for label, on in (
+            ("when", is_when),
+            ("howto", is_howto),
+            ("secret", asks_secret),
+            ("resource", asks_resource),
+            ("recent", asks_recent),
+        )
+        if on
+    ]
+    labels.extend(f"name:{n}" for n in dict.fromkeys(names))
+    return QuestionCues(
+        text=question,
+        keywords=tuple(dict.fromkeys(keywords)),
+        stems=frozenset(stem(w) for w in keywords),
+        names=tuple(dict.fromkeys(names)),
+        is_when=is_when,
+        is_howto=is_howto,
+        asks_secret=asks_secret,
+        asks_resource=asks_resource,
+        asks_recent=asks_recent,
+        labels=tuple(labels),
+    )

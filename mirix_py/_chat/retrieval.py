@@ -1,0 +1,668 @@
+"""Coarse and fine retrieval for the chat agent.
+
+Every read costs in proportion to the candidates it ranks, never to the size of
+the user's history. Coarse retrieval runs one hybrid search (LanceDB: vector +
+full text, prefiltered by user, validity and time) per enabled memory type,
+concurrently; the question's embedding for the dense side, its content words for
+the full-text side. Fine retrieval then works on the selected stores:
+
+- **episodic** and **semantic** memories: the coarse search is
+  ``retrieval.candidate_k`` deep and its candidates form a
+  :class:`~mirix_py._chat.episodes.CandidatePool` that is re-ranked (dense + BM25
+  fused within the pool, with the session prior, neighbour smoothing and question
+  cues of :mod:`mirix_py._chat.scoring`); a refined query or a question's time range
+  adds the candidates of one more (filtered) search to the pool;
+- the other types reuse the coarse results when the query is the same, else
+  search again; their hits get the same cues;
+- **expansion** by targeted lookups on indexed keys: the turns around the
+  strongest episodic hits (``store.neighbours``) and the other facts about the
+  strongest semantic entities (``store.by_keys``) are added at a low score, so
+  they only fill the context budget left over.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+import structlog
+
+from mirix_py import _temporal as temporal
+from mirix_py._chat.cues import QuestionCues, content_stems
+from mirix_py._chat.decompose import entity_targets
+from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
+from mirix_py._chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
+from mirix_py._chat.scoring import (
+    TIME_RANGE_BOOST,
+    Fusion,
+    IndexQuery,
+    rank_pool,
+    rescore_hits,
+)
+from mirix_py._context import MemoryContext
+from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
+from mirix_py._memory.knowledge_vault import KnowledgeVaultMemory
+from mirix_py._memory.registry import context_types
+from mirix_py._store.base import ScoredRecord, SearchQuery
+from mirix_py._store.keys import entity_key, session_key
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+EXPAND_TOP = 3
+ENTITY_FACTS = 50
+EXPANSION_SCALE = 0.2
+RANGE_ONLY_SCALE = 0.5
+FILL_SCALE = 0.2  # turns that fill the budget the selected stores leave: below them all
+TOKENS_PER_TURN = 12  # a condensed turn is short: rank deep enough to fill the budget
+
+
+def question_time_range(question: str, anchor: datetime) -> tuple[datetime, datetime] | None:
+    """The time range a question names ("last week", "in May 2023"), anchored at ``anchor``."""
+    return temporal.question_time_range(question, anchor)
+
+
+def to_hit(
+    scored: ScoredRecord | MemoryRecord,
+    *,
+    reveal: bool,
+    stage: Stage,
+    query: str = "",
+    score: ScoreBreakdown | None = None,
+) -> Hit:
+    """A serialisable :class:`Hit` (embedding dropped, vault secret masked unless shown)."""
+    record = scored.record if isinstance(scored, ScoredRecord) else scored
+    data = record.model_dump(mode="json", exclude={"embedding"})
+    if isinstance(record, KnowledgeVaultMemory):
+        shown = reveal or record.sensitivity == "low"
+        data["secret_value"] = record.secret_value.get_secret_value() if shown else MASKED_SECRET
+    if score is None and isinstance(scored, ScoredRecord):
+        score = ScoreBreakdown(
+            score=scored.score.score,
+            vector=scored.score.vector,
+            fts=scored.score.fts,
+            fused=scored.score.score,
+        )
+    return Hit(
+        memory_id=record.id,
+        memory_type=record.memory_type,
+        record=data,
+        score=score or ScoreBreakdown(score=0.0),
+        stage=stage,
+        query=query,
+    )
+
+
+class Retriever:
+    """Runs the searches of one chat turn against a :class:`MemoryContext`."""
+
+    def __init__(self, ctx: MemoryContext) -> None:
+        self.ctx = ctx
+        self.pools = PoolCache()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    # ------------------------------------------------------------- plumbing
+
+    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        """Run ``fn`` on the retriever's small thread pool (searches run concurrently)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mirix-chat")
+            pool = self._pool
+        return pool.submit(fn, *args, **kwargs)
+
+    def close(self) -> None:
+        """Stop the thread pool."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)  # let pending access writes finish
+                self._pool = None
+
+    def embed(self, text: str) -> tuple[float, ...]:
+        """The query embedding of ``text``."""
+        return tuple(self.ctx.embeddings.embed_query(text))
+
+    @property
+    def fusion(self) -> Fusion:
+        """The fusion parameters from ``config.retrieval``."""
+        rc = self.ctx.config.retrieval
+        return Fusion(k=rc.rrf_k, vector_weight=rc.vector_weight, fts_weight=rc.fts_weight)
+
+    def _search(self, **fields: Any) -> list[ScoredRecord]:
+        return self.ctx.store.search(self._query(**fields))
+
+    def _search_many(self, queries: Sequence[SearchQuery]) -> list[list[ScoredRecord]]:
+        """Several searches in one go (LanceDB runs them together)."""
+        return self.ctx.store.search_many(queries)
+
+    def _query(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        text: str,
+        vector: tuple[float, ...] | None,
+        limit: int,
+        as_of: datetime | None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        mode: str | None = None,
+    ) -> SearchQuery:
+        return SearchQuery.configured(
+            self.ctx.config.retrieval,
+            mode=mode,
+            user_id=user_id,
+            text=text,
+            memory_types=(memory_type,),
+            limit=limit,
+            start=start,
+            end=end,
+            as_of=as_of,
+            vector=vector,
+        )
+
+    def enabled_types(self, wanted: Sequence[MemoryType] | None = None) -> list[MemoryType]:
+        """The retrievable (non-core) types that are enabled (and wanted)."""
+        enabled = [t for t in context_types() if t in self.ctx.store.memory_types]
+        if wanted is not None:
+            enabled = [t for t in enabled if t in wanted]
+        return enabled
+
+    def core_blocks(self, user_id: str) -> list[CoreMemory]:
+        """The user's non-empty core blocks (always in context), ``human`` first: a
+        small read of the core table (core memory is bounded per user)."""
+        if MemoryType.CORE not in self.ctx.store.memory_types:
+            return []
+        records = self.ctx.store.list_records(user_id=user_id, memory_type=MemoryType.CORE)
+        blocks = [r for r in records if isinstance(r, CoreMemory) and r.value.strip()]
+        return sorted(blocks, key=lambda b: (b.label != "human", b.label, b.id))
+
+    # --------------------------------------------------------------- coarse
+
+    def coarse(
+        self,
+        *,
+        user_id: str,
+        cues: QuestionCues,
+        vector: tuple[float, ...],
+        types: Sequence[MemoryType],
+        as_of: datetime | None,
+        reveal: bool,
+        key: str | None = None,
+    ) -> dict[str, list[Hit]]:
+        """One hybrid search per type, concurrently: ``candidate_k`` deep for the pooled
+        types (their re-ranked best ``coarse_k`` are the coarse hits; the pool is kept
+        under ``key`` for fine retrieval), ``fine_k`` deep for the others (fine
+        retrieval reuses those results when its query is the same)."""
+        rc = self.ctx.config.retrieval
+        depth = max(rc.coarse_k, rc.fine_k)
+        queries = [
+            self._query(
+                user_id=user_id,
+                memory_type=t,
+                text=cues.keyword_query,
+                vector=vector,
+                limit=rc.candidate_k if t in POOLED_TYPES else depth,
+                as_of=as_of,
+            )
+            for t in types
+        ]
+        results = self._search_many(queries)
+        pools: dict[str, list[Hit]] = {}
+        query = IndexQuery(vector, cues.stems, cues.text)
+        for memory_type, found in zip(types, results, strict=True):
+            if memory_type in POOLED_TYPES:
+                cached = self._pool_of(
+                    user_id, memory_type, [s.record for s in found], [query], cues, as_of
+                )
+                if key is not None:
+                    self.pools.put(key, memory_type, (cues.text, as_of), cached)
+                pool = cached.pool
+                ranked = rank_pool(pool, [query], cues=cues, fusion=self.fusion, limit=rc.coarse_k)
+                pools[memory_type.value] = [
+                    h.model_copy(update={"stage": "coarse"}) for h in ranked
+                ]
+            else:
+                pools[memory_type.value] = [
+                    to_hit(s, reveal=reveal, stage="coarse", query=cues.text) for s in found
+                ]
+        return pools
+
+    # ----------------------------------------------------------------- fine
+
+    def _pooled(
+        self,
+        *,
+        user_id: str,
+        memory_type: MemoryType,
+        cues: QuestionCues,
+        targets: Sequence[TargetQuery],
+        vectors: dict[str, tuple[float, ...]],
+        as_of: datetime | None,
+        key: str | None,
+        notes: list[str],
+    ) -> tuple[CachedPool, list[IndexQuery]]:
+        """The candidate pool of one pooled type for its targets, and their queries.
+
+        The coarse pool is reused for the question itself; a refined query adds its
+        own search's candidates, and a time range adds those of a search filtered to
+        it (in-range memories the plain search missed)."""
+        depth = self.ctx.config.retrieval.candidate_k
+        coarse = self.pools.get(key, memory_type, (cues.text, as_of))
+        found: list[ScoredRecord] = []
+        queries: list[IndexQuery] = []
+        need_coarse = False
+        for target in targets:
+            same_query = target.query.strip() == cues.text.strip()
+            qvec = vectors[target.query]
+            text = cues.keyword_query if same_query else target.query
+            stems = cues.stems if same_query else frozenset(content_stems(target.query))
+            queries.append(
+                IndexQuery(qvec, stems, target.query, start=target.start, end=target.end)
+            )
+            search = partial(
+                self._search,
+                user_id=user_id,
+                memory_type=memory_type,
+                text=text,
+                vector=qvec,
+                limit=depth,
+                as_of=as_of,
+            )
+            if same_query and coarse is not None:
+                need_coarse = True
+            else:
+                found.extend(search())
+            if target.start is not None or target.end is not None:
+                ranged = search(start=target.start, end=target.end)
+                if not ranged:
+                    notes.append(f"no {memory_type.value} memories dated in the time range")
+                found.extend(ranged)
+        records = [s.record for s in found]
+        if coarse is not None and need_coarse:
+            if all(r.id in coarse.pool.row for r in records):
+                return coarse, queries
+            records = [*coarse.records, *records]
+        known = coarse.pool if coarse is not None and need_coarse else None
+        pooled = self._pool_of(user_id, memory_type, records, queries, cues, as_of, known)
+        return pooled, queries
+
+    def _pool_of(
+        self,
+        user_id: str,
+        memory_type: MemoryType,
+        records: Sequence[MemoryRecord],
+        queries: Sequence[IndexQuery],
+        cues: QuestionCues,
+        as_of: datetime | None,
+        known: CandidatePool | None = None,
+    ) -> CachedPool:
+        """The pool of ``records``; for episodic memories, with the turns adjacent to its
+        best-ranked turns added (one lookup): a turn that answers the one before it is
+        often unlike the question itself, and neighbour smoothing needs it in the pool."""
+        pool = CandidatePool.build(records, memory_type, known=known)
+        if memory_type is not MemoryType.EPISODIC or not pool.usable:
+            return CachedPool(tuple(records), pool, frozenset())
+        rc = self.ctx.config.retrieval
+        top = max(rc.fine_k, rc.budget_tokens // TOKENS_PER_TURN)
+        best = [
+            h
+            for h in rank_pool(pool, queries, cues=cues, fusion=self.fusion, limit=top)
+            if h.session is not None and isinstance(h.record.get("sequence"), int)
+        ]
+        spots = [(str(h.session), int(h.record["sequence"])) for h in best]
+        expanded = frozenset(h.memory_id for h in best)
+        around = self.ctx.store.neighbours(
+            spots, user_id=user_id, as_of=as_of, embeddings=True, exclude_ids=pool.row.keys()
+        )
+        extra = [r for r in around if r.id not in pool.row and r.embedding is not None]
+        if not extra:
+            return CachedPool(tuple(records), pool, expanded)
+        records = [*records, *extra]
+        return CachedPool(
+            tuple(records), CandidatePool.build(records, memory_type, known=pool), expanded
+        )
+
+    def fine(
+        self,
+        *,
+        user_id: str,
+        cues: QuestionCues,
+        vector: tuple[float, ...],
+        targets: Sequence[TargetQuery],
+        pools: dict[str, list[Hit]],
+        as_of: datetime | None,
+        reveal: bool,
+        notes: list[str],
+        key: str | None = None,
+        budget_tokens: int | None = None,
+    ) -> list[Hit]:
+        """Deeper searches in the selected stores, rescored and expanded, best first.
+
+        Each store yields ``retrieval.fine_k`` hits; the episodic pool, which is
+        cheap to rank deeper, yields enough turns to fill the context budget
+        (``budget_tokens / TOKENS_PER_TURN``) when that is more.
+        """
+        fine_k = self.ctx.config.retrieval.fine_k
+        budget = budget_tokens or self.ctx.config.retrieval.budget_tokens
+        if self.ctx.config.retrieval.entity_subqueries:  # one query per named entity
+            targets = [*targets, *entity_targets(cues, targets)]
+        by_id: dict[str, Hit] = {}
+        pooled: dict[MemoryType, list[TargetQuery]] = {}
+        vectors: dict[str, tuple[float, ...]] = {cues.text: vector}
+        for target in targets:
+            mtype = target.memory_type
+            if mtype not in self.ctx.store.memory_types or mtype is MemoryType.CORE:
+                continue
+            same_query = target.query.strip() == cues.text.strip()
+            if target.query not in vectors:
+                vectors[target.query] = vector if same_query else self.embed(target.query)
+            qvec = vectors[target.query]
+            text = cues.keyword_query if same_query else target.query
+            if mtype in POOLED_TYPES:
+                pooled.setdefault(mtype, []).append(target)
+                continue
+            pool = pools.get(mtype.value)
+            if same_query and pool is not None:
+                hits = [h.model_copy(update={"stage": "fine"}) for h in pool[:fine_k]]
+            else:
+                found = self._search(
+                    user_id=user_id,
+                    memory_type=mtype,
+                    text=text,
+                    vector=qvec,
+                    limit=fine_k,
+                    as_of=as_of,
+                )
+                hits = [to_hit(s, reveal=reveal, stage="fine", query=target.query) for s in found]
+            if target.start is not None or target.end is not None:
+                hits = self._with_time_range(
+                    hits,
+                    user_id=user_id,
+                    target=target,
+                    text=text,
+                    vector=qvec,
+                    as_of=as_of,
+                    reveal=reveal,
+                    notes=notes,
+                )
+            for hit in hits:
+                known = by_id.get(hit.memory_id)
+                if known is None or hit.score.fused > known.score.fused:
+                    by_id[hit.memory_id] = hit
+        hits = rescore_hits(list(by_id.values()), cues=cues, fusion=self.fusion)
+        episodes: CachedPool | None = None
+        for mtype, wanted in pooled.items():
+            cached, queries = self._pooled(
+                user_id=user_id,
+                memory_type=mtype,
+                cues=cues,
+                targets=wanted,
+                vectors=vectors,
+                as_of=as_of,
+                key=key,
+                notes=notes,
+            )
+            depth = (
+                max(fine_k, budget // TOKENS_PER_TURN) if mtype is MemoryType.EPISODIC else fine_k
+            )
+            if mtype is MemoryType.EPISODIC:
+                episodes = cached
+            hits.extend(rank_pool(cached.pool, queries, cues=cues, fusion=self.fusion, limit=depth))
+        if MemoryType.EPISODIC not in pooled and MemoryType.EPISODIC.value in pools:
+            episodes, filler = self._fill(user_id, cues, vectors, as_of, key, notes, budget)
+            hits.extend(filler)
+        if key is not None:
+            self.pools.drop(key)
+        hits.sort(key=lambda h: (-h.score.score, h.memory_id))
+        hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
+        hits.sort(key=lambda h: (-h.score.score, h.memory_id))
+        return hits
+
+    def _fill(
+        self,
+        user_id: str,
+        cues: QuestionCues,
+        vectors: dict[str, tuple[float, ...]],
+        as_of: datetime | None,
+        key: str | None,
+        notes: list[str],
+        budget: int,
+    ) -> tuple[CachedPool | None, list[Hit]]:
+        """The conversation's own turns for the budget the selected stores leave unused.
+
+        Selection may pick only stores of short derived records (a named person's
+        facts); their hits rarely fill the context, and the turns they came from hold
+        what they left out. The episodic pool coarse retrieval built for the question
+        (cached, so no new search) is ranked and its hits are scaled below every
+        selected hit, so they only take the room left over."""
+        target = TargetQuery(memory_type=MemoryType.EPISODIC, query=cues.text)
+        cached, queries = self._pooled(
+            user_id=user_id,
+            memory_type=MemoryType.EPISODIC,
+            cues=cues,
+            targets=[target],
+            vectors=vectors,
+            as_of=as_of,
+            key=key,
+            notes=notes,
+        )
+        depth = max(self.ctx.config.retrieval.fine_k, budget // TOKENS_PER_TURN)
+        ranked = rank_pool(cached.pool, queries, cues=cues, fusion=self.fusion, limit=depth)
+        filler = [
+            h.model_copy(
+                update={
+                    "stage": "fill",
+                    "score": h.score.model_copy(update={"score": FILL_SCALE * h.score.score}),
+                }
+            )
+            for h in ranked
+        ]
+        return cached, filler
+
+    def _with_time_range(
+        self,
+        hits: list[Hit],
+        *,
+        user_id: str,
+        target: TargetQuery,
+        text: str,
+        vector: tuple[float, ...],
+        as_of: datetime | None,
+        reveal: bool,
+        notes: list[str],
+    ) -> list[Hit]:
+        """Apply a question's time range softly: memories dated inside it get a boost, and
+        a filtered search adds in-range memories the plain search missed (at a discount,
+        since their fused score was earned in a smaller pool). A range never removes
+        evidence: people often talk about an event long after it happened."""
+        found = self._search(
+            user_id=user_id,
+            memory_type=target.memory_type,
+            text=text,
+            vector=vector,
+            limit=self.ctx.config.retrieval.fine_k,
+            as_of=as_of,
+            start=target.start,
+            end=target.end,
+        )
+        if not found:
+            notes.append(f"no {target.memory_type.value} memories dated in the time range")
+        have = {h.memory_id for h in hits}
+        out: list[Hit] = []
+        for hit in hits:
+            if _in_range(hit.when, target.start, target.end):
+                hit = hit.model_copy(
+                    update={
+                        "score": hit.score.model_copy(
+                            update={"fused": hit.score.fused + TIME_RANGE_BOOST * self.fusion.top}
+                        )
+                    }
+                )
+            out.append(hit)
+        for scored in found:
+            if scored.record.id in have:
+                continue
+            hit = to_hit(scored, reveal=reveal, stage="fine", query=target.query)
+            out.append(
+                hit.model_copy(
+                    update={
+                        "score": hit.score.model_copy(
+                            update={"fused": hit.score.fused * RANGE_ONLY_SCALE}
+                        )
+                    }
+                )
+            )
+        return out
+
+    # --------------------------------------------------------------- expand
+
+    def _expand(
+        self,
+        user_id: str,
+        hits: Sequence[Hit],
+        *,
+        as_of: datetime | None,
+        episodes: CachedPool | None = None,
+    ) -> list[Hit]:
+        """Neighbours of the strongest turns (from the episodic pool when it holds them,
+        else one lookup) and other facts about the strongest entities (one lookup)."""
+        have = {h.memory_id for h in hits}
+        extra: list[Hit] = []
+        episodic = [h for h in hits if h.memory_type is MemoryType.EPISODIC][:EXPAND_TOP]
+        if episodic:
+            floor = episodic[0].score.score * 0.5
+            parents = [h for h in episodic if h.score.score >= floor]
+            if episodes is not None:
+                extra.extend(_pooled_neighbours(episodes, parents, have))
+                parents = [p for p in parents if p.memory_id not in episodes.expanded]
+            extra.extend(self._neighbours(user_id, parents, have, as_of=as_of))
+        extra.extend(self._entity_facts(user_id, hits, have, as_of=as_of))
+        return extra
+
+    def _entity_facts(
+        self, user_id: str, hits: Sequence[Hit], have: set[str], *, as_of: datetime | None
+    ) -> list[Hit]:
+        """The other facts about the entities of the two best facts (one lookup)."""
+        parents: dict[str, Hit] = {}
+        for parent in [h for h in hits if h.memory_type is MemoryType.SEMANTIC][:2]:
+            name = str(parent.record.get("name") or "").strip()
+            if name:
+                parents.setdefault(entity_key(name), parent)
+        if not parents:
+            return []
+        related = self.ctx.store.by_keys(
+            "entity",
+            list(parents),
+            user_id=user_id,
+            memory_type=MemoryType.SEMANTIC,
+            as_of=as_of,
+            limit=ENTITY_FACTS * len(parents),
+        )
+        extra: list[Hit] = []
+        for record in related:
+            about = parents.get(entity_key(str(getattr(record, "name", ""))))
+            if about is None or record.id in have:
+                continue
+            have.add(record.id)
+            extra.append(
+                Hit(
+                    memory_id=record.id,
+                    memory_type=MemoryType.SEMANTIC,
+                    record=record.model_dump(mode="json", exclude={"embedding"}),
+                    score=ScoreBreakdown(score=EXPANSION_SCALE * about.score.score),
+                    stage="entity",
+                    query=str(about.record.get("name") or "").strip(),
+                )
+            )
+        return extra
+
+    def _neighbours(
+        self, user_id: str, parents: Sequence[Hit], have: set[str], *, as_of: datetime | None
+    ) -> list[Hit]:
+        """The turns just before and after each parent turn in its session (one lookup)."""
+        spots: dict[str, tuple[str, int]] = {}
+        for parent in parents:
+            sequence = parent.record.get("sequence")
+            if parent.session is not None and isinstance(sequence, int):
+                spots[parent.memory_id] = (parent.session, sequence)
+        if not spots:
+            return []
+        found = self.ctx.store.neighbours(list(spots.values()), user_id=user_id, as_of=as_of)
+        by_session: dict[str, list[EpisodicMemory]] = {}
+        for record in found:
+            if isinstance(record, EpisodicMemory):
+                by_session.setdefault(session_key(record), []).append(record)
+        extra: list[Hit] = []
+        for parent in parents:
+            spot = spots.get(parent.memory_id)
+            if spot is None:
+                continue
+            turns = by_session.get(spot[0], [])
+            at = next((i for i, r in enumerate(turns) if r.id == parent.memory_id), None)
+            if at is None:
+                continue
+            for j in (at - 1, at + 1):
+                if not 0 <= j < len(turns) or turns[j].id in have:
+                    continue
+                record = turns[j]
+                have.add(record.id)
+                extra.append(
+                    Hit(
+                        memory_id=record.id,
+                        memory_type=MemoryType.EPISODIC,
+                        record=record.model_dump(mode="json", exclude={"embedding"}),
+                        score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
+                        stage="neighbour",
+                        session=spot[0],
+                        position=record.sequence if record.sequence is not None else j,
+                    )
+                )
+        return extra
+
+
+def _pooled_neighbours(episodes: CachedPool, parents: Sequence[Hit], have: set[str]) -> list[Hit]:
+    """The pooled turns adjacent to the parents whose neighbours the pool holds."""
+    pool = episodes.pool
+    extra: list[Hit] = []
+    for parent in parents:
+        if parent.memory_id not in episodes.expanded:
+            continue
+        for j in pool.adjacent(pool.row[parent.memory_id]):
+            if pool.ids[j] in have:
+                continue
+            have.add(pool.ids[j])
+            extra.append(
+                Hit(
+                    memory_id=pool.ids[j],
+                    memory_type=MemoryType.EPISODIC,
+                    record=pool.records[j],
+                    score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
+                    stage="neighbour",
+                    session=pool.session(j),
+                    position=pool.position(j),
+                )
+            )
+    return extra
+
+
+def _in_range(when: datetime | None, start: datetime | None, end: datetime | None) -> bool:
+    if when is None:
+        return False
+    return (start is None or when >= start) and (end is None or when < end)
+
+
+def now_utc() -> datetime:
+    """The current time in UTC (one place, so tests can reason about it)."""
+    return datetime.now(UTC)
+
+
+def elapsed_ms(started: float) -> float:
+    """Milliseconds since ``started`` (a ``perf_counter`` value), rounded."""
+    return round((time.perf_counter() - started) * 1000, 3)

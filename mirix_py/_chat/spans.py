@@ -1,0 +1,207 @@
+"""Picking the part of a supporting sentence that answers the question's kind.
+
+:func:`answer_kind` reads what a question asks for — a name, a person, a
+place, a quantity, a duration, steps, an earlier value — and
+:func:`typed_span` finds that kind of span in a supporting text:
+
+* ``name``/``who`` — a capitalised name not already in the question, preferring
+  one after "named", "called", "name is", "is" ("has a greyhound named
+  Juniper" → "Juniper"; "manager is Priya Raman" → "Priya Raman");
+* ``where`` — a capitalised place (or organisation: "which company …") after
+  "in", "to", "at", "from", "near"
+  ("we moved from Denver to Portland" → "Portland"; "used to live in Denver"
+  → "Denver" for "before" questions);
+* ``quantity``/``duration`` — a number (digits or words) with its noun or time
+  unit ("two kids", "three weeks").
+
+All of it is English sentence shape, never a dataset's wording.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from mirix_py._chat.cues import STOPWORDS, content_stems
+
+AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
+
+_NAME_Q = re.compile(
+    r"\b(?:what(?:'s| is| was| are)\s+(?:the\s+)?names?\b|what\s+(?:is|was)\s+\w+(?:'s)?\s+"
+    r"(?:\w+\s+)?(?:called|named)\b|what\s+did\s+\w+\s+(?:name|call)\b|what\s+(?:is|was)\s+"
+    r"[\w' ]{1,40}?(?:'s|s')\s+name\b|name\s+of\b)",
+    re.I,
+)
+_WHO_Q = re.compile(r"^\s*(?:who(?:'s| is| was| are| were)?|whom|with\s+whom)\b", re.I)
+_WHERE_Q = re.compile(
+    r"^\s*(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
+    r"neighbou?rhood|district|area|suburb|borough|village|county|province)\b|(?:which|what)\s+"
+    r"(?:city|country|town|state|place|neighbou?rhood|island|region|district|area|suburb|"
+    r"borough|village|county|province)\b|(?:which|what)\s+(?:company|employer|firm|"
+    r"organi[sz]ation|school|university|college|supplier|agency|studio|shop|store|restaurant|gym|hospital|clinic)\b)",
+    re.I,
+)
+_HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)
+_HOW_LONG_Q = re.compile(r"\bhow\s+long\b(?!\s+ago)", re.I)
+_STEPS_Q = re.compile(
+    r"\b(?:what\s+(?:are|were)\s+the\s+steps|which\s+steps|steps?\s+(?:to|for|of|in)\b|"
+    r"how\s+(?:do|did|should|can)\s+(?:i|we|you)\b|how\s+to\b|what(?:'s| is)\s+the\s+"
+    r"(?:recipe|procedure|process|routine|workflow)\b|recipe\s+for\b)",
+    re.I,
+)
+_PAST_Q = re.compile(
+    r"\b(?:before|previous(?:ly)?|formerly|former|used\s+to|originally|prior|earlier|old)\b",
+    re.I,
+)
+
+_CAP = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|la|del|van|von|da))*"
+_NAME_CUE = re.compile(
+    rf"\b(?:named|called|name\s+is|name's|is|was|are|meet|with|to|by|as)\s+(?P<x>{_CAP})"
+)
+_PLACE_CUE = re.compile(rf"\b(?P<p>in|to|at|from|near|around|into|of)\s+(?:the\s+)?(?P<x>{_CAP})")
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|several|a|an|"
+    r"half\s+an?)"
+)
+_DIGITS = r"\d+(?:[.,]\d+)?"
+_RANGE = rf"(?:{_DIGITS}\s*(?:–|—|-|to)\s*{_DIGITS}|{_DIGITS})"
+_DURATION = re.compile(
+    rf"\b(?:for\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?(?P<x>(?:{_RANGE}|"
+    rf"{_NUMBER})\s*(?:more\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|"
+    r"months?|years?|decades?))\b",
+    re.I,
+)
+_QUANTITY = re.compile(
+    rf"(?<![\w.])(?P<x>(?P<n>{_RANGE}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred)(?P<unit>\s*%|(?:\s+[a-zµ]+){0,2}))"
+    r"(?![\w])",
+    re.I,
+)
+_LIST_MARKER = re.compile(r"[.)]\s")
+_WINDOW = 8  # words either side of a number that say what it counts
+_NOT_NAMES = frozenset(
+    "I The A An My Our Your His Her Their This That These Those It He She They We You Then So "
+    "But And Also Just Yes No Oh Wow Hey Hi Thanks Today Tomorrow Yesterday Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December Step Here There What When Where Who Why How "
+    "Mom Dad Not".split()
+)
+
+
+def answer_kind(question: str) -> AnswerKind | None:
+    """What kind of span answers ``question`` (None: a sentence is the answer)."""
+    if _STEPS_Q.search(question):
+        return "steps"
+    if _NAME_Q.search(question):
+        return "name"
+    if _WHERE_Q.search(question):
+        return "where"
+    if _HOW_LONG_Q.search(question):
+        return "duration"
+    if _HOW_MANY_Q.search(question):
+        return "quantity"
+    if _WHO_Q.search(question):
+        return "who"
+    return None
+
+
+def asks_past(question: str) -> bool:
+    """True when the question asks about an earlier value ("before", "used to")."""
+    return _PAST_Q.search(question) is not None
+
+
+def _clean_cap(value: str, question: str) -> str | None:
+    words = value.split()
+    while words and (words[0] in _NOT_NAMES or words[0].lower() in ("of", "de", "la")):
+        words.pop(0)
+    while words and words[-1].lower() in ("of", "de", "la", "del", "van", "von", "da"):
+        words.pop()
+    text = " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
+    if not text or text.split()[0] in _NOT_NAMES:
+        return None
+    asked = {w.lower().rstrip("'s’") for w in re.findall(r"[A-Za-z][\w'’-]*", question)}
+    if all(w.lower().rstrip("'s’") in asked for w in text.split()):
+        return None
+    return text
+
+
+def typed_span(
+    kind: AnswerKind,
+    text: str,
+    question: str,
+    *,
+    past: bool = False,
+    strict: bool = False,
+    allow_initial: bool = False,
+) -> str | None:
+    """The span of ``text`` that answers a question of ``kind`` (see the module docstring).
+
+    For names, ``strict`` accepts only a name after a cue ("named", "is"); otherwise any
+    capitalised name not in the question, not starting a sentence unless ``allow_initial``.
+    """
+    if kind in ("name", "who"):
+        for m in _NAME_CUE.finditer(text):
+            found = _clean_cap(m.group("x"), question)
+            if found:
+                return found
+        if strict:
+            return None
+        for m in re.finditer(_CAP, text):
+            initial = m.start() == 0 or text[: m.start()].rstrip()[-1:] in ".!?"
+            found = _clean_cap(m.group(0), question)
+            if found and (allow_initial or not initial):
+                return found
+        return None
+    if kind == "where":
+        places = [
+            (m.group("p").lower(), found)
+            for m in _PLACE_CUE.finditer(text)
+            if (found := _clean_cap(m.group("x"), question))
+        ]
+        if not places:
+            return None
+        if past:
+            earlier = [p for cue, p in places if cue == "from"]
+            return earlier[0] if earlier else places[0][1]
+        later = [p for cue, p in places if cue in ("to", "into")]
+        return later[-1] if later and any(c == "from" for c, _ in places) else places[0][1]
+    if kind == "duration":
+        return _closest_number(_DURATION, text, question)
+    if kind == "quantity":
+        return _closest_number(_QUANTITY, text, question)
+    return None
+
+
+def _trim_unit(value: str) -> str:
+    """``value`` without trailing function words ("20 slides at" → "20 slides")."""
+    parts = value.split()
+    while len(parts) > 1 and parts[-1].lower() in STOPWORDS:
+        parts.pop()
+    return " ".join(parts)
+
+
+def _closest_number(pattern: re.Pattern[str], text: str, question: str) -> str | None:
+    """The number (with its unit) in ``text`` that the question's words surround most:
+    a number followed by the noun the question counts ("how many slides" → "20 slides")
+    first, then the one with the most question words within a few words of it. Years,
+    list markers ("1. …", "2) …") and numbers the question itself states are skipped."""
+    asked = set(content_stems(question))
+    asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
+    best: tuple[float, int, str] | None = None
+    for m in pattern.finditer(text):
+        value = _trim_unit(m.group("x").strip())
+        first = re.match(r"\d+(?:[.,]\d+)?", value)
+        if re.fullmatch(r"(?:19|20)\d\d", first.group(0) if first else ""):
+            continue
+        if first and first.group(0) in asked_numbers:
+            continue
+        if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
+            continue
+        before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
+        after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
+        unit = content_stems(value)
+        score = 2.0 * len(asked & set(unit)) + len(asked & set(before + after))
+        if best is None or score > best[0]:
+            best = (score, m.start(), value)
+    return best[2] if best else None

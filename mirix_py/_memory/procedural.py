@@ -1,0 +1,280 @@
+"""Procedural memory: how-to knowledge — workflows and step lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
+from mirix_py._memory.extract_common import (
+    ARCHIVE_KIND,
+    Turn,
+    clip,
+    norm_key,
+    record_id,
+    split_sentences,
+    strip_annotations,
+)
+from mirix_py._memory.registry import MemoryTypeSpec
+
+
+class ProceduralMemory(MemoryRecord):
+    """A workflow: a description and its ordered steps."""
+
+    memory_type: ClassVar[MemoryType] = MemoryType.PROCEDURAL
+
+    entry_type: str = Field(default="workflow", max_length=64)
+    description: str = Field(min_length=1)
+    steps: list[str] = Field(default_factory=list)
+
+    def embed_text(self) -> str:
+        """Description followed by the steps."""
+        return " ".join([self.description, *self.steps])
+
+    def render(self) -> str:
+        """``How to X: 1) a 2) b``."""
+        steps = " ".join(f"{i}) {s}" for i, s in enumerate(self.steps, 1))
+        return f"{self.description}: {steps}" if steps else self.description
+
+
+# --------------------------------------------------------------------------
+# Offline rules: numbered/bulleted step lists and "first … then … finally".
+# --------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^\s*(?:step\s*)?(?P<n>\d{1,2})\s*[.):]\s+(?P<step>\S.*)$", re.I)
+_BULLET = re.compile(r"^\s*[-*•]\s+(?P<step>\S.*)$")
+_HOWTO_CUE = re.compile(
+    r"\b(?:how (?:to|do|i|you)|steps?|instructions?|recipe|process|procedure|workflow|routine|"
+    r"guide|way to|to (?:make|set up|setup|install|deploy|build|cook|bake|fix|reset|configure|"
+    r"create|run|start|get|prepare|clean|change|replace|update|apply|use|do))\b",
+    re.I,
+)
+_PURPOSE = re.compile(r"^(?:in order )?to [a-z]+\b", re.I)  # "To renew the certificate, first …"
+_RECIPE_CUE = re.compile(
+    r"\b(?:recipe|bake|baking|cook|oven|ingredients?|tbsp|tsp|cups? of|flour|simmer|"
+    r"preheat|whisk|stir)\b",
+    re.I,
+)
+_MARKER = re.compile(
+    r"(?:^|[,;.]\s*|\s)(?:and\s+)?(?P<m>first(?:ly)?|start by|then|next|after that|afterwards|"
+    r"second(?:ly)?|third(?:ly)?|finally|lastly|last of all)\b[,:]?\s*",
+    re.I,
+)
+_NARRATIVE = re.compile(r"^(?:i|we|he|she|they|you|it|my|our)\b|\b\w+ed\b", re.I)
+_MIN_STEPS = 2
+
+
+def _list_steps(text: str) -> list[tuple[str, list[str]]]:
+    """(intro line, steps) for each numbered or bulleted list in ``text``."""
+    lines = text.split("\n")
+    found: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        kind = "n" if _NUMBERED.match(lines[i]) else "b" if _BULLET.match(lines[i]) else ""
+        if not kind:
+            i += 1
+            continue
+        intro = next((ln.strip() for ln in reversed(lines[:i]) if ln.strip()), "")
+        steps: list[str] = []
+        pattern = _NUMBERED if kind == "n" else _BULLET
+        while i < len(lines) and (m := pattern.match(lines[i])):
+            steps.append(m.group("step").strip())
+            i += 1
+        if len(steps) >= _MIN_STEPS:
+            found.append((intro, steps))
+    return found
+
+
+_INLINE_MARK = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[.;,:]))\s*(?:(?P<word>step)\s*)?(?P<n>\d{1,2})\s*(?(word)[.):-]?|[.)])\s+",
+    re.I,
+)
+
+
+def _inline_steps(line: str) -> tuple[str, list[str]] | None:
+    """(intro, steps) for a numbered list written on one line: "Step 1: … Step 2: …",
+    "1) … 2) … 3) …" — the numbers must run 1, 2, 3 … with at least two steps."""
+    marks: list[re.Match[str]] = []
+    for m in _INLINE_MARK.finditer(line):
+        if int(m.group("n")) == len(marks) + 1:
+            marks.append(m)
+    if len(marks) < _MIN_STEPS:
+        return None
+    if not any(m.group("word") for m in marks) and not all(
+        line[m.end("n") : m.end()].strip() in (")", ".") for m in marks
+    ):
+        return None
+    intro = line[: marks[0].start()].strip(" ,;:-")
+    steps = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+        step = line[mark.end() : end].strip(" ,;")
+        if k + 1 < len(marks):
+            step = re.sub(r"\s*(?:,|;)?\s*(?:and|then)$", "", step).strip(" ,;")
+        if len(step.split()) < 2:
+            return None  # "rated it 1) great 2) fine" is not a procedure
+        steps.append(step.rstrip("."))
+    return intro, steps
+
+
+def _imperative(steps: Sequence[str]) -> bool:
+    return sum(not _NARRATIVE.search(s.split(",")[0]) for s in steps) * 2 >= len(steps)
+
+
+def _sequence_steps(sentence: str) -> tuple[str, list[str]] | None:
+    """(description, steps) for an inline "first …, then …, finally …" instruction."""
+    marks = list(_MARKER.finditer(sentence))
+    names = [m.group("m").lower() for m in marks]
+    if not names or not names[0].startswith(("first", "start")) or len(marks) < _MIN_STEPS:
+        return None
+    head = sentence[: marks[0].start()].strip(" ,:;")
+    steps = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(sentence)
+        step = sentence[mark.end() : end].strip(" ,;.")
+        if step:
+            steps.append(step)
+    if len(steps) < _MIN_STEPS or not _imperative(steps):
+        return None
+    return head, steps
+
+
+def _description(intro: str, fallback: str) -> str | None:
+    """A how-to description from the text introducing the steps, if it reads like one."""
+    for candidate in (intro, fallback):
+        text = candidate.strip().rstrip(":.").strip()
+        if text and (_HOWTO_CUE.search(text) or _PURPOSE.match(text)):
+            return clip(text, 160)
+    return None
+
+
+def _numbered_description(intro: str, steps: Sequence[str]) -> str:
+    """A description for explicitly numbered steps whose intro has no how-to words."""
+    text = intro.strip().rstrip(":").strip()
+    if len(text.split()) >= 2:
+        return clip(text, 160)
+    return clip(f"steps: {steps[0]} … {steps[-1]}", 160)
+
+
+def procedure_id(user_id: str, description: str, steps: Sequence[str]) -> str:
+    """Content-keyed id: the same procedure shared again maps to the same record."""
+    key = norm_key(description) + "\x1e" + "\x1e".join(norm_key(s) for s in steps)
+    return record_id(user_id, MemoryType.PROCEDURAL, kind=f"steps:{key}")
+
+
+def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[ProceduralMemory]:
+    """Procedures written as numbered/bulleted lists or "first … then …" sentences."""
+    out: list[ProceduralMemory] = []
+    for turn in turns:
+        text = strip_annotations(turn.text)
+        sentences = split_sentences(text)
+        candidates: list[tuple[str, list[str]]] = []
+        for intro, steps in _list_steps(text):
+            description = _description(intro, sentences[0] if sentences else "")
+            if description and (_imperative(steps) or _HOWTO_CUE.search(intro)):
+                candidates.append((description, steps))
+        if not candidates:
+            for line in (ln for ln in text.split("\n") if ln.strip()):
+                inline = _inline_steps(line)
+                if not inline:
+                    continue
+                intro, steps = inline
+                before = split_sentences(intro)
+                head = before[-1] if before else ""
+                description = _description(head, intro) or _numbered_description(head, steps)
+                if description and (_imperative(steps) or _HOWTO_CUE.search(intro)):
+                    candidates.append((description, steps))
+        if not candidates:
+            for k, sentence in enumerate(sentences):
+                found = _sequence_steps(sentence)
+                if not found:
+                    continue
+                previous = sentences[k - 1] if k else ""
+                description = _description(found[0], previous)
+                if description:
+                    candidates.append((description, found[1]))
+        for description, steps in candidates:
+            joined = " ".join([description, *steps])
+            out.append(
+                ProceduralMemory(
+                    id=procedure_id(user_id, description, steps),
+                    user_id=user_id,
+                    entry_type="recipe" if _RECIPE_CUE.search(joined) else "workflow",
+                    description=description,
+                    steps=[clip(s, 500) for s in steps],
+                    occurred_at=turn.timestamp,
+                    valid_from=min(turn.timestamp, utcnow()),
+                    source_ids=[turn.id],
+                )
+            )
+    return out
+
+
+def route_reason(records: Sequence[MemoryRecord]) -> str | None:
+    """Why a batch whose extraction is ``records`` concerns procedural memory."""
+    found = [r for r in records if isinstance(r, ProceduralMemory)]
+    return (
+        f"{len(found)} step list(s): " + "; ".join(p.description for p in found) if found else None
+    )
+
+
+def detect(turns: Sequence[Turn]) -> str | None:
+    """Why the batch concerns procedural memory (step lists found), or None."""
+    return route_reason(extract_offline(turns, user_id="detect"))
+
+
+def dedupe_key(record: MemoryRecord) -> str | None:
+    """Procedures with the same description are compared for near-duplicates."""
+    return norm_key(record.description) if isinstance(record, ProceduralMemory) else None
+
+
+def slot_key(record: MemoryRecord) -> str | None:
+    """A new version of a procedure with the same description supersedes the old one."""
+    return dedupe_key(record)
+
+
+def archive_summary(
+    members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
+) -> MemoryRecord:
+    """Retention's archive summary of some procedures: one step per procedure."""
+    return ProceduralMemory(
+        **common,
+        entry_type=ARCHIVE_KIND,
+        description=f"Archived procedures ({len(members)}, {dates})",
+        steps=[clip(r.render(), max(per, 200)) for r in members],
+    )
+
+
+# --------------------------------------------------------------------------
+# The type's spec (see mirix_py._memory.registry).
+# --------------------------------------------------------------------------
+
+
+def _evidence(record: Mapping[str, Any]) -> str:
+    return " ".join([str(record.get("description", "")), *map(str, record.get("steps") or [])])
+
+
+SPEC = MemoryTypeSpec(
+    name="procedural",
+    record=ProceduralMemory,
+    id_prefix="pr",
+    title="Procedural",
+    blurb="how-to knowledge and workflows",
+    describe="how-to knowledge: step-by-step instructions, workflows, recipes.",
+    extract_hint="step-by-step instructions: description and ordered steps.",
+    main_field="description",
+    evidence=_evidence,
+    section="How-to",
+    section_order=30,
+    detect=detect,
+    route_reason=route_reason,
+    extract=extract_offline,
+    dedupe_key=dedupe_key,
+    slot_key=slot_key,
+    cleaned=True,
+    cue=lambda cues: bool(cues.is_howto),
+    summarise=archive_summary,
+)

@@ -1,0 +1,80 @@
+"""Words, stems and stop words: the one tokenizer, stemmer and stop-word list that
+question reading (:mod:`mirix_py._chat.cues`) and the in-memory store's full-text
+ranking share."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nltk.stem.porter import PorterStemmer
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves also ever still yet whose s t don didn doesn
+    isn wasn weren haven hasn hadn won wouldn shouldn couldn ll re ve d m o y let lets
+    get got gets like just really much many one thing things kind sort tell say said""".split()
+)
+
+
+NEGATIONS: frozenset[str] = frozenset(
+    """no not nor never t don didn doesn isn wasn weren haven hasn hadn won wouldn
+    shouldn couldn""".split()
+)
+"""Words that negate a statement (contractions split as :func:`words` splits them)."""
+
+MEANING_WORDS: frozenset[str] = NEGATIONS | frozenset(
+    "before after above below against over under more most few up down off again".split()
+)
+"""Stop words that change what a statement says ("not", "before", "more"): a
+comparison of two statements (:func:`statement_stems`) keeps them."""
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Porter stem of a lower-cased word (cached)."""
+    return str(_stemmer().stem(word))
+
+
+@cache
+def _stemmer() -> PorterStemmer:
+    # imported on first use: nltk costs ~30 ms, and importing the record models
+    # (the MCP server, the CLI parser) must stay light
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens: words split at apostrophes and hyphens ("x-ray" is
+    ``["x", "ray"]``), i.e. the runs of ASCII letters and digits."""
+    return [token.lower() for token in _ALNUM.findall(text)]
+
+
+def statement_stems(text: str) -> frozenset[str]:
+    """The stems of a statement's content words, for comparing two statements: the
+    stop words dropped except :data:`MEANING_WORDS` ("is not allergic" must differ
+    from "is allergic")."""
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS or w in MEANING_WORDS)
+
+
+_SPACE_RUNS = re.compile(r"\s+")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis."""
+    text = _SPACE_RUNS.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
