@@ -210,7 +210,7 @@ def test_architecture_doc_lists_what_the_type_needed(tmp_path: Path) -> None:
     files = {p.name for p in HERE.iterdir() if p.is_file() and not p.name.startswith("test_")}
     assert files - {"__init__.py"} == {"contacts_type.py", "contacts_memory_manager.md"}
     used = {
-        "memory/<type>.py": "contacts_type.py" in files,
+        "_memory/<type>.py": "contacts_type.py" in files,
         "agents/<type>_memory_manager.md": "contacts_memory_manager.md" in files,
         "memory.type_modules": MODULE in _config(tmp_path).memory.type_modules,
     }
