@@ -14,12 +14,12 @@ old versions until they are cleaned up. A purge therefore:
    ~0.7 s per 10k rows at the next maintenance, against ~0.08 s for the remap
    of a 100k-row IVF_PQ index, measured here.) Fragments are kept at most
    :data:`~mirix_py._store.segments.FRAGMENT_ROWS` rows by maintenance;
-2. rebuilds only the full-text and bitmap index segments that covered those
-   fragments (:func:`~mirix_py._store.segments.refresh_indexes`): an index only
-   remapped after a rewrite would keep the forgotten words (in its token
-   dictionary) and bitmap keys. A remapped BTree segment holds only surviving
-   keys and is kept. Vector indexes are not rebuilt (their lossy codes carry no
-   text);
+2. rebuilds only the index segments over those fragments whose remap keeps
+   values of deleted rows (:func:`~mirix_py._store.segments.refresh_indexes`):
+   a bitmap keeps a key whose rows are all gone; remapped BTree and full-text
+   segments hold only the surviving rows' keys and words and are kept, as are
+   segments of other fragments. Vector indexes are not rebuilt (their lossy
+   codes carry no text);
 3. ends on an empty append, so that the one transaction record kept after
    clean-up (the latest) is not a delete whose filter names the user and ids;
 4. cleans up old versions: at once with a zero window for an explicit purge

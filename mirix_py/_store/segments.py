@@ -3,17 +3,20 @@
 A purge has to rewrite every file that holds a forgotten row: the data
 fragment, and every index file that holds its words or keys (LanceDB can
 neither drop one token from a full-text index nor one key from a scalar
-index). If a table is one big fragment with one index over all of it, a purge
-rewrites the whole table for all users. This module keeps both small:
+index in place). If a table is one big fragment with one index over all of
+it, a purge rewrites the whole table for all users. This module keeps both small:
 
-* **fragments** are compacted to at most ``fragment_rows`` rows
-  (:func:`compact`, Lance's ``compact_files`` with a target size; LanceDB's
-  own ``optimize`` would merge them into fragments of a million rows);
+* **fragments** are compacted to ``fragment_rows`` rows (Lance keeps them
+  between about one and two times that; :func:`compact`, Lance's
+  ``compact_files`` with a target size; LanceDB's own ``optimize`` would merge
+  them into fragments of a million rows);
 * every full-text and scalar index (FTS, BTree, Bitmap, LabelList) is a list
   of **segments**, each built over a group of whole fragments holding at most
   about ``segment_rows`` rows (:func:`refresh_indexes`). After a purge rewrote
   some fragments, only the segments that covered them are rebuilt, over their
-  surviving fragments and the rewritten ones; the same call indexes new
+  surviving fragments and the rewritten ones (after a compaction, which remaps
+  the segments over the fragments it rewrote, only those whose remap keeps
+  deleted values: see :func:`refresh_indexes`); the same call indexes new
   fragments, merges small segments and splits oversized ones (an index built
   whole by ``create_index`` is split on its first refresh).
 
@@ -65,8 +68,10 @@ _FTS_FIELDS = (
     "ascii_folding",
     "custom_stop_words",
 )
-# Index kinds whose compaction remap rewrites them from the surviving rows only.
-_RETRAINED_ON_REMAP = frozenset({"BTREE"})
+# Index kinds whose compaction remap rewrites them from the surviving rows only, so a
+# remapped segment holds no value of a deleted row (pinned by
+# tests/integration/store/test_remap_forgets.py). A bitmap's remap keeps the key.
+_RETRAINED_ON_REMAP = frozenset({"BTREE", "INVERTED"})
 _VECTOR_PREFIXES = ("IVF", "HNSW")
 _REFRESH_ROUNDS = 3
 VECTOR_DELTAS = 8
@@ -207,11 +212,11 @@ def refresh_indexes(
     table. Returns the segments built.
 
     ``remapped``: the touched fragments were rewritten by a Lance compaction,
-    which remapped the index segments over them. A remapped BTree segment is
-    retrained from its surviving rows, so no key of a deleted row is left in it
-    (measured with pylance 13: byte scans of ``page_data``/``page_lookup``) and it
-    is kept; full-text segments keep deleted rows' words in their dictionary and
-    bitmap segments keep a key whose rows are all gone, so those are rebuilt. A
+    which remapped the index segments over them. A remapped BTree or full-text
+    segment is rewritten from its surviving rows only (pylance 13: no byte of a
+    deleted key in the BTree's pages; the full-text dictionary loses exactly the
+    deleted row's own words), so it is kept; a remapped bitmap keeps a key whose
+    rows are all gone, so bitmap segments over touched fragments are rebuilt. A
     segment Lance did not remap still names a fragment that is gone, and is rebuilt.
     """
     touched_ids = set(touched)
