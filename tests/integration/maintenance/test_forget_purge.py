@@ -389,9 +389,7 @@ def test_purge_now_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) ->
     victim = max(before)
     table.delete("id = 'r2-011'")
 
-    moved = purge_now(
-        table, {victim}, folder=tmp_path / "db" / "t.lance", fts_config=_fts_config
-    )
+    moved = purge_now(table, {victim}, folder=tmp_path / "db" / "t.lance", fts_config=_fts_config)
 
     after = live_fragments(dataset(table))
     assert moved == 399 and victim not in after

@@ -121,4 +121,3 @@ def test_a_remapped_bitmap_keeps_the_key_of_a_deleted_row_so_purges_rebuild_it(
     bitmap = {str(d.relative_to(tmp_path)) for d in _segment_dirs(ds, "user_id_idx")}
     left = [path for path, _ in scan_folder(tmp_path, [marker]).hits]
     assert [p for p in left if any(p.startswith(d) for d in bitmap)]
-
