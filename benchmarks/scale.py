@@ -15,7 +15,9 @@ Parts (each prints its own numbers and the ratio against its target):
   asked repeatedly: p95 ratio (target <= 2).
 * ``forget``: a database of N users (each size in ``--forget-users``) x R rows; time to
   forget one memory (logical, purged later), to purge one at once (``purge=True``),
-  and one maintenance purge; ratio largest / smallest (target <= 2).
+  and one maintenance purge; ratio largest / smallest (target <= 2). A purge rewrites
+  the fragment and index segments that held the row, so ``--forget-layout F,S``
+  (fragment and index-segment rows) shows how its cost follows their size.
 * ``ann``: ``--ann-rows`` rows over many users in one table (synthetic clustered
   vectors), maintenance builds the ANN index and checks recall; hybrid search p95 with
   the user prefilter (target <= 50 ms) and recall@10 vs flat on fresh queries
@@ -56,6 +58,7 @@ from mirix_py._memory import EpisodicMemory, MemoryType
 from mirix_py._store.ann import apply_choice
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.filters import user_filter
+from mirix_py._store.segments import dataset, live_fragments
 from mirix_py._system import MemorySystem
 
 LOCOMO = Path("/work/shared/data/locomo/locomo_dev.json")
@@ -250,13 +253,19 @@ def part_forget(args: argparse.Namespace, home: Path) -> None:
         f"[forget] {sizes} users x {args.forget_rows} rows, {args.forget_trials} forgets each, "
         "trials interleaved across sizes"
     )
+    maintenance: dict[str, Any] = {"background": False, "retention_seconds": 0}
+    if args.forget_layout:
+        fragment_rows, segment_rows = (int(v) for v in args.forget_layout.split(","))
+        maintenance |= {"fragment_rows": fragment_rows, "index_segment_rows": segment_rows}
+    print(f"    maintenance settings: {maintenance}")
     systems: dict[int, tuple[MemorySystem, list[str], random.Random]] = {}
     for size in sizes:
-        system = open_system(
-            home / f"forget-{size}", maintenance={"background": False, "retention_seconds": 0}
-        )
+        system = open_system(home / f"forget-{size}", maintenance=maintenance)
         users = _bulk_users(system, size, args.forget_rows, seed=size)
         systems[size] = (system, users, random.Random(size))
+        episodic = system.store.maintained_tables()["episodic"]
+        rows = sorted(live_fragments(dataset(episodic)).values())
+        print(f"    {size} users: episodic fragments of {rows[0]}..{rows[-1]} rows", flush=True)
     times: dict[int, dict[str, list[float]]] = {s: {} for s in sizes}
     for trial in range(args.forget_trials):
         for size, (system, users, rng) in systems.items():
@@ -518,6 +527,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--forget-users", default="10,1000")
     p.add_argument("--forget-rows", type=int, default=100)
     p.add_argument("--forget-trials", type=int, default=5)
+    p.add_argument(
+        "--forget-layout",
+        default="",
+        help="FRAGMENT_ROWS,SEGMENT_ROWS for the forget part (default: the config's)",
+    )
     p.add_argument("--ann-rows", type=int, default=1_000_000)
     p.add_argument("--ann-users", type=int, default=10_000)
     p.add_argument("--ann-min-rows", type=int, default=50_000)

@@ -105,6 +105,7 @@ class MemorySystem(AsyncFacade):
                 access_flush_seconds=config.storage.access_flush_seconds,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
                 index_segment_rows=config.maintenance.index_segment_rows,
+                fragment_rows=config.maintenance.fragment_rows,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)

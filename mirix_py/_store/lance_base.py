@@ -56,7 +56,7 @@ from mirix_py._store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py._store.owner_counts import OwnerCounts
 from mirix_py._store.purge_queue import PurgeQueue
 from mirix_py._store.retry import retrying
-from mirix_py._store.segments import SEGMENT_ROWS
+from mirix_py._store.segments import FRAGMENT_ROWS, SEGMENT_ROWS
 from mirix_py._store.stamps import ChangeStamps
 from mirix_py._vault import VaultCipher
 from mirix_py.errors import AccessDenied, MemoryTypeDisabled, StorageError
@@ -85,9 +85,11 @@ class _LanceBase:
         access_flush_seconds: float = 60.0,
         purge_delay_seconds: float = 600.0,
         index_segment_rows: int = SEGMENT_ROWS,
+        fragment_rows: int = FRAGMENT_ROWS,
     ) -> None:
         self._uri = uri
         self._segment_rows = index_segment_rows
+        self._fragment_rows = fragment_rows
         self._purge_delay = timedelta(seconds=purge_delay_seconds)
         self._storage_options = dict(storage_options or {})
         self._purges: PurgeQueue | ObjectStorePurgeQueue = (

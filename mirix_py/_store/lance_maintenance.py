@@ -117,6 +117,7 @@ class _LanceMaintenance(_LanceWrites):
                         folder=table_folder(self._uri, name),
                         fts_config=_fts_config,
                         segment_rows=self._segment_rows,
+                        fragment_rows=self._fragment_rows,
                     ),
                     retries=6,
                     what="purge",

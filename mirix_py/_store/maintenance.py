@@ -302,6 +302,7 @@ class Maintainer:
                 targets | (before ^ after),
                 fts=self._store.fts_config(),
                 segment_rows=self._config.index_segment_rows,
+                remapped=True,
             )
             seal(table)
             return moved, rebuilt

@@ -3,17 +3,20 @@
 A purge has to rewrite every file that holds a forgotten row: the data
 fragment, and every index file that holds its words or keys (LanceDB can
 neither drop one token from a full-text index nor one key from a scalar
-index). If a table is one big fragment with one index over all of it, a purge
-rewrites the whole table for all users. This module keeps both small:
+index in place). If a table is one big fragment with one index over all of
+it, a purge rewrites the whole table for all users. This module keeps both small:
 
-* **fragments** are compacted to at most ``fragment_rows`` rows
-  (:func:`compact`, Lance's ``compact_files`` with a target size; LanceDB's
-  own ``optimize`` would merge them into fragments of a million rows);
+* **fragments** are compacted to ``fragment_rows`` rows (Lance keeps them
+  between about one and two times that; :func:`compact`, Lance's
+  ``compact_files`` with a target size; LanceDB's own ``optimize`` would merge
+  them into fragments of a million rows);
 * every full-text and scalar index (FTS, BTree, Bitmap, LabelList) is a list
   of **segments**, each built over a group of whole fragments holding at most
   about ``segment_rows`` rows (:func:`refresh_indexes`). After a purge rewrote
   some fragments, only the segments that covered them are rebuilt, over their
-  surviving fragments and the rewritten ones; the same call indexes new
+  surviving fragments and the rewritten ones (after a compaction, which remaps
+  the segments over the fragments it rewrote, only those whose remap keeps
+  deleted values: see :func:`refresh_indexes`); the same call indexes new
   fragments, merges small segments and splits oversized ones (an index built
   whole by ``create_index`` is split on its first refresh).
 
@@ -65,6 +68,10 @@ _FTS_FIELDS = (
     "ascii_folding",
     "custom_stop_words",
 )
+# Index kinds whose compaction remap rewrites them from the surviving rows only, so a
+# remapped segment holds no value of a deleted row (pinned by
+# tests/integration/store/test_remap_forgets.py). A bitmap's remap keeps the key.
+_RETRAINED_ON_REMAP = frozenset({"BTREE", "INVERTED"})
 _VECTOR_PREFIXES = ("IVF", "HNSW")
 _REFRESH_ROUNDS = 3
 VECTOR_DELTAS = 8
@@ -134,8 +141,8 @@ def _stale_segments(
 ) -> list[Any]:
     """Segments to rebuild: those covering touched fragments or a fragment that is
     gone (a segment only remapped after a rewrite keeps the old rows' words),
-    oversized ones, and (``merge_small``) the small ones when there are several
-    to merge."""
+    segments claiming a fragment another segment claims too, oversized ones, and
+    (``merge_small``) the small ones when there are several to merge."""
 
     def size(segment: Any) -> int:
         return sum(rows.get(f, 0) for f in segment.fragment_ids)
@@ -143,10 +150,18 @@ def _stale_segments(
     def dead(segment: Any) -> bool:  # covers a fragment that was rewritten or dropped
         return any(f not in rows for f in segment.fragment_ids)
 
+    claims: dict[int, int] = {}
+    for segment in segments:
+        for f in segment.fragment_ids:
+            claims[f] = claims.get(f, 0) + 1
+
+    def shared(segment: Any) -> bool:  # a fragment two segments claim (a remap of a merge)
+        return any(claims[f] > 1 for f in segment.fragment_ids)
+
     stale = [
         s
         for s in segments
-        if touched.intersection(s.fragment_ids) or dead(s) or size(s) > 2 * limit
+        if touched.intersection(s.fragment_ids) or dead(s) or shared(s) or size(s) > 2 * limit
     ]
     small = [s for s in segments if s not in stale and size(s) < limit // 2]
     if merge_small and len(small) > 1:
@@ -184,6 +199,7 @@ def refresh_indexes(
     fts: FTS,
     segment_rows: int = SEGMENT_ROWS,
     merge_small: bool = False,
+    remapped: bool = False,
 ) -> int:
     """Bring every full-text and scalar index of ``table`` up to date, segment by segment.
 
@@ -194,6 +210,14 @@ def refresh_indexes(
     (``merge_small``, for the maintenance step: small segments are merged too).
     The cost is that of the rows of the rebuilt segments, never that of the
     table. Returns the segments built.
+
+    ``remapped``: the touched fragments were rewritten by a Lance compaction,
+    which remapped the index segments over them. A remapped BTree or full-text
+    segment is rewritten from its surviving rows only (pylance 13: no byte of a
+    deleted key in the BTree's pages; the full-text dictionary loses exactly the
+    deleted row's own words), so it is kept; a remapped bitmap keeps a key whose
+    rows are all gone, so bitmap segments over touched fragments are rebuilt. A
+    segment Lance did not remap still names a fragment that is gone, and is rebuilt.
     """
     touched_ids = set(touched)
     built = 0
@@ -208,6 +232,7 @@ def refresh_indexes(
                 fts=fts,
                 segment_rows=segment_rows,
                 merge_small=merge_small,
+                remapped=remapped,
             )
             built += done
             if not done:
@@ -224,6 +249,7 @@ def _refresh_one(
     fts: FTS,
     segment_rows: int,
     merge_small: bool,
+    remapped: bool,
 ) -> int:
     """One round of :func:`refresh_indexes` for index ``name``: segments built."""
     ds = dataset(table)
@@ -232,6 +258,8 @@ def _refresh_one(
     if current is None:
         return 0
     kind = _SEGMENTED[current.index_type]
+    if remapped and kind in _RETRAINED_ON_REMAP:
+        touched = set()
     segments = list(current.segments)
     indexed = {f for s in segments for f in s.fragment_ids}
     stale = _stale_segments(segments, rows, touched, segment_rows, merge_small=merge_small)

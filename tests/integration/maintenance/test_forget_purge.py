@@ -314,3 +314,86 @@ def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Pa
     assert table.count_rows() == 1199
     hits = table.search(rng.normal(size=16).tolist()).limit(1200).to_arrow()
     assert "r0-007" not in hits["id"].to_pylist()
+
+
+def _index_names_holding(db: Path, table: str, hits: list[tuple[str, str]]) -> set[str]:
+    """The names of the indexes whose segment files a byte scan's hits are in."""
+    import lance
+
+    ds = lance.dataset(str(db / f"{table}.lance"))
+    by_uuid = {str(s.uuid): d.name for d in ds.describe_indices() for s in d.segments}
+    found = set()
+    for path, _ in hits:
+        parts = Path(path).parts
+        if "_indices" in parts:
+            found.add(by_uuid.get(parts[parts.index("_indices") + 1], "(an old segment)"))
+    return found
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["purge_now", "maintenance"])
+def test_a_forgotten_entity_name_leaves_no_key_in_any_index(tmp_path: Path, at_once: bool) -> None:
+    """A fact's entity name is a key of a BTree index (the scan sees it there first).
+    Whether the purge runs at once or in maintenance, no index file keeps it afterwards,
+    and lookups of the other facts still work."""
+    from mirix_py._memory import MemoryType, SemanticMemory
+
+    store = open_store(tmp_path / "db", types=(MemoryType.SEMANTIC,), index_segment_rows=128)
+    marker = _marker()
+    victim = SemanticMemory(user_id="user-0007", name=marker, summary="owns a blue bicycle")
+    for u in range(24):
+        user = f"user-{u:04d}"
+        facts = [
+            SemanticMemory(user_id=user, name=f"topic {u} {i}", summary=f"{user} likes {i}")
+            for i in range(10)
+        ]
+        store.upsert([*facts, victim] if user == victim.user_id else facts)
+    small = {"fragment_rows": 64, "index_segment_rows": 128}
+    maintainer(store, **small).run(ann=False)
+    db = tmp_path / "db"
+    before = scan_folder(db, [marker]).hits
+    assert "entity_idx" in _index_names_holding(db, "semantic", before)
+
+    receipt = store.delete(victim.id, user_id=victim.user_id, purge=at_once)
+    if not at_once:
+        maintainer(store, purge_delay_seconds=0, **small).run(ann=False, purge_everything=True)
+
+    assert receipt.purged_versions is at_once
+    assert scan_folder(db, [marker]).hits == []
+    assert store.count() == 24 * 10 and store.count(user_id=victim.user_id) == 10
+    hits = store.search(SearchQuery(user_id=victim.user_id, text="likes", mode="fts", limit=20))
+    assert len(hits) == 10
+    store.close()
+
+
+def test_purge_now_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) -> None:
+    """A purge at once rewrites by the same restricted compaction as maintenance: the
+    moved rows stay in the vector index (nothing is left for maintenance to encode)."""
+    from mirix_py._store.lance_schema import _fts_config
+    from mirix_py._store.purge import purge_now
+
+    rng = np.random.default_rng(1)
+    db = lancedb.connect(str(tmp_path / "db"))
+    table = None
+    for part in range(3):  # three fragments of 400 rows
+        ids = [f"r{part}-{i:03d}" for i in range(400)]
+        vectors = rng.normal(size=(400, 16)).astype(np.float32)
+        data = pa.table(
+            {"id": ids, "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel()), 16)}
+        )
+        table = db.create_table("t", data) if table is None else table
+        if part:
+            table.add(data)
+    assert table is not None
+    table.create_index("vector", config=IvfPq(num_partitions=2, num_sub_vectors=4))
+    before = live_fragments(dataset(table))
+    victim = max(before)
+    table.delete("id = 'r2-011'")
+
+    moved = purge_now(table, {victim}, folder=tmp_path / "db" / "t.lance", fts_config=_fts_config)
+
+    after = live_fragments(dataset(table))
+    assert moved == 399 and victim not in after
+    assert set(before) - {victim} <= set(after)
+    assert table.index_stats("vector_idx").num_unindexed_rows == 0
+    hits = table.search(rng.normal(size=16).tolist()).limit(1200).to_arrow()
+    assert len(hits) == 1199 and "r2-011" not in hits["id"].to_pylist()

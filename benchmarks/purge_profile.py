@@ -1,0 +1,118 @@
+"""Where a purge spends its time: spans per step, at each database size.
+
+    python -m benchmarks.purge_profile HOME/forget-10 HOME/forget-1000 [--trials 5]
+
+Each folder is a database built by ``python -m benchmarks.scale --parts forget --home
+HOME`` (its ``forget-N`` folders of N users are kept). Trials alternate across the folders; each
+forgets one memory of a random user and purges it at once (``purge=True``), then
+forgets another and runs one maintenance purge. The store's purge steps are wrapped
+with timers (per table), and the medians are printed side by side, so a step whose
+cost grows with the database stands out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import random
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scale import open_system
+from mirix_py import MemorySystem
+from mirix_py._store import lance_maintenance, maintenance, purge, segments
+
+SPANS: dict[str, float] = defaultdict(float)
+
+# (module, function) pairs timed per call; the table's name is added when known.
+_STEPS: tuple[tuple[Any, str], ...] = (
+    (lance_maintenance, "fragments_of"),
+    (lance_maintenance, "purge_now"),
+    (purge, "compact_fragments"),
+    (purge, "refresh_indexes"),
+    (purge, "seal"),
+    (purge, "cleanup"),
+    (maintenance, "compact_fragments"),
+    (maintenance, "refresh_indexes"),
+    (maintenance, "compact"),
+    (maintenance, "fold_vector_indexes"),
+    (maintenance, "cleanup"),
+    (maintenance, "ensure_ann"),
+    (segments, "_build"),
+)
+
+
+def _timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        table = next((a.name for a in args if isinstance(getattr(a, "name", None), str)), "")
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            SPANS[f"{label}[{table}]" if table else label] += time.perf_counter() - started
+
+    return wrapper
+
+
+def instrument() -> None:
+    """Wrap the purge steps with timers (module attributes, as the callers look them up)."""
+    for module, name in _STEPS:
+        label = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+        setattr(module, name, _timed(label, getattr(module, name)))
+
+
+def _trial(system: MemorySystem, user: str) -> dict[str, dict[str, float]]:
+    """Spans (ms) of one purge at once and one forget + maintenance purge of ``user``."""
+    first, second = [r.id for r in system.get_all(user_id=user, limit=2)]
+    out: dict[str, dict[str, float]] = {}
+    for kind in ("now", "maintain"):
+        SPANS.clear()
+        started = time.perf_counter()
+        if kind == "now":
+            system.delete(first, user_id=user, purge=True)
+        else:
+            system.delete(second, user_id=user)
+            system.maintain(purge_now=True)
+        SPANS["TOTAL"] = time.perf_counter() - started
+        out[kind] = {span: seconds * 1000 for span, seconds in SPANS.items()}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the trials and print the median of every span per database."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("homes", nargs="+", type=Path)
+    parser.add_argument("--trials", type=int, default=5)
+    args = parser.parse_args(argv)
+    instrument()
+    maint = {"background": False, "retention_seconds": 0}
+    systems = [(home, open_system(home, maintenance=maint)) for home in args.homes]
+    rng = random.Random(0)
+    results: dict[Path, dict[str, list[float]]] = {home: defaultdict(list) for home in args.homes}
+    for _ in range(args.trials):
+        for home, system in systems:
+            user = f"fu-{rng.randrange(int(home.name.rsplit('-', 1)[-1])):05d}"  # scale's names
+            for kind, spans in _trial(system, user).items():
+                for span, ms in spans.items():
+                    results[home][f"{kind}: {span}"].append(ms)
+    print(f"load average {os.getloadavg()[0]:.1f}; medians in ms over {args.trials} trials")
+    names = sorted({s for r in results.values() for s in r})
+    print("  ".join(h.name for h in args.homes), " span")
+    for span in names:
+        cells = [
+            statistics.median(results[h][span]) if results[h][span] else 0.0 for h in args.homes
+        ]
+        print("  ".join(f"{c:9.1f}" for c in cells), "", span)
+    for _, system in systems:
+        system.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
