@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from evals.answering import ContextAnswerer, resolve_model
 from evals.datasets import Conversation, Question, load_dataset
+from evals.datasets.haystack import pad_with_haystack
 from evals.ingest_markers import MARKER_FOLDER, IngestMarkers
 from evals.judge import Judge
 from evals.metrics import (
@@ -91,6 +92,8 @@ class RunOptions:
     consolidate: bool = False
     config_overrides: dict[str, Any] = field(default_factory=dict)
     answerer: ContextAnswerer | None = None  # programmatic use: overrides answer_model
+    haystack: int = 0
+    haystack_seed: int = 0
 
 
 def build_parser(
@@ -135,6 +138,15 @@ def build_parser(
         action="store_true",
         help="consolidate each conversation's memory after ingesting it (mirix-py+consolidation)",
     )
+    p.add_argument(
+        "--haystack",
+        type=int,
+        default=0,
+        metavar="N",
+        help="pad each conversation with N sessions of the file's other conversations "
+        "(LongMemEval-style distractors; see evals.datasets.haystack)",
+    )
+    p.add_argument("--haystack-seed", type=int, default=0, help="seed of the --haystack draw")
     return p
 
 
@@ -178,6 +190,8 @@ def options_from_args(args: argparse.Namespace, argv: Sequence[str], prog: str) 
         command=f"python -m {prog} " + shlex.join(argv),
         consolidate=args.consolidate,
         system_name="mirix-py+consolidation" if args.consolidate else "mirix-py",
+        haystack=args.haystack,
+        haystack_seed=args.haystack_seed,
     )
 
 
@@ -332,9 +346,10 @@ def run(options: RunOptions) -> dict[str, Any]:
         for folder in ("db", "baseline-db"):
             shutil.rmtree(options.out / folder, ignore_errors=True)
         markers.clear()
-    conversations = select_conversations(
-        load_dataset(options.data, options.fmt), options.conversations
+    loaded = pad_with_haystack(
+        load_dataset(options.data, options.fmt), options.haystack, seed=options.haystack_seed
     )
+    conversations = select_conversations(loaded, options.conversations)
     mirix, systems = _systems(options, config, manager_model)
     judge = Judge.from_model(options.judge_model) if options.judge_model else None
     stats = {s.name: SystemStats() for s in systems}
@@ -382,6 +397,9 @@ def run(options: RunOptions) -> dict[str, Any]:
             "conversations": [c.id for c in conversations],
             "categories": categories,
             "questions": len(plan),
+            "haystack_sessions": options.haystack,
+            "haystack_seed": options.haystack_seed,
+            "turns": sum(1 for c in conversations for _ in c.turns()),
         },
         "secrets": None if secrets is None else secrets.as_dict(),
         "config": json.loads(config.model_dump_json()),
