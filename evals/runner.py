@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from evals.answering import ContextAnswerer, resolve_model
@@ -61,7 +62,7 @@ from evals.systems import (
     TurnRetrievalQA,
 )
 from mirix_py._config import MirixConfig, load_config
-from mirix_py._embeddings import make_embeddings
+from mirix_py._embeddings import CachedEmbeddings, make_embeddings
 from mirix_py._logging import configure_logging
 from mirix_py._system import MemorySystem
 
@@ -258,7 +259,9 @@ def _systems(
     turn_store = None
     for name in options.baselines:
         if turn_store is None:
-            turn_store = TurnRetrievalQA.open_store(options.out / "baseline-db", embeddings)
+            turn_store = TurnRetrievalQA.open_store(
+                options.out / "baseline-db", _own_cache(embeddings, config)
+            )
         if name in _MODES:
             systems.append(
                 TurnRetrievalQA(
@@ -273,6 +276,14 @@ def _systems(
         elif name == "full-context":
             systems.append(FullContextQA(store=turn_store, config=config, answerer=answerer))
     return mirix, systems
+
+
+def _own_cache(embeddings: Embeddings, config: MirixConfig) -> Embeddings:
+    """The same embedding model behind a cache of its own: the baselines then embed
+    what mirix-py already embedded at full cost, so ingest speeds compare fairly."""
+    if isinstance(embeddings, CachedEmbeddings):
+        return CachedEmbeddings(embeddings.inner, size=config.embeddings.cache_size)
+    return embeddings
 
 
 def _questions(conv: Conversation, options: RunOptions) -> list[Question]:

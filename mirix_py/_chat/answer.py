@@ -41,6 +41,7 @@ from mirix_py._chat.cues import (
 from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py._chat.prompts import AgentPrompt
+from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py._dates import full_date
@@ -257,7 +258,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     """The extractive answer (see the module docstring)."""
     kind = answer_kind(cues.text)
     consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
-    numbered = sorted(pack.refs.items())[:consider]
+    scoped = in_scope(cues.names, sorted(pack.refs.items()))
+    numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
     topic = topic_stems(cues, [h for _, h in numbered])
@@ -277,7 +279,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
-    if kind in JUDGED_KINDS and _subject_missing(cues, pack):
+    if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)
@@ -300,6 +302,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         return cancelled
     newest = sorted({h.when for _, h in numbered if h.when is not None})
     asked_about = {n.lower() for n in cues.names}
+    holder_of = None if kind in ("name", "who") else _role_holder(cues, numbered, past=past)
+    target = holder_of.text.lower() if holder_of is not None else None
     asks_assistant = _ASSISTANT_Q.search(cues.text) is not None
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
@@ -309,6 +313,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         weight += _change_bonus(hit, span, past=past, newest=newest)
         if asks_assistant and _by_assistant(hit, asked_about):
             weight += 0.2
+        if target is not None:
+            weight += _holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = _typed(kind, hit, span, cues.text, past=past)
             if found:
@@ -398,9 +404,8 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     return 0.5 if topic & set(content_stems(label)) else 0.0
 
 
-def _subject_missing(cues: QuestionCues, pack: ContextPack) -> bool:
+def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
     """No memory in context mentions what a value question is about (:mod:`.abstain`)."""
-    hits = list(pack.refs.values())
     people = {
         str(h.record.get("actor") or h.record.get("name") or "").lower()
         for h in hits
@@ -477,6 +482,16 @@ def _role_holder(
         return None  # no earlier holder in context: the memories may still name one
     _, ref, name = max(found, key=lambda f: f[0])
     return Draft(name, (ref,), False)
+
+
+def _holder_bonus(hit: Hit, holder: str) -> float:
+    """For a question about a role holder ("where does Ingrid's partner work?", holder
+    ``eirik``): the holder's own facts first; the role fact only names the holder."""
+    if hit.memory_type is not MemoryType.SEMANTIC:
+        return 0.0
+    if str(hit.record.get("name", "")).lower() == holder:
+        return 0.4
+    return -0.4 if _ROLE_FACT.match(str(hit.record.get("summary", ""))) else 0.0
 
 
 _WHO_DOES = re.compile(
