@@ -93,3 +93,27 @@ def test_unscoped_when_the_question_names_nobody_in_context() -> None:
     assert in_scope(read_question("When does the ferry leave?").names, numbered) == numbered
     # nothing about the person asked: nothing is dropped either
     assert in_scope(read_question("Where does Hedda work?").names, numbered) == numbered
+
+
+def test_a_tight_budget_goes_to_the_person_asked_first() -> None:
+    hits = [
+        hit(
+            episode("my sister Marisol swims at dawn in the cold harbour water", actor="Bertram"),
+            3.0,
+            session="s9",
+        ),
+        hit(
+            episode("Marisol also rows on the canal with her club at weekends", actor="Bertram"),
+            2.5,
+            session="s9",
+            position=1,
+        ),
+        hit(episode("I swim at the lido on Sundays.", actor="Odile"), 1.0),
+    ]
+    budget = 50  # room for two of the three
+    question = read_question("When does Odile swim?")
+    pack = build_context([], hits, budget_tokens=budget, question=question)
+    assert "lido" in pack.text
+    # without a question (no scope), the best scores come first
+    plain = build_context([], hits, budget_tokens=budget)
+    assert "lido" not in plain.text
