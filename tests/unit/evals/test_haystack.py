@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from evals.datasets import Conversation, Question, Session, Turn
 from evals.datasets.haystack import pad_with_haystack
+from evals.report import _haystack_note
+from evals.runner import build_parser, options_from_args
 
 _T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -106,3 +108,13 @@ def test_secrets_said_in_borrowed_sessions_are_declared() -> None:
     data = _data()
     padded = pad_with_haystack(data, 100)[0]
     assert set(padded.secrets) == {"AAA-111", "BBB-222", "CCC-333"}
+
+
+def test_the_harness_option_and_the_report_line() -> None:
+    parser = build_parser("evals.jsonl", default_data="x.jsonl", default_categories="")
+    argv = ["--haystack", "24", "--haystack-seed", "3"]
+    options = options_from_args(parser.parse_args(argv), argv, "evals.jsonl")
+    assert (options.haystack, options.haystack_seed) == (24, 3)
+    assert _haystack_note({"haystack_sessions": 0}) == ""
+    note = _haystack_note({"haystack_sessions": 24, "haystack_seed": 3, "turns": 900})
+    assert "24 sessions" in note and "seed 3" in note and "900 turns" in note
