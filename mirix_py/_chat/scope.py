@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from mirix_py._chat.cues import words
 from mirix_py._chat.models import Hit
@@ -64,28 +65,48 @@ def asked_people(names: Iterable[str], hits: Sequence[Hit]) -> frozenset[str]:
     return frozenset(o.lower() for o in owners if _is_named(o, said))
 
 
-def circle(asked: frozenset[str], hits: Sequence[Hit]) -> frozenset[str]:
-    """The lower-cased owners related to the ``asked`` people (see the module docstring)."""
+@dataclass(frozen=True)
+class Circle:
+    """The people around the ones a question asks about, and the sessions they speak in."""
+
+    asked: frozenset[str]
+    people: frozenset[str]
+    sessions: frozenset[str]
+
+
+def circle(asked: frozenset[str], hits: Sequence[Hit]) -> Circle:
+    """The :class:`Circle` of the ``asked`` people (see the module docstring).
+
+    A speaker of their sessions is in the circle everywhere, unless it also talks with
+    people outside the circle (a hub, such as the assistant of many users): then only
+    its words in the asked people's sessions are.
+    """
     asked_words = {w for a in asked for w in words(a)}
     about = [h for h in hits if owner(h).lower() in asked or asked_words & set(words(_text(h)))]
     sessions = {h.session for h in about if h.memory_type is MemoryType.EPISODIC and h.session}
-    near = {
-        owner(h).lower()
-        for h in hits
-        if h.memory_type is MemoryType.EPISODIC and h.session in sessions
-    }
     mentioned = {w for h in about for t in _CAPITALISED.findall(_text(h)) for w in words(t)}
     named = {owner(h).lower() for h in hits if owner(h) and _is_named(owner(h), mentioned)}
-    return frozenset(asked | near | named) - {""}
+    core = asked | named
+    talkers: dict[str, set[str]] = {}
+    for h in hits:
+        if h.memory_type is MemoryType.EPISODIC and h.session and owner(h):
+            talkers.setdefault(h.session, set()).add(owner(h).lower())
+    near = {who for key in sessions for who in talkers.get(key, set())} - core
+    hubs = {
+        who for people in talkers.values() for who in people & near if people - core - {who} - near
+    }
+    return Circle(frozenset(asked), frozenset((core | near) - hubs - {""}), frozenset(sessions))
 
 
-def someone_else(hit: Hit, asked: frozenset[str], related: frozenset[str]) -> bool:
-    """True when ``hit`` is about a person outside ``related`` and does not name an
-    ``asked`` person."""
+def someone_else(hit: Hit, around: Circle) -> bool:
+    """True when ``hit`` is about a person outside the circle (outside the asked people's
+    sessions, for a hub) and does not name an asked person."""
     who = owner(hit).lower()
-    if not who or who in related:
+    if not who or who in around.people:
         return False
-    asked_words = {w for a in asked for w in words(a)}
+    if hit.memory_type is MemoryType.EPISODIC and hit.session in around.sessions:
+        return False
+    asked_words = {w for a in around.asked for w in words(a)}
     return not asked_words & set(words(_text(hit)))
 
 
@@ -97,6 +118,6 @@ def in_scope(names: Iterable[str], numbered: Sequence[tuple[int, Hit]]) -> list[
     asked = asked_people(names, hits)
     if not asked:
         return list(numbered)
-    related = circle(asked, hits)
-    kept = [(ref, h) for ref, h in numbered if not someone_else(h, asked, related)]
+    around = circle(asked, hits)
+    kept = [(ref, h) for ref, h in numbered if not someone_else(h, around)]
     return kept or list(numbered)

@@ -8,7 +8,7 @@ from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.models import Hit
-from mirix_py._chat.scope import asked_people, circle, in_scope
+from mirix_py._chat.scope import asked_people, circle, in_scope, someone_else
 from mirix_py._memory import SemanticMemory
 from tests.unit.chat.helpers import episode, hit
 
@@ -47,7 +47,14 @@ def test_circle_holds_session_partners_and_people_named_about_the_asked() -> Non
         hit(_fact("Bertram", "works at Ghent Harbour")),
         hit(episode("my cousin Fenna visits", actor="Bertram", session="s9")),
     ]
-    assert circle(frozenset({"odile"}), hits) == {"odile", "assistant", "caspar"}
+    around = circle(frozenset({"odile"}), hits)
+    assert around.people == {"odile", "assistant", "caspar"}
+    assert around.sessions == {"s1"}
+    # an assistant that also talks with someone else is in the circle only in Odile's sessions
+    hits.append(hit(episode("Fenna sounds fun.", actor="Assistant", session="s9")))
+    around = circle(frozenset({"odile"}), hits)
+    assert around.people == {"odile", "caspar"}
+    assert [someone_else(h, around) for h in hits] == [False, False, False, True, True, True]
 
 
 def test_facts_about_someone_else_do_not_answer_a_role_question() -> None:
