@@ -13,8 +13,9 @@ around them:
 
 - the *asked* people: owners (an event's speaker, a fact's entity) whose name the
   question says;
-- the people who speak in the same sessions as them (the assistant, a friend in
-  the conversation);
+- the people who speak in the same sessions as them (a friend in the
+  conversation, the assistant) — but a *hub*, a speaker who also talks with people
+  outside the circle (the assistant of many users), only in those sessions;
 - the people named in memories about them (Ingrid's "my partner Eirik" makes
   Eirik's facts relevant to "where does Ingrid's partner work?").
 
