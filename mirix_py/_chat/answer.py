@@ -231,12 +231,32 @@ def _resolve_relative(text: str, anchor: datetime) -> str | None:
     return mentions[0].label if mentions else None
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of ``sentence`` of three words or more; a shorter piece that holds a
+    number stays with the clause before it ("new personal best today, 24:10!"), since a
+    value said after a comma is what that clause is about."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for sep in _CLAUSE.finditer(sentence):
+        bounds.append((start, sep.start()))
+        start = sep.end()
+    bounds.append((start, len(sentence)))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in bounds:
+        piece = sentence[lo:hi]
+        if merged and len(piece.split()) < 3 and any(ch.isdigit() for ch in piece):
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return [sentence[lo:hi] for lo, hi in merged if len(sentence[lo:hi].split()) >= 3]
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     for sentence in dict.fromkeys([*sentences(text), *_utterances(text), *items]):
-        clauses = [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 3] or [sentence]
+        clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
         for candidate in dict.fromkeys([sentence, *clauses]):
             coverage = _coverage(topic, candidate)

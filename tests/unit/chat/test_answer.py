@@ -341,3 +341,14 @@ def test_a_person_question_is_not_answered_with_an_employer_or_a_city() -> None:
         min_evidence=0.2,
     )
     assert "Kiezkauf" not in got.text
+
+
+def test_a_value_after_a_comma_stays_with_its_clause() -> None:
+    said = "The drills paid off: new personal best on the 400 m today [4 May 2024], 6:42!"
+    pack = _pack(
+        hit(episode(said), 2.0),
+        hit(episode("The pool is closed on Mondays.", sequence=1), 1.0),
+    )
+    question = read_question("What is my current personal best on the 400 m?")
+    draft = answer_offline(question, pack, min_evidence=0.1)
+    assert draft.text.endswith("6:42!")
