@@ -5,7 +5,10 @@ clause that covers the most of the question's content words, weighted by the
 memory's retrieval score); for "when" questions it is the absolute date — a date
 written in the memory (``[7 May 2023]``, ``7 May 2023``, ``May 2023``), a
 relative expression resolved against the memory's own date, or else the
-memory's date. When no memory supports the question well enough
+memory's date. Only memories about the people a question names (and the people
+around them) answer it (:mod:`mirix_py._chat.scope`). For "what did you recommend
+for …?" a user's request is not the answer: the assistant's reply right after it
+is, credited with what the request says. When no memory supports the question well enough
 (``chat.min_evidence_score``) the answer is :data:`NOT_MENTIONED` instead of a
 guess. Knowledge-vault values appear only when they were allowed into the
 context (low sensitivity, or the owner's explicit reveal flag).
@@ -325,14 +328,24 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     holder_of = None if kind in ("name", "who") else _role_holder(cues, numbered, past=past)
     target = holder_of.text.lower() if holder_of is not None else None
     asks_assistant = _ASSISTANT_Q.search(cues.text) is not None
+    speakers = {str(h.record.get("actor", "")).lower() for _, h in scoped}
+    asked_speakers = asked_about & speakers  # "Lisbon" in a question is no speaker
+    replies = _replies(numbered, scoped, asked_speakers) if asks_assistant else {}
+    answered = {reply: request for request, reply in replies.items()}
+    candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
+    newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
-    for ref, hit in numbered:
+    for ref, hit in candidates:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
         weight += _change_bonus(hit, span, past=past, newest=newest)
-        if asks_assistant and _by_assistant(hit, asked_about):
+        if asks_assistant and _by_assistant(hit, asked_speakers):
             weight += 0.2
+        if ref in replies:  # a request the assistant answered: the reply is the answer
+            weight -= 0.3
+        if ref in answered:  # the reply answers what its request asked about
+            weight += 0.5 * _coverage(topic, _body_text(pack.refs[answered[ref]]))
         if target is not None:
             weight += _holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
@@ -347,6 +360,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     scored.sort(key=lambda t: (-t[0], t[1]))
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
+    if ref in answered:  # the question's words are in the request: keep the reply's sentence
+        span = next((p for p in sentences(_body_text(hit)) if span in p), span)
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):
@@ -415,6 +430,31 @@ def _by_assistant(hit: Hit, asked_about: set[str]) -> bool:
     if actor == "assistant":
         return True
     return bool(asked_about) and bool(actor) and actor not in asked_about
+
+
+def _replies(
+    numbered: Sequence[tuple[int, Hit]],
+    scoped: Sequence[tuple[int, Hit]],
+    asked_about: set[str],
+) -> dict[int, int]:
+    """For "what did you recommend for …?": each request among ``numbered`` (a message
+    not by the assistant) mapped to the assistant's reply right after it in the same
+    session, when that reply is in context (``scoped``)."""
+    by_place = {
+        (h.session, h.position): ref
+        for ref, h in scoped
+        if h.session is not None and h.position is not None
+    }
+    out: dict[int, int] = {}
+    for ref, hit in numbered:
+        if hit.memory_type is not MemoryType.EPISODIC or _by_assistant(hit, asked_about):
+            continue
+        if hit.session is None or hit.position is None:
+            continue
+        reply = by_place.get((hit.session, hit.position + 1))
+        if reply is not None and _by_assistant(dict(scoped)[reply], asked_about):
+            out[ref] = reply
+    return out
 
 
 def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
