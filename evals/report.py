@@ -149,6 +149,17 @@ def _by_category_table(
     return lines
 
 
+def _haystack_note(data: dict[str, Any]) -> str:
+    """ ", each padded with N distractor sessions (seed S), T turns" for a --haystack run."""
+    sessions = data.get("haystack_sessions") or 0
+    if not sessions:
+        return ""
+    return (
+        f", each padded with {sessions} sessions of the others (seed "
+        f"{data.get('haystack_seed', 0)}), {data.get('turns', '?')} turns in all"
+    )
+
+
 def render_markdown(summary: dict[str, Any], command: str) -> str:
     """``report.md``: answer coverage first, then correctness, F1, evidence recall, cost."""
     systems: dict[str, Any] = summary["systems"]
@@ -159,7 +170,8 @@ def render_markdown(summary: dict[str, Any], command: str) -> str:
         f"Command: `{command}`",
         "",
         f"Data: `{summary['data']['path']}` ({len(summary['data']['conversations'])} "
-        f"conversations); categories {', '.join(cats)}; context budget "
+        f"conversations{_haystack_note(summary['data'])}); categories {', '.join(cats)}; "
+        "context budget "
         f"{summary['budget_tokens']} tokens (chars/4; the full-context row has no budget). "
         f"Answers: {summary.get('answer_model') or 'offline'}; memory managers: "
         f"{summary.get('manager_model') or 'offline'}.",

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from evals.answering import ContextAnswerer, resolve_model
 from evals.datasets import Conversation, Question, load_dataset
+from evals.datasets.haystack import pad_with_haystack
 from evals.ingest_markers import MARKER_FOLDER, IngestMarkers
 from evals.judge import Judge
 from evals.metrics import (
@@ -60,7 +62,7 @@ from evals.systems import (
     TurnRetrievalQA,
 )
 from mirix_py._config import MirixConfig, load_config
-from mirix_py._embeddings import make_embeddings
+from mirix_py._embeddings import CachedEmbeddings, make_embeddings
 from mirix_py._logging import configure_logging
 from mirix_py._system import MemorySystem
 
@@ -91,6 +93,8 @@ class RunOptions:
     consolidate: bool = False
     config_overrides: dict[str, Any] = field(default_factory=dict)
     answerer: ContextAnswerer | None = None  # programmatic use: overrides answer_model
+    haystack: int = 0
+    haystack_seed: int = 0
 
 
 def build_parser(
@@ -135,6 +139,15 @@ def build_parser(
         action="store_true",
         help="consolidate each conversation's memory after ingesting it (mirix-py+consolidation)",
     )
+    p.add_argument(
+        "--haystack",
+        type=int,
+        default=0,
+        metavar="N",
+        help="pad each conversation with N sessions of the file's other conversations "
+        "(LongMemEval-style distractors; see evals.datasets.haystack)",
+    )
+    p.add_argument("--haystack-seed", type=int, default=0, help="seed of the --haystack draw")
     return p
 
 
@@ -178,6 +191,8 @@ def options_from_args(args: argparse.Namespace, argv: Sequence[str], prog: str) 
         command=f"python -m {prog} " + shlex.join(argv),
         consolidate=args.consolidate,
         system_name="mirix-py+consolidation" if args.consolidate else "mirix-py",
+        haystack=args.haystack,
+        haystack_seed=args.haystack_seed,
     )
 
 
@@ -244,7 +259,9 @@ def _systems(
     turn_store = None
     for name in options.baselines:
         if turn_store is None:
-            turn_store = TurnRetrievalQA.open_store(options.out / "baseline-db", embeddings)
+            turn_store = TurnRetrievalQA.open_store(
+                options.out / "baseline-db", _own_cache(embeddings, config)
+            )
         if name in _MODES:
             systems.append(
                 TurnRetrievalQA(
@@ -259,6 +276,14 @@ def _systems(
         elif name == "full-context":
             systems.append(FullContextQA(store=turn_store, config=config, answerer=answerer))
     return mirix, systems
+
+
+def _own_cache(embeddings: Embeddings, config: MirixConfig) -> Embeddings:
+    """The same embedding model behind a cache of its own: the baselines then embed
+    what mirix-py already embedded at full cost, so ingest speeds compare fairly."""
+    if isinstance(embeddings, CachedEmbeddings):
+        return CachedEmbeddings(embeddings.inner, size=config.embeddings.cache_size)
+    return embeddings
 
 
 def _questions(conv: Conversation, options: RunOptions) -> list[Question]:
@@ -332,9 +357,10 @@ def run(options: RunOptions) -> dict[str, Any]:
         for folder in ("db", "baseline-db"):
             shutil.rmtree(options.out / folder, ignore_errors=True)
         markers.clear()
-    conversations = select_conversations(
-        load_dataset(options.data, options.fmt), options.conversations
+    loaded = pad_with_haystack(
+        load_dataset(options.data, options.fmt), options.haystack, seed=options.haystack_seed
     )
+    conversations = select_conversations(loaded, options.conversations)
     mirix, systems = _systems(options, config, manager_model)
     judge = Judge.from_model(options.judge_model) if options.judge_model else None
     stats = {s.name: SystemStats() for s in systems}
@@ -382,6 +408,9 @@ def run(options: RunOptions) -> dict[str, Any]:
             "conversations": [c.id for c in conversations],
             "categories": categories,
             "questions": len(plan),
+            "haystack_sessions": options.haystack,
+            "haystack_seed": options.haystack_seed,
+            "turns": sum(1 for c in conversations for _ in c.turns()),
         },
         "secrets": None if secrets is None else secrets.as_dict(),
         "config": json.loads(config.model_dump_json()),

@@ -7,7 +7,8 @@ meteorological (winter = Dec-Feb, named by its December). "last/next <weekday>" 
 such day strictly before/after the anchor, "this <weekday>" the first on or after it, and a bare
 weekday ("on Friday") is past unless its sentence has a future marker ("will", "going to"...).
 "last summer" is the latest season completed before the anchor. A day or month without a year
-takes the year nearest the anchor (the nearest past/future one when the tense is clear). Vague
+takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
+arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead). Vague
 ("recently", "the other day") and narrative-relative ("the next day") wording is not resolved.
 A lower-case "may"/"march" followed by a word is a month only with a year, an ordinal or "in".
 """
@@ -66,6 +67,7 @@ _NEAR_DAY = (
 
 _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
+    r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
     r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
     r"(?P<past>\b(?:was|were|did|didn[’']t|had|went|came|got|took|made|saw|met|spent|told|said|"
     r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
@@ -327,7 +329,7 @@ def _month_name(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     mod, today, month = _g(m, "mod"), ctx.today, _MONTH_NUM[_g(m, "mon")]
     if mod and ctx.verb_like(m):  # "this may be", "the next march starts"
         return None
-    ref, tense = today.replace(day=1), ctx.tense(m)
+    ref, tense = today.replace(day=1), ctx.event_tense(m)
     if mod in ("last", "this past"):  # the latest one strictly before this month
         ref, tense = ref - timedelta(days=1), "past"
     elif mod in ("next", "this coming"):  # the first one strictly after this month

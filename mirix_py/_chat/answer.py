@@ -5,7 +5,10 @@ clause that covers the most of the question's content words, weighted by the
 memory's retrieval score); for "when" questions it is the absolute date — a date
 written in the memory (``[7 May 2023]``, ``7 May 2023``, ``May 2023``), a
 relative expression resolved against the memory's own date, or else the
-memory's date. When no memory supports the question well enough
+memory's date. Only memories about the people a question names (and the people
+around them) answer it (:mod:`mirix_py._chat.scope`). For "what did you recommend
+for …?" a user's request is not the answer: the assistant's reply right after it
+is, credited with what the request says. When no memory supports the question well enough
 (``chat.min_evidence_score``) the answer is :data:`NOT_MENTIONED` instead of a
 guess. Knowledge-vault values appear only when they were allowed into the
 context (low sensitivity, or the owner's explicit reveal flag).
@@ -41,6 +44,7 @@ from mirix_py._chat.cues import (
 from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py._chat.prompts import AgentPrompt
+from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, typed_span
 from mirix_py._dates import full_date
@@ -230,12 +234,32 @@ def _resolve_relative(text: str, anchor: datetime) -> str | None:
     return mentions[0].label if mentions else None
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of ``sentence`` of three words or more; a shorter piece that holds a
+    number stays with the clause before it ("new personal best today, 24:10!"), since a
+    value said after a comma is what that clause is about."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for sep in _CLAUSE.finditer(sentence):
+        bounds.append((start, sep.start()))
+        start = sep.end()
+    bounds.append((start, len(sentence)))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in bounds:
+        piece = sentence[lo:hi]
+        if merged and len(piece.split()) < 3 and any(ch.isdigit() for ch in piece):
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return [sentence[lo:hi] for lo, hi in merged if len(sentence[lo:hi].split()) >= 3]
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     for sentence in dict.fromkeys([*sentences(text), *_utterances(text), *items]):
-        clauses = [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 3] or [sentence]
+        clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
         for candidate in dict.fromkeys([sentence, *clauses]):
             coverage = _coverage(topic, candidate)
@@ -257,7 +281,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     """The extractive answer (see the module docstring)."""
     kind = answer_kind(cues.text)
     consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
-    numbered = sorted(pack.refs.items())[:consider]
+    scoped = in_scope(cues.names, sorted(pack.refs.items()))
+    numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
     topic = topic_stems(cues, [h for _, h in numbered])
@@ -277,7 +302,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
-    if kind in JUDGED_KINDS and _subject_missing(cues, pack):
+    if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)
@@ -300,15 +325,29 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         return cancelled
     newest = sorted({h.when for _, h in numbered if h.when is not None})
     asked_about = {n.lower() for n in cues.names}
+    holder_of = None if kind in ("name", "who") else _role_holder(cues, numbered, past=past)
+    target = holder_of.text.lower() if holder_of is not None else None
     asks_assistant = _ASSISTANT_Q.search(cues.text) is not None
+    speakers = {str(h.record.get("actor", "")).lower() for _, h in scoped}
+    asked_speakers = asked_about & speakers  # "Lisbon" in a question is no speaker
+    replies = _replies(numbered, scoped, asked_speakers) if asks_assistant else {}
+    answered = {reply: request for request, reply in replies.items()}
+    candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
+    newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
-    for ref, hit in numbered:
+    for ref, hit in candidates:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
         weight += _change_bonus(hit, span, past=past, newest=newest)
-        if asks_assistant and _by_assistant(hit, asked_about):
+        if asks_assistant and _by_assistant(hit, asked_speakers):
             weight += 0.2
+        if ref in replies:  # a request the assistant answered: the reply is the answer
+            weight -= 0.3
+        if ref in answered:  # the reply answers what its request asked about
+            weight += 0.5 * _coverage(topic, _body_text(pack.refs[answered[ref]]))
+        if target is not None:
+            weight += _holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = _typed(kind, hit, span, cues.text, past=past)
             if found:
@@ -321,6 +360,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     scored.sort(key=lambda t: (-t[0], t[1]))
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
+    if ref in answered:  # the question's words are in the request: keep the reply's sentence
+        span = next((p for p in sentences(_body_text(hit)) if span in p), span)
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):
@@ -391,6 +432,31 @@ def _by_assistant(hit: Hit, asked_about: set[str]) -> bool:
     return bool(asked_about) and bool(actor) and actor not in asked_about
 
 
+def _replies(
+    numbered: Sequence[tuple[int, Hit]],
+    scoped: Sequence[tuple[int, Hit]],
+    asked_about: set[str],
+) -> dict[int, int]:
+    """For "what did you recommend for …?": each request among ``numbered`` (a message
+    not by the assistant) mapped to the assistant's reply right after it in the same
+    session, when that reply is in context (``scoped``)."""
+    by_place = {
+        (h.session, h.position): ref
+        for ref, h in scoped
+        if h.session is not None and h.position is not None
+    }
+    out: dict[int, int] = {}
+    for ref, hit in numbered:
+        if hit.memory_type is not MemoryType.EPISODIC or _by_assistant(hit, asked_about):
+            continue
+        if hit.session is None or hit.position is None:
+            continue
+        reply = by_place.get((hit.session, hit.position + 1))
+        if reply is not None and _by_assistant(dict(scoped)[reply], asked_about):
+            out[ref] = reply
+    return out
+
+
 def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     """A vault entry whose label is what the question asks for ("the pickup *password*",
     "the *combination* of the cabinet") before one whose context only shares words."""
@@ -398,9 +464,8 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     return 0.5 if topic & set(content_stems(label)) else 0.0
 
 
-def _subject_missing(cues: QuestionCues, pack: ContextPack) -> bool:
+def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
     """No memory in context mentions what a value question is about (:mod:`.abstain`)."""
-    hits = list(pack.refs.values())
     people = {
         str(h.record.get("actor") or h.record.get("name") or "").lower()
         for h in hits
@@ -477,6 +542,16 @@ def _role_holder(
         return None  # no earlier holder in context: the memories may still name one
     _, ref, name = max(found, key=lambda f: f[0])
     return Draft(name, (ref,), False)
+
+
+def _holder_bonus(hit: Hit, holder: str) -> float:
+    """For a question about a role holder ("where does Ingrid's partner work?", holder
+    ``eirik``): the holder's own facts first; the role fact only names the holder."""
+    if hit.memory_type is not MemoryType.SEMANTIC:
+        return 0.0
+    if str(hit.record.get("name", "")).lower() == holder:
+        return 0.4
+    return -0.4 if _ROLE_FACT.match(str(hit.record.get("summary", ""))) else 0.0
 
 
 _WHO_DOES = re.compile(

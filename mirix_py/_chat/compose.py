@@ -7,7 +7,9 @@ once per session and the speaker once per run of turns; facts are grouped by
 entity. Memory text is data: angle brackets are neutralised and newlines
 flattened so a stored text cannot close the block or fake a heading. Given the
 question, an event's phatic sentences (greetings, thanks, cheering) are left out
-and wholly phatic turns go last (:mod:`mirix_py._chat.budget`).
+and wholly phatic turns go last (:mod:`mirix_py._chat.budget`); memories about
+someone else than the people the question names go after the rest
+(:mod:`mirix_py._chat.scope`).
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
+from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
 from mirix_py._memory import CoreMemory, MemoryType
 from mirix_py._memory.registry import specs
@@ -169,6 +172,13 @@ def _names(hits: Sequence[Hit]) -> frozenset[str]:
     )
 
 
+def _about_others(question: QuestionCues, ranked: Sequence[Hit]) -> set[str]:
+    """The ids of the memories about someone else than the people the question names
+    (:mod:`mirix_py._chat.scope`)."""
+    kept = {h.memory_id for _, h in in_scope(question.names, list(enumerate(ranked)))}
+    return {h.memory_id for h in ranked} - kept
+
+
 @dataclass(frozen=True)
 class ContextPack:
     """The rendered context and which memories made it in (numbered 1..n)."""
@@ -207,14 +217,17 @@ def build_context(
     Hits are added best first while a cheap upper bound of the cost fits; then a
     few of the remaining hits are tried against the exact rendering. With the
     ``question``, events are condensed and wholly phatic turns go last
-    (:mod:`mirix_py._chat.budget`); without it every memory is shown whole, in
-    score order.
+    (:mod:`mirix_py._chat.budget`), and memories about someone else than the people
+    the question names go after the rest (:mod:`mirix_py._chat.scope`); without it
+    every memory is shown whole, in score order.
     """
     core_text = render_core(core)
     ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
     focus = None if question is None else Focus(_names(ranked), question.stems)
     views = [_View.of(h, focus) for h in ranked]
-    candidates = sorted(views, key=lambda v: v.phatic)  # stable: score order within each part
+    others = set() if question is None else _about_others(question, ranked)
+    # stable: score order within each part; someone else's memories, then glue, fill what is left
+    candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic))
     limit = budget_tokens * 4
 
     def render(chosen: Sequence[tuple[int, _View]]) -> str:

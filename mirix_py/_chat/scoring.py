@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from mirix_py._chat.cues import QuestionCues, has_time_expression
+from mirix_py._chat.cues import QuestionCues, has_time_expression, stem, words
 from mirix_py._chat.episodes import CandidatePool
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._memory import MemoryType
@@ -99,9 +99,10 @@ def rank_pool(
     dense_best = np.full(n, -1.0)
     fts_best = np.zeros(n)
     fused_best = np.zeros(n)
+    unnamed = _unnamed_speakers(pool, cues)
     for query in queries:
         dense = pool.dense(query.vector)
-        bm25 = pool.bm25(query.stems)
+        bm25 = pool.bm25(query.stems - unnamed or query.stems)
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
             fused += fusion.vector_weight / (
@@ -128,8 +129,13 @@ def rank_pool(
         neighbour = NEIGHBOUR_WEIGHT * np.maximum(left, right)
     cue = np.zeros(n)
     names = {name.lower() for name in cues.names}
-    if names:
-        spoke = [a in names or any(p in names for p in a.split()) for a in pool.actors]
+    if names or unnamed:  # a speaker named, or referred to by role ("the assistant")
+        spoke = [
+            a in names
+            or any(p in names for p in a.split())
+            or bool(unnamed and {stem(w) for w in words(a)} & unnamed)
+            for a in pool.actors
+        ]
         cue += SPEAKER_BOOST * np.asarray(spoke, dtype=np.float64)
     if cues.is_when and pool.memory_type is MemoryType.EPISODIC:
         cue += TIME_BOOST * pool.has_time
@@ -163,6 +169,19 @@ def rank_pool(
             )
         )
     return hits
+
+
+def _unnamed_speakers(pool: CandidatePool, cues: QuestionCues) -> frozenset[str]:
+    """Stems of the pool's speakers that the question refers to by role, not by name
+    ("what did *the assistant* suggest?"): who said it, not what was said. Every turn
+    of that speaker carries the word, so as a search term it ranks their shortest
+    turns ("Noted.") first. Their turns get the speaker cue instead, as a named
+    speaker's do; a speaker named with a capital stays a search term as well."""
+    if pool.memory_type is not MemoryType.EPISODIC:
+        return frozenset()
+    named = {w for name in cues.names for w in words(name)}
+    speakers = {w for actor in set(pool.actors) for w in words(actor)} - named
+    return frozenset(stem(w) for w in speakers) & cues.stems
 
 
 def _session_prior(pool: CandidatePool, cues: QuestionCues, dense: FloatArray) -> FloatArray:

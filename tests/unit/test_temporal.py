@@ -326,6 +326,12 @@ OCT = datetime(2026, 10, 14, 9, 0, tzinfo=UTC)
         ("my cousin is getting married in Cusco on 2 November!", "2 November 2026"),
         ("the audit moved a week later, to 9 January", "9 January 2027"),
         ("I went to a gig on 9 January", "9 January 2026"),
+        # a month alone follows the same cues: arrangements and decisions look ahead
+        ("I signed up for the river regatta in March.", "March 2027"),
+        ("We've decided to move to Tallinn in February.", "February 2027"),
+        ("She promised to visit in January", "January 2027"),
+        ("We stayed in Lima in February.", "February 2026"),
+        ("We got married in June", "June 2026"),
     ],
 )
 def test_yearless_dates_follow_tense_and_cues(text: str, label: str) -> None:

@@ -341,3 +341,27 @@ def test_a_person_question_is_not_answered_with_an_employer_or_a_city() -> None:
         min_evidence=0.2,
     )
     assert "Kiezkauf" not in got.text
+
+
+def test_a_value_after_a_comma_stays_with_its_clause() -> None:
+    said = "The drills paid off: new personal best on the 400 m today [4 May 2024], 6:42!"
+    pack = _pack(
+        hit(episode(said), 2.0),
+        hit(episode("The pool is closed on Mondays.", sequence=1), 1.0),
+    )
+    question = read_question("What is my current personal best on the 400 m?")
+    draft = answer_offline(question, pack, min_evidence=0.1)
+    assert draft.text.endswith("6:42!")
+
+
+def test_what_the_assistant_recommended_is_the_reply_to_the_request() -> None:
+    request = "I'm in Porto for a weekend soon. Where can I hear good jazz at night?"
+    reply = "Try Hot Five near the river: small stage, late sets. Book ahead on Fridays."
+    pack = _pack(
+        hit(episode(request, actor="user", session="s1", sequence=0), 2.0, vector=0.6),
+        hit(episode(reply, actor="assistant", session="s1", sequence=1), 1.5, vector=0.3),
+        hit(episode("Porto is lovely in May.", actor="user", session="s2"), 1.0, vector=0.2),
+    )
+    question = read_question("In our chat about Porto, which club did you recommend for jazz?")
+    draft = answer_offline(question, pack, min_evidence=0.1)
+    assert draft.text.startswith("Try Hot Five")

@@ -108,3 +108,30 @@ def test_no_smoothing_across_a_gap_in_the_pool() -> None:
     assert by_text["Some other chatter"].score.neighbour > 0  # turn 3 is next to it
     assert by_text["I painted a sunrise"].score.neighbour == pytest.approx(0.0)  # turn 1 is missing
     assert by_text["More chatter here"].position == 3
+
+
+def test_a_speaker_referred_to_by_role_is_a_cue_not_a_search_term() -> None:
+    vector = [0.6, 0.8]
+    pool = CandidatePool.build(
+        [
+            episode("Noted.", actor="Assistant", session="x", sequence=1, vector=vector),
+            episode("Saved it for you.", actor="Assistant", session="y", sequence=1, vector=vector),
+            episode("Any tips for the garden hose leak?", actor="Tove", session="z", vector=vector),
+            episode(
+                "Wrap the joint in plumber's tape and add a clamp before the winter frost.",
+                actor="Assistant",
+                session="z",
+                sequence=1,
+                vector=[0.0, 1.0],
+            ),
+            episode("The clamp fixed it, thanks", actor="Tove", session="w", vector=[0.0, 1.0]),
+        ]
+    )
+    question = "What clamp did the assistant recommend?"
+    cues = read_question(question)
+    query = IndexQuery([1.0, 0.0], cues.stems, question)
+    hits = rank_pool(pool, [query], cues=cues, fusion=FUSION, limit=5)
+    assert hits[0].record["summary"].startswith("Wrap the joint")
+    # every assistant turn carries the speaker cue; the user's turns do not
+    cue = {h.record["summary"]: h.score.cue for h in hits}
+    assert cue["Noted."] > 0 and cue["The clamp fixed it, thanks"] == 0
