@@ -35,6 +35,7 @@ from mirix_py._store.keyed import as_arrow, declare_key, upsert_rows
 from mirix_py._store.keys import record_keys
 from mirix_py._store.lance_schema import (
     _COMMIT_RETRIES,
+    _FILTER_INDEXED,
     _FTS_RECHECK_SECONDS,
     _HISTORY_SCHEMA,
     _KEY_FIELDS,
@@ -196,6 +197,7 @@ class _LanceBase:
         if name != HISTORY_TABLE:
             self._migrate_key_columns(name)
             self._migrate_list_order(name)
+            self._ensure_key_indexes(name)  # e.g. the validity index, new in this version
         self._fts_ready(name)
         if name != HISTORY_TABLE:
             self._ensure_id_index(name)
@@ -285,11 +287,13 @@ class _LanceBase:
         self._has_fts.add(name)
 
     def _ensure_key_indexes(self, name: str) -> None:
-        """BTree indexes on the key columns (``session_key``, ``entity``) of a non-empty table."""
+        """BTree indexes on the key columns (``session_key``, ``entity``), the listing
+        order and the validity column (``valid_to``) of a non-empty table."""
         table = self._tables[name]
         have = {c for idx in table.list_indices() for c in idx.columns}
         present = set(table.schema.names)
-        missing = [c for c in (*_KEY_INDEXED, LIST_ORDER) if c in present and c not in have]
+        wanted = (*_KEY_INDEXED, LIST_ORDER, *_FILTER_INDEXED)
+        missing = [c for c in wanted if c in present and c not in have]
         if missing and table.count_rows() > 0:
             for column in missing:
                 table.create_index(column, config=BTree(), replace=True)

@@ -14,7 +14,7 @@ import structlog
 
 from mirix_py._ids import validate_memory_id, validate_user_id
 from mirix_py._memory import MemoryRecord, MemoryType
-from mirix_py._store.ann import ANN_MIN_OWNER_ROWS
+from mirix_py._store.ann import ANN_MIN_OWNER_ROWS, probe_limit
 from mirix_py._store.base import (
     HistoryEvent,
     ScoredRecord,
@@ -281,11 +281,11 @@ class _LanceSearch(_LanceBase):
                 # reads just the owner's vectors, while an IVF index would probe
                 # partition after partition to find enough of them.
                 choice = self._ann.use(mtype.value)
-                if choice is not None and self._owner_rows(mtype, query.user_id) < (
-                    ANN_MIN_OWNER_ROWS
-                ):
+                owned = self._owner_rows(mtype, query.user_id) if choice is not None else 0
+                if owned < ANN_MIN_OWNER_ROWS:
                     choice = None
-                job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS)
+                bound = probe_limit(choice.nprobes, self._table_rows(mtype), owned) if choice else 0
+                job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS, bound)
                 jobs.append(("vector", mtype, job))
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth, _RANKED_COLUMNS)))
@@ -298,6 +298,12 @@ class _LanceSearch(_LanceBase):
         return self._owner_counts.get(
             (memory_type.value, user_id), lambda: int(table.count_rows(user_filter(user_id)))
         )
+
+    def _table_rows(self, memory_type: MemoryType) -> int:
+        """A table's row count (cached briefly like :meth:`_owner_rows`: it only sizes
+        the ANN probe limit)."""
+        table = self._tables[memory_type.value]
+        return self._owner_counts.get((memory_type.value, None), lambda: int(table.count_rows()))
 
     def _fused(
         self, query: SearchQuery, found: Sequence[tuple[str, MemoryType, pa.Table]]

@@ -51,6 +51,9 @@ class VectorJob:
     ann: AnnChoice | None = None
     columns: tuple[str, ...] | None = None
     """Only these columns (with ``_distance`` and ``_rowid``); None: every column."""
+    max_nprobes: int = 0
+    """Through the index: the most partitions to probe (0: no bound; see
+    :func:`~mirix_py._store.ann.probe_limit`)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ def _async_query(job: Job, table: Any) -> Any:
             .where(job.where)
             .limit(job.limit)
         )
-        return _light(apply_choice(query, job.ann), job.columns, "_distance", sync=False)
+        query = apply_choice(query, job.ann, job.max_nprobes)
+        return _light(query, job.columns, "_distance", sync=False)
     if isinstance(job, TextJob):
         query = (
             table.query()
@@ -134,7 +138,8 @@ def _sync_query(job: Job) -> Any:
             .where(job.where, prefilter=True)
             .limit(job.limit)
         )
-        return _light(apply_choice(query, job.ann), job.columns, "_distance", sync=True)
+        query = apply_choice(query, job.ann, job.max_nprobes)
+        return _light(query, job.columns, "_distance", sync=True)
     if isinstance(job, TextJob):
         query = (
             table.search(job.text, query_type="fts", fts_columns="text")
