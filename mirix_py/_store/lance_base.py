@@ -59,6 +59,7 @@ from mirix_py._store.purge_queue import PurgeQueue
 from mirix_py._store.retry import retrying
 from mirix_py._store.segments import SEGMENT_ROWS
 from mirix_py._store.stamps import ChangeStamps
+from mirix_py._store.stored_vector import attach_vector
 from mirix_py._vault import VaultCipher
 from mirix_py.errors import AccessDenied, MemoryTypeDisabled, StorageError
 
@@ -411,14 +412,15 @@ class _LanceBase:
             "importance": float(row.get("importance") or 0.0),
             "access_count": int(row.get("access_count") or 0),
         }
-        vector = row.get("vector")
-        if isinstance(vector, np.ndarray):
-            data["embedding"] = vector.tolist()
-        elif vector is not None:
-            data["embedding"] = [float(x) for x in vector]
         for column in _TIME_COLUMNS:
             data[column] = _from_micros(row.get(column))
-        return RECORD_TYPES[memory_type].model_validate(data)
+        data.pop("embedding", None)
+        record = RECORD_TYPES[memory_type].model_validate(data)
+        vector = row.get("vector")
+        if vector is None:
+            return record
+        # the column is fixed-size float32: no per-float validation (see stored_vector)
+        return attach_vector(record, np.asarray(vector, dtype=np.float32))
 
     @staticmethod
     def _history_value(row: dict[str, Any] | None) -> str | None:
