@@ -29,7 +29,7 @@ of its time (measured at 1M rows: 13-20 ms of a 20 ms query).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,15 +158,61 @@ async def _gather(queries: Sequence[Any]) -> list[pa.Table]:
     return list(await asyncio.gather(*(q.to_arrow() for q in queries)))
 
 
+def _twins(jobs: Sequence[Job]) -> list[Any] | None:
+    """The async twins of the jobs' tables, or None if one has none."""
+    twins = [getattr(job.table, "_table", None) for job in jobs]
+    if any(twin is None or not hasattr(twin, "query") for twin in twins):
+        return None
+    return twins
+
+
+async def _gather_jobs(jobs: Sequence[Job]) -> list[pa.Table]:
+    twins = _twins(jobs)
+    if twins is None:  # only inside :func:`run_then`, whose caller checked
+        raise TypeError("a job's table has no async twin")
+    return await _gather([_async_query(job, twin) for job, twin in zip(jobs, twins, strict=True)])
+
+
 def run_queries(jobs: Sequence[Job]) -> list[pa.Table]:
     """Run ``jobs`` concurrently; one Arrow table per job, in order."""
     if not jobs:
         return []
-    twins = [getattr(job.table, "_table", None) for job in jobs]
-    if any(twin is None or not hasattr(twin, "query") for twin in twins):
+    twins = _twins(jobs)
+    if twins is None:
         return [_sync_query(job).to_arrow() for job in jobs]
     queries = [_async_query(job, twin) for job, twin in zip(jobs, twins, strict=True)]
     result: list[pa.Table] = LOOP.run(_gather(queries))  # type: ignore[no-untyped-call]
+    return result
+
+
+FollowUp = Callable[[list[pa.Table]], Sequence[Job]]
+
+
+def run_then(jobs: Sequence[Job], follow: FollowUp) -> tuple[list[pa.Table], list[pa.Table]]:
+    """Run ``jobs``, then the jobs ``follow(results)`` returns, in one hand-off.
+
+    A search ranks on light columns and then reads the rows it keeps; each step
+    was a hand-off to LanceDB's loop thread, and on a busy machine each hand-off
+    waits for the thread switch (and the GIL) both ways. Here ``follow`` — plain
+    Python picking what to read, e.g. the fusion of the ranking results — runs on
+    the loop thread between the two steps, so the read costs no hand-off of its own.
+    ``follow`` must not call back into LanceDB's synchronous API (it would wait for
+    the very thread it runs on); it only builds jobs. Returns both steps' results.
+    """
+    if _twins(jobs) is None:
+        first = run_queries(jobs)
+        return first, run_queries(follow(first))
+
+    async def both() -> tuple[list[pa.Table], list[pa.Table]]:
+        first = await _gather_jobs(jobs) if jobs else []
+        more = follow(first)
+        if not more:
+            return first, []
+        if _twins(more) is None:
+            raise TypeError("a follow-up job's table has no async twin")
+        return first, await _gather_jobs(more)
+
+    result: tuple[list[pa.Table], list[pa.Table]] = LOOP.run(both())  # type: ignore[no-untyped-call]
     return result
 
 
