@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from lancedb.background_loop import LOOP
+from lancedb.query import ColumnOrdering
 
 from mirix_py._store.ann import AnnChoice, apply_choice
 
@@ -78,6 +79,10 @@ class ScanJob:
     columns: tuple[str, ...] | None = None
     row_ids: bool = False
     """Also return each row's address (``_rowid``, for a later :class:`TakeJob`)."""
+    order_by: tuple[tuple[str, bool], ...] = ()
+    """Sorted inside LanceDB by these ``(column, ascending)`` (a top-K with ``limit``)."""
+    offset: int = 0
+    """Rows of that order to skip."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ def _async_query(job: Job, table: Any) -> Any:
         return _light(query, job.columns, "_score", sync=False)
     if isinstance(job, TakeJob):
         return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
-    query = table.query().where(job.where).limit(job.limit)
+    query = _ordered(table.query().where(job.where).limit(job.limit), job)
     query = query.select(list(job.columns)) if job.columns else query
     return query.with_row_id() if job.row_ids else query
 
@@ -149,9 +154,17 @@ def _sync_query(job: Job) -> Any:
         return _light(query, job.columns, "_score", sync=True)
     if isinstance(job, TakeJob):
         return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
-    query = table.search().where(job.where).limit(job.limit)
+    query = _ordered(table.search().where(job.where).limit(job.limit), job)
     query = query.select(list(job.columns)) if job.columns else query
     return query.with_row_id(True) if job.row_ids else query
+
+
+def _ordered(query: Any, job: ScanJob) -> Any:
+    """``query`` sorted and offset as ``job`` asks."""
+    if job.order_by:
+        order = [ColumnOrdering(column_name=c, ascending=a) for c, a in job.order_by]
+        query = query.order_by(order)
+    return query.offset(job.offset) if job.offset else query
 
 
 async def _gather(queries: Sequence[Any]) -> list[pa.Table]:
