@@ -3,6 +3,7 @@ mapping between records and rows (see :mod:`mirix_py._store.lancedb_store`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -19,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import structlog
 from filelock import FileLock
+from lancedb.background_loop import LOOP
 from lancedb.index import FTS, Bitmap, BTree
 from langchain_core.embeddings import Embeddings
 
@@ -132,7 +134,7 @@ class _LanceBase:
         self._id_indexed: set[str] = set()
         # Own writes are told apart from others' only while every writer takes the file lock.
         self._stamps = ChangeStamps(
-            lambda name: int(self._tables[name].version),
+            self._versions,
             lambda: list(self._tables),
             precise=self._file_lock is not None,
         )
@@ -142,6 +144,20 @@ class _LanceBase:
                 self._open(memory_type.value, _record_schema(dimension))
             self._open(HISTORY_TABLE, _HISTORY_SCHEMA)
         self._stamps.start()
+
+    def _versions(self, names: Sequence[str]) -> dict[str, int]:
+        """The current version of each table named, read together (one hand-off to
+        LanceDB's loop instead of one per table; a write reads them twice)."""
+        tables = [self._tables[name] for name in names]
+        twins: list[Any] = [getattr(t, "_table", None) for t in tables]
+        if any(twin is None or not hasattr(twin, "version") for twin in twins):
+            return {name: int(t.version) for name, t in zip(names, tables, strict=True)}
+
+        async def read() -> list[int]:
+            return list(await asyncio.gather(*(twin.version() for twin in twins)))
+
+        found: list[int] = LOOP.run(read())  # type: ignore[no-untyped-call]
+        return {name: int(v) for name, v in zip(names, found, strict=True)}
 
     @property
     def memory_types(self) -> tuple[MemoryType, ...]:
