@@ -61,6 +61,11 @@ class OnnxMiniLMEmbeddings(Embeddings):
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        # ORT's intra-op threads spin between operators by default. On a shared machine
+        # the spinning thread competes with LanceDB's for the cores: embedding one
+        # question took 27 ms (p90 93 ms) with spinning against 6 ms (p90 18 ms)
+        # without, at half the CPU time (2 cores, load ~6). Results are unchanged.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )

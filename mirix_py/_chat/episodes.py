@@ -34,6 +34,7 @@ from mirix_py._chat.cues import content_stems, has_time_expression
 from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py._store.base import ScoredRecord
 from mirix_py._store.keys import session_key
+from mirix_py._store.stored_vector import vector_row
 
 _BM25_K1 = 1.2
 _BM25_B = 0.75
@@ -175,7 +176,7 @@ class CandidatePool:
                     complete = False
                 elif complete:
                     reused = known.vectors if known is not None and seen is not None else None
-                    vectors.append(record.embedding if reused is None else reused[seen])
+                    vectors.append(vector_row(record.embedding) if reused is None else reused[seen])
         pool.session_of = np.asarray(sessions, dtype=np.int64)
         pool.sequences = np.asarray(sequences, dtype=np.int64)
         pool.linked = np.asarray(linked, dtype=np.bool_)
@@ -183,7 +184,7 @@ class CandidatePool:
         pool.has_time = np.asarray(has_time, dtype=np.bool_)
         pool.times = np.asarray(times, dtype=np.float64)
         if complete and vectors:
-            matrix = np.asarray(vectors, dtype=np.float32)
+            matrix = np.stack(vectors).astype(np.float32, copy=False)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             pool.vectors = matrix / np.clip(norms, 1e-12, None)  # known rows: norm 1 already
         return pool

@@ -18,6 +18,7 @@ object storage until issue 12 gives it a home there).
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import threading
@@ -132,11 +133,31 @@ class AnnRegistry:
                 self._path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def apply_choice(query: Any, choice: AnnChoice | None) -> Any:
-    """Set up a vector query: through the index with the chosen settings, or flat."""
+def probe_limit(nprobes: int, table_rows: int, owner_rows: int) -> int:
+    """The most IVF partitions a search with the owner prefilter may probe.
+
+    With ``nprobes`` partitions an unfiltered search sees about ``nprobes / partitions``
+    of the table; among them only the owner's share (``owner_rows / table_rows``) pass
+    the prefilter. So an owner holding a fraction ``f`` of the table needs about
+    ``nprobes / f`` partitions to see as many candidates; this allows twice that. Lance
+    probes past ``nprobes`` only while it lacks results, and with no limit at all
+    (``0``) it was measured probing *every* partition for an owner holding the whole
+    table (100k rows, limit 200: 632 of 632 partitions, 37 ms, against 17 ms with the
+    limit and the same recall@200). 0 (no limit) when the counts are unknown.
+    """
+    if owner_rows <= 0 or table_rows <= 0:
+        return 0
+    return max(nprobes, math.ceil(2 * nprobes * table_rows / owner_rows))
+
+
+def apply_choice(query: Any, choice: AnnChoice | None, max_nprobes: int = 0) -> Any:
+    """Set up a vector query: through the index with the chosen settings, or flat.
+
+    ``max_nprobes`` bounds the partitions probed (see :func:`probe_limit`; 0: no bound)."""
     if choice is None:
         return query.bypass_vector_index()
-    query = query.minimum_nprobes(choice.nprobes).maximum_nprobes(0)
+    limit = max(max_nprobes, choice.nprobes) if max_nprobes > 0 else 0
+    query = query.minimum_nprobes(choice.nprobes).maximum_nprobes(limit)
     if choice.refine_factor:
         query = query.refine_factor(choice.refine_factor)
     return query
@@ -179,14 +200,20 @@ def _ids(query: Any) -> list[str]:
 def measure_recall(
     table: Any, samples: list[tuple[str, list[float]]], choice: AnnChoice | None
 ) -> float:
-    """Mean recall@10 of ``choice``'s settings against flat search, with the user prefilter."""
+    """Mean recall@10 of ``choice``'s settings against flat search, with the user
+    prefilter and the probe limit search applies (:func:`probe_limit`)."""
     hits = total = 0
+    rows = int(table.count_rows())
+    owners: dict[str, int] = {}
     for user_id, vector in samples:
+        if user_id not in owners:
+            owners[user_id] = int(table.count_rows(user_filter(user_id)))
+        bound = probe_limit(choice.nprobes, rows, owners[user_id]) if choice else 0
         base = table.search(vector, vector_column_name=VECTOR_COLUMN).distance_type("cosine")
         base = base.where(user_filter(user_id), prefilter=True)
         truth = set(_ids(base.bypass_vector_index()))
         probe = table.search(vector, vector_column_name=VECTOR_COLUMN).distance_type("cosine")
-        probe = apply_choice(probe.where(user_filter(user_id), prefilter=True), choice)
+        probe = apply_choice(probe.where(user_filter(user_id), prefilter=True), choice, bound)
         hits += len(truth & set(_ids(probe)))
         total += len(truth)
     return hits / total if total else 1.0

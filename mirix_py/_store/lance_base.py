@@ -3,6 +3,7 @@ mapping between records and rows (see :mod:`mirix_py._store.lancedb_store`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -19,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import structlog
 from filelock import FileLock
+from lancedb.background_loop import LOOP
 from lancedb.index import FTS, Bitmap, BTree
 from langchain_core.embeddings import Embeddings
 
@@ -35,6 +37,7 @@ from mirix_py._store.keyed import as_arrow, declare_key, upsert_rows
 from mirix_py._store.keys import record_keys
 from mirix_py._store.lance_schema import (
     _COMMIT_RETRIES,
+    _FILTER_INDEXED,
     _FTS_RECHECK_SECONDS,
     _HISTORY_SCHEMA,
     _KEY_FIELDS,
@@ -58,6 +61,7 @@ from mirix_py._store.purge_queue import PurgeQueue
 from mirix_py._store.retry import retrying
 from mirix_py._store.segments import FRAGMENT_ROWS, SEGMENT_ROWS
 from mirix_py._store.stamps import ChangeStamps
+from mirix_py._store.stored_vector import attach_vector
 from mirix_py._vault import VaultCipher
 from mirix_py.errors import AccessDenied, MemoryTypeDisabled, StorageError
 
@@ -132,7 +136,7 @@ class _LanceBase:
         self._id_indexed: set[str] = set()
         # Own writes are told apart from others' only while every writer takes the file lock.
         self._stamps = ChangeStamps(
-            lambda name: int(self._tables[name].version),
+            self._versions,
             lambda: list(self._tables),
             precise=self._file_lock is not None,
         )
@@ -142,6 +146,20 @@ class _LanceBase:
                 self._open(memory_type.value, _record_schema(dimension))
             self._open(HISTORY_TABLE, _HISTORY_SCHEMA)
         self._stamps.start()
+
+    def _versions(self, names: Sequence[str]) -> dict[str, int]:
+        """The current version of each table named, read together (one hand-off to
+        LanceDB's loop instead of one per table; a write reads them twice)."""
+        tables = [self._tables[name] for name in names]
+        twins: list[Any] = [getattr(t, "_table", None) for t in tables]
+        if any(twin is None or not hasattr(twin, "version") for twin in twins):
+            return {name: int(t.version) for name, t in zip(names, tables, strict=True)}
+
+        async def read() -> list[int]:
+            return list(await asyncio.gather(*(twin.version() for twin in twins)))
+
+        found: list[int] = LOOP.run(read())  # type: ignore[no-untyped-call]
+        return {name: int(v) for name, v in zip(names, found, strict=True)}
 
     @property
     def memory_types(self) -> tuple[MemoryType, ...]:
@@ -198,6 +216,7 @@ class _LanceBase:
         if name != HISTORY_TABLE:
             self._migrate_key_columns(name)
             self._migrate_list_order(name)
+            self._ensure_key_indexes(name)  # e.g. the validity index, new in this version
         self._fts_ready(name)
         if name != HISTORY_TABLE:
             self._ensure_id_index(name)
@@ -287,11 +306,13 @@ class _LanceBase:
         self._has_fts.add(name)
 
     def _ensure_key_indexes(self, name: str) -> None:
-        """BTree indexes on the key columns (``session_key``, ``entity``) of a non-empty table."""
+        """BTree indexes on the key columns (``session_key``, ``entity``), the listing
+        order and the validity column (``valid_to``) of a non-empty table."""
         table = self._tables[name]
         have = {c for idx in table.list_indices() for c in idx.columns}
         present = set(table.schema.names)
-        missing = [c for c in (*_KEY_INDEXED, LIST_ORDER) if c in present and c not in have]
+        wanted = (*_KEY_INDEXED, LIST_ORDER, *_FILTER_INDEXED)
+        missing = [c for c in wanted if c in present and c not in have]
         if missing and table.count_rows() > 0:
             for column in missing:
                 table.create_index(column, config=BTree(), replace=True)
@@ -409,14 +430,15 @@ class _LanceBase:
             "importance": float(row.get("importance") or 0.0),
             "access_count": int(row.get("access_count") or 0),
         }
-        vector = row.get("vector")
-        if isinstance(vector, np.ndarray):
-            data["embedding"] = vector.tolist()
-        elif vector is not None:
-            data["embedding"] = [float(x) for x in vector]
         for column in _TIME_COLUMNS:
             data[column] = _from_micros(row.get(column))
-        return RECORD_TYPES[memory_type].model_validate(data)
+        data.pop("embedding", None)
+        record = RECORD_TYPES[memory_type].model_validate(data)
+        vector = row.get("vector")
+        if vector is None:
+            return record
+        # the column is fixed-size float32: no per-float validation (see stored_vector)
+        return attach_vector(record, np.asarray(vector, dtype=np.float32))
 
     @staticmethod
     def _history_value(row: dict[str, Any] | None) -> str | None:

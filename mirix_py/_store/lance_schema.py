@@ -50,6 +50,11 @@ _KEY_FIELDS = (
     pa.field("entity", pa.string()),
 )
 _KEY_INDEXED = ("session_key", "entity")
+# Columns every read filters on besides the owner: ``valid_to IS NULL`` (current
+# records) or an as-of range. With a BTree on it, the prefilter of a search is answered
+# from indexes (owner bitmap AND validity) instead of reading the column of every row of
+# the owner: at 100k rows of one owner that read was ~40% of a vector or full-text query.
+_FILTER_INDEXED = ("valid_to",)
 # The listing order (event time, else update time; epoch microseconds), stored so
 # that LanceDB can sort and page it (see :mod:`mirix_py._store.paging`).
 LIST_ORDER = "list_order"

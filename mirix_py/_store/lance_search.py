@@ -14,7 +14,7 @@ import structlog
 
 from mirix_py._ids import validate_memory_id, validate_user_id
 from mirix_py._memory import MemoryRecord, MemoryType
-from mirix_py._store.ann import ANN_MIN_OWNER_ROWS
+from mirix_py._store.ann import ANN_MIN_OWNER_ROWS, probe_limit
 from mirix_py._store.base import (
     HistoryEvent,
     ScoredRecord,
@@ -52,13 +52,14 @@ from mirix_py._store.query_batch import (
     VectorJob,
     all_rows,
     run_queries,
+    run_then,
 )
 from mirix_py.errors import InvalidArgument, RecordNotFound, StorageError
 
 log = structlog.get_logger("mirix_py._store.lancedb_store")
 
 # A search ranks on these columns only; the rows it keeps are then read whole
-# (:meth:`_LanceSearch._kept_records`), minus what no record is built from.
+# (:meth:`_LanceSearch._records_read`), minus what no record is built from.
 _RANKED_COLUMNS = ("id", "user_id")
 _PLAIN_RECORD_COLUMNS = tuple(c for c in _LOOKUP_COLUMNS if c not in ("text", *KEY_COLUMNS))
 _RECORD_COLUMNS = (*_PLAIN_RECORD_COLUMNS, "vector")
@@ -79,6 +80,25 @@ class _Kept:
     memory_type: MemoryType
     address: int
     parts: ScoreParts
+
+
+@dataclass(frozen=True)
+class _RowReads:
+    """The takes that read kept rows whole, and what to check in what they return."""
+
+    owner: dict[tuple[MemoryType, str], str]
+    types: list[MemoryType]
+    jobs: list[Job]
+    columns: tuple[str, ...]
+
+
+def _kept_rows(ranked: Sequence[Sequence[_Kept]]) -> dict[MemoryType, dict[int, tuple[str, str]]]:
+    """The kept hits of all searches, per type: row address -> (id, owner)."""
+    wanted: dict[MemoryType, dict[int, tuple[str, str]]] = {}
+    for hits in ranked:
+        for hit in hits:
+            wanted.setdefault(hit.memory_type, {})[hit.address] = (hit.memory_id, hit.user_id)
+    return wanted
 
 
 class _LanceSearch(_LanceBase):
@@ -226,12 +246,21 @@ class _LanceSearch(_LanceBase):
         started = time.perf_counter()
         plans = [self._search_jobs(query) for query in queries]
         jobs = [job for plan in plans for _, _, job in plan]
-        tables = iter(run_queries(jobs))
-        ranked = [
-            self._fused(query, [(kind, mtype, next(tables)) for kind, mtype, _ in plan])
-            for query, plan in zip(queries, plans, strict=True)
-        ]
-        records = self._kept_records(ranked)
+        ranked: list[list[_Kept]] = []
+        reads: list[_RowReads] = []
+
+        def keep_best(found: list[pa.Table]) -> list[Job]:
+            # on LanceDB's loop thread, between ranking and reading (see run_then)
+            tables = iter(found)
+            ranked.extend(
+                self._fused(query, [(kind, mtype, next(tables)) for kind, mtype, _ in plan])
+                for query, plan in zip(queries, plans, strict=True)
+            )
+            reads.append(self._row_reads(_kept_rows(ranked), _RECORD_COLUMNS))
+            return reads[0].jobs
+
+        _, taken = run_then(jobs, keep_best)
+        records = self._records_read(reads[0], taken)
         results = [
             [
                 ScoredRecord(record=records[(hit.memory_type, hit.memory_id)], score=hit.parts)
@@ -254,7 +283,7 @@ class _LanceSearch(_LanceBase):
 
     def _search_jobs(self, query: SearchQuery) -> list[tuple[str, MemoryType, Job]]:
         """The vector and full-text queries of one search, per memory type (reading
-        only ids and owners: see :meth:`_kept_records`)."""
+        only ids and owners: see :meth:`_records_read`)."""
         types = [t for t in (query.memory_types or self._types) if t in self._types]
         where = conjoin(
             [
@@ -281,11 +310,11 @@ class _LanceSearch(_LanceBase):
                 # reads just the owner's vectors, while an IVF index would probe
                 # partition after partition to find enough of them.
                 choice = self._ann.use(mtype.value)
-                if choice is not None and self._owner_rows(mtype, query.user_id) < (
-                    ANN_MIN_OWNER_ROWS
-                ):
+                owned = self._owner_rows(mtype, query.user_id) if choice is not None else 0
+                if owned < ANN_MIN_OWNER_ROWS:
                     choice = None
-                job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS)
+                bound = probe_limit(choice.nprobes, self._table_rows(mtype), owned) if choice else 0
+                job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS, bound)
                 jobs.append(("vector", mtype, job))
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth, _RANKED_COLUMNS)))
@@ -298,6 +327,12 @@ class _LanceSearch(_LanceBase):
         return self._owner_counts.get(
             (memory_type.value, user_id), lambda: int(table.count_rows(user_filter(user_id)))
         )
+
+    def _table_rows(self, memory_type: MemoryType) -> int:
+        """A table's row count (cached briefly like :meth:`_owner_rows`: it only sizes
+        the ANN probe limit)."""
+        table = self._tables[memory_type.value]
+        return self._owner_counts.get((memory_type.value, None), lambda: int(table.count_rows()))
 
     def _fused(
         self, query: SearchQuery, found: Sequence[tuple[str, MemoryType, pa.Table]]
@@ -332,16 +367,19 @@ class _LanceSearch(_LanceBase):
             for memory_id, parts in fused
         ]
 
-    def _kept_records(
-        self, ranked: Sequence[Sequence[_Kept]]
-    ) -> dict[tuple[MemoryType, str], MemoryRecord]:
-        """The kept hits' whole rows as records, keyed by (type, id), for all searches
-        at once (see :meth:`_read_rows`)."""
-        wanted: dict[MemoryType, dict[int, tuple[str, str]]] = {}
-        for hits in ranked:
-            for hit in hits:
-                wanted.setdefault(hit.memory_type, {})[hit.address] = (hit.memory_id, hit.user_id)
-        return self._read_rows(wanted, _RECORD_COLUMNS)
+    def _row_reads(
+        self,
+        wanted: Mapping[MemoryType, Mapping[int, tuple[str, str]]],
+        columns: tuple[str, ...],
+    ) -> _RowReads:
+        """The takes by address that read the rows a light query saw (per type: row
+        address -> (id, owner)): one per table."""
+        owner = {(m, i): u for m, rows in wanted.items() for i, u in rows.values()}
+        types = [m for m in wanted if wanted[m]]
+        jobs: list[Job] = [
+            TakeJob(self._tables[m.value], tuple(sorted(wanted[m])), columns) for m in types
+        ]
+        return _RowReads(owner, types, jobs, columns)
 
     def _read_rows(
         self,
@@ -349,15 +387,19 @@ class _LanceSearch(_LanceBase):
         columns: tuple[str, ...],
     ) -> dict[tuple[MemoryType, str], MemoryRecord]:
         """Records for rows a light query saw (per type: row address -> (id, owner)),
-        keyed by (type, id): one take by address per table, all in one hand-off; rows
-        no longer at their address (a compaction ran meanwhile) are looked up by id
-        instead; rows deleted meanwhile are left out. Only a row with the expected id
-        and owner is accepted."""
-        owner = {(m, i): u for m, rows in wanted.items() for i, u in rows.values()}
-        types = [m for m in wanted if wanted[m]]
-        jobs: list[Job] = [
-            TakeJob(self._tables[m.value], tuple(sorted(wanted[m])), columns) for m in types
-        ]
+        keyed by (type, id): one take by address per table, all in one hand-off (see
+        :meth:`_records_read`)."""
+        reads = self._row_reads(wanted, columns)
+        return self._records_read(reads, run_queries(reads.jobs))
+
+    def _records_read(
+        self, reads: _RowReads, taken: Sequence[pa.Table]
+    ) -> dict[tuple[MemoryType, str], MemoryRecord]:
+        """The records the takes of ``reads`` returned (``taken``), keyed by (type, id);
+        rows no longer at their address (a compaction ran meanwhile) are looked up by
+        id instead; rows deleted meanwhile are left out. Only a row with the expected
+        id and owner is accepted."""
+        owner, types, columns = reads.owner, reads.types, reads.columns
         records: dict[tuple[MemoryType, str], MemoryRecord] = {}
 
         def keep(mtype: MemoryType, found: pa.Table) -> None:
@@ -366,7 +408,7 @@ class _LanceSearch(_LanceBase):
                 if owner.get(key) == row["user_id"] and key not in records:
                     records[key] = self._from_row(mtype, row)
 
-        for mtype, found in zip(types, run_queries(jobs), strict=True):
+        for mtype, found in zip(types, taken, strict=True):
             keep(mtype, found)
         missing: dict[MemoryType, list[str]] = {}
         for mtype, memory_id in owner.keys() - records.keys():
@@ -438,24 +480,41 @@ class _LanceSearch(_LanceBase):
         )
         table = self._table(MemoryType.EPISODIC)
         cap = len(wanted) * _SESSION_ROWS
-        (light,) = run_queries([ScanJob(table, where, cap, _NEIGHBOUR_COLUMNS, row_ids=True)])
-        if light.num_rows >= cap:  # very long sessions: check the positions in the query
-            positions = " OR ".join(
-                f"(session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(s)))}))"
-                for key, s in wanted.items()
-            )
-            exact = conjoin([where, positions])
-            limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
-            (light,) = run_queries([ScanJob(table, exact, limit, _NEIGHBOUR_COLUMNS, row_ids=True)])
         skip = set(exclude_ids)
-        picked: dict[int, tuple[str, str]] = {}
-        for memory_id, owner, key, sequence, address in zip(
-            *(light.column(c).to_pylist() for c in (*_NEIGHBOUR_COLUMNS, "_rowid")), strict=True
-        ):
-            if owner == user_id and memory_id not in skip and sequence in wanted.get(key, ()):
-                picked[int(address)] = (memory_id, owner)
         columns = _RECORD_COLUMNS if embeddings else _PLAIN_RECORD_COLUMNS
-        found = self._read_rows({MemoryType.EPISODIC: picked}, columns)
+        reads: list[_RowReads] = []
+
+        def pick(light: pa.Table) -> dict[int, tuple[str, str]]:
+            picked: dict[int, tuple[str, str]] = {}
+            for memory_id, owner, key, sequence, address in zip(
+                *(light.column(c).to_pylist() for c in (*_NEIGHBOUR_COLUMNS, "_rowid")),
+                strict=True,
+            ):
+                if owner == user_id and memory_id not in skip and sequence in wanted.get(key, ()):
+                    picked[int(address)] = (memory_id, owner)
+            return picked
+
+        def read_picked(found: list[pa.Table]) -> list[Job]:
+            # on LanceDB's loop thread, between the lookup and the read (see run_then)
+            if found[0].num_rows >= cap:  # very long sessions: checked below instead
+                return []
+            reads.append(self._row_reads({MemoryType.EPISODIC: pick(found[0])}, columns))
+            return reads[0].jobs
+
+        light_job = ScanJob(table, where, cap, _NEIGHBOUR_COLUMNS, row_ids=True)
+        _, taken = run_then([light_job], read_picked)
+        if reads:
+            found = self._records_read(reads[0], taken)
+            return sorted(found.values(), key=_session_order)
+        # very long sessions: check the positions in the query
+        positions = " OR ".join(
+            f"(session_key = {sql_str(key)} AND sequence IN ({', '.join(map(str, sorted(s)))}))"
+            for key, s in wanted.items()
+        )
+        exact = conjoin([where, positions])
+        limit = sum(len(s) for s in wanted.values()) * 4  # room for turns cut into pieces
+        (light,) = run_queries([ScanJob(table, exact, limit, _NEIGHBOUR_COLUMNS, row_ids=True)])
+        found = self._read_rows({MemoryType.EPISODIC: pick(light)}, columns)
         return sorted(found.values(), key=_session_order)
 
     def by_keys(

@@ -34,11 +34,12 @@ class OwnerCounts:
         self._max = max(1, max_entries)
         self._clock = clock
         self._lock = threading.Lock()
-        self._counts: OrderedDict[tuple[str, str], tuple[int, float]] = OrderedDict()
+        self._counts: OrderedDict[tuple[str, str | None], tuple[int, float]] = OrderedDict()
 
-    def get(self, key: tuple[str, str], count: Callable[[], int]) -> int:
-        """The cached count for ``key``, or ``count()`` (then cached) when there is
-        none younger than the time to live."""
+    def get(self, key: tuple[str, str | None], count: Callable[[], int]) -> int:
+        """The cached count for ``key`` (``(table, owner)``; owner None: the whole
+        table), or ``count()`` (then cached) when there is none younger than the time
+        to live."""
         now = self._clock()
         with self._lock:
             cached = self._counts.get(key)

@@ -24,10 +24,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from lancedb.query import ColumnOrdering
 
 from mirix_py._store.filters import conjoin, sql_str
 from mirix_py._store.lance_schema import LIST_ORDER
+from mirix_py._store.query_batch import ScanJob, run_queries
 
 Keys = list[tuple[str, str]]
 """``(memory_type, id)`` pairs in page order."""
@@ -46,17 +46,9 @@ def ordered_rows(
 ) -> pa.Table:
     """The ordering columns (and ``id``) of the rows matching ``where``, sorted by
     ``ordering`` (``(column, ascending)``) inside LanceDB, rows ``[offset, offset + limit)``."""
-    columns = list(dict.fromkeys(["id", *(c for c, _ in ordering)]))
-    query = (
-        table.search()
-        .where(where)
-        .select(columns)
-        .order_by([ColumnOrdering(column_name=c, ascending=a) for c, a in ordering])
-        .limit(limit)
-    )
-    if offset:
-        query = query.offset(offset)
-    result: pa.Table = query.to_arrow()
+    columns = tuple(dict.fromkeys(["id", *(c for c, _ in ordering)]))
+    job = ScanJob(table, where, limit, columns, order_by=tuple(ordering), offset=offset)
+    (result,) = run_queries([job])  # one hand-off (the synchronous builder made several)
     return result
 
 

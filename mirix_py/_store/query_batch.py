@@ -29,13 +29,14 @@ of its time (measured at 1M rows: 13-20 ms of a 20 ms query).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from lancedb.background_loop import LOOP
+from lancedb.query import ColumnOrdering
 
 from mirix_py._store.ann import AnnChoice, apply_choice
 
@@ -51,6 +52,9 @@ class VectorJob:
     ann: AnnChoice | None = None
     columns: tuple[str, ...] | None = None
     """Only these columns (with ``_distance`` and ``_rowid``); None: every column."""
+    max_nprobes: int = 0
+    """Through the index: the most partitions to probe (0: no bound; see
+    :func:`~mirix_py._store.ann.probe_limit`)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class ScanJob:
     columns: tuple[str, ...] | None = None
     row_ids: bool = False
     """Also return each row's address (``_rowid``, for a later :class:`TakeJob`)."""
+    order_by: tuple[tuple[str, bool], ...] = ()
+    """Sorted inside LanceDB by these ``(column, ascending)`` (a top-K with ``limit``)."""
+    offset: int = 0
+    """Rows of that order to skip."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,8 @@ def _async_query(job: Job, table: Any) -> Any:
             .where(job.where)
             .limit(job.limit)
         )
-        return _light(apply_choice(query, job.ann), job.columns, "_distance", sync=False)
+        query = apply_choice(query, job.ann, job.max_nprobes)
+        return _light(query, job.columns, "_distance", sync=False)
     if isinstance(job, TextJob):
         query = (
             table.query()
@@ -120,7 +129,7 @@ def _async_query(job: Job, table: Any) -> Any:
         return _light(query, job.columns, "_score", sync=False)
     if isinstance(job, TakeJob):
         return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
-    query = table.query().where(job.where).limit(job.limit)
+    query = _ordered(table.query().where(job.where).limit(job.limit), job)
     query = query.select(list(job.columns)) if job.columns else query
     return query.with_row_id() if job.row_ids else query
 
@@ -134,7 +143,8 @@ def _sync_query(job: Job) -> Any:
             .where(job.where, prefilter=True)
             .limit(job.limit)
         )
-        return _light(apply_choice(query, job.ann), job.columns, "_distance", sync=True)
+        query = apply_choice(query, job.ann, job.max_nprobes)
+        return _light(query, job.columns, "_distance", sync=True)
     if isinstance(job, TextJob):
         query = (
             table.search(job.text, query_type="fts", fts_columns="text")
@@ -144,24 +154,78 @@ def _sync_query(job: Job) -> Any:
         return _light(query, job.columns, "_score", sync=True)
     if isinstance(job, TakeJob):
         return table.take_row_ids(list(job.row_ids)).select(list(job.columns))
-    query = table.search().where(job.where).limit(job.limit)
+    query = _ordered(table.search().where(job.where).limit(job.limit), job)
     query = query.select(list(job.columns)) if job.columns else query
     return query.with_row_id(True) if job.row_ids else query
+
+
+def _ordered(query: Any, job: ScanJob) -> Any:
+    """``query`` sorted and offset as ``job`` asks."""
+    if job.order_by:
+        order = [ColumnOrdering(column_name=c, ascending=a) for c, a in job.order_by]
+        query = query.order_by(order)
+    return query.offset(job.offset) if job.offset else query
 
 
 async def _gather(queries: Sequence[Any]) -> list[pa.Table]:
     return list(await asyncio.gather(*(q.to_arrow() for q in queries)))
 
 
+def _twins(jobs: Sequence[Job]) -> list[Any] | None:
+    """The async twins of the jobs' tables, or None if one has none."""
+    twins = [getattr(job.table, "_table", None) for job in jobs]
+    if any(twin is None or not hasattr(twin, "query") for twin in twins):
+        return None
+    return twins
+
+
+async def _gather_jobs(jobs: Sequence[Job]) -> list[pa.Table]:
+    twins = _twins(jobs)
+    if twins is None:  # only inside :func:`run_then`, whose caller checked
+        raise TypeError("a job's table has no async twin")
+    return await _gather([_async_query(job, twin) for job, twin in zip(jobs, twins, strict=True)])
+
+
 def run_queries(jobs: Sequence[Job]) -> list[pa.Table]:
     """Run ``jobs`` concurrently; one Arrow table per job, in order."""
     if not jobs:
         return []
-    twins = [getattr(job.table, "_table", None) for job in jobs]
-    if any(twin is None or not hasattr(twin, "query") for twin in twins):
+    twins = _twins(jobs)
+    if twins is None:
         return [_sync_query(job).to_arrow() for job in jobs]
     queries = [_async_query(job, twin) for job, twin in zip(jobs, twins, strict=True)]
     result: list[pa.Table] = LOOP.run(_gather(queries))  # type: ignore[no-untyped-call]
+    return result
+
+
+FollowUp = Callable[[list[pa.Table]], Sequence[Job]]
+
+
+def run_then(jobs: Sequence[Job], follow: FollowUp) -> tuple[list[pa.Table], list[pa.Table]]:
+    """Run ``jobs``, then the jobs ``follow(results)`` returns, in one hand-off.
+
+    A search ranks on light columns and then reads the rows it keeps; each step
+    was a hand-off to LanceDB's loop thread, and on a busy machine each hand-off
+    waits for the thread switch (and the GIL) both ways. Here ``follow`` — plain
+    Python picking what to read, e.g. the fusion of the ranking results — runs on
+    the loop thread between the two steps, so the read costs no hand-off of its own.
+    ``follow`` must not call back into LanceDB's synchronous API (it would wait for
+    the very thread it runs on); it only builds jobs. Returns both steps' results.
+    """
+    if _twins(jobs) is None:
+        first = run_queries(jobs)
+        return first, run_queries(follow(first))
+
+    async def both() -> tuple[list[pa.Table], list[pa.Table]]:
+        first = await _gather_jobs(jobs) if jobs else []
+        more = follow(first)
+        if not more:
+            return first, []
+        if _twins(more) is None:
+            raise TypeError("a follow-up job's table has no async twin")
+        return first, await _gather_jobs(more)
+
+    result: tuple[list[pa.Table], list[pa.Table]] = LOOP.run(both())  # type: ignore[no-untyped-call]
     return result
 
 

@@ -18,7 +18,7 @@ machines) every new table version bumps the epoch: correct, only less selective.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 StampValue = tuple[int, int]
 
@@ -27,9 +27,15 @@ class ChangeStamps:
     """Per-user write counters plus a shared epoch for writes made elsewhere."""
 
     def __init__(
-        self, version: Callable[[str], int], names: Callable[[], Iterable[str]], *, precise: bool
+        self,
+        versions: Callable[[Sequence[str]], dict[str, int]],
+        names: Callable[[], Iterable[str]],
+        *,
+        precise: bool,
     ) -> None:
-        self._version = version
+        """``versions(names)``: the current version of each table named (one read for
+        all of them); ``names()``: every table's name."""
+        self._versions = versions
         self._names = names
         self._precise = precise
         self._lock = threading.Lock()
@@ -38,7 +44,7 @@ class ChangeStamps:
         self._known: dict[str, int] = {}
 
     def _current(self, names: Iterable[str]) -> dict[str, int]:
-        return {name: self._version(name) for name in names}
+        return self._versions(list(names))
 
     def start(self) -> None:
         """Take the current table versions as known (after opening the tables)."""

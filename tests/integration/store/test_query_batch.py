@@ -21,6 +21,7 @@ from mirix_py._store.query_batch import (
     VectorJob,
     rows_at,
     run_queries,
+    run_then,
 )
 from tests.security._helpers import HashEmbeddings
 
@@ -32,6 +33,38 @@ def _store(path: Path) -> LanceDBStore:
         dimension=384,
         memory_types=[MemoryType.EPISODIC, MemoryType.SEMANTIC],
     )
+
+
+def _spy(
+    monkeypatch: pytest.MonkeyPatch, transform: Any = lambda jobs: jobs
+) -> list[list[list[Any]]]:
+    """Every hand-off to LanceDB the store makes: its steps' jobs (``run_queries`` has
+    one step, ``run_then`` two), after ``transform``."""
+    calls: list[list[list[Any]]] = []
+    real_queries, real_then = query_batch.run_queries, query_batch.run_then
+
+    def queries(jobs: Any) -> Any:
+        jobs = transform(list(jobs))
+        calls.append([jobs])
+        return real_queries(jobs)
+
+    def then(jobs: Any, follow: Any) -> Any:
+        steps = [transform(list(jobs))]
+        calls.append(steps)
+
+        def followed(found: Any) -> Any:
+            steps.append(transform(list(follow(found))))
+            return steps[-1]
+
+        return real_then(steps[0], followed)
+
+    monkeypatch.setattr(lance_search, "run_queries", queries)
+    monkeypatch.setattr(lance_search, "run_then", then)
+    return calls
+
+
+def _jobs(calls: list[list[list[Any]]]) -> list[Any]:
+    return [job for steps in calls for step in steps for job in step]
 
 
 def _turns(user: str, sessions: int, per_session: int) -> list[EpisodicMemory]:
@@ -114,22 +147,16 @@ def test_one_search_many_call_runs_every_query_in_one_batch(
 ) -> None:
     store = _store(tmp_path / "db")
     store.upsert(_turns("ann", 3, 6))
-    batches: list[int] = []
-    real = query_batch.run_queries
-
-    def counting(jobs: Any) -> Any:
-        batches.append(len(jobs))
-        return real(jobs)
-
-    monkeypatch.setattr(lance_search, "run_queries", counting)
+    calls = _spy(monkeypatch)
     queries = [
         SearchQuery(user_id="ann", text="baking bread", memory_types=(t,), limit=5)
         for t in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     ]
     many = store.search_many(queries)
-    # Every ranking query at once (vector + full text (+ vector)), then one fetch of
-    # the kept rows of the one table that had hits.
-    assert len(batches) == 2 and batches[0] >= 3 and batches[1] == 1
+    # One hand-off: every ranking query at once (vector + full text (+ vector)), then
+    # one fetch of the kept rows of the one table that had hits.
+    (steps,) = calls
+    assert len(steps) == 2 and len(steps[0]) >= 3 and len(steps[1]) == 1
     assert [[h.record.id for h in hits] for hits in many] == [
         [h.record.id for h in store.search(q)] for q in queries
     ]
@@ -143,15 +170,9 @@ def test_search_ranks_on_light_columns_and_reads_only_the_kept_rows(
     store = _store(tmp_path / "db")
     store.upsert(_turns("ann", 6, 10))
     store.upsert(_turns("bo", 2, 10))
-    seen: list[Any] = []
-    real = query_batch.run_queries
-
-    def capturing(jobs: Any) -> Any:
-        seen.extend(jobs)
-        return real(jobs)
-
-    monkeypatch.setattr(lance_search, "run_queries", capturing)
+    calls = _spy(monkeypatch)
     hits = store.search(SearchQuery(user_id="ann", text="baking bread", limit=4))
+    seen = _jobs(calls)
     ranking = [j for j in seen if isinstance(j, VectorJob | TextJob)]
     (take,) = [j for j in seen if isinstance(j, TakeJob)]
     assert ranking and all(j.columns == ("id", "user_id") for j in ranking)
@@ -171,18 +192,16 @@ def test_kept_rows_moved_since_ranking_are_read_by_id(
     store.upsert(_turns("bo", 4, 10))
     query = SearchQuery(user_id="ann", text="hiking by the lake", limit=6)
     want = [(h.record.id, h.score.score) for h in store.search(query)]
-    real = query_batch.run_queries
 
-    def stale_addresses(jobs: Any) -> Any:
-        moved = [
+    def stale_addresses(jobs: list[Any]) -> list[Any]:
+        return [
             TakeJob(j.table, tuple(a + 1 for a in j.row_ids), j.columns)  # other rows, or none
             if isinstance(j, TakeJob)
             else j
             for j in jobs
         ]
-        return real(moved)
 
-    monkeypatch.setattr(lance_search, "run_queries", stale_addresses)
+    _spy(monkeypatch, stale_addresses)
     got = store.search(query)
     assert [(h.record.id, h.score.score) for h in got] == want
     assert all(h.record.user_id == "ann" for h in got)
@@ -216,15 +235,10 @@ def test_neighbour_and_entity_lookups_are_answered_from_the_key_indexes(
 ) -> None:
     store = _store(tmp_path / "db")
     store.upsert(_turns("ann", 8, 10))
-    seen: list[Any] = []
-    real = query_batch.run_queries
-
-    def capturing(jobs: Any) -> Any:
-        seen.extend(jobs)
-        return real(jobs)
-
-    monkeypatch.setattr(lance_search, "run_queries", capturing)
+    calls = _spy(monkeypatch)
     found = store.neighbours([("s3", 4), ("s5", 0)], user_id="ann")
+    seen = _jobs(calls)
+    assert len(calls) == 1  # the lookup and the read of the picked rows: one hand-off
     assert sorted((r.session_id, r.sequence) for r in found) == [  # type: ignore[attr-defined]
         ("s3", 3),
         ("s3", 4),
@@ -256,4 +270,25 @@ def test_neighbours_leave_out_the_turns_the_caller_has(tmp_path: Path) -> None:
     rest = store.neighbours([("s1", 5)], user_id="ann", exclude_ids={every[1].id})
     assert [r.id for r in rest] == [every[0].id, every[2].id]
     assert all(r.embedding is None for r in rest)
+    store.close()
+
+
+def test_run_then_reads_what_the_ranking_picked_with_or_without_the_async_twin(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path / "db")
+    store.upsert(_turns("ann", 3, 10))
+    table = store.maintained_tables()["episodic"]
+    vector = tuple(HashEmbeddings().embed_query("baking bread"))
+    for handle in (table, _NoTwin(table)):
+
+        def read_best(found: list[pa.Table], handle: Any = handle) -> list[Any]:
+            addresses = tuple(found[0].column("_rowid").to_pylist()[:3])
+            return [TakeJob(handle, addresses, ("id", "payload"))] if addresses else []
+
+        ranking = VectorJob(handle, vector, "user_id = 'ann'", 5, None, ("id", "user_id"))
+        (ranked,), (taken,) = run_then([ranking], read_best)
+        assert sorted(taken.column("id").to_pylist()) == sorted(ranked.column("id").to_pylist()[:3])
+        none_first, none_then = run_then([ranking], lambda found: [])
+        assert len(none_first) == 1 and none_then == []
     store.close()
