@@ -28,7 +28,14 @@ old versions until they are cleaned up. A purge therefore:
    in the background.
 
 Nothing here reads or rewrites rows or index segments of other fragments, so a
-purge costs the same with 10 users or 1,000 in the database.
+purge costs the same with 10 users or 1,000 in the database, except the remap of
+the vector index in step 1 (it rewrites the whole index). Lance's
+``defer_index_remap`` was measured against it and is not used (pylance 13,
+``python -m benchmarks.remap_probe``): a deferred compaction leaves the BTree and
+full-text segments over the fragment unremapped (they keep the forgotten words
+and must be rebuilt), leaves the deleted rows' codes in the vector index until
+its segments are merged (a merge costs about what the remap saved), and the
+fragment-reuse index it adds cannot be trimmed from Python.
 Callers hold the store's write lock for steps 1–3.
 """
 
