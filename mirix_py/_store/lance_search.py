@@ -26,6 +26,7 @@ from mirix_py._store.filters import (
     in_list,
     sql_str,
     time_filter,
+    unindexed_validity,
     user_filter,
 )
 from mirix_py._store.fusion import fuse
@@ -61,6 +62,11 @@ log = structlog.get_logger("mirix_py._store.lancedb_store")
 # A search ranks on these columns only; the rows it keeps are then read whole
 # (:meth:`_LanceSearch._records_read`), minus what no record is built from.
 _RANKED_COLUMNS = ("id", "user_id")
+# Below this many rows a table's validity clause always goes through its index (the
+# choice cannot matter much there, and needs no owner count).
+VALIDITY_INDEX_MIN_TABLE_ROWS = 50_000
+# The validity index is used when the owner holds at least 1/this of the table.
+OWNER_SHARE_FOR_INDEX = 4
 _PLAIN_RECORD_COLUMNS = tuple(c for c in _LOOKUP_COLUMNS if c not in ("text", *KEY_COLUMNS))
 _RECORD_COLUMNS = (*_PLAIN_RECORD_COLUMNS, "vector")
 
@@ -285,17 +291,16 @@ class _LanceSearch(_LanceBase):
         """The vector and full-text queries of one search, per memory type (reading
         only ids and owners: see :meth:`_records_read`)."""
         types = [t for t in (query.memory_types or self._types) if t in self._types]
-        where = conjoin(
-            [
-                user_filter(query.user_id),
-                *time_filter(
-                    start=query.start,
-                    end=query.end,
-                    include_superseded=query.include_superseded,
-                    as_of=query.as_of,
-                ),
-            ]
-        )
+        clauses = [
+            user_filter(query.user_id),
+            *time_filter(
+                start=query.start,
+                end=query.end,
+                include_superseded=query.include_superseded,
+                as_of=query.as_of,
+            ),
+        ]
+        indexed_where, owner_where = conjoin(clauses), conjoin(unindexed_validity(clauses))
         depth = max(query.limit * 2, 20)
         vector = query.vector
         if query.mode in ("hybrid", "vector") and vector is None and query.text.strip():
@@ -304,6 +309,7 @@ class _LanceSearch(_LanceBase):
         jobs: list[tuple[str, MemoryType, Job]] = []
         for mtype in types:
             table = self._tables[mtype.value]
+            where = owner_where if self._small_owner(mtype, query.user_id) else indexed_where
             if vector is not None:
                 # Through the ANN index only once maintenance measured its recall, and
                 # only for owners with many rows: flat search over a narrow prefilter
@@ -319,6 +325,15 @@ class _LanceSearch(_LanceBase):
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth, _RANKED_COLUMNS)))
         return jobs
+
+    def _small_owner(self, memory_type: MemoryType, user_id: str) -> bool:
+        """Whether the owner holds a small share of a large table: then their rows
+        are best checked for validity one by one (see
+        :data:`~mirix_py._store.filters.CURRENT_UNINDEXED`)."""
+        table_rows = self._table_rows(memory_type)
+        if table_rows < VALIDITY_INDEX_MIN_TABLE_ROWS:
+            return False
+        return self._owner_rows(memory_type, user_id) * OWNER_SHARE_FOR_INDEX < table_rows
 
     def _owner_rows(self, memory_type: MemoryType, user_id: str) -> int:
         """The owner's row count in a table (cached briefly: it only picks flat or ANN
