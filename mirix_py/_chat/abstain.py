@@ -14,7 +14,10 @@ Then the honest answer is an abstention.
 
 Only value questions (names and quantities) are judged this way: for an open
 question ("which city does she live in now?") the evidence often shares no word
-with the question ("we moved to Portland").
+with the question ("we moved to Portland"). One open form is judged too: "What is
+Lena's *salary*?" asks for one attribute of one person; when no memory in context
+mentions that attribute at all (:func:`possessed_missing`), any sentence quoted
+would be about something else.
 """
 
 from __future__ import annotations
@@ -30,9 +33,15 @@ _ASKING: frozenset[str] = frozenset(
     exactly current currently now new latest""".split()
 )
 """Words that say what kind of answer is wanted, not what it is about."""
+_ANSWER_NOUNS: frozenset[str] = frozenset(
+    stem(w) for w in "name title number address status level kind type".split()
+)
+"""Things possessed that name the form of the answer, which is seldom said in the
+evidence ("Omar's job *title*" ← "promoted to head of logistics")."""
 
 JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
 SUBJECT_SHARE = 0.5
+_WHAT_IS_WHOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+[A-Z][\w-]*(?:'s|s'|’s|s’)\s", re.I)
 _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
 
 
@@ -73,3 +82,14 @@ def missing_subject(
     if possessed is not None and possessed in subject and possessed not in seen:
         return True
     return best < SUBJECT_SHARE * len(subject)
+
+
+def possessed_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for a "What is <someone>'s <thing> …?" question when no text mentions the
+    thing (:func:`possessed_stem`); any other question is False."""
+    if _WHAT_IS_WHOSE.match(question) is None:
+        return False
+    possessed = possessed_stem(question)
+    if possessed is None or possessed in _ANSWER_NOUNS:
+        return False
+    return all(possessed not in content_stems(text) for text in texts)

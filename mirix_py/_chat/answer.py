@@ -29,6 +29,7 @@ from mirix_py import _temporal as temporal
 from mirix_py._chat.abstain import (
     JUDGED_KINDS,
     missing_subject,
+    possessed_missing,
     possessed_stem,
     subject_stems,
 )
@@ -324,6 +325,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
     if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
+        return Draft(NOT_MENTIONED, (), True)
+    if kind is None and possessed_missing(cues.text, [_hit_text(h) for _, h in scoped]):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)

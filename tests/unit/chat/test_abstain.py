@@ -38,3 +38,13 @@ def test_a_value_question_about_something_never_mentioned_abstains() -> None:
     assert _answer("What is the name of Dana's greyhound?", *said) == ("Juniper", False)
     assert _answer("What is the name of Dana's partner?", *said) == (NOT_MENTIONED, True)
     assert _answer("How much does Dana pay for rent?", *said) == (NOT_MENTIONED, True)
+
+
+def test_an_attribute_of_a_person_never_mentioned_abstains() -> None:
+    said = ("Started my new job at the Harbour Clinic today!", "the commute is short")
+    got = _answer("What is Dana's salary at the Harbour Clinic?", *said)
+    assert got == (NOT_MENTIONED, True)
+    text, abstained = _answer("What is Dana's commute like?", *said)
+    assert not abstained and "commute" in text
+    said = ("promoted at work! my new job is head of logistics",)
+    assert not _answer("What is Dana's job title now?", *said)[1]
