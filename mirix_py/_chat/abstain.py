@@ -34,10 +34,13 @@ _ASKING: frozenset[str] = frozenset(
 )
 """Words that say what kind of answer is wanted, not what it is about."""
 _ANSWER_NOUNS: frozenset[str] = frozenset(
-    stem(w) for w in "name title number address status level kind type".split()
+    stem(w)
+    for w in """name title number address status level kind type reason reaction attitude
+    opinion feeling view thought experience""".split()
 )
 """Things possessed that name the form of the answer, which is seldom said in the
-evidence ("Omar's job *title*" ← "promoted to head of logistics")."""
+evidence ("Omar's job *title*" ← "promoted to head of logistics", "Ann's *reason* for
+running" ← "running clears my head")."""
 
 JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
 SUBJECT_SHARE = 0.5
@@ -90,6 +93,8 @@ def possessed_missing(question: str, texts: Iterable[str]) -> bool:
     if _WHAT_IS_WHOSE.match(question) is None:
         return False
     possessed = possessed_stem(question)
-    if possessed is None or possessed in _ANSWER_NOUNS:
-        return False
+    found = _POSSESSED.search(question)
+    first = stem(found.group(1).split()[0].lower()) if found else None
+    if possessed is None or {possessed, first} & _ANSWER_NOUNS:
+        return False  # "Jon's attitude towards …": the form of the answer, not a thing
     return all(possessed not in content_stems(text) for text in texts)

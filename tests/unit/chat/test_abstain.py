@@ -48,3 +48,4 @@ def test_an_attribute_of_a_person_never_mentioned_abstains() -> None:
     assert not abstained and "commute" in text
     said = ("promoted at work! my new job is head of logistics",)
     assert not _answer("What is Dana's job title now?", *said)[1]
+    assert not _answer("What is Dana's attitude towards the new job?", *said)[1]
