@@ -15,9 +15,10 @@ Then the honest answer is an abstention.
 Only value questions (names and quantities) are judged this way: for an open
 question ("which city does she live in now?") the evidence often shares no word
 with the question ("we moved to Portland"). One open form is judged too: "What is
-Lena's *salary*?" asks for one attribute of one person; when no memory in context
-mentions that attribute at all (:func:`possessed_missing`), any sentence quoted
-would be about something else.
+Lena's *salary*?" asks for one attribute of one person, "How much is the *rent* of
+…?" for one measure of one thing; when no memory in context mentions that attribute
+or measure at all (:func:`possessed_missing`, :func:`measured_missing`), any
+sentence or number quoted would be about something else.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ running" ← "running clears my head")."""
 JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
 SUBJECT_SHARE = 0.5
 _WHAT_IS_WHOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+[A-Z][\w-]*(?:'s|s'|’s|s’)\s", re.I)
+_THE_X_OF = re.compile(
+    r"^\s*(?:how\s+(?:much|many)|what)\s+(?:is|are|was|were)\s+the\s+([a-z]+)\s+of\b", re.I
+)
 _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
 
 
@@ -85,6 +89,19 @@ def missing_subject(
     if possessed is not None and possessed in subject and possessed not in seen:
         return True
     return best < SUBJECT_SHARE * len(subject)
+
+
+def measured_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for "How much is the *rent* of …?" / "What is the *depth* of …?" when no text
+    mentions the thing measured; False for other questions and for form nouns ("the
+    *name* of …")."""
+    found = _THE_X_OF.match(question)
+    if found is None:
+        return False
+    measured = stem(found.group(1).lower())
+    if measured in _ANSWER_NOUNS or measured in _ASKING:
+        return False
+    return all(measured not in content_stems(text) for text in texts)
 
 
 def possessed_missing(question: str, texts: Iterable[str]) -> bool:

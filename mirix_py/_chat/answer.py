@@ -28,6 +28,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from mirix_py import _temporal as temporal
 from mirix_py._chat.abstain import (
     JUDGED_KINDS,
+    measured_missing,
     missing_subject,
     possessed_missing,
     possessed_stem,
@@ -326,7 +327,10 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         return holder
     if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
         return Draft(NOT_MENTIONED, (), True)
-    if kind is None and possessed_missing(cues.text, [_hit_text(h) for _, h in scoped]):
+    scoped_texts = [_hit_text(h) for _, h in scoped]
+    if kind is None and possessed_missing(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)
+    if kind in (None, "quantity") and measured_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)

@@ -49,3 +49,11 @@ def test_an_attribute_of_a_person_never_mentioned_abstains() -> None:
     said = ("promoted at work! my new job is head of logistics",)
     assert not _answer("What is Dana's job title now?", *said)[1]
     assert not _answer("What is Dana's attitude towards the new job?", *said)[1]
+
+
+def test_a_measure_never_mentioned_abstains() -> None:
+    said = ("We bought a flat in Ghent, 3 rooms, moving on 12 March.",)
+    got = _answer("How much is the price of Dana's flat in Ghent?", *said)
+    assert got == (NOT_MENTIONED, True)
+    text, abstained = _answer("How many rooms does Dana's flat in Ghent have?", *said)
+    assert not abstained and "3" in text
