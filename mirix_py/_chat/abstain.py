@@ -47,7 +47,7 @@ JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
 SUBJECT_SHARE = 0.5
 _WHAT_IS_WHOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+[A-Z][\w-]*(?:'s|s'|’s|s’)\s", re.I)
 _THE_X_OF = re.compile(
-    r"^\s*(?:how\s+(?:much|many)|what)\s+(?:is|are|was|were)\s+the\s+([a-z]+)\s+of\b", re.I
+    r"^\s*how\s+(?:much|many)\s+(?:is|are|was|were)\s+the\s+([a-z]+)\s+of\b", re.I
 )
 _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
 
@@ -92,9 +92,9 @@ def missing_subject(
 
 
 def measured_missing(question: str, texts: Iterable[str]) -> bool:
-    """True for "How much is the *rent* of …?" / "What is the *depth* of …?" when no text
-    mentions the thing measured; False for other questions and for form nouns ("the
-    *name* of …")."""
+    """True for "How much is the *rent* of …?" when no text mentions the thing measured;
+    False for other questions ("What is the *purpose* of …?" names the form of an open
+    answer, seldom said in the evidence)."""
     found = _THE_X_OF.match(question)
     if found is None:
         return False

@@ -330,7 +330,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     scoped_texts = [_hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
-    if kind in (None, "quantity") and measured_missing(cues.text, scoped_texts):
+    if kind == "quantity" and measured_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)
