@@ -14,7 +14,11 @@ Then the honest answer is an abstention.
 
 Only value questions (names and quantities) are judged this way: for an open
 question ("which city does she live in now?") the evidence often shares no word
-with the question ("we moved to Portland").
+with the question ("we moved to Portland"). One open form is judged too: "What is
+Lena's *salary*?" asks for one attribute of one person, "How much is the *rent* of
+…?" for one measure of one thing; when no memory in context mentions that attribute
+or measure at all (:func:`possessed_missing`, :func:`measured_missing`), any
+sentence or number quoted would be about something else.
 """
 
 from __future__ import annotations
@@ -30,9 +34,21 @@ _ASKING: frozenset[str] = frozenset(
     exactly current currently now new latest""".split()
 )
 """Words that say what kind of answer is wanted, not what it is about."""
+_ANSWER_NOUNS: frozenset[str] = frozenset(
+    stem(w)
+    for w in """name title number address status level kind type reason reaction attitude
+    opinion feeling view thought experience""".split()
+)
+"""Things possessed that name the form of the answer, which is seldom said in the
+evidence ("Omar's job *title*" ← "promoted to head of logistics", "Ann's *reason* for
+running" ← "running clears my head")."""
 
 JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
 SUBJECT_SHARE = 0.5
+_WHAT_IS_WHOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+[A-Z][\w-]*(?:'s|s'|’s|s’)\s", re.I)
+_THE_X_OF = re.compile(
+    r"^\s*how\s+(?:much|many)\s+(?:is|are|was|were)\s+the\s+([a-z]+)\s+of\b", re.I
+)
 _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
 
 
@@ -73,3 +89,29 @@ def missing_subject(
     if possessed is not None and possessed in subject and possessed not in seen:
         return True
     return best < SUBJECT_SHARE * len(subject)
+
+
+def measured_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for "How much is the *rent* of …?" when no text mentions the thing measured;
+    False for other questions ("What is the *purpose* of …?" names the form of an open
+    answer, seldom said in the evidence)."""
+    found = _THE_X_OF.match(question)
+    if found is None:
+        return False
+    measured = stem(found.group(1).lower())
+    if measured in _ANSWER_NOUNS or measured in _ASKING:
+        return False
+    return all(measured not in content_stems(text) for text in texts)
+
+
+def possessed_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for a "What is <someone>'s <thing> …?" question when no text mentions the
+    thing (:func:`possessed_stem`); any other question is False."""
+    if _WHAT_IS_WHOSE.match(question) is None:
+        return False
+    possessed = possessed_stem(question)
+    found = _POSSESSED.search(question)
+    first = stem(found.group(1).split()[0].lower()) if found else None
+    if possessed is None or {possessed, first} & _ANSWER_NOUNS:
+        return False  # "Jon's attitude towards …": the form of the answer, not a thing
+    return all(possessed not in content_stems(text) for text in texts)

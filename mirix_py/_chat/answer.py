@@ -28,7 +28,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from mirix_py import _temporal as temporal
 from mirix_py._chat.abstain import (
     JUDGED_KINDS,
+    measured_missing,
     missing_subject,
+    possessed_missing,
     possessed_stem,
     subject_stems,
 )
@@ -99,13 +101,34 @@ def _coverage(question: frozenset[str], text: str) -> float:
 
 
 def topic_stems(cues: QuestionCues, hits: Sequence[Hit]) -> frozenset[str]:
-    """The question's content stems minus the names of speakers (who is asked about is
-    not evidence of the answer; what is asked about is)."""
+    """The question's content stems minus the names of people: speakers and the holders
+    of role facts ("partner is Mei Ling") — who is asked about is not evidence of the
+    answer; what is asked about is."""
     speakers = {str(h.record.get("actor", "")).lower() for h in hits}
+    speakers |= {w for holder in _role_holders(hits) for w in holder.lower().split()}
     speakers.discard("")
     names = {stem(w) for n in cues.names if n.lower() in speakers for w in words(n)}
+    if _GOING_TO_VERB.search(cues.text):
+        names.add(stem("going"))  # "going to be held": a future tense, not a trip
     topic = cues.stems - names
     return topic or cues.stems
+
+
+_GOING_TO_VERB = re.compile(
+    r"\bgoing\s+to\s+(?!(?:the|a|an|my|his|her|their|our|your|this|that)\b)[a-z]+\b"
+)
+"""'going to' before a verb ("going to be held", "going to study"): the future, not a
+journey; a place after it is capitalised or has an article ("going to the coast")."""
+
+
+def _role_holders(hits: Sequence[Hit]) -> list[str]:
+    """The people named by the role facts among ``hits`` ("partner is Mei Ling")."""
+    found = (
+        _ROLE_FACT.match(str(h.record.get("summary", "")))
+        for h in hits
+        if h.memory_type is MemoryType.SEMANTIC
+    )
+    return [m.group("name") for m in found if m is not None]
 
 
 def evidence_score(topic: frozenset[str], hit: Hit) -> float:
@@ -304,6 +327,11 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         return holder
     if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
         return Draft(NOT_MENTIONED, (), True)
+    scoped_texts = [_hit_text(h) for _, h in scoped]
+    if kind is None and possessed_missing(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)
+    if kind == "quantity" and measured_missing(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)
     if ordinal is not None:
@@ -477,6 +505,9 @@ def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
     return missing_subject(subject, texts, possessed_stem(cues.text))
 
 
+_REPLACES = re.compile(
+    r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing))\b", re.I
+)
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
 
 
@@ -489,6 +520,8 @@ def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]
     bonus = -0.3 if superseded else 0.0
     if _PAST_WORDS.search(span):
         bonus -= 0.2
+    if _REPLACES.search(span):
+        bonus += 0.1  # "going to Hokkaido instead": the value that replaced an earlier one
     if hit.when is not None and len(newest) > 1:
         bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
     return bonus

@@ -38,3 +38,22 @@ def test_a_value_question_about_something_never_mentioned_abstains() -> None:
     assert _answer("What is the name of Dana's greyhound?", *said) == ("Juniper", False)
     assert _answer("What is the name of Dana's partner?", *said) == (NOT_MENTIONED, True)
     assert _answer("How much does Dana pay for rent?", *said) == (NOT_MENTIONED, True)
+
+
+def test_an_attribute_of_a_person_never_mentioned_abstains() -> None:
+    said = ("Started my new job at the Harbour Clinic today!", "the commute is short")
+    got = _answer("What is Dana's salary at the Harbour Clinic?", *said)
+    assert got == (NOT_MENTIONED, True)
+    text, abstained = _answer("What is Dana's commute like?", *said)
+    assert not abstained and "commute" in text
+    said = ("promoted at work! my new job is head of logistics",)
+    assert not _answer("What is Dana's job title now?", *said)[1]
+    assert not _answer("What is Dana's attitude towards the new job?", *said)[1]
+
+
+def test_a_measure_never_mentioned_abstains() -> None:
+    said = ("We bought a flat in Ghent, 3 rooms, moving on 12 March.",)
+    got = _answer("How much is the price of Dana's flat in Ghent?", *said)
+    assert got == (NOT_MENTIONED, True)
+    text, abstained = _answer("How many rooms does Dana's flat in Ghent have?", *said)
+    assert not abstained and "3" in text

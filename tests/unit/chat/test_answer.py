@@ -365,3 +365,36 @@ def test_what_the_assistant_recommended_is_the_reply_to_the_request() -> None:
     question = read_question("In our chat about Porto, which club did you recommend for jazz?")
     draft = answer_offline(question, pack, min_evidence=0.1)
     assert draft.text.startswith("Try Hot Five")
+
+
+def test_the_people_a_role_fact_names_are_who_is_asked_not_what() -> None:
+    pack = _pack(
+        hit(_fact("Anna", "partner is Luis Ortega"), 2.0, vector=0.7),
+        hit(episode("Luis Ortega and I met in Porto", actor="Anna", sequence=1), 1.5),
+        hit(episode("for the anniversary we fly to Lisbon, just us two", actor="Anna"), 1.0),
+    )
+    got = answer_offline(
+        read_question("Where are Anna and Luis Ortega going for their anniversary?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert got.text == "Lisbon"
+
+
+def test_a_value_said_to_replace_another_ranks_as_the_current_one() -> None:
+    from mirix_py._chat.answer import _change_bonus
+
+    said = hit(episode("scrap Rome, we go to Vienna instead", actor="Anna"), 1.0)
+    plain = hit(episode("we go to Rome for two weeks", actor="Anna"), 1.0)
+    now = _change_bonus(said, "we go to Vienna instead", past=False, newest=[])
+    assert now > _change_bonus(plain, "we go to Rome for two weeks", past=False, newest=[])
+    assert _change_bonus(said, "we go to Vienna instead", past=True, newest=[]) == 0.0
+
+
+def test_going_to_before_a_verb_is_the_future_not_a_trip() -> None:
+    from mirix_py._chat.answer import topic_stems
+
+    hits = [hit(episode("we moved the party to the boathouse", actor="Ann"))]
+    future = topic_stems(read_question("Where is Ann's party going to be held?"), hits)
+    trip = topic_stems(read_question("Where is Ann going to the party?"), hits)
+    assert "go" not in future and "parti" in future and "go" in trip
