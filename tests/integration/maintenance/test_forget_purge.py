@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import lancedb
 import numpy as np
@@ -284,13 +285,12 @@ def test_background_false_never_starts_a_worker(
     system.close()
 
 
-def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) -> None:
-    """The maintenance step's rewrite remaps the vector index (no moved row is left to
-    encode again) and drops the forgotten row from it; other fragments stay the same files."""
-    rng = np.random.default_rng(0)
+def _three_fragments_with_a_vector_index(tmp_path: Path, seed: int) -> Any:
+    """A table ``t`` of three 400-row fragments (ids ``r<part>-<nnn>``) with an IVF_PQ index."""
+    rng = np.random.default_rng(seed)
     db = lancedb.connect(str(tmp_path / "db"))
     table = None
-    for part in range(3):  # three fragments of 400 rows
+    for part in range(3):
         ids = [f"r{part}-{i:03d}" for i in range(400)]
         vectors = rng.normal(size=(400, 16)).astype(np.float32)
         data = pa.table(
@@ -301,6 +301,13 @@ def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Pa
             table.add(data)
     assert table is not None
     table.create_index("vector", config=IvfPq(num_partitions=2, num_sub_vectors=4))
+    return table
+
+
+def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) -> None:
+    """The maintenance step's rewrite remaps the vector index (no moved row is left to
+    encode again) and drops the forgotten row from it; other fragments stay the same files."""
+    table = _three_fragments_with_a_vector_index(tmp_path, seed=0)
     before = live_fragments(dataset(table))
     victim = min(before)
     table.delete("id = 'r0-007'")
@@ -312,7 +319,7 @@ def test_a_purge_rewrite_keeps_the_vector_index_over_the_moved_rows(tmp_path: Pa
     assert set(before) - {victim} <= set(after)  # the other fragments are untouched
     assert table.index_stats("vector_idx").num_unindexed_rows == 0
     assert table.count_rows() == 1199
-    hits = table.search(rng.normal(size=16).tolist()).limit(1200).to_arrow()
+    hits = table.search(np.random.default_rng(2).normal(size=16).tolist()).limit(1200).to_arrow()
     assert "r0-007" not in hits["id"].to_pylist()
 
 
@@ -371,20 +378,7 @@ def test_purge_now_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) ->
     from mirix_py._store.lance_schema import _fts_config
     from mirix_py._store.purge import purge_now
 
-    rng = np.random.default_rng(1)
-    db = lancedb.connect(str(tmp_path / "db"))
-    table = None
-    for part in range(3):  # three fragments of 400 rows
-        ids = [f"r{part}-{i:03d}" for i in range(400)]
-        vectors = rng.normal(size=(400, 16)).astype(np.float32)
-        data = pa.table(
-            {"id": ids, "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel()), 16)}
-        )
-        table = db.create_table("t", data) if table is None else table
-        if part:
-            table.add(data)
-    assert table is not None
-    table.create_index("vector", config=IvfPq(num_partitions=2, num_sub_vectors=4))
+    table = _three_fragments_with_a_vector_index(tmp_path, seed=1)
     before = live_fragments(dataset(table))
     victim = max(before)
     table.delete("id = 'r2-011'")
@@ -395,5 +389,5 @@ def test_purge_now_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) ->
     assert moved == 399 and victim not in after
     assert set(before) - {victim} <= set(after)
     assert table.index_stats("vector_idx").num_unindexed_rows == 0
-    hits = table.search(rng.normal(size=16).tolist()).limit(1200).to_arrow()
+    hits = table.search(np.random.default_rng(2).normal(size=16).tolist()).limit(1200).to_arrow()
     assert len(hits) == 1199 and "r2-011" not in hits["id"].to_pylist()
