@@ -19,8 +19,8 @@ from mirix_py._store.filters import (
 def test_only_the_current_rows_clause_is_rewritten() -> None:
     clauses = [user_filter("u1"), "occurred_at >= 5", CURRENT]
     assert unindexed_validity(clauses) == [user_filter("u1"), "occurred_at >= 5", CURRENT_UNINDEXED]
-    as_of = time_filter(start=None, end=None, include_superseded=False, as_of=None)
-    assert as_of == [CURRENT]
+    current_only = time_filter(start=None, end=None, include_superseded=False, as_of=None)
+    assert current_only == [CURRENT]
 
 
 def test_both_forms_select_the_same_rows(tmp_path: Path) -> None:
