@@ -87,9 +87,7 @@ def anonymise(
         ]
         questions = [replace(q, question=second_person[q.id]) for q in conv.questions]
         roles = dict.fromkeys(turn.speaker for s in sessions for turn in s.turns)
-        result.append(
-            replace(conv, sessions=sessions, questions=questions, speakers=tuple(roles))
-        )
+        result.append(replace(conv, sessions=sessions, questions=questions, speakers=tuple(roles)))
     return result
 
 
@@ -233,9 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--pool", default=str(GENERIC_SESSIONS), help="distractor sessions (JSONL)")
     p.add_argument("--haystack", type=int, default=0, help="distractor sessions per conversation")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--keep-names", action="store_true", help="pad only (the named control set)"
-    )
+    p.add_argument("--keep-names", action="store_true", help="pad only (the named control set)")
     p.add_argument(
         "--lme-questions",
         type=int,
@@ -244,7 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
     conversations = build_anonymous(
-        args.named, args.second_person, args.pool, haystack=args.haystack,
+        args.named,
+        args.second_person,
+        args.pool,
+        haystack=args.haystack,
         seed=args.seed,
         keep_names=args.keep_names,
     )

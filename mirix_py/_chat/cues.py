@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mirix_py._chat.person import third_person
+
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
 from mirix_py._text import STOPWORDS as STOPWORDS
 from mirix_py._text import stem as stem
@@ -133,7 +135,13 @@ class QuestionCues:
 
 
 def read_question(question: str) -> QuestionCues:
-    """Extract the cues of a question (see :class:`QuestionCues`)."""
+    """Extract the cues of a question (see :class:`QuestionCues`).
+
+    A question in the first or second person is read in the third person first
+    ("where do I live?" → "where does User live?", :mod:`.person`), so the rules
+    that find the person asked about work for an unnamed user and the assistant.
+    """
+    question = third_person(question)
     raw_tokens = _WORD.findall(question)
     names: list[str] = []
     for index, token in enumerate(raw_tokens):
