@@ -45,6 +45,7 @@ from mirix_py._chat.cues import (
 )
 from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
+from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.prompts import AgentPrompt
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
@@ -325,9 +326,10 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
-    if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
+    own = _users_own(cues, scoped)
+    if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in own]):
         return Draft(NOT_MENTIONED, (), True)
-    scoped_texts = [_hit_text(h) for _, h in scoped]
+    scoped_texts = [_hit_text(h) for _, h in own]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
     if kind == "quantity" and measured_missing(cues.text, scoped_texts):
@@ -490,6 +492,23 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     "the *combination* of the cabinet") before one whose context only shares words."""
     label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
     return 0.5 if topic & set(content_stems(label)) else 0.0
+
+
+def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """For a question about the unnamed user, the memories in their own words or about
+    them (:func:`.person.in_users_words`): only these can say what the user's thing is;
+    the assistant's advice in between mentions dogs, rents and payments in general."""
+    if not asks_about_user(cues.text):
+        return list(scoped)
+    return [
+        (ref, hit)
+        for ref, hit in scoped
+        if in_users_words(
+            str(hit.record.get("actor") or ""),
+            str(hit.record.get("name") or "") if hit.memory_type is MemoryType.SEMANTIC else "",
+            _hit_text(hit),
+        )
+    ]
 
 
 def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:

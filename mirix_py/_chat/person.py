@@ -90,3 +90,24 @@ def third_person(question: str) -> str:
     if not head and text[:1].islower():
         text = text[0].upper() + text[1:]
     return head + text
+
+
+_ASKS_ASSISTANT = re.compile(r"\b(?:the\s+assistant|assistant's)\b", re.I)
+
+
+def asks_about_user(question: str) -> bool:
+    """True when a (third-person) question is about the unnamed user ("User's dog",
+    "does User pay") and not about something the assistant said."""
+    return (
+        re.search(rf"\b{USER_NAME}\b", question) is not None
+        and _ASKS_ASSISTANT.search(question) is None
+    )
+
+
+def in_users_words(actor: str, entity: str, text: str) -> bool:
+    """A memory the unnamed user is the source or subject of: their own message, a fact
+    about them, or a fact that says "the user's …". The assistant's general advice
+    ("… safe for cats and dogs") is none of these: it says nothing about the user's dog."""
+    if actor.strip().lower() == USER_NAME.lower() or entity.strip() == USER_NAME:
+        return True
+    return bool(entity) and re.search(r"\bthe user'?s?\b", text, re.I) is not None
