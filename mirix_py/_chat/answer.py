@@ -497,10 +497,12 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
 def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
     """For a question about the unnamed user, the memories in their own words or about
     them (:func:`.person.in_users_words`): only these can say what the user's thing is;
-    the assistant's advice in between mentions dogs, rents and payments in general."""
+    the assistant's advice in between mentions dogs, rents and payments in general.
+    When no memory in context is the unnamed user's, the asker is a named speaker and
+    all of ``scoped`` is kept."""
     if not asks_about_user(cues.text):
         return list(scoped)
-    return [
+    own = [
         (ref, hit)
         for ref, hit in scoped
         if in_users_words(
@@ -509,6 +511,7 @@ def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tu
             _hit_text(hit),
         )
     ]
+    return own or list(scoped)  # none: the asker goes by a name here, not as "user"
 
 
 def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:

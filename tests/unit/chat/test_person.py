@@ -1,0 +1,103 @@
+"""Questions in the first and second person: read as questions about User and the assistant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.person import asks_about_user, in_users_words, third_person
+from mirix_py._memory import SemanticMemory
+from tests.unit.chat.helpers import episode, hit
+
+
+@pytest.mark.parametrize(
+    ("asked", "read"),
+    [
+        ("Which town do I live in now?", "Which town does User live in now?"),
+        ("What is the name of my parrot?", "What is the name of User's parrot?"),
+        ("Am I still going to Oslo?", "Is User still going to Oslo?"),
+        ("Who will pick me up after my check-up?", "Who will pick User up after User's check-up?"),
+        (
+            "What did you suggest I cook on Friday?",
+            "What did the assistant suggest User cook on Friday?",
+        ),
+        (
+            "According to you, how long should bread rise?",
+            "According to the assistant, how long should bread rise?",
+        ),
+        ("In your plan, what comes first?", "In the assistant's plan, what comes first?"),
+        ("I'm curious, where have I parked?", "User is curious, where has User parked?"),
+    ],
+)
+def test_first_and_second_person_read_in_the_third(asked: str, read: str) -> None:
+    assert third_person(asked) == read
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Where does Tove live now?", "What did the assistant recommend?", "Which city is it in?"],
+)
+def test_questions_without_either_person_are_unchanged(question: str) -> None:
+    assert third_person(question) == question
+
+
+def test_a_howto_opening_stays_a_howto_question() -> None:
+    assert third_person("How do I descale my kettle?") == "How do I descale User's kettle?"
+    cues = read_question("How do I descale my kettle?")
+    assert cues.is_howto
+
+
+def test_read_question_names_the_user_and_the_assistant() -> None:
+    assert "User" in read_question("Which town do I live in now?").names
+    assert "assist" in read_question("What did you suggest for dinner?").stems
+
+
+def test_asks_about_user_and_users_words() -> None:
+    assert asks_about_user("What is the name of User's parrot?")
+    assert not asks_about_user("Which book did the assistant recommend for User?")
+    assert not asks_about_user("Where does Tove live?")
+    assert in_users_words("user", "", "I got a parrot")
+    assert in_users_words("", "User", "lives in Oslo")
+    assert in_users_words("", "Pip", "is the user's parrot")
+    assert not in_users_words("assistant", "", "parrots need big cages")
+
+
+def _fact(name: str, summary: str) -> SemanticMemory:
+    return SemanticMemory(
+        user_id="u", name=name, summary=summary, occurred_at=datetime(2024, 5, 2, tzinfo=UTC)
+    )
+
+
+def _pack(*hits):  # type: ignore[no-untyped-def]
+    return build_context([], list(hits), budget_tokens=1000)
+
+
+def test_a_first_person_question_prefers_the_users_own_fact() -> None:
+    advice = episode(
+        "Property tax in Wales is set by the council; where you live in the town decides "
+        "the band, so check before you move.",
+        actor="assistant",
+    )
+    pack = _pack(
+        hit(advice, 2.0, vector=0.35),
+        hit(_fact("User", "lives in Swansea"), 1.0, vector=0.4),
+    )
+    draft = answer_offline(read_question("Which town do I live in now?"), pack, min_evidence=0.2)
+    assert draft.text == "Swansea"
+
+
+def test_a_thing_of_the_user_only_the_assistant_mentions_is_not_mentioned() -> None:
+    advice = episode(
+        "Both the fern and the calathea are safe for cats and parrots, so no need to move "
+        "them up high.",
+        actor="assistant",
+        sequence=1,
+    )
+    own = episode("I finally repotted the fern, it looks great now.", actor="user")
+    pack = _pack(hit(advice, 2.0, vector=0.5), hit(own, 1.0, vector=0.3))
+    draft = answer_offline(read_question("What is the name of my parrot?"), pack, min_evidence=0.2)
+    assert draft.abstained and draft.text == NOT_MENTIONED
