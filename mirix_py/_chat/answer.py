@@ -528,7 +528,9 @@ def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
 
 
 _REPLACES = re.compile(
-    r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing))\b", re.I
+    r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing)|"
+    r"(?:moved|postponed|pushed\s+back|brought\s+forward|rescheduled)(?:\s+[\w-]+,?){0,3}?\s+to)\b",
+    re.I,
 )
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
 

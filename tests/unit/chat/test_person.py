@@ -101,3 +101,13 @@ def test_a_thing_of_the_user_only_the_assistant_mentions_is_not_mentioned() -> N
     pack = _pack(hit(advice, 2.0, vector=0.5), hit(own, 1.0, vector=0.3))
     draft = answer_offline(read_question("What is the name of my parrot?"), pack, min_evidence=0.2)
     assert draft.abstained and draft.text == NOT_MENTIONED
+
+
+def test_a_date_moved_to_a_new_day_is_the_current_one() -> None:
+    planned = episode("my recital is planned for 10 March, so nervous", actor="user", day=3)
+    moved = episode(
+        "and the recital moved two days later, to 12 March", actor="user", sequence=1, day=3
+    )
+    pack = _pack(hit(planned, 2.0, vector=0.55), hit(moved, 1.6, vector=0.5))
+    draft = answer_offline(read_question("When is my recital?"), pack, min_evidence=0.2)
+    assert draft.text.startswith("12 March")
