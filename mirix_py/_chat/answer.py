@@ -366,11 +366,14 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
+    users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     for ref, hit in candidates:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
         weight += _change_bonus(hit, span, past=past, newest=newest)
         if asks_assistant and _by_assistant(hit, asked_speakers):
+            weight += 0.2
+        if ref in users_own:  # "what do I refuse to do?": the user's words, not advice
             weight += 0.2
         if ref in replies:  # a request the assistant answered: the reply is the answer
             weight -= 0.3
@@ -529,7 +532,9 @@ def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
 
 _REPLACES = re.compile(
     r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing)|"
-    r"(?:moved|postponed|pushed\s+back|brought\s+forward|rescheduled)(?:\s+[\w-]+,?){0,3}?\s+to)\b",
+    r"(?:moved|postponed|pushed\s+back|brought\s+forward|rescheduled)(?:\s+[\w-]+,?){0,3}?\s+"
+    r"(?:to|until)\s+(?:the\s+)?(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|later|earlier))",
     re.I,
 )
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)

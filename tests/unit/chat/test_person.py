@@ -111,3 +111,29 @@ def test_a_date_moved_to_a_new_day_is_the_current_one() -> None:
     pack = _pack(hit(planned, 2.0, vector=0.55), hit(moved, 1.6, vector=0.5))
     draft = answer_offline(read_question("When is my recital?"), pack, min_evidence=0.2)
     assert draft.text.startswith("12 March")
+
+
+def test_a_question_about_the_user_is_answered_from_their_own_words() -> None:
+    advice = episode(
+        "For photos on a laptop the lighter tool is fine; the heavier one only runs on "
+        "Linux and needs a big screen.",
+        actor="assistant",
+    )
+    own = episode("I edit with Darkroom, which only runs on Linux.", actor="user", sequence=1)
+    pack = _pack(hit(advice, 1.3, vector=0.45), hit(own, 1.2, vector=0.45))
+    question = read_question("Which editor do I use that only runs on Linux?")
+    draft = answer_offline(question, pack, min_evidence=0.2)
+    assert "Darkroom" in draft.text
+
+
+def test_someone_moving_to_a_place_is_no_new_value_for_another_question() -> None:
+    intro = episode("Hi, I'm Ann, I work as a nurse at Northfield Clinic in Leeds.", day=1)
+    friend = episode(
+        "random one: my friend Olu just moved to Glasgow and asks how council tax works.",
+        sequence=1,
+    )
+    pack = _pack(hit(intro, 1.0, vector=0.41), hit(friend, 1.0, vector=0.33))
+    draft = answer_offline(
+        read_question("Which company does Ann work for?"), pack, min_evidence=0.2
+    )
+    assert draft.text == "Northfield Clinic"
