@@ -329,10 +329,10 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     own = _users_own(cues, scoped)
     if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in own]):
         return Draft(NOT_MENTIONED, (), True)
-    scoped_texts = [_hit_text(h) for _, h in own]
+    scoped_texts = [_hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
-    if kind == "quantity" and measured_missing(cues.text, scoped_texts):
+    if kind == "quantity" and measured_missing(cues.text, [_hit_text(h) for _, h in own]):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)

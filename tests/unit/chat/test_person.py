@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mirix_py._chat.abstain import possessed_stem
 from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
@@ -137,3 +138,16 @@ def test_someone_moving_to_a_place_is_no_new_value_for_another_question() -> Non
         read_question("Which company does Ann work for?"), pack, min_evidence=0.2
     )
     assert draft.text == "Northfield Clinic"
+
+
+def test_the_thing_possessed_follows_a_chain_of_possessives() -> None:
+    assert possessed_stem("What is the name of User's twins' swim coach?") == "coach"
+    assert possessed_stem("What is Ann's sister's job at the bakery?") == "job"
+    pack = _pack(
+        hit(episode("the twins started at Pebble Lane swim club, they love it", actor="user"), 1.0),
+        hit(episode("Swim clubs usually group children by age.", actor="assistant", sequence=1)),
+    )
+    draft = answer_offline(
+        read_question("What is the name of my twins' swim coach?"), pack, min_evidence=0.2
+    )
+    assert draft.abstained
