@@ -127,6 +127,9 @@ class QuestionCues:
     asks_resource: bool = False
     asks_recent: bool = False
     labels: tuple[str, ...] = field(default=())
+    asked: str = ""
+    """The question as asked when ``text`` is its third-person reading (:mod:`.person`),
+    else empty."""
 
     @property
     def keyword_query(self) -> str:
@@ -141,6 +144,7 @@ def read_question(question: str) -> QuestionCues:
     ("where do I live?" → "where does User live?", :mod:`.person`), so the rules
     that find the person asked about work for an unnamed user and the assistant.
     """
+    asked = question
     question = third_person(question)
     raw_tokens = _WORD.findall(question)
     names: list[str] = []
@@ -185,4 +189,5 @@ def read_question(question: str) -> QuestionCues:
         asks_resource=asks_resource,
         asks_recent=asks_recent,
         labels=tuple(labels),
+        asked=asked if asked != question else "",
     )

@@ -10,8 +10,10 @@ from mirix_py._chat.abstain import possessed_stem
 from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
+from mirix_py._chat.decompose import as_asked_targets
+from mirix_py._chat.models import TargetQuery
 from mirix_py._chat.person import asks_about_user, in_users_words, third_person
-from mirix_py._memory import SemanticMemory
+from mirix_py._memory import MemoryType, SemanticMemory
 from tests.unit.chat.helpers import episode, hit
 
 
@@ -151,3 +153,15 @@ def test_the_thing_possessed_follows_a_chain_of_possessives() -> None:
         read_question("What is the name of my twins' swim coach?"), pack, min_evidence=0.2
     )
     assert draft.abstained
+
+
+def test_the_question_as_asked_is_one_more_episodic_query() -> None:
+    cues = read_question("Which town do I live in now?")
+    assert cues.asked == "Which town do I live in now?"
+    episodic = TargetQuery(memory_type=MemoryType.EPISODIC, query=cues.text)
+    facts = TargetQuery(memory_type=MemoryType.SEMANTIC, query=cues.text)
+    extra = as_asked_targets(cues, [episodic, facts])
+    assert extra == [TargetQuery(memory_type=MemoryType.EPISODIC, query=cues.asked)]
+    assert as_asked_targets(cues, [facts]) == []
+    named = read_question("Which town does Tove live in now?")
+    assert named.asked == "" and as_asked_targets(named, [episodic]) == []
