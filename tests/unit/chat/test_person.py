@@ -14,6 +14,8 @@ from mirix_py._chat.decompose import as_asked_targets
 from mirix_py._chat.models import TargetQuery
 from mirix_py._chat.person import asks_about_user, in_users_words, third_person
 from mirix_py._memory import MemoryType, SemanticMemory
+from mirix_py._memory.extract_common import Turn
+from mirix_py._memory.semantic import extract_facts
 from tests.unit.chat.helpers import episode, hit
 
 
@@ -165,3 +167,19 @@ def test_the_question_as_asked_is_one_more_episodic_query() -> None:
     assert as_asked_targets(cues, [facts]) == []
     named = read_question("Which town does Tove live in now?")
     assert named.asked == "" and as_asked_targets(named, [episodic]) == []
+
+
+def test_a_liking_that_points_back_is_no_fact_about_the_user() -> None:
+    said = Turn(
+        id="m1",
+        role="user",
+        speaker="user",
+        content="I like the second one. Can you explain the rhyme?",
+        text="I like the second one. Can you explain the rhyme?",
+        timestamp=datetime(2024, 5, 2, tzinfo=UTC),
+        sequence=0,
+        session_id="s",
+    )
+    assert [f.summary for f in extract_facts([said])] == []
+    plain = said.model_copy(update={"content": "I like green tea.", "text": "I like green tea."})
+    assert [f.summary for f in extract_facts([plain])] == ["likes green tea"]
