@@ -58,6 +58,41 @@ def pad_with_haystack(
     ]
 
 
+def pad_from_pool(
+    conversations: Sequence[Conversation],
+    pool: Sequence[Session],
+    sessions: int,
+    *,
+    seed: int = 0,
+    tag: str = "gen",
+) -> list[Conversation]:
+    """Each conversation padded with ``sessions`` sessions drawn from ``pool``.
+
+    Like :func:`pad_with_haystack`, but the distractors come from a separate pool
+    (for example generic everyday-help sessions with no personal facts) instead of
+    the other conversations; distractor ids are ``"<conversation>~<tag><k>~<id>"``.
+    Placement rules are the same: in gaps or before the first own session, never
+    after the last.
+    """
+    if sessions <= 0 or not pool:
+        return list(conversations)
+    return [_pad_with(conv, list(pool), sessions, seed, tag) for conv in conversations]
+
+
+def _pad_with(
+    conv: Conversation, pool: Sequence[Session], wanted: int, seed: int, tag: str
+) -> Conversation:
+    rng = random.Random(f"{tag}:{seed}:{conv.id}")
+    drawn = rng.sample(list(pool), min(wanted, len(pool)))
+    padded = list(conv.sessions)
+    for number, session in enumerate(drawn, start=1):
+        start = _placement(conv.sessions, _duration(session), rng)
+        padded.append(_moved(session, f"{conv.id}~{tag}{number:02d}~", start))
+    own = {id(session) for session in conv.sessions}
+    padded.sort(key=lambda s: (s.timestamp is None, s.timestamp or datetime.min, id(s) not in own))
+    return replace(conv, sessions=padded)
+
+
 def _pad_one(
     conv: Conversation, others: Sequence[Conversation], wanted: int, seed: int
 ) -> Conversation:

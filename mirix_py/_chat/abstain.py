@@ -54,10 +54,17 @@ _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
 
 def possessed_stem(question: str) -> str | None:
     """The stem of the thing possessed in ``question`` ("Hal's wife" → ``wife``): the
-    last word of the run of content words after the first possessive."""
+    last word of the run of content words after the first possessive, following a
+    chain of possessives ("Ann's sister's husband", "my twins' nursery teacher")."""
     found = _POSSESSED.search(question)
     if found is None:
         return None
+    # the run ended in another possessive ("sister's", "twins'"): the thing is after it
+    while (
+        more := _POSSESSED.match(question, found.end())
+        or (_POSSESSED.match(question, found.end() - 1) if found.group(1).endswith("s") else None)
+    ) is not None:
+        found = more
     run: list[str] = []
     for word in found.group(1).split():
         if word.lower() in STOPWORDS:

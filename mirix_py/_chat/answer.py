@@ -45,6 +45,7 @@ from mirix_py._chat.cues import (
 )
 from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
+from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.prompts import AgentPrompt
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
@@ -325,12 +326,13 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
-    if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in scoped]):
+    own = _users_own(cues, scoped)
+    if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in own]):
         return Draft(NOT_MENTIONED, (), True)
     scoped_texts = [_hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
-    if kind == "quantity" and measured_missing(cues.text, scoped_texts):
+    if kind == "quantity" and measured_missing(cues.text, [_hit_text(h) for _, h in own]):
         return Draft(NOT_MENTIONED, (), True)
     past = asks_past(cues.text)
     ordinal = ordinal_asked(cues.text)
@@ -364,11 +366,14 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
+    users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     for ref, hit in candidates:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
         weight += _change_bonus(hit, span, past=past, newest=newest)
         if asks_assistant and _by_assistant(hit, asked_speakers):
+            weight += 0.2
+        if ref in users_own:  # "what do I refuse to do?": the user's words, not advice
             weight += 0.2
         if ref in replies:  # a request the assistant answered: the reply is the answer
             weight -= 0.3
@@ -492,6 +497,26 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     return 0.5 if topic & set(content_stems(label)) else 0.0
 
 
+def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """For a question about the unnamed user, the memories in their own words or about
+    them (:func:`.person.in_users_words`): only these can say what the user's thing is;
+    the assistant's advice in between mentions dogs, rents and payments in general.
+    When no memory in context is the unnamed user's, the asker is a named speaker and
+    all of ``scoped`` is kept."""
+    if not asks_about_user(cues.text):
+        return list(scoped)
+    own = [
+        (ref, hit)
+        for ref, hit in scoped
+        if in_users_words(
+            str(hit.record.get("actor") or ""),
+            str(hit.record.get("name") or "") if hit.memory_type is MemoryType.SEMANTIC else "",
+            _hit_text(hit),
+        )
+    ]
+    return own or list(scoped)  # none: the asker goes by a name here, not as "user"
+
+
 def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
     """No memory in context mentions what a value question is about (:mod:`.abstain`)."""
     people = {
@@ -506,7 +531,11 @@ def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
 
 
 _REPLACES = re.compile(
-    r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing))\b", re.I
+    r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing)|"
+    r"(?:moved|postponed|pushed\s+back|brought\s+forward|rescheduled)(?:\s+[\w-]+,?){0,3}?\s+"
+    r"(?:to|until)\s+(?:the\s+)?(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|later|earlier))",
+    re.I,
 )
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
 

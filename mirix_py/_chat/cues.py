@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mirix_py._chat.person import third_person
+
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
 from mirix_py._text import STOPWORDS as STOPWORDS
 from mirix_py._text import stem as stem
@@ -125,6 +127,9 @@ class QuestionCues:
     asks_resource: bool = False
     asks_recent: bool = False
     labels: tuple[str, ...] = field(default=())
+    asked: str = ""
+    """The question as asked when ``text`` is its third-person reading (:mod:`.person`),
+    else empty."""
 
     @property
     def keyword_query(self) -> str:
@@ -133,7 +138,14 @@ class QuestionCues:
 
 
 def read_question(question: str) -> QuestionCues:
-    """Extract the cues of a question (see :class:`QuestionCues`)."""
+    """Extract the cues of a question (see :class:`QuestionCues`).
+
+    A question in the first or second person is read in the third person first
+    ("where do I live?" → "where does User live?", :mod:`.person`), so the rules
+    that find the person asked about work for an unnamed user and the assistant.
+    """
+    asked = question
+    question = third_person(question)
     raw_tokens = _WORD.findall(question)
     names: list[str] = []
     for index, token in enumerate(raw_tokens):
@@ -177,4 +189,5 @@ def read_question(question: str) -> QuestionCues:
         asks_resource=asks_resource,
         asks_recent=asks_recent,
         labels=tuple(labels),
+        asked=asked if asked != question else "",
     )

@@ -46,3 +46,13 @@ def entity_targets(cues: QuestionCues, targets: Sequence[TargetQuery]) -> list[T
         for query in queries
         if (store, query) not in known
     ]
+
+
+def as_asked_targets(cues: QuestionCues, targets: Sequence[TargetQuery]) -> list[TargetQuery]:
+    """For a question read in the third person ("where does User live?"), the question
+    as asked ("where do I live?") as one more episodic query: the user's own messages
+    say "I" and "my", so they lie nearer the first-person wording, while facts
+    ("User: lives in …") lie nearer the third-person one."""
+    if not cues.asked or MemoryType.EPISODIC not in {t.memory_type for t in targets}:
+        return []
+    return [TargetQuery(memory_type=MemoryType.EPISODIC, query=cues.asked)]

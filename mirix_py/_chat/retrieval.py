@@ -34,7 +34,7 @@ import structlog
 
 from mirix_py import _temporal as temporal
 from mirix_py._chat.cues import QuestionCues, content_stems
-from mirix_py._chat.decompose import entity_targets
+from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py._chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
 from mirix_py._chat.scoring import (
@@ -353,6 +353,7 @@ class Retriever:
         budget = budget_tokens or self.ctx.config.retrieval.budget_tokens
         if self.ctx.config.retrieval.entity_subqueries:  # one query per named entity
             targets = [*targets, *entity_targets(cues, targets)]
+        targets = [*targets, *as_asked_targets(cues, targets)]
         by_id: dict[str, Hit] = {}
         pooled: dict[MemoryType, list[TargetQuery]] = {}
         vectors: dict[str, tuple[float, ...]] = {cues.text: vector}

@@ -102,7 +102,10 @@ _SKIP_SENTENCE = re.compile(
 _PRONOUN_START = re.compile(
     r"^(?:it|that|this|them|you|him|her|his|their|its|those|these|us|what|how|when|where|who|"
     r"which|to see|"
-    r"to hear|the way|the idea|the fact|your|there|here|so|too|a lot|all|everything|one)\b",
+    r"to hear|the way|the idea|the fact|your|there|here|so|too|a lot|all|everything|one|"
+    # "I like the second one": it points back at something said before, not a thing
+    r"the\s+(?:first|second|third|fourth|fifth|last|other|next|previous|latter|former|same|"
+    r"new|old)\s+ones?)\b",
     re.IGNORECASE,
 )
 _CUT = re.compile(
