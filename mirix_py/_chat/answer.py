@@ -48,7 +48,7 @@ from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py._chat.prompts import AgentPrompt
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
-from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, typed_span
+from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
 from mirix_py._memory import MemoryType
@@ -110,8 +110,18 @@ def topic_stems(cues: QuestionCues, hits: Sequence[Hit]) -> frozenset[str]:
     names = {stem(w) for n in cues.names if n.lower() in speakers for w in words(n)}
     if _GOING_TO_VERB.search(cues.text):
         names.add(stem("going"))  # "going to be held": a future tense, not a trip
+    if _ASSISTANT_Q.search(cues.text):  # "what did the assistant suggest …": who said it
+        names |= _REPORTING  # and that it was said are not what was said
     topic = cues.stems - names
     return topic or cues.stems
+
+
+_REPORTING = frozenset(
+    stem(w)
+    for w in """assistant suggest suggested recommend recommended give gave tell told say said
+    mention mentioned advise advised propose proposed""".split()
+)
+"""Words of a question about the assistant's words that only say who spoke and how."""
 
 
 _GOING_TO_VERB = re.compile(
@@ -277,11 +287,28 @@ def _clauses(sentence: str) -> list[str]:
     return [sentence[lo:hi] for lo, hi in merged if len(sentence[lo:hi].split()) >= 3]
 
 
+_VALUE_FRAGMENT = re.compile(r"^[^\s?]*\d[^?]*$")
+
+
+def _with_values(parts: Sequence[str]) -> list[str]:
+    """``parts`` (sentences) with a short number fragment joined to the sentence before it
+    ("I finished the half marathon! 2 hours 4 minutes."): the value said next is what that
+    sentence is about, as for a short clause after a comma (:func:`_clauses`)."""
+    out: list[str] = []
+    for part in parts:
+        if out and len(part.split()) <= 4 and _VALUE_FRAGMENT.match(part) and out[-1][-1] != "?":
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
-    for sentence in dict.fromkeys([*sentences(text), *_utterances(text), *items]):
+    chat_parts = _with_values(_utterances(text))
+    for sentence in dict.fromkeys([*_with_values(sentences(text)), *chat_parts, *items]):
         clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
         for candidate in dict.fromkeys([sentence, *clauses]):
@@ -309,6 +336,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
     topic = topic_stems(cues, [h for _, h in numbered])
+    numbered = [*numbered, *_stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         return Draft(NOT_MENTIONED, (), True)
@@ -427,6 +455,19 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     return Draft(text, tuple(refs), False)
 
 
+def _stating_facts(topic: frozenset[str], rest: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """The facts among ``rest`` (ranked below the ones considered) that say every word of a
+    topic of two or more ("job title is …" for "what is her job title now?"): a stored
+    fact worded like the question answers it wherever it ranks."""
+    if len(topic) < 2:
+        return []
+    return [
+        (ref, hit)
+        for ref, hit in rest
+        if hit.memory_type is MemoryType.SEMANTIC and _coverage(topic, _hit_text(hit)) == 1.0
+    ]
+
+
 def _nth_item(
     ordinal: int, numbered: Sequence[tuple[int, Hit]], evidence: dict[int, float]
 ) -> Draft | None:
@@ -539,6 +580,11 @@ def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) 
         return None  # a sentence names many people: only a fact's name is the person asked
     if kind in ("name", "who") and _PLACE_FACT.match(str(hit.record.get("summary", ""))):
         return None  # "works at Kiezkauf", "lives in Leeds": a place, not a person's name
+    cue = place_cue(question) if kind == "where" else None
+    for candidate in (text, body) if cue else ():
+        found = typed_span(kind, candidate, question, past=past, cue=cue)
+        if found:
+            return found
     for candidate in (text, body):
         found = typed_span(kind, candidate, question, past=past, strict=True)
         if found:

@@ -106,6 +106,15 @@ def answer_kind(question: str) -> AnswerKind | None:
     return None
 
 
+_IN_WHICH_Q = re.compile(r"^\s*in\s+(?:which|what)\b", re.I)
+
+
+def place_cue(question: str) -> str | None:
+    """The preposition a place question asks with: "In which city is the conference?" is
+    answered by "… is in Rotterdam", not by "accepted at Interspeech"."""
+    return "in" if _IN_WHICH_Q.match(question) else None
+
+
 def asks_past(question: str) -> bool:
     """True when the question asks about an earlier value ("before", "used to")."""
     return _PAST_Q.search(question) is not None
@@ -134,11 +143,13 @@ def typed_span(
     past: bool = False,
     strict: bool = False,
     allow_initial: bool = False,
+    cue: str | None = None,
 ) -> str | None:
     """The span of ``text`` that answers a question of ``kind`` (see the module docstring).
 
     For names, ``strict`` accepts only a name after a cue ("named", "is"); otherwise any
     capitalised name not in the question, not starting a sentence unless ``allow_initial``.
+    For places, ``cue`` keeps only those after that preposition (see :func:`place_cue`).
     """
     if kind in ("name", "who"):
         for m in _NAME_CUE.finditer(text):
@@ -157,7 +168,7 @@ def typed_span(
         places = [
             (m.group("p").lower(), found)
             for m in _PLACE_CUE.finditer(text)
-            if (found := _clean_cap(m.group("x"), question))
+            if (found := _clean_cap(m.group("x"), question)) and cue in (None, m.group("p").lower())
         ]
         if not places:
             return None

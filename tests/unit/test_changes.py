@@ -104,7 +104,8 @@ def test_a_new_one_takes_the_role_named_before_it() -> None:
         for f in semantic.extract_facts(
             [
                 _turn(
-                    "our dog walker quit, and our babysitter Ines moves away in May. We found a new one, Tilde."
+                    "our dog walker quit, and our babysitter Ines moves away in May. "
+                    "We found a new one, Tilde."
                 )
             ]
         )

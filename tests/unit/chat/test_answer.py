@@ -398,3 +398,35 @@ def test_going_to_before_a_verb_is_the_future_not_a_trip() -> None:
     future = topic_stems(read_question("Where is Ann's party going to be held?"), hits)
     trip = topic_stems(read_question("Where is Ann going to the party?"), hits)
     assert "go" not in future and "parti" in future and "go" in trip
+
+
+def test_a_number_said_right_after_a_sentence_belongs_to_it() -> None:
+    cues = read_question("What was the result of Ann's 400 m swim race?")
+    record = episode("I swam the 400 m race on Saturday! 7 minutes 12 seconds. Slow start though.")
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert "7 minutes 12 seconds" in draft.text
+
+
+def test_in_which_place_questions_take_the_place_after_in() -> None:
+    cues = read_question("In which town is the festival Ann plays at?")
+    record = episode("We got a slot at Brightfest! the festival is in Harrogate this June.")
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "Harrogate"
+
+
+def test_who_said_it_is_not_what_a_question_about_the_assistant_asks() -> None:
+    cues = read_question("Which wrench did the assistant suggest?")
+    reply = episode("Get a torque wrench for the wheel nuts.", actor="Assistant")
+    draft = answer_offline(cues, _pack(hit(reply, vector=0.0)), min_evidence=0.35)
+    assert not draft.abstained and "torque wrench" in draft.text
+
+
+def test_a_fact_worded_like_the_question_answers_it_from_low_in_the_ranking() -> None:
+    cues = read_question("What is Ann's job title now?")
+    chatter = [
+        hit(episode(f"Busy day {k}, the job keeps me running.", sequence=k), 2.0, vector=0.6)
+        for k in range(8)
+    ]
+    title = hit(_fact("Ann", "job title is Head chef"), 0.5, vector=0.3)
+    draft = answer_offline(cues, _pack(*chatter, title), min_evidence=0.2)
+    assert "Head chef" in draft.text
