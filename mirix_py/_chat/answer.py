@@ -274,6 +274,8 @@ def _clauses(sentence: str) -> list[str]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for sep in _CLAUSE.finditer(sentence):
+        if sentence.count("(", 0, sep.start()) > sentence.count(")", 0, sep.start()):
+            continue  # a list in brackets is one piece: "translator (Norwegian, English)"
         bounds.append((start, sep.start()))
         start = sep.end()
     bounds.append((start, len(sentence)))
@@ -392,6 +394,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
+    named: set[int] = set()
     for ref, hit in candidates:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
@@ -409,11 +412,15 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
+                if kind == "name" and _named_explicitly(found, span) and _coverage(topic, span):
+                    named.add(ref)
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
+    if named:  # a name given as a name ("her name is Dona Chica") next to what is asked
+        scored.sort(key=lambda t: t[1] not in named)
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
@@ -453,6 +460,13 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+def _named_explicitly(name: str, text: str) -> bool:
+    """True when ``text`` gives ``name`` as somebody's or something's name ("her name is
+    Dona Chica", "a kitten called Pip"), not just a capitalised word after "is"."""
+    cue = r"\b(?:named|called|name\s+is|name's|name\s+was)\s+"
+    return re.search(cue + re.escape(name), _strip_annotations(text)) is not None
 
 
 def _stating_facts(topic: frozenset[str], rest: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:

@@ -430,3 +430,26 @@ def test_a_fact_worded_like_the_question_answers_it_from_low_in_the_ranking() ->
     title = hit(_fact("Ann", "job title is Head chef"), 0.5, vector=0.3)
     draft = answer_offline(cues, _pack(*chatter, title), min_evidence=0.2)
     assert "Head chef" in draft.text
+
+
+def test_a_name_given_as_a_name_answers_a_name_question() -> None:
+    cues = read_question("What is the name of Ann's sourdough starter?")
+    pack = _pack(
+        hit(
+            episode("Costs for a sourdough loaf: flour, water, starter feed, about EUR 2 total."),
+            2.0,
+            vector=0.7,
+        ),
+        hit(episode("my starter is old, her name is Bubbles Mae lol", sequence=1), vector=0.5),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "Bubbles Mae"
+
+
+def test_a_list_in_brackets_stays_in_one_clause() -> None:
+    cues = read_question("Which languages does Ann translate?")
+    record = episode(
+        "Hei. I am Ann Berg, freelance translator (Dutch, Polish, Czech), living in Bergen. "
+        "I mostly translate legal contracts for oil rigs."
+    )
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert "Dutch, Polish, Czech" in draft.text
