@@ -65,6 +65,7 @@ REVEAL_HINT = (
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
 _ASKED = 1.0
+_TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -208,6 +209,21 @@ _HABIT = re.compile(
     re.I,
 )
 """Habitual times: the answer to "when does she usually …?" is a habit, not a date."""
+_HABIT_LOOK = 5
+"""How many of the best spans a habit question reads: the habit is often said in passing
+("I hate mornings, so … evenings only"), in a message that covers few of its words."""
+
+
+_SHOULD_Q = re.compile(r"^\s*when\s+(?:should|must|do\s+(?:i|we|you)\s+(?:need|have)\s+to)\b", re.I)
+_EVENT_RELATIVE = re.compile(
+    r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a\s+few|\d+)\s+"
+    r"(?:hours?|days?|weeks?|months?)|the\s+(?:day|night|week|month|morning|evening))\s+"
+    r"(?:before|after|ahead\s+of|prior\s+to)\s+(?:the|your|my|our|their|his|her)\s+[a-z]+",
+    re.I,
+)
+"""A time relative to an event ("two weeks before the day", "the night before the race"):
+the answer to a question about when something should be done, which no calendar date
+gives (the event's date may change)."""
 
 
 def _and_next(text: str, span: str) -> str:
@@ -421,6 +437,11 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     scored.sort(key=lambda t: (-t[0], t[1]))
     if named:  # a name given as a name ("her name is Dona Chica") next to what is asked
         scored.sort(key=lambda t: t[1] not in named)
+    elif typed and scored[0][1] not in typed and not cues.is_when:
+        close = [t for t in scored if t[1] in typed and t[0] >= scored[0][0] - _TYPED_MARGIN]
+        if close:  # "where …?" is answered by a place, not by a sentence without one
+            scored.remove(close[0])
+            scored.insert(0, close[0])
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
@@ -428,10 +449,15 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):
-        for _, when_ref, when_span in scored[:3]:
+        for _, when_ref, when_span in scored[:_HABIT_LOOK]:
             habits = _HABIT.findall(_and_next(_body_text(pack.refs[when_ref]), when_span))
             if habits:  # "when does she prefer to write?" → "in the mornings", not a date
                 return Draft(habits[-1], (when_ref,), False)
+    if cues.is_when and _SHOULD_Q.match(cues.text):
+        for _, rule_ref, rule_span in scored[:3]:
+            rule = _EVENT_RELATIVE.search(_strip_annotations(rule_span))
+            if rule:  # "when should we send it?" → "two weeks before the day", not a date
+                return Draft(rule.group(0), (rule_ref,), False)
     if cues.is_when:
         for _, when_ref, when_span in scored[:3]:
             when_hit = pack.refs[when_ref]

@@ -120,8 +120,13 @@ def asks_past(question: str) -> bool:
     return _PAST_Q.search(question) is not None
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-z]{3})[.!?]\s")
+"""A full stop after a word of four letters or more ends the sentence ("… to Arjun. Let
+me know"); a shorter one may be an abbreviation ("St. Ives", "Mt. Hood")."""
+
+
 def _clean_cap(value: str, question: str) -> str | None:
-    words = value.split()
+    words = _SENTENCE_END.split(value, maxsplit=1)[0].split()
     while words and (words[0] in _NOT_NAMES or words[0].lower() in ("of", "de", "la")):
         words.pop(0)
     while words and words[-1].lower() in ("of", "de", "la", "del", "van", "von", "da"):

@@ -453,3 +453,41 @@ def test_a_list_in_brackets_stays_in_one_clause() -> None:
     )
     draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
     assert "Dutch, Polish, Czech" in draft.text
+
+
+def test_a_habit_said_in_passing_answers_a_habit_question() -> None:
+    cues = read_question("When does Ann like to go swimming?")
+    pack = _pack(
+        hit(episode("the swimming gala was fun, we all like to go again"), 2.0, vector=0.7),
+        hit(episode("I want to go to the swimming club party", sequence=1), 2.0, vector=0.7),
+        hit(episode("swimming lessons for the kids start soon", sequence=2), 2.0, vector=0.7),
+        hit(episode("Let's go swimming at the lake sometime", sequence=3), 2.0, vector=0.6),
+        hit(episode("I can't do early swims. Weekends only, please.", sequence=4), vector=0.4),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text.lower() == "weekends"
+
+
+def test_when_should_questions_keep_a_time_relative_to_the_event() -> None:
+    cues = read_question("When should the seating plan be sent to the caterer?")
+    record = episode(
+        "Send the seating plan to the caterer ten days before the party.", actor="Assistant"
+    )
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "ten days before the party"
+
+
+def test_a_place_question_prefers_a_memory_that_names_a_place() -> None:
+    cues = read_question("Where did the assistant suggest a picnic for Ann's anniversary?")
+    pack = _pack(
+        hit(episode("Happy anniversary to you both, Ann!", actor="Assistant"), 2.0, vector=0.8),
+        hit(
+            episode(
+                "Picnic: the rose garden at Vondelpark is lovely in June.",
+                actor="Assistant",
+                sequence=1,
+            ),
+            2.0,
+            vector=0.7,
+        ),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "Vondelpark"

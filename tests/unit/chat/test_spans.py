@@ -62,3 +62,9 @@ def test_quantities_take_the_number_the_question_counts(
     kind = answer_kind(question)
     assert kind in ("quantity", "duration")
     assert typed_span(kind, text, question) == expected
+
+
+def test_a_name_does_not_run_on_into_the_next_sentence() -> None:
+    text = "Congrats to Marisol. Let me know how it goes."
+    assert typed_span("where", text, "Where did Ann go?") == "Marisol"
+    assert typed_span("where", "Send it to St. Ives today", "Where to?") == "St. Ives"
