@@ -106,6 +106,9 @@ def answer_kind(question: str) -> AnswerKind | None:
     return None
 
 
+_AMOUNT = re.compile(r"[A-Z]{3}\s?\d")
+"""A currency code before a number ("around CAD 700", "in EUR 20 notes"): an amount, not a
+place."""
 _IN_WHICH_Q = re.compile(r"^\s*in\s+(?:which|what)\b", re.I)
 
 
@@ -173,7 +176,9 @@ def typed_span(
         places = [
             (m.group("p").lower(), found)
             for m in _PLACE_CUE.finditer(text)
-            if (found := _clean_cap(m.group("x"), question)) and cue in (None, m.group("p").lower())
+            if (found := _clean_cap(m.group("x"), question))
+            and cue in (None, m.group("p").lower())
+            and not _AMOUNT.match(text, m.start("x"))
         ]
         if not places:
             return None
