@@ -404,7 +404,9 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     asks_assistant = _ASSISTANT_Q.search(cues.text) is not None
     speakers = {str(h.record.get("actor", "")).lower() for _, h in scoped}
     asked_speakers = asked_about & speakers  # "Lisbon" in a question is no speaker
-    replies = _replies(numbered, scoped, asked_speakers) if asks_assistant else {}
+    replies = _replies(numbered, scoped, asked_speakers)
+    if not asks_assistant:  # only a request ("the training plan please") is answered by a reply
+        replies = {q: r for q, r in replies.items() if _requests(_body_text(pack.refs[q]))}
     answered = {reply: request for request, reply in replies.items()}
     candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
     newest = sorted({h.when for _, h in candidates if h.when is not None})
@@ -539,6 +541,15 @@ def _by_assistant(hit: Hit, asked_about: set[str]) -> bool:
     if actor == "assistant":
         return True
     return bool(asked_about) and bool(actor) and actor not in asked_about
+
+
+_REQUEST = re.compile(r"\b(?:please|pls|can\s+you|could\s+you|would\s+you)\b", re.I)
+
+
+def _requests(text: str) -> bool:
+    """True for a message that asks the other side for something ("Now the training plan
+    please.", "can you make me a plan?"): what it asks for is in the reply after it."""
+    return _REQUEST.search(text) is not None
 
 
 def _replies(

@@ -491,3 +491,16 @@ def test_a_place_question_prefers_a_memory_that_names_a_place() -> None:
         ),
     )
     assert answer_offline(cues, pack, min_evidence=0.2).text == "Vondelpark"
+
+
+def test_a_request_is_answered_by_the_reply_after_it() -> None:
+    cues = read_question("What should Ann bake on Fridays in the baking plan?")
+    request = episode("Now the baking plan please. I can bake Friday and Sunday.", sequence=3)
+    reply = episode(
+        "Here is what fits two days: 1) **Friday — rye loaf:** mix at 8, oven at 14. "
+        "2) **Sunday — focaccia:** mix the night before.",
+        actor="Assistant",
+        sequence=4,
+    )
+    pack = _pack(hit(request, 2.0, vector=0.8), hit(reply, 1.0, vector=0.4))
+    assert "rye loaf" in answer_offline(cues, pack, min_evidence=0.2).text
