@@ -32,6 +32,7 @@ from mirix_py._chat.abstain import (
     missing_subject,
     possessed_missing,
     possessed_stem,
+    rate_missing,
     subject_stems,
 )
 from mirix_py._chat.compose import ContextPack
@@ -375,6 +376,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         return Draft(NOT_MENTIONED, (), True)
     scoped_texts = [_hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)
+    if kind == "quantity" and rate_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
     if kind == "quantity" and measured_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
