@@ -412,6 +412,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         replies = {q: r for q, r in replies.items() if _requests(_body_text(pack.refs[q]))}
     answered = {reply: request for request, reply in replies.items()}
     candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
+    for ref, hit in candidates:  # a reply brought in by its request is scored like the rest
+        evidence.setdefault(ref, evidence_score(topic, hit))
     newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}

@@ -504,3 +504,20 @@ def test_a_request_is_answered_by_the_reply_after_it() -> None:
     )
     pack = _pack(hit(request, 2.0, vector=0.8), hit(reply, 1.0, vector=0.4))
     assert "rye loaf" in answer_offline(cues, pack, min_evidence=0.2).text
+
+
+def test_a_reply_ranked_below_the_ones_considered_is_still_scored() -> None:
+    cues = read_question("What should Ann bake on Fridays in the baking plan?")
+    request = episode("Now the plan please.", sequence=3)
+    reply = episode("Sure: 1) **Friday:** bake a rye loaf at 8.", actor="Assistant", sequence=4)
+    fillers = [
+        hit(
+            episode(f"the baking plan for Friday {k} went fine", session="s2", sequence=k),
+            3.0,
+            vector=0.8,
+        )
+        for k in range(5)
+    ]
+    pack = _pack(*fillers, hit(request, 2.0, vector=0.8), hit(reply, 0.5, vector=0.4))
+    draft = answer_offline(cues, pack, min_evidence=0.2)
+    assert not draft.abstained
