@@ -548,12 +548,17 @@ def _by_assistant(hit: Hit, asked_about: set[str]) -> bool:
     return bool(asked_about) and bool(actor) and actor not in asked_about
 
 
-_REQUEST = re.compile(r"\b(?:please|pls|can\s+you|could\s+you|would\s+you)\b", re.I)
+_REQUEST = re.compile(
+    r"\b(?:please|pls)\b(?!\s+(?:never|don't|do\s+not|stop|always|keep|remember|note))|"
+    r"\b(?:can|could|would)\s+you\b",
+    re.I,
+)
 
 
 def _requests(text: str) -> bool:
     """True for a message that asks the other side for something ("Now the training plan
-    please.", "can you make me a plan?"): what it asks for is in the reply after it."""
+    please.", "can you make me a plan?"): what it asks for is in the reply after it. "Please
+    never suggest …" sets a rule instead; its reply only acknowledges it."""
     return _REQUEST.search(text) is not None
 
 

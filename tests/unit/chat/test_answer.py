@@ -521,3 +521,11 @@ def test_a_reply_ranked_below_the_ones_considered_is_still_scored() -> None:
     pack = _pack(*fillers, hit(request, 2.0, vector=0.8), hit(reply, 0.5, vector=0.4))
     draft = answer_offline(cues, pack, min_evidence=0.2)
     assert not draft.abstained
+
+
+def test_a_rule_set_with_please_is_no_request() -> None:
+    from mirix_py._chat.answer import _requests
+
+    assert _requests("Now the baking plan please.") and _requests("can you make me a list?")
+    assert not _requests("please never suggest early swims, weekends only")
+    assert not _requests("I baked rye today")
