@@ -322,8 +322,18 @@ def _with_values(parts: Sequence[str]) -> list[str]:
     return out
 
 
+_QUOTE_Q = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+)?(?:sentence|phrase|quote|quotation|saying|slogan|motto|"
+    r"line|wording)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"[\"“][^\"“”]{3,}?\s[^\"“”]{3,}?\s[^\"“”]*[\"”]")
+"""A quoted passage of three words or more: the answer to "what sentence/phrase …?"."""
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
+    quote_asked = _QUOTE_Q.search(cues.text) is not None
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     chat_parts = _with_values(_utterances(text))
@@ -341,6 +351,8 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
+            if quote_asked and _QUOTED.search(candidate):
+                score += 0.5  # "what example sentence …?" is answered by the quoted one
             if score > best_score:
                 best, best_score = candidate.strip(), score
     return best, best_score

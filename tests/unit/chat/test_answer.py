@@ -529,3 +529,14 @@ def test_a_rule_set_with_please_is_no_request() -> None:
     assert _requests("Now the baking plan please.") and _requests("can you make me a list?")
     assert not _requests("please never suggest early swims, weekends only")
     assert not _requests("I baked rye today")
+
+
+def test_a_question_for_a_sentence_takes_the_quoted_one() -> None:
+    cues = read_question("What example sentence did the assistant suggest for teaching grammar?")
+    reply = episode(
+        "Teaching grammar works best with short drills and lots of grammar games. "
+        'A nice example is "The cat that the dog chased ran away" and ask who ran.',
+        actor="Assistant",
+    )
+    draft = answer_offline(cues, _pack(hit(reply, vector=0.6)), min_evidence=0.2)
+    assert "The cat that the dog chased ran away" in draft.text
