@@ -215,6 +215,9 @@ _HABIT_LOOK = 5
 ("I hate mornings, so … evenings only"), in a message that covers few of its words."""
 
 
+_SAME_DATE = re.compile(r"\b(?:the\s+)?same\s+(?:date|dates|day|days|weekend)\b", re.I)
+"""A date said again only as "same date" ("moved the wedding to the gardens, same date"):
+the date is in an earlier memory, which may rank lower than the ones that mention it."""
 _SHOULD_Q = re.compile(r"^\s*when\s+(?:should|must|do\s+(?:i|we|you)\s+(?:need|have)\s+to)\b", re.I)
 _EVENT_RELATIVE = re.compile(
     r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a\s+few|\d+)\s+"
@@ -478,7 +481,8 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             if rule:  # "when should we send it?" → "two weeks before the day", not a date
                 return Draft(rule.group(0), (rule_ref,), False)
     if cues.is_when:
-        for _, when_ref, when_span in scored[:3]:
+        same = any(_SAME_DATE.search(_body_text(pack.refs[r])) for _, r, _ in scored[:3])
+        for _, when_ref, when_span in scored[: 6 if same else 3]:
             when_hit = pack.refs[when_ref]
             stated = resolve_date(when_span, when_hit.when) or _nearby_date(
                 topic, _body_text(when_hit), when_hit.when

@@ -540,3 +540,19 @@ def test_a_question_for_a_sentence_takes_the_quoted_one() -> None:
     )
     draft = answer_offline(cues, _pack(hit(reply, vector=0.6)), min_evidence=0.2)
     assert "The cat that the dog chased ran away" in draft.text
+
+
+def test_same_date_sends_a_when_question_to_the_memory_that_states_it() -> None:
+    cues = read_question("When is Ann's recital?")
+    pack = _pack(
+        hit(episode("we moved the recital to the big hall, same date.", day=9), 3.0, vector=0.8),
+        hit(episode("the recital hall has a great piano", sequence=1, day=9), 2.5, vector=0.7),
+        hit(episode("recital nerves already, ugh", sequence=2, day=9), 2.4, vector=0.7),
+        hit(episode("I love the recital pieces", sequence=3, day=9), 2.3, vector=0.7),
+        hit(
+            episode("booked the church for the recital on 14 June 2024. 80 guests", day=2),
+            1.0,
+            vector=0.3,
+        ),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "14 June 2024"
