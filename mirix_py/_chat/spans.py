@@ -124,8 +124,8 @@ def asks_past(question: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z]{3})[.!?]\s")
-"""A full stop after a word of four letters or more ends the sentence ("… to Arjun. Let
-me know"); a shorter one may be an abbreviation ("St. Ives", "Mt. Hood")."""
+"""A full stop after three lower-case letters ends the sentence ("… to Arjun. Let me
+know"); after fewer it may be an abbreviation ("St. Ives", "Mrs. Ode")."""
 
 
 def _clean_cap(value: str, question: str) -> str | None:

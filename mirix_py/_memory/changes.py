@@ -295,9 +295,8 @@ def _roles(sentence: str, me: str | None) -> list[Statement]:
         found.append((m.group("rel").lower(), m.group("name")))
     for m in _REPORT_TO.finditer(sentence):
         found.append(("manager", m.group("name")))
-    for m in _OUR_ROLE.finditer(sentence):
-        if not re.search(r"\b(?:old|former|previous|ex-?)\s*$", sentence[: m.start("rel")]):
-            found.append((m.group("rel").lower(), m.group("name")))
+    for m in _OUR_ROLE.finditer(sentence):  # "our old nanny Rosa" does not match
+        found.append((m.group("rel").lower(), m.group("name")))
     out: list[Statement] = []
     for rel, name in found:
         if name.split()[0] in _NOT_NAMES or name == me:
