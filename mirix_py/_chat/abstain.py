@@ -122,3 +122,28 @@ def possessed_missing(question: str, texts: Iterable[str]) -> bool:
     if possessed is None or {possessed, first} & _ANSWER_NOUNS:
         return False  # "Jon's attitude towards …": the form of the answer, not a thing
     return all(possessed not in content_stems(text) for text in texts)
+
+
+_PER_UNIT_Q = re.compile(
+    r"^\s*how\s+much\b.*\b(?:per\s+(?P<per>[a-z]+)|(?:an?|each)\s+(?P<unit>hour|day|week|"
+    r"month|year|word|page|night|session|lesson|class|head|person|visit))\s*\??\s*$",
+    re.I,
+)
+_NUMBER_WORDS = (
+    r"(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)"
+)
+_RATE = re.compile(
+    rf"\b{_NUMBER_WORDS}\b(?:\s+\S+){{0,3}}?\s*(?:(?:per|an?|each)\s+|/\s*)(?P<unit>[a-z]+)",
+    re.I,
+)
+
+
+def rate_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for "How much does she charge per word?" when no text gives a number per that
+    unit ("0.12 per word", "€40 an hour", "10 cents a word"); False for other questions. A
+    number beside other words ("one invoice per client") answers something else."""
+    found = _PER_UNIT_Q.match(question)
+    if found is None:
+        return False
+    unit = stem((found.group("per") or found.group("unit")).lower())
+    return not any(stem(m.group("unit").lower()) == unit for t in texts for m in _RATE.finditer(t))

@@ -32,6 +32,7 @@ from mirix_py._chat.abstain import (
     missing_subject,
     possessed_missing,
     possessed_stem,
+    rate_missing,
     subject_stems,
 )
 from mirix_py._chat.compose import ContextPack
@@ -49,7 +50,7 @@ from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.prompts import AgentPrompt
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
-from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, typed_span
+from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
 from mirix_py._memory import MemoryType
@@ -66,6 +67,7 @@ REVEAL_HINT = (
 COMPOSE_TOOL = ComposedAnswer.__name__
 _CONSIDER = 6
 _ASKED = 1.0
+_TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -111,8 +113,18 @@ def topic_stems(cues: QuestionCues, hits: Sequence[Hit]) -> frozenset[str]:
     names = {stem(w) for n in cues.names if n.lower() in speakers for w in words(n)}
     if _GOING_TO_VERB.search(cues.text):
         names.add(stem("going"))  # "going to be held": a future tense, not a trip
+    if _ASSISTANT_Q.search(cues.text):  # "what did the assistant suggest …": who said it
+        names |= _REPORTING  # and that it was said are not what was said
     topic = cues.stems - names
     return topic or cues.stems
+
+
+_REPORTING = frozenset(
+    stem(w)
+    for w in """assistant suggest suggested recommend recommended give gave tell told say said
+    mention mentioned advise advised propose proposed""".split()
+)
+"""Words of a question about the assistant's words that only say who spoke and how."""
 
 
 _GOING_TO_VERB = re.compile(
@@ -199,6 +211,24 @@ _HABIT = re.compile(
     re.I,
 )
 """Habitual times: the answer to "when does she usually …?" is a habit, not a date."""
+_HABIT_LOOK = 5
+"""How many of the best spans a habit question reads: the habit is often said in passing
+("I hate mornings, so … evenings only"), in a message that covers few of its words."""
+
+
+_SAME_DATE = re.compile(r"\b(?:the\s+)?same\s+(?:date|dates|day|days|weekend)\b", re.I)
+"""A date said again only as "same date" ("moved the wedding to the gardens, same date"):
+the date is in an earlier memory, which may rank lower than the ones that mention it."""
+_SHOULD_Q = re.compile(r"^\s*when\s+(?:should|must|do\s+(?:i|we|you)\s+(?:need|have)\s+to)\b", re.I)
+_EVENT_RELATIVE = re.compile(
+    r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a\s+few|\d+)\s+"
+    r"(?:hours?|days?|weeks?|months?)|the\s+(?:day|night|week|month|morning|evening))\s+"
+    r"(?:before|after|ahead\s+of|prior\s+to)\s+(?:the|your|my|our|their|his|her)\s+[a-z]+",
+    re.I,
+)
+"""A time relative to an event ("two weeks before the day", "the night before the race"):
+the answer to a question about when something should be done, which no calendar date
+gives (the event's date may change)."""
 
 
 def _and_next(text: str, span: str) -> str:
@@ -265,6 +295,8 @@ def _clauses(sentence: str) -> list[str]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for sep in _CLAUSE.finditer(sentence):
+        if sentence.count("(", 0, sep.start()) > sentence.count(")", 0, sep.start()):
+            continue  # a list in brackets is one piece: "translator (Norwegian, English)"
         bounds.append((start, sep.start()))
         start = sep.end()
     bounds.append((start, len(sentence)))
@@ -278,11 +310,38 @@ def _clauses(sentence: str) -> list[str]:
     return [sentence[lo:hi] for lo, hi in merged if len(sentence[lo:hi].split()) >= 3]
 
 
+_VALUE_FRAGMENT = re.compile(r"^[^\s?]*\d[^?]*$")
+
+
+def _with_values(parts: Sequence[str]) -> list[str]:
+    """``parts`` (sentences) with a short number fragment joined to the sentence before it
+    ("I finished the half marathon! 2 hours 4 minutes."): the value said next is what that
+    sentence is about, as for a short clause after a comma (:func:`_clauses`)."""
+    out: list[str] = []
+    for part in parts:
+        if out and len(part.split()) <= 4 and _VALUE_FRAGMENT.match(part) and out[-1][-1] != "?":
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+_QUOTE_Q = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+)?(?:sentence|phrase|quote|quotation|saying|slogan|motto|"
+    r"line|wording)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"[\"“][^\"“”]{3,}?\s[^\"“”]{3,}?\s[^\"“”]*[\"”]")
+"""A quoted passage of three words or more: the answer to "what sentence/phrase …?"."""
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
+    quote_asked = _QUOTE_Q.search(cues.text) is not None
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
-    for sentence in dict.fromkeys([*sentences(text), *_utterances(text), *items]):
+    chat_parts = _with_values(_utterances(text))
+    for sentence in dict.fromkeys([*_with_values(sentences(text)), *chat_parts, *items]):
         clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
         for candidate in dict.fromkeys([sentence, *clauses]):
@@ -296,6 +355,8 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
+            if quote_asked and _QUOTED.search(candidate):
+                score += 0.5  # "what example sentence …?" is answered by the quoted one
             if score > best_score:
                 best, best_score = candidate.strip(), score
     return best, best_score
@@ -310,6 +371,7 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
     topic = topic_stems(cues, [h for _, h in numbered])
+    numbered = [*numbered, *_stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         return Draft(NOT_MENTIONED, (), True)
@@ -332,9 +394,11 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     scoped_texts = [_hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
-    if kind == "quantity" and measured_missing(cues.text, [_hit_text(h) for _, h in own]):
+    own_texts = [_hit_text(h) for _, h in own]
+    if kind == "quantity" and rate_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
-    past = asks_past(cues.text)
+    if kind == "quantity" and measured_missing(cues.text, own_texts):
+        return Draft(NOT_MENTIONED, (), True)
     ordinal = ordinal_asked(cues.text)
     if ordinal is not None:
         item = _nth_item(ordinal, numbered, evidence)
@@ -360,13 +424,18 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     asks_assistant = _ASSISTANT_Q.search(cues.text) is not None
     speakers = {str(h.record.get("actor", "")).lower() for _, h in scoped}
     asked_speakers = asked_about & speakers  # "Lisbon" in a question is no speaker
-    replies = _replies(numbered, scoped, asked_speakers) if asks_assistant else {}
+    replies = _replies(numbered, scoped, asked_speakers)
+    if not asks_assistant:  # only a request ("the training plan please") is answered by a reply
+        replies = {q: r for q, r in replies.items() if _requests(_body_text(pack.refs[q]))}
     answered = {reply: request for request, reply in replies.items()}
     candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
+    for ref, hit in candidates:  # a reply brought in by its request is scored like the rest
+        evidence.setdefault(ref, evidence_score(topic, hit))
     newest = sorted({h.when for _, h in candidates if h.when is not None})
     scored: list[tuple[float, int, str]] = []
     typed: dict[int, str] = {}
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
+    named: set[int] = set()
     for ref, hit in candidates:
         span, span_score = _best_span(cues, topic, _body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * _stated(topic, hit)
@@ -386,11 +455,20 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
+                if kind == "name" and _named_explicitly(found, span) and _coverage(topic, span):
+                    named.add(ref)
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
+    if named:  # a name given as a name ("her name is Dona Chica") next to what is asked
+        scored.sort(key=lambda t: t[1] not in named)
+    elif typed and scored[0][1] not in typed and not cues.is_when:
+        close = [t for t in scored if t[1] in typed and t[0] >= scored[0][0] - _TYPED_MARGIN]
+        if close:  # "where …?" is answered by a place, not by a sentence without one
+            scored.remove(close[0])
+            scored.insert(0, close[0])
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
@@ -398,12 +476,18 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):
-        for _, when_ref, when_span in scored[:3]:
+        for _, when_ref, when_span in scored[:_HABIT_LOOK]:
             habits = _HABIT.findall(_and_next(_body_text(pack.refs[when_ref]), when_span))
             if habits:  # "when does she prefer to write?" → "in the mornings", not a date
                 return Draft(habits[-1], (when_ref,), False)
+    if cues.is_when and _SHOULD_Q.match(cues.text):
+        for _, rule_ref, rule_span in scored[:3]:
+            rule = _EVENT_RELATIVE.search(_strip_annotations(rule_span))
+            if rule:  # "when should we send it?" → "two weeks before the day", not a date
+                return Draft(rule.group(0), (rule_ref,), False)
     if cues.is_when:
-        for _, when_ref, when_span in scored[:3]:
+        same = any(_SAME_DATE.search(_body_text(pack.refs[r])) for _, r, _ in scored[:3])
+        for _, when_ref, when_span in scored[: 6 if same else 3]:
             when_hit = pack.refs[when_ref]
             stated = resolve_date(when_span, when_hit.when) or _nearby_date(
                 topic, _body_text(when_hit), when_hit.when
@@ -430,6 +514,26 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+def _named_explicitly(name: str, text: str) -> bool:
+    """True when ``text`` gives ``name`` as somebody's or something's name ("her name is
+    Dona Chica", "a kitten called Pip"), not just a capitalised word after "is"."""
+    cue = r"\b(?:named|called|name\s+is|name's|name\s+was)\s+"
+    return re.search(cue + re.escape(name), _strip_annotations(text)) is not None
+
+
+def _stating_facts(topic: frozenset[str], rest: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """The facts among ``rest`` (ranked below the ones considered) that say every word of a
+    topic of two or more ("job title is …" for "what is her job title now?"): a stored
+    fact worded like the question answers it wherever it ranks."""
+    if len(topic) < 2:
+        return []
+    return [
+        (ref, hit)
+        for ref, hit in rest
+        if hit.memory_type is MemoryType.SEMANTIC and _coverage(topic, _hit_text(hit)) == 1.0
+    ]
 
 
 def _nth_item(
@@ -463,6 +567,20 @@ def _by_assistant(hit: Hit, asked_about: set[str]) -> bool:
     if actor == "assistant":
         return True
     return bool(asked_about) and bool(actor) and actor not in asked_about
+
+
+_REQUEST = re.compile(
+    r"\b(?:please|pls)\b(?!\s+(?:never|don't|do\s+not|stop|always|keep|remember|note))|"
+    r"\b(?:can|could|would)\s+you\b",
+    re.I,
+)
+
+
+def _requests(text: str) -> bool:
+    """True for a message that asks the other side for something ("Now the training plan
+    please.", "can you make me a plan?"): what it asks for is in the reply after it. "Please
+    never suggest …" sets a rule instead; its reply only acknowledges it."""
+    return _REQUEST.search(text) is not None
 
 
 def _replies(
@@ -568,6 +686,11 @@ def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) 
         return None  # a sentence names many people: only a fact's name is the person asked
     if kind in ("name", "who") and _PLACE_FACT.match(str(hit.record.get("summary", ""))):
         return None  # "works at Kiezkauf", "lives in Leeds": a place, not a person's name
+    cue = place_cue(question) if kind == "where" else None
+    for candidate in (text, body) if cue else ():
+        found = typed_span(kind, candidate, question, past=past, cue=cue)
+        if found:
+            return found
     for candidate in (text, body):
         found = typed_span(kind, candidate, question, past=past, strict=True)
         if found:

@@ -106,13 +106,30 @@ def answer_kind(question: str) -> AnswerKind | None:
     return None
 
 
+_AMOUNT = re.compile(r"[A-Z]{3}\s?\d")
+"""A currency code before a number ("around CAD 700", "in EUR 20 notes"): an amount, not a
+place."""
+_IN_WHICH_Q = re.compile(r"^\s*in\s+(?:which|what)\b", re.I)
+
+
+def place_cue(question: str) -> str | None:
+    """The preposition a place question asks with: "In which city is the conference?" is
+    answered by "… is in Rotterdam", not by "accepted at Interspeech"."""
+    return "in" if _IN_WHICH_Q.match(question) else None
+
+
 def asks_past(question: str) -> bool:
     """True when the question asks about an earlier value ("before", "used to")."""
     return _PAST_Q.search(question) is not None
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-z]{3})[.!?]\s")
+"""A full stop after three lower-case letters ends the sentence ("… to Arjun. Let me
+know"); after fewer it may be an abbreviation ("St. Ives", "Mrs. Ode")."""
+
+
 def _clean_cap(value: str, question: str) -> str | None:
-    words = value.split()
+    words = _SENTENCE_END.split(value, maxsplit=1)[0].split()
     while words and (words[0] in _NOT_NAMES or words[0].lower() in ("of", "de", "la")):
         words.pop(0)
     while words and words[-1].lower() in ("of", "de", "la", "del", "van", "von", "da"):
@@ -134,11 +151,13 @@ def typed_span(
     past: bool = False,
     strict: bool = False,
     allow_initial: bool = False,
+    cue: str | None = None,
 ) -> str | None:
     """The span of ``text`` that answers a question of ``kind`` (see the module docstring).
 
     For names, ``strict`` accepts only a name after a cue ("named", "is"); otherwise any
     capitalised name not in the question, not starting a sentence unless ``allow_initial``.
+    For places, ``cue`` keeps only those after that preposition (see :func:`place_cue`).
     """
     if kind in ("name", "who"):
         for m in _NAME_CUE.finditer(text):
@@ -158,6 +177,8 @@ def typed_span(
             (m.group("p").lower(), found)
             for m in _PLACE_CUE.finditer(text)
             if (found := _clean_cap(m.group("x"), question))
+            and cue in (None, m.group("p").lower())
+            and not _AMOUNT.match(text, m.start("x"))
         ]
         if not places:
             return None

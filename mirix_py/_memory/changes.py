@@ -138,6 +138,25 @@ _IS_MY_ROLE = re.compile(
     rf"\b(?P<name>{_TITLED})\s+(?:is|became|will\s+be)\s+(?:now\s+)?my\s+(?:new\s+)?(?P<rel>{_ROLE})\b"
 )
 _REPORT_TO = re.compile(rf"\bI\s+(?:now\s+)?report\s+to\s+(?P<name>{_TITLED})\b")
+_OUR_ROLE = re.compile(
+    rf"\b(?:[Mm]y|[Oo]ur)\s+(?:new\s+|current\s+)?(?P<rel>{_ROLE})(?:,\s*|\s+)(?P<name>{_TITLED})\b"
+)
+"""A role holder named right after the role, without "is": "our nanny Rosa is leaving",
+"my landlord, Signor Ferri, never answers"."""
+_NEW_ONE = re.compile(
+    rf"\b(?:I|we|We)\s+{_ADV}(?:have\s+|'ve\s+)?(?:hired|found|got|chose|picked|booked|"
+    rf"signed\s+up)\s+a\s+new\s+one(?:,\s*|:\s*|\s+(?:called|named)\s+)(?P<name>{_TITLED})\b"
+)
+"""A replacement named only by "a new one" ("We hired a new one, Megan"): the new
+holder of the role the turn talked about just before."""
+_PROMOTED = re.compile(
+    rf"\b(?P<who>I|{_NAME})\s+{_ADV}(?:got|was|have\s+been|'ve\s+been|has\s+been|been)\s+"
+    r"promoted(?:\s+to\s+|\s*[!.]\s+)(?:an?\s+|the\s+)?(?P<title>(?:[A-Za-z-]+\s+){0,4}?"
+    + _JOB_NOUN
+    + r")\b"
+)
+"""A promotion with the new title after it ("I got promoted to staff engineer", "I got
+promoted! Regional sales director for the Southeast.")."""
 _PAST_ROLE = re.compile(r"\b(?:old|former|previous|ex-?)\s*$", re.I)
 _ADOPT = re.compile(
     r"\b(?P<who>I|we|We)\s+" + _ADV + r"(?:adopted|got|brought\s+home|rescued|bought)\s+"
@@ -276,6 +295,8 @@ def _roles(sentence: str, me: str | None) -> list[Statement]:
         found.append((m.group("rel").lower(), m.group("name")))
     for m in _REPORT_TO.finditer(sentence):
         found.append(("manager", m.group("name")))
+    for m in _OUR_ROLE.finditer(sentence):  # "our old nanny Rosa" does not match
+        found.append((m.group("rel").lower(), m.group("name")))
     out: list[Statement] = []
     for rel, name in found:
         if name.split()[0] in _NOT_NAMES or name == me:
@@ -301,6 +322,35 @@ def _pets(sentences: Sequence[str], me: str | None) -> list[Statement]:
                 out.append((name, f"is {_owner(me)}'s {kind}", "pet"))
             else:
                 out.append((me, f"has a {kind}", "pet"))
+    return out
+
+
+def _replacements(sentences: Sequence[str], me: str | None) -> list[Statement]:
+    """ "We hired a new one, Megan": the new holder of the last role named before it in
+    the turn ("our nanny Rosa is leaving in July. We hired a new one, Megan")."""
+    if not me:
+        return []
+    out: list[Statement] = []
+    for k, sentence in enumerate(sentences):
+        for m in _NEW_ONE.finditer(sentence):
+            before = " ".join([*sentences[:k], sentence[: m.start()]])
+            named = list(_ROLE_WORD.finditer(before))
+            name = m.group("name")
+            if named and name.split()[0] not in _NOT_NAMES and name != me:
+                out.append((me, f"{_ROLES[named[-1].group(0).lower()]} is {name}", "role"))
+    return out
+
+
+def _promotions(sentences: Sequence[str], me: str | None) -> list[Statement]:
+    """A promotion's new title, in the same sentence or the one right after it ("I got
+    promoted! Regional sales director for the Southeast.") → ``job title is …``."""
+    out: list[Statement] = []
+    for k, sentence in enumerate(sentences):
+        text = " ".join(sentences[k : k + 2]) if re.search(r"promoted\W*$", sentence) else sentence
+        for m in _PROMOTED.finditer(text):
+            who = _who(m.group("who"), me)
+            if who:
+                out.append((who, f"job title is {' '.join(m.group('title').split())}", "title"))
     return out
 
 
@@ -362,7 +412,10 @@ def change_statements(sentences: Sequence[str], me: str | None) -> list[Statemen
             continue
         for rule in (_moves, _jobs, _roles, _preferences, _plans):
             out.extend(rule(sentence, me))
-    out.extend(_pets([s for s in sentences if not s.rstrip().endswith("?")], me))
+    stated = [s for s in sentences if not s.rstrip().endswith("?")]
+    out.extend(_pets(stated, me))
+    out.extend(_promotions(stated, me))
+    out.extend(_replacements(stated, me))  # after the turn's own "my nanny is …": it wins
     return list(dict.fromkeys(out))
 
 
@@ -382,6 +435,8 @@ def change_slot(summary: str) -> str | None:
     ``planned a trip to Kyoto`` and ``cancelled the trip`` share ``plan:trip``;
     ``manager is Priya`` is ``role:manager``.
     """
+    if summary.startswith("job title is "):
+        return "occupation"  # shared with "works as …": a promotion replaces the old title
     m = _ROLE_SLOT.match(summary)
     if m and m.group("role") in set(_ROLES.values()):
         return f"role:{m.group('role')}"

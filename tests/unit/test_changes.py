@@ -82,6 +82,44 @@ def test_changed_values_share_a_slot() -> None:
     assert slot("used to live in Ghent") is None  # history, not the current value
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ugh, my plumber? no. my landlady, Frau Keller, ignores me.",
+            {("Mira", "landlord is Frau Keller")},
+        ),
+        ("our tutor Bram can't come on Fridays.", {("Mira", "tutor is Bram")}),
+        ("I got promoted to staff scientist!", {("Mira", "job title is staff scientist")}),
+        ("I got promoted! Head chef at last.", {("Mira", "job title is Head chef")}),
+    ],
+)
+def test_roles_and_titles_said_in_passing(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= _facts(text)
+
+
+def test_a_new_one_takes_the_role_named_before_it() -> None:
+    facts = [
+        (f.entity, f.summary)
+        for f in semantic.extract_facts(
+            [
+                _turn(
+                    "our dog walker quit, and our babysitter Ines moves away in May. "
+                    "We found a new one, Tilde."
+                )
+            ]
+        )
+    ]
+    roles = [f for f in facts if f[1].startswith("nanny is")]
+    assert roles == [("Mira", "nanny is Ines"), ("Mira", "nanny is Tilde")]  # the later one wins
+    assert not _facts("We found a new one, Tilde.")  # no role before it: nothing to replace
+    assert not _facts("I got promoted! So happy.")  # no title after it
+
+
+def test_a_promotion_replaces_the_job_title() -> None:
+    assert semantic.slot_of("job title is Head chef") == semantic.slot_of("works as line cook")
+
+
 def test_questions_and_others_turns_are_not_changes() -> None:
     assert not _facts("Did you move to Utrecht?")
     assert not {f for f in _facts("Sure!") if f[1].startswith("lives")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mirix_py._chat.abstain import missing_subject, possessed_stem, subject_stems
+from mirix_py._chat.abstain import missing_subject, possessed_stem, rate_missing, subject_stems
 from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
@@ -57,3 +57,18 @@ def test_a_measure_never_mentioned_abstains() -> None:
     assert got == (NOT_MENTIONED, True)
     text, abstained = _answer("How many rooms does Dana's flat in Ghent have?", *said)
     assert not abstained and "3" in text
+
+
+def test_a_rate_question_needs_a_number_per_that_unit() -> None:
+    asked = "How much does Mo charge per page?"
+    assert rate_missing(asked, ["I send one invoice per client, with page counts and my rate."])
+    assert not rate_missing(asked, ["These days I charge 30 euros per page."])
+    assert not rate_missing("How much does Mo earn an hour?", ["I make £18 an hour now"])
+    assert not rate_missing("How much is a flat white?", ["no numbers here"])  # no unit asked
+
+
+def test_a_rate_never_stated_is_not_mentioned() -> None:
+    cues = read_question("How much does Ann charge per page?")
+    record = episode("I send one invoice per client, with page counts and my rate.")
+    pack = build_context([], [hit(record, vector=0.7)], budget_tokens=1000)
+    assert answer_offline(cues, pack, min_evidence=0.2).text == NOT_MENTIONED

@@ -398,3 +398,161 @@ def test_going_to_before_a_verb_is_the_future_not_a_trip() -> None:
     future = topic_stems(read_question("Where is Ann's party going to be held?"), hits)
     trip = topic_stems(read_question("Where is Ann going to the party?"), hits)
     assert "go" not in future and "parti" in future and "go" in trip
+
+
+def test_a_number_said_right_after_a_sentence_belongs_to_it() -> None:
+    cues = read_question("What was the result of Ann's 400 m swim race?")
+    record = episode("I swam the 400 m race on Saturday! 7 minutes 12 seconds. Slow start though.")
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert "7 minutes 12 seconds" in draft.text
+
+
+def test_in_which_place_questions_take_the_place_after_in() -> None:
+    cues = read_question("In which town is the festival Ann plays at?")
+    record = episode("We got a slot at Brightfest! the festival is in Harrogate this June.")
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "Harrogate"
+
+
+def test_who_said_it_is_not_what_a_question_about_the_assistant_asks() -> None:
+    cues = read_question("Which wrench did the assistant suggest?")
+    reply = episode("Get a torque wrench for the wheel nuts.", actor="Assistant")
+    draft = answer_offline(cues, _pack(hit(reply, vector=0.0)), min_evidence=0.35)
+    assert not draft.abstained and "torque wrench" in draft.text
+
+
+def test_a_fact_worded_like_the_question_answers_it_from_low_in_the_ranking() -> None:
+    cues = read_question("What is Ann's job title now?")
+    chatter = [
+        hit(episode(f"Busy day {k}, the job keeps me running.", sequence=k), 2.0, vector=0.6)
+        for k in range(8)
+    ]
+    title = hit(_fact("Ann", "job title is Head chef"), 0.5, vector=0.3)
+    draft = answer_offline(cues, _pack(*chatter, title), min_evidence=0.2)
+    assert "Head chef" in draft.text
+
+
+def test_a_name_given_as_a_name_answers_a_name_question() -> None:
+    cues = read_question("What is the name of Ann's sourdough starter?")
+    pack = _pack(
+        hit(
+            episode("Costs for a sourdough loaf: flour, water, starter feed, about EUR 2 total."),
+            2.0,
+            vector=0.7,
+        ),
+        hit(episode("my starter is old, her name is Bubbles Mae lol", sequence=1), vector=0.5),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "Bubbles Mae"
+
+
+def test_a_list_in_brackets_stays_in_one_clause() -> None:
+    cues = read_question("Which languages does Ann translate?")
+    record = episode(
+        "Hei. I am Ann Berg, freelance translator (Dutch, Polish, Czech), living in Bergen. "
+        "I mostly translate legal contracts for oil rigs."
+    )
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert "Dutch, Polish, Czech" in draft.text
+
+
+def test_a_habit_said_in_passing_answers_a_habit_question() -> None:
+    cues = read_question("When does Ann like to go swimming?")
+    pack = _pack(
+        hit(episode("the swimming gala was fun, we all like to go again"), 2.0, vector=0.7),
+        hit(episode("I want to go to the swimming club party", sequence=1), 2.0, vector=0.7),
+        hit(episode("swimming lessons for the kids start soon", sequence=2), 2.0, vector=0.7),
+        hit(episode("Let's go swimming at the lake sometime", sequence=3), 2.0, vector=0.6),
+        hit(episode("I can't do early swims. Weekends only, please.", sequence=4), vector=0.4),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text.lower() == "weekends"
+
+
+def test_when_should_questions_keep_a_time_relative_to_the_event() -> None:
+    cues = read_question("When should the seating plan be sent to the caterer?")
+    record = episode(
+        "Send the seating plan to the caterer ten days before the party.", actor="Assistant"
+    )
+    draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
+    assert draft.text == "ten days before the party"
+
+
+def test_a_place_question_prefers_a_memory_that_names_a_place() -> None:
+    cues = read_question("Where did the assistant suggest a picnic for Ann's anniversary?")
+    pack = _pack(
+        hit(episode("Happy anniversary to you both, Ann!", actor="Assistant"), 2.0, vector=0.8),
+        hit(
+            episode(
+                "Picnic: the rose garden at Vondelpark is lovely in June.",
+                actor="Assistant",
+                sequence=1,
+            ),
+            2.0,
+            vector=0.7,
+        ),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "Vondelpark"
+
+
+def test_a_request_is_answered_by_the_reply_after_it() -> None:
+    cues = read_question("What should Ann bake on Fridays in the baking plan?")
+    request = episode("Now the baking plan please. I can bake Friday and Sunday.", sequence=3)
+    reply = episode(
+        "Here is what fits two days: 1) **Friday — rye loaf:** mix at 8, oven at 14. "
+        "2) **Sunday — focaccia:** mix the night before.",
+        actor="Assistant",
+        sequence=4,
+    )
+    pack = _pack(hit(request, 2.0, vector=0.8), hit(reply, 1.0, vector=0.4))
+    assert "rye loaf" in answer_offline(cues, pack, min_evidence=0.2).text
+
+
+def test_a_reply_ranked_below_the_ones_considered_is_still_scored() -> None:
+    cues = read_question("What should Ann bake on Fridays in the baking plan?")
+    request = episode("Now the plan please.", sequence=3)
+    reply = episode("Sure: 1) **Friday:** bake a rye loaf at 8.", actor="Assistant", sequence=4)
+    fillers = [
+        hit(
+            episode(f"the baking plan for Friday {k} went fine", session="s2", sequence=k),
+            3.0,
+            vector=0.8,
+        )
+        for k in range(5)
+    ]
+    pack = _pack(*fillers, hit(request, 2.0, vector=0.8), hit(reply, 0.5, vector=0.4))
+    draft = answer_offline(cues, pack, min_evidence=0.2)
+    assert not draft.abstained
+
+
+def test_a_rule_set_with_please_is_no_request() -> None:
+    from mirix_py._chat.answer import _requests
+
+    assert _requests("Now the baking plan please.") and _requests("can you make me a list?")
+    assert not _requests("please never suggest early swims, weekends only")
+    assert not _requests("I baked rye today")
+
+
+def test_a_question_for_a_sentence_takes_the_quoted_one() -> None:
+    cues = read_question("What example sentence did the assistant suggest for teaching grammar?")
+    reply = episode(
+        "Teaching grammar works best with short drills and lots of grammar games. "
+        'A nice example is "The cat that the dog chased ran away" and ask who ran.',
+        actor="Assistant",
+    )
+    draft = answer_offline(cues, _pack(hit(reply, vector=0.6)), min_evidence=0.2)
+    assert "The cat that the dog chased ran away" in draft.text
+
+
+def test_same_date_sends_a_when_question_to_the_memory_that_states_it() -> None:
+    cues = read_question("When is Ann's recital?")
+    pack = _pack(
+        hit(episode("we moved the recital to the big hall, same date.", day=9), 3.0, vector=0.8),
+        hit(episode("the recital hall has a great piano", sequence=1, day=9), 2.5, vector=0.7),
+        hit(episode("recital nerves already, ugh", sequence=2, day=9), 2.4, vector=0.7),
+        hit(episode("I love the recital pieces", sequence=3, day=9), 2.3, vector=0.7),
+        hit(
+            episode("booked the church for the recital on 14 June 2024. 80 guests", day=2),
+            1.0,
+            vector=0.3,
+        ),
+    )
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "14 June 2024"

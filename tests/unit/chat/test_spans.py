@@ -62,3 +62,14 @@ def test_quantities_take_the_number_the_question_counts(
     kind = answer_kind(question)
     assert kind in ("quantity", "duration")
     assert typed_span(kind, text, question) == expected
+
+
+def test_a_name_does_not_run_on_into_the_next_sentence() -> None:
+    text = "Congrats to Marisol. Let me know how it goes."
+    assert typed_span("where", text, "Where did Ann go?") == "Marisol"
+    assert typed_span("where", "Send it to St. Ives today", "Where to?") == "St. Ives"
+
+
+def test_a_currency_code_is_no_place() -> None:
+    text = "Good mixers cost around NOK 900 in Oslo."
+    assert typed_span("where", text, "Where did Ann buy it?") == "Oslo"
