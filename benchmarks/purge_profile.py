@@ -1,6 +1,6 @@
 """Where a purge spends its time: spans per step, at each database size.
 
-    python -m benchmarks.purge_profile HOME/forget-10 HOME/forget-1000 [--trials 5]
+    python -m benchmarks.purge_profile HOME/forget-10 HOME/forget-1000 [--trials 5] [--layout F,S]
 
 Each folder is a database built by ``python -m benchmarks.scale --parts forget --home
 HOME`` (its ``forget-N`` folders of N users are kept). Trials alternate across the folders; each
@@ -89,9 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("homes", nargs="+", type=Path)
     parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument(
+        "--layout",
+        default="",
+        help="FRAGMENT_ROWS,SEGMENT_ROWS the databases were built with (default: the config's)",
+    )
     args = parser.parse_args(argv)
     instrument()
-    maint = {"background": False, "retention_seconds": 0}
+    maint: dict[str, Any] = {"background": False, "retention_seconds": 0}
+    if args.layout:
+        fragment_rows, segment_rows = (int(v) for v in args.layout.split(","))
+        maint |= {"fragment_rows": fragment_rows, "index_segment_rows": segment_rows}
     systems = [(home, open_system(home, maintenance=maint)) for home in args.homes]
     rng = random.Random(0)
     results: dict[Path, dict[str, list[float]]] = {home: defaultdict(list) for home in args.homes}
