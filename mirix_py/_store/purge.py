@@ -12,8 +12,9 @@ old versions until they are cleaned up. A purge therefore:
    rows and no fragment's vectors are encoded again. (An ``UPDATE`` rewrite
    left the moved rows outside the vector index: folding them back in cost
    ~0.7 s per 10k rows at the next maintenance, against ~0.08 s for the remap
-   of a 100k-row IVF_PQ index, measured here.) Fragments are kept at most
-   :data:`~mirix_py._store.segments.FRAGMENT_ROWS` rows by maintenance;
+   of a 100k-row IVF_PQ index, measured here.) Fragments are kept at about
+   :data:`~mirix_py._store.segments.FRAGMENT_ROWS` rows (one to two times) by
+   maintenance, and the compaction writes a larger one back in pieces of that size;
 2. rebuilds only the index segments over those fragments whose remap keeps
    values of deleted rows (:func:`~mirix_py._store.segments.refresh_indexes`):
    a bitmap keeps a key whose rows are all gone; remapped BTree and full-text
