@@ -376,8 +376,8 @@ class MaintenanceConfig(BaseModel):
     ann_min_recall: float = Field(default=0.95, gt=0.0, le=1.0)
     ann_sample_queries: int = Field(default=50, ge=5, le=1000)
     max_retries: int = Field(default=6, ge=0, le=20)
-    fragment_rows: int = Field(default=2_048, ge=64)
-    index_segment_rows: int = Field(default=4_096, ge=64)
+    fragment_rows: int = Field(default=8_192, ge=64)
+    index_segment_rows: int = Field(default=16_384, ge=64)
 
     @model_validator(mode="after")
     def _window(self) -> MaintenanceConfig:

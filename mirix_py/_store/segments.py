@@ -42,8 +42,8 @@ from lancedb.index import FTS, Bitmap, BTree, LabelList
 
 log = structlog.get_logger(__name__)
 
-FRAGMENT_ROWS = 2_048
-SEGMENT_ROWS = 4_096
+FRAGMENT_ROWS = 8_192
+SEGMENT_ROWS = 16_384
 
 # Lance's index type names (as ``describe_indices`` reports them) -> build type.
 _SEGMENTED = {
