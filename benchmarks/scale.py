@@ -13,11 +13,13 @@ Parts (each prints its own numbers and the ratio against its target):
   largest size <= 2x the smallest; after-add <= 1.5x warm; agent loop p50 <= 150 ms.
 * ``roundrobin``: chat round-robin over the users ingested by ``ingest`` vs one user
   asked repeatedly: p95 ratio (target <= 2).
-* ``forget``: a database of N users (each size in ``--forget-users``) x R rows; time to
-  forget one memory (logical, purged later), to purge one at once (``purge=True``),
-  and one maintenance purge; ratio largest / smallest (target <= 2). A purge rewrites
-  the fragment and index segments that held the row, so ``--forget-layout F,S``
-  (fragment and index-segment rows) shows how its cost follows their size.
+* ``forget``: a database of N users (each size in ``--forget-users``) x R rows, written
+  in upserts of ``--forget-batch`` rows and maintained; time to forget one memory
+  (logical, purged later), to purge one at once (``purge=True``), and one maintenance
+  purge; ratio largest / smallest (target <= 2). A purge rewrites the fragment and
+  index segments that held the row, so ``--forget-layout F,S`` (fragment and
+  index-segment rows) shows how its cost follows their size; compaction never splits
+  a fragment, so a batch larger than F leaves fragments of the batch's size.
 * ``ann``: ``--ann-rows`` rows over many users in one table (synthetic clustered
   vectors), maintenance builds the ANN index and checks recall; hybrid search p95 with
   the user prefilter (target <= 50 ms) and recall@10 vs flat on fresh queries
