@@ -1,9 +1,12 @@
 """Where a purge spends its time: spans per step, at each database size.
 
-    python -m benchmarks.purge_profile HOME/forget-10 HOME/forget-1000 [--trials 5]
+    python -m benchmarks.purge_profile HOME/forget-10 HOME/forget-1000 [--trials 5] [--layout F,S]
+    python -m benchmarks.purge_profile A/forget-10@8192,16384 A/forget-1000@8192,16384 \
+        B/forget-10@2048,4096 B/forget-1000@2048,4096
 
 Each folder is a database built by ``python -m benchmarks.scale --parts forget --home
-HOME`` (its ``forget-N`` folders of N users are kept). Trials alternate across the folders; each
+HOME`` (its ``forget-N`` folders of N users are kept; give each the ``--forget-layout`` it
+was built with as ``@F,S`` or ``--layout``). Trials alternate across the folders; each
 forgets one memory of a random user and purges it at once (``purge=True``), then
 forgets another and runs one maintenance purge. The store's purge steps are wrapped
 with timers (per table), and the medians are printed side by side, so a step whose
@@ -32,6 +35,7 @@ SPANS: dict[str, float] = defaultdict(float)
 # (module, function) pairs timed per call; the table's name is added when known.
 _STEPS: tuple[tuple[Any, str], ...] = (
     (lance_maintenance, "fragments_of"),
+    (lance_maintenance, "fragments_holding"),
     (lance_maintenance, "purge_now"),
     (purge, "compact_fragments"),
     (purge, "refresh_indexes"),
@@ -84,34 +88,58 @@ def _trial(system: MemorySystem, user: str) -> dict[str, dict[str, float]]:
     return out
 
 
+def _layout(spec: str) -> dict[str, Any]:
+    """Maintenance settings for ``FRAGMENT_ROWS,SEGMENT_ROWS`` (none for "")."""
+    if not spec:
+        return {}
+    fragment_rows, segment_rows = (int(v) for v in spec.split(","))
+    return {"fragment_rows": fragment_rows, "index_segment_rows": segment_rows}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the trials and print the median of every span per database."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("homes", nargs="+", type=Path)
+    parser.add_argument("homes", nargs="+", help="HOME/forget-N, or HOME/forget-N@F,S")
     parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument(
+        "--layout",
+        default="",
+        help="FRAGMENT_ROWS,SEGMENT_ROWS the databases were built with (default: the config's)",
+    )
     args = parser.parse_args(argv)
     instrument()
-    maint = {"background": False, "retention_seconds": 0}
-    systems = [(home, open_system(home, maintenance=maint)) for home in args.homes]
+    homes: list[tuple[str, Path, dict[str, Any]]] = []
+    for spec in args.homes:
+        path, _, layout = spec.partition("@")
+        home = Path(path)
+        maint = {"background": False, "retention_seconds": 0, **_layout(layout or args.layout)}
+        homes.append((f"{home.parent.name}/{home.name}", home, maint))
+    systems = [(label, home, open_system(home, maintenance=m)) for label, home, m in homes]
     rng = random.Random(0)
-    results: dict[Path, dict[str, list[float]]] = {home: defaultdict(list) for home in args.homes}
+    results: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label, _, _ in homes}
     for _ in range(args.trials):
-        for home, system in systems:
+        for label, home, system in systems:
             user = f"fu-{rng.randrange(int(home.name.rsplit('-', 1)[-1])):05d}"  # scale's names
             for kind, spans in _trial(system, user).items():
                 for span, ms in spans.items():
-                    results[home][f"{kind}: {span}"].append(ms)
+                    results[label][f"{kind}: {span}"].append(ms)
     print(f"load average {os.getloadavg()[0]:.1f}; medians in ms over {args.trials} trials")
     names = sorted({s for r in results.values() for s in r})
-    print("  ".join(h.name for h in args.homes), " span")
+    for i, (label, _, m) in enumerate(homes):
+        print(f"  column {i + 1}: {label} {_layout_note(m)}")
     for span in names:
-        cells = [
-            statistics.median(results[h][span]) if results[h][span] else 0.0 for h in args.homes
-        ]
+        cells = [statistics.median(r[span]) if r[span] else 0.0 for r in results.values()]
         print("  ".join(f"{c:9.1f}" for c in cells), "", span)
-    for _, system in systems:
+    for _, _, system in systems:
         system.close()
     return 0
+
+
+def _layout_note(maint: dict[str, Any]) -> str:
+    if "fragment_rows" not in maint:
+        return "(config's layout)"
+    rows, segments = maint["fragment_rows"], maint["index_segment_rows"]
+    return f"(fragment_rows {rows}, index_segment_rows {segments})"
 
 
 if __name__ == "__main__":

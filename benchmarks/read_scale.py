@@ -1,7 +1,7 @@
 """Chat latency as one user's history grows: 1k, 10k, 100k episodic turns.
 
 Run: ``python -m benchmarks.read_scale [--sizes 1000 10000 100000] [--questions 40]
-[--loops 20] [--ann-from 50000]``
+[--loops 20] [--ann-from 50000] [--batch 5000] [--layout FRAGMENT_ROWS,SEGMENT_ROWS]``
 
 One user's history is bulk-loaded through the store (``store.upsert``): sessions
 of 20 turns between two speakers, varied synthetic text built from a vocabulary
@@ -100,8 +100,18 @@ def vector_of(vectors: list[list[float]], n: int) -> list[float]:
     return [float(x) for x in moved / np.linalg.norm(moved)]
 
 
-def load(system: MemorySystem, start: int, stop: int, vectors: list[list[float]], rng: Any) -> None:
-    """Store turns ``start`` … ``stop - 1`` of the user (sessions of 20 turns)."""
+def load(
+    system: MemorySystem,
+    start: int,
+    stop: int,
+    vectors: list[list[float]],
+    rng: Any,
+    *,
+    batch_rows: int = 5000,
+) -> None:
+    """Store turns ``start`` … ``stop - 1`` of the user (sessions of 20 turns), in
+    upserts of ``batch_rows`` rows (each leaves one fragment until compaction merges
+    small ones; compaction never splits one larger than ``maintenance.fragment_rows``)."""
     base = datetime(2020, 1, 1, tzinfo=UTC)
     batch: list[EpisodicMemory] = []
     for n in range(start, stop):
@@ -121,7 +131,7 @@ def load(system: MemorySystem, start: int, stop: int, vectors: list[list[float]]
                 embedding=vector_of(vectors, n),
             )
         )
-        if len(batch) == 5000:
+        if len(batch) == batch_rows:
             system.store.upsert(batch, actor="bench")
             batch = []
     if batch:
@@ -198,14 +208,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed", type=int, default=10_000, help="distinct embedded turns")
     parser.add_argument("--ann-from", type=int, default=50_000, help="0: never")
     parser.add_argument("--home", default=None)
+    parser.add_argument("--batch", type=int, default=5000, help="rows per bulk upsert")
+    parser.add_argument(
+        "--layout",
+        default="",
+        help="maintenance FRAGMENT_ROWS,SEGMENT_ROWS (default: the config's)",
+    )
     args = parser.parse_args(argv)
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     home = args.home or tempfile.mkdtemp(prefix="mirix-read-scale-")
+    layout: dict[str, int] = {}
+    if args.layout:
+        fragment_rows, segment_rows = (int(v) for v in args.layout.split(","))
+        layout = {"fragment_rows": fragment_rows, "index_segment_rows": segment_rows}
     config = load_config(
         "default",
         home=home,
         chat={"interactive_update": False},
-        maintenance={"ann_min_rows": args.ann_from or 10**12, "background": False},
+        maintenance={"ann_min_rows": args.ann_from or 10**12, "background": False, **layout},
     )
     system = MemorySystem(config)
     rng = random.Random(11)
@@ -219,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     have = 0
     for size in sorted(args.sizes):
         started = time.perf_counter()
-        load(system, have, size, vectors, rng)
+        load(system, have, size, vectors, rng, batch_rows=args.batch)
         have = size
         note = maintain(system, size, args.ann_from)
         print(f"{size} turns: loaded in {time.perf_counter() - started:.0f} s ({note})")

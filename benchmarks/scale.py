@@ -13,11 +13,13 @@ Parts (each prints its own numbers and the ratio against its target):
   largest size <= 2x the smallest; after-add <= 1.5x warm; agent loop p50 <= 150 ms.
 * ``roundrobin``: chat round-robin over the users ingested by ``ingest`` vs one user
   asked repeatedly: p95 ratio (target <= 2).
-* ``forget``: a database of N users (each size in ``--forget-users``) x R rows; time to
-  forget one memory (logical, purged later), to purge one at once (``purge=True``),
-  and one maintenance purge; ratio largest / smallest (target <= 2). A purge rewrites
-  the fragment and index segments that held the row, so ``--forget-layout F,S``
-  (fragment and index-segment rows) shows how its cost follows their size.
+* ``forget``: a database of N users (each size in ``--forget-users``) x R rows, written
+  in upserts of ``--forget-batch`` rows and maintained; time to forget one memory
+  (logical, purged later), to purge one at once (``purge=True``), and one maintenance
+  purge; ratio largest / smallest (target <= 2). A purge rewrites the fragment and
+  index segments that held the row, so ``--forget-layout F,S`` (fragment and
+  index-segment rows) shows how its cost follows their size; compaction never splits
+  a fragment, so a batch larger than F leaves fragments of the batch's size.
 * ``ann``: ``--ann-rows`` rows over many users in one table (synthetic clustered
   vectors), maintenance builds the ANN index and checks recall; hybrid search p95 with
   the user prefilter (target <= 50 ms) and recall@10 vs flat on fresh queries
@@ -43,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,7 @@ from mirix_py._memory import EpisodicMemory, MemoryType
 from mirix_py._store.ann import apply_choice
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.filters import user_filter
+from mirix_py._store.lancedb_store import LanceDBStore
 from mirix_py._store.segments import dataset, live_fragments
 from mirix_py._system import MemorySystem
 
@@ -81,6 +85,14 @@ def report(name: str, value: str, target: str) -> None:
     """Print one result line and keep it for the summary."""
     RESULTS.append((name, value, target))
     print(f"  {name}: {value}   (target {target})", flush=True)
+
+
+def lance_store(system: MemorySystem) -> LanceDBStore:
+    """The system's store, which the benchmarks need as the LanceDB store."""
+    store = system.store
+    if not isinstance(store, LanceDBStore):
+        raise TypeError(f"these benchmarks need the LanceDB store, not {type(store).__name__}")
+    return store
 
 
 def open_system(home: Path, **overrides: Any) -> MemorySystem:
@@ -131,11 +143,11 @@ def part_roundrobin(args: argparse.Namespace, home: Path) -> None:
     for u in users[:3]:
         system.chat(questions(0)[0], user_id=u)  # warm-up
     single = [
-        timed(lambda i=i: system.chat(questions(i)[i % 4], user_id=users[0]))
+        timed(partial(system.chat, questions(i)[i % 4], user_id=users[0]))
         for i in range(args.rr_questions)
     ]
     rr = [
-        timed(lambda i=i: system.chat(questions(i)[i % 4], user_id=users[i % len(users)]))
+        timed(partial(system.chat, questions(i)[i % 4], user_id=users[i % len(users)]))
         for i in range(args.rr_questions)
     ]
     report(
@@ -175,13 +187,13 @@ def part_grow(args: argparse.Namespace, home: Path) -> None:
         system.maintain()
         qs = [q for i in range(40) for q in questions(i)][: args.grow_questions]
         system.chat(qs[0], user_id=user)
-        warm = [timed(lambda q=q: system.chat(q, user_id=user)) for q in qs]
+        warm = [timed(partial(system.chat, q, user_id=user)) for q in qs]
         after: list[float] = []
         loop: list[float] = []
         for q in qs:
             msg = [{"role": "user", "content": turn_text(rng, persona)}]
-            add_ms = timed(lambda msg=msg: system.add(msg, user_id=user))
-            chat_ms = timed(lambda q=q: system.chat(q, user_id=user))
+            add_ms = timed(partial(system.add, msg, user_id=user))
+            chat_ms = timed(partial(system.chat, q, user_id=user))
             after.append(chat_ms)
             loop.append(add_ms + chat_ms)
             have += 1
@@ -210,8 +222,14 @@ def part_grow(args: argparse.Namespace, home: Path) -> None:
 # --------------------------------------------------------------------- forget
 
 
-def _bulk_users(system: MemorySystem, users: int, rows: int, seed: int) -> list[str]:
-    """``users`` x ``rows`` episodic rows through the store (vectors synthetic)."""
+def _bulk_users(
+    system: MemorySystem, users: int, rows: int, seed: int, *, batch_rows: int = 1000
+) -> list[str]:
+    """``users`` x ``rows`` episodic rows through the store (vectors synthetic), written
+    in upserts of about ``batch_rows`` rows and then maintained. Each upsert leaves
+    one fragment, and compaction never splits a fragment, so batches larger than
+    ``maintenance.fragment_rows`` would leave a layout that writes through the API
+    (one session per ``add``) never produce."""
     rng = np.random.default_rng(seed)
     persona = {"pet": "corgi", "pet_name": "Momo", "job": "chef"}
     trng = random.Random(seed)
@@ -226,7 +244,7 @@ def _bulk_users(system: MemorySystem, users: int, rows: int, seed: int) -> list[
                     embedding=(vec / np.linalg.norm(vec)).tolist(),
                 )
             )
-        if len(batch) >= 5000 or u == users - 1:
+        if len(batch) >= batch_rows or u == users - 1:
             system.store.upsert(batch)
             batch = []
     system.maintain()
@@ -261,9 +279,9 @@ def part_forget(args: argparse.Namespace, home: Path) -> None:
     systems: dict[int, tuple[MemorySystem, list[str], random.Random]] = {}
     for size in sizes:
         system = open_system(home / f"forget-{size}", maintenance=maintenance)
-        users = _bulk_users(system, size, args.forget_rows, seed=size)
+        users = _bulk_users(system, size, args.forget_rows, seed=size, batch_rows=args.forget_batch)
         systems[size] = (system, users, random.Random(size))
-        episodic = system.store.maintained_tables()["episodic"]
+        episodic = lance_store(system).maintained_tables()["episodic"]
         rows = sorted(live_fragments(dataset(episodic)).values())
         print(f"    {size} users: episodic fragments of {rows[0]}..{rows[-1]} rows", flush=True)
     times: dict[int, dict[str, list[float]]] = {s: {} for s in sizes}
@@ -297,8 +315,9 @@ def part_forget(args: argparse.Namespace, home: Path) -> None:
 def _recall_and_latency(
     system: MemorySystem, samples: list[tuple[str, list[float], str]], table_name: str
 ) -> tuple[float, list[float]]:
-    table = system.store.maintained_tables()[table_name]
-    choice = system.store.ann_registry.use(table_name)
+    store = lance_store(system)
+    table = store.maintained_tables()[table_name]
+    choice = store.ann_registry.use(table_name)
     hits = total = 0
     latencies = []
 
@@ -313,12 +332,12 @@ def _recall_and_latency(
         hits += len(truth & ids(user, vec, False))
         total += len(truth)
         sq = SearchQuery(user_id=user, text=text, vector=tuple(vec), limit=10)
-        latencies.append(timed(lambda sq=sq: system.store.search(sq)))
+        latencies.append(timed(partial(system.store.search, sq)))
     return (hits / total if total else 1.0), latencies
 
 
 def _load_rows(system: MemorySystem, vectors: np.ndarray, texts: list[str], users: int) -> None:
-    table = system.store.maintained_tables()[MemoryType.EPISODIC.value]
+    table = lance_store(system).maintained_tables()[MemoryType.EPISODIC.value]
     n = len(vectors)
     for lo in range(0, n, 100_000):
         hi = min(n, lo + 100_000)
@@ -350,7 +369,7 @@ def _load_rows(system: MemorySystem, vectors: np.ndarray, texts: list[str], user
         print(f"    loaded {hi} rows", flush=True)
     started = time.perf_counter()
     # As the store does on its first write: full-text index, bitmap on the user prefilter.
-    table.create_index("text", config=system.store.fts_config(), replace=True)
+    table.create_index("text", config=lance_store(system).fts_config(), replace=True)
     table.create_index("user_id", config=Bitmap(), replace=True)
     print(f"    FTS and user_id indexes built in {time.perf_counter() - started:.0f} s")
 
@@ -379,7 +398,7 @@ def _ann_run(
     started = time.perf_counter()
     receipt = system.maintain()
     choice = next((t.ann for t in receipt.tables if t.table == "episodic"), None)
-    choice = choice or system.store.ann_registry.get("episodic")
+    choice = choice or lance_store(system).ann_registry.get("episodic")
     print(f"    maintenance {time.perf_counter() - started:.0f} s; ANN decision: {choice}")
     rng = random.Random(1)
     picks = rng.sample(range(len(vectors)), args.ann_queries)
@@ -474,7 +493,7 @@ def part_lme(args: argparse.Namespace, home: Path) -> None:
     ingest = None
     if summary.exists():
         stats = json.loads(summary.read_text())["systems"]
-        mirix = next((v for k, v in stats.items() if k.startswith("mirix")), {})
+        mirix: dict[str, Any] = next((v for k, v in stats.items() if k.startswith("mirix")), {})
         rate = _find(mirix, "ingest_turns_per_s")
         turns = args.lme_users * args.lme_sessions * args.lme_turns
         ingest = turns / rate if rate else None
@@ -526,6 +545,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grow-questions", type=int, default=40)
     p.add_argument("--forget-users", default="10,1000")
     p.add_argument("--forget-rows", type=int, default=100)
+    p.add_argument(
+        "--forget-batch",
+        type=int,
+        default=1000,
+        help="rows per bulk upsert when building the forget databases",
+    )
     p.add_argument("--forget-trials", type=int, default=5)
     p.add_argument(
         "--forget-layout",

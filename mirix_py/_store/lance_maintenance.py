@@ -27,7 +27,7 @@ from mirix_py._store.lance_schema import (
     _record_schema,
 )
 from mirix_py._store.lance_writes import _LanceWrites
-from mirix_py._store.purge import fragments_of, purge_now, table_folder
+from mirix_py._store.purge import fragments_holding, fragments_of, purge_now, table_folder
 from mirix_py._store.retry import retrying
 from mirix_py._store.vault_rotation import (
     RotationReceipt,
@@ -58,8 +58,12 @@ class _LanceMaintenance(_LanceWrites):
             where = conjoin([user_filter(user_id), in_list("id", ids)])
             history_where = conjoin([user_filter(user_id), in_list("memory_id", ids)])
             fragments = {
-                mtype.value: fragments_of(self._tables[mtype.value], where),
-                HISTORY_TABLE: fragments_of(self._tables[HISTORY_TABLE], history_where),
+                mtype.value: fragments_holding(
+                    self._tables[mtype.value], "id", ids, user_id=user_id
+                ),
+                HISTORY_TABLE: fragments_holding(
+                    self._tables[HISTORY_TABLE], "memory_id", ids, user_id=user_id
+                ),
             }
             self._tables[mtype.value].delete(where)
             scrubbed = self._scrub_history(history_where)

@@ -12,8 +12,9 @@ old versions until they are cleaned up. A purge therefore:
    rows and no fragment's vectors are encoded again. (An ``UPDATE`` rewrite
    left the moved rows outside the vector index: folding them back in cost
    ~0.7 s per 10k rows at the next maintenance, against ~0.08 s for the remap
-   of a 100k-row IVF_PQ index, measured here.) Fragments are kept at most
-   :data:`~mirix_py._store.segments.FRAGMENT_ROWS` rows by maintenance;
+   of a 100k-row IVF_PQ index, measured here.) Fragments are kept at about
+   :data:`~mirix_py._store.segments.FRAGMENT_ROWS` rows (one to two times) by
+   maintenance, and the compaction writes a larger one back in pieces of that size;
 2. rebuilds only the index segments over those fragments whose remap keeps
    values of deleted rows (:func:`~mirix_py._store.segments.refresh_indexes`):
    a bitmap keeps a key whose rows are all gone; remapped BTree and full-text
@@ -42,7 +43,7 @@ Callers hold the store's write lock for steps 1–3.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ import structlog
 from lancedb.index import FTS
 
 from mirix_py._store.base import SCAN_ALL
+from mirix_py._store.filters import in_list
 from mirix_py._store.segments import (
     FRAGMENT_ROWS,
     SEGMENT_ROWS,
@@ -81,6 +83,20 @@ def fragments_of(table: Any, where: str) -> set[int]:
     """
     rows = table.search().where(where).with_row_id(True).select(["id"]).limit(SCAN_ALL)
     return {int(r["_rowid"]) >> 32 for r in rows.to_list()}
+
+
+def fragments_holding(table: Any, column: str, values: Sequence[str], *, user_id: str) -> set[int]:
+    """The ids of the fragments holding ``user_id``'s rows whose ``column`` is in ``values``.
+
+    One index answers the lookup (``column``'s); the owner is checked on the rows
+    found. A conjunction with the owner's bitmap costs a second lookup in every
+    index segment, i.e. in proportion to the table, not to the rows forgotten.
+    """
+    if not values:
+        return set()
+    query = table.search().where(in_list(column, values)).with_row_id(True)
+    rows = query.select(["user_id"]).limit(SCAN_ALL).to_list()
+    return {int(r["_rowid"]) >> 32 for r in rows if r["user_id"] == user_id}
 
 
 def fragments_with_deletions(folder: Path | None) -> set[int]:

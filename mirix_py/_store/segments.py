@@ -221,13 +221,17 @@ def refresh_indexes(
     """
     touched_ids = set(touched)
     built = 0
-    names = [d.name for d in dataset(table).describe_indices() if d.index_type in _SEGMENTED]
-    for name in names:
+    ds = dataset(table)
+    # One snapshot serves every index until one of them commits (describing the
+    # indexes costs in proportion to their segments: once per commit, not per index).
+    current = _segmented(ds)
+    for name in list(current):
         # A concurrent rewrite may drop a fragment a new segment covers: re-check.
         for attempt in range(_REFRESH_ROUNDS):
             done = _refresh_one(
                 table,
-                name,
+                ds,
+                current.get(name),
                 touched_ids if attempt == 0 else set(),
                 fts=fts,
                 segment_rows=segment_rows,
@@ -237,13 +241,21 @@ def refresh_indexes(
             built += done
             if not done:
                 break
+            ds = dataset(table)
+            current = _segmented(ds)
     table.checkout_latest()
     return built
 
 
+def _segmented(ds: LanceDataset) -> dict[str, Any]:
+    """The dataset's full-text and scalar indexes by name."""
+    return {d.name: d for d in ds.describe_indices() if d.index_type in _SEGMENTED}
+
+
 def _refresh_one(
     table: Any,
-    name: str,
+    ds: LanceDataset,
+    current: Any,
     touched: set[int],
     *,
     fts: FTS,
@@ -251,12 +263,12 @@ def _refresh_one(
     merge_small: bool,
     remapped: bool,
 ) -> int:
-    """One round of :func:`refresh_indexes` for index ``name``: segments built."""
-    ds = dataset(table)
-    rows = live_fragments(ds)
-    current = next((d for d in ds.describe_indices() if d.name == name), None)
+    """One round of :func:`refresh_indexes` for one index (``current``, as described
+    in ``ds``, the table's latest version): segments built (0: nothing committed)."""
     if current is None:
         return 0
+    name = current.name
+    rows = live_fragments(ds)
     kind = _SEGMENTED[current.index_type]
     if remapped and kind in _RETRAINED_ON_REMAP:
         touched = set()

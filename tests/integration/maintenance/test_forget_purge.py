@@ -391,3 +391,32 @@ def test_purge_now_keeps_the_vector_index_over_the_moved_rows(tmp_path: Path) ->
     assert table.index_stats("vector_idx").num_unindexed_rows == 0
     hits = table.search(np.random.default_rng(2).normal(size=16).tolist()).limit(1200).to_arrow()
     assert len(hits) == 1199 and "r2-011" not in hits["id"].to_pylist()
+
+
+def test_a_purge_writes_an_oversized_fragment_back_in_pieces_of_the_target_size(
+    tmp_path: Path,
+) -> None:
+    """Compaction never splits a fragment larger than its target (one big write, or
+    a database kept with a larger ``fragment_rows``); the purge's compaction of such a
+    fragment writes it back in fragments of about the target, so only its first purge
+    pays for its whole size. The forgotten bytes are gone and every other row stays."""
+    store = open_store(tmp_path / "db", fragment_rows=100, index_segment_rows=200)
+    marker = _marker()
+    batch = [m for u in range(20) for m in episodes(f"user-{u:04d}", 30)]
+    batch += episodes("user-0099", 5, marker=marker)
+    store.upsert(batch)  # one write: one fragment of 605 rows
+    maintainer(store, fragment_rows=100, index_segment_rows=200).run(ann=False)
+    db = tmp_path / "db"
+    assert sorted(live_fragments(dataset(store.maintained_tables()["episodic"])).values()) == [605]
+    target = next(r for r in store.list_records(user_id="user-0099") if marker in r.embed_text())
+
+    store.delete(target.id, user_id="user-0099", purge=True)
+
+    pieces = live_fragments(dataset(store.maintained_tables()["episodic"]))
+    assert sum(pieces.values()) == 604 and len(pieces) >= 3
+    assert max(pieces.values()) <= 2 * 100
+    assert scan_folder(db, [marker]).hits == []
+    assert store.count(user_id="user-0003") == 30
+    hits = store.search(SearchQuery(user_id="user-0003", text="talked", mode="fts", limit=50))
+    assert len(hits) == 30
+    store.close()
