@@ -31,6 +31,8 @@ SOURCE_TOP = 10
 """A fact lifts its sources only when it ranks among this many hits."""
 SOURCE_SCALE = 0.95
 """A source turn ranks at this share of its fact's score (just below the fact)."""
+TOPIC_FACTS = 3
+"""How many on-topic facts about the person asked are ranked near the top."""
 
 
 def _fact_text(hit: Hit) -> str:
@@ -61,6 +63,42 @@ def lift_fact_sources(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
             if wanted > hit.score.score:
                 hit = hit.model_copy(
                     update={"score": hit.score.model_copy(update={"score": round(wanted, 6)})}
+                )
+        lifted.append(hit)
+    lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
+    return lifted
+
+
+def lift_topic_facts(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
+    """``hits`` (best first) with the best few facts about a person the question names
+    that say a word of the question ("works at Kestrel Payments" for "which company
+    does User work for?") ranked just below the best hit.
+
+    Facts and turns are ranked in separate pools, and a turn's score carries its
+    session's prior and its neighbours' while a fact's does not, so a long reply that
+    shares one word with the question ("… works for most people …") outranks the
+    fact that answers it and fills the budget first; a fact costs a dozen tokens."""
+    names = {stem(w) for name in cues.names for w in words(name)}
+    topic = cues.stems - names
+    if not hits or not names or not topic:
+        return list(hits)
+    ceiling = SOURCE_SCALE * hits[0].score.score
+    lifted: list[Hit] = []
+    count = 0
+    for hit in hits:
+        owner = {stem(w) for w in words(str(hit.record.get("name") or ""))}
+        if (
+            count < TOPIC_FACTS
+            and hit.memory_type is MemoryType.SEMANTIC
+            and hit.record.get("valid_to") is None
+            and owner
+            and owner <= names
+            and topic & set(content_stems(_fact_text(hit)))
+        ):
+            count += 1
+            if ceiling > hit.score.score:
+                hit = hit.model_copy(
+                    update={"score": hit.score.model_copy(update={"score": round(ceiling, 6)})}
                 )
         lifted.append(hit)
     lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
