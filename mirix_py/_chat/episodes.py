@@ -126,10 +126,19 @@ class CandidatePool:
         known: CandidatePool | None = None,
     ) -> CandidatePool:
         """Pool ``records`` (any order) of ``memory_type``; rows already in ``known`` (a
-        pool this one extends) reuse its serialised records and normalised vectors."""
+        pool this one extends) reuse its serialised records and normalised vectors.
+
+        A record is pooled once however often it is given: a pool is often built from
+        several searches (the coarse pool, a refined or as-asked query, a time range)
+        that find the same memories, and a record pooled twice is ranked twice, so it
+        would fill two lines of the context with the same text."""
         sessioned = memory_type is MemoryType.EPISODIC
         grouped: dict[str, list[MemoryRecord]] = {}
+        seen_ids: set[str] = set()
         for record in records:
+            if record.id in seen_ids:
+                continue
+            seen_ids.add(record.id)
             key = session_key(record) if isinstance(record, EpisodicMemory) else record.id
             grouped.setdefault(key, []).append(record)
         for members in grouped.values():

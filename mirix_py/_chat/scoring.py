@@ -34,6 +34,7 @@ import numpy as np
 from mirix_py._chat.cues import QuestionCues, has_time_expression, stem, words
 from mirix_py._chat.episodes import CandidatePool
 from mirix_py._chat.models import Hit, ScoreBreakdown
+from mirix_py._chat.person import USER_NAME
 from mirix_py._memory import MemoryType
 
 PRIOR_WEIGHT = 0.4
@@ -122,7 +123,8 @@ def rank_pool(
     prior = np.zeros(n)
     neighbour = np.zeros(n)
     if pool.sessioned:
-        prior = _session_prior(pool, cues, dense_best)[pool.session_of]
+        prior = _session_prior(pool, cues.stems - unnamed or cues.stems, dense_best)
+        prior = prior[pool.session_of]
         same_next = np.r_[pool.linked[1:], False]
         left = np.where(pool.linked, np.r_[0.0, base[:-1]], 0.0)
         right = np.where(same_next, np.r_[base[1:], 0.0], 0.0)
@@ -176,17 +178,21 @@ def _unnamed_speakers(pool: CandidatePool, cues: QuestionCues) -> frozenset[str]
     ("what did *the assistant* suggest?"): who said it, not what was said. Every turn
     of that speaker carries the word, so as a search term it ranks their shortest
     turns ("Noted.") first. Their turns get the speaker cue instead, as a named
-    speaker's do; a speaker named with a capital stays a search term as well."""
+    speaker's do; a speaker named with a capital stays a search term as well — but
+    not the name a first-person question was read with ("where do I work?" → "where
+    does User work?"): that is the asker's role, which their turns never say."""
     if pool.memory_type is not MemoryType.EPISODIC:
         return frozenset()
     named = {w for name in cues.names for w in words(name)}
+    if cues.asked:
+        named -= set(words(USER_NAME))
     speakers = {w for actor in set(pool.actors) for w in words(actor)} - named
     return frozenset(stem(w) for w in speakers) & cues.stems
 
 
-def _session_prior(pool: CandidatePool, cues: QuestionCues, dense: FloatArray) -> FloatArray:
+def _session_prior(pool: CandidatePool, stems: frozenset[str], dense: FloatArray) -> FloatArray:
     count = len(pool.session_keys)
-    bm25 = pool.session_bm25(cues.stems)
+    bm25 = pool.session_bm25(stems)
     best_dense = np.zeros(count)
     np.maximum.at(best_dense, pool.session_of, np.maximum(dense, 0.0))
     combined = bm25 / (bm25.max() or 1.0) + best_dense / (best_dense.max() or 1.0)

@@ -122,3 +122,13 @@ def test_a_pool_extending_another_equals_one_built_from_scratch() -> None:
     assert np.array_equal(extended.has_time, fresh.has_time)
     query = [0.3, 0.9]
     assert np.allclose(extended.dense(query), fresh.dense(query))  # type: ignore[arg-type]
+
+
+def test_a_record_given_twice_is_pooled_once() -> None:
+    # Pools are built from several searches that find the same memories; a record
+    # pooled twice would be ranked, and rendered, twice.
+    beagle = episode("I adopted a beagle", session="a", sequence=0, vector=[1.0, 0.0])
+    park = episode("He loves the park", session="a", sequence=1, vector=[0.7, 0.7])
+    pool = CandidatePool.build([beagle, park, beagle, park, beagle])
+    assert pool.ids == [beagle.id, park.id]
+    assert pool.adjacent(0) == [1]

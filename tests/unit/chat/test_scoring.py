@@ -135,3 +135,39 @@ def test_a_speaker_referred_to_by_role_is_a_cue_not_a_search_term() -> None:
     # every assistant turn carries the speaker cue; the user's turns do not
     cue = {h.record["summary"]: h.score.cue for h in hits}
     assert cue["Noted."] > 0 and cue["The clamp fixed it, thanks"] == 0
+
+
+def test_the_name_a_first_person_question_is_read_with_is_no_search_term() -> None:
+    # "Where do I …" is read as "Where does User …"; every turn of the unnamed user
+    # carries that word, so as a search term it ranks their shortest turns — follow-up
+    # questions with no facts in them — above the turn that answers.
+    same = [0.6, 0.8]
+    pool = CandidatePool.build(
+        [
+            episode("And what about lunges?", actor="user", session="a", vector=same),
+            episode("Is that enough?", actor="user", session="b", vector=same),
+            episode(
+                "Here is a long answer about lunges, squats and planks for a home workout.",
+                actor="assistant",
+                session="a",
+                sequence=1,
+                vector=[0.0, 1.0],
+            ),
+            episode(
+                "Big news: I start at the harbour bistro downtown on Monday",
+                actor="user",
+                session="c",
+                day=9,
+                vector=[1.0, 0.0],
+            ),
+            episode("Noted, congratulations!", actor="assistant", session="c", sequence=1),
+        ]
+    )
+    cues = read_question("Where do I cook now?")
+    assert cues.asked and "User" in cues.names
+    query = IndexQuery([1.0, 0.0], cues.stems, cues.text)
+    hits = rank_pool(pool, [query], cues=cues, fusion=FUSION, limit=5)
+    assert hits[0].record["summary"].startswith("Big news")
+    # the user's turns keep the speaker cue
+    cue = {h.record["summary"]: h.score.cue for h in hits}
+    assert cue["Is that enough?"] > 0 and cue["Noted, congratulations!"] == 0
