@@ -7,13 +7,16 @@ once per session and the speaker once per run of turns; facts are grouped by
 entity. Memory text is data: angle brackets are neutralised and newlines
 flattened so a stored text cannot close the block or fake a heading. Given the
 question, an event's phatic sentences (greetings, thanks, cheering) are left out
-and wholly phatic turns go last (:mod:`mirix_py._chat.budget`); memories about
-someone else than the people the question names go after the rest
-(:mod:`mirix_py._chat.scope`).
+and wholly phatic turns, or turns left with only off-subject questions, go last
+(:mod:`mirix_py._chat.budget`); memories about someone else than the people the
+question names go after the rest (:mod:`mirix_py._chat.scope`). When not every
+memory fits, a core line that a chosen fact repeats (every content word of the
+line in the fact) is shown once, as the fact, and the room is refilled.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
-the ones dropped. Core blocks are always included, even past the budget.
+the ones dropped. Core blocks are always included, even past the budget (each
+block at least by its label; only lines repeated by a shown fact are left out).
 """
 
 from __future__ import annotations
