@@ -3,7 +3,7 @@
 Conversations are full of social glue — greetings, thanks, cheering ("Go Jon!
 You got this!", "Wow, that's awesome!") — that a search may still rank highly
 (it names the person asked about, or sits next to a good turn). Rendered whole,
-such sentences take the room of turns that hold facts. Two small rules:
+such sentences take the room of turns that hold facts. Three small rules:
 
 - :func:`condense` drops the *phatic* sentences of a turn: sentences whose
   content words are all conversational glue (:data:`PHATIC`), the names of the
@@ -12,6 +12,10 @@ such sentences take the room of turns that hold facts. Two small rules:
   (resolved dates, photo captions) always stay.
 - :func:`is_phatic` says whether a whole turn is glue; such turns are placed
   after every informative memory, so they only fill budget that would be unused.
+- :func:`only_asks` says whether what is left of a turn is only questions put to
+  the other speaker ("What inspired it?") that share no content word with the
+  question asked now; such a turn holds no fact of its own, so it goes with the
+  glue too (it is still shown whole when there is room, as context for a reply).
 
 Both are plain English heuristics; nothing depends on a dataset's wording.
 """
@@ -86,6 +90,17 @@ def is_phatic(text: str, names: Iterable[str], question: frozenset[str] = frozen
     return not condense(text, names, question).strip()
 
 
+def only_asks(text: str, names: Iterable[str], question: frozenset[str] = frozenset()) -> bool:
+    """True when every sentence :func:`condense` keeps of ``text`` is a question
+    sharing no content word with ``question`` (see the module docstring); False for
+    a wholly phatic turn (:func:`is_phatic` covers it)."""
+    lowered = frozenset(n.lower() for n in names)
+    kept = [s for s in sentences(text) if not _phatic_sentence(s, lowered, question)]
+    return bool(kept) and all(
+        s.rstrip().endswith("?") and not _content(s, lowered) & question for s in kept
+    )
+
+
 @dataclass(frozen=True)
 class Focus:
     """What condensing needs: the people's names (lower-cased) and the question's stems."""
@@ -96,3 +111,7 @@ class Focus:
     def condense(self, text: str) -> str:
         """``text`` without its phatic sentences (:func:`condense`)."""
         return condense(text, self.names, self.question)
+
+    def only_asks(self, text: str) -> bool:
+        """Whether ``text`` keeps only questions off the subject (:func:`only_asks`)."""
+        return only_asks(text, self.names, self.question)

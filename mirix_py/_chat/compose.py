@@ -7,19 +7,23 @@ once per session and the speaker once per run of turns; facts are grouped by
 entity. Memory text is data: angle brackets are neutralised and newlines
 flattened so a stored text cannot close the block or fake a heading. Given the
 question, an event's phatic sentences (greetings, thanks, cheering) are left out
-and wholly phatic turns go last (:mod:`mirix_py._chat.budget`); memories about
-someone else than the people the question names go after the rest
-(:mod:`mirix_py._chat.scope`).
+and wholly phatic turns, or turns left with only off-subject questions, go last
+(:mod:`mirix_py._chat.budget`); memories about someone else than the people the
+question names go after the rest (:mod:`mirix_py._chat.scope`). When not every
+memory fits, a core line that a chosen fact repeats (every content word of the
+line in the fact) is shown once, as the fact, and the room is refilled.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
-the ones dropped. Core blocks are always included, even past the budget.
+the ones dropped. Core blocks are always included, even past the budget (each
+block at least by its label; only lines repeated by a shown fact are left out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
@@ -28,6 +32,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
 from mirix_py._memory import CoreMemory, MemoryType
 from mirix_py._memory.registry import specs
+from mirix_py._text import statement_stems
 
 OPEN, CLOSE = "<memories>", "</memories>"
 
@@ -92,20 +97,28 @@ class _View:
             group = f"entity {who.lower()}"
         else:
             group, who = hit.memory_type.value, ""
+        summary = str(hit.record.get("summary", ""))
         phatic = (
             focus is not None
             and hit.memory_type is MemoryType.EPISODIC
-            and not focus.condense(str(hit.record.get("summary", ""))).strip()
+            and (not focus.condense(summary).strip() or focus.only_asks(summary))
         )
         return cls(hit, day, order, group, who, _line(hit, day, focus), phatic)
 
 
-def render_core(blocks: Sequence[CoreMemory]) -> str:
-    """The always-present core memory section (empty string when there is none)."""
+def render_core(blocks: Sequence[CoreMemory], shown_apart: frozenset[str] = frozenset()) -> str:
+    """The always-present core memory section (empty string when there is none).
+
+    Lines in ``shown_apart`` (core lines the context already shows as a numbered fact,
+    :func:`_repeated_core_lines`) are left out; a block left without lines still shows
+    its label, so the section never disappears.
+    """
     if not blocks:
         return ""
     lines = ["<core_memory>"]
-    lines.extend(clean(block.render()) for block in blocks)
+    for block in blocks:
+        kept = [line for line in block.lines() if line not in shown_apart]
+        lines.append(clean(f"[{block.label}] " + "; ".join(kept)))
     lines.append("</core_memory>")
     return "\n".join(lines)
 
@@ -204,6 +217,59 @@ def _upper_cost(view: _View, ref: int, seen: set[str]) -> int:
     return cost
 
 
+def _fit(
+    candidates: Sequence[_View],
+    render: Callable[[Sequence[tuple[int, _View]]], str],
+    budget_tokens: int,
+    exact_trials: int,
+) -> list[tuple[int, _View]]:
+    """The candidates that fit ``budget_tokens``, numbered: added in order while a
+    cheap upper bound of the cost fits, then a few of the rest tried against the
+    exact rendering."""
+    limit = budget_tokens * 4
+    chosen: list[tuple[int, _View]] = []
+    seen: set[str] = set()
+    used = len(render(chosen)) + 8
+    skipped: list[_View] = []
+    for view in candidates:
+        cost = _upper_cost(view, len(chosen) + 1, seen)
+        if used + cost <= limit:
+            chosen.append((len(chosen) + 1, view))
+            seen.update((view.hit.memory_type.value, view.group))
+            used += cost
+        else:
+            skipped.append(view)
+    while chosen and estimate_tokens(render(chosen)) > budget_tokens:  # a guard only
+        chosen.pop()
+    for view in skipped[:exact_trials]:
+        trial = [*chosen, (len(chosen) + 1, view)]
+        if estimate_tokens(render(trial)) <= budget_tokens:
+            chosen = trial
+    return chosen
+
+
+def _repeated_core_lines(
+    core: Sequence[CoreMemory], chosen: Sequence[tuple[int, _View]]
+) -> frozenset[str]:
+    """The core lines whose every content word is in one chosen fact (its subject
+    included): the fact says the same, with its date and number, so the line is
+    shown once, as the fact."""
+    facts = [
+        statement_stems(
+            f"{v.who} {v.hit.record.get('summary', '')} {v.hit.record.get('details') or ''}"
+        )
+        for _, v in chosen
+        if v.hit.memory_type is MemoryType.SEMANTIC
+    ]
+    repeated = set()
+    for block in core:
+        for line in block.lines():
+            need = statement_stems(line)
+            if need and any(need <= fact for fact in facts):
+                repeated.add(line)
+    return frozenset(repeated)
+
+
 def build_context(
     core: Sequence[CoreMemory],
     hits: Sequence[Hit],
@@ -228,33 +294,23 @@ def build_context(
     others = set() if question is None else _about_others(question, ranked)
     # stable: score order within each part; someone else's memories, then glue, fill what is left
     candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic))
-    limit = budget_tokens * 4
 
-    def render(chosen: Sequence[tuple[int, _View]]) -> str:
+    def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)
         return f"{core_text}\n{block}" if core_text else block
 
-    chosen: list[tuple[int, _View]] = []
-    seen: set[str] = set()
-    used = len(render(chosen)) + 8
-    skipped: list[_View] = []
-    for view in candidates:
-        cost = _upper_cost(view, len(chosen) + 1, seen)
-        if used + cost <= limit:
-            chosen.append((len(chosen) + 1, view))
-            seen.update((view.hit.memory_type.value, view.group))
-            used += cost
-        else:
-            skipped.append(view)
-    text = render(chosen)
-    while chosen and estimate_tokens(text) > budget_tokens:  # cannot happen; kept as a guard
-        chosen.pop()
-        text = render(chosen)
-    for view in skipped[:exact_trials]:
-        trial = [*chosen, (len(chosen) + 1, view)]
-        trial_text = render(trial)
-        if estimate_tokens(trial_text) <= budget_tokens:
-            chosen, text = trial, trial_text
+    chosen = _fit(candidates, render, budget_tokens, exact_trials)
+    if question is not None and len(chosen) < len(candidates):
+        # the core lines the chosen facts repeat are shown once; their room is refilled
+        repeated = _repeated_core_lines(core, chosen)
+        if repeated:
+            short_core = render_core(core, repeated)
+            refit = _fit(
+                candidates, partial(render, core_text=short_core), budget_tokens, exact_trials
+            )
+            if repeated <= _repeated_core_lines(core, refit):
+                chosen, core_text = refit, short_core
+    text = render(chosen, core_text)
     refs = {ref: view.hit for ref, view in chosen}
     ref_of = {view.hit.memory_id: ref for ref, view in chosen}
     retrieved: list[RetrievedMemory] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mirix_py._chat.budget import condense, is_phatic
+from mirix_py._chat.budget import condense, is_phatic, only_asks
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from tests.unit.chat.helpers import episode, hit
@@ -49,3 +49,24 @@ def test_context_with_a_question_condenses_and_puts_phatic_turns_last() -> None:
     assert "Go Jon! You got this!" in focused.text  # room left: the phatic turn still fills it
     tight = build_context([], hits, budget_tokens=25, question=read_question("What did Jon open?"))
     assert "dance studio" in tight.text and "Go Jon" not in tight.text
+
+
+def test_only_asks_is_a_turn_of_off_subject_questions() -> None:
+    question = read_question("Where did Jon travel?").stems
+    assert only_asks("Wow! What inspired it? Did you see that band?", NAMES, question)
+    assert not only_asks("Did you travel to Rome?", NAMES, question)  # on the subject
+    assert not only_asks("What inspired it? I love the colours.", NAMES, question)
+    assert not only_asks("Thanks! Go Jon!", NAMES, question)  # wholly phatic: is_phatic's case
+
+
+def test_a_turn_of_off_subject_questions_goes_after_the_informative_ones() -> None:
+    hits = [
+        hit(episode("Ooh, what did it look like?", actor="Gina", sequence=1), 3.0),
+        hit(episode("I flew to Lisbon for the festival.", actor="Jon", sequence=2), 2.0),
+    ]
+    question = read_question("Where did Jon fly to?")
+    focused = build_context([], hits, budget_tokens=1000, question=question)
+    assert focused.refs[1].record["summary"].startswith("I flew to Lisbon")
+    assert "what did it look like?" in focused.text  # room left: it still fills it
+    tight = build_context([], hits, budget_tokens=30, question=question)
+    assert "Lisbon" in tight.text and "look like" not in tight.text

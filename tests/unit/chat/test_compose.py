@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mirix_py._chat.compose import CLOSE, OPEN, build_context, clean
+from mirix_py._chat.cues import read_question
 from mirix_py._chat.models import estimate_tokens
 from mirix_py._memory import CoreMemory, KnowledgeVaultMemory, SemanticMemory
 from tests.unit.chat.helpers import episode, hit
@@ -78,3 +79,29 @@ def test_vault_values_render_as_given_to_the_context() -> None:
 def test_empty_context_says_so() -> None:
     pack = build_context([], [], budget_tokens=100)
     assert "(no relevant memories)" in pack.text and pack.refs == {}
+
+
+def _core_and_fact_hits() -> tuple[list[CoreMemory], list]:  # type: ignore[type-arg]
+    core = [CoreMemory(user_id="u", label="human", value="Ann: likes hiking\nAnn: lives in Porto")]
+    hits = [
+        hit(SemanticMemory(user_id="u", name="Ann", summary="likes hiking"), 3.0),
+        *(
+            hit(episode(f"Ann walked the trail number {n} of the park today", sequence=n), 2.0)
+            for n in range(1, 40)
+        ),
+    ]
+    return core, hits
+
+
+def test_a_core_line_a_shown_fact_repeats_is_shown_once_when_room_is_short() -> None:
+    core, hits = _core_and_fact_hits()
+    question = read_question("What does Ann like?")
+    loose = build_context(core, hits[:2], budget_tokens=1000, question=question)
+    assert "[human] Ann: likes hiking; Ann: lives in Porto" in loose.text  # all fits: untouched
+    tight = build_context(core, hits, budget_tokens=200, question=question)
+    assert "[human] Ann: lives in Porto\n" in tight.text  # the repeated line left out
+    assert tight.text.count("likes hiking") == 1 and "[1] likes hiking" in tight.text
+    full = build_context(core, hits, budget_tokens=200, question=question)
+    plain = build_context(core, hits, budget_tokens=200)  # no question: core shown whole
+    assert "Ann: likes hiking; Ann: lives in Porto" in plain.text
+    assert len(full.refs) >= len(plain.refs) and estimate_tokens(full.text) <= 200
