@@ -40,6 +40,13 @@ def _fact_text(hit: Hit) -> str:
     return f"{rec.get('summary', '')} {rec.get('details', '')}"
 
 
+def _raised(hit: Hit, score: float) -> Hit:
+    """``hit`` with its score raised to ``score``; unchanged when it is already higher."""
+    if score <= hit.score.score:
+        return hit
+    return hit.model_copy(update={"score": hit.score.model_copy(update={"score": round(score, 6)})})
+
+
 def lift_fact_sources(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     """``hits`` (best first) with the source turns of the best facts on the question's
     words raised to just below them (see the module docstring); best first again."""
@@ -59,11 +66,7 @@ def lift_fact_sources(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     lifted: list[Hit] = []
     for hit in hits:
         if hit.memory_type is MemoryType.EPISODIC:
-            wanted = max((floor.get(s, 0.0) for s in hit.source_ids), default=0.0)
-            if wanted > hit.score.score:
-                hit = hit.model_copy(
-                    update={"score": hit.score.model_copy(update={"score": round(wanted, 6)})}
-                )
+            hit = _raised(hit, max((floor.get(s, 0.0) for s in hit.source_ids), default=0.0))
         lifted.append(hit)
     lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
     return lifted
@@ -96,10 +99,7 @@ def lift_topic_facts(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
             and topic & set(content_stems(_fact_text(hit)))
         ):
             count += 1
-            if ceiling > hit.score.score:
-                hit = hit.model_copy(
-                    update={"score": hit.score.model_copy(update={"score": round(ceiling, 6)})}
-                )
+            hit = _raised(hit, ceiling)
         lifted.append(hit)
     lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
     return lifted
