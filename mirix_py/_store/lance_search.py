@@ -44,7 +44,7 @@ from mirix_py._store.lance_schema import (
     _usable_key,
     fts_query_text,
 )
-from mirix_py._store.paging import keyset_pages, page_keys
+from mirix_py._store.paging import MAX_PAGE_END, keyset_pages, page_keys
 from mirix_py._store.query_batch import (
     Job,
     ScanJob,
@@ -160,6 +160,11 @@ class _LanceSearch(_LanceBase):
         for name, value in (("limit", limit), ("offset", offset)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise InvalidArgument(f"{name} must be an integer >= 0, got {value!r:.40}")
+        if offset + limit > MAX_PAGE_END:
+            raise InvalidArgument(
+                f"offset + limit must be at most {MAX_PAGE_END:,}, got {offset + limit:,}: "
+                "page with a smaller offset or limit"
+            )
         if limit == 0:
             return []
         types = [MemoryType(memory_type)] if memory_type else list(self._types)

@@ -29,6 +29,9 @@ from mirix_py._store.filters import conjoin, sql_str
 from mirix_py._store.lance_schema import LIST_ORDER
 from mirix_py._store.query_batch import ScanJob, run_queries
 
+MAX_PAGE_END = 2**31 - 1
+"""The largest ``offset + limit`` a page may reach (LanceDB takes a 32-bit row limit)."""
+
 Keys = list[tuple[str, str]]
 """``(memory_type, id)`` pairs in page order."""
 

@@ -470,3 +470,11 @@ def test_times_round_trip_to_the_microsecond(fuzz_system: MemorySystem, when: da
     got = fuzz_system.get(record.id, user_id=USER)
     assert got.occurred_at == record.occurred_at
     assert got.created_at == record.created_at
+
+
+def test_get_all_names_a_page_past_what_the_store_can_page(fuzz_system: MemorySystem) -> None:
+    """Found by the fuzz test above: ``offset=2**32 - 1, limit=1`` reached LanceDB as a
+    row limit it cannot take and surfaced as an ``OverflowError``."""
+    with pytest.raises(InvalidArgument, match="offset \\+ limit"):
+        fuzz_system.get_all(user_id=USER, limit=1, offset=2**32 - 1)
+    assert fuzz_system.get_all(user_id=USER, limit=1, offset=2**31 - 2) == []
