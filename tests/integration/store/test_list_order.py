@@ -14,19 +14,9 @@ import pytest
 from mirix_py._memory import EpisodicMemory, MemoryType, SemanticMemory
 from mirix_py._store import paging
 from mirix_py._store.lance_schema import LIST_ORDER
-from mirix_py._store.lancedb_store import LanceDBStore
-from tests.security._helpers import HashEmbeddings
+from tests.integration.store._stores import small_store as _store
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def _store(path: Path) -> LanceDBStore:
-    return LanceDBStore(
-        str(path),
-        embeddings=HashEmbeddings(),
-        dimension=384,
-        memory_types=[MemoryType.EPISODIC, MemoryType.SEMANTIC],
-    )
 
 
 def _events(user: str, n: int, **extra: Any) -> list[EpisodicMemory]:

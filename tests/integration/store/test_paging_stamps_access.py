@@ -14,17 +14,8 @@ from mirix_py._embeddings import CachedEmbeddings
 from mirix_py._memory import EpisodicMemory, MemoryType, SemanticMemory
 from mirix_py._store.lancedb_store import LanceDBStore
 from mirix_py._system import MemorySystem
+from tests.integration.store._stores import small_store as _store
 from tests.security._helpers import HashEmbeddings
-
-
-def _store(path: Path, **kwargs: Any) -> LanceDBStore:
-    return LanceDBStore(
-        str(path),
-        embeddings=HashEmbeddings(),
-        dimension=384,
-        memory_types=[MemoryType.EPISODIC, MemoryType.SEMANTIC],
-        **kwargs,
-    )
 
 
 def _events(user: str, n: int) -> list[EpisodicMemory]:

@@ -13,7 +13,6 @@ import pytest
 from mirix_py._memory import EpisodicMemory, MemoryType
 from mirix_py._store import lance_search, query_batch
 from mirix_py._store.base import SearchQuery
-from mirix_py._store.lancedb_store import LanceDBStore
 from mirix_py._store.query_batch import (
     ScanJob,
     TakeJob,
@@ -23,16 +22,8 @@ from mirix_py._store.query_batch import (
     run_queries,
     run_then,
 )
+from tests.integration.store._stores import small_store as _store
 from tests.security._helpers import HashEmbeddings
-
-
-def _store(path: Path) -> LanceDBStore:
-    return LanceDBStore(
-        str(path),
-        embeddings=HashEmbeddings(),
-        dimension=384,
-        memory_types=[MemoryType.EPISODIC, MemoryType.SEMANTIC],
-    )
 
 
 def _spy(

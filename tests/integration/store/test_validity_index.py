@@ -10,19 +10,9 @@ import lancedb
 
 from mirix_py._memory import MemoryType, SemanticMemory
 from mirix_py._store.base import SearchQuery
-from mirix_py._store.lancedb_store import LanceDBStore
-from tests.security._helpers import HashEmbeddings
+from tests.integration.store._stores import small_store as _store
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def _store(path: Path) -> LanceDBStore:
-    return LanceDBStore(
-        str(path),
-        embeddings=HashEmbeddings(),
-        dimension=384,
-        memory_types=[MemoryType.EPISODIC, MemoryType.SEMANTIC],
-    )
 
 
 def _indexed_columns(path: Path, table: str) -> set[str]:
