@@ -116,9 +116,7 @@ def render_core(blocks: Sequence[CoreMemory], shown_apart: frozenset[str] = froz
     if not blocks:
         return ""
     lines = ["<core_memory>"]
-    for block in blocks:
-        kept = [line for line in block.lines() if line not in shown_apart]
-        lines.append(clean(f"[{block.label}] " + "; ".join(kept)))
+    lines.extend(clean(block.render(shown_apart)) for block in blocks)
     lines.append("</core_memory>")
     return "\n".join(lines)
 

@@ -39,9 +39,9 @@ class CoreMemory(MemoryRecord):
         """Core blocks are embedded by their whole value."""
         return f"{self.label}: {self.value}"
 
-    def render(self) -> str:
-        """Render the block as ``<label>`` lines."""
-        return f"[{self.label}] " + "; ".join(self.lines())
+    def render(self, without: frozenset[str] = frozenset()) -> str:
+        """Render the block as ``<label>`` lines, leaving out the lines in ``without``."""
+        return f"[{self.label}] " + "; ".join(x for x in self.lines() if x not in without)
 
     def lines(self) -> list[str]:
         """The block's non-empty lines."""
