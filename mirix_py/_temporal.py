@@ -6,7 +6,9 @@ Conventions: weeks start on Monday; weekends are Saturday-Sunday; seasons are no
 meteorological (winter = Dec-Feb, named by its December). "last/next <weekday>" is the nearest
 such day strictly before/after the anchor, "this <weekday>" the first on or after it, and a bare
 weekday ("on Friday") is past unless its sentence has a future marker ("will", "going to"...).
-"last summer" is the latest season completed before the anchor. A day or month without a year
+"last summer" is the latest season completed before the anchor, "next summer" the first one
+still to begin. A weekday after "a"/"every" ("falls on a Saturday") is any such day, not a date;
+"back in" and "used to" mark the past. A day or month without a year
 takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
 arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead). Vague
 ("recently", "the other day") and narrative-relative ("the next day") wording is not resolved.
@@ -69,7 +71,8 @@ _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
     r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
     r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
-    r"(?P<past>\b(?:was|were|did|didn[’']t|had|went|came|got|took|made|saw|met|spent|told|said|"
+    r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
+    r"had|went|came|got|took|made|saw|met|spent|told|said|"
     r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
     r"\w{2,}[^\W\d_e]ed)\b)"
 )
@@ -90,6 +93,7 @@ _LEAN_FUTURE_RE = re.compile(
 )
 _DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
 _DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
+_GENERIC_BEFORE = re.compile(r"\b(?:a|an|every|each|any)\s+$", re.I)
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
 _SENTENCE_END = ".!?;\n"
@@ -281,6 +285,8 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return None
     if _RELATIVE_TO_EVENT.match(ctx.text, m.end()):
         return None  # "the Monday after the wedding": relative to an event, not to today
+    if not mod and _GENERIC_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None  # "it falls on a Saturday", "every Monday": any such day, not one date
     wd = _WEEKDAYS.index(_g(m, "wd"))
     mod = mod or ("next" if ctx.tense(m) == "future" else "last")
     if mod in ("last", "this past"):
@@ -314,8 +320,10 @@ def _season(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     seasons = [_months(date(y, month, 1), 3) for y in range(today.year - 2, today.year + 3)]
     if mod in ("last", "this past"):
         return max(s for s in seasons if s[1] <= today)
+    if mod == "next":  # the first one still to begin ("next spring" said in December)
+        return min(s for s in seasons if s[0] > today)
     dist = [max((s[0] - today).days, (today - s[1]).days + 1, 0) for s in seasons]
-    return seasons[dist.index(min(dist)) + (mod == "next")]  # "this" (coming) summer: nearest
+    return seasons[dist.index(min(dist))]  # "this (coming) summer": the current or nearest one
 
 
 _rule(rf"\b(?P<m>{_SEASON}\s+(?:of\s+)?(?P<y>{_YEAR}))\b")(
