@@ -60,6 +60,17 @@ _ROLLING = rf"(?:(?:the|this)\s+past\s+|(?:(?:the|this)\s+)?(?:past|last)\s+(?P<
 _WDP = rf"(?:(?:{_WD})\s*,?\s+)?"
 _YEAR_OPT = rf"(?:,?\s+(?P<y>{_YEAR})\b)?"
 _DAY = r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?"
+_ORDINAL_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth")  # fmt: skip
+_ORDINALS = {w: i + 1 for i, w in enumerate(_ORDINAL_UNITS)} | {
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30}  # fmt: skip
+_ORDINALS |= {f"{tens} {w}": n + i + 1 for tens, n in (("twenty", 20), ("thirty", 30))
+              for i, w in enumerate(_ORDINAL_UNITS) if n + i < 31}  # fmt: skip
+_DAY_WORD = "(?P<dw>{})".format(
+    "|".join(w.replace(" ", r"[-\s]") for w in sorted(_ORDINALS, key=len, reverse=True))
+)
 _NEAR_DAYS = {"before": -2, "after": 2, "yesterday": -1, "tomorrow": 1, "today": 0}
 _NEAR_DAY = (
     rf"(?P<before>(?:the\s+)?day\s+before\s+yesterday)|(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|"
@@ -74,6 +85,9 @@ _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
     r"had|went|came|got|took|made|saw|met|spent|told|said|"
     r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
+    r"flew|drove|rode|swam|wore|sang|threw|grew|knew|drew|fell|held|kept|slept|sold|stood|"
+    r"taught|caught|fought|understood|broke|chose|forgot|hid|led|meant|rang|shook|spoke|stole|"
+    r"swore|tore|woke|built|became|dug|fled|froze|hung|sank|sought|"
     r"\w{2,}[^\W\d_e]ed)\b)"
 )
 _ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
@@ -353,11 +367,16 @@ _rule(rf"\b(?P<m>{_PART}(?P<mon>{_MON_ANY})\b\.?,?\s+(?:of\s+)?(?P<y>{_YEAR}))\b
 
 @_rule(rf"\b{_WDP}(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{_MON_ANY})\b\.?{_YEAR_OPT}")
 @_rule(rf"\b{_WDP}(?P<mon>{_MON_ANY})\b\.?\s+(?:the\s+)?{_DAY}\b{_YEAR_OPT}")
+@_rule(rf"\b{_WDP}the\s+{_DAY_WORD}\s+of\s+(?P<mon>{_MON_ANY})\b\.?{_YEAR_OPT}")
+@_rule(rf"\b{_WDP}(?P<mon>{_MON_ANY})\b\.?\s+(?:the\s+)?{_DAY_WORD}\b{_YEAR_OPT}")
 def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    day, month = int(m.group("d")), _MONTH_NUM[_g(m, "mon")]
+    spelled = m.groupdict().get("dw")  # "the eighth of August", "March twenty-first"
+    day = _ORDINALS[" ".join(re.split(r"[-\s]+", spelled.lower()))] if spelled else int(m["d"])
+    month = _MONTH_NUM[_g(m, "mon")]
     if m.group("y"):
         return _unit_range(date(int(m.group("y")), month, day), "day")
-    if not m.group("ord") and ctx.verb_like(m):  # "they march 5 miles", "the 3 may be"
+    ordinal = bool(m.groupdict().get("ord")) or bool(spelled and m.start("dw") < m.start("mon"))
+    if not ordinal and ctx.verb_like(m):  # "they march 5 miles", "you may first ask"
         return None
     lean = _LEAN_FUTURE_RE.search(ctx.text, max(0, m.start() - 24), m.start()) is not None
     chosen = _choose_year(

@@ -395,3 +395,30 @@ def test_back_in_and_used_to_mark_the_past(text: str) -> None:
 )
 def test_a_weekday_that_names_any_such_day_is_not_resolved(text: str) -> None:
     assert resolve_time_expressions(text, DEC) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Her recital is on the eighth of August 2027.", date(2027, 8, 8)),
+        ("We fly out on March twenty-first.", date(2027, 3, 21)),
+        ("We flew out on March twenty first.", date(2026, 3, 21)),
+        ("The first of May was sunny.", date(2026, 5, 1)),
+    ],
+)
+def test_a_day_in_words_is_a_date(text: str, expected: date) -> None:
+    (mention,) = resolve_time_expressions(text, DEC)
+    assert mention.start.date() == expected
+
+
+@pytest.mark.parametrize("text", ["You may first ask him.", "It was my first May in Lisbon."])
+def test_an_ordinal_word_beside_a_month_word_is_not_always_a_date(text: str) -> None:
+    assert resolve_time_expressions(text, DEC) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["We flew out on March 21.", "She drove to the lake on 21 March.", "I sold it March 21"]
+)
+def test_an_irregular_past_verb_puts_a_yearless_date_in_the_past(text: str) -> None:
+    (mention,) = resolve_time_expressions(text, DEC)
+    assert mention.start.date() == date(2026, 3, 21)
