@@ -6,7 +6,9 @@ Conventions: weeks start on Monday; weekends are Saturday-Sunday; seasons are no
 meteorological (winter = Dec-Feb, named by its December). "last/next <weekday>" is the nearest
 such day strictly before/after the anchor, "this <weekday>" the first on or after it, and a bare
 weekday ("on Friday") is past unless its sentence has a future marker ("will", "going to"...).
-"last summer" is the latest season completed before the anchor. A day or month without a year
+"last summer" is the latest season completed before the anchor, "next summer" the first one
+still to begin. A weekday after "a"/"every" ("falls on a Saturday") is any such day, not a date;
+"back in" and "used to" mark the past. A day or month without a year
 takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
 arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead). Vague
 ("recently", "the other day") and narrative-relative ("the next day") wording is not resolved.
@@ -58,6 +60,17 @@ _ROLLING = rf"(?:(?:the|this)\s+past\s+|(?:(?:the|this)\s+)?(?:past|last)\s+(?P<
 _WDP = rf"(?:(?:{_WD})\s*,?\s+)?"
 _YEAR_OPT = rf"(?:,?\s+(?P<y>{_YEAR})\b)?"
 _DAY = r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?"
+_ORDINAL_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth")  # fmt: skip
+_ORDINALS = {w: i + 1 for i, w in enumerate(_ORDINAL_UNITS)} | {
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30}  # fmt: skip
+_ORDINALS |= {f"{tens} {w}": n + i + 1 for tens, n in (("twenty", 20), ("thirty", 30))
+              for i, w in enumerate(_ORDINAL_UNITS) if n + i < 31}  # fmt: skip
+_DAY_WORD = "(?P<dw>{})".format(
+    "|".join(w.replace(" ", r"[-\s]") for w in sorted(_ORDINALS, key=len, reverse=True))
+)
 _NEAR_DAYS = {"before": -2, "after": 2, "yesterday": -1, "tomorrow": 1, "today": 0}
 _NEAR_DAY = (
     rf"(?P<before>(?:the\s+)?day\s+before\s+yesterday)|(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|"
@@ -69,8 +82,12 @@ _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
     r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
     r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
-    r"(?P<past>\b(?:was|were|did|didn[’']t|had|went|came|got|took|made|saw|met|spent|told|said|"
+    r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
+    r"had|went|came|got|took|made|saw|met|spent|told|said|"
     r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
+    r"flew|drove|rode|swam|wore|sang|threw|grew|knew|drew|fell|held|kept|slept|sold|stood|"
+    r"taught|caught|fought|understood|broke|chose|forgot|hid|led|meant|rang|shook|spoke|stole|"
+    r"swore|tore|woke|built|became|dug|fled|froze|hung|sank|sought|"
     r"\w{2,}[^\W\d_e]ed)\b)"
 )
 _ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
@@ -90,6 +107,7 @@ _LEAN_FUTURE_RE = re.compile(
 )
 _DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
 _DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
+_GENERIC_BEFORE = re.compile(r"\b(?:a|an|every|each|any)\s+$", re.I)
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
 _SENTENCE_END = ".!?;\n"
@@ -281,6 +299,8 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return None
     if _RELATIVE_TO_EVENT.match(ctx.text, m.end()):
         return None  # "the Monday after the wedding": relative to an event, not to today
+    if not mod and _GENERIC_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None  # "it falls on a Saturday", "every Monday": any such day, not one date
     wd = _WEEKDAYS.index(_g(m, "wd"))
     mod = mod or ("next" if ctx.tense(m) == "future" else "last")
     if mod in ("last", "this past"):
@@ -314,8 +334,10 @@ def _season(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     seasons = [_months(date(y, month, 1), 3) for y in range(today.year - 2, today.year + 3)]
     if mod in ("last", "this past"):
         return max(s for s in seasons if s[1] <= today)
+    if mod == "next":  # the first one still to begin ("next spring" said in December)
+        return min(s for s in seasons if s[0] > today)
     dist = [max((s[0] - today).days, (today - s[1]).days + 1, 0) for s in seasons]
-    return seasons[dist.index(min(dist)) + (mod == "next")]  # "this" (coming) summer: nearest
+    return seasons[dist.index(min(dist))]  # "this (coming) summer": the current or nearest one
 
 
 _rule(rf"\b(?P<m>{_SEASON}\s+(?:of\s+)?(?P<y>{_YEAR}))\b")(
@@ -345,11 +367,16 @@ _rule(rf"\b(?P<m>{_PART}(?P<mon>{_MON_ANY})\b\.?,?\s+(?:of\s+)?(?P<y>{_YEAR}))\b
 
 @_rule(rf"\b{_WDP}(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{_MON_ANY})\b\.?{_YEAR_OPT}")
 @_rule(rf"\b{_WDP}(?P<mon>{_MON_ANY})\b\.?\s+(?:the\s+)?{_DAY}\b{_YEAR_OPT}")
+@_rule(rf"\b{_WDP}the\s+{_DAY_WORD}\s+of\s+(?P<mon>{_MON_ANY})\b\.?{_YEAR_OPT}")
+@_rule(rf"\b{_WDP}(?P<mon>{_MON_ANY})\b\.?\s+(?:the\s+)?{_DAY_WORD}\b{_YEAR_OPT}")
 def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    day, month = int(m.group("d")), _MONTH_NUM[_g(m, "mon")]
+    spelled = m.groupdict().get("dw")  # "the eighth of August", "March twenty-first"
+    day = _ORDINALS[" ".join(re.split(r"[-\s]+", spelled.lower()))] if spelled else int(m["d"])
+    month = _MONTH_NUM[_g(m, "mon")]
     if m.group("y"):
         return _unit_range(date(int(m.group("y")), month, day), "day")
-    if not m.group("ord") and ctx.verb_like(m):  # "they march 5 miles", "the 3 may be"
+    ordinal = bool(m.groupdict().get("ord")) or bool(spelled and m.start("dw") < m.start("mon"))
+    if not ordinal and ctx.verb_like(m):  # "they march 5 miles", "you may first ask"
         return None
     lean = _LEAN_FUTURE_RE.search(ctx.text, max(0, m.start() - 24), m.start()) is not None
     chosen = _choose_year(

@@ -359,3 +359,66 @@ def test_a_weekday_relative_to_an_event_is_not_resolved_against_today() -> None:
     assert resolve_time_expressions("leaving the Monday after the wedding", MON) == []
     assert resolve_time_expressions("see you Monday before the party", MON) == []
     assert len(resolve_time_expressions("see you on Monday.", MON)) == 1
+
+
+DEC = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)  # a Saturday in December
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        ("Next spring we move to the coast.", DEC, date(2027, 3, 1)),  # the coming one
+        ("next summer", datetime(2023, 5, 2, tzinfo=UTC), date(2023, 6, 1)),
+        ("next summer", datetime(2023, 7, 10, tzinfo=UTC), date(2024, 6, 1)),  # inside one
+        ("This spring we move to the coast.", DEC, date(2027, 3, 1)),
+    ],
+)
+def test_next_season_is_the_first_one_still_to_begin(
+    text: str, anchor: datetime, expected: date
+) -> None:
+    (mention,) = resolve_time_expressions(text, anchor)
+    assert mention.start.date() == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Back in January I quit smoking.", "I used to run in January, before the knee."],
+)
+def test_back_in_and_used_to_mark_the_past(text: str) -> None:
+    (mention,) = resolve_time_expressions(text, DEC)
+    assert mention.start.date() == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Her birthday falls on a Saturday this time.", "We meet every Monday at noon."],
+)
+def test_a_weekday_that_names_any_such_day_is_not_resolved(text: str) -> None:
+    assert resolve_time_expressions(text, DEC) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Her recital is on the eighth of August 2027.", date(2027, 8, 8)),
+        ("We fly out on March twenty-first.", date(2027, 3, 21)),
+        ("We flew out on March twenty first.", date(2026, 3, 21)),
+        ("The first of May was sunny.", date(2026, 5, 1)),
+    ],
+)
+def test_a_day_in_words_is_a_date(text: str, expected: date) -> None:
+    (mention,) = resolve_time_expressions(text, DEC)
+    assert mention.start.date() == expected
+
+
+@pytest.mark.parametrize("text", ["You may first ask him.", "It was my first May in Lisbon."])
+def test_an_ordinal_word_beside_a_month_word_is_not_always_a_date(text: str) -> None:
+    assert resolve_time_expressions(text, DEC) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["We flew out on March 21.", "She drove to the lake on 21 March.", "I sold it March 21"]
+)
+def test_an_irregular_past_verb_puts_a_yearless_date_in_the_past(text: str) -> None:
+    (mention,) = resolve_time_expressions(text, DEC)
+    assert mention.start.date() == date(2026, 3, 21)
