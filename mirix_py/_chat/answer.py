@@ -17,7 +17,7 @@ context (low sensitivity, or the owner's explicit reveal flag).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +48,7 @@ from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.prompts import AgentPrompt
+from mirix_py._chat.reckon import event_cutoff, reckon
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
@@ -362,8 +363,11 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
     return best, best_score
 
 
-def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float) -> Draft:
-    """The extractive answer (see the module docstring)."""
+def answer_offline(
+    cues: QuestionCues, pack: ContextPack, *, min_evidence: float, now: datetime | None = None
+) -> Draft:
+    """The extractive answer (see the module docstring); ``now`` is when the question is
+    asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
     consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
     scoped = in_scope(cues.names, sorted(pack.refs.items()))
@@ -375,6 +379,9 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         return Draft(NOT_MENTIONED, (), True)
+    reckoned = reckon(cues, dict(scoped), now)
+    if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
+        return Draft(reckoned.text, reckoned.refs, False)
     top_score = max(h.score.score for _, h in numbered) or 1.0
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
@@ -385,6 +392,15 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(_vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
+    recent = cues.asks_recent and not past
+    cutoff = event_cutoff(cues, dict(scoped))
+    earlier = (
+        [(r, h) for r, h in scoped if h.when is not None and h.when.date() < cutoff]
+        if cutoff
+        else []
+    )
+    if earlier:  # "how many cups was I drinking before I switched?": the value held until then
+        numbered, past, recent = earlier, False, True
     holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
@@ -469,6 +485,10 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         if close:  # "where …?" is answered by a place, not by a sentence without one
             scored.remove(close[0])
             scored.insert(0, close[0])
+    latest = _latest_close(topic, scored, pack.refs, typed, asks_assistant) if recent else None
+    if latest is not None and not cues.is_when:  # "how many … now?": the last value told
+        scored.remove(latest)
+        scored.insert(0, latest)
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
@@ -672,6 +692,39 @@ def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]
     if hit.when is not None and len(newest) > 1:
         bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
     return bonus
+
+
+_RECENT_MARGIN = 0.4
+"""How much weaker than the best answer a later-told one may be and still replace it when
+the question asks for the value now."""
+
+
+def _latest_close(
+    topic: frozenset[str],
+    scored: Sequence[tuple[float, int, str]],
+    refs: Mapping[int, Hit],
+    typed: Mapping[int, str],
+    asks_assistant: bool,
+) -> tuple[float, int, str] | None:
+    """Of the answers nearly as good as the best (within :data:`_RECENT_MARGIN`, saying
+    most of the words the best-covering one says, holding the asked kind of value when
+    any does), the latest told — asked what holds now, the last of several values told
+    over time is the current one. The assistant's words count only when it is asked about."""
+    covers = {ref: _coverage(topic, span) for _, ref, span in scored}
+    best_cover = max(covers.values(), default=0.0)
+    if best_cover <= 0:
+        return None
+    close = [
+        t
+        for t in scored
+        if t[0] >= scored[0][0] - _RECENT_MARGIN
+        and covers[t[1]] >= 0.6 * best_cover
+        and not t[2].rstrip().endswith("?")
+        and (not typed or t[1] in typed)
+        and refs[t[1]].when is not None
+        and (asks_assistant or str(refs[t[1]].record.get("actor", "")).lower() != "assistant")
+    ]
+    return max(close, key=lambda t: refs[t[1]].when or datetime.min) if close else None
 
 
 def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) -> str | None:

@@ -1,0 +1,232 @@
+"""Date arithmetic for the offline answerer: how long ago, how long between, which first.
+
+"How many days ago did I …?", "How many weeks passed between X and Y?", "How many days
+after X did I Y?" and "Which did I do first, X or Y?" are not answered by any one
+sentence: each event the question names is *dated* — the memory in the context whose
+sentence best covers the event's words, dated by the day that sentence names (resolved
+against the memory's own date: "yesterday", "on Thursday", "[26 February 2026]") or else
+by the memory's own date — and the dates are compared with each other or with when the
+question is asked. "What was I reading when I X?" is answered by what else the message
+that tells of X says, and "… before I X?" questions are read as of the day before X
+(:func:`event_cutoff`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mirix_py import _temporal as temporal
+from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
+from mirix_py._chat.models import Hit
+from mirix_py._dates import full_date
+from mirix_py._memory import MemoryType
+
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+_END = r"[?.!\s]*$"
+_AGO_Q = re.compile(
+    rf"^\s*how\s+(?:many\s+{_UNIT}|long)\s+ago\s+(?:did|was|were|had|have|has)\s+(?P<a>.+?){_END}",
+    re.I,
+)
+_BETWEEN_Q = re.compile(
+    rf"^\s*how\s+(?:many\s+{_UNIT}|long|much\s+time)\b[^?]*?\bbetween\s+(?P<a>.+?)\s+and\s+"
+    rf"(?P<b>.+?){_END}",
+    re.I,
+)
+_AFTER_Q = re.compile(
+    rf"^\s*how\s+many\s+{_UNIT}\s+(?P<rel>after|before)\s+(?P<a>.+?)\s+"
+    rf"(?:did|was|were|had|do|does)\s+(?P<b>.+?){_END}",
+    re.I,
+)
+_FIRST_Q = re.compile(
+    r"^\s*(?:which|what)\b[^,?]*?\b(?P<order>first|earlier|sooner|last|later)\s*[,:]?\s+"
+    rf"(?:(?:did|was|were)\s+(?:it\s+)?)?(?P<a>.+?),?\s+or\s+(?P<b>.+?){_END}",
+    re.I,
+)
+_DOING_WHEN_Q = re.compile(
+    r"^\s*what\b(?P<main>[^?]*?\b(?:was|were)\s+(?:i|we|you|he|she|they|\w+)\s+\w+ing\b[^?]*?)"
+    rf"\s+when\s+(?P<a>.+?){_END}",
+    re.I,
+)
+_BEFORE_EVENT = re.compile(
+    r"\bbefore\s+(?P<a>(?:i|we|my|our|you|your)\b.+?)[?.!\s]*$",
+    re.I,
+)
+_ANNOTATION = re.compile(r"\s*\[[^\[\]]*\]")
+_UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+_MIN_COVER = 0.5
+"""The share of an event's words a sentence must say for the event to be dated by it."""
+
+
+@dataclass(frozen=True)
+class Dated:
+    """An event of the question dated by one memory of the context."""
+
+    ref: int
+    day: date
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reckoned:
+    """A computed answer and the memories it rests on."""
+
+    text: str
+    refs: tuple[int, ...]
+
+
+def _plain(hit: Hit) -> str:
+    rec = hit.record
+    if hit.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
+        text = f"{rec.get('summary', '')} {rec.get('details', '')}"
+    else:
+        text = str(rec.get("summary") or rec.get("content") or "")
+    return _ANNOTATION.sub("", text).strip()
+
+
+def _utterances(text: str) -> list[str]:
+    return [p.strip() for p in _UTTERANCE_END.split(text) if p.strip()]
+
+
+def _cover(stems: frozenset[str], text: str) -> float:
+    return len(stems & set(content_stems(text))) / len(stems) if stems else 0.0
+
+
+def _event_stems(phrase: str, people: frozenset[str]) -> frozenset[str]:
+    return frozenset(content_stems(phrase)) - people
+
+
+def _people(cues: QuestionCues, refs: Mapping[int, Hit]) -> frozenset[str]:
+    """Stems of the names of the question that are speakers (and the unnamed user's
+    placeholder): who did something is not what was done ("adopting Miso" keeps Miso)."""
+    speakers = {str(h.record.get("actor", "")).lower() for h in refs.values()} | {"user"}
+    return frozenset(stem(w) for n in cues.names if n.lower() in speakers for w in words(n))
+
+
+_NEAR = re.compile(r"\b(?:today|tonight|yesterday|last\s+night|this\s+morning)\b", re.I)
+
+
+def _day_of(sentence: str, when: datetime) -> date:
+    """The day ``sentence`` names (resolved against ``when``), else ``when``'s day. "Today"
+    or "yesterday" wins over a weekday: in "started a Saturday morning class today" the
+    weekday says which class, the near day when it started."""
+    days = [m for m in temporal.resolve_time_expressions(sentence, when) if m.granularity == "day"]
+    days.sort(key=lambda m: _NEAR.fullmatch(m.text) is None)
+    return days[0].start.date() if days else when.date()
+
+
+def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Dated | None:
+    """The event ``phrase`` names, dated by the memory of ``refs`` that best tells of it:
+    the sentence covering most of its words, at least :data:`_MIN_COVER` of them (the
+    sentence with the next one counting half — "I adopted a cat. She's called Miso." —
+    the whole message a quarter, and the asker's own words preferred to the assistant's);
+    of equal tellings the earliest, since later ones tend to look back on it."""
+    stems = _event_stems(phrase, _people(cues, refs))
+    if not stems:
+        return None
+    best: Dated | None = None
+    for ref, hit in sorted(refs.items()):
+        when = hit.when
+        if when is None:
+            continue
+        text = _plain(hit)
+        whole = _cover(stems, text)
+        by_assistant = str(hit.record.get("actor", "")).lower() == "assistant"
+        parts = _utterances(text)
+        for k, sentence in enumerate(parts):
+            cover = _cover(stems, sentence)
+            if cover < _MIN_COVER or sentence.endswith("?"):
+                continue
+            window = _cover(stems, " ".join(parts[k : k + 2]))
+            score = cover + 0.5 * window + 0.25 * whole - (0.2 if by_assistant else 0.0)
+            dated = Dated(ref, _day_of(sentence, when), sentence, round(score, 6))
+            if best is None or (dated.score, -dated.day.toordinal()) > (
+                best.score,
+                -best.day.toordinal(),
+            ):
+                best = dated
+    return best
+
+
+def _count(days: int, unit: str) -> str:
+    n = round(days / _UNIT_DAYS[unit])
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _asked(cues: QuestionCues) -> str:
+    return cues.asked or cues.text
+
+
+def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) -> Reckoned | None:
+    """The computed answer to a how-long-ago, how-long-between, which-first or
+    what-was-going-on-when question, or None (not such a question, or an event not found)."""
+    question = _asked(cues)
+    m = _AGO_Q.match(question)
+    if m and now is not None:
+        event = date_event(m.group("a"), cues, refs)
+        if event is None or event.day > now.date():
+            return None
+        days = (now.date() - event.day).days
+        unit = (m.group("unit") or "day").lower()
+        text = f"{_count(days, unit)} ago ({full_date(event.day)})"
+        return Reckoned(text, (event.ref,))
+    m = _AFTER_Q.match(question) or _BETWEEN_Q.match(question)
+    if m:
+        first, second = date_event(m.group("a"), cues, refs), date_event(m.group("b"), cues, refs)
+        if first is None or second is None or first.ref == second.ref:
+            return None
+        days = abs((second.day - first.day).days)
+        unit = (m.group("unit") or "day").lower()
+        span = f"{full_date(min(first.day, second.day))} to {full_date(max(first.day, second.day))}"
+        return Reckoned(f"{_count(days, unit)} ({span})", (first.ref, second.ref))
+    m = _FIRST_Q.match(question)
+    if m:
+        options = [(m.group("a"), date_event(m.group("a"), cues, refs))]
+        options.append((m.group("b"), date_event(m.group("b"), cues, refs)))
+        if any(dated is None for _, dated in options):
+            return None
+        (a, da), (b, db) = options
+        assert da is not None and db is not None
+        if da.day == db.day:
+            return None
+        later = m.group("order").lower() in ("last", "later")
+        pick, dated = (a, da) if (da.day < db.day) != later else (b, db)
+        return Reckoned(f"{pick.strip()} ({full_date(dated.day)})", (da.ref, db.ref))
+    m = _DOING_WHEN_Q.match(question)
+    if m:
+        return _going_on(m.group("main"), m.group("a"), cues, refs)
+    return None
+
+
+def _going_on(
+    main: str, phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]
+) -> Reckoned | None:
+    """What else the message that tells of the event said: the sentence covering most of
+    ``main`` ("what book was I reading"), else the first other statement."""
+    event = date_event(phrase, cues, refs)
+    if event is None:
+        return None
+    others = [
+        s
+        for s in _utterances(_plain(refs[event.ref]))
+        if s != event.sentence and not s.endswith("?")
+    ]
+    if not others:
+        return None
+    wanted = _event_stems(main, _people(cues, refs))
+    best = max(others, key=lambda s: _cover(wanted, s))
+    return Reckoned(best if _cover(wanted, best) > 0 else others[0], (event.ref,))
+
+
+def event_cutoff(cues: QuestionCues, refs: Mapping[int, Hit]) -> date | None:
+    """The day of the event a "… before I X?" question names ("How many cups was I
+    drinking before I switched to tea?"): the answer is the value held until then."""
+    m = _BEFORE_EVENT.search(_asked(cues))
+    if m is None:
+        return None
+    event = date_event(m.group("a"), cues, refs)
+    return None if event is None else event.day
