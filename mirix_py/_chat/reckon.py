@@ -110,11 +110,29 @@ def _people(cues: QuestionCues, refs: Mapping[int, Hit]) -> frozenset[str]:
 _NEAR = re.compile(r"\b(?:today|tonight|yesterday|last\s+night|this\s+morning)\b", re.I)
 
 
-def _day_of(sentence: str, when: datetime) -> date:
+_NOUN_START = re.compile(r"^\s*(?:the|a|an|my|our|your|his|her|their|this|that)\b", re.I)
+
+
+def _told_act(phrase: str, sentence: str) -> bool:
+    """True when ``phrase`` starts with a verb the sentence says ("book the trip" and
+    "Booked a trip to Valencia for 12-19 June"): the act is what the message tells of, so
+    a later day it names is the planned event's, not the act's."""
+    if _NOUN_START.match(phrase):
+        return False
+    first = content_stems(re.sub(r"^\s*(?:i|we|you)\s+", "", phrase, flags=re.I))[:1]
+    return bool(first) and first[0] in set(content_stems(sentence))
+
+
+def _day_of(sentence: str, when: datetime, *, act: bool = False) -> date:
     """The day ``sentence`` names (resolved against ``when``), else ``when``'s day. "Today"
     or "yesterday" wins over a weekday: in "started a Saturday morning class today" the
-    weekday says which class, the near day when it started."""
-    days = [m for m in temporal.resolve_time_expressions(sentence, when) if m.granularity == "day"]
+    weekday says which class, the near day when it started. For a told ``act`` only days
+    up to ``when`` count."""
+    days = [
+        m
+        for m in temporal.resolve_time_expressions(sentence, when)
+        if m.granularity == "day" and not (act and m.start.date() > when.date())
+    ]
     days.sort(key=lambda m: _NEAR.fullmatch(m.text) is None)
     return days[0].start.date() if days else when.date()
 
@@ -143,7 +161,8 @@ def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Date
                 continue
             window = _cover(stems, " ".join(parts[k : k + 2]))
             score = cover + 0.5 * window + 0.25 * whole - (0.2 if by_assistant else 0.0)
-            dated = Dated(ref, _day_of(sentence, when), sentence, round(score, 6))
+            day = _day_of(sentence, when, act=_told_act(phrase, sentence))
+            dated = Dated(ref, day, sentence, round(score, 6))
             if best is None or (dated.score, -dated.day.toordinal()) > (
                 best.score,
                 -best.day.toordinal(),

@@ -78,6 +78,15 @@ def test_which_first_names_the_earlier_option_and_which_last_the_later() -> None
     assert last is not None and last.text.startswith("plant the tomatoes")
 
 
+def test_a_told_act_is_dated_by_its_message_and_a_planned_event_by_its_day() -> None:
+    refs = _refs(_said("Booked a trip to Lyon for 28 May! Cannot wait.", 4))
+    cues = read_question("x")
+    booked = date_event("book the Lyon trip", cues, refs)
+    assert booked is not None and booked.day == date(2024, 5, 4)
+    trip = date_event("the Lyon trip", cues, refs)
+    assert trip is not None and trip.day == date(2024, 5, 28)
+
+
 def test_today_dates_the_event_rather_than_a_weekday_describing_it() -> None:
     refs = _refs(_said("Started a Tuesday evening pottery class today!", 11))
     dated = date_event("start the pottery class", read_question("x"), refs)
