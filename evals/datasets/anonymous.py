@@ -42,6 +42,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 NAMED = DATA / "assistant_memory.jsonl"
 SECOND_PERSON = DATA / "assistant_memory_second_person.jsonl"
 GENERIC_SESSIONS = DATA / "generic_sessions.jsonl"
+TEMPORAL_UPDATES = DATA / "temporal_updates.jsonl"
+"""A hand-written set already in the second person (``--named`` it with ``--as-asked``)."""
 
 JSONL_NAME = "assistant_memory_anon.jsonl"
 LONGMEMEVAL_NAME = "assistant_memory_anon_lme.json"
