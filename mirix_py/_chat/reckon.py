@@ -92,12 +92,56 @@ def _utterances(text: str) -> list[str]:
     return [p.strip() for p in _UTTERANCE_END.split(text) if p.strip()]
 
 
+_IRREGULAR = {
+    past: base
+    for base, forms in {
+        "buy": "bought",
+        "sell": "sold",
+        "run": "ran",
+        "go": "went gone",
+        "make": "made",
+        "take": "took taken",
+        "begin": "began begun",
+        "meet": "met",
+        "leav": "left",
+        "write": "wrote written",
+        "give": "gave given",
+        "see": "saw seen",
+        "find": "found",
+        "fli": "flew flown",
+        "drive": "drove driven",
+        "eat": "ate eaten",
+        "bring": "brought",
+        "teach": "taught",
+        "pay": "paid",
+        "build": "built",
+        "lose": "lost",
+        "send": "sent",
+        "spend": "spent",
+        "keep": "kept",
+        "feel": "felt",
+        "sing": "sang sung",
+        "swim": "swam swum",
+        "ride": "rode ridden",
+        "break": "broke broken",
+        "choos": "chose chosen",
+        "fall": "fell fallen",
+    }.items()
+    for past in forms.split()
+}
+"""Irregular past forms and their verbs' stems: "when did I buy …?" is told as "bought"."""
+
+
+def _stems(text: str) -> set[str]:
+    return {_IRREGULAR.get(s, s) for s in content_stems(text)}
+
+
 def _cover(stems: frozenset[str], text: str) -> float:
-    return len(stems & set(content_stems(text))) / len(stems) if stems else 0.0
+    return len(stems & _stems(text)) / len(stems) if stems else 0.0
 
 
 def _event_stems(phrase: str, people: frozenset[str]) -> frozenset[str]:
-    return frozenset(content_stems(phrase)) - people
+    return frozenset(_stems(phrase)) - people
 
 
 def _people(cues: QuestionCues, refs: Mapping[int, Hit]) -> frozenset[str]:
@@ -120,7 +164,7 @@ def _told_act(phrase: str, sentence: str) -> bool:
     if _NOUN_START.match(phrase):
         return False
     first = content_stems(re.sub(r"^\s*(?:i|we|you)\s+", "", phrase, flags=re.I))[:1]
-    return bool(first) and first[0] in set(content_stems(sentence))
+    return bool(first) and _IRREGULAR.get(first[0], first[0]) in _stems(sentence)
 
 
 def _day_of(sentence: str, when: datetime, *, act: bool = False) -> date:
@@ -135,6 +179,28 @@ def _day_of(sentence: str, when: datetime, *, act: bool = False) -> date:
     ]
     days.sort(key=lambda m: _NEAR.fullmatch(m.text) is None)
     return days[0].start.date() if days else when.date()
+
+
+def date_pair(
+    a: str, b: str, cues: QuestionCues, refs: Mapping[int, Hit]
+) -> tuple[Dated, Dated] | None:
+    """Events ``a`` and ``b`` dated by two different memories: when one message is the
+    best telling of both ("the mechanic said the brake pads need replacing" next to "had
+    the oil change today"), the pairing with the higher total keeps it for one event and
+    gives the other its next-best telling."""
+    first, second = date_event(a, cues, refs), date_event(b, cues, refs)
+    if first is None or second is None:
+        return None
+    if first.ref != second.ref:
+        return first, second
+    pairs = []
+    other_b = date_event(b, cues, {r: h for r, h in refs.items() if r != first.ref})
+    if other_b is not None:
+        pairs.append((first, other_b))
+    other_a = date_event(a, cues, {r: h for r, h in refs.items() if r != second.ref})
+    if other_a is not None:
+        pairs.append((other_a, second))
+    return max(pairs, key=lambda p: p[0].score + p[1].score) if pairs else None
 
 
 def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Dated | None:
@@ -195,21 +261,21 @@ def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) ->
         return Reckoned(text, (event.ref,))
     m = _AFTER_Q.match(question) or _BETWEEN_Q.match(question)
     if m:
-        first, second = date_event(m.group("a"), cues, refs), date_event(m.group("b"), cues, refs)
-        if first is None or second is None or first.ref == second.ref:
+        pair = date_pair(m.group("a"), m.group("b"), cues, refs)
+        if pair is None:
             return None
+        first, second = pair
         days = abs((second.day - first.day).days)
         unit = (m.group("unit") or "day").lower()
         span = f"{full_date(min(first.day, second.day))} to {full_date(max(first.day, second.day))}"
         return Reckoned(f"{_count(days, unit)} ({span})", (first.ref, second.ref))
     m = _FIRST_Q.match(question)
     if m:
-        options = [(m.group("a"), date_event(m.group("a"), cues, refs))]
-        options.append((m.group("b"), date_event(m.group("b"), cues, refs)))
-        if any(dated is None for _, dated in options):
+        a, b = m.group("a"), m.group("b")
+        pair = date_pair(a, b, cues, refs)
+        if pair is None:
             return None
-        (a, da), (b, db) = options
-        assert da is not None and db is not None
+        da, db = pair
         if da.day == db.day:
             return None
         later = m.group("order").lower() in ("last", "later")

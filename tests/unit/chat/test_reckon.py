@@ -53,6 +53,16 @@ def test_days_between_two_events_told_in_different_sessions() -> None:
     assert found is not None and found.text.startswith("13 days") and set(found.refs) == {1, 2}
 
 
+def test_two_events_best_told_in_one_message_are_dated_by_two() -> None:
+    refs = _refs(
+        _said("Had the boiler serviced today. The engineer said the valve needs replacing.", 3),
+        _said("Got the valve replaced this morning.", 10),
+    )
+    question = "How many days passed between the boiler service and replacing the valve?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("7 days") and set(found.refs) == {1, 2}
+
+
 def test_days_after_one_event_did_another_happen() -> None:
     refs = _refs(
         _said("Joined the community choir today!", 4),
@@ -85,6 +95,12 @@ def test_a_told_act_is_dated_by_its_message_and_a_planned_event_by_its_day() -> 
     assert booked is not None and booked.day == date(2024, 5, 4)
     trip = date_event("the Lyon trip", cues, refs)
     assert trip is not None and trip.day == date(2024, 5, 28)
+
+
+def test_an_irregular_past_form_tells_of_the_verb_asked() -> None:
+    refs = _refs(_said("We sold the old van today.", 8), _said("The van is parked outside.", 2))
+    found = reckon(read_question("How many days ago did I sell the van?"), refs, NOW)
+    assert found is not None and found.text.startswith("12 days ago")
 
 
 def test_today_dates_the_event_rather_than_a_weekday_describing_it() -> None:
