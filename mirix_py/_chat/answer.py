@@ -5,7 +5,11 @@ clause that covers the most of the question's content words, weighted by the
 memory's retrieval score); for "when" questions it is the absolute date — a date
 written in the memory (``[7 May 2023]``, ``7 May 2023``, ``May 2023``), a
 relative expression resolved against the memory's own date, or else the
-memory's date. Only memories about the people a question names (and the people
+memory's date. "How many days ago …?", "how many weeks between X and Y?", "which did
+I do first, X or Y?" and "what was I doing when …?" are computed from the dated events
+(:mod:`mirix_py._chat.reckon`); asked for a value "now", the latest-told of the close
+answers wins, and "… before I X?" is answered from what was said before X's day. Only
+memories about the people a question names (and the people
 around them) answer it (:mod:`mirix_py._chat.scope`). For "what did you recommend
 for …?" a user's request is not the answer: the assistant's reply right after it
 is, credited with what the request says. When no memory supports the question well enough
