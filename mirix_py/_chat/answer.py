@@ -340,9 +340,18 @@ _QUOTED = re.compile(r"[\"“][^\"“”]{3,}?\s[^\"“”]{3,}?\s[^\"“”]*[\
 """A quoted passage of three words or more: the answer to "what sentence/phrase …?"."""
 
 
+_HOW_OFTEN_Q = re.compile(r"\bhow\s+(?:often|frequently)\b", re.I)
+_FREQUENCY = re.compile(
+    r"\b(?:(?:once|twice|\w+\s+times)\s+(?:a|an|per|each|every)\s+\w+|"
+    r"every\s+(?:other\s+)?(?:\d+\s+)?\w+|daily|weekly|fortnightly|monthly|yearly|hourly)\b",
+    re.I,
+)
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
     quote_asked = _QUOTE_Q.search(cues.text) is not None
+    how_often = _HOW_OFTEN_Q.search(cues.text) is not None
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     chat_parts = _with_values(_utterances(text))
@@ -360,6 +369,8 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
+            if how_often and _FREQUENCY.search(candidate):
+                score += 0.2  # "how often …?" is answered by a frequency ("once a week")
             if quote_asked and _QUOTED.search(candidate):
                 score += 0.5  # "what example sentence …?" is answered by the quoted one
             if score > best_score:

@@ -556,3 +556,12 @@ def test_same_date_sends_a_when_question_to_the_memory_that_states_it() -> None:
         ),
     )
     assert answer_offline(cues, pack, min_evidence=0.2).text == "14 June 2024"
+
+
+def test_how_often_questions_take_the_span_that_says_a_frequency() -> None:
+    reply = (
+        "Keep the starter jar in a cool dark spot near the pantry. Feed the starter once a week."
+    )
+    cues = read_question("How often should I feed the starter jar?")
+    pack = _pack(hit(episode(reply, actor="assistant"), vector=0.6))
+    assert "once a week" in answer_offline(cues, pack, min_evidence=0.2).text
