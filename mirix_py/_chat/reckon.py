@@ -69,6 +69,7 @@ class Dated:
     day: date
     sentence: str
     score: float
+    granularity: temporal.Granularity = "day"
 
 
 @dataclass(frozen=True)
@@ -167,18 +168,33 @@ def _told_act(phrase: str, sentence: str) -> bool:
     return bool(first) and _IRREGULAR.get(first[0], first[0]) in _stems(sentence)
 
 
-def _day_of(sentence: str, when: datetime, *, act: bool = False) -> date:
-    """The day ``sentence`` names (resolved against ``when``), else ``when``'s day. "Today"
-    or "yesterday" wins over a weekday: in "started a Saturday morning class today" the
-    weekday says which class, the near day when it started. For a told ``act`` only days
-    up to ``when`` count."""
-    days = [
+_COARSE: tuple[temporal.Granularity, ...] = ("week", "month", "year")
+
+
+def _day_of(
+    sentence: str, when: datetime, *, act: bool = False
+) -> tuple[date, temporal.Granularity]:
+    """The day ``sentence`` names (resolved against ``when``), else the start of a week,
+    month or year it names ("ten years ago"), else ``when``'s day; with the granularity.
+    "Today" or "yesterday" wins over a weekday: in "started a Saturday morning class
+    today" the weekday says which class, the near day when it started. For a told
+    ``act`` only times up to ``when`` count."""
+    mentions = [
         m
         for m in temporal.resolve_time_expressions(sentence, when)
-        if m.granularity == "day" and not (act and m.start.date() > when.date())
+        if not (act and m.start.date() > when.date())
     ]
-    days.sort(key=lambda m: _NEAR.fullmatch(m.text) is None)
-    return days[0].start.date() if days else when.date()
+    days = sorted(
+        (m for m in mentions if m.granularity == "day"),
+        key=lambda m: _NEAR.fullmatch(m.text) is None,
+    )
+    if days:
+        return days[0].start.date(), "day"
+    for granularity in _COARSE:
+        coarse = [m for m in mentions if m.granularity == granularity]
+        if coarse:
+            return coarse[0].start.date(), granularity
+    return when.date(), "day"
 
 
 def date_pair(
@@ -227,8 +243,8 @@ def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Date
                 continue
             window = _cover(stems, " ".join(parts[k : k + 2]))
             score = cover + 0.5 * window + 0.25 * whole - (0.2 if by_assistant else 0.0)
-            day = _day_of(sentence, when, act=_told_act(phrase, sentence))
-            dated = Dated(ref, day, sentence, round(score, 6))
+            day, granularity = _day_of(sentence, when, act=_told_act(phrase, sentence))
+            dated = Dated(ref, day, sentence, round(score, 6), granularity)
             if best is None or (dated.score, -dated.day.toordinal()) > (
                 best.score,
                 -best.day.toordinal(),
@@ -240,6 +256,18 @@ def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Date
 def _count(days: int, unit: str) -> str:
     n = round(days / _UNIT_DAYS[unit])
     return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _natural_unit(days: int, granularity: temporal.Granularity) -> str:
+    """The unit "how long ago …?" is answered in: the one the event was told in ("ten
+    years ago"), else one that keeps the count small."""
+    if granularity != "day":
+        return granularity
+    if days < 14:
+        return "day"
+    if days < 60:
+        return "week"
+    return "month" if days < 730 else "year"
 
 
 def _asked(cues: QuestionCues) -> str:
@@ -256,7 +284,7 @@ def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) ->
         if event is None or event.day > now.date():
             return None
         days = (now.date() - event.day).days
-        unit = (m.group("unit") or "day").lower()
+        unit = (m.group("unit") or _natural_unit(days, event.granularity)).lower()
         text = f"{_count(days, unit)} ago ({full_date(event.day)})"
         return Reckoned(text, (event.ref,))
     m = _AFTER_Q.match(question) or _BETWEEN_Q.match(question)

@@ -43,6 +43,17 @@ def test_weeks_ago_and_no_answer_for_a_future_event() -> None:
     assert reckon(read_question("How many days ago was the fair?"), refs, NOW) is None
 
 
+def test_how_long_ago_answers_in_the_unit_the_event_was_told_in_or_a_natural_one() -> None:
+    refs = _refs(
+        _said("My first marathon was three years ago, in the rain.", 10),
+        _said("I repainted the fence today.", 6),
+    )
+    years = reckon(read_question("How long ago was my first marathon?"), refs, NOW)
+    assert years is not None and years.text.startswith("3 years ago")
+    fence = reckon(read_question("How long ago did I repaint the fence?"), refs, NOW)
+    assert fence is not None and fence.text.startswith("2 weeks ago")
+
+
 def test_days_between_two_events_told_in_different_sessions() -> None:
     refs = _refs(
         _said("The piano recital was yesterday and I did not miss a note.", 16),
