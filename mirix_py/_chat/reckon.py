@@ -197,6 +197,18 @@ def _day_of(
     return when.date(), "day"
 
 
+_GERUND = re.compile(r"\b[a-z]{2,}ing\b")
+
+
+def _shared_verb(a: str, b: str) -> str:
+    """``b`` with the verb of ``a`` when ``b`` is one bare word: "between adopting Coco and
+    Shadow" compares adopting Coco with adopting Shadow."""
+    verb = _GERUND.search(a)
+    if verb is None or len(b.split()) != 1 or _GERUND.search(b):
+        return b
+    return f"{verb.group(0)} {b}"
+
+
 def date_pair(
     a: str, b: str, cues: QuestionCues, refs: Mapping[int, Hit]
 ) -> tuple[Dated, Dated] | None:
@@ -204,6 +216,7 @@ def date_pair(
     best telling of both ("the mechanic said the brake pads need replacing" next to "had
     the oil change today"), the pairing with the higher total keeps it for one event and
     gives the other its next-best telling."""
+    b = _shared_verb(a, b)
     first, second = date_event(a, cues, refs), date_event(b, cues, refs)
     if first is None or second is None:
         return None

@@ -74,6 +74,17 @@ def test_two_events_best_told_in_one_message_are_dated_by_two() -> None:
     assert found is not None and found.text.startswith("7 days") and set(found.refs) == {1, 2}
 
 
+def test_the_second_event_may_share_the_verb_of_the_first() -> None:
+    refs = _refs(
+        _said("The shelter has a shy dog called Bo.", 1),
+        _said("I adopted Rex today!", 2),
+        _said("We adopted Bo from the same shelter today.", 16),
+    )
+    question = "How many days passed between adopting Rex and Bo?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("14 days")
+
+
 def test_days_after_one_event_did_another_happen() -> None:
     refs = _refs(
         _said("Joined the community choir today!", 4),
