@@ -266,6 +266,14 @@ def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Date
     return best
 
 
+def _calendar_count(first: date, last: date, unit: str) -> str:
+    """Whole calendar months or years from ``first`` to ``last`` ("ten years ago", told
+    in 2023, is 2013: ten years, however far into 2013 the event was)."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    n = months if unit == "month" else last.year - first.year
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
 def _count(days: int, unit: str) -> str:
     n = round(days / _UNIT_DAYS[unit])
     return f"{n} {unit}{'' if n == 1 else 's'}"
@@ -298,7 +306,10 @@ def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) ->
             return None
         days = (now.date() - event.day).days
         unit = (m.group("unit") or _natural_unit(days, event.granularity)).lower()
-        text = f"{_count(days, unit)} ago ({full_date(event.day)})"
+        count = _count(days, unit)
+        if unit == event.granularity and unit in ("month", "year"):  # told in that unit
+            count = _calendar_count(event.day, now.date(), unit)
+        text = f"{count} ago ({full_date(event.day)})"
         return Reckoned(text, (event.ref,))
     m = _AFTER_Q.match(question) or _BETWEEN_Q.match(question)
     if m:

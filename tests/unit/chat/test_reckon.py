@@ -50,6 +50,10 @@ def test_how_long_ago_answers_in_the_unit_the_event_was_told_in_or_a_natural_one
     )
     years = reckon(read_question("How long ago was my first marathon?"), refs, NOW)
     assert years is not None and years.text.startswith("3 years ago")
+    late = _refs(_said("My first marathon was ten years ago.", 10))
+    late_in_year = datetime(2024, 11, 30, tzinfo=UTC)  # 2014 to 2024, not 10.9 years
+    ten = reckon(read_question("How long ago was my first marathon?"), late, late_in_year)
+    assert ten is not None and ten.text.startswith("10 years ago")
     fence = reckon(read_question("How long ago did I repaint the fence?"), refs, NOW)
     assert fence is not None and fence.text.startswith("2 weeks ago")
 
