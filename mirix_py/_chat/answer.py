@@ -508,6 +508,9 @@ def answer_offline(
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
         span = next((p for p in sentences(_body_text(hit)) if span in p), span)
+    stopped = _stopped_since(topic, hit, scoped) if recent and kind == "quantity" else None
+    if stopped is not None:  # "how many cups a day now?" after "I've quit coffee"
+        return stopped
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):
@@ -707,6 +710,30 @@ def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]
     if hit.when is not None and len(newest) > 1:
         bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
     return bonus
+
+
+_STOPPED = re.compile(
+    r"\b(?:quit|quitted|stopped|gave\s+up|given\s+up|cut\s+out|no\s+longer|no\s+more)\b", re.I
+)
+
+
+def _stopped_since(
+    topic: frozenset[str], answer: Hit, scoped: Sequence[tuple[int, Hit]]
+) -> Draft | None:
+    """A later statement of the asker that they stopped what a count is about ("I've quit
+    coffee completely" after "one coffee a day"): the count now is none."""
+    if answer.when is None:
+        return None
+    for ref, hit in scoped:
+        if hit.when is None or hit.when <= answer.when:
+            continue
+        if str(hit.record.get("actor", "")).lower() == "assistant":
+            continue
+        for sentence in _utterances(_strip_annotations(_body_text(hit))):
+            found = _STOPPED.search(sentence)
+            if found and not sentence.endswith("?") and _coverage(topic, sentence[found.end() :]):
+                return Draft(f"none ({sentence.strip()})", (ref,), False)
+    return None
 
 
 _RECENT_MARGIN = 0.4

@@ -565,3 +565,14 @@ def test_how_often_questions_take_the_span_that_says_a_frequency() -> None:
     cues = read_question("How often should I feed the starter jar?")
     pack = _pack(hit(episode(reply, actor="assistant"), vector=0.6))
     assert "once a week" in answer_offline(cues, pack, min_evidence=0.2).text
+
+
+def test_a_count_asked_now_is_none_after_the_asker_stopped() -> None:
+    hits = [
+        hit(episode("I smoke three cigarettes a day at the moment.", actor="user", day=2), 2.0),
+        hit(episode("Down to one cigarette a day now.", actor="user", day=9), 1.0),
+        hit(episode("Good news: I gave up cigarettes completely!", actor="user", day=20), 0.5),
+    ]
+    cues = read_question("How many cigarettes a day do I smoke now?")
+    answer = answer_offline(cues, _pack(*hits), min_evidence=0.2).text
+    assert answer.startswith("none")
