@@ -508,7 +508,8 @@ def answer_offline(
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
         span = next((p for p in sentences(_body_text(hit)) if span in p), span)
-    stopped = _stopped_since(topic, hit, scoped) if recent and kind == "quantity" else None
+    told = earlier or scoped  # asked "before I X?": only what was said before X counts
+    stopped = _stopped_since(topic, hit, told) if recent and kind == "quantity" else None
     if stopped is not None:  # "how many cups a day now?" after "I've quit coffee"
         return stopped
     if ref in typed and not cues.is_when:

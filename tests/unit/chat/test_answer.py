@@ -576,3 +576,6 @@ def test_a_count_asked_now_is_none_after_the_asker_stopped() -> None:
     cues = read_question("How many cigarettes a day do I smoke now?")
     answer = answer_offline(cues, _pack(*hits), min_evidence=0.2).text
     assert answer.startswith("none")
+    hits.append(hit(episode("I moved to the coast.", actor="user", day=12), 0.5))
+    before = read_question("How many cigarettes a day did I smoke before I moved to the coast?")
+    assert not answer_offline(before, _pack(*hits), min_evidence=0.2).text.startswith("none")
