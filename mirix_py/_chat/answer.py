@@ -21,7 +21,7 @@ context (low sensitivity, or the owner's explicit reveal flag).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,7 +52,7 @@ from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.prompts import AgentPrompt
-from mirix_py._chat.reckon import event_cutoff, reckon
+from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
@@ -500,7 +500,7 @@ def answer_offline(
         if close:  # "where …?" is answered by a place, not by a sentence without one
             scored.remove(close[0])
             scored.insert(0, close[0])
-    latest = _latest_close(topic, scored, pack.refs, typed, asks_assistant) if recent else None
+    latest = latest_close(topic, scored, pack.refs, typed, asks_assistant) if recent else None
     if latest is not None and not cues.is_when:  # "how many … now?": the last value told
         scored.remove(latest)
         scored.insert(0, latest)
@@ -509,9 +509,9 @@ def answer_offline(
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
         span = next((p for p in sentences(_body_text(hit)) if span in p), span)
     told = earlier or scoped  # asked "before I X?": only what was said before X counts
-    stopped = _stopped_since(topic, hit, told) if recent and kind == "quantity" else None
+    stopped = stopped_since(topic, hit, told) if recent and kind == "quantity" else None
     if stopped is not None:  # "how many cups a day now?" after "I've quit coffee"
-        return stopped
+        return Draft(f"none ({stopped[1]})", (stopped[0],), False)
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):
@@ -711,63 +711,6 @@ def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]
     if hit.when is not None and len(newest) > 1:
         bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)
     return bonus
-
-
-_STOPPED = re.compile(
-    r"\b(?:quit|quitted|stopped|gave\s+up|given\s+up|cut\s+out|no\s+longer|no\s+more)\b", re.I
-)
-
-
-def _stopped_since(
-    topic: frozenset[str], answer: Hit, scoped: Sequence[tuple[int, Hit]]
-) -> Draft | None:
-    """A later statement of the asker that they stopped what a count is about ("I've quit
-    coffee completely" after "one coffee a day"): the count now is none."""
-    if answer.when is None:
-        return None
-    for ref, hit in scoped:
-        if hit.when is None or hit.when <= answer.when:
-            continue
-        if str(hit.record.get("actor", "")).lower() == "assistant":
-            continue
-        for sentence in _utterances(_strip_annotations(_body_text(hit))):
-            found = _STOPPED.search(sentence)
-            if found and not sentence.endswith("?") and _coverage(topic, sentence[found.end() :]):
-                return Draft(f"none ({sentence.strip()})", (ref,), False)
-    return None
-
-
-_RECENT_MARGIN = 0.4
-"""How much weaker than the best answer a later-told one may be and still replace it when
-the question asks for the value now."""
-
-
-def _latest_close(
-    topic: frozenset[str],
-    scored: Sequence[tuple[float, int, str]],
-    refs: Mapping[int, Hit],
-    typed: Mapping[int, str],
-    asks_assistant: bool,
-) -> tuple[float, int, str] | None:
-    """Of the answers nearly as good as the best (within :data:`_RECENT_MARGIN`, saying
-    most of the words the best-covering one says, holding the asked kind of value when
-    any does), the latest told — asked what holds now, the last of several values told
-    over time is the current one. The assistant's words count only when it is asked about."""
-    covers = {ref: _coverage(topic, span) for _, ref, span in scored}
-    best_cover = max(covers.values(), default=0.0)
-    if best_cover <= 0:
-        return None
-    close = [
-        t
-        for t in scored
-        if t[0] >= scored[0][0] - _RECENT_MARGIN
-        and covers[t[1]] >= 0.6 * best_cover
-        and not t[2].rstrip().endswith("?")
-        and (not typed or t[1] in typed)
-        and refs[t[1]].when is not None
-        and (asks_assistant or str(refs[t[1]].record.get("actor", "")).lower() != "assistant")
-    ]
-    return max(close, key=lambda t: refs[t[1]].when or datetime.min) if close else None
 
 
 def _typed(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: bool) -> str | None:

@@ -14,7 +14,7 @@ that tells of X says, and "… before I X?" questions are read as of the day bef
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -367,3 +367,67 @@ def event_cutoff(cues: QuestionCues, refs: Mapping[int, Hit]) -> date | None:
         return None
     event = date_event(m.group("a"), cues, refs)
     return None if event is None else event.day
+
+
+def _said(topic: frozenset[str], text: str) -> float:
+    """The share of a question's topic stems that ``text`` says (as the answerer counts)."""
+    return len(topic & set(content_stems(text))) / len(topic) if topic else 0.0
+
+
+_STOPPED = re.compile(
+    r"\b(?:quit|quitted|stopped|gave\s+up|given\s+up|cut\s+out|no\s+longer|no\s+more)\b", re.I
+)
+
+
+def stopped_since(
+    topic: frozenset[str], answer: Hit, told: Sequence[tuple[int, Hit]]
+) -> tuple[int, str] | None:
+    """A later statement of the asker, among ``told``, that they stopped what a count is
+    about ("I've quit coffee completely" after "one coffee a day"): the count now is none.
+    Returns that memory's ref and sentence."""
+    if answer.when is None:
+        return None
+    for ref, hit in told:
+        if hit.when is None or hit.when <= answer.when:
+            continue
+        if str(hit.record.get("actor", "")).lower() == "assistant":
+            continue
+        for sentence in _utterances(_plain(hit)):
+            found = _STOPPED.search(sentence)
+            if found and not sentence.endswith("?") and _said(topic, sentence[found.end() :]):
+                return ref, sentence.strip()
+    return None
+
+
+RECENT_MARGIN = 0.4
+"""How much weaker than the best answer a later-told one may be and still replace it when
+the question asks for the value now."""
+
+
+def latest_close(
+    topic: frozenset[str],
+    scored: Sequence[tuple[float, int, str]],
+    refs: Mapping[int, Hit],
+    typed: Mapping[int, str],
+    asks_assistant: bool,
+) -> tuple[float, int, str] | None:
+    """Of the scored answers (weight, ref, span) nearly as good as the best (within
+    :data:`RECENT_MARGIN`, saying most of the words the best-covering one says, holding
+    the asked kind of value when any does), the latest told — asked what holds now, the
+    last of several values told over time is the current one. The assistant's words
+    count only when it is asked about."""
+    covers = {ref: _said(topic, span) for _, ref, span in scored}
+    best_cover = max(covers.values(), default=0.0)
+    if best_cover <= 0:
+        return None
+    close = [
+        t
+        for t in scored
+        if t[0] >= scored[0][0] - RECENT_MARGIN
+        and covers[t[1]] >= 0.6 * best_cover
+        and not t[2].rstrip().endswith("?")
+        and (not typed or t[1] in typed)
+        and refs[t[1]].when is not None
+        and (asks_assistant or str(refs[t[1]].record.get("actor", "")).lower() != "assistant")
+    ]
+    return max(close, key=lambda t: refs[t[1]].when or datetime.min) if close else None
