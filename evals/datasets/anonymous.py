@@ -42,6 +42,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 NAMED = DATA / "assistant_memory.jsonl"
 SECOND_PERSON = DATA / "assistant_memory_second_person.jsonl"
 GENERIC_SESSIONS = DATA / "generic_sessions.jsonl"
+TEMPORAL_UPDATES = DATA / "temporal_updates.jsonl"
+"""A hand-written set already in the second person (``--named`` it with ``--as-asked``)."""
 
 JSONL_NAME = "assistant_memory_anon.jsonl"
 LONGMEMEVAL_NAME = "assistant_memory_anon_lme.json"
@@ -93,7 +95,7 @@ def anonymise(
 
 def build_anonymous(
     named: StrPath = NAMED,
-    second_person: StrPath = SECOND_PERSON,
+    second_person: StrPath | None = SECOND_PERSON,
     pool: StrPath | None = GENERIC_SESSIONS,
     *,
     haystack: int = 0,
@@ -103,11 +105,18 @@ def build_anonymous(
     """The anonymous variant of ``named``, padded with ``haystack`` sessions of ``pool``.
 
     ``keep_names`` skips the anonymising (names and third-person questions stay) so
-    the named set can be measured with the same distractors.
+    the named set can be measured with the same distractors. ``second_person=None``
+    keeps the questions as asked: for a set already written in the second person
+    (``evals/data/temporal_updates.jsonl``).
     """
     conversations = load_jsonl(named)
     if not keep_names:
-        conversations = anonymise(conversations, load_second_person(second_person))
+        wording = (
+            {q.id: q.question for conv in conversations for q in conv.questions}
+            if second_person is None
+            else load_second_person(second_person)
+        )
+        conversations = anonymise(conversations, wording)
     if pool is None or haystack <= 0:
         return conversations
     return pad_from_pool(conversations, load_pool(pool), haystack, seed=seed)
@@ -228,6 +237,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="folder for the JSONL and LongMemEval files")
     p.add_argument("--named", default=str(NAMED), help="the named set (generic JSONL)")
     p.add_argument("--second-person", default=str(SECOND_PERSON))
+    p.add_argument(
+        "--as-asked",
+        action="store_true",
+        help="the set's questions are already in the second person (no wording file)",
+    )
+    p.add_argument(
+        "--stem",
+        default=Path(JSONL_NAME).stem,
+        help="output file names: STEM.jsonl and STEM_lme.json",
+    )
     p.add_argument("--pool", default=str(GENERIC_SESSIONS), help="distractor sessions (JSONL)")
     p.add_argument("--haystack", type=int, default=0, help="distractor sessions per conversation")
     p.add_argument("--seed", type=int, default=0)
@@ -241,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     conversations = build_anonymous(
         args.named,
-        args.second_person,
+        None if args.as_asked else args.second_person,
         args.pool,
         haystack=args.haystack,
         seed=args.seed,
@@ -249,9 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    print(write_jsonl(conversations, out / JSONL_NAME))
+    print(write_jsonl(conversations, out / f"{args.stem}.jsonl"))
     if args.lme_questions > 0:
-        print(write_longmemeval(conversations, out / LONGMEMEVAL_NAME, args.lme_questions))
+        lme = out / f"{args.stem}_lme.json"
+        print(write_longmemeval(conversations, lme, args.lme_questions))
     return 0
 
 

@@ -5,7 +5,11 @@ clause that covers the most of the question's content words, weighted by the
 memory's retrieval score); for "when" questions it is the absolute date — a date
 written in the memory (``[7 May 2023]``, ``7 May 2023``, ``May 2023``), a
 relative expression resolved against the memory's own date, or else the
-memory's date. Only memories about the people a question names (and the people
+memory's date. "How many days ago …?", "how many weeks between X and Y?", "which did
+I do first, X or Y?" and "what was I doing when …?" are computed from the dated events
+(:mod:`mirix_py._chat.reckon`); asked for a value "now", the latest-told of the close
+answers wins, and "… before I X?" is answered from what was said before X's day. Only
+memories about the people a question names (and the people
 around them) answer it (:mod:`mirix_py._chat.scope`). For "what did you recommend
 for …?" a user's request is not the answer: the assistant's reply right after it
 is, credited with what the request says. When no memory supports the question well enough
@@ -48,6 +52,7 @@ from mirix_py._chat.items import list_items, nth, ordinal_asked
 from mirix_py._chat.models import MASKED_SECRET, ComposedAnswer, Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.prompts import AgentPrompt
+from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
@@ -335,9 +340,18 @@ _QUOTED = re.compile(r"[\"“][^\"“”]{3,}?\s[^\"“”]{3,}?\s[^\"“”]*[\
 """A quoted passage of three words or more: the answer to "what sentence/phrase …?"."""
 
 
+_HOW_OFTEN_Q = re.compile(r"\bhow\s+(?:often|frequently)\b", re.I)
+_FREQUENCY = re.compile(
+    r"\b(?:(?:once|twice|\w+\s+times)\s+(?:a|an|per|each|every)\s+\w+|"
+    r"every\s+(?:other\s+)?(?:\d+\s+)?\w+|daily|weekly|fortnightly|monthly|yearly|hourly)\b",
+    re.I,
+)
+
+
 def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     best, best_score = text.strip(), -1.0
     quote_asked = _QUOTE_Q.search(cues.text) is not None
+    how_often = _HOW_OFTEN_Q.search(cues.text) is not None
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     chat_parts = _with_values(_utterances(text))
@@ -355,6 +369,8 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
+            if how_often and _FREQUENCY.search(candidate):
+                score += 0.2  # "how often …?" is answered by a frequency ("once a week")
             if quote_asked and _QUOTED.search(candidate):
                 score += 0.5  # "what example sentence …?" is answered by the quoted one
             if score > best_score:
@@ -362,8 +378,11 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
     return best, best_score
 
 
-def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float) -> Draft:
-    """The extractive answer (see the module docstring)."""
+def answer_offline(
+    cues: QuestionCues, pack: ContextPack, *, min_evidence: float, now: datetime | None = None
+) -> Draft:
+    """The extractive answer (see the module docstring); ``now`` is when the question is
+    asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
     consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
     scoped = in_scope(cues.names, sorted(pack.refs.items()))
@@ -375,6 +394,9 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         return Draft(NOT_MENTIONED, (), True)
+    reckoned = reckon(cues, dict(scoped), now)
+    if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
+        return Draft(reckoned.text, reckoned.refs, False)
     top_score = max(h.score.score for _, h in numbered) or 1.0
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
@@ -385,6 +407,15 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(_vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
+    recent = cues.asks_recent and not past
+    cutoff = event_cutoff(cues, dict(scoped))
+    earlier = (
+        [(r, h) for r, h in scoped if h.when is not None and h.when.date() < cutoff]
+        if cutoff
+        else []
+    )
+    if earlier:  # "how many cups was I drinking before I switched?": the value held until then
+        numbered, past, recent = earlier, False, True
     holder = _role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
@@ -469,10 +500,18 @@ def answer_offline(cues: QuestionCues, pack: ContextPack, *, min_evidence: float
         if close:  # "where …?" is answered by a place, not by a sentence without one
             scored.remove(close[0])
             scored.insert(0, close[0])
+    latest = latest_close(topic, scored, pack.refs, typed, asks_assistant) if recent else None
+    if latest is not None and not cues.is_when:  # "how many … now?": the last value told
+        scored.remove(latest)
+        scored.insert(0, latest)
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
         span = next((p for p in sentences(_body_text(hit)) if span in p), span)
+    told = earlier or scoped  # asked "before I X?": only what was said before X counts
+    stopped = stopped_since(topic, hit, told) if recent and kind == "quantity" else None
+    if stopped is not None:  # "how many cups a day now?" after "I've quit coffee"
+        return Draft(f"none ({stopped[1]})", (stopped[0],), False)
     if ref in typed and not cues.is_when:
         return Draft(typed[ref], (ref,), False)
     if cues.is_when and _HABIT_Q.match(cues.text):

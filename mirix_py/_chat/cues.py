@@ -54,9 +54,15 @@ _QUESTION_WORDS = frozenset(
         "show",
     }
 )
+_ASKED_NEXT = (
+    r"(?=\s+(?:did|do|does|is|was|were|are|will|would|should|can|could|has|have|had|of|in|"
+    r"on|for)\b|\s*[?,]|\s*$)"
+)
+"""After "what day"/"which year": the question goes on with a verb (or ends) when it asks
+for a time; "which day trip did you recommend?" asks for a trip."""
 _WHEN = re.compile(
-    r"^\s*(?:(?:from|since|until|till)\s+when\b|when\b|what\s+(?:date|day|time|year|month|week)\b|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
-    r"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b)",
+    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
+    rf"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b{_ASKED_NEXT})",
     re.I,
 )
 _HOWTO = re.compile(

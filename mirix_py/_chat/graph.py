@@ -311,7 +311,9 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     model = deps.ctx.chat_model
     notes: list[str] = []
     if model is None:
-        draft = answer_offline(cues, pack, min_evidence=config.chat.min_evidence_score)
+        draft = answer_offline(
+            cues, pack, min_evidence=config.chat.min_evidence_score, now=_anchor(state)
+        )
     else:
         anchor = _anchor(state)
         try:
@@ -327,7 +329,9 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
                 "chat.compose_failed", user_id=state.get("user_id"), error=type(exc).__name__
             )
             notes.append(f"answer model failed ({type(exc).__name__}); offline answer used")
-            draft = answer_offline(cues, pack, min_evidence=config.chat.min_evidence_score)
+            draft = answer_offline(
+                cues, pack, min_evidence=config.chat.min_evidence_score, now=_anchor(state)
+            )
             draft = replace(draft, llm_calls=draft.llm_calls + 1)
     ms = elapsed_ms(started)
     timings = {**(state.get("timings") or {}), "compose": ms}

@@ -511,6 +511,17 @@ def _known_names(turns: Sequence[Turn]) -> frozenset[str]:
     return frozenset(known)
 
 
+_JOINED = re.compile(r"\s+[—–]\s+|\s+-\s+|;\s+")
+"""Where one sentence joins two statements: a wish or a hypothetical before a dash ("I'd
+like it to be low effort — I prefer low-maintenance plants") does not make the statement
+after it one."""
+
+
+def _statements(text: str) -> list[str]:
+    """The sentences of ``text``, each cut where a dash or semicolon joins two statements."""
+    return [part for raw in split_sentences(text) for part in _JOINED.split(raw) if part.strip()]
+
+
 def extract_facts(turns: Sequence[Turn]) -> list[Fact]:
     """Facts stated in the batch, in order (questions and hypotheticals skipped).
 
@@ -542,7 +553,7 @@ def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
         plain = split_sentences(turn.plain_text.replace("’", "'"))
         for entity, summary, kind in change_statements(plain, me):
             facts.append(Fact(entity, summary, kind, turn, entity == me))
-        for raw in split_sentences(turn.plain_text.replace("’", "'")):
+        for raw in _statements(turn.plain_text.replace("’", "'")):
             sentence = _CONTRACTIONS.sub(lambda m: _EXPANSIONS[m.group(1)], raw.strip())
             if sentence.endswith("?") or _SKIP_SENTENCE.search(sentence):
                 continue

@@ -556,3 +556,26 @@ def test_same_date_sends_a_when_question_to_the_memory_that_states_it() -> None:
         ),
     )
     assert answer_offline(cues, pack, min_evidence=0.2).text == "14 June 2024"
+
+
+def test_how_often_questions_take_the_span_that_says_a_frequency() -> None:
+    reply = (
+        "Keep the starter jar in a cool dark spot near the pantry. Feed the starter once a week."
+    )
+    cues = read_question("How often should I feed the starter jar?")
+    pack = _pack(hit(episode(reply, actor="assistant"), vector=0.6))
+    assert "once a week" in answer_offline(cues, pack, min_evidence=0.2).text
+
+
+def test_a_count_asked_now_is_none_after_the_asker_stopped() -> None:
+    hits = [
+        hit(episode("I smoke three cigarettes a day at the moment.", actor="user", day=2), 2.0),
+        hit(episode("Down to one cigarette a day now.", actor="user", day=9), 1.0),
+        hit(episode("Good news: I gave up cigarettes completely!", actor="user", day=20), 0.5),
+    ]
+    cues = read_question("How many cigarettes a day do I smoke now?")
+    answer = answer_offline(cues, _pack(*hits), min_evidence=0.2).text
+    assert answer.startswith("none")
+    hits.append(hit(episode("I moved to the coast.", actor="user", day=12), 0.5))
+    before = read_question("How many cigarettes a day did I smoke before I moved to the coast?")
+    assert not answer_offline(before, _pack(*hits), min_evidence=0.2).text.startswith("none")

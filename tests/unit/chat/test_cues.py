@@ -35,6 +35,20 @@ def test_plain_questions_have_no_type_cues() -> None:
     assert cues.names == ("Melanie",)
 
 
+@pytest.mark.parametrize(
+    ("question", "is_when"),
+    [
+        ("Which day was my yoga class on before I moved it?", True),
+        ("What time does the market open?", True),
+        ("Which year?", True),
+        ("Which day trip did you recommend from Lyon?", False),
+        ("What time zone did you say the meeting is in?", False),
+    ],
+)
+def test_a_day_or_time_word_asks_when_only_as_the_thing_asked(question: str, is_when: bool) -> None:
+    assert read_question(question).is_when is is_when
+
+
 def test_names_and_keywords() -> None:
     cues = read_question("What did Caroline's sister Maya bring to the LGBTQ parade?")
     assert cues.names == ("Caroline", "Maya", "LGBTQ")

@@ -94,6 +94,14 @@ def test_questions_hypotheticals_and_vague_statements_give_nothing(text: str) ->
     assert facts(text) == []
 
 
+def test_a_wish_before_a_dash_does_not_hide_the_statement_after_it() -> None:
+    assert facts("I'd like it to be quick — I prefer short hikes, nothing too steep.") == [
+        ("Alice", "prefers short hikes")
+    ]
+    assert facts("I would love a garden; I live in Glasgow now.") == [("Alice", "lives in Glasgow")]
+    assert facts("If I had time - I would live in Paris.") == []
+
+
 def test_named_entities_need_evidence_of_being_names() -> None:
     # sentence-initial capitals are only names if the batch uses them mid-sentence too
     assert facts("Paris is the capital of France.") == []

@@ -1,0 +1,433 @@
+"""Date arithmetic for the offline answerer: how long ago, how long between, which first.
+
+"How many days ago did I …?", "How many weeks passed between X and Y?", "How many days
+after X did I Y?" and "Which did I do first, X or Y?" are not answered by any one
+sentence: each event the question names is *dated* — the memory in the context whose
+sentence best covers the event's words, dated by the day that sentence names (resolved
+against the memory's own date: "yesterday", "on Thursday", "[26 February 2026]") or else
+by the memory's own date — and the dates are compared with each other or with when the
+question is asked. "What was I reading when I X?" is answered by what else the message
+that tells of X says, and "… before I X?" questions are read as of the day before X
+(:func:`event_cutoff`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mirix_py import _temporal as temporal
+from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
+from mirix_py._chat.models import Hit
+from mirix_py._dates import full_date
+from mirix_py._memory import MemoryType
+
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+_END = r"[?.!\s]*$"
+_AGO_Q = re.compile(
+    rf"^\s*how\s+(?:many\s+{_UNIT}|long)\s+ago\s+(?:did|was|were|had|have|has)\s+(?P<a>.+?){_END}",
+    re.I,
+)
+_BETWEEN_Q = re.compile(
+    rf"^\s*how\s+(?:many\s+{_UNIT}|long|much\s+time)\b[^?]*?\bbetween\s+(?P<a>.+?)\s+and\s+"
+    rf"(?P<b>.+?){_END}",
+    re.I,
+)
+_AFTER_Q = re.compile(
+    rf"^\s*how\s+many\s+{_UNIT}\s+(?P<rel>after|before)\s+(?P<a>.+?)\s+"
+    rf"(?:did|was|were|had|do|does)\s+(?P<b>.+?){_END}",
+    re.I,
+)
+_FIRST_Q = re.compile(
+    r"^\s*(?:which|what)\b[^,?]*?\b(?P<order>first|earlier|sooner|last|later)\s*[,:]?\s+"
+    rf"(?:(?:did|was|were)\s+(?:it\s+)?)?(?P<a>.+?),?\s+or\s+(?P<b>.+?){_END}",
+    re.I,
+)
+_DOING_WHEN_Q = re.compile(
+    r"^\s*what\b(?P<main>[^?]*?\b(?:was|were)\s+(?:i|we|you|he|she|they|\w+)\s+\w+ing\b[^?]*?)"
+    rf"\s+when\s+(?P<a>.+?){_END}",
+    re.I,
+)
+_BEFORE_EVENT = re.compile(
+    r"\bbefore\s+(?P<a>(?:i|we|my|our|you|your)\b.+?)[?.!\s]*$",
+    re.I,
+)
+_ANNOTATION = re.compile(r"\s*\[[^\[\]]*\]")
+_UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+_MIN_COVER = 0.5
+"""The share of an event's words a sentence must say for the event to be dated by it."""
+
+
+@dataclass(frozen=True)
+class Dated:
+    """An event of the question dated by one memory of the context."""
+
+    ref: int
+    day: date
+    sentence: str
+    score: float
+    granularity: temporal.Granularity = "day"
+
+
+@dataclass(frozen=True)
+class Reckoned:
+    """A computed answer and the memories it rests on."""
+
+    text: str
+    refs: tuple[int, ...]
+
+
+def _plain(hit: Hit) -> str:
+    rec = hit.record
+    if hit.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
+        text = f"{rec.get('summary', '')} {rec.get('details', '')}"
+    else:
+        text = str(rec.get("summary") or rec.get("content") or "")
+    return _ANNOTATION.sub("", text).strip()
+
+
+def _utterances(text: str) -> list[str]:
+    return [p.strip() for p in _UTTERANCE_END.split(text) if p.strip()]
+
+
+_IRREGULAR = {
+    past: base
+    for base, forms in {
+        "buy": "bought",
+        "sell": "sold",
+        "run": "ran",
+        "go": "went gone",
+        "make": "made",
+        "take": "took taken",
+        "begin": "began begun",
+        "meet": "met",
+        "leav": "left",
+        "write": "wrote written",
+        "give": "gave given",
+        "see": "saw seen",
+        "find": "found",
+        "fli": "flew flown",
+        "drive": "drove driven",
+        "eat": "ate eaten",
+        "bring": "brought",
+        "teach": "taught",
+        "pay": "paid",
+        "build": "built",
+        "lose": "lost",
+        "send": "sent",
+        "spend": "spent",
+        "keep": "kept",
+        "feel": "felt",
+        "sing": "sang sung",
+        "swim": "swam swum",
+        "ride": "rode ridden",
+        "break": "broke broken",
+        "choos": "chose chosen",
+        "fall": "fell fallen",
+    }.items()
+    for past in forms.split()
+}
+"""Irregular past forms and their verbs' stems: "when did I buy …?" is told as "bought"."""
+
+
+def _stems(text: str) -> set[str]:
+    return {_IRREGULAR.get(s, s) for s in content_stems(text)}
+
+
+def _cover(stems: frozenset[str], text: str) -> float:
+    return len(stems & _stems(text)) / len(stems) if stems else 0.0
+
+
+def _event_stems(phrase: str, people: frozenset[str]) -> frozenset[str]:
+    return frozenset(_stems(phrase)) - people
+
+
+def _people(cues: QuestionCues, refs: Mapping[int, Hit]) -> frozenset[str]:
+    """Stems of the names of the question that are speakers (and the unnamed user's
+    placeholder): who did something is not what was done ("adopting Miso" keeps Miso)."""
+    speakers = {str(h.record.get("actor", "")).lower() for h in refs.values()} | {"user"}
+    return frozenset(stem(w) for n in cues.names if n.lower() in speakers for w in words(n))
+
+
+_NEAR = re.compile(r"\b(?:today|tonight|yesterday|last\s+night|this\s+morning)\b", re.I)
+
+
+_NOUN_START = re.compile(r"^\s*(?:the|a|an|my|our|your|his|her|their|this|that)\b", re.I)
+
+
+def _told_act(phrase: str, sentence: str) -> bool:
+    """True when ``phrase`` starts with a verb the sentence says ("book the trip" and
+    "Booked a trip to Valencia for 12-19 June"): the act is what the message tells of, so
+    a later day it names is the planned event's, not the act's."""
+    if _NOUN_START.match(phrase):
+        return False
+    first = content_stems(re.sub(r"^\s*(?:i|we|you)\s+", "", phrase, flags=re.I))[:1]
+    return bool(first) and _IRREGULAR.get(first[0], first[0]) in _stems(sentence)
+
+
+_COARSE: tuple[temporal.Granularity, ...] = ("week", "month", "year")
+
+
+def _day_of(
+    sentence: str, when: datetime, *, act: bool = False
+) -> tuple[date, temporal.Granularity]:
+    """The day ``sentence`` names (resolved against ``when``), else the start of a week,
+    month or year it names ("ten years ago"), else ``when``'s day; with the granularity.
+    "Today" or "yesterday" wins over a weekday: in "started a Saturday morning class
+    today" the weekday says which class, the near day when it started. For a told
+    ``act`` only times up to ``when`` count."""
+    mentions = [
+        m
+        for m in temporal.resolve_time_expressions(sentence, when)
+        if not (act and m.start.date() > when.date())
+    ]
+    days = sorted(
+        (m for m in mentions if m.granularity == "day"),
+        key=lambda m: _NEAR.fullmatch(m.text) is None,
+    )
+    if days:
+        return days[0].start.date(), "day"
+    for granularity in _COARSE:
+        coarse = [m for m in mentions if m.granularity == granularity]
+        if coarse:
+            return coarse[0].start.date(), granularity
+    return when.date(), "day"
+
+
+_GERUND = re.compile(r"\b[a-z]{2,}ing\b")
+
+
+def _shared_verb(a: str, b: str) -> str:
+    """``b`` with the verb of ``a`` when ``b`` is one bare word: "between adopting Coco and
+    Shadow" compares adopting Coco with adopting Shadow."""
+    verb = _GERUND.search(a)
+    if verb is None or len(b.split()) != 1 or _GERUND.search(b):
+        return b
+    return f"{verb.group(0)} {b}"
+
+
+def date_pair(
+    a: str, b: str, cues: QuestionCues, refs: Mapping[int, Hit]
+) -> tuple[Dated, Dated] | None:
+    """Events ``a`` and ``b`` dated by two different memories: when one message is the
+    best telling of both ("the mechanic said the brake pads need replacing" next to "had
+    the oil change today"), the pairing with the higher total keeps it for one event and
+    gives the other its next-best telling."""
+    b = _shared_verb(a, b)
+    first, second = date_event(a, cues, refs), date_event(b, cues, refs)
+    if first is None or second is None:
+        return None
+    if first.ref != second.ref:
+        return first, second
+    pairs = []
+    other_b = date_event(b, cues, {r: h for r, h in refs.items() if r != first.ref})
+    if other_b is not None:
+        pairs.append((first, other_b))
+    other_a = date_event(a, cues, {r: h for r, h in refs.items() if r != second.ref})
+    if other_a is not None:
+        pairs.append((other_a, second))
+    return max(pairs, key=lambda p: p[0].score + p[1].score) if pairs else None
+
+
+def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Dated | None:
+    """The event ``phrase`` names, dated by the memory of ``refs`` that best tells of it:
+    the sentence covering most of its words, at least :data:`_MIN_COVER` of them (the
+    sentence with the next one counting half — "I adopted a cat. She's called Miso." —
+    the whole message a quarter, and the asker's own words preferred to the assistant's);
+    of equal tellings the earliest, since later ones tend to look back on it."""
+    stems = _event_stems(phrase, _people(cues, refs))
+    if not stems:
+        return None
+    best: Dated | None = None
+    for ref, hit in sorted(refs.items()):
+        when = hit.when
+        if when is None:
+            continue
+        text = _plain(hit)
+        whole = _cover(stems, text)
+        by_assistant = str(hit.record.get("actor", "")).lower() == "assistant"
+        parts = _utterances(text)
+        for k, sentence in enumerate(parts):
+            cover = _cover(stems, sentence)
+            if cover < _MIN_COVER or sentence.endswith("?"):
+                continue
+            window = _cover(stems, " ".join(parts[k : k + 2]))
+            score = cover + 0.5 * window + 0.25 * whole - (0.2 if by_assistant else 0.0)
+            day, granularity = _day_of(sentence, when, act=_told_act(phrase, sentence))
+            dated = Dated(ref, day, sentence, round(score, 6), granularity)
+            if best is None or (dated.score, -dated.day.toordinal()) > (
+                best.score,
+                -best.day.toordinal(),
+            ):
+                best = dated
+    return best
+
+
+def _calendar_count(first: date, last: date, unit: str) -> str:
+    """Whole calendar months or years from ``first`` to ``last`` ("ten years ago", told
+    in 2023, is 2013: ten years, however far into 2013 the event was)."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    n = months if unit == "month" else last.year - first.year
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _count(days: int, unit: str) -> str:
+    n = round(days / _UNIT_DAYS[unit])
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _natural_unit(days: int, granularity: temporal.Granularity) -> str:
+    """The unit "how long ago …?" is answered in: the one the event was told in ("ten
+    years ago"), else one that keeps the count small."""
+    if granularity != "day":
+        return granularity
+    if days < 14:
+        return "day"
+    if days < 60:
+        return "week"
+    return "month" if days < 730 else "year"
+
+
+def _asked(cues: QuestionCues) -> str:
+    return cues.asked or cues.text
+
+
+def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) -> Reckoned | None:
+    """The computed answer to a how-long-ago, how-long-between, which-first or
+    what-was-going-on-when question, or None (not such a question, or an event not found)."""
+    question = _asked(cues)
+    m = _AGO_Q.match(question)
+    if m and now is not None:
+        event = date_event(m.group("a"), cues, refs)
+        if event is None or event.day > now.date():
+            return None
+        days = (now.date() - event.day).days
+        unit = (m.group("unit") or _natural_unit(days, event.granularity)).lower()
+        count = _count(days, unit)
+        if unit == event.granularity and unit in ("month", "year"):  # told in that unit
+            count = _calendar_count(event.day, now.date(), unit)
+        text = f"{count} ago ({full_date(event.day)})"
+        return Reckoned(text, (event.ref,))
+    m = _AFTER_Q.match(question) or _BETWEEN_Q.match(question)
+    if m:
+        pair = date_pair(m.group("a"), m.group("b"), cues, refs)
+        if pair is None:
+            return None
+        first, second = pair
+        days = abs((second.day - first.day).days)
+        unit = (m.group("unit") or "day").lower()
+        span = f"{full_date(min(first.day, second.day))} to {full_date(max(first.day, second.day))}"
+        return Reckoned(f"{_count(days, unit)} ({span})", (first.ref, second.ref))
+    m = _FIRST_Q.match(question)
+    if m:
+        a, b = m.group("a"), m.group("b")
+        pair = date_pair(a, b, cues, refs)
+        if pair is None:
+            return None
+        da, db = pair
+        if da.day == db.day:
+            return None
+        later = m.group("order").lower() in ("last", "later")
+        pick, dated = (a, da) if (da.day < db.day) != later else (b, db)
+        return Reckoned(f"{pick.strip()} ({full_date(dated.day)})", (da.ref, db.ref))
+    m = _DOING_WHEN_Q.match(question)
+    if m:
+        return _going_on(m.group("main"), m.group("a"), cues, refs)
+    return None
+
+
+def _going_on(
+    main: str, phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]
+) -> Reckoned | None:
+    """What else the message that tells of the event said: the sentence covering most of
+    ``main`` ("what book was I reading"), else the first other statement."""
+    event = date_event(phrase, cues, refs)
+    if event is None:
+        return None
+    others = [
+        s
+        for s in _utterances(_plain(refs[event.ref]))
+        if s != event.sentence and not s.endswith("?")
+    ]
+    if not others:
+        return None
+    wanted = _event_stems(main, _people(cues, refs))
+    best = max(others, key=lambda s: _cover(wanted, s))
+    return Reckoned(best if _cover(wanted, best) > 0 else others[0], (event.ref,))
+
+
+def event_cutoff(cues: QuestionCues, refs: Mapping[int, Hit]) -> date | None:
+    """The day of the event a "… before I X?" question names ("How many cups was I
+    drinking before I switched to tea?"): the answer is the value held until then."""
+    m = _BEFORE_EVENT.search(_asked(cues))
+    if m is None:
+        return None
+    event = date_event(m.group("a"), cues, refs)
+    return None if event is None else event.day
+
+
+def _said(topic: frozenset[str], text: str) -> float:
+    """The share of a question's topic stems that ``text`` says (as the answerer counts)."""
+    return len(topic & set(content_stems(text))) / len(topic) if topic else 0.0
+
+
+_STOPPED = re.compile(
+    r"\b(?:quit|quitted|stopped|gave\s+up|given\s+up|cut\s+out|no\s+longer|no\s+more)\b", re.I
+)
+
+
+def stopped_since(
+    topic: frozenset[str], answer: Hit, told: Sequence[tuple[int, Hit]]
+) -> tuple[int, str] | None:
+    """A later statement of the asker, among ``told``, that they stopped what a count is
+    about ("I've quit coffee completely" after "one coffee a day"): the count now is none.
+    Returns that memory's ref and sentence."""
+    if answer.when is None:
+        return None
+    for ref, hit in told:
+        if hit.when is None or hit.when <= answer.when:
+            continue
+        if str(hit.record.get("actor", "")).lower() == "assistant":
+            continue
+        for sentence in _utterances(_plain(hit)):
+            found = _STOPPED.search(sentence)
+            if found and not sentence.endswith("?") and _said(topic, sentence[found.end() :]):
+                return ref, sentence.strip()
+    return None
+
+
+RECENT_MARGIN = 0.4
+"""How much weaker than the best answer a later-told one may be and still replace it when
+the question asks for the value now."""
+
+
+def latest_close(
+    topic: frozenset[str],
+    scored: Sequence[tuple[float, int, str]],
+    refs: Mapping[int, Hit],
+    typed: Mapping[int, str],
+    asks_assistant: bool,
+) -> tuple[float, int, str] | None:
+    """Of the scored answers (weight, ref, span) nearly as good as the best (within
+    :data:`RECENT_MARGIN`, saying most of the words the best-covering one says, holding
+    the asked kind of value when any does), the latest told — asked what holds now, the
+    last of several values told over time is the current one. The assistant's words
+    count only when it is asked about."""
+    covers = {ref: _said(topic, span) for _, ref, span in scored}
+    best_cover = max(covers.values(), default=0.0)
+    if best_cover <= 0:
+        return None
+    close = [
+        t
+        for t in scored
+        if t[0] >= scored[0][0] - RECENT_MARGIN
+        and covers[t[1]] >= 0.6 * best_cover
+        and not t[2].rstrip().endswith("?")
+        and (not typed or t[1] in typed)
+        and refs[t[1]].when is not None
+        and (asks_assistant or str(refs[t[1]].record.get("actor", "")).lower() != "assistant")
+    ]
+    return max(close, key=lambda t: refs[t[1]].when or datetime.min) if close else None
