@@ -100,6 +100,16 @@ _TIME_EXPRESSION = re.compile(
     r"weekend|\d{1,2}(?:st|nd|rd|th)\b)",
     re.I,
 )
+_SEVERAL = re.compile(
+    r"\b(?:how\s+many|both|in\s+common|(?:what|which)\s+(?:are\s+)?(?:some|all)\b|"
+    r"(?:what|which)\s+(?:kinds|types|sorts|ways)\s+of\b|\bnames\s+of\b|"
+    r"(?:what|which)\s+people\b)",
+    re.I,
+)
+_WHAT_HEAD = re.compile(r"^\s*(?:what|which)\s+([A-Za-z+/-]+)(?:\s+([A-Za-z]+))?", re.I)
+_NOT_PLURAL = frozenset(
+    "does has was is us this its his hers yours ours theirs always perhaps news".split()
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])")
 
 
@@ -132,6 +142,9 @@ class QuestionCues:
     asks_secret: bool = False
     asks_resource: bool = False
     asks_recent: bool = False
+    asks_several: bool = False
+    """The question asks for several things (a list, a count, what two people share):
+    its evidence is spread over many memories rather than one."""
     labels: tuple[str, ...] = field(default=())
     asked: str = ""
     """The question as asked when ``text`` is its third-person reading (:mod:`.person`),
@@ -141,6 +154,31 @@ class QuestionCues:
     def keyword_query(self) -> str:
         """The question reduced to its content words (for the full-text side)."""
         return " ".join(self.keywords) or self.text
+
+
+def asks_for_several(question: str) -> bool:
+    """True when ``question`` asks for several things rather than one: a count ("how
+    many times …"), what people share ("both", "in common"), or a plural thing after
+    "what"/"which" ("what books has …", "which cities …", "what are some …")."""
+    if _SEVERAL.search(question):
+        return True
+    head = _WHAT_HEAD.match(question)
+    if head is None:
+        return False
+    first, second = head.group(1).lower(), (head.group(2) or "").lower()
+    if _plural(first):
+        return True
+    return first not in _QUESTION_WORDS and first not in STOPWORDS and _plural(second)
+
+
+def _plural(word: str) -> bool:
+    """A plural noun, roughly: a longer word ending in "s" (not "ss", "us", "is")."""
+    return (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in _NOT_PLURAL
+    )
 
 
 def read_question(question: str) -> QuestionCues:
@@ -172,6 +210,7 @@ def read_question(question: str) -> QuestionCues:
     asks_secret = _SECRET.search(question) is not None
     asks_resource = _RESOURCE.search(question) is not None
     asks_recent = _RECENT.search(question) is not None
+    asks_several = asks_for_several(question)
     labels = [
         label
         for label, on in (
@@ -180,6 +219,7 @@ def read_question(question: str) -> QuestionCues:
             ("secret", asks_secret),
             ("resource", asks_resource),
             ("recent", asks_recent),
+            ("several", asks_several),
         )
         if on
     ]
@@ -194,6 +234,7 @@ def read_question(question: str) -> QuestionCues:
         asks_secret=asks_secret,
         asks_resource=asks_resource,
         asks_recent=asks_recent,
+        asks_several=asks_several,
         labels=tuple(labels),
         asked=asked if asked != question else "",
     )

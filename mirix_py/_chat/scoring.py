@@ -9,7 +9,9 @@ so that rank 1 in both is 1.0, and adds:
 - ``prior``: the session context prior, ``PRIOR_WEIGHT * (s / s_max) ** 2`` where
   ``s`` is the BM25 of the session's pooled turns taken together (normalised) plus
   its best dense hit (normalised) — soft, so evidence spread over several sessions
-  survives;
+  survives; off for a question that asks for several things (a list, a count, what
+  two people share): their evidence lies in many sessions, and favouring the
+  best-matching few fills the budget with one session's talk about the topic;
 - ``neighbour``: ``NEIGHBOUR_WEIGHT`` times the best base score of the pooled turns
   just before and after (an answer often spans consecutive turns);
 - ``cue``: ``SPEAKER_BOOST`` for a turn (or fact) by a person the question names,
@@ -123,8 +125,9 @@ def rank_pool(
     prior = np.zeros(n)
     neighbour = np.zeros(n)
     if pool.sessioned:
-        prior = _session_prior(pool, cues.stems - unnamed or cues.stems, dense_best)
-        prior = prior[pool.session_of]
+        if not cues.asks_several:
+            prior = _session_prior(pool, cues.stems - unnamed or cues.stems, dense_best)
+            prior = prior[pool.session_of]
         same_next = np.r_[pool.linked[1:], False]
         left = np.where(pool.linked, np.r_[0.0, base[:-1]], 0.0)
         right = np.where(same_next, np.r_[base[1:], 0.0], 0.0)

@@ -167,7 +167,7 @@ def rank_full(
         np.maximum.at(s_dense, index.session_of, np.maximum(dense_best, 0.0))
         combined = s_bm25 / (s_bm25.max() or 1.0) + s_dense / (s_dense.max() or 1.0)
         best = float(combined.max())
-        if best > 0:
+        if best > 0 and not cues.asks_several:  # no prior for list questions (scoring.py)
             prior = (PRIOR_WEIGHT * (combined / best) ** 2)[index.session_of]
         same_prev = np.r_[False, index.session_of[1:] == index.session_of[:-1]]
         same_next = np.r_[index.session_of[:-1] == index.session_of[1:], False]

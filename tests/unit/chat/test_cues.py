@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mirix_py._chat.cues import (
+    asks_for_several,
     content_stems,
     has_time_expression,
     read_question,
@@ -85,3 +86,40 @@ def test_time_expressions(text: str, expected: bool) -> None:
 def test_sentence_split() -> None:
     assert sentences("Hi! I moved. It is great?") == ["Hi!", "I moved.", "It is great?"]
     assert sentences("no punctuation") == ["no punctuation"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What books has Priya read?",
+        "Which cities have Tomas and Lea visited?",
+        "What European countries has Priya been to?",
+        "What are some hobbies Tomas picked up?",
+        "How many times has Lea moved house?",
+        "What do Tomas and Lea both enjoy?",
+        "What do Priya and Lea have in common?",
+        "What kinds of music does Tomas like?",
+        "What are the names of Lea's cats?",
+        "What people has Priya met at the club?",
+    ],
+)
+def test_questions_asking_for_several_things(question: str) -> None:
+    assert asks_for_several(question)
+    assert "several" in read_question(question).labels
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What book did Priya read last week?",
+        "What does Tomas do for a living?",
+        "What is Lea's favourite dish?",
+        "Which city did Tomas move to?",
+        "What kind of dog does Priya have?",
+        "What has Lea painted recently?",
+        "Where does Priya live?",
+        "What was the class about?",
+    ],
+)
+def test_questions_asking_for_one_thing(question: str) -> None:
+    assert not asks_for_several(question)

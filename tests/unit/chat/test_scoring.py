@@ -171,3 +171,77 @@ def test_the_name_a_first_person_question_is_read_with_is_no_search_term() -> No
     # the user's turns keep the speaker cue
     cue = {h.record["summary"]: h.score.cue for h in hits}
     assert cue["Is that enough?"] > 0 and cue["Noted, congratulations!"] == 0
+
+
+def _family_pool() -> CandidatePool:
+    """One session full of talk about the topic, and another with a second instance."""
+    return CandidatePool.build(
+        [
+            episode(
+                "We went hiking with the kids on Sunday",
+                actor="Ana",
+                session="a",
+                sequence=0,
+                vector=[1.0, 0.0],
+            ),
+            episode(
+                "The kids want to go hiking every weekend now",
+                actor="Ana",
+                session="a",
+                sequence=1,
+                vector=[0.9, 0.45],
+            ),
+            episode(
+                "Hiking with kids takes patience",
+                actor="Ben",
+                session="a",
+                sequence=2,
+                vector=[0.95, 0.3],
+            ),
+            episode(
+                "My sister called yesterday",
+                actor="Ana",
+                session="b",
+                sequence=0,
+                day=20,
+                vector=[0.0, 1.0],
+            ),
+            episode(
+                "I took the kids to the pottery studio",
+                actor="Ana",
+                session="b",
+                sequence=1,
+                day=20,
+                vector=[0.7, 0.7],
+            ),
+        ]
+    )
+
+
+def _family_ranking(question: str) -> list[str]:
+    cues = read_question(question)
+    q = IndexQuery([1.0, 0.0], cues.stems, question)
+    hits = rank_pool(_family_pool(), [q], cues=cues, fusion=FUSION, limit=5)
+    return [h.record["summary"] for h in hits]
+
+
+def test_a_question_asking_for_several_things_gets_no_session_prior() -> None:
+    # one activity: the session that talks most about it is the context to read
+    one = _family_ranking("What activity has Ana done with the kids?")
+    assert one.index("Hiking with kids takes patience") < one.index(
+        "I took the kids to the pottery studio"
+    )
+    # several: the second activity, told in another session, comes before more of the first
+    several = _family_ranking("What activities has Ana done with the kids?")
+    assert several.index("I took the kids to the pottery studio") < several.index(
+        "Hiking with kids takes patience"
+    )
+    cues = read_question("What activities has Ana done with the kids?")
+    hits = rank_pool(
+        _family_pool(),
+        [IndexQuery([1.0, 0.0], cues.stems, cues.text)],
+        cues=cues,
+        fusion=FUSION,
+        limit=5,
+    )
+    assert all(h.score.prior == 0.0 for h in hits)
