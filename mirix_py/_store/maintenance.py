@@ -305,6 +305,7 @@ class Maintainer:
                 fts=self._store.fts_config(),
                 segment_rows=self._config.index_segment_rows,
                 remapped=True,
+                fragment_rows=self._config.fragment_rows,
             )
             seal(table)
             return moved, rebuilt
@@ -350,6 +351,7 @@ class Maintainer:
             fts=self._store.fts_config(),
             segment_rows=self._config.index_segment_rows,
             merge_small=True,
+            fragment_rows=self._config.fragment_rows,
         )
         fold_vector_indexes(table)
         cleanup(table, window)

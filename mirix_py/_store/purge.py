@@ -178,7 +178,12 @@ def purge_now(
     moved = compact_fragments(table, targets, fragment_rows=fragment_rows)
     touched = targets | (before ^ set(live_fragments(dataset(table))))
     segments = refresh_indexes(
-        table, touched, fts=fts_config(), segment_rows=segment_rows, remapped=True
+        table,
+        touched,
+        fts=fts_config(),
+        segment_rows=segment_rows,
+        remapped=True,
+        fragment_rows=fragment_rows,
     )
     seal(table)
     cleanup(table, timedelta(0))
