@@ -12,7 +12,9 @@ it, a purge rewrites the whole table for all users. This module keeps both small
   them into fragments of a million rows);
 * every full-text and scalar index (FTS, BTree, Bitmap, LabelList) is a list
   of **segments**, each built over a group of whole fragments holding at most
-  about ``segment_rows`` rows (:func:`refresh_indexes`). After a purge rewrote
+  about ``segment_rows`` rows (:func:`refresh_indexes`), fragments of the
+  compaction's target size apart from smaller ones, which the next compaction
+  merges (:func:`_groups`). After a purge rewrote
   some fragments, only the segments that covered them are rebuilt, over their
   surviving fragments and the rewritten ones (after a compaction, which remaps
   the segments over the fragments it rewrote, only those whose remap keeps
