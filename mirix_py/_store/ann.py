@@ -38,6 +38,7 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +50,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mirix_py._store.base import SCAN_ALL
 from mirix_py._store.filters import in_list, user_filter
+from mirix_py._store.segments import dataset, live_fragments
 
 log = structlog.get_logger(__name__)
 
@@ -106,6 +108,8 @@ class AnnRegistry:
         self._lock = threading.Lock()
         self._choices: dict[str, AnnChoice] = {}
         self._mtime: float | None = None
+        # table -> (newest fragment id when its owners were counted, largest owner's rows)
+        self._largest: dict[str, tuple[int, int]] = {}
 
     def _refresh(self) -> None:
         if self._path is None:
@@ -152,6 +156,24 @@ class AnnRegistry:
             if self._choices.pop(table, None) is not None and self._path is not None:
                 data = {k: v.model_dump(mode="json") for k, v in self._choices.items()}
                 self._path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+    def largest_owner_bound(self, table: str, fragments: Mapping[int, int]) -> int | None:
+        """At most how many rows ``table``'s largest owner holds now: the last count
+        (:meth:`note_largest_owner`) plus every row of the fragments written since
+        (fragment id -> rows; a Lance write never adds rows to an existing fragment,
+        and fragment ids only grow). None when this process has not counted yet."""
+        with self._lock:
+            memo = self._largest.get(table)
+        if memo is None:
+            return None
+        newest, largest = memo
+        return largest + sum(n for f, n in fragments.items() if f > newest)
+
+    def note_largest_owner(self, table: str, fragments: Mapping[int, int], largest: int) -> None:
+        """Remember the largest owner's count over these fragments (see
+        :meth:`largest_owner_bound`)."""
+        with self._lock:
+            self._largest[table] = (max(fragments, default=-1), largest)
 
 
 def probe_limit(nprobes: int, table_rows: int, owner_rows: int) -> int:
@@ -214,7 +236,7 @@ def large_owners(table: Any, min_rows: int) -> tuple[dict[str, int], int]:
     Maintenance work, never on a query's path: it reads the ``user_id`` column
     alone (about 5 ms per 100k rows here) and counts it with pyarrow.
     """
-    column = table.to_lance().to_table(columns=["user_id"]).column("user_id")
+    column = dataset(table).to_table(columns=["user_id"]).column("user_id")
     if len(column) == 0:
         return {}, 0
     counted = pc.value_counts(column)
@@ -316,7 +338,15 @@ def ensure_ann(
     if rows < min_rows and existing is None and previous is None:
         return None
     owner_min = ANN_MIN_OWNER_ROWS
-    owners, largest = large_owners(table, math.ceil(KEEP_OWNER_SHARE * owner_min))
+    keep_min = math.ceil(KEEP_OWNER_SHARE * owner_min)
+    fragments = live_fragments(dataset(table))  # the manifest only
+    bound = registry.largest_owner_bound(name, fragments)
+    owners: dict[str, int] = {}
+    if bound is not None and bound < keep_min:  # no owner can have grown enough: no count
+        largest = bound
+    else:
+        owners, largest = large_owners(table, keep_min)
+        registry.note_largest_owner(name, fragments, largest)
     if not owners:
         return _drop(table, existing, registry, rows, largest)
     users = sorted(u for u, n in owners.items() if n >= owner_min)

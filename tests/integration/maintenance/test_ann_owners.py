@@ -145,3 +145,34 @@ def test_the_index_is_dropped_once_no_owner_is_large_enough(tmp_path: Path) -> N
     # Nothing more to drop on the next run.
     assert _ann_report(maintainer(store, **SETTINGS).run()) is None
     store.close()
+
+
+def test_owners_are_counted_again_only_once_enough_rows_were_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a count, an owner can only have grown by the rows written since (the rows
+    of newer fragments): maintenance counts again only when those could make one large."""
+    store = open_store(tmp_path / "db")
+    _write(store, _records({f"u{i}": 400 for i in range(4)}))  # none near 600 (keep: 480)
+    counted: list[int] = []
+    count = ann_module.large_owners
+
+    def spy(table: Any, min_rows: int) -> tuple[dict[str, int], int]:
+        found = count(table, min_rows)
+        counted.append(found[1])
+        return found
+
+    monkeypatch.setattr(ann_module, "large_owners", spy)
+    settings = {**SETTINGS, "fragment_rows": 500}  # the 500-row writes are settled
+    maintainer(store, **settings).run()
+    assert counted == [400]
+
+    store.upsert(_records({"u0": 50}, seed=1))  # at most 450 now: no count
+    maintainer(store, **settings).run()
+    assert counted == [400]
+
+    store.upsert(_records({"u1": 50}, seed=2))  # u1 might have 500 >= 480 now: counted
+    maintainer(store, **settings).run()
+    assert counted == [400, 450]
+    assert vector_index(_episodic(store)) is None
+    store.close()
