@@ -200,7 +200,9 @@ def apply_choice(query: Any, choice: AnnChoice | None, max_nprobes: int = 0) -> 
     if choice is None:
         return query.bypass_vector_index()
     limit = max(max_nprobes, choice.nprobes) if max_nprobes > 0 else 0
-    query = query.minimum_nprobes(choice.nprobes).maximum_nprobes(limit)
+    # Unbounded first: LanceDB's async query checks the minimum against its default
+    # maximum (20), and refused a chosen minimum of 40 or more.
+    query = query.maximum_nprobes(0).minimum_nprobes(choice.nprobes).maximum_nprobes(limit)
     if choice.refine_factor:
         query = query.refine_factor(choice.refine_factor)
     return query

@@ -112,6 +112,10 @@ def test_no_index_while_every_owner_is_small_then_one_once_an_owner_is_large(
     assert store.ann_registry.use("episodic") == choice
     assert sampled and set(sampled) == {"u0"}
     _finds_itself(store, heavy[::13] + small[::97])
+    # Deeper settings from the recall ladder work too (LanceDB's async query refused
+    # a minimum of 40 probes or more against its default maximum).
+    store.ann_registry.set(choice.model_copy(update={"nprobes": 80, "refine_factor": 20}))
+    _finds_itself(store, heavy[::13])
     store.close()
 
 
