@@ -356,11 +356,17 @@ class MaintenanceConfig(BaseModel):
     concurrent readers (0 only for single-process tests). A forgotten memory's
     bytes leave the disk within ``purge_delay_seconds``, or at once with
     ``purge=True``. A vector ANN index is built once a table holds
-    ``ann_min_rows`` rows and used only if its recall@10 against flat search,
-    on ``ann_sample_queries`` of the table's own vectors with the owner's
-    prefilter, reaches ``ann_min_recall``. Maintenance keeps data fragments at
-    most ``fragment_rows`` rows and full-text and scalar indexes in segments
-    of about ``index_segment_rows`` rows, so that a purge rewrites one
+    ``ann_min_rows`` rows *and* one owner holds at least 20,000 of them
+    (``mirix_py._store.ann.ANN_MIN_OWNER_ROWS``): search goes through the index
+    only for such owners (a prefiltered flat search reads only a smaller owner's
+    vectors, and is faster), so a table of many small owners gets no index that
+    every write and purge would keep up to date for nothing, and an index is
+    dropped once no owner holds 80% of that any longer. It is used only if its
+    recall@10 against flat search, on ``ann_sample_queries`` of those owners'
+    own vectors with the owner's prefilter, reaches ``ann_min_recall``.
+    Maintenance keeps data fragments at most ``fragment_rows`` rows and
+    full-text and scalar indexes in segments of about ``index_segment_rows``
+    rows, so that a purge rewrites one
     fragment and the index segments over it, never a whole table.
     """
 

@@ -1,12 +1,26 @@
-"""The approximate (ANN) vector index: built when a table is large, used only if it is right.
+"""The approximate (ANN) vector index: built for large owners, used only if it is right.
 
 Flat vector search reads every candidate vector; past some tens of thousands
-of rows an IVF index is faster. An index is only worth its speed if it finds
-what flat search finds, so after building one, :func:`ensure_ann` samples rows
-of the table, searches each sample's own vector with its owner's ``user_id``
-prefilter (as every real query does) both flat and through the index, and
-measures recall@10. It walks a ladder of query settings (probes, refine
-factor) and records the first that reaches the configured recall in the
+of rows an IVF index is faster. Every query carries its owner's ``user_id``
+prefilter, though, and a prefiltered flat search reads only that owner's
+vectors: search goes through an index only for an owner holding at least
+:data:`ANN_MIN_OWNER_ROWS` rows of the table. So :func:`ensure_ann` builds (and
+keeps) an index only for a table past ``ann_min_rows`` rows in which at least
+one owner holds that many; a table of many small owners (1,000 users x 100
+rows) gets none, since no query could use it while every write, compaction
+and purge would keep it up to date (a purge remaps the whole index), and an
+index is dropped once no owner holds even :data:`KEEP_OWNER_SHARE` of that
+threshold any longer (the margin keeps an owner hovering at the threshold
+from costing a rebuild each time they cross it). Finding the largest owners
+is a projection of the ``user_id`` column alone, counted with pyarrow, in
+the maintenance step (:func:`large_owners`).
+
+An index is only worth its speed if it finds what flat search finds, so after
+building one, :func:`ensure_ann` samples rows of the owners who would use it,
+searches each sample's own vector with its owner's ``user_id`` prefilter (as
+every real query does) both flat and through the index, and measures
+recall@10. It walks a ladder of query settings (probes, refine factor) and
+records the first that reaches the configured recall in the
 :class:`AnnRegistry`; if none does, the choice is recorded as rejected with
 its best recall, and search keeps bypassing the index.
 
@@ -24,15 +38,19 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow.compute as pc
 import structlog
 from lancedb.index import HnswSq, IvfPq
 from pydantic import BaseModel, ConfigDict
 
-from mirix_py._store.filters import user_filter
+from mirix_py._store.base import SCAN_ALL
+from mirix_py._store.filters import in_list, user_filter
+from mirix_py._store.segments import dataset, live_fragments
 
 log = structlog.get_logger(__name__)
 
@@ -50,7 +68,11 @@ _K = 10
 # Owners with fewer rows than this are searched flat even when the index is used:
 # prefiltered flat search reads only their vectors (measured at 1M rows, 100 rows per
 # owner: flat 4-30 ms vs IVF_PQ with unbounded probes 40-440 ms on a loaded 2-core box).
+# Maintenance builds an index only once an owner holds this many rows (read at call
+# time by search and maintenance alike, so tests may lower it).
 ANN_MIN_OWNER_ROWS = 20_000
+# An existing index is dropped once no owner holds this share of ANN_MIN_OWNER_ROWS.
+KEEP_OWNER_SHARE = 0.8
 # A built index is rebuilt (retrained, recall re-measured) once this share of the
 # table is not covered by it, or once the table has grown this many times since.
 _STALE_SHARE = 0.2
@@ -72,6 +94,7 @@ class AnnChoice(BaseModel):
     refine_factor: int | None = None
     rows: int
     queries: int
+    owners: int = 0
     build_seconds: float = 0.0
     checked_at: datetime
     reason: str = ""
@@ -85,6 +108,8 @@ class AnnRegistry:
         self._lock = threading.Lock()
         self._choices: dict[str, AnnChoice] = {}
         self._mtime: float | None = None
+        # table -> (newest fragment id when its owners were counted, largest owner's rows)
+        self._largest: dict[str, tuple[int, int]] = {}
 
     def _refresh(self) -> None:
         if self._path is None:
@@ -132,6 +157,24 @@ class AnnRegistry:
                 data = {k: v.model_dump(mode="json") for k, v in self._choices.items()}
                 self._path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
+    def largest_owner_bound(self, table: str, fragments: Mapping[int, int]) -> int | None:
+        """At most how many rows ``table``'s largest owner holds now: the last count
+        (:meth:`note_largest_owner`) plus every row of the fragments written since
+        (fragment id -> rows; a Lance write never adds rows to an existing fragment,
+        and fragment ids only grow). None when this process has not counted yet."""
+        with self._lock:
+            memo = self._largest.get(table)
+        if memo is None:
+            return None
+        newest, largest = memo
+        return largest + sum(n for f, n in fragments.items() if f > newest)
+
+    def note_largest_owner(self, table: str, fragments: Mapping[int, int], largest: int) -> None:
+        """Remember the largest owner's count over these fragments (see
+        :meth:`largest_owner_bound`)."""
+        with self._lock:
+            self._largest[table] = (max(fragments, default=-1), largest)
+
 
 def probe_limit(nprobes: int, table_rows: int, owner_rows: int) -> int:
     """The most IVF partitions a search with the owner prefilter may probe.
@@ -157,7 +200,9 @@ def apply_choice(query: Any, choice: AnnChoice | None, max_nprobes: int = 0) -> 
     if choice is None:
         return query.bypass_vector_index()
     limit = max(max_nprobes, choice.nprobes) if max_nprobes > 0 else 0
-    query = query.minimum_nprobes(choice.nprobes).maximum_nprobes(limit)
+    # Unbounded first: LanceDB's async query checks the minimum against its default
+    # maximum (20), and refused a chosen minimum of 40 or more.
+    query = query.maximum_nprobes(0).minimum_nprobes(choice.nprobes).maximum_nprobes(limit)
     if choice.refine_factor:
         query = query.refine_factor(choice.refine_factor)
     return query
@@ -186,10 +231,31 @@ def _build(table: Any, index_type: AnnIndexType, rows: int, dim: int) -> float:
     return time.perf_counter() - started
 
 
-def _samples(table: Any, rows: int, n: int, seed: int) -> list[tuple[str, list[float]]]:
+def large_owners(table: Any, min_rows: int) -> tuple[dict[str, int], int]:
+    """The owners holding at least ``min_rows`` rows of ``table`` (with their counts),
+    and the largest owner's count.
+
+    Maintenance work, never on a query's path: it reads the ``user_id`` column
+    alone (about 5 ms per 100k rows here) and counts it with pyarrow.
+    """
+    column = dataset(table).to_table(columns=["user_id"]).column("user_id")
+    if len(column) == 0:
+        return {}, 0
+    counted = pc.value_counts(column)
+    counts = counted.field("counts")
+    largest = int(pc.max(counts).as_py() or 0)
+    keep = pc.greater_equal(counts, min_rows)
+    owners = counted.field("values").filter(keep).to_pylist()
+    return dict(zip(owners, counts.filter(keep).to_pylist(), strict=True)), largest
+
+
+def _samples(table: Any, owners: list[str], n: int, seed: int) -> list[tuple[str, list[float]]]:
+    """``n`` random rows (owner, vector) of ``owners``: the queries that would use the index."""
     rng = random.Random(seed)
-    offsets = sorted(rng.sample(range(rows), min(n, rows)))
-    found = table.take_offsets(offsets).select(["user_id", VECTOR_COLUMN]).to_list()
+    query = table.search().where(in_list("user_id", owners)).with_row_id(True)
+    row_ids = query.select(["user_id"]).limit(SCAN_ALL).to_arrow().column("_rowid").to_pylist()
+    picked = sorted(rng.sample(row_ids, min(n, len(row_ids))))
+    found = table.take_row_ids(picked).select(["user_id", VECTOR_COLUMN]).to_list()
     return [(r["user_id"], list(r[VECTOR_COLUMN])) for r in found]
 
 
@@ -219,6 +285,35 @@ def measure_recall(
     return hits / total if total else 1.0
 
 
+def _drop(
+    table: Any, existing: Any | None, registry: AnnRegistry, rows: int, largest: int
+) -> AnnChoice | None:
+    """Drop a table's vector index and its decision: no owner is large enough to use it."""
+    name = str(table.name)
+    had = registry.get(name)
+    if existing is None and had is None:
+        return None
+    kind = had.index_type if had is not None else ""
+    registry.forget(name)  # first: searches stop asking for the index before it goes
+    if existing is not None:
+        table.drop_index(existing.name)
+    choice = AnnChoice(
+        table=name,
+        index_type=str(existing.index_type) if existing is not None else kind,
+        accepted=False,
+        recall=0.0,
+        rows=rows,
+        queries=0,
+        checked_at=datetime.now(UTC),
+        reason=(
+            f"index dropped: no owner holds {ANN_MIN_OWNER_ROWS} rows (largest: {largest}), "
+            "so no search would use it"
+        ),
+    )
+    log.info("store.ann_dropped", table=name, rows=rows, largest_owner=largest)
+    return choice
+
+
 def ensure_ann(
     table: Any,
     *,
@@ -229,24 +324,43 @@ def ensure_ann(
     sample_queries: int,
     dim: int,
 ) -> AnnChoice | None:
-    """Build (or refresh) the table's ANN index when due and record whether to use it.
+    """Build (or refresh, or drop) the table's ANN index when due and record whether to use it.
 
-    Returns the new decision, or None when nothing was due (table too small, or
-    an index still covering most rows with a recorded decision).
+    An index is built once the table holds ``min_rows`` rows and one owner holds
+    :data:`ANN_MIN_OWNER_ROWS` (the only owners whose searches use it); it is
+    dropped, with its decision, once no owner holds :data:`KEEP_OWNER_SHARE` of that.
+    Returns the new decision (a drop is reported as an unused choice that is not
+    recorded), or None when nothing was due (table too small, no owner large
+    enough, or an index still covering most rows with a recorded decision).
     """
     name = str(table.name)
     rows = int(table.count_rows())
-    if rows < min_rows:
-        return None
     existing = vector_index(table)
     previous = registry.get(name)
+    if rows < min_rows and existing is None and previous is None:
+        return None
+    owner_min = ANN_MIN_OWNER_ROWS
+    keep_min = math.ceil(KEEP_OWNER_SHARE * owner_min)
+    fragments = live_fragments(dataset(table))  # the manifest only
+    bound = registry.largest_owner_bound(name, fragments)
+    owners: dict[str, int] = {}
+    if bound is not None and bound < keep_min:  # no owner can have grown enough: no count
+        largest = bound
+    else:
+        owners, largest = large_owners(table, keep_min)
+        registry.note_largest_owner(name, fragments, largest)
+    if not owners:
+        return _drop(table, existing, registry, rows, largest)
+    users = sorted(u for u, n in owners.items() if n >= owner_min)
+    if rows < min_rows or not users:
+        return None  # nothing to build; an existing index is kept meanwhile
     if existing is not None and previous is not None and rows < _REBUILD_GROWTH * previous.rows:
         stats = table.index_stats(existing.name)
         unindexed = int(getattr(stats, "num_unindexed_rows", 0) or 0)
         if unindexed <= _STALE_SHARE * rows:
             return None
     build_seconds = _build(table, index_type, rows, dim)
-    samples = _samples(table, rows, sample_queries, seed=rows)
+    samples = _samples(table, users, sample_queries, seed=rows)
     best = 0.0
     now = datetime.now(UTC)
     for nprobes, refine in _LADDER:
@@ -259,6 +373,7 @@ def ensure_ann(
             refine_factor=refine,
             rows=rows,
             queries=len(samples),
+            owners=len(users),
             build_seconds=round(build_seconds, 3),
             checked_at=now,
         )
@@ -275,6 +390,7 @@ def ensure_ann(
             recall=round(best, 4),
             rows=rows,
             queries=len(samples),
+            owners=len(users),
             build_seconds=round(build_seconds, 3),
             checked_at=now,
             reason=f"recall@10 {best:.3f} < {min_recall} at every setting tried: search stays flat",
@@ -288,6 +404,7 @@ def ensure_ann(
         nprobes=choice.nprobes,
         refine_factor=choice.refine_factor,
         rows=rows,
+        owners=len(users),
         build_s=choice.build_seconds,
     )
     return choice

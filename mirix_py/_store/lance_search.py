@@ -14,7 +14,8 @@ import structlog
 
 from mirix_py._ids import validate_memory_id, validate_user_id
 from mirix_py._memory import MemoryRecord, MemoryType
-from mirix_py._store.ann import ANN_MIN_OWNER_ROWS, probe_limit
+from mirix_py._store import ann
+from mirix_py._store.ann import probe_limit
 from mirix_py._store.base import (
     HistoryEvent,
     ScoredRecord,
@@ -322,7 +323,7 @@ class _LanceSearch(_LanceBase):
                 # partition after partition to find enough of them.
                 choice = self._ann.use(mtype.value)
                 owned = self._owner_rows(mtype, query.user_id) if choice is not None else 0
-                if owned < ANN_MIN_OWNER_ROWS:
+                if owned < ann.ANN_MIN_OWNER_ROWS:
                     choice = None
                 bound = probe_limit(choice.nprobes, self._table_rows(mtype), owned) if choice else 0
                 job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS, bound)

@@ -14,8 +14,10 @@ One run, under the database's :class:`~mirix_py._store.lease.MaintenanceLease`
    rows into vector indexes, and clean up versions older than the retention window
    (``maintenance.retention_seconds``: readers and writers of other processes
    may still be on a recent version; unverified files are never deleted here);
-3. **ANN**: once a table holds ``ann_min_rows`` rows, build its vector index
-   and record whether its recall allows using it (:mod:`mirix_py._store.ann`).
+3. **ANN**: once a table holds ``ann_min_rows`` rows and one owner holds
+   enough of them for search to use an index, build its vector index and
+   record whether its recall allows using it; drop it once no owner is large
+   enough any longer (:mod:`mirix_py._store.ann`).
 
 Writes from other threads and processes go on during a run: compaction and
 index folding commit as new versions that LanceDB rebases on concurrent
@@ -303,6 +305,7 @@ class Maintainer:
                 fts=self._store.fts_config(),
                 segment_rows=self._config.index_segment_rows,
                 remapped=True,
+                fragment_rows=self._config.fragment_rows,
             )
             seal(table)
             return moved, rebuilt
@@ -348,6 +351,7 @@ class Maintainer:
             fts=self._store.fts_config(),
             segment_rows=self._config.index_segment_rows,
             merge_small=True,
+            fragment_rows=self._config.fragment_rows,
         )
         fold_vector_indexes(table)
         cleanup(table, window)

@@ -30,7 +30,9 @@ old versions until they are cleaned up. A purge therefore:
 
 Nothing here reads or rewrites rows or index segments of other fragments, so a
 purge costs the same with 10 users or 1,000 in the database, except the remap of
-the vector index in step 1 (it rewrites the whole index). Lance's
+the vector index in step 1 (it rewrites the whole index). A table has that index
+only while an owner holds enough rows for search to use it
+(:mod:`mirix_py._store.ann`): 1,000 users of 100 memories each have none. Lance's
 ``defer_index_remap`` was measured against it and is not used (pylance 13,
 ``python -m benchmarks.remap_probe``): a deferred compaction leaves the BTree and
 full-text segments over the fragment unremapped (they keep the forgotten words
@@ -178,7 +180,12 @@ def purge_now(
     moved = compact_fragments(table, targets, fragment_rows=fragment_rows)
     touched = targets | (before ^ set(live_fragments(dataset(table))))
     segments = refresh_indexes(
-        table, touched, fts=fts_config(), segment_rows=segment_rows, remapped=True
+        table,
+        touched,
+        fts=fts_config(),
+        segment_rows=segment_rows,
+        remapped=True,
+        fragment_rows=fragment_rows,
     )
     seal(table)
     cleanup(table, timedelta(0))

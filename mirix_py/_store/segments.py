@@ -12,7 +12,9 @@ it, a purge rewrites the whole table for all users. This module keeps both small
   them into fragments of a million rows);
 * every full-text and scalar index (FTS, BTree, Bitmap, LabelList) is a list
   of **segments**, each built over a group of whole fragments holding at most
-  about ``segment_rows`` rows (:func:`refresh_indexes`). After a purge rewrote
+  about ``segment_rows`` rows (:func:`refresh_indexes`), fragments of the
+  compaction's target size apart from smaller ones, which the next compaction
+  merges (:func:`_groups`). After a purge rewrote
   some fragments, only the segments that covered them are rebuilt, over their
   surviving fragments and the rewritten ones (after a compaction, which remaps
   the segments over the fragments it rewrote, only those whose remap keeps
@@ -113,8 +115,8 @@ def compact(table: Any, fragment_rows: int) -> set[int]:
     return before ^ after
 
 
-def _groups(fragments: Sequence[int], rows: Mapping[int, int], limit: int) -> list[list[int]]:
-    """Consecutive fragments grouped so that each group holds at most ``limit`` rows
+def _pack(fragments: Sequence[int], rows: Mapping[int, int], limit: int) -> list[list[int]]:
+    """Consecutive fragments packed so that each group holds at most ``limit`` rows
     (a single larger fragment forms its own group)."""
     groups: list[list[int]] = []
     current: list[int] = []
@@ -131,6 +133,25 @@ def _groups(fragments: Sequence[int], rows: Mapping[int, int], limit: int) -> li
     return groups
 
 
+def _settled(fragment_ids: Iterable[int], rows: Mapping[int, int], settled_rows: int) -> bool:
+    """Whether every one of these fragments holds ``settled_rows`` rows or more:
+    compaction leaves such a fragment alone (Lance merges only smaller ones)."""
+    return all(rows.get(f, 0) >= settled_rows for f in fragment_ids)
+
+
+def _groups(
+    fragments: Sequence[int], rows: Mapping[int, int], limit: int, settled_rows: int = 0
+) -> list[list[int]]:
+    """Fragments grouped into segments of at most ``limit`` rows, settled fragments
+    (at least ``settled_rows`` rows) apart from the small ones the next compaction
+    will merge: otherwise merging a few fresh rows (a purge's history events, the
+    latest adds) would make the segment over a large settled fragment stale, and
+    it would be remapped and rebuilt whole for them."""
+    settled = [f for f in fragments if rows.get(f, 0) >= settled_rows]
+    fresh = [f for f in fragments if rows.get(f, 0) < settled_rows]
+    return _pack(settled, rows, limit) + _pack(fresh, rows, limit)
+
+
 def _stale_segments(
     segments: Sequence[Any],
     rows: Mapping[int, int],
@@ -138,11 +159,14 @@ def _stale_segments(
     limit: int,
     *,
     merge_small: bool,
+    settled_rows: int = 0,
 ) -> list[Any]:
     """Segments to rebuild: those covering touched fragments or a fragment that is
     gone (a segment only remapped after a rewrite keeps the old rows' words),
     segments claiming a fragment another segment claims too, oversized ones, and
-    (``merge_small``) the small ones when there are several to merge."""
+    (``merge_small``) the small ones when there are several of a kind to merge
+    (settled or not: :func:`_groups` keeps the kinds apart, so merging across them
+    would rebuild the same segments on every run)."""
 
     def size(segment: Any) -> int:
         return sum(rows.get(f, 0) for f in segment.fragment_ids)
@@ -164,8 +188,11 @@ def _stale_segments(
         if touched.intersection(s.fragment_ids) or dead(s) or shared(s) or size(s) > 2 * limit
     ]
     small = [s for s in segments if s not in stale and size(s) < limit // 2]
-    if merge_small and len(small) > 1:
-        stale.extend(small)
+    if merge_small:
+        for kind in (True, False):
+            alike = [s for s in small if _settled(s.fragment_ids, rows, settled_rows) is kind]
+            if len(alike) > 1:
+                stale.extend(alike)
     return stale
 
 
@@ -200,6 +227,7 @@ def refresh_indexes(
     segment_rows: int = SEGMENT_ROWS,
     merge_small: bool = False,
     remapped: bool = False,
+    fragment_rows: int = FRAGMENT_ROWS,
 ) -> int:
     """Bring every full-text and scalar index of ``table`` up to date, segment by segment.
 
@@ -237,6 +265,7 @@ def refresh_indexes(
                 segment_rows=segment_rows,
                 merge_small=merge_small,
                 remapped=remapped,
+                fragment_rows=fragment_rows,
             )
             built += done
             if not done:
@@ -262,6 +291,7 @@ def _refresh_one(
     segment_rows: int,
     merge_small: bool,
     remapped: bool,
+    fragment_rows: int,
 ) -> int:
     """One round of :func:`refresh_indexes` for one index (``current``, as described
     in ``ds``, the table's latest version): segments built (0: nothing committed)."""
@@ -274,7 +304,9 @@ def _refresh_one(
         touched = set()
     segments = list(current.segments)
     indexed = {f for s in segments for f in s.fragment_ids}
-    stale = _stale_segments(segments, rows, touched, segment_rows, merge_small=merge_small)
+    stale = _stale_segments(
+        segments, rows, touched, segment_rows, merge_small=merge_small, settled_rows=fragment_rows
+    )
     cover = {f for s in stale for f in s.fragment_ids if f in rows}
     cover |= set(rows) - indexed
     if not stale and not cover:
@@ -287,7 +319,7 @@ def _refresh_one(
         return 1
     new = [
         _build(ds, column, kind, name, group, fts)
-        for group in _groups(sorted(cover), rows, segment_rows)
+        for group in _groups(sorted(cover), rows, segment_rows, fragment_rows)
     ]
     removed = [_as_index(s, name, list(current.fields)) for s in stale]
     LanceDataset.commit(

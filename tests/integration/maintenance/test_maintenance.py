@@ -138,7 +138,10 @@ def _vector_table(tmp_path: Path, n: int, users: int) -> tuple[object, list[Epis
 
 
 @pytest.mark.slow  # trains a small IVF index
-def test_ann_index_is_used_only_after_its_recall_is_measured(tmp_path: Path) -> None:
+def test_ann_index_is_used_only_after_its_recall_is_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ann_module, "ANN_MIN_OWNER_ROWS", 400)  # each owner has 500 rows
     store, records = _vector_table(tmp_path, 2000, users=4)
     assert store.ann_registry.get("episodic") is None
 
@@ -165,6 +168,7 @@ def test_an_ann_index_below_the_recall_bar_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, records = _vector_table(tmp_path, 1200, users=3)
+    monkeypatch.setattr(ann_module, "ANN_MIN_OWNER_ROWS", 300)  # each owner has 400 rows
     monkeypatch.setattr(ann_module, "measure_recall", lambda *a, **k: 0.5)
 
     receipt = maintainer(store, ann_min_rows=1000, ann_sample_queries=10).run()
