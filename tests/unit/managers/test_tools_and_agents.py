@@ -301,3 +301,70 @@ def test_length_buckets_group_similar_lengths_in_order() -> None:
     assert [len(t) for t in buckets[0]] == [10, 45]  # short texts share one batch
     assert [len(t) for t in buckets[-1]] == [2000, 5000]  # the embedder reads both the same
     assert max(len(b) for b in length_buckets(["same"] * 200)) == 64
+
+
+def test_vector_cache_waits_for_a_text_another_thread_is_embedding() -> None:
+    import threading
+
+    calls: list[list[str]] = []
+    inside = threading.Event()  # the first thread is embedding "shared"
+    other_seen = threading.Event()  # the second thread embedded what only it needed
+    release = threading.Event()
+
+    class Blocking:
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            calls.append(list(texts))
+            if len(calls) == 1:
+                inside.set()
+                release.wait()
+            if "other" in texts:
+                other_seen.set()
+            return [[float(len(t)), 1.0] for t in texts]
+
+    cache = VectorCache(Blocking())  # type: ignore[arg-type]
+    results: dict[str, list[list[float]]] = {}
+    first = threading.Thread(target=lambda: results.update(a=cache.embed(["shared"])))
+    second = threading.Thread(target=lambda: results.update(b=cache.embed(["shared", "other"])))
+    first.start()
+    inside.wait()
+    second.start()
+    other_seen.wait()
+    release.set()
+    first.join()
+    second.join()
+    assert results == {"a": [[6.0, 1.0]], "b": [[6.0, 1.0], [5.0, 1.0]]}
+    assert calls == [["shared"], ["other"]]  # "shared" was embedded once
+
+
+def test_vector_cache_forgets_a_failed_embedding() -> None:
+    import threading
+
+    inside = threading.Event()
+    waiting = threading.Event()
+
+    class Failing:
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            inside.set()
+            waiting.wait()
+            raise RuntimeError("embedder down")
+
+    cache = VectorCache(Failing())  # type: ignore[arg-type]
+    errors: list[str] = []
+
+    def run() -> None:
+        try:
+            cache.embed(["t"])
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    first = threading.Thread(target=run)
+    first.start()
+    inside.wait()
+    second = threading.Thread(target=run)
+    second.start()
+    waiting.set()
+    first.join()
+    second.join()
+    assert errors == ["embedder down", "embedder down"]
+    assert cache._pending == {}  # nothing left claimed: a later call tries again
+    assert cache.get("t") is None
