@@ -314,18 +314,17 @@ class Applier:
             if key and cand.embedding is not None:
                 groups.setdefault(key, []).append(cand.embedding)
         limit = self.ctx.config.retrieval.coarse_k * 2
-        queries = [
-            SearchQuery(
-                user_id=self.user_id,
-                mode="vector",
-                vector=tuple(sum(col) / len(vecs) for col in zip(*vecs, strict=True)),
-                memory_types=(self.mtype,),
-                limit=limit,
+        for vecs in list(groups.values())[:_MAX_NEIGHBOUR_SEARCHES]:
+            centroid = [sum(col) / len(vecs) for col in zip(*vecs, strict=True)]
+            hits = self.ctx.store.search(
+                SearchQuery(
+                    user_id=self.user_id,
+                    mode="vector",
+                    vector=tuple(centroid),
+                    memory_types=(self.mtype,),
+                    limit=limit,
+                )
             )
-            for vecs in list(groups.values())[:_MAX_NEIGHBOUR_SEARCHES]
-        ]
-        # one hand-off to the store for all groups (each search alone waited for its own)
-        for hits in self.ctx.store.search_many(queries) if queries else []:
             for hit in hits:
                 if hit.record.is_current:
                     pool.setdefault(hit.record.id, hit.record)
@@ -333,29 +332,23 @@ class Applier:
     def _lookup_slots(self, fresh: Sequence[MemoryRecord], pool: dict[str, MemoryRecord]) -> None:
         """Search the store for the current holder of each candidate's slot."""
         known = {self.rules.slot_key(r) for r in pool.values()}
-        asking: list[MemoryRecord] = []
-        for cand in fresh:  # the first candidate of each slot not in the pool yet
+        for cand in fresh:
             slot = self.rules.slot_key(cand)
             if not slot or slot in known or cand.embedding is None:
                 continue
-            asking.append(cand)
-            known.add(slot)
-        queries = [
-            SearchQuery(
-                user_id=self.user_id,
-                mode="vector",
-                vector=tuple(cand.embedding or ()),
-                memory_types=(self.mtype,),
-                limit=_SLOT_LOOKUP_LIMIT,
+            hits = self.ctx.store.search(
+                SearchQuery(
+                    user_id=self.user_id,
+                    mode="vector",
+                    vector=tuple(cand.embedding),
+                    memory_types=(self.mtype,),
+                    limit=_SLOT_LOOKUP_LIMIT,
+                )
             )
-            for cand in asking
-        ]
-        for cand, hits in zip(
-            asking, self.ctx.store.search_many(queries) if queries else [], strict=True
-        ):
             for hit in hits:
                 if hit.record.is_current and hit.record.id != cand.id:
                     pool.setdefault(hit.record.id, hit.record)
+            known.add(slot)
 
     def _near_duplicate(
         self, cand: MemoryRecord, key: str | None, pool: Sequence[MemoryRecord]

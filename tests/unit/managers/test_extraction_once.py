@@ -59,25 +59,3 @@ def test_one_add_extracts_each_type_once(
     )
     assert {t.value for t in receipt.routed} >= set(_COUNTED)
     assert extraction_calls == Counter(dict.fromkeys(_COUNTED, 1))
-
-
-def test_a_managers_similarity_lookups_go_to_the_store_together(
-    system: MemorySystem, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Offline, a manager's near-duplicate and slot lookups are batched: one
-    ``search_many`` per kind, never one ``search`` per group or candidate."""
-    store = system.store
-    singles: list[Any] = []
-    batches: list[int] = []
-    many = store.search_many
-    monkeypatch.setattr(store, "search", lambda query: singles.append(query) or many([query])[0])
-    monkeypatch.setattr(store, "search_many", lambda qs: batches.append(len(qs)) or many(qs))
-    facts = [
-        {"role": "user", "content": "My sister Maya works as a nurse in Leeds."},
-        {"role": "user", "content": "My brother Tom lives in Bristol and plays the cello."},
-        {"role": "user", "content": "I live in York. My favourite colour is green."},
-    ]
-    system.add(facts, user_id="u1")
-    system.add(facts[1:], user_id="u1")  # again: the lookups now find what the first stored
-    assert singles == []
-    assert batches and max(batches) > 1  # several groups asked in one call
