@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future
 
 from langchain_core.embeddings import Embeddings
 
@@ -44,10 +43,6 @@ class VectorCache:
     already set, so nothing is embedded twice. Uncached texts are embedded in
     length buckets (see :func:`length_buckets`). Bounded (LRU) and thread-safe.
     Not part of the graph state: after a resume elsewhere it is simply cold.
-
-    The managers run at once and often embed the same texts (the core manager's
-    lines are the semantic manager's facts): a text another thread is embedding
-    right now is waited for, not embedded a second time.
     """
 
     def __init__(self, embeddings: Embeddings, *, size: int = 8192) -> None:
@@ -55,8 +50,6 @@ class VectorCache:
         self._size = size
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
-        self._pending: dict[str, Future[list[float]]] = {}
-        """Texts being embedded by some thread now, with their vectors to come."""
 
     def get(self, text: str) -> list[float] | None:
         """The cached vector for ``text``, if any."""
@@ -75,42 +68,15 @@ class VectorCache:
                 self._vectors.popitem(last=False)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """Vectors for ``texts`` in order; the uncached ones computed in length buckets.
-
-        A text that another thread is embedding at the moment is awaited instead.
-        This thread embeds all it claimed before waiting on anyone, so two threads
-        claiming each other's texts cannot deadlock.
-        """
-        found: dict[str, list[float]] = {}
-        mine: dict[str, Future[list[float]]] = {}
-        theirs: dict[str, Future[list[float]]] = {}
-        with self._lock:
-            for text in dict.fromkeys(texts):
-                vector = self._vectors.get(text)
-                if vector is not None:
-                    self._vectors.move_to_end(text)
-                    found[text] = vector
-                elif text in self._pending:
-                    theirs[text] = self._pending[text]
-                else:
-                    mine[text] = self._pending[text] = Future()
-        if mine:
-            try:
-                for bucket in length_buckets(list(mine)):
-                    vectors = self._embeddings.embed_documents(bucket)
-                    for text, vector in zip(bucket, vectors, strict=True):
-                        self.put(text, vector)
-                        found[text] = list(vector)
-                        mine[text].set_result(found[text])
-            except BaseException as exc:
-                for future in mine.values():
-                    if not future.done():
-                        future.set_exception(exc)
-                raise
-            finally:
-                with self._lock:
-                    for text in mine:
-                        del self._pending[text]
-        for text, future in theirs.items():
-            found[text] = future.result()
-        return [list(found[t]) for t in texts]
+        """Vectors for ``texts`` in order; the uncached ones computed in length buckets."""
+        found = [self.get(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
+        if missing:
+            fresh: dict[str, list[float]] = {}
+            for bucket in length_buckets(missing):
+                vectors = self._embeddings.embed_documents(bucket)
+                fresh.update(zip(bucket, vectors, strict=True))
+            for text, vector in fresh.items():
+                self.put(text, vector)
+            found = [v if v is not None else fresh[t] for t, v in zip(texts, found, strict=True)]
+        return [list(v) for v in found if v is not None]
