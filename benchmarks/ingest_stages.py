@@ -11,6 +11,13 @@ managers' fan-out), store calls and the graph nodes' seconds. Threads overlap,
 so seconds of different rows do not add up to the wall time. ``--dump`` writes
 the stored records (type, text, source ids, validity) sorted, to compare the
 records of two code versions (a core block's ``valid_from`` is its write time).
+
+Measured (2 cores, load ~2, the anonymous set built with ``--haystack 6
+--lme-questions 3``, 13 conversations, 724 turns in 169 adds, ~38 turns/s): the
+ONNX embedder is ~57% of the wall time (643 texts, 496 calls of mostly one text;
+batch-1 calls cost the same as length buckets or batch 64 here, and padding does
+not change a vector); per add 3.4 LanceDB commits (1.7 table writes, 1.7
+history appends), 3.5 id scans (~13 ms each) and 0.8 vector searches.
 """
 
 from __future__ import annotations
