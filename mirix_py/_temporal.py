@@ -28,6 +28,8 @@ from typing import Literal
 from dateutil import parser as _du_parser  # type: ignore[import-untyped, unused-ignore]
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
 
+from mirix_py._text import IRREGULAR_VERBS, ORDINAL_WORDS
+
 __all__ = ["Granularity", "TimeMention", "annotate_text", "parse_loose_datetime",
            "question_time_range", "resolve_time_expressions"]  # fmt: skip
 
@@ -60,16 +62,8 @@ _ROLLING = rf"(?:(?:the|this)\s+past\s+|(?:(?:the|this)\s+)?(?:past|last)\s+(?P<
 _WDP = rf"(?:(?:{_WD})\s*,?\s+)?"
 _YEAR_OPT = rf"(?:,?\s+(?P<y>{_YEAR})\b)?"
 _DAY = r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?"
-_ORDINAL_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                  "ninth")  # fmt: skip
-_ORDINALS = {w: i + 1 for i, w in enumerate(_ORDINAL_UNITS)} | {
-    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "thirtieth": 30}  # fmt: skip
-_ORDINALS |= {f"{tens} {w}": n + i + 1 for tens, n in (("twenty", 20), ("thirty", 30))
-              for i, w in enumerate(_ORDINAL_UNITS) if n + i < 31}  # fmt: skip
 _DAY_WORD = "(?P<dw>{})".format(
-    "|".join(w.replace(" ", r"[-\s]") for w in sorted(_ORDINALS, key=len, reverse=True))
+    "|".join(w.replace(" ", r"[-\s]") for w in sorted(ORDINAL_WORDS, key=len, reverse=True))
 )
 _NEAR_DAYS = {"before": -2, "after": 2, "yesterday": -1, "tomorrow": 1, "today": 0}
 _NEAR_DAY = (
@@ -78,16 +72,13 @@ _NEAR_DAY = (
     r"(?P<today>(?:(?:earlier|later)\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening)))"
 )
 
+_IRREGULAR_PAST = "|".join(sorted(forms[0] for forms in IRREGULAR_VERBS.values()))
 _TENSE_RE = re.compile(  # the nearest marker in the sentence decides
     r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
     r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
     r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
     r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
-    r"had|went|came|got|took|made|saw|met|spent|told|said|"
-    r"found|bought|ate|felt|left|ran|won|lost|gave|began|thought|heard|wrote|brought|sent|paid|"
-    r"flew|drove|rode|swam|wore|sang|threw|grew|knew|drew|fell|held|kept|slept|sold|stood|"
-    r"taught|caught|fought|understood|broke|chose|forgot|hid|led|meant|rang|shook|spoke|stole|"
-    r"swore|tore|woke|built|became|dug|fled|froze|hung|sank|sought|"
+    rf"had|{_IRREGULAR_PAST}|"
     r"\w{2,}[^\W\d_e]ed)\b)"
 )
 _ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
@@ -371,7 +362,7 @@ _rule(rf"\b(?P<m>{_PART}(?P<mon>{_MON_ANY})\b\.?,?\s+(?:of\s+)?(?P<y>{_YEAR}))\b
 @_rule(rf"\b{_WDP}(?P<mon>{_MON_ANY})\b\.?\s+(?:the\s+)?{_DAY_WORD}\b{_YEAR_OPT}")
 def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     spelled = m.groupdict().get("dw")  # "the eighth of August", "March twenty-first"
-    day = _ORDINALS[" ".join(re.split(r"[-\s]+", spelled.lower()))] if spelled else int(m["d"])
+    day = ORDINAL_WORDS[" ".join(re.split(r"[-\s]+", spelled.lower()))] if spelled else int(m["d"])
     month = _MONTH_NUM[_g(m, "mon")]
     if m.group("y"):
         return _unit_range(date(int(m.group("y")), month, day), "day")

@@ -40,6 +40,45 @@ MEANING_WORDS: frozenset[str] = NEGATIONS | frozenset(
 comparison of two statements (:func:`statement_stems`) keeps them."""
 
 
+_ORDINAL_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth")  # fmt: skip
+_TEEN_ORDINALS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+                  "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth")  # fmt: skip
+ORDINAL_WORDS: dict[str, int] = {
+    **{w: i + 1 for i, w in enumerate(_ORDINAL_UNITS)},
+    **{w: i + 10 for i, w in enumerate(_TEEN_ORDINALS)},
+    "thirtieth": 30,
+    **{f"twenty {w}": 21 + i for i, w in enumerate(_ORDINAL_UNITS)},
+    "thirty first": 31,
+}
+"""Ordinal words up to the 31st ("twenty first" spelled with a space) and their numbers."""
+
+IRREGULAR_VERBS: dict[str, tuple[str, ...]] = {
+    "become": ("became",), "begin": ("began", "begun"), "break": ("broke", "broken"),
+    "bring": ("brought",), "build": ("built",), "buy": ("bought",), "catch": ("caught",),
+    "choose": ("chose", "chosen"), "come": ("came",), "dig": ("dug",), "draw": ("drew", "drawn"),
+    "drive": ("drove", "driven"), "eat": ("ate", "eaten"), "fall": ("fell", "fallen"),
+    "feel": ("felt",), "fight": ("fought",), "find": ("found",), "flee": ("fled",),
+    "fly": ("flew", "flown"), "forget": ("forgot", "forgotten"), "freeze": ("froze", "frozen"),
+    "get": ("got",), "give": ("gave", "given"), "go": ("went", "gone"), "grow": ("grew", "grown"),
+    "hang": ("hung",), "hear": ("heard",), "hide": ("hid", "hidden"), "hold": ("held",),
+    "keep": ("kept",), "know": ("knew", "known"), "lead": ("led",), "leave": ("left",),
+    "lose": ("lost",), "make": ("made",), "mean": ("meant",), "meet": ("met",), "pay": ("paid",),
+    "ride": ("rode", "ridden"), "ring": ("rang", "rung"), "run": ("ran",), "say": ("said",),
+    "see": ("saw", "seen"), "seek": ("sought",), "sell": ("sold",), "send": ("sent",),
+    "shake": ("shook", "shaken"), "sing": ("sang", "sung"), "sink": ("sank", "sunk"),
+    "sleep": ("slept",), "speak": ("spoke", "spoken"), "spend": ("spent",), "stand": ("stood",),
+    "steal": ("stole", "stolen"), "swear": ("swore", "sworn"), "swim": ("swam", "swum"),
+    "take": ("took", "taken"), "teach": ("taught",), "tear": ("tore", "torn"), "tell": ("told",),
+    "think": ("thought",), "throw": ("threw", "thrown"), "understand": ("understood",),
+    "wake": ("woke", "woken"), "wear": ("wore", "worn"), "win": ("won",),
+    "write": ("wrote", "written"),
+}  # fmt: skip
+"""Common irregular verbs: base form -> simple past (and past participle when it differs).
+Date reading takes the simple past as a mark of the past tense; event matching reads
+"bought" as "buy"."""
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Porter stem of a lower-cased word (cached)."""

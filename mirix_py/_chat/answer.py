@@ -46,6 +46,7 @@ from mirix_py._chat.cues import (
     has_time_expression,
     sentences,
     stem,
+    stem_share,
     words,
 )
 from mirix_py._chat.items import list_items, nth, ordinal_asked
@@ -101,13 +102,6 @@ class Draft:
     llm_tokens: int = 0
 
 
-def _coverage(question: frozenset[str], text: str) -> float:
-    if not question:
-        return 0.0
-    stems = set(content_stems(text))
-    return len(question & stems) / len(question)
-
-
 def topic_stems(cues: QuestionCues, hits: Sequence[Hit]) -> frozenset[str]:
     """The question's content stems minus the names of people: speakers and the holders
     of role facts ("partner is Mei Ling") — who is asked about is not evidence of the
@@ -152,7 +146,7 @@ def _role_holders(hits: Sequence[Hit]) -> list[str]:
 def evidence_score(topic: frozenset[str], hit: Hit) -> float:
     """How well one memory supports the question: dense similarity and topic coverage."""
     similarity = max(0.0, hit.score.vector or 0.0)
-    return 0.5 * similarity + 0.5 * _coverage(topic, _hit_text(hit))
+    return 0.5 * similarity + 0.5 * stem_share(topic, _hit_text(hit))
 
 
 _UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -172,7 +166,7 @@ def _stated(topic: frozenset[str], hit: Hit) -> float:
     text = _hit_text(hit)
     said = " ".join(p for p in _utterances(text) if not p.rstrip().endswith("?"))
     similarity = max(0.0, hit.score.vector or 0.0)
-    return 0.5 * similarity + 0.5 * _coverage(topic, said)
+    return 0.5 * similarity + 0.5 * stem_share(topic, said)
 
 
 def _hit_text(hit: Hit) -> str:
@@ -252,7 +246,7 @@ def _nearby_date(topic: frozenset[str], text: str, anchor: datetime | None) -> s
     that covers the most of ``topic``, else in the next one when it goes on about the
     same thing ("I booked my exam! It is on 26 February.")."""
     parts = sentences(text)
-    covers = [_coverage(topic, p) for p in parts]
+    covers = [stem_share(topic, p) for p in parts]
     if not parts or max(covers) <= 0:
         return None
     best = covers.index(max(covers))
@@ -359,9 +353,9 @@ def _best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[st
         clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
         for candidate in dict.fromkeys([sentence, *clauses]):
-            coverage = _coverage(topic, candidate)
+            coverage = stem_share(topic, candidate)
             if heading:  # half credit for what only the list's intro says
-                coverage += 0.5 * (_coverage(topic, f"{heading} {candidate}") - coverage)
+                coverage += 0.5 * (stem_share(topic, f"{heading} {candidate}") - coverage)
             novel = {s for s in content_stems(candidate) if s not in cues.stems}
             score = coverage + (0.05 * min(len(novel), 4) if novel else -0.3)
             score -= 0.004 * len(candidate.split())
@@ -478,7 +472,7 @@ def answer_offline(
         if ref in replies:  # a request the assistant answered: the reply is the answer
             weight -= 0.3
         if ref in answered:  # the reply answers what its request asked about
-            weight += 0.5 * _coverage(topic, _body_text(pack.refs[answered[ref]]))
+            weight += 0.5 * stem_share(topic, _body_text(pack.refs[answered[ref]]))
         if target is not None:
             weight += _holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
@@ -486,7 +480,7 @@ def answer_offline(
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
-                if kind == "name" and _named_explicitly(found, span) and _coverage(topic, span):
+                if kind == "name" and _named_explicitly(found, span) and stem_share(topic, span):
                     named.add(ref)
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
@@ -537,10 +531,10 @@ def answer_offline(
             return Draft(full_date(hit.when), (ref,), False)
     refs = [ref]
     text = _strip_annotations(span)
-    best_cover = _coverage(topic, span)
+    best_cover = stem_share(topic, span)
     for _, other_ref, other_span in scored[1:] if kind not in ("name", "who", "where") else []:
         other = pack.refs[other_ref]
-        cover = _coverage(topic, other_span)
+        cover = stem_share(topic, other_span)
         if (
             other.session != hit.session
             and cover > 0
@@ -571,7 +565,7 @@ def _stating_facts(topic: frozenset[str], rest: Sequence[tuple[int, Hit]]) -> li
     return [
         (ref, hit)
         for ref, hit in rest
-        if hit.memory_type is MemoryType.SEMANTIC and _coverage(topic, _hit_text(hit)) == 1.0
+        if hit.memory_type is MemoryType.SEMANTIC and stem_share(topic, _hit_text(hit)) == 1.0
     ]
 
 

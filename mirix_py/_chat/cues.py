@@ -118,6 +118,13 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
 
+def stem_share(stems: frozenset[str], text: str) -> float:
+    """The share of ``stems`` (a question's topic) among the content stems of ``text``."""
+    if not stems:
+        return 0.0
+    return len(stems & set(content_stems(text))) / len(stems)
+
+
 def has_time_expression(text: str) -> bool:
     """True if ``text`` mentions a time: a date, month, weekday, year, "last week", "ago" …"""
     return _TIME_EXPRESSION.search(text) is not None

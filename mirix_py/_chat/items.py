@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from mirix_py._text import ORDINAL_WORDS
+
 _MARK = re.compile(
     r"(?:^|(?<=\s))(?:(?:step\s*)?\d{1,2}\s*[.)]|step\s*\d{1,2}\s*:|[-•*](?!\*))\s+"
     r"|(?:^|(?<=\s))\*\*(?=[^*\n]{1,60}?(?::\*\*|\*\*\s*[:—–-]))",
@@ -23,20 +25,7 @@ _MARK = re.compile(
 _EMPHASIS = re.compile(r"\*\*|__|`")
 _MIN_ITEMS = 2
 
-_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "last": -1,
-    "final": -1,
-}
+_ORDINALS = {w: n for w, n in ORDINAL_WORDS.items() if n <= 10} | {"last": -1, "final": -1}
 _ORDINAL_Q = re.compile(
     r"\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\s+"
     r"(?:\w+\s+)?(?:step|tip|item|thing|point|stage|part|idea|suggestion|option)s?\b"

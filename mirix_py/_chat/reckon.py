@@ -17,12 +17,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from mirix_py import _temporal as temporal
-from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
+from mirix_py._chat.cues import QuestionCues, content_stems, stem, stem_share, words
 from mirix_py._chat.models import Hit
 from mirix_py._dates import full_date
 from mirix_py._memory import MemoryType
+from mirix_py._text import IRREGULAR_VERBS
 
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _END = r"[?.!\s]*$"
@@ -93,48 +95,15 @@ def _utterances(text: str) -> list[str]:
     return [p.strip() for p in _UTTERANCE_END.split(text) if p.strip()]
 
 
-_IRREGULAR = {
-    past: base
-    for base, forms in {
-        "buy": "bought",
-        "sell": "sold",
-        "run": "ran",
-        "go": "went gone",
-        "make": "made",
-        "take": "took taken",
-        "begin": "began begun",
-        "meet": "met",
-        "leav": "left",
-        "write": "wrote written",
-        "give": "gave given",
-        "see": "saw seen",
-        "find": "found",
-        "fli": "flew flown",
-        "drive": "drove driven",
-        "eat": "ate eaten",
-        "bring": "brought",
-        "teach": "taught",
-        "pay": "paid",
-        "build": "built",
-        "lose": "lost",
-        "send": "sent",
-        "spend": "spent",
-        "keep": "kept",
-        "feel": "felt",
-        "sing": "sang sung",
-        "swim": "swam swum",
-        "ride": "rode ridden",
-        "break": "broke broken",
-        "choos": "chose chosen",
-        "fall": "fell fallen",
-    }.items()
-    for past in forms.split()
-}
-"""Irregular past forms and their verbs' stems: "when did I buy …?" is told as "bought"."""
+@cache
+def _irregular() -> dict[str, str]:
+    """Irregular past forms and their verbs' stems: "when did I buy …?" is told as "bought"."""
+    return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
 
 
 def _stems(text: str) -> set[str]:
-    return {_IRREGULAR.get(s, s) for s in content_stems(text)}
+    irregular = _irregular()
+    return {irregular.get(s, s) for s in content_stems(text)}
 
 
 def _cover(stems: frozenset[str], text: str) -> float:
@@ -165,7 +134,7 @@ def _told_act(phrase: str, sentence: str) -> bool:
     if _NOUN_START.match(phrase):
         return False
     first = content_stems(re.sub(r"^\s*(?:i|we|you)\s+", "", phrase, flags=re.I))[:1]
-    return bool(first) and _IRREGULAR.get(first[0], first[0]) in _stems(sentence)
+    return bool(first) and _irregular().get(first[0], first[0]) in _stems(sentence)
 
 
 _COARSE: tuple[temporal.Granularity, ...] = ("week", "month", "year")
@@ -369,11 +338,6 @@ def event_cutoff(cues: QuestionCues, refs: Mapping[int, Hit]) -> date | None:
     return None if event is None else event.day
 
 
-def _said(topic: frozenset[str], text: str) -> float:
-    """The share of a question's topic stems that ``text`` says (as the answerer counts)."""
-    return len(topic & set(content_stems(text))) / len(topic) if topic else 0.0
-
-
 _STOPPED = re.compile(
     r"\b(?:quit|quitted|stopped|gave\s+up|given\s+up|cut\s+out|no\s+longer|no\s+more)\b", re.I
 )
@@ -394,7 +358,7 @@ def stopped_since(
             continue
         for sentence in _utterances(_plain(hit)):
             found = _STOPPED.search(sentence)
-            if found and not sentence.endswith("?") and _said(topic, sentence[found.end() :]):
+            if found and not sentence.endswith("?") and stem_share(topic, sentence[found.end() :]):
                 return ref, sentence.strip()
     return None
 
@@ -416,7 +380,7 @@ def latest_close(
     the asked kind of value when any does), the latest told — asked what holds now, the
     last of several values told over time is the current one. The assistant's words
     count only when it is asked about."""
-    covers = {ref: _said(topic, span) for _, ref, span in scored}
+    covers = {ref: stem_share(topic, span) for _, ref, span in scored}
     best_cover = max(covers.values(), default=0.0)
     if best_cover <= 0:
         return None
