@@ -18,7 +18,8 @@ question's topic, and marks what was left out with an ellipsis (``…``):
 - A list stays whole when the question asks for an item by its place ("the third
   step") or for how to do something, when the words introducing the list say a
   word of the topic ("Here are some classics:" for "which classics did you
-  suggest?"), or when the question asks for several things and an item is on topic.
+  suggest?"), or when the question asks for several things ("what are some …?",
+  not a count) and an item is on topic.
 - Nothing is cut for a question about what the assistant said ("what did you
   suggest …?"): its replies are then the evidence asked for, not the context.
 - A short text is kept whole (:data:`EXCERPT_MIN_CHARS`), and so is a text none of
@@ -57,6 +58,8 @@ _ASKS_REPLY = re.compile(
 )
 """A question about what the assistant said ("what did the assistant suggest …", as
 :mod:`.person` reads "what did you suggest …"): its replies are the evidence asked for."""
+_HOW_MANY = re.compile(r"\s*how\s+(?:many|much)\b", re.I)
+"""A count ("how many times a week …?") asks for a number, not for a list's items."""
 _BARE_MARK = re.compile(r"\s*(?:step\s*)?\d{0,2}\s*[.):]?\s*[-•*]?\s*", re.I)
 _LEANS_BACK = re.compile(
     r"^\W*(?:it|its|it's|that|that's|this|these|those|they|they're|them|there|then|so|"
@@ -138,7 +141,8 @@ class Excerpter:
         named = {stem(w) for n in (*names, *_PARTIES) for w in words(n)}
         whole = cues.is_howto or ordinal_asked(cues.asked or cues.text) is not None
         topic = frozenset() if _ASKS_REPLY.search(cues.text) else cues.stems - named
-        return cls(frozenset(topic), whole, cues.asks_several)
+        several = cues.asks_several and not _HOW_MANY.match(cues.text)
+        return cls(frozenset(topic), whole, several)
 
     def excerpt(self, text: str) -> Excerpt | None:
         """The query-focused excerpt of ``text``, or None when it is shown whole (see

@@ -138,3 +138,8 @@ def test_a_sentence_leaning_on_an_on_topic_one_is_kept_with_it() -> None:
     )
     shown = _cut("What happened at the pottery workshop?", text) or ""
     assert "pottery workshop. They showed us how to glaze bowls" in shown
+
+
+def test_a_count_is_no_question_for_a_whole_list() -> None:
+    shown = _cut("How many museum visits a week are there?", LIST) or ""
+    assert "Tram museum" in shown and "Harbour walk" not in shown
