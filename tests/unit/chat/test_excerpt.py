@@ -143,3 +143,7 @@ def test_a_sentence_leaning_on_an_on_topic_one_is_kept_with_it() -> None:
 def test_a_count_is_no_question_for_a_whole_list() -> None:
     shown = _cut("How many museum visits a week are there?", LIST) or ""
     assert "Tram museum" in shown and "Harbour walk" not in shown
+
+
+def test_any_question_naming_the_assistant_keeps_replies_whole() -> None:
+    assert _cut("How many museum visits did you allow?", LIST) is None
