@@ -40,8 +40,12 @@ from dataclasses import dataclass
 from mirix_py._chat.cues import QuestionCues, content_stems, sentences, stem, words
 from mirix_py._chat.items import list_spans, ordinal_asked
 
-EXCERPT_MIN_CHARS = 400
-"""A text shorter than this (about 60 tokens) is always shown whole."""
+EXCERPT_MIN_CHARS = 500
+"""A text shorter than this (about 125 tokens: more than a chat turn of a few sentences)
+is always shown whole. In a short turn the sentences around the one that says the
+question's words often carry the answer ("I went to a workshop. They talked about
+…"); measured on LOCOMO's turns, cutting texts from 240 characters on lost answer
+words and evidence, while long replies (plans, lists) lose little."""
 EXCERPT_MAX_SHARE = 0.7
 """An excerpt longer than this share of its text is not worth the gap: the text is whole."""
 GAP = "…"

@@ -122,7 +122,8 @@ def test_an_excerpt_that_saves_little_is_not_worth_the_gap() -> None:
         "Every kayak is checked and rinsed after each session by the kayak team on duty. "
         "Parking near the lake is free on weekdays. The kayak racks hold twelve boats. "
         "Spare kayak paddles hang by the door. A kayak trip runs in August. "
-        "Members may borrow a club kayak for a weekend once they pass the kayak safety test."
+        "Members may borrow a club kayak for a weekend once they pass the kayak safety test. "
+        "New kayak members get a free kayak lesson with a coach on their first Tuesday."
     )
     assert len(text) > EXCERPT_MIN_CHARS
     assert _cut("When does the kayak club meet?", text) is None
