@@ -108,16 +108,16 @@ class _View:
             group = f"entity {who.lower()}"
         else:
             group, who = hit.memory_type.value, ""
+        if hit.memory_type is not MemoryType.EPISODIC:
+            full = _line(hit, day)
+            return cls(hit, day, order, group, who, full, False, full)
         summary = str(hit.record.get("summary", ""))
-        phatic = (
-            focus is not None
-            and hit.memory_type is MemoryType.EPISODIC
-            and (not focus.condense(summary).strip() or focus.only_asks(summary))
-        )
-        full = _line(hit, day, focus)
+        condensed = focus.condense(summary) if focus is not None else ""
+        phatic = focus is not None and (not condensed.strip() or focus.only_asks(summary))
+        full = _line(hit, day, body=condensed)
         view = cls(hit, day, order, group, who, full, phatic, full)
-        if excerpter is not None and hit.memory_type is MemoryType.EPISODIC:
-            cut = excerpter.excerpt((focus.condense(summary) if focus else "") or summary)
+        if excerpter is not None:
+            cut = excerpter.excerpt(condensed or summary)
             if cut is not None:
                 view = replace(view, line=_line(hit, day, body=cut.shown), body=cut.body)
         return view
