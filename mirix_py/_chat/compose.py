@@ -12,11 +12,14 @@ and wholly phatic turns, or turns left with only off-subject questions, go last
 question names go after the rest (:mod:`mirix_py._chat.scope`). A long event is
 first shown as an excerpt: the sentences that say the question's words, with ``…``
 where others were left out (:mod:`mirix_py._chat.excerpt`), so that the budget holds
-more distinct memories; once every memory that fits is in, the budget left shows the
-best excerpted ones whole again. The answer step reads what is shown: the hits in
-:attr:`ContextPack.refs` carry an excerpt's sentences, not the whole text. When not every
-memory fits, a core line that a chosen fact repeats (every content word of the
-line in the fact) is shown once, as the fact, and the room is refilled.
+more distinct memories. An excerpt none of whose sentences says most of the
+question's words comes after the memories shown whole (a long memory ranks by its whole
+text — its meaning, its session — not by the few sentences shown); once every memory
+that fits is in, the budget left shows the best excerpted ones whole again. The answer
+step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
+sentences, not the whole text. When not every memory fits, a core line that a chosen
+fact repeats (every content word of the line in the fact) is shown once, as the fact,
+and the room is refilled.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -95,6 +98,8 @@ class _View:
     phatic: bool = False
     full: str = ""
     body: str | None = None
+    weak: bool = False
+    """An excerpt none of whose parts says most of the question's topic."""
 
     @classmethod
     def of(cls, hit: Hit, focus: Focus | None = None, excerpter: Excerpter | None = None) -> _View:
@@ -119,12 +124,13 @@ class _View:
         if excerpter is not None:
             cut = excerpter.excerpt(condensed or summary)
             if cut is not None:
-                view = replace(view, line=_line(hit, day, body=cut.shown), body=cut.body)
+                line = _line(hit, day, body=cut.shown)
+                view = replace(view, line=line, body=cut.body, weak=not cut.strong)
         return view
 
     def whole(self) -> _View:
         """This view showing its memory whole."""
-        return replace(self, line=self.full, body=None)
+        return replace(self, line=self.full, body=None, weak=False)
 
     def shown_hit(self) -> Hit:
         """The hit as the context shows it: an excerpted event keeps only the excerpt's
@@ -338,8 +344,10 @@ def build_context(
     excerpter = None if question is None else Excerpter.of(question, names)
     views = [_View.of(h, focus, excerpter) for h in ranked]
     others = set() if question is None else _about_others(question, ranked)
-    # stable: score order within each part; someone else's memories, then glue, fill what is left
-    candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic))
+    # stable: score order within each part; weak excerpts after the memories shown whole (a
+    # long memory ranks by its whole text, not by the few sentences shown); someone else's
+    # memories, then glue, fill what is left
+    candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic, v.weak))
 
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)

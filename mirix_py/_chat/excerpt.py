@@ -70,10 +70,13 @@ _LEANS_BACK = re.compile(
 @dataclass(frozen=True)
 class Excerpt:
     """What is shown of a long text: ``shown`` with gap marks, ``body`` without them
-    (the kept parts, one a line: what an answer may quote)."""
+    (the kept parts, one a line: what an answer may quote). ``strong`` when one part
+    says most of the question's topic (:func:`strong_match`): the sentence that made
+    the text rank is shown, not only parts that each say one common word of it."""
 
     shown: str
     body: str
+    strong: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ class Excerpter:
         if len(text) < EXCERPT_MIN_CHARS or not self.topic:
             return None
         parts = _parts(text)
-        on_topic = [bool(self.topic & set(content_stems(p.text))) for p in parts]
+        said = [len(self.topic & set(content_stems(p.text))) for p in parts]
+        on_topic = [n > 0 for n in said]
         if not any(on_topic):
             return None
         keep = list(on_topic)
@@ -168,7 +172,7 @@ class Excerpter:
         shown = _with_gaps(parts, keep)
         if len(shown) > EXCERPT_MAX_SHARE * len(text):
             return None
-        return Excerpt(shown=shown, body="\n".join(kept))
+        return Excerpt(shown, "\n".join(kept), strong_match(max(said), len(self.topic)))
 
     def _whole_list(self, parts: list[_Part], on_topic: list[bool]) -> bool:
         if self.whole_lists:
@@ -177,6 +181,12 @@ class Excerpter:
         introduced = first > 0 and on_topic[first - 1]  # "Here are some classics:"
         items = [t for p, t in zip(parts, on_topic, strict=True) if p.is_item]
         return introduced or (self.several and any(items))
+
+
+def strong_match(said: int, topic: int) -> bool:
+    """Whether a part saying ``said`` of a question's ``topic`` stems says most of it:
+    all of one or two, two of three or four, half of more."""
+    return said >= min(topic, max(2, -(-topic // 2)))
 
 
 def _with_gaps(parts: list[_Part], keep: list[bool]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mirix_py._chat.compose import build_context
+from mirix_py._chat.compose import ContextPack, build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.excerpt import GAP
 from tests.unit.chat.helpers import episode, hit
@@ -29,25 +29,37 @@ def _hits() -> list:  # type: ignore[type-arg]
     ]
 
 
+def _shown(pack: ContextPack) -> list[list[str]]:
+    return [h.source_ids for _, h in sorted(pack.refs.items())]
+
+
 def test_a_long_memory_is_excerpted_so_more_memories_fit() -> None:
-    whole = build_context([], _hits(), budget_tokens=130)
-    cut = build_context([], _hits(), budget_tokens=130, question=QUESTION)
+    whole = build_context([], _hits(), budget_tokens=110)
+    cut = build_context([], _hits(), budget_tokens=110, question=QUESTION)
     assert len(cut.refs) > len(whole.refs)
     assert f"Glad you asked about the garden. {GAP} Plant the tomatoes along the south wall" in (
         cut.text
     )
     assert "heavy clay" not in cut.text
     # the answer step reads what the context shows; the memory still cites its source
-    first = cut.refs[1]
-    assert "heavy clay" not in first.record["summary"]
-    assert "south wall" in first.record["summary"]
-    assert first.source_ids == ["t1"]
-    shown = next(m for m in cut.ranked if m.memory_id == first.memory_id)
+    excerpted = next(h for h in cut.refs.values() if h.source_ids == ["t1"])
+    assert "heavy clay" not in excerpted.record["summary"]
+    assert "south wall" in excerpted.record["summary"]
+    shown = next(m for m in cut.ranked if m.memory_id == excerpted.memory_id)
     assert GAP in shown.text
+
+
+def test_a_weak_excerpt_comes_after_the_memories_shown_whole() -> None:
+    # no sentence of the long memory says both "tomatoes" and "sun": it ranks first by
+    # its whole text, but its excerpt only fills what the memories shown whole leave
+    weak = read_question("Which tomatoes like the sun?")
+    assert _shown(build_context([], _hits(), budget_tokens=70, question=weak)) == [["t2"], ["t3"]]
+    # "Plant the tomatoes along the south wall" says the question: the excerpt keeps its rank
+    assert _shown(build_context([], _hits(), budget_tokens=55, question=QUESTION))[0] == ["t1"]
 
 
 def test_budget_left_over_shows_the_excerpted_memory_whole() -> None:
     pack = build_context([], _hits(), budget_tokens=400, question=QUESTION)
     assert len(pack.refs) == 3
     assert "heavy clay" in pack.text and GAP not in pack.text
-    assert pack.refs[1].record["summary"] == LONG
+    assert next(h for h in pack.refs.values() if h.source_ids == ["t1"]).record["summary"] == LONG

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mirix_py._chat.cues import read_question
-from mirix_py._chat.excerpt import EXCERPT_MIN_CHARS, GAP, Excerpter
+from mirix_py._chat.excerpt import EXCERPT_MIN_CHARS, GAP, Excerpter, strong_match
 
 FILLER = (
     "The weather turned grey over the weekend. "
@@ -148,3 +148,13 @@ def test_a_count_is_no_question_for_a_whole_list() -> None:
 
 def test_any_question_naming_the_assistant_keeps_replies_whole() -> None:
     assert _cut("How many museum visits did you allow?", LIST) is None
+
+
+def test_a_strong_match_is_one_part_saying_most_of_the_topic() -> None:
+    assert strong_match(1, 1) and strong_match(2, 2) and not strong_match(1, 2)
+    assert strong_match(2, 4) and not strong_match(1, 3) and strong_match(3, 6)
+    ex = Excerpter.of(read_question("Which lighthouse climb suits a museum visit?"))
+    found = ex.excerpt(LIST)
+    assert found is not None and not found.strong  # each item says one topic word
+    found = Excerpter.of(read_question("When is the lighthouse climb?")).excerpt(LIST)
+    assert found is not None and found.strong
