@@ -28,6 +28,11 @@ question's topic, and marks what was left out with an ellipsis (``…``):
   its session: cutting it would drop what made it rank), or one whose excerpt would
   not save enough (:data:`EXCERPT_MAX_SHARE`).
 
+An excerpt is *strong* when one of its parts says most of the topic
+(:func:`strong_match`): the sentence that made the text rank is likely shown. The
+context (:mod:`mirix_py._chat.compose`) packs a weak excerpt — parts that each say one
+common word of the question — after the memories shown whole.
+
 Everything here is sentence and list shape plus word overlap with the question;
 nothing depends on a conversation's wording.
 """
