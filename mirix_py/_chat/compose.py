@@ -9,9 +9,17 @@ flattened so a stored text cannot close the block or fake a heading. Given the
 question, an event's phatic sentences (greetings, thanks, cheering) are left out
 and wholly phatic turns, or turns left with only off-subject questions, go last
 (:mod:`mirix_py._chat.budget`); memories about someone else than the people the
-question names go after the rest (:mod:`mirix_py._chat.scope`). When not every
-memory fits, a core line that a chosen fact repeats (every content word of the
-line in the fact) is shown once, as the fact, and the room is refilled.
+question names go after the rest (:mod:`mirix_py._chat.scope`). A long event is
+first shown as an excerpt: the sentences that say the question's words, with ``…``
+where others were left out (:mod:`mirix_py._chat.excerpt`), so that the budget holds
+more distinct memories. An excerpt none of whose sentences says most of the
+question's words comes after the memories shown whole (a long memory ranks by its whole
+text — its meaning, its session — not by the few sentences shown); once every memory
+that fits is in, the budget left shows the best excerpted ones whole again. The answer
+step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
+sentences, not the whole text. When not every memory fits, a core line that a chosen
+fact repeats (every content word of the line in the fact) is shown once, as the fact,
+and the room is refilled.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -22,11 +30,12 @@ block at least by its label; only lines repeated by a shown fact are left out).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
+from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
 from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
@@ -54,13 +63,14 @@ def _day(hit: Hit) -> str:
     return short_date(when) if when else "undated"
 
 
-def _line(hit: Hit, day: str, focus: Focus | None = None) -> str:
+def _line(hit: Hit, day: str, focus: Focus | None = None, body: str | None = None) -> str:
     """The memory's rendering without its group header (speaker/entity/date); with a
-    ``focus``, an event's phatic sentences are left out (:mod:`mirix_py._chat.budget`)."""
+    ``focus``, an event's phatic sentences are left out (:mod:`mirix_py._chat.budget`);
+    ``body`` replaces an event's text (an excerpt of it, :mod:`mirix_py._chat.excerpt`)."""
     mtype, rec = hit.memory_type, hit.record
     if mtype is MemoryType.EPISODIC:
         summary = str(rec.get("summary", ""))
-        body = clean((focus.condense(summary) if focus else "") or summary)
+        body = clean(body or (focus.condense(summary) if focus else "") or summary)
         return f"{body} — {clean(rec['details'])}" if rec.get("details") else body
     if mtype is MemoryType.SEMANTIC:
         body = clean(rec.get("summary", ""))
@@ -75,7 +85,9 @@ def _line(hit: Hit, day: str, focus: Focus | None = None) -> str:
 
 @dataclass(frozen=True)
 class _View:
-    """What rendering needs from a hit, computed once."""
+    """What rendering needs from a hit, computed once. An excerpted event carries its
+    whole ``full`` line beside the excerpt ``line`` shown, and the excerpt's ``body``
+    (its kept sentences, what the answer step reads)."""
 
     hit: Hit
     day: str
@@ -84,9 +96,13 @@ class _View:
     who: str
     line: str
     phatic: bool = False
+    full: str = ""
+    body: str | None = None
+    weak: bool = False
+    """An excerpt none of whose parts says most of the question's topic."""
 
     @classmethod
-    def of(cls, hit: Hit, focus: Focus | None = None) -> _View:
+    def of(cls, hit: Hit, focus: Focus | None = None, excerpter: Excerpter | None = None) -> _View:
         day = _day(hit)
         when = hit.when
         order = (when.isoformat() if when else "", hit.position or 0, hit.memory_id)
@@ -97,13 +113,31 @@ class _View:
             group = f"entity {who.lower()}"
         else:
             group, who = hit.memory_type.value, ""
+        if hit.memory_type is not MemoryType.EPISODIC:
+            full = _line(hit, day)
+            return cls(hit, day, order, group, who, full, False, full)
         summary = str(hit.record.get("summary", ""))
-        phatic = (
-            focus is not None
-            and hit.memory_type is MemoryType.EPISODIC
-            and (not focus.condense(summary).strip() or focus.only_asks(summary))
-        )
-        return cls(hit, day, order, group, who, _line(hit, day, focus), phatic)
+        condensed = focus.condense(summary) if focus is not None else ""
+        phatic = focus is not None and (not condensed.strip() or focus.only_asks(summary))
+        full = _line(hit, day, body=condensed)
+        view = cls(hit, day, order, group, who, full, phatic, full)
+        if excerpter is not None:
+            cut = excerpter.excerpt(condensed or summary)
+            if cut is not None:
+                line = _line(hit, day, body=cut.shown)
+                view = replace(view, line=line, body=cut.body, weak=not cut.strong)
+        return view
+
+    def whole(self) -> _View:
+        """This view showing its memory whole."""
+        return replace(self, line=self.full, body=None, weak=False)
+
+    def shown_hit(self) -> Hit:
+        """The hit as the context shows it: an excerpted event keeps only the excerpt's
+        sentences, so the answer step reads what the context shows."""
+        if self.body is None:
+            return self.hit
+        return self.hit.model_copy(update={"record": {**self.hit.record, "summary": self.body}})
 
 
 def render_core(blocks: Sequence[CoreMemory], shown_apart: frozenset[str] = frozenset()) -> str:
@@ -246,6 +280,24 @@ def _fit(
     return chosen
 
 
+def _expand(
+    chosen: Sequence[tuple[int, _View]],
+    render: Callable[[Sequence[tuple[int, _View]]], str],
+    budget_tokens: int,
+) -> list[tuple[int, _View]]:
+    """``chosen`` with its excerpted memories shown whole, best first, while the
+    rendering stays within ``budget_tokens``: the budget left once every chosen memory
+    is in goes to the rest of the best ones."""
+    out = list(chosen)
+    for k, (ref, view) in enumerate(out):
+        if view.body is None:
+            continue
+        trial = [*out[:k], (ref, view.whole()), *out[k + 1 :]]
+        if estimate_tokens(render(trial)) <= budget_tokens:
+            out = trial
+    return out
+
+
 def _repeated_core_lines(
     core: Sequence[CoreMemory], chosen: Sequence[tuple[int, _View]]
 ) -> frozenset[str]:
@@ -287,11 +339,15 @@ def build_context(
     """
     core_text = render_core(core)
     ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
-    focus = None if question is None else Focus(_names(ranked), question.stems)
-    views = [_View.of(h, focus) for h in ranked]
+    names = _names(ranked)
+    focus = None if question is None else Focus(names, question.stems)
+    excerpter = None if question is None else Excerpter.of(question, names)
+    views = [_View.of(h, focus, excerpter) for h in ranked]
     others = set() if question is None else _about_others(question, ranked)
-    # stable: score order within each part; someone else's memories, then glue, fill what is left
-    candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic))
+    # stable: score order within each part; weak excerpts after the memories shown whole (a
+    # long memory ranks by its whole text, not by the few sentences shown); someone else's
+    # memories, then glue, fill what is left
+    candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic, v.weak))
 
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)
@@ -308,12 +364,15 @@ def build_context(
             )
             if repeated <= _repeated_core_lines(core, refit):
                 chosen, core_text = refit, short_core
+    chosen = _expand(chosen, partial(render, core_text=core_text), budget_tokens)
     text = render(chosen, core_text)
-    refs = {ref: view.hit for ref, view in chosen}
+    refs = {ref: view.shown_hit() for ref, view in chosen}
     ref_of = {view.hit.memory_id: ref for ref, view in chosen}
+    shown = {view.hit.memory_id: view for _, view in chosen}
     retrieved: list[RetrievedMemory] = []
     seen_groups: set[str] = set()
     for rank, view in enumerate(views, 1):
+        view = shown.get(view.hit.memory_id, view.whole())
         hit, line = view.hit, view.line
         if hit.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
             line = f"{view.who}: {line}"

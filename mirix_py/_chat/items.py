@@ -34,9 +34,10 @@ _ORDINAL_Q = re.compile(
 )
 
 
-def list_items(text: str) -> list[str]:
-    """The items of the list in ``text`` (emphasis markers removed), or ``[]`` when it
-    holds fewer than two."""
+def list_spans(text: str) -> list[tuple[int, int]]:
+    """Where the items of the list in ``text`` lie: ``(start, end)`` character offsets,
+    each from its marker to the next item's marker (the last runs to the end of the
+    text); ``[]`` when the text holds fewer than two items."""
     marks: list[re.Match[str]] = []
     counted = 0
     for mark in _MARK.finditer(text):
@@ -48,12 +49,20 @@ def list_items(text: str) -> list[str]:
         marks.append(mark)
     if len(marks) < _MIN_ITEMS:
         return []
-    items: list[str] = []
-    for k, mark in enumerate(marks):
-        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        item = " ".join(_EMPHASIS.sub("", text[mark.end() : end]).split()).strip(" ,;")
-        if item:
-            items.append(item)
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [(m.start(), end) for m, end in zip(marks, ends, strict=True)]
+
+
+def _item_text(text: str, start: int, end: int) -> str:
+    mark = _MARK.match(text, start)
+    body = text[mark.end() if mark is not None else start : end]
+    return " ".join(_EMPHASIS.sub("", body).split()).strip(" ,;")
+
+
+def list_items(text: str) -> list[str]:
+    """The items of the list in ``text`` (emphasis markers removed), or ``[]`` when it
+    holds fewer than two."""
+    items = [item for start, end in list_spans(text) if (item := _item_text(text, start, end))]
     return items if len(items) >= _MIN_ITEMS else []
 
 

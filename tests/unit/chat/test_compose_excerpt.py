@@ -1,0 +1,65 @@
+"""Long memories shown as query-focused excerpts in the context (``build_context``)."""
+
+from __future__ import annotations
+
+from mirix_py._chat.compose import ContextPack, build_context
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.excerpt import GAP
+from tests.unit.chat.helpers import episode, hit
+
+LONG = (
+    "Glad you asked about the garden. "
+    "The soil there is heavy clay and drains slowly after rain. "
+    "Most of the beds get full sun from late morning onwards. "
+    "The old shed at the back could hold tools and a small bench. "
+    "Your neighbour's fence casts shade on the western corner. "
+    "The path from the house is uneven and needs new gravel before winter. "
+    "A row of old raspberry canes runs along the northern edge of the lawn. "
+    "Plant the tomatoes along the south wall where it stays warmest. "
+    "A compost bin near the gate would save you long walks with scraps."
+)
+QUESTION = read_question("Where should Ann plant the tomatoes?")
+
+
+def _hits() -> list:  # type: ignore[type-arg]
+    return [
+        hit(episode(LONG, actor="Bo", sequence=1, source="t1"), 3.0),
+        hit(episode("Ann bought tomato seedlings at the market", sequence=2, source="t2"), 2.0),
+        hit(episode("Ann asked which tomatoes grow best in pots", sequence=3, source="t3"), 1.0),
+    ]
+
+
+def _shown(pack: ContextPack) -> list[list[str]]:
+    return [h.source_ids for _, h in sorted(pack.refs.items())]
+
+
+def test_a_long_memory_is_excerpted_so_more_memories_fit() -> None:
+    whole = build_context([], _hits(), budget_tokens=110)
+    cut = build_context([], _hits(), budget_tokens=110, question=QUESTION)
+    assert len(cut.refs) > len(whole.refs)
+    assert f"Glad you asked about the garden. {GAP} Plant the tomatoes along the south wall" in (
+        cut.text
+    )
+    assert "heavy clay" not in cut.text
+    # the answer step reads what the context shows; the memory still cites its source
+    excerpted = next(h for h in cut.refs.values() if h.source_ids == ["t1"])
+    assert "heavy clay" not in excerpted.record["summary"]
+    assert "south wall" in excerpted.record["summary"]
+    shown = next(m for m in cut.ranked if m.memory_id == excerpted.memory_id)
+    assert GAP in shown.text
+
+
+def test_a_weak_excerpt_comes_after_the_memories_shown_whole() -> None:
+    # no sentence of the long memory says both "tomatoes" and "sun": it ranks first by
+    # its whole text, but its excerpt only fills what the memories shown whole leave
+    weak = read_question("Which tomatoes like the sun?")
+    assert _shown(build_context([], _hits(), budget_tokens=70, question=weak)) == [["t2"], ["t3"]]
+    # "Plant the tomatoes along the south wall" says the question: the excerpt keeps its rank
+    assert _shown(build_context([], _hits(), budget_tokens=55, question=QUESTION))[0] == ["t1"]
+
+
+def test_budget_left_over_shows_the_excerpted_memory_whole() -> None:
+    pack = build_context([], _hits(), budget_tokens=400, question=QUESTION)
+    assert len(pack.refs) == 3
+    assert "heavy clay" in pack.text and GAP not in pack.text
+    assert next(h for h in pack.refs.values() if h.source_ids == ["t1"]).record["summary"] == LONG
