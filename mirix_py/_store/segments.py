@@ -46,6 +46,12 @@ log = structlog.get_logger(__name__)
 
 FRAGMENT_ROWS = 8_192
 SEGMENT_ROWS = 16_384
+# The history table's fragments: only indexed lookups read them, and every forget
+# purges one (its events hold the memory's content), so they are kept smaller, and
+# its index segments cover about this many of them (a purge's compaction remaps the
+# segments over the rewritten fragment whole; a lookup visits every segment).
+HISTORY_FRAGMENT_ROWS = 1_024
+HISTORY_SEGMENT_FRAGMENTS = 4
 
 # Lance's index type names (as ``describe_indices`` reports them) -> build type.
 _SEGMENTED = {
@@ -85,6 +91,12 @@ class Layout:
 
     fragment_rows: int = FRAGMENT_ROWS
     segment_rows: int = SEGMENT_ROWS
+
+    def for_history(self, history_fragment_rows: int) -> Layout:
+        """The history table's layout: fragments of ``history_fragment_rows`` and
+        index segments over about :data:`HISTORY_SEGMENT_FRAGMENTS` of them."""
+        segment_rows = min(self.segment_rows, HISTORY_SEGMENT_FRAGMENTS * history_fragment_rows)
+        return Layout(fragment_rows=history_fragment_rows, segment_rows=segment_rows)
 
 
 def dataset(table: Any) -> LanceDataset:

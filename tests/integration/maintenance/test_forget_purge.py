@@ -420,3 +420,63 @@ def test_a_purge_writes_an_oversized_fragment_back_in_pieces_of_the_target_size(
     hits = store.search(SearchQuery(user_id="user-0003", text="talked", mode="fts", limit=50))
     assert len(hits) == 30
     store.close()
+
+
+def _history_fragments(store: Any) -> list[int]:
+    return sorted(live_fragments(dataset(store.maintained_tables()["history"])).values())
+
+
+def test_maintenance_keeps_history_fragments_smaller_than_the_record_tables(
+    tmp_path: Path,
+) -> None:
+    """Every forget purges a history fragment (its events hold the memory's content),
+    and only indexed lookups read history: its fragments are compacted to
+    ``history_fragment_rows``, the record tables' to ``fragment_rows``, and its index
+    segments cover a few of its fragments (a purge's compaction remaps them whole)."""
+    layout = {"fragment_rows": 1000, "index_segment_rows": 2000, "history_fragment_rows": 64}
+    store = open_store(
+        tmp_path / "db", fragment_rows=1000, index_segment_rows=2000, history_fragment_rows=64
+    )
+    for u in range(10):  # ten writes: ten fragments of 30 rows in each table
+        store.upsert(episodes(f"user-{u:04d}", 30))
+
+    maintainer(store, **layout).run(ann=False)
+
+    episodic = live_fragments(dataset(store.maintained_tables()["episodic"]))
+    assert sum(episodic.values()) == 300 and max(episodic.values()) > 2 * 64
+    history = _history_fragments(store)
+    assert sum(history) == 300 and len(history) >= 3 and max(history) <= 2 * 64
+    ds = dataset(store.maintained_tables()["history"])
+    rows = live_fragments(ds)
+    for index in ds.describe_indices():
+        sizes = [sum(rows[f] for f in segment.fragment_ids) for segment in index.segments]
+        assert len(sizes) >= 2 and max(sizes) <= 4 * 64
+    first = store.list_records(user_id="user-0004")[0]
+    assert [e.event for e in store.history(first.id, user_id="user-0004")] == ["insert"]
+    store.close()
+
+
+def test_a_purge_writes_a_big_history_fragment_back_in_pieces_of_the_history_target(
+    tmp_path: Path,
+) -> None:
+    """A history fragment written before ``history_fragment_rows`` (one big write, or
+    an older database) is split by its first purge, so later forgets rewrite less."""
+    store = open_store(
+        tmp_path / "db", fragment_rows=1000, index_segment_rows=2000, history_fragment_rows=64
+    )
+    marker = _marker()
+    batch = [m for u in range(10) for m in episodes(f"user-{u:04d}", 30)]
+    batch += episodes("user-0099", 5, marker=marker)
+    store.upsert(batch)  # one write: one history fragment of 305 rows
+    assert _history_fragments(store) == [305]
+    target = next(r for r in store.list_records(user_id="user-0099") if marker in r.embed_text())
+
+    store.delete(target.id, user_id="user-0099", purge=True)
+
+    history = _history_fragments(store)
+    assert len(history) >= 3 and max(history) <= 2 * 64
+    assert scan_folder(tmp_path / "db", [marker]).hits == []
+    other = store.list_records(user_id="user-0003")[0]
+    assert [e.event for e in store.history(other.id, user_id="user-0003")] == ["insert"]
+    assert store.history_count(user_id="user-0003") == 30
+    store.close()
