@@ -57,6 +57,7 @@ from mirix_py._store.segments import (
     cleanup,
     compact,
     dataset,
+    detach_rebuilt_segments,
     fold_vector_indexes,
     live_fragments,
     refresh_indexes,
@@ -298,6 +299,7 @@ class Maintainer:
 
         def _purge() -> tuple[int, int]:
             with self._store.write_lock():  # as every user write (merge_insert is not race-free)
+                detach_rebuilt_segments(table, targets, min_rows=layout.segment_rows // 2)
                 before = set(live_fragments(dataset(table)))
                 moved = compact_fragments(table, targets, fragment_rows=layout.fragment_rows)
                 after = set(live_fragments(dataset(table)))

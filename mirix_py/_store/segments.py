@@ -231,6 +231,41 @@ def _as_index(segment: Any, name: str, fields: list[int]) -> Index:
     )
 
 
+def detach_rebuilt_segments(table: Any, fragment_ids: Iterable[int], *, min_rows: int) -> int:
+    """Remove the index segments over these fragments that a purge rebuilds after its
+    compaction anyway (bitmap and label-list: their remap keeps a key whose rows are
+    all gone), in one commit before it, so the compaction does not remap them first
+    (about a tenth of a purge of an 8,192-row fragment, measured with
+    ``python -m benchmarks.purge_profile --cpu``). Only segments of ``min_rows`` rows
+    or more are worth the extra commit. An index's last segments are kept
+    (removing them would remove the index): they are remapped and rebuilt as before.
+    Until :func:`refresh_indexes` indexes the rewritten fragments, reads filter them
+    unindexed. Returns the segments removed."""
+    targets = set(fragment_ids)
+    ds = dataset(table)
+    rows = live_fragments(ds)
+    removed: list[Index] = []
+    for desc in _segmented(ds).values():
+        if _SEGMENTED[desc.index_type] in _RETRAINED_ON_REMAP:
+            continue
+        over = [
+            s
+            for s in desc.segments
+            if targets.intersection(s.fragment_ids)
+            and sum(rows.get(f, 0) for f in s.fragment_ids) >= min_rows
+        ]
+        if over and len(over) < len(desc.segments):
+            removed += [_as_index(s, desc.name, list(desc.fields)) for s in over]
+    if removed:
+        LanceDataset.commit(
+            ds,
+            LanceOperation.CreateIndex(new_indices=[], removed_indices=removed),
+            read_version=ds.version,
+        )
+        table.checkout_latest()
+    return len(removed)
+
+
 def refresh_indexes(
     table: Any,
     touched: Iterable[int],
