@@ -235,9 +235,9 @@ def detach_rebuilt_segments(table: Any, fragment_ids: Iterable[int], *, min_rows
     """Remove the index segments over these fragments that a purge rebuilds after its
     compaction anyway (bitmap and label-list: their remap keeps a key whose rows are
     all gone), in one commit before it, so the compaction does not remap them first
-    (about a tenth of a purge of an 8,192-row fragment, measured with
-    ``python -m benchmarks.purge_profile --cpu``). Only segments of ``min_rows`` rows
-    or more are worth the extra commit. An index's last segments are kept
+    (its remap was about a tenth of the CPU time of a purge of a 9,000-row fragment
+    of ``benchmarks.scale``'s 1,000-user database). Only segments of ``min_rows``
+    rows or more are worth the extra commit. An index's last segments are kept
     (removing them would remove the index): they are remapped and rebuilt as before.
     Until :func:`refresh_indexes` indexes the rewritten fragments, reads filter them
     unindexed. Returns the segments removed."""
