@@ -175,7 +175,8 @@ def _stale_segments(
 ) -> list[Any]:
     """Segments to rebuild: those covering touched fragments or a fragment that is
     gone (a segment only remapped after a rewrite keeps the old rows' words),
-    segments claiming a fragment another segment claims too, oversized ones, and
+    segments claiming a fragment another segment claims too, oversized ones (of
+    several fragments: one larger fragment stays a segment of its own), and
     (``merge_small``) the small ones when there are several of a kind to merge
     (settled or not: :func:`_groups` keeps the kinds apart, so merging across them
     would rebuild the same segments on every run)."""
@@ -194,10 +195,13 @@ def _stale_segments(
     def shared(segment: Any) -> bool:  # a fragment two segments claim (a remap of a merge)
         return any(claims[f] > 1 for f in segment.fragment_ids)
 
+    def oversized(segment: Any) -> bool:  # one fragment is a group of its own, whatever its size
+        return len(segment.fragment_ids) > 1 and size(segment) > 2 * limit
+
     stale = [
         s
         for s in segments
-        if touched.intersection(s.fragment_ids) or dead(s) or shared(s) or size(s) > 2 * limit
+        if touched.intersection(s.fragment_ids) or dead(s) or shared(s) or oversized(s)
     ]
     small = [s for s in segments if s not in stale and size(s) < limit // 2]
     if merge_small:
