@@ -106,6 +106,7 @@ class MemorySystem(AsyncFacade):
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
                 index_segment_rows=config.maintenance.index_segment_rows,
                 fragment_rows=config.maintenance.fragment_rows,
+                history_fragment_rows=config.maintenance.history_fragment_rows,
             )
         self.store = store
         self.chat_model = chat_model if chat_model is not None else resolve_chat_model(config.llm)

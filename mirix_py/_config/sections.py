@@ -367,7 +367,9 @@ class MaintenanceConfig(BaseModel):
     Maintenance keeps data fragments at most ``fragment_rows`` rows and
     full-text and scalar indexes in segments of about ``index_segment_rows``
     rows, so that a purge rewrites one
-    fragment and the index segments over it, never a whole table.
+    fragment and the index segments over it, never a whole table. The history
+    table's fragments are kept smaller (``history_fragment_rows``): only indexed
+    lookups read it, and a forget purges one of its fragments too.
     """
 
     model_config = FROZEN
@@ -383,6 +385,7 @@ class MaintenanceConfig(BaseModel):
     ann_sample_queries: int = Field(default=50, ge=5, le=1000)
     max_retries: int = Field(default=6, ge=0, le=20)
     fragment_rows: int = Field(default=8_192, ge=64)
+    history_fragment_rows: int = Field(default=1_024, ge=64)
     index_segment_rows: int = Field(default=16_384, ge=64)
 
     @model_validator(mode="after")

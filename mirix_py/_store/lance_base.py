@@ -59,7 +59,7 @@ from mirix_py._store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py._store.owner_counts import OwnerCounts
 from mirix_py._store.purge_queue import PurgeQueue
 from mirix_py._store.retry import retrying
-from mirix_py._store.segments import FRAGMENT_ROWS, SEGMENT_ROWS
+from mirix_py._store.segments import FRAGMENT_ROWS, HISTORY_FRAGMENT_ROWS, SEGMENT_ROWS, Layout
 from mirix_py._store.stamps import ChangeStamps
 from mirix_py._store.stored_vector import attach_vector
 from mirix_py._vault import VaultCipher
@@ -90,10 +90,11 @@ class _LanceBase:
         purge_delay_seconds: float = 600.0,
         index_segment_rows: int = SEGMENT_ROWS,
         fragment_rows: int = FRAGMENT_ROWS,
+        history_fragment_rows: int = HISTORY_FRAGMENT_ROWS,
     ) -> None:
         self._uri = uri
-        self._segment_rows = index_segment_rows
-        self._fragment_rows = fragment_rows
+        self._layout = Layout(fragment_rows=fragment_rows, segment_rows=index_segment_rows)
+        self._history_layout = self._layout.for_history(history_fragment_rows)
         self._purge_delay = timedelta(seconds=purge_delay_seconds)
         self._storage_options = dict(storage_options or {})
         self._purges: PurgeQueue | ObjectStorePurgeQueue = (
@@ -202,6 +203,10 @@ class _LanceBase:
     def fts_config(self) -> FTS:
         """The full-text index configuration of the record tables."""
         return _fts_config()
+
+    def layout_of(self, name: str) -> Layout:
+        """How big table ``name``'s fragments and index segments may grow."""
+        return self._history_layout if name == HISTORY_TABLE else self._layout
 
     def _open(self, name: str, schema: pa.Schema) -> None:
         try:

@@ -113,6 +113,7 @@ class _LanceMaintenance(_LanceWrites):
                 targets.setdefault(name, set()).update(queued)
         for name, ids in targets.items():
             if name in self._tables:
+                layout = self.layout_of(name)
                 retrying(  # a maintainer elsewhere may commit a compaction meanwhile
                     partial(
                         purge_now,
@@ -120,8 +121,8 @@ class _LanceMaintenance(_LanceWrites):
                         ids,
                         folder=table_folder(self._uri, name),
                         fts_config=_fts_config,
-                        segment_rows=self._segment_rows,
-                        fragment_rows=self._fragment_rows,
+                        segment_rows=layout.segment_rows,
+                        fragment_rows=layout.fragment_rows,
                     ),
                     retries=6,
                     what="purge",

@@ -8,10 +8,11 @@ One run, under the database's :class:`~mirix_py._store.lease.MaintenanceLease`
    (:mod:`mirix_py._store.purge`); a purge is rewritten as late as its
    deadline allows minus the retention window, so forgets share one pass;
 2. **optimize**: compact small fragments into fragments of at most
-   ``fragment_rows`` rows, index new rows in new full-text and scalar index
-   segments of at most about ``index_segment_rows`` rows (rebuilding only the
-   segments whose fragments changed; :mod:`mirix_py._store.segments`), fold new
-   rows into vector indexes, and clean up versions older than the retention window
+   ``fragment_rows`` rows (``history_fragment_rows`` for the history table),
+   index new rows in new full-text and scalar index segments of at most about
+   ``index_segment_rows`` rows (rebuilding only the segments whose fragments
+   changed; :mod:`mirix_py._store.segments`), fold new rows into vector indexes,
+   and clean up versions older than the retention window
    (``maintenance.retention_seconds``: readers and writers of other processes
    may still be on a recent version; unverified files are never deleted here);
 3. **ANN**: once a table holds ``ann_min_rows`` rows and one owner holds
@@ -40,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mirix_py._config import MaintenanceConfig
 from mirix_py._store.ann import AnnChoice, AnnRegistry, ensure_ann
+from mirix_py._store.lance_schema import HISTORY_TABLE
 from mirix_py._store.lease import MaintenanceLease
 from mirix_py._store.object_purge_queue import ObjectStorePurgeQueue
 from mirix_py._store.purge import (
@@ -51,9 +53,11 @@ from mirix_py._store.purge import (
 from mirix_py._store.purge_queue import PendingPurge, PurgeQueue
 from mirix_py._store.retry import retrying as _retrying
 from mirix_py._store.segments import (
+    Layout,
     cleanup,
     compact,
     dataset,
+    detach_rebuilt_segments,
     fold_vector_indexes,
     live_fragments,
     refresh_indexes,
@@ -152,7 +156,7 @@ class MaintenanceReceipt(BaseModel):
 # Scalar indexes every table should have, by table (the record tables get theirs
 # with their full-text index on the first write): history lookups by owner and memory.
 _SCALAR_INDEXES: dict[str, tuple[tuple[str, Callable[[], Any]], ...]] = {
-    "history": (("user_id", Bitmap), ("memory_id", BTree)),
+    HISTORY_TABLE: (("user_id", Bitmap), ("memory_id", BTree)),
 }
 
 
@@ -291,11 +295,13 @@ class Maintainer:
         write lock); returns (rows moved, indexes rebuilt, retries)."""
         retries = [0]
         targets = fragments | fragments_with_deletions(table_folder(self._store.uri, name))
+        layout = self._layout(name)
 
         def _purge() -> tuple[int, int]:
             with self._store.write_lock():  # as every user write (merge_insert is not race-free)
+                detach_rebuilt_segments(table, targets, min_rows=layout.segment_rows // 2)
                 before = set(live_fragments(dataset(table)))
-                moved = compact_fragments(table, targets, fragment_rows=self._config.fragment_rows)
+                moved = compact_fragments(table, targets, fragment_rows=layout.fragment_rows)
                 after = set(live_fragments(dataset(table)))
             # Index builds commit like appends: writers need not wait for them. Only the
             # segments that covered the rewritten fragments are rebuilt.
@@ -303,9 +309,9 @@ class Maintainer:
                 table,
                 targets | (before ^ after),
                 fts=self._store.fts_config(),
-                segment_rows=self._config.index_segment_rows,
+                segment_rows=layout.segment_rows,
                 remapped=True,
-                fragment_rows=self._config.fragment_rows,
+                fragment_rows=layout.fragment_rows,
             )
             seal(table)
             return moved, rebuilt
@@ -340,18 +346,25 @@ class Maintainer:
         """Rewrite every pending purge at once (the clean-up window still applies)."""
         return self.run(ann=False, purge_everything=True)
 
-    def _tidy(self, table: Any, window: timedelta) -> int:
+    def _layout(self, name: str) -> Layout:
+        """How big table ``name``'s fragments and index segments may grow."""
+        config = self._config
+        layout = Layout(fragment_rows=config.fragment_rows, segment_rows=config.index_segment_rows)
+        return layout.for_history(config.history_fragment_rows) if name == HISTORY_TABLE else layout
+
+    def _tidy(self, name: str, table: Any, window: timedelta) -> int:
         """Compact into bounded fragments, refresh the index segments that changed,
         fold new rows into vector indexes, clean up versions older than ``window``.
         Returns the index segments built."""
-        changed = compact(table, self._config.fragment_rows)
+        layout = self._layout(name)
+        changed = compact(table, layout.fragment_rows)
         built = refresh_indexes(
             table,
             changed,
             fts=self._store.fts_config(),
-            segment_rows=self._config.index_segment_rows,
+            segment_rows=layout.segment_rows,
             merge_small=True,
-            fragment_rows=self._config.fragment_rows,
+            fragment_rows=layout.fragment_rows,
         )
         fold_vector_indexes(table)
         cleanup(table, window)
@@ -375,13 +388,13 @@ class Maintainer:
         )
         window = timedelta(seconds=self._config.retention_seconds)
         rebuilt += _retrying(
-            lambda: self._tidy(table, window),
+            lambda: self._tidy(name, table, window),
             retries=self._config.max_retries,
             what="optimize",
             counter=retries,
         )
         choice = None
-        if ann and name != "history":
+        if ann and name != HISTORY_TABLE:
             choice = _retrying(
                 lambda: ensure_ann(
                     table,

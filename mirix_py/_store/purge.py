@@ -20,7 +20,9 @@ old versions until they are cleaned up. A purge therefore:
    a bitmap keeps a key whose rows are all gone; remapped BTree and full-text
    segments hold only the surviving rows' keys and words and are kept, as are
    segments of other fragments. Vector indexes are not rebuilt (their lossy
-   codes carry no text);
+   codes carry no text). The bitmap segments to rebuild are removed before
+   step 1 (:func:`~mirix_py._store.segments.detach_rebuilt_segments`), so the
+   compaction does not remap them first;
 3. ends on an empty append, so that the one transaction record kept after
    clean-up (the latest) is not a delete whose filter names the user and ids;
 4. cleans up old versions: at once with a zero window for an explicit purge
@@ -61,6 +63,7 @@ from mirix_py._store.segments import (
     SEGMENT_ROWS,
     cleanup,
     dataset,
+    detach_rebuilt_segments,
     live_fragments,
     refresh_indexes,
 )
@@ -176,6 +179,7 @@ def purge_now(
 ) -> int:
     """Steps 1–4 with a zero window: afterwards no file of ``table`` holds forgotten rows."""
     targets = set(fragment_ids) | fragments_with_deletions(folder)
+    detach_rebuilt_segments(table, targets, min_rows=segment_rows // 2)
     before = set(live_fragments(dataset(table)))
     moved = compact_fragments(table, targets, fragment_rows=fragment_rows)
     touched = targets | (before ^ set(live_fragments(dataset(table))))

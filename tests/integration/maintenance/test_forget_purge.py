@@ -19,9 +19,9 @@ from mirix_py._config import MirixConfig
 from mirix_py._embeddings import CachedEmbeddings
 from mirix_py._memory import EpisodicMemory
 from mirix_py._store.base import SearchQuery
-from mirix_py._store.purge import compact_fragments
+from mirix_py._store.purge import compact_fragments, fragments_of
 from mirix_py._store.purge_queue import QUEUE_FILE
-from mirix_py._store.segments import dataset, live_fragments
+from mirix_py._store.segments import dataset, detach_rebuilt_segments, live_fragments
 from mirix_py._system import MemorySystem
 from mirix_py.errors import RecordNotFound
 from tests.conftest import make_config
@@ -419,4 +419,112 @@ def test_a_purge_writes_an_oversized_fragment_back_in_pieces_of_the_target_size(
     assert store.count(user_id="user-0003") == 30
     hits = store.search(SearchQuery(user_id="user-0003", text="talked", mode="fts", limit=50))
     assert len(hits) == 30
+    store.close()
+
+
+def _history_fragments(store: Any) -> list[int]:
+    return sorted(live_fragments(dataset(store.maintained_tables()["history"])).values())
+
+
+def test_maintenance_keeps_history_fragments_smaller_than_the_record_tables(
+    tmp_path: Path,
+) -> None:
+    """Every forget purges a history fragment (its events hold the memory's content),
+    and only indexed lookups read history: its fragments are compacted to
+    ``history_fragment_rows``, the record tables' to ``fragment_rows``, and its index
+    segments cover a few of its fragments (a purge's compaction remaps them whole)."""
+    layout = {"fragment_rows": 1000, "index_segment_rows": 2000, "history_fragment_rows": 64}
+    store = open_store(
+        tmp_path / "db", fragment_rows=1000, index_segment_rows=2000, history_fragment_rows=64
+    )
+    for u in range(10):  # ten writes: ten fragments of 30 rows in each table
+        store.upsert(episodes(f"user-{u:04d}", 30))
+
+    maintainer(store, **layout).run(ann=False)
+
+    episodic = live_fragments(dataset(store.maintained_tables()["episodic"]))
+    assert sum(episodic.values()) == 300 and max(episodic.values()) > 2 * 64
+    history = _history_fragments(store)
+    assert sum(history) == 300 and len(history) >= 3 and max(history) <= 2 * 64
+    ds = dataset(store.maintained_tables()["history"])
+    rows = live_fragments(ds)
+    for index in ds.describe_indices():
+        sizes = [sum(rows[f] for f in segment.fragment_ids) for segment in index.segments]
+        assert len(sizes) >= 2 and max(sizes) <= 4 * 64
+    first = store.list_records(user_id="user-0004")[0]
+    assert [e.event for e in store.history(first.id, user_id="user-0004")] == ["insert"]
+    store.close()
+
+
+def test_a_purge_writes_a_big_history_fragment_back_in_pieces_of_the_history_target(
+    tmp_path: Path,
+) -> None:
+    """A history fragment written before ``history_fragment_rows`` (one big write, or
+    an older database) is split by its first purge, so later forgets rewrite less."""
+    store = open_store(
+        tmp_path / "db", fragment_rows=1000, index_segment_rows=2000, history_fragment_rows=64
+    )
+    marker = _marker()
+    batch = [m for u in range(10) for m in episodes(f"user-{u:04d}", 30)]
+    batch += episodes("user-0099", 5, marker=marker)
+    store.upsert(batch)  # one write: one history fragment of 305 rows
+    assert _history_fragments(store) == [305]
+    target = next(r for r in store.list_records(user_id="user-0099") if marker in r.embed_text())
+
+    store.delete(target.id, user_id="user-0099", purge=True)
+
+    history = _history_fragments(store)
+    assert len(history) >= 3 and max(history) <= 2 * 64
+    assert scan_folder(tmp_path / "db", [marker]).hits == []
+    other = store.list_records(user_id="user-0003")[0]
+    assert [e.event for e in store.history(other.id, user_id="user-0003")] == ["insert"]
+    assert store.history_count(user_id="user-0003") == 30
+    store.close()
+
+
+def _segments(table: Any) -> dict[str, dict[str, set[int]]]:
+    return {
+        d.name: {s.uuid: set(s.fragment_ids) for s in d.segments}
+        for d in dataset(table).describe_indices()
+    }
+
+
+def test_a_purge_removes_the_bitmap_segments_it_rebuilds_before_its_compaction(
+    tmp_path: Path,
+) -> None:
+    """A purge rebuilds the bitmap segments over the fragments it rewrote (a remapped
+    bitmap keeps a key whose rows are all gone): removing them first spares the
+    compaction their remap (when they are large enough for that to outweigh a commit).
+    Other segments stay, and an index's last segment is kept (with it the index);
+    after the purge every index covers every row again."""
+    store = open_store(tmp_path / "db", fragment_rows=100, index_segment_rows=100)
+    for u in range(4):  # four fragments of 100 rows, one index segment each
+        store.upsert(episodes(f"user-{u:04d}", 100))
+    maintainer(store, fragment_rows=100, index_segment_rows=100).run(ann=False)
+    table = store.maintained_tables()["episodic"]
+    victim = min(fragments_of(table, "user_id = 'user-0002'"))
+    before = _segments(table)
+
+    assert detach_rebuilt_segments(table, {victim}, min_rows=101) == 0  # too small to bother
+    removed = detach_rebuilt_segments(table, {victim}, min_rows=100)
+
+    after = _segments(table)
+    assert removed == 1
+    bitmap = {uuid: frags for uuid, frags in before["user_id_idx"].items() if victim not in frags}
+    assert after["user_id_idx"] == bitmap and len(bitmap) == 3
+    assert {k: v for k, v in after.items() if k != "user_id_idx"} == {
+        k: v for k, v in before.items() if k != "user_id_idx"
+    }
+    history = store.maintained_tables()["history"]
+    assert (
+        detach_rebuilt_segments(history, fragments_of(history, "user_id = 'user-0002'"), min_rows=1)
+        == 0
+    )
+    target = store.list_records(user_id="user-0002")[0]
+
+    store.delete(target.id, user_id="user-0002", purge=True)
+
+    for index in table.list_indices():
+        assert table.index_stats(index.name).num_unindexed_rows == 0
+    assert store.count(user_id="user-0002") == 99 and store.count(user_id="user-0001") == 100
     store.close()

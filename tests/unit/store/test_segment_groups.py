@@ -41,3 +41,17 @@ def test_small_segments_merge_only_with_their_own_kind() -> None:
     # Two small settled segments merge; the one fresh segment has no partner of its kind
     # (merging it with settled ones would be split apart again on every run).
     assert stale == settled_small
+
+
+def test_a_segment_over_one_big_fragment_is_not_rebuilt_as_oversized() -> None:
+    """A fragment larger than twice the segment size (one big write, or a history
+    fragment of an older database) forms a segment of its own when grouped; calling
+    that segment oversized would rebuild it, identical, on every refresh."""
+    rows = {1: 9000, 2: 3000, 3: 3000, 4: 3000}
+    alone = _Segment((1,))
+    packed = _Segment((2, 3, 4))
+
+    stale = _stale_segments([alone, packed], rows, set(), 4096, merge_small=False)
+
+    assert stale == [packed]
+    assert _groups([1], rows, 4096) == [[1]]
