@@ -278,7 +278,9 @@ class MemorySystem(AsyncFacade):
         validate_user_id(user_id)
         flush_accesses(self.store)  # retention scores read the access counts
         result = self.consolidation_graph.invoke(consolidation_input(user_id, now=now))
-        return ConsolidationReport.model_validate(result["report"])
+        report = ConsolidationReport.model_validate(result["report"])
+        self.maintenance.note_writes(len(report.actions))  # compacted by maintenance
+        return report
 
     def explain(
         self, memory_id: str, *, user_id: str, now: datetime | None = None

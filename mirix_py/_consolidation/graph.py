@@ -111,22 +111,6 @@ def active_counts(ctx: MemoryContext, user_id: str) -> dict[str, int]:
     }
 
 
-def _compact(ctx: MemoryContext, user_id: str) -> None:
-    """Fold the run's many small writes into fewer fragments (LanceDB ``optimize``),
-    so later reads stay fast)."""
-    started = time.perf_counter()
-    try:
-        ctx.store.optimize()
-    except Exception as exc:  # maintenance must not fail the run
-        log.warning("consolidation.compact_failed", user_id=user_id, error=scrub_detail(str(exc)))
-        return
-    log.debug(
-        "consolidation.compacted",
-        user_id=user_id,
-        ms=round((time.perf_counter() - started) * 1000, 1),
-    )
-
-
 class Consolidator:
     """The graph's nodes, sharing one :class:`MemoryContext` (and the agent, in LLM mode)."""
 
@@ -303,10 +287,10 @@ class Consolidator:
         return self._step("core", state, lambda uid: bound_core(self.ctx, user_id=uid))
 
     def report(self, state: ConsolidationState) -> dict[str, Any]:
-        """Compact the tables if anything changed, then assemble the report."""
+        """Assemble the report. Compaction is left to the maintenance step, which the
+        caller feeds with the run's write count (a full-table ``optimize`` here would
+        rewrite every user's rows and undo the bounded fragment layout)."""
         user_id = state["user_id"]
-        if state.get("actions"):
-            _compact(self.ctx, user_id)
         ms = (time.perf_counter() - state.get("started", time.perf_counter())) * 1000
         report = ConsolidationReport(
             user_id=user_id,

@@ -350,7 +350,10 @@ class MemoryStore(Protocol):
         ...
 
     def optimize(self) -> None:
-        """Compact what many small writes left behind (a no-op where nothing needs it)."""
+        """Compact every table in full (LanceDB's own ``optimize``: all users' rows).
+
+        Not called by the library: the maintenance step compacts within its bounded
+        fragment layout. Kept for tools and tests that want one big fragment."""
         ...
 
     def reset(self) -> None:
