@@ -22,6 +22,8 @@ from mirix_py._memory.extract_common import (
     split_sentences,
 )
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
+from mirix_py._memory.statements import STATEMENT, turn_statements
+from mirix_py._text import statement_stems
 
 
 class SemanticMemory(MemoryRecord):
@@ -33,6 +35,12 @@ class SemanticMemory(MemoryRecord):
     summary: str = Field(min_length=1)
     details: str = ""
     source: str = ""
+    aspect: str = Field(
+        default="",
+        max_length=64,
+        description="'statement' for a clause the entity stated about themselves "
+        "(mirix_py._memory.statements); empty for an attribute fact",
+    )
 
     def embed_text(self) -> str:
         """Entity name, summary and details."""
@@ -569,7 +577,21 @@ def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
                 if (entity, summary) not in seen:
                     seen.add((entity, summary))
                     facts.append(Fact(entity, summary, kind, turn, entity == ctx.me))
+        if me is not None:
+            facts.extend(_new_statements(turn, me, [f for f in facts if f.turn is turn]))
     return tuple(facts)
+
+
+def _new_statements(turn: Turn, me: str, found: Sequence[Fact]) -> list[Fact]:
+    """The speaker's statements in ``turn`` that say more than the attribute facts
+    ``found`` in it ("works as a counselor now" adds nothing to "works as a counselor")."""
+    known = frozenset().union(*(statement_stems(f.summary) for f in found))
+    own = statement_stems(me)
+    return [
+        Fact(me, clause, STATEMENT, turn, True)
+        for clause in turn_statements(turn, me)
+        if not statement_stems(clause) - own <= known
+    ]
 
 
 def fact_id(user_id: str, name: str, summary: str) -> str:
@@ -590,6 +612,7 @@ def fact_record(fact: Fact, *, user_id: str) -> SemanticMemory:
         occurred_at=fact.turn.timestamp,
         valid_from=min(fact.turn.timestamp, utcnow()),
         source_ids=[fact.turn.id],
+        aspect=STATEMENT if fact.kind == STATEMENT else "",
     )
 
 
@@ -619,8 +642,8 @@ def dedupe_key(record: MemoryRecord) -> str | None:
 
 def slot_key(record: MemoryRecord) -> str | None:
     """Entity plus single-valued attribute: a different value there is a contradiction."""
-    if not isinstance(record, SemanticMemory):
-        return None
+    if not isinstance(record, SemanticMemory) or record.aspect == STATEMENT:
+        return None  # a statement keeps the speaker's words: it sets no attribute
     slot = slot_of(record.summary)
     return f"{norm_key(record.name)}|{slot}" if slot else None
 
@@ -666,6 +689,7 @@ SPEC = MemoryTypeSpec(
     ),
     main_field="summary",
     evidence=_evidence,
+    hidden_fields=frozenset({"aspect"}),
     section="Facts",
     section_order=10,
     detect=detect,
