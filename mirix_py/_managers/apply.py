@@ -193,6 +193,13 @@ class Applier:
         fresh: list[MemoryRecord] = []
         for cand in candidates:
             old = stored.get(cand.id)
+            if old is not None and self.rules.combine is not None and old.is_current:
+                cand = self.rules.combine(old, cand)
+                if not _same_content(old, cand) or cand.source_ids != old.source_ids:
+                    # the combined record names exactly its own sources
+                    writes[cand.id] = cand.model_copy(update={"updated_at": utcnow()})
+                    self._act("updated", cand.id, "folded into the stored record")
+                    continue
             if old is None:
                 fresh.append(cand)
             elif _same_content(old, cand):

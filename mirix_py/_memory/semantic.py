@@ -21,6 +21,7 @@ from mirix_py._memory.extract_common import (
     short_date,
     split_sentences,
 )
+from mirix_py._memory.profiles import combine, is_profile, profile_records
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
 from mirix_py._memory.statements import STATEMENT, turn_statements
 from mirix_py._text import statement_stems
@@ -617,8 +618,13 @@ def fact_record(fact: Fact, *, user_id: str) -> SemanticMemory:
 
 
 def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemory]:
-    """Semantic records for the facts stated in the batch."""
-    return [fact_record(f, user_id=user_id) for f in extract_facts(turns)]
+    """Semantic records for the facts stated in the batch, and the profiles its
+    statements add to (:mod:`mirix_py._memory.profiles`)."""
+    facts = extract_facts(turns)
+    said = [(f.entity, f.summary, f.turn) for f in facts if f.kind == STATEMENT]
+    profiles = profile_records(said, user_id=user_id)
+    records = [fact_record(f, user_id=user_id) for f in facts]
+    return [*records, *(p for p in profiles if isinstance(p, SemanticMemory))]
 
 
 def route_reason(records: Sequence[MemoryRecord]) -> str | None:
@@ -636,14 +642,17 @@ def detect(turns: Sequence[Turn]) -> str | None:
 
 
 def dedupe_key(record: MemoryRecord) -> str | None:
-    """Facts about the same entity are compared for near-duplicates."""
-    return norm_key(record.name) if isinstance(record, SemanticMemory) else None
+    """Facts about the same entity are compared for near-duplicates (a profile is one
+    record per person and aspect, found by its id: never merged into a fact)."""
+    if not isinstance(record, SemanticMemory) or is_profile(record):
+        return None
+    return norm_key(record.name)
 
 
 def slot_key(record: MemoryRecord) -> str | None:
     """Entity plus single-valued attribute: a different value there is a contradiction."""
-    if not isinstance(record, SemanticMemory) or record.aspect == STATEMENT:
-        return None  # a statement keeps the speaker's words: it sets no attribute
+    if not isinstance(record, SemanticMemory) or record.aspect:
+        return None  # a statement or a profile keeps the speaker's words: no attribute
     slot = slot_of(record.summary)
     return f"{norm_key(record.name)}|{slot}" if slot else None
 
@@ -697,6 +706,7 @@ SPEC = MemoryTypeSpec(
     extract=extract_offline,
     dedupe_key=dedupe_key,
     slot_key=slot_key,
+    combine=combine,
     cleaned=True,
     cue=lambda cues: bool(cues.names),
     summarise=archive_summary,

@@ -90,8 +90,10 @@ def test_facts_are_semantic_items_per_entity_with_honest_sources(make_system: Ma
     stored = [r for r in rows(system, "u1", "semantic") if isinstance(r, SemanticMemory)]
     facts = {(r.name, r.summary): r.source_ids for r in stored if not r.aspect}
     said = {(r.name, r.summary): r.source_ids for r in stored if r.aspect}
-    # first-person statements (mirix_py._memory.statements): one turn each, no vault value
+    # first-person statements (mirix_py._memory.statements): one turn each, no vault value;
+    # and the profile they add to (mirix_py._memory.profiles)
     assert said == {
+        ("Melanie", "places visited or lived: Portland"): ["D1:2"],
         (
             "Caroline",
             "went to a LGBTQ support group yesterday [7 May 2023] and it was so powerful",
@@ -238,8 +240,8 @@ def test_structlog_events_per_node(make_system: MakeSystem) -> None:
     assert managers["episodic"]["counts"] == {"inserted": 6}
     assert all(e["user_id"] == "u1" and e["mode"] == "offline" for e in managers.values())
     done = by_event["memory.write_done"][0]
-    # five attribute facts and three statements (mirix_py._memory.statements)
-    assert done["counts"]["semantic"] == {"inserted": 8}  # type: ignore[index]
+    # five attribute facts, three statements and a profile (mirix_py._memory.profiles)
+    assert done["counts"]["semantic"] == {"inserted": 9}  # type: ignore[index]
     assert done["failures"] == []
 
 
