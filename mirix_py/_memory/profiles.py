@@ -11,7 +11,7 @@ rank together; a profile holds them in one short record that one search finds:
 - :func:`activity_items` reads the activities a statement names: a gerund after a
   verb of doing ("went camping", "has been running", "loves hiking") and a
   "<noun> class/lessons/workshop/course/club" ("pottery class").
-- :func:`profile_records` builds, per batch, one candidate record per person with
+- :func:`profile_fields` builds, per batch, one candidate record per person with
   the batch's items; its id is deterministic (user, person, aspect), so the write
   path finds the stored profile by id (one indexed lookup) and
   :func:`combine` folds the new items into it: an upsert on the declared key, whose
@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py._memory.extract_common import Turn, norm_key, record_id
@@ -123,36 +124,37 @@ def _decode(source: str) -> dict[str, list[str]]:
     return items
 
 
-def _record(
+def _fields(
     user_id: str,
     person: str,
     aspect: str,
     items: dict[str, list[str]],
     when: datetime,
     first: datetime,
-) -> MemoryRecord:
-    from mirix_py._memory.semantic import SemanticMemory  # the record type (no cycle at import)
-
+) -> dict[str, Any]:
+    """The fields of ``person``'s profile for ``aspect`` holding ``items`` (the last
+    :data:`MAX_ITEMS`), its sources exactly those of the items it keeps."""
     kept = dict(list(items.items())[-MAX_ITEMS:])
     sources = list(dict.fromkeys(i for ids in kept.values() for i in ids))
-    return SemanticMemory(
-        id=profile_id(user_id, person, aspect),
-        user_id=user_id,
-        name=person[:256],
-        summary=HEADINGS[aspect] + ", ".join(kept),
-        source=_encode(kept),
-        aspect=aspect,
-        occurred_at=when,
-        valid_from=min(first, utcnow()),
-        source_ids=sources,
-    )
+    return {
+        "id": profile_id(user_id, person, aspect),
+        "user_id": user_id,
+        "name": person[:256],
+        "summary": HEADINGS[aspect] + ", ".join(kept),
+        "source": _encode(kept),
+        "aspect": aspect,
+        "occurred_at": when,
+        "valid_from": min(first, utcnow()),
+        "source_ids": sources,
+    }
 
 
-def profile_records(
+def profile_fields(
     statements: Sequence[tuple[str, str, Turn]], *, user_id: str
-) -> list[MemoryRecord]:
-    """One profile per person and aspect with items in ``statements`` (``(person,
-    clause, turn)``), holding this batch's items (:func:`combine` adds the stored ones)."""
+) -> list[dict[str, Any]]:
+    """The fields of one profile record per person and aspect with items in
+    ``statements`` (``(person, clause, turn)``), holding this batch's items
+    (:func:`combine` adds the stored ones)."""
     people = frozenset(p for p, _, _ in statements)
     found: dict[tuple[str, str], dict[str, list[str]]] = {}
     times: dict[tuple[str, str], list[datetime]] = {}
@@ -167,7 +169,7 @@ def profile_records(
                     ids.append(turn.id)
                 times.setdefault((person, aspect), []).append(turn.timestamp)
     return [
-        _record(user_id, person, aspect, items, max(times[key]), min(times[key]))
+        _fields(user_id, person, aspect, items, max(times[key]), min(times[key]))
         for key, items in found.items()
         for person, aspect in [key]
     ]
@@ -189,11 +191,12 @@ def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord:
     for item, ids in _decode(str(getattr(new, "source", ""))).items():
         merged = list(dict.fromkeys([*items.pop(item, []), *ids]))
         items[item] = merged
-    return _record(
+    fields = _fields(
         new.user_id,
         str(getattr(new, "name", "")),
         str(getattr(new, "aspect", "")),
         items,
         max(old.when, new.when),
         old.valid_from,
-    ).model_copy(update={"created_at": old.created_at})
+    )
+    return new.model_copy(update={**fields, "created_at": old.created_at})

@@ -21,7 +21,7 @@ from mirix_py._memory.extract_common import (
     short_date,
     split_sentences,
 )
-from mirix_py._memory.profiles import combine, is_profile, profile_records
+from mirix_py._memory.profiles import combine, is_profile, profile_fields
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
 from mirix_py._memory.statements import STATEMENT, turn_statements
 from mirix_py._text import statement_stems
@@ -622,9 +622,16 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemo
     statements add to (:mod:`mirix_py._memory.profiles`)."""
     facts = extract_facts(turns)
     said = [(f.entity, f.summary, f.turn) for f in facts if f.kind == STATEMENT]
-    profiles = profile_records(said, user_id=user_id)
     records = [fact_record(f, user_id=user_id) for f in facts]
-    return [*records, *(p for p in profiles if isinstance(p, SemanticMemory))]
+    return [*records, *profile_records(said, user_id=user_id)]
+
+
+def profile_records(
+    statements: Sequence[tuple[str, str, Turn]], *, user_id: str
+) -> list[SemanticMemory]:
+    """The profile records the batch's ``(person, clause, turn)`` statements add to
+    (:mod:`mirix_py._memory.profiles`)."""
+    return [SemanticMemory(**f) for f in profile_fields(statements, user_id=user_id)]
 
 
 def route_reason(records: Sequence[MemoryRecord]) -> str | None:

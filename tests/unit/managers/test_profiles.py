@@ -14,9 +14,8 @@ from mirix_py._memory.profiles import (
     combine,
     place_items,
     profile_id,
-    profile_records,
 )
-from mirix_py._memory.semantic import SemanticMemory
+from mirix_py._memory.semantic import SemanticMemory, profile_records
 from mirix_py._store.keys import record_keys
 
 AT = datetime(2024, 3, 2, 18, 30, tzinfo=UTC)
@@ -62,7 +61,7 @@ def test_a_batch_gives_one_profile_per_person_and_aspect_citing_its_items_turns(
         ("Priya", "took a trip to Lisbon", turn("t2")),
         ("Priya", "has been swimming a lot and went climbing", turn("t3")),
     ]
-    records = {r.aspect: r for r in profile_records(said, user_id="u")}  # type: ignore[attr-defined]
+    records = {r.aspect: r for r in profile_records(said, user_id="u")}
     act, places = records[ACTIVITIES], records[PLACES]
     assert isinstance(act, SemanticMemory) and isinstance(places, SemanticMemory)
     assert act.summary == "activities and hobbies: swimming, climbing"
