@@ -180,13 +180,14 @@ def is_profile(record: MemoryRecord) -> bool:
     return str(getattr(record, "aspect", "")).startswith("profile:")
 
 
-def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord:
+def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord | None:
     """``new`` (a batch's profile) folded into the stored ``old`` one: items of both,
-    an item said again moved last (most recent), each item with the turns it came from."""
+    an item said again moved last (most recent), each item with the turns it came from;
+    None when the two are not profiles of the same aspect."""
     if not (is_profile(old) and is_profile(new)) or getattr(old, "aspect", "") != getattr(
         new, "aspect", ""
     ):
-        return new
+        return None
     items = _decode(str(getattr(old, "source", "")))
     for item, ids in _decode(str(getattr(new, "source", ""))).items():
         merged = list(dict.fromkeys([*items.pop(item, []), *ids]))

@@ -99,7 +99,7 @@ def test_a_full_profile_drops_its_oldest_items_and_their_sources() -> None:
 def test_a_fact_is_not_combined() -> None:
     fact = SemanticMemory(user_id="u", name="Priya", summary="lives in Porto")
     newer = SemanticMemory(user_id="u", name="Priya", summary="lives in Braga")
-    assert combine(fact, newer) is newer
+    assert combine(fact, newer) is None
 
 
 def test_profiles_are_never_deduplicated_or_slotted() -> None:
