@@ -21,7 +21,7 @@ from mirix_py._memory.extract_common import (
     short_date,
     split_sentences,
 )
-from mirix_py._memory.profiles import combine, is_profile, profile_fields
+from mirix_py._memory.profiles import combine, profile_fields
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
 from mirix_py._memory.statements import STATEMENT, turn_statements
 from mirix_py._text import statement_stems
@@ -649,9 +649,11 @@ def detect(turns: Sequence[Turn]) -> str | None:
 
 
 def dedupe_key(record: MemoryRecord) -> str | None:
-    """Facts about the same entity are compared for near-duplicates (a profile is one
-    record per person and aspect, found by its id: never merged into a fact)."""
-    if not isinstance(record, SemanticMemory) or is_profile(record):
+    """Facts about the same entity are compared for near-duplicates. A record with an
+    aspect is not: a profile is one record per person and aspect, found by its id,
+    and a statement is one clause of one turn (the same words again are the same id;
+    "went camping with the kids" in May and in August are two outings, not one)."""
+    if not isinstance(record, SemanticMemory) or record.aspect:
         return None
     return norm_key(record.name)
 

@@ -151,3 +151,9 @@ def test_a_statement_that_only_repeats_an_attribute_fact_is_dropped() -> None:
     summaries = [(r.aspect, r.summary) for r in records if isinstance(r, SemanticMemory)]
     assert ("", "works as a nurse at the clinic") in summaries
     assert all(aspect != STATEMENT for aspect, _ in summaries)
+
+
+def test_a_statement_is_never_merged_as_a_near_duplicate() -> None:
+    said = SemanticMemory(user_id="u", name="Priya", summary="went camping", aspect=STATEMENT)
+    fact = SemanticMemory(user_id="u", name="Priya", summary="likes camping")
+    assert semantic.dedupe_key(said) is None and semantic.dedupe_key(fact) == "priya"
