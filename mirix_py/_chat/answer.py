@@ -379,7 +379,7 @@ def answer_offline(
     asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
     consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
-    scoped = in_scope(cues.names, sorted(pack.refs.items()))
+    scoped = in_scope(cues.names, without_restated(sorted(pack.refs.items())))
     numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
@@ -547,6 +547,32 @@ def answer_offline(
             text = f"{text.rstrip('.')}; {_strip_annotations(other_span)}"
             break
     return Draft(text, tuple(refs), False)
+
+
+def without_restated(numbered: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """``numbered`` without the derived records (a first-person statement, a profile:
+    any fact with an ``aspect``) whose every source turn is shown too.
+
+    Such a record repeats a clause of a turn in the context; the turn says it with
+    its neighbours, its speaker and its time, and a later turn that changed it ("I
+    sold the boat" after "I'm selling my boat") is weighed against it there. As a
+    candidate of its own the clause would compete with the turn it came from."""
+    shown = {
+        source
+        for _, hit in numbered
+        if hit.memory_type is MemoryType.EPISODIC
+        for source in hit.source_ids
+    }
+    return [
+        (ref, hit)
+        for ref, hit in numbered
+        if not (
+            hit.memory_type is MemoryType.SEMANTIC
+            and hit.record.get("aspect")
+            and hit.source_ids
+            and set(hit.source_ids) <= shown
+        )
+    ]
 
 
 def _named_explicitly(name: str, text: str) -> bool:

@@ -44,7 +44,7 @@ from mirix_py._chat.scoring import (
     rank_pool,
     rescore_hits,
 )
-from mirix_py._chat.sources import lift_fact_sources, lift_topic_facts
+from mirix_py._chat.sources import cap_statements, lift_fact_sources, lift_topic_facts
 from mirix_py._context import MemoryContext
 from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py._memory.knowledge_vault import KnowledgeVaultMemory
@@ -423,7 +423,7 @@ class Retriever:
         if key is not None:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
-        hits = lift_fact_sources(lift_topic_facts(hits, cues), cues)
+        hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
 from mirix_py._chat.models import Hit
 from mirix_py._memory import MemoryType
+from mirix_py._memory.statements import STATEMENT
 
 SOURCE_FACTS = 2
 """How many of the best facts lift their source turns."""
@@ -103,3 +104,35 @@ def lift_topic_facts(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
         lifted.append(hit)
     lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
     return lifted
+
+
+STATEMENT_TOP = 4
+"""A question asking for one thing keeps this many statements at their rank."""
+STATEMENT_SCALE = 0.2
+"""The other statements rank at this share of their score (they fill what is left)."""
+
+
+def cap_statements(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
+    """``hits`` (best first) with the statements past the best :data:`STATEMENT_TOP`
+    ranked below the rest, unless the question asks for several things.
+
+    A person states hundreds of clauses about themselves (a fact each, with an
+    ``aspect``); a question about one thing ("what did X buy?") is answered by one
+    of them or by the turn it came from, and twenty clauses that merely name X
+    would take the room of the turns around the answer. A question asking for
+    several things ("what activities …", "what do X and Y have in common") is
+    answered by many clauses, so they all keep their rank."""
+    if cues.asks_several:
+        return list(hits)
+    kept = 0
+    out: list[Hit] = []
+    for hit in hits:
+        said = hit.memory_type is MemoryType.SEMANTIC and hit.record.get("aspect") == STATEMENT
+        if said and kept >= STATEMENT_TOP:
+            scaled = round(STATEMENT_SCALE * hit.score.score, 6)
+            hit = hit.model_copy(update={"score": hit.score.model_copy(update={"score": scaled})})
+        elif said:
+            kept += 1
+        out.append(hit)
+    out.sort(key=lambda h: (-h.score.score, h.memory_id))
+    return out

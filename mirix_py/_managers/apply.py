@@ -193,6 +193,18 @@ class Applier:
         fresh: list[MemoryRecord] = []
         for cand in candidates:
             old = stored.get(cand.id)
+            combined = (
+                self.rules.combine(old, cand)
+                if old is not None and old.is_current and self.rules.combine is not None
+                else None
+            )
+            if old is not None and combined is not None:
+                if _same_content(old, combined) and combined.source_ids == old.source_ids:
+                    self._act("skipped", old.id, "unchanged (already stored)")
+                else:  # the combined record names exactly its own sources
+                    writes[old.id] = combined.model_copy(update={"updated_at": utcnow()})
+                    self._act("updated", old.id, "folded into the stored record")
+                continue
             if old is None:
                 fresh.append(cand)
             elif _same_content(old, cand):

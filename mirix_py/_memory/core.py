@@ -19,6 +19,7 @@ from mirix_py._memory.semantic import (
     is_lasting_preference,
     slot_of,
 )
+from mirix_py._memory.statements import STATEMENT
 
 CoreLabel = Literal["human", "persona"]
 
@@ -100,6 +101,8 @@ def extract_lines(turns: Sequence[Turn]) -> list[CoreLine]:
     """
     lines: list[CoreLine] = []
     for fact in extract_facts(turns):  # all turns: one memoised extraction per batch
+        if fact.kind == STATEMENT:
+            continue  # the speaker's own words, kept as facts: not an identity line
         lasting = fact.kind in CORE_KINDS or is_lasting_preference(fact.summary)
         if fact.turn.is_user and fact.about_speaker and lasting:
             text = f"{fact.entity}: {fact.summary}"[:MAX_LINE_CHARS]

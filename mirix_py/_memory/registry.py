@@ -127,6 +127,10 @@ class MemoryTypeSpec:
     """Near-duplicate key (merge on write, clean-up)."""
     slot_key: KeyFn = no_key
     """Single-valued slot key: a new value supersedes the old one."""
+    combine: Callable[[MemoryRecord, MemoryRecord], MemoryRecord | None] | None = None
+    """How a new version of a stored record with the same id folds into it (a profile
+    gathering items over time): ``combine(stored, new)``, the combined record or
+    ``None`` when the pair does not combine (then the usual merge or update applies)."""
     always: bool = False
     """Route this type for every non-empty batch (the episodic turn log)."""
     cleaned: bool = False

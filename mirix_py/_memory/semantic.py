@@ -21,7 +21,10 @@ from mirix_py._memory.extract_common import (
     short_date,
     split_sentences,
 )
+from mirix_py._memory.profiles import combine, profile_fields
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
+from mirix_py._memory.statements import STATEMENT, turn_statements
+from mirix_py._text import statement_stems
 
 
 class SemanticMemory(MemoryRecord):
@@ -33,6 +36,12 @@ class SemanticMemory(MemoryRecord):
     summary: str = Field(min_length=1)
     details: str = ""
     source: str = ""
+    aspect: str = Field(
+        default="",
+        max_length=64,
+        description="'statement' for a clause the entity stated about themselves "
+        "(mirix_py._memory.statements); empty for an attribute fact",
+    )
 
     def embed_text(self) -> str:
         """Entity name, summary and details."""
@@ -569,7 +578,21 @@ def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
                 if (entity, summary) not in seen:
                     seen.add((entity, summary))
                     facts.append(Fact(entity, summary, kind, turn, entity == ctx.me))
+        if me is not None:
+            facts.extend(_new_statements(turn, me, [f for f in facts if f.turn is turn]))
     return tuple(facts)
+
+
+def _new_statements(turn: Turn, me: str, found: Sequence[Fact]) -> list[Fact]:
+    """The speaker's statements in ``turn`` that say more than the attribute facts
+    ``found`` in it ("works as a counselor now" adds nothing to "works as a counselor")."""
+    known = frozenset().union(*(statement_stems(f.summary) for f in found))
+    own = statement_stems(me)
+    return [
+        Fact(me, clause, STATEMENT, turn, True)
+        for clause in turn_statements(turn, me)
+        if not statement_stems(clause) - own <= known
+    ]
 
 
 def fact_id(user_id: str, name: str, summary: str) -> str:
@@ -590,12 +613,25 @@ def fact_record(fact: Fact, *, user_id: str) -> SemanticMemory:
         occurred_at=fact.turn.timestamp,
         valid_from=min(fact.turn.timestamp, utcnow()),
         source_ids=[fact.turn.id],
+        aspect=STATEMENT if fact.kind == STATEMENT else "",
     )
 
 
 def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemory]:
-    """Semantic records for the facts stated in the batch."""
-    return [fact_record(f, user_id=user_id) for f in extract_facts(turns)]
+    """Semantic records for the facts stated in the batch, and the profiles its
+    statements add to (:mod:`mirix_py._memory.profiles`)."""
+    facts = extract_facts(turns)
+    said = [(f.entity, f.summary, f.turn) for f in facts if f.kind == STATEMENT]
+    records = [fact_record(f, user_id=user_id) for f in facts]
+    return [*records, *profile_records(said, user_id=user_id)]
+
+
+def profile_records(
+    statements: Sequence[tuple[str, str, Turn]], *, user_id: str
+) -> list[SemanticMemory]:
+    """The profile records the batch's ``(person, clause, turn)`` statements add to
+    (:mod:`mirix_py._memory.profiles`)."""
+    return [SemanticMemory(**f) for f in profile_fields(statements, user_id=user_id)]
 
 
 def route_reason(records: Sequence[MemoryRecord]) -> str | None:
@@ -613,14 +649,19 @@ def detect(turns: Sequence[Turn]) -> str | None:
 
 
 def dedupe_key(record: MemoryRecord) -> str | None:
-    """Facts about the same entity are compared for near-duplicates."""
-    return norm_key(record.name) if isinstance(record, SemanticMemory) else None
+    """Facts about the same entity are compared for near-duplicates. A record with an
+    aspect is not: a profile is one record per person and aspect, found by its id,
+    and a statement is one clause of one turn (the same words again are the same id;
+    "went camping with the kids" in May and in August are two outings, not one)."""
+    if not isinstance(record, SemanticMemory) or record.aspect:
+        return None
+    return norm_key(record.name)
 
 
 def slot_key(record: MemoryRecord) -> str | None:
     """Entity plus single-valued attribute: a different value there is a contradiction."""
-    if not isinstance(record, SemanticMemory):
-        return None
+    if not isinstance(record, SemanticMemory) or record.aspect:
+        return None  # a statement or a profile keeps the speaker's words: no attribute
     slot = slot_of(record.summary)
     return f"{norm_key(record.name)}|{slot}" if slot else None
 
@@ -666,6 +707,7 @@ SPEC = MemoryTypeSpec(
     ),
     main_field="summary",
     evidence=_evidence,
+    hidden_fields=frozenset({"aspect"}),
     section="Facts",
     section_order=10,
     detect=detect,
@@ -673,6 +715,7 @@ SPEC = MemoryTypeSpec(
     extract=extract_offline,
     dedupe_key=dedupe_key,
     slot_key=slot_key,
+    combine=combine,
     cleaned=True,
     cue=lambda cues: bool(cues.names),
     summarise=archive_summary,

@@ -6,7 +6,11 @@ handful of related rows by key instead of reading a user's whole history:
 - ``session_key`` and ``sequence`` (episodic): the session a turn belongs to and
   its position there, so the turns around a hit are one indexed lookup;
 - ``entity`` (semantic): the lower-cased name a fact is about, so an entity's
-  other facts are one indexed lookup.
+  other facts are one indexed lookup. A fact with an ``aspect`` (a first-person
+  statement, :mod:`mirix_py._memory.statements`) is keyed ``<name>|<aspect>``: a
+  person states hundreds of them, and the lookup of "the other facts about X"
+  must return their attributes, not a flood of remarks; their statements are one
+  lookup of their own.
 
 An episodic session is ``EpisodicMemory.session_id`` when set; records without
 one (raw events written directly) are grouped by their exact event time (one
@@ -35,6 +39,11 @@ def entity_key(name: str) -> str:
     return name.strip().lower()
 
 
+def fact_key(name: str, aspect: str = "") -> str:
+    """The ``entity`` key of a fact about ``name`` (``<name>|<aspect>`` with an aspect)."""
+    return f"{entity_key(name)}|{aspect}" if aspect else entity_key(name)
+
+
 def record_keys(record: MemoryRecord) -> dict[str, Any]:
     """The key-column values of ``record`` (``None`` where they do not apply)."""
     keys: dict[str, Any] = dict.fromkeys(KEY_COLUMNS)
@@ -42,5 +51,5 @@ def record_keys(record: MemoryRecord) -> dict[str, Any]:
         keys["session_key"] = session_key(record)
         keys["sequence"] = record.sequence
     elif isinstance(record, SemanticMemory):
-        keys["entity"] = entity_key(record.name)
+        keys["entity"] = fact_key(record.name, record.aspect)
     return keys

@@ -21,7 +21,7 @@ from mirix_py._store.filters import (
     sql_str,
 )
 from mirix_py._store.keyed import KEY_METADATA
-from mirix_py._store.keys import KEY_COLUMNS, entity_key, record_keys
+from mirix_py._store.keys import KEY_COLUMNS, fact_key, record_keys
 from mirix_py.errors import InvalidArgument
 
 HISTORY_TABLE = "history"
@@ -126,7 +126,7 @@ def _keys_from_row(memory_type: MemoryType, row: dict[str, Any]) -> dict[str, An
         keys["session_key"] = session or (f"t:{when.isoformat()}" if when else None)
         keys["sequence"] = payload.get("sequence")
     elif payload.get("name"):
-        keys["entity"] = entity_key(str(payload["name"]))
+        keys["entity"] = fact_key(str(payload["name"]), str(payload.get("aspect") or ""))
     return keys
 
 

@@ -86,7 +86,7 @@ def test_vault_secret_never_rendered_or_embedded_by_default() -> None:
 
 def test_payload_holds_only_type_specific_fields() -> None:
     rec = SemanticMemory(user_id="u", name="n", summary="s", source_ids=["m1"])
-    assert set(rec.payload()) == {"name", "summary", "details", "source"}
+    assert set(rec.payload()) == {"name", "summary", "details", "source", "aspect"}
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "a\x00b", "x" * 300, "\ud800"])

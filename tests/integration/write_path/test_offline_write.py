@@ -87,10 +87,19 @@ def test_every_turn_becomes_a_complete_episodic_event(make_system: MakeSystem) -
 def test_facts_are_semantic_items_per_entity_with_honest_sources(make_system: MakeSystem) -> None:
     system = make_system()
     system.add(CONVO, user_id="u1", occurred_at=AT)
-    facts = {
-        (r.name, r.summary): r.source_ids
-        for r in rows(system, "u1", "semantic")
-        if isinstance(r, SemanticMemory)
+    stored = [r for r in rows(system, "u1", "semantic") if isinstance(r, SemanticMemory)]
+    facts = {(r.name, r.summary): r.source_ids for r in stored if not r.aspect}
+    said = {(r.name, r.summary): r.source_ids for r in stored if r.aspect}
+    # first-person statements (mirix_py._memory.statements): one turn each, no vault value;
+    # and the profile they add to (mirix_py._memory.profiles)
+    assert said == {
+        ("Melanie", "places visited or lived: Portland"): ["D1:2"],
+        (
+            "Caroline",
+            "went to a LGBTQ support group yesterday [7 May 2023] and it was so powerful",
+        ): ["D1:1"],
+        ("Melanie", "Melanie's son Leo just turned 7"): ["D1:2"],
+        ("Melanie", "is a teacher and Melanie lives in Portland with Melanie's husband"): ["D1:2"],
     }
     assert facts == {
         ("Melanie", "works as a teacher"): ["D1:2"],
@@ -231,7 +240,8 @@ def test_structlog_events_per_node(make_system: MakeSystem) -> None:
     assert managers["episodic"]["counts"] == {"inserted": 6}
     assert all(e["user_id"] == "u1" and e["mode"] == "offline" for e in managers.values())
     done = by_event["memory.write_done"][0]
-    assert done["counts"]["semantic"] == {"inserted": 5}  # type: ignore[index]
+    # five attribute facts, three statements and a profile (mirix_py._memory.profiles)
+    assert done["counts"]["semantic"] == {"inserted": 9}  # type: ignore[index]
     assert done["failures"] == []
 
 

@@ -10,6 +10,7 @@ from mirix_py._memory import core, episodic, knowledge_vault, procedural, resour
 from mirix_py._memory.base import MemoryType
 from mirix_py._memory.core import CoreLine, CoreMemory
 from mirix_py._memory.extract_common import Turn, chunk_text, record_id, split_sentences
+from mirix_py._memory.statements import STATEMENT
 
 AT = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
 
@@ -30,7 +31,8 @@ def turn(text: str, speaker: str = "Alice", *, tid: str = "m1", role: str = "use
 
 def facts(*texts: str, speaker: str = "Alice") -> list[tuple[str, str]]:
     turns = [turn(t, speaker, tid=f"m{i}") for i, t in enumerate(texts)]
-    return [(f.entity, f.summary) for f in semantic.extract_facts(turns)]
+    # the attribute rules only: first-person statements are tested in test_statements.py
+    return [(f.entity, f.summary) for f in semantic.extract_facts(turns) if f.kind != STATEMENT]
 
 
 # ------------------------------------------------------------------ semantic

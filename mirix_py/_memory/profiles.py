@@ -1,0 +1,203 @@
+"""Per-person profile records: one record per person and aspect, kept up to date.
+
+A question about what someone does ("what activities does X take part in?",
+"what are X's hobbies?") gathers items said in many sessions: "I'm off to go
+swimming with the kids" in May, "we went camping" in June, "I signed up for a
+pottery class" in July. Each statement is its own fact
+(:mod:`mirix_py._memory.statements`), so the question needs several of them to
+rank together; a profile holds them in one short record that one search finds:
+``Maria: activities and hobbies: swimming, camping, pottery class``.
+
+- :func:`activity_items` reads the activities a statement names: a gerund after a
+  verb of doing ("went camping", "has been running", "loves hiking") and a
+  "<noun> class/lessons/workshop/course/club" ("pottery class").
+- :func:`profile_fields` builds, per batch, one candidate record per person with
+  the batch's items; its id is deterministic (user, person, aspect), so the write
+  path finds the stored profile by id (one indexed lookup) and
+  :func:`combine` folds the new items into it: an upsert on the declared key, whose
+  cost is the batch's, never the person's history.
+- Each item keeps the ids of the turns it was read from (in ``source``); the
+  record's ``source_ids`` are exactly those of the items it holds. At most
+  :data:`MAX_ITEMS` items are kept, the most recently stated ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
+from mirix_py._memory.extract_common import Turn, norm_key, record_id
+
+ACTIVITIES = "profile:activities"
+"""The aspect of the activities-and-hobbies profile."""
+PLACES = "profile:places"
+"""The aspect of the places-been-to profile."""
+HEADINGS = {ACTIVITIES: "activities and hobbies: ", PLACES: "places visited or lived: "}
+MAX_ITEMS = 40
+"""The most items a profile keeps (the oldest are dropped first)."""
+
+_DOING = (
+    r"(?:go|goes|went|going|gone|been|started|starts|start|tried|tries|try|love|loves|loved|"
+    r"enjoy|enjoys|enjoyed|like|likes|liked|took up|takes up|take up|do|does|did|done|"
+    r"finished|practice|practices|practiced|keeps|kept|busy|off to go|out|is into|are into)"
+)
+_GERUND = re.compile(
+    rf"\b{_DOING}\s+(?:(?:some|more|a lot of|lots of|a bit of|regular|back|again|to go)\s+)*"
+    r"(?P<act>[a-z]{3,}ing)\b"
+)
+_CLASS = re.compile(r"\b(?P<act>[a-z]{3,}) (?P<kind>class|classes|lessons|workshop|course|club)\b")
+_NOT_ACTIVITIES = frozenset(
+    """going doing being having getting feeling thinking trying working looking planning
+    hoping wondering talking saying taking giving putting coming seeing living spending
+    starting making learning something nothing everything anything thing morning evening
+    during bring amazing interesting exciting inspiring relaxing thing king ring spring
+    telling asking helping finding keeping using waiting needing wanting showing saving
+    letting sharing feeding handling dealing struggling facing chasing pursuing creating
+    hitting reaching growing changing moving""".split()
+)
+_TRAVEL = re.compile(
+    r"\b(?:trip|trips|travel|travell?ed|travell?ing|visit|visited|visiting|vacation|holiday|"
+    r"went|been|moved|move|flew|drove|stayed|stay|tour|toured|road trip|grew up|live|lives|"
+    r"lived|living)\b"
+)
+_PLACE = re.compile(
+    r"\b(?:to|in|from|at|around|across)\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
+)
+_NOT_PLACES = frozenset(
+    """January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter I The A""".split()
+)
+_DETERMINERS = frozenset(
+    "the a an my our his her their this that new first and or to for of in".split()
+)
+_ITEM_SOURCES = re.compile(r"^(?P<item>.+?)=(?P<ids>.*)$")
+
+
+def activity_items(clause: str) -> list[str]:
+    """The activities a statement's clause names (see the module docstring), in order."""
+    text = clause.lower()
+    items: list[str] = []
+    for m in _GERUND.finditer(text):
+        if m.group("act") not in _NOT_ACTIVITIES:
+            items.append(m.group("act"))
+    for m in _CLASS.finditer(text):
+        word = m.group("act")
+        if word not in _DETERMINERS and word not in _NOT_ACTIVITIES:
+            kind = "class" if m.group("kind") == "classes" else m.group("kind")
+            items.append(f"{word} {kind}")
+    return list(dict.fromkeys(items))
+
+
+def place_items(clause: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """The places a statement about travel or living names ("took a trip to Oregon"):
+    capitalised names after a preposition, in a clause with a verb of travel or
+    living; names in ``known`` (the people talking) are not places."""
+    if not _TRAVEL.search(clause):
+        return []
+    places = []
+    for m in _PLACE.finditer(clause):
+        place = m.group("place")
+        first = place.split()[0]
+        if first not in known and first not in _NOT_PLACES and not place.endswith("'s"):
+            places.append(place)
+    return list(dict.fromkeys(places))
+
+
+def profile_id(user_id: str, person: str, aspect: str) -> str:
+    """The deterministic id of ``person``'s profile for ``aspect``."""
+    return record_id(user_id, MemoryType.SEMANTIC, kind=f"{aspect}:{norm_key(person)}")
+
+
+def _encode(items: dict[str, list[str]]) -> str:
+    return "; ".join(f"{item}={','.join(ids)}" for item, ids in items.items())
+
+
+def _decode(source: str) -> dict[str, list[str]]:
+    items: dict[str, list[str]] = {}
+    for part in source.split("; "):
+        m = _ITEM_SOURCES.match(part.strip())
+        if m:
+            items[m.group("item")] = [i for i in m.group("ids").split(",") if i]
+    return items
+
+
+def _fields(
+    user_id: str,
+    person: str,
+    aspect: str,
+    items: dict[str, list[str]],
+    when: datetime,
+    first: datetime,
+) -> dict[str, Any]:
+    """The fields of ``person``'s profile for ``aspect`` holding ``items`` (the last
+    :data:`MAX_ITEMS`), its sources exactly those of the items it keeps."""
+    kept = dict(list(items.items())[-MAX_ITEMS:])
+    sources = list(dict.fromkeys(i for ids in kept.values() for i in ids))
+    return {
+        "id": profile_id(user_id, person, aspect),
+        "user_id": user_id,
+        "name": person[:256],
+        "summary": HEADINGS[aspect] + ", ".join(kept),
+        "source": _encode(kept),
+        "aspect": aspect,
+        "occurred_at": when,
+        "valid_from": min(first, utcnow()),
+        "source_ids": sources,
+    }
+
+
+def profile_fields(
+    statements: Sequence[tuple[str, str, Turn]], *, user_id: str
+) -> list[dict[str, Any]]:
+    """The fields of one profile record per person and aspect with items in
+    ``statements`` (``(person, clause, turn)``), holding this batch's items
+    (:func:`combine` adds the stored ones)."""
+    people = frozenset(p for p, _, _ in statements)
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    times: dict[tuple[str, str], list[datetime]] = {}
+    for person, clause, turn in statements:
+        for aspect, items in (
+            (ACTIVITIES, activity_items(clause)),
+            (PLACES, place_items(clause, people)),
+        ):
+            for item in items:
+                ids = found.setdefault((person, aspect), {}).setdefault(item, [])
+                if turn.id not in ids:
+                    ids.append(turn.id)
+                times.setdefault((person, aspect), []).append(turn.timestamp)
+    return [
+        _fields(user_id, person, aspect, items, max(times[key]), min(times[key]))
+        for key, items in found.items()
+        for person, aspect in [key]
+    ]
+
+
+def is_profile(record: MemoryRecord) -> bool:
+    """Whether ``record`` is a profile (its aspect starts with ``profile:``)."""
+    return str(getattr(record, "aspect", "")).startswith("profile:")
+
+
+def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord | None:
+    """``new`` (a batch's profile) folded into the stored ``old`` one: items of both,
+    an item said again moved last (most recent), each item with the turns it came from;
+    None when the two are not profiles of the same aspect."""
+    if not (is_profile(old) and is_profile(new)) or getattr(old, "aspect", "") != getattr(
+        new, "aspect", ""
+    ):
+        return None
+    items = _decode(str(getattr(old, "source", "")))
+    for item, ids in _decode(str(getattr(new, "source", ""))).items():
+        merged = list(dict.fromkeys([*items.pop(item, []), *ids]))
+        items[item] = merged
+    fields = _fields(
+        new.user_id,
+        str(getattr(new, "name", "")),
+        str(getattr(new, "aspect", "")),
+        items,
+        max(old.when, new.when),
+        old.valid_from,
+    )
+    return new.model_copy(update={**fields, "created_at": old.created_at})

@@ -1,0 +1,112 @@
+"""Per-person profiles read from first-person statements (invented text, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from mirix_py._memory import semantic
+from mirix_py._memory.extract_common import Turn
+from mirix_py._memory.profiles import (
+    ACTIVITIES,
+    MAX_ITEMS,
+    PLACES,
+    activity_items,
+    combine,
+    place_items,
+    profile_id,
+)
+from mirix_py._memory.semantic import SemanticMemory, profile_records
+from mirix_py._store.keys import record_keys
+
+AT = datetime(2024, 3, 2, 18, 30, tzinfo=UTC)
+
+
+def turn(tid: str, days: int = 0) -> Turn:
+    return Turn(
+        id=tid,
+        role="user",
+        speaker="Priya",
+        content="",
+        text="",
+        timestamp=AT + timedelta(days=days),
+        sequence=0,
+        session_id="s",
+    )
+
+
+def test_activity_items_are_gerunds_after_a_verb_of_doing_and_named_classes() -> None:
+    assert activity_items("is off to go swimming with the kids") == ["swimming"]
+    assert activity_items("(with others) went camping by the lake") == ["camping"]
+    assert activity_items("has been busy painting") == ["painting"]
+    assert activity_items("loves hiking and going fishing") == ["hiking", "fishing"]
+    assert activity_items("just signed up for a pottery class") == ["pottery class"]
+    # a gerund that names no activity, and a class with no subject word
+    assert activity_items("has been thinking about it and going through a lot") == []
+    assert activity_items("loved the new class") == []
+
+
+def test_place_items_need_a_verb_of_travel_or_living() -> None:
+    assert place_items("took a solo trip to Portugal last year") == ["Portugal"]
+    assert place_items("lived in New Zealand for two years") == ["New Zealand"]
+    # no travel: a capitalised word after "to" is not a place
+    assert place_items("gave a talk to Rotary members") == []
+    # months and the people talking are not places
+    assert place_items("went hiking in May", frozenset({"Tomas"})) == []
+    assert place_items("went to Tomas's for dinner", frozenset({"Tomas"})) == []
+
+
+def test_a_batch_gives_one_profile_per_person_and_aspect_citing_its_items_turns() -> None:
+    said = [
+        ("Priya", "went swimming at dawn", turn("t1")),
+        ("Priya", "took a trip to Lisbon", turn("t2")),
+        ("Priya", "has been swimming a lot and went climbing", turn("t3")),
+    ]
+    records = {r.aspect: r for r in profile_records(said, user_id="u")}
+    act, places = records[ACTIVITIES], records[PLACES]
+    assert isinstance(act, SemanticMemory) and isinstance(places, SemanticMemory)
+    assert act.summary == "activities and hobbies: swimming, climbing"
+    assert act.source_ids == ["t1", "t3"]
+    assert places.summary == "places visited or lived: Lisbon" and places.source_ids == ["t2"]
+    assert act.id == profile_id("u", "Priya", ACTIVITIES) != places.id
+    assert record_keys(act)["entity"] == "priya|profile:activities"
+
+
+def test_combine_folds_a_new_batch_into_the_stored_profile() -> None:
+    (old,) = profile_records([("Priya", "went swimming", turn("t1"))], user_id="u")
+    (new,) = profile_records(
+        [("Priya", "went rowing and went swimming", turn("t9", days=30))], user_id="u"
+    )
+    merged = combine(old, new)
+    assert isinstance(merged, SemanticMemory)
+    # an item said again moves last (most recent) and keeps every turn it came from
+    assert merged.summary == "activities and hobbies: rowing, swimming"
+    assert merged.source_ids == ["t9", "t1"]
+    assert merged.id == old.id and merged.created_at == old.created_at
+    assert merged.when == new.when
+
+
+def test_a_full_profile_drops_its_oldest_items_and_their_sources() -> None:
+    said = [("Priya", f"went {w}ing", turn(f"t{i}")) for i, w in enumerate(_words(MAX_ITEMS))]
+    (old,) = profile_records(said, user_id="u")
+    (new,) = profile_records([("Priya", "went kayaking", turn("tk", days=1))], user_id="u")
+    merged = combine(old, new)
+    assert isinstance(merged, SemanticMemory)
+    items = merged.summary.split(": ", 1)[1].split(", ")
+    assert len(items) == MAX_ITEMS and items[-1] == "kayaking"
+    assert "t0" not in merged.source_ids and "tk" in merged.source_ids
+
+
+def test_a_fact_is_not_combined() -> None:
+    fact = SemanticMemory(user_id="u", name="Priya", summary="lives in Porto")
+    newer = SemanticMemory(user_id="u", name="Priya", summary="lives in Braga")
+    assert combine(fact, newer) is None
+
+
+def test_profiles_are_never_deduplicated_or_slotted() -> None:
+    (profile,) = profile_records([("Priya", "went rowing", turn("t1"))], user_id="u")
+    assert semantic.dedupe_key(profile) is None and semantic.slot_key(profile) is None
+
+
+def _words(n: int) -> list[str]:
+    letters = "bcdfghjklmnpqrstvwxz"
+    return [f"{letters[i % 20]}{letters[i // 20]}ash" for i in range(n)]
