@@ -9,12 +9,13 @@ flattened so a stored text cannot close the block or fake a heading. Given the
 question, an event's phatic sentences (greetings, thanks, cheering) are left out
 and wholly phatic turns, or turns left with only off-subject questions, go last
 (:mod:`mirix_py._chat.budget`); memories about someone else than the people the
-question names go after the rest (:mod:`mirix_py._chat.scope`). A long event is
-first shown as an excerpt: the sentences that say the question's words, with ``…``
-where others were left out (:mod:`mirix_py._chat.excerpt`), so that the budget holds
-more distinct memories. An excerpt none of whose sentences says most of the
-question's words comes after the memories shown whole (a long memory ranks by its whole
-text — its meaning, its session — not by the few sentences shown); once every memory
+question names go after the rest (:mod:`mirix_py._chat.scope`). A long event
+other than the best-ranked memory (the likeliest answer, shown whole) is first shown
+as an excerpt: the sentences that say the question's words, with ``…`` where others
+were left out (:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct
+memories. An excerpt none of whose sentences says most of the question's words is
+placed at a fraction of its score (a long memory ranks by its whole text — its
+meaning, its session — not by the few sentences shown); once every memory
 that fits is in, the budget left shows the best excerpted ones whole again. The answer
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
 sentences, not the whole text. When not every memory fits, a core line that a chosen
@@ -44,6 +45,10 @@ from mirix_py._memory.registry import specs
 from mirix_py._text import statement_stems
 
 OPEN, CLOSE = "<memories>", "</memories>"
+WEAK_EXCERPT_SCALE = 0.5
+"""A weak excerpt (no part says most of the question's topic) is placed at this share
+of its score: below the memories shown whole that rank near it, above those retrieval
+scaled down to fill what is left (:data:`mirix_py._chat.sources.STATEMENT_SCALE`)."""
 
 
 def sections() -> list[tuple[MemoryType, str]]:
@@ -343,11 +348,22 @@ def build_context(
     focus = None if question is None else Focus(names, question.stems)
     excerpter = None if question is None else Excerpter.of(question, names)
     views = [_View.of(h, focus, excerpter) for h in ranked]
+    if views and not views[0].weak:  # the best memory is shown whole: most likely the answer
+        views[0] = views[0].whole()
     others = set() if question is None else _about_others(question, ranked)
-    # stable: score order within each part; weak excerpts after the memories shown whole (a
-    # long memory ranks by its whole text, not by the few sentences shown); someone else's
-    # memories, then glue, fill what is left
-    candidates = sorted(views, key=lambda v: (v.hit.memory_id in others, v.phatic, v.weak))
+    # score order within each part, a weak excerpt at a fraction of its score (a long
+    # memory ranks by its whole text, not by the few sentences shown; a fraction, not
+    # last, since retrieval itself scales down memories that should only fill the rest);
+    # someone else's memories, then glue, fill what is left
+    candidates = sorted(
+        views,
+        key=lambda v: (
+            v.hit.memory_id in others,
+            v.phatic,
+            -v.hit.score.score * (WEAK_EXCERPT_SCALE if v.weak else 1.0),
+            v.hit.memory_id,
+        ),
+    )
 
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)

@@ -21,8 +21,12 @@ LONG = (
 QUESTION = read_question("Where should Ann plant the tomatoes?")
 
 
+TOP = hit(episode("Ann grows tomatoes", sequence=0, source="t0"), 4.0)
+
+
 def _hits() -> list:  # type: ignore[type-arg]
     return [
+        TOP,
         hit(episode(LONG, actor="Bo", sequence=1, source="t1"), 3.0),
         hit(episode("Ann bought tomato seedlings at the market", sequence=2, source="t2"), 2.0),
         hit(episode("Ann asked which tomatoes grow best in pots", sequence=3, source="t3"), 1.0),
@@ -49,17 +53,35 @@ def test_a_long_memory_is_excerpted_so_more_memories_fit() -> None:
     assert GAP in shown.text
 
 
-def test_a_weak_excerpt_comes_after_the_memories_shown_whole() -> None:
+def test_a_weak_excerpt_ranks_at_a_fraction_of_its_score() -> None:
     # no sentence of the long memory says both "tomatoes" and "sun": it ranks first by
-    # its whole text, but its excerpt only fills what the memories shown whole leave
+    # its whole text, so its excerpt goes after a memory shown whole that ranks near it,
+    # yet before one retrieval scaled down to fill what is left
     weak = read_question("Which tomatoes like the sun?")
-    assert _shown(build_context([], _hits(), budget_tokens=70, question=weak)) == [["t2"], ["t3"]]
+    hits = [
+        hit(episode(LONG, actor="Bo", sequence=1, source="t1"), 3.0),
+        hit(episode("Ann bought tomato seedlings at the market", sequence=2, source="t2"), 2.0),
+        hit(episode("Ann asked which tomatoes grow best in pots", sequence=3, source="t3"), 0.5),
+    ]
+    pack = build_context([], hits, budget_tokens=120, question=weak)
+    assert _shown(pack) == [["t2"], ["t1"], ["t3"]]
+    assert GAP in pack.text  # shown as its excerpt
     # "Plant the tomatoes along the south wall" says the question: the excerpt keeps its rank
-    assert _shown(build_context([], _hits(), budget_tokens=55, question=QUESTION))[0] == ["t1"]
+    assert _shown(build_context([], _hits(), budget_tokens=90, question=QUESTION))[:2] == [
+        ["t0"],
+        ["t1"],
+    ]
+
+
+def test_the_best_memory_is_shown_whole() -> None:
+    # the top memory is the likeliest answer: it is not cut, even when long
+    pack = build_context([], _hits()[1:], budget_tokens=170, question=QUESTION)
+    assert _shown(pack)[0] == ["t1"]
+    assert "heavy clay" in pack.text and GAP not in pack.text
 
 
 def test_budget_left_over_shows_the_excerpted_memory_whole() -> None:
     pack = build_context([], _hits(), budget_tokens=400, question=QUESTION)
-    assert len(pack.refs) == 3
+    assert len(pack.refs) == 4
     assert "heavy clay" in pack.text and GAP not in pack.text
     assert next(h for h in pack.refs.values() if h.source_ids == ["t1"]).record["summary"] == LONG
