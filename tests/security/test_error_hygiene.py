@@ -38,7 +38,7 @@ LOCAL = ("127.0.0.1", 40000)
 BASE = "http://127.0.0.1:8765"
 AT = datetime(2023, 5, 8, 9, 30, tzinfo=UTC)
 LEAKED_KEY = "sk-abcdefghijklmnopqrstu"
-LEAKED_PIN = "my bank PIN is 4921"
+LEAKED_PIN = "my bank PIN is 492163"
 INTERNAL = "/srv/provider/internal/handler.py line 88"
 PROVIDER_ERROR = RuntimeError(
     f"HTTP 500 from provider ({INTERNAL}): request body "
@@ -84,7 +84,7 @@ def _llm_system(tmp_path: Path, embeddings: CachedEmbeddings) -> MemorySystem:
 
 
 def _leaks(text: str) -> list[str]:
-    return [s for s in (LEAKED_KEY, "4921", INTERNAL, "HTTP 500") if s in text]
+    return [s for s in (LEAKED_KEY, "492163", INTERNAL, "HTTP 500") if s in text]
 
 
 def test_a_failing_step_reports_a_code_and_a_safe_message_only(
@@ -112,7 +112,7 @@ def test_a_failing_step_reports_a_code_and_a_safe_message_only(
     # the details reach the log at debug level only, scrubbed of secrets
     for event in logs:
         text = json.dumps(event, default=str)
-        assert LEAKED_KEY not in text and "4921" not in text, event
+        assert LEAKED_KEY not in text and "492163" not in text, event
         if INTERNAL in text:
             assert event["log_level"] == "debug", event
     assert any(INTERNAL in json.dumps(e, default=str) for e in logs)
@@ -122,7 +122,7 @@ def test_log_details_are_scrubbed_of_token_like_secrets() -> None:
     from mirix_py._log_scrub import scrub_detail
 
     text = scrub_detail(f"disk I/O error at /var/lib/lance/{LEAKED_KEY} ({LEAKED_PIN})")
-    assert LEAKED_KEY not in text and "4921" not in text
+    assert LEAKED_KEY not in text and "492163" not in text
     assert "disk I/O error" in text
 
 
@@ -244,6 +244,6 @@ def test_consolidation_reports_a_failing_step_without_its_text(
     assert _leaks(report.model_dump_json()) == [] and _leaks(report.render()) == []
     for event in logs:
         text = json.dumps(event, default=str)
-        assert LEAKED_KEY not in text and "4921" not in text, event
+        assert LEAKED_KEY not in text and "492163" not in text, event
         if INTERNAL in text:
             assert event["log_level"] == "debug", event

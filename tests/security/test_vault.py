@@ -301,7 +301,9 @@ def test_secrets_said_in_conversation_are_stored_only_encrypted(system: MemorySy
     said = {
         "My bank card PIN is 4821-9930.": "4821-9930",
         "my wifi password is Tr0ub4dor&3xyz": "Tr0ub4dor&3xyz",
-        "the door code is 7712": "7712",
+        # six digits: Lance names files by random hex ids, which hold a given
+        # four-digit run by chance often enough to fail a byte scan now and then
+        "the door code is 771294": "771294",
     }
     for text in said:
         receipt = system.add(text, user_id="ann")
