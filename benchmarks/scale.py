@@ -635,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load average: {os.getloadavg()}, cpus: {os.cpu_count()}")
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="mirix-scale-"))
+    home.mkdir(parents=True, exist_ok=True)  # every part writes under it
     try:
         for name in args.parts.split(","):
             PARTS[name.strip()](args, home)
