@@ -41,7 +41,7 @@ ENDPOINTS: dict[str, Call] = {
 @pytest.fixture
 def bob_memory(keyed_system: MemorySystem) -> str:
     receipt = keyed_system.add(
-        "My sister lives in Oslo. My bank PIN is 4921 and my api key is sk-abcdefghijklmnopqrstu",
+        "My sister lives in Oslo. My bank PIN is 492163 and my api key is sk-abcdefghijklmnopqrstu",
         user_id="bob",
     )
     return receipt.ids()[0]
@@ -56,7 +56,7 @@ def test_a_key_cannot_reach_another_users_data(
     response = ENDPOINTS[name](client, "bob", bob_memory)
     assert response.status_code == 403, response.text
     assert response.json()["error"]["code"] == "forbidden"
-    assert "Oslo" not in response.text and "4921" not in response.text
+    assert "Oslo" not in response.text and "492163" not in response.text
     after = {r.id for r in keyed_system.get_all(user_id="bob", include_superseded=True)}
     assert after == before  # nothing was written or deleted
 

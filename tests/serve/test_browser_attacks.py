@@ -58,7 +58,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def dev_system(tmp_path: Path, embeddings: Embeddings) -> Iterator[MemorySystem]:
     system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
-    system.add("My sister Maya lives in Oslo. My bank PIN is 4921.", user_id="alice")
+    system.add("My sister Maya lives in Oslo. My bank PIN is 492163.", user_id="alice")
     yield system
     system.close()
 
@@ -117,7 +117,7 @@ def test_a_rebinding_page_cannot_read_or_wipe_memories(
 ) -> None:
     results = _rebinding_attack(browser, dev_system)
     assert [r.get("status") for r in results] == [421, 421, 421], results
-    assert not any("Oslo" in r.get("body", "") or "4921" in r.get("body", "") for r in results)
+    assert not any("Oslo" in r.get("body", "") or "492163" in r.get("body", "") for r in results)
     assert dev_system.get_all(user_id="alice")  # nothing was wiped
 
 

@@ -74,12 +74,12 @@ def test_core_block_lines() -> None:
 
 
 def test_vault_secret_never_rendered_or_embedded_by_default() -> None:
-    item = KnowledgeVaultMemory(user_id="u", caption="bank PIN", secret_value="4711")
-    assert "4711" not in item.embed_text()
-    assert "4711" not in item.render()
-    assert "4711" not in repr(item)
-    assert "4711" in item.render(reveal=True)
-    assert item.payload()["secret_value"] == "4711"
+    item = KnowledgeVaultMemory(user_id="u", caption="bank PIN", secret_value="471193")
+    assert "471193" not in item.embed_text()
+    assert "471193" not in item.render()
+    assert "471193" not in repr(item)
+    assert "471193" in item.render(reveal=True)
+    assert item.payload()["secret_value"] == "471193"
     low = KnowledgeVaultMemory(user_id="u", caption="wifi", secret_value="guest", sensitivity="low")
     assert "guest" in low.render()
 

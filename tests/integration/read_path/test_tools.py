@@ -132,21 +132,21 @@ def test_secrets_stay_hidden_unless_the_owner_allows_reveal(
     ann_system: MemorySystem, fake_model_cls: type[ToolCallingFake]
 ) -> None:
     vault = KnowledgeVaultMemory(
-        user_id=ANN, caption="door code of Ann's flat", secret_value="4711"
+        user_id=ANN, caption="door code of Ann's flat", secret_value="471193"
     )
     ann_system.store.upsert([vault])
     model = fake_model_cls(
         responses=[_call("search_memory", {"query": "door code"}), AIMessage(content="ok")]
     )
     searched = _tool_outputs(_app(ann_system, model).invoke({"messages": [HumanMessage("code?")]}))
-    assert "door code" in searched[0] and "4711" not in searched[0]
+    assert "door code" in searched[0] and "471193" not in searched[0]
     model = fake_model_cls(
         responses=[_call("reveal_secret", {"memory_id": vault.id}), AIMessage(content="ok")]
     )
     blocked = _tool_outputs(_app(ann_system, model).invoke({"messages": [HumanMessage("code?")]}))
-    assert "4711" not in blocked[0]
+    assert "471193" not in blocked[0]
     model = fake_model_cls(
         responses=[_call("reveal_secret", {"memory_id": vault.id}), AIMessage(content="ok")]
     )
     app = _app(ann_system, model, allow_reveal=True)
-    assert "4711" in _tool_outputs(app.invoke({"messages": [HumanMessage("code?")]}))[0]
+    assert "471193" in _tool_outputs(app.invoke({"messages": [HumanMessage("code?")]}))[0]
