@@ -146,6 +146,9 @@ def part_roundrobin(args: argparse.Namespace, home: Path) -> None:
     system = open_system(home)
     users = [f"user-{u:05d}" for u in range(min(args.users, args.rr_users))]
     print(f"[roundrobin] {len(users)} users, {args.rr_questions} questions each way")
+    if not all(system.store.count(user_id=u) for u in (users[0], users[-1])):
+        system.close()
+        raise SystemExit("roundrobin needs the users the ingest part writes: add it to --parts")
     for u in users[:3]:
         system.chat(questions(0)[0], user_id=u)  # warm-up
     single = [
