@@ -105,3 +105,43 @@ def test_a_core_line_a_shown_fact_repeats_is_shown_once_when_room_is_short() -> 
     plain = build_context(core, hits, budget_tokens=200)  # no question: core shown whole
     assert "Ann: likes hiking; Ann: lives in Porto" in plain.text
     assert len(full.refs) >= len(plain.refs) and estimate_tokens(full.text) <= 200
+
+
+def _fact_and_its_turn(fact: str) -> list:  # type: ignore[type-arg]
+    turn = episode(
+        "I adopted a greyhound from the shelter last week!",
+        actor="Ann",
+        sequence=0,
+        source="m1",
+    )
+    read = SemanticMemory(user_id="u", name="Ann", summary=fact, source_ids=["m1"])
+    others = [
+        hit(episode(f"Ann ran lap number {n} of the harbour loop", sequence=n, day=n + 1), 1.0)
+        for n in range(1, 30)
+    ]
+    return [hit(read, 3.0), hit(turn, 2.9), *others]
+
+
+def test_a_fact_a_shown_turn_says_whole_gives_its_room_back() -> None:
+    question = read_question("What pet did Ann get?")
+    hits = _fact_and_its_turn("adopted a greyhound from the shelter")
+    pack = build_context([], hits, budget_tokens=150, question=question)
+    assert "I adopted a greyhound from the shelter last week!" in pack.text
+    assert "Ann: adopted a greyhound from the shelter" not in pack.text  # said once
+    # the fact's room holds another memory: one more lap than beside a fact that stays
+    kept = build_context(
+        [],
+        _fact_and_its_turn("has a greyhound named Juniper"),
+        budget_tokens=150,
+        question=question,
+    )
+    assert pack.text.count("harbour loop") > kept.text.count("harbour loop")
+    assert estimate_tokens(pack.text) <= 150
+
+
+def test_a_fact_that_says_more_than_its_turn_stays() -> None:
+    question = read_question("What pet did Ann get?")
+    hits = _fact_and_its_turn("has a greyhound named Juniper")
+    pack = build_context([], hits, budget_tokens=150, question=question)
+    assert "has a greyhound named Juniper" in pack.text
+    assert "I adopted a greyhound from the shelter last week!" in pack.text
