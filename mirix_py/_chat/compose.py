@@ -330,21 +330,18 @@ def _repeated_core_lines(
 def _restated_facts(chosen: Sequence[tuple[int, _View]], names: frozenset[str]) -> set[str]:
     """The ids of the chosen facts that chosen turns they were read from say whole:
     every content word of the fact, bar people's names, is in the shown text of its
-    source turns, and it ranks below one of them. Such a fact repeats them ("Ann:
-    adopted a greyhound" beside Ann's "I adopted a greyhound last week!"). Kept: a
-    fact that ranks above its turns (the statement the answer step reads first); one
-    that says more than the turns shown (a word the excerpt left out); one that shares
-    a content word with another chosen fact about the same entity, since the two are
-    rival statements on one topic ("manager is Helen" beside the older "manager is
-    Gareth") and the newer must not be left as a turn beside the older one as a fact."""
+    source turns. Such a fact repeats them ("Ann: adopted a greyhound" beside Ann's
+    "I adopted a greyhound last week!"). A fact that says more than the turns shown (a
+    word the excerpt left out) is kept, and so is one that shares a content word with
+    another chosen fact about the same entity: the two are rival statements on one
+    topic ("manager is Helen" beside the older "manager is Gareth"), and the newer
+    must not be left as a turn beside the older one as a fact."""
     said: dict[str, set[str]] = {}
-    rank: dict[str, float] = {}  # the best score of a chosen turn read from each source
     for _, view in chosen:
         if view.hit.memory_type is MemoryType.EPISODIC:
             stems = statement_stems(view.line)
             for source in view.hit.source_ids:
                 said.setdefault(source, set()).update(stems)
-                rank[source] = max(rank.get(source, view.hit.score.score), view.hit.score.score)
     people = statement_stems(" ".join(names))
     facts = [
         (view, statement_stems(_fact_text(view)) - people)
@@ -358,8 +355,6 @@ def _restated_facts(chosen: Sequence[tuple[int, _View]], names: frozenset[str]) 
             continue
         if not need <= set().union(*(said[source] for source in sources)):
             continue
-        if view.hit.score.score >= max(rank[source] for source in sources):
-            continue  # ranked above its turns: what the answer step reads first
         rivals = [
             other
             for other, stems in facts

@@ -119,7 +119,7 @@ def _fact_and_its_turn(fact: str) -> list:  # type: ignore[type-arg]
         hit(episode(f"Ann ran lap number {n} of the harbour loop", sequence=n, day=n + 1), 1.0)
         for n in range(1, 30)
     ]
-    return [hit(turn, 3.0), hit(read, 2.9), *others]
+    return [hit(read, 3.0), hit(turn, 2.9), *others]
 
 
 def test_a_fact_a_shown_turn_says_whole_gives_its_room_back() -> None:
@@ -159,7 +159,7 @@ def test_a_restated_fact_beside_a_rival_fact_on_its_topic_stays() -> None:
         hit(episode(f"Ann ran lap number {n} of the harbour loop", sequence=n, day=n + 1), 1.0)
         for n in range(1, 30)
     ]
-    hits = [hit(turn, 3.0), hit(new, 2.95), hit(old, 2.9), *others]
+    hits = [hit(new, 3.0), hit(old, 2.95), hit(turn, 2.9), *others]
     pack = build_context([], hits, budget_tokens=150, question=question)
     assert "coach is Wilma Draxe (" in pack.text and "coach is Osric Penn (" in pack.text
     alone = build_context(
@@ -167,13 +167,3 @@ def test_a_restated_fact_beside_a_rival_fact_on_its_topic_stays() -> None:
     )
     assert "coach is Wilma Draxe (" not in alone.text  # without a rival it is said once
     assert "our coach is Wilma Draxe" in alone.text
-
-
-def test_a_restated_fact_ranked_above_its_turn_stays() -> None:
-    # the best-ranked statement is what the answer step reads first
-    question = read_question("What pet did Ann get?")
-    turn, read, *others = _fact_and_its_turn("adopted a greyhound from the shelter")
-    first = read.model_copy(update={"score": read.score.model_copy(update={"score": 3.5})})
-    pack = build_context([], [first, turn, *others], budget_tokens=150, question=question)
-    assert "Ann: [1] adopted a greyhound from the shelter" in pack.text
-    assert "I adopted a greyhound from the shelter last week!" in pack.text
