@@ -331,11 +331,8 @@ def _restated_facts(chosen: Sequence[tuple[int, _View]], names: frozenset[str]) 
     """The ids of the chosen facts that chosen turns they were read from say whole:
     every content word of the fact, bar people's names, is in the shown text of its
     source turns. Such a fact repeats them ("Ann: adopted a greyhound" beside Ann's
-    "I adopted a greyhound last week!"). A fact that says more than the turns shown (a
-    word the excerpt left out) is kept, and so is one that shares a content word with
-    another chosen fact about the same entity: the two are rival statements on one
-    topic ("manager is Helen" beside the older "manager is Gareth"), and the newer
-    must not be left as a turn beside the older one as a fact."""
+    "I adopted a greyhound last week!"); a fact that says more than the turns shown
+    (a word the excerpt left out, the new value of a change) is kept."""
     said: dict[str, set[str]] = {}
     for _, view in chosen:
         if view.hit.memory_type is MemoryType.EPISODIC:
@@ -343,31 +340,18 @@ def _restated_facts(chosen: Sequence[tuple[int, _View]], names: frozenset[str]) 
             for source in view.hit.source_ids:
                 said.setdefault(source, set()).update(stems)
     people = statement_stems(" ".join(names))
-    facts = [
-        (view, statement_stems(_fact_text(view)) - people)
-        for _, view in chosen
-        if view.hit.memory_type is MemoryType.SEMANTIC
-    ]
     restated: set[str] = set()
-    for view, need in facts:
+    for _, view in chosen:
         sources = view.hit.source_ids
-        if not need or not sources or any(source not in said for source in sources):
+        if view.hit.memory_type is not MemoryType.SEMANTIC or not sources:
             continue
-        if not need <= set().union(*(said[source] for source in sources)):
+        if any(source not in said for source in sources):
             continue
-        rivals = [
-            other
-            for other, stems in facts
-            if other is not view and other.who.lower() == view.who.lower() and stems & need
-        ]
-        if not rivals:  # a fact beside another on its topic (an old value) stays a fact
+        rec = view.hit.record
+        need = statement_stems(f"{rec.get('summary', '')} {rec.get('details') or ''}") - people
+        if need and need <= set().union(*(said[source] for source in sources)):
             restated.add(view.hit.memory_id)
     return restated
-
-
-def _fact_text(view: _View) -> str:
-    rec = view.hit.record
-    return f"{rec.get('summary', '')} {rec.get('details') or ''}"
 
 
 def _drop_restated(

@@ -145,25 +145,3 @@ def test_a_fact_that_says_more_than_its_turn_stays() -> None:
     pack = build_context([], hits, budget_tokens=150, question=question)
     assert "has a greyhound named Juniper" in pack.text
     assert "I adopted a greyhound from the shelter last week!" in pack.text
-
-
-def test_a_restated_fact_beside_a_rival_fact_on_its_topic_stays() -> None:
-    # the newer value must not be shown only as a turn beside the older one as a fact
-    question = read_question("Who coaches Ann's team now?")
-    turn = episode(
-        "Big change: our coach is Wilma Draxe from today.", actor="Ann", sequence=0, source="m2"
-    )
-    new = SemanticMemory(user_id="u", name="Ann", summary="coach is Wilma Draxe", source_ids=["m2"])
-    old = SemanticMemory(user_id="u", name="Ann", summary="coach is Osric Penn", source_ids=["m0"])
-    others = [
-        hit(episode(f"Ann ran lap number {n} of the harbour loop", sequence=n, day=n + 1), 1.0)
-        for n in range(1, 30)
-    ]
-    hits = [hit(new, 3.0), hit(old, 2.95), hit(turn, 2.9), *others]
-    pack = build_context([], hits, budget_tokens=150, question=question)
-    assert "coach is Wilma Draxe (" in pack.text and "coach is Osric Penn (" in pack.text
-    alone = build_context(
-        [], [h for h in hits if h.memory_id != old.id], budget_tokens=150, question=question
-    )
-    assert "coach is Wilma Draxe (" not in alone.text  # without a rival it is said once
-    assert "our coach is Wilma Draxe" in alone.text
