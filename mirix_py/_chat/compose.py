@@ -18,11 +18,9 @@ placed at a fraction of its score (a long memory ranks by its whole text — its
 meaning, its session — not by the few sentences shown); once every memory
 that fits is in, the budget left shows the best excerpted ones whole again. The answer
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
-sentences, not the whole text. When not every memory fits, a chosen fact that the
-chosen turns it was read from say whole (every content word of the fact, bar people's
-names, in their shown text) is left out, and a core line that a chosen fact repeats
-(every content word of the line in the fact) is shown once, as the fact; the room is
-refilled each time.
+sentences, not the whole text. When not every memory fits, a core line that a chosen
+fact repeats (every content word of the line in the fact) is shown once, as the fact,
+and the room is refilled.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -327,56 +325,6 @@ def _repeated_core_lines(
     return frozenset(repeated)
 
 
-def _restated_facts(chosen: Sequence[tuple[int, _View]], names: frozenset[str]) -> set[str]:
-    """The ids of the chosen facts that chosen turns they were read from say whole:
-    every content word of the fact, bar people's names, is in the shown text of its
-    source turns. Such a fact repeats them ("Ann: adopted a greyhound" beside Ann's
-    "I adopted a greyhound last week!"); a fact that says more than the turns shown
-    (a word the excerpt left out, the new value of a change) is kept."""
-    said: dict[str, set[str]] = {}
-    for _, view in chosen:
-        if view.hit.memory_type is MemoryType.EPISODIC:
-            stems = statement_stems(view.line)
-            for source in view.hit.source_ids:
-                said.setdefault(source, set()).update(stems)
-    people = statement_stems(" ".join(names))
-    restated: set[str] = set()
-    for _, view in chosen:
-        sources = view.hit.source_ids
-        if view.hit.memory_type is not MemoryType.SEMANTIC or not sources:
-            continue
-        if any(source not in said for source in sources):
-            continue
-        rec = view.hit.record
-        need = statement_stems(f"{rec.get('summary', '')} {rec.get('details') or ''}") - people
-        if need and need <= set().union(*(said[source] for source in sources)):
-            restated.add(view.hit.memory_id)
-    return restated
-
-
-def _drop_restated(
-    candidates: list[_View],
-    chosen: list[tuple[int, _View]],
-    names: frozenset[str],
-    fit: Callable[[Sequence[_View]], list[tuple[int, _View]]],
-) -> tuple[list[_View], list[tuple[int, _View]]]:
-    """The candidates and chosen memories without the facts chosen turns restate
-    (:func:`_restated_facts`); their room is refilled. Unchanged when refilling would
-    leave out a turn such a fact was read from."""
-    restated = _restated_facts(chosen, names)
-    if not restated:
-        return candidates, chosen
-    kept = [v for v in candidates if v.hit.memory_id not in restated]
-    refit = fit(kept)
-    shown = {
-        s for _, v in refit if v.hit.memory_type is MemoryType.EPISODIC for s in v.hit.source_ids
-    }
-    needed = {s for _, v in chosen if v.hit.memory_id in restated for s in v.hit.source_ids}
-    if not needed <= shown:
-        return candidates, chosen
-    return kept, refit
-
-
 def build_context(
     core: Sequence[CoreMemory],
     hits: Sequence[Hit],
@@ -422,10 +370,6 @@ def build_context(
         return f"{core_text}\n{block}" if core_text else block
 
     chosen = _fit(candidates, render, budget_tokens, exact_trials)
-    if question is not None and len(chosen) < len(candidates):
-        # a fact that a shown turn says whole takes room twice: the turn stays
-        fit = partial(_fit, render=render, budget_tokens=budget_tokens, exact_trials=exact_trials)
-        candidates, chosen = _drop_restated(candidates, chosen, names, fit)
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
         repeated = _repeated_core_lines(core, chosen)
