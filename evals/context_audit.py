@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.datasets.locomo import load_locomo
+from evals.locomo import default_data
 from evals.metrics import answer_coverage, coverage_gold, tokenize_answer, visible_context
 from evals.systems import EvalUser, question_anchor
 from mirix_py import MemorySystem
@@ -136,13 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, run the audit, print the report."""
     p = argparse.ArgumentParser(prog="python -m evals.context_audit", description=__doc__)
     p.add_argument("--out", required=True, help="an eval output folder with ingested conversations")
-    p.add_argument("--data", default="/work/shared/data/locomo/locomo_dev.json")
+    p.add_argument("--data", default=None, help="LOCOMO file (default: the dev file found)")
     p.add_argument("--conversations", default="0,1,2", help="comma-separated indices")
     p.add_argument("--dump", default=None, help="write every question's ranked items here")
     args = p.parse_args(argv)
+    data = args.data or default_data()
+    if data is None:
+        p.error("no LOCOMO file found: pass --data")
     wanted = [int(x) for x in args.conversations.split(",") if x.strip()]
     dump = Path(args.dump) if args.dump else None
-    print(audit(Path(args.out), args.data, wanted, dump))
+    print(audit(Path(args.out), data, wanted, dump))
     return 0
 
 
