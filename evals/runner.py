@@ -3,7 +3,12 @@
 Shared by ``python -m evals.locomo``, ``python -m evals.longmemeval`` and
 ``python -m evals.jsonl`` (and ``mirix-py eval …``): all parse the same options
 (:func:`build_parser`) and call :func:`run`. The offline run is deterministic: a
-rerun gives identical numbers (latencies aside).
+rerun gives identical numbers (latencies aside). Two things a library does in the
+background would make it depend on timing, so the harness pins them: once every
+conversation is in, background maintenance stops and one maintenance step runs inline
+(:func:`settle`), and the access counts the questions note are written after the last
+question, not whenever the buffer's timer fires (an UPDATE moves rows, and the order
+of equal-scored rows and the full-text index's coverage with them).
 
 Models: ``--answer-model`` replaces only the answering step, for mirix-py and
 every baseline alike (each system's rendered context goes to the same prompt,
@@ -15,12 +20,13 @@ mirix-py's write path — the memory managers — in LLM mode. mirix-py's read p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shlex
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +70,7 @@ from evals.systems import (
 from mirix_py._config import MirixConfig, load_config
 from mirix_py._embeddings import CachedEmbeddings, make_embeddings
 from mirix_py._logging import configure_logging
+from mirix_py._store.maintenance import MaintenanceReceipt
 from mirix_py._system import MemorySystem
 
 BASELINES = ("bm25", "dense", "hybrid", "full-context")
@@ -347,6 +354,27 @@ def _f1(prediction: str, q: Question) -> float:
     return locomo_score(prediction, q.answer, 4)
 
 
+def settle(system: MemorySystem) -> MaintenanceReceipt:
+    """Stop ``system``'s background maintenance (waiting for a running step) and run one
+    step inline: the questions then read one settled database, whatever the worker had
+    done by the time ingest ended."""
+    system.maintenance.close()
+    return system.maintain()
+
+
+@contextlib.contextmanager
+def held_accesses(system: MemorySystem) -> Iterator[None]:
+    """While the block runs, the access counts that chat notes are not written in the
+    background; they are written when it ends."""
+    hold = getattr(system.store, "hold_access_flushes", None)
+    if hold is None:
+        yield
+        return
+    with hold():
+        yield
+    system.store.flush_accesses()
+
+
 def run(options: RunOptions) -> dict[str, Any]:
     """Run the harness; write results.jsonl, summary.json, report.md and report.png."""
     config, manager_model = _config(options)
@@ -380,12 +408,16 @@ def run(options: RunOptions) -> dict[str, Any]:
     secrets = _scan_secrets(mirix, conversations, options.out / "db")
     texts = {c.id: {t.id: t.text for t in c.turns()} for c in conversations}
     rows: list[QuestionResult] = []
-    for conv, q in tqdm(plan, desc="questions", disable=bar, unit="q"):
-        for system in systems:
-            reply = system.answer(conv, q)
-            rows.append(
-                _score(system.name, conv, q, reply, options.budget_tokens, judge, texts[conv.id])
-            )
+    settle(mirix.system)
+    with held_accesses(mirix.system):
+        for conv, q in tqdm(plan, desc="questions", disable=bar, unit="q"):
+            for system in systems:
+                reply = system.answer(conv, q)
+                rows.append(
+                    _score(
+                        system.name, conv, q, reply, options.budget_tokens, judge, texts[conv.id]
+                    )
+                )
     if secrets is not None:
         secrets.in_answers = sorted(
             {s for r in rows if r.system == mirix.name for s in r.leaked_secrets}
