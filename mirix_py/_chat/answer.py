@@ -56,6 +56,7 @@ from mirix_py._chat.prompts import AgentPrompt
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
+from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
@@ -383,6 +384,9 @@ def answer_offline(
     numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
+    shared = shared_answer(cues, [h for _, h in scoped])  # "what do X and Y share?"
+    if shared is not None:
+        return Draft(shared[0], tuple(scoped[i][0] for i in shared[1]), False)
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *_stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}

@@ -305,6 +305,19 @@ class StoreFacts:
         )
         return [s.record for s in self.ctx.store.search(query)]
 
+    def nearest(self, text: str, limit: int) -> list[MemoryRecord]:
+        """The facts a hybrid search for ``text`` ranks first."""
+        query = SearchQuery.configured(
+            self.ctx.config.retrieval,
+            user_id=self.user_id,
+            text=text,
+            vector=tuple(self.ctx.embeddings.embed_query(text)),
+            memory_types=(MemoryType.SEMANTIC,),
+            limit=limit,
+            as_of=self.as_of,
+        )
+        return [s.record for s in self.ctx.store.search(query)]
+
 
 def bridged(
     ctx: MemoryContext, user_id: str, cues: QuestionCues, hits: list[Hit], as_of: datetime | None

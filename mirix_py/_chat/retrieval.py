@@ -45,6 +45,7 @@ from mirix_py._chat.scoring import (
     rank_pool,
     rescore_hits,
 )
+from mirix_py._chat.shared import with_shared
 from mirix_py._chat.sources import cap_statements, lift_fact_sources, lift_topic_facts
 from mirix_py._context import MemoryContext
 from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
@@ -426,6 +427,7 @@ class Retriever:
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
+        hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))

@@ -1,0 +1,241 @@
+"""Shared-aspect retrieval: what two people have in common.
+
+"What do Kofi and Lena have in common?", "Which city have both Ana and Tomás
+visited?", "What hobby do Kofi and Lena share?" need evidence from each person,
+and the answer is what both sides hold: a question embedding leans to one name,
+and each person's best matches need not be the items they share. For such a
+question (:func:`shared_pair`: "in common", "both", "share", "same", "alike" and
+two names joined by "and"), this module:
+
+1. reads each person's attribute facts and profiles (one indexed lookup for both)
+   and their statements nearest the question's topic (one bounded search each);
+2. finds the *shared topics*: content stems (names, glue and generic words left
+   out) found in the items of both people;
+3. ranks first, alternating between the two people, the items holding the most
+   shared topics (those on the question's own topic first), so the context shows
+   both sides' evidence.
+
+:func:`shared_answer` names the shared items for the offline answerer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+
+from mirix_py._chat.bridge import StoreFacts, merge_hits
+from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem, words
+from mirix_py._chat.models import Hit, ScoreBreakdown
+from mirix_py._chat.scope import owner
+from mirix_py._context import MemoryContext
+from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
+from mirix_py._memory.profiles import ACTIVITIES, HEADINGS, PLACES
+from mirix_py._memory.statements import GLUE
+from mirix_py._store.keys import entity_key, fact_key
+
+log = structlog.get_logger(__name__)
+
+_SHARED = re.compile(r"\b(?:in common|both|share|shared|same|alike)\b", re.I)
+_PAIR = re.compile(r"\b(?P<a>[A-Z][\w-]*) and (?P<b>[A-Z][\w-]*)\b")
+_COMPARISON = frozenset(
+    stem(w) for w in "common both share shared same alike similar together kind type".split()
+)
+_GENERIC = frozenset(
+    stem(w)
+    for w in """time times day days week weeks month months year years thing things way ways
+    people person lot lots bit new old first last next little big much many more most other
+    some every also just really still even make made get got go went going come came take
+    took like likes liked love loves loved enjoy enjoys enjoyed want wants wanted need try
+    tried use used look looking start started help helps helped keep feel life today tomorrow
+    yesterday work working with others has have had been being is are was were do does did
+    activities hobbies places visited lived named called name""".split()
+)
+MAX_SHARED = 4
+"""Items per person ranked first."""
+MAX_WORDS = 4
+"""Shared items the offline answer names."""
+SHARED_SCALE = 1.01
+"""Shared items rank just above the question's best hit (the gate is narrow)."""
+
+Lookup = Callable[[list[str]], list[MemoryRecord]]
+Search = Callable[[str], list[MemoryRecord]]
+
+
+@dataclass(frozen=True)
+class SharedPair:
+    """The two people a shared-aspect question compares, and its topic stems."""
+
+    first: str
+    second: str
+    topic: frozenset[str]
+
+
+def shared_pair(cues: QuestionCues) -> SharedPair | None:
+    """The pair a question asks what they share (see the module docstring), or None."""
+    if not _SHARED.search(cues.text):
+        return None
+    names = set(cues.names)
+    for m in _PAIR.finditer(cues.text):
+        a, b = m.group("a"), m.group("b")
+        if a in names and b in names and a != b:
+            name_stems = {stem(w) for w in words(f"{a} {b}")}
+            topic = frozenset(cues.stems - name_stems - _COMPARISON - _GENERIC)
+            return SharedPair(a, b, topic)
+    return None
+
+
+def item_text(record: dict[str, object]) -> str:
+    """The text of a memory's item: a fact's summary without a profile heading, or a
+    turn's summary."""
+    text = str(record.get("summary") or "")
+    for heading in HEADINGS.values():
+        text = text.removeprefix(heading)
+    return text
+
+
+def topic_stems(text: str, names: set[str]) -> set[str]:
+    """The content stems of ``text`` that can be a shared topic."""
+    out: set[str] = set()
+    for w in words(text):
+        if len(w) < 3 or w in STOPWORDS or w in GLUE or w in names or w.isdigit():
+            continue
+        s = stem(w)
+        if s not in _GENERIC and s not in _COMPARISON:
+            out.add(s)
+    return out
+
+
+def _owned(pair: SharedPair, hit: Hit) -> str | None:
+    who = entity_key(owner(hit))
+    for name in (pair.first, pair.second):
+        if who == entity_key(name) or who.split(" ")[:1] == [entity_key(name)]:
+            return name
+    return None
+
+
+def shared_topics(pair: SharedPair, hits: Sequence[Hit]) -> Counter[str]:
+    """The stems both people's items hold, counted over the items that hold them."""
+    names = {w for n in (pair.first, pair.second) for w in words(n)}
+    per: dict[str, Counter[str]] = {pair.first: Counter(), pair.second: Counter()}
+    for hit in hits:
+        who = _owned(pair, hit)
+        if who is not None:
+            per[who].update(topic_stems(item_text(hit.record), names))
+    both = set(per[pair.first]) & set(per[pair.second])
+    return Counter({s: per[pair.first][s] + per[pair.second][s] for s in both})
+
+
+def shared_hits(
+    pair: SharedPair, hits: Sequence[Hit], *, lookup: Lookup, search: Search
+) -> list[Hit]:
+    """Each person's items holding the most shared topics, ranked just above the best of
+    ``hits`` and alternating between the two (see the module docstring)."""
+    keys = [
+        k
+        for n in (pair.first, pair.second)
+        for k in (fact_key(n), fact_key(n, ACTIVITIES), fact_key(n, PLACES))
+    ]
+    found = [*lookup(keys), *search(pair.first), *search(pair.second)]
+    by_id = {h.memory_id: h for h in hits}
+    for record in found:
+        if record.id not in by_id and isinstance(record, SemanticMemory):
+            by_id[record.id] = _hit(record, 0.0)
+    pool = list(by_id.values())
+    topics = shared_topics(pair, pool)
+    if not topics:
+        return []
+    names = {w for n in (pair.first, pair.second) for w in words(n)}
+    ranked: dict[str, list[tuple[float, Hit]]] = {pair.first: [], pair.second: []}
+    for hit in pool:
+        who = _owned(pair, hit)
+        if who is None:
+            continue
+        stems = topic_stems(item_text(hit.record), names)
+        held = stems & set(topics)
+        if not held:
+            continue
+        weight = sum(topics[s] for s in held) + 10.0 * len(stems & pair.topic)
+        ranked[who].append((weight + hit.score.score, hit))
+    top = max((h.score.score for h in hits), default=1.0) or 1.0
+    out: list[Hit] = []
+    firsts = sorted(ranked[pair.first], key=lambda p: (-p[0], p[1].memory_id))[:MAX_SHARED]
+    seconds = sorted(ranked[pair.second], key=lambda p: (-p[0], p[1].memory_id))[:MAX_SHARED]
+    rank = 0
+    for i in range(MAX_SHARED):
+        for side in (firsts, seconds):
+            if i < len(side):
+                score = top * SHARED_SCALE * (1.0 - 0.001 * rank)
+                hit = side[i][1]
+                out.append(hit.model_copy(update={"score": ScoreBreakdown(score=score)}))
+                rank += 1
+    return out
+
+
+def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[int]] | None:
+    """For a "what do X and Y share" question, the shared items the context shows (the
+    words of the topics both people's items hold, most supported first) and the
+    positions in ``hits`` of the items that hold them; None when the question is of
+    another form, asks yes or no, or no topic is shared."""
+    pair = shared_pair(cues)
+    if pair is None or not re.match(r"^\s*(?:what|which|how)\b", cues.text, re.I):
+        return None
+    topics = shared_topics(pair, hits)
+    for s in pair.topic:  # the question's own words are not its answer
+        topics.pop(s, None)
+    if not topics:
+        return None
+    names = {w for n in (pair.first, pair.second) for w in words(n)}
+    chosen = [s for s, _ in sorted(topics.items(), key=lambda p: (-p[1], p[0]))[:MAX_WORDS]]
+    surface: dict[str, str] = {}
+    refs: list[int] = []
+    for i, hit in enumerate(hits):
+        if _owned(pair, hit) is None:
+            continue
+        text = item_text(hit.record)
+        held = topic_stems(text, names) & set(chosen)
+        if not held:
+            continue
+        refs.append(i)
+        for w in words(text):
+            if stem(w) in held:
+                surface.setdefault(stem(w), w)
+    if not surface:
+        return None
+    return ", ".join(surface[s] for s in chosen if s in surface), refs
+
+
+def _hit(record: SemanticMemory, score: float) -> Hit:
+    return Hit(
+        memory_id=record.id,
+        memory_type=MemoryType.SEMANTIC,
+        record=record.model_dump(mode="json", exclude={"embedding"}),
+        score=ScoreBreakdown(score=score),
+        stage="entity",
+        query=f"shared:{record.name}",
+    )
+
+
+def with_shared(
+    ctx: MemoryContext, user_id: str, cues: QuestionCues, hits: list[Hit], as_of: datetime | None
+) -> list[Hit]:
+    """``hits`` with the shared items merged in when the question asks what two people
+    share (the retriever's hook; unchanged, and no read made, for other questions)."""
+    pair = shared_pair(cues)
+    if pair is None:
+        return hits
+    facts = StoreFacts(ctx, user_id, as_of)
+    topic = [k for k in cues.keywords if stem(k) in pair.topic]
+    depth = ctx.config.retrieval.fine_k
+
+    def search(name: str) -> list[MemoryRecord]:
+        return facts.nearest(" ".join([name, *topic]), depth)
+
+    extra = shared_hits(pair, hits, lookup=facts.lookup, search=search)
+    if extra:
+        log.debug("chat.shared", pair=[pair.first, pair.second], items=len(extra))
+    return merge_hits(hits, extra)
