@@ -1,0 +1,137 @@
+"""Bridge retrieval: a question about a thing or a relative, answered by a linked person's fact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mirix_py._chat.bridge import (
+    PLACE,
+    WORK,
+    aspect_facts,
+    bridge_hits,
+    bridge_plan,
+    merge_hits,
+    owners,
+    relatives_of,
+    speaks,
+)
+from mirix_py._chat.cues import read_question
+from mirix_py._memory import MemoryRecord, SemanticMemory
+from mirix_py._store.keys import entity_key, fact_key, record_keys
+from tests.unit.chat.helpers import episode, hit
+
+
+def fact(name: str, summary: str, *, aspect: str = "", day: int = 1) -> SemanticMemory:
+    """A semantic fact (no store involved)."""
+    return SemanticMemory(
+        user_id="u",
+        name=name,
+        summary=summary,
+        aspect=aspect,
+        occurred_at=datetime(2024, 5, day, 12, tzinfo=UTC),
+    )
+
+
+class FakeFacts:
+    """Facts served by key (like ``store.by_keys``) and by name mention (like a full-text
+    search); records every read so tests can check what was asked."""
+
+    def __init__(self, facts: list[SemanticMemory]) -> None:
+        self.facts = facts
+        self.lookups: list[list[str]] = []
+        self.searches: list[str] = []
+
+    def lookup(self, keys: list[str]) -> list[MemoryRecord]:
+        self.lookups.append(keys)
+        return [f for f in self.facts if record_keys(f)["entity"] in keys]
+
+    def mentions(self, name: str) -> list[MemoryRecord]:
+        self.searches.append(name)
+        return [f for f in self.facts if name.lower() in f.summary.lower()]
+
+
+OWNED = [
+    fact("Odile", "has a whippet named Pepper", aspect="statement"),
+    fact("Odile", "used to live in Tallinn", day=9),
+    fact("Odile", "lives in Tartu", day=9),
+    fact("Odile", "works at a print shop"),
+    fact("Odile", "went to a pottery fair in Riga", aspect="statement"),
+    fact("Bram", "lives in Ghent"),
+    fact("Bram", "likes rainy mornings", aspect="statement"),
+]
+
+
+def test_the_plan_needs_an_aspect_and_a_named_entity() -> None:
+    plan = bridge_plan(read_question("Where does Pepper live now?"))
+    assert plan is not None and plan.aspect is PLACE and plan.names == ("Pepper",)
+    assert bridge_plan(read_question("What colour is Pepper's collar?")) is None
+    assert bridge_plan(read_question("Where does the family live?")) is None
+    work = bridge_plan(read_question("Where does Bram's sister work?"))
+    assert work is not None and work.aspect is WORK
+    assert work.relatives == (("Bram", "sister"),) and work.names == ()
+
+
+def test_a_pet_is_bridged_to_its_owners_current_city() -> None:
+    facts = FakeFacts(OWNED)
+    plan = bridge_plan(read_question("Where does Pepper live now?"))
+    assert plan is not None
+    base = [hit(episode("we had a lovely walk", actor="Bram"), 2.0)]
+    extra = bridge_hits(plan, base, lookup=facts.lookup, mentions=facts.mentions)
+    summaries = [h.record["summary"] for h in sorted(extra, key=lambda h: -h.score.score)]
+    assert summaries == ["lives in Tartu", "has a whippet named Pepper"]
+    assert all(h.score.score > 2.0 for h in extra)  # ahead of the question's own hits
+    assert facts.searches == ["Pepper"]
+    assert len(facts.lookups) == 2  # the entity's keys, then the owner's keys
+
+
+def test_the_entitys_own_relation_fact_links_without_a_search() -> None:
+    facts = FakeFacts([*OWNED, fact("Pepper", "is Odile's dog")])
+    plan = bridge_plan(read_question("Which city does Pepper live in?"))
+    assert plan is not None
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {"is Odile's dog", "lives in Tartu"}
+    assert facts.searches == []
+
+
+def test_a_speaker_or_an_entity_with_the_fact_is_not_bridged() -> None:
+    facts = FakeFacts([*OWNED, fact("Pepper", "lives in Narva"), fact("Bram", "met Odile")])
+    for question in ("Where does Pepper live now?", "Where does Bram live?"):
+        plan = bridge_plan(read_question(question))
+        assert plan is not None
+        assert bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions) == []
+
+
+def test_a_relative_is_read_from_the_persons_facts() -> None:
+    facts = FakeFacts(
+        [
+            fact("Bram", "has a sister named Lotte"),
+            fact("Lotte", "works at a bike shop in Leuven"),
+            fact("Lotte", "likes jazz"),
+        ]
+    )
+    plan = bridge_plan(read_question("Where does Bram's sister work?"))
+    assert plan is not None
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {
+        "has a sister named Lotte",
+        "works at a bike shop in Leuven",
+    }
+
+
+def test_link_and_aspect_helpers() -> None:
+    assert speaks([fact("Odile", "went to a fair", aspect="statement")])
+    assert not speaks([fact("Pepper", "is Odile's dog")])
+    current = aspect_facts([f for f in OWNED if f.name == "Odile"], PLACE)
+    assert [f.summary for f in current] == ["lives in Tartu"]  # the past city stays out
+    found = owners("Pepper", [], lambda name: list(OWNED))
+    assert [name for name, _ in found] == ["Odile"]
+    rel = relatives_of("Bram", "boss", [fact("Bram", "boss is Ines Marek")])
+    assert [name for name, _ in rel] == ["Ines Marek"]
+
+
+def test_merge_keeps_the_higher_score() -> None:
+    low = hit(fact("Odile", "lives in Tartu"), 0.1)
+    high = low.model_copy(update={"score": low.score.model_copy(update={"score": 3.0})})
+    merged = merge_hits([low], [high])
+    assert len(merged) == 1 and merged[0].score.score == 3.0
+    assert entity_key("Odile") == fact_key("Odile")
