@@ -39,6 +39,7 @@ from mirix_py._chat.abstain import (
     rate_missing,
     subject_stems,
 )
+from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
     QuestionCues,
@@ -384,6 +385,9 @@ def answer_offline(
     numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
+    bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
+    if bridge is not None:
+        return Draft(bridge[0], (scoped[bridge[1]][0],), False)
     shared = shared_answer(cues, [h for _, h in scoped])  # "what do X and Y share?"
     if shared is not None:
         return Draft(shared[0], tuple(scoped[i][0] for i in shared[1]), False)

@@ -57,6 +57,9 @@ LINK_SCALE = 1.005
 ASPECT_SCALE = 1.01
 """Bridged facts rank just above the question's best hit (the gate is narrow)."""
 
+BRIDGE_QUERY = "bridge:"
+"""The ``query`` of a bridged hit starts with this (the linked person's name follows)."""
+
 ProfileKeys = tuple[str, ...]
 
 
@@ -255,7 +258,7 @@ def _hit(record: SemanticMemory, score: float, via: str) -> Hit:
         record=record.model_dump(mode="json", exclude={"embedding"}),
         score=ScoreBreakdown(score=score),
         stage="entity",
-        query=f"bridge:{via}",
+        query=f"{BRIDGE_QUERY}{via}",
     )
 
 
@@ -332,3 +335,29 @@ def bridged(
     if extra:
         log.debug("chat.bridge", names=list(plan.names), aspect=plan.aspect.name, facts=len(extra))
     return merge_hits(hits, extra)
+
+
+_VALUE = re.compile(
+    r"^(?:lives in|moved to|relocated to|is based in|is living in|places visited or lived:|"
+    r"works (?:at|for|as)|employer is|job is|profession is|is employed (?:at|by|as))\s+(?P<v>.+)$"
+)
+
+
+def bridge_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, int] | None:
+    """For a bridged question, the value of the best bridged fact on the aspect ("lives in
+    Portland" → "Portland") and its position in ``hits``; None when no bridged fact on
+    the aspect is among ``hits``."""
+    plan = bridge_plan(cues)
+    if plan is None:
+        return None
+    best: tuple[float, int, str] | None = None
+    for i, hit in enumerate(hits):
+        if not hit.query.startswith(BRIDGE_QUERY):
+            continue
+        summary = str(hit.record.get("summary") or "")
+        m = _VALUE.match(summary)
+        if m is None or not plan.aspect.facts.search(summary):
+            continue
+        if best is None or hit.score.score > best[0]:
+            best = (hit.score.score, i, m.group("v").strip())
+    return None if best is None else (best[2], best[1])

@@ -118,14 +118,29 @@ def _owned(pair: SharedPair, hit: Hit) -> str | None:
     return None
 
 
+def people_words(pair: SharedPair, hits: Sequence[Hit]) -> set[str]:
+    """The words of the pair's names and of every speaker or entity among ``hits``: a
+    person's name is no shared topic."""
+    return {w for n in (pair.first, pair.second, *map(owner, hits)) for w in words(n)}
+
+
+def _item(pair: SharedPair, who: str, hit: Hit) -> str | None:
+    """The item text of a memory of ``who``, or None when it names the other person of
+    the pair (how the two are related is not something they share)."""
+    other = pair.second if who == pair.first else pair.first
+    text = item_text(hit.record)
+    return None if re.search(rf"\b{re.escape(other)}\b", text) else text
+
+
 def shared_topics(pair: SharedPair, hits: Sequence[Hit]) -> Counter[str]:
     """The stems both people's items hold, counted over the items that hold them."""
-    names = {w for n in (pair.first, pair.second) for w in words(n)}
+    names = people_words(pair, hits)
     per: dict[str, Counter[str]] = {pair.first: Counter(), pair.second: Counter()}
     for hit in hits:
         who = _owned(pair, hit)
-        if who is not None:
-            per[who].update(topic_stems(item_text(hit.record), names))
+        text = None if who is None else _item(pair, who, hit)
+        if who is not None and text is not None:
+            per[who].update(topic_stems(text, names))
     both = set(per[pair.first]) & set(per[pair.second])
     return Counter({s: per[pair.first][s] + per[pair.second][s] for s in both})
 
@@ -149,13 +164,14 @@ def shared_hits(
     topics = shared_topics(pair, pool)
     if not topics:
         return []
-    names = {w for n in (pair.first, pair.second) for w in words(n)}
+    names = people_words(pair, pool)
     ranked: dict[str, list[tuple[float, Hit]]] = {pair.first: [], pair.second: []}
     for hit in pool:
         who = _owned(pair, hit)
-        if who is None:
+        text = None if who is None else _item(pair, who, hit)
+        if who is None or text is None:
             continue
-        stems = topic_stems(item_text(hit.record), names)
+        stems = topic_stems(text, names)
         held = stems & set(topics)
         if not held:
             continue
@@ -189,24 +205,57 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
         topics.pop(s, None)
     if not topics:
         return None
-    names = {w for n in (pair.first, pair.second) for w in words(n)}
-    chosen = [s for s, _ in sorted(topics.items(), key=lambda p: (-p[1], p[0]))[:MAX_WORDS]]
-    surface: dict[str, str] = {}
+    names = people_words(pair, hits)
+    chosen = {s for s, _ in sorted(topics.items(), key=lambda p: (-p[1], p[0]))[:MAX_WORDS]}
+    phrases: dict[str, int] = {}
     refs: list[int] = []
     for i, hit in enumerate(hits):
-        if _owned(pair, hit) is None:
+        who = _owned(pair, hit)
+        text = None if who is None else _item(pair, who, hit)
+        if text is None:
             continue
-        text = item_text(hit.record)
-        held = topic_stems(text, names) & set(chosen)
-        if not held:
-            continue
-        refs.append(i)
-        for w in words(text):
-            if stem(w) in held:
-                surface.setdefault(stem(w), w)
-    if not surface:
+        found = shared_phrases(text, chosen, names)
+        if found:
+            refs.append(i)
+        for phrase in found:
+            key = phrase.lower()
+            support = max(topics[s] for s in topic_stems(phrase, names) & chosen)
+            phrases[key] = max(phrases.get(key, 0), support)
+    if not phrases:
         return None
-    return ", ".join(surface[s] for s in chosen if s in surface), refs
+    shown = sorted(phrases, key=lambda k: (-phrases[k], -len(k), k))
+    kept: list[str] = []
+    for phrase in shown:  # "fat freddy's drop" covers "drop"
+        if not any(phrase in other for other in kept):
+            kept.append(phrase)
+    return ", ".join(kept[:MAX_WORDS]), refs
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_SEGMENT = re.compile(r"[,;:.!?()\[\]\"]|\s(?:and|or|but|with)\s")
+
+
+def shared_phrases(text: str, chosen: set[str], names: set[str]) -> list[str]:
+    """The runs of words in ``text`` that name a chosen shared topic ("Fat Freddy's
+    Drop", "spicy stews"): consecutive topic words within one clause part, with the
+    stop words between them ("Lord of the Rings")."""
+    out: list[str] = []
+    for segment in _SEGMENT.split(text):
+        run: list[str] = []
+        gap: list[str] = []
+        for token in _TOKEN.findall(segment):
+            if topic_stems(token, names) & chosen:
+                run.extend([*gap, token] if run else [token])
+                gap = []
+            elif run and all(w in STOPWORDS for w in words(token)):
+                gap.append(token)
+            else:
+                if run:
+                    out.append(" ".join(run))
+                run, gap = [], []
+        if run:
+            out.append(" ".join(run))
+    return out
 
 
 def _hit(record: SemanticMemory, score: float) -> Hit:
