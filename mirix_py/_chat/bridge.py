@@ -93,7 +93,6 @@ WORK = Aspect(
 )
 ASPECTS = (PLACE, WORK)
 
-_PAST = re.compile(r"^(?:used to|formerly|previously|was)\b")
 _OWNER = re.compile(r"^is (?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s (?P<rel>[a-z][a-z -]*)$")
 _POSSESSED = re.compile(r"\b(?P<who>[A-Z][\w-]*)['’]s (?P<rel>[a-z]+)\b")
 
@@ -158,9 +157,9 @@ def speaks(facts: Sequence[SemanticMemory]) -> bool:
 
 
 def aspect_facts(facts: Sequence[SemanticMemory], aspect: Aspect) -> list[SemanticMemory]:
-    """The current facts on ``aspect`` (attribute facts first, newest first; statements of
-    a past value such as "used to live in Denver" left out)."""
-    found = [f for f in facts if aspect.facts.search(f.summary) and not _PAST.search(f.summary)]
+    """The current facts on ``aspect``, attribute facts first, newest first (a past value,
+    "used to live in Denver", has another shape and stays out)."""
+    found = [f for f in facts if aspect.facts.search(f.summary)]
     return sorted(found, key=lambda f: (bool(f.aspect), -f.when.timestamp(), f.id))[
         :MAX_ASPECT_FACTS
     ]

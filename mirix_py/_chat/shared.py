@@ -208,6 +208,7 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
     names = people_words(pair, hits)
     chosen = {s for s, _ in sorted(topics.items(), key=lambda p: (-p[1], p[0]))[:MAX_WORDS]}
     phrases: dict[str, int] = {}
+    surface: dict[str, str] = {}
     refs: list[int] = []
     for i, hit in enumerate(hits):
         who = _owned(pair, hit)
@@ -219,6 +220,7 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
             refs.append(i)
         for phrase in found:
             key = phrase.lower()
+            surface.setdefault(key, phrase)
             support = max(topics[s] for s in topic_stems(phrase, names) & chosen)
             phrases[key] = max(phrases.get(key, 0), support)
     if not phrases:
@@ -228,7 +230,7 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
     for phrase in shown:  # "fat freddy's drop" covers "drop"
         if not any(phrase in other for other in kept):
             kept.append(phrase)
-    return ", ".join(kept[:MAX_WORDS]), refs
+    return ", ".join(surface[k] for k in kept[:MAX_WORDS]), refs
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")

@@ -8,6 +8,7 @@ from mirix_py._chat.bridge import (
     PLACE,
     WORK,
     aspect_facts,
+    bridge_answer,
     bridge_hits,
     bridge_plan,
     merge_hits,
@@ -99,6 +100,17 @@ def test_a_speaker_or_an_entity_with_the_fact_is_not_bridged() -> None:
         plan = bridge_plan(read_question(question))
         assert plan is not None
         assert bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions) == []
+    # a speaker with no fact on the aspect is not bridged to a friend who names them
+    speaker = FakeFacts(
+        [
+            *OWNED[:5],
+            fact("Odile", "went hiking with Bram"),
+            fact("Bram", "likes fog", aspect="statement"),
+        ]
+    )
+    plan = bridge_plan(read_question("Where does Bram live?"))
+    assert plan is not None
+    assert bridge_hits(plan, [], lookup=speaker.lookup, mentions=speaker.mentions) == []
 
 
 def test_a_relative_is_read_from_the_persons_facts() -> None:
@@ -135,3 +147,18 @@ def test_merge_keeps_the_higher_score() -> None:
     merged = merge_hits([low], [high])
     assert len(merged) == 1 and merged[0].score.score == 3.0
     assert entity_key("Odile") == fact_key("Odile")
+
+
+def test_the_offline_answer_states_the_bridged_value() -> None:
+    facts = FakeFacts(OWNED)
+    cues = read_question("Where does Pepper live now?")
+    plan = bridge_plan(cues)
+    assert plan is not None
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    context = [hit(episode("Pepper loves the beach at Pirita", actor="Odile"), 0.5), *extra]
+    found = bridge_answer(cues, context)
+    assert found is not None and found[0] == "Tartu"
+    assert context[found[1]].record["summary"] == "lives in Tartu"
+    assert bridge_answer(cues, context[:1]) is None  # nothing bridged: no bridged answer
+    plain = [hit(fact("Odile", "lives in Tartu"), 3.0)]  # retrieved, not bridged
+    assert bridge_answer(cues, plain) is None

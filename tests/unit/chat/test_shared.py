@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from mirix_py._chat.cues import read_question
-from mirix_py._chat.shared import shared_answer, shared_hits, shared_pair, shared_topics
+from mirix_py._chat.shared import (
+    shared_answer,
+    shared_hits,
+    shared_pair,
+    shared_phrases,
+    shared_topics,
+)
 from mirix_py._memory import MemoryRecord
 from mirix_py._store.keys import record_keys
 from tests.unit.chat.helpers import episode, hit
@@ -78,3 +84,37 @@ def test_the_offline_answer_names_the_shared_items() -> None:
     assert refs
     assert shared_answer(read_question("Did Kofi and Lena both paint?"), hits) is None
     assert shared_answer(read_question("Where does Kofi live?"), hits) is None
+
+
+def test_phrases_keep_multi_word_items_whole() -> None:
+    chosen = {"lantern", "quartet", "spici", "stew"}
+    text = "really loves the Lantern Quartet, and spicy stews with friends"
+    assert shared_phrases(text, chosen, set()) == ["Lantern Quartet", "spicy stews"]
+
+
+def test_people_and_how_the_two_are_related_are_no_shared_topic() -> None:
+    facts = [
+        fact("Kofi", "has a cousin named Lena"),
+        fact("Lena", "is Kofi's cousin"),
+        fact("Kofi", "went rowing with Ama", aspect="statement"),
+        fact("Lena", "met Ama at the rowing club", aspect="statement"),
+        fact("Ama", "likes rowing"),
+    ]
+    pair = shared_pair(read_question("What do Kofi and Lena have in common?"))
+    assert pair is not None
+    topics = shared_topics(pair, [hit(f) for f in facts])
+    assert "row" in topics
+    assert "ama" not in topics  # a third person's name
+    assert "cousin" not in topics  # the facts that relate the two
+
+
+def test_the_offline_answer_names_a_multi_word_item() -> None:
+    facts = [
+        fact("Kofi", "likes the Lantern Quartet"),
+        fact("Lena", "is a huge fan of the Lantern Quartet"),
+        fact("Lena", "went to the lake", aspect="statement"),
+    ]
+    found = shared_answer(
+        read_question("Which band do Kofi and Lena both like?"), [hit(f) for f in facts]
+    )
+    assert found is not None and found[0] == "Lantern Quartet"
