@@ -262,13 +262,18 @@ def _hit(record: SemanticMemory, score: float, via: str) -> Hit:
 
 
 def merge_hits(hits: Sequence[Hit], extra: Sequence[Hit]) -> list[Hit]:
-    """``hits`` with ``extra`` added; a memory in both keeps the higher score."""
+    """``hits`` with ``extra`` first (best first), each memory once at its higher score;
+    the other hits keep their order (``hits`` itself when nothing is added or raised)."""
     by_id = {h.memory_id: h for h in hits}
-    for hit in extra:
-        known = by_id.get(hit.memory_id)
-        if known is None or hit.score.score > known.score.score:
-            by_id[hit.memory_id] = hit
-    return list(by_id.values())
+    raised = {
+        h.memory_id: h
+        for h in extra
+        if h.memory_id not in by_id or h.score.score > by_id[h.memory_id].score.score
+    }
+    if not raised:
+        return list(hits)
+    first = sorted(raised.values(), key=lambda h: (-h.score.score, h.memory_id))
+    return [*first, *(h for h in hits if h.memory_id not in raised)]
 
 
 class StoreFacts:

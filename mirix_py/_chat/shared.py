@@ -200,12 +200,10 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
     pair = shared_pair(cues)
     if pair is None or not re.match(r"^\s*(?:what|which|how)\b", cues.text, re.I):
         return None
-    topics = shared_topics(pair, hits)
-    for s in pair.topic:  # the question's own words are not its answer
-        topics.pop(s, None)
+    names = people_words(pair, hits)
+    topics = _answer_topics(pair, hits, names)
     if not topics:
         return None
-    names = people_words(pair, hits)
     chosen = {s for s, _ in sorted(topics.items(), key=lambda p: (-p[1], p[0]))[:MAX_WORDS]}
     phrases: dict[str, int] = {}
     surface: dict[str, str] = {}
@@ -231,6 +229,21 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
         if not any(phrase in other for other in kept):
             kept.append(phrase)
     return ", ".join(surface[k] for k in kept[:MAX_WORDS]), refs
+
+
+def _answer_topics(pair: SharedPair, hits: Sequence[Hit], names: set[str]) -> Counter[str]:
+    """The shared topics an answer names: those of the items on the question's topic
+    ("what volunteering have X and Y both done?": the items about volunteering) when
+    both people have such items, else those of all their items; never the question's
+    own words."""
+    on_topic = [h for h in hits if topic_stems(item_text(h.record), names) & pair.topic]
+    for pool in (on_topic, hits) if pair.topic else (hits,):
+        topics = shared_topics(pair, pool)
+        for s in pair.topic:
+            topics.pop(s, None)
+        if topics:
+            return topics
+    return Counter()
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")

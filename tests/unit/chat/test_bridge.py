@@ -146,6 +146,12 @@ def test_merge_keeps_the_higher_score() -> None:
     high = low.model_copy(update={"score": low.score.model_copy(update={"score": 3.0})})
     merged = merge_hits([low], [high])
     assert len(merged) == 1 and merged[0].score.score == 3.0
+    # the other hits keep their order (a lifted fact may rank above a higher score)
+    others = [hit(fact("Bram", "likes fog"), 0.2), hit(fact("Bram", "likes rain"), 0.9)]
+    assert merge_hits(others, []) == others
+    assert merge_hits([*others, high], [low]) == [*others, high]  # a lower score adds nothing
+    added = merge_hits(others, [high])
+    assert added == [high, *others]
     assert entity_key("Odile") == fact_key("Odile")
 
 

@@ -118,3 +118,18 @@ def test_the_offline_answer_names_a_multi_word_item() -> None:
         read_question("Which band do Kofi and Lena both like?"), [hit(f) for f in facts]
     )
     assert found is not None and found[0] == "Lantern Quartet"
+
+
+def test_the_answer_keeps_to_the_items_on_the_questions_topic() -> None:
+    facts = [
+        fact("Kofi", "volunteered at the harbour food bank", aspect="statement"),
+        fact("Lena", "volunteers at the harbour food bank on Sundays", aspect="statement"),
+        fact("Kofi", "had a family dinner", aspect="statement"),
+        fact("Kofi", "took a family trip to the coast", aspect="statement"),
+        fact("Lena", "planted a family garden", aspect="statement"),
+        fact("Lena", "hosted a family picnic", aspect="statement"),
+    ]
+    found = shared_answer(
+        read_question("What volunteering have Kofi and Lena both done?"), [hit(f) for f in facts]
+    )
+    assert found is not None and found[0] == "harbour food bank"
