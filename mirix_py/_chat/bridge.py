@@ -32,7 +32,7 @@ from datetime import datetime
 
 import structlog
 
-from mirix_py._chat.cues import QuestionCues, stem
+from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
@@ -94,6 +94,10 @@ WORK = Aspect(
 ASPECTS = (PLACE, WORK)
 
 _OWNER = re.compile(r"^is (?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s (?P<rel>[a-z][a-z -]*)$")
+_THING = re.compile(
+    r"\b(?:does|do|did|is|was|has)\s+the\s+(?P<thing>[a-z]+)\s+(?:now\s+|still\s+)?"
+    r"(?P<verb>[a-z]+)"
+)
 _POSSESSED = re.compile(r"\b(?P<who>[A-Z][\w-]*)['’]s (?P<rel>[a-z]+)\b")
 
 
@@ -105,6 +109,8 @@ class BridgePlan:
     names: tuple[str, ...]
     relatives: tuple[tuple[str, str], ...] = ()
     """``(person, relation word)`` for each "X's <relation>" the question says."""
+    things: tuple[str, ...] = ()
+    """The unnamed things the question asks about ("does the cat live …" → ``cat``)."""
 
 
 def question_aspect(cues: QuestionCues) -> Aspect | None:
@@ -130,9 +136,16 @@ def bridge_plan(cues: QuestionCues) -> BridgePlan | None:
     )[:MAX_NAMES]
     possessors = {who for who, _ in relatives}
     names = tuple(n for n in cues.names if n != USER_NAME and n not in possessors)[:MAX_NAMES]
-    if not names and not relatives:
+    things = tuple(
+        dict.fromkeys(
+            m.group("thing")
+            for m in _THING.finditer(cues.text)
+            if stem(m.group("verb")) in aspect.stems and m.group("thing") not in STOPWORDS
+        )
+    )[:MAX_NAMES]
+    if not names and not relatives and not things:
         return None
-    return BridgePlan(aspect=aspect, names=names, relatives=relatives)
+    return BridgePlan(aspect=aspect, names=names, relatives=relatives, things=things)
 
 
 def entity_keys(name: str, aspect: Aspect) -> list[str]:
@@ -196,6 +209,20 @@ def owners(
     return list(found.items())[:MAX_LINKED]
 
 
+def keepers(thing: str, mentions: Mentions) -> list[tuple[str, SemanticMemory]]:
+    """The people a fact says have a ``thing`` ("Dana: has a greyhound named Juniper" for
+    ``greyhound``; "Ravi: adopted a cat" for ``cat``), each with that fact (one search)."""
+    shape = re.compile(
+        rf"\b(?:has|have|had|got|adopted|owns|bought|rescued)\s+(?:an?|two|three|\w+'s)\s+"
+        rf"(?:[a-z]+\s+){{0,2}}{re.escape(thing)}s?\b"
+    )
+    found: dict[str, SemanticMemory] = {}
+    for rec in mentions(thing):
+        if isinstance(rec, SemanticMemory) and shape.search(rec.summary):
+            found.setdefault(rec.name.strip(), rec)
+    return list(found.items())[:MAX_LINKED]
+
+
 def relatives_of(
     person: str, relation: str, facts: Sequence[SemanticMemory]
 ) -> list[tuple[str, SemanticMemory]]:
@@ -234,6 +261,8 @@ def bridge_hits(
         links.extend(owners(name, own, mentions))
     for person, relation in plan.relatives:
         links.extend(relatives_of(person, relation, about(person, first)))
+    for thing in plan.things:
+        links.extend(keepers(thing, mentions))
     if not links:
         return []
     linked = list(dict.fromkeys(name for name, _ in links))

@@ -66,7 +66,7 @@ def test_the_plan_needs_an_aspect_and_a_named_entity() -> None:
     plan = bridge_plan(read_question("Where does Pepper live now?"))
     assert plan is not None and plan.aspect is PLACE and plan.names == ("Pepper",)
     assert bridge_plan(read_question("What colour is Pepper's collar?")) is None
-    assert bridge_plan(read_question("Where does the family live?")) is None
+    assert bridge_plan(read_question("Where is it cheapest to live?")) is None
     work = bridge_plan(read_question("Where does Bram's sister work?"))
     assert work is not None and work.aspect is WORK
     assert work.relatives == (("Bram", "sister"),) and work.names == ()
@@ -168,3 +168,22 @@ def test_the_offline_answer_states_the_bridged_value() -> None:
     assert bridge_answer(cues, context[:1]) is None  # nothing bridged: no bridged answer
     plain = [hit(fact("Odile", "lives in Tartu"), 3.0)]  # retrieved, not bridged
     assert bridge_answer(cues, plain) is None
+
+
+def test_an_unnamed_thing_is_bridged_to_the_person_who_has_one() -> None:
+    facts = FakeFacts(
+        [
+            *OWNED,
+            fact("Bram", "adopted a grey cat", aspect="statement"),
+            fact("Bram", "saw a cat on the roof", aspect="statement"),
+        ]
+    )
+    plan = bridge_plan(read_question("Which city does the whippet live in now?"))
+    assert plan is not None and plan.things == ("whippet",) and plan.names == ()
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {"has a whippet named Pepper", "lives in Tartu"}
+    cat = bridge_plan(read_question("Where does the cat live?"))
+    assert cat is not None
+    extra = bridge_hits(cat, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {"adopted a grey cat", "lives in Ghent"}
+    assert bridge_plan(read_question("Where did the team go?")) is None
