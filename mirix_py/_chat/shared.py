@@ -15,7 +15,9 @@ two names joined by "and"), this module:
    shared topics (those on the question's own topic first), so the context shows
    both sides' evidence.
 
-:func:`shared_answer` names the shared items for the offline answerer.
+:func:`shared_answer` names the shared items for the offline answerer: those both
+people's facts hold when there are such, else those of all the memories shown (a
+conversation's turns share many words that are no topic: "around", "photo").
 """
 
 from __future__ import annotations
@@ -201,7 +203,8 @@ def shared_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, list[in
     if pair is None or not re.match(r"^\s*(?:what|which|how)\b", cues.text, re.I):
         return None
     names = people_words(pair, hits)
-    topics = _answer_topics(pair, hits, names)
+    facts = [h for h in hits if h.memory_type is MemoryType.SEMANTIC]
+    topics = _answer_topics(pair, facts, names) or _answer_topics(pair, hits, names)
     if not topics:
         return None
     chosen = {s for s, _ in sorted(topics.items(), key=lambda p: (-p[1], p[0]))[:MAX_WORDS]}

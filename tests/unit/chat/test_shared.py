@@ -133,3 +133,16 @@ def test_the_answer_keeps_to_the_items_on_the_questions_topic() -> None:
         read_question("What volunteering have Kofi and Lena both done?"), [hit(f) for f in facts]
     )
     assert found is not None and found[0] == "harbour food bank"
+
+
+def test_the_answer_prefers_what_both_peoples_facts_hold() -> None:
+    hits = [
+        hit(fact("Kofi", "likes chess")),
+        hit(fact("Lena", "plays chess on Sundays", aspect="statement")),
+        hit(episode("I walked to the harbour without an umbrella", actor="Kofi")),
+        hit(episode("the harbour was grey and I forgot my umbrella", actor="Lena")),
+    ]
+    found = shared_answer(read_question("What do Kofi and Lena have in common?"), hits)
+    assert found is not None and found[0] == "chess"
+    turns_only = shared_answer(read_question("What do Kofi and Lena have in common?"), hits[2:])
+    assert turns_only is not None and "umbrella" in turns_only[0]  # no shared fact: the turns
