@@ -111,6 +111,9 @@ class BridgePlan:
     """``(person, relation word)`` for each "X's <relation>" the question says."""
     things: tuple[str, ...] = ()
     """The unnamed things the question asks about ("does the cat live …" → ``cat``)."""
+    asked: tuple[str, ...] = ()
+    """Every name the question says: a person it names is asked about directly, so a
+    link to them is no bridge ("when did Ravi move to Pune?" is about Ravi)."""
 
 
 def question_aspect(cues: QuestionCues) -> Aspect | None:
@@ -145,7 +148,9 @@ def bridge_plan(cues: QuestionCues) -> BridgePlan | None:
     )[:MAX_NAMES]
     if not names and not relatives and not things:
         return None
-    return BridgePlan(aspect=aspect, names=names, relatives=relatives, things=things)
+    return BridgePlan(
+        aspect=aspect, names=names, relatives=relatives, things=things, asked=cues.names
+    )
 
 
 def entity_keys(name: str, aspect: Aspect) -> list[str]:
@@ -263,6 +268,8 @@ def bridge_hits(
         links.extend(relatives_of(person, relation, about(person, first)))
     for thing in plan.things:
         links.extend(keepers(thing, mentions))
+    asked = {entity_key(n) for n in plan.asked}
+    links = [(name, link) for name, link in links if entity_key(name) not in asked]
     if not links:
         return []
     linked = list(dict.fromkeys(name for name, _ in links))
@@ -376,13 +383,16 @@ _VALUE = re.compile(
 )
 
 
+_ASKS_PERSON = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
+
+
 def bridge_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, int] | None:
     """For a bridged question, the value of the best bridged fact on the aspect ("lives in
     Portland" → "Portland") and its position in ``hits``; None when no bridged fact on
     the aspect is among ``hits``."""
     plan = bridge_plan(cues)
-    if plan is None:
-        return None
+    if plan is None or cues.is_when or _ASKS_PERSON.match(cues.text):
+        return None  # the bridged fact holds a place or an employer, not a date or a name
     best: tuple[float, int, str] | None = None
     for i, hit in enumerate(hits):
         if not hit.query.startswith(BRIDGE_QUERY):

@@ -187,3 +187,23 @@ def test_an_unnamed_thing_is_bridged_to_the_person_who_has_one() -> None:
     extra = bridge_hits(cat, [], lookup=facts.lookup, mentions=facts.mentions)
     assert {h.record["summary"] for h in extra} == {"adopted a grey cat", "lives in Ghent"}
     assert bridge_plan(read_question("Where did the team go?")) is None
+
+
+def test_a_link_to_a_person_the_question_names_is_no_bridge() -> None:
+    facts = FakeFacts([*OWNED[:5], fact("Odile", "has a friend at Harbourline Freight")])
+    # "Harbourline" is no speaker; the fact naming it is about Odile, whom the question names
+    plan = bridge_plan(read_question("When did Odile start working at Harbourline?"))
+    assert plan is not None
+    assert bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions) == []
+    plan = bridge_plan(read_question("Where does Harbourline's driver work?"))
+    assert plan is not None
+
+
+def test_the_bridged_value_answers_no_date_or_person_question() -> None:
+    facts = FakeFacts(OWNED)
+    plan = bridge_plan(read_question("Where does Pepper live now?"))
+    assert plan is not None
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    for question in ("When did Pepper move to a new city?", "Who walks Pepper where she lives?"):
+        assert bridge_answer(read_question(question), extra) is None
+    assert bridge_answer(read_question("Which city does Pepper live in?"), extra) is not None
