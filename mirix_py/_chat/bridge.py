@@ -348,18 +348,21 @@ class StoreFacts:
         )
         return [s.record for s in self.ctx.store.search(query)]
 
-    def nearest(self, text: str, limit: int) -> list[MemoryRecord]:
-        """The facts a hybrid search for ``text`` ranks first."""
-        query = SearchQuery.configured(
-            self.ctx.config.retrieval,
-            user_id=self.user_id,
-            text=text,
-            vector=tuple(self.ctx.embeddings.embed_query(text)),
-            memory_types=(MemoryType.SEMANTIC,),
-            limit=limit,
-            as_of=self.as_of,
-        )
-        return [s.record for s in self.ctx.store.search(query)]
+    def nearest(self, texts: list[str], limit: int) -> list[MemoryRecord]:
+        """The facts hybrid searches for ``texts`` rank first (one batch)."""
+        queries = [
+            SearchQuery.configured(
+                self.ctx.config.retrieval,
+                user_id=self.user_id,
+                text=text,
+                vector=tuple(self.ctx.embeddings.embed_query(text)),
+                memory_types=(MemoryType.SEMANTIC,),
+                limit=limit,
+                as_of=self.as_of,
+            )
+            for text in texts
+        ]
+        return [s.record for found in self.ctx.store.search_many(queries) for s in found]
 
 
 def bridged(

@@ -65,7 +65,8 @@ SHARED_SCALE = 1.01
 """Shared items rank just above the question's best hit (the gate is narrow)."""
 
 Lookup = Callable[[list[str]], list[MemoryRecord]]
-Search = Callable[[str], list[MemoryRecord]]
+Search = Callable[[list[str]], list[MemoryRecord]]
+"""Facts nearest each of several people's names (one batch of bounded searches)."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def shared_hits(
         for n in (pair.first, pair.second)
         for k in (fact_key(n), fact_key(n, ACTIVITIES), fact_key(n, PLACES))
     ]
-    found = [*lookup(keys), *search(pair.first), *search(pair.second)]
+    found = [*lookup(keys), *search([pair.first, pair.second])]
     by_id = {h.memory_id: h for h in hits}
     for record in found:
         if record.id not in by_id and isinstance(record, SemanticMemory):
@@ -299,8 +300,8 @@ def with_shared(
     topic = [k for k in cues.keywords if stem(k) in pair.topic]
     depth = ctx.config.retrieval.fine_k
 
-    def search(name: str) -> list[MemoryRecord]:
-        return facts.nearest(" ".join([name, *topic]), depth)
+    def search(names: list[str]) -> list[MemoryRecord]:
+        return facts.nearest([" ".join([name, *topic]) for name in names], depth)
 
     extra = shared_hits(pair, hits, lookup=facts.lookup, search=search)
     if extra:

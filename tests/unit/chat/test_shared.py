@@ -38,9 +38,9 @@ class FakeFacts:
         self.lookups.append(keys)
         return [f for f in FACTS if record_keys(f)["entity"] in keys]
 
-    def search(self, name: str) -> list[MemoryRecord]:
-        self.searches.append(name)
-        return [f for f in FACTS if f.name == name and f.aspect == "statement"]
+    def search(self, names: list[str]) -> list[MemoryRecord]:
+        self.searches.extend(names)
+        return [f for f in FACTS if f.name in names and f.aspect == "statement"]
 
 
 def test_the_gate_needs_a_shared_word_and_two_joined_names() -> None:
