@@ -256,10 +256,18 @@ def bridge_hits(
     """The linking facts and the linked people's facts on the aspect, as hits ranked just
     above the best of ``hits`` (see the module docstring); hits already retrieved are
     returned with the raised score (the caller keeps the higher)."""
-    keys = [k for n in plan.names for k in entity_keys(n, plan.aspect)]
+    speakers = {
+        entity_key(str(h.record.get("actor") or ""))
+        for h in hits
+        if h.memory_type is MemoryType.EPISODIC
+    }
+    names = [n for n in plan.names if entity_key(n) not in speakers]  # speakers: no lookup
+    if not names and not plan.relatives and not plan.things:
+        return []
+    keys = [k for n in names for k in entity_keys(n, plan.aspect)]
     first = lookup([*keys, *(fact_key(p) for p, _ in plan.relatives)])
     links: list[tuple[str, SemanticMemory]] = []
-    for name in plan.names:
+    for name in names:
         own = about(name, first)
         if speaks(own) or aspect_facts(own, plan.aspect):
             continue

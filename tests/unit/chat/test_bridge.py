@@ -207,3 +207,12 @@ def test_the_bridged_value_answers_no_date_or_person_question() -> None:
     for question in ("When did Pepper move to a new city?", "Who walks Pepper where she lives?"):
         assert bridge_answer(read_question(question), extra) is None
     assert bridge_answer(read_question("Which city does Pepper live in?"), extra) is not None
+
+
+def test_a_name_that_speaks_in_the_retrieved_turns_costs_no_lookup() -> None:
+    facts = FakeFacts(OWNED)
+    plan = bridge_plan(read_question("Where does Odile live now?"))
+    assert plan is not None
+    turns = [hit(episode("we moved last spring", actor="Odile"))]
+    assert bridge_hits(plan, turns, lookup=facts.lookup, mentions=facts.mentions) == []
+    assert facts.lookups == [] and facts.searches == []
