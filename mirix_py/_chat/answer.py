@@ -39,6 +39,7 @@ from mirix_py._chat.abstain import (
     rate_missing,
     subject_stems,
 )
+from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
     QuestionCues,
@@ -56,6 +57,7 @@ from mirix_py._chat.prompts import AgentPrompt
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
+from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
@@ -383,6 +385,12 @@ def answer_offline(
     numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
+    bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
+    if bridge is not None:
+        return Draft(bridge[0], (scoped[bridge[1]][0],), False)
+    shared = shared_answer(cues, [h for _, h in scoped])  # "what do X and Y share?"
+    if shared is not None:
+        return Draft(shared[0], tuple(scoped[i][0] for i in shared[1]), False)
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *_stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}

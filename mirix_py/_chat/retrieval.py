@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 import structlog
 
 from mirix_py import _temporal as temporal
+from mirix_py._chat.bridge import bridged
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
@@ -44,6 +45,7 @@ from mirix_py._chat.scoring import (
     rank_pool,
     rescore_hits,
 )
+from mirix_py._chat.shared import with_shared
 from mirix_py._chat.sources import cap_statements, lift_fact_sources, lift_topic_facts
 from mirix_py._context import MemoryContext
 from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
@@ -424,6 +426,8 @@ class Retriever:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
+        hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
+        hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
         hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
