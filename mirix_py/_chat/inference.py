@@ -1,0 +1,103 @@
+"""Hypothetical and inferential questions about a person: what to search for.
+
+"Would Ana likely enjoy a jazz concert?", "What might Tomás's degree be in?",
+"Is Ana considered religious?" ask for an inference, and the memories that
+support it say nothing hypothetical: "I play jazz piano every Sunday", "my
+degree made me want to work in policy". The frame words of the question
+("would", "likely", "might", "considered", "probably") are in none of those
+memories, yet they weigh on both sides of a search: the full-text side matches
+every turn that says "likely" or "consider", and the question's embedding leans
+toward other speculative talk.
+
+- :func:`is_inferential` tells such a question by its opening ("would X …",
+  "might X …", "is it likely …", "what might …", "what kind of person …") or by a
+  hedging word anywhere ("likely", "probably", "potentially" …).
+- :data:`FRAME_WORDS` are dropped from the question's content words
+  (:func:`topic_keywords`), so the full-text side and the cue scores look for the
+  topic alone.
+- :func:`topic_query` is the question reduced to the names and topic it asks
+  about ("Ana enjoy jazz concert"); :func:`inference_targets` adds it as one more
+  query in the episodic and semantic stores already targeted — one bounded
+  search each, independent of the size of the history.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from mirix_py._chat.models import TargetQuery
+from mirix_py._memory import MemoryType
+from mirix_py._text import STOPWORDS, words
+
+FRAME_WORDS: frozenset[str] = frozenset(
+    """likely unlikely likelihood probably probable possibly possible potentially potential
+    perhaps maybe presumably might could would considered consider regarded
+    deemed""".split()
+)
+"""Words that frame a question as a guess rather than name its topic."""
+
+_OPENING = re.compile(
+    r"^\s*(?:would|might|could|is\s+it\s+(?:likely|possible|probable)|"
+    r"(?:what|which|who|where|how)\b[^?]*?\b(?:would|might|could)\b|"
+    r"what\s+(?:kind|sort|type)\s+of\s+(?:person|people)\b)",
+    re.I,
+)
+_HEDGE = re.compile(
+    r"\b(?:likely|unlikely|probably|possibly|potentially|presumably|considered)\b",
+    re.I,
+)
+_TOPIC_TYPES = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
+
+
+def is_inferential(question: str) -> bool:
+    """True when ``question`` asks for a guess about someone or something ("would X
+    like …", "what might X …", "is X likely to …") rather than for a stated fact."""
+    return _OPENING.search(question) is not None or _HEDGE.search(question) is not None
+
+
+def topic_keywords(question: str, keywords: Iterable[str]) -> tuple[str, ...]:
+    """``keywords`` without the frame words when ``question`` is inferential (else as
+    given); never empty when ``keywords`` was not."""
+    kept = tuple(keywords)
+    if not is_inferential(question):
+        return kept
+    topic = tuple(k for k in kept if k not in FRAME_WORDS)
+    return topic or kept
+
+
+def topic_query(question: str, names: Sequence[str]) -> str:
+    """The names and topic words of an inferential question, in order ("Would Ana
+    likely enjoy a jazz concert?" → "Ana enjoy jazz concert"); empty when the
+    question is not inferential or has no topic beyond its names."""
+    if not is_inferential(question):
+        return ""
+    name_words = {w for n in names for w in words(n)}
+    kept: list[str] = []
+    topic = False
+    for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", question):
+        bare = token.removesuffix("'s").removesuffix("’s")
+        low = bare.lower()
+        if low in STOPWORDS or low in FRAME_WORDS or len(low) < 2:
+            continue
+        if low not in name_words:
+            topic = True
+        kept.append(bare)
+    return " ".join(dict.fromkeys(kept)) if topic else ""
+
+
+def inference_targets(
+    question: str, names: Sequence[str], targets: Sequence[TargetQuery]
+) -> list[TargetQuery]:
+    """For an inferential question, its :func:`topic_query` as one more query in each
+    episodic or semantic store already targeted (nothing when it adds no new query)."""
+    query = topic_query(question, names)
+    if not query:
+        return []
+    stores = [t for t in dict.fromkeys(t.memory_type for t in targets) if t in _TOPIC_TYPES]
+    known = {(t.memory_type, t.query.strip().lower()) for t in targets}
+    return [
+        TargetQuery(memory_type=store, query=query)
+        for store in stores
+        if (store, query.lower()) not in known
+    ]
