@@ -36,6 +36,7 @@ from mirix_py import _temporal as temporal
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
+from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
 from mirix_py._chat.scoring import (
     TIME_RANGE_BOOST,
@@ -424,6 +425,14 @@ class Retriever:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
+        hits = profile_hits(
+            self.ctx.store,
+            user_id=user_id,
+            question=cues.text,
+            names=cues.names,
+            hits=hits,
+            as_of=as_of,
+        )
         hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
