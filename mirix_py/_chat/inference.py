@@ -5,9 +5,8 @@
 support it say nothing hypothetical: "I play jazz piano every Sunday", "my
 degree made me want to work in policy". The frame words of the question
 ("would", "likely", "might", "considered", "probably") are in none of those
-memories, yet they weigh on both sides of a search: the full-text side matches
-every turn that says "likely" or "consider", and the question's embedding leans
-toward other speculative talk.
+memories, yet the full-text side matches every turn that says "likely" or
+"consider", and the cue scores count them as topic words.
 
 - :func:`is_inferential` tells such a question by its opening ("would X …",
   "might X …", "is it likely …", "what might …", "what kind of person …") or by a
@@ -22,10 +21,10 @@ toward other speculative talk.
   matters to them and what others tell X they are come ahead of filler. (Measured:
   adding them to every inferential question cost the turns behind yes/no guesses
   more room than the profiles gave.)
-- :func:`topic_query` is the question reduced to the names and topic it asks
-  about ("Ana enjoy jazz concert"); :func:`inference_targets` adds it as one more
-  query in the episodic and semantic stores already targeted — one bounded
-  search each, independent of the size of the history.
+
+(Measured and dropped: the question reduced to its names and topic words as one
+more search per store; on the dev conversations it brought no more gold turns
+into the context and lowered answer coverage.)
 """
 
 from __future__ import annotations
@@ -34,12 +33,11 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from mirix_py._chat.models import Hit, ScoreBreakdown, TargetQuery
+from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._memory import MemoryType
 from mirix_py._memory.profiles import profile_id
 from mirix_py._memory.traits import QUALITIES, VALUES
 from mirix_py._store.base import MemoryStore
-from mirix_py._text import STOPWORDS, words
 
 FRAME_WORDS: frozenset[str] = frozenset(
     """likely unlikely likelihood probably probable possibly possible potentially potential
@@ -63,7 +61,6 @@ _CHARACTER = re.compile(
     r"(?:kind|sort|type)\s+of\s+(?:a\s+)?(?:person|people|friend|parent))\b",
     re.I,
 )
-_TOPIC_TYPES = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
 PROFILE_PEOPLE = 2
 """Profiles are read for at most this many people the question names."""
 PROFILE_SCALE = 0.9
@@ -84,43 +81,6 @@ def topic_keywords(question: str, keywords: Iterable[str]) -> tuple[str, ...]:
         return kept
     topic = tuple(k for k in kept if k not in FRAME_WORDS)
     return topic or kept
-
-
-def topic_query(question: str, names: Sequence[str]) -> str:
-    """The names and topic words of an inferential question, in order ("Would Ana
-    likely enjoy a jazz concert?" → "Ana enjoy jazz concert"); empty when the
-    question is not inferential or has no topic beyond its names."""
-    if not is_inferential(question):
-        return ""
-    name_words = {w for n in names for w in words(n)}
-    kept: list[str] = []
-    topic = False
-    for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", question):
-        bare = token.removesuffix("'s").removesuffix("’s")
-        low = bare.lower()
-        if low in STOPWORDS or low in FRAME_WORDS or len(low) < 2:
-            continue
-        if low not in name_words:
-            topic = True
-        kept.append(bare)
-    return " ".join(dict.fromkeys(kept)) if topic else ""
-
-
-def inference_targets(
-    question: str, names: Sequence[str], targets: Sequence[TargetQuery]
-) -> list[TargetQuery]:
-    """For an inferential question, its :func:`topic_query` as one more query in each
-    episodic or semantic store already targeted (nothing when it adds no new query)."""
-    query = topic_query(question, names)
-    if not query:
-        return []
-    stores = [t for t in dict.fromkeys(t.memory_type for t in targets) if t in _TOPIC_TYPES]
-    known = {(t.memory_type, t.query.strip().lower()) for t in targets}
-    return [
-        TargetQuery(memory_type=store, query=query)
-        for store in stores
-        if (store, query.lower()) not in known
-    ]
 
 
 def asks_character(question: str) -> bool:

@@ -8,13 +8,11 @@ import pytest
 
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.inference import (
-    inference_targets,
     is_inferential,
     profile_hits,
     topic_keywords,
-    topic_query,
 )
-from mirix_py._chat.models import Hit, ScoreBreakdown, TargetQuery
+from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._embeddings import CachedEmbeddings
 from mirix_py._memory import ALL_MEMORY_TYPES, MemoryType
 from mirix_py._memory.extract_common import Turn
@@ -69,32 +67,6 @@ def test_plain_questions_keep_their_words() -> None:
 
 def test_a_question_of_frame_words_alone_keeps_them() -> None:
     assert topic_keywords("Is it likely?", ("likely",)) == ("likely",)
-
-
-def test_topic_query_keeps_names_and_topic() -> None:
-    question = "Would Odile likely enjoy a jazz concert?"
-    assert topic_query(question, ("Odile",)) == "Odile enjoy jazz concert"
-    assert topic_query("What might Bram's degree be in?", ("Bram",)) == "Bram degree"
-
-
-def test_no_topic_query_for_plain_or_name_only_questions() -> None:
-    assert topic_query("Where does Odile work?", ("Odile",)) == ""
-    assert topic_query("Would Odile?", ("Odile",)) == ""
-
-
-def test_targets_follow_episodic_and_semantic_stores() -> None:
-    cues = read_question("Would Odile likely enjoy a jazz concert?")
-    base = [
-        TargetQuery(memory_type=MemoryType.EPISODIC, query=cues.text),
-        TargetQuery(memory_type=MemoryType.SEMANTIC, query=cues.text),
-        TargetQuery(memory_type=MemoryType.PROCEDURAL, query=cues.text),
-    ]
-    extra = inference_targets(cues.text, cues.names, base)
-    assert [(t.memory_type, t.query) for t in extra] == [
-        (MemoryType.EPISODIC, "Odile enjoy jazz concert"),
-        (MemoryType.SEMANTIC, "Odile enjoy jazz concert"),
-    ]
-    assert inference_targets(cues.text, cues.names, [*base, *extra]) == []
 
 
 # ------------------------------------------------------------ profiles of the people asked
