@@ -18,9 +18,10 @@ memories, yet the full-text side matches every turn that says "likely" or
   character question names ("what attributes describe X?", "what kind of person
   is X?", "what traits might X have?"; :mod:`mirix_py._memory.traits`): one lookup
   by their deterministic ids, ranked just below the best hit, so what X says
-  matters to them and what others tell X they are come ahead of filler. (Measured:
-  adding them to every inferential question cost the turns behind yes/no guesses
-  more room than the profiles gave.)
+  matters to them and what others tell X they are come ahead of filler; other
+  questions do not see these profiles. (Measured: adding them to every
+  inferential question cost the turns behind yes/no guesses more room than the
+  profiles gave.)
 
 (Measured and dropped: the question reduced to its names and topic words as one
 more search per store; on the dev conversations it brought no more gold turns
@@ -64,6 +65,7 @@ _CHARACTER = re.compile(
 PROFILE_PEOPLE = 2
 """Profiles are read for at most this many people the question names."""
 PROFILE_SCALE = 0.9
+TRAIT_ASPECTS = frozenset({VALUES, QUALITIES})
 """A person's values/qualities profile ranks at this share of the best hit's score."""
 
 
@@ -102,10 +104,16 @@ def profile_hits(
     :data:`PROFILE_PEOPLE` people ``question`` names ranked at :data:`PROFILE_SCALE`
     of the best score, when the question asks about character
     (:func:`asks_character`); one lookup by id, whatever the size of the history.
-    Best first again."""
-    if not hits or not names or not asks_character(question):
-        return list(hits)
-    if MemoryType.SEMANTIC not in store.memory_types:
+    Best first again.
+
+    Any other question gets ``hits`` without such profiles: they gather remarks from
+    many sessions, so one that shares a word with the question ("cares about:
+    basketball") outranks the turn that answers it and lifts its own sources
+    (:func:`~mirix_py._chat.sources.lift_fact_sources`) into the room that turn
+    needed."""
+    if not asks_character(question):
+        return [h for h in hits if h.record.get("aspect") not in TRAIT_ASPECTS]
+    if not hits or not names or MemoryType.SEMANTIC not in store.memory_types:
         return list(hits)
     ids = [
         profile_id(user_id, name, aspect)

@@ -424,7 +424,6 @@ class Retriever:
         if key is not None:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
-        hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits = profile_hits(
             self.ctx.store,
             user_id=user_id,
@@ -433,6 +432,7 @@ class Retriever:
             hits=hits,
             as_of=as_of,
         )
+        hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits

@@ -132,3 +132,22 @@ def test_no_profiles_for_plain_questions_or_other_people(embeddings: CachedEmbed
         hits=hits, as_of=None,
     )  # fmt: skip
     assert len(character) == 3
+
+
+def test_other_questions_do_not_see_values_or_qualities_profiles(
+    embeddings: CachedEmbeddings,
+) -> None:
+    store = _store_with_profiles(embeddings)
+    (values,) = store.get_many([profile_id("u", "Odile", VALUES)], user_id="u")
+    found = Hit(
+        memory_id=values.id,
+        memory_type=MemoryType.SEMANTIC,
+        record=values.model_dump(mode="json", exclude={"embedding"}),
+        score=ScoreBreakdown(score=0.95),
+    )
+    hits = [_hit("h1", 1.0), found, _hit("h2", 0.5)]
+    out = profile_hits(
+        store, user_id="u", question="What does Odile grow in the garden?", names=("Odile",),
+        hits=hits, as_of=None,
+    )  # fmt: skip
+    assert [h.memory_id for h in out] == ["h1", "h2"]
