@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mirix_py._chat.inference import topic_keywords
 from mirix_py._chat.person import third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
@@ -210,14 +209,9 @@ def read_question(question: str) -> QuestionCues:
         if bare.upper() == bare and len(bare) <= 1:
             continue
         names.append(bare)
-    keywords = topic_keywords(
-        question,
-        (
-            w
-            for w in words(question)
-            if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1
-        ),
-    )
+    keywords = [
+        w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1
+    ]
     is_when = _WHEN.search(question) is not None
     is_howto = _HOWTO.search(question) is not None
     asks_secret = _SECRET.search(question) is not None

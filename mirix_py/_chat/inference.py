@@ -1,37 +1,32 @@
-"""Hypothetical and inferential questions about a person: what to search for.
+"""Character questions about a person: what they value and what others see in them.
 
-"Would Ana likely enjoy a jazz concert?", "What might Tomás's degree be in?",
-"Is Ana considered religious?" ask for an inference, and the memories that
-support it say nothing hypothetical: "I play jazz piano every Sunday", "my
-degree made me want to work in policy". The frame words of the question
-("would", "likely", "might", "considered", "probably") are in none of those
-memories, yet the full-text side matches every turn that says "likely" or
-"consider", and the cue scores count them as topic words.
+"What attributes describe Ana?", "What kind of person is Tomás?", "What traits
+might Ana say Tomás has?" are answered by remarks scattered over months — "family
+time means a lot to me", "you're so thoughtful!" — that share no word with the
+question. :mod:`mirix_py._memory.traits` folds them, on write, into two profiles
+per person (values; qualities others see), each found by its deterministic id.
 
-- :func:`is_inferential` tells such a question by its opening ("would X …",
-  "might X …", "is it likely …", "what might …", "what kind of person …") or by a
-  hedging word anywhere ("likely", "probably", "potentially" …).
-- :data:`FRAME_WORDS` are dropped from the question's content words
-  (:func:`topic_keywords`), so the full-text side and the cue scores look for the
-  topic alone.
-- :func:`profile_hits` adds the values and qualities profiles of the people a
-  character question names ("what attributes describe X?", "what kind of person
-  is X?", "what traits might X have?"; :mod:`mirix_py._memory.traits`): one lookup
-  by their deterministic ids, ranked just below the best hit, so what X says
-  matters to them and what others tell X they are come ahead of filler; other
-  questions do not see these profiles. (Measured: adding them to every
-  inferential question cost the turns behind yes/no guesses more room than the
-  profiles gave.)
+- :func:`asks_character` tells such a question by its words ("attributes",
+  "traits", "personality", "qualities", "character", "values", "what kind of
+  person").
+- :func:`profile_hits` adds the values and qualities profiles of the people such a
+  question names: one lookup by id, ranked just below the best hit, so what X says
+  matters to them and what others tell X they are come ahead of filler. Other
+  questions do not see these profiles.
 
-(Measured and dropped: the question reduced to its names and topic words as one
-more search per store; on the dev conversations it brought no more gold turns
-into the context and lowered answer coverage.)
+Measured on the LOCOMO dev conversations and dropped: the same profiles for every
+hypothetical question ("would X …", "might X …"; they cost the turns behind yes/no
+guesses more room than they gave); the question's frame words ("likely", "might",
+"considered") out of the keyword query (a net loss: Porter stems "likely" to
+"like", so the frame word had been matching "liked" in answering turns); the
+question reduced to its names and topic words as one more search per store (no
+more gold turns in the context, lower coverage).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from mirix_py._chat.models import Hit, ScoreBreakdown
@@ -40,23 +35,6 @@ from mirix_py._memory.profiles import profile_id
 from mirix_py._memory.traits import QUALITIES, VALUES
 from mirix_py._store.base import MemoryStore
 
-FRAME_WORDS: frozenset[str] = frozenset(
-    """likely unlikely likelihood probably probable possibly possible potentially potential
-    perhaps maybe presumably might could would considered consider regarded
-    deemed""".split()
-)
-"""Words that frame a question as a guess rather than name its topic."""
-
-_OPENING = re.compile(
-    r"^\s*(?:would|might|could|is\s+it\s+(?:likely|possible|probable)|"
-    r"(?:what|which|who|where|how)\b[^?]*?\b(?:would|might|could)\b|"
-    r"what\s+(?:kind|sort|type)\s+of\s+(?:person|people)\b)",
-    re.I,
-)
-_HEDGE = re.compile(
-    r"\b(?:likely|unlikely|probably|possibly|potentially|presumably|considered)\b",
-    re.I,
-)
 _CHARACTER = re.compile(
     r"\b(?:attributes?|traits?|personality|qualities|character|values|"
     r"(?:kind|sort|type)\s+of\s+(?:a\s+)?(?:person|people|friend|parent))\b",
@@ -65,24 +43,9 @@ _CHARACTER = re.compile(
 PROFILE_PEOPLE = 2
 """Profiles are read for at most this many people the question names."""
 PROFILE_SCALE = 0.9
-TRAIT_ASPECTS = frozenset({VALUES, QUALITIES})
 """A person's values/qualities profile ranks at this share of the best hit's score."""
-
-
-def is_inferential(question: str) -> bool:
-    """True when ``question`` asks for a guess about someone or something ("would X
-    like …", "what might X …", "is X likely to …") rather than for a stated fact."""
-    return _OPENING.search(question) is not None or _HEDGE.search(question) is not None
-
-
-def topic_keywords(question: str, keywords: Iterable[str]) -> tuple[str, ...]:
-    """``keywords`` without the frame words when ``question`` is inferential (else as
-    given); never empty when ``keywords`` was not."""
-    kept = tuple(keywords)
-    if not is_inferential(question):
-        return kept
-    topic = tuple(k for k in kept if k not in FRAME_WORDS)
-    return topic or kept
+TRAIT_ASPECTS = frozenset({VALUES, QUALITIES})
+"""The profile aspects only character questions see."""
 
 
 def asks_character(question: str) -> bool:

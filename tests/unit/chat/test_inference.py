@@ -1,4 +1,4 @@
-"""Hypothetical and inferential questions: frame words dropped, a topic query added."""
+"""Character questions read the named people's values and qualities profiles."""
 
 from __future__ import annotations
 
@@ -6,12 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py._chat.cues import read_question
-from mirix_py._chat.inference import (
-    is_inferential,
-    profile_hits,
-    topic_keywords,
-)
+from mirix_py._chat.inference import asks_character, profile_hits
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._embeddings import CachedEmbeddings
 from mirix_py._memory import ALL_MEMORY_TYPES, MemoryType
@@ -27,46 +22,22 @@ AT = datetime(2024, 5, 4, 9, 0, tzinfo=UTC)
 @pytest.mark.parametrize(
     "question",
     [
-        "Would Odile enjoy a jazz concert?",
-        "Might Bram move to the coast?",
-        "What might Bram's degree be in?",
-        "Is it likely that Odile owns a kayak?",
-        "Is Bram considered a careful driver?",
-        "What kind of person is Odile?",
-        "Which city would Bram probably pick?",
+        "What attributes describe Odile?",
+        "What kind of person is Bram?",
+        "What personality traits might Bram say Odile has?",
+        "What values does Odile hold?",
     ],
 )
-def test_guesses_are_inferential(question: str) -> None:
-    assert is_inferential(question)
+def test_character_questions(question: str) -> None:
+    assert asks_character(question)
 
 
 @pytest.mark.parametrize(
     "question",
-    [
-        "Where does Odile work?",
-        "When did Bram move to the coast?",
-        "What kind of bread did Odile bake?",
-        "How many kayaks does Bram own?",
-    ],
+    ["Where does Odile work?", "What kind of bread did Bram bake?", "Would Odile enjoy jazz?"],
 )
-def test_plain_questions_are_not(question: str) -> None:
-    assert not is_inferential(question)
-
-
-def test_frame_words_leave_the_keywords() -> None:
-    cues = read_question("Would Odile likely be considered a patient teacher?")
-    assert "likely" not in cues.keywords
-    assert "considered" not in cues.keywords
-    assert {"odile", "patient", "teacher"} <= set(cues.keywords)
-
-
-def test_plain_questions_keep_their_words() -> None:
-    words = ("consider", "moving", "abroad")
-    assert topic_keywords("Did Bram consider moving abroad?", words) == words
-
-
-def test_a_question_of_frame_words_alone_keeps_them() -> None:
-    assert topic_keywords("Is it likely?", ("likely",)) == ("likely",)
+def test_other_questions_are_not_about_character(question: str) -> None:
+    assert not asks_character(question)
 
 
 # ------------------------------------------------------------ profiles of the people asked
