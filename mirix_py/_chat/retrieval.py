@@ -37,6 +37,7 @@ from mirix_py._chat.bridge import bridged
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
+from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
 from mirix_py._chat.scoring import (
     TIME_RANGE_BOOST,
@@ -425,6 +426,14 @@ class Retriever:
         if key is not None:
             self.pools.drop(key)
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
+        hits = profile_hits(
+            self.ctx.store,
+            user_id=user_id,
+            question=cues.text,
+            names=cues.names,
+            hits=hits,
+            as_of=as_of,
+        )
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"

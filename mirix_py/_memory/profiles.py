@@ -30,12 +30,18 @@ from typing import Any
 
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py._memory.extract_common import Turn, norm_key, record_id
+from mirix_py._memory.traits import QUALITIES, VALUES
 
 ACTIVITIES = "profile:activities"
 """The aspect of the activities-and-hobbies profile."""
 PLACES = "profile:places"
 """The aspect of the places-been-to profile."""
-HEADINGS = {ACTIVITIES: "activities and hobbies: ", PLACES: "places visited or lived: "}
+HEADINGS = {
+    ACTIVITIES: "activities and hobbies: ",
+    PLACES: "places visited or lived: ",
+    VALUES: "values, cares about: ",
+    QUALITIES: "qualities others see in them: ",
+}
 MAX_ITEMS = 40
 """The most items a profile keeps (the oldest are dropped first)."""
 
@@ -150,24 +156,33 @@ def _fields(
 
 
 def profile_fields(
-    statements: Sequence[tuple[str, str, Turn]], *, user_id: str
+    statements: Sequence[tuple[str, str, Turn]],
+    *,
+    user_id: str,
+    traits: Sequence[tuple[str, str, str, Turn]] = (),
 ) -> list[dict[str, Any]]:
     """The fields of one profile record per person and aspect with items in
-    ``statements`` (``(person, clause, turn)``), holding this batch's items
-    (:func:`combine` adds the stored ones)."""
+    ``statements`` (``(person, clause, turn)``) or in ``traits`` (``(person, aspect,
+    item, turn)``, :func:`mirix_py._memory.traits.trait_items`), holding this batch's
+    items (:func:`combine` adds the stored ones)."""
     people = frozenset(p for p, _, _ in statements)
-    found: dict[tuple[str, str], dict[str, list[str]]] = {}
-    times: dict[tuple[str, str], list[datetime]] = {}
-    for person, clause, turn in statements:
+    entries: list[tuple[str, str, str, Turn]] = [
+        (person, aspect, item, turn)
+        for person, clause, turn in statements
         for aspect, items in (
             (ACTIVITIES, activity_items(clause)),
             (PLACES, place_items(clause, people)),
-        ):
-            for item in items:
-                ids = found.setdefault((person, aspect), {}).setdefault(item, [])
-                if turn.id not in ids:
-                    ids.append(turn.id)
-                times.setdefault((person, aspect), []).append(turn.timestamp)
+        )
+        for item in items
+    ]
+    entries.extend(traits)
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    times: dict[tuple[str, str], list[datetime]] = {}
+    for person, aspect, item, turn in entries:
+        ids = found.setdefault((person, aspect), {}).setdefault(item, [])
+        if turn.id not in ids:
+            ids.append(turn.id)
+        times.setdefault((person, aspect), []).append(turn.timestamp)
     return [
         _fields(user_id, person, aspect, items, max(times[key]), min(times[key]))
         for key, items in found.items()

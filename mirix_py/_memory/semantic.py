@@ -24,6 +24,7 @@ from mirix_py._memory.extract_common import (
 from mirix_py._memory.profiles import combine, profile_fields
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
 from mirix_py._memory.statements import STATEMENT, turn_statements
+from mirix_py._memory.traits import trait_items
 from mirix_py._text import statement_stems
 
 
@@ -623,15 +624,21 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemo
     facts = extract_facts(turns)
     said = [(f.entity, f.summary, f.turn) for f in facts if f.kind == STATEMENT]
     records = [fact_record(f, user_id=user_id) for f in facts]
-    return [*records, *profile_records(said, user_id=user_id)]
+    traits = trait_items(turns, speaker_entity)
+    return [*records, *profile_records(said, user_id=user_id, traits=traits)]
 
 
 def profile_records(
-    statements: Sequence[tuple[str, str, Turn]], *, user_id: str
+    statements: Sequence[tuple[str, str, Turn]],
+    *,
+    user_id: str,
+    traits: Sequence[tuple[str, str, str, Turn]] = (),
 ) -> list[SemanticMemory]:
-    """The profile records the batch's ``(person, clause, turn)`` statements add to
+    """The profile records the batch's ``(person, clause, turn)`` statements and its
+    values and qualities (:mod:`mirix_py._memory.traits`) add to
     (:mod:`mirix_py._memory.profiles`)."""
-    return [SemanticMemory(**f) for f in profile_fields(statements, user_id=user_id)]
+    fields = profile_fields(statements, user_id=user_id, traits=traits)
+    return [SemanticMemory(**f) for f in fields]
 
 
 def route_reason(records: Sequence[MemoryRecord]) -> str | None:
