@@ -40,6 +40,7 @@ from mirix_py._ids import validate_user_id
 from mirix_py._log_scrub import scrub_detail
 from mirix_py._managers.aliases import Aliases
 from mirix_py._managers.llm_loop import ModelGate, call_with_tools, human_message
+from mirix_py._managers.people import stored_people
 from mirix_py._managers.specialist import render_related, render_turns
 from mirix_py._managers.state import ManagerInput, WriteState
 from mirix_py._managers.tools import (
@@ -209,8 +210,11 @@ class MetaManager:
         searches follow. Ids looked up go to the managers as ``checked`` so
         they do not ask the store again.
         """
-        with write_run(state["run_id"]):
-            return self._retrieve(state)
+        people: list[str] = []
+        if self.ctx.offline and MemoryType.SEMANTIC in self.enabled:
+            people = stored_people(self.ctx.store, _turns(state), user_id=state["user_id"])
+        with write_run(state["run_id"], people):
+            return {**self._retrieve(state), "people": people}
 
     def _retrieve(self, state: WriteState) -> dict[str, Any]:
         started = time.perf_counter()
@@ -342,7 +346,7 @@ class MetaManager:
 
     def route(self, state: WriteState) -> dict[str, Any]:
         """Choose the managers for this batch (see the module docstring)."""
-        with write_run(state["run_id"]):
+        with write_run(state["run_id"], state.get("people") or ()):
             return self._route(state)
 
     def _route(self, state: WriteState) -> dict[str, Any]:
@@ -525,6 +529,7 @@ class MetaManager:
                 use_llm=name in (route.get("use_llm") or []),
                 proposals=None if proposals is None else proposals.get(name, []),
                 reason=(route.get("reasons") or {}).get(name, ""),
+                people=state.get("people") or [],
             )
             sends.append(Send(manager_node(MemoryType(name)), payload))
         return sends

@@ -85,7 +85,7 @@ class SpecialistManager:
 
     def __call__(self, state: ManagerInput) -> dict[str, Any]:
         """Run the manager on one batch; returns ``{"results": [result]}``."""
-        with write_run(state["run_id"]):
+        with write_run(state["run_id"], state.get("people") or ()):
             return self._run(state)
 
     def _run(self, state: ManagerInput) -> dict[str, Any]:

@@ -7,9 +7,13 @@ chat model never enter the state: nodes get them from the graph's closure.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import (
+    Annotated,
+    Any,
+    NotRequired,  # pydantic needs it on Python < 3.12 (schemas)
+)
 
-from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
+from typing_extensions import TypedDict
 
 
 def extend_or_reset(left: list[Any] | None, right: list[Any] | None) -> list[Any]:
@@ -46,6 +50,8 @@ class WriteState(TypedDict, total=False):
     turns: list[dict[str, Any]]
     related: dict[str, list[dict[str, Any]]] | None
     checked: dict[str, list[str]] | None
+    people: list[str]
+    """Names from the user's stored relation facts that the batch mentions."""
     route: dict[str, Any] | None
     results: Annotated[list[dict[str, Any]], extend_or_reset]
     receipt: dict[str, Any] | None
@@ -65,3 +71,5 @@ class ManagerInput(TypedDict):
     use_llm: bool
     proposals: list[dict[str, Any]] | None
     reason: str
+    people: NotRequired[list[str]]
+    """Names from the user's stored relation facts that the batch mentions."""

@@ -30,6 +30,7 @@ from mirix_py._memory.base import (
     extend_memory_types,
     retract_memory_type,
 )
+from mirix_py._memory.people import known_stored_people, stored_people
 from mirix_py._text import clip
 from mirix_py.errors import ConfigError
 
@@ -243,19 +244,22 @@ _RUN: ContextVar[str | None] = ContextVar("mirix_write_run", default=None)
 
 
 @contextmanager
-def write_run(run_id: str) -> Iterator[None]:
+def write_run(run_id: str, people: Sequence[str] = ()) -> Iterator[None]:
     """Within this block (one graph node of write run ``run_id``), offline extraction
-    of the same batch is computed once and shared (:func:`extract_batch`)."""
+    of the same batch is computed once and shared (:func:`extract_batch`), with
+    ``people`` (names from the user's stored facts) known to its rules
+    (:mod:`mirix_py._memory.people`)."""
     token = _RUN.set(run_id)
     try:
-        yield
+        with stored_people(people):
+            yield
     finally:
         _RUN.reset(token)
 
 
 @lru_cache(maxsize=64)
 def _extracted(
-    run_id: str, name: str, user_id: str, turns: tuple[Turn, ...]
+    run_id: str, name: str, user_id: str, turns: tuple[Turn, ...], people: frozenset[str]
 ) -> tuple[MemoryRecord, ...]:
     return tuple(_SPECS[name].extract(turns, user_id=user_id))
 
@@ -271,7 +275,7 @@ def extract_batch(
     run_id = _RUN.get()
     if run_id is None:
         return list(spec.extract(turns, user_id=user_id))
-    found = _extracted(run_id, spec.name, user_id, tuple(turns))
+    found = _extracted(run_id, spec.name, user_id, tuple(turns), known_stored_people())
     return [r.model_copy(deep=True) for r in found]
 
 

@@ -21,6 +21,7 @@ from mirix_py._memory.extract_common import (
     short_date,
     split_sentences,
 )
+from mirix_py._memory.people import MAX_CANDIDATES, known_stored_people
 from mirix_py._memory.profiles import combine, profile_fields
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
 from mirix_py._memory.statements import STATEMENT, turn_statements
@@ -511,14 +512,37 @@ def slot_of(summary: str) -> str | None:
     return change_slot(summary)
 
 
-def _known_names(turns: Sequence[Turn]) -> frozenset[str]:
-    known = {t.speaker for t in turns}
+def _known_names(turns: Sequence[Turn], stored: frozenset[str]) -> frozenset[str]:
+    known = {t.speaker for t in turns} | stored
     for turn in turns:
         for sentence in split_sentences(turn.plain_text):
             for m in re.finditer(_NAME, sentence):
                 if m.start() > 0 and m.group().split()[0] not in _STOP_NAMES:
                     known.add(m.group())
     return frozenset(known)
+
+
+def subject_candidates(turns: Sequence[Turn]) -> list[str]:
+    """The capitalised words that open a sentence of the batch and are not yet known
+    names: the subjects a stored relation fact could make known (at most
+    :data:`~mirix_py._memory.people.MAX_CANDIDATES`)."""
+    known = _known_names(turns, frozenset())
+    found: dict[str, None] = {}
+    for turn in turns:
+        for raw in _statements(turn.plain_text.replace("’", "'")):
+            m = re.match(rf"[\s\"'“(]*({_NAME})\b", raw)
+            if m and m.group(1) not in known and m.group(1).split()[0] not in _STOP_NAMES:
+                found.setdefault(m.group(1))
+    return list(found)[:MAX_CANDIDATES]
+
+
+_RELATION_FACT = re.compile(rf"^is (?:the user|{_NAME})'s {_REL}$")
+
+
+def names_a_person(summary: str) -> bool:
+    """Whether a stored fact's summary says its entity is someone's relation
+    ("is the user's sister", "is Anna's cat"): that entity is a known name."""
+    return bool(_RELATION_FACT.match(summary))
 
 
 _JOINED = re.compile(r"\s+[—–]\s+|\s+-\s+|;\s+")
@@ -541,14 +565,14 @@ def extract_facts(turns: Sequence[Turn]) -> list[Fact]:
     key = tuple(
         (t.id, t.role, t.speaker, t.text, t.timestamp, t.sequence, t.session_id) for t in turns
     )
-    return list(_extract_facts(key))
+    return list(_extract_facts(key, known_stored_people()))
 
 
 _TurnKey = tuple[str, str, str, str, datetime, int, str]
 
 
 @lru_cache(maxsize=16)
-def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
+def _extract_facts(key: tuple[_TurnKey, ...], stored: frozenset[str]) -> tuple[Fact, ...]:
     # keyed and rebuilt from the redacted text only: the cache never holds raw content
     turns = [
         Turn(
@@ -556,7 +580,7 @@ def _extract_facts(key: tuple[_TurnKey, ...]) -> tuple[Fact, ...]:
         )
         for i, r, sp, tx, ts, sq, ss in key
     ]
-    known = _known_names(turns)
+    known = _known_names(turns, stored)
     facts: list[Fact] = []
     for turn in turns:
         me = speaker_entity(turn)
