@@ -288,20 +288,22 @@ def bridge_hits(
         facts = aspect_facts(about(name, second), plan.aspect)
         if not facts:
             continue
-        out.setdefault(link.id, _hit(link, LINK_SCALE * top, name))
+        out.setdefault(link.id, fact_hit(link, LINK_SCALE * top, f"{BRIDGE_QUERY}{name}"))
         for fact in facts:
-            out.setdefault(fact.id, _hit(fact, ASPECT_SCALE * top, name))
+            out.setdefault(fact.id, fact_hit(fact, ASPECT_SCALE * top, f"{BRIDGE_QUERY}{name}"))
     return list(out.values())
 
 
-def _hit(record: SemanticMemory, score: float, via: str) -> Hit:
+def fact_hit(record: SemanticMemory, score: float, query: str) -> Hit:
+    """A looked-up fact as an ``entity``-stage hit at ``score`` (its ``query`` says which
+    rule added it)."""
     return Hit(
         memory_id=record.id,
         memory_type=MemoryType.SEMANTIC,
         record=record.model_dump(mode="json", exclude={"embedding"}),
         score=ScoreBreakdown(score=score),
         stage="entity",
-        query=f"{BRIDGE_QUERY}{via}",
+        query=query,
     )
 
 

@@ -30,7 +30,7 @@ from datetime import datetime
 
 import structlog
 
-from mirix_py._chat.bridge import StoreFacts, merge_hits
+from mirix_py._chat.bridge import StoreFacts, fact_hit, merge_hits
 from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem, words
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.scope import owner
@@ -162,7 +162,7 @@ def shared_hits(
     by_id = {h.memory_id: h for h in hits}
     for record in found:
         if record.id not in by_id and isinstance(record, SemanticMemory):
-            by_id[record.id] = _hit(record, 0.0)
+            by_id[record.id] = fact_hit(record, 0.0, f"shared:{record.name}")
     pool = list(by_id.values())
     topics = shared_topics(pair, pool)
     if not topics:
@@ -275,17 +275,6 @@ def shared_phrases(text: str, chosen: set[str], names: set[str]) -> list[str]:
         if run:
             out.append(" ".join(run))
     return out
-
-
-def _hit(record: SemanticMemory, score: float) -> Hit:
-    return Hit(
-        memory_id=record.id,
-        memory_type=MemoryType.SEMANTIC,
-        record=record.model_dump(mode="json", exclude={"embedding"}),
-        score=ScoreBreakdown(score=score),
-        stage="entity",
-        query=f"shared:{record.name}",
-    )
 
 
 def with_shared(
