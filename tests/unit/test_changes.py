@@ -8,21 +8,13 @@ import pytest
 
 from mirix_py._memory import procedural, semantic
 from mirix_py._memory.extract_common import Turn
+from tests.turns import make_turn
 
 WHEN = datetime(2025, 3, 4, 10, tzinfo=UTC)
 
 
 def _turn(text: str, speaker: str = "Mira") -> Turn:
-    return Turn(
-        id="t1",
-        role="user",
-        speaker=speaker,
-        content=text,
-        text=text,
-        timestamp=WHEN,
-        sequence=0,
-        session_id="s",
-    )
+    return make_turn(text, speaker, WHEN)
 
 
 def _facts(text: str) -> set[tuple[str, str]]:

@@ -11,22 +11,14 @@ from mirix_py._memory.base import MemoryType
 from mirix_py._memory.core import CoreLine, CoreMemory
 from mirix_py._memory.extract_common import Turn, chunk_text, record_id, split_sentences
 from mirix_py._memory.statements import STATEMENT
+from tests.turns import make_turn
 
 AT = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
 
 
 def turn(text: str, speaker: str = "Alice", *, tid: str = "m1", role: str = "user") -> Turn:
     """A turn whose redacted text equals its content (no secrets in these snippets)."""
-    return Turn(
-        id=tid,
-        role=role,
-        speaker=speaker,
-        content=text,
-        text=text,
-        timestamp=AT,
-        sequence=0,
-        session_id="s",
-    )
+    return make_turn(text, speaker, AT, tid=tid, role=role)
 
 
 def facts(*texts: str, speaker: str = "Alice") -> list[tuple[str, str]]:

@@ -17,21 +17,13 @@ from mirix_py._memory.profiles import (
 )
 from mirix_py._memory.semantic import SemanticMemory, profile_records
 from mirix_py._store.keys import record_keys
+from tests.turns import make_turn
 
 AT = datetime(2024, 3, 2, 18, 30, tzinfo=UTC)
 
 
 def turn(tid: str, days: int = 0) -> Turn:
-    return Turn(
-        id=tid,
-        role="user",
-        speaker="Priya",
-        content="",
-        text="",
-        timestamp=AT + timedelta(days=days),
-        sequence=0,
-        session_id="s",
-    )
+    return make_turn("", "Priya", AT + timedelta(days=days), tid=tid)
 
 
 def test_activity_items_are_gerunds_after_a_verb_of_doing_and_named_classes() -> None:

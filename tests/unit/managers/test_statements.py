@@ -11,22 +11,14 @@ from mirix_py._memory.extract_common import Turn
 from mirix_py._memory.semantic import SemanticMemory
 from mirix_py._memory.statements import MAX_WORDS, STATEMENT, statement, turn_statements
 from mirix_py._store.keys import entity_key, fact_key, record_keys
+from tests.turns import make_turn
 
 AT = datetime(2024, 3, 2, 18, 30, tzinfo=UTC)
 FILLER = "Anyway that is my news for the week, more soon."
 
 
 def turn(text: str, speaker: str = "Priya", *, tid: str = "t1") -> Turn:
-    return Turn(
-        id=tid,
-        role="user",
-        speaker=speaker,
-        content=text,
-        text=text,
-        timestamp=AT,
-        sequence=0,
-        session_id="s",
-    )
+    return make_turn(text, speaker, AT, tid=tid)
 
 
 @pytest.mark.parametrize(

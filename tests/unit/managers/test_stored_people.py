@@ -17,21 +17,13 @@ from mirix_py._memory.semantic import (
     names_a_person,
     subject_candidates,
 )
+from tests.turns import make_turn
 
 AT = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def turn(text: str, speaker: str = "user") -> Turn:
-    return Turn(
-        id="t1",
-        role="user",
-        speaker=speaker,
-        content=text,
-        text=text,
-        timestamp=AT,
-        sequence=0,
-        session_id="s",
-    )
+    return make_turn(text, speaker, AT)
 
 
 def facts(text: str) -> set[tuple[str, str]]:

@@ -14,21 +14,13 @@ from mirix_py._memory.traits import (
     trait_items,
     value_items,
 )
+from tests.turns import make_turn
 
 AT = datetime(2024, 5, 4, 9, 0, tzinfo=UTC)
 
 
 def turn(tid: str, speaker: str, text: str, seq: int = 0) -> Turn:
-    return Turn(
-        id=tid,
-        role="user",
-        speaker=speaker,
-        content=text,
-        text=text,
-        timestamp=AT + timedelta(minutes=seq),
-        sequence=seq,
-        session_id="s",
-    )
+    return make_turn(text, speaker, AT + timedelta(minutes=seq), tid=tid, sequence=seq)
 
 
 def test_value_items_read_what_matters_to_the_speaker() -> None:
