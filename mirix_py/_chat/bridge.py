@@ -33,6 +33,7 @@ from datetime import datetime
 import structlog
 
 from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem
+from mirix_py._chat.hits import to_hit
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
@@ -288,23 +289,28 @@ def bridge_hits(
         facts = aspect_facts(about(name, second), plan.aspect)
         if not facts:
             continue
-        out.setdefault(link.id, fact_hit(link, LINK_SCALE * top, f"{BRIDGE_QUERY}{name}"))
+        out.setdefault(
+            link.id,
+            to_hit(
+                link,
+                reveal=False,
+                stage="entity",
+                query=f"{BRIDGE_QUERY}{name}",
+                score=ScoreBreakdown(score=LINK_SCALE * top),
+            ),
+        )
         for fact in facts:
-            out.setdefault(fact.id, fact_hit(fact, ASPECT_SCALE * top, f"{BRIDGE_QUERY}{name}"))
+            out.setdefault(
+                fact.id,
+                to_hit(
+                    fact,
+                    reveal=False,
+                    stage="entity",
+                    query=f"{BRIDGE_QUERY}{name}",
+                    score=ScoreBreakdown(score=ASPECT_SCALE * top),
+                ),
+            )
     return list(out.values())
-
-
-def fact_hit(record: SemanticMemory, score: float, query: str) -> Hit:
-    """A looked-up fact as an ``entity``-stage hit at ``score`` (its ``query`` says which
-    rule added it)."""
-    return Hit(
-        memory_id=record.id,
-        memory_type=MemoryType.SEMANTIC,
-        record=record.model_dump(mode="json", exclude={"embedding"}),
-        score=ScoreBreakdown(score=score),
-        stage="entity",
-        query=query,
-    )
 
 
 def merge_hits(hits: Sequence[Hit], extra: Sequence[Hit]) -> list[Hit]:

@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from mirix_py._chat.hits import to_hit
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._memory import MemoryType
 from mirix_py._memory.profiles import profile_id
@@ -95,14 +96,10 @@ def profile_hits(
         wanted.pop(hit.memory_id, None)
         out.append(hit)
     for record in wanted.values():
+        query = str(getattr(record, "name", ""))
         out.append(
-            Hit(
-                memory_id=record.id,
-                memory_type=MemoryType.SEMANTIC,
-                record=record.model_dump(mode="json", exclude={"embedding"}),
-                score=ScoreBreakdown(score=score),
-                stage="entity",
-                query=str(getattr(record, "name", "")),
+            to_hit(
+                record, reveal=False, stage="entity", query=query, score=ScoreBreakdown(score=score)
             )
         )
     out.sort(key=lambda h: (-h.score.score, h.memory_id))

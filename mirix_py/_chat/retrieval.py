@@ -37,8 +37,9 @@ from mirix_py._chat.bridge import bridged
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
+from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
-from mirix_py._chat.models import MASKED_SECRET, Hit, ScoreBreakdown, Stage, TargetQuery
+from mirix_py._chat.models import Hit, ScoreBreakdown, TargetQuery
 from mirix_py._chat.scoring import (
     TIME_RANGE_BOOST,
     Fusion,
@@ -50,7 +51,6 @@ from mirix_py._chat.shared import with_shared
 from mirix_py._chat.sources import cap_statements, lift_fact_sources, lift_topic_facts
 from mirix_py._context import MemoryContext
 from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
-from mirix_py._memory.knowledge_vault import KnowledgeVaultMemory
 from mirix_py._memory.registry import context_types
 from mirix_py._store.base import ScoredRecord, SearchQuery
 from mirix_py._store.keys import entity_key, session_key
@@ -69,37 +69,6 @@ TOKENS_PER_TURN = 12  # a condensed turn is short: rank deep enough to fill the 
 def question_time_range(question: str, anchor: datetime) -> tuple[datetime, datetime] | None:
     """The time range a question names ("last week", "in May 2023"), anchored at ``anchor``."""
     return temporal.question_time_range(question, anchor)
-
-
-def to_hit(
-    scored: ScoredRecord | MemoryRecord,
-    *,
-    reveal: bool,
-    stage: Stage,
-    query: str = "",
-    score: ScoreBreakdown | None = None,
-) -> Hit:
-    """A serialisable :class:`Hit` (embedding dropped, vault secret masked unless shown)."""
-    record = scored.record if isinstance(scored, ScoredRecord) else scored
-    data = record.model_dump(mode="json", exclude={"embedding"})
-    if isinstance(record, KnowledgeVaultMemory):
-        shown = reveal or record.sensitivity == "low"
-        data["secret_value"] = record.secret_value.get_secret_value() if shown else MASKED_SECRET
-    if score is None and isinstance(scored, ScoredRecord):
-        score = ScoreBreakdown(
-            score=scored.score.score,
-            vector=scored.score.vector,
-            fts=scored.score.fts,
-            fused=scored.score.score,
-        )
-    return Hit(
-        memory_id=record.id,
-        memory_type=record.memory_type,
-        record=data,
-        score=score or ScoreBreakdown(score=0.0),
-        stage=stage,
-        query=query,
-    )
 
 
 class Retriever:

@@ -30,8 +30,9 @@ from datetime import datetime
 
 import structlog
 
-from mirix_py._chat.bridge import StoreFacts, fact_hit, merge_hits
+from mirix_py._chat.bridge import StoreFacts, merge_hits
 from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem, words
+from mirix_py._chat.hits import to_hit
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.scope import owner
 from mirix_py._context import MemoryContext
@@ -162,7 +163,9 @@ def shared_hits(
     by_id = {h.memory_id: h for h in hits}
     for record in found:
         if record.id not in by_id and isinstance(record, SemanticMemory):
-            by_id[record.id] = fact_hit(record, 0.0, f"shared:{record.name}")
+            by_id[record.id] = to_hit(
+                record, reveal=False, stage="entity", query=f"shared:{record.name}"
+            )
     pool = list(by_id.values())
     topics = shared_topics(pair, pool)
     if not topics:
