@@ -228,8 +228,10 @@ def _config(options: RunOptions) -> tuple[MirixConfig, str | None]:
         "storage": {"uri": str(options.out / "db")},
         "retrieval": {"budget_tokens": options.budget_tokens},
         "chat": {"interactive_update": False},
-        **options.config_overrides,
     }
+    for section, value in options.config_overrides.items():  # a section's keys join the run's
+        both = isinstance(value, dict) and isinstance(overrides.get(section), dict)
+        overrides[section] = {**overrides[section], **value} if both else value
     config = load_config(options.config or "locomo", **overrides)
     manager = options.manager_model or config.llm.model
     if config.llm.model is not None:

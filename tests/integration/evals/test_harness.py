@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -250,31 +251,44 @@ def test_resume_skips_finished_conversations_and_redoes_a_cut_off_one(
     assert third["systems"]["mirix-py"]["memory_count"] == before["memory_count"]  # no duplicates
 
 
-def _scores(out: Path) -> list[tuple[Any, ...]]:
-    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    keys = ("system", "question_id", "answer", "answer_coverage", "evidence_recall")
-    return [(*(r[k] for k in keys), json.dumps(r["retrieved_source_ids"])) for r in rows]
+def test_questions_read_a_settled_database_with_access_writes_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Maintenance starts during ingest (after every write here) and access counts would
+    flush every 10 ms: while the questions are asked no worker runs and no count is
+    written, so a rerun reads the same database (they are written at the end)."""
+    from evals.systems import MirixQA
 
+    seen: list[tuple[bool, int]] = []
+    answer = MirixQA.answer
 
-def test_two_fresh_runs_with_background_maintenance_give_identical_rows(tmp_path: Path) -> None:
-    """Maintenance starts during ingest (after every write here); the harness settles it
-    and holds access writes, so the questions read the same database both times."""
-    data = _slice(tmp_path)
-    runs = []
-    for name in ("a", "b"):
-        out = tmp_path / name
-        run(
-            RunOptions(
-                data=data,
-                out=out,
-                categories=["1", "2", "4"],
-                baselines=["bm25"],
-                progress=False,
-                config_overrides={"maintenance": {"every_n_commits": 1, "every_n_writes": 1}},
-            )
+    def watched(self: MirixQA, conversation: Any, question: Any) -> Any:
+        store = self.system.store
+        seen.append((self.system.maintenance.background, store.pending_accesses))
+        reply = answer(self, conversation, question)
+        time.sleep(0.03)  # past the flush interval: a count written now would show
+        return reply
+
+    monkeypatch.setattr(MirixQA, "answer", watched)
+    out = tmp_path / "out"
+    run(
+        RunOptions(
+            data=_slice(tmp_path),
+            out=out,
+            categories=["1", "2", "4"],
+            baselines=["bm25"],
+            progress=False,
+            config_overrides={
+                "maintenance": {"every_n_commits": 1, "every_n_writes": 1},
+                "storage": {"access_flush_seconds": 0.01},
+            },
         )
-        runs.append(_scores(out))
-    assert runs[0] == runs[1]
+    )
+    assert len(seen) > 5
+    assert (out / "db").is_dir()  # a storage override keeps the run's own database folder
+    assert not any(background for background, _ in seen)
+    pending = [count for _, count in seen]
+    assert pending[-1] > 0 and pending == sorted(pending)  # counted, none written yet
 
 
 def test_settle_stops_the_worker_and_runs_a_step_inline(tmp_path: Path) -> None:
