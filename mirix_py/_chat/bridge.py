@@ -16,6 +16,8 @@ sister named Mila"); this module follows one of them:
    dog"), else from one small full-text search for the entity's name among the
    facts about others ("Dana: has a greyhound named Juniper"); for "X's <relative>"
    the relative is read from X's facts ("has a sister named Mila", "manager is …");
+   for a role named without its holder ("my manager", "the twins' former nanny") the
+   holders are read (one search) from their own relation facts ("is the user's nanny");
 4. one indexed lookup reads the linked person's facts, and those on the aspect
    (current ones only: "used to live in Denver" stays out) join the hits with the
    linking fact, ranked at the top of the question's own hits.
@@ -38,6 +40,7 @@ from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
 from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
+from mirix_py._memory.changes import ROLE_WORDS, role_of
 from mirix_py._memory.profiles import PLACES
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.keys import entity_key, fact_key
@@ -100,6 +103,12 @@ _THING = re.compile(
     r"(?P<verb>[a-z]+)"
 )
 _POSSESSED = re.compile(r"\b(?P<who>[A-Z][\w-]*)['’]s (?P<rel>[a-z]+)\b")
+_ROLE_REF = re.compile(
+    rf"\b(?:[Mm]y|[Oo]ur|the|User['’]s|[a-z]+s['’])\s+(?:(?:former|old|new|current|previous|ex-)\s*)?"
+    rf"(?P<role>{ROLE_WORDS})\b"
+)
+"""A role named without its holder ("my manager", which the cues read as "User's
+manager", "the twins' former nanny")."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,8 @@ class BridgePlan:
     asked: tuple[str, ...] = ()
     """Every name the question says: a person it names is asked about directly, so a
     link to them is no bridge ("when did Ravi move to Pune?" is about Ravi)."""
+    roles: tuple[str, ...] = ()
+    """The roles the question names without a holder ("my manager" → ``manager``)."""
 
 
 def question_aspect(cues: QuestionCues) -> Aspect | None:
@@ -147,10 +158,20 @@ def bridge_plan(cues: QuestionCues) -> BridgePlan | None:
             if stem(m.group("verb")) in aspect.stems and m.group("thing") not in STOPWORDS
         )
     )[:MAX_NAMES]
-    if not names and not relatives and not things:
+    roles = tuple(
+        dict.fromkeys(
+            role_of(m.group("role")) or m.group("role") for m in _ROLE_REF.finditer(cues.text)
+        )
+    )[:MAX_NAMES]
+    if not names and not relatives and not things and not roles:
         return None
     return BridgePlan(
-        aspect=aspect, names=names, relatives=relatives, things=things, asked=cues.names
+        aspect=aspect,
+        names=names,
+        relatives=relatives,
+        things=things,
+        asked=cues.names,
+        roles=roles,
     )
 
 
@@ -229,12 +250,24 @@ def keepers(thing: str, mentions: Mentions) -> list[tuple[str, SemanticMemory]]:
     return list(found.items())[:MAX_LINKED]
 
 
+def holders(role: str, mentions: Mentions) -> list[tuple[str, SemanticMemory]]:
+    """The people a fact says hold ``role`` for someone ("Priya: is the user's manager"),
+    each with that fact (one search)."""
+    shape = re.compile(rf"^is (?:the user|[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s {re.escape(role)}$")
+    found: dict[str, SemanticMemory] = {}
+    for rec in mentions(role):
+        if isinstance(rec, SemanticMemory) and shape.match(rec.summary):
+            found.setdefault(rec.name.strip(), rec)
+    return list(found.items())[:MAX_LINKED]
+
+
 def relatives_of(
     person: str, relation: str, facts: Sequence[SemanticMemory]
 ) -> list[tuple[str, SemanticMemory]]:
     """The people ``person``'s facts name as their ``relation`` ("has a sister named Mila",
     "manager is Helen Achterberg", "Ravi's sister Mila …")."""
-    rel = re.escape(relation)
+    rel = "|".join(re.escape(r) for r in dict.fromkeys((relation, role_of(relation) or relation)))
+    rel = f"(?:{rel})"
     name = r"(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*)?)"
     shapes = (
         re.compile(rf"\bhas an? (?:[a-z]+ )?{rel} (?:named|called) {name}"),
@@ -263,7 +296,7 @@ def bridge_hits(
         if h.memory_type is MemoryType.EPISODIC
     }
     names = [n for n in plan.names if entity_key(n) not in speakers]  # speakers: no lookup
-    if not names and not plan.relatives and not plan.things:
+    if not names and not plan.relatives and not plan.things and not plan.roles:
         return []
     keys = [k for n in names for k in entity_keys(n, plan.aspect)]
     first = lookup([*keys, *(fact_key(p) for p, _ in plan.relatives)])
@@ -277,6 +310,8 @@ def bridge_hits(
         links.extend(relatives_of(person, relation, about(person, first)))
     for thing in plan.things:
         links.extend(keepers(thing, mentions))
+    for role in plan.roles:
+        links.extend(holders(role, mentions))
     asked = {entity_key(n) for n in plan.asked}
     links = [(name, link) for name, link in links if entity_key(name) not in asked]
     if not links:

@@ -301,10 +301,16 @@ def _roles(sentence: str, me: str | None) -> list[Statement]:
     for rel, name in found:
         if name.split()[0] in _NOT_NAMES or name == me:
             continue
-        role = _ROLES.get(rel, rel)
-        out.append((me, f"{role} is {name}", "role"))  # no "X is my manager" twin: it would
-        # stay current after the role changes hands
+        out.extend(role_statements(me, _ROLES.get(rel, rel), name))
     return out
+
+
+def role_statements(me: str, role: str, name: str) -> list[Statement]:
+    """The facts a named role holder makes: ``manager is Priya`` keyed by the user (the
+    single-valued slot) and the holder's own relation fact ("Priya: is the user's
+    manager"), so the holder is a known person in later batches and a bridge can
+    read the role from the holder's side."""
+    return [(me, f"{role} is {name}", "role"), (name, f"is {_owner(me)}'s {role}", "relation")]
 
 
 def _pets(sentences: Sequence[str], me: str | None) -> list[Statement]:
@@ -337,7 +343,7 @@ def _replacements(sentences: Sequence[str], me: str | None) -> list[Statement]:
             named = list(_ROLE_WORD.finditer(before))
             name = m.group("name")
             if named and name.split()[0] not in _NOT_NAMES and name != me:
-                out.append((me, f"{_ROLES[named[-1].group(0).lower()]} is {name}", "role"))
+                out.extend(role_statements(me, _ROLES[named[-1].group(0).lower()], name))
     return out
 
 
@@ -397,6 +403,10 @@ _ROLE_WORD = re.compile(rf"\b(?:{_ROLE})\b", re.I)
 def roles_named(text: str) -> set[str]:
     """The single-valued roles a text names ("who is my boss now?" → ``{"manager"}``)."""
     return {_ROLES[m.group(0).lower()] for m in _ROLE_WORD.finditer(text)}
+
+
+ROLE_WORDS = _ROLE
+"""A regex alternation of the role words the write rules know ("manager", "boss", "au pair")."""
 
 
 def role_of(relation: str) -> str | None:

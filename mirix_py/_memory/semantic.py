@@ -12,7 +12,13 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py._memory.changes import change_slot, change_statements, role_of
+from mirix_py._memory.changes import (
+    ROLE_WORDS,
+    change_slot,
+    change_statements,
+    role_of,
+    role_statements,
+)
 from mirix_py._memory.extract_common import (
     Turn,
     clip,
@@ -395,7 +401,7 @@ def _relation(ctx: _Ctx, rel: str, name: str) -> list[tuple[str, str, str]]:
     owner = ctx.me if ctx.me != "User" else "the user"
     role = role_of(rel)
     if role:  # single-valued: one current holder, superseded when it changes
-        return [(ctx.me, f"{role} is {name}", "role")]
+        return role_statements(ctx.me, role, name)
     return [
         (ctx.me, f"has a {rel.lower()} named {name}", "relation"),
         (name, f"is {owner}'s {rel.lower()}", "relation"),
@@ -536,12 +542,13 @@ def subject_candidates(turns: Sequence[Turn]) -> list[str]:
     return list(found)[:MAX_CANDIDATES]
 
 
-_RELATION_FACT = re.compile(rf"^is (?:the user|{_NAME})'s {_REL}$")
+_RELATION_FACT = re.compile(rf"^is (?:the user|{_NAME})'s (?:{_REL}|{ROLE_WORDS})$")
 
 
 def names_a_person(summary: str) -> bool:
-    """Whether a stored fact's summary says its entity is someone's relation
-    ("is the user's sister", "is Anna's cat"): that entity is a known name."""
+    """Whether a stored fact's summary says its entity is someone's relation or role
+    holder ("is the user's sister", "is Anna's cat", "is the user's nanny"): that
+    entity is a known name."""
     return bool(_RELATION_FACT.match(summary))
 
 

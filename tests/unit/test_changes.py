@@ -149,3 +149,12 @@ def test_inline_procedures_become_steps(text: str, steps: list[str]) -> None:
 def test_numbers_in_prose_are_not_procedures() -> None:
     assert not procedural.extract_offline([_turn("I rated it 1) great 2) fine")], user_id="u")
     assert not procedural.extract_offline([_turn("We met at 3. Then 4 people came.")], user_id="u")
+
+
+def test_a_role_holder_gets_a_relation_fact_of_their_own() -> None:
+    facts = _facts("My new accountant is Wendeline Okafor. Our vet, Arjun Pillai, retired.")
+    assert ("Mira", "accountant is Wendeline Okafor") in facts
+    assert ("Wendeline Okafor", "is Mira's accountant") in facts
+    assert ("Arjun Pillai", "is Mira's vet") in facts
+    assert semantic.names_a_person("is the user's accountant")
+    assert not semantic.names_a_person("is the user's favourite bakery")

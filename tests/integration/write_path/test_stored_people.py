@@ -50,3 +50,15 @@ def test_a_capitalised_word_with_no_stored_relation_makes_no_person(
     names = {name for name, _ in facts}
     assert "Leeds" not in names
     assert "Tavi" not in names
+
+
+def test_a_role_holder_named_in_an_earlier_session_makes_later_facts_about_them(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    _say(system, "My landlord Tomasz Wierzba is raising the rent again.", FIRST)
+    facts = _facts(system)
+    assert ("User", "landlord is Tomasz Wierzba") in facts
+    assert ("Tomasz Wierzba", "is the user's landlord") in facts
+    _say(system, "Tomasz Wierzba moved to Gdansk.", LATER)
+    assert ("Tomasz Wierzba", "lives in Gdansk") in _facts(system)

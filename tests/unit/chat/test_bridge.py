@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from mirix_py._chat.bridge import (
@@ -216,3 +217,30 @@ def test_a_name_that_speaks_in_the_retrieved_turns_costs_no_lookup() -> None:
     turns = [hit(episode("we moved last spring", actor="Odile"))]
     assert bridge_hits(plan, turns, lookup=facts.lookup, mentions=facts.mentions) == []
     assert facts.lookups == [] and facts.searches == []
+
+
+def test_a_role_without_its_holder_is_bridged_through_the_holders_relation_fact() -> None:
+    facts = FakeFacts(
+        [
+            fact("User", "coach is Halvard Moe"),
+            fact("Halvard Moe", "is the user's coach"),
+            fact("Halvard Moe", "lives in Bergen"),
+            fact("Sunniva", "is the user's sister"),
+            fact("Sunniva", "lives in Oslo"),
+        ]
+    )
+    plan = bridge_plan(read_question("Which city does my coach live in now?"))
+    assert plan is not None and plan.roles == ("coach",) and plan.names == ()
+    plan = replace(plan, relatives=())  # the holder's own fact links, not the user's
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {"is the user's coach", "lives in Bergen"}
+    assert facts.searches == ["coach"]
+    # a role word's synonym and a plural possessor: "the kids' former babysitter" → nanny
+    sitter = bridge_plan(read_question("Which town is the kids' former babysitter moving to?"))
+    assert sitter is not None and sitter.roles == ("nanny",)
+    assert bridge_plan(read_question("What did my coach say about stretching?")) is None
+
+
+def test_a_relatives_role_word_reads_the_canonical_role_fact() -> None:
+    found = relatives_of("Bram", "boss", [fact("Bram", "manager is Ines Kral")])
+    assert [name for name, _ in found] == ["Ines Kral"]
