@@ -53,6 +53,18 @@ _MOVING = re.compile(
     rf"(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
     rf"(?P<new>{_PLACE})"
 )
+_THEY_MOVE = re.compile(
+    rf"\b(?P<who>{_NAME})\s+(?:is|'s|will\s+be)\s+{_ADV}(?:moving|relocating)\s+(?:back\s+)?"
+    rf"to\s+(?P<new>{_PLACE})"
+)
+"""A named person's announced move ("Ines is moving back to Lyon")."""
+_LEAVING = re.compile(
+    rf"\b(?P<who>{_NAME})\s+(?:is|'s|will\s+be)\s+{_ADV}leaving\b[^.;!?]*?,\s*(?:and\s+)?"
+    rf"(?:she|he|they)(?:'s|\s+is|'re|\s+are|\s+will\s+be)\s+(?:going|moving|heading|relocating)"
+    rf"(?:\s+back|\s+home)?\s+to\s+(?P<new>{_PLACE})"
+)
+"""A named person leaving, and where to, in the clause after it ("Ines is leaving in May,
+she's going back to Lyon"): the pronoun can only be the person just named as leaving."""
 _SETTLED = re.compile(
     rf"(?:\b(?:{_FIRST}|i)(?:'re|'m|\s+are|\s+am|'ve|\s+have)?\s+|^\s*)(?:now\s+|finally\s+|"
     rf"all\s+)?[Ss]ettled\s+in\s+(?!to\b)(?P<new>{_PLACE})"
@@ -246,6 +258,10 @@ def _moves(sentence: str, me: str | None) -> list[Statement]:
         old = _place(m.group("old"))
         if old:
             out.append((who, f"used to live in {old}", "past"))
+    for m in (*_THEY_MOVE.finditer(sentence), *_LEAVING.finditer(sentence)):
+        who, new = _who(m.group("who"), me), _place(m.group("new"))
+        if who and new and who != me:
+            out.append((who, f"lives in {new}", "residence"))
     if not out and me:
         for m in _MOVING.finditer(sentence):
             new = _place(m.group("new"))

@@ -158,3 +158,10 @@ def test_a_role_holder_gets_a_relation_fact_of_their_own() -> None:
     assert ("Arjun Pillai", "is Mira's vet") in facts
     assert semantic.names_a_person("is the user's accountant")
     assert not semantic.names_a_person("is the user's favourite bakery")
+
+
+def test_a_named_person_leaving_for_a_place_lives_there() -> None:
+    facts = _facts("Our tutor Ilse is leaving in June, she's going back to Graz.")
+    assert ("Ilse", "lives in Graz") in facts
+    assert ("Ilse", "lives in Innsbruck") in _facts("Ilse is moving back to Innsbruck.")
+    assert not any(s.startswith("lives in") for _, s in _facts("Ilse is going back to Graz soon."))
