@@ -329,6 +329,17 @@ def role_statements(me: str, role: str, name: str) -> list[Statement]:
     return [(me, f"{role} is {name}", "role"), (name, f"is {_owner(me)}'s {role}", "relation")]
 
 
+def role_twin(entity: str, summary: str) -> Statement | None:
+    """The holder's own fact that :func:`role_statements` pairs with a role fact
+    (``User``, ``nanny is Rosa`` → ``Rosa``, ``is the user's nanny``), or None when
+    ``summary`` names no role."""
+    m = _ROLE_SLOT.match(summary)
+    if not m or m.group("role") not in set(_ROLES.values()):
+        return None
+    holder = summary[m.end("role") + len(" is ") :].strip()
+    return role_statements(entity, m.group("role"), holder)[1]
+
+
 def _pets(sentences: Sequence[str], me: str | None) -> list[Statement]:
     if not me:
         return []

@@ -18,6 +18,7 @@ from mirix_py._memory.changes import (
     change_statements,
     role_of,
     role_statements,
+    role_twin,
 )
 from mirix_py._memory.extract_common import (
     Turn,
@@ -704,6 +705,15 @@ def slot_key(record: MemoryRecord) -> str | None:
     return f"{norm_key(record.name)}|{slot}" if slot else None
 
 
+def twin_ids(record: MemoryRecord) -> list[str]:
+    """The facts that state ``record`` from its other side and hold only while it does:
+    a role fact's holder fact ("User: nanny is Rosa" → "Rosa: is the user's nanny")."""
+    if not isinstance(record, SemanticMemory) or record.aspect:
+        return []
+    twin = role_twin(record.name, record.summary)
+    return [fact_id(record.user_id, twin[0], twin[1])] if twin else []
+
+
 def archive_summary(
     members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
 ) -> MemoryRecord:
@@ -753,6 +763,7 @@ SPEC = MemoryTypeSpec(
     extract=extract_offline,
     dedupe_key=dedupe_key,
     slot_key=slot_key,
+    twins=twin_ids,
     combine=combine,
     cleaned=True,
     cue=lambda cues: bool(cues.names),

@@ -165,3 +165,20 @@ def test_a_named_person_leaving_for_a_place_lives_there() -> None:
     assert ("Ilse", "lives in Graz") in facts
     assert ("Ilse", "lives in Innsbruck") in _facts("Ilse is moving back to Innsbruck.")
     assert not any(s.startswith("lives in") for _, s in _facts("Ilse is going back to Graz soon."))
+
+
+def test_a_role_fact_names_its_holders_twin_by_id() -> None:
+    role = semantic.SemanticMemory(user_id="u", name="Mira", summary="team lead is Lotte Brink")
+    twin_id = semantic.fact_id("u", "Lotte Brink", "is Mira's team lead")
+    assert semantic.twin_ids(role) == [twin_id]
+    # the twin is the fact the extraction writes next to the role fact
+    facts = _facts("Lotte Brink is my new team lead.")
+    assert ("Mira", "team lead is Lotte Brink") in facts
+    assert ("Lotte Brink", "is Mira's team lead") in facts
+    user = semantic.SemanticMemory(user_id="u", name="User", summary="manager is Priya Nair")
+    assert semantic.twin_ids(user) == [semantic.fact_id("u", "Priya Nair", "is the user's manager")]
+    for other in ("lives in Porto", "has a sister named Lotte", "is Mira's team lead"):
+        assert (
+            semantic.twin_ids(semantic.SemanticMemory(user_id="u", name="Mira", summary=other))
+            == []
+        )
