@@ -49,7 +49,11 @@ class FakeFacts:
 
     def mentions(self, name: str) -> list[MemoryRecord]:
         self.searches.append(name)
-        return [f for f in self.facts if name.lower() in f.summary.lower()]
+        return [f for f in self.facts if f.is_current and name.lower() in f.summary.lower()]
+
+    def retired(self, name: str) -> list[MemoryRecord]:
+        self.searches.append(f"retired:{name}")
+        return [f for f in self.facts if not f.is_current and name.lower() in f.summary.lower()]
 
 
 OWNED = [
@@ -244,3 +248,35 @@ def test_a_role_without_its_holder_is_bridged_through_the_holders_relation_fact(
 def test_a_relatives_role_word_reads_the_canonical_role_fact() -> None:
     found = relatives_of("Bram", "boss", [fact("Bram", "manager is Ines Kral")])
     assert [name for name, _ in found] == ["Ines Kral"]
+
+
+def test_a_former_role_holder_is_read_from_the_retired_holder_fact() -> None:
+    rosa = fact("Rosa Delgado", "is the user's nanny").model_copy(
+        update={"valid_to": datetime(2024, 5, 20, tzinfo=UTC)}
+    )
+    facts = FakeFacts(
+        [
+            fact("User", "nanny is Mei Tanaka"),
+            fact("Mei Tanaka", "is the user's nanny"),
+            fact("Mei Tanaka", "lives in Lyon"),
+            rosa,
+            fact("Rosa Delgado", "lives in Porto"),
+        ]
+    )
+    former = bridge_plan(read_question("Which city is my former nanny moving to?"))
+    assert former is not None and former.roles == ("nanny",) and former.former == ("nanny",)
+    former = replace(former, relatives=())
+    extra = bridge_hits(
+        former, [], lookup=facts.lookup, mentions=facts.mentions, retired=facts.retired
+    )
+    assert {h.record["summary"] for h in extra} == {"is the user's nanny", "lives in Porto"}
+    assert {h.record["name"] for h in extra} == {"Rosa Delgado"}
+    # without a read of retired facts no former holder is guessed
+    assert bridge_hits(former, [], lookup=facts.lookup, mentions=facts.mentions) == []
+    now = bridge_plan(read_question("Which city does my nanny live in now?"))
+    assert now is not None and now.former == ()
+    now = replace(now, relatives=())
+    extra = bridge_hits(
+        now, [], lookup=facts.lookup, mentions=facts.mentions, retired=facts.retired
+    )
+    assert {h.record["name"] for h in extra} == {"Mei Tanaka"}
