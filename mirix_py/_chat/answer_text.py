@@ -9,8 +9,6 @@ from mirix_py._memory import MemoryType
 from mirix_py._memory.registry import spec_of
 
 BRACKETED = re.compile(r"\s*\[[^\[\]]*\]")
-
-
 UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 

@@ -16,8 +16,6 @@ from mirix_py._chat.cues import (
 from mirix_py._chat.items import list_items
 
 _ASKED = 1.0
-
-
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
 
 
@@ -71,8 +69,6 @@ _QUOTED = re.compile(r"[\"“][^\"“”]{3,}?\s[^\"“”]{3,}?\s[^\"“”]*[\
 
 
 _HOW_OFTEN_Q = re.compile(r"\bhow\s+(?:often|frequently)\b", re.I)
-
-
 _FREQUENCY = re.compile(
     r"\b(?:(?:once|twice|\w+\s+times)\s+(?:a|an|per|each|every)\s+\w+|"
     r"every\s+(?:other\s+)?(?:\d+\s+)?\w+|daily|weekly|fortnightly|monthly|yearly|hourly)\b",

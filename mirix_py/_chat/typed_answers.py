@@ -126,6 +126,4 @@ def doer_answer(question: str, numbered: Sequence[tuple[int, Hit]]) -> Draft | N
 
 
 _NOT_DOERS = frozenset("I The A An My Our Your This That It He She They We You Then So".split())
-
-
 PLACE_FACT = re.compile(r"^(?:(?:used to )?(?:works?|worked|live[sd]?|work) (?:at|for|in)) ")

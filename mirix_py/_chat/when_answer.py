@@ -48,8 +48,6 @@ def resolve_date(text: str, anchor: datetime | None) -> str | None:
 
 
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-
-
 _HABIT_Q = re.compile(
     r"^\s*when\s+(?:do|does)\s+(?!.*\b(?:start|begin|end|finish|leave|arrive|return|open|"
     r"close|move|happen|take\s+place)\b)",
@@ -78,8 +76,6 @@ the date is in an earlier memory, which may rank lower than the ones that mentio
 
 
 _SHOULD_Q = re.compile(r"^\s*when\s+(?:should|must|do\s+(?:i|we|you)\s+(?:need|have)\s+to)\b", re.I)
-
-
 _EVENT_RELATIVE = re.compile(
     r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a\s+few|\d+)\s+"
     r"(?:hours?|days?|weeks?|months?)|the\s+(?:day|night|week|month|morning|evening))\s+"
@@ -123,11 +119,7 @@ _GOES_ON = re.compile(r"^\W*(?:it|that|this|i|we|she|he|they|\w+ing)\b", re.I)
 
 
 _DAY_RANGE = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH}) ((?:19|20)\d\d)$")
-
-
 _START_Q = re.compile(r"\b(?:start|starts|begin|begins|from\s+when|since\s+when)\b", re.I)
-
-
 _END_Q = re.compile(r"\b(?:end|ends|finish|finishes|until\s+when|till\s+when)\b", re.I)
 
 
