@@ -35,8 +35,8 @@ from evals.metrics import RetrievedItem
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import ContextPack, build_context, clean
 from mirix_py._chat.cues import read_question
+from mirix_py._chat.hits import to_hit
 from mirix_py._chat.models import Hit
-from mirix_py._chat.retrieval import to_hit
 from mirix_py._config import MirixConfig
 from mirix_py._embeddings import embedding_dimension
 from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryType

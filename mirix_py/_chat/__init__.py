@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mirix_py._chat.answer import NOT_MENTIONED
+    from mirix_py._chat.draft import NOT_MENTIONED
     from mirix_py._chat.graph import (
         ChatDeps,
         ChatInput,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from mirix_py._graph import build_chat_graph
 
 _EXPORTS: dict[str, str] = {
-    "NOT_MENTIONED": "mirix_py._chat.answer",
+    "NOT_MENTIONED": "mirix_py._chat.draft",
     "ChatDeps": "mirix_py._chat.graph",
     "ChatInput": "mirix_py._chat.graph",
     "ChatOutput": "mirix_py._chat.graph",

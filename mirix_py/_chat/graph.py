@@ -28,9 +28,11 @@ import structlog
 from langchain_core.messages import AnyMessage, HumanMessage
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (schemas)
 
-from mirix_py._chat.answer import Draft, answer_offline, answer_with_llm
+from mirix_py._chat.answer import answer_offline
+from mirix_py._chat.answer_llm import answer_with_llm
 from mirix_py._chat.compose import ContextPack, build_context
 from mirix_py._chat.cues import read_question
+from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import (
     Answer,
     Citation,

@@ -14,10 +14,10 @@ the full-text side. Fine retrieval then works on the selected stores:
   adds the candidates of one more (filtered) search to the pool;
 - the other types reuse the coarse results when the query is the same, else
   search again; their hits get the same cues;
-- **expansion** by targeted lookups on indexed keys: the turns around the
-  strongest episodic hits (``store.neighbours``) and the other facts about the
-  strongest semantic entities (``store.by_keys``) are added at a low score, so
-  they only fill the context budget left over.
+- **expansion** by targeted lookups on indexed keys (:mod:`mirix_py._chat.expansion`):
+  the turns around the strongest episodic hits (``store.neighbours``) and the other
+  facts about the strongest semantic entities (``store.by_keys``) are added at a low
+  score, so they only fill the context budget left over.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ from mirix_py._chat.bridge import bridged
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
+from mirix_py._chat.expansion import expand
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
-from mirix_py._chat.models import Hit, ScoreBreakdown, TargetQuery
+from mirix_py._chat.models import Hit, TargetQuery
 from mirix_py._chat.scoring import (
     TIME_RANGE_BOOST,
     Fusion,
@@ -50,17 +51,13 @@ from mirix_py._chat.scoring import (
 from mirix_py._chat.shared import with_shared
 from mirix_py._chat.sources import cap_statements, lift_fact_sources, lift_topic_facts
 from mirix_py._context import MemoryContext
-from mirix_py._memory import CoreMemory, EpisodicMemory, MemoryRecord, MemoryType
+from mirix_py._memory import CoreMemory, MemoryRecord, MemoryType
 from mirix_py._memory.registry import context_types
 from mirix_py._store.base import ScoredRecord, SearchQuery
-from mirix_py._store.keys import entity_key, session_key
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
-EXPAND_TOP = 3
-ENTITY_FACTS = 50
-EXPANSION_SCALE = 0.2
 RANGE_ONLY_SCALE = 0.5
 FILL_SCALE = 0.2  # turns that fill the budget the selected stores leave: below them all
 TOKENS_PER_TURN = 12  # a condensed turn is short: rank deep enough to fill the budget
@@ -406,7 +403,7 @@ class Retriever:
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
-        hits.extend(self._expand(user_id, hits, as_of=as_of, episodes=episodes))
+        hits.extend(expand(self.ctx.store, user_id, hits, as_of=as_of, episodes=episodes))
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
 
@@ -505,136 +502,6 @@ class Retriever:
                 )
             )
         return out
-
-    # --------------------------------------------------------------- expand
-
-    def _expand(
-        self,
-        user_id: str,
-        hits: Sequence[Hit],
-        *,
-        as_of: datetime | None,
-        episodes: CachedPool | None = None,
-    ) -> list[Hit]:
-        """Neighbours of the strongest turns (from the episodic pool when it holds them,
-        else one lookup) and other facts about the strongest entities (one lookup)."""
-        have = {h.memory_id for h in hits}
-        extra: list[Hit] = []
-        episodic = [h for h in hits if h.memory_type is MemoryType.EPISODIC][:EXPAND_TOP]
-        if episodic:
-            floor = episodic[0].score.score * 0.5
-            parents = [h for h in episodic if h.score.score >= floor]
-            if episodes is not None:
-                extra.extend(_pooled_neighbours(episodes, parents, have))
-                parents = [p for p in parents if p.memory_id not in episodes.expanded]
-            extra.extend(self._neighbours(user_id, parents, have, as_of=as_of))
-        extra.extend(self._entity_facts(user_id, hits, have, as_of=as_of))
-        return extra
-
-    def _entity_facts(
-        self, user_id: str, hits: Sequence[Hit], have: set[str], *, as_of: datetime | None
-    ) -> list[Hit]:
-        """The other facts about the entities of the two best facts (one lookup)."""
-        parents: dict[str, Hit] = {}
-        for parent in [h for h in hits if h.memory_type is MemoryType.SEMANTIC][:2]:
-            name = str(parent.record.get("name") or "").strip()
-            if name:
-                parents.setdefault(entity_key(name), parent)
-        if not parents:
-            return []
-        related = self.ctx.store.by_keys(
-            "entity",
-            list(parents),
-            user_id=user_id,
-            memory_type=MemoryType.SEMANTIC,
-            as_of=as_of,
-            limit=ENTITY_FACTS * len(parents),
-        )
-        extra: list[Hit] = []
-        for record in related:
-            about = parents.get(entity_key(str(getattr(record, "name", ""))))
-            if about is None or record.id in have:
-                continue
-            have.add(record.id)
-            extra.append(
-                Hit(
-                    memory_id=record.id,
-                    memory_type=MemoryType.SEMANTIC,
-                    record=record.model_dump(mode="json", exclude={"embedding"}),
-                    score=ScoreBreakdown(score=EXPANSION_SCALE * about.score.score),
-                    stage="entity",
-                    query=str(about.record.get("name") or "").strip(),
-                )
-            )
-        return extra
-
-    def _neighbours(
-        self, user_id: str, parents: Sequence[Hit], have: set[str], *, as_of: datetime | None
-    ) -> list[Hit]:
-        """The turns just before and after each parent turn in its session (one lookup)."""
-        spots: dict[str, tuple[str, int]] = {}
-        for parent in parents:
-            sequence = parent.record.get("sequence")
-            if parent.session is not None and isinstance(sequence, int):
-                spots[parent.memory_id] = (parent.session, sequence)
-        if not spots:
-            return []
-        found = self.ctx.store.neighbours(list(spots.values()), user_id=user_id, as_of=as_of)
-        by_session: dict[str, list[EpisodicMemory]] = {}
-        for record in found:
-            if isinstance(record, EpisodicMemory):
-                by_session.setdefault(session_key(record), []).append(record)
-        extra: list[Hit] = []
-        for parent in parents:
-            spot = spots.get(parent.memory_id)
-            if spot is None:
-                continue
-            turns = by_session.get(spot[0], [])
-            at = next((i for i, r in enumerate(turns) if r.id == parent.memory_id), None)
-            if at is None:
-                continue
-            for j in (at - 1, at + 1):
-                if not 0 <= j < len(turns) or turns[j].id in have:
-                    continue
-                record = turns[j]
-                have.add(record.id)
-                extra.append(
-                    Hit(
-                        memory_id=record.id,
-                        memory_type=MemoryType.EPISODIC,
-                        record=record.model_dump(mode="json", exclude={"embedding"}),
-                        score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
-                        stage="neighbour",
-                        session=spot[0],
-                        position=record.sequence if record.sequence is not None else j,
-                    )
-                )
-        return extra
-
-
-def _pooled_neighbours(episodes: CachedPool, parents: Sequence[Hit], have: set[str]) -> list[Hit]:
-    """The pooled turns adjacent to the parents whose neighbours the pool holds."""
-    pool = episodes.pool
-    extra: list[Hit] = []
-    for parent in parents:
-        if parent.memory_id not in episodes.expanded:
-            continue
-        for j in pool.adjacent(pool.row[parent.memory_id]):
-            if pool.ids[j] in have:
-                continue
-            have.add(pool.ids[j])
-            extra.append(
-                Hit(
-                    memory_id=pool.ids[j],
-                    memory_type=MemoryType.EPISODIC,
-                    record=pool.records[j],
-                    score=ScoreBreakdown(score=EXPANSION_SCALE * parent.score.score),
-                    stage="neighbour",
-                    session=pool.session(j),
-                    position=pool.position(j),
-                )
-            )
-    return extra
 
 
 def _in_range(when: datetime | None, start: datetime | None, end: datetime | None) -> bool:

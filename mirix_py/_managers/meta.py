@@ -1,7 +1,8 @@
 """The meta memory manager: normalise the batch, retrieve related memories, route, join.
 
 * ``normalize`` — messages → turns with stable ids, timestamps, a session id,
-  secrets redacted and relative dates annotated ("yesterday [7 May 2023]").
+  secrets redacted and relative dates annotated ("yesterday [7 May 2023]")
+  (:mod:`mirix_py._managers.normalize`).
 * ``retrieve`` — embeds the batch once (the vectors are reused when the turns
   are stored) and fetches related memories per enabled type, while embedding:
   the core blocks and stored copies of this batch's records by id (offline the
@@ -17,30 +18,27 @@
   model call never reaches it (that type's offline extractor ran instead, once);
   after a failed *write*, the batch's (redacted) text is kept as unprocessed
   episodic records — only when the episodic turn log itself did not land, so the
-  turns are never stored twice.
+  turns are never stored twice (:mod:`mirix_py._managers.receipt`).
 """
 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from langchain_core.messages import BaseMessage
 from langgraph.types import Send
 
 from mirix_py._agents import META_MANAGER, SINGLE_PASS_MANAGER, AgentSpec
 from mirix_py._context import MemoryContext
 from mirix_py._dates import dated_with_weekday
-from mirix_py._ids import validate_user_id
-from mirix_py._log_scrub import scrub_detail
 from mirix_py._managers.aliases import Aliases
 from mirix_py._managers.llm_loop import ModelGate, call_with_tools, human_message
+from mirix_py._managers.normalize import batch_turns, normalize_batch
 from mirix_py._managers.people import stored_people
+from mirix_py._managers.receipt import join_results
 from mirix_py._managers.specialist import render_related, render_turns
 from mirix_py._managers.state import ManagerInput, WriteState
 from mirix_py._managers.tools import (
@@ -53,7 +51,7 @@ from mirix_py._managers.usage import UsageCounter
 from mirix_py._managers.vectors import VectorCache
 from mirix_py._memory import core, episodic, knowledge_vault
 from mirix_py._memory.base import MemoryRecord, MemoryType
-from mirix_py._memory.extract_common import Turn, session_id_for
+from mirix_py._memory.extract_common import Turn
 from mirix_py._memory.registry import (
     detect_batch,
     extract_batch,
@@ -61,56 +59,20 @@ from mirix_py._memory.registry import (
     write_run,
 )
 from mirix_py._memory.semantic import speaker_entity
-from mirix_py._messages import normalize_messages
-from mirix_py._receipts import ManagerFailure, RecordAction, WriteReceipt
+from mirix_py._receipts import ManagerFailure
 from mirix_py._store.base import SearchQuery
-from mirix_py._temporal import annotate_text
-from mirix_py.errors import ExtractionError, InvalidArgument
+from mirix_py.errors import ExtractionError
 
 log = structlog.get_logger(__name__)
 
-_ROLE = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 _MAX_SPEAKER_QUERIES = 4
 _OWN_LOOKUPS = frozenset({MemoryType.CORE, MemoryType.EPISODIC, MemoryType.KNOWLEDGE_VAULT})
 """Types looked up above by their own ids (core blocks, turn events) or never (the vault)."""
-_KEEP_RAW = "raw input kept as an unprocessed episodic record"
-_LOGGED = "the input's turns are kept in the episodic turn log"
-
-
-def _turns_logged(results: Sequence[dict[str, Any]]) -> bool:
-    """True when the episodic manager stored this batch's turn log (no failure of its own)."""
-    return any(
-        r.get("memory_type") == MemoryType.EPISODIC.value
-        and not any(_KEEP_RAW in str(f.get("fallback", "")) for f in r.get("failures", []))
-        for r in results
-    )
 
 
 def manager_node(memory_type: MemoryType) -> str:
     """The graph node name of a memory type's manager."""
     return f"{memory_type.value}_manager"
-
-
-def _plain_messages(messages: Any) -> Any:
-    """LangChain messages → the dicts ``normalize_messages`` accepts."""
-
-    def one(m: Any) -> Any:
-        if isinstance(m, BaseMessage):
-            return {
-                "role": _ROLE.get(m.type, "user"),
-                "content": m.text,
-                **({"id": m.id} if m.id else {}),
-                **({"name": m.name} if m.name else {}),
-            }
-        return m
-
-    if isinstance(messages, list | tuple):
-        return [one(m) for m in messages]
-    return one(messages)
-
-
-def _turns(state: WriteState) -> list[Turn]:
-    return [Turn.model_validate(t) for t in state.get("turns") or []]
 
 
 def _centroid(vectors: Sequence[Sequence[float]]) -> tuple[float, ...]:
@@ -137,68 +99,9 @@ class MetaManager:
         self.enabled = tuple(ctx.config.memory.enabled)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mirix-retrieve")
 
-    # ------------------------------------------------------------- normalize
-
     def normalize(self, state: WriteState) -> dict[str, Any]:
         """Messages → turns (ids, timestamps, redaction, absolute dates); resets the run."""
-        started = time.perf_counter()
-        user_id = validate_user_id(state.get("user_id"))
-        occurred = state.get("occurred_at")
-        try:
-            at = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
-        except ValueError:
-            raise InvalidArgument(
-                f"occurred_at must be an ISO date-time such as 2023-05-08T13:56:00+00:00, "
-                f"got {occurred!r:.60}"
-            ) from None
-        messages = normalize_messages(
-            _plain_messages(state.get("messages") or []), user_id=user_id, occurred_at=at
-        )
-        session_id = session_id_for(user_id, [m.id or "" for m in messages])
-        vault_on = self.ctx.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
-        turns = []
-        for index, m in enumerate(messages):
-            stamp = m.timestamp or datetime.now(UTC)  # normalize_messages always sets both
-            redacted = knowledge_vault.redact(m.content, vault_enabled=vault_on)
-            try:
-                text = annotate_text(redacted, stamp)
-            except (ValueError, OverflowError) as exc:  # never block a write on dates
-                log.warning(
-                    "memory.dates_not_resolved", user_id=user_id, error=scrub_detail(str(exc))
-                )
-                text = redacted
-            turns.append(
-                Turn(
-                    id=m.id or f"m{index}",
-                    role=m.role,
-                    speaker=m.speaker,
-                    content=m.content,
-                    text=text,
-                    timestamp=stamp,
-                    sequence=index,
-                    session_id=session_id,
-                ).model_dump(mode="json")
-            )
-        run_id = state.get("run_id") or uuid.uuid4().hex
-        log.info(
-            "memory.normalized",
-            user_id=user_id,
-            run_id=run_id,
-            turns=len(turns),
-            ms=round((time.perf_counter() - started) * 1000, 1),
-        )
-        return {
-            "user_id": user_id,
-            "run_id": run_id,
-            "session_id": session_id,
-            "started": time.time(),
-            "turns": turns,
-            "related": None,
-            "checked": None,
-            "route": None,
-            "results": None,
-            "receipt": None,
-        }
+        return normalize_batch(self.ctx, state)
 
     # -------------------------------------------------------------- retrieve
 
@@ -212,13 +115,13 @@ class MetaManager:
         """
         people: list[str] = []
         if self.ctx.offline and MemoryType.SEMANTIC in self.enabled:
-            people = stored_people(self.ctx.store, _turns(state), user_id=state["user_id"])
+            people = stored_people(self.ctx.store, batch_turns(state), user_id=state["user_id"])
         with write_run(state["run_id"], people):
             return {**self._retrieve(state), "people": people}
 
     def _retrieve(self, state: WriteState) -> dict[str, Any]:
         started = time.perf_counter()
-        turns = _turns(state)
+        turns = batch_turns(state)
         user_id = state["user_id"]
         if not turns:
             return {"related": {}, "checked": {}}
@@ -351,7 +254,7 @@ class MetaManager:
 
     def _route(self, state: WriteState) -> dict[str, Any]:
         started = time.perf_counter()
-        turns = _turns(state)
+        turns = batch_turns(state)
         user_id = state["user_id"]
         reasons: dict[str, str] = {}
         if turns and MemoryType.EPISODIC in self.enabled:
@@ -534,96 +437,6 @@ class MetaManager:
             sends.append(Send(manager_node(MemoryType(name)), payload))
         return sends
 
-    # ------------------------------------------------------------------ join
-
     def join(self, state: WriteState) -> dict[str, Any]:
         """Collect the managers' results into a write receipt; keep raw input after failures."""
-        user_id = state["user_id"]
-        route = state.get("route") or {}
-        results = state.get("results") or []
-        actions = [RecordAction.model_validate(a) for r in results for a in r.get("actions", [])]
-        failures = [ManagerFailure.model_validate(f) for f in route.get("failures", [])]
-        failures += [
-            ManagerFailure.model_validate(f) for r in results for f in r.get("failures", [])
-        ]
-        if any(_KEEP_RAW in f.fallback for f in failures):
-            if _turns_logged(results):  # the turns are stored already: no duplicate copies
-                failures = [
-                    f.model_copy(update={"fallback": _LOGGED}) if _KEEP_RAW in f.fallback else f
-                    for f in failures
-                ]
-            else:
-                actions += self._keep_raw(state, failures)
-        llm_calls = int(route.get("llm_calls", 0)) + sum(
-            int(r.get("llm_calls", 0)) for r in results
-        )
-        llm_tokens = int(route.get("llm_tokens", 0)) + sum(
-            int(r.get("llm_tokens", 0)) for r in results
-        )
-        started = state.get("started") or time.time()
-        receipt = WriteReceipt(
-            user_id=user_id,
-            run_id=state["run_id"],
-            source_ids=[t["id"] for t in state.get("turns") or []],
-            routed=[MemoryType(t) for t in route.get("types", [])],
-            actions=actions,
-            failures=failures,
-            llm_calls=llm_calls,
-            llm_tokens=llm_tokens,
-            ms=(time.time() - started) * 1000,
-        )
-        log.info(
-            "memory.write_done",
-            user_id=user_id,
-            run_id=receipt.run_id,
-            memory_types=[t.value for t in receipt.routed],
-            counts=receipt.counts(),
-            failures=[f.step for f in failures],
-            llm_calls=llm_calls,
-            llm_tokens=llm_tokens,
-            ms=round(receipt.ms, 1),
-        )
-        return {"receipt": receipt.model_dump(mode="json")}
-
-    def _keep_raw(self, state: WriteState, failures: list[ManagerFailure]) -> list[RecordAction]:
-        turns = _turns(state)
-        if not turns:
-            return []
-        reason = "; ".join(f"{f.step}: {f.code}" for f in failures)[:1000]
-        if MemoryType.EPISODIC not in self.enabled:
-            failures.append(
-                ManagerFailure(
-                    step="keep_raw",
-                    code="memory_type_disabled",
-                    error="episodic memory is disabled",
-                    fallback="nothing kept",
-                )
-            )
-            return []
-        records = episodic.unprocessed_events(turns, user_id=state["user_id"], reason=reason)
-        try:
-            vecs = self.vectors.embed([r.embed_text() for r in records])
-            ready = [
-                r.model_copy(update={"embedding": v}) for r, v in zip(records, vecs, strict=True)
-            ]
-            self.ctx.store.upsert(ready, actor="meta_memory_manager", reason="unprocessed input")
-        except Exception as exc:
-            failure = ManagerFailure.of(
-                "keep_raw",
-                exc,
-                fallback="the raw input could not be stored",
-                default_code="storage_error",
-                user_id=state["user_id"],
-            )
-            failures.append(failure)
-            log.error("memory.keep_raw_failed", user_id=state["user_id"], code=failure.code)
-            return []
-        return [
-            RecordAction(
-                memory_type=MemoryType.EPISODIC,
-                action="inserted",
-                memory_id=r.id,
-                reason="raw input kept (unprocessed) after a failure",
-            )
-            for r in records
-        ]
+        return join_results(self.ctx, self.vectors, self.enabled, state)

@@ -12,7 +12,8 @@ items show their caption only; the owner reveals a value with an explicit
 button.
 
 Sessions live in this process (a random cookie token, HttpOnly, SameSite=Strict,
-8 hours); the key itself is never stored, only the scope it resolved to. Every
+8 hours; :mod:`mirix_py._server.ui_sessions`); the key itself is never stored, only
+the scope it resolved to. Every
 form that changes something carries the session's CSRF token, and the app
 refuses cross-origin writes and foreign Host names (:mod:`mirix_py._server.guard`).
 Pages are sent with ``Cache-Control: no-store``; every ``/ui`` response carries
@@ -22,13 +23,8 @@ a strict Content-Security-Policy and the other security headers.
 from __future__ import annotations
 
 import functools
-import re
 import secrets
-import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
 import structlog
@@ -37,11 +33,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from mirix_py._memory import KnowledgeVaultMemory, MemoryRecord, MemoryType
-from mirix_py._memory.registry import spec_of, specs
-from mirix_py._server.auth import KeyRing, Scope, is_loopback
+from mirix_py._memory import KnowledgeVaultMemory, MemoryType
+from mirix_py._memory.registry import spec_of
+from mirix_py._server.auth import KeyRing, is_loopback
 from mirix_py._server.guard import UI_SECURITY_HEADERS
 from mirix_py._server.schemas import MemoryOut, history_text, mask_history
+from mirix_py._server.ui_listing import (
+    PAGE_SIZE,
+    group_by_type,
+    page_links,
+    relevant,
+    source_snippets,
+)
+from mirix_py._server.ui_sessions import COOKIE, SESSION_SECONDS, UiSession, UiSessions
+from mirix_py._server.ui_text import keep_date_notes, main_text, strip_date_notes
 from mirix_py.errors import (
     AccessDenied,
     InvalidArgument,
@@ -54,21 +59,12 @@ from mirix_py.errors import (
 )
 
 if TYPE_CHECKING:
-    from mirix_py._store.base import ScoredRecord
     from mirix_py._system import MemorySystem
 
 log = structlog.get_logger(__name__)
 P = ParamSpec("P")
 
-COOKIE = "mirix_ui"
-SESSION_SECONDS = 8 * 3600
-MAX_SESSIONS = 10_000
-PAGE_SIZE = 20  # memories per page (per type in the all-types view)
 MAX_SEARCH = 200  # search hits ranked at most
-RELATIVE_FLOOR = 0.5  # hide hits scoring under this share of the best hit's score
-MIN_SIMILARITY = 0.4  # ... and hits with no full-text match and a lower cosine similarity
-SNIPPET_CHARS = 120
-_DATE_NOTE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")  # "[7 May 2023]", added at ingestion
 NOTICES = {
     "forgot": "The memory was forgotten.",
     "forgot_all": "Everything about this user was forgotten.",
@@ -76,67 +72,6 @@ NOTICES = {
     "switched": "Switched user.",
 }
 _HEADERS = {"Cache-Control": "no-store", **UI_SECURITY_HEADERS}
-
-
-@dataclass(frozen=True)
-class UiSession:
-    """One signed-in browser: the key's scope (not the key), the current user, CSRF token."""
-
-    token: str
-    scope: Scope
-    user_id: str
-    csrf: str
-    expires: float
-
-
-class UiSessions:
-    """In-process browser sessions with expiry (thread-safe)."""
-
-    def __init__(self, *, ttl: float = SESSION_SECONDS, limit: int = MAX_SESSIONS) -> None:
-        self._ttl = ttl
-        self._limit = limit
-        self._items: dict[str, UiSession] = {}
-        self._lock = threading.Lock()
-
-    def create(self, scope: Scope, user_id: str) -> UiSession:
-        """A new session for ``user_id`` under ``scope``."""
-        now = time.monotonic()
-        session = UiSession(
-            token=secrets.token_urlsafe(32),
-            scope=scope,
-            user_id=user_id,
-            csrf=secrets.token_urlsafe(24),
-            expires=now + self._ttl,
-        )
-        with self._lock:
-            self._items = {k: s for k, s in self._items.items() if s.expires > now}
-            while len(self._items) >= self._limit:
-                self._items.pop(next(iter(self._items)))
-            self._items[session.token] = session
-        return session
-
-    def get(self, token: str | None) -> UiSession | None:
-        """The live session of ``token``, if any."""
-        if not token:
-            return None
-        with self._lock:
-            session = self._items.get(token)
-            if session is None or session.expires <= time.monotonic():
-                self._items.pop(token, None)
-                return None
-            return session
-
-    def switch(self, session: UiSession, user_id: str) -> UiSession:
-        """The same session acting for another (allowed) user."""
-        updated = replace(session, user_id=user_id)
-        with self._lock:
-            self._items[session.token] = updated
-        return updated
-
-    def drop(self, token: str | None) -> None:
-        """Sign out."""
-        with self._lock:
-            self._items.pop(token or "", None)
 
 
 class _NeedLogin(Exception):
@@ -206,112 +141,6 @@ def _html_errors(fn: Callable[P, Response]) -> Callable[P, Response]:
     return run
 
 
-def keep_date_notes(old: str, new: str) -> str:
-    """The edited text, with the date labels of every line the user left unchanged.
-
-    The edit box shows the text without ``[7 May 2023]`` labels; a line that comes
-    back unchanged gets its labels back, so an edit elsewhere loses nothing."""
-    originals = {strip_date_notes(line).strip(): line for line in old.splitlines()}
-    return "\n".join(originals.get(line.strip(), line) for line in new.splitlines())
-
-
-def _main_text(record: MemoryRecord) -> str:
-    return str(getattr(record, spec_of(record.memory_type).main_field, ""))
-
-
-@dataclass(frozen=True)
-class SourceSnippet:
-    """The message a memory came from, as the page shows it."""
-
-    speaker: str
-    text: str
-    date: datetime
-
-
-def strip_date_notes(text: str) -> str:
-    """``text`` without the ``[7 May 2023]`` labels ingestion adds after relative dates."""
-    return _DATE_NOTE.sub("", text)
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(strip_date_notes(text).split())
-    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
-
-
-def source_snippets(
-    system: MemorySystem, user_id: str, items: Sequence[MemoryOut]
-) -> dict[str, SourceSnippet]:
-    """Source message id -> the message (speaker, snippet, date) for the memories shown.
-
-    Messages are kept as raw episodic turns; one query finds those of this page.
-    """
-    wanted = sorted({s for m in items if m.origin != "raw" for s in m.source_ids})
-    if not wanted or not system.config.is_enabled(MemoryType.EPISODIC):
-        return {}
-    turns = system.store.list_records(
-        user_id=user_id,
-        memory_type=MemoryType.EPISODIC,
-        limit=4 * len(wanted) + 10,
-        include_superseded=True,
-        where_source_ids=wanted[:500],
-    )
-    out: dict[str, SourceSnippet] = {}
-    for turn in turns:
-        if turn.origin != "raw" or len(turn.source_ids) != 1:
-            continue
-        actor = str(getattr(turn, "actor", "") or "")
-        summary = str(getattr(turn, "summary", ""))
-        out.setdefault(turn.source_ids[0], SourceSnippet(actor, _snippet(summary), turn.when))
-    return out
-
-
-def relevant(hits: Sequence[ScoredRecord]) -> list[ScoredRecord]:
-    """Search hits worth showing, best first: within :data:`RELATIVE_FLOOR` of the best
-    score, and matched by the full-text index or at least :data:`MIN_SIMILARITY` close
-    by meaning (fused scores rank, they do not say how relevant a hit is)."""
-    ranked = sorted(hits, key=lambda h: h.score.score, reverse=True)
-    if not ranked:
-        return []
-    floor = ranked[0].score.score * RELATIVE_FLOOR
-    out = []
-    for hit in ranked:
-        parts = hit.score
-        matched = parts.fts is not None and parts.fts > 0
-        close = parts.vector is not None and parts.vector >= MIN_SIMILARITY
-        unknown = parts.fts is None and parts.vector is None
-        if parts.score >= floor and (matched or close or unknown):
-            out.append(hit)
-    return out
-
-
-def _group(system: MemorySystem, items: list[MemoryOut]) -> list[dict[str, Any]]:
-    groups = []
-    for spec in specs():
-        mtype = spec.memory_type
-        enabled = system.config.is_enabled(mtype)
-        groups.append(
-            {
-                "type": mtype.value,
-                "title": spec.title,
-                "blurb": spec.blurb,
-                "enabled": enabled,
-                "items": [m for m in items if m.memory_type is mtype],
-                "vault": mtype is MemoryType.KNOWLEDGE_VAULT,
-            }
-        )
-    return groups
-
-
-def _pages(offset: int, shown: int, has_more: bool) -> dict[str, Any]:
-    """Paging links: first/last position shown and the previous/next offsets."""
-    return {
-        "first": offset + 1 if shown else 0,
-        "last": offset + shown,
-        "prev": max(offset - PAGE_SIZE, 0) if offset > 0 else None,
-        "next": offset + PAGE_SIZE if has_more else None,
-    }
-
-
 def _memories_view(
     request: Request,
     session: UiSession,
@@ -341,15 +170,17 @@ def _memories_view(
         ]
         context["hidden"] = len(hits) - len(keep)
         context["total"] = len(keep)
-        context["pages"] = _pages(offset, len(page), offset + PAGE_SIZE < len(keep))
+        context["pages"] = page_links(offset, len(page), offset + PAGE_SIZE < len(keep))
         shown = [m for _, m, _ in context["ranked"]]
     elif memory_type:  # one type: paged in the database
         records = system.get_all(
             user_id=session.user_id, memory_type=memory_type, limit=PAGE_SIZE + 1, offset=offset
         )
         shown = [MemoryOut.of(r) for r in records[:PAGE_SIZE]]
-        context["groups"] = [g for g in _group(system, shown) if g["type"] == memory_type.value]
-        context["pages"] = _pages(offset, len(shown), len(records) > PAGE_SIZE)
+        context["groups"] = [
+            g for g in group_by_type(system, shown) if g["type"] == memory_type.value
+        ]
+        context["pages"] = page_links(offset, len(shown), len(records) > PAGE_SIZE)
         context["total"] = len(shown)
     else:  # every type: its newest page, and a link to the type's own view
         for mtype in system.config.memory.enabled:
@@ -359,7 +190,7 @@ def _memories_view(
             if len(records) > PAGE_SIZE:
                 context["more"][mtype.value] = True
             shown.extend(MemoryOut.of(r) for r in records[:PAGE_SIZE])
-        context["groups"] = _group(system, shown)
+        context["groups"] = group_by_type(system, shown)
         context["total"] = len(shown)
     return _page(
         request,
@@ -518,7 +349,7 @@ def edit_form(request: Request, memory_id: str) -> Response:
         "edit.html",
         session=session,
         memory=MemoryOut.of(record),
-        text=strip_date_notes(_main_text(record)),
+        text=strip_date_notes(main_text(record)),
         error=None,
     )
 
@@ -546,7 +377,7 @@ def edit(
             error="The text cannot be empty; use Forget to remove a memory.",
         )
     record = system.get(memory_id, user_id=session.user_id)
-    new_text = keep_date_notes(_main_text(record), text.strip())
+    new_text = keep_date_notes(main_text(record), text.strip())
     system.update(memory_id, new_text, user_id=session.user_id)
     log.info("ui.memory_updated", user_id=session.user_id, memory_id=memory_id)
     return _redirect("/ui/memories?notice=saved")

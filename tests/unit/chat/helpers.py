@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mirix_py._chat.hits import to_hit
 from mirix_py._chat.models import Hit, ScoreBreakdown
-from mirix_py._chat.retrieval import to_hit
 from mirix_py._memory import EpisodicMemory, MemoryRecord
 
 

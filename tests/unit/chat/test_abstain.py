@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from mirix_py._chat.abstain import missing_subject, possessed_stem, rate_missing, subject_stems
-from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
+from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
+from mirix_py._chat.draft import NOT_MENTIONED
 from tests.unit.chat.helpers import episode, hit
 
 

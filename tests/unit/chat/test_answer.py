@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mirix_py._chat.answer import NOT_MENTIONED, answer_offline, resolve_date
+from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
+from mirix_py._chat.draft import NOT_MENTIONED
 from mirix_py._chat.models import MASKED_SECRET
+from mirix_py._chat.when_answer import resolve_date
 from mirix_py._memory import KnowledgeVaultMemory
 from tests.unit.chat.helpers import episode, hit
 
@@ -297,13 +299,13 @@ def test_habitual_when_questions_answer_with_the_habit() -> None:
 
 
 def test_a_before_question_without_an_earlier_role_fact_is_not_the_role_fact() -> None:
-    from mirix_py._chat.answer import _role_holder
+    from mirix_py._chat.typed_answers import role_holder
 
     pack = _pack(hit(_fact("Ines", "manager is Helen Achterberg", day=9), 1.2, vector=0.6))
     numbered = sorted(pack.refs.items())
     cues = read_question("Who was Ines's manager before?")
-    assert _role_holder(cues, numbered, past=True) is None
-    assert _role_holder(cues, numbered, past=False) is not None
+    assert role_holder(cues, numbered, past=True) is None
+    assert role_holder(cues, numbered, past=False) is not None
 
 
 def test_assistant_questions_prefer_what_the_assistant_said() -> None:
@@ -382,17 +384,17 @@ def test_the_people_a_role_fact_names_are_who_is_asked_not_what() -> None:
 
 
 def test_a_value_said_to_replace_another_ranks_as_the_current_one() -> None:
-    from mirix_py._chat.answer import _change_bonus
+    from mirix_py._chat.current_value import change_bonus
 
     said = hit(episode("scrap Rome, we go to Vienna instead", actor="Anna"), 1.0)
     plain = hit(episode("we go to Rome for two weeks", actor="Anna"), 1.0)
-    now = _change_bonus(said, "we go to Vienna instead", past=False, newest=[])
-    assert now > _change_bonus(plain, "we go to Rome for two weeks", past=False, newest=[])
-    assert _change_bonus(said, "we go to Vienna instead", past=True, newest=[]) == 0.0
+    now = change_bonus(said, "we go to Vienna instead", past=False, newest=[])
+    assert now > change_bonus(plain, "we go to Rome for two weeks", past=False, newest=[])
+    assert change_bonus(said, "we go to Vienna instead", past=True, newest=[]) == 0.0
 
 
 def test_going_to_before_a_verb_is_the_future_not_a_trip() -> None:
-    from mirix_py._chat.answer import topic_stems
+    from mirix_py._chat.evidence import topic_stems
 
     hits = [hit(episode("we moved the party to the boathouse", actor="Ann"))]
     future = topic_stems(read_question("Where is Ann's party going to be held?"), hits)
@@ -524,11 +526,11 @@ def test_a_reply_ranked_below_the_ones_considered_is_still_scored() -> None:
 
 
 def test_a_rule_set_with_please_is_no_request() -> None:
-    from mirix_py._chat.answer import _requests
+    from mirix_py._chat.replies import is_request
 
-    assert _requests("Now the baking plan please.") and _requests("can you make me a list?")
-    assert not _requests("please never suggest early swims, weekends only")
-    assert not _requests("I baked rye today")
+    assert is_request("Now the baking plan please.") and is_request("can you make me a list?")
+    assert not is_request("please never suggest early swims, weekends only")
+    assert not is_request("I baked rye today")
 
 
 def test_a_question_for_a_sentence_takes_the_quoted_one() -> None:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from mirix_py._chat.abstain import possessed_stem
-from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
+from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.decompose import as_asked_targets
+from mirix_py._chat.draft import NOT_MENTIONED
 from mirix_py._chat.models import TargetQuery
 from mirix_py._chat.person import asks_about_user, in_users_words, third_person
 from mirix_py._memory import MemoryType, SemanticMemory

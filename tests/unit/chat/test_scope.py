@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mirix_py._chat.answer import NOT_MENTIONED, answer_offline
+from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
+from mirix_py._chat.draft import NOT_MENTIONED
 from mirix_py._chat.models import Hit
 from mirix_py._chat.scope import asked_people, circle, in_scope, someone_else
 from mirix_py._memory import SemanticMemory

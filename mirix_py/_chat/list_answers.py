@@ -1,0 +1,38 @@
+"""Answers read from a list: the n-th item asked for, or a procedure's steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mirix_py._chat.answer_text import body_text, strip_annotations
+from mirix_py._chat.draft import Draft
+from mirix_py._chat.items import list_items, nth
+from mirix_py._chat.models import Hit
+from mirix_py._memory import MemoryType
+
+
+def nth_item(
+    ordinal: int, numbered: Sequence[tuple[int, Hit]], evidence: dict[int, float]
+) -> Draft | None:
+    """Item ``ordinal`` of the list ("the third step", "the first tip") in the best
+    supported memory that holds a list: a procedure's steps or a list inside a message."""
+    floor = 0.5 * max(evidence.values())
+    for ref, hit in sorted(numbered, key=lambda p: -evidence[p[0]]):
+        if evidence[ref] < floor:
+            break
+        if hit.memory_type is MemoryType.PROCEDURAL:
+            items = [str(s) for s in hit.record.get("steps") or []]
+        else:
+            items = list_items(body_text(hit))
+        found = nth(items, ordinal)
+        if found:
+            return Draft(strip_annotations(found), (ref,), False)
+    return None
+
+
+def steps_answer(hit: Hit) -> str:
+    """A procedure's description and its numbered steps."""
+    steps = [str(s) for s in hit.record.get("steps") or []]
+    description = str(hit.record.get("description", "")).strip().rstrip(":")
+    listed = " ".join(f"{i}) {step}" for i, step in enumerate(steps, 1))
+    return f"{description}: {listed}" if listed else description

@@ -1,0 +1,176 @@
+"""Answers to "when" questions: a stated or implied date, a habit, a time relative to an event."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from mirix_py import _temporal as temporal
+from mirix_py._chat.answer_text import body_text, strip_annotations, utterances
+from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, stem_share
+from mirix_py._chat.draft import Draft
+from mirix_py._chat.models import Hit
+from mirix_py._dates import full_date
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+
+
+_DATE_PATTERNS = (
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:19|20)\d{{2}}\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b", re.I),
+    re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b"),
+    re.compile(rf"\b{_MONTH}\s+(?:19|20)\d{{2}}\b", re.I),
+    re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d{2})\b", re.I),
+)
+
+
+_ANNOTATED = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
+
+
+def resolve_date(text: str, anchor: datetime | None) -> str | None:
+    """The absolute date a text states or implies, if any (see the module docstring)."""
+    annotated = _ANNOTATED.search(text)
+    if annotated:
+        return annotated.group(1).strip()
+    for pattern in _DATE_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            return (found.group(1) if found.groups() else found.group(0)).strip()
+    if anchor is not None and has_time_expression(text):
+        resolved = _resolve_relative(text, anchor)
+        if resolved:
+            return resolved
+    return None
+
+
+_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_HABIT_Q = re.compile(
+    r"^\s*when\s+(?:do|does)\s+(?!.*\b(?:start|begin|end|finish|leave|arrive|return|open|"
+    r"close|move|happen|take\s+place)\b)",
+    re.I,
+)
+
+
+_HABIT = re.compile(
+    rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:{_DAYS}|morning|evening|afternoon|night|weekend|"
+    rf"day|week|month)|(?:on\s+)?{_DAYS}s|(?:on\s+)?weekends|(?:on\s+)?weekdays|"
+    r"(?:in\s+the\s+)?(?:mornings|evenings|afternoons|nights)|before\s+(?:breakfast|lunch|"
+    r"dinner|work|bed)|after\s+(?:breakfast|lunch|dinner|work))\b",
+    re.I,
+)
+"""Habitual times: the answer to "when does she usually …?" is a habit, not a date."""
+
+
+_HABIT_LOOK = 5
+"""How many of the best spans a habit question reads: the habit is often said in passing
+("I hate mornings, so … evenings only"), in a message that covers few of its words."""
+
+
+_SAME_DATE = re.compile(r"\b(?:the\s+)?same\s+(?:date|dates|day|days|weekend)\b", re.I)
+"""A date said again only as "same date" ("moved the wedding to the gardens, same date"):
+the date is in an earlier memory, which may rank lower than the ones that mention it."""
+
+
+_SHOULD_Q = re.compile(r"^\s*when\s+(?:should|must|do\s+(?:i|we|you)\s+(?:need|have)\s+to)\b", re.I)
+_EVENT_RELATIVE = re.compile(
+    r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a\s+few|\d+)\s+"
+    r"(?:hours?|days?|weeks?|months?)|the\s+(?:day|night|week|month|morning|evening))\s+"
+    r"(?:before|after|ahead\s+of|prior\s+to)\s+(?:the|your|my|our|their|his|her)\s+[a-z]+",
+    re.I,
+)
+"""A time relative to an event ("two weeks before the day", "the night before the race"):
+the answer to a question about when something should be done, which no calendar date
+gives (the event's date may change)."""
+
+
+def _and_next(text: str, span: str) -> str:
+    """``span`` and the sentence after it in ``text`` ("… helps me with flashcards. He
+    quizzes me every Sunday."), annotations removed."""
+    parts = utterances(strip_annotations(text))
+    plain = strip_annotations(span)
+    for k, part in enumerate(parts):
+        if plain in part or part in plain:
+            return " ".join(parts[k : k + 2])
+    return plain
+
+
+def _nearby_date(topic: frozenset[str], text: str, anchor: datetime | None) -> str | None:
+    """The date stated next to what the question asks about: in the sentence of ``text``
+    that covers the most of ``topic``, else in the next one when it goes on about the
+    same thing ("I booked my exam! It is on 26 February.")."""
+    parts = sentences(text)
+    covers = [stem_share(topic, p) for p in parts]
+    if not parts or max(covers) <= 0:
+        return None
+    best = covers.index(max(covers))
+    found = resolve_date(parts[best], anchor)
+    if found is None and best + 1 < len(parts) and _GOES_ON.match(parts[best + 1]):
+        found = resolve_date(parts[best + 1], anchor)  # "… my exam! It is on 26 February."
+    return found
+
+
+_GOES_ON = re.compile(r"^\W*(?:it|that|this|i|we|she|he|they|\w+ing)\b", re.I)
+"""A sentence that goes on about the one before: a pronoun or a verb without subject
+("Moving on 25 April.")."""
+
+
+_DAY_RANGE = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH}) ((?:19|20)\d\d)$")
+_START_Q = re.compile(r"\b(?:start|starts|begin|begins|from\s+when|since\s+when)\b", re.I)
+_END_Q = re.compile(r"\b(?:end|ends|finish|finishes|until\s+when|till\s+when)\b", re.I)
+
+
+def _range_end(label: str, question: str) -> str:
+    """The first day of a day range ("22-25 July 2026") when the question asks when
+    something starts, the last when it asks when it ends; else the range."""
+    m = _DAY_RANGE.match(label)
+    if m is None:
+        return label
+    first, last, month, year = m.groups()
+    if _START_Q.search(question):
+        return f"{first} {month} {year}"
+    if _END_Q.search(question):
+        return f"{last} {month} {year}"
+    return label
+
+
+def _resolve_relative(text: str, anchor: datetime) -> str | None:
+    mentions = temporal.resolve_time_expressions(text, anchor)
+    return mentions[0].label if mentions else None
+
+
+def when_answer(
+    cues: QuestionCues,
+    topic: frozenset[str],
+    scored: Sequence[tuple[float, int, str]],
+    refs: Mapping[int, Hit],
+    ref: int,
+) -> Draft | None:
+    """The answer to a "when" question from the ranked spans ``scored`` (weight, ref,
+    span), ``ref`` the best: a habit, a time relative to an event, a date a span states
+    or implies, else the best memory's own date; None when it has no date either."""
+    if _HABIT_Q.match(cues.text):
+        for _, when_ref, when_span in scored[:_HABIT_LOOK]:
+            habits = _HABIT.findall(_and_next(body_text(refs[when_ref]), when_span))
+            if habits:  # "when does she prefer to write?" → "in the mornings", not a date
+                return Draft(habits[-1], (when_ref,), False)
+    if _SHOULD_Q.match(cues.text):
+        for _, rule_ref, rule_span in scored[:3]:
+            rule = _EVENT_RELATIVE.search(strip_annotations(rule_span))
+            if rule:  # "when should we send it?" → "two weeks before the day", not a date
+                return Draft(rule.group(0), (rule_ref,), False)
+    same = any(_SAME_DATE.search(body_text(refs[r])) for _, r, _ in scored[:3])
+    for _, when_ref, when_span in scored[: 6 if same else 3]:
+        when_hit = refs[when_ref]
+        stated = resolve_date(when_span, when_hit.when) or _nearby_date(
+            topic, body_text(when_hit), when_hit.when
+        )
+        if stated:
+            return Draft(_range_end(stated, cues.text), (when_ref,), False)
+    hit = refs[ref]
+    if hit.when is not None:
+        return Draft(full_date(hit.when), (ref,), False)
+    return None
