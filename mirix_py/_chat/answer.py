@@ -403,9 +403,15 @@ def answer_offline(
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
     ]  # a secret asked for may rank below the events that mention it
+    labelled = [(r, h) for r, h in vault if _names_label(cues, h)]
     if cues.asks_secret and vault:
         scores = {r: evidence_score(topic, h) + _label_bonus(topic, h) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
+        if scores[ref] >= 0.5 * max(evidence.values()):
+            return Draft(_vault_answer(hit), (ref,), False)
+    elif labelled:  # "what is the number of her new credit card?": the entry's label, reworded
+        scores = {r: evidence_score(topic, h) for r, h in labelled}
+        ref, hit = max(labelled, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(_vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
@@ -680,6 +686,16 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     "the *combination* of the cabinet") before one whose context only shares words."""
     label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
     return 0.5 if topic & set(content_stems(label)) else 0.0
+
+
+def _names_label(cues: QuestionCues, hit: Hit) -> bool:
+    """The question names every word of a vault entry's label, in any order ("the
+    *number* of the new credit *card*" for a card number, "the sandbox *key*"), so it asks
+    for that value even without a credential word of its own."""
+    label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
+    label = label.split("'s ", 1)[-1]  # "Rui's card number": the owner is asked about apart
+    stems = set(content_stems(label))
+    return bool(stems) and stems <= cues.stems
 
 
 def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
