@@ -403,7 +403,9 @@ def answer_offline(
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
     ]  # a secret asked for may rank below the events that mention it
-    labelled = [(r, h) for r, h in vault if _names_label(cues, h)]
+    labelled = (
+        [(r, h) for r, h in vault if _names_label(cues, h)] if _WHAT_IS.match(cues.text) else []
+    )
     if cues.asks_secret and vault:
         scores = {r: evidence_score(topic, h) + _label_bonus(topic, h) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
@@ -686,6 +688,11 @@ def _label_bonus(topic: frozenset[str], hit: Hit) -> float:
     "the *combination* of the cabinet") before one whose context only shares words."""
     label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
     return 0.5 if topic & set(content_stems(label)) else 0.0
+
+
+_WHAT_IS = re.compile(r"^\s*what(?:'s|\s+(?:is|was|are|were)\b)", re.I)
+"""A question asking what a thing *is* ("what is the number of …?"): a vault value can
+answer it; "where did she put the key?" asks about the key, not for it."""
 
 
 def _names_label(cues: QuestionCues, hit: Hit) -> bool:

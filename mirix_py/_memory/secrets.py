@@ -436,7 +436,10 @@ def _ahead(text: str) -> list[SensitiveSpan]:
     The new one is 7-2-5-9-0", "the password — it's "marmalade"". Weak words look only
     within their sentence; strong words and account numbers may cross one sentence end."""
     out: list[SensitiveSpan] = []
+    held_at = _protected(text)
     for cue in _CUE_AHEAD.finditer(text):
+        if any(lo <= cue.start() < hi for lo, hi in held_at):
+            continue  # the label inside a placeholder ("[stored in vault: key]")
         word = " ".join(cue.group("cue").lower().split())
         strong = bool(_STRONG_AHEAD.match(word))
         account = word.startswith(_ACCOUNT_WORDS)
@@ -448,6 +451,9 @@ def _ahead(text: str) -> list[SensitiveSpan]:
             if c in ".!?\n" and window[i + 1 : i + 2] in (" ", "\n", "")
         ]
         limit = ends[int(wide)] if len(ends) > int(wide) else len(window)
+        held = None if wide else _PLACEHOLDER.search(window, 0, limit)
+        if held is not None:  # "the key is [stored …] — it's hard-coded": the key is stored
+            limit = held.start()  # (a strong word may still have a second value: "the new one")
         check = "digits5" if account else "strong" if strong else "weak"
         for m in _VALUE_AHEAD.finditer(window, 0, limit):
             value = m.group("v").rstrip(".!?:")

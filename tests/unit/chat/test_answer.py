@@ -292,6 +292,8 @@ def test_a_question_rewording_a_vault_label_is_answered_from_the_vault() -> None
     pack = _pack(hit(step, 2.0, vector=0.7), hit(key, 1.0, vector=0.6))
     cues = read_question("What is the staging key of Priya's app?")
     assert answer_offline(cues, pack, min_evidence=0.2).text.endswith("stg_9fQ2mX7vLp0Rk3")
+    cues = read_question("Where did the bot tell Priya to move the staging key?")
+    assert "vault" not in answer_offline(cues, pack, min_evidence=0.2).text
 
 
 def test_district_and_from_when_questions() -> None:
