@@ -97,6 +97,11 @@ _WEAK_CUE = (
     r"auth[ _-]?token|bearer token|client[ _-]?secret|license key|licence key|product key|"
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
+_MONEY = (
+    r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
+    r"pounds?|yen|rupees?|rs)\b"
+)
+"""Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         _rx(
@@ -203,7 +208,7 @@ _RULES: tuple[_Rule, ...] = (
         _rx(
             rf"(?i)\b(?P<cue>{ACCOUNT_WORDS})(?:\s*(?:{NUMBER_WORDS}))?"
             rf"(?:\s*(?:\b(?:{COPULAS})\b|=|:|->)\s*|\s+)[#\"'“‘`]?"
-            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?!\w|,\d)"
+            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?!\w|,\d)(?!\s*(?:[%€$£¥₹]|" + _MONEY + r"))"
         ),
         "account_number",
         "account number",

@@ -110,6 +110,7 @@ def test_shorthand_foreign_words_and_password_shapes_are_redacted(
         "my account balance is 12500 dollars",
         "o saldo da conta é 1.250.000",
         "a conta de luz deu 1.250,75 este mês",
+        "il conto 125000 lire, la cuenta: 480000 pesos",
         "the pwd command prints the folder",
         "speed=Time.deltaTime*4f in Update()",
     ],
