@@ -471,8 +471,8 @@ def answer_offline(
     answered = {reply: request for request, reply in replies.items()}
     candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
     spoken = [(r, h) for r, h in candidates if h.memory_type is not MemoryType.KNOWLEDGE_VAULT]
-    candidates = spoken or candidates  # a vault line answers only as a vault value (above):
-    # its caption is a redacted copy of a sentence said elsewhere, cut anywhere it is a span
+    candidates = spoken or candidates  # a vault line answers only as a vault value (above);
+    # its caption is a redacted copy of a sentence said elsewhere, no answer in itself
     for ref, hit in candidates:  # a reply brought in by its request is scored like the rest
         evidence.setdefault(ref, evidence_score(topic, hit))
     newest = sorted({h.when for _, h in candidates if h.when is not None})
