@@ -81,6 +81,8 @@ SHORTHAND_AND_MULTILINGUAL_CASES = [
     ("il conto corrente è 000012345678", "000012345678", "account number"),
     ("kept it as Tr0ub4dor&3 in my notes", "Tr0ub4dor&3", "password"),
     ("logged in with Quokka$Dune77 finally", "Quokka$Dune77", "password"),
+    # "is" inside a word ("Parisbank") is no verb: the value is the number, whole
+    ("salary goes to the account at Parisbank 55512345", "55512345", "account number"),
 ]
 
 
