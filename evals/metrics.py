@@ -3,7 +3,8 @@
 Answer scoring follows LOCOMO's official evaluation code (``snap-research/LoCoMo``,
 ``task_eval/evaluation.py``), re-implemented here with the same semantics:
 
-* :func:`normalize_answer` removes commas, lower-cases, strips ASCII punctuation,
+* :func:`normalize_answer` removes commas, lower-cases, strips ASCII punctuation and
+  currency symbols (Unicode category Sc: "£76,500" → "76500", as "$76,500" already was),
   removes the words ``a``, ``an``, ``the`` *and* ``and``, and collapses whitespace;
 * :func:`f1_score` Porter-stems the normalised tokens (nltk's ``PorterStemmer``) and
   computes the multiset token-overlap F1;
@@ -50,6 +51,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -112,12 +114,21 @@ def normalize_answer(s: object) -> str:
 
     Steps, in the original order: drop commas, lower-case, drop ASCII punctuation,
     replace the words ``a``/``an``/``the``/``and`` by a space, collapse whitespace.
+    One step is ours: currency symbols (Unicode category Sc) are dropped with the
+    punctuation. LOCOMO's ``string.punctuation`` holds ``$`` but not ``£``, ``€``,
+    ``¥`` or ``₹``, which would stay glued to the number ("£76500" ≠ "76500").
     Non-string answers (LOCOMO has a few integers) are converted with ``str()``.
     """
     text = str(s).replace(",", "").lower()
-    text = "".join(ch for ch in text if ch not in _PUNCTUATION)
+    text = "".join(ch for ch in text if not _dropped(ch))
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)
+def _dropped(ch: str) -> bool:
+    """Whether normalisation drops the character: ASCII punctuation or a currency sign."""
+    return ch in _PUNCTUATION or unicodedata.category(ch) == "Sc"
 
 
 @lru_cache(maxsize=65536)

@@ -63,7 +63,7 @@ from mirix_py._chat.typed_answers import (
     role_holder,
     typed_answer,
 )
-from mirix_py._chat.vault_answer import label_bonus, vault_answer
+from mirix_py._chat.vault_answer import WHAT_IS, label_bonus, names_label, vault_answer
 from mirix_py._chat.when_answer import when_answer
 from mirix_py._memory import MemoryType
 
@@ -101,9 +101,17 @@ def answer_offline(
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
     ]  # a secret asked for may rank below the events that mention it
+    labelled = (
+        [(r, h) for r, h in vault if names_label(cues, h)] if WHAT_IS.match(cues.text) else []
+    )
     if cues.asks_secret and vault:
         scores = {r: evidence_score(topic, h) + label_bonus(topic, h) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
+        if scores[ref] >= 0.5 * max(evidence.values()):
+            return Draft(vault_answer(hit), (ref,), False)
+    elif labelled:  # "what is the number of her new credit card?": the entry's label, reworded
+        scores = {r: evidence_score(topic, h) for r, h in labelled}
+        ref, hit = max(labelled, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
@@ -160,6 +168,9 @@ def answer_offline(
         replies = {q: r for q, r in replies.items() if is_request(body_text(pack.refs[q]))}
     answered = {reply: request for request, reply in replies.items()}
     candidates = [*numbered, *((r, pack.refs[r]) for r in answered if r not in dict(numbered))]
+    spoken = [(r, h) for r, h in candidates if h.memory_type is not MemoryType.KNOWLEDGE_VAULT]
+    candidates = spoken or candidates  # a vault line answers only as a vault value (above);
+    # its caption is a redacted copy of a sentence said elsewhere, no answer in itself
     for ref, hit in candidates:  # a reply brought in by its request is scored like the rest
         evidence.setdefault(ref, evidence_score(topic, hit))
     newest = sorted({h.when for _, h in candidates if h.when is not None})

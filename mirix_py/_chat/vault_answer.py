@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mirix_py._chat.cues import content_stems
+import re
+
+from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.models import MASKED_SECRET, Hit
 
 REVEAL_HINT = (
@@ -16,6 +18,21 @@ def label_bonus(topic: frozenset[str], hit: Hit) -> float:
     "the *combination* of the cabinet") before one whose context only shares words."""
     label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
     return 0.5 if topic & set(content_stems(label)) else 0.0
+
+
+WHAT_IS = re.compile(r"^\s*what(?:'s|\s+(?:is|was|are|were)\b)", re.I)
+"""A question asking what a thing *is* ("what is the number of …?"): a vault value can
+answer it; "where did she put the key?" asks about the key, not for it."""
+
+
+def names_label(cues: QuestionCues, hit: Hit) -> bool:
+    """The question names every word of a vault entry's label, in any order ("the
+    *number* of the new credit *card*" for a card number, "the sandbox *key*"), so it asks
+    for that value even without a credential word of its own."""
+    label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
+    label = label.split("'s ", 1)[-1]  # "Rui's card number": the owner is asked about apart
+    stems = set(content_stems(label))
+    return bool(stems) and stems <= cues.stems
 
 
 def vault_answer(hit: Hit) -> str:

@@ -1,16 +1,26 @@
 """Finding sensitive values by their structure, and redacting them idempotently.
 
-Three kinds of evidence, none of them tied to one way of phrasing things:
+Four kinds of evidence, none of them tied to one way of phrasing things:
 
 * **known formats** — provider key prefixes (``sk-…``, ``ghp_…``, ``xox…-``,
   ``AKIA…``, ``AIza…``, ``glpat-…``), JWTs, PEM/PGP private-key blocks;
 * **checksums and shapes** — payment cards (Luhn), IBANs (mod 97), US social
-  security numbers, phone numbers, e-mail and street addresses;
+  security numbers, phone numbers, e-mail and street addresses, and a password's own
+  shape (8+ characters mixing lower and upper case, digits and a symbol such as
+  ``#``/``!`` inside, with none of the marks of a path, URL, e-mail, hashtag or
+  numbering: "Quokka$Dune77", whatever word comes before it);
 * **a credential word before a value** in any phrasing — "password", "passcode",
-  "PIN", "code", "combination", "key", "token", "secret", "wifi … is" — with an
-  optional qualifier ("the wifi password *for the cabin* is …", "my staging API
-  key *for the dashboard*: …"); weak words ("code", "key", "combination") need a
-  value that looks like one (digits or a mix of letters and symbols);
+  "PIN", "code", "combination", "key", "token", "secret", "wifi … is", shorthand
+  ("pw", "pwd", "pin no.") and the same words in a few other languages ("senha",
+  "contraseña", "mot de passe", "Passwort", "wachtwoord" …;
+  :mod:`mirix_py._memory.secret_words`) — with an optional qualifier ("the wifi
+  password *for the cabin* is …", "my staging API key *for the dashboard*: …");
+  weak words ("code", "key", "combination") need a value that looks like one
+  (digits or a mix of letters and symbols); a wifi *name* is not a secret;
+* **an account word before an account number's shape** — "account", "conta",
+  "cuenta", "compte", "Konto", "conto", "rekening" … followed by 6+ digits in groups
+  (``.``, ``-``, ``/`` or space between them, a check digit after a dash), not a
+  date or an amount ("conta 12.345.678-9", "Konto Nr. 1234 5678 90");
 * **long high-entropy tokens** (24+ characters mixing letters and digits).
 
 :func:`redact` replaces each value with ``[stored in vault: label]`` and is
@@ -25,6 +35,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from mirix_py._memory.secret_words import ACCOUNT_WORDS, COPULAS, NUMBER_WORDS, PASSWORD_WORDS
 
 Sensitivity = Literal["low", "medium", "high"]
 
@@ -67,22 +79,29 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 _PLACEHOLDER = re.compile(r"\[(?:stored in vault|redacted)(?::[^\]\n]{0,80})?\]")
-_SEP = r"\s*(?:is|was|are|=|:|->|-)\s*[\"'“‘`]?"
+_SEP = rf"\s*(?:\b(?:{COPULAS})\b|=|:|->|-)\s*[\"'“‘`]?"
 _QUALIFIER = (
     r"(?:\s+(?:for|to|of|on|at|in|into)\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"[\w'’ .-]{1,40}?)?"
 )
+_SET_TO = r"\s+to\s+[\"'“‘`]?"
+"""A password changed or set *to* a value ("changed my pw to …")."""
 _VALUE = r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
 _STRONG_CUE = (
     r"password|passcode|passwd|pwd|passphrase|pin(?: code| number)?|cvv|cvc|"
     r"(?:door|gate|alarm|lock|garage|safe|security|access|entry|building|locker|unlock)\s+code|"
-    r"wi-?fi(?: network)?(?: password| key| code)?|combination|combo"
+    r"wi-?fi(?: network)?(?: password| key| code)?|combination|combo|" + PASSWORD_WORDS
 )
 _WEAK_CUE = (
     r"code|key|token|secret|api[ _-]?key|access[ _-]?token|secret[ _-]?key|"
     r"auth[ _-]?token|bearer token|client[ _-]?secret|license key|licence key|product key|"
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
+_MONEY = (
+    r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
+    r"pounds?|yen|rupees?|rs)\b"
+)
+"""Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         _rx(
@@ -118,7 +137,7 @@ _RULES: tuple[_Rule, ...] = (
         "high",
     ),
     _Rule(
-        _rx(rf"(?i)\b(?P<cue>{_STRONG_CUE})\b{_QUALIFIER}{_SEP}{_VALUE}"),
+        _rx(rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
         "password",
         "password",
         "high",
@@ -126,7 +145,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
         _rx(
-            rf"(?i)\b(?P<cue>{_STRONG_CUE})\s+[\"'“‘`]?(?P<v>[^\s\"'”’`,;\[\]()]*\d[^\s\"'”’`,;\[\]()]*)"
+            rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w)\s+[\"'“‘`]?(?P<v>[^\s\"'”’`,;\[\]()]*\d[^\s\"'”’`,;\[\]()]*)"
         ),
         "password",
         "password",
@@ -141,7 +160,10 @@ _RULES: tuple[_Rule, ...] = (
         check="weak",
     ),
     _Rule(
-        _rx(r"(?i)\b(?P<cue>wi-?fi)\b[^.!?\n\[\]]{0,40}?\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE),
+        _rx(  # "the wifi is …", "wifi at the cabin: …", but not "the wifi name is …"
+            r"(?i)\b(?P<cue>wi-?fi)\b(?:(?!\b(?:name|named|called|ssid)\b)[^.!?\n\[\]]){0,40}?"
+            r"\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE
+        ),
         "password",
         "wifi password",
         "high",
@@ -174,13 +196,24 @@ _RULES: tuple[_Rule, ...] = (
             r"national id|membership|policy|member id|customer id|iban)"
             r"(?: number| no\.?| num| #| id)?"
             + _QUALIFIER
-            + r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`#]?"
+            + r"(?:\s*(?:\b(?:is|was)\b|=|:|->)\s*|\s+)[\"'“‘`#]?"
             + r"(?P<v>[A-Z0-9][A-Z0-9 -]{3,30}[A-Z0-9])"
         ),
         "account_number",
         "account number",
         "high",
-        check="digits5",
+        check="account",
+    ),
+    _Rule(  # "conta 35.204.118-6", "Konto Nr. 1234 5678 90", "rekening: 12-3456-789"
+        _rx(
+            rf"(?i)\b(?P<cue>{ACCOUNT_WORDS})(?:\s*(?:{NUMBER_WORDS}))?"
+            rf"(?:\s*(?:\b(?:{COPULAS})\b|=|:|->)\s*|\s+)[#\"'“‘`]?"
+            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?!\w|,\d)(?!\s*(?:[%€$£¥₹]|" + _MONEY + r"))"
+        ),
+        "account_number",
+        "account number",
+        "high",
+        check="account_digits",
     ),
     _Rule(
         _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
@@ -231,6 +264,13 @@ _RULES: tuple[_Rule, ...] = (
         "home address",
         "medium",
     ),
+    _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
+        _rx(r"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{}<>]{8,64})(?![^\s\"'”’`,;)])"),
+        "password",
+        "password",
+        "high",
+        check="password_shape",
+    ),
     _Rule(
         _rx(r"(?<![\w/.=?&%:@-])(?P<v>[A-Za-z0-9][A-Za-z0-9_+/=-]{23,})(?![\w/-])"),
         "api_key",
@@ -242,7 +282,9 @@ _RULES: tuple[_Rule, ...] = (
 
 _QUICK = re.compile(
     r"\d|@|-----BEGIN|[A-Za-z0-9_+/=-]{24}|(?i:password|passcode|passphrase|pass|token|key|secret|"
-    r"address|code|combo|combination|pin|wi-?fi|login)"
+    r"address|code|combo|combination|pin|wi-?fi|login|pw|senha|contrase|mot de passe|mdp|"
+    r"passwort|kennwort|wachtwoord|parola|l[öo]senord|passord|adgangskode|salasana|has[łl]o|"
+    r"[şs]ifre)"
 )
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
@@ -295,6 +337,30 @@ def _is_date(value: str) -> bool:
     return min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31
 
 
+_GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$")
+"""A number written with thousands separators ("1.250.000"): an amount, not an account."""
+_SHAPE_SYMBOLS = frozenset("!#$%&*?@^~")
+_NUMBERING = re.compile(r"^[A-Za-z]+#\d+[A-Za-z]?$")
+"""A number sign before a number ("Suite#200B", "Gate#12A"): numbering, not a password."""
+_EMAIL_LIKE = re.compile(r"@[\w-]+\.[A-Za-z]")
+
+
+def _password_shaped(value: str) -> bool:
+    """A token that can only be a password: 8–64 characters with lower- and upper-case
+    letters, a digit and a symbol such as ``#`` or ``!`` inside it, and none of the marks
+    of a path, URL, e-mail, hashtag, mention, key combination or numbering."""
+    if not 8 <= len(value) <= 64 or value[0] in "#@$" or _NUMBERING.match(value):
+        return False
+    if any(c in value for c in "/\\:=+") or _EMAIL_LIKE.search(value):
+        return False
+    return (
+        any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.isdigit() for c in value)
+        and any(c in _SHAPE_SYMBOLS for c in value[1:-1])
+    )
+
+
 def _looks_like_secret(value: str) -> bool:
     """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
     if _TIME_LIKE.match(value) or _is_date(value):
@@ -317,6 +383,17 @@ def _passes(check: str, value: str) -> bool:
         return 9 <= len(digits) <= 15 and not _is_date(value.strip())
     if check == "digits5":
         return len(digits) >= 5
+    if check == "account":  # every word of it carries a digit or is a short code ("GB", "XP")
+        groups = value.split()
+        return len(digits) >= 5 and all(
+            any(c.isdigit() for c in g) or (g.isupper() and len(g) <= 4) for g in groups
+        )
+    if check == "account_digits":
+        return 6 <= len(digits) <= 34 and not (
+            _is_date(value) or _GROUPED_AMOUNT.match(value) or _TIME_LIKE.match(value)
+        )
+    if check == "password_shape":
+        return _password_shaped(value)
     if check == "hasdigit":
         return bool(digits)
     if check == "weak":
@@ -341,7 +418,7 @@ _CUE_AHEAD = re.compile(
     r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id))\b"
 )
 _VALUE_AHEAD = re.compile(
-    r"(?i)(?:\bis|\bit'?s|\bit is|\bare|\bwas|:|=)\s*(?P<q>[\"'“‘`])?"
+    rf"(?i)(?:\b(?:{COPULAS})\b|\bit'?s|\bit is|:|=)\s*(?P<q>[\"'“‘`])?"
     r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
 )
 _STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE})$")
@@ -355,6 +432,7 @@ _UNIT_AFTER = re.compile(
     r"items?|points?|rows?|ms|seconds?|am|pm)\b"
 )
 _STRONG_GAP = 160
+_NAME_WORD = re.compile(r"(?i)\b(?:name|named|called|ssid)\b")
 
 
 def _ahead(text: str) -> list[SensitiveSpan]:
@@ -363,7 +441,10 @@ def _ahead(text: str) -> list[SensitiveSpan]:
     The new one is 7-2-5-9-0", "the password — it's "marmalade"". Weak words look only
     within their sentence; strong words and account numbers may cross one sentence end."""
     out: list[SensitiveSpan] = []
+    held_at = _protected(text)
     for cue in _CUE_AHEAD.finditer(text):
+        if any(lo <= cue.start() < hi for lo, hi in held_at):
+            continue  # the label inside a placeholder ("[stored in vault: key]")
         word = " ".join(cue.group("cue").lower().split())
         strong = bool(_STRONG_AHEAD.match(word))
         account = word.startswith(_ACCOUNT_WORDS)
@@ -375,19 +456,43 @@ def _ahead(text: str) -> list[SensitiveSpan]:
             if c in ".!?\n" and window[i + 1 : i + 2] in (" ", "\n", "")
         ]
         limit = ends[int(wide)] if len(ends) > int(wide) else len(window)
+        held = None if wide else _PLACEHOLDER.search(window, 0, limit)
+        if held is not None:  # "the key is [stored …] — it's hard-coded": the key is stored
+            limit = held.start()  # (a strong word may still have a second value: "the new one")
         check = "digits5" if account else "strong" if strong else "weak"
         for m in _VALUE_AHEAD.finditer(window, 0, limit):
             value = m.group("v").rstrip(".!?:")
             if _UNIT_AFTER.match(window, m.end("v")):
                 continue  # "… is 300 lines long": a measure, not a code
+            if _NAME_WORD.search(window, 0, m.start("v")):
+                break  # "the wifi name is …", "the network called …": a name, not a secret
             quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
             ok = _passes(check, value) or bool(quoted and not _COMMON_VALUE.match(value))
             if ok:
                 start = cue.end() + m.start("v")
                 kind = "account_number" if account else "password"
-                out.append(SensitiveSpan(start, start + len(value), kind, word, "high"))
+                out.append(SensitiveSpan(start, start + len(value), kind, _label(word), "high"))
                 break
     return out
+
+
+_PASSWORD_WORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS})")
+_ACCOUNT_WORD = re.compile(rf"(?i)(?:{ACCOUNT_WORDS})")
+_PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
+
+
+def _label(cue: str) -> str:
+    """The placeholder's label for a credential word: shorthand and words in other
+    languages ("pw", "senha", "conta") are named in plain English, which is also what
+    a question about them says ("what is my password?")."""
+    word = " ".join(cue.lower().split())
+    if word in _PLAIN_LABELS:
+        return word
+    if _PASSWORD_WORD.fullmatch(word):
+        return "pin" if "pin" in word else "password"
+    if _ACCOUNT_WORD.fullmatch(word):
+        return "account number"
+    return word
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -419,7 +524,7 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
                 continue
             label = rule.label
             if "cue" in rule.pattern.groupindex and match.group("cue"):
-                label = " ".join(match.group("cue").lower().split())
+                label = _label(match.group("cue"))
             found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
     for span in _ahead(text):
         if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):

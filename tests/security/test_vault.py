@@ -304,6 +304,10 @@ def test_secrets_said_in_conversation_are_stored_only_encrypted(system: MemorySy
         # six digits: Lance names files by random hex ids, which hold a given
         # four-digit run by chance often enough to fail a byte scan now and then
         "the door code is 771294": "771294",
+        # shorthand, another language's account word, a password by its shape alone
+        "printer admin pwd: Ostrich!Lamp42 from now on": "Ostrich!Lamp42",
+        "o aluguel cai na conta 12.345.678-9 todo mês": "12.345.678-9",
+        "I went with Quokka$Dune77 for the tax portal": "Quokka$Dune77",
     }
     for text in said:
         receipt = system.add(text, user_id="ann")

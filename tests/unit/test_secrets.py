@@ -63,6 +63,78 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
     assert redact(text) == text
 
 
+# Shorthand and other languages' credential words, account numbers after a non-English
+# account word, and a password found by its shape alone (no credential word before it).
+SHORTHAND_AND_MULTILINGUAL_CASES = [
+    ("the printer admin pwd: Ostrich!Lamp42", "Ostrich!Lamp42", "password"),
+    ("changed my pw to velvetmoon81 yesterday", "velvetmoon81", "password"),
+    ("pin no. 6620 for the new debit card", "6620", "pin"),
+    ("mi contraseña es gatito_99x", "gatito_99x", "password"),
+    ("le mot de passe : soleil2024", "soleil2024", "password"),
+    ("das Passwort ist wolke7blau", "wolke7blau", "password"),
+    ("wachtwoord van de router: fiets123", "fiets123", "password"),
+    ("a senha do portal é jabuti77", "jabuti77", "password"),
+    ("Konto Nr. 1234 5678 90 bei der Sparkasse", "1234 5678 90", "account number"),
+    ("o aluguel cai na conta 12.345.678-9 todo mês", "12.345.678-9", "account number"),
+    ("paga a la cuenta 0049-1500-0512-3457, gracias", "0049-1500-0512-3457", "account number"),
+    ("zet het op rekening 12.34.56.789 aub", "12.34.56.789", "account number"),
+    ("il conto corrente è 000012345678", "000012345678", "account number"),
+    ("kept it as Tr0ub4dor&3 in my notes", "Tr0ub4dor&3", "password"),
+    ("logged in with Quokka$Dune77 finally", "Quokka$Dune77", "password"),
+    # "is" inside a word ("Parisbank") is no verb: the value is the number, whole
+    ("salary goes to the account at Parisbank 55512345", "55512345", "account number"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "label"), SHORTHAND_AND_MULTILINGUAL_CASES)
+def test_shorthand_foreign_words_and_password_shapes_are_redacted(
+    text: str, value: str, label: str
+) -> None:
+    assert [(s.value(text), s.label) for s in find_sensitive(text)] == [(value, label)]
+    clean = redact(text)
+    assert value not in clean and f"[stored in vault: {label}]" in clean
+    assert redact(clean) == clean  # idempotent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "upgraded to Python 3.12 and Django-5.1 on the build box",
+        "the laptop has an i7-12700K and an RTX4090, model XPS-15 9530",
+        "booked flight BA2490 on 2026-03-12 at 10:30am, seat 14C",
+        "the jacket was £76,500? no, £76.50, and the shoes €1.299,00",
+        "postcode SW1A 1AA, or 3011 AB in Rotterdam",
+        "loved the #Summer2026Vibes post by @JaneDoe99",
+        "Covid-19 hit us in March, the Ctrl+Shift+F12 shortcut reloads",
+        "deliver to Suite#200B, gate#12A",
+        "mail Ana.Lopez99@Example.com",
+        "the wifi name is Heron5G",
+        "my account balance is 12500 dollars",
+        "o saldo da conta é 1.250.000",
+        "a conta de luz deu 1.250,75 este mês",
+        "il conto 125000 lire, la cuenta: 480000 pesos",
+        "the pwd command prints the folder",
+        "speed=Time.deltaTime*4f in Update()",
+    ],
+)
+def test_ordinary_tokens_are_not_taken_for_secrets(text: str) -> None:
+    spans = [(s.label, s.value(text)) for s in find_sensitive(text)]
+    assert not [span for span in spans if span[0] != "email address"], spans
+
+
+def test_a_wifi_name_stays_and_its_password_is_redacted() -> None:
+    text = "the wifi name is Heron5G and the password is tr33frog77"
+    expected = "the wifi name is Heron5G and the password is [stored in vault: password]"
+    assert redact(text) == expected
+
+
+def test_a_redacted_value_is_not_followed_by_a_second_one() -> None:
+    # once "key is …" holds a placeholder, the next phrase is not the key's value
+    text = "The staging key is sk_live_4fQ9zLm2Xw7Rt8Pa — it's hard-coded in main.go for now."
+    once = redact(text)
+    assert "hard-coded" in once and redact(once) == once
+
+
 def test_redacting_placeholders_again_changes_nothing() -> None:
     text = "password: [stored in vault: password] and pin is [stored in vault: pin]"
     assert redact(text) == text

@@ -269,6 +269,52 @@ def test_a_secret_question_takes_the_vault_entry_with_the_asked_label() -> None:
     assert answer_offline(cues, pack, min_evidence=0.2).text.endswith("marmalade")
 
 
+def test_a_question_rewording_a_vault_label_is_answered_from_the_vault() -> None:
+    # no credential word in the question: "the number of … card" names a "card number"
+    card = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Priya's card number (from: keep my new travel card for the trip: "
+        "[stored in vault: card number], valid to 03/28.)",
+        entry_type="card_number",
+        secret_value="5555 4444 3333 1111",
+    )
+    event = episode(
+        "Keep my new travel card for the trip: [stored in vault: card number], valid to 03/28.",
+        actor="Priya",
+    )
+    pack = _pack(hit(event, 2.0, vector=0.7), hit(card, 1.0, vector=0.6))
+    cues = read_question("What is the number of Priya's new travel card?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text.endswith("5555 4444 3333 1111")
+    key = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Priya's key (from: the staging key is [stored in vault: key] in config.toml)",
+        secret_value="stg_9fQ2mX7vLp0Rk3",
+    )
+    step = episode("Move the key out of config.toml into an environment variable.", actor="Bot")
+    pack = _pack(hit(step, 2.0, vector=0.7), hit(key, 1.0, vector=0.6))
+    cues = read_question("What is the staging key of Priya's app?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text.endswith("stg_9fQ2mX7vLp0Rk3")
+    cues = read_question("Where did the bot tell Priya to move the staging key?")
+    assert "vault" not in answer_offline(cues, pack, min_evidence=0.2).text
+
+
+def test_a_vault_caption_is_not_an_answer_to_another_question() -> None:
+    card = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Priya's card number (from: keep my new travel card for the trip: "
+        "[stored in vault: card number], valid to 03/28.)",
+        entry_type="card_number",
+        secret_value="5555 4444 3333 1111",
+    )
+    advice = episode(
+        "For the trip, pack blister plasters and change socks at the halfway hut.", actor="Bot"
+    )
+    pack = _pack(hit(card, 2.0, vector=0.8), hit(advice, 1.0, vector=0.4))
+    cues = read_question("What did the bot tell Priya to pack for the trip with her new card?")
+    got = answer_offline(cues, pack, min_evidence=0.2).text
+    assert "blister" in got and "card number" not in got
+
+
 def test_district_and_from_when_questions() -> None:
     pack = _pack(
         hit(_fact("Lena", "used to live in Neukölln", valid_to=datetime(2024, 5, 9, tzinfo=UTC))),

@@ -12,6 +12,8 @@ import pytest
 from evals.metrics import (
     LOCOMO_CATEGORIES,
     RetrievedItem,
+    answer_correct,
+    answer_coverage,
     bleu1,
     budget_cut,
     estimate_tokens,
@@ -52,6 +54,25 @@ LOCOMO_DEV = Path("/work/shared/data/locomo/locomo_dev.json")
 )
 def test_normalize_answer(raw: object, expected: str) -> None:
     assert normalize_answer(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("prediction", "gold"),
+    [
+        ("her rent went up to £1,340 a month", "1,340"),
+        ("the ticket was €48.50", "48.50"),
+        ("about ¥12,000 per night", "12,000"),
+        ("the course fee is ₹8,999", "8,999"),
+        ("it cost $310", "310"),  # ASCII "$" was dropped already
+    ],
+)
+def test_currency_symbols_do_not_glue_to_the_number(prediction: str, gold: str) -> None:
+    assert answer_correct(prediction, gold)
+    assert answer_coverage(gold, prediction) == 1.0
+
+
+def test_normalize_answer_drops_currency_symbols() -> None:
+    assert normalize_answer("£1,340 €5 ¥7 ₹9 ₩3 R$102") == "1340 5 7 9 3 r102"
 
 
 def test_tokenize_answer_stems() -> None:
