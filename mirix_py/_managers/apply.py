@@ -9,6 +9,8 @@ proposals, so every mode gets the same guarantees:
   into the stored record instead of inserted;
 * a new value for a single-valued slot (``Alice|occupation``) supersedes the
   stored one, which stays in the table with ``valid_to`` set and in history;
+  a value that comes back (A → B → A) gets a record of its own
+  (:mod:`mirix_py._managers.comeback`), so the first A period stays history;
 * secrets are redacted from every record outside the knowledge vault;
 * one embedder call for the new texts and one ``upsert`` per table per batch.
 """
@@ -24,6 +26,7 @@ import structlog
 
 from mirix_py._context import MemoryContext
 from mirix_py._embeddings import cosine
+from mirix_py._managers.comeback import comebacks, twin_ids
 from mirix_py._managers.vectors import VectorCache
 from mirix_py._memory import RECORD_TYPES, core, history, knowledge_vault
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
@@ -141,6 +144,10 @@ class Applier:
         self.secrets = list(secrets)
         self.threshold = ctx.config.memory.near_duplicate_similarity
         self.pending: list[RecordAction] = []
+        self.back: dict[str, str] = {}
+        self.resumed: dict[str, MemoryRecord] = {}
+        """This batch's "used to" facts of values that are current again, by id."""
+        """This batch's returning values: content id → the id they come back under."""
         self.done: list[RecordAction] = []
         """Actions whose writes completed (what the receipt reports, even after a failure)."""
 
@@ -180,6 +187,7 @@ class Applier:
         ``related`` are memories the retrieval step fetched; ``checked`` the ids
         it looked up (present or not), which are not asked for again.
         """
+        self.resumed = {}
         candidates = self._collapse([scrub(c, self.secrets) for c in plan.candidates])
         targets = [u.target_id for u in plan.updates] + [s.old_id for s in plan.supersedes]
         wanted = unique([c.id for c in candidates] + targets)
@@ -189,6 +197,7 @@ class Applier:
         if fetch:
             found = self.ctx.store.get_many(fetch, user_id=self.user_id, memory_type=self.mtype)
             stored.update((r.id, r) for r in found)
+        candidates = self._come_back(candidates, stored)
         writes: dict[str, MemoryRecord] = {}
         fresh: list[MemoryRecord] = []
         for cand in candidates:
@@ -234,8 +243,38 @@ class Applier:
             if sup.old_id in stored:
                 replaced.append((stored[sup.old_id], sup.record))
         self._retire_twins(replaced, writes, stored)
+        self._retire(
+            {i: (new, new.id) for i, new in self.resumed.items()},
+            writes,
+            stored,
+            "the value is current again",
+        )
         self._write(list(writes.values()), supersedes, plan.deletes)
         return self.done
+
+    def _come_back(
+        self, candidates: list[MemoryRecord], stored: dict[str, MemoryRecord]
+    ) -> list[MemoryRecord]:
+        """Re-id the candidates that bring a slot's earlier value back (see
+        :mod:`mirix_py._managers.comeback`); their ids are looked up (one read), so
+        re-adding the same message finds the comeback row."""
+        self.back = comebacks(candidates, stored, self.rules)
+        if not self.back:
+            return candidates
+        fetch = [i for i in self.back.values() if i not in stored]
+        if fetch:
+            found = self.ctx.store.get_many(fetch, user_id=self.user_id, memory_type=self.mtype)
+            stored.update((r.id, r) for r in found)
+        log.debug(
+            "memory.value_comes_back",
+            user_id=self.user_id,
+            memory_type=self.mtype.value,
+            count=len(self.back),
+        )
+        return [
+            c.model_copy(update={"id": self.back[c.id]}) if c.id in self.back else c
+            for c in candidates
+        ]
 
     def _collapse(self, candidates: Sequence[MemoryRecord]) -> list[MemoryRecord]:
         """Merge candidates with the same id (the same fact stated twice in a batch)."""
@@ -276,9 +315,14 @@ class Applier:
         pool_list = self._with_vectors(list(pool.values()))
         supersedes: list[tuple[str, MemoryRecord, str]] = []
         inserted: list[MemoryRecord] = []
+        newer: dict[str, MemoryRecord] = {}  # slot -> the value this batch superseded it with
         for cand in fresh:
             slot = self.rules.slot_key(cand)
             key = self.rules.dedupe_key(cand)
+            if slot and slot in newer:  # A → B → A in one batch: B is history in turn
+                self._replace(newer[slot], cand, supersedes, writes, replaced)
+                newer[slot] = cand
+                continue
             earlier = [r for r in inserted if slot and self.rules.slot_key(r) == slot]
             for prev in earlier:  # the same slot twice in one batch: the later value wins
                 inserted.remove(prev)
@@ -288,6 +332,9 @@ class Applier:
             rivals = [r for r in pool_list if slot and self.rules.slot_key(r) == slot]
             if rivals:
                 old = max(rivals, key=lambda r: (r.when, r.updated_at))
+                if _same_content(old, cand):  # the value already current, restated
+                    self._merge_into(old, cand, writes, stored)
+                    continue
                 if cand.when < old.when and cand.valid_from < old.valid_from:
                     # an older value arriving late (imported history): stored as history
                     writes[cand.id] = cand.model_copy(
@@ -296,12 +343,9 @@ class Applier:
                     self._act("inserted", cand.id, f"history: later replaced by {old.id}")
                     replaced.append((cand, old))
                     continue
-                supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
-                replaced.append((old, cand))
-                before = history.previous_value(old, cand)  # "used to live in …"
-                if before is not None and before.id not in writes:
-                    writes[before.id] = before
-                    self._act("inserted", before.id, f"the value before {cand.id}")
+                self._replace(old, cand, supersedes, writes, replaced)
+                if slot:
+                    newer[slot] = cand
                 pool_list = [r for r in pool_list if r.id != old.id]
                 continue
             twin = self._near_duplicate(cand, key, [*pool_list, *inserted])
@@ -312,6 +356,25 @@ class Applier:
             inserted.append(cand)
             self._act("inserted", cand.id, _why(cand))
         return supersedes
+
+    def _replace(
+        self,
+        old: MemoryRecord,
+        cand: MemoryRecord,
+        supersedes: list[tuple[str, MemoryRecord, str]],
+        writes: dict[str, MemoryRecord],
+        replaced: list[tuple[MemoryRecord, MemoryRecord]],
+    ) -> None:
+        """Supersede ``old`` by ``cand`` and keep the fact that ``old`` was the value."""
+        supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
+        replaced.append((old, cand))
+        before = history.previous_value(old, cand)  # "used to live in …"
+        if before is not None and before.id not in writes:
+            writes[before.id] = before
+            self._act("inserted", before.id, f"the value before {cand.id}")
+        past = history.previous_value(cand, old)  # a value back: no longer only "used to"
+        if past is not None:
+            self.resumed[past.id] = cand
 
     def _retire_twins(
         self,
@@ -324,10 +387,21 @@ class Applier:
         new value's twin. Twins are found by id (one lookup for those not at hand)."""
         wanted: dict[str, tuple[MemoryRecord, str]] = {}
         for old, new in replaced:
-            new_twins = list(self.rules.twins(new))
-            for twin_id in self.rules.twins(old):
+            new_twins = [self.back.get(t, t) for t in self.rules.twins(new)]
+            for twin_id in twin_ids(old, self.rules):
                 if twin_id not in new_twins:
                     wanted[twin_id] = (new, new_twins[0] if new_twins else new.id)
+        self._retire(wanted, writes, stored, "its pair was replaced")
+
+    def _retire(
+        self,
+        wanted: dict[str, tuple[MemoryRecord, str]],
+        writes: dict[str, MemoryRecord],
+        stored: dict[str, MemoryRecord],
+        because: str,
+    ) -> None:
+        """Retire the current records ``wanted`` names (id → (the new value, the id that
+        supersedes it)) as history; found by id (one lookup for those not at hand)."""
         if not wanted:
             return
         fetch = [i for i in wanted if i not in writes and i not in stored]
@@ -341,20 +415,20 @@ class Applier:
             if fetch
             else {}
         )
-        for twin_id, (new, by) in wanted.items():
-            twin = writes.get(twin_id) or stored.get(twin_id) or found.get(twin_id)
-            if twin is None or not twin.is_current:
+        for memory_id, (new, by) in wanted.items():
+            old = writes.get(memory_id) or stored.get(memory_id) or found.get(memory_id)
+            if old is None or not old.is_current:
                 continue
             now = utcnow()
-            since = min(max(new.valid_from, twin.valid_from), now)
-            writes[twin_id] = twin.model_copy(
+            since = min(max(new.valid_from, old.valid_from), now)
+            writes[memory_id] = old.model_copy(
                 update={"valid_to": since, "superseded_by": by, "updated_at": now}
             )
-            why = f"{_short(twin)} → {_short(new)}"
-            if twin_id in stored or twin_id in found:
-                self._act("superseded", twin_id, f"its pair was replaced: {why}")
+            why = f"{_short(old)} → {_short(new)}"
+            if memory_id in stored or memory_id in found:
+                self._act("superseded", memory_id, f"{because}: {why}")
             else:  # written by this batch: stored as history from the start
-                self._relabel(twin_id, f"history: its pair was replaced in the same batch: {why}")
+                self._relabel(memory_id, f"history: {because} in the same batch: {why}")
 
     def _relabel(self, memory_id: str, reason: str) -> None:
         self.pending = [
