@@ -26,7 +26,7 @@ import structlog
 
 from mirix_py._context import MemoryContext
 from mirix_py._embeddings import cosine
-from mirix_py._managers.comeback import comebacks, twin_ids
+from mirix_py._managers.comeback import comeback_id, comebacks, returns_after, twin_ids
 from mirix_py._managers.vectors import VectorCache
 from mirix_py._memory import RECORD_TYPES, core, history, knowledge_vault
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
@@ -190,7 +190,8 @@ class Applier:
         self.resumed = {}
         candidates = self._collapse([scrub(c, self.secrets) for c in plan.candidates])
         targets = [u.target_id for u in plan.updates] + [s.old_id for s in plan.supersedes]
-        wanted = unique([c.id for c in candidates] + targets)
+        returning = [s.record.id for s in plan.supersedes]  # see _returning
+        wanted = unique([c.id for c in candidates] + targets + returning)
         stored = {r.id: r for r in related if r.id in set(wanted)}
         done = set(checked) - set(targets)
         fetch = [i for i in wanted if i not in stored and i not in done]
@@ -239,9 +240,10 @@ class Applier:
         for op in plan.updates:
             self._update(op, stored, writes)
         for sup in plan.supersedes:
-            supersedes.append((sup.old_id, scrub(sup.record, self.secrets), sup.reason))
+            new = self._returning(scrub(sup.record, self.secrets), stored)
+            supersedes.append((sup.old_id, new, sup.reason))
             if sup.old_id in stored:
-                replaced.append((stored[sup.old_id], sup.record))
+                replaced.append((stored[sup.old_id], new))
         self._retire_twins(replaced, writes, stored)
         self._retire(
             {i: (new, new.id) for i, new in self.resumed.items()},
@@ -275,6 +277,14 @@ class Applier:
             c.model_copy(update={"id": self.back[c.id]}) if c.id in self.back else c
             for c in candidates
         ]
+
+    def _returning(self, record: MemoryRecord, stored: dict[str, MemoryRecord]) -> MemoryRecord:
+        """A model's replacement value that is a retired value back (``supersede`` to the
+        employer before last): under a comeback id, so the retired row stays history."""
+        old = stored.get(record.id)
+        if old is None or not returns_after(old, record):
+            return record
+        return record.model_copy(update={"id": comeback_id(old.id, record)})
 
     def _collapse(self, candidates: Sequence[MemoryRecord]) -> list[MemoryRecord]:
         """Merge candidates with the same id (the same fact stated twice in a batch)."""

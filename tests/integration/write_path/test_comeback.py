@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from mirix_py._memory import CoreMemory, MemoryType, SemanticMemory
+from mirix_py._memory.semantic import fact_id
 from mirix_py._system import MemorySystem
 from tests.integration.write_path.conftest import MakeSystem
 from tests.integration.write_path.helpers import rows
+from tests.unit.managers.fakes import ScriptedToolModel, call, reply
 
 MARCH = datetime(2024, 3, 4, 10, tzinfo=UTC)
 JUNE = datetime(2024, 6, 10, 10, tzinfo=UTC)
@@ -242,3 +244,52 @@ def test_clean_up_keeps_the_two_periods_of_a_returning_value_apart(
     system.consolidate(user_id="u1")
 
     assert _periods(system, "Sam", "lives in") == periods
+
+
+def test_an_llm_supersede_back_to_an_earlier_value_keeps_the_first_period(
+    make_system: MakeSystem,
+) -> None:
+    acme = fact_id("u1", "Sam", "works at Acme")
+    globex = fact_id("u1", "Sam", "works at Globex")
+    model = ScriptedToolModel(
+        scripts={
+            "route_memory": [reply(call("route_memory", memory_types=["semantic"], reason="test"))],
+            "insert_semantic": [
+                reply(
+                    call("insert_semantic", name="Sam", summary="works at Acme", source_ids=["a"])
+                ),
+                reply(
+                    call(
+                        "supersede_semantic",
+                        old_id=acme,
+                        name="Sam",
+                        summary="works at Globex",
+                        source_ids=["b"],
+                        reason="new job",
+                    )
+                ),
+                reply(
+                    call(
+                        "supersede_semantic",
+                        old_id=globex,
+                        name="Sam",
+                        summary="works at Acme",
+                        source_ids=["c"],
+                        reason="back at the old job",
+                    )
+                ),
+            ],
+        }
+    )
+    system = make_system(chat_model=model)
+    _say(system, "I work at Acme.", MARCH, "a")
+    _say(system, "I started at Globex.", JUNE, "b")
+    _say(system, "I'm back at Acme.", OCTOBER, "c")
+
+    assert _periods(system, "Sam", "works at") == [
+        ("works at Acme", MARCH, False),
+        ("works at Globex", JUNE, False),
+        ("works at Acme", OCTOBER, True),
+    ]
+    (first,) = system.store.get_many([acme], user_id="u1")
+    assert first.source_ids == ["a"] and first.valid_to == JUNE
