@@ -293,3 +293,22 @@ def test_an_llm_supersede_back_to_an_earlier_value_keeps_the_first_period(
     ]
     (first,) = system.store.get_many([acme], user_id="u1")
     assert first.source_ids == ["a"] and first.valid_to == JUNE
+
+
+def test_chat_answers_the_value_that_came_back(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    _denver_portland_denver(system)
+    _say(system, "My manager is Ana Lopez.", MARCH, "D4:1")
+    _say(system, "Quick update: my manager is Ben Okafor now.", JUNE, "D5:1")
+    _say(system, "My manager is Ana Lopez again.", OCTOBER, "D6:1")
+    now = datetime(2024, 11, 5, tzinfo=UTC)
+
+    def ask(question: str) -> str:
+        return system.chat(question, user_id="u1", interactive_update=False, now=now).text
+
+    assert "Denver" in ask("Where do I live now?")
+    assert "Portland" not in ask("Where do I live now?")
+    assert "Ana Lopez" in ask("Who is my manager now?")
+    assert "Ben Okafor" not in ask("Who is my manager now?")
