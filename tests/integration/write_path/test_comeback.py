@@ -234,6 +234,20 @@ def test_a_value_that_leaves_and_comes_back_in_one_batch_is_current(
     ]
 
 
+def test_a_move_away_and_back_told_in_one_sentence_leaves_the_first_value_current(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    _say(system, "I live in Denver.", MARCH, "D1:1")
+    _say(system, "We moved to Portland in May, then back to Denver in October.", OCTOBER, "D2:1")
+
+    assert [(s, current) for s, _, current in _periods(system, "Sam", "lives in")] == [
+        ("lives in Denver", False),
+        ("lives in Portland", False),
+        ("lives in Denver", True),
+    ]
+
+
 def test_clean_up_keeps_the_two_periods_of_a_returning_value_apart(
     make_system: MakeSystem,
 ) -> None:
