@@ -144,9 +144,9 @@ class Applier:
         self.threshold = ctx.config.memory.near_duplicate_similarity
         self.pending: list[RecordAction] = []
         self.back: dict[str, str] = {}
+        """This batch's returning values: content id → the id they come back under."""
         self.resumed: dict[str, MemoryRecord] = {}
         """This batch's "used to" facts of values that are current again, by id."""
-        """This batch's returning values: content id → the id they come back under."""
         self.done: list[RecordAction] = []
         """Actions whose writes completed (what the receipt reports, even after a failure)."""
 
