@@ -9,13 +9,14 @@ proposals, so every mode gets the same guarantees:
   into the stored record instead of inserted;
 * a new value for a single-valued slot (``Alice|occupation``) supersedes the
   stored one, which stays in the table with ``valid_to`` set and in history;
+  a value that comes back (A → B → A) gets a record of its own
+  (:mod:`mirix_py._managers.comeback`), so the first A period stays history;
 * secrets are redacted from every record outside the knowledge vault;
 * one embedder call for the new texts and one ``upsert`` per table per batch.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,10 +25,11 @@ import structlog
 
 from mirix_py._context import MemoryContext
 from mirix_py._embeddings import cosine
+from mirix_py._managers.comeback import comeback_id, comebacks, returns_after, twin_ids
 from mirix_py._managers.vectors import VectorCache
-from mirix_py._memory import RECORD_TYPES, core, history, knowledge_vault
+from mirix_py._memory import RECORD_TYPES, history, knowledge_vault
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py._memory.core import CoreLabel, CoreLine, CoreMemory
+from mirix_py._memory.core import CoreLabel, CoreLine
 from mirix_py._memory.extract_common import same_gist, unique
 from mirix_py._memory.registry import MemoryTypeSpec
 from mirix_py._receipts import RecordAction
@@ -141,6 +143,10 @@ class Applier:
         self.secrets = list(secrets)
         self.threshold = ctx.config.memory.near_duplicate_similarity
         self.pending: list[RecordAction] = []
+        self.back: dict[str, str] = {}
+        """This batch's returning values: content id → the id they come back under."""
+        self.resumed: dict[str, MemoryRecord] = {}
+        """This batch's "used to" facts of values that are current again, by id."""
         self.done: list[RecordAction] = []
         """Actions whose writes completed (what the receipt reports, even after a failure)."""
 
@@ -180,15 +186,18 @@ class Applier:
         ``related`` are memories the retrieval step fetched; ``checked`` the ids
         it looked up (present or not), which are not asked for again.
         """
+        self.resumed = {}
         candidates = self._collapse([scrub(c, self.secrets) for c in plan.candidates])
         targets = [u.target_id for u in plan.updates] + [s.old_id for s in plan.supersedes]
-        wanted = unique([c.id for c in candidates] + targets)
+        returning = [s.record.id for s in plan.supersedes]  # see _returning
+        wanted = unique([c.id for c in candidates] + targets + returning)
         stored = {r.id: r for r in related if r.id in set(wanted)}
         done = set(checked) - set(targets)
         fetch = [i for i in wanted if i not in stored and i not in done]
         if fetch:
             found = self.ctx.store.get_many(fetch, user_id=self.user_id, memory_type=self.mtype)
             stored.update((r.id, r) for r in found)
+        candidates = self._come_back(candidates, stored)
         writes: dict[str, MemoryRecord] = {}
         fresh: list[MemoryRecord] = []
         for cand in candidates:
@@ -230,12 +239,51 @@ class Applier:
         for op in plan.updates:
             self._update(op, stored, writes)
         for sup in plan.supersedes:
-            supersedes.append((sup.old_id, scrub(sup.record, self.secrets), sup.reason))
+            new = self._returning(scrub(sup.record, self.secrets), stored)
+            supersedes.append((sup.old_id, new, sup.reason))
             if sup.old_id in stored:
-                replaced.append((stored[sup.old_id], sup.record))
+                replaced.append((stored[sup.old_id], new))
         self._retire_twins(replaced, writes, stored)
+        self._retire(
+            {i: (new, new.id) for i, new in self.resumed.items()},
+            writes,
+            stored,
+            "the value is current again",
+        )
         self._write(list(writes.values()), supersedes, plan.deletes)
         return self.done
+
+    def _come_back(
+        self, candidates: list[MemoryRecord], stored: dict[str, MemoryRecord]
+    ) -> list[MemoryRecord]:
+        """Re-id the candidates that bring a slot's earlier value back (see
+        :mod:`mirix_py._managers.comeback`); their ids are looked up (one read), so
+        re-adding the same message finds the comeback row."""
+        self.back = comebacks(candidates, stored, self.rules)
+        if not self.back:
+            return candidates
+        fetch = [i for i in self.back.values() if i not in stored]
+        if fetch:
+            found = self.ctx.store.get_many(fetch, user_id=self.user_id, memory_type=self.mtype)
+            stored.update((r.id, r) for r in found)
+        log.debug(
+            "memory.value_comes_back",
+            user_id=self.user_id,
+            memory_type=self.mtype.value,
+            count=len(self.back),
+        )
+        return [
+            c.model_copy(update={"id": self.back[c.id]}) if c.id in self.back else c
+            for c in candidates
+        ]
+
+    def _returning(self, record: MemoryRecord, stored: dict[str, MemoryRecord]) -> MemoryRecord:
+        """A model's replacement value that is a retired value back (``supersede`` to the
+        employer before last): under a comeback id, so the retired row stays history."""
+        old = stored.get(record.id)
+        if old is None or not returns_after(old, record):
+            return record
+        return record.model_copy(update={"id": comeback_id(old.id, record)})
 
     def _collapse(self, candidates: Sequence[MemoryRecord]) -> list[MemoryRecord]:
         """Merge candidates with the same id (the same fact stated twice in a batch)."""
@@ -276,9 +324,14 @@ class Applier:
         pool_list = self._with_vectors(list(pool.values()))
         supersedes: list[tuple[str, MemoryRecord, str]] = []
         inserted: list[MemoryRecord] = []
+        newer: dict[str, MemoryRecord] = {}  # slot -> the value this batch superseded it with
         for cand in fresh:
             slot = self.rules.slot_key(cand)
             key = self.rules.dedupe_key(cand)
+            if slot and slot in newer:  # A → B → A in one batch: B is history in turn
+                self._replace(newer[slot], cand, supersedes, writes, replaced)
+                newer[slot] = cand
+                continue
             earlier = [r for r in inserted if slot and self.rules.slot_key(r) == slot]
             for prev in earlier:  # the same slot twice in one batch: the later value wins
                 inserted.remove(prev)
@@ -288,6 +341,9 @@ class Applier:
             rivals = [r for r in pool_list if slot and self.rules.slot_key(r) == slot]
             if rivals:
                 old = max(rivals, key=lambda r: (r.when, r.updated_at))
+                if _same_content(old, cand):  # the value already current, restated
+                    self._merge_into(old, cand, writes, stored)
+                    continue
                 if cand.when < old.when and cand.valid_from < old.valid_from:
                     # an older value arriving late (imported history): stored as history
                     writes[cand.id] = cand.model_copy(
@@ -296,12 +352,9 @@ class Applier:
                     self._act("inserted", cand.id, f"history: later replaced by {old.id}")
                     replaced.append((cand, old))
                     continue
-                supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
-                replaced.append((old, cand))
-                before = history.previous_value(old, cand)  # "used to live in …"
-                if before is not None and before.id not in writes:
-                    writes[before.id] = before
-                    self._act("inserted", before.id, f"the value before {cand.id}")
+                self._replace(old, cand, supersedes, writes, replaced)
+                if slot:
+                    newer[slot] = cand
                 pool_list = [r for r in pool_list if r.id != old.id]
                 continue
             twin = self._near_duplicate(cand, key, [*pool_list, *inserted])
@@ -312,6 +365,25 @@ class Applier:
             inserted.append(cand)
             self._act("inserted", cand.id, _why(cand))
         return supersedes
+
+    def _replace(
+        self,
+        old: MemoryRecord,
+        cand: MemoryRecord,
+        supersedes: list[tuple[str, MemoryRecord, str]],
+        writes: dict[str, MemoryRecord],
+        replaced: list[tuple[MemoryRecord, MemoryRecord]],
+    ) -> None:
+        """Supersede ``old`` by ``cand`` and keep the fact that ``old`` was the value."""
+        supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
+        replaced.append((old, cand))
+        before = history.previous_value(old, cand)  # "used to live in …"
+        if before is not None and before.id not in writes:
+            writes[before.id] = before
+            self._act("inserted", before.id, f"the value before {cand.id}")
+        past = history.previous_value(cand, old)  # a value back: no longer only "used to"
+        if past is not None:
+            self.resumed[past.id] = cand
 
     def _retire_twins(
         self,
@@ -324,10 +396,21 @@ class Applier:
         new value's twin. Twins are found by id (one lookup for those not at hand)."""
         wanted: dict[str, tuple[MemoryRecord, str]] = {}
         for old, new in replaced:
-            new_twins = list(self.rules.twins(new))
-            for twin_id in self.rules.twins(old):
+            new_twins = [self.back.get(t, t) for t in self.rules.twins(new)]
+            for twin_id in twin_ids(old, self.rules):
                 if twin_id not in new_twins:
                     wanted[twin_id] = (new, new_twins[0] if new_twins else new.id)
+        self._retire(wanted, writes, stored, "its pair was replaced")
+
+    def _retire(
+        self,
+        wanted: dict[str, tuple[MemoryRecord, str]],
+        writes: dict[str, MemoryRecord],
+        stored: dict[str, MemoryRecord],
+        because: str,
+    ) -> None:
+        """Retire the current records ``wanted`` names (id → (the new value, the id that
+        supersedes it)) as history; found by id (one lookup for those not at hand)."""
         if not wanted:
             return
         fetch = [i for i in wanted if i not in writes and i not in stored]
@@ -341,20 +424,20 @@ class Applier:
             if fetch
             else {}
         )
-        for twin_id, (new, by) in wanted.items():
-            twin = writes.get(twin_id) or stored.get(twin_id) or found.get(twin_id)
-            if twin is None or not twin.is_current:
+        for memory_id, (new, by) in wanted.items():
+            old = writes.get(memory_id) or stored.get(memory_id) or found.get(memory_id)
+            if old is None or not old.is_current:
                 continue
             now = utcnow()
-            since = min(max(new.valid_from, twin.valid_from), now)
-            writes[twin_id] = twin.model_copy(
+            since = min(max(new.valid_from, old.valid_from), now)
+            writes[memory_id] = old.model_copy(
                 update={"valid_to": since, "superseded_by": by, "updated_at": now}
             )
-            why = f"{_short(twin)} → {_short(new)}"
-            if twin_id in stored or twin_id in found:
-                self._act("superseded", twin_id, f"its pair was replaced: {why}")
+            why = f"{_short(old)} → {_short(new)}"
+            if memory_id in stored or memory_id in found:
+                self._act("superseded", memory_id, f"{because}: {why}")
             else:  # written by this batch: stored as history from the start
-                self._relabel(twin_id, f"history: its pair was replaced in the same batch: {why}")
+                self._relabel(memory_id, f"history: {because} in the same batch: {why}")
 
     def _relabel(self, memory_id: str, reason: str) -> None:
         self.pending = [
@@ -509,138 +592,3 @@ def _short(record: MemoryRecord) -> str:
 def _why(record: MemoryRecord) -> str:
     sources = ", ".join(record.source_ids[:3]) + ("…" if len(record.source_ids) > 3 else "")
     return f"new: {_short(record)}" + (f" (from {sources})" if sources else "")
-
-
-# ------------------------------------------------------------------- core
-
-
-def block_vector(block: MemoryRecord, vectors: VectorCache) -> list[float]:
-    """A core block's vector: the normalised mean of its lines' vectors.
-
-    Lines are short facts (``Alice: works as a nurse``), the same texts the
-    semantic manager embeds, so they are mostly cached; embedding the whole
-    block instead would cost a full 256-token pass on every change and would
-    only see its first ~1,000 characters. Core blocks are always in the prompt,
-    so this vector only serves browsing and search.
-    """
-    lines = block.lines() if isinstance(block, CoreMemory) else []
-    if not lines:
-        return vectors.embed([block.embed_text()])[0]
-    rows = vectors.embed(lines)
-    mean = [sum(col) / len(rows) for col in zip(*rows, strict=True)]
-    norm = math.sqrt(sum(x * x for x in mean)) or 1.0
-    return [x / norm for x in mean]
-
-
-def apply_core(
-    ctx: MemoryContext,
-    vectors: VectorCache,
-    plan: Plan,
-    *,
-    user_id: str,
-    actor: str,
-    spill_rules: MemoryTypeSpec | None,
-    related: Sequence[MemoryRecord] = (),
-    checked: Sequence[str] = (),
-    written_elsewhere: frozenset[str] = frozenset(),
-) -> list[RecordAction]:
-    """Merge lines into (or rewrite) the user's core blocks; spill overflow to semantic.
-
-    Blocks are edited in place (history keeps old values). When a block would
-    exceed ``memory.core_block_limit`` its oldest lines move into semantic
-    items; if semantic memory is disabled they are dropped and the receipt says so.
-    ``written_elsewhere`` are semantic ids the semantic manager writes for this
-    same batch: a spilled line that is one of them is not written twice.
-    """
-    limit = ctx.config.memory.core_block_limit
-    labels: list[CoreLabel] = unique([*plan.core_lines, *plan.core_rewrites])  # type: ignore[assignment]
-    if not labels:
-        return []
-    ids = [core.block_id(user_id, label) for label in labels]
-    found = [r for r in related if r.id in ids]
-    if any(i not in checked for i in ids):
-        found = ctx.store.get_many(ids, user_id=user_id, memory_type=MemoryType.CORE)
-    stored = {r.label: r for r in found if isinstance(r, CoreMemory)}
-    actions: list[RecordAction] = []
-    blocks: list[MemoryRecord] = []
-    spilled: list[CoreLine] = []
-    for label in labels:
-        block = stored.get(label)
-        update: core.BlockUpdate | None = None
-        if label in plan.core_rewrites:
-            value, sources = plan.core_rewrites[label]
-            update = core.rewrite_block(
-                block, value, user_id=user_id, sources=sources, limit=limit, label=label
-            )
-            block = update.block
-        if plan.core_lines.get(label):
-            more = core.merge_lines(
-                block, plan.core_lines[label], user_id=user_id, limit=limit, label=label
-            )
-            if update is not None:
-                more.changed = more.changed or update.changed
-                more.added = [*update.added, *more.added]
-                more.spilled = [*update.spilled, *more.spilled]
-            update = more
-        if update is None:
-            continue
-        if not update.changed or not update.block.value:
-            actions.append(
-                RecordAction(
-                    memory_type=MemoryType.CORE,
-                    action="skipped",
-                    memory_id=update.block.id,
-                    reason="nothing new for the block",
-                )
-            )
-            continue
-        blocks.append(update.block)
-        spilled.extend(update.spilled)
-        what = [f"+{len(update.added)} line(s)"] if update.added else []
-        what += [f"{len(update.replaced)} replaced"] if update.replaced else []
-        what += [f"{len(update.spilled)} moved to semantic"] if update.spilled else []
-        actions.append(
-            RecordAction(
-                memory_type=MemoryType.CORE,
-                action="updated" if label in stored else "inserted",
-                memory_id=update.block.id,
-                reason=f"{label} block: " + (", ".join(what) or "sources updated"),
-            )
-        )
-    if blocks:
-        ready = [b.model_copy(update={"embedding": block_vector(b, vectors)}) for b in blocks]
-        ctx.store.upsert(ready, actor=actor, reason="core block update")
-    if spilled:
-        if spill_rules is None:
-            log.warning("core.lines_dropped", user_id=user_id, count=len(spilled))
-            actions.extend(
-                RecordAction(
-                    memory_type=MemoryType.CORE,
-                    action="skipped",
-                    reason=f"core block full and semantic memory disabled; dropped: {ln.text}",
-                )
-                for ln in spilled
-            )
-        else:
-            records: list[MemoryRecord] = []
-            for line in spilled:
-                record = core.spill_record(line, user_id=user_id)
-                if record.id not in written_elsewhere:
-                    records.append(record)
-                    continue
-                actions.append(
-                    RecordAction(
-                        memory_type=MemoryType.SEMANTIC,
-                        action="skipped",
-                        memory_id=record.id,
-                        reason="moved from full core block; the semantic manager stores this "
-                        "fact from the same batch",
-                    )
-                )
-            if records:
-                applier = Applier(ctx, vectors, spill_rules, user_id=user_id, actor=actor)
-                actions.extend(
-                    a.model_copy(update={"reason": f"moved from full core block; {a.reason}"})
-                    for a in applier.apply(Plan(candidates=records), [])
-                )
-    return actions

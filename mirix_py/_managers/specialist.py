@@ -22,7 +22,8 @@ from mirix_py._agents import AgentSpec, manager_agent_name
 from mirix_py._context import MemoryContext
 from mirix_py._dates import dated_with_weekday, short_date
 from mirix_py._managers.aliases import NO_ALIASES, Aliases
-from mirix_py._managers.apply import Applier, Plan, apply_core
+from mirix_py._managers.apply import Applier, Plan
+from mirix_py._managers.core_apply import apply_core
 from mirix_py._managers.llm_loop import ModelGate, call_with_tools, human_message
 from mirix_py._managers.state import ManagerInput
 from mirix_py._managers.tools import build_record, manager_tools, plan_from_calls

@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 from mirix_py._managers.aliases import NO_ALIASES, Aliases
 from mirix_py._managers.apply import DeleteOp, Plan, SupersedeOp, UpdateOp
 from mirix_py._memory import RECORD_TYPES, core, procedural, semantic
-from mirix_py._memory.base import COMMON_FIELDS, MemoryRecord, MemoryType, as_utc
+from mirix_py._memory.base import COMMON_FIELDS, MemoryRecord, MemoryType, as_utc, utcnow
 from mirix_py._memory.core import CoreLine
 from mirix_py._memory.extract_common import Turn, norm_key, record_id
 from mirix_py._memory.knowledge_vault import vault_entry_id
@@ -230,6 +230,7 @@ def build_record(
     said_at = max(turns[s].timestamp for s in sources)
     occurred = _plausible(data.pop("occurred_at", None), said_at)
     data.update(user_id=user_id, source_ids=sources, occurred_at=occurred, id="pending")
+    data.setdefault("valid_from", min(said_at, utcnow()))  # true from the message, as offline
     if memory_type is MemoryType.EPISODIC:
         data["session_id"] = session_id
     try:

@@ -6,6 +6,7 @@ value for the same entity and slot supersedes the stored one (with history):
 
 * moving — "we moved from Denver to Portland", "Theo relocated to Oslo" →
   ``lives in Portland`` (slot ``residence``) and ``used to live in Denver``;
+  "moved to Portland in May, then back to Denver" → both, the later last;
 * jobs — "I started a new job at Acme", "got hired by Acme", "I joined Acme",
   "I left Initech" → ``works at Acme`` / ``used to work at Initech``;
 * single-valued roles — "my new manager is Priya", "I report to Priya now",
@@ -48,6 +49,12 @@ _MOVE = re.compile(
     rf"\b(?P<who>{_FIRST}|{_NAME})\s+(?:have\s+|has\s+|'ve\s+)?{_ADV}(?:moved|relocated)"
     rf"(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+(?P<new>{_PLACE})"
 )
+_AND_BACK = re.compile(
+    r"^[^.;!?]*?\b(?:and\s+then|then|and),?\s+(?:(?:[a-z]+\s+){1,2}later,?\s+)?back\s+to\s+"
+    rf"(?P<new>{_PLACE})"
+)
+"""A move back told in the same clause as the move away ("we moved to Portland in May,
+then back to Denver in October"): matched on the text after the move."""
 _MOVING = re.compile(
     rf"(?:\b(?P<who>{_FIRST}|i)(?:\s+(?:am|are|will\s+be)|'m|'re)\s+{_ADV}|^\s*|[.!]\s+)"
     rf"(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
@@ -258,6 +265,9 @@ def _moves(sentence: str, me: str | None) -> list[Statement]:
         old = _place(m.group("old"))
         if old:
             out.append((who, f"used to live in {old}", "past"))
+        back = _AND_BACK.match(sentence[m.end() :])
+        if back and _place(back.group("new")):  # the later value, after the first
+            out.append((who, f"lives in {_place(back.group('new'))}", "residence"))
     for m in (*_THEY_MOVE.finditer(sentence), *_LEAVING.finditer(sentence)):
         who, new = _who(m.group("who"), me), _place(m.group("new"))
         if who and new and who != me:

@@ -211,7 +211,7 @@ def detect(turns: Sequence[Turn]) -> str | None:
 
 
 def _nothing(turns: Sequence[Turn], *, user_id: str) -> list[MemoryRecord]:
-    return []  # core is merged line by line (see managers.apply.apply_core)
+    return []  # core is merged line by line (see managers.core_apply.apply_core)
 
 
 SPEC = MemoryTypeSpec(

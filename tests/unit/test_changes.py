@@ -182,3 +182,21 @@ def test_a_role_fact_names_its_holders_twin_by_id() -> None:
             semantic.twin_ids(semantic.SemanticMemory(user_id="u", name="Mira", summary=other))
             == []
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("We moved to Quito in May, then back to Lima in October.", ["Quito", "Lima"]),
+        ("We moved to Cork and a year later back to Galway.", ["Cork", "Galway"]),
+        ("I moved to Bergen and then, two years later, back to Oslo.", ["Bergen", "Oslo"]),
+        ("I moved to Bergen and drove back to Oslo for a wedding.", ["Bergen"]),
+        ("I moved to Bergen, and back to the point: the budget.", ["Bergen"]),
+    ],
+)
+def test_a_move_back_in_the_same_clause_is_the_later_residence(
+    text: str, values: list[str]
+) -> None:
+    facts = semantic.extract_facts([_turn(text)])
+    lives = [f.summary for f in facts if f.entity == "Mira" and f.summary.startswith("lives in")]
+    assert lives == [f"lives in {v}" for v in values]

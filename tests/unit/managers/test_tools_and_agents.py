@@ -155,6 +155,14 @@ def test_valid_calls_become_a_plan_with_content_ids() -> None:
     assert [d.target_id for d in plan.deletes] == ["old2"]  # type: ignore[attr-defined]
 
 
+def test_a_model_written_fact_holds_from_its_message_so_as_of_reads_see_it_then() -> None:
+    plan = _plan(
+        reply(call("insert_semantic", name="Ann", summary="works at Acme", source_ids=["m1"]))
+    )
+    (cand,) = plan.candidates  # type: ignore[attr-defined]
+    assert cand.valid_from == AT
+
+
 @pytest.mark.parametrize(
     ("calls", "message"),
     [
