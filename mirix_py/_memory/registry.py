@@ -309,12 +309,15 @@ def load_type_module(path: str) -> MemoryTypeSpec:
         module = importlib.import_module(path)
     except ImportError as exc:
         raise ConfigError(
-            f"memory.type_modules: cannot import {path!r} ({exc}); give a dotted module path "
-            "importable from the running process"
+            f"invalid configuration: memory.type_modules: cannot import {path!r} ({exc}); "
+            "give a dotted module path importable from the running process"
         ) from None
     spec = getattr(module, "SPEC", None)
     if not isinstance(spec, MemoryTypeSpec):
-        raise ConfigError(f"memory.type_modules: module {path!r} declares no SPEC = MemoryTypeSpec")
+        raise ConfigError(
+            f"invalid configuration: memory.type_modules: module {path!r} declares no "
+            "SPEC = MemoryTypeSpec"
+        )
     return register(spec)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import hypothesis.strategies as st
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from mirix_py._config import MirixConfig, config_from_dict, load_config
 from mirix_py._embeddings import CachedEmbeddings
@@ -362,6 +362,7 @@ config_dicts = st.dictionaries(
 
 @FUZZ
 @given(data=st.one_of(config_dicts, json_values))
+@example(data={"memory": {"uri": None, "type_modules": "0"}})  # an unimportable type module
 def test_config_from_any_mapping(data: Any) -> None:
     _tried("config")
     try:
