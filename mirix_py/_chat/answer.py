@@ -59,6 +59,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
+from mirix_py._chat.stated_dates import finer_date, said_of_other
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
 from mirix_py._memory import MemoryType
@@ -528,13 +529,21 @@ def answer_offline(
                 return Draft(rule.group(0), (rule_ref,), False)
     if cues.is_when:
         same = any(_SAME_DATE.search(_body_text(pack.refs[r])) for _, r, _ in scored[:3])
-        for _, when_ref, when_span in scored[: 6 if same else 3]:
-            when_hit = pack.refs[when_ref]
-            stated = resolve_date(when_span, when_hit.when) or _nearby_date(
-                topic, _body_text(when_hit), when_hit.when
-            )
-            if stated:
-                return Draft(_range_end(stated, cues.text), (when_ref,), False)
+        looked = scored[: 6 if same else 3]
+        others = [pack.refs[r] for _, r, _ in scored]
+        # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
+        # climbed my first 6A last week"); the second pass takes any stated date
+        for strict in (True, False):
+            for _, when_ref, when_span in looked:
+                when_hit = pack.refs[when_ref]
+                if strict and said_of_other(topic, when_span):
+                    continue
+                stated = resolve_date(when_span, when_hit.when) or _nearby_date(
+                    topic, _body_text(when_hit), when_hit.when
+                )
+                if stated:
+                    stated = finer_date(stated, when_hit, others, topic)
+                    return Draft(_range_end(stated, cues.text), (when_ref,), False)
         if hit.when is not None:
             return Draft(full_date(hit.when), (ref,), False)
     refs = [ref]
@@ -719,9 +728,12 @@ _REPLACES = re.compile(
     r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing)|"
     r"(?:moved|postponed|pushed\s+back|brought\s+forward|rescheduled)(?:\s+[\w-]+,?){0,3}?\s+"
     r"(?:to|until)\s+(?:the\s+)?(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|later|earlier))",
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|later|earlier))|"
+    r",\s+not\s+(?:on\s+)?(?:the\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.I,
 )
+"""A change of value: "instead", "moved it to Friday", and a correction of a date or a number
+("came on April 2, not March 30", "presented it on the 24th, not the 20th")."""
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
 
 

@@ -1,0 +1,96 @@
+"""Which stated date answers a "when …?" question.
+
+Two rules for the offline answerer, on the date annotations the write path adds
+(``[11-16 April 2026]``, ``[April 2026]``, ``[week of 16 February 2026]``):
+
+- :func:`said_of_other` — a span whose dates all sit in a clause about something else
+  ("moved in ✅ and I climbed my first 6A last week") does not date what was asked;
+  a clause starts a new subject after ``;`` or after "and/but/so" followed by a pronoun.
+- :func:`finer_date` — a month or a week is refined by a day-level date inside it said
+  in the same session ("a trip in April" … "okay, dates: 11 to 16 April"), by a memory
+  that covers the question's topic or says little else (a follow-up naming the dates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from mirix_py._chat.cues import content_stems, stem_share
+from mirix_py._chat.models import Hit
+
+__all__ = ["finer_date", "said_of_other"]
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+_MON = "|".join(_MONTHS)
+_ANNOTATION = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
+_COARSE_MONTH = re.compile(rf"^({_MON}) ((?:19|20)\d\d)$", re.I)
+_COARSE_WEEK = re.compile(rf"^week of (\d{{1,2}}) ({_MON}) ((?:19|20)\d\d)$", re.I)
+_DAY_LABEL = re.compile(rf"^(\d{{1,2}})(?:-\d{{1,2}})? ({_MON}) ((?:19|20)\d\d)$", re.I)
+_MONTH_WORD = re.compile(rf"\b(?:{_MON})\b", re.I)
+_NEW_SUBJECT = re.compile(
+    r";|(?:,|\band\b|\bbut\b|\bso\b)\s+(?=(?:i|we|he|she|they|my|our|his|her|their)\b)", re.I
+)
+_FEW_WORDS = 3
+"""A follow-up with at most this many content words besides its date ("okay, dates: 11 to
+16 April!") is taken to continue what was being discussed."""
+
+
+def _month(name: str) -> int:
+    return _MONTHS.index(name.lower()) + 1
+
+
+def said_of_other(topic: frozenset[str], span: str) -> bool:
+    """Whether every date in ``span`` is said in a clause without the question's topic
+    while another clause of ``span`` has it."""
+    clauses = [c for c in _NEW_SUBJECT.split(span) if c.strip()]
+    dated = [c for c in clauses if _ANNOTATION.search(c)]
+    if not dated or len(dated) == len(clauses):
+        return False
+    return all(stem_share(topic, c) == 0 for c in dated) and any(
+        stem_share(topic, c) > 0 for c in clauses if c not in dated
+    )
+
+
+def _period(label: str) -> tuple[date, date] | None:
+    """``[start, end)`` of a month or week label, None for any other label."""
+    if m := _COARSE_MONTH.match(label):
+        first = date(int(m.group(2)), _month(m.group(1)), 1)
+        return first, (first + timedelta(days=32)).replace(day=1)
+    if m := _COARSE_WEEK.match(label):
+        first = date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+        return first, first + timedelta(days=7)
+    return None
+
+
+def _first_day(label: str) -> date | None:
+    m = _DAY_LABEL.match(label)
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def finer_date(label: str, hit: Hit, others: Sequence[Hit], topic: frozenset[str]) -> str:
+    """A day-level date inside ``label``'s month or week, said in ``hit``'s session by one
+    of ``others`` (best first), else ``label`` itself."""
+    period = _period(label)
+    if period is None or hit.session is None:
+        return label
+    for other in others:
+        if other.memory_id == hit.memory_id or other.session != hit.session:
+            continue
+        text = f"{other.record.get('summary', '')} {other.record.get('details', '')}"
+        plain = _ANNOTATION.sub(" ", text)
+        said = [w for w in content_stems(_MONTH_WORD.sub(" ", plain)) if not w.isdigit()]
+        if stem_share(topic, plain) == 0 and len(said) > _FEW_WORDS:
+            continue  # a memory about something else
+        for found in _ANNOTATION.finditer(text):
+            day = _first_day(found.group(1).strip())
+            if day is not None and period[0] <= day < period[1]:
+                return found.group(1).strip()
+    return label

@@ -1,0 +1,77 @@
+"""Which stated date answers a "when …?" question (``mirix_py._chat.stated_dates``).
+
+Texts carry the date annotations the write path adds; all of them are invented.
+"""
+
+from __future__ import annotations
+
+from mirix_py._chat.answer import _change_bonus, answer_offline
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import content_stems, read_question
+from mirix_py._chat.stated_dates import finer_date, said_of_other
+from tests.unit.chat.helpers import episode, hit
+
+
+def _pack(*hits):  # type: ignore[no-untyped-def]
+    return build_context([], list(hits), budget_tokens=1000)
+
+
+def test_a_date_said_of_another_clause_does_not_date_the_asked_event() -> None:
+    topic = frozenset(content_stems("move Leeds"))
+    assert said_of_other(
+        topic, "moved to Leeds ✅ and I ran my first 10k last week [week of 9 March 2026]!"
+    )
+    assert not said_of_other(topic, "moving to Leeds on the 1st of March [1 March 2026]")
+    assert not said_of_other(topic, "I ran my first 10k last week [week of 9 March 2026]")
+
+
+def test_when_skips_a_span_whose_date_belongs_to_another_clause() -> None:
+    pack = _pack(
+        hit(episode("moved to Leeds ✅ and I ran my first 10k last week [week of 9 March 2026]!",
+                    actor="Ravi", session="s2", day=15), 2.0, vector=0.7),
+        hit(episode("I'm moving to a flat in Leeds on the 1st of March [1 March 2026].",
+                    actor="Ravi", session="s1", day=2), 1.0, vector=0.5),
+    )  # fmt: skip
+    got = answer_offline(read_question("When did Ravi move to Leeds?"), pack, min_evidence=0.2)
+    assert got.text == "1 March 2026"
+
+
+def test_a_month_is_refined_by_the_days_given_later_in_the_session() -> None:
+    pack = _pack(
+        hit(episode("planning a hiking trip to Lofoten with Mia in june [June 2026], 5 days.",
+                    actor="Ravi", session="s1", sequence=0), 2.0, vector=0.7),
+        hit(episode("ok the dates: 8 to 12 June [8-12 June 2026]!",
+                    actor="Ravi", session="s1", sequence=2), 1.0, vector=0.3),
+    )  # fmt: skip
+    got = answer_offline(
+        read_question("When does Ravi's Lofoten trip start?"), pack, min_evidence=0.2
+    )
+    assert got.text == "8 June 2026"
+
+
+def test_a_month_is_not_refined_from_another_session_or_another_subject() -> None:
+    trip = hit(episode("a hiking trip to Lofoten in june [June 2026]", session="s1"), 2.0)
+    topic = frozenset(content_stems("Lofoten trip"))
+    elsewhere = hit(episode("dates: 8 to 12 June [8-12 June 2026]", session="s2"), 1.0)
+    chatter = hit(
+        episode(
+            "the dentist moved my check-up and the boiler service and the car inspection "
+            "to 9 June [9 June 2026]",
+            session="s1",
+            sequence=3,
+        ),
+        1.0,
+    )
+    assert finer_date("June 2026", trip, [trip, elsewhere, chatter], topic) == "June 2026"
+    outside = hit(episode("dates: 8 to 12 July [8-12 July 2026]", session="s1", sequence=4))
+    assert finer_date("June 2026", trip, [outside], topic) == "June 2026"
+    assert finer_date("5 June 2026", trip, [elsewhere], topic) == "5 June 2026"
+
+
+def test_a_corrected_date_ranks_as_the_current_one() -> None:
+    fixed = "the tiles came April 2 [2 April 2026], not March 30 [30 March 2026]"
+    planned = "tiles ordered, delivery March 30 [30 March 2026]"
+    now = _change_bonus(hit(episode(fixed)), fixed, past=False, newest=[])
+    assert now > _change_bonus(hit(episode(planned)), planned, past=False, newest=[])
+    said = "I gave the talk on the 14th [14 May 2026], not the 12th"
+    assert _change_bonus(hit(episode(said)), said, past=False, newest=[]) > 0
