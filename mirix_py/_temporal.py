@@ -10,9 +10,18 @@ weekday ("on Friday") is past unless its sentence has a future marker ("will", "
 still to begin. A weekday after "a"/"every" ("falls on a Saturday") is any such day, not a date;
 "back in" and "used to" mark the past. A day or month without a year
 takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
-arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead). Vague
+arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead),
+and a day of the month alone ("on the 19th") the month nearest the anchor, the same way.
+The tense is the nearest marker in the date's own clause (strong); failing that, the nearest
+in its sentence (weak: the other occurrence wins when at most half as far away, so "Cabinets
+ordered, delivery March 30", said in February, is this March). A present tense ("the move is
+on the 3rd") or no marker takes the nearest occurrence: said without cues, a date is as
+likely ahead as behind, and the nearer one is the one a listener would understand. A
+weekday span in the present ("Monday to Thursday is quiet") is a routine, and "that's real
+progress in six weeks" a span, not dates. Vague
 ("recently", "the other day") and narrative-relative ("the next day") wording is not resolved.
-A lower-case "may"/"march" followed by a word is a month only with a year, an ordinal or "in".
+A lower-case "may"/"march" followed by a word is a month only with a year, an ordinal or "in",
+or after "on", "by", "from", "until", "since" ("presented it on march 24 finally").
 """
 
 from __future__ import annotations
