@@ -37,14 +37,15 @@ from typing import Literal
 from dateutil import parser as _du_parser  # type: ignore[import-untyped, unused-ignore]
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
 
-from mirix_py._text import IRREGULAR_VERBS, ORDINAL_WORDS
+from mirix_py._tense import Ctx as _Ctx
+from mirix_py._tense import choose_year as _choose_year
+from mirix_py._tense import pick as _pick
+from mirix_py._text import ORDINAL_WORDS
 
 __all__ = ["Granularity", "TimeMention", "annotate_text", "parse_loose_datetime",
            "question_time_range", "resolve_time_expressions"]  # fmt: skip
 
 Granularity = Literal["day", "week", "month", "year"]
-_Tense = Literal["past", "future", "present", "unknown"]
-_TENSE_OF: dict[str | None, _Tense] = {"past": "past", "future": "future", "present": "present"}
 _Res = tuple[date, date, Granularity]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -53,7 +54,6 @@ _MONTH_NUM = {name.lower(): i + 1 for i, name in enumerate(_MONTHS)}
 _MONTH_NUM.update({name[:3].lower(): i + 1 for i, name in enumerate(_MONTHS)} | {"sept": 9})
 _MON_FULL = "|".join(name.lower() for name in _MONTHS)
 _MON_ANY = "|".join(sorted(_MONTH_NUM, key=len, reverse=True))
-_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar"})  # also English verbs
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WD = "|".join(_WEEKDAYS)
 _NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -82,30 +82,6 @@ _NEAR_DAY = (
     r"(?P<today>(?:(?:earlier|later)\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening)))"
 )
 
-_IRREGULAR_PAST = "|".join(sorted(forms[0] for forms in IRREGULAR_VERBS.values()))
-_TENSE_RE = re.compile(  # the nearest marker in the sentence decides
-    r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
-    r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
-    r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
-    r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
-    rf"had|{_IRREGULAR_PAST}|"
-    r"\w{2,}[^\W\d_e]ed)\b)|"
-    r"(?P<present>\b(?:is|are|am)\b|[’'](?:re|m)\b|\b(?:it|that|there|he|she)[’']s\b)"
-)
-_ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
-    r"(?i)\b(?:booked|reserved|scheduled|rescheduled|planned|arranged|registered|signed\s+up|"
-    r"enrolled|bought\s+(?:the\s+|our\s+|my\s+)?tickets|got\s+(?:the\s+|our\s+|my\s+)?tickets|"
-    r"confirmed|postponed|invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
-)
-_ARRANGED_BEFORE_RE = re.compile(  # only right before the date: "we moved to Leeds" is not one
-    r"(?i)\b(?:set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|pushed\s+(?:it\s+)?(?:back\s+)?to)"
-    r"\s+(?:the\s+|on\s+)?$"
-)
-_AUX_BEFORE = re.compile(
-    r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
-)
-_LONG_AGO_DAYS = 270  # a year-less date this far back, when the next one is close ...
-_SOON_DAYS = 90  # ... is the coming one ("the defence moved to 27 February", said in January)
 _LEAN_FUTURE_RE = re.compile(
     r"(?i)\b(?:to|until|till|starting|from|due|by|before|rescheduled\s+for|moved\s+to)\s+"
     r"(?:the\s+|on\s+)?$"
@@ -117,16 +93,9 @@ _EVALUATIVE_RE = re.compile(  # "That's real progress in six weeks": a span, not
 )
 _SPAN_AFTER_RE = re.compile(rf"(?i)\s*(?:-|–|—|to|through|thru|till|until)\s*(?:{_WD})\b")
 _SPAN_BEFORE_RE = re.compile(rf"(?i)\b(?:{_WD})\s*(?:-|–|—|to|through|thru|till|until)\s*$")
-_DATE_PREP_BEFORE = re.compile(  # "on march 24 finally": after these, "march"/"may" is a month
-    r"(?i)\b(?:on|by|from|until|till|since)\s+$"
-)
-_DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
 _GENERIC_BEFORE = re.compile(r"\b(?:a|an|every|each|any)\s+$", re.I)
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
-_SENTENCE_END = ".!?;\n"
-_CLAUSE_END = ",;:()—–\n"  # a tense marker beyond one of these is weaker evidence
-_WEAK_RATIO = 2  # weak tense: the other occurrence wins when at most half as far away
 _RELATIVE_TO_EVENT = re.compile(
     r"(?i)\s+(?:\[[^\]\n]*\]\s+)?(?:after|before|following)\s+(?:the|our|my|his|her|their|your)\s"
 )
@@ -167,65 +136,6 @@ def _join(a: str, b: str) -> str:
 
 def _fmt_day(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-@dataclass(frozen=True)
-class _Ctx:
-    text: str
-    today: date
-
-    def sentence(self, m: re.Match[str]) -> tuple[int, int]:  # bounds of the sentence around m
-        return self._bounds(m, _SENTENCE_END, 0, len(self.text))
-
-    def _bounds(self, m: re.Match[str], ends: str, lo: int, hi: int) -> tuple[int, int]:
-        after = m.end() - 1 if m.group(0).endswith(".") else m.end()  # "on 20 March." ends it
-        rights = [i for i in (self.text.find(c, after, hi) for c in ends) if i != -1]
-        left = max(lo - 1, *(self.text.rfind(c, lo, m.start()) for c in ends)) + 1
-        return left, min(rights, default=hi)
-
-    def _nearest(self, m: re.Match[str], lo: int, hi: int) -> _Tense:
-        start, end = m.span()
-        best: tuple[int, _Tense] = (len(self.text) + 1, "unknown")
-        for hit in _TENSE_RE.finditer(self.text, lo, hi):
-            if hit.lastgroup == "past" and _AUX_BEFORE.search(self.text, 0, hit.start()):
-                continue  # "getting married", "is booked": a participle, not the past tense
-            dist = start - hit.end() if hit.end() <= start else hit.start() - end
-            if 0 <= dist < best[0]:
-                best = (dist, _TENSE_OF[hit.lastgroup])
-        return best[1]
-
-    def cue(self, m: re.Match[str]) -> tuple[_Tense, bool]:
-        """Tense around ``m`` and whether it is strong (a marker in the date's own clause).
-
-        "Cabinets ordered, delivery March 30": the past verb sits in another clause, so the
-        date only leans to the past (weak); "we ordered it on March 30" is plainly past.
-        """
-        lo, hi = self.sentence(m)
-        own = self._nearest(m, *self._bounds(m, _CLAUSE_END, lo, hi))
-        return (own, True) if own != "unknown" else (self._nearest(m, lo, hi), False)
-
-    def tense(self, m: re.Match[str]) -> _Tense:
-        """Tense around ``m``: the nearest marker in its clause, else in its sentence."""
-        return self.cue(m)[0]
-
-    def event_cue(self, m: re.Match[str]) -> tuple[_Tense, bool]:
-        """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
-        tense, strong = self.cue(m)
-        lo, hi = self.sentence(m)
-        before = _ARRANGED_BEFORE_RE.search(self.text, max(lo, m.start() - 24), m.start())
-        if tense == "past" and (before or _ARRANGED_RE.search(self.text, lo, hi)):
-            return "future", strong
-        return tense, strong
-
-    def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
-        return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None
-
-    def verb_like(self, m: re.Match[str]) -> bool:
-        """A lower-case "may"/"march" followed by a word: probably the verb, not the month."""
-        word = m.group("mon")
-        trusted = word.lower() not in _AMBIGUOUS_MONTHS or word.istitle()
-        trusted = trusted or _DATE_PREP_BEFORE.search(self.text, 0, m.start()) is not None
-        return not trusted and re.compile(r"\s+[A-Za-z]").match(self.text, m.end()) is not None
 
 
 _Handler = Callable[[re.Match[str], _Ctx], _Res | None]
@@ -270,61 +180,6 @@ def _unit_range(d: date, unit: str) -> _Res:
     if unit == "year":
         return date(d.year, 1, 1), date(d.year + 1, 1, 1), "year"
     return d, d + timedelta(days=1), "day"
-
-
-def _choose_year(
-    make: Callable[[int], date],
-    ref: date,
-    tense: _Tense,
-    *,
-    lean_future: bool = False,
-    strong: bool = True,
-) -> date | None:
-    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known).
-
-    ``lean_future``: the date follows "to", "until", "starting"… ("the defence moved to
-    27 February", "we hired Ama, starting 6 July"); in a past-tense sentence it is still
-    the coming occurrence when the past one is most of a year back and the next is close.
-    """
-    options: list[date] = []
-    for year in (ref.year - 1, ref.year, ref.year + 1):
-        with suppress(ValueError):  # 29 February in a common year
-            options.append(make(year))
-    past = [o for o in options if o <= ref]
-    coming = [o for o in options if o > ref]
-    if (
-        strong
-        and tense == "past"
-        and past
-        and lean_future
-        and coming
-        and (ref - past[-1]).days > _LONG_AGO_DAYS
-        and (coming[0] - ref).days <= _SOON_DAYS
-    ):
-        return coming[0]
-    return _pick(options, ref, tense, strong=strong)
-
-
-def _pick(options: list[date], ref: date, tense: _Tense, *, strong: bool = True) -> date | None:
-    """The occurrence among ``options`` that ``tense`` points to, seen from ``ref``.
-
-    A strong past/future (a marker in the date's own clause) takes the latest past / first
-    coming occurrence. A weak one (a marker only elsewhere in the sentence) still prefers
-    its side unless the other occurrence is at most half as far. A present tense ("the
-    move is on the 3rd") or no marker at all takes the nearest occurrence, the coming one
-    on a tie: a date said without cues is as likely to be ahead as behind.
-    """
-    if not options:
-        return None
-    nearest = min(options, key=lambda o: (abs((o - ref).days), -o.toordinal()))
-    past = [o for o in options if o <= ref]
-    future = [o for o in options if o >= ref]
-    side = past[-1:] if tense == "past" else future[:1] if tense == "future" else []
-    if not side:
-        return nearest
-    if strong or abs((nearest - ref).days) * _WEAK_RATIO > abs((side[0] - ref).days):
-        return side[0]
-    return nearest
 
 
 _rule(rf"\b(?:{_NEAR_DAY})\b")(
@@ -537,7 +392,7 @@ _MONTH_NAMED_RE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b")
     rf"(?:{_TO}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th))?)\b"
 )
 def _day_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    """A day of the month alone: the occurrence its tense implies (see :func:`_pick`).
+    """A day of the month alone: the occurrence its tense implies (see :func:`mirix_py._tense.pick`).
 
     Left alone: an ordinal naming something else ("on the 4th floor"), a habit ("we pay
     on the 1st every month") and a sentence that names a month itself, whose day the
