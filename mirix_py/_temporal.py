@@ -392,7 +392,7 @@ _MONTH_NAMED_RE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b")
     rf"(?:{_TO}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th))?)\b"
 )
 def _day_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    """A day of the month alone: the occurrence its tense implies (see :func:`mirix_py._tense.pick`).
+    """A day of the month alone: the occurrence its tense implies (:func:`~mirix_py._tense.pick`).
 
     Left alone: an ordinal naming something else ("on the 4th floor"), a habit ("we pay
     on the 1st every month") and a sentence that names a month itself, whose day the

@@ -59,7 +59,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
-from mirix_py._chat.stated_dates import finer_date, said_of_other
+from mirix_py._chat.stated_dates import finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
 from mirix_py._memory import MemoryType
@@ -529,7 +529,7 @@ def answer_offline(
                 return Draft(rule.group(0), (rule_ref,), False)
     if cues.is_when:
         same = any(_SAME_DATE.search(_body_text(pack.refs[r])) for _, r, _ in scored[:3])
-        looked = scored[: 6 if same else 3]
+        looked = _corrected_first(topic, scored[: 6 if same else 3], pack.refs)
         others = [pack.refs[r] for _, r, _ in scored]
         # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
         # climbed my first 6A last week"); the second pass takes any stated date
@@ -538,8 +538,10 @@ def answer_offline(
                 when_hit = pack.refs[when_ref]
                 if strict and said_of_other(topic, when_span):
                     continue
-                stated = resolve_date(when_span, when_hit.when) or _nearby_date(
-                    topic, _body_text(when_hit), when_hit.when
+                stated = (
+                    topic_date(topic, when_span)
+                    or resolve_date(when_span, when_hit.when)
+                    or _nearby_date(topic, _body_text(when_hit), when_hit.when)
                 )
                 if stated:
                     stated = finer_date(stated, when_hit, others, topic)
@@ -735,6 +737,25 @@ _REPLACES = re.compile(
 """A change of value: "instead", "moved it to Friday", and a correction of a date or a number
 ("came on April 2, not March 30", "presented it on the 24th, not the 20th")."""
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
+
+
+def _corrected_first(
+    topic: frozenset[str], looked: Sequence[tuple[float, int, str]], refs: dict[int, Hit]
+) -> list[tuple[float, int, str]]:
+    """``looked`` with a later statement that corrects or moves a date on the topic first
+    ("presented it on the 24th, not the 20th" over "the demo is planned for the 20th")."""
+    first = refs[looked[0][1]].when if looked else None
+    for item in looked[1:]:
+        when = refs[item[1]].when
+        if (
+            _REPLACES.search(_body_text(refs[item[1]]))
+            and stem_share(topic, item[2]) > 0
+            and first is not None
+            and when is not None
+            and when > first
+        ):
+            return [item, *(t for t in looked if t is not item)]
+    return list(looked)
 
 
 def _change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]) -> float:

@@ -6,6 +6,9 @@ Two rules for the offline answerer, on the date annotations the write path adds
 - :func:`said_of_other` — a span whose dates all sit in a clause about something else
   ("moved in ✅ and I climbed my first 6A last week") does not date what was asked;
   a clause starts a new subject after ``;`` or after "and/but/so" followed by a pronoun.
+- :func:`topic_date` — of the dated pieces of a span (sentences, lines, bullets), the one
+  that covers the question's topic most gives the date ("install is on the 21st - cabinets
+  came April 2" dates the cabinets by April 2);
 - :func:`finer_date` — a month or a week is refined by a day-level date inside it said
   in the same session ("a trip in April" … "okay, dates: 11 to 16 April"), by a memory
   that covers the question's topic or says little else (a follow-up naming the dates).
@@ -20,7 +23,7 @@ from datetime import date, timedelta
 from mirix_py._chat.cues import content_stems, stem_share
 from mirix_py._chat.models import Hit
 
-__all__ = ["finer_date", "said_of_other"]
+__all__ = ["finer_date", "said_of_other", "topic_date"]
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
@@ -33,6 +36,9 @@ _MONTH_WORD = re.compile(rf"\b(?:{_MON})\b", re.I)
 _NEW_SUBJECT = re.compile(
     r";|(?:,|\band\b|\bbut\b|\bso\b)\s+(?=(?:i|we|he|she|they|my|our|his|her|their)\b)", re.I
 )
+_PIECE = re.compile(r"(?<=[.!?])\s+|\n+|;\s*|\s+-\s+|\s+•\s+")
+"""Where a span splits into separately dated pieces: sentences, lines, bullets ("- install
+is on the 21st - cabinets came April 2")."""
 _FEW_WORDS = 3
 """A follow-up with at most this many content words besides its date ("okay, dates: 11 to
 16 April!") is taken to continue what was being discussed."""
@@ -94,3 +100,17 @@ def finer_date(label: str, hit: Hit, others: Sequence[Hit], topic: frozenset[str
             if day is not None and period[0] <= day < period[1]:
                 return found.group(1).strip()
     return label
+
+
+def topic_date(topic: frozenset[str], span: str) -> str | None:
+    """The first date annotation in the piece of ``span`` that covers ``topic`` most (the
+    earliest piece on a tie), None when ``span`` has no annotation."""
+    best: tuple[float, str] | None = None
+    for piece in _PIECE.split(span):
+        found = _ANNOTATION.search(piece)
+        if found is None:
+            continue
+        share = stem_share(topic, _ANNOTATION.sub(" ", piece))
+        if best is None or share > best[0]:
+            best = (share, found.group(1).strip())
+    return best[1] if best else None

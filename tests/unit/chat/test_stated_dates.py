@@ -8,7 +8,7 @@ from __future__ import annotations
 from mirix_py._chat.answer import _change_bonus, answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import content_stems, read_question
-from mirix_py._chat.stated_dates import finer_date, said_of_other
+from mirix_py._chat.stated_dates import finer_date, said_of_other, topic_date
 from tests.unit.chat.helpers import episode, hit
 
 
@@ -75,3 +75,31 @@ def test_a_corrected_date_ranks_as_the_current_one() -> None:
     assert now > _change_bonus(hit(episode(planned)), planned, past=False, newest=[])
     said = "I gave the talk on the 14th [14 May 2026], not the 12th"
     assert _change_bonus(hit(episode(said)), said, past=False, newest=[]) > 0
+
+
+def test_the_dated_piece_on_the_topic_gives_the_date() -> None:
+    text = (
+        "Garage:\n- the roofer comes on the 21st [21 April 2026]\n"
+        "Living room:\n- bookshelves arrived April 2 [2 April 2026], a week late"
+    )
+    topic = frozenset(content_stems("bookshelves arrive"))
+    assert topic_date(topic, text) == "2 April 2026"
+    assert topic_date(topic, "no dates here") is None
+    pack = _pack(hit(episode(text, actor="Ravi"), 2.0, vector=0.7))
+    got = answer_offline(
+        read_question("On what date did Ravi's bookshelves arrive?"), pack, min_evidence=0.2
+    )
+    assert got.text == "2 April 2026"
+
+
+def test_a_later_corrected_date_beats_the_planned_one() -> None:
+    pack = _pack(
+        hit(episode("Marco wants the budget talk ready for 20 May [20 May 2026].",
+                    actor="Lena", session="s1", day=1), 2.0, vector=0.7),
+        hit(episode("it went ok, I gave the talk on May 24 [24 May 2026] finally, not the 20.",
+                    actor="Lena", session="s2", day=25), 1.0, vector=0.4),
+    )  # fmt: skip
+    got = answer_offline(
+        read_question("When did Lena give the budget talk?"), pack, min_evidence=0.2
+    )
+    assert got.text == "24 May 2026"
