@@ -10,8 +10,9 @@ Two rules for the offline answerer, on the date annotations the write path adds
   that covers the question's topic most gives the date ("install is on the 21st - cabinets
   came April 2" dates the cabinets by April 2);
 - :func:`finer_date` — a month or a week is refined by a day-level date inside it said
-  in the same session ("a trip in April" … "okay, dates: 11 to 16 April"), by a memory
-  that covers the question's topic or says little else (a follow-up naming the dates).
+  in the same session ("a trip in April" … "okay, dates: 11 to 16 April") by a memory
+  that covers the question's topic or says little else (a follow-up naming the dates),
+  or in another session by a memory that covers the topic at least as well.
 """
 
 from __future__ import annotations
@@ -81,20 +82,32 @@ def _first_day(label: str) -> date | None:
         return None
 
 
+def _text(hit: Hit) -> str:
+    return f"{hit.record.get('summary', '')} {hit.record.get('details', '')}"
+
+
 def finer_date(label: str, hit: Hit, others: Sequence[Hit], topic: frozenset[str]) -> str:
-    """A day-level date inside ``label``'s month or week, said in ``hit``'s session by one
-    of ``others`` (best first), else ``label`` itself."""
+    """A day-level date inside ``label``'s month or week, said by one of ``others`` (best
+    first) in ``hit``'s session, or in another session by a memory that covers the topic
+    as well as ``hit`` does ("Madeira in May is on" … "moved Madeira to the 6th to the 13th
+    of May"); else ``label`` itself."""
     period = _period(label)
-    if period is None or hit.session is None:
+    if period is None:
         return label
+    own = stem_share(topic, _ANNOTATION.sub(" ", _text(hit)))
     for other in others:
-        if other.memory_id == hit.memory_id or other.session != hit.session:
+        if other.memory_id == hit.memory_id:
             continue
-        text = f"{other.record.get('summary', '')} {other.record.get('details', '')}"
+        text = _text(other)
         plain = _ANNOTATION.sub(" ", text)
-        said = [w for w in content_stems(_MONTH_WORD.sub(" ", plain)) if not w.isdigit()]
-        if stem_share(topic, plain) == 0 and len(said) > _FEW_WORDS:
-            continue  # a memory about something else
+        share = stem_share(topic, plain)
+        if other.session is None or other.session != hit.session:
+            if share == 0 or share < own:
+                continue  # another session: only a memory on the same topic
+        else:
+            said = [w for w in content_stems(_MONTH_WORD.sub(" ", plain)) if not w.isdigit()]
+            if share == 0 and len(said) > _FEW_WORDS:
+                continue  # a memory about something else
         for found in _ANNOTATION.finditer(text):
             day = _first_day(found.group(1).strip())
             if day is not None and period[0] <= day < period[1]:

@@ -103,3 +103,18 @@ def test_a_later_corrected_date_beats_the_planned_one() -> None:
         read_question("When did Lena give the budget talk?"), pack, min_evidence=0.2
     )
     assert got.text == "24 May 2026"
+
+
+def test_a_month_is_refined_from_another_session_on_the_same_topic() -> None:
+    topic = frozenset(content_stems("Lofoten trip"))
+    trip = hit(episode("so the Lofoten trip in June [June 2026] is on!", session="s3"), 2.0)
+    moved = hit(
+        episode(
+            "we moved the Lofoten trip to the 8th to the 12th of June [8-12 June 2026]",
+            session="s2",
+        ),
+        1.0,
+    )
+    photos = hit(episode("Lofoten photo book printed on 9 June [9 June 2026]", session="s4"))
+    assert finer_date("June 2026", trip, [photos, moved], topic) == "8-12 June 2026"
+    assert finer_date("June 2026", trip, [photos], topic) == "June 2026"
