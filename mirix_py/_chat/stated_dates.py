@@ -3,9 +3,10 @@
 Two rules for the offline answerer, on the date annotations the write path adds
 (``[11-16 April 2026]``, ``[April 2026]``, ``[week of 16 February 2026]``):
 
-- :func:`said_of_other` — a span whose dates all sit in a clause about something else
-  ("moved in ✅ and I climbed my first 6A last week") does not date what was asked;
-  a clause starts a new subject after ``;`` or after "and/but/so" followed by a pronoun.
+- :func:`said_of_other` — a span whose dates all sit in a piece about something else
+  ("moved in ✅ and I climbed my first 6A last week"; "- Imani picked Purdue, orientation
+  in July - drain tile done") does not date what was asked; pieces are sentences, lines,
+  bullets and clauses that start a new subject ("and/but/so" before a pronoun).
 - :func:`topic_date` — of the dated pieces of a span (sentences, lines, bullets), the one
   that covers the question's topic most gives the date ("install is on the 21st - cabinets
   came April 2" dates the cabinets by April 2);
@@ -40,6 +41,7 @@ _NEW_SUBJECT = re.compile(
 _PIECE = re.compile(r"(?<=[.!?])\s+|\n+|;\s*|\s+-\s+|\s+•\s+")
 """Where a span splits into separately dated pieces: sentences, lines, bullets ("- install
 is on the 21st - cabinets came April 2")."""
+_REFERS_BACK = re.compile(r"^\W*(?:it|its|it's|it’s|that|this|which|there)\b", re.I)
 _FEW_WORDS = 3
 """A follow-up with at most this many content words besides its date ("okay, dates: 11 to
 16 April!") is taken to continue what was being discussed."""
@@ -49,15 +51,31 @@ def _month(name: str) -> int:
     return _MONTHS.index(name.lower()) + 1
 
 
+def _pieces(span: str) -> list[str]:
+    """The separately said pieces of ``span``: sentences, lines, bullets and clauses with a
+    new subject; a piece that refers back ("It is on 26 February.") stays with the one
+    before it."""
+    pieces: list[str] = []
+    for part in _PIECE.split(span):
+        for clause in _NEW_SUBJECT.split(part):
+            if not clause.strip():
+                continue
+            if pieces and _REFERS_BACK.match(clause):
+                pieces[-1] = f"{pieces[-1]} {clause}"
+            else:
+                pieces.append(clause)
+    return pieces
+
+
 def said_of_other(topic: frozenset[str], span: str) -> bool:
-    """Whether every date in ``span`` is said in a clause without the question's topic
-    while another clause of ``span`` has it."""
-    clauses = [c for c in _NEW_SUBJECT.split(span) if c.strip()]
-    dated = [c for c in clauses if _ANNOTATION.search(c)]
-    if not dated or len(dated) == len(clauses):
+    """Whether every date in ``span`` is said in a piece without the question's topic
+    while another piece of ``span`` has it (see :func:`_pieces`)."""
+    pieces = _pieces(span)
+    dated = [c for c in pieces if _ANNOTATION.search(c)]
+    if not dated or len(dated) == len(pieces):
         return False
     return all(stem_share(topic, c) == 0 for c in dated) and any(
-        stem_share(topic, c) > 0 for c in clauses if c not in dated
+        stem_share(topic, c) > 0 for c in pieces if c not in dated
     )
 
 
@@ -119,7 +137,7 @@ def topic_date(topic: frozenset[str], span: str) -> str | None:
     """The first date annotation in the piece of ``span`` that covers ``topic`` most (the
     earliest piece on a tie), None when ``span`` has no annotation."""
     best: tuple[float, str] | None = None
-    for piece in _PIECE.split(span):
+    for piece in _pieces(span):
         found = _ANNOTATION.search(piece)
         if found is None:
             continue

@@ -118,3 +118,25 @@ def test_a_month_is_refined_from_another_session_on_the_same_topic() -> None:
     photos = hit(episode("Lofoten photo book printed on 9 June [9 June 2026]", session="s4"))
     assert finer_date("June 2026", trip, [photos, moved], topic) == "8-12 June 2026"
     assert finer_date("June 2026", trip, [photos], topic) == "June 2026"
+
+
+def test_a_date_in_another_bullet_or_sentence_is_said_of_something_else() -> None:
+    topic = frozenset(content_stems("chimney repair"))
+    bullets = (
+        "Updates:\n- Omar picked Leeds, induction in September [September 2026]\n"
+        "- chimney repair done, no more drips"
+    )
+    assert said_of_other(topic, bullets)
+    exam = frozenset(content_stems("exam"))
+    assert not said_of_other(
+        exam, "I booked my exam at last! It is on 26 February [26 February 2026]."
+    )
+    pack = _pack(
+        hit(episode(bullets, actor="Ravi", session="s3", day=20), 2.0, vector=0.7),
+        hit(episode("the chimney repair is on the 14th [14 July 2026], fingers crossed",
+                    actor="Ravi", session="s2", day=2), 1.0, vector=0.4),
+    )  # fmt: skip
+    got = answer_offline(
+        read_question("On what date was Ravi's chimney repair scheduled?"), pack, min_evidence=0.2
+    )
+    assert got.text == "14 July 2026"
