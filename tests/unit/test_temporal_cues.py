@@ -94,6 +94,13 @@ def test_a_day_alone_is_annotated() -> None:
             datetime(2026, 2, 1, tzinfo=UTC),
             "3 June 2026",
         ),
+        (
+            "Our anniversary: the 3rd of June. We were in Crete for the last one.",
+            datetime(2026, 2, 1, tzinfo=UTC),
+            "3 June 2026",
+        ),
+        # a present tense nearer the date than a past verb: the nearest occurrence
+        ("I told him the party is on 2 March", datetime(2026, 10, 14, tzinfo=UTC), "2 March 2027"),
     ],
 )
 def test_a_coming_date_is_not_put_in_the_past_year(text: str, anchor: datetime, label: str) -> None:
