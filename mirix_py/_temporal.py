@@ -94,6 +94,7 @@ _EVALUATIVE_RE = re.compile(  # "That's real progress in six weeks": a span, not
 _SPAN_AFTER_RE = re.compile(rf"(?i)\s*(?:-|–|—|to|through|thru|till|until)\s*(?:{_WD})\b")
 _SPAN_BEFORE_RE = re.compile(rf"(?i)\b(?:{_WD})\s*(?:-|–|—|to|through|thru|till|until)\s*$")
 _GENERIC_BEFORE = re.compile(r"\b(?:a|an|every|each|any)\s+$", re.I)
+_FULL_MONTH_STOP = re.compile(rf"(?i)\b(?:{_MON_FULL})\.$")
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
 _RELATIVE_TO_EVENT = re.compile(
@@ -451,7 +452,10 @@ def resolve_time_expressions(text: str, anchor: datetime) -> list[TimeMention]:
             except (ValueError, OverflowError):  # impossible dates, out-of-range years
                 continue
             if res is not None:  # the span excludes context such as a leading "in"/"on"
-                found.append((*(m.span("m") if m.groupdict().get("m") else m.span()), res))
+                start, end = m.span("m") if m.groupdict().get("m") else m.span()
+                if _FULL_MONTH_STOP.search(text, start, end):
+                    end -= 1  # "on 20 March.": the full stop ends the sentence, not "Mar."
+                found.append((start, end, res))
     chosen: list[tuple[int, int, _Res]] = []
     for cand in sorted(found, key=lambda c: (c[0] - c[1], c[0])):  # longest first
         if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):

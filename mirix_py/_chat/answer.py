@@ -538,10 +538,15 @@ def answer_offline(
                 when_hit = pack.refs[when_ref]
                 if strict and said_of_other(topic, when_span):
                     continue
+                body = _body_text(when_hit)
                 stated = (
                     topic_date(topic, when_span)
                     or resolve_date(when_span, when_hit.when)
-                    or _nearby_date(topic, _body_text(when_hit), when_hit.when)
+                    or (  # the strict pass takes a date from the rest only on the topic
+                        topic_date(topic, body, on_topic=True)
+                        if strict
+                        else _nearby_date(topic, body, when_hit.when)
+                    )
                 )
                 if stated:
                     stated = finer_date(stated, when_hit, others, topic)
@@ -745,11 +750,13 @@ def _corrected_first(
     """``looked`` with a later statement that corrects or moves a date on the topic first
     ("presented it on the 24th, not the 20th" over "the demo is planned for the 20th")."""
     first = refs[looked[0][1]].when if looked else None
+    cover = stem_share(topic, looked[0][2]) if looked else 0.0
     for item in looked[1:]:
         when = refs[item[1]].when
+        said = [p for p in sentences(_body_text(refs[item[1]])) if item[2] in p or p in item[2]]
         if (
-            _REPLACES.search(_body_text(refs[item[1]]))
-            and stem_share(topic, item[2]) > 0
+            any(_REPLACES.search(p) for p in said)  # the correction is said with the span
+            and stem_share(topic, item[2]) >= max(0.5 * cover, 1e-9)
             and first is not None
             and when is not None
             and when > first

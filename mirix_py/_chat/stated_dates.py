@@ -41,7 +41,9 @@ _NEW_SUBJECT = re.compile(
 _PIECE = re.compile(r"(?<=[.!?])\s+|\n+|;\s*|\s+-\s+|\s+•\s+")
 """Where a span splits into separately dated pieces: sentences, lines, bullets ("- install
 is on the 21st - cabinets came April 2")."""
-_REFERS_BACK = re.compile(r"^\W*(?:it|its|it's|it’s|that|this|which|there)\b", re.I)
+_REFERS_BACK = re.compile(r"^\s*\[|^\W*(?:it|its|it's|it’s|that|this|which|there)\b", re.I)
+"""A piece that belongs to the one before: a date annotation written after its sentence's
+full stop ("on the 1st of February. [1 February 2026]"), or a pronoun referring back."""
 _FEW_WORDS = 3
 """A follow-up with at most this many content words besides its date ("okay, dates: 11 to
 16 April!") is taken to continue what was being discussed."""
@@ -133,15 +135,16 @@ def finer_date(label: str, hit: Hit, others: Sequence[Hit], topic: frozenset[str
     return label
 
 
-def topic_date(topic: frozenset[str], span: str) -> str | None:
+def topic_date(topic: frozenset[str], span: str, *, on_topic: bool = False) -> str | None:
     """The first date annotation in the piece of ``span`` that covers ``topic`` most (the
-    earliest piece on a tie), None when ``span`` has no annotation."""
+    earliest piece on a tie), None when ``span`` has no annotation (or, with ``on_topic``,
+    no annotated piece that covers any of ``topic``)."""
     best: tuple[float, str] | None = None
     for piece in _pieces(span):
         found = _ANNOTATION.search(piece)
         if found is None:
             continue
         share = stem_share(topic, _ANNOTATION.sub(" ", piece))
-        if best is None or share > best[0]:
+        if (best is None or share > best[0]) and (share > 0 or not on_topic):
             best = (share, found.group(1).strip())
     return best[1] if best else None

@@ -158,3 +158,10 @@ def test_an_evaluated_span_is_not_a_coming_date(text: str) -> None:
 )
 def test_a_coming_date_in_n_weeks_is_still_resolved(text: str) -> None:
     assert [m.label for m in resolve_time_expressions(text, WED)] == ["week of 4 May 2026"]
+
+
+def test_the_annotation_goes_before_the_full_stop_after_a_month() -> None:
+    text = "I move to a studio on the 1st of February. Then we see."
+    assert annotate_text(text, datetime(2026, 1, 5, tzinfo=UTC)) == (
+        "I move to a studio on the 1st of February [1 February 2026]. Then we see."
+    )

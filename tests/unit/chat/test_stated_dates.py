@@ -140,3 +140,31 @@ def test_a_date_in_another_bullet_or_sentence_is_said_of_something_else() -> Non
         read_question("On what date was Ravi's chimney repair scheduled?"), pack, min_evidence=0.2
     )
     assert got.text == "14 July 2026"
+
+
+def test_an_annotation_after_the_full_stop_belongs_to_its_sentence() -> None:
+    topic = frozenset(content_stems("move Kaleva"))
+    text = "Big news. I'm moving to a studio in Kaleva on the 1st of March. [1 March 2026]"
+    assert not said_of_other(topic, text)
+    assert topic_date(topic, text) == "1 March 2026"
+
+
+def test_a_date_off_the_topic_elsewhere_in_a_memory_is_not_taken_first() -> None:
+    topic = frozenset(content_stems("chimney repair"))
+    body = "Updates: Omar picked Leeds. Induction in September [September 2026]. Chimney fixed."
+    assert topic_date(topic, body, on_topic=True) is None
+    assert topic_date(topic, body) == "September 2026"
+
+
+def test_a_correction_elsewhere_in_the_message_does_not_promote_a_span() -> None:
+    pack = _pack(
+        hit(episode("I go to the bike shop next Saturday [11 October 2025] to try the Brompton.",
+                    actor="Ravi", session="s1", day=1), 2.0, vector=0.7),
+        hit(episode("The demo went fine, I showed it on the 24th [24 March 2026], not the 20. "
+                    "Btw we plan a trip to Oslo in may [May 2026].",
+                    actor="Ravi", session="s2", day=25), 1.0, vector=0.4),
+    )  # fmt: skip
+    got = answer_offline(
+        read_question("On which date did Ravi plan to try the Brompton?"), pack, min_evidence=0.2
+    )
+    assert got.text == "11 October 2025"
