@@ -38,9 +38,10 @@ _MONTH_WORD = re.compile(rf"\b(?:{_MON})\b", re.I)
 _NEW_SUBJECT = re.compile(
     r";|(?:,|\band\b|\bbut\b|\bso\b)\s+(?=(?:i|we|he|she|they|my|our|his|her|their)\b)", re.I
 )
-_PIECE = re.compile(r"(?<=[.!?])\s+|\n+|;\s*|\s+-\s+|\s+•\s+")
-"""Where a span splits into separately dated pieces: sentences, lines, bullets ("- install
-is on the 21st - cabinets came April 2")."""
+_PIECE = re.compile(r"(?<=[.!?])\s+|\n+\s*(?:[-•*]\s+)?|;\s*")
+"""Where a span splits into separately dated pieces: sentences, lines and bulleted lines
+("- install is on the 21st\n- cabinets came April 2"); a dash inside a line ("last weekend
+- we went biking") joins, it does not split."""
 _REFERS_BACK = re.compile(r"^\s*\[|^\W*(?:it|its|it's|it’s|that|this|which|there)\b", re.I)
 """A piece that belongs to the one before: a date annotation written after its sentence's
 full stop ("on the 1st of February. [1 February 2026]"), or a pronoun referring back."""

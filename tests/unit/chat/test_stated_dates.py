@@ -168,3 +168,10 @@ def test_a_correction_elsewhere_in_the_message_does_not_promote_a_span() -> None
         read_question("On which date did Ravi plan to try the Brompton?"), pack, min_evidence=0.2
     )
     assert got.text == "11 October 2025"
+
+
+def test_a_dash_inside_a_line_does_not_split_it() -> None:
+    topic = frozenset(content_stems("kayak friends"))
+    text = "Great day with the gang last weekend [4-5 May 2024] - we kayaked with friends."
+    assert not said_of_other(topic, text)
+    assert topic_date(topic, text, on_topic=True) == "4-5 May 2024"
