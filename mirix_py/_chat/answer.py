@@ -59,7 +59,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._chat.selection import bind_tool, usage_tokens
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import AnswerKind, answer_kind, asks_past, place_cue, typed_span
-from mirix_py._chat.stated_dates import finer_date, said_of_other, topic_date
+from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 from mirix_py._log_scrub import scrub_detail
 from mirix_py._memory import MemoryType
@@ -544,7 +544,7 @@ def answer_offline(
                     or resolve_date(when_span, when_hit.when)
                     or (  # the strict pass takes a date from the rest only on the topic
                         topic_date(topic, body, on_topic=True)
-                        if strict
+                        if strict and annotated(body)
                         else _nearby_date(topic, body, when_hit.when)
                     )
                 )

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from mirix_py._chat.cues import content_stems, stem_share
 from mirix_py._chat.models import Hit
 
-__all__ = ["finer_date", "said_of_other", "topic_date"]
+__all__ = ["annotated", "finer_date", "said_of_other", "topic_date"]
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
@@ -134,6 +134,11 @@ def finer_date(label: str, hit: Hit, others: Sequence[Hit], topic: frozenset[str
             if day is not None and period[0] <= day < period[1]:
                 return found.group(1).strip()
     return label
+
+
+def annotated(text: str) -> bool:
+    """Whether ``text`` carries a date annotation (memories written offline do)."""
+    return _ANNOTATION.search(text) is not None
 
 
 def topic_date(topic: frozenset[str], span: str, *, on_topic: bool = False) -> str | None:

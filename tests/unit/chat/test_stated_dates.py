@@ -5,6 +5,8 @@ Texts carry the date annotations the write path adds; all of them are invented.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from mirix_py._chat.answer import _change_bonus, answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import content_stems, read_question
@@ -175,3 +177,15 @@ def test_a_dash_inside_a_line_does_not_split_it() -> None:
     text = "Great day with the gang last weekend [4-5 May 2024] - we kayaked with friends."
     assert not said_of_other(topic, text)
     assert topic_date(topic, text, on_topic=True) == "4-5 May 2024"
+
+
+def test_a_memory_without_annotations_still_gives_the_date_next_to_the_event() -> None:
+    booked = episode(
+        "I booked my exam at last! It is on 26 February at the test centre.", actor="Grace"
+    ).model_copy(update={"occurred_at": datetime(2025, 12, 13, tzinfo=UTC)})
+    result = episode("The result came on 3 March.", actor="Grace", sequence=1).model_copy(
+        update={"occurred_at": datetime(2026, 3, 28, tzinfo=UTC)}
+    )
+    pack = _pack(hit(booked, 2.0, vector=0.7), hit(result, 1.0, vector=0.3))
+    got = answer_offline(read_question("When is Grace's exam?"), pack, min_evidence=0.2)
+    assert got.text == "26 February 2026"
