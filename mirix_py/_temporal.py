@@ -10,9 +10,18 @@ weekday ("on Friday") is past unless its sentence has a future marker ("will", "
 still to begin. A weekday after "a"/"every" ("falls on a Saturday") is any such day, not a date;
 "back in" and "used to" mark the past. A day or month without a year
 takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
-arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead). Vague
+arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead),
+and a day of the month alone ("on the 19th") the month nearest the anchor, the same way.
+The tense is the nearest marker in the date's own clause (strong); failing that, the nearest
+in its sentence (weak: the other occurrence wins when at most half as far away, so "Cabinets
+ordered, delivery March 30", said in February, is this March). A present tense ("the move is
+on the 3rd") or no marker takes the nearest occurrence: said without cues, a date is as
+likely ahead as behind, and the nearer one is the one a listener would understand. A
+weekday span in the present ("Monday to Thursday is quiet") is a routine, and "that's real
+progress in six weeks" a span, not dates. Vague
 ("recently", "the other day") and narrative-relative ("the next day") wording is not resolved.
-A lower-case "may"/"march" followed by a word is a month only with a year, an ordinal or "in".
+A lower-case "may"/"march" followed by a word is a month only with a year, an ordinal or "in",
+or after "on", "by", "from", "until", "since" ("presented it on march 24 finally").
 """
 
 from __future__ import annotations
@@ -28,13 +37,15 @@ from typing import Literal
 from dateutil import parser as _du_parser  # type: ignore[import-untyped, unused-ignore]
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
 
-from mirix_py._text import IRREGULAR_VERBS, ORDINAL_WORDS
+from mirix_py._tense import Ctx as _Ctx
+from mirix_py._tense import choose_year as _choose_year
+from mirix_py._tense import pick as _pick
+from mirix_py._text import ORDINAL_WORDS
 
 __all__ = ["Granularity", "TimeMention", "annotate_text", "parse_loose_datetime",
            "question_time_range", "resolve_time_expressions"]  # fmt: skip
 
 Granularity = Literal["day", "week", "month", "year"]
-_Tense = Literal["past", "future", "unknown"]
 _Res = tuple[date, date, Granularity]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -43,7 +54,6 @@ _MONTH_NUM = {name.lower(): i + 1 for i, name in enumerate(_MONTHS)}
 _MONTH_NUM.update({name[:3].lower(): i + 1 for i, name in enumerate(_MONTHS)} | {"sept": 9})
 _MON_FULL = "|".join(name.lower() for name in _MONTHS)
 _MON_ANY = "|".join(sorted(_MONTH_NUM, key=len, reverse=True))
-_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar"})  # also English verbs
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WD = "|".join(_WEEKDAYS)
 _NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -72,36 +82,21 @@ _NEAR_DAY = (
     r"(?P<today>(?:(?:earlier|later)\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening)))"
 )
 
-_IRREGULAR_PAST = "|".join(sorted(forms[0] for forms in IRREGULAR_VERBS.values()))
-_TENSE_RE = re.compile(  # the nearest marker in the sentence decides
-    r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
-    r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
-    r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
-    r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
-    rf"had|{_IRREGULAR_PAST}|"
-    r"\w{2,}[^\W\d_e]ed)\b)"
-)
-_ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
-    r"(?i)\b(?:booked|reserved|scheduled|rescheduled|planned|arranged|registered|signed\s+up|"
-    r"enrolled|bought\s+(?:the\s+|our\s+|my\s+)?tickets|got\s+(?:the\s+|our\s+|my\s+)?tickets|"
-    r"confirmed|set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|postponed|pushed\s+(?:it\s+)?(?:back\s+)?to|"
-    r"invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
-)
-_AUX_BEFORE = re.compile(
-    r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
-)
-_LONG_AGO_DAYS = 270  # a year-less date this far back, when the next one is close ...
-_SOON_DAYS = 90  # ... is the coming one ("the defence moved to 27 February", said in January)
 _LEAN_FUTURE_RE = re.compile(
     r"(?i)\b(?:to|until|till|starting|from|due|by|before|rescheduled\s+for|moved\s+to)\s+"
     r"(?:the\s+|on\s+)?$"
 )
 _DURATION_RE = re.compile(r"\b(?:not|never|first|only|have\s+been)\b|n[’']t\b", re.IGNORECASE)
-_DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
+_EVALUATIVE_RE = re.compile(  # "That's real progress in six weeks": a span, not a date
+    r"(?i)\s*(?:that|this)(?:[’']s|\s+is|\s+was)\s+(?:\w+\s+)*?(?!(?:due|back|ready|over|done|"
+    r"open|here|in)\b)[a-z]+(?<!ing)\s+$"
+)
+_SPAN_AFTER_RE = re.compile(rf"(?i)\s*(?:-|–|—|to|through|thru|till|until)\s*(?:{_WD})\b")
+_SPAN_BEFORE_RE = re.compile(rf"(?i)\b(?:{_WD})\s*(?:-|–|—|to|through|thru|till|until)\s*$")
 _GENERIC_BEFORE = re.compile(r"\b(?:a|an|every|each|any)\s+$", re.I)
+_FULL_MONTH_STOP = re.compile(rf"(?i)\b(?:{_MON_FULL})\.$")
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
-_SENTENCE_END = ".!?;\n"
 _RELATIVE_TO_EVENT = re.compile(
     r"(?i)\s+(?:\[[^\]\n]*\]\s+)?(?:after|before|following)\s+(?:the|our|my|his|her|their|your)\s"
 )
@@ -142,45 +137,6 @@ def _join(a: str, b: str) -> str:
 
 def _fmt_day(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-@dataclass(frozen=True)
-class _Ctx:
-    text: str
-    today: date
-
-    def sentence(self, m: re.Match[str]) -> tuple[int, int]:  # bounds of the sentence around m
-        rights = [i for i in (self.text.find(c, m.end()) for c in _SENTENCE_END) if i != -1]
-        left = max(self.text.rfind(c, 0, m.start()) for c in _SENTENCE_END) + 1
-        return left, min(rights, default=len(self.text))
-
-    def tense(self, m: re.Match[str]) -> _Tense:
-        """Tense of the sentence around ``m``, taken from the nearest tense marker."""
-        start, end = m.span()
-        best: tuple[int, _Tense] = (len(self.text) + 1, "unknown")
-        for hit in _TENSE_RE.finditer(self.text, *self.sentence(m)):
-            if hit.lastgroup == "past" and _AUX_BEFORE.search(self.text, 0, hit.start()):
-                continue  # "getting married", "is booked": a participle, not the past tense
-            dist = start - hit.end() if hit.end() <= start else hit.start() - end
-            if 0 <= dist < best[0]:
-                best = (dist, "future" if hit.lastgroup == "future" else "past")
-        return best[1]
-
-    def event_tense(self, m: re.Match[str]) -> _Tense:
-        """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
-        tense = self.tense(m)
-        if tense == "past" and _ARRANGED_RE.search(self.text, *self.sentence(m)):
-            return "future"
-        return tense
-
-    def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
-        return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None
-
-    def verb_like(self, m: re.Match[str]) -> bool:
-        """A lower-case "may"/"march" followed by a word: probably the verb, not the month."""
-        word = m.group("mon")
-        trusted = word.lower() not in _AMBIGUOUS_MONTHS or word.istitle()
-        return not trusted and re.compile(r"\s+[A-Za-z]").match(self.text, m.end()) is not None
 
 
 _Handler = Callable[[re.Match[str], _Ctx], _Res | None]
@@ -227,34 +183,6 @@ def _unit_range(d: date, unit: str) -> _Res:
     return d, d + timedelta(days=1), "day"
 
 
-def _choose_year(
-    make: Callable[[int], date], ref: date, tense: _Tense, *, lean_future: bool = False
-) -> date | None:
-    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known).
-
-    ``lean_future``: the date follows "to", "until", "starting"… ("the defence moved to
-    27 February", "we hired Ama, starting 6 July"); in a past-tense sentence it is still
-    the coming occurrence when the past one is most of a year back and the next is close.
-    """
-    options: list[date] = []
-    for year in (ref.year - 1, ref.year, ref.year + 1):
-        with suppress(ValueError):  # 29 February in a common year
-            options.append(make(year))
-    if tense == "future" and (future := [o for o in options if o >= ref]):
-        return future[0]
-    if tense == "past" and (past := [o for o in options if o <= ref]):
-        coming = [o for o in options if o > ref]
-        if (
-            lean_future
-            and coming
-            and (ref - past[-1]).days > _LONG_AGO_DAYS
-            and (coming[0] - ref).days <= _SOON_DAYS
-        ):
-            return coming[0]
-        return past[-1]
-    return min(options, key=lambda o: (abs((o - ref).days), o)) if options else None
-
-
 _rule(rf"\b(?:{_NEAR_DAY})\b")(
     lambda m, ctx: _unit_range(ctx.today + timedelta(days=_NEAR_DAYS[m.lastgroup or ""]), "day")
 )
@@ -277,10 +205,32 @@ def _calendar_unit(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 @_rule(rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+from\s+(?:now|today)\b")
 def _in_future(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if m.group(0)[:2].lower() == "in" and (  # "I read it in two days", "not in a year"
-        ctx.tense(m) == "past" or _DURATION_RE.search(ctx.text, ctx.sentence(m)[0], m.start())
+        ctx.tense(m) == "past"
+        or _DURATION_RE.search(ctx.text, ctx.sentence(m)[0], m.start())
+        or _EVALUATIVE_RE.match(ctx.text, ctx.sentence(m)[0], m.start())
     ):
         return None
     return _unit_range(_shift(ctx.today, _g(m, "u"), _n(m)), _g(m, "u"))
+
+
+def _in_weekday_span(m: re.Match[str], text: str) -> bool:
+    """Whether the weekday at ``m`` opens or closes a span of weekdays ("Monday to Friday")."""
+    return bool(_SPAN_AFTER_RE.match(text, m.end()) or _SPAN_BEFORE_RE.search(text, 0, m.start()))
+
+
+@_rule(rf"\b(?P<wd>{_WD})\s*(?:-|–|—|to|through|thru|till|until)\s*(?P<wd2>{_WD})\b")
+def _weekday_span(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """ "away Monday to Thursday": the coming (or, in the past tense, the latest) such span."""
+    tense = ctx.tense(m)
+    if tense not in ("past", "future"):
+        return None  # a routine ("Monday to Thursday is quiet")
+    wd, wd2 = _WEEKDAYS.index(_g(m, "wd")), _WEEKDAYS.index(_g(m, "wd2"))
+    length = timedelta(days=(wd2 - wd) % 7)
+    if tense == "future":
+        start = ctx.today + timedelta(days=(wd - ctx.today.weekday()) % 7 or 7)
+    else:
+        start = ctx.today - timedelta(days=(ctx.today.weekday() - wd2) % 7 or 7) - length
+    return start, start + length + timedelta(days=1), "day"
 
 
 @_rule(rf"\b(?P<m>(?:{_MODS}\s+)?(?P<wd>{_WD}){_TOD})\b")
@@ -292,6 +242,8 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return None  # "the Monday after the wedding": relative to an event, not to today
     if not mod and _GENERIC_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
         return None  # "it falls on a Saturday", "every Monday": any such day, not one date
+    if not mod and ctx.tense(m) in ("present", "unknown") and _in_weekday_span(m, ctx.text):
+        return None  # "Monday to Thursday is quiet": a weekly routine, not dates
     wd = _WEEKDAYS.index(_g(m, "wd"))
     mod = mod or ("next" if ctx.tense(m) == "future" else "last")
     if mod in ("last", "this past"):
@@ -342,12 +294,12 @@ def _month_name(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     mod, today, month = _g(m, "mod"), ctx.today, _MONTH_NUM[_g(m, "mon")]
     if mod and ctx.verb_like(m):  # "this may be", "the next march starts"
         return None
-    ref, tense = today.replace(day=1), ctx.event_tense(m)
+    ref, (tense, strong) = today.replace(day=1), ctx.event_cue(m)
     if mod in ("last", "this past"):  # the latest one strictly before this month
-        ref, tense = ref - timedelta(days=1), "past"
+        ref, tense, strong = ref - timedelta(days=1), "past", True
     elif mod in ("next", "this coming"):  # the first one strictly after this month
-        ref, tense = _months(ref, 1)[1], "future"
-    chosen = _choose_year(lambda y: date(y, month, 1), ref, tense)
+        ref, tense, strong = _months(ref, 1)[1], "future", True
+    chosen = _choose_year(lambda y: date(y, month, 1), ref, tense, strong=strong)
     return _months(date(today.year, month, 1) if mod == "this" else chosen or ref, 1)
 
 
@@ -370,8 +322,9 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if not ordinal and ctx.verb_like(m):  # "they march 5 miles", "you may first ask"
         return None
     lean = _LEAN_FUTURE_RE.search(ctx.text, max(0, m.start() - 24), m.start()) is not None
+    tense, strong = ctx.event_cue(m)
     chosen = _choose_year(
-        lambda y: date(y, month, day), ctx.today, ctx.event_tense(m), lean_future=lean
+        lambda y: date(y, month, day), ctx.today, tense, lean_future=lean, strong=strong
     )
     return _unit_range(chosen, "day") if chosen else None
 
@@ -401,7 +354,8 @@ def _day_range(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         end = date(int(m.group("y")), last, d2)
         start = date(end.year - (first > last), first, d1)
     else:
-        chosen = _choose_year(lambda y: date(y, first, d1), ctx.today, ctx.event_tense(m))
+        tense, strong = ctx.event_cue(m)
+        chosen = _choose_year(lambda y: date(y, first, d1), ctx.today, tense, strong=strong)
         if chosen is None:
             return None
         start = chosen
@@ -422,6 +376,51 @@ def _day_of_relative_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     end = first.replace(day=int(m.group("d2"))) if m.group("d2") else start
     if end < start:
         return None
+    return start, end + timedelta(days=1), "day"
+
+
+_BARE_DAY_NEXT = re.compile(  # what may follow a date "on the 19th" (not "on the 4th floor")
+    r"(?i)[^\S\n]*(?:$|\n|[^\w\s]|(?:at|in|on|to|and|or|but|so|because|when|then|outside|inside|near|"
+    r"for|with|after|before|since|until|till|by|as|if|we|i|you|he|she|they|it|this|that|which|"
+    r"too|also|again|already|finally|instead|is|was|will|morning|afternoon|evening|night)\b)"
+)
+_HABITUAL_RE = re.compile(r"(?i)\b(?:every|each|monthly|usually|always)\b")
+_MONTH_NAMED_RE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b")
+
+
+@_rule(  # "on the 19th", "its on the 9th", "from the 3rd to the 7th": the month is implied
+    rf"\b(?:on|by|from|until|till|since)\s+(?P<m>the\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)"
+    rf"(?:{_TO}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th))?)\b"
+)
+def _day_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """A day of the month alone: the occurrence its tense implies (:func:`~mirix_py._tense.pick`).
+
+    Left alone: an ordinal naming something else ("on the 4th floor"), a habit ("we pay
+    on the 1st every month") and a sentence that names a month itself, whose day the
+    month rules place.
+    """
+    lo, hi = ctx.sentence(m)
+    if (
+        not _BARE_DAY_NEXT.match(ctx.text, m.end())
+        or _HABITUAL_RE.search(ctx.text, lo, hi)
+        or _MONTH_NAMED_RE.search(ctx.text, lo, hi)
+    ):
+        return None
+    d1, d2 = int(m.group("d")), int(m.group("d2") or m.group("d"))
+    month = ctx.today.replace(day=1)
+    options: list[date] = []
+    for offset in range(-2, 3):
+        with suppress(ValueError):  # the 31st of a shorter month
+            options.append(_shift(month, "month", offset).replace(day=d1))
+    tense, strong = ctx.event_cue(m)
+    start = _pick(options, ctx.today, tense, strong=strong)
+    if start is None:
+        return None
+    end = (
+        start.replace(day=d2)
+        if d2 >= d1
+        else _shift(start.replace(day=1), "month", 1).replace(day=d2)
+    )
     return start, end + timedelta(days=1), "day"
 
 
@@ -453,7 +452,10 @@ def resolve_time_expressions(text: str, anchor: datetime) -> list[TimeMention]:
             except (ValueError, OverflowError):  # impossible dates, out-of-range years
                 continue
             if res is not None:  # the span excludes context such as a leading "in"/"on"
-                found.append((*(m.span("m") if m.groupdict().get("m") else m.span()), res))
+                start, end = m.span("m") if m.groupdict().get("m") else m.span()
+                if _FULL_MONTH_STOP.search(text, start, end):
+                    end -= 1  # "on 20 March.": the full stop ends the sentence, not "Mar."
+                found.append((start, end, res))
     chosen: list[tuple[int, int, _Res]] = []
     for cand in sorted(found, key=lambda c: (c[0] - c[1], c[0])):  # longest first
         if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):

@@ -12,13 +12,16 @@ from mirix_py._chat.models import Hit
 from mirix_py._dates import full_date
 from mirix_py._memory import MemoryType
 
-_REPLACES = re.compile(
+REPLACES = re.compile(
     r"\b(?:instead|switch(?:ed|ing)\s+to|chang(?:ed|ing)\s+to|replac(?:ed|ing)|"
     r"(?:moved|postponed|pushed\s+back|brought\s+forward|rescheduled)(?:\s+[\w-]+,?){0,3}?\s+"
     r"(?:to|until)\s+(?:the\s+)?(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|later|earlier))",
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|later|earlier))|"
+    r",\s+not\s+(?:on\s+)?(?:the\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.I,
 )
+"""A change of value: "instead", "moved it to Friday", and a correction of a date or a number
+("came on April 2, not March 30", "presented it on the 24th, not the 20th")."""
 
 
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
@@ -33,7 +36,7 @@ def change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime])
     bonus = -0.3 if superseded else 0.0
     if _PAST_WORDS.search(span):
         bonus -= 0.2
-    if _REPLACES.search(span):
+    if REPLACES.search(span):
         bonus += 0.1  # "going to Hokkaido instead": the value that replaced an earlier one
     if hit.when is not None and len(newest) > 1:
         bonus += 0.1 * newest.index(hit.when) / (len(newest) - 1)

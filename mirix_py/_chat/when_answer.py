@@ -9,8 +9,10 @@ from datetime import datetime
 from mirix_py import _temporal as temporal
 from mirix_py._chat.answer_text import body_text, strip_annotations, utterances
 from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, stem_share
+from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
+from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 
 _MONTH = (
@@ -163,14 +165,50 @@ def when_answer(
             if rule:  # "when should we send it?" → "two weeks before the day", not a date
                 return Draft(rule.group(0), (rule_ref,), False)
     same = any(_SAME_DATE.search(body_text(refs[r])) for _, r, _ in scored[:3])
-    for _, when_ref, when_span in scored[: 6 if same else 3]:
-        when_hit = refs[when_ref]
-        stated = resolve_date(when_span, when_hit.when) or _nearby_date(
-            topic, body_text(when_hit), when_hit.when
-        )
-        if stated:
-            return Draft(_range_end(stated, cues.text), (when_ref,), False)
+    looked = _corrected_first(topic, scored[: 6 if same else 3], refs)
+    others = [refs[r] for _, r, _ in scored]
+    # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
+    # climbed my first 6A last week"); the second pass takes any stated date
+    for strict in (True, False):
+        for _, when_ref, when_span in looked:
+            when_hit = refs[when_ref]
+            if strict and said_of_other(topic, when_span):
+                continue
+            body = body_text(when_hit)
+            stated = (
+                topic_date(topic, when_span)
+                or resolve_date(when_span, when_hit.when)
+                or (  # the strict pass takes a date from the rest only on the topic
+                    topic_date(topic, body, on_topic=True)
+                    if strict and annotated(body)
+                    else _nearby_date(topic, body, when_hit.when)
+                )
+            )
+            if stated:
+                stated = finer_date(stated, when_hit, others, topic)
+                return Draft(_range_end(stated, cues.text), (when_ref,), False)
     hit = refs[ref]
     if hit.when is not None:
         return Draft(full_date(hit.when), (ref,), False)
     return None
+
+
+def _corrected_first(
+    topic: frozenset[str], looked: Sequence[tuple[float, int, str]], refs: Mapping[int, Hit]
+) -> list[tuple[float, int, str]]:
+    """``looked`` with a later statement that corrects or moves a date on the topic first
+    ("presented it on the 24th, not the 20th" over "the demo is planned for the 20th")."""
+    first = refs[looked[0][1]].when if looked else None
+    cover = stem_share(topic, looked[0][2]) if looked else 0.0
+    for item in looked[1:]:
+        when = refs[item[1]].when
+        said = [p for p in sentences(body_text(refs[item[1]])) if item[2] in p or p in item[2]]
+        if (
+            any(REPLACES.search(p) for p in said)  # the correction is said with the span
+            and stem_share(topic, item[2]) >= max(0.5 * cover, 1e-9)
+            and first is not None
+            and when is not None
+            and when > first
+        ):
+            return [item, *(t for t in looked if t is not item)]
+    return list(looked)

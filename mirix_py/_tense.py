@@ -1,0 +1,171 @@
+"""How the words around a date place it in time: tense, cue words, and the occurrence chosen.
+
+:mod:`mirix_py._temporal` finds time expressions; this module decides which occurrence a
+year-less date or a day of the month alone means. The tense is the nearest marker in the
+date's own clause (strong), else in its sentence (weak); past-tense arrangements ("booked",
+"signed up") look ahead; a present tense or no marker takes the nearest occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from mirix_py._text import IRREGULAR_VERBS
+
+__all__ = ["Ctx", "Tense", "choose_year", "pick"]
+
+Tense = Literal["past", "future", "present", "unknown"]
+_TENSE_OF: dict[str | None, Tense] = {"past": "past", "future": "future", "present": "present"}
+_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar"})  # also English verbs
+_IRREGULAR_PAST = "|".join(sorted(forms[0] for forms in IRREGULAR_VERBS.values()))
+_TENSE_RE = re.compile(  # the nearest marker in the sentence decides
+    r"(?i)(?P<future>\b(?:will|shall|gonna|going\s+to|plan(?:s|ning)?\s+to|about\s+to|soon|"
+    r"(?:decided|decide|want|wants|intend|intends|promised|agreed|expect|expects)\s+to\s+(?!be\b)|"
+    r"looking\s+forward|hop(?:e|es|ing)\s+to|can[’']?t\s+wait|upcoming|won[’']t)\b|[’']ll\b)|"
+    r"(?P<past>\b(?:back(?=\s+(?:in|when|then)\b)|used(?=\s+to\b)|was|were|did|didn[’']t|"
+    rf"had|{_IRREGULAR_PAST}|"
+    r"\w{2,}[^\W\d_e]ed)\b)|"
+    r"(?P<present>\b(?:is|are|am)\b|[’'](?:re|m)\b|\b(?:it|that|there|he|she)[’']s\b)"
+)
+_ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
+    r"(?i)\b(?:booked|reserved|scheduled|rescheduled|planned|arranged|registered|signed\s+up|"
+    r"enrolled|bought\s+(?:the\s+|our\s+|my\s+)?tickets|got\s+(?:the\s+|our\s+|my\s+)?tickets|"
+    r"confirmed|postponed|invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
+)
+_ARRANGED_BEFORE_RE = re.compile(  # only right before the date: "we moved to Leeds" is not one
+    r"(?i)\b(?:set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|pushed\s+(?:it\s+)?(?:back\s+)?to)"
+    r"\s+(?:the\s+|on\s+)?$"
+)
+_AUX_BEFORE = re.compile(
+    r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
+)
+_LONG_AGO_DAYS = 270  # a year-less date this far back, when the next one is close ...
+_SOON_DAYS = 90  # ... is the coming one ("the defence moved to 27 February", said in January)
+_DATE_PREP_BEFORE = re.compile(  # "on march 24 finally": after these, "march"/"may" is a month
+    r"(?i)\b(?:on|by|from|until|till|since)\s+$"
+)
+_DETERMINER_RE = re.compile(r"\b(?:the|a|an|my|your|his|her|our|their|its|that)\s+$", re.I)
+_SENTENCE_END = ".!?;\n"
+_CLAUSE_END = ",;:()—–\n"  # a tense marker beyond one of these is weaker evidence
+_WEAK_RATIO = 2  # weak tense: the other occurrence wins when at most half as far away
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """A text and the day it was said: the tense and cue words around a match."""
+
+    text: str
+    today: date
+
+    def sentence(self, m: re.Match[str]) -> tuple[int, int]:  # bounds of the sentence around m
+        return self._bounds(m, _SENTENCE_END, 0, len(self.text))
+
+    def _bounds(self, m: re.Match[str], ends: str, lo: int, hi: int) -> tuple[int, int]:
+        after = m.end() - 1 if m.group(0).endswith(".") else m.end()  # "on 20 March." ends it
+        rights = [i for i in (self.text.find(c, after, hi) for c in ends) if i != -1]
+        left = max(lo - 1, *(self.text.rfind(c, lo, m.start()) for c in ends)) + 1
+        return left, min(rights, default=hi)
+
+    def _nearest(self, m: re.Match[str], lo: int, hi: int) -> Tense:
+        start, end = m.span()
+        best: tuple[int, Tense] = (len(self.text) + 1, "unknown")
+        for hit in _TENSE_RE.finditer(self.text, lo, hi):
+            if hit.lastgroup == "past" and _AUX_BEFORE.search(self.text, 0, hit.start()):
+                continue  # "getting married", "is booked": a participle, not the past tense
+            dist = start - hit.end() if hit.end() <= start else hit.start() - end
+            if 0 <= dist < best[0]:
+                best = (dist, _TENSE_OF[hit.lastgroup])
+        return best[1]
+
+    def cue(self, m: re.Match[str]) -> tuple[Tense, bool]:
+        """Tense around ``m`` and whether it is strong (a marker in the date's own clause).
+
+        "Cabinets ordered, delivery March 30": the past verb sits in another clause, so the
+        date only leans to the past (weak); "we ordered it on March 30" is plainly past.
+        """
+        lo, hi = self.sentence(m)
+        own = self._nearest(m, *self._bounds(m, _CLAUSE_END, lo, hi))
+        return (own, True) if own != "unknown" else (self._nearest(m, lo, hi), False)
+
+    def tense(self, m: re.Match[str]) -> Tense:
+        """Tense around ``m``: the nearest marker in its clause, else in its sentence."""
+        return self.cue(m)[0]
+
+    def event_cue(self, m: re.Match[str]) -> tuple[Tense, bool]:
+        """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
+        tense, strong = self.cue(m)
+        lo, hi = self.sentence(m)
+        before = _ARRANGED_BEFORE_RE.search(self.text, max(lo, m.start() - 24), m.start())
+        if tense == "past" and (before or _ARRANGED_RE.search(self.text, lo, hi)):
+            return "future", strong
+        return tense, strong
+
+    def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
+        return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None
+
+    def verb_like(self, m: re.Match[str]) -> bool:
+        """A lower-case "may"/"march" followed by a word: probably the verb, not the month."""
+        word = m.group("mon")
+        trusted = word.lower() not in _AMBIGUOUS_MONTHS or word.istitle()
+        trusted = trusted or _DATE_PREP_BEFORE.search(self.text, 0, m.start()) is not None
+        return not trusted and re.compile(r"\s+[A-Za-z]").match(self.text, m.end()) is not None
+
+
+def choose_year(
+    make: Callable[[int], date],
+    ref: date,
+    tense: Tense,
+    *,
+    lean_future: bool = False,
+    strong: bool = True,
+) -> date | None:
+    """The occurrence of a yearless date nearest to ``ref`` (the past/future one if known).
+
+    ``lean_future``: the date follows "to", "until", "starting"… ("the defence moved to
+    27 February", "we hired Ama, starting 6 July"); in a past-tense sentence it is still
+    the coming occurrence when the past one is most of a year back and the next is close.
+    """
+    options: list[date] = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        with suppress(ValueError):  # 29 February in a common year
+            options.append(make(year))
+    past = [o for o in options if o <= ref]
+    coming = [o for o in options if o > ref]
+    if (
+        strong
+        and tense == "past"
+        and past
+        and lean_future
+        and coming
+        and (ref - past[-1]).days > _LONG_AGO_DAYS
+        and (coming[0] - ref).days <= _SOON_DAYS
+    ):
+        return coming[0]
+    return pick(options, ref, tense, strong=strong)
+
+
+def pick(options: list[date], ref: date, tense: Tense, *, strong: bool = True) -> date | None:
+    """The occurrence among ``options`` that ``tense`` points to, seen from ``ref``.
+
+    A strong past/future (a marker in the date's own clause) takes the latest past / first
+    coming occurrence. A weak one (a marker only elsewhere in the sentence) still prefers
+    its side unless the other occurrence is at most half as far. A present tense ("the
+    move is on the 3rd") or no marker at all takes the nearest occurrence, the coming one
+    on a tie: a date said without cues is as likely to be ahead as behind.
+    """
+    if not options:
+        return None
+    nearest = min(options, key=lambda o: (abs((o - ref).days), -o.toordinal()))
+    past = [o for o in options if o <= ref]
+    future = [o for o in options if o >= ref]
+    side = past[-1:] if tense == "past" else future[:1] if tense == "future" else []
+    if not side:
+        return nearest
+    if strong or abs((nearest - ref).days) * _WEAK_RATIO > abs((side[0] - ref).days):
+        return side[0]
+    return nearest

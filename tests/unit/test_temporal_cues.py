@@ -1,0 +1,167 @@
+"""Dates that are right: days of the month, tense by clause, corrections, routines.
+
+All sentences are invented; each case failed before the rule it pins down.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from mirix_py._temporal import annotate_text, resolve_time_expressions
+
+WED = datetime(2026, 4, 22, 18, 0, tzinfo=UTC)  # a Wednesday in late April
+
+
+def _spans(text: str, anchor: datetime = WED) -> list[tuple[str, date, date]]:
+    return [(m.text, m.start.date(), m.end.date()) for m in resolve_time_expressions(text, anchor)]
+
+
+# -- a day of the month alone ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        # past wording: the latest such day
+        ("Priya slipped on the stairs on the 19th and hurt her ankle.", WED, date(2026, 4, 19)),
+        ("She left on the 30th, a week before Easter.", WED, date(2026, 3, 30)),
+        # future wording: the next such day
+        ("The plumber will come on the 2nd to fix the boiler.", WED, date(2026, 5, 2)),
+        ("I'll pay you back by the 22nd", WED, date(2026, 4, 22)),
+        # no tense in its clause: the nearer occurrence
+        ("- inspection is on the 28th", WED, date(2026, 4, 28)),
+        ("the piano tuner comes on the 3rd", datetime(2026, 4, 27, tzinfo=UTC), date(2026, 5, 3)),
+        # a past verb in another clause only leans: a much nearer coming day wins
+        (
+            "filled in the council form, appointment on the 3rd",
+            datetime(2026, 4, 27, tzinfo=UTC),
+            date(2026, 5, 3),
+        ),
+    ],
+)
+def test_a_day_of_the_month_alone_resolves_by_tense(
+    text: str, anchor: datetime, expected: date
+) -> None:
+    (mention,) = resolve_time_expressions(text, anchor)
+    assert mention.granularity == "day"
+    assert mention.start.date() == expected
+
+
+def test_a_range_of_days_of_the_month_is_a_range() -> None:
+    assert _spans("We're away from the 3rd to the 7th, the neighbours feed the cat.") == [
+        ("the 3rd to the 7th", date(2026, 5, 3), date(2026, 5, 8))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We live on the 4th floor, no lift.",
+        "Rent is due on the 1st every month.",
+        "He passed on the 3rd attempt.",
+    ],
+)
+def test_an_ordinal_that_is_not_a_day_is_left_alone(text: str) -> None:
+    assert resolve_time_expressions(text, WED) == []
+
+
+def test_a_day_alone_is_annotated() -> None:
+    text = "Omar fell off his bike on the 12th outside the bakery."
+    assert annotate_text(text, WED) == (
+        "Omar fell off his bike on the 12th [12 April 2026] outside the bakery."
+    )
+
+
+# -- a coming month or day is not put in the past year -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "label"),
+    [
+        # the past verb belongs to another clause; the date's own clause is present tense
+        (
+            "Mum got the all clear, so the Crete trip in June is definitely on.",
+            datetime(2026, 4, 20, tzinfo=UTC),
+            "June 2026",
+        ),
+        # a past verb in another clause, the past occurrence most of a year back
+        ("Tiles ordered, delivery April 12.", datetime(2026, 3, 1, tzinfo=UTC), "12 April 2026"),
+        # the full stop after the month ends the sentence: the next one's "were" is not its tense
+        (
+            "For our tenth anniversary, which is the 3rd of June. We were thinking of Crete.",
+            datetime(2026, 2, 1, tzinfo=UTC),
+            "3 June 2026",
+        ),
+        (
+            "Our anniversary: the 3rd of June. We were in Crete for the last one.",
+            datetime(2026, 2, 1, tzinfo=UTC),
+            "3 June 2026",
+        ),
+        # a present tense nearer the date than a past verb: the nearest occurrence
+        ("I told him the party is on 2 March", datetime(2026, 10, 14, tzinfo=UTC), "2 March 2027"),
+    ],
+)
+def test_a_coming_date_is_not_put_in_the_past_year(text: str, anchor: datetime, label: str) -> None:
+    assert resolve_time_expressions(text, anchor)[0].label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a past verb in the date's own clause still decides
+        ("I visited my aunt on November 2, she is fine now.", "2 November 2025"),
+        # "moved to" a place is no rescheduling ("moved it to 9 May" is): the past stands
+        ("In May, we moved to a bigger flat.", "May 2026"),
+    ],
+)
+def test_a_past_verb_still_puts_the_date_in_the_past(text: str, label: str) -> None:
+    oct_ = datetime(2026, 10, 14, tzinfo=UTC)
+    assert resolve_time_expressions(text, oct_)[0].label == label
+
+
+# -- a corrected date is tagged ----------------------------------------------------------
+
+
+def test_a_lower_case_month_after_on_is_a_date() -> None:
+    text = "the demo went fine, I showed it on march 24 after all, not the 20"
+    assert _spans(text) == [("march 24", date(2026, 3, 24), date(2026, 3, 25))]
+    assert resolve_time_expressions("They march 5 miles a day.", WED) == []
+
+
+# -- routines and spans are not dates ----------------------------------------------------
+
+
+def test_a_weekday_span_in_the_present_is_a_routine() -> None:
+    assert resolve_time_expressions("Tuesday through Friday is slow, a few tables.", WED) == []
+
+
+def test_a_weekday_span_with_a_tense_is_one_range() -> None:
+    assert _spans("I will be away Monday to Thursday.") == [
+        ("Monday to Thursday", date(2026, 4, 27), date(2026, 5, 1))
+    ]
+    assert _spans("I was in Oslo Monday to Thursday.") == [
+        ("Monday to Thursday", date(2026, 4, 13), date(2026, 4, 17))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["That's impressive progress in two months.", "That is a big drop in three weeks!"]
+)
+def test_an_evaluated_span_is_not_a_coming_date(text: str) -> None:
+    assert resolve_time_expressions(text, WED) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["The exam is in two weeks.", "That's in two weeks.", "This is due in two weeks."]
+)
+def test_a_coming_date_in_n_weeks_is_still_resolved(text: str) -> None:
+    assert [m.label for m in resolve_time_expressions(text, WED)] == ["week of 4 May 2026"]
+
+
+def test_the_annotation_goes_before_the_full_stop_after_a_month() -> None:
+    text = "I move to a studio on the 1st of February. Then we see."
+    assert annotate_text(text, datetime(2026, 1, 5, tzinfo=UTC)) == (
+        "I move to a studio on the 1st of February [1 February 2026]. Then we see."
+    )
