@@ -16,6 +16,8 @@ sister named Mila"); this module follows one of them:
    dog"), else from one small full-text search for the entity's name among the
    facts about others ("Dana: has a greyhound named Juniper"); for "X's <relative>"
    the relative is read from X's facts ("has a sister named Mila", "manager is …");
+   for a role named without its holder ("my manager", "the twins' former nanny") the
+   holders are read (one search) from their own relation facts ("is the user's nanny");
 4. one indexed lookup reads the linked person's facts, and those on the aspect
    (current ones only: "used to live in Denver" stays out) join the hits with the
    linking fact, ranked at the top of the question's own hits.
@@ -38,6 +40,7 @@ from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
 from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
+from mirix_py._memory.changes import ROLE_WORDS, role_of
 from mirix_py._memory.profiles import PLACES
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.keys import entity_key, fact_key
@@ -100,6 +103,13 @@ _THING = re.compile(
     r"(?P<verb>[a-z]+)"
 )
 _POSSESSED = re.compile(r"\b(?P<who>[A-Z][\w-]*)['’]s (?P<rel>[a-z]+)\b")
+_ROLE_REF = re.compile(
+    rf"\b(?:[Mm]y|[Oo]ur|the|User['’]s|[a-z]+s['’])\s+"
+    rf"(?:(?:(?P<former>former|old|previous|ex-)|new|current)\s*)?"
+    rf"(?P<role>{ROLE_WORDS})\b"
+)
+"""A role named without its holder ("my manager", which the cues read as "User's
+manager", "the twins' former nanny")."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,11 @@ class BridgePlan:
     asked: tuple[str, ...] = ()
     """Every name the question says: a person it names is asked about directly, so a
     link to them is no bridge ("when did Ravi move to Pune?" is about Ravi)."""
+    roles: tuple[str, ...] = ()
+    """The roles the question names without a holder ("my manager" → ``manager``)."""
+    former: tuple[str, ...] = ()
+    """Those of ``roles`` asked of a former holder ("the twins' former nanny"): read
+    from holder facts retired when the role changed hands."""
 
 
 def question_aspect(cues: QuestionCues) -> Aspect | None:
@@ -147,10 +162,22 @@ def bridge_plan(cues: QuestionCues) -> BridgePlan | None:
             if stem(m.group("verb")) in aspect.stems and m.group("thing") not in STOPWORDS
         )
     )[:MAX_NAMES]
-    if not names and not relatives and not things:
+    asked_roles = [
+        (role_of(m.group("role")) or m.group("role"), bool(m.group("former")))
+        for m in _ROLE_REF.finditer(cues.text)
+    ]
+    roles = tuple(dict.fromkeys(role for role, _ in asked_roles))[:MAX_NAMES]
+    former = tuple(dict.fromkeys(role for role, old in asked_roles if old and role in roles))
+    if not names and not relatives and not things and not roles:
         return None
     return BridgePlan(
-        aspect=aspect, names=names, relatives=relatives, things=things, asked=cues.names
+        aspect=aspect,
+        names=names,
+        relatives=relatives,
+        things=things,
+        asked=cues.names,
+        roles=roles,
+        former=former,
     )
 
 
@@ -229,12 +256,29 @@ def keepers(thing: str, mentions: Mentions) -> list[tuple[str, SemanticMemory]]:
     return list(found.items())[:MAX_LINKED]
 
 
+def holders(
+    role: str, mentions: Mentions, *, former: bool = False
+) -> list[tuple[str, SemanticMemory]]:
+    """The people a fact says hold ``role`` for someone ("Priya: is the user's manager"),
+    each with that fact (one search); with ``former``, those whose fact was retired
+    when the role changed hands (``mentions`` must then read retired facts too)."""
+    shape = re.compile(rf"^is (?:the user|[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s {re.escape(role)}$")
+    found: dict[str, SemanticMemory] = {}
+    for rec in mentions(role):
+        if former and rec.is_current:
+            continue
+        if isinstance(rec, SemanticMemory) and shape.match(rec.summary):
+            found.setdefault(rec.name.strip(), rec)
+    return list(found.items())[:MAX_LINKED]
+
+
 def relatives_of(
     person: str, relation: str, facts: Sequence[SemanticMemory]
 ) -> list[tuple[str, SemanticMemory]]:
     """The people ``person``'s facts name as their ``relation`` ("has a sister named Mila",
     "manager is Helen Achterberg", "Ravi's sister Mila …")."""
-    rel = re.escape(relation)
+    rel = "|".join(re.escape(r) for r in dict.fromkeys((relation, role_of(relation) or relation)))
+    rel = f"(?:{rel})"
     name = r"(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*)?)"
     shapes = (
         re.compile(rf"\bhas an? (?:[a-z]+ )?{rel} (?:named|called) {name}"),
@@ -252,18 +296,24 @@ def relatives_of(
 
 
 def bridge_hits(
-    plan: BridgePlan, hits: Sequence[Hit], *, lookup: Lookup, mentions: Mentions
+    plan: BridgePlan,
+    hits: Sequence[Hit],
+    *,
+    lookup: Lookup,
+    mentions: Mentions,
+    retired: Mentions | None = None,
 ) -> list[Hit]:
     """The linking facts and the linked people's facts on the aspect, as hits ranked just
     above the best of ``hits`` (see the module docstring); hits already retrieved are
-    returned with the raised score (the caller keeps the higher)."""
+    returned with the raised score (the caller keeps the higher). ``retired`` searches
+    retired facts as well, for the former holders of a role (none read without it)."""
     speakers = {
         entity_key(str(h.record.get("actor") or ""))
         for h in hits
         if h.memory_type is MemoryType.EPISODIC
     }
     names = [n for n in plan.names if entity_key(n) not in speakers]  # speakers: no lookup
-    if not names and not plan.relatives and not plan.things:
+    if not names and not plan.relatives and not plan.things and not plan.roles:
         return []
     keys = [k for n in names for k in entity_keys(n, plan.aspect)]
     first = lookup([*keys, *(fact_key(p) for p, _ in plan.relatives)])
@@ -277,6 +327,11 @@ def bridge_hits(
         links.extend(relatives_of(person, relation, about(person, first)))
     for thing in plan.things:
         links.extend(keepers(thing, mentions))
+    for role in plan.roles:
+        if role not in plan.former:
+            links.extend(holders(role, mentions))
+        elif retired is not None:
+            links.extend(holders(role, retired, former=True))
     asked = {entity_key(n) for n in plan.asked}
     links = [(name, link) for name, link in links if entity_key(name) not in asked]
     if not links:
@@ -364,6 +419,25 @@ class StoreFacts:
         )
         return [s.record for s in self.ctx.store.search(query)]
 
+    def retired(self, name: str, limit: int = MENTION_K) -> list[MemoryRecord]:
+        """The facts a full-text search for ``name`` finds first among the current and
+        the retired ones, those retired (by ``as_of`` when given) kept."""
+        query = SearchQuery.configured(
+            self.ctx.config.retrieval,
+            mode="fts",
+            user_id=self.user_id,
+            text=name,
+            memory_types=(MemoryType.SEMANTIC,),
+            limit=limit,
+            include_superseded=True,
+        )
+        return [
+            s.record
+            for s in self.ctx.store.search(query)
+            if s.record.valid_to is not None
+            and (self.as_of is None or s.record.valid_to <= self.as_of)
+        ]
+
     def nearest(self, texts: list[str], limit: int) -> list[MemoryRecord]:
         """The facts hybrid searches for ``texts`` rank first (one batch)."""
         queries = [
@@ -390,7 +464,9 @@ def bridged(
     if plan is None:
         return hits
     facts = StoreFacts(ctx, user_id, as_of)
-    extra = bridge_hits(plan, hits, lookup=facts.lookup, mentions=facts.mentions)
+    extra = bridge_hits(
+        plan, hits, lookup=facts.lookup, mentions=facts.mentions, retired=facts.retired
+    )
     if extra:
         log.debug("chat.bridge", names=list(plan.names), aspect=plan.aspect.name, facts=len(extra))
     return merge_hits(hits, extra)

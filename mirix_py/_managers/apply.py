@@ -225,11 +225,15 @@ class Applier:
                     }
                 )
                 self._act("updated", cand.id, "the source message changed")
-        supersedes = self._reconcile(fresh, related, stored, writes)
+        replaced: list[tuple[MemoryRecord, MemoryRecord]] = []
+        supersedes = self._reconcile(fresh, related, stored, writes, replaced)
         for op in plan.updates:
             self._update(op, stored, writes)
         for sup in plan.supersedes:
             supersedes.append((sup.old_id, scrub(sup.record, self.secrets), sup.reason))
+            if sup.old_id in stored:
+                replaced.append((stored[sup.old_id], sup.record))
+        self._retire_twins(replaced, writes, stored)
         self._write(list(writes.values()), supersedes, plan.deletes)
         return self.done
 
@@ -252,8 +256,10 @@ class Applier:
         related: Sequence[MemoryRecord],
         stored: dict[str, MemoryRecord],
         writes: dict[str, MemoryRecord],
+        replaced: list[tuple[MemoryRecord, MemoryRecord]],
     ) -> list[tuple[str, MemoryRecord, str]]:
-        """Near-duplicate merging and slot supersession for new candidates."""
+        """Near-duplicate merging and slot supersession for new candidates; every
+        ``(old, new)`` value pair of a slot is added to ``replaced``."""
         keyed = [c for c in fresh if self.rules.dedupe_key(c) or self.rules.slot_key(c)]
         if not keyed:
             for cand in fresh:
@@ -278,6 +284,7 @@ class Applier:
                 inserted.remove(prev)
                 writes.pop(prev.id, None)
                 self._retract(prev.id, f"replaced in the same batch by {cand.id}")
+                replaced.append((prev, cand))
             rivals = [r for r in pool_list if slot and self.rules.slot_key(r) == slot]
             if rivals:
                 old = max(rivals, key=lambda r: (r.when, r.updated_at))
@@ -287,8 +294,10 @@ class Applier:
                         update={"valid_to": old.valid_from, "superseded_by": old.id}
                     )
                     self._act("inserted", cand.id, f"history: later replaced by {old.id}")
+                    replaced.append((cand, old))
                     continue
                 supersedes.append((old.id, cand, f"{_short(old)} → {_short(cand)}"))
+                replaced.append((old, cand))
                 before = history.previous_value(old, cand)  # "used to live in …"
                 if before is not None and before.id not in writes:
                     writes[before.id] = before
@@ -303,6 +312,57 @@ class Applier:
             inserted.append(cand)
             self._act("inserted", cand.id, _why(cand))
         return supersedes
+
+    def _retire_twins(
+        self,
+        replaced: Sequence[tuple[MemoryRecord, MemoryRecord]],
+        writes: dict[str, MemoryRecord],
+        stored: dict[str, MemoryRecord],
+    ) -> None:
+        """Retire the twins of each replaced value ("Rosa: is the user's nanny" once
+        "nanny is Rosa" gives way to "nanny is Mei"): kept as history, superseded by the
+        new value's twin. Twins are found by id (one lookup for those not at hand)."""
+        wanted: dict[str, tuple[MemoryRecord, str]] = {}
+        for old, new in replaced:
+            new_twins = list(self.rules.twins(new))
+            for twin_id in self.rules.twins(old):
+                if twin_id not in new_twins:
+                    wanted[twin_id] = (new, new_twins[0] if new_twins else new.id)
+        if not wanted:
+            return
+        fetch = [i for i in wanted if i not in writes and i not in stored]
+        found = (
+            {
+                r.id: r
+                for r in self.ctx.store.get_many(
+                    fetch, user_id=self.user_id, memory_type=self.mtype
+                )
+            }
+            if fetch
+            else {}
+        )
+        for twin_id, (new, by) in wanted.items():
+            twin = writes.get(twin_id) or stored.get(twin_id) or found.get(twin_id)
+            if twin is None or not twin.is_current:
+                continue
+            now = utcnow()
+            since = min(max(new.valid_from, twin.valid_from), now)
+            writes[twin_id] = twin.model_copy(
+                update={"valid_to": since, "superseded_by": by, "updated_at": now}
+            )
+            why = f"{_short(twin)} → {_short(new)}"
+            if twin_id in stored or twin_id in found:
+                self._act("superseded", twin_id, f"its pair was replaced: {why}")
+            else:  # written by this batch: stored as history from the start
+                self._relabel(twin_id, f"history: its pair was replaced in the same batch: {why}")
+
+    def _relabel(self, memory_id: str, reason: str) -> None:
+        self.pending = [
+            a
+            if a.memory_id != memory_id or a.action != "inserted"
+            else a.model_copy(update={"reason": reason})
+            for a in self.pending
+        ]
 
     def _retract(self, memory_id: str, reason: str) -> None:
         self.pending = [

@@ -53,6 +53,18 @@ _MOVING = re.compile(
     rf"(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
     rf"(?P<new>{_PLACE})"
 )
+_THEY_MOVE = re.compile(
+    rf"\b(?P<who>{_NAME})\s+(?:is|'s|will\s+be)\s+{_ADV}(?:moving|relocating)\s+(?:back\s+)?"
+    rf"to\s+(?P<new>{_PLACE})"
+)
+"""A named person's announced move ("Ines is moving back to Lyon")."""
+_LEAVING = re.compile(
+    rf"\b(?P<who>{_NAME})\s+(?:is|'s|will\s+be)\s+{_ADV}leaving\b[^.;!?]*?,\s*(?:and\s+)?"
+    rf"(?:she|he|they)(?:'s|\s+is|'re|\s+are|\s+will\s+be)\s+(?:going|moving|heading|relocating)"
+    rf"(?:\s+back|\s+home)?\s+to\s+(?P<new>{_PLACE})"
+)
+"""A named person leaving, and where to, in the clause after it ("Ines is leaving in May,
+she's going back to Lyon"): the pronoun can only be the person just named as leaving."""
 _SETTLED = re.compile(
     rf"(?:\b(?:{_FIRST}|i)(?:'re|'m|\s+are|\s+am|'ve|\s+have)?\s+|^\s*)(?:now\s+|finally\s+|"
     rf"all\s+)?[Ss]ettled\s+in\s+(?!to\b)(?P<new>{_PLACE})"
@@ -246,6 +258,10 @@ def _moves(sentence: str, me: str | None) -> list[Statement]:
         old = _place(m.group("old"))
         if old:
             out.append((who, f"used to live in {old}", "past"))
+    for m in (*_THEY_MOVE.finditer(sentence), *_LEAVING.finditer(sentence)):
+        who, new = _who(m.group("who"), me), _place(m.group("new"))
+        if who and new and who != me:
+            out.append((who, f"lives in {new}", "residence"))
     if not out and me:
         for m in _MOVING.finditer(sentence):
             new = _place(m.group("new"))
@@ -301,10 +317,27 @@ def _roles(sentence: str, me: str | None) -> list[Statement]:
     for rel, name in found:
         if name.split()[0] in _NOT_NAMES or name == me:
             continue
-        role = _ROLES.get(rel, rel)
-        out.append((me, f"{role} is {name}", "role"))  # no "X is my manager" twin: it would
-        # stay current after the role changes hands
+        out.extend(role_statements(me, _ROLES.get(rel, rel), name))
     return out
+
+
+def role_statements(me: str, role: str, name: str) -> list[Statement]:
+    """The facts a named role holder makes: ``manager is Priya`` keyed by the user (the
+    single-valued slot) and the holder's own relation fact ("Priya: is the user's
+    manager"), so the holder is a known person in later batches and a bridge can
+    read the role from the holder's side."""
+    return [(me, f"{role} is {name}", "role"), (name, f"is {_owner(me)}'s {role}", "relation")]
+
+
+def role_twin(entity: str, summary: str) -> Statement | None:
+    """The holder's own fact that :func:`role_statements` pairs with a role fact
+    (``User``, ``nanny is Rosa`` → ``Rosa``, ``is the user's nanny``), or None when
+    ``summary`` names no role."""
+    m = _ROLE_SLOT.match(summary)
+    if not m or m.group("role") not in set(_ROLES.values()):
+        return None
+    holder = summary[m.end("role") + len(" is ") :].strip()
+    return role_statements(entity, m.group("role"), holder)[1]
 
 
 def _pets(sentences: Sequence[str], me: str | None) -> list[Statement]:
@@ -337,7 +370,7 @@ def _replacements(sentences: Sequence[str], me: str | None) -> list[Statement]:
             named = list(_ROLE_WORD.finditer(before))
             name = m.group("name")
             if named and name.split()[0] not in _NOT_NAMES and name != me:
-                out.append((me, f"{_ROLES[named[-1].group(0).lower()]} is {name}", "role"))
+                out.extend(role_statements(me, _ROLES[named[-1].group(0).lower()], name))
     return out
 
 
@@ -397,6 +430,10 @@ _ROLE_WORD = re.compile(rf"\b(?:{_ROLE})\b", re.I)
 def roles_named(text: str) -> set[str]:
     """The single-valued roles a text names ("who is my boss now?" → ``{"manager"}``)."""
     return {_ROLES[m.group(0).lower()] for m in _ROLE_WORD.finditer(text)}
+
+
+ROLE_WORDS = _ROLE
+"""A regex alternation of the role words the write rules know ("manager", "boss", "au pair")."""
 
 
 def role_of(relation: str) -> str | None:

@@ -66,6 +66,11 @@ def no_key(record: MemoryRecord) -> str | None:
     return None
 
 
+def no_twins(record: MemoryRecord) -> list[str]:
+    """The twins function of a type whose records state nothing from two sides."""
+    return []
+
+
 def never_detected(turns: Sequence[Turn]) -> str | None:
     """The detector of a type the offline router never chooses by itself."""
     return None
@@ -128,6 +133,9 @@ class MemoryTypeSpec:
     """Near-duplicate key (merge on write, clean-up)."""
     slot_key: KeyFn = no_key
     """Single-valued slot key: a new value supersedes the old one."""
+    twins: Callable[[MemoryRecord], Sequence[str]] = no_twins
+    """The ids of records that state a record from its other side ("Rosa: is the user's
+    nanny" for "User: nanny is Rosa"): retired with it when its slot gets a new value."""
     combine: Callable[[MemoryRecord, MemoryRecord], MemoryRecord | None] | None = None
     """How a new version of a stored record with the same id folds into it (a profile
     gathering items over time): ``combine(stored, new)``, the combined record or
@@ -327,6 +335,7 @@ __all__ = [
     "load_type_module",
     "no_cue",
     "no_key",
+    "no_twins",
     "prompt_lines",
     "record_text",
     "register",

@@ -12,7 +12,14 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
-from mirix_py._memory.changes import change_slot, change_statements, role_of
+from mirix_py._memory.changes import (
+    ROLE_WORDS,
+    change_slot,
+    change_statements,
+    role_of,
+    role_statements,
+    role_twin,
+)
 from mirix_py._memory.extract_common import (
     Turn,
     clip,
@@ -395,7 +402,7 @@ def _relation(ctx: _Ctx, rel: str, name: str) -> list[tuple[str, str, str]]:
     owner = ctx.me if ctx.me != "User" else "the user"
     role = role_of(rel)
     if role:  # single-valued: one current holder, superseded when it changes
-        return [(ctx.me, f"{role} is {name}", "role")]
+        return role_statements(ctx.me, role, name)
     return [
         (ctx.me, f"has a {rel.lower()} named {name}", "relation"),
         (name, f"is {owner}'s {rel.lower()}", "relation"),
@@ -536,12 +543,13 @@ def subject_candidates(turns: Sequence[Turn]) -> list[str]:
     return list(found)[:MAX_CANDIDATES]
 
 
-_RELATION_FACT = re.compile(rf"^is (?:the user|{_NAME})'s {_REL}$")
+_RELATION_FACT = re.compile(rf"^is (?:the user|{_NAME})'s (?:{_REL}|{ROLE_WORDS})$")
 
 
 def names_a_person(summary: str) -> bool:
-    """Whether a stored fact's summary says its entity is someone's relation
-    ("is the user's sister", "is Anna's cat"): that entity is a known name."""
+    """Whether a stored fact's summary says its entity is someone's relation or role
+    holder ("is the user's sister", "is Anna's cat", "is the user's nanny"): that
+    entity is a known name."""
     return bool(_RELATION_FACT.match(summary))
 
 
@@ -697,6 +705,15 @@ def slot_key(record: MemoryRecord) -> str | None:
     return f"{norm_key(record.name)}|{slot}" if slot else None
 
 
+def twin_ids(record: MemoryRecord) -> list[str]:
+    """The facts that state ``record`` from its other side and hold only while it does:
+    a role fact's holder fact ("User: nanny is Rosa" → "Rosa: is the user's nanny")."""
+    if not isinstance(record, SemanticMemory) or record.aspect:
+        return []
+    twin = role_twin(record.name, record.summary)
+    return [fact_id(record.user_id, twin[0], twin[1])] if twin else []
+
+
 def archive_summary(
     members: Sequence[MemoryRecord], common: dict[str, Any], per: int, dates: str
 ) -> MemoryRecord:
@@ -746,6 +763,7 @@ SPEC = MemoryTypeSpec(
     extract=extract_offline,
     dedupe_key=dedupe_key,
     slot_key=slot_key,
+    twins=twin_ids,
     combine=combine,
     cleaned=True,
     cue=lambda cues: bool(cues.names),

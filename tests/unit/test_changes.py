@@ -149,3 +149,36 @@ def test_inline_procedures_become_steps(text: str, steps: list[str]) -> None:
 def test_numbers_in_prose_are_not_procedures() -> None:
     assert not procedural.extract_offline([_turn("I rated it 1) great 2) fine")], user_id="u")
     assert not procedural.extract_offline([_turn("We met at 3. Then 4 people came.")], user_id="u")
+
+
+def test_a_role_holder_gets_a_relation_fact_of_their_own() -> None:
+    facts = _facts("My new accountant is Wendeline Okafor. Our vet, Arjun Pillai, retired.")
+    assert ("Mira", "accountant is Wendeline Okafor") in facts
+    assert ("Wendeline Okafor", "is Mira's accountant") in facts
+    assert ("Arjun Pillai", "is Mira's vet") in facts
+    assert semantic.names_a_person("is the user's accountant")
+    assert not semantic.names_a_person("is the user's favourite bakery")
+
+
+def test_a_named_person_leaving_for_a_place_lives_there() -> None:
+    facts = _facts("Our tutor Ilse is leaving in June, she's going back to Graz.")
+    assert ("Ilse", "lives in Graz") in facts
+    assert ("Ilse", "lives in Innsbruck") in _facts("Ilse is moving back to Innsbruck.")
+    assert not any(s.startswith("lives in") for _, s in _facts("Ilse is going back to Graz soon."))
+
+
+def test_a_role_fact_names_its_holders_twin_by_id() -> None:
+    role = semantic.SemanticMemory(user_id="u", name="Mira", summary="team lead is Lotte Brink")
+    twin_id = semantic.fact_id("u", "Lotte Brink", "is Mira's team lead")
+    assert semantic.twin_ids(role) == [twin_id]
+    # the twin is the fact the extraction writes next to the role fact
+    facts = _facts("Lotte Brink is my new team lead.")
+    assert ("Mira", "team lead is Lotte Brink") in facts
+    assert ("Lotte Brink", "is Mira's team lead") in facts
+    user = semantic.SemanticMemory(user_id="u", name="User", summary="manager is Priya Nair")
+    assert semantic.twin_ids(user) == [semantic.fact_id("u", "Priya Nair", "is the user's manager")]
+    for other in ("lives in Porto", "has a sister named Lotte", "is Mira's team lead"):
+        assert (
+            semantic.twin_ids(semantic.SemanticMemory(user_id="u", name="Mira", summary=other))
+            == []
+        )

@@ -74,3 +74,25 @@ def test_a_shared_question_shows_both_sides_and_names_the_shared_items(
     assert "chess" in answer.text and "kayaking" in answer.text
     owners = [m.text.split(":")[0] for m in answer.retrieved[:4]]
     assert any("Odile" in o for o in owners) and any("Bram" in o for o in owners)
+
+
+def test_a_former_role_holder_is_found_through_the_retired_holder_fact(
+    tmp_path_factory: pytest.TempPathFactory, embeddings: CachedEmbeddings
+) -> None:
+    system = MemorySystem(make_config(tmp_path_factory.mktemp("roles")), embeddings=embeddings)
+    start = datetime(2024, 3, 1, 18, tzinfo=UTC)
+    say = [("r1", "Hugo", "Our tutor Ilse Varga lives in Ghent, she comes over on Mondays.")]
+    system.add(_messages(say, start), user_id="roles")
+    later = [
+        ("r2", "Hugo", "Ilse Varga is moving back to Utrecht next month."),
+        ("r3", "Hugo", "My tutor is Tomas Keller now, he lives in Leuven."),
+    ]
+    system.add(_messages(later, start + timedelta(days=20)), user_id="roles")
+    try:
+        former = system.chat("Which city is my former tutor moving to?", user_id="roles")
+        assert "Utrecht" in former.text
+        assert any("Ilse Varga: is Hugo's tutor" in m.text for m in former.retrieved[:3])
+        now = system.chat("Which city does my tutor live in now?", user_id="roles")
+        assert not any("Ilse Varga: is Hugo's tutor" in m.text for m in now.retrieved)
+    finally:
+        system.close()

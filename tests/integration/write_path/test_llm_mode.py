@@ -204,6 +204,67 @@ def test_supersede_tool_retires_the_old_fact(make_system: MakeSystem) -> None:
     assert [h.event for h in system.history(old_id, user_id="u1")] == ["insert", "supersede"]
 
 
+def test_superseding_a_role_fact_retires_the_old_holders_twin(make_system: MakeSystem) -> None:
+    old_role = fact_id("u1", "Alice", "nanny is Rosa Delgado")
+    old_twin = fact_id("u1", "Rosa Delgado", "is Alice's nanny")
+    new_twin = fact_id("u1", "Mei Tanaka", "is Alice's nanny")
+    model = ScriptedToolModel(
+        scripts={
+            "route_memory": [_route("semantic")],
+            "insert_semantic": [
+                reply(
+                    call(
+                        "insert_semantic",
+                        name="Alice",
+                        summary="nanny is Rosa Delgado",
+                        source_ids=["a"],
+                    ),
+                    call(
+                        "insert_semantic",
+                        name="Rosa Delgado",
+                        summary="is Alice's nanny",
+                        source_ids=["a"],
+                    ),
+                ),
+                reply(
+                    call(
+                        "supersede_semantic",
+                        old_id=old_role,
+                        name="Alice",
+                        summary="nanny is Mei Tanaka",
+                        source_ids=["b"],
+                        reason="new nanny",
+                    ),
+                    call(
+                        "insert_semantic",
+                        name="Mei Tanaka",
+                        summary="is Alice's nanny",
+                        source_ids=["b"],
+                    ),
+                ),
+            ],
+        }
+    )
+    system = make_system(chat_model=model)
+    system.add(
+        [{"content": "Our nanny is Rosa Delgado.", "id": "a", "name": "Alice"}],
+        user_id="u1",
+        occurred_at=AT,
+    )
+    assert ("Rosa Delgado", "is Alice's nanny", ["a"]) in _facts(system)
+    system.add(
+        [{"content": "Mei Tanaka is our nanny now.", "id": "b", "name": "Alice"}],
+        user_id="u1",
+        occurred_at=AT,
+    )
+    assert sorted(_facts(system)) == [
+        ("Alice", "nanny is Mei Tanaka", ["b"]),
+        ("Mei Tanaka", "is Alice's nanny", ["b"]),
+    ]
+    (retired,) = system.store.get_many([old_twin], user_id="u1")
+    assert retired.valid_to is not None and retired.superseded_by == new_twin
+
+
 def test_malformed_tool_arguments_are_retried_then_fall_back_offline(
     make_system: MakeSystem,
 ) -> None:

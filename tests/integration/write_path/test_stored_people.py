@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mirix_py._memory import SemanticMemory
+from mirix_py._memory import MemoryType, SemanticMemory
 from mirix_py._system import MemorySystem
 from tests.integration.write_path.conftest import MakeSystem
 from tests.integration.write_path.helpers import rows
@@ -50,3 +50,69 @@ def test_a_capitalised_word_with_no_stored_relation_makes_no_person(
     names = {name for name, _ in facts}
     assert "Leeds" not in names
     assert "Tavi" not in names
+
+
+def test_a_role_holder_named_in_an_earlier_session_makes_later_facts_about_them(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    _say(system, "My landlord Tomasz Wierzba is raising the rent again.", FIRST)
+    facts = _facts(system)
+    assert ("User", "landlord is Tomasz Wierzba") in facts
+    assert ("Tomasz Wierzba", "is the user's landlord") in facts
+    _say(system, "Tomasz Wierzba moved to Gdansk.", LATER)
+    assert ("Tomasz Wierzba", "lives in Gdansk") in _facts(system)
+
+
+def _all_facts(system: MemorySystem) -> dict[tuple[str, str], SemanticMemory]:
+    found = system.store.list_records(
+        user_id="u1", memory_type=MemoryType.SEMANTIC, limit=1000, include_superseded=True
+    )
+    return {(r.name, r.summary): r for r in found if isinstance(r, SemanticMemory) and not r.aspect}
+
+
+def test_a_role_that_changes_hands_retires_the_old_holders_fact(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    _say(system, "My nanny is Rosa Delgado, the kids adore her.", FIRST)
+    assert ("Rosa Delgado", "is the user's nanny") in _facts(system)
+    _say(system, "Quick update: my nanny is Mei Tanaka now.", LATER)
+    current = _facts(system)
+    assert ("User", "nanny is Mei Tanaka") in current
+    assert ("Mei Tanaka", "is the user's nanny") in current
+    assert ("Rosa Delgado", "is the user's nanny") not in current
+    kept = _all_facts(system)
+    old, new = (
+        kept[("Rosa Delgado", "is the user's nanny")],
+        kept[("Mei Tanaka", "is the user's nanny")],
+    )
+    assert old.valid_to is not None and old.superseded_by == new.id
+    assert old.valid_from < old.valid_to <= LATER
+    # an as-of read between the two sessions still sees the old holder as current
+    middle = FIRST + (LATER - FIRST) / 2
+    hits = system.search("nanny", user_id="u1", memory_types=["semantic"], as_of=middle)
+    then = {(h.record.name, h.record.summary) for h in hits if isinstance(h.record, SemanticMemory)}
+    assert ("Rosa Delgado", "is the user's nanny") in then
+    assert ("Mei Tanaka", "is the user's nanny") not in then
+
+
+def test_a_role_that_changes_hands_in_one_batch_keeps_the_old_holder_as_history(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    _say(
+        system,
+        "Our nanny Rosa Delgado is leaving in July. We hired a new one, Mei Tanaka.",
+        FIRST,
+    )
+    current = _facts(system)
+    assert ("User", "nanny is Mei Tanaka") in current
+    assert ("Mei Tanaka", "is the user's nanny") in current
+    assert ("Rosa Delgado", "is the user's nanny") not in current
+    kept = _all_facts(system)
+    old, new = (
+        kept[("Rosa Delgado", "is the user's nanny")],
+        kept[("Mei Tanaka", "is the user's nanny")],
+    )
+    assert old.valid_to is not None and old.superseded_by == new.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from mirix_py._chat.bridge import (
@@ -48,7 +49,11 @@ class FakeFacts:
 
     def mentions(self, name: str) -> list[MemoryRecord]:
         self.searches.append(name)
-        return [f for f in self.facts if name.lower() in f.summary.lower()]
+        return [f for f in self.facts if f.is_current and name.lower() in f.summary.lower()]
+
+    def retired(self, name: str) -> list[MemoryRecord]:
+        self.searches.append(f"retired:{name}")
+        return [f for f in self.facts if not f.is_current and name.lower() in f.summary.lower()]
 
 
 OWNED = [
@@ -216,3 +221,62 @@ def test_a_name_that_speaks_in_the_retrieved_turns_costs_no_lookup() -> None:
     turns = [hit(episode("we moved last spring", actor="Odile"))]
     assert bridge_hits(plan, turns, lookup=facts.lookup, mentions=facts.mentions) == []
     assert facts.lookups == [] and facts.searches == []
+
+
+def test_a_role_without_its_holder_is_bridged_through_the_holders_relation_fact() -> None:
+    facts = FakeFacts(
+        [
+            fact("User", "coach is Halvard Moe"),
+            fact("Halvard Moe", "is the user's coach"),
+            fact("Halvard Moe", "lives in Bergen"),
+            fact("Sunniva", "is the user's sister"),
+            fact("Sunniva", "lives in Oslo"),
+        ]
+    )
+    plan = bridge_plan(read_question("Which city does my coach live in now?"))
+    assert plan is not None and plan.roles == ("coach",) and plan.names == ()
+    plan = replace(plan, relatives=())  # the holder's own fact links, not the user's
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {"is the user's coach", "lives in Bergen"}
+    assert facts.searches == ["coach"]
+    # a role word's synonym and a plural possessor: "the kids' former babysitter" → nanny
+    sitter = bridge_plan(read_question("Which town is the kids' former babysitter moving to?"))
+    assert sitter is not None and sitter.roles == ("nanny",)
+    assert bridge_plan(read_question("What did my coach say about stretching?")) is None
+
+
+def test_a_relatives_role_word_reads_the_canonical_role_fact() -> None:
+    found = relatives_of("Bram", "boss", [fact("Bram", "manager is Ines Kral")])
+    assert [name for name, _ in found] == ["Ines Kral"]
+
+
+def test_a_former_role_holder_is_read_from_the_retired_holder_fact() -> None:
+    rosa = fact("Rosa Delgado", "is the user's nanny").model_copy(
+        update={"valid_to": datetime(2024, 5, 20, tzinfo=UTC)}
+    )
+    facts = FakeFacts(
+        [
+            fact("User", "nanny is Mei Tanaka"),
+            fact("Mei Tanaka", "is the user's nanny"),
+            fact("Mei Tanaka", "lives in Lyon"),
+            rosa,
+            fact("Rosa Delgado", "lives in Porto"),
+        ]
+    )
+    former = bridge_plan(read_question("Which city is my former nanny moving to?"))
+    assert former is not None and former.roles == ("nanny",) and former.former == ("nanny",)
+    former = replace(former, relatives=())
+    extra = bridge_hits(
+        former, [], lookup=facts.lookup, mentions=facts.mentions, retired=facts.retired
+    )
+    assert {h.record["summary"] for h in extra} == {"is the user's nanny", "lives in Porto"}
+    assert {h.record["name"] for h in extra} == {"Rosa Delgado"}
+    # without a read of retired facts no former holder is guessed
+    assert bridge_hits(former, [], lookup=facts.lookup, mentions=facts.mentions) == []
+    now = bridge_plan(read_question("Which city does my nanny live in now?"))
+    assert now is not None and now.former == ()
+    now = replace(now, relatives=())
+    extra = bridge_hits(
+        now, [], lookup=facts.lookup, mentions=facts.mentions, retired=facts.retired
+    )
+    assert {h.record["name"] for h in extra} == {"Mei Tanaka"}
