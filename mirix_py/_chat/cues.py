@@ -60,8 +60,15 @@ _ASKED_NEXT = (
 )
 """After "what day"/"which year": the question goes on with a verb (or ends) when it asks
 for a time; "which day trip did you recommend?" asks for a trip."""
+_NOT_A_CLAUSE = (
+    r"(?!\s+(?!(?:did|do|does|is|was|were|are|will|would|should|can|could|has|have|had)\b)"
+    r"[^?,]*,\s*(?:what|which|who|whom|whose|where|how|why)\b)"
+)
+"""After a leading "when": not a clause then a comma and a question word. "When hanging the
+shelves, which screws go first?" opens with a clause that sets the scene; the question is the
+one after it ("When did she move, and to which town?" still asks when)."""
 _WHEN = re.compile(
-    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
+    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b{_NOT_A_CLAUSE}|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
     rf"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b{_ASKED_NEXT})",
     re.I,
 )

@@ -581,3 +581,13 @@ def test_a_count_asked_now_is_none_after_the_asker_stopped() -> None:
     hits.append(hit(episode("I moved to the coast.", actor="user", day=12), 0.5))
     before = read_question("How many cigarettes a day did I smoke before I moved to the coast?")
     assert not answer_offline(before, _pack(*hits), min_evidence=0.2).text.startswith("none")
+
+
+def test_who_is_the_role_now_is_not_answered_by_a_word_before_an_article() -> None:
+    pack = _pack(
+        hit(episode("During the week the kitchen is quiet.", sequence=1), 1.0, vector=0.5),
+        hit(episode("Now the head gardener is Wilhelmina, she started Monday."), 1.0, vector=0.5),
+    )
+    got = answer_offline(read_question("Who is the head gardener now?"), pack, min_evidence=0.2)
+    assert "Wilhelmina" in got.text
+    assert got.text != "During"

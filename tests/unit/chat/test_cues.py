@@ -44,6 +44,10 @@ def test_plain_questions_have_no_type_cues() -> None:
         ("Which year?", True),
         ("Which day trip did you recommend from Lyon?", False),
         ("What time zone did you say the meeting is in?", False),
+        ("When hanging the shelves, which screws did the installer say to use?", False),
+        ("When baking bread at altitude, what should Omar change first?", False),
+        ("When did Ilse move, and to which town?", True),
+        ("When is the recital?", True),
     ],
 )
 def test_a_day_or_time_word_asks_when_only_as_the_thing_asked(question: str, is_when: bool) -> None:
