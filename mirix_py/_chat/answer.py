@@ -200,7 +200,11 @@ def answer_offline(
         if close:  # "where …?" is answered by a place, not by a sentence without one
             scored.remove(close[0])
             scored.insert(0, close[0])
-    latest = latest_close(topic, scored, pack.refs, typed, asks_assistant) if recent else None
+    latest = (
+        latest_close(topic, scored, pack.refs, typed, asks_assistant, asked_speakers)
+        if recent
+        else None
+    )
     if latest is not None and not cues.is_when:  # "how many … now?": the last value told
         scored.remove(latest)
         scored.insert(0, latest)

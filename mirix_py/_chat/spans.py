@@ -86,15 +86,16 @@ _PRICE_Q = re.compile(
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|\b[A-Z]{2,3}\$?|\bR\$)\s?$")
 _CURRENCY_AFTER = re.compile(
     r"^(?:\s?(?:k|m|bn)\b)?\s?(?:[$€£¥₹₩₽]|(?:euros?|dollars?|pounds?|quid|bucks|yen|francs?|"
-    r"kronor|kroner|reais|rupees?|pesos?|cents?|pence)\b)",
+    r"kronor|kroner|kronas?|kr|zł|złoty|zloty|kč|lei|lira|baht|rand|yuan|won|roubles?|rubles?|"
+    r"reais|rupees?|pesos?|cents?|pence)(?!\w))",
     re.I,
 )
 """A currency sign, code or word right before or after a number: an amount of money."""
 
 
 def _money_value(value: str) -> str:
-    """A money amount's number and a currency word after it, nothing more ("38 from R" →
-    "38", "9.50 euros" → "9.50 euros")."""
+    """The amount of money ``value`` starts with: its number and a currency word after it,
+    nothing more ("38 from R$ 35" → "38", "9.50 euros a day" → "9.50 euros")."""
     digits = re.match(r"\d[\d.,]*", value)
     if digits is None:
         return value
@@ -258,7 +259,7 @@ def _closest_number(
         if money:
             if not _is_money(text, m.start("x"), m.end("x")):
                 continue
-            value = _money_value(value)
+            value = _money_value(text[m.start("x") :])
         if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
             continue
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))

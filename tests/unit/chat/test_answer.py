@@ -591,3 +591,15 @@ def test_who_is_the_role_now_is_not_answered_by_a_word_before_an_article() -> No
     got = answer_offline(read_question("Who is the head gardener now?"), pack, min_evidence=0.2)
     assert "Wilhelmina" in got.text
     assert got.text != "During"
+
+
+def test_a_named_assistant_reckoning_with_a_value_does_not_tell_a_newer_one() -> None:
+    said = episode("The club raised the yearly fee to €300 from €250, sigh.", actor="Ilse", day=9)
+    reply = episode(
+        "That is a €50 rise; if you row 4 times a week the yearly fee still pays off.",
+        actor="Coach",
+        day=10,
+    )
+    pack = _pack(hit(said, 1.0, vector=0.6), hit(reply, 1.0, vector=0.6))
+    cues = read_question("How much is Ilse's yearly club fee now?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("300")
