@@ -93,7 +93,11 @@ def answer_offline(
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
-        return Draft(NOT_MENTIONED, (), True)
+        told = _restated_support(cues, pack, topic, scoped, min_evidence)
+        if not told:
+            return Draft(NOT_MENTIONED, (), True)
+        numbered = told  # only these support the question well enough to answer it
+        evidence.update({ref: min_evidence for ref, _ in told})
     reckoned = reckon(cues, dict(scoped), now)
     if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
         return Draft(reckoned.text, reckoned.refs, False)
@@ -266,6 +270,35 @@ def without_restated(numbered: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit
             and set(hit.source_ids) <= shown
         )
     ]
+
+
+def _restated_support(
+    cues: QuestionCues,
+    pack: ContextPack,
+    topic: frozenset[str],
+    scoped: Sequence[tuple[int, Hit]],
+    min_evidence: float,
+) -> list[tuple[int, Hit]]:
+    """The turns in ``scoped`` whose fact, left out as restating them
+    (:func:`without_restated`), supports the question well enough. The fact is the turn's
+    statement on its own, so it speaks for the turn, whose own similarity a long message
+    around the statement dilutes ("I'm 71, I taught chemistry for 38 years, and now my
+    doctor says …")."""
+    kept = dict(scoped)
+    by_source = {
+        source: ref
+        for ref, hit in scoped
+        if hit.memory_type is MemoryType.EPISODIC
+        for source in hit.source_ids
+    }
+    told: dict[int, Hit] = {}
+    for ref, hit in in_scope(cues.names, sorted(pack.refs.items())):
+        if ref in kept or evidence_score(topic, hit) < min_evidence:
+            continue
+        for source in hit.source_ids:
+            if source in by_source:
+                told[by_source[source]] = kept[by_source[source]]
+    return sorted(told.items())
 
 
 def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from mirix_py._chat.person import third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
+from mirix_py._text import IRREGULAR_VERBS
 from mirix_py._text import STOPWORDS as STOPWORDS
 from mirix_py._text import stem as stem
 from mirix_py._text import words as words
@@ -126,10 +128,19 @@ def content_stems(text: str) -> list[str]:
 
 
 def stem_share(stems: frozenset[str], text: str) -> float:
-    """The share of ``stems`` (a question's topic) among the content stems of ``text``."""
+    """The share of ``stems`` (a question's topic) among the content stems of ``text``; an
+    irregular past counts as its verb ("what did she teach?" ← "she taught maths")."""
     if not stems:
         return 0.0
-    return len(stems & set(content_stems(text))) / len(stems)
+    irregular = _irregular()
+    said = {irregular.get(s, s) for s in content_stems(text)}
+    return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
+
+
+@cache
+def _irregular() -> dict[str, str]:
+    """The stems of irregular past forms mapped to their verbs' stems ("taught" → "teach")."""
+    return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
 
 
 def has_time_expression(text: str) -> bool:

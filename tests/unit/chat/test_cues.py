@@ -10,6 +10,8 @@ from mirix_py._chat.cues import (
     has_time_expression,
     read_question,
     sentences,
+    stem,
+    stem_share,
 )
 
 
@@ -127,3 +129,9 @@ def test_questions_asking_for_several_things(question: str) -> None:
 )
 def test_questions_asking_for_one_thing(question: str) -> None:
     assert not asks_for_several(question)
+
+
+def test_an_irregular_past_shares_the_stem_of_its_verb() -> None:
+    topic = frozenset({stem("teach"), stem("subject")})
+    assert stem_share(topic, "Oskar taught chemistry for years") == 0.5
+    assert stem_share(frozenset({stem("bought")}), "I will buy a kettle") == 1.0
