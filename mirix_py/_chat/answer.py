@@ -190,7 +190,7 @@ def answer_offline(
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
-                if kind == "name" and named_explicitly(found, span) and stem_share(topic, span):
+                if kind == "name" and _named_in(found, topic, span, body_text(hit)):
                     named.add(ref)
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
@@ -299,6 +299,17 @@ def _restated_support(
             if source in by_source:
                 told[by_source[source]] = kept[by_source[source]]
     return sorted(told.items())
+
+
+def _named_in(name: str, topic: frozenset[str], span: str, body: str) -> bool:
+    """True when ``name`` is given as a name (:func:`.typed_answers.named_explicitly`) in the
+    best span, or in the sentence of ``body`` that says it, next to what the question asks
+    about: "I run a small bakery in Ghent, the name is Brood & Zo" names the bakery even
+    when the best span is its first clause."""
+    for part in (span, *sentences(body)):
+        if named_explicitly(name, part) and stem_share(topic, part):
+            return True
+    return False
 
 
 def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:

@@ -603,3 +603,33 @@ def test_a_named_assistant_reckoning_with_a_value_does_not_tell_a_newer_one() ->
     pack = _pack(hit(said, 1.0, vector=0.6), hit(reply, 1.0, vector=0.6))
     cues = read_question("How much is Ilse's yearly club fee now?")
     assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("300")
+
+
+def test_a_name_given_in_another_sentence_of_the_memory_answers_a_name_question() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "We shut the bakery for two weeks over the holidays. "
+                "The new flour supplier is Molen Venhuizen.",
+                actor="Pieter",
+                day=8,
+            ),
+            1.2,
+            vector=0.7,
+        ),
+        hit(
+            episode(
+                "Hello! I am Pieter, I run a small bakery in Ghent, in the old harbour quarter "
+                "close to the station, the name is Brood Atelier.",
+                actor="Pieter",
+                day=2,
+                sequence=3,
+            ),
+            1.0,
+            vector=0.7,
+        ),
+    )
+    got = answer_offline(
+        read_question("What is the name of Pieter's bakery?"), pack, min_evidence=0.2
+    )
+    assert got.text == "Brood Atelier"
