@@ -70,6 +70,10 @@ from mirix_py._memory import MemoryType
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
+_ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
+"""Kinds of question answered by one value: a name, a place, a number, a length of time. The
+value may sit in a memory ranked below the ones that merely share the question's words (a
+step of a long procedure: "soak them for one hour at most")."""
 
 
 def answer_offline(
@@ -78,7 +82,7 @@ def answer_offline(
     """The extractive answer (see the module docstring); ``now`` is when the question is
     asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
-    consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
+    consider = _CONSIDER_TYPED if kind in _ONE_VALUE else _CONSIDER
     scoped = in_scope(cues.names, without_restated(sorted(pack.refs.items())))
     numbered = scoped[:consider]
     if not numbered:

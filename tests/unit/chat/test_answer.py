@@ -633,3 +633,14 @@ def test_a_name_given_in_another_sentence_of_the_memory_answers_a_name_question(
         read_question("What is the name of Pieter's bakery?"), pack, min_evidence=0.2
     )
     assert got.text == "Brood Atelier"
+
+
+def test_a_length_of_time_is_found_in_a_memory_ranked_below_the_first_six() -> None:
+    chatter = [
+        hit(episode(f"The brushes are a mess again, day {n}.", sequence=n), 2.0, vector=0.6)
+        for n in range(1, 8)
+    ]
+    step = episode("3. Soak the brushes in warm vinegar for one hour at most.", sequence=9)
+    pack = _pack(*chatter, hit(step, 1.5, vector=0.6))
+    cues = read_question("How long should Ann soak the brushes in vinegar?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "one hour"
