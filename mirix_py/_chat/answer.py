@@ -56,6 +56,7 @@ from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, reques
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
+from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.typed_answers import (
     doer_answer,
     holder_bonus,
@@ -153,6 +154,9 @@ def answer_offline(
         doer = doer_answer(cues.text, numbered)
         if doer is not None:
             return doer
+    stranded = stranded_answer(cues.text, numbered) if kind is None else None
+    if stranded is not None:  # "what did she tell him to multiply it by?"
+        return stranded
     cancelled = None if past else cancelled_plan(topic, numbered)
     if cancelled is not None:
         return cancelled

@@ -132,13 +132,13 @@ def stem_share(stems: frozenset[str], text: str) -> float:
     irregular past counts as its verb ("what did she teach?" ← "she taught maths")."""
     if not stems:
         return 0.0
-    irregular = _irregular()
+    irregular = irregular_stems()
     said = {irregular.get(s, s) for s in content_stems(text)}
     return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
 
 
 @cache
-def _irregular() -> dict[str, str]:
+def irregular_stems() -> dict[str, str]:
     """The stems of irregular past forms mapped to their verbs' stems ("taught" → "teach")."""
     return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
 
