@@ -17,12 +17,18 @@ is, credited with what the request says. When no memory supports the question we
 guess. Knowledge-vault values appear only when they were allowed into the
 context (low sensitivity, or the owner's explicit reveal flag).
 
+A fact left out because it restates a long turn still speaks for that turn before the
+answer abstains: the turn's own similarity is diluted by everything else it says. A
+question for one value (a name, a place, a number, a length of time) may be answered
+from deeper in the context than an open one.
+
 The pieces live in their own modules: the evidence a memory gives
 (:mod:`.evidence`), its best span (:mod:`.best_span`), typed answers such as a
 name or a role's holder (:mod:`.typed_answers`), dates (:mod:`.when_answer`),
 current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.list_answers`), requests and replies (:mod:`.replies`), vault values
-(:mod:`.vault_answer`); the LLM answer is :mod:`.answer_llm`.
+(:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`); the
+LLM answer is :mod:`.answer_llm`.
 """
 
 from __future__ import annotations

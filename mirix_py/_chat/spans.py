@@ -93,6 +93,13 @@ _CURRENCY_AFTER = re.compile(
 """A currency sign, code or word right before or after a number: an amount of money."""
 
 
+_HAS_MONEY = re.compile(r"[$€£¥₹₩₽]|\b[A-Z]{3}\s?\d")
+_NOT_A_PRICE = re.compile(
+    r"\d\s*(?:x|times|%|(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)", re.I
+)
+"""A number of times, a share or a length of time: no price even without a currency."""
+
+
 def _money_value(value: str) -> str:
     """The amount of money ``value`` starts with: its number and a currency word after it,
     nothing more ("38 from R$ 35" → "38", "9.50 euros a day" → "9.50 euros")."""
@@ -224,7 +231,10 @@ def typed_span(
     if kind == "duration":
         return _closest_number(_DURATION, text, question)
     if kind == "quantity" and _PRICE_Q.search(question):  # a price is an amount of money
-        return _closest_number(_QUANTITY, text, question, money=True)
+        found = _closest_number(_QUANTITY, text, question, money=True)
+        if found or _HAS_MONEY.search(text) or _NOT_A_PRICE.search(text):
+            return found
+        return _closest_number(_QUANTITY, text, question)  # "it is 1.310 per month"
     if kind == "quantity":
         return _closest_number(_QUANTITY, text, question)
     return None

@@ -83,6 +83,7 @@ def test_a_currency_code_is_no_place() -> None:
         ("a return ferry ticket costs 9.50 euros, twice a day", "9.50 euros"),
         ("we go 2 times a week and pay £12 for the ferry ticket", "12"),
         ("I took the ferry 3 times", None),
+        ("from July the ferry ticket is 1.310 per month", "1.310 per month"),
         ("the ferry ticket is 60 zł, we go twice", "60 zł"),
     ],
 )
