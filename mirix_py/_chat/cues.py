@@ -140,7 +140,17 @@ def stem_share(stems: frozenset[str], text: str) -> float:
 @cache
 def irregular_stems() -> dict[str, str]:
     """The stems of irregular past forms mapped to their verbs' stems ("taught" → "teach")."""
-    return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
+    return {
+        stem(form): stem(base)
+        for base, forms in IRREGULAR_VERBS.items()
+        if base not in _LIGHT_VERBS
+        for form in forms
+    }
+
+
+_LIGHT_VERBS = frozenset("go get make take come give have do".split())
+"""Verbs that carry little meaning of their own ("went to", "got a", "made it", "took part"):
+their past forms would tie a question to nearly every memory."""
 
 
 def has_time_expression(text: str) -> bool:
