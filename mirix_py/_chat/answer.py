@@ -17,12 +17,18 @@ is, credited with what the request says. When no memory supports the question we
 guess. Knowledge-vault values appear only when they were allowed into the
 context (low sensitivity, or the owner's explicit reveal flag).
 
+A fact left out because it restates a long turn still speaks for that turn before the
+answer abstains: the turn's own similarity is diluted by everything else it says. A
+question for one value (a name, a place, a number, a length of time) may be answered
+from deeper in the context than an open one.
+
 The pieces live in their own modules: the evidence a memory gives
 (:mod:`.evidence`), its best span (:mod:`.best_span`), typed answers such as a
 name or a role's holder (:mod:`.typed_answers`), dates (:mod:`.when_answer`),
 current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.list_answers`), requests and replies (:mod:`.replies`), vault values
-(:mod:`.vault_answer`); the LLM answer is :mod:`.answer_llm`.
+(:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`); the
+LLM answer is :mod:`.answer_llm`.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, reques
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
+from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.typed_answers import (
     doer_answer,
     holder_bonus,
@@ -70,6 +77,10 @@ from mirix_py._memory import MemoryType
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
+_ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
+"""Kinds of question answered by one value: a name, a place, a number, a length of time. The
+value may sit in a memory ranked below the ones that merely share the question's words (a
+step of a long procedure: "soak them for one hour at most")."""
 
 
 def answer_offline(
@@ -78,7 +89,7 @@ def answer_offline(
     """The extractive answer (see the module docstring); ``now`` is when the question is
     asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
-    consider = _CONSIDER_TYPED if kind in ("name", "who", "where") else _CONSIDER
+    consider = _CONSIDER_TYPED if kind in _ONE_VALUE else _CONSIDER
     scoped = in_scope(cues.names, without_restated(sorted(pack.refs.items())))
     numbered = scoped[:consider]
     if not numbered:
@@ -93,7 +104,11 @@ def answer_offline(
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
-        return Draft(NOT_MENTIONED, (), True)
+        told = _restated_support(cues, pack, topic, scoped, min_evidence)
+        if not told:
+            return Draft(NOT_MENTIONED, (), True)
+        numbered = told  # only these support the question well enough to answer it
+        evidence.update({ref: min_evidence for ref, _ in told})
     reckoned = reckon(cues, dict(scoped), now)
     if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
         return Draft(reckoned.text, reckoned.refs, False)
@@ -153,6 +168,9 @@ def answer_offline(
         doer = doer_answer(cues.text, numbered)
         if doer is not None:
             return doer
+    stranded = stranded_answer(cues.text, numbered) if kind is None else None
+    if stranded is not None:  # "what did she tell him to multiply it by?"
+        return stranded
     cancelled = None if past else cancelled_plan(topic, numbered)
     if cancelled is not None:
         return cancelled
@@ -197,7 +215,7 @@ def answer_offline(
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
-                if kind == "name" and named_explicitly(found, span) and stem_share(topic, span):
+                if kind == "name" and _named_in(found, topic, span, body_text(hit)):
                     named.add(ref)
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
@@ -211,7 +229,11 @@ def answer_offline(
         if close:  # "where …?" is answered by a place, not by a sentence without one
             scored.remove(close[0])
             scored.insert(0, close[0])
-    latest = latest_close(topic, scored, pack.refs, typed, asks_assistant) if recent else None
+    latest = (
+        latest_close(topic, scored, pack.refs, typed, asks_assistant, asked_speakers)
+        if recent
+        else None
+    )
     if latest is not None and not cues.is_when:  # "how many … now?": the last value told
         scored.remove(latest)
         scored.insert(0, latest)
@@ -273,6 +295,46 @@ def without_restated(numbered: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit
             and set(hit.source_ids) <= shown
         )
     ]
+
+
+def _restated_support(
+    cues: QuestionCues,
+    pack: ContextPack,
+    topic: frozenset[str],
+    scoped: Sequence[tuple[int, Hit]],
+    min_evidence: float,
+) -> list[tuple[int, Hit]]:
+    """The turns in ``scoped`` whose fact, left out as restating them
+    (:func:`without_restated`), supports the question well enough. The fact is the turn's
+    statement on its own, so it speaks for the turn, whose own similarity a long message
+    around the statement dilutes ("I'm 71, I taught chemistry for 38 years, and now my
+    doctor says …")."""
+    kept = dict(scoped)
+    by_source = {
+        source: ref
+        for ref, hit in scoped
+        if hit.memory_type is MemoryType.EPISODIC
+        for source in hit.source_ids
+    }
+    told: dict[int, Hit] = {}
+    for ref, hit in in_scope(cues.names, sorted(pack.refs.items())):
+        if ref in kept or evidence_score(topic, hit) < min_evidence:
+            continue
+        for source in hit.source_ids:
+            if source in by_source:
+                told[by_source[source]] = kept[by_source[source]]
+    return sorted(told.items())
+
+
+def _named_in(name: str, topic: frozenset[str], span: str, body: str) -> bool:
+    """True when ``name`` is given as a name (:func:`.typed_answers.named_explicitly`) in the
+    best span, or in the sentence of ``body`` that says it, next to what the question asks
+    about: "I run a small bakery in Ghent, the name is Brood & Zo" names the bakery even
+    when the best span is its first clause."""
+    for part in (span, *sentences(body)):
+        if named_explicitly(name, part) and stem_share(topic, part):
+            return True
+    return False
 
 
 def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:

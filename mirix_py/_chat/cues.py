@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from mirix_py._chat.person import third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
+from mirix_py._text import IRREGULAR_VERBS
 from mirix_py._text import STOPWORDS as STOPWORDS
 from mirix_py._text import stem as stem
 from mirix_py._text import words as words
@@ -60,8 +62,15 @@ _ASKED_NEXT = (
 )
 """After "what day"/"which year": the question goes on with a verb (or ends) when it asks
 for a time; "which day trip did you recommend?" asks for a trip."""
+_NOT_A_CLAUSE = (
+    r"(?!\s+(?!(?:did|do|does|is|was|were|are|will|would|should|can|could|has|have|had)\b)"
+    r"[^?,]*,\s*(?:what|which|who|whom|whose|where|how|why)\b)"
+)
+"""After a leading "when": not a clause then a comma and a question word. "When hanging the
+shelves, which screws go first?" opens with a clause that sets the scene; the question is the
+one after it ("When did she move, and to which town?" still asks when)."""
 _WHEN = re.compile(
-    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
+    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b{_NOT_A_CLAUSE}|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
     rf"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b{_ASKED_NEXT})",
     re.I,
 )
@@ -119,10 +128,29 @@ def content_stems(text: str) -> list[str]:
 
 
 def stem_share(stems: frozenset[str], text: str) -> float:
-    """The share of ``stems`` (a question's topic) among the content stems of ``text``."""
+    """The share of ``stems`` (a question's topic) among the content stems of ``text``; an
+    irregular past counts as its verb ("what did she teach?" ← "she taught maths")."""
     if not stems:
         return 0.0
-    return len(stems & set(content_stems(text))) / len(stems)
+    irregular = irregular_stems()
+    said = {irregular.get(s, s) for s in content_stems(text)}
+    return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
+
+
+@cache
+def irregular_stems() -> dict[str, str]:
+    """The stems of irregular past forms mapped to their verbs' stems ("taught" → "teach")."""
+    return {
+        stem(form): stem(base)
+        for base, forms in IRREGULAR_VERBS.items()
+        if base not in _LIGHT_VERBS
+        for form in forms
+    }
+
+
+_LIGHT_VERBS = frozenset("go get make take come give have do".split())
+"""Verbs that carry little meaning of their own ("went to", "got a", "made it", "took part"):
+their past forms would tie a question to nearly every memory."""
 
 
 def has_time_expression(text: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -22,6 +23,7 @@ from functools import cache
 from mirix_py import _temporal as temporal
 from mirix_py._chat.cues import QuestionCues, content_stems, stem, stem_share, words
 from mirix_py._chat.models import Hit
+from mirix_py._chat.replies import by_assistant
 from mirix_py._dates import full_date
 from mirix_py._memory import MemoryType
 from mirix_py._text import IRREGULAR_VERBS
@@ -374,12 +376,16 @@ def latest_close(
     refs: Mapping[int, Hit],
     typed: Mapping[int, str],
     asks_assistant: bool,
+    asked_speakers: AbstractSet[str] = frozenset(),
 ) -> tuple[float, int, str] | None:
     """Of the scored answers (weight, ref, span) nearly as good as the best (within
     :data:`RECENT_MARGIN`, saying most of the words the best-covering one says, holding
     the asked kind of value when any does), the latest told — asked what holds now, the
     last of several values told over time is the current one. The assistant's words
-    count only when it is asked about."""
+    count only when it is asked about: its own, or, when the question names speakers
+    (``asked_speakers``), any other speaker's (:func:`.replies.by_assistant`) — an
+    assistant called "Kai" answering "the pass went up to 62" repeats or reckons with the
+    value ("a 7 jump"), it does not tell a newer one."""
     covers = {ref: stem_share(topic, span) for _, ref, span in scored}
     best_cover = max(covers.values(), default=0.0)
     if best_cover <= 0:
@@ -392,6 +398,6 @@ def latest_close(
         and not t[2].rstrip().endswith("?")
         and (not typed or t[1] in typed)
         and refs[t[1]].when is not None
-        and (asks_assistant or str(refs[t[1]].record.get("actor", "")).lower() != "assistant")
+        and (asks_assistant or not by_assistant(refs[t[1]], set(asked_speakers)))
     ]
     return max(close, key=lambda t: refs[t[1]].when or datetime.min) if close else None

@@ -78,6 +78,47 @@ _QUANTITY = re.compile(
     r"(?![\w])",
     re.I,
 )
+_PRICE_Q = re.compile(
+    r"\bhow\s+much\b(?:\s+money\b|.*\b(?:costs?|price[sd]?|pa(?:y|ys|id)|charge[sd]?|"
+    r"spen[dt]s?|rent|salary|fees?|earn(?:s|ed)?|sells?|sold|owes?|budget)\b)",
+    re.I,
+)
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|\b[A-Z]{2,3}\$?|\bR\$)\s?$")
+_CURRENCY_AFTER = re.compile(
+    r"^(?:\s?(?:k|m|bn)\b)?\s?(?:[$€£¥₹₩₽]|(?:euros?|dollars?|pounds?|quid|bucks|yen|francs?|"
+    r"kronor|kroner|kronas?|kr|zł|złoty|zloty|kč|lei|lira|baht|rand|yuan|won|roubles?|rubles?|"
+    r"reais|rupees?|pesos?|cents?|pence)(?!\w))",
+    re.I,
+)
+"""A currency sign, code or word right before or after a number: an amount of money."""
+
+
+_HAS_MONEY = re.compile(r"[$€£¥₹₩₽]|\b[A-Z]{3}\s?\d")
+_NOT_A_PRICE = re.compile(
+    r"\d\s*(?:x|times|%|(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)", re.I
+)
+"""A number of times, a share or a length of time: no price even without a currency."""
+
+
+def _money_value(value: str) -> str:
+    """The amount of money ``value`` starts with: its number and a currency word after it,
+    nothing more ("38 from R$ 35" → "38", "9.50 euros a day" → "9.50 euros")."""
+    digits = re.match(r"\d[\d.,]*", value)
+    if digits is None:
+        return value
+    word = _CURRENCY_AFTER.match(value[digits.end() :])
+    return value[: digits.end() + (word.end() if word and word.group(0)[-1:].isalpha() else 0)]
+
+
+def _is_money(text: str, start: int, end: int) -> bool:
+    """True when the number at ``text[start:end]`` is an amount of money."""
+    digits = re.match(r"\d[\d.,]*", text[start:end])
+    if digits is None:
+        return False
+    after = text[start + digits.end() :]
+    return bool(_CURRENCY_BEFORE.search(text[:start]) or _CURRENCY_AFTER.match(after))
+
+
 _LIST_MARKER = re.compile(r"[.)]\s")
 _WINDOW = 8  # words either side of a number that say what it counts
 _NOT_NAMES = frozenset(
@@ -189,6 +230,11 @@ def typed_span(
         return later[-1] if later and any(c == "from" for c, _ in places) else places[0][1]
     if kind == "duration":
         return _closest_number(_DURATION, text, question)
+    if kind == "quantity" and _PRICE_Q.search(question):  # a price is an amount of money
+        found = _closest_number(_QUANTITY, text, question, money=True)
+        if found or _HAS_MONEY.search(text) or _NOT_A_PRICE.search(text):
+            return found
+        return _closest_number(_QUANTITY, text, question)  # "it is 1.310 per month"
     if kind == "quantity":
         return _closest_number(_QUANTITY, text, question)
     return None
@@ -202,11 +248,14 @@ def _trim_unit(value: str) -> str:
     return " ".join(parts)
 
 
-def _closest_number(pattern: re.Pattern[str], text: str, question: str) -> str | None:
+def _closest_number(
+    pattern: re.Pattern[str], text: str, question: str, *, money: bool = False
+) -> str | None:
     """The number (with its unit) in ``text`` that the question's words surround most:
     a number followed by the noun the question counts ("how many slides" → "20 slides")
     first, then the one with the most question words within a few words of it. Years,
-    list markers ("1. …", "2) …") and numbers the question itself states are skipped."""
+    list markers ("1. …", "2) …") and numbers the question itself states are skipped;
+    with ``money``, so is every number that is not an amount of money."""
     asked = set(content_stems(question))
     asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
     best: tuple[float, int, str] | None = None
@@ -217,6 +266,10 @@ def _closest_number(pattern: re.Pattern[str], text: str, question: str) -> str |
             continue
         if first and first.group(0) in asked_numbers:
             continue
+        if money:
+            if not _is_money(text, m.start("x"), m.end("x")):
+                continue
+            value = _money_value(text[m.start("x") :])
         if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
             continue
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))

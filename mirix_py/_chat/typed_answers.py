@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from mirix_py._chat.answer_text import body_text, strip_annotations
-from mirix_py._chat.cues import QuestionCues, stem
+from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
 from mirix_py._chat.spans import AnswerKind, place_cue, typed_span
@@ -110,6 +110,8 @@ def doer_answer(question: str, numbered: Sequence[tuple[int, Hit]]) -> Draft | N
     asked = _WHO_DOES.match(question)
     if asked is None or asked.group("verb").lower() in ("is", "was", "are", "were"):
         return None
+    if asked.group("verb").lower() in STOPWORDS:
+        return None  # "who is the coach now?" asks for a role's holder, not a doer of "the"
     verb = stem(asked.group("verb").lower())
     for ref, hit in numbered:
         text = strip_annotations(body_text(hit))

@@ -627,3 +627,66 @@ def test_a_count_asked_now_is_none_after_the_asker_stopped() -> None:
     hits.append(hit(episode("I moved to the coast.", actor="user", day=12), 0.5))
     before = read_question("How many cigarettes a day did I smoke before I moved to the coast?")
     assert not answer_offline(before, _pack(*hits), min_evidence=0.2).text.startswith("none")
+
+
+def test_who_is_the_role_now_is_not_answered_by_a_word_before_an_article() -> None:
+    pack = _pack(
+        hit(episode("During the week the kitchen is quiet.", sequence=1), 1.0, vector=0.5),
+        hit(episode("Now the head gardener is Wilhelmina, she started Monday."), 1.0, vector=0.5),
+    )
+    got = answer_offline(read_question("Who is the head gardener now?"), pack, min_evidence=0.2)
+    assert "Wilhelmina" in got.text
+    assert got.text != "During"
+
+
+def test_a_named_assistant_reckoning_with_a_value_does_not_tell_a_newer_one() -> None:
+    said = episode("The club raised the yearly fee to €300 from €250, sigh.", actor="Ilse", day=9)
+    reply = episode(
+        "That is a €50 rise; if you row 4 times a week the yearly fee still pays off.",
+        actor="Coach",
+        day=10,
+    )
+    pack = _pack(hit(said, 1.0, vector=0.6), hit(reply, 1.0, vector=0.6))
+    cues = read_question("How much is Ilse's yearly club fee now?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("300")
+
+
+def test_a_name_given_in_another_sentence_of_the_memory_answers_a_name_question() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "We shut the bakery for two weeks over the holidays. "
+                "The new flour supplier is Molen Venhuizen.",
+                actor="Pieter",
+                day=8,
+            ),
+            1.2,
+            vector=0.7,
+        ),
+        hit(
+            episode(
+                "Hello! I am Pieter, I run a small bakery in Ghent, in the old harbour quarter "
+                "close to the station, the name is Brood Atelier.",
+                actor="Pieter",
+                day=2,
+                sequence=3,
+            ),
+            1.0,
+            vector=0.7,
+        ),
+    )
+    got = answer_offline(
+        read_question("What is the name of Pieter's bakery?"), pack, min_evidence=0.2
+    )
+    assert got.text == "Brood Atelier"
+
+
+def test_a_length_of_time_is_found_in_a_memory_ranked_below_the_first_six() -> None:
+    chatter = [
+        hit(episode(f"The brushes are a mess again, day {n}.", sequence=n), 2.0, vector=0.6)
+        for n in range(1, 8)
+    ]
+    step = episode("3. Soak the brushes in warm vinegar for one hour at most.", sequence=9)
+    pack = _pack(*chatter, hit(step, 1.5, vector=0.6))
+    cues = read_question("How long should Ann soak the brushes in vinegar?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text == "one hour"

@@ -10,6 +10,8 @@ from mirix_py._chat.cues import (
     has_time_expression,
     read_question,
     sentences,
+    stem,
+    stem_share,
 )
 
 
@@ -44,6 +46,10 @@ def test_plain_questions_have_no_type_cues() -> None:
         ("Which year?", True),
         ("Which day trip did you recommend from Lyon?", False),
         ("What time zone did you say the meeting is in?", False),
+        ("When hanging the shelves, which screws did the installer say to use?", False),
+        ("When baking bread at altitude, what should Omar change first?", False),
+        ("When did Ilse move, and to which town?", True),
+        ("When is the recital?", True),
     ],
 )
 def test_a_day_or_time_word_asks_when_only_as_the_thing_asked(question: str, is_when: bool) -> None:
@@ -123,3 +129,10 @@ def test_questions_asking_for_several_things(question: str) -> None:
 )
 def test_questions_asking_for_one_thing(question: str) -> None:
     assert not asks_for_several(question)
+
+
+def test_an_irregular_past_shares_the_stem_of_its_verb() -> None:
+    topic = frozenset({stem("teach"), stem("subject")})
+    assert stem_share(topic, "Oskar taught chemistry for years") == 0.5
+    assert stem_share(frozenset({stem("bought")}), "I will buy a kettle") == 1.0
+    assert stem_share(frozenset({stem("go"), stem("concert")}), "we went hiking") == 0.0

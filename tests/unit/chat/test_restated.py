@@ -44,3 +44,23 @@ def test_the_answer_does_not_repeat_a_turn_through_its_statement() -> None:
     )
     assert "selling my canoe" in draft.text
     assert "is selling Ines's canoe" not in draft.text
+
+
+def test_a_long_turn_answers_through_the_statement_drawn_from_it() -> None:
+    turn = episode(
+        "Morning! Ines here. I'm 64, I sang in the cathedral choir for twenty years, "
+        "and my knees hurt on the stairs now, and the physio wants me to swim twice a week "
+        "before she decides anything about injections.",
+        actor="Ines",
+        source="t1",
+    )
+    statement = _said("sang in the cathedral choir for twenty years", "t1", 1)
+    others = [hit(episode(f"I watered the plants {n}.", actor="Ines", sequence=n)) for n in (2, 3)]
+    pack = build_context(
+        [],
+        [*others, hit(turn, 0.5, vector=0.1), hit(statement, 0.5, vector=0.7)],
+        budget_tokens=1000,
+    )
+    draft = answer_offline(read_question("Where did Ines perform?"), pack, min_evidence=0.35)
+    assert not draft.abstained
+    assert "cathedral choir" in draft.text

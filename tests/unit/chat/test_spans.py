@@ -73,3 +73,19 @@ def test_a_name_does_not_run_on_into_the_next_sentence() -> None:
 def test_a_currency_code_is_no_place() -> None:
     text = "Good mixers cost around NOK 900 in Oslo."
     assert typed_span("where", text, "Where did Ann buy it?") == "Oslo"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we go 2–3 times a week, and the ferry ticket is 14€ now", "14"),
+        ("the ferry ticket went up to R$ 38 from R$ 35", "38"),
+        ("a return ferry ticket costs 9.50 euros, twice a day", "9.50 euros"),
+        ("we go 2 times a week and pay £12 for the ferry ticket", "12"),
+        ("I took the ferry 3 times", None),
+        ("from July the ferry ticket is 1.310 per month", "1.310 per month"),
+        ("the ferry ticket is 60 zł, we go twice", "60 zł"),
+    ],
+)
+def test_a_price_question_is_answered_by_money(text: str, expected: str | None) -> None:
+    assert typed_span("quantity", text, "How much does the ferry ticket cost now?") == expected
