@@ -408,20 +408,25 @@ class StoreFacts:
 
     def mentions(self, name: str, limit: int = MENTION_K) -> list[MemoryRecord]:
         """The facts a full-text search for ``name`` finds first."""
-        query = SearchQuery.configured(
-            self.ctx.config.retrieval,
-            mode="fts",
-            user_id=self.user_id,
-            text=name,
-            memory_types=(MemoryType.SEMANTIC,),
-            limit=limit,
-            as_of=self.as_of,
-        )
-        return [s.record for s in self.ctx.store.search(query)]
+        return self._fts(name, limit, as_of=self.as_of)
 
     def retired(self, name: str, limit: int = MENTION_K) -> list[MemoryRecord]:
         """The facts a full-text search for ``name`` finds first among the current and
         the retired ones, those retired (by ``as_of`` when given) kept."""
+        return [
+            r
+            for r in self._fts(name, limit, include_superseded=True)
+            if r.valid_to is not None and (self.as_of is None or r.valid_to <= self.as_of)
+        ]
+
+    def _fts(
+        self,
+        name: str,
+        limit: int,
+        *,
+        as_of: datetime | None = None,
+        include_superseded: bool = False,
+    ) -> list[MemoryRecord]:
         query = SearchQuery.configured(
             self.ctx.config.retrieval,
             mode="fts",
@@ -429,14 +434,10 @@ class StoreFacts:
             text=name,
             memory_types=(MemoryType.SEMANTIC,),
             limit=limit,
-            include_superseded=True,
+            as_of=as_of,
+            include_superseded=include_superseded,
         )
-        return [
-            s.record
-            for s in self.ctx.store.search(query)
-            if s.record.valid_to is not None
-            and (self.as_of is None or s.record.valid_to <= self.as_of)
-        ]
+        return [s.record for s in self.ctx.store.search(query)]
 
     def nearest(self, texts: list[str], limit: int) -> list[MemoryRecord]:
         """The facts hybrid searches for ``texts`` rank first (one batch)."""
