@@ -46,6 +46,7 @@ from mirix_py._chat.abstain import (
     subject_stems,
 )
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
+from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
@@ -196,6 +197,7 @@ def answer_offline(
     typed: dict[int, str] = {}
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     named: set[int] = set()
+    aspects = () if kind in ("name", "who", "where", "duration") else question_aspects(cues.text)
     for ref, hit in candidates:
         span, span_score = best_span(cues, topic, body_text(hit))
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * stated_score(topic, hit)
@@ -212,6 +214,8 @@ def answer_offline(
             weight += holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = typed_answer(kind, hit, span, cues.text, past=past)
+            if kind == "quantity" and aspects:  # "how much does he weigh?": "81 kg"
+                found = aspect_value(aspects, span, numeric=True) or found
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
@@ -220,6 +224,9 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
+        elif aspects and (value := aspect_value(aspects, span)):
+            typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
+            weight += 0.15
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
     if named:  # a name given as a name ("her name is Dona Chica") next to what is asked
