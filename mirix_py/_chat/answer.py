@@ -50,7 +50,7 @@ from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
-from mirix_py._chat.cues import QuestionCues, sentences, stem_share, words
+from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
 from mirix_py._chat.current_value import cancelled_plan, change_bonus
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
@@ -198,8 +198,15 @@ def answer_offline(
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     named: set[int] = set()
     aspects = () if kind in ("name", "who", "where", "duration") else question_aspects(cues.text)
+    several = asks_for_several(cues.text)  # "which languages …?": every value told
+    spans = {ref: best_span(cues, topic, body_text(hit)) for ref, hit in candidates}
+    measures = {  # "how much does he weigh?" is answered by a weight where one is told
+        ref: value
+        for ref, (span, _) in spans.items()
+        if kind == "quantity" and (value := aspect_value(aspects, span, numeric=True))
+    }
     for ref, hit in candidates:
-        span, span_score = best_span(cues, topic, body_text(hit))
+        span, span_score = spans[ref]
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * stated_score(topic, hit)
         weight += change_bonus(hit, span, past=past, newest=newest)
         if asks_assistant and by_assistant(hit, asked_speakers):
@@ -214,8 +221,8 @@ def answer_offline(
             weight += holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = typed_answer(kind, hit, span, cues.text, past=past)
-            if kind == "quantity" and aspects:  # "how much does he weigh?": "81 kg"
-                found = aspect_value(aspects, span, numeric=True) or found
+            if measures:  # not a rate ("0.5 kg a week") or another number
+                found = measures.get(ref)
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
@@ -224,7 +231,7 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
-        elif aspects and (value := aspect_value(aspects, span)):
+        elif aspects and (value := aspect_value(aspects, span, several=several)):
             typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
             weight += 0.15
         scored.append((weight, ref, span))

@@ -119,8 +119,22 @@ atheist agnostic mormon quaker"""
 _ALLERGENS = """peanut tree_nut nut shellfish gluten dairy lactose egg soy wheat sesame
 penicillin pollen dust mould mold latex"""
 
+_DRINK_KINDS = "juice|tea|milk|smoothie|soda|water|beer|wine|lemonade|latte|coffee|cider"
+"""Drinks named with a word for their kind before them: "grapefruit juice", "mint tea"."""
+_NOT_A_KIND = (
+    rf"(?:{'|'.join(sorted(STOPWORDS))}|\d\w*|\w+(?:s|ed|ing)|quit|drink|drank|want|like|love"
+    rf"|prefer|hate|cup|glass|mug|pint|bottle|can|pot|more|less|much|some|no)\b"
+)
+"""Words before a drink that do not name its kind (a verb, a count, a container)."""
 _OCCUPATION = _alternation(_OCCUPATIONS)
 _NUMBER = r"\d+(?:[.,]\d+)?"
+_CHANGE = (
+    r"(?:\b(?P<change>los[et]|losing|gain(?:ed|ing|s)?|shed|drop(?:ped)?|put\s+on)"
+    r"\s+(?:(?:another|about|around|over|nearly|almost)\s+)?)?"
+)
+"""A change before a measure ("lost 4 kg"): the match is kept out, it is no weight."""
+_NOT_A_RATE = r"(?!\s*(?:per\b|/)|\s+(?:a|an|each|every)\s+(?:day|week|month|year)\b)"
+"""Not followed by "per week", "/month", "a week": "lose 0.5 kg a week" is a rate."""
 
 ASPECTS: tuple[Aspect, ...] = (
     Aspect(
@@ -140,12 +154,25 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect("diet", frozenset({stem("diet")}), (_words(_DIETS),)),
     Aspect(
-        "drink", frozenset(stem(w) for w in "drink drinks beverage".split()), (_words(_DRINKS),)
+        "drink",
+        frozenset(stem(w) for w in "drink drinks beverage".split()),
+        (
+            re.compile(
+                rf"\b(?:(?!{_NOT_A_KIND})[a-z]+\s+)?(?:{_DRINK_KINDS})\b|{_words(_DRINKS).pattern}",
+                re.I,
+            ),
+        ),
     ),
     Aspect(
         "weight",
         frozenset(stem(w) for w in "weigh weight".split()),
-        (re.compile(rf"\b{_NUMBER}\s*(?:kg|kgs|kilos?|kilograms?|lbs?|pounds|stone)\b", re.I),),
+        (
+            re.compile(
+                rf"{_CHANGE}\b(?P<value>{_NUMBER}\s*(?:kg|kgs|kilos?|kilograms?|lbs?|pounds|stone))"
+                rf"\b{_NOT_A_RATE}",
+                re.I,
+            ),
+        ),
         numeric=True,
     ),
     Aspect(
@@ -240,18 +267,25 @@ def asked_aspects(topic: Iterable[str]) -> tuple[Aspect, ...]:
     return tuple(found.values())
 
 
+def _values_in(aspect: Aspect, text: str) -> list[str]:
+    """The values of ``aspect`` written in ``text``, in order, from its first pattern that
+    matches."""
+    for pattern in aspect.values:
+        found = [
+            value
+            for match in pattern.finditer(text)
+            if not match.groupdict().get("change")
+            and (value := (match.groupdict().get("value") or match.group(0)).strip(" ,.;:"))
+        ]
+        if found:
+            return list(dict.fromkeys(found))
+    return []
+
+
 def _value_in(aspect: Aspect, text: str) -> str | None:
     """The longest value of ``aspect`` written in ``text`` (the most specific one:
     "flat white" rather than "coffee") matched by its first pattern that matches."""
-    for pattern in aspect.values:
-        best: str | None = None
-        for match in pattern.finditer(text):
-            value = (match.groupdict().get("value") or match.group(0)).strip(" ,.;:")
-            if value and (best is None or len(value) > len(best)):
-                best = value
-        if best is not None:
-            return best
-    return None
+    return max(_values_in(aspect, text), key=len, default=None)
 
 
 def answered_aspects(topic: Iterable[str], text: str) -> set[str]:
@@ -271,24 +305,32 @@ def question_aspects(question: str) -> tuple[Aspect, ...]:
     """The aspects ``question`` asks for: a trigger word heading its phrase — followed by a
     stop word, punctuation or the end ("what is her job?", "which material did …?", "how
     much does he weigh now?") — not one modifying the next noun ("which blood pressure
-    *monitor* …?", "what is her phone *number*?" ask for other things)."""
+    *monitor* …?", "what is her phone *number*?" ask for other things), nor one in a
+    rate ("how many grams per kg of body *weight* …?")."""
     tokens = _TOKEN.findall(question.lower())
     index = _trigger_index()
     found: dict[str, Aspect] = {}
     for i, token in enumerate(tokens):
         aspects = index.get(stem(token), ())
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if "per" in tokens[max(0, i - 4) : i]:
+            continue  # "grams per kg of body weight": a rate's unit, not what is asked
         if aspects and (not after[:1].isalnum() or after in STOPWORDS):
             found.update((a.name, a) for a in aspects)
     return tuple(found.values())
 
 
-def aspect_value(aspects: Iterable[Aspect], text: str, *, numeric: bool = False) -> str | None:
+def aspect_value(
+    aspects: Iterable[Aspect], text: str, *, numeric: bool = False, several: bool = False
+) -> str | None:
     """The value ``text`` gives for one of ``aspects`` ("midwife" for a question about a
-    job), or None; with ``numeric`` only a measure's value (a weight, a height, an age)."""
+    job), or None; with ``numeric`` only a measure's value (a weight, a height, an age);
+    with ``several`` (asked "which languages …?") every value told, in order."""
     for aspect in aspects:
         if numeric and not aspect.numeric:
             continue
+        if several and (values := _values_in(aspect, text)):
+            return ", ".join(values)
         value = _value_in(aspect, text)
         if value is not None:
             return value

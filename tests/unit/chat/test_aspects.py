@@ -59,6 +59,7 @@ def test_a_text_without_a_value_answers_no_aspect() -> None:
         ("How much does Ines weigh?", {"weight"}),
         ("What is Ines's phone number?", set()),  # the phone modifies "number"
         ("Which pet food brand does Lior buy?", set()),
+        ("How many grams of fibre per kg of body weight is advised?", set()),
     ],
 )
 def test_a_question_asks_for_an_aspect_it_heads(question: str, asked: set[str]) -> None:
@@ -70,6 +71,24 @@ def test_a_quantity_question_takes_only_a_measure() -> None:
     assert aspect_value(drink, "two cups of green tea a day", numeric=True) is None
     weight = asked_aspects({stem("weigh")})
     assert aspect_value(weight, "about 80 kg now", numeric=True) == "80 kg"
+    assert aspect_value(weight, "aim to lose 0.5 kg per week", numeric=True) is None
+    assert aspect_value(weight, "lost 3 kg, now at 77 kg", numeric=True) == "77 kg"
+    assert aspect_value(weight, "goal: lose 10 pounds by June", numeric=True) is None
+
+
+def test_a_weight_asked_now_is_the_latest_weight_not_a_rate() -> None:
+    cues = read_question("How much does Ines weigh now?")
+    pack = _pack(
+        hit(
+            episode("Assistant: aim to lose about 0.5 kg per week, Ines.", actor="assistant"),
+            2.0,
+            vector=0.6,
+        ),
+        hit(episode("Ines: weight is 70.1 kg now", actor="Ines", sequence=1, day=2), vector=0.5),
+        hit(episode("Ines: weight is 68.9 kg now", actor="Ines", sequence=2, day=9), vector=0.4),
+    )
+    draft = answer_offline(cues, pack, min_evidence=0.35)
+    assert draft.text == "68.9 kg"
 
 
 def test_an_aspect_counts_as_said_where_its_value_is() -> None:
