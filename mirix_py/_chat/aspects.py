@@ -298,6 +298,9 @@ def answered_aspects(topic: Iterable[str], text: str) -> set[str]:
     return {s for aspect in aspects if _value_in(aspect, text) for s in aspect.triggers & topic_set}
 
 
+_REASON_OR_MANNER = re.compile(r"\s*(?:why\b|how\b(?!\s+(?:much|many|old|tall|heavy|big)\b))", re.I)
+""""Why did she pick those colours?", "how did he choose the car?": a reason or a manner is
+asked, not the aspect's value."""
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 
 
@@ -307,6 +310,8 @@ def question_aspects(question: str) -> tuple[Aspect, ...]:
     much does he weigh now?") — not one modifying the next noun ("which blood pressure
     *monitor* …?", "what is her phone *number*?" ask for other things), nor one in a
     rate ("how many grams per kg of body *weight* …?")."""
+    if _REASON_OR_MANNER.match(question):
+        return ()
     tokens = _TOKEN.findall(question.lower())
     index = _trigger_index()
     found: dict[str, Aspect] = {}

@@ -60,6 +60,9 @@ def test_a_text_without_a_value_answers_no_aspect() -> None:
         ("What is Ines's phone number?", set()),  # the phone modifies "number"
         ("Which pet food brand does Lior buy?", set()),
         ("How many grams of fibre per kg of body weight is advised?", set()),
+        ("Why did Lior paint the shed that colour?", set()),
+        ("How did Ines pick her new car?", set()),
+        ("How tall is Ines now?", {"height"}),
     ],
 )
 def test_a_question_asks_for_an_aspect_it_heads(question: str, asked: set[str]) -> None:
