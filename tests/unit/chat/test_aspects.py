@@ -83,12 +83,15 @@ def test_a_weight_asked_now_is_the_latest_weight_not_a_rate() -> None:
     cues = read_question("How much does Ines weigh now?")
     pack = _pack(
         hit(
-            episode("Assistant: aim to lose about 0.5 kg per week, Ines.", actor="assistant"),
-            2.0,
-            vector=0.6,
+            episode(
+                "Assistant: to weigh less safely, aim for 0.5 kg per week, Ines.",
+                actor="assistant",
+            ),
+            3.0,
+            vector=0.8,
         ),
-        hit(episode("Ines: weight is 70.1 kg now", actor="Ines", sequence=1, day=2), vector=0.5),
-        hit(episode("Ines: weight is 68.9 kg now", actor="Ines", sequence=2, day=9), vector=0.4),
+        hit(episode("Ines: weight 70.1 kg now", actor="Ines", sequence=1, day=2), vector=0.4),
+        hit(episode("Ines: weight 68.9 kg now", actor="Ines", sequence=2, day=9), 0.8, vector=0.3),
     )
     draft = answer_offline(cues, pack, min_evidence=0.35)
     assert draft.text == "68.9 kg"
@@ -150,3 +153,27 @@ def test_an_aspect_with_no_value_in_context_still_abstains() -> None:
         hit(episode("Lior likes long walks by the sea.", actor="Lior", sequence=1), vector=0.3),
     )
     assert answer_offline(cues, pack, min_evidence=0.35).text == NOT_MENTIONED
+
+
+def test_a_weight_question_takes_a_weight_over_another_number() -> None:
+    cues = read_question("How much does Ines weigh?")
+    pack = _pack(
+        hit(
+            episode("Ines: weighed the flour twice, 3 cups for the big cake", actor="Ines"),
+            3.0,
+            vector=0.7,
+        ),
+        hit(episode("Ines: 58.3 kg this morning", actor="Ines", sequence=1), 0.6, vector=0.3),
+    )
+    draft = answer_offline(cues, pack, min_evidence=0.35)
+    assert draft.text == "58.3 kg"
+
+
+def test_a_plural_aspect_is_answered_with_every_value_told() -> None:
+    cues = read_question("Which languages does Ines interpret?")
+    pack = _pack(
+        hit(episode("Ines: I interpret Tagalog and Spanish at the court", actor="Ines")),
+        hit(episode("Ines: the court is near the harbour", actor="Ines", sequence=1), vector=0.2),
+    )
+    draft = answer_offline(cues, pack, min_evidence=0.35)
+    assert draft.text == "Tagalog, Spanish"
