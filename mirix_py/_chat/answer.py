@@ -90,7 +90,8 @@ def answer_offline(
     """The extractive answer (see the module docstring); ``now`` is when the question is
     asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
-    consider = _CONSIDER_TYPED if kind in _ONE_VALUE else _CONSIDER
+    aspects = () if kind in ("name", "who", "where", "duration") else question_aspects(cues.text)
+    consider = _CONSIDER_TYPED if kind in _ONE_VALUE or aspects else _CONSIDER
     scoped = in_scope(cues.names, without_restated(sorted(pack.refs.items())))
     numbered = scoped[:consider]
     if not numbered:
@@ -197,7 +198,6 @@ def answer_offline(
     typed: dict[int, str] = {}
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     named: set[int] = set()
-    aspects = () if kind in ("name", "who", "where", "duration") else question_aspects(cues.text)
     several = asks_for_several(cues.text)  # "which languages …?": every value told
     spans = {ref: best_span(cues, topic, body_text(hit)) for ref, hit in candidates}
     measures = {  # "how much does he weigh?" is answered by a weight where one is told

@@ -116,6 +116,18 @@ literature linguistics art music theology politics political_science education
 journalism design pharmacy dentistry geology astronomy"""
 _RELIGIONS = """christian catholic protestant orthodox muslim jewish hindu buddhist sikh
 atheist agnostic mormon quaker"""
+_VEGETABLES = """tomato potato carrot onion garlic lettuce spinach kale cabbage broccoli
+cauliflower cucumber courgette zucchini aubergine eggplant pepper chilli chili pea bean
+green_bean broad_bean runner_bean leek celery radish beetroot beet turnip parsnip squash
+pumpkin sweetcorn corn asparagus artichoke rocket arugula chard fennel okra"""
+_FRUITS = """apple pear banana orange lemon lime grape strawberry raspberry blueberry
+blackberry cherry plum peach apricot mango pineapple melon watermelon kiwi fig
+pomegranate papaya grapefruit coconut avocado rhubarb gooseberry"""
+_FOODS = f"""{_VEGETABLES} {_FRUITS} cheese bread pasta rice noodles pizza burger chocolate
+cake biscuit cookie ice_cream crisps chips fries sushi ramen curry soup salad steak
+chicken beef pork lamb bacon sausage ham fish salmon tuna prawn shrimp egg tofu tempeh
+yoghurt yogurt butter porridge oatmeal cereal toast pancake waffle dumpling taco burrito
+falafel hummus kebab sandwich nuts peanut_butter honey jam popcorn olives mushroom"""
 _ALLERGENS = """peanut tree_nut nut shellfish gluten dairy lactose egg soy wheat sesame
 penicillin pollen dust mould mold latex"""
 
@@ -227,6 +239,27 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect("colour", frozenset(stem(w) for w in "colour color".split()), (_words(_COLOURS),)),
     Aspect("instrument", frozenset({stem("instrument")}), (_words(_INSTRUMENTS),)),
+    Aspect(
+        "food",
+        frozenset(stem(w) for w in "food foods dish meal snack".split()),
+        (_words(_FOODS),),
+    ),
+    Aspect("vegetable", frozenset({stem("vegetable"), stem("veg")}), (_words(_VEGETABLES),)),
+    Aspect("fruit", frozenset({stem("fruit")}), (_words(_FRUITS),)),
+    Aspect(
+        "model",
+        frozenset(
+            stem(w)
+            for w in """model device gadget monitor laptop computer tablet camera watch
+            headphones earbuds printer router console""".split()
+        ),
+        (  # a brand and a model code of letters and digits: "Omron M3", "Sony WH-1000XM5"
+            re.compile(
+                r"\b[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]*)?\s+"
+                r"(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Z0-9][\w-]*\b(?:\s+[A-Z][a-z]+\b(?!\s+[A-Z]))?"
+            ),
+        ),
+    ),
     Aspect("sport", frozenset({stem("sport")}), (_words(_SPORTS),)),
     Aspect(
         "field",

@@ -37,6 +37,10 @@ from tests.unit.chat.helpers import episode, hit
         ("instrument", "I've started cello lessons", "cello"),
         ("subject", "he lectured in astronomy for years", "astronomy"),
         ("pressure", "my readings were 128/79 this week", "128/79"),
+        ("food", "honestly I could never give up dark chocolate", "chocolate"),
+        ("vegetable", "the allotment is all leeks this year", "leeks"),
+        ("monitor", "the nurse said to get the Braun X200 for home", "Braun X200"),
+        ("laptop", "a Lenovo Yoga 7i Pro would do it", "Lenovo Yoga 7i Pro"),
     ],
 )
 def test_a_value_of_the_asked_aspect_is_found(aspect: str, text: str, value: str) -> None:
@@ -49,6 +53,7 @@ def test_a_text_without_a_value_answers_no_aspect() -> None:
     assert aspect_value(asked_aspects({stem("job")}), "I work at a bank near the river") is None
     assert answered_aspects({stem("diet")}, "I had pasta for dinner") == set()
     assert aspect_value(asked_aspects({stem("garden")}), "works as a midwife") is None
+    assert aspect_value(asked_aspects({stem("monitor")}), "Room 12 was noisy") is None
 
 
 @pytest.mark.parametrize(
@@ -177,3 +182,22 @@ def test_a_plural_aspect_is_answered_with_every_value_told() -> None:
     )
     draft = answer_offline(cues, pack, min_evidence=0.35)
     assert draft.text == "Tagalog, Spanish"
+
+
+def test_an_aspect_question_is_answered_from_deeper_in_the_context() -> None:
+    cues = read_question("What snack does Tobias always keep in his bag?")
+    fillers = [
+        hit(
+            episode(f"Tobias: the bag strap broke again on trip {i}", actor="Tobias", sequence=i),
+            2.0 - 0.1 * i,
+            vector=0.3,
+        )
+        for i in range(7)
+    ]
+    deep = hit(
+        episode("Tobias: always a bit of popcorn with me, honestly", actor="Tobias", sequence=9),
+        0.5,
+        vector=0.45,
+    )
+    draft = answer_offline(cues, _pack(*fillers, deep), min_evidence=0.35)
+    assert draft.text == "popcorn"
