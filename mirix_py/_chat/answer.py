@@ -27,8 +27,9 @@ The pieces live in their own modules: the evidence a memory gives
 name or a role's holder (:mod:`.typed_answers`), dates (:mod:`.when_answer`),
 current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.list_answers`), requests and replies (:mod:`.replies`), vault values
-(:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`); the
-LLM answer is :mod:`.answer_llm`.
+(:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
+naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
+:mod:`.aspects`); the LLM answer is :mod:`.answer_llm`.
 """
 
 from __future__ import annotations
