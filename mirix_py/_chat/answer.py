@@ -199,7 +199,7 @@ def answer_offline(
     typed: dict[int, str] = {}
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     named: set[int] = set()
-    several = asks_for_several(cues.text)  # "which languages …?": every value told
+    several = asks_for_several(cues.text)  # "which pets …?" may want names: the sentences
     spans = {ref: best_span(cues, topic, body_text(hit)) for ref, hit in candidates}
     measures = {  # "how much does he weigh?" is answered by a weight where one is told
         ref: value
@@ -232,7 +232,7 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
-        elif aspects and (value := aspect_value(aspects, span, several=several)):
+        elif aspects and not several and (value := aspect_value(aspects, span)):
             typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
             weight += 0.15
         scored.append((weight, ref, span))

@@ -358,17 +358,12 @@ def question_aspects(question: str) -> tuple[Aspect, ...]:
     return tuple(found.values())
 
 
-def aspect_value(
-    aspects: Iterable[Aspect], text: str, *, numeric: bool = False, several: bool = False
-) -> str | None:
+def aspect_value(aspects: Iterable[Aspect], text: str, *, numeric: bool = False) -> str | None:
     """The value ``text`` gives for one of ``aspects`` ("midwife" for a question about a
-    job), or None; with ``numeric`` only a measure's value (a weight, a height, an age);
-    with ``several`` (asked "which languages …?") every value told, in order."""
+    job), or None; with ``numeric`` only a measure's value (a weight, a height, an age)."""
     for aspect in aspects:
         if numeric and not aspect.numeric:
             continue
-        if several and (values := _values_in(aspect, text)):
-            return ", ".join(values)
         value = _value_in(aspect, text)
         if value is not None:
             return value

@@ -174,14 +174,17 @@ def test_a_weight_question_takes_a_weight_over_another_number() -> None:
     assert draft.text == "58.3 kg"
 
 
-def test_a_plural_aspect_is_answered_with_every_value_told() -> None:
-    cues = read_question("Which languages does Ines interpret?")
+def test_a_plural_aspect_is_answered_with_the_sentences_not_one_kind() -> None:
+    cues = read_question("Which pets did Ines rescue?")
     pack = _pack(
-        hit(episode("Ines: I interpret Tagalog and Spanish at the court", actor="Ines")),
-        hit(episode("Ines: the court is near the harbour", actor="Ines", sequence=1), vector=0.2),
+        hit(episode("Ines: rescued a parrot and named him Mango", actor="Ines", session="a")),
+        hit(
+            episode("Ines: a second budgie arrived, she is called Kiwi", actor="Ines", session="b"),
+            vector=0.5,
+        ),
     )
-    draft = answer_offline(cues, pack, min_evidence=0.35)
-    assert draft.text == "Tagalog, Spanish"
+    draft = answer_offline(cues, pack, min_evidence=0.2)
+    assert "Mango" in draft.text  # "which pets …?" may ask for their names, not "parrot"
 
 
 def test_an_aspect_question_is_answered_from_deeper_in_the_context() -> None:
