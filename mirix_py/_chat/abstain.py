@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.cues import STOPWORDS, QuestionCues, content_stems, stem
 
 _ASKING: frozenset[str] = frozenset(
@@ -90,7 +91,7 @@ def missing_subject(
     seen: set[str] = set()
     best = 0
     for text in texts:
-        stems = set(content_stems(text))
+        stems = set(content_stems(text)) | answered_aspects(subject, text)
         seen |= stems
         best = max(best, len(subject & stems))
     if possessed is not None and possessed in subject and possessed not in seen:
@@ -108,7 +109,10 @@ def measured_missing(question: str, texts: Iterable[str]) -> bool:
     measured = stem(found.group(1).lower())
     if measured in _ANSWER_NOUNS or measured in _ASKING:
         return False
-    return all(measured not in content_stems(text) for text in texts)
+    return all(
+        measured not in content_stems(text) and not answered_aspects({measured}, text)
+        for text in texts
+    )
 
 
 def possessed_missing(question: str, texts: Iterable[str]) -> bool:
@@ -121,7 +125,10 @@ def possessed_missing(question: str, texts: Iterable[str]) -> bool:
     first = stem(found.group(1).split()[0].lower()) if found else None
     if possessed is None or {possessed, first} & _ANSWER_NOUNS:
         return False  # "Jon's attitude towards …": the form of the answer, not a thing
-    return all(possessed not in content_stems(text) for text in texts)
+    return all(
+        possessed not in content_stems(text) and not answered_aspects({possessed}, text)
+        for text in texts
+    )  # an aspect is mentioned where its value is: "Lior's job" ← "works as a midwife"
 
 
 _PER_UNIT_Q = re.compile(

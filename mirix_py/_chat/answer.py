@@ -27,8 +27,9 @@ The pieces live in their own modules: the evidence a memory gives
 name or a role's holder (:mod:`.typed_answers`), dates (:mod:`.when_answer`),
 current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.list_answers`), requests and replies (:mod:`.replies`), vault values
-(:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`); the
-LLM answer is :mod:`.answer_llm`.
+(:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
+naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
+:mod:`.aspects`); the LLM answer is :mod:`.answer_llm`.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ from mirix_py._chat.abstain import (
     subject_stems,
 )
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
+from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
-from mirix_py._chat.cues import QuestionCues, sentences, stem_share, words
+from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
 from mirix_py._chat.current_value import cancelled_plan, change_bonus
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
@@ -89,7 +91,8 @@ def answer_offline(
     """The extractive answer (see the module docstring); ``now`` is when the question is
     asked (for "how many days ago …?")."""
     kind = answer_kind(cues.text)
-    consider = _CONSIDER_TYPED if kind in _ONE_VALUE else _CONSIDER
+    aspects = () if kind in ("name", "who", "where", "duration") else question_aspects(cues.text)
+    consider = _CONSIDER_TYPED if kind in _ONE_VALUE or aspects else _CONSIDER
     scoped = in_scope(cues.names, without_restated(sorted(pack.refs.items())))
     numbered = scoped[:consider]
     if not numbered:
@@ -196,8 +199,15 @@ def answer_offline(
     typed: dict[int, str] = {}
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     named: set[int] = set()
+    several = asks_for_several(cues.text)  # "which pets …?" may want names: the sentences
+    spans = {ref: best_span(cues, topic, body_text(hit)) for ref, hit in candidates}
+    measures = {  # "how much does he weigh?" is answered by a weight where one is told
+        ref: value
+        for ref, (span, _) in spans.items()
+        if kind == "quantity" and (value := aspect_value(aspects, span, numeric=True))
+    }
     for ref, hit in candidates:
-        span, span_score = best_span(cues, topic, body_text(hit))
+        span, span_score = spans[ref]
         weight = span_score + 0.3 * hit.score.score / top_score + 0.7 * stated_score(topic, hit)
         weight += change_bonus(hit, span, past=past, newest=newest)
         if asks_assistant and by_assistant(hit, asked_speakers):
@@ -212,6 +222,8 @@ def answer_offline(
             weight += holder_bonus(hit, target)
         if kind in ("name", "who", "where", "quantity", "duration"):
             found = typed_answer(kind, hit, span, cues.text, past=past)
+            if measures:  # not a rate ("0.5 kg a week") or another number
+                found = measures.get(ref)
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
@@ -220,6 +232,9 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
+        elif aspects and not several and (value := aspect_value(aspects, span)):
+            typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
+            weight += 0.15
         scored.append((weight, ref, span))
     scored.sort(key=lambda t: (-t[0], t[1]))
     if named:  # a name given as a name ("her name is Dona Chica") next to what is asked

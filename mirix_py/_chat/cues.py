@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.person import third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
@@ -129,11 +130,13 @@ def content_stems(text: str) -> list[str]:
 
 def stem_share(stems: frozenset[str], text: str) -> float:
     """The share of ``stems`` (a question's topic) among the content stems of ``text``; an
-    irregular past counts as its verb ("what did she teach?" ← "she taught maths")."""
+    irregular past counts as its verb ("what did she teach?" ← "she taught maths"), and an
+    aspect counts as said where its value is ("job" ← "works as a midwife",
+    :mod:`mirix_py._chat.aspects`)."""
     if not stems:
         return 0.0
     irregular = irregular_stems()
-    said = {irregular.get(s, s) for s in content_stems(text)}
+    said = {irregular.get(s, s) for s in content_stems(text)} | answered_aspects(stems, text)
     return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
 
 

@@ -132,7 +132,7 @@ def test_questions_asking_for_one_thing(question: str) -> None:
 
 
 def test_an_irregular_past_shares_the_stem_of_its_verb() -> None:
-    topic = frozenset({stem("teach"), stem("subject")})
+    topic = frozenset({stem("teach"), stem("school")})  # "subject" is an aspect: 1.0 here
     assert stem_share(topic, "Oskar taught chemistry for years") == 0.5
     assert stem_share(frozenset({stem("bought")}), "I will buy a kettle") == 1.0
     assert stem_share(frozenset({stem("go"), stem("concert")}), "we went hiking") == 0.0
