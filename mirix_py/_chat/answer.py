@@ -50,7 +50,12 @@ from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import QuestionCues, sentences, stem_share, words
-from mirix_py._chat.current_value import cancelled_plan, change_bonus
+from mirix_py._chat.current_value import (
+    asks_present,
+    cancelled_plan,
+    change_bonus,
+    marked_current,
+)
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
@@ -130,6 +135,7 @@ def answer_offline(
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
+    present = not past and asks_present(cues.text)
     recent = cues.asks_recent and not past
     cutoff = event_cutoff(cues, dict(scoped))
     earlier = (
@@ -237,6 +243,21 @@ def answer_offline(
     if latest is not None and not cues.is_when:  # "how many … now?": the last value told
         scored.remove(latest)
         scored.insert(0, latest)
+    marked = (
+        marked_current(
+            topic,
+            scored,
+            pack.refs,
+            set(typed) if kind in ("quantity", "duration") else None,
+            asked_now=cues.asks_recent,
+            speakers=asked_speakers,
+        )
+        if present and not cues.is_when and not asks_assistant
+        else None
+    )
+    if marked is not None:  # "what does the pass cost now?": "it's 62 now" over "costs 55"
+        scored.remove(marked)
+        scored.insert(0, marked)
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
