@@ -8,7 +8,9 @@ relative expression resolved against the memory's own date, or else the
 memory's date. "How many days ago …?", "how many weeks between X and Y?", "which did
 I do first, X or Y?" and "what was I doing when …?" are computed from the dated events
 (:mod:`mirix_py._chat.reckon`); asked for a value "now", the latest-told of the close
-answers wins, and "… before I X?" is answered from what was said before X's day. Only
+answers wins — and a later statement marked as the current value ("the fee is 40 now", "my
+new coach is Ilona", "she picked Leeds") wins over an earlier one worded more like the
+question — and "… before I X?" is answered from what was said before X's day. Only
 memories about the people a question names (and the people
 around them) answer it (:mod:`mirix_py._chat.scope`). For "what did you recommend
 for …?" a user's request is not the answer: the assistant's reply right after it
