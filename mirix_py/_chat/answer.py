@@ -258,8 +258,7 @@ def answer_offline(
         else None
     )
     if marked is not None:  # "what does the pass cost now?": "it's 62 now" over "costs 55"
-        scored.remove(marked)
-        scored.insert(0, marked)
+        scored = [marked, *(t for t in scored if t[1] != marked[1])]
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
-from mirix_py._chat.cues import content_stems, stem, stem_share
+from mirix_py._chat.answer_text import body_text
+from mirix_py._chat.cues import content_stems, sentences, stem, stem_share
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
 from mirix_py._chat.replies import by_assistant, is_request
@@ -121,17 +122,33 @@ def marked_current(
     top_when = refs[top_ref].when
     cover = stem_share(topic, top_span)
     share = 0.5 if asked_now and not MARKED_CURRENT.search(top_span) else 1.0
-    marked = [
-        t
-        for t in scored
-        if t[0] >= top_weight - _MARKED_MARGIN
-        and MARKED_CURRENT.search(t[2])
-        and not t[2].rstrip().endswith("?")
-        and not is_request(t[2])
-        and not by_assistant(refs[t[1]], set(speakers))
-        and (numbers is None or t[1] in numbers)
-        and stem_share(topic, t[2]) > max(share * cover - 1e-9, 0.0)
-        and (when := refs[t[1]].when) is not None
-        and (top_when is None or when.date() >= top_when.date())
-    ]
+    marked: list[tuple[float, int, str]] = []
+    for weight, ref, span in scored:
+        hit = refs[ref]
+        told = with_marked_rest(span, body_text(hit))
+        if (
+            weight >= top_weight - _MARKED_MARGIN
+            and MARKED_CURRENT.search(told)
+            and not span.rstrip().endswith("?")
+            and not is_request(span)
+            and not by_assistant(hit, set(speakers))
+            and (numbers is None or ref in numbers)
+            and stem_share(topic, span) > max(share * cover - 1e-9, 0.0)
+            and hit.when is not None
+            and (top_when is None or hit.when.date() >= top_when.date())
+        ):
+            marked.append((weight, ref, told))
     return max(marked, key=lambda t: refs[t[1]].when or datetime.min) if marked else None
+
+
+def with_marked_rest(span: str, body: str) -> str:
+    """``span`` and the rest of its sentence in ``body`` when only that rest marks the value
+    as the current one ("the coach changed over the summer, now it's Ilona"); else
+    ``span``."""
+    if MARKED_CURRENT.search(span):
+        return span
+    for sentence in sentences(body):
+        at = sentence.find(span)
+        if at >= 0 and MARKED_CURRENT.search(sentence[at + len(span) :]):
+            return sentence[at:].strip()
+    return span

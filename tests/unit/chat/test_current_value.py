@@ -7,7 +7,7 @@ import pytest
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import ContextPack, build_context
 from mirix_py._chat.cues import read_question
-from mirix_py._chat.current_value import MARKED_CURRENT, asks_present
+from mirix_py._chat.current_value import MARKED_CURRENT, asks_present, with_marked_rest
 from mirix_py._chat.models import Hit
 from tests.unit.chat.helpers import episode, hit
 
@@ -96,6 +96,23 @@ def test_a_current_value_of_another_thing_does_not_replace_one_marked_current() 
     assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("21")
 
 
+def test_a_change_said_in_one_clause_is_answered_with_the_new_value_after_it() -> None:
+    pack = _pack(
+        hit(episode("choir update. my choir director is mrs. halvorsen", actor="Joss", day=4), 1.0),
+        hit(
+            episode(
+                "also choir director changed!! halvorsen retired to spain, now its mr. adeyemi. "
+                "he wants more bach and longer rehearsals on thursdays",
+                actor="Joss",
+                day=26,
+            ),
+            1.0,
+        ),
+    )
+    got = answer_offline(read_question("Who is Joss's choir director now?"), pack, min_evidence=0.2)
+    assert "adeyemi" in got.text
+
+
 @pytest.mark.parametrize(
     ("span", "marked"),
     [
@@ -126,3 +143,14 @@ def test_what_marks_a_statement_as_the_current_value(span: str, marked: bool) ->
 )
 def test_which_questions_ask_about_the_present(question: str, present: bool) -> None:
     assert asks_present(question) is present
+
+
+def test_the_rest_of_the_sentence_is_kept_only_when_it_marks_the_value() -> None:
+    body = "the coach changed over the summer, now it's Ilona. we train on Tuesdays"
+    assert with_marked_rest("the coach changed over the summer", body).startswith(
+        "the coach changed over the summer, now it's Ilona"
+    )
+    plain = "the coach changed over the summer, we train on Tuesdays"
+    assert with_marked_rest("the coach changed over the summer", plain) == (
+        "the coach changed over the summer"
+    )
