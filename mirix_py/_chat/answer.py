@@ -8,7 +8,9 @@ relative expression resolved against the memory's own date, or else the
 memory's date. "How many days ago …?", "how many weeks between X and Y?", "which did
 I do first, X or Y?" and "what was I doing when …?" are computed from the dated events
 (:mod:`mirix_py._chat.reckon`); asked for a value "now", the latest-told of the close
-answers wins, and "… before I X?" is answered from what was said before X's day. Only
+answers wins — and a later statement marked as the current value ("the fee is 40 now", "my
+new coach is Ilona", "she picked Leeds") wins over an earlier one worded more like the
+question — and "… before I X?" is answered from what was said before X's day. Only
 memories about the people a question names (and the people
 around them) answer it (:mod:`mirix_py._chat.scope`). For "what did you recommend
 for …?" a user's request is not the answer: the assistant's reply right after it
@@ -52,7 +54,12 @@ from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
-from mirix_py._chat.current_value import cancelled_plan, change_bonus
+from mirix_py._chat.current_value import (
+    asks_present,
+    cancelled_plan,
+    change_bonus,
+    marked_current,
+)
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
@@ -133,6 +140,7 @@ def answer_offline(
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
+    present = not past and asks_present(cues.text)
     recent = cues.asks_recent and not past
     cutoff = event_cutoff(cues, dict(scoped))
     earlier = (
@@ -252,6 +260,20 @@ def answer_offline(
     if latest is not None and not cues.is_when:  # "how many … now?": the last value told
         scored.remove(latest)
         scored.insert(0, latest)
+    marked = (
+        marked_current(
+            topic,
+            scored,
+            pack.refs,
+            set(typed) if kind in ("quantity", "duration") else None,
+            asked_now=cues.asks_recent,
+            speakers=asked_speakers,
+        )
+        if present and not cues.is_when and not asks_assistant
+        else None
+    )
+    if marked is not None:  # "what does the pass cost now?": "it's 62 now" over "costs 55"
+        scored = [marked, *(t for t in scored if t[1] != marked[1])]
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
-from mirix_py._chat.cues import content_stems, stem
+from mirix_py._chat.answer_text import body_text
+from mirix_py._chat.cues import content_stems, sentences, stem, stem_share
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
+from mirix_py._chat.replies import by_assistant, is_request
 from mirix_py._dates import full_date
 from mirix_py._memory import MemoryType
 
@@ -25,6 +28,41 @@ REPLACES = re.compile(
 
 
 _PAST_WORDS = re.compile(r"\b(?:used to|before|previously|formerly|former|no longer)\b", re.I)
+
+MARKED_CURRENT = re.compile(
+    r"(?<=[^\s.!?]\s)(?<!from\s)now\b(?!\s+on\b)|"
+    r"\b(?:currently|these\s+days|at\s+the\s+moment|"
+    r"(?:my|our|his|her|their|the|a)\s+new\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|will\s+be)|"
+    r"new\s+[\w-]+\s+(?:of\s+)?[£$€]?\d|"
+    r"(?:went|gone|is|are|got)\s+(?:up|down)\s+to|"
+    r"(?:raised|increased|lowered|reduced|dropped|cut|bumped)\s+(?:[\w-]+\s+){0,4}?to\s+\S*\d|"
+    r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on)\b",
+    re.I,
+)
+"""A statement that a value is the one that holds now: "my rent is 900 now", "my new
+manager is Aylin", "new price £12", "the fee went up to 40", "they raised the pass to 62",
+"we went with the second quote", "she picked Leeds". Asked what holds now, such a statement
+outranks an earlier one worded more like the question ("the pass costs 55 a month"). A
+sentence opening with "now" ("Now the plan please.") and "from now on" mark no value."""
+
+_MARKED_MARGIN = 0.7
+"""How much weaker (in answer weight) a statement marked as the current value may be than
+the best answer and still replace it, when told no earlier."""
+_PRESENT_Q = re.compile(
+    r"^\s*(?:\w+\s+){0,4}?(?:is|are|am|does|do|has|have|will|'s)\b|"
+    r"\b(?:now|current(?:ly)?|latest|these\s+days|at\s+the\s+moment)\b",
+    re.I,
+)
+_PAST_TENSE_Q = re.compile(r"\b(?:did|was|were|had)\b", re.I)
+
+
+def asks_present(question: str) -> bool:
+    """True when the question asks what holds now: it says "now", "current", "latest", or
+    its verb is in the present or future tense ("which school will she attend?", "who is
+    his dentist?") and not in the past ("who was …?", "what did … pick?")."""
+    if re.search(r"\b(?:now|current(?:ly)?|latest)\b", question, re.I):
+        return True
+    return _PRESENT_Q.search(question) is not None and _PAST_TENSE_Q.search(question) is None
 
 
 def change_bonus(hit: Hit, span: str, *, past: bool, newest: Sequence[datetime]) -> float:
@@ -55,3 +93,62 @@ def cancelled_plan(topic: frozenset[str], numbered: Sequence[tuple[int, Hit]]) -
                 f"{hit.record.get('name', '')} {summary} ({full_date(hit.when)}).", (ref,), False
             )
     return None
+
+
+def marked_current(
+    topic: frozenset[str],
+    scored: Sequence[tuple[float, int, str]],
+    refs: Mapping[int, Hit],
+    numbers: AbstractSet[int] | None = None,
+    *,
+    asked_now: bool = False,
+    speakers: AbstractSet[str] = frozenset(),
+) -> tuple[float, int, str] | None:
+    """Of the scored answers (weight, ref, span), the latest told statement marked as the
+    value that holds now (:data:`MARKED_CURRENT`: "the fee is 40 now", "my new manager is
+    Aylin", "she picked Leeds") about what the question asks, told no earlier day than the best
+    answer and within :data:`_MARKED_MARGIN` of its weight; None when there is none. The
+    best answer may say the asked words more fully ("the fee costs 35 a month") and still
+    be the superseded value: a question that says "now" (``asked_now``) takes a marked
+    statement saying half as many of its words, any other as many. A best answer itself
+    marked current ("the club fee is now 40") gives way only to one saying as many. Asked
+    for a number or a length of time, ``numbers`` are the refs whose span holds one: only
+    those can answer. A request ("now the plan please") and the assistant's words (it
+    repeats or reckons with a value, :func:`.replies.by_assistant` with ``speakers`` the
+    speakers asked about) are no statement of the value."""
+    if not scored:
+        return None
+    top_weight, top_ref, top_span = scored[0]
+    top_when = refs[top_ref].when
+    cover = stem_share(topic, top_span)
+    share = 0.5 if asked_now and not MARKED_CURRENT.search(top_span) else 1.0
+    marked: list[tuple[float, int, str]] = []
+    for weight, ref, span in scored:
+        hit = refs[ref]
+        told = with_marked_rest(span, body_text(hit))
+        if (
+            weight >= top_weight - _MARKED_MARGIN
+            and MARKED_CURRENT.search(told)
+            and not span.rstrip().endswith("?")
+            and not is_request(span)
+            and not by_assistant(hit, set(speakers))
+            and (numbers is None or ref in numbers)
+            and stem_share(topic, span) > max(share * cover - 1e-9, 0.0)
+            and hit.when is not None
+            and (top_when is None or hit.when.date() >= top_when.date())
+        ):
+            marked.append((weight, ref, told))
+    return max(marked, key=lambda t: refs[t[1]].when or datetime.min) if marked else None
+
+
+def with_marked_rest(span: str, body: str) -> str:
+    """``span`` and the rest of its sentence in ``body`` when only that rest marks the value
+    as the current one ("the coach changed over the summer, now it's Ilona"); else
+    ``span``."""
+    if MARKED_CURRENT.search(span):
+        return span
+    for sentence in sentences(body):
+        at = sentence.find(span)
+        if at >= 0 and MARKED_CURRENT.search(sentence[at + len(span) :]):
+            return sentence[at:].strip()
+    return span

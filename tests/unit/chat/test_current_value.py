@@ -1,0 +1,156 @@
+"""Asked what holds now, a statement marked as the current value wins over an earlier one."""
+
+from __future__ import annotations
+
+import pytest
+
+from mirix_py._chat.answer import answer_offline
+from mirix_py._chat.compose import ContextPack, build_context
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.current_value import MARKED_CURRENT, asks_present, with_marked_rest
+from mirix_py._chat.models import Hit
+from tests.unit.chat.helpers import episode, hit
+
+
+def _pack(*hits: Hit) -> ContextPack:
+    return build_context([], list(hits), budget_tokens=1000)
+
+
+def _menu() -> ContextPack:
+    return _pack(
+        hit(
+            episode(
+                "The lamb curry costs 14 euros on the menu, a 250 g portion.",
+                actor="Oona",
+                day=2,
+            ),
+            1.0,
+            vector=0.5,
+        ),
+        hit(
+            episode(
+                "Update: the lamb curry is 16 euros now, with the new spices.", actor="Oona", day=30
+            ),
+            1.0,
+            vector=0.4,
+        ),
+    )
+
+
+def test_a_price_marked_as_now_beats_an_earlier_one_worded_like_the_question() -> None:
+    cues = read_question("How much does the lamb curry cost on Oona's menu now?")
+    assert answer_offline(cues, _menu(), min_evidence=0.2).text.startswith("16")
+
+
+def test_asked_about_before_the_earlier_price_still_answers() -> None:
+    cues = read_question("How much did the lamb curry cost on Oona's menu before?")
+    assert answer_offline(cues, _menu(), min_evidence=0.2).text.startswith("14")
+
+
+def test_a_new_holder_of_a_role_beats_the_old_one_named_with_the_question_words() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "work thing: my team lead Oskar wants the billing module refactored by Friday.",
+                actor="Rune",
+                day=3,
+            ),
+            1.0,
+            vector=0.5,
+        ),
+        hit(episode("Oskar went to Berlin btw. my new lead is Priya", actor="Rune", day=28), 1.0),
+    )
+    got = answer_offline(read_question("Who is Rune's team lead now?"), pack, min_evidence=0.2)
+    assert "Priya" in got.text and "Oskar wants" not in got.text
+
+
+def test_a_choice_answers_a_future_question_over_the_options_listed_before() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "Our son Teo is in his last year, got into Leeds (history) and Exeter (history).",
+                actor="Mirela",
+                day=5,
+            ),
+            1.0,
+            vector=0.5,
+        ),
+        hit(episode("Teo picked Exeter. term starts in September", actor="Mirela", day=29), 1.0),
+    )
+    got = answer_offline(read_question("Which university will Teo attend?"), pack, min_evidence=0.2)
+    assert got.text.startswith("Teo picked Exeter")
+
+
+def test_a_current_value_of_another_thing_does_not_replace_one_marked_current() -> None:
+    pack = _pack(
+        hit(
+            episode("beef is now 21 euros the kg from the new farm", actor="Oona", day=9),
+            1.0,
+            vector=0.5,
+        ),
+        hit(
+            episode("Also: the beef stew is 18 euros now, bigger bowl.", actor="Oona", day=27), 1.0
+        ),
+    )
+    cues = read_question("How much does Oona pay per kg of beef now?")
+    assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("21")
+
+
+def test_a_change_said_in_one_clause_is_answered_with_the_new_value_after_it() -> None:
+    pack = _pack(
+        hit(episode("choir update. my choir director is mrs. halvorsen", actor="Joss", day=4), 1.0),
+        hit(
+            episode(
+                "also choir director changed!! halvorsen retired to spain, now its mr. adeyemi. "
+                "he wants more bach and longer rehearsals on thursdays",
+                actor="Joss",
+                day=26,
+            ),
+            1.0,
+        ),
+    )
+    got = answer_offline(read_question("Who is Joss's choir director now?"), pack, min_evidence=0.2)
+    assert "adeyemi" in got.text
+
+
+@pytest.mark.parametrize(
+    ("span", "marked"),
+    [
+        ("the gym fee is 45 now", True),
+        ("my new coach is Ilona", True),
+        ("they raised the monthly pass to 62 from 55", True),
+        ("the rent went up to 1,100", True),
+        ("we went with the second quote, Northside Roofing", True),
+        ("Now the packing list please.", False),  # a request opening with "now"
+        ("I will call you every Sunday from now on", False),
+        ("the gym fee is 45 a month", False),
+    ],
+)
+def test_what_marks_a_statement_as_the_current_value(span: str, marked: bool) -> None:
+    assert (MARKED_CURRENT.search(span) is not None) is marked
+
+
+@pytest.mark.parametrize(
+    ("question", "present"),
+    [
+        ("What is Ada's rent now?", True),
+        ("Which school will Ben attend?", True),
+        ("Who is Cleo's dentist?", True),
+        ("What did Dan pick for dinner?", False),
+        ("Who was Eva's first coach?", False),
+        ("Which company installed the new roof?", False),
+    ],
+)
+def test_which_questions_ask_about_the_present(question: str, present: bool) -> None:
+    assert asks_present(question) is present
+
+
+def test_the_rest_of_the_sentence_is_kept_only_when_it_marks_the_value() -> None:
+    body = "the coach changed over the summer, now it's Ilona. we train on Tuesdays"
+    assert with_marked_rest("the coach changed over the summer", body).startswith(
+        "the coach changed over the summer, now it's Ilona"
+    )
+    plain = "the coach changed over the summer, we train on Tuesdays"
+    assert with_marked_rest("the coach changed over the summer", plain) == (
+        "the coach changed over the summer"
+    )
