@@ -14,6 +14,7 @@ __all__ = [
     "COPULAS",
     "NUMBER_WORDS",
     "PASSWORD_WORDS",
+    "PREPOSITIONS",
 ]
 
 PASSWORD_WORDS = (
@@ -22,7 +23,9 @@ PASSWORD_WORDS = (
     # other languages: pt, es, fr, de, nl, it, sv/no/da, fi, pl, tr
     r"senha|contraseña|contrasena|mot de passe|mdp|passwort|kennwort|wachtwoord|"
     r"parola d'ordine|lösenord|losenord|passord|adgangskode|salasana|hasło|haslo|şifre|sifre|"
-    r"código pin|codigo pin|code pin|pin-kode|pinkode"
+    r"código pin|codigo pin|code pin|pin-kode|pinkode|"
+    # a PIN's name elsewhere: fr-CA "NIP", de "Geheimzahl"/"PIN-Nummer"
+    r"nip|geheimzahl|pin-nummer"
 )
 """Words after which a value with a secret's shape is a password or PIN."""
 
@@ -37,5 +40,14 @@ ACCOUNT_WORDS = (
 NUMBER_WORDS = r"number|no\.?|nr\.?|n[º°o]\.?|#|num|nummer|número|numero|numéro"
 """Words that may follow an account word ("account no.", "Konto Nr.")."""
 
-COPULAS = r"is|was|are|é|es|est|ist|è|är"
-"""Verbs between a word and its value ("… is", "… é", "… ist"); signs (":", "=") apart."""
+COPULAS = r"is|was|are|é|es|est|ist|è|är|e(?=\s+\S*\d)"
+"""Verbs between a word and its value ("… is", "… é", "… ist"); signs (":", "=") apart.
+An unaccented "e" (Romanian "is", Portuguese or Italian typed without accents) counts
+only before a value holding a digit: in Italian it also means "and"."""
+
+PREPOSITIONS = (
+    r"for|to|of|on|at|in|into|de|da|do|du|des|del|della|di|la|al|für|fur|von|vom|van|voor|"
+    r"för|pour|para|per"
+)
+"""Words that open a qualifier between a credential word and its value ("the PIN *for
+the fuel card* is", "la senha *do portal* é", "pin *la cardul de motorina* e")."""

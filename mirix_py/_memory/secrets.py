@@ -36,7 +36,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from mirix_py._memory.secret_words import ACCOUNT_WORDS, COPULAS, NUMBER_WORDS, PASSWORD_WORDS
+from mirix_py._memory.secret_words import (
+    ACCOUNT_WORDS,
+    COPULAS,
+    NUMBER_WORDS,
+    PASSWORD_WORDS,
+    PREPOSITIONS,
+)
 
 Sensitivity = Literal["low", "medium", "high"]
 
@@ -81,7 +87,7 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 _PLACEHOLDER = re.compile(r"\[(?:stored in vault|redacted)(?::[^\]\n]{0,80})?\]")
 _SEP = rf"\s*(?:\b(?:{COPULAS})\b|=|:|->|-)\s*[\"'“‘`]?"
 _QUALIFIER = (
-    r"(?:\s+(?:for|to|of|on|at|in|into)\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
+    rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"[\w'’ .-]{1,40}?)?"
 )
 _SET_TO = r"\s+to\s+[\"'“‘`]?"
@@ -479,6 +485,7 @@ def _ahead(text: str) -> list[SensitiveSpan]:
 _PASSWORD_WORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS})")
 _ACCOUNT_WORD = re.compile(rf"(?i)(?:{ACCOUNT_WORDS})")
 _PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
+_PIN_NAMES = frozenset({"nip", "geheimzahl"})
 
 
 def _label(cue: str) -> str:
@@ -489,7 +496,7 @@ def _label(cue: str) -> str:
     if word in _PLAIN_LABELS:
         return word
     if _PASSWORD_WORD.fullmatch(word):
-        return "pin" if "pin" in word else "password"
+        return "pin" if "pin" in word or word in _PIN_NAMES else "password"
     if _ACCOUNT_WORD.fullmatch(word):
         return "account number"
     return word

@@ -74,6 +74,10 @@ SHORTHAND_AND_MULTILINGUAL_CASES = [
     ("das Passwort ist wolke7blau", "wolke7blau", "password"),
     ("wachtwoord van de router: fiets123", "fiets123", "password"),
     ("a senha do portal é jabuti77", "jabuti77", "password"),
+    # a PIN by another name, and a qualifier and a verb in another language
+    ("the new card came, NIP is 4417, I'll forget it", "4417", "pin"),
+    ("die Geheimzahl: 9021", "9021", "pin"),
+    ("ok, pin la cardul de benzina e 3385 ca sa nu uit", "3385", "pin"),
     ("Konto Nr. 1234 5678 90 bei der Sparkasse", "1234 5678 90", "account number"),
     ("o aluguel cai na conta 12.345.678-9 todo mês", "12.345.678-9", "account number"),
     ("paga a la cuenta 0049-1500-0512-3457, gracias", "0049-1500-0512-3457", "account number"),
@@ -115,6 +119,8 @@ def test_shorthand_foreign_words_and_password_shapes_are_redacted(
         "il conto 125000 lire, la cuenta: 480000 pesos",
         "the pwd command prints the folder",
         "speed=Time.deltaTime*4f in Update()",
+        "il PIN e la password sono nel cassetto",
+        "the NIP tuck jacket and the pin for the badge",
     ],
 )
 def test_ordinary_tokens_are_not_taken_for_secrets(text: str) -> None:
