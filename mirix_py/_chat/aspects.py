@@ -358,13 +358,24 @@ def question_aspects(question: str) -> tuple[Aspect, ...]:
     return tuple(found.values())
 
 
-def aspect_value(aspects: Iterable[Aspect], text: str, *, numeric: bool = False) -> str | None:
+def aspect_value(
+    aspects: Iterable[Aspect], text: str, *, numeric: bool = False, question: str = ""
+) -> str | None:
     """The value ``text`` gives for one of ``aspects`` ("midwife" for a question about a
-    job), or None; with ``numeric`` only a measure's value (a weight, a height, an age)."""
+    job), or None; with ``numeric`` only a measure's value (a weight, a height, an age).
+    A value ``question`` states itself is not the answer ("what does she drink now
+    instead of coffee?" ← "no coffee, only tea now": tea)."""
     for aspect in aspects:
         if numeric and not aspect.numeric:
             continue
-        value = _value_in(aspect, text)
-        if value is not None:
-            return value
+        values = [v for v in _values_in(aspect, text) if not _stated_in(v, question)]
+        if values:
+            return max(values, key=len)
     return None
+
+
+def _stated_in(value: str, question: str) -> bool:
+    return (
+        bool(question)
+        and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", question, re.I) is not None
+    )

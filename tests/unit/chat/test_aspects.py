@@ -141,6 +141,14 @@ def test_a_diet_question_is_answered_with_the_diet_not_another_line() -> None:
     assert draft.text == "vegan"
 
 
+def test_a_value_the_question_states_is_not_the_answer() -> None:
+    question = "What does Oskar drink now instead of green tea?"
+    drink = question_aspects(question)
+    line = "Oskar: gave up green tea last month, only coffee for me now"
+    assert aspect_value(drink, line) == "green tea"  # the most specific value said
+    assert aspect_value(drink, line, question=question) == "coffee"
+
+
 def test_a_weight_question_is_answered_with_the_number_and_unit() -> None:
     cues = read_question("How much does Ines weigh now?")
     pack = _pack(
