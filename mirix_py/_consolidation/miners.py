@@ -31,7 +31,7 @@ from datetime import date
 from mirix_py._dates import collapse_dates
 from mirix_py._memory import EpisodicMemory
 from mirix_py._memory.extract_common import norm_key, split_sentences, strip_annotations
-from mirix_py._memory.semantic import clean_object
+from mirix_py._memory.fact_rules import clean_object
 from mirix_py._temporal import resolve_time_expressions
 
 _NOT_PEOPLE = frozenset({"assistant", "system", "tool", "ai", "bot"})

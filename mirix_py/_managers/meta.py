@@ -52,13 +52,13 @@ from mirix_py._managers.vectors import VectorCache
 from mirix_py._memory import core, episodic, knowledge_vault
 from mirix_py._memory.base import MemoryRecord, MemoryType
 from mirix_py._memory.extract_common import Turn
+from mirix_py._memory.fact_rules import speaker_entity
 from mirix_py._memory.registry import (
     detect_batch,
     extract_batch,
     prompt_lines,
     write_run,
 )
-from mirix_py._memory.semantic import speaker_entity
 from mirix_py._receipts import ManagerFailure
 from mirix_py._store.base import SearchQuery
 from mirix_py.errors import ExtractionError

@@ -15,7 +15,8 @@ import structlog
 
 from mirix_py._memory.base import MemoryType
 from mirix_py._memory.extract_common import Turn
-from mirix_py._memory.semantic import SemanticMemory, names_a_person, subject_candidates
+from mirix_py._memory.facts import names_a_person, subject_candidates
+from mirix_py._memory.semantic import SemanticMemory
 from mirix_py._store.base import MemoryStore
 from mirix_py._store.keys import entity_key
 

@@ -10,15 +10,9 @@ from pydantic import Field
 
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py._memory.extract_common import Turn, record_id, unique
+from mirix_py._memory.facts import CORE_KINDS, extract_facts, is_lasting_preference, slot_of
 from mirix_py._memory.registry import MemoryTypeSpec
-from mirix_py._memory.semantic import (
-    CORE_KINDS,
-    SemanticMemory,
-    extract_facts,
-    fact_id,
-    is_lasting_preference,
-    slot_of,
-)
+from mirix_py._memory.semantic import SemanticMemory, fact_id
 from mirix_py._memory.statements import STATEMENT
 
 CoreLabel = Literal["human", "persona"]

@@ -1,6 +1,6 @@
 """First-person statements as short facts about the speaker.
 
-The pattern rules of :mod:`mirix_py._memory.semantic` read a handful of attribute
+The pattern rules of :mod:`mirix_py._memory.fact_rules` read a handful of attribute
 shapes ("I work as …", "my sister Ana …"). Most of what people say about
 themselves has no such shape: "I just signed up for a pottery class", "we went
 camping with the kids", "my kids love dinosaurs". Those clauses are what a

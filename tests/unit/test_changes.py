@@ -8,6 +8,7 @@ import pytest
 
 from mirix_py._memory import procedural, semantic
 from mirix_py._memory.extract_common import Turn
+from mirix_py._memory.facts import extract_facts, names_a_person, slot_of
 from tests.turns import make_turn
 
 WHEN = datetime(2025, 3, 4, 10, tzinfo=UTC)
@@ -18,7 +19,7 @@ def _turn(text: str, speaker: str = "Mira") -> Turn:
 
 
 def _facts(text: str) -> set[tuple[str, str]]:
-    return {(f.entity, f.summary) for f in semantic.extract_facts([_turn(text)])}
+    return {(f.entity, f.summary) for f in extract_facts([_turn(text)])}
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_being_somewhere_is_not_a_job_or_a_move() -> None:
 
 
 def test_changed_values_share_a_slot() -> None:
-    slot = semantic.slot_of
+    slot = slot_of
     assert slot("lives in Ghent") == slot("lives in Utrecht") == "residence"
     assert slot("manager is Lars") == slot("manager is Adaeze Obi")
     assert slot("likes cycling") == slot("no longer likes cycling")
@@ -93,7 +94,7 @@ def test_roles_and_titles_said_in_passing(text: str, expected: set[tuple[str, st
 def test_a_new_one_takes_the_role_named_before_it() -> None:
     facts = [
         (f.entity, f.summary)
-        for f in semantic.extract_facts(
+        for f in extract_facts(
             [
                 _turn(
                     "our dog walker quit, and our babysitter Ines moves away in May. "
@@ -109,7 +110,7 @@ def test_a_new_one_takes_the_role_named_before_it() -> None:
 
 
 def test_a_promotion_replaces_the_job_title() -> None:
-    assert semantic.slot_of("job title is Head chef") == semantic.slot_of("works as line cook")
+    assert slot_of("job title is Head chef") == slot_of("works as line cook")
 
 
 def test_questions_and_others_turns_are_not_changes() -> None:
@@ -156,8 +157,8 @@ def test_a_role_holder_gets_a_relation_fact_of_their_own() -> None:
     assert ("Mira", "accountant is Wendeline Okafor") in facts
     assert ("Wendeline Okafor", "is Mira's accountant") in facts
     assert ("Arjun Pillai", "is Mira's vet") in facts
-    assert semantic.names_a_person("is the user's accountant")
-    assert not semantic.names_a_person("is the user's favourite bakery")
+    assert names_a_person("is the user's accountant")
+    assert not names_a_person("is the user's favourite bakery")
 
 
 def test_a_named_person_leaving_for_a_place_lives_there() -> None:
@@ -197,6 +198,6 @@ def test_a_role_fact_names_its_holders_twin_by_id() -> None:
 def test_a_move_back_in_the_same_clause_is_the_later_residence(
     text: str, values: list[str]
 ) -> None:
-    facts = semantic.extract_facts([_turn(text)])
+    facts = extract_facts([_turn(text)])
     lives = [f.summary for f in facts if f.entity == "Mira" and f.summary.startswith("lives in")]
     assert lives == [f"lives in {v}" for v in values]

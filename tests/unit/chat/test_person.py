@@ -16,7 +16,7 @@ from mirix_py._chat.models import TargetQuery
 from mirix_py._chat.person import asks_about_user, in_users_words, third_person
 from mirix_py._memory import MemoryType, SemanticMemory
 from mirix_py._memory.extract_common import Turn
-from mirix_py._memory.semantic import extract_facts
+from mirix_py._memory.facts import extract_facts
 from tests.unit.chat.helpers import episode, hit
 
 

@@ -10,6 +10,7 @@ from mirix_py._memory import core, episodic, knowledge_vault, procedural, resour
 from mirix_py._memory.base import MemoryType
 from mirix_py._memory.core import CoreLine, CoreMemory
 from mirix_py._memory.extract_common import Turn, chunk_text, record_id, split_sentences
+from mirix_py._memory.facts import extract_facts, is_lasting_preference, slot_of
 from mirix_py._memory.statements import STATEMENT
 from tests.turns import make_turn
 
@@ -24,7 +25,7 @@ def turn(text: str, speaker: str = "Alice", *, tid: str = "m1", role: str = "use
 def facts(*texts: str, speaker: str = "Alice") -> list[tuple[str, str]]:
     turns = [turn(t, speaker, tid=f"m{i}") for i, t in enumerate(texts)]
     # the attribute rules only: first-person statements are tested in test_statements.py
-    return [(f.entity, f.summary) for f in semantic.extract_facts(turns) if f.kind != STATEMENT]
+    return [(f.entity, f.summary) for f in extract_facts(turns) if f.kind != STATEMENT]
 
 
 # ------------------------------------------------------------------ semantic
@@ -113,14 +114,14 @@ def test_user_without_a_name_is_the_user_and_the_assistant_is_no_entity() -> Non
 
 
 def test_slots_mark_single_valued_attributes() -> None:
-    assert semantic.slot_of("works as a nurse") == "occupation"
-    assert semantic.slot_of("lives in Chicago") == "residence"
-    assert semantic.slot_of("favorite color is blue") == "favorite:color"
-    assert semantic.slot_of("has two kids") == "count:kids"
+    assert slot_of("works as a nurse") == "occupation"
+    assert slot_of("lives in Chicago") == "residence"
+    assert slot_of("favorite color is blue") == "favorite:color"
+    assert slot_of("has two kids") == "count:kids"
     # a liking is one slot per object, so that a flipped preference supersedes it
-    assert semantic.slot_of("likes jazz") == semantic.slot_of("no longer likes jazz")
-    assert semantic.slot_of("likes jazz") != semantic.slot_of("likes blues")
-    assert semantic.slot_of("used to live in Denver") is None
+    assert slot_of("likes jazz") == slot_of("no longer likes jazz")
+    assert slot_of("likes jazz") != slot_of("likes blues")
+    assert slot_of("used to live in Denver") is None
 
 
 def test_fact_ids_are_content_keyed_per_user() -> None:
@@ -383,4 +384,4 @@ def test_same_gist_guards_near_duplicate_merges(a: str, b: str, same: bool) -> N
 def test_only_preferences_for_kinds_of_things_reach_the_core_block(
     summary: str, lasting: bool
 ) -> None:
-    assert semantic.is_lasting_preference(summary) is lasting
+    assert is_lasting_preference(summary) is lasting

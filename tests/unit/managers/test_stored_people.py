@@ -8,15 +8,11 @@ from typing import Any
 from mirix_py._managers.people import stored_people
 from mirix_py._memory.base import MemoryRecord, MemoryType
 from mirix_py._memory.extract_common import Turn
+from mirix_py._memory.facts import extract_facts, names_a_person, subject_candidates
 from mirix_py._memory.people import known_stored_people
 from mirix_py._memory.people import stored_people as known_people
 from mirix_py._memory.registry import extract_batch, write_run
-from mirix_py._memory.semantic import (
-    SemanticMemory,
-    extract_facts,
-    names_a_person,
-    subject_candidates,
-)
+from mirix_py._memory.semantic import SemanticMemory
 from tests.turns import make_turn
 
 AT = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
