@@ -175,7 +175,7 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     types = _types(deps, state)
     # The core blocks are read while the question is embedded and searched (their
     # round trip overlaps the searches' instead of preceding them).
-    core_blocks = deps.retriever.submit(deps.retriever.core_blocks, user_id)
+    core_blocks = deps.retriever.submit(deps.retriever.core_blocks, user_id, _as_of(state))
     vector = deps.retriever.embed(cues.text)
     key = uuid.uuid4().hex  # this chat's candidate pools, kept for fine retrieval
     pools = deps.retriever.coarse(

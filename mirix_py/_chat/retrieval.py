@@ -144,13 +144,17 @@ class Retriever:
             enabled = [t for t in enabled if t in wanted]
         return enabled
 
-    def core_blocks(self, user_id: str) -> list[CoreMemory]:
+    def core_blocks(self, user_id: str, as_of: datetime | None = None) -> list[CoreMemory]:
         """The user's non-empty core blocks (always in context), ``human`` first: a
-        small read of the core table (core memory is bounded per user)."""
+        small read of the core table (core memory is bounded per user). With ``as_of``,
+        each block as it read then (:meth:`CoreMemory.as_of`)."""
         if MemoryType.CORE not in self.ctx.store.memory_types:
             return []
         records = self.ctx.store.list_records(user_id=user_id, memory_type=MemoryType.CORE)
-        blocks = [r for r in records if isinstance(r, CoreMemory) and r.value.strip()]
+        found = [r for r in records if isinstance(r, CoreMemory)]
+        if as_of is not None:
+            found = [r.as_of(as_of) for r in found]
+        blocks = [r for r in found if r.value.strip()]
         return sorted(blocks, key=lambda b: (b.label != "human", b.label, b.id))
 
     # --------------------------------------------------------------- coarse

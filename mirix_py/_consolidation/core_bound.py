@@ -155,6 +155,7 @@ def bound_block(ctx: MemoryContext, block: CoreMemory) -> list[ConsolidationActi
         update={
             "value": _value(keep, pointer),
             "line_sources": line_sources,
+            "line_since": {ln: t for ln, t in block.line_since.items() if ln in line_sources},
             "source_ids": unique(s for ln in keep for s in sources[ln]),
             "updated_at": utcnow(),
             "embedding": None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime
 
 import structlog
 
@@ -53,10 +54,13 @@ def apply_core(
     related: Sequence[MemoryRecord] = (),
     checked: Sequence[str] = (),
     written_elsewhere: frozenset[str] = frozenset(),
+    at: datetime | None = None,
 ) -> list[RecordAction]:
     """Merge lines into (or rewrite) the user's core blocks; spill overflow to semantic.
 
-    Blocks are edited in place (history keeps old values). When a block would
+    Blocks are edited in place (history keeps old values; a replaced line stays in the
+    block's ``past_lines`` with when it held, for ``as_of`` reads). ``at`` is the
+    batch's time, for lines that carry none of their own. When a block would
     exceed ``memory.core_block_limit`` its oldest lines move into semantic
     items; if semantic memory is disabled they are dropped and the receipt says so.
     ``written_elsewhere`` are semantic ids the semantic manager writes for this
@@ -80,12 +84,12 @@ def apply_core(
         if label in plan.core_rewrites:
             value, sources = plan.core_rewrites[label]
             update = core.rewrite_block(
-                block, value, user_id=user_id, sources=sources, limit=limit, label=label
+                block, value, user_id=user_id, sources=sources, limit=limit, label=label, at=at
             )
             block = update.block
         if plan.core_lines.get(label):
             more = core.merge_lines(
-                block, plan.core_lines[label], user_id=user_id, limit=limit, label=label
+                block, plan.core_lines[label], user_id=user_id, limit=limit, label=label, at=at
             )
             if update is not None:
                 more.changed = more.changed or update.changed

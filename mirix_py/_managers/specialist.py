@@ -124,6 +124,7 @@ class SpecialistManager:
                     written_elsewhere=self._semantic_ids(turns, user_id)
                     if mode in ("offline", "fallback")
                     else frozenset(),
+                    at=max((t.timestamp for t in turns), default=None),
                 )
             else:
                 applier = Applier(

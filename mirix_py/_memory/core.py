@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py._memory.extract_common import Turn, record_id, unique
@@ -16,6 +17,18 @@ from mirix_py._memory.semantic import SemanticMemory, fact_id
 from mirix_py._memory.statements import STATEMENT
 
 CoreLabel = Literal["human", "persona"]
+
+MAX_PAST_LINES = 40
+"""How many replaced lines a block keeps for ``as_of`` reads (the oldest go first)."""
+
+
+class PastLine(BaseModel):
+    """A line a newer value replaced: what it said and when it held."""
+
+    text: str
+    since: datetime | None = None
+    until: datetime
+    sources: list[str] = Field(default_factory=list)
 
 
 class CoreMemory(MemoryRecord):
@@ -29,6 +42,12 @@ class CoreMemory(MemoryRecord):
     line_sources: dict[str, list[str]] = Field(
         default_factory=dict, description="source message ids of each line of value"
     )
+    line_since: dict[str, datetime] = Field(
+        default_factory=dict, description="when each line of value was first stated"
+    )
+    past_lines: list[PastLine] = Field(
+        default_factory=list, description="lines replaced since, kept for as_of reads"
+    )
 
     def embed_text(self) -> str:
         """Core blocks are embedded by their whole value."""
@@ -41,6 +60,25 @@ class CoreMemory(MemoryRecord):
     def lines(self) -> list[str]:
         """The block's non-empty lines."""
         return [line.strip() for line in self.value.splitlines() if line.strip()]
+
+    def as_of(self, when: datetime) -> CoreMemory:
+        """The block as it read at ``when``: its lines stated by then, and the replaced
+        lines that still held then, oldest first. A line whose time is unknown (written
+        before times were kept, or by a path that has none) counts as always there."""
+
+        def held(since: datetime | None) -> bool:
+            return since is None or since <= when
+
+        current = [ln for ln in self.lines() if held(self.line_since.get(ln))]
+        past = [p for p in self.past_lines if held(p.since) and when < p.until]
+        dated = [(p.since, p.text) for p in past] + [
+            (self.line_since.get(ln), ln) for ln in current
+        ]
+        order = [text for _, text in sorted(dated, key=lambda d: (d[0] is not None, d[0] or when))]
+        sources = {p.text: p.sources for p in past} | {
+            ln: self.line_sources.get(ln, []) for ln in current
+        }
+        return self.model_copy(update={"value": "\n".join(unique(order)), "line_sources": sources})
 
 
 # --------------------------------------------------------------------------
@@ -56,6 +94,8 @@ class CoreLine:
 
     text: str
     sources: tuple[str, ...]
+    at: datetime | None = None
+    """When the line was stated (its message's time), if known."""
 
 
 @dataclass
@@ -100,7 +140,7 @@ def extract_lines(turns: Sequence[Turn]) -> list[CoreLine]:
         lasting = fact.kind in CORE_KINDS or is_lasting_preference(fact.summary)
         if fact.turn.is_user and fact.about_speaker and lasting:
             text = f"{fact.entity}: {fact.summary}"[:MAX_LINE_CHARS]
-            lines.append(CoreLine(text, (fact.turn.id,)))
+            lines.append(CoreLine(text, (fact.turn.id,), fact.turn.timestamp))
     return lines
 
 
@@ -111,34 +151,49 @@ def merge_lines(
     user_id: str,
     limit: int,
     label: CoreLabel = "human",
+    at: datetime | None = None,
 ) -> BlockUpdate:
     """Add ``lines`` to the block: repeats add sources, a new value for a
-    single-valued attribute replaces the old line in place, and when the block
-    would exceed ``limit`` characters its oldest lines are moved out (``spilled``).
-    """
+    single-valued attribute replaces the old line in place (the old one is kept in
+    ``past_lines`` with the time it held), and when the block would exceed ``limit``
+    characters its oldest lines are moved out (``spilled``). A line's time is its own
+    ``at``, else ``at`` (the batch's time)."""
     current = block or CoreMemory(id=block_id(user_id, label), user_id=user_id, label=label)
     order = current.lines()
     sources = {ln: list(current.line_sources.get(ln, [])) for ln in order}
+    since = {ln: t for ln, t in current.line_since.items() if ln in sources}
+    past = list(current.past_lines)
     update = BlockUpdate(block=current)
     for line in lines:
+        when = line.at or at
         if line.text in sources:
             sources[line.text] = unique([*sources[line.text], *line.sources])
+            _set_earliest(since, line.text, when)
             continue
         slot = line_slot(line.text)
         old = next((ln for ln in order if slot and line_slot(ln) == slot), None)
         if old is not None:
             order[order.index(old)] = line.text
-            del sources[old]
+            past.append(_retired(old, since.pop(old, None), when, sources.pop(old)))
             update.replaced.append((old, line.text))
         else:
             order.append(line.text)
             update.added.append(line.text)
         sources[line.text] = list(line.sources)
+        _set_earliest(since, line.text, when)
     while order and len("\n".join(order)) > limit:
         oldest = order.pop(0)
+        since.pop(oldest, None)
         update.spilled.append(CoreLine(oldest, tuple(sources.pop(oldest, []))))
     value = "\n".join(order)
-    if block is not None and value == current.value and sources == current.line_sources:
+    past = past[-MAX_PAST_LINES:]
+    unchanged = value == current.value and sources == current.line_sources
+    if (
+        block is not None
+        and unchanged
+        and since == current.line_since
+        and past == current.past_lines
+    ):
         return update
     update.changed = True
     update.block = current.model_copy(
@@ -146,12 +201,27 @@ def merge_lines(
             "value": value,
             "limit": limit,
             "line_sources": sources,
+            "line_since": since,
+            "past_lines": past,
             "source_ids": unique(s for ln in order for s in sources.get(ln, [])),
             "updated_at": utcnow(),
             "embedding": None,
         }
     )
     return update
+
+
+def _set_earliest(since: dict[str, datetime], line: str, when: datetime | None) -> None:
+    """Record ``when`` as the line's time unless an earlier one is known (a repeat
+    imported out of order moves it back)."""
+    if when is not None and (line not in since or when < since[line]):
+        since[line] = when
+
+
+def _retired(
+    text: str, since: datetime | None, until: datetime | None, sources: list[str]
+) -> PastLine:
+    return PastLine(text=text, since=since, until=until or utcnow(), sources=sources)
 
 
 def rewrite_block(
@@ -162,18 +232,33 @@ def rewrite_block(
     sources: Sequence[str],
     limit: int,
     label: CoreLabel = "human",
+    at: datetime | None = None,
 ) -> BlockUpdate:
-    """Replace a block's text; unchanged lines keep their sources, new lines get
-    ``sources``; oldest lines are moved out when the text exceeds ``limit``."""
+    """Replace a block's text; unchanged lines keep their sources and times, new lines
+    get ``sources`` and ``at``; lines left out are kept in ``past_lines`` until ``at``;
+    oldest lines are moved out when the text exceeds ``limit``."""
     current = block or CoreMemory(id=block_id(user_id, label), user_id=user_id, label=label)
-    empty = current.model_copy(update={"value": "", "line_sources": {}})
+    empty = current.model_copy(update={"value": "", "line_sources": {}, "line_since": {}})
     old_sources = current.line_sources
     lines = [
-        CoreLine(ln[:MAX_LINE_CHARS], tuple(old_sources.get(ln, sources)))
+        CoreLine(
+            ln[:MAX_LINE_CHARS],
+            tuple(old_sources.get(ln[:MAX_LINE_CHARS], sources)),
+            current.line_since.get(ln[:MAX_LINE_CHARS], at),
+        )
         for ln in (x.strip() for x in value.splitlines())
         if ln
     ]
-    update = merge_lines(empty, lines, user_id=user_id, limit=limit, label=label)
+    update = merge_lines(empty, lines, user_id=user_id, limit=limit, label=label, at=at)
+    kept = set(update.block.lines())
+    dropped = [
+        _retired(ln, current.line_since.get(ln), at, list(old_sources.get(ln, [])))
+        for ln in current.lines()
+        if ln not in kept
+    ]
+    if dropped:
+        past = [*update.block.past_lines, *dropped][-MAX_PAST_LINES:]
+        update.block = update.block.model_copy(update={"past_lines": past})
     update.added = [ln for ln in update.block.lines() if ln not in old_sources]
     update.changed = update.block.value != current.value or block is None
     return update
@@ -225,7 +310,7 @@ SPEC = MemoryTypeSpec(
     main_field="value",
     detect=detect,
     extract=_nothing,
-    hidden_fields=frozenset({"limit", "line_sources"}),
+    hidden_fields=frozenset({"limit", "line_sources", "line_since", "past_lines"}),
     in_context=False,
     fades=False,
 )

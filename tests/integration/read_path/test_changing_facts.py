@@ -134,6 +134,32 @@ def test_changes_keep_history_and_as_of(noor: tuple[MemorySystem, Path]) -> None
     assert "lives in Leeds" in summaries and "lives in Bristol" not in summaries
 
 
+def test_chat_as_of_shows_the_core_block_as_it_read_then(
+    noor: tuple[MemorySystem, Path],
+) -> None:
+    system, _ = noor
+    now = system.chat("Who is Noor's manager?", user_id=USER, interactive_update=False)
+    then = system.chat(
+        "Who is Noor's manager?",
+        user_id=USER,
+        as_of=datetime(2026, 9, 20, tzinfo=UTC),
+        interactive_update=False,
+    )
+    current_core = now.context.split("</core_memory>")[0]
+    past_core = then.context.split("</core_memory>")[0]
+    assert "lives in Bristol" in current_core and "Callum Reyes" in current_core
+    assert "lives in Leeds" in past_core and "Imogen Hart" in past_core
+    assert "Bristol" not in past_core and "Callum" not in past_core
+    assert "Imogen Hart" in then.text and "Callum" not in then.text
+    before_anything = system.chat(
+        "Who is Noor's manager?",
+        user_id=USER,
+        as_of=datetime(2026, 9, 1, tzinfo=UTC),
+        interactive_update=False,
+    )
+    assert "<core_memory>" not in before_anything.context
+
+
 def test_dates_name_the_event_not_the_booking(noor: tuple[MemorySystem, Path]) -> None:
     system, _ = noor
     answer = _ask(system, "When is the trip to Lisbon?")

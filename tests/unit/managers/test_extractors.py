@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -177,6 +177,73 @@ def test_merge_lines_replaces_slots_in_place_and_spills_oldest() -> None:
         "likes hobby number 00 a lot",
         ["s0"],
     )
+
+
+def _at(day: int) -> datetime:
+    return datetime(2025, 3, day, tzinfo=UTC)
+
+
+def test_replaced_lines_are_kept_with_when_they_held() -> None:
+    first = core.merge_lines(
+        None,
+        [CoreLine("Ivo: lives in Graz", ("a",), _at(1)), CoreLine("Ivo: likes chess", ("b",))],
+        user_id="u",
+        limit=2000,
+        at=_at(2),
+    ).block
+    assert first.line_since == {"Ivo: lives in Graz": _at(1), "Ivo: likes chess": _at(2)}
+    moved = core.merge_lines(
+        first, [CoreLine("Ivo: lives in Linz", ("c",), _at(20))], user_id="u", limit=2000
+    ).block
+    assert moved.lines() == ["Ivo: lives in Linz", "Ivo: likes chess"]
+    (past,) = moved.past_lines
+    assert (past.text, past.since, past.until, past.sources) == (
+        "Ivo: lives in Graz",
+        _at(1),
+        _at(20),
+        ["a"],
+    )
+    assert moved.as_of(_at(10)).lines() == ["Ivo: lives in Graz", "Ivo: likes chess"]
+    assert moved.as_of(_at(10)).line_sources["Ivo: lives in Graz"] == ["a"]
+    assert moved.as_of(_at(25)).lines() == ["Ivo: likes chess", "Ivo: lives in Linz"]
+    assert moved.as_of(datetime(2025, 2, 1, tzinfo=UTC)).lines() == []
+    # a repeat imported out of order moves the line's time back
+    earlier = core.merge_lines(
+        moved, [CoreLine("Ivo: likes chess", ("d",), _at(1))], user_id="u", limit=2000
+    )
+    assert earlier.changed and earlier.block.line_since["Ivo: likes chess"] == _at(1)
+
+
+def test_lines_without_a_time_always_show() -> None:
+    legacy = CoreMemory(id=core.block_id("u"), user_id="u", value="Ivo: likes chess")
+    assert legacy.as_of(_at(1)).lines() == ["Ivo: likes chess"]
+
+
+def test_a_rewrite_keeps_the_lines_it_drops_as_past() -> None:
+    block = core.merge_lines(
+        None, [CoreLine("Ivo: works as a baker", ("a",), _at(1))], user_id="u", limit=2000
+    ).block
+    update = core.rewrite_block(
+        block, "Ivo: works as a pilot", user_id="u", sources=["m"], limit=2000, at=_at(9)
+    )
+    assert update.block.line_since == {"Ivo: works as a pilot": _at(9)}
+    assert [(p.text, p.until) for p in update.block.past_lines] == [
+        ("Ivo: works as a baker", _at(9))
+    ]
+    assert update.block.as_of(_at(5)).lines() == ["Ivo: works as a baker"]
+
+
+def test_past_lines_are_bounded() -> None:
+    block: CoreMemory | None = None
+    for day in range(1, core.MAX_PAST_LINES + 5):
+        line = CoreLine(
+            f"Ivo: lives in Town{day}",
+            (f"s{day}",),
+            datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=day),
+        )
+        block = core.merge_lines(block, [line], user_id="u", limit=2000).block
+    assert block is not None and len(block.past_lines) == core.MAX_PAST_LINES
+    assert block.past_lines[-1].text == f"Ivo: lives in Town{core.MAX_PAST_LINES + 3}"
 
 
 def test_unchanged_merge_reports_no_change() -> None:
