@@ -94,6 +94,8 @@ class RunOptions:
     judge_model: str | None = None
     resume: bool = False
     limit_questions: int | None = None
+    question_ids: list[str] = field(default_factory=list)
+    dump_contexts: bool = False
     progress: bool = True
     command: str = ""
     system_name: str = "mirix-py"
@@ -140,6 +142,18 @@ def build_parser(
         "finished are not ingested again",
     )
     p.add_argument("--limit-questions", type=int, default=None, help="cap questions (smoke runs)")
+    p.add_argument(
+        "--questions",
+        default="",
+        help="comma-separated question ids: ask only these (with --resume: re-ask them "
+        "against the ingested databases, e.g. after a read-path change)",
+    )
+    p.add_argument(
+        "--dump-contexts",
+        action="store_true",
+        help="write each question's answers and rendered contexts, per system, to "
+        "--out/contexts/<question id>.json",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument(
         "--consolidate",
@@ -194,6 +208,8 @@ def options_from_args(args: argparse.Namespace, argv: Sequence[str], prog: str) 
         judge_model=args.judge_model,
         resume=args.resume,
         limit_questions=args.limit_questions,
+        question_ids=[q.strip() for q in args.questions.split(",") if q.strip()],
+        dump_contexts=args.dump_contexts,
         progress=not args.no_progress,
         command=f"python -m {prog} " + shlex.join(argv),
         consolidate=args.consolidate,
@@ -297,7 +313,37 @@ def _own_cache(embeddings: Embeddings, config: MirixConfig) -> Embeddings:
 
 def _questions(conv: Conversation, options: RunOptions) -> list[Question]:
     qs = [q for q in conv.questions if not options.categories or q.category in options.categories]
+    if options.question_ids:
+        qs = [q for q in qs if q.id in options.question_ids]
     return qs
+
+
+def context_path(folder: Path, question_id: str) -> Path:
+    """Where ``--dump-contexts`` writes a question's file (characters other than letters,
+    digits and ``-_.`` become ``_``)."""
+    name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in question_id)
+    return folder / f"{name}.json"
+
+
+def _dump_context(folder: Path, q: Question, replies: dict[str, SystemAnswer], budget: int) -> None:
+    """One question's gold, and each system's answer and visible context, as JSON."""
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {
+        "id": q.id,
+        "category": q.category,
+        "question": q.question,
+        "gold": q.answer,
+        "systems": {
+            name: {
+                "answer": a.text,
+                "context": visible_context(a.context, budget if a.budgeted else None),
+            }
+            for name, a in replies.items()
+        },
+    }
+    context_path(folder, q.id).write_text(
+        json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def _score(
@@ -413,13 +459,16 @@ def run(options: RunOptions) -> dict[str, Any]:
     settle(mirix.system)
     with held_accesses(mirix.system):
         for conv, q in tqdm(plan, desc="questions", disable=bar, unit="q"):
+            replies: dict[str, SystemAnswer] = {}
             for system in systems:
-                reply = system.answer(conv, q)
+                reply = replies[system.name] = system.answer(conv, q)
                 rows.append(
                     _score(
                         system.name, conv, q, reply, options.budget_tokens, judge, texts[conv.id]
                     )
                 )
+            if options.dump_contexts:
+                _dump_context(options.out / "contexts", q, replies, options.budget_tokens)
     if secrets is not None:
         secrets.in_answers = sorted(
             {s for r in rows if r.system == mirix.name for s in r.leaked_secrets}

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from evals.answering import ContextAnswerer
 from evals.datasets import load_dataset
-from evals.runner import RunOptions, parse_categories, run
+from evals.runner import RunOptions, context_path, parse_categories, run
 
 LOCOMO = (
     Path(__file__).resolve().parents[3].parent / "shared" / "data" / "locomo" / "locomo_dev.json"
@@ -92,6 +92,30 @@ def test_tiny_locomo_run_writes_every_output(tmp_path: Path) -> None:
             again["systems"][name]["overall"]["evidence_recall"]
             == systems[name]["overall"]["evidence_recall"]
         )
+    # Re-asking chosen questions against the ingested databases, with their contexts.
+    chosen = [rows[0]["question_id"], rows[-1]["question_id"]]
+    again = run(
+        RunOptions(
+            data=data,
+            out=out,
+            categories=["1", "2", "3", "4"],
+            progress=False,
+            resume=True,
+            baselines=["bm25"],
+            question_ids=chosen,
+            dump_contexts=True,
+        )
+    )
+    assert again["data"]["questions"] == len(set(chosen))
+    asked = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    by_id = {(r["system"], r["question_id"]): r for r in rows}
+    for row in asked:
+        assert row["answer"] == by_id[row["system"], row["question_id"]]["answer"]
+    for qid in set(chosen):
+        dumped = json.loads(context_path(out / "contexts", qid).read_text())
+        assert dumped["id"] == qid and set(dumped["systems"]) == {"mirix-py", "bm25"}
+        mine = dumped["systems"]["mirix-py"]
+        assert mine["answer"] == by_id["mirix-py", qid]["answer"] and mine["context"]
 
 
 def test_longmemeval_synthetic_run(tmp_path: Path) -> None:
