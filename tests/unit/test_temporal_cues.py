@@ -193,3 +193,19 @@ def test_a_move_with_an_object_looks_ahead() -> None:
 def test_a_past_clause_after_a_postponement_stays_in_the_past() -> None:
     text = "The recital was postponed, the hall flooded, so I played it on 2 April instead."
     assert [m.label for m in resolve_time_expressions(text, WED)] == ["2 April 2026"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("yay I got a viewing on the 27th for the flat on Elm Road", "27 April 2026"),
+        ("We finally got an appointment with the notary for 2 May.", "2 May 2026"),
+    ],
+)
+def test_an_appointment_got_is_dated_ahead(text: str, label: str) -> None:
+    assert [m.label for m in resolve_time_expressions(text, WED)] == [label]
+
+
+def test_a_thing_got_on_a_day_is_still_past() -> None:
+    text = "I got a parking fine on the 27th, annoying"
+    assert [m.label for m in resolve_time_expressions(text, WED)] == ["27 March 2026"]
