@@ -33,9 +33,12 @@ _MOVE_VERB = (
 _MOVE = re.compile(rf"\b(?:{_MOVE_VERB}|instead|new\s+date|cancell?ed)\b", re.I)
 """A sentence that reschedules something."""
 _MOVED_TO = re.compile(
-    rf"\b{_MOVE_VERB}\b(?:\s+[\w'’-]+){{0,6}}?\s+(?:to|until|for|on)\s+[^\[\]]{{0,30}}$", re.I
+    rf"\b{_MOVE_VERB}\b(?:\s+[\w'’-]+){{0,6}}?\s+(?:to|until|till|for)\s+"
+    r"(?:(?!\b(?:in|on|at|from)\b)[^\[\]]){0,30}$",
+    re.I,
 )
-"""A move right before the date: "moved our trip to 12 to 19 September"."""
+"""A move right before the date: "moved our trip to 12 to 19 September"; not a move to a
+place dated after it ("I'll move to Florence in May", "moving on 24 May")."""
 _NEW_CLAUSE = re.compile(r"\b(?:instead(?!\s+of\b)|in\s+the\s+end|ended\s+up|new\s+date)\b", re.I)
 _NEW_BEFORE = re.compile(r"\b(?:now|eventually|finally)\b[^\[\]]{0,20}$", re.I)
 """Right before the date: "it is now on the 9th"."""

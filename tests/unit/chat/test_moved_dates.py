@@ -51,6 +51,12 @@ def test_a_sentence_that_moves_nothing_has_no_moved_dates() -> None:
     assert moved_dates(pricey) == MovedDates((), ())
 
 
+def test_a_move_to_a_place_is_no_new_date() -> None:
+    text = "I start on 3 August [3 August 2026], so I'll move to Porto in July [July 2026]."
+    assert moved_dates(text) == MovedDates((), ())
+    assert moved_dates("Moving on 30 July [30 July 2026], right after the exams.").new == ()
+
+
 def test_the_first_plan_is_asked_by_originally_or_supposed_to() -> None:
     assert asks_original("For which date was the kiln firing originally booked?")
     assert asks_original("When was the dinner supposed to be?")
