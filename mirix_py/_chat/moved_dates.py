@@ -21,7 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MovedDates", "asks_original", "codes", "moved_dates", "names_other"]
+from mirix_py._chat.answer_text import strip_annotations
+from mirix_py._chat.cues import sentences
+
+__all__ = ["MovedDates", "asks_original", "codes", "held", "moved_dates", "moves_of", "names_other"]
 
 _ANNOTATION = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -103,6 +106,19 @@ def moved_dates(span: str) -> MovedDates:
     if not new:
         return MovedDates((), ())
     return MovedDates(tuple(new), tuple(o for o in old if o not in new))
+
+
+def held(span: str, body: str) -> str:
+    """The sentences of ``body`` that hold ``span`` (a clause of one of them, often)."""
+    plain = strip_annotations(span).strip()
+    return " ".join(p for p in sentences(body) if plain and plain in strip_annotations(p))
+
+
+def moves_of(span: str, body: str) -> MovedDates:
+    """The moved dates of the sentences of ``body`` that hold ``span`` (a clause "it was
+    done on the 12th instead" has its old date elsewhere in its sentence), else of ``span``."""
+    found = moved_dates(held(span, body))
+    return found if found.new else moved_dates(span)
 
 
 def asks_original(question: str) -> bool:

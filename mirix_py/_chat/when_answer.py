@@ -12,7 +12,7 @@ from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, st
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
-from mirix_py._chat.moved_dates import MovedDates, asks_original, codes, moved_dates, names_other
+from mirix_py._chat.moved_dates import asks_original, codes, held, moves_of, names_other
 from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 
@@ -186,13 +186,13 @@ def when_answer(
             if strict and coded and not asked & codes(when_span) and codes(when_span):
                 continue  # names another code ("N3") only
             body = body_text(when_hit)
-            moves = _moves(when_span, body)
+            moves = moves_of(when_span, body)
             if original and moves.new and not moves.old:
                 continue  # only the new date is said here: the first plan is elsewhere
             shifted = moves.old if original else moves.new  # the date asked for, if moved
             stated = (
                 (shifted[0] if shifted else None)
-                or (_deadline(_held(when_span, body) or when_span) if by_q else None)
+                or (_deadline(held(when_span, body) or when_span) if by_q else None)
                 or topic_date(topic, when_span)
                 or resolve_date(when_span, when_hit.when)
                 or (  # the strict pass takes a date from the rest only on the topic
@@ -232,19 +232,6 @@ _MOVE_LOOK = 6
 12 to 19 September"), or the span that names the code asked about ("N2")."""
 
 
-def _moves(span: str, body: str) -> MovedDates:
-    """The moved dates of the sentences of ``body`` that hold ``span`` (a clause "it was
-    done on the 12th instead" has its old date elsewhere in its sentence), else of ``span``."""
-    found = moved_dates(_held(span, body))
-    return found if found.new else moved_dates(span)
-
-
-def _held(span: str, body: str) -> str:
-    """The sentences of ``body`` that hold ``span`` (a clause of one of them, often)."""
-    plain = strip_annotations(span).strip()
-    return " ".join(p for p in sentences(body) if plain and plain in strip_annotations(p))
-
-
 _RANGE_DASH = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH} (?:19|20)\d\d)$")
 _RANGE_SPACED = re.compile(
     rf"^(\d{{1,2}} {_MONTH}(?: (?:19|20)\d\d)?) - (\d{{1,2}} {_MONTH} (?:19|20)\d\d)$"
@@ -277,7 +264,7 @@ def _corrected_first(
         when = refs[item[1]].when
         body = body_text(refs[item[1]])
         said = [p for p in sentences(body) if item[2] in p or p in item[2]]
-        moved = _moves(item[2], body)
+        moved = moves_of(item[2], body)
         on_topic = stem_share(topic, item[2]) >= max(0.5 * cover, 1e-9)
         corrects = item in looked and any(REPLACES.search(p) for p in said)
         if (
