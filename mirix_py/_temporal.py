@@ -329,6 +329,43 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _unit_range(chosen, "day") if chosen else None
 
 
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+        "4th": 4, "last": -1}  # fmt: skip
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
+    """The ``nth`` given weekday of a month (``nth`` -1: the last one)."""
+    first = date(year, month, 1)
+    if nth > 0:
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    else:
+        last = _months(first, 1)[1] - timedelta(days=1)
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    if day.month != month:
+        raise ValueError("no such weekday in that month")
+    return day
+
+
+@_rule(  # "the first Sunday of December", "the last Friday in March 2027", "… of next month"
+    rf"\b(?P<m>(?:the\s+)?(?P<nth>{'|'.join(_NTH)})\s+(?P<wd>{_WD})\s+(?:of|in)\s+"
+    rf"(?:(?P<rel>this|next)\s+month|(?P<mon>{_MON_ANY})\b\.?{_YEAR_OPT}))"
+)
+def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """An ordinal weekday of a named month: that month's occurrence the tense points to."""
+    nth, wd = _NTH[_g(m, "nth")], _WEEKDAYS.index(_g(m, "wd"))
+    if m.group("rel"):
+        first = _shift(ctx.today.replace(day=1), "month", 1 if _g(m, "rel") == "next" else 0)
+        return _unit_range(_nth_weekday(first.year, first.month, wd, nth), "day")
+    month = _MONTH_NUM[_g(m, "mon")]
+    if m.group("y"):
+        return _unit_range(_nth_weekday(int(m.group("y")), month, wd, nth), "day")
+    tense, strong = ctx.event_cue(m)
+    chosen = _choose_year(
+        lambda y: _nth_weekday(y, month, wd, nth), ctx.today, tense, strong=strong
+    )
+    return _unit_range(chosen, "day") if chosen else None
+
+
 _TO = r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*"
 
 

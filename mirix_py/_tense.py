@@ -38,9 +38,19 @@ _ARRANGED_RE = re.compile(  # past-tense arrangements are about a coming event
     r"confirmed|postponed|invited\s+\w+\s+(?:to|for)|put\s+down\s+a\s+deposit)\b"
 )
 _ARRANGED_BEFORE_RE = re.compile(  # only right before the date: "we moved to Leeds" is not one
-    r"(?i)\b(?:set\s+(?:it\s+|up\s+)?for|moved\s+(?:it\s+)?to|pushed\s+(?:it\s+)?(?:back\s+)?to)"
-    r"\s+(?:the\s+|on\s+)?$"
+    r"(?i)\b(?:set\s+(?:it\s+|up\s+)?for|(?:moved|pushed(?:\s+back)?|postponed|rescheduled|"
+    r"brought\s+forward)\s+(?:(?:it|them|(?:the|our|my|his|her|their|your)\s+[\w'’-]+)\s+)?"
+    r"(?:back\s+)?(?:to|until))\s+(?:the\s+|on\s+)?$"
 )
+"""A move right before the date: "moved it to", "pushed our trip back to" the coming date."""
+_OBTAINED_BEFORE_RE = re.compile(
+    r"(?i)\b(?:got|landed|secured|received|(?:was|were|been)\s+given|(?:was|were)\s+offered)\s+"
+    r"(?:a|an|the|my|our|his|her|their)\s+(?:[\w'’-]+\s+){0,2}?(?:appointment|interview|"
+    r"slot|booking|reservation|hearing|audition|consultation|check-?up|viewing|date)"
+    r"(?:\s+(?:with|at|in)\s+[^,.;!?\n]{1,30}?)?\s+(?:(?:on|for)\s+)?(?:the\s+)?$"
+)
+"""An appointment obtained, dated right after ("got an interview on the 24th"): the date
+is the appointment's, still to come, not the day it was got."""
 _AUX_BEFORE = re.compile(
     r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
 )
@@ -100,7 +110,12 @@ class Ctx:
         """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
         tense, strong = self.cue(m)
         lo, hi = self.sentence(m)
-        before = _ARRANGED_BEFORE_RE.search(self.text, max(lo, m.start() - 24), m.start())
+        window = max(lo, m.start() - 60), m.start()
+        before = _ARRANGED_BEFORE_RE.search(self.text, *window) or _OBTAINED_BEFORE_RE.search(
+            self.text, *window
+        )
+        if strong:  # "it was postponed, so I wrote it on 21 April": the clause's own past wins
+            lo, hi = self._bounds(m, _CLAUSE_END, lo, hi)
         if tense == "past" and (before or _ARRANGED_RE.search(self.text, lo, hi)):
             return "future", strong
         return tense, strong

@@ -71,7 +71,8 @@ _NOT_A_CLAUSE = (
 shelves, which screws go first?" opens with a clause that sets the scene; the question is the
 one after it ("When did she move, and to which town?" still asks when)."""
 _WHEN = re.compile(
-    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b{_NOT_A_CLAUSE}|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:date|day)\b|on\s+which\s+(?:date|day)\b(?!\s+of\s+the\b)|"
+    rf"^\s*(?:(?:from|since|until|till)\s+when\b|when\b{_NOT_A_CLAUSE}|what\s+(?:date|day|time|year|month|week)\b{_ASKED_NEXT}|on\s+what\s+(?:dates?|day)\b|on\s+which\s+(?:dates?|day)\b(?!\s+of\s+the\b)|"
+    rf"(?:for|by)\s+(?:what|which)\s+(?:dates?|day)\b{_ASKED_NEXT}|"
     rf"in\s+what\s+(?:year|month)\b|how\s+long\s+ago\b|which\s+(?:year|month|day|date)\b{_ASKED_NEXT})",
     re.I,
 )

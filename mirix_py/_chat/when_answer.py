@@ -12,6 +12,7 @@ from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, st
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
+from mirix_py._chat.moved_dates import asks_original, codes, held, moves_of, names_other
 from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 
@@ -165,8 +166,16 @@ def when_answer(
             if rule:  # "when should we send it?" → "two weeks before the day", not a date
                 return Draft(rule.group(0), (rule_ref,), False)
     same = any(_SAME_DATE.search(body_text(refs[r])) for _, r, _ in scored[:3])
-    looked = _corrected_first(topic, scored[: 6 if same else 3], refs)
+    original = asks_original(cues.text)  # "originally scheduled for …?": the first date
+    looked = list(scored[: 6 if same else 3])
+    if not original:
+        looked = _corrected_first(topic, looked, refs, scored[:_MOVE_LOOK])
+    asked = codes(cues.text)  # "the N2 exam": only a span naming N2 dates it
+    coded = [t for t in scored[:_MOVE_LOOK] if asked & codes(t[2])]
+    if coded:
+        looked = [*coded, *(t for t in looked if t not in coded)]
     others = [refs[r] for _, r, _ in scored]
+    by_q = _BY_Q.match(cues.text) is not None  # "by what date …?": the limit said with "by"
     # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
     # climbed my first 6A last week"); the second pass takes any stated date
     for strict in (True, False):
@@ -174,9 +183,17 @@ def when_answer(
             when_hit = refs[when_ref]
             if strict and said_of_other(topic, when_span):
                 continue
+            if strict and coded and not asked & codes(when_span) and codes(when_span):
+                continue  # names another code ("N3") only
             body = body_text(when_hit)
+            moves = moves_of(when_span, body)
+            if original and moves.new and not moves.old:
+                continue  # only the new date is said here: the first plan is elsewhere
+            shifted = moves.old if original else moves.new  # the date asked for, if moved
             stated = (
-                topic_date(topic, when_span)
+                (shifted[0] if shifted else None)
+                or (_deadline(held(when_span, body) or when_span) if by_q else None)
+                or topic_date(topic, when_span)
                 or resolve_date(when_span, when_hit.when)
                 or (  # the strict pass takes a date from the rest only on the topic
                     topic_date(topic, body, on_topic=True)
@@ -184,28 +201,74 @@ def when_answer(
                     else _nearby_date(topic, body, when_hit.when)
                 )
             )
+            if stated and strict and names_other(asked, when_span, stated):
+                continue  # "passed N3 …, next: N2 on 5 July" does not date N3
             if stated:
                 stated = finer_date(stated, when_hit, others, topic)
-                return Draft(_range_end(stated, cues.text), (when_ref,), False)
+                return Draft(_as_range(_range_end(stated, cues.text)), (when_ref,), False)
     hit = refs[ref]
     if hit.when is not None:
         return Draft(full_date(hit.when), (ref,), False)
     return None
 
 
+_BY_Q = re.compile(r"^\s*(?:by|until|till)\s+(?:what|which|when)\b", re.I)
+_BY_DATE = re.compile(
+    r"\b(?:by|before|until|till|no\s+later\s+than|deadline\s+(?:is\s+)?)\s+[^\[\],;]{0,24}"
+    r"\[([^\[\]]{4,40}?\d{4})\]",
+    re.I,
+)
+
+
+def _deadline(span: str) -> str | None:
+    """The date a span gives as a limit ("… by 31 March [31 March 2026] at the latest"),
+    for a "by what date …?" question; other dates in the span are context."""
+    found = _BY_DATE.search(span)
+    return found.group(1).strip() if found else None
+
+
+_MOVE_LOOK = 6
+"""How many of the best spans may hold a move of the date asked about ("moved our trip to
+12 to 19 September"), or the span that names the code asked about ("N2")."""
+
+
+_RANGE_DASH = re.compile(rf"^(\d{{1,2}})-(\d{{1,2}}) ({_MONTH} (?:19|20)\d\d)$")
+_RANGE_SPACED = re.compile(
+    rf"^(\d{{1,2}} {_MONTH}(?: (?:19|20)\d\d)?) - (\d{{1,2}} {_MONTH} (?:19|20)\d\d)$"
+)
+
+
+def _as_range(label: str) -> str:
+    """A range of days said as one: "2-7 March 2026" → "2 to 7 March 2026"."""
+    if m := _RANGE_DASH.match(label):
+        return f"{m.group(1)} to {m.group(2)} {m.group(3)}"
+    if m := _RANGE_SPACED.match(label):
+        return f"{m.group(1)} to {m.group(2)}"
+    return label
+
+
 def _corrected_first(
-    topic: frozenset[str], looked: Sequence[tuple[float, int, str]], refs: Mapping[int, Hit]
+    topic: frozenset[str],
+    looked: Sequence[tuple[float, int, str]],
+    refs: Mapping[int, Hit],
+    pool: Sequence[tuple[float, int, str]] = (),
 ) -> list[tuple[float, int, str]]:
     """``looked`` with a later statement that corrects or moves a date on the topic first
-    ("presented it on the 24th, not the 20th" over "the demo is planned for the 20th")."""
+    ("presented it on the 24th, not the 20th" over "the demo is planned for the 20th"); a
+    move from the date the best span gives ("ill on the 14th, so it was done on the 16th
+    instead") is on the same event, and may come from further down ``pool``."""
     first = refs[looked[0][1]].when if looked else None
     cover = stem_share(topic, looked[0][2]) if looked else 0.0
-    for item in looked[1:]:
+    first_dates = set(_ANNOTATED.findall(looked[0][2])) if looked else set()
+    for item in [*looked[1:], *(t for t in pool if t not in looked)]:
         when = refs[item[1]].when
-        said = [p for p in sentences(body_text(refs[item[1]])) if item[2] in p or p in item[2]]
+        body = body_text(refs[item[1]])
+        said = [p for p in sentences(body) if item[2] in p or p in item[2]]
+        moved = moves_of(item[2], body)
+        on_topic = stem_share(topic, item[2]) >= max(0.5 * cover, 1e-9)
+        corrects = item in looked and any(REPLACES.search(p) for p in said)
         if (
-            any(REPLACES.search(p) for p in said)  # the correction is said with the span
-            and stem_share(topic, item[2]) >= max(0.5 * cover, 1e-9)
+            (((corrects or moved.new) and on_topic) or first_dates & {*moved.old})
             and first is not None
             and when is not None
             and when > first

@@ -165,3 +165,47 @@ def test_the_annotation_goes_before_the_full_stop_after_a_month() -> None:
     assert annotate_text(text, datetime(2026, 1, 5, tzinfo=UTC)) == (
         "I move to a studio on the 1st of February [1 February 2026]. Then we see."
     )
+
+
+# -- an ordinal weekday of a month, and moved dates ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "label"),
+    [
+        # a future tense: the coming one
+        ("the choir audition will be the second saturday of november", WED, "14 November 2026"),
+        # a past verb: the latest one
+        ("We repainted the shed on the first Monday of March.", WED, "2 March 2026"),
+        ("the board meets on the last Friday in May", WED, "29 May 2026"),
+        ("Renewal is the third Thursday of next month.", WED, "21 May 2026"),
+    ],
+)
+def test_an_ordinal_weekday_of_a_month_is_that_day(text: str, anchor: datetime, label: str) -> None:
+    assert [m.label for m in resolve_time_expressions(text, anchor)] == [label]
+
+
+def test_a_move_with_an_object_looks_ahead() -> None:
+    text = "we have pushed our cruise back to 3 to 9 February, cheaper then"
+    assert [m.label for m in resolve_time_expressions(text, WED)] == ["3-9 February 2027"]
+
+
+def test_a_past_clause_after_a_postponement_stays_in_the_past() -> None:
+    text = "The recital was postponed, the hall flooded, so I played it on 2 April instead."
+    assert [m.label for m in resolve_time_expressions(text, WED)] == ["2 April 2026"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("yay I got a viewing on the 27th for the flat on Elm Road", "27 April 2026"),
+        ("We finally got an appointment with the notary for 2 May.", "2 May 2026"),
+    ],
+)
+def test_an_appointment_got_is_dated_ahead(text: str, label: str) -> None:
+    assert [m.label for m in resolve_time_expressions(text, WED)] == [label]
+
+
+def test_a_thing_got_on_a_day_is_still_past() -> None:
+    text = "I got a parking fine on the 27th, annoying"
+    assert [m.label for m in resolve_time_expressions(text, WED)] == ["27 March 2026"]

@@ -101,7 +101,7 @@ def test_the_current_manager_only(sam: tuple[MemorySystem, Path]) -> None:
 def test_a_trip_date_is_the_trip_not_the_booking(sam: tuple[MemorySystem, Path]) -> None:
     system, _ = sam
     answer = _ask(system, "When is the Kyoto trip?")
-    assert "12-19 November 2026" in answer and "October" not in answer
+    assert "12 to 19 November 2026" in answer and "October" not in answer
 
 
 def test_a_habit_and_a_numbered_step(sam: tuple[MemorySystem, Path]) -> None:

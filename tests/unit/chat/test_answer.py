@@ -79,7 +79,7 @@ def test_when_questions_give_the_start_of_a_range_of_days() -> None:
     assert draft.text == "22 July 2026"
     cues = read_question("When is the sales conference in Chicago?")
     draft = answer_offline(cues, _pack(hit(record, vector=0.6)), min_evidence=0.2)
-    assert draft.text == "22-25 July 2026"
+    assert draft.text == "22 to 25 July 2026"
 
 
 def test_when_questions_fall_back_to_the_memory_date() -> None:

@@ -50,6 +50,11 @@ def test_plain_questions_have_no_type_cues() -> None:
         ("When baking bread at altitude, what should Omar change first?", False),
         ("When did Ilse move, and to which town?", True),
         ("When is the recital?", True),
+        # a plural "dates" and a leading "for/by which date" still ask when
+        ("On which dates was Tomasz at the book fair in Leipzig?", True),
+        ("On which days does Tomasz open the stall?", False),
+        ("For which date was the kiln firing first booked?", True),
+        ("By what date does Ana have to file the claim?", True),
     ],
 )
 def test_a_day_or_time_word_asks_when_only_as_the_thing_asked(question: str, is_when: bool) -> None:
