@@ -63,6 +63,7 @@ from mirix_py._chat.current_value import (
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
+from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.list_answers import nth_item, steps_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
@@ -79,12 +80,19 @@ from mirix_py._chat.typed_answers import (
     role_holder,
     typed_answer,
 )
-from mirix_py._chat.vault_answer import WHAT_IS, label_bonus, names_label, vault_answer
+from mirix_py._chat.vault_answer import (
+    WHAT_IS,
+    asks_handling,
+    label_bonus,
+    names_label,
+    vault_answer,
+)
 from mirix_py._chat.when_answer import when_answer
 from mirix_py._memory import MemoryType
 
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
+_LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
 """Kinds of question answered by one value: a name, a place, a number, a length of time. The
@@ -129,7 +137,7 @@ def answer_offline(
     labelled = (
         [(r, h) for r, h in vault if names_label(cues, h)] if WHAT_IS.match(cues.text) else []
     )
-    if cues.asks_secret and vault:
+    if cues.asks_secret and vault and not asks_handling(cues.text):
         scores = {r: evidence_score(topic, h) + label_bonus(topic, h) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
@@ -232,6 +240,10 @@ def answer_offline(
             found = typed_answer(kind, hit, span, cues.text, past=past)
             if measures:  # not a rate ("0.5 kg a week") or another number
                 found = measures.get(ref)
+            listed = labelled_value(kind, cues.text, body_text(hit)) if kind == "quantity" else None
+            if listed:  # "- RAM: 32 GB …" answers "how much RAM …?"
+                found = listed
+                weight += _LABELLED_BONUS
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)

@@ -1,0 +1,99 @@
+"""Questions about what the assistant said, answered from the right part of a long reply."""
+
+from __future__ import annotations
+
+from mirix_py._chat.answer import answer_offline
+from mirix_py._chat.answer_text import strip_annotations
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import read_question
+from mirix_py._chat.draft import Draft
+from mirix_py._chat.labelled import labelled_value
+from mirix_py._chat.models import MASKED_SECRET, Hit
+from mirix_py._chat.said import framing_stems, set_aside_stems
+from mirix_py._chat.vault_answer import asks_handling
+from mirix_py._memory import KnowledgeVaultMemory
+from tests.unit.chat.helpers import episode, hit
+
+
+def _ask(question: str, *hits: Hit, min_evidence: float = 0.1) -> Draft:
+    pack = build_context([], list(hits), budget_tokens=2000)
+    return answer_offline(read_question(question), pack, min_evidence=min_evidence)
+
+
+def _chat(*turns: tuple[str, str], session: str = "s1", score: float = 1.5) -> list[Hit]:
+    return [
+        hit(episode(text, actor=actor, session=session, sequence=i), score - i / 10, vector=0.5)
+        for i, (actor, text) in enumerate(turns)
+    ]
+
+
+BAKERY = (
+    ("Tomas", "I want to bake rye bread for the market stall. What do I need per loaf?"),
+    (
+        "assistant",
+        "For one loaf: - Flour: 450 g dark rye, sifted once - Water: 380 ml, lukewarm - "
+        "Salt: 9 g - Starter: 120 g, fed the night before. Bake it at 230 degrees for the "
+        "first 15 minutes, then lower the oven.",
+    ),
+    ("Tomas", "ok, the stall opens on Saturday."),
+)
+
+
+def test_the_words_that_frame_a_question_about_the_assistant_are_not_its_subject() -> None:
+    assert framing_stems("How much flour did the assistant recommend per loaf?") == {
+        "assist",
+        "recommend",
+    }
+    assert framing_stems("Which wrench did you suggest?") == {"suggest"}
+    assert framing_stems("How much flour does Tomas use?") == frozenset()
+
+
+def test_a_value_the_assistant_listed_is_answered_not_abstained() -> None:
+    draft = _ask("How much flour did the assistant suggest Tomas buy?", *_chat(*BAKERY))
+    assert not draft.abstained
+    assert draft.text.startswith("450 g")
+
+
+def test_the_value_is_read_from_the_item_labelled_with_what_is_asked() -> None:
+    text = BAKERY[1][1]
+    assert labelled_value("quantity", "How much water did you suggest?", text) == "380 ml"
+    assert labelled_value("quantity", "How much salt goes in?", text) == "9 g"
+    assert labelled_value("quantity", "How hot should the oven be?", text) is None
+    budget = "Split of 9,000: - Venue: hall and chairs: 4,500 euro (half) - Music: 1,200 euro"
+    assert labelled_value("quantity", "How much for the venue?", budget) == "4,500 euro"
+
+
+def test_a_question_about_where_a_secret_goes_is_no_secret_lookup() -> None:
+    assert asks_handling("Which file should the API key be kept in?")
+    assert asks_handling("In the assistant's steps, where does the token go?")
+    assert asks_handling("How do I change my PIN?")
+    assert not asks_handling("What is my wifi password?")
+    assert not asks_handling("What's the API key for the staging server?")
+    vault = KnowledgeVaultMemory(
+        user_id="u",
+        caption="Lena's api key (from: key: [stored in vault: api key])",
+        secret_value=MASKED_SECRET,
+    )
+    turns = _chat(
+        ("Lena", "my weather script has the api key pasted in it, where should it go?"),
+        (
+            "assistant",
+            "Keep it out of the code. Put it in a file called .secrets.toml beside the "
+            "script and list that file in .gitignore.",
+        ),
+    )
+    draft = _ask("Which file should Lena's api key be kept in?", hit(vault, 1.0), *turns)
+    assert ".secrets.toml" in draft.text
+    assert "vault" not in draft.text
+
+
+def test_a_loose_stop_is_joined_but_a_leading_dot_stays() -> None:
+    assert strip_annotations("we met on Friday [3 May] .") == "we met on Friday."
+    assert strip_annotations("save it as .env there") == "save it as .env there"
+
+
+def test_what_a_question_sets_aside() -> None:
+    asked = "Which lake did you suggest instead of Lake Bohinj?"
+    assert set_aside_stems(asked) == {"bohinj"}
+    assert set_aside_stems("Which hotel rather than the Ritz?") == {"ritz"}
+    assert set_aside_stems("Which hotel did you suggest?") == frozenset()
