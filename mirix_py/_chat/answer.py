@@ -64,7 +64,7 @@ from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
 from mirix_py._chat.labelled import labelled_value
-from mirix_py._chat.list_answers import nth_item, steps_answer
+from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
@@ -80,6 +80,7 @@ from mirix_py._chat.typed_answers import (
     role_holder,
     typed_answer,
 )
+from mirix_py._chat.unit_items import unit_asked
 from mirix_py._chat.vault_answer import (
     WHAT_IS,
     asks_handling,
@@ -172,6 +173,10 @@ def answer_offline(
         return Draft(NOT_MENTIONED, (), True)
     if kind == "quantity" and measured_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
+    unit = unit_asked(cues.text)  # "on day two", "in the third week"
+    labelled_part = unit_answer(unit, numbered, evidence) if unit is not None else None
+    if labelled_part is not None:
+        return labelled_part
     ordinal = ordinal_asked(cues.text)
     if ordinal is not None:
         item = nth_item(ordinal, numbered, evidence)

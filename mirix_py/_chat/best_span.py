@@ -14,8 +14,10 @@ from mirix_py._chat.cues import (
     stem_share,
 )
 from mirix_py._chat.items import list_items
+from mirix_py._chat.said import set_aside_stems
 
 _ASKED = 1.0
+_SET_ASIDE = 0.3
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
 
 
@@ -85,6 +87,9 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     chat_parts = _with_values(utterances(text))
+    aside = set_aside_stems(cues.text)  # "… instead of the Samaria gorge?": not the answer
+    if aside:
+        topic = topic - aside
     for sentence in dict.fromkeys([*_with_values(sentences(text)), *chat_parts, *items]):
         clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
@@ -97,6 +102,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
             score -= 0.004 * len(candidate.split())
             if sentence.rstrip().endswith("?"):
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
+            if aside and aside & set(content_stems(candidate)):
+                score -= _SET_ASIDE  # the thing the question sets aside is not what it asks
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
             if how_often and _FREQUENCY.search(candidate):

@@ -10,6 +10,7 @@ from mirix_py._chat.draft import Draft
 from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.models import MASKED_SECRET, Hit
 from mirix_py._chat.said import framing_stems, set_aside_stems
+from mirix_py._chat.unit_items import unit_asked, unit_item
 from mirix_py._chat.vault_answer import asks_handling
 from mirix_py._memory import KnowledgeVaultMemory
 from tests.unit.chat.helpers import episode, hit
@@ -97,3 +98,50 @@ def test_what_a_question_sets_aside() -> None:
     assert set_aside_stems(asked) == {"bohinj"}
     assert set_aside_stems("Which hotel rather than the Ritz?") == {"ritz"}
     assert set_aside_stems("Which hotel did you suggest?") == frozenset()
+
+
+def test_a_question_setting_something_aside_is_answered_by_the_other_thing() -> None:
+    turns = _chat(
+        ("Pavel", "We have one free day near Bled in August. Any swimming ideas?"),
+        (
+            "assistant",
+            "Lake Bled is lovely but very crowded in August, with queues for the boats to "
+            "the island. For a quieter swim, Jasna lake near Kranjska Gora is smaller, cold "
+            "and has a little beach.",
+        ),
+    )
+    draft = _ask("Which lake did the assistant suggest to Pavel instead of Lake Bled?", *turns)
+    assert "Jasna" in draft.text
+
+
+def test_the_unit_and_number_a_question_asks_for() -> None:
+    assert unit_asked("Where did you suggest we sleep on day three of the tour?") == ("day", 3)
+    assert unit_asked("What is planned for the second week?") == ("week", 2)
+    assert unit_asked("What is in stage 4?") == ("stage", 4)
+    assert unit_asked("Where did you suggest we sleep?") is None
+
+
+PLAN = (
+    "A calm loop from Bergen: Day 1 (Monday): visit the fish market in Bergen. Day 2: ferry to "
+    "Rosendal, the barony gardens in the afternoon. Day 3: back via Os, the lake path. "
+    "Pack a rain jacket, it rains most days."
+)
+
+
+def test_the_part_labelled_with_the_asked_number_is_read() -> None:
+    assert (
+        unit_item(PLAN, "day", 2)
+        == "Day 2: ferry to Rosendal, the barony gardens in the afternoon."
+    )
+    assert unit_item(PLAN, "day", 3) == "Day 3: back via Os, the lake path."
+    assert unit_item(PLAN, "day", 5) is None
+    assert unit_item("Day 1: rest.", "day", 1) is None  # one label is no plan
+
+
+def test_a_day_of_a_plan_is_answered_by_that_day_not_the_first() -> None:
+    turns = _chat(
+        ("Hedda", "Three days around Bergen with my aunt. Plan please?"),
+        ("assistant", PLAN),
+    )
+    draft = _ask("Where did the assistant suggest Hedda visit on day two of the loop?", *turns)
+    assert "Rosendal" in draft.text
