@@ -10,6 +10,7 @@ from mirix_py._chat.draft import Draft
 from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.models import MASKED_SECRET, Hit
 from mirix_py._chat.said import framing_stems, set_aside_stems
+from mirix_py._chat.spans import answer_kind
 from mirix_py._chat.unit_items import unit_asked, unit_item
 from mirix_py._chat.vault_answer import asks_handling
 from mirix_py._memory import KnowledgeVaultMemory
@@ -145,3 +146,33 @@ def test_a_day_of_a_plan_is_answered_by_that_day_not_the_first() -> None:
     )
     draft = _ask("Where did the assistant suggest Hedda visit on day two of the loop?", *turns)
     assert "Rosendal" in draft.text
+
+
+def test_a_question_with_a_lead_in_clause_still_asks_where() -> None:
+    assert answer_kind("In the assistant's steps, where does Omar go for the eye test?") == "where"
+    assert answer_kind("For the trip, where should we stay?") == "where"
+
+
+def test_a_step_that_does_not_name_the_place_is_answered_from_the_step_before() -> None:
+    reply = (
+        "To renew the licence: 1. Fill in form D5 at the Transport Portal. 2. Book a slot "
+        "at the Northgate Licensing Office on Mill Street. 3. Bring your old card and a photo to the slot "
+        "for the eye test. 4. Wait for the new card by post."
+    )
+    turns = _chat(
+        ("Omar", "My driving licence runs out in May. How do I renew it?"), ("assistant", reply)
+    )
+    draft = _ask("In the assistant's steps, where does Omar go for the eye test?", *turns)
+    assert "Northgate Licensing Office" in draft.text
+
+
+def test_a_clause_about_what_a_place_offers_is_answered_by_the_place_before_it() -> None:
+    reply = (
+        "Day 1: arrive at Narita airport, train to Ueno and an evening walk in the park. "
+        "Day 2: Yanaka cemetery and the old shopping street in the morning, lunch at Kamome "
+        "inside the old bathhouse, which serves vegan ramen (no fish stock at all), and the "
+        "Nezu shrine with its tunnel of red gates in the late afternoon."
+    )
+    turns = _chat(("Lin", "Two days in Tokyo in March, I eat vegan. Ideas?"), ("assistant", reply))
+    draft = _ask("Which restaurant did the assistant recommend to Lin for vegan ramen?", *turns)
+    assert draft.text == "Kamome"
