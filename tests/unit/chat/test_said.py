@@ -156,8 +156,8 @@ def test_a_question_with_a_lead_in_clause_still_asks_where() -> None:
 def test_a_step_that_does_not_name_the_place_is_answered_from_the_step_before() -> None:
     reply = (
         "To renew the licence: 1. Fill in form D5 at the Transport Portal. 2. Book a slot "
-        "at the Northgate Licensing Office on Mill Street. 3. Bring your old card and a photo to the slot "
-        "for the eye test. 4. Wait for the new card by post."
+        "at the Northgate Licensing Office on Mill Street. 3. Bring your old card and a "
+        "photo to the slot for the eye test. 4. Wait for the new card by post."
     )
     turns = _chat(
         ("Omar", "My driving licence runs out in May. How do I renew it?"), ("assistant", reply)
