@@ -52,6 +52,7 @@ from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
 from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
+from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
 from mirix_py._chat.current_value import (
@@ -305,6 +306,9 @@ def answer_offline(
         when = when_answer(cues, topic, scored, pack.refs, ref)
         if when is not None:
             return when
+    call = code_call(cues.text, span) if kind is None else None
+    if call is not None:  # "which method did you use …?": the name in the code, not the code
+        return Draft(call, (ref,), False)
     refs = [ref]
     text = strip_annotations(span)
     best_cover = stem_share(topic, span)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.answer_text import strip_annotations
+from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.draft import Draft
@@ -176,3 +177,22 @@ def test_a_clause_about_what_a_place_offers_is_answered_by_the_place_before_it()
     turns = _chat(("Lin", "Two days in Tokyo in March, I eat vegan. Ideas?"), ("assistant", reply))
     draft = _ask("Which restaurant did the assistant recommend to Lin for vegan ramen?", *turns)
     assert draft.text == "Kamome"
+
+
+SNIPPET = (
+    'Sure, with pandas: ```python import pandas as pd orders = pd.read_csv("orders.csv") '
+    'totals = orders.pivot_table(index="city", values="price", aggfunc="sum") '
+    "print(totals.head(3)) ``` That reads the file, sums the price for each city and prints "
+    "the top three rows."
+)
+
+
+def test_a_method_question_is_answered_by_the_call_that_does_what_is_asked() -> None:
+    asked = "Which method did the assistant use to total the price per city?"
+    assert code_call(asked, SNIPPET) == "pivot_table"
+    assert code_call("What did the assistant say about the price per city?", SNIPPET) is None
+    assert code_call(asked, "Sum the price per city in a spreadsheet.") is None
+    turns = _chat(
+        ("Noor", "How do I total the price per city from orders.csv?"), ("assistant", SNIPPET)
+    )
+    assert _ask(asked, *turns).text == "pivot_table"
