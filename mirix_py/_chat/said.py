@@ -6,7 +6,9 @@ the reply itself ("RAM: 32 GB …"). :func:`framing_stems` names those words, so
 not count against the reply when judging whether the context talks about the question's
 subject. "Which lake did the assistant suggest instead of Lake Bled?" asks for something
 other than what it names: :func:`set_aside_stems` names the stems of the thing set aside, so
-that the sentence about it is not taken for the answer.
+that the sentence about it is not taken for the answer. "Which kind of account did the
+assistant suggest?" is answered by the reply's own recommendation ("My suggestion: …", "I'd
+go with …") over a sentence that only compares kinds of account (:func:`recommendation`).
 """
 
 from __future__ import annotations
@@ -52,3 +54,33 @@ def set_aside_stems(question: str) -> frozenset[str]:
         return frozenset()
     head = question[: found.start()]
     return frozenset(content_stems(found.group("thing"))) - frozenset(content_stems(head))
+
+
+_RECOMMEND_VERBS = frozenset(
+    stem(w) for w in "suggest recommend advise propose pick choose".split()
+)
+_RECOMMENDATION = re.compile(
+    r"\b(?:my|our)\s+(?:suggestion|recommendation|advice|pick|choice|tip)\b"
+    r"|\bI(?:'d|’d|\s+would)?\s+(?:suggest|recommend|advise|go\s+(?:with|for)|pick|choose)\b"
+    r"|\b(?:best|safest|simplest)\s+(?:option|choice|bet)\s+(?:is|would\s+be)\b",
+    re.I,
+)
+
+
+def asks_recommendation(question: str) -> bool:
+    """True for a question about what the assistant suggested or recommended ("which hotel
+    did the assistant recommend?", "what did you suggest for …?")."""
+    return (
+        bool(_RECOMMEND_VERBS & framing_stems(question))
+        and _ASSISTANT_OR_YOU.search(question) is not None
+    )
+
+
+_ASSISTANT_OR_YOU = re.compile(r"\b(?:the\s+)?(?:assistant|bot|you)\b", re.I)
+
+
+def recommendation(span: str) -> bool:
+    """True for a span that gives the speaker's own recommendation ("My suggestion: a
+    fixed-rate loan", "I'd go with the 14-inch one"); "which I would not recommend" is
+    none."""
+    return _RECOMMENDATION.search(span) is not None

@@ -10,7 +10,12 @@ from mirix_py._chat.cues import read_question
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.models import MASKED_SECRET, Hit
-from mirix_py._chat.said import framing_stems, set_aside_stems
+from mirix_py._chat.said import (
+    asks_recommendation,
+    framing_stems,
+    recommendation,
+    set_aside_stems,
+)
 from mirix_py._chat.spans import answer_kind
 from mirix_py._chat.unit_items import unit_asked, unit_item
 from mirix_py._chat.vault_answer import asks_handling
@@ -196,3 +201,20 @@ def test_a_method_question_is_answered_by_the_call_that_does_what_is_asked() -> 
         ("Noor", "How do I total the price per city from orders.csv?"), ("assistant", SNIPPET)
     )
     assert _ask(asked, *turns).text == "pivot_table"
+
+
+def test_the_replys_own_recommendation_answers_what_the_assistant_suggested() -> None:
+    assert asks_recommendation("Which laptop did the assistant suggest to Femi?")
+    assert asks_recommendation("What did you recommend for the trip?")
+    assert not asks_recommendation("Which laptop did Femi buy?")
+    assert recommendation("My suggestion: take the lighter one.")
+    assert not recommendation("The gorge is steep, which I would not recommend on a bad knee.")
+    reply = (
+        "For travel laptops, a small screen usually beats a big screen on weight. A few "
+        "options: - The Aero 14 at 1.2 kg with a long battery. - The Vista 16 at 2.1 kg, "
+        "roomy for spreadsheets. My suggestion: a refurbished Corvo 13 laptop, as you fly "
+        "every month and it fits the tray table."
+    )
+    turns = _chat(("Femi", "Which laptop for travel, small or big screen?"), ("assistant", reply))
+    draft = _ask("Which laptop did the assistant suggest to Femi for travel?", *turns)
+    assert "Corvo 13" in draft.text
