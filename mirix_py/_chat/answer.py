@@ -70,6 +70,7 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
+from mirix_py._chat.said import named_adviser
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
@@ -203,9 +204,10 @@ def answer_offline(
     asked_about = {n.lower() for n in cues.names}
     holder_of = None if kind in ("name", "who") else role_holder(cues, numbered, past=past)
     target = holder_of.text.lower() if holder_of is not None else None
-    asks_assistant = ASSISTANT_Q.search(cues.text) is not None
     speakers = {str(h.record.get("actor", "")).lower() for _, h in scoped}
-    asked_speakers = asked_about & speakers  # "Lisbon" in a question is no speaker
+    adviser = named_adviser(cues.text, speakers, asked_about)  # "did Sage suggest …?"
+    asks_assistant = ASSISTANT_Q.search(cues.text) is not None or adviser is not None
+    asked_speakers = asked_about & (speakers - {adviser})  # "Lisbon" in a question is no speaker
     replies = request_replies(numbered, scoped, asked_speakers)
     if not asks_assistant:  # only a request ("the training plan please") is answered by a reply
         replies = {q: r for q, r in replies.items() if is_request(body_text(pack.refs[q]))}

@@ -14,7 +14,12 @@ from mirix_py._chat.cues import (
     stem_share,
 )
 from mirix_py._chat.items import list_items
-from mirix_py._chat.said import asks_recommendation, recommendation, set_aside_stems
+from mirix_py._chat.said import (
+    asks_recommendation,
+    only_set_aside,
+    recommendation,
+    set_aside_stems,
+)
 
 _ASKED = 1.0
 _SET_ASIDE = 0.3
@@ -106,7 +111,7 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
             score -= 0.004 * len(candidate.split())
             if sentence.rstrip().endswith("?"):
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
-            if aside and aside & set(content_stems(candidate)):
+            if aside and only_set_aside(candidate, aside):
                 score -= _SET_ASIDE  # the thing the question sets aside is not what it asks
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2

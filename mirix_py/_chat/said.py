@@ -38,11 +38,26 @@ def framing_stems(question: str) -> frozenset[str]:
 
 
 _SET_ASIDE = re.compile(
-    r"\b(?:instead\s+of|rather\s+than|other\s+than|in\s+place\s+of|"
-    r"(?:as\s+)?an?\s+alternative\s+to|as\s+opposed\s+to|apart\s+from|besides)\s+"
-    r"(?P<thing>[^?,;.]+)",
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of|(?:as\s+)?an?\s+alternative\s+to|"
+    r"as\s+opposed\s+to)\s+(?P<thing>[^?,;.]+)",
     re.I,
 )
+"""A thing set aside for another. "Besides X" and "apart from X" add to X rather than
+replace it: the answer is often said with X ("the Brooks or the Saucony"), so they set
+nothing aside."""
+_REPLACING = re.compile(
+    r"\b(?:instead|rather|alternative|swap(?:ped|s)?|switch(?:ed|es)?|replac\w*|"
+    r"or|for\s+example|such\s+as|versus|vs)\b",
+    re.I,
+)
+
+
+def only_set_aside(span: str, aside: frozenset[str]) -> bool:
+    """True when ``span`` mentions the thing set aside (``aside`` stems, from
+    :func:`set_aside_stems`) without setting anything against it: "the Vintgar gorge is
+    crowded" is about the thing set aside, "Jasna lake instead of Bled" or "Bled or Jasna"
+    names the other thing too."""
+    return bool(aside & set(content_stems(span))) and _REPLACING.search(span) is None
 
 
 def set_aside_stems(question: str) -> frozenset[str]:
@@ -84,3 +99,25 @@ def recommendation(span: str) -> bool:
     fixed-rate loan", "I'd go with the 14-inch one"); "which I would not recommend" is
     none."""
     return _RECOMMENDATION.search(span) is not None
+
+
+_ADVISER = re.compile(
+    r"\b(?:did|does|do|has|had|would|will|should)\s+(?P<who>[A-Z][\w-]+)\s+(?:first\s+)?"
+    r"(?:suggest|recommend|advise|propose|mention|tell|say|explain|describe|give|use|list)"
+    r"|\baccording\s+to\s+(?P<who2>[A-Z][\w-]+)",
+)
+
+
+def named_adviser(question: str, speakers: set[str], asked: set[str]) -> str | None:
+    """The speaker a question asks the advice of, by name ("which monitor did *Sage*
+    suggest to Margaret?", "how long, according to *Nova*?"), lower-cased: a speaker in
+    ``speakers`` (lower-cased) who is not the only person the question names (``asked``,
+    lower-cased): "what did Margaret suggest?" about Margaret's own words names no adviser.
+    """
+    found = _ADVISER.search(question)
+    if found is None:
+        return None
+    who = (found.group("who") or found.group("who2")).lower()
+    if who not in speakers or not (asked & speakers) - {who}:
+        return None
+    return who

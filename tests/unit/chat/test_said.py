@@ -13,6 +13,8 @@ from mirix_py._chat.models import MASKED_SECRET, Hit
 from mirix_py._chat.said import (
     asks_recommendation,
     framing_stems,
+    named_adviser,
+    only_set_aside,
     recommendation,
     set_aside_stems,
 )
@@ -105,6 +107,10 @@ def test_what_a_question_sets_aside() -> None:
     assert set_aside_stems(asked) == {"bohinj"}
     assert set_aside_stems("Which hotel rather than the Ritz?") == {"ritz"}
     assert set_aside_stems("Which hotel did you suggest?") == frozenset()
+    assert set_aside_stems("Besides the Ritz, which hotel did you suggest?") == frozenset()
+    assert only_set_aside("The Ritz is full in May.", frozenset({"ritz"}))
+    assert not only_set_aside("Try the Savoy instead of the Ritz.", frozenset({"ritz"}))
+    assert not only_set_aside("The Savoy or the Ritz both work.", frozenset({"ritz"}))
 
 
 def test_a_question_setting_something_aside_is_answered_by_the_other_thing() -> None:
@@ -218,3 +224,24 @@ def test_the_replys_own_recommendation_answers_what_the_assistant_suggested() ->
     turns = _chat(("Femi", "Which laptop for travel, small or big screen?"), ("assistant", reply))
     draft = _ask("Which laptop did the assistant suggest to Femi for travel?", *turns)
     assert "Corvo 13" in draft.text
+
+
+def test_a_named_adviser_is_asked_like_the_assistant() -> None:
+    speakers = {"orla", "dev"}
+    assert (
+        named_adviser("Which union did Orla suggest to Dev?", speakers, {"orla", "dev"}) == "orla"
+    )
+    assert named_adviser("How long, according to Orla, should Dev wait?", speakers, speakers)
+    assert named_adviser("What did Dev suggest?", speakers, {"dev"}) is None
+    assert named_adviser("Which union did Orla suggest?", {"dev"}, {"orla"}) is None
+    turns = [
+        hit(episode(_SPARE, actor="Dev", session="s0"), 1.2),
+        hit(episode("My sister keeps losing the spare key. Ideas?", actor="Dev"), 1.1),
+        hit(episode(_KEY_SAFE, actor="Orla", sequence=1), 1.0),
+    ]
+    draft = _ask("Where did Orla tell Dev to put the spare key?", *turns)
+    assert draft.text == _KEY_SAFE  # Orla's reply to the request, not Dev's own habit
+
+
+_SPARE = "I keep the spare key of the flat at work, in my desk drawer."
+_KEY_SAFE = "A key safe by the back door, with a code only you and your sister know."
