@@ -28,6 +28,7 @@ from collections.abc import Iterable
 
 from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.cues import STOPWORDS, QuestionCues, content_stems, stem
+from mirix_py._chat.said import framing_stems
 
 _ASKING: frozenset[str] = frozenset(
     stem(w)
@@ -76,9 +77,11 @@ def possessed_stem(question: str) -> str | None:
 
 def subject_stems(cues: QuestionCues, people: Iterable[str]) -> frozenset[str]:
     """The question's content stems that name what it is about (not who, not the
-    kind of answer); ``people`` are the lower-cased names of speakers and entities."""
+    kind of answer, nor the words framing it as what the assistant said:
+    :func:`.said.framing_stems`); ``people`` are the lower-cased names of speakers and
+    entities."""
     names = {stem(p) for p in people} | {stem(n.lower()) for n in cues.names}
-    return frozenset(cues.stems - names - _ASKING)
+    return frozenset(cues.stems - names - _ASKING - framing_stems(cues.text))
 
 
 def missing_subject(

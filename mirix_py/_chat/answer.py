@@ -52,6 +52,7 @@ from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
 from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
+from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
 from mirix_py._chat.current_value import (
@@ -64,11 +65,13 @@ from mirix_py._chat.delay import delay_answer
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
-from mirix_py._chat.list_answers import nth_item, steps_answer
+from mirix_py._chat.labelled import labelled_value
+from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
+from mirix_py._chat.said import named_adviser
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
@@ -80,12 +83,20 @@ from mirix_py._chat.typed_answers import (
     role_holder,
     typed_answer,
 )
-from mirix_py._chat.vault_answer import WHAT_IS, label_bonus, names_label, vault_answer
+from mirix_py._chat.unit_items import unit_asked
+from mirix_py._chat.vault_answer import (
+    WHAT_IS,
+    asks_handling,
+    label_bonus,
+    names_label,
+    vault_answer,
+)
 from mirix_py._chat.when_answer import when_answer
 from mirix_py._memory import MemoryType
 
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
+_LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
 """Kinds of question answered by one value: a name, a place, a number, a length of time. The
@@ -133,7 +144,7 @@ def answer_offline(
     labelled = (
         [(r, h) for r, h in vault if names_label(cues, h)] if WHAT_IS.match(cues.text) else []
     )
-    if cues.asks_secret and vault:
+    if cues.asks_secret and vault and not asks_handling(cues.text):
         scores = {r: evidence_score(topic, h) + label_bonus(topic, h) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
@@ -168,6 +179,10 @@ def answer_offline(
         return Draft(NOT_MENTIONED, (), True)
     if kind == "quantity" and measured_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
+    unit = unit_asked(cues.text)  # "on day two", "in the third week"
+    labelled_part = unit_answer(unit, numbered, evidence) if unit is not None else None
+    if labelled_part is not None:
+        return labelled_part
     ordinal = ordinal_asked(cues.text)
     if ordinal is not None:
         item = nth_item(ordinal, numbered, evidence)
@@ -193,9 +208,10 @@ def answer_offline(
     asked_about = {n.lower() for n in cues.names}
     holder_of = None if kind in ("name", "who") else role_holder(cues, numbered, past=past)
     target = holder_of.text.lower() if holder_of is not None else None
-    asks_assistant = ASSISTANT_Q.search(cues.text) is not None
     speakers = {str(h.record.get("actor", "")).lower() for _, h in scoped}
-    asked_speakers = asked_about & speakers  # "Lisbon" in a question is no speaker
+    adviser = named_adviser(cues.text, speakers, asked_about)  # "did Sage suggest …?"
+    asks_assistant = ASSISTANT_Q.search(cues.text) is not None or adviser is not None
+    asked_speakers = asked_about & (speakers - {adviser})  # "Lisbon" in a question is no speaker
     replies = request_replies(numbered, scoped, asked_speakers)
     if not asks_assistant:  # only a request ("the training plan please") is answered by a reply
         replies = {q: r for q, r in replies.items() if is_request(body_text(pack.refs[q]))}
@@ -236,6 +252,10 @@ def answer_offline(
             found = typed_answer(kind, hit, span, cues.text, past=past)
             if measures:  # not a rate ("0.5 kg a week") or another number
                 found = measures.get(ref)
+            listed = labelled_value(kind, cues.text, body_text(hit)) if kind == "quantity" else None
+            if listed:  # "- RAM: 32 GB …" answers "how much RAM …?"
+                found = listed
+                weight += _LABELLED_BONUS
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
@@ -292,6 +312,9 @@ def answer_offline(
         when = when_answer(cues, topic, scored, pack.refs, ref)
         if when is not None:
             return when
+    call = code_call(cues.text, span) if kind is None else None
+    if call is not None:  # "which method did you use …?": the name in the code, not the code
+        return Draft(call, (ref,), False)
     refs = [ref]
     text = strip_annotations(span)
     best_cover = stem_share(topic, span)

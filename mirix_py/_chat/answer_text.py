@@ -36,5 +36,10 @@ def body_text(hit: Hit) -> str:
 def strip_annotations(span: str) -> str:
     """The span without bracketed annotations (resolved dates, photo captions): they are
     metadata for retrieval, not part of what was said."""
-    stripped = " ".join(BRACKETED.sub(" ", span).split()).replace(" .", ".").replace(" ,", ",")
+    stripped = _LOOSE_STOP.sub(r"\1", " ".join(BRACKETED.sub(" ", span).split()))
     return stripped or span
+
+
+_LOOSE_STOP = re.compile(r" ([.,])(?=\s|$)")
+"""A full stop or comma left loose where an annotation was cut ("on Friday [3 May] ."); one
+that starts a word (".env", ".5 mm") is kept apart from the word before it."""

@@ -14,8 +14,15 @@ from mirix_py._chat.cues import (
     stem_share,
 )
 from mirix_py._chat.items import list_items
+from mirix_py._chat.said import (
+    asks_recommendation,
+    only_set_aside,
+    recommendation,
+    set_aside_stems,
+)
 
 _ASKED = 1.0
+_SET_ASIDE = 0.3
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
 
 
@@ -78,13 +85,20 @@ _FREQUENCY = re.compile(
 
 def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str, float]:
     """The sentence, clause or list item of ``text`` that best answers the question, and
-    its score: coverage of ``topic`` plus words the question does not already say."""
+    its score: coverage of ``topic`` plus words the question does not already say. Asked
+    what the assistant suggested, the span giving the speaker's own recommendation about
+    the topic ("My suggestion: …") is the answer, with the text's best score."""
     best, best_score = text.strip(), -1.0
     quote_asked = _QUOTE_Q.search(cues.text) is not None
     how_often = _HOW_OFTEN_Q.search(cues.text) is not None
     items = list_items(text)
     intro = text[: text.find(items[0][:20])] if items else ""
     chat_parts = _with_values(utterances(text))
+    aside = set_aside_stems(cues.text)  # "… instead of the Samaria gorge?": not the answer
+    advised = asks_recommendation(cues.text)
+    advice = ("", -9.0)  # the best span giving the speaker's own recommendation
+    if aside:
+        topic = topic - aside
     for sentence in dict.fromkeys([*_with_values(sentences(text)), *chat_parts, *items]):
         clauses = _clauses(sentence) or [sentence]
         heading = intro if sentence in items else ""  # a list's intro applies to each item
@@ -97,6 +111,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
             score -= 0.004 * len(candidate.split())
             if sentence.rstrip().endswith("?"):
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
+            if aside and only_set_aside(candidate, aside):
+                score -= _SET_ASIDE  # the thing the question sets aside is not what it asks
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
             if how_often and _FREQUENCY.search(candidate):
@@ -105,4 +121,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
                 score += 0.5  # "what example sentence …?" is answered by the quoted one
             if score > best_score:
                 best, best_score = candidate.strip(), score
+            if advised and coverage > 0 and score > advice[1] and recommendation(candidate):
+                advice = (candidate.strip(), score)
+    if advice[0]:  # "which account did you suggest?" ← "My suggestion: … your own ISK …"
+        return advice[0], best_score
     return best, best_score

@@ -8,6 +8,7 @@ from mirix_py._chat.answer_text import body_text, strip_annotations
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.items import list_items, nth
 from mirix_py._chat.models import Hit
+from mirix_py._chat.unit_items import unit_item
 from mirix_py._memory import MemoryType
 
 
@@ -25,6 +26,21 @@ def nth_item(
         else:
             items = list_items(body_text(hit))
         found = nth(items, ordinal)
+        if found:
+            return Draft(strip_annotations(found), (ref,), False)
+    return None
+
+
+def unit_answer(
+    asked: tuple[str, int], numbered: Sequence[tuple[int, Hit]], evidence: dict[int, float]
+) -> Draft | None:
+    """The part labelled with the unit and number asked ("Day 2: …" for "on day two") in the
+    best supported memory that labels its parts so (:mod:`.unit_items`)."""
+    floor = 0.5 * max(evidence.values())
+    for ref, hit in sorted(numbered, key=lambda p: -evidence[p[0]]):
+        if evidence[ref] < floor:
+            break
+        found = unit_item(body_text(hit), *asked)
         if found:
             return Draft(strip_annotations(found), (ref,), False)
     return None

@@ -34,7 +34,7 @@ _NAME_Q = re.compile(
 )
 _WHO_Q = re.compile(r"^\s*(?:who(?:'s| is| was| are| were)?|whom|with\s+whom)\b", re.I)
 _WHERE_Q = re.compile(
-    r"^\s*(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
+    r"^\s*(?:[^,?]{1,60},\s*)?(?:where\b|(?:in|to|from)\s+(?:which|what)\s+(?:city|country|town|state|place|"
     r"neighbou?rhood|district|area|suburb|borough|village|county|province)\b|(?:which|what)\s+"
     r"(?:city|country|town|state|place|neighbou?rhood|island|region|district|area|suburb|"
     r"borough|village|county|province)\b|(?:which|what)\s+(?:company|employer|firm|"

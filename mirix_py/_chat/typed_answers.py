@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 
 from mirix_py._chat.answer_text import body_text, strip_annotations
-from mirix_py._chat.cues import STOPWORDS, QuestionCues, stem
+from mirix_py._chat.cues import STOPWORDS, QuestionCues, sentences, stem
 from mirix_py._chat.draft import Draft
+from mirix_py._chat.items import list_items
 from mirix_py._chat.models import Hit
 from mirix_py._chat.spans import AnswerKind, place_cue, typed_span
 from mirix_py._memory import MemoryType
@@ -48,11 +49,25 @@ def typed_answer(kind: AnswerKind, hit: Hit, span: str, question: str, *, past: 
         found = typed_span(kind, candidate, question, past=past, cue=cue)
         if found:
             return found
-    for candidate in (text, body):
+    nearby = neighbours(text, body) if kind == "where" else []
+    for candidate in (text, *nearby, body):  # "go to the appointment" ← "book it at X"
         found = typed_span(kind, candidate, question, past=past, strict=True)
         if found:
             return found
     return typed_span(kind, text, question, past=past, allow_initial=semantic)
+
+
+def neighbours(span: str, body: str) -> list[str]:
+    """The list item (or else sentence) of ``body`` holding ``span``, then the ones right
+    before and right after it: a clause that says what a place offers ("which serves
+    vegan ramen") names the place earlier in its sentence, and a step that says where
+    without naming the place ("go to the appointment …") names it in the step before ("book
+    an appointment at the clinic on Dock Road")."""
+    for parts in (list_items(body), [p for p in sentences(body) if len(p.split()) > 2]):
+        at = next((i for i, p in enumerate(parts) if span and span in p), None)
+        if at is not None:
+            return [parts[i] for i in (at, at - 1, at + 1) if 0 <= i < len(parts)]
+    return []
 
 
 ROLE_FACT = re.compile(r"^(?P<role>[a-z -]+) is (?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*)$")

@@ -25,6 +25,21 @@ WHAT_IS = re.compile(r"^\s*what(?:'s|\s+(?:is|was|are|were)\b)", re.I)
 answer it; "where did she put the key?" asks about the key, not for it."""
 
 
+_HANDLING = re.compile(
+    r"^\s*(?:[^,?]{1,60},\s*)?(?:where|how(?!\s+(?:much|many|long)\b)|why|when)\b"
+    r"|\b(?:which|what)\s+(?:\w+\s+)?(?:file|folder|directory|app|application|tool|"
+    r"manager|service|program|method|way|place|variable|setting)s?\b",
+    re.I,
+)
+
+
+def asks_handling(question: str) -> bool:
+    """True for a question that names a secret but asks how it is handled, not for its
+    value: "where should the API key be kept?", "which file does the token go in?", "how do
+    I change my PIN?". Such a question is answered from what was said about the secret."""
+    return _HANDLING.search(question) is not None
+
+
 def names_label(cues: QuestionCues, hit: Hit) -> bool:
     """The question names every word of a vault entry's label, in any order ("the
     *number* of the new credit *card*" for a card number, "the sandbox *key*"), so it asks

@@ -1,0 +1,123 @@
+"""How a question about what the assistant said is framed, and what it sets aside.
+
+"How much RAM did the assistant recommend for the PC?" asks for a value in the assistant's
+reply; "the assistant" and "recommend" only say who said it and how, and are seldom words of
+the reply itself ("RAM: 32 GB …"). :func:`framing_stems` names those words, so that they do
+not count against the reply when judging whether the context talks about the question's
+subject. "Which lake did the assistant suggest instead of Lake Bled?" asks for something
+other than what it names: :func:`set_aside_stems` names the stems of the thing set aside, so
+that the sentence about it is not taken for the answer. "Which kind of account did the
+assistant suggest?" is answered by the reply's own recommendation ("My suggestion: …", "I'd
+go with …") over a sentence that only compares kinds of account (:func:`recommendation`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mirix_py._chat.cues import content_stems, stem
+
+_FRAMED = re.compile(
+    r"\b(?:did|does|do|has|had|would|will|should|could)\s+(?:the\s+)?(?:assistant|bot|you)\s+"
+    r"(?:first\s+|originally\s+|initially\s+)?(?P<verb>[a-z]+)\b",
+    re.I,
+)
+_ASSISTANT = re.compile(r"\b(?:the\s+)?assistant(?:'s|’s)?\b", re.I)
+
+
+def framing_stems(question: str) -> frozenset[str]:
+    """The stems of ``question`` that frame it as a question about what the assistant said:
+    "assistant" and the verb of saying after it ("did the assistant *allocate*", "did you
+    *suggest*"). Empty for a question that does not name the assistant."""
+    found: set[str] = set()
+    if _ASSISTANT.search(question):
+        found.add(stem("assistant"))
+    for m in _FRAMED.finditer(question):
+        found.add(stem(m.group("verb").lower()))
+    return frozenset(found)
+
+
+_SET_ASIDE = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of|(?:as\s+)?an?\s+alternative\s+to|"
+    r"as\s+opposed\s+to)\s+(?P<thing>[^?,;.]+)",
+    re.I,
+)
+"""A thing set aside for another. "Besides X" and "apart from X" add to X rather than
+replace it: the answer is often said with X ("the Brooks or the Saucony"), so they set
+nothing aside."""
+_REPLACING = re.compile(
+    r"\b(?:instead|rather|alternative|swap(?:ped|s)?|switch(?:ed|es)?|replac\w*|"
+    r"or|for\s+example|such\s+as|versus|vs)\b",
+    re.I,
+)
+
+
+def only_set_aside(span: str, aside: frozenset[str]) -> bool:
+    """True when ``span`` mentions the thing set aside (``aside`` stems, from
+    :func:`set_aside_stems`) without setting anything against it: "the Vintgar gorge is
+    crowded" is about the thing set aside, "Jasna lake instead of Bled" or "Bled or Jasna"
+    names the other thing too."""
+    return bool(aside & set(content_stems(span))) and _REPLACING.search(span) is None
+
+
+def set_aside_stems(question: str) -> frozenset[str]:
+    """The stems naming what ``question`` sets aside ("… instead of *the Samaria gorge*?"),
+    less the stems the question says before it ("which *gorge* … instead of the Samaria
+    *gorge*": the kind asked for stays). Empty when nothing is set aside."""
+    found = _SET_ASIDE.search(question)
+    if found is None:
+        return frozenset()
+    head = question[: found.start()]
+    return frozenset(content_stems(found.group("thing"))) - frozenset(content_stems(head))
+
+
+_RECOMMEND_VERBS = frozenset(
+    stem(w) for w in "suggest recommend advise propose pick choose".split()
+)
+_RECOMMENDATION = re.compile(
+    r"\b(?:my|our)\s+(?:suggestion|recommendation|advice|pick|choice|tip)\b"
+    r"|\bI(?:'d|’d|\s+would)?\s+(?:suggest|recommend|advise|go\s+(?:with|for)|pick|choose)\b"
+    r"|\b(?:best|safest|simplest)\s+(?:option|choice|bet)\s+(?:is|would\s+be)\b",
+    re.I,
+)
+
+
+def asks_recommendation(question: str) -> bool:
+    """True for a question about what the assistant suggested or recommended ("which hotel
+    did the assistant recommend?", "what did you suggest for …?")."""
+    return (
+        bool(_RECOMMEND_VERBS & framing_stems(question))
+        and _ASSISTANT_OR_YOU.search(question) is not None
+    )
+
+
+_ASSISTANT_OR_YOU = re.compile(r"\b(?:the\s+)?(?:assistant|bot|you)\b", re.I)
+
+
+def recommendation(span: str) -> bool:
+    """True for a span that gives the speaker's own recommendation ("My suggestion: a
+    fixed-rate loan", "I'd go with the 14-inch one"); "which I would not recommend" is
+    none."""
+    return _RECOMMENDATION.search(span) is not None
+
+
+_ADVISER = re.compile(
+    r"\b(?:did|does|do|has|had|would|will|should)\s+(?P<who>[A-Z][\w-]+)\s+(?:first\s+)?"
+    r"(?:suggest|recommend|advise|propose|mention|tell|say|explain|describe|give|use|list)"
+    r"|\baccording\s+to\s+(?P<who2>[A-Z][\w-]+)",
+)
+
+
+def named_adviser(question: str, speakers: set[str], asked: set[str]) -> str | None:
+    """The speaker a question asks the advice of, by name ("which monitor did *Sage*
+    suggest to Margaret?", "how long, according to *Nova*?"), lower-cased: a speaker in
+    ``speakers`` (lower-cased) who is not the only person the question names (``asked``,
+    lower-cased): "what did Margaret suggest?" about Margaret's own words names no adviser.
+    """
+    found = _ADVISER.search(question)
+    if found is None:
+        return None
+    who = (found.group("who") or found.group("who2")).lower()
+    if who not in speakers or not (asked & speakers) - {who}:
+        return None
+    return who
