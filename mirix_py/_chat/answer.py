@@ -187,7 +187,11 @@ def answer_offline(
         doer = doer_answer(cues.text, numbered)
         if doer is not None:
             return doer
-    organisation = organisation_answer(cues.text, numbered, past=past) if kind == "where" else None
+    organisation = (
+        organisation_answer(cues.text, scoped[:_CONSIDER_TYPED], past=past)
+        if kind in ("where", None)
+        else None
+    )
     if organisation is not None:  # "which company does he drive for?": a firm, not a place
         return organisation
     stranded = stranded_answer(cues.text, numbered) if kind is None else None

@@ -10,16 +10,20 @@ none of them holds a value of the attribute's type:
 
 * ``title`` — a quoted span, a cue ("titled", "called", "the title is"), or a capitalised
   run right after the thing's noun ("my novel Salt Roads");
-* ``score``/``grade`` — a number that is no date, year, time or amount of money, or a
-  letter grade ("got a B+", "6B", "with distinction");
+* ``score``/``grade`` — a number that is no date, year, time or amount of money (and,
+  when the question names the thing by a code, "the B2 exam", one that follows that code
+  rather than another: "passed B1 with 81, B2 next"), or a letter grade ("got a B+",
+  "6B", "with distinction");
 * ``breed`` — "breed", "mix", "cross", a known breed, or a word before the animal's noun
   that is no size, age or colour ("a Bernese mountain dog");
 * ``colour`` — a colour word;
 * ``brand``/``model`` — a capitalised word not opening the clause or a code with digits.
 
-A question whose thing no clause mentions is left to the other rules (the thing may be
-worded otherwise: "a greyhound" for "dog"), so only a known thing without its attribute
-abstains. All of it is English sentence shape and general vocabulary, no dataset's words.
+A clause that names the thing by another code ("the B1 exam" for "the B2 exam") is about
+that other thing. A question whose thing no clause mentions is left to the other rules
+(the thing may be worded otherwise: "a greyhound" for "dog"), so only a known thing
+without its attribute abstains. All of it is English sentence shape and general
+vocabulary, no dataset's words.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from mirix_py._chat.cues import STOPWORDS, content_stems, stem
 _ATTRIBUTES = r"breed|title|score|grade|colou?r|brand|model"
 _ATTRIBUTE_Q = re.compile(
     rf"^\s*(?:what|which)\s+(?:(?P<a1>{_ATTRIBUTES})\b|(?:is|was|are|were|'s)\s+(?:the\s+"
-    rf"(?P<a2>{_ATTRIBUTES})\s+of\b|[A-Z][\w-]*(?:'s|’s|s'|s’)\s+(?:(?!job\b)[a-z]+\s+){{0,2}}?"
+    rf"(?P<a2>{_ATTRIBUTES})\s+of\b|[A-Z][\w-]*(?:'s|’s|s'|s’)\s+(?:(?!job\b)[a-z]+(?:'s|’s)?\s+){{0,2}}?"
     rf"(?P<a3>{_ATTRIBUTES})\b))",
     re.I,
 )
@@ -43,7 +47,7 @@ _ATTRIBUTE_STEMS = frozenset(
     stem(w) for w in "breed title score grade colour color brand model".split()
 )
 
-_CLAUSE_END = re.compile(r"[.!?;:()]+(?:\s|$)|\n|\s[-–—•]\s|^\s*[-•]\s")
+_CLAUSE_END = re.compile(r"[.!?;()]+(?:\s|$)|\n|\s[-–—•]\s|^\s*[-•]\s")
 
 _QUOTED = re.compile(r"[\"“«*][^\"”»*]{2,}[\"”»*]|(?<!\w)['‘][^'’]{2,}['’](?!\w)")
 _TITLE_CUE = re.compile(
@@ -99,17 +103,32 @@ def asked_attribute(question: str) -> str | None:
 
 
 def clauses(text: str) -> list[str]:
-    """``text`` (without annotations) cut at sentence and clause ends, colons, brackets and
-    list dashes: "passed the A1 test with 78 points! next: B1 in June" is two clauses."""
+    """``text`` (without annotations) cut at sentence ends, semicolons, brackets and list
+    dashes: "passed the A1 test with 78 points! next up B1" is two clauses; a colon stays
+    inside its clause ("essay: got a B+")."""
     return [c.strip() for c in _CLAUSE_END.split(strip_annotations(text)) if c and c.strip()]
+
+
+def _bound_code(clause: str, start: int) -> str | None:
+    """The code a number at ``start`` belongs to: the last one before it in ``clause``
+    ("passed N3 with 128 points"), else the first after it ("128 points on the N3")."""
+    codes = list(_CODE.finditer(clause))
+    before = [m for m in codes if m.end() <= start]
+    after = [m for m in codes if m.start() > start]
+    found = before[-1] if before else (after[0] if after else None)
+    return found.group(0).lower() if found else None
 
 
 def _score(clause: str, question: str) -> bool:
     asked = set(re.findall(r"\d+(?:[.,]\d+)?", question))
+    codes = _codes(question)
     for m in _NUMBER.finditer(clause):
         value = m.group(0)
         if value in asked or re.fullmatch(r"(?:19|20)\d\d", value):
             continue
+        bound = _bound_code(clause, m.start()) if codes else None
+        if bound is not None and bound not in codes:
+            continue  # "passed N3 with 128 points, next up N2": N3's score, not N2's
         if _NOT_A_SCORE_AFTER.match(clause, m.end()):
             continue
         if _NOT_A_SCORE_BEFORE.search(clause[: m.start()]):
@@ -165,6 +184,18 @@ def _has_value(attribute: str, clause: str, question: str, nouns: frozenset[str]
     return _brand(clause, question)
 
 
+def _codes(text: str) -> set[str]:
+    """The codes with digits in ``text`` ("B2", "N3", "XR-7"), lower-cased."""
+    return {m.group(0).lower() for m in _CODE.finditer(text)}
+
+
+def _other_code(codes: set[str], clause: str) -> bool:
+    """True when the question names a thing by a code ("the B2 exam") and ``clause`` names
+    only another one ("passed the B1 exam with 81 points"): it is about that other thing."""
+    said = _codes(clause)
+    return bool(codes) and bool(said) and not codes & said
+
+
 def attribute_missing(question: str, texts: Iterable[str], people: Iterable[str] = ()) -> bool:
     """True when ``question`` asks for a typed attribute of a thing (:func:`asked_attribute`)
     that clauses of ``texts`` mention while none of them states a value of that type (see
@@ -185,7 +216,13 @@ def attribute_missing(question: str, texts: Iterable[str], people: Iterable[str]
         )
         & thing
     )
-    about = [c for t in texts for c in clauses(t) if thing & set(content_stems(c))]
+    codes = _codes(question)
+    about = [
+        c
+        for t in texts
+        for c in clauses(t)
+        if thing & set(content_stems(c)) and not _other_code(codes, c)
+    ]
     if not about:
         return False  # the thing is worded otherwise, or not in context: other rules judge
     return not any(_has_value(attribute, c, question, nouns) for c in about)
