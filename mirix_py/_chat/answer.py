@@ -113,6 +113,9 @@ def answer_offline(
     shared = shared_answer(cues, [h for _, h in scoped])  # "what do X and Y share?"
     if shared is not None:
         return Draft(shared[0], tuple(scoped[i][0] for i in shared[1]), False)
+    aged = by_age_answer(cues.text, cues.names, numbered) if kind in ("name", "who") else None
+    if aged is not None:  # "her older grandchild" ← "Elsa who is 7 and Nils who is 4": the
+        return aged  # relation and the ages are the evidence, though "older" is never said
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
@@ -156,9 +159,6 @@ def answer_offline(
     holder = role_holder(cues, numbered, past=past) if kind in ("name", "who") else None
     if holder is not None:  # a role fact answers even when worded otherwise ("fiancée")
         return holder
-    aged = by_age_answer(cues.text, cues.names, scoped) if kind in ("name", "who") else None
-    if aged is not None:  # "her older grandchild" ← "Elsa who is 7 and Nils who is 4"
-        return aged
     own = _users_own(cues, scoped)
     if kind in JUDGED_KINDS and _subject_missing(cues, [h for _, h in own]):
         return Draft(NOT_MENTIONED, (), True)
