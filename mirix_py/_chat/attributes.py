@@ -60,12 +60,12 @@ _MONTHS = (
 )
 _NUMBER = re.compile(r"(?<![\w.,/:$€£¥₹])\d+(?:[.,]\d+)?(?![\w:])")
 _NOT_A_SCORE_AFTER = re.compile(
-    rf"^\s*(?:%\s*)?(?:(?:st|nd|rd|th)\b|(?:{_MONTHS})\b|(?:seconds?|minutes?|mins?|hours?|hrs?|"
+    rf"\s*(?:%\s*)?(?:(?:st|nd|rd|th)\b|(?:{_MONTHS})\b|(?:seconds?|minutes?|mins?|hours?|hrs?|"
     r"days?|nights?|weeks?|months?|years?|am|pm|o'clock|h)\b|[$€£¥₹]|(?:euros?|dollars?|"
     r"pounds?|pesos?|yen|kr|lei|cents?|k|kg|km|g|ml|l)\b)",
     re.I,
 )
-_NOT_A_SCORE_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS})|[$€£¥₹]|\b[A-Z]{{2,3}}\$?)\s*$", re.I)
+_NOT_A_SCORE_BEFORE = re.compile(rf"(?:\b(?i:{_MONTHS})|[$€£¥₹]|\b[A-Z]{{2,3}}\$?)\s*$")
 _LETTER_GRADE = re.compile(
     r"\b(?:got|gets|get|received|earned|scored|grade[ds]?|mark(?:ed)?|with)\s+(?:an?\s+)?"
     r"[A-F][+-]?(?![\w])|(?<![\w])\d[a-cA-C]\+?(?![\w])|\b(?:distinction|merit|honou?rs|"

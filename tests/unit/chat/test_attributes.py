@@ -72,6 +72,8 @@ def test_a_score_never_said_abstains_and_a_said_one_does_not() -> None:
     assert not attribute_missing("What score did Tove get on the B1 exam?", said)
     assert not attribute_missing("What grade did Tove get in the essay?", ["essay: got a B+"])
     assert attribute_missing("What grade did Tove get in the essay?", ["essay due 12 May"])
+    resit = ["the essay can be resubmitted after 14 days", "the essay costs USD 40 to resit"]
+    assert attribute_missing("What grade did Tove get in the essay?", resit)
 
 
 def test_a_colour_never_said_abstains() -> None:
