@@ -4,7 +4,8 @@ youngest son".
 "What is the name of Tove's eldest daughter?" names no one; memory said "my daughters
 Lina (12) and Saga, 9" — the names and their ages, never "eldest". :func:`by_age_answer`
 reads the order word (older, oldest, eldest, elder → the highest age; younger, youngest →
-the lowest), finds a memory that mentions the relation asked about ("daughter",
+the lowest) and the noun it modifies (a question where it modifies none, "when she was
+younger", is not judged), finds a memory that mentions that relation ("daughter",
 "grandchild" — or a word of the same family: "kids" for "child") and gives two or more
 names with an age each ("Lina who is 12", "Saga (9)", "Saga, 9,", "Lina is 12",
 "9-year-old Saga"), and answers with the name whose age the order word picks.
@@ -31,9 +32,6 @@ _AGED = (
     ),
     re.compile(rf"\b(?P<age>\d{{1,3}})[\s-](?P<months>months?)?(?:years?|yrs?)?[\s-]old\s+{_NAME}"),
 )
-_NOT_RELATIONS = frozenset(
-    stem(w) for w in "older oldest eldest elder younger youngest name names called".split()
-)
 _FAMILY: dict[str, frozenset[str]] = {
     stem(k): frozenset(stem(w) for w in v.split())
     for k, v in {
@@ -45,12 +43,16 @@ _FAMILY: dict[str, frozenset[str]] = {
 }
 
 
-def _relation_words(question: str, names: Sequence[str]) -> frozenset[str]:
-    """The stems that may name the relation asked about in a memory ("grandchild" →
-    "grandchild", "grandchildren", "grandson" …)."""
-    left_out = {stem(n.lower()) for n in names} | _NOT_RELATIONS
-    stems = {s for s in content_stems(question) if s not in left_out}
-    return frozenset(stems | {w for s in stems for w in _FAMILY.get(s, ())})
+def _relation_words(question: str) -> frozenset[str]:
+    """The stems that may name the relation the order word modifies in ``question`` ("older
+    *grandchild*" → "grandchild", "grandchildren", "grandson" …); empty when the order
+    word modifies no noun ("when she was younger")."""
+    found = _ORDER_Q.search(question)
+    after = re.match(r"\s+([a-z]+)", question[found.end() :]) if found else None
+    if after is None or after.group(1).lower() in STOPWORDS:
+        return frozenset()
+    noun = stem(after.group(1).lower())
+    return frozenset({noun} | _FAMILY.get(noun, frozenset()))
 
 
 def _mentions(relation: frozenset[str], text: str) -> bool:
@@ -80,7 +82,7 @@ def by_age_answer(
     order = _ORDER_Q.search(question)
     if order is None:
         return None
-    relation = _relation_words(question, names)
+    relation = _relation_words(question)
     if not relation:
         return None
     asked = {n.lower() for n in names}

@@ -78,6 +78,10 @@ def test_the_older_or_younger_relative_by_stated_ages() -> None:
     # no relation word that fits: ages of other people say nothing
     ranked = _ranked("my colleagues Per, 51, and Ola, 38, came to dinner")
     assert by_age_answer("Who is Tove's older sister?", ("Tove",), ranked) is None
+    # "younger" that modifies no relation orders nobody
+    ranked = _ranked("my grandchildren, Oskar who is 9 and Lilja who is 6, came to dinner")
+    question = "Who gave Tove's grandchildren money when she was younger?"
+    assert by_age_answer(question, ("Tove",), ranked) is None
 
 
 def test_a_hometown_is_where_someone_is_from_or_goes_home_to() -> None:
