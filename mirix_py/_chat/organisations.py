@@ -51,7 +51,7 @@ _SUFFIX = re.compile(
     r"Consulting|Partners|Capital|Analytics|Logistics|Realty|Payments|Agency))\b"
 )
 _FORMER = re.compile(
-    rf"(?i:\b(?:left|quit|leaving|former|ex-|used\s+to\s+work\s+(?:at|for)|worked\s+(?:at|for))"
+    rf"(?i:\b(?:left|quit|leaving|former|used\s+to\s+work\s+(?:at|for)|worked\s+(?:at|for))"
     rf"\s+(?:(?:my\s+job|working)\s+(?:at|for)\s+)?)(?P<org>{_CAP})"
 )
 _LOWER_NAME = re.compile(r"\s*,?\s*(?P<org>[a-z][\w&'’-]*(?:\s+[a-z][\w&'’-]*){0,2})")
@@ -65,14 +65,15 @@ def asks_organisation(question: str) -> bool:
 def _verb(question: str) -> tuple[str, str] | None:
     """The question's verb stem and the preposition that ends or follows it ("Which company
     does Tove drive for?" → (drive, for); "Which firm did Ali join?" → (join, ""))."""
-    found = re.search(
-        r"\b(?:does|did|do|will|is|was|has|had)\s+(?:[A-Z][\w'’-]*\s+)+(?P<verb>[a-z]+)"
-        r"(?:\s+(?P<prep>for|at|with|in))?\b",
-        question,
-    )
+    aux = r"\b(?:does|did|do|will|is|was|has|had)\s+"
+    stranded = re.search(
+        aux + r"(?:[\w'’-]+\s+){1,3}?(?P<verb>[a-z]+)\s+(?P<prep>for|at|with|in)\b", question
+    )  # "does her brother work for?"
+    found = stranded or re.search(aux + r"(?:[A-Z][\w'’-]*\s+)+(?P<verb>[a-z]+)\b", question)
     if found is None:
         return None
-    return stem(found.group("verb")), (found.group("prep") or "").lower()
+    prep = found.groupdict().get("prep") or ""
+    return stem(found.group("verb")), prep.lower()
 
 
 def _clean(org: str) -> str | None:
@@ -90,7 +91,7 @@ def _found(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _after_verb(text: str, verb: str, prep: str) -> str | None:
     """The name after the question's verb (and preposition) in ``text`` (cue 2)."""
-    lead = r"(?:\s+(?:for|at|with|in))" if not prep else rf"\s+{prep}"
+    lead = r"(?:\s+(?:for|at|with|in))?" if not prep else rf"\s+{prep}"
     pattern = re.compile(
         rf"\b(?P<verb>[a-z]+){lead}\s+(?P<article>(?:an?|the|my|our|this)\s+)?"
         rf"(?:(?P<adjectives>(?:[\w-]+\s+){{0,2}}?)(?P<noun>(?:{_ORG_NOUNS})\b))?",

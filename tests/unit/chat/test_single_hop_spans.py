@@ -41,6 +41,14 @@ def test_a_company_is_an_organisation_not_the_place_before_it() -> None:
     assert _answer("Which company does Tove drive for?", *said) == "van dam travel"
     told = "I'm from Gdansk in Poland, and I work for Northwind Freight."
     assert _answer("Which company does Tove work for?", told) == "Northwind Freight"
+    told = "my brother works for Halden Marine in Bergen now"
+    ranked = _ranked(told)
+    found = organisation_answer("Which company does Tove's brother work for?", ranked, past=False)
+    assert found is not None and found.text == "Halden Marine"
+    found = organisation_answer(
+        "Which firm did Tove join?", _ranked("I joined Ostra last May"), past=False
+    )
+    assert found is not None and found.text == "Ostra"
 
 
 def test_an_organisation_named_in_brackets_or_called_so() -> None:
