@@ -31,7 +31,9 @@ current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.list_answers`), requests and replies (:mod:`.replies`), vault values
 (:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
-:mod:`.aspects`); the LLM answer is :mod:`.answer_llm`.
+:mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
+(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`); the LLM answer is
+:mod:`.answer_llm`.
 """
 
 from __future__ import annotations
