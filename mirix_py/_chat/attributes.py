@@ -12,8 +12,8 @@ none of them holds a value of the attribute's type:
   run right after the thing's noun ("my novel Salt Roads");
 * ``score``/``grade`` — a number that is no date, year, time or amount of money (and,
   when the question names the thing by a code, "the B2 exam", one that follows that code
-  rather than another: "passed B1 with 81, B2 next"), or a letter grade ("got a B+",
-  "6B", "with distinction");
+  rather than another: "passed B1 with 81, B2 next"), a result ("won two to one"), or a
+  letter grade ("got a B+", "6B", "with distinction");
 * ``breed`` — "breed", "mix", "cross", a known breed, or a word before the animal's noun
   that is no size, age or colour ("a Bernese mountain dog");
 * ``colour`` — a colour word;
@@ -66,8 +66,11 @@ _NOT_A_SCORE_AFTER = re.compile(
     re.I,
 )
 _NOT_A_SCORE_BEFORE = re.compile(rf"(?:\b(?i:{_MONTHS})|[$€£¥₹]|\b[A-Z]{{2,3}}\$?)\s*$")
+_COUNT = r"(?:\d+|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_RESULT = re.compile(rf"\b{_COUNT}\s*(?:-|–|:|to)\s*{_COUNT}\b", re.I)
+"""A match result ("won 3-1", "lost two to nil", "2:1")."""
 _LETTER_GRADE = re.compile(
-    r"\b(?:got|gets|get|received|earned|scored|grade[ds]?|mark(?:ed)?|with)\s+(?:an?\s+)?"
+    r"\b(?i:got|gets|get|received|earned|scored|grade[ds]?|mark(?:ed)?|with)\s+(?:an?\s+)?"
     r"[A-F][+-]?(?![\w])|(?<![\w])\d[a-cA-C]\+?(?![\w])|\b(?:distinction|merit|honou?rs|"
     r"cum\s+laude|first[\s-]class)\b",
 )
@@ -134,7 +137,7 @@ def _score(clause: str, question: str) -> bool:
         if _NOT_A_SCORE_BEFORE.search(clause[: m.start()]):
             continue
         return True
-    return _LETTER_GRADE.search(clause) is not None
+    return _LETTER_GRADE.search(clause) is not None or _RESULT.search(clause) is not None
 
 
 def _title(clause: str, nouns: frozenset[str]) -> bool:

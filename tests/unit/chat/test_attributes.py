@@ -74,6 +74,9 @@ def test_a_score_never_said_abstains_and_a_said_one_does_not() -> None:
     assert attribute_missing("What grade did Tove get in the essay?", ["essay due 12 May"])
     resit = ["the essay can be resubmitted after 14 days", "the essay costs USD 40 to resit"]
     assert attribute_missing("What grade did Tove get in the essay?", resit)
+    match = ["the derby was great, we won two to one", "the derby was on 3 May"]
+    assert not attribute_missing("What was the score of the derby?", match)
+    assert attribute_missing("What was the score of the derby?", match[1:])
 
 
 def test_a_colour_never_said_abstains() -> None:
