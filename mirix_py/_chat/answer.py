@@ -31,7 +31,9 @@ current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.list_answers`), requests and replies (:mod:`.replies`), vault values
 (:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
-:mod:`.aspects`); the LLM answer is :mod:`.answer_llm`.
+:mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
+(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`); the LLM answer is
+:mod:`.answer_llm`.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ from mirix_py._chat.abstain import (
 )
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
 from mirix_py._chat.aspects import aspect_value, question_aspects
+from mirix_py._chat.attributes import attribute_missing
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
+from mirix_py._chat.by_age import by_age_answer
 from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
@@ -68,6 +72,7 @@ from mirix_py._chat.items import ordinal_asked
 from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
+from mirix_py._chat.organisations import organisation_answer
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
@@ -122,6 +127,9 @@ def answer_offline(
     shared = shared_answer(cues, [h for _, h in scoped])  # "what do X and Y share?"
     if shared is not None:
         return Draft(shared[0], tuple(scoped[i][0] for i in shared[1]), False)
+    aged = by_age_answer(cues.text, cues.names, numbered) if kind in ("name", "who") else None
+    if aged is not None:  # "her older grandchild" ← "Elsa who is 7 and Nils who is 4": the
+        return aged  # relation and the ages are the evidence, though "older" is never said
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
@@ -174,6 +182,8 @@ def answer_offline(
     scoped_texts = [hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
+    if attribute_missing(cues.text, scoped_texts, _people([h for _, h in scoped])):
+        return Draft(NOT_MENTIONED, (), True)  # "what breed is her cat?" ← "has a cat"
     own_texts = [hit_text(h) for _, h in own]
     if kind == "quantity" and rate_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
@@ -198,6 +208,13 @@ def answer_offline(
         doer = doer_answer(cues.text, numbered)
         if doer is not None:
             return doer
+    organisation = (
+        organisation_answer(cues.text, scoped[:_CONSIDER_TYPED], past=past)
+        if kind in ("where", None)
+        else None
+    )
+    if organisation is not None:  # "which company does he drive for?": a firm, not a place
+        return organisation
     stranded = stranded_answer(cues.text, numbered) if kind is None else None
     if stranded is not None:  # "what did she tell him to multiply it by?"
         return stranded
@@ -421,14 +438,19 @@ def _users_own(cues: QuestionCues, scoped: Sequence[tuple[int, Hit]]) -> list[tu
     return own or list(scoped)  # none: the asker goes by a name here, not as "user"
 
 
-def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
-    """No memory in context mentions what a value question is about (:mod:`.abstain`)."""
+def _people(hits: Sequence[Hit]) -> set[str]:
+    """The lower-cased words of the speakers' and entities' names among ``hits``."""
     people = {
         str(h.record.get("actor") or h.record.get("name") or "").lower()
         for h in hits
         if h.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     }
-    people = {w for p in people for w in words(p)}
+    return {w for p in people for w in words(p)}
+
+
+def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
+    """No memory in context mentions what a value question is about (:mod:`.abstain`)."""
+    people = _people(hits)
     subject = subject_stems(cues, people)
     texts = [hit_text(h) for h in hits]
     return missing_subject(subject, texts, possessed_stem(cues.text))

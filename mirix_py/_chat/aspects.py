@@ -140,6 +140,7 @@ _NOT_A_KIND = (
 """Words before a drink that do not name its kind (a verb, a count, a container)."""
 _OCCUPATION = _alternation(_OCCUPATIONS)
 _NUMBER = r"\d+(?:[.,]\d+)?"
+_PLACE = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
 _CHANGE = (
     r"(?:\b(?P<change>los[et]|losing|gain(?:ed|ing|s)?|shed|drop(?:ped)?|put\s+on)"
     r"\s+(?:(?:another|about|around|over|nearly|almost)\s+)?)?"
@@ -261,6 +262,19 @@ ASPECTS: tuple[Aspect, ...] = (
         ),
     ),
     Aspect("sport", frozenset({stem("sport")}), (_words(_SPORTS),)),
+    Aspect(  # the place someone is from, strongest cue first; "back from Paris" is no origin
+        "hometown",
+        frozenset({stem("hometown")}),
+        tuple(
+            re.compile(rf"(?i:{cue})\s+(?P<value>{_PLACE})")
+            for cue in (
+                r"\bhome\s?town\b(?:\s+(?:is|was|of))?",
+                r"\b(?:grew\s+up|born(?:\s+and\s+raised)?|raised)\s+in",
+                r"\b(?:originally|am|'m|’m|is|are|come|comes)\s+from",
+                r"\bhome\s+(?:to|in)",
+            )
+        ),
+    ),
     Aspect(
         "field",
         frozenset(stem(w) for w in "subject major degree".split()),
