@@ -60,6 +60,7 @@ from mirix_py._chat.current_value import (
     change_bonus,
     marked_current,
 )
+from mirix_py._chat.difference import difference
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
@@ -122,6 +123,9 @@ def answer_offline(
     reckoned = reckon(cues, dict(scoped), now)
     if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
         return Draft(reckoned.text, reckoned.refs, False)
+    computed = difference(cues, dict(scoped), topic)
+    if computed is not None:  # "how many fewer guests than first planned?": 180 - 150
+        return Draft(computed.text, computed.refs, False)
     top_score = max(h.score.score for _, h in numbered) or 1.0
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
