@@ -45,12 +45,18 @@ _CHANGE = (
     r"increase[ds]?|decrease[ds]?|drop(?:ped)?|grow|grew|grown|shrink|shrank|climb(?:ed)?|"
     r"improve[ds]?|rais(?:e|ed)|cut|reduce[ds]?|lower(?:ed)?"
 )
+_MAIN_CLAUSE = r"(?:(?!\b(?:after|before|when|since|until|because|while)\b)[^?])*"
+_NOT_A_NOUN = "".join(
+    rf"(?<!\b{w}\s)" for w in "my the a his her their our your its".split()
+)  # "before my raise" names a change, it does not ask for one
 _DIFFERENCE_Q = (
     re.compile(rf"\bhow\s+(?:much|many)\b(?:\s+[\w'’-]+){{0,3}}?\s+(?:{_COMPARATIVE})\b", re.I),
     re.compile(r"\bby\s+how\s+(?:much|many)\b", re.I),
     re.compile(r"\bhow\s+(?:much|many)\b[^?]*\bshort\s+of\b", re.I),
     re.compile(
-        rf"\bhow\s+much\s+(?:did|has|have|had|does|do|was|were|is)\b[^?]*\b(?:{_CHANGE})\b", re.I
+        rf"\bhow\s+much\s+(?:did|has|have|had|does|do|was|were|is)\b{_MAIN_CLAUSE}"
+        rf"{_NOT_A_NOUN}\b(?:{_CHANGE})\b",
+        re.I,
     ),
     re.compile(r"\bdifference\s+(?:between|in)\b", re.I),
     re.compile(
@@ -87,7 +93,7 @@ _QUANTITY = re.compile(
     r"(?P<mult>\s?(?:k|K|thousand|million|bn|billion)\b)?"
     r"(?P<attached>[A-Za-z%]+|'s|’s)?"
     r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?"
-    r"(?:\s(?P<unit>[A-Za-zÀ-ÿ]+))?"
+    r"(?:\s(?!(?:per|a|an|each|every)\s)(?P<unit>[A-Za-zÀ-ÿ]+))?"
     r"(?:\s?(?:/|\bper\s|\ba\s|\ban\s|\beach\s|\bevery\s)\s?(?P<per>[a-z]+))?"
 )
 _MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$", re.I)
@@ -236,8 +242,8 @@ def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, s
         return None
     if _RANGE_END.match(sentence[m.end("num") :]):
         return None  # "22 to 26 October": a day of a range of dates
-    if before[0][:1].isupper() and before[0].isupper() and not m.group("cur"):
-        return None  # a model number ("RTX 4060")
+    if _model_number(m, sentence, before[0]):
+        return None
     value = _number(m.group("num"))
     mult = (m.group("mult") or "").strip().lower()
     value *= {"k": 1e3, "thousand": 1e3, "million": 1e6, "bn": 1e9, "billion": 1e9}.get(mult, 1)
@@ -262,6 +268,17 @@ def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, s
     if kind == "bare" and 1900 <= value <= 2100 and "," not in m.group("num"):
         return None  # a year
     return value, written, kind, per, cur, unit
+
+
+def _model_number(m: re.Match[str], sentence: str, before: str) -> bool:
+    """A number that is part of a name: after an all-capitals word ("RTX 4060"), or a small
+    one after a capitalised word inside the sentence ("Pi 4", "Lumen 5")."""
+    if m.group("cur") or not before[:1].isupper():
+        return False
+    if before.isupper() and len(before) > 1:
+        return True
+    inside = sentence[: m.start()].strip() != before
+    return inside and before.isalpha() and _number(m.group("num")) < 1000 and "," not in m.group(0)
 
 
 def _compatible(a: Quantity, b: Quantity) -> bool:

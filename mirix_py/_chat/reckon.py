@@ -44,6 +44,18 @@ _AFTER_Q = re.compile(
     rf"(?:did|was|were|had|do|does)\s+(?P<b>.+?){_END}",
     re.I,
 )
+_MOVED_Q = re.compile(
+    rf"^\s*how\s+many\s+{_UNIT}\s+(?:later|earlier|sooner)\s+than\s+"
+    r"(?:(?:it\s+)?(?:was|had\s+been)\s+)?(?:first\s+|originally\s+|initially\s+|previously\s+)?"
+    r"(?:planned|scheduled|expected|booked|due|intended|set|arranged|agreed|announced)\s+"
+    rf"(?:was|were|did|is|had|does|do)\s+(?P<a>.+?){_END}",
+    re.I,
+)
+_DELAYED_Q = re.compile(
+    rf"^\s*how\s+many\s+{_UNIT}\s+(?:was|were|did|had|has)\s+(?P<a>.+?)\s+(?:been\s+)?"
+    rf"(?:delayed|postponed|pushed\s+back|put\s+off|moved|brought\s+forward|rescheduled){_END}",
+    re.I,
+)
 _FIRST_Q = re.compile(
     r"^\s*(?:which|what)\b[^,?]*?\b(?P<order>first|earlier|sooner|last|later)\s*[,:]?\s+"
     rf"(?:(?:did|was|were)\s+(?:it\s+)?)?(?P<a>.+?),?\s+or\s+(?P<b>.+?){_END}",
@@ -282,6 +294,9 @@ def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) ->
             count = _calendar_count(event.day, now.date(), unit)
         text = f"{count} ago ({full_date(event.day)})"
         return Reckoned(text, (event.ref,))
+    m = _MOVED_Q.match(question) or _DELAYED_Q.match(question)
+    if m:  # "how many days later than first scheduled was the move?"
+        return _moved_by(m.group("a"), m.group("unit").lower(), cues, refs)
     m = _AFTER_Q.match(question) or _BETWEEN_Q.match(question)
     if m:
         pair = date_pair(m.group("a"), m.group("b"), cues, refs)
@@ -308,6 +323,42 @@ def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) ->
     if m:
         return _going_on(m.group("main"), m.group("a"), cues, refs)
     return None
+
+
+def _moved_by(
+    phrase: str, unit: str, cues: QuestionCues, refs: Mapping[int, Hit]
+) -> Reckoned | None:
+    """How far an event was moved: from the first day named by the earliest telling of
+    it (the plan) to the last day named by the latest telling that names another day
+    ("it was moved, the venue flooded on the 3rd, so it was held on the 10th instead").
+    The assistant's words are left out: they repeat or reckon, they do not reschedule."""
+    stems = _event_stems(phrase, _people(cues, refs))
+    if not stems:
+        return None
+    tellings: list[tuple[datetime, int, list[date]]] = []
+    for ref, hit in sorted(refs.items()):
+        if hit.when is None or str(hit.record.get("actor", "")).lower() == "assistant":
+            continue
+        for sentence in _utterances(_plain(hit)):
+            if _cover(stems, sentence) < _MIN_COVER or sentence.endswith("?"):
+                continue
+            mentions = temporal.resolve_time_expressions(sentence, hit.when)
+            days = [m.start.date() for m in mentions if m.granularity == "day"]
+            if days:
+                tellings.append((hit.when, ref, days))
+    if not tellings:
+        return None
+    tellings.sort(key=lambda t: t[0])
+    _, plan_ref, plan_days = tellings[0]
+    plan = plan_days[0]
+    moved = [(ref, days[-1]) for _, ref, days in tellings if days[-1] != plan]
+    if not moved:
+        return None
+    ref, actual = moved[-1]
+    days_moved = abs((actual - plan).days)
+    direction = "later" if actual > plan else "earlier"
+    text = f"{_count(days_moved, unit)} {direction} ({full_date(plan)} to {full_date(actual)})"
+    return Reckoned(text, tuple(dict.fromkeys((plan_ref, ref))))
 
 
 def _going_on(
