@@ -11,6 +11,8 @@ formatted like them, followed by the two values it came from ("30 (180 vs 150)")
 
 The two values are taken
 
+- for "her eldest … than her youngest", from the values told of the oldest and youngest
+  of the people named with their ages (:mod:`.ages`: "Ama 2,400, Kofi 1,500"); else
 - from one sentence that contrasts them ("rode 62 miles rather than 70", "150 instead of
   180", "down from 80 to 72"), when such a sentence speaks of what is asked; else
 - from the values of the asked unit or rate (the question's counted noun, "per week"),
@@ -29,6 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mirix_py._chat.ages import ages, oldest_and_youngest
 from mirix_py._chat.answer_text import BRACKETED, body_text, utterances
 from mirix_py._chat.cues import QuestionCues, stem_share
 from mirix_py._chat.models import Hit
@@ -138,6 +141,9 @@ class Quantity:
     end: int
     before: str
     """The sentence's text before the value."""
+    segment: str
+    """The sentence's text between the value before this one and this one ("Kofi" in
+    "Ama 2,400, Kofi 1,500"): what the value is told of."""
     grouped: bool
     cur: str
     unit: str
@@ -202,8 +208,10 @@ def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
         window = " ".join(parts[max(k - 1, 0) : k + 2])
         near = stem_share(topic, sentence) + 0.5 * stem_share(topic, window)
         bounds = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence) + 1]
+        previous = 0
         for m in _QUANTITY.finditer(sentence):
             q = _read(m, sentence)
+            segment, previous = sentence[previous : m.start()], m.end()
             if q is None:
                 continue
             value, written, kind, per, cur, unit = q
@@ -224,6 +232,7 @@ def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
                     m.start(),
                     m.end(),
                     sentence[: m.start()],
+                    segment,
                     grouped,
                     cur,
                     unit,
@@ -247,7 +256,7 @@ def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, s
     value = _number(m.group("num"))
     mult = (m.group("mult") or "").strip().lower()
     value *= {"k": 1e3, "thousand": 1e3, "million": 1e6, "bn": 1e9, "billion": 1e9}.get(mult, 1)
-    cur = (m.group("cur") or "").strip()
+    cur = m.group("cur") or ""  # as written, with its space if any ("GH₵ 900")
     per = _unit_stem(m.group("per")) if m.group("per") else ""
     if per in STOPWORDS:
         per = ""
@@ -255,7 +264,7 @@ def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, s
     if m.group("pct") or attached == "%":
         kind = "percent"
     elif cur:
-        kind = f"cur:{cur}"
+        kind = f"cur:{cur.strip()}"
     elif attached and attached.lower() not in ("k",):
         unit, kind = attached, f"unit:{_unit_stem(attached)}"
     elif unit_word and unit_word.lower() not in STOPWORDS and unit_word[:1].islower():
@@ -348,12 +357,36 @@ def difference(
     if rate and any(q.per == rate for q in found):
         found = [q for q in found if q.per == rate]
     relevant = [q for q in found if q.relevance > 0 or (unit and q.kind == f"unit:{unit}")]
-    pair = _contrasted(relevant, unit)
+    texts = [body_text(h) for h in refs.values()]
+    sides = oldest_and_youngest(question, texts)
+    pair = _sided(found, sides, ages(texts)) if sides else None
+    if pair is None:
+        pair = _contrasted(relevant, unit)
     if pair is None:
         pair = _pair(relevant, found, unit)
     if pair is None:
         return None
     return _answer(*pair)
+
+
+def _sided(
+    found: Sequence[Quantity], sides: tuple[str, str], told: Mapping[str, int]
+) -> tuple[Quantity, Quantity] | None:
+    """The one value told of each of two people ("Ama 2,400, Kofi 1,500"), their ages
+    aside, when each has exactly one and they are of one kind."""
+    picked: list[Quantity] = []
+    for side in sides:
+        values = {
+            q.value: q
+            for q in found
+            if side in re.findall(r"[\w'’-]+", q.segment)
+            and not (q.kind == "bare" and q.value == told.get(side))
+        }
+        if len(values) != 1:
+            return None
+        picked.append(next(iter(values.values())))
+    first, second = picked
+    return (first, second) if _compatible(first, second) else None
 
 
 def _pair(
@@ -387,7 +420,7 @@ def _format(value: float, like: Sequence[Quantity]) -> str:
     )
     grouped = any(q.grouped for q in like) or value >= 10_000
     text = f"{value:,.{decimals}f}" if grouped else f"{value:.{decimals}f}"
-    cur = like[0].cur if all(q.cur == like[0].cur for q in like) else ""
+    cur = like[0].cur if all(q.kind == like[0].kind for q in like) else ""
     unit = next((q.unit for q in like if q.unit), "")
     if like[0].kind == "percent":
         return f"{text}%"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from mirix_py._chat.ages import ages, oldest_and_youngest
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
@@ -154,3 +155,24 @@ def test_how_many_days_later_than_first_scheduled_an_event_took_place() -> None:
     assert text.startswith("3 days later") and "12 May 2024" in text and "15 May 2024" in text
     delayed = _answer("How many days was the boiler service postponed?", *hits)
     assert delayed.startswith("3 days later")
+
+
+def test_ages_are_read_from_sentences_that_give_several_peoples_ages() -> None:
+    told = ages(
+        [
+            "I'm Dora, 52, a baker. Our kids are Mila who is 11, Jonas who is 8 and Pia who is 3.",
+            "My nephews Tim (14) and Ole (9) visited.",
+        ]
+    )
+    assert told == {"Mila": 11, "Jonas": 8, "Pia": 3, "Tim": 14, "Ole": 9}
+
+
+def test_the_eldest_and_youngest_are_compared_by_the_values_told_of_them() -> None:
+    hits = (
+        _said("Our kids are Mila who is 11, Jonas who is 8 and Pia who is 3.", 1, actor="Dora"),
+        _said("Swim club fees per month: Mila €40, Jonas €32, Pia €25. Pricey!", 4, actor="Dora"),
+    )
+    question = "How much more per month is the swim club for Dora's eldest than for her youngest?"
+    assert oldest_and_youngest(question, [h.record["summary"] for h in hits]) == ("Mila", "Pia")
+    text = _answer(question, *hits)
+    assert text.startswith("€15") and "€40" in text and "€25" in text
