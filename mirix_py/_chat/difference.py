@@ -66,6 +66,7 @@ _DIFFERENCE_Q = (
         r"\bhow\s+much\b[^?]*\bsav(?:e|ed|es|ing)\b[^?]*\b(?:by|than|instead|compared)\b", re.I
     ),
 )
+_UNTIL = re.compile(r"\b(?:until|till|til)\b", re.I)
 _COUNTED = re.compile(r"\bhow\s+many\s+(?:(?:more|fewer|less|extra)\s+)?(?P<noun>[a-z]+)\b", re.I)
 _RATE_Q = re.compile(
     r"\b(?:per|a|an|each|every)\s+(?P<per>[a-z]+)\b|\b(?P<ly>weekly|monthly|yearly|annually|"
@@ -160,6 +161,8 @@ class Difference:
 def asks_difference(question: str) -> bool:
     """True when ``question`` asks for the difference of two values ("how many fewer …",
     "by how much did … go up", "how many km short of …", "the difference between …")."""
+    if _UNTIL.search(question):  # "how many more days until the exam?": a count to a day
+        return False
     return any(p.search(question) for p in _DIFFERENCE_Q)
 
 

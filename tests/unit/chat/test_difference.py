@@ -48,6 +48,7 @@ def test_comparison_questions_are_recognised_and_plain_value_questions_are_not()
         "How much did I save each month before my raise?",  # "raise" is a noun here
         "How much did she spend after the fees went up?",  # the change is not what is asked
         "How much was the bonus that came with her raise?",
+        "How many more days until the exam?",  # a count to a day (date arithmetic)
     ):
         assert not asks_difference(question), question
 
