@@ -177,3 +177,12 @@ def test_the_eldest_and_youngest_are_compared_by_the_values_told_of_them() -> No
     assert oldest_and_youngest(question, [h.record["summary"] for h in hits]) == ("Mila", "Pia")
     text = _answer(question, *hits)
     assert text.startswith("€15") and "€40" in text and "€25" in text
+
+
+def test_from_one_value_to_another_in_one_sentence() -> None:
+    text = _answer(
+        "By how many kilos did Ben's weight drop this spring?",
+        _said("Back in 2020 I weighed 91 kg.", 1, actor="Ben"),
+        _said("Good spring: my weight went from 84 kg to 79 kg with the cycling.", 9, actor="Ben"),
+    )
+    assert text.startswith("5 kg") and "84" in text and "79" in text
