@@ -48,6 +48,7 @@ from mirix_py._chat.abstain import (
     rate_missing,
     subject_stems,
 )
+from mirix_py._chat.ages import ranked_name
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
 from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.best_span import best_span
@@ -126,6 +127,9 @@ def answer_offline(
     computed = difference(cues, dict(scoped), topic)
     if computed is not None:  # "how many fewer guests than first planned?": 180 - 150
         return Draft(computed.text, computed.refs, False)
+    ranked = ranked_name(cues.asked or cues.text, [body_text(h) for _, h in scoped])
+    if ranked is not None:  # "what is the name of her older grandchild?": the oldest told
+        return Draft(ranked[0], (scoped[ranked[1]][0],), False)
     top_score = max(h.score.score for _, h in numbered) or 1.0
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT

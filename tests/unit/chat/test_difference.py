@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mirix_py._chat.ages import ages, oldest_and_youngest
+from mirix_py._chat.ages import ages, oldest_and_youngest, ranked_name
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
@@ -186,3 +186,15 @@ def test_from_one_value_to_another_in_one_sentence() -> None:
         _said("Good spring: my weight went from 84 kg to 79 kg with the cycling.", 9, actor="Ben"),
     )
     assert text.startswith("5 kg") and "84" in text and "79" in text
+
+
+def test_the_name_of_the_older_or_youngest_relative_of_a_group_told_with_ages() -> None:
+    hits = (
+        _said("My kids are Mila who is 11 and Jonas who is 8.", 1, actor="Dora"),
+        _said("The grandchildren visit often: Arvid who is 6 and Lene who is 2.", 3, actor="Dora"),
+    )
+    assert _answer("What is the name of Dora's older grandchild?", *hits) == "Arvid"
+    assert _answer("Who is Dora's youngest grandchild?", *hits) == "Lene"
+    assert _answer("What is the name of Dora's younger kid?", *hits) == "Jonas"
+    texts = [h.record["summary"] for h in hits]
+    assert ranked_name("What did Dora's older grandchild bake?", texts) is None
