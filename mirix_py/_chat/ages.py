@@ -53,8 +53,12 @@ def _aged(texts: Iterable[str], about: str) -> dict[str, tuple[int, int]]:
 
 
 _RANKED_NAME_Q = re.compile(
-    r"\b(?:(?P<old>oldest|eldest|older|elder)|youngest|younger)\s+(?P<rel>[a-z]+)\b", re.I
+    r"(?:['’]s|\b(?:her|his|their|my|your|our|the))\s+"
+    r"(?:(?P<old>oldest|eldest|older|elder)|youngest|younger)\s+(?P<rel>[a-z]+)\b",
+    re.I,
 )
+"""A relative ranked by age, as what is asked about: "her older grandchild", "Tom's
+youngest"; not "when she was younger and …"."""
 _ASKS_NAME = re.compile(r"\bname\b|^\s*who\b|\bcalled\b", re.I)
 
 

@@ -198,3 +198,4 @@ def test_the_name_of_the_older_or_youngest_relative_of_a_group_told_with_ages() 
     assert _answer("What is the name of Dora's younger kid?", *hits) == "Jonas"
     texts = [h.record["summary"] for h in hits]
     assert ranked_name("What did Dora's older grandchild bake?", texts) is None
+    assert ranked_name("Who helped Dora when she was younger and poor?", texts) is None
