@@ -305,8 +305,8 @@ def _compatible(a: Quantity, b: Quantity) -> bool:
 
 
 def _contrasted(group: Sequence[Quantity], unit: str) -> tuple[Quantity, Quantity] | None:
-    """Two values one clause contrasts ("62 miles rather than 70", "from 80 to 72"); a
-    bare second value takes the first's unit."""
+    """Two values one sentence contrasts, at most six words apart ("62 miles rather than
+    70", "from 80 to 72"); a bare second value takes the first's unit."""
     for first in group:
         for second in group:
             same_sentence = second.before.startswith(first.before)
