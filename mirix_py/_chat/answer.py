@@ -66,6 +66,7 @@ from mirix_py._chat.current_value import (
     marked_current,
 )
 from mirix_py._chat.delay import delay_answer
+from mirix_py._chat.difference import difference
 from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
@@ -145,6 +146,9 @@ def answer_offline(
     delay = delay_answer(cues.text, topic, dict(scoped))
     if delay is not None:  # "how many days later than first scheduled …?": new minus old
         return delay
+    computed = difference(cues, dict(scoped), topic)
+    if computed is not None:  # "how many fewer guests than first planned?": 180 - 150
+        return Draft(computed.text, computed.refs, False)
     top_score = max(h.score.score for _, h in numbered) or 1.0
     vault = [
         (r, h) for r, h in sorted(pack.refs.items()) if h.memory_type is MemoryType.KNOWLEDGE_VAULT
