@@ -10,6 +10,7 @@ from datetime import datetime
 from mirix_py._chat.answer_text import body_text
 from mirix_py._chat.cues import content_stems, sentences, stem, stem_share
 from mirix_py._chat.draft import Draft
+from mirix_py._chat.items import list_items
 from mirix_py._chat.models import Hit
 from mirix_py._chat.replies import by_assistant, is_request
 from mirix_py._dates import full_date
@@ -36,14 +37,19 @@ MARKED_CURRENT = re.compile(
     r"new\s+[\w-]+\s+(?:of\s+)?[£$€]?\d|"
     r"(?:went|gone|is|are|got)\s+(?:up|down)\s+to|"
     r"(?:raised|increased|lowered|reduced|dropped|cut|bumped)\s+(?:[\w-]+\s+){0,4}?to\s+\S*\d|"
-    r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on)\b",
+    r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on|"
+    r"migrated\s+to|upgraded\s+to|switched\s+(?:over\s+)?to|"
+    r"(?:gone|went|going|switched|moved)\s+back\s+to|"
+    r"swapped\b[^.;!?]{1,40}?\bfor|replaced\b[^.;!?]{1,40}?\bwith)\b",
     re.I,
 )
 """A statement that a value is the one that holds now: "my rent is 900 now", "my new
 manager is Aylin", "new price £12", "the fee went up to 40", "they raised the pass to 62",
-"we went with the second quote", "she picked Leeds". Asked what holds now, such a statement
-outranks an earlier one worded more like the question ("the pass costs 55 a month"). A
-sentence opening with "now" ("Now the plan please.") and "from now on" mark no value."""
+"we went with the second quote", "she picked Leeds", and a thing replaced by another ("I
+migrated the blog to a VPS", "upgraded to a 27-inch monitor", "swapped the kettle for a
+moka pot", "I've gone back to film"). Asked what holds now, such a statement outranks an
+earlier one worded more like the question ("the pass costs 55 a month"). A sentence opening
+with "now" ("Now the plan please.") and "from now on" mark no value."""
 
 _MARKED_MARGIN = 0.7
 """How much weaker (in answer weight) a statement marked as the current value may be than
@@ -111,7 +117,11 @@ def marked_current(
     best answer may say the asked words more fully ("the fee costs 35 a month") and still
     be the superseded value: a question that says "now" (``asked_now``) takes a marked
     statement saying half as many of its words, any other as many. A best answer itself
-    marked current ("the club fee is now 40") gives way only to one saying as many. Asked
+    marked current ("the club fee is now 40") gives way only to one saying as many. A
+    marked statement that names what the best answer says beside the asked words ("I take
+    my tea with honey" → "tea now, no honey at all"; "my blog runs on a Pi" → "the Pi was
+    too slow, I migrated it to a VPS") speaks of that value's change: it needs only to say
+    one of the asked words, at any weight. Asked
     for a number or a length of time, ``numbers`` are the refs whose span holds one: only
     those can answer. A request ("now the plan please") and the assistant's words (it
     repeats or reckons with a value, :func:`.replies.by_assistant` with ``speakers`` the
@@ -122,23 +132,81 @@ def marked_current(
     top_when = refs[top_ref].when
     cover = stem_share(topic, top_span)
     share = 0.5 if asked_now and not MARKED_CURRENT.search(top_span) else 1.0
+    top_words = set(content_stems(top_span)) - topic
     marked: list[tuple[float, int, str]] = []
     for weight, ref, span in scored:
         hit = refs[ref]
-        told = with_marked_rest(span, body_text(hit))
+        told = marked_statement(topic, span, body_text(hit))
+        names_top = bool(top_words & set(content_stems(told))) and stem_share(topic, told) > 0
         if (
-            weight >= top_weight - _MARKED_MARGIN
+            (weight >= top_weight - _MARKED_MARGIN - 1e-9 or names_top)
             and MARKED_CURRENT.search(told)
             and not span.rstrip().endswith("?")
             and not is_request(span)
             and not by_assistant(hit, set(speakers))
             and (numbers is None or ref in numbers)
-            and stem_share(topic, span) > max(share * cover - 1e-9, 0.0)
+            and (names_top or stem_share(topic, span) > max(share * cover - 1e-9, 0.0))
             and hit.when is not None
             and (top_when is None or hit.when.date() >= top_when.date())
         ):
             marked.append((weight, ref, told))
     return max(marked, key=lambda t: refs[t[1]].when or datetime.min) if marked else None
+
+
+def marked_statement(topic: frozenset[str], span: str, body: str) -> str:
+    """What a memory says is the current value about the question's ``topic``: ``span``
+    (with the rest of its sentence, :func:`with_marked_rest`) when it is marked current,
+    else the first sentence or list item of ``body`` marked current that says as much of
+    ``topic`` as ``span`` ("Updates: the deadline moved to May. I've gone back to film for
+    the book." asked "which medium for her book now?"); else ``span``."""
+    told = with_marked_rest(span, body)
+    share = stem_share(topic, span)
+    if MARKED_CURRENT.search(told) or share <= 0:
+        return told
+    for part in (*list_items(body), *sentences(body)):
+        if (
+            MARKED_CURRENT.search(part)
+            and not part.rstrip().endswith("?")
+            and stem_share(topic, part) >= share
+        ):
+            return part.strip()
+    return told
+
+
+def current_clause(text: str) -> str:
+    """The clause of ``text`` holding its mark of the current value ("after the move I was
+    vegan, so it's vegetarian now" → "so it's vegetarian now"), for a statement that names
+    the earlier value too; ``text`` itself when nothing marks one."""
+    found = MARKED_CURRENT.search(text)
+    if found is None:
+        return text
+    start = max(text.rfind(p, 0, found.start()) for p in ",;:.!?")
+    ends = [e for e in (text.find(p, found.end()) for p in ",;:.!?") if e >= 0]
+    return text[start + 1 : min(ends) if ends else len(text)].strip()
+
+
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?P<old>[^?.,;]+)", re.I
+)
+
+
+def replaced_stems(question: str) -> frozenset[str]:
+    """The content stems of the value a question says was replaced ("what does she drink
+    now instead of cola?" → ``{"cola"}``); empty when it names none."""
+    found = _INSTEAD_OF.search(question)
+    return frozenset(content_stems(found.group("old"))) if found else frozenset()
+
+
+def beyond_replaced(old: frozenset[str], body: str) -> str:
+    """``body`` without its sentences that name the replaced value ``old`` and say nothing
+    of what replaced it: asked "what does he drink now instead of cola?", "I gave up cola"
+    is no answer and "I drink kombucha now" is. ``body`` itself when every sentence names
+    ``old`` or none does."""
+    if not old:
+        return body
+    parts = sentences(body)
+    kept = [p for p in parts if not old & set(content_stems(p)) or REPLACES.search(p) is not None]
+    return " ".join(kept) if kept and len(kept) < len(parts) else body
 
 
 def with_marked_rest(span: str, body: str) -> str:
