@@ -30,14 +30,11 @@ import re
 from collections.abc import Sequence
 
 from mirix_py._memory.extract_common import norm_key
+from mirix_py._text import LOWER, UPPER
 
 Statement = tuple[str, str, str]
 
-_LATIN = [chr(c) for c in range(0xC0, 0x250)]
-_UP = "[A-Z" + "".join(c for c in _LATIN if c.isupper()) + "]"
-_LOW = "[a-z" + "".join(c for c in _LATIN if c.islower()) + "]"
-"""Capital and small Latin letters, accented ones included ("Üsküdar", "Łódź", "Ørsted"):
-``[A-Z]`` alone would miss a place or a name spelled with a diacritic."""
+_UP, _LOW = UPPER, LOWER  # accented letters too: "moved to Üsküdar", "Łucja"
 _NAME = rf"{_UP}{_LOW}+(?:[ -]{_UP}{_LOW}+)?"
 _TITLED = rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor)\.?\s+)?{_NAME}"
 _PLACE = rf"{_UP}[\w.'-]*(?:\s+(?:{_UP}[\w.'-]*|of|de|la|del|upon))*(?:,\s*{_UP}[\w.'-]*)?"
