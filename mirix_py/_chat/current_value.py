@@ -120,10 +120,10 @@ def marked_current(
     marked current ("the club fee is now 40") gives way only to one saying as many. A
     marked statement that names what the best answer says beside the asked words ("I take
     my tea with honey" → "tea now, no honey at all"; "my blog runs on a Pi" → "the Pi was
-    too slow, I migrated it to a VPS") speaks of that value's change: it needs only to say
-    one of the asked words, at any weight. Asked
-    for a number or a length of time, ``numbers`` are the refs whose span holds one: only
-    those can answer. A request ("now the plan please") and the assistant's words (it
+    too slow, I migrated it to a VPS") speaks of that value's change, unless the best
+    answer is marked current itself: it needs only to say one of the asked words, at any
+    weight. Asked for a number or a length of time, ``numbers`` are the refs whose span
+    holds one: only those can answer. A request ("now the plan please") and the assistant's words (it
     repeats or reckons with a value, :func:`.replies.by_assistant` with ``speakers`` the
     speakers asked about) are no statement of the value."""
     if not scored:
@@ -131,13 +131,18 @@ def marked_current(
     top_weight, top_ref, top_span = scored[0]
     top_when = refs[top_ref].when
     cover = stem_share(topic, top_span)
-    share = 0.5 if asked_now and not MARKED_CURRENT.search(top_span) else 1.0
+    top_marked = MARKED_CURRENT.search(top_span) is not None
+    share = 0.5 if asked_now and not top_marked else 1.0
     top_words = set(content_stems(top_span)) - topic
     marked: list[tuple[float, int, str]] = []
     for weight, ref, span in scored:
         hit = refs[ref]
         told = marked_statement(topic, span, body_text(hit))
-        names_top = bool(top_words & set(content_stems(told))) and stem_share(topic, told) > 0
+        names_top = (
+            not top_marked
+            and bool(top_words & set(content_stems(told)))
+            and stem_share(topic, told) > 0
+        )
         if (
             (weight >= top_weight - _MARKED_MARGIN - 1e-9 or names_top)
             and MARKED_CURRENT.search(told)
@@ -180,9 +185,13 @@ def current_clause(text: str) -> str:
     found = MARKED_CURRENT.search(text)
     if found is None:
         return text
-    start = max(text.rfind(p, 0, found.start()) for p in ",;:.!?")
-    ends = [e for e in (text.find(p, found.end()) for p in ",;:.!?") if e >= 0]
-    return text[start + 1 : min(ends) if ends else len(text)].strip()
+    stops = [m.end() for m in _CLAUSE_END.finditer(text)]  # not "68.9": only before a space
+    start = max((e for e in stops if e <= found.start()), default=0)
+    end = min((e - 1 for e in stops if e > found.end()), default=len(text))
+    return text[start:end].strip()
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?](?=\s|$)")
 
 
 _INSTEAD_OF = re.compile(

@@ -188,7 +188,7 @@ _PROMOTED = re.compile(
 """A promotion with the new title after it ("I got promoted to staff engineer", "I got
 promoted! Regional sales director for the Southeast.")."""
 _HEAD_OF = re.compile(
-    rf"\b(?P<who>I|{_NAME})(?:'m|\s+am|\s+is|\s+became|\s+(?:got|was|have\s+been|'ve\s+been|"
+    rf"\b(?P<who>I|i|{_NAME})(?:'m|\s+am|\s+is|\s+became|\s+(?:got|was|have\s+been|'ve\s+been|"
     rf"has\s+been)\s+(?:promoted|made|appointed|named)(?:\s+to|\s+as)?)\s+(?:now\s+)?"
     rf"(?:the\s+)?(?:new\s+)?(?P<title>(?:[Hh]ead|[Cc]hair|[Dd]ean|[Cc]aptain|[Pp]resident)\s+"
     rf"of\s+(?:(?:the\s+)?{_UP}[\w-]*|(?!(?:the|a|an|my|our)\b)[a-z][\w-]*)(?:\s+(?:{_UP}[\w-]*|of|and|&))*)"
