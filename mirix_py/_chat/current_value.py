@@ -123,9 +123,9 @@ def marked_current(
     too slow, I migrated it to a VPS") speaks of that value's change, unless the best
     answer is marked current itself: it needs only to say one of the asked words, at any
     weight. Asked for a number or a length of time, ``numbers`` are the refs whose span
-    holds one: only those can answer. A request ("now the plan please") and the assistant's words (it
-    repeats or reckons with a value, :func:`.replies.by_assistant` with ``speakers`` the
-    speakers asked about) are no statement of the value."""
+    holds one: only those can answer. A request ("now the plan please") and the assistant's
+    words (it repeats or reckons with a value, :func:`.replies.by_assistant` with
+    ``speakers`` the speakers asked about) are no statement of the value."""
     if not scored:
         return None
     top_weight, top_ref, top_span = scored[0]

@@ -128,3 +128,25 @@ def test_a_place_spelled_with_an_accented_capital_is_a_place() -> None:
     found = typed_span("where", "lives in Ørsta", "Where does Tuva live now?", past=False)
     assert found == "Ørsta"
     assert typed_span("name", "my new tutor is Émile", "Who is her tutor?", past=False) == "Émile"
+
+
+def test_a_post_heading_a_body_answers_what_position_is_held() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "I work as a radiographer at St Aidan's, nights mostly.", actor="Nkechi", day=2
+            ),
+            1.0,
+        ),
+        hit(
+            episode(
+                "Big news, since May I am Head of the Radiology Unit at the hospital! Also the "
+                "car broke down again.",
+                actor="Nkechi",
+                day=20,
+            ),
+            1.0,
+        ),
+    )
+    got = _ask("What position does Nkechi hold at the hospital now?", pack)
+    assert got == "Head of the Radiology Unit"
