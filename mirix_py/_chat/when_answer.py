@@ -176,7 +176,8 @@ def when_answer(
                 continue
             body = body_text(when_hit)
             stated = (
-                topic_date(topic, when_span)
+                _moved_to(when_span, body, when_hit.when)
+                or topic_date(topic, when_span)
                 or resolve_date(when_span, when_hit.when)
                 or (  # the strict pass takes a date from the rest only on the topic
                     topic_date(topic, body, on_topic=True)
@@ -190,6 +191,32 @@ def when_answer(
     hit = refs[ref]
     if hit.when is not None:
         return Draft(full_date(hit.when), (ref,), False)
+    return None
+
+
+_MOVED = re.compile(
+    r"\b(?:moved|postponed|rescheduled|pushed\s+back|brought\s+forward|put\s+off)\b", re.I
+)
+
+
+def _moved_to(span: str, body: str, anchor: datetime | None) -> str | None:
+    """The new date of a moved event: the one after the change in ``span`` ("married in
+    May, so we moved the trip to 12 June" → 12 June), before "instead" or ", not" in its
+    clause ("so we go on 2 May instead of 9 May" → 2 May), or, when ``span`` only says the event
+    moved ("the dentist is moved, ugh"), the one in the next sentence of ``body`` that says
+    the replacement ("now it's 4 May instead"); None when neither holds."""
+    changed = REPLACES.search(span)
+    if changed is not None and changed.group(0)[0] in ",iI":  # "on 2 May instead of 9 May"
+        clause = re.split(r"[,;:.!?]\s", span[: changed.start()])[-1]
+        return resolve_date(clause, anchor)  # the new date is before it, the old one after
+    if changed is not None:
+        return resolve_date(span[changed.start() :], anchor)
+    if _MOVED.search(span) is None:
+        return None
+    after = body[body.find(span) + len(span) :] if span in body else ""
+    for sentence in sentences(after)[:2]:
+        if REPLACES.search(sentence):
+            return resolve_date(sentence, anchor)
     return None
 
 

@@ -150,3 +150,53 @@ def test_a_post_heading_a_body_answers_what_position_is_held() -> None:
     )
     got = _ask("What position does Nkechi hold at the hospital now?", pack)
     assert got == "Head of the Radiology Unit"
+
+
+def test_a_moved_event_is_dated_by_its_new_date() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "My friend Oda and I want to go to Madeira in early May, a week of walks.",
+                actor="Sunniva",
+                day=1,
+            ),
+            1.0,
+            vector=0.6,
+        ),
+        hit(
+            episode(
+                "Sad news about Madeira: Oda's son graduates on 4 May 2024, so we moved our "
+                "trip to 14 October 2024. Cooler for walking anyway.",
+                actor="Sunniva",
+                day=20,
+            ),
+            1.0,
+            vector=0.5,
+        ),
+    )
+    got = _ask("When are Sunniva and Oda going to Madeira now?", pack)
+    assert "October" in got and "May" not in got
+
+
+def test_a_move_told_in_two_sentences_is_dated_by_the_second() -> None:
+    said = "also the Porto weekend is moved 😩 trains in june are full. we go 3-5 october instead."
+    pack = _pack(
+        hit(episode("porto weekend with my sister on 6-8 june!!", actor="Lin", day=1), 1.0),
+        hit(episode(said, actor="Lin", day=15), 1.0),
+    )
+    assert "October" in _ask("When did Lin's Porto weekend take place?", pack)
+
+
+def test_the_date_before_instead_of_is_the_new_one() -> None:
+    pack = _pack(
+        hit(episode("We move in together, the lease starts 1 August!", actor="Rui", day=2), 1.0),
+        hit(
+            episode(
+                "the old lease ends early, so we move in on 1 July instead of 1 August.",
+                actor="Rui",
+                day=22,
+            ),
+            1.0,
+        ),
+    )
+    assert "July" in _ask("When are Rui and Ana moving in together?", pack)
