@@ -160,22 +160,29 @@ def marked_current(
 
 def marked_statement(topic: frozenset[str], span: str, body: str) -> str:
     """What a memory says is the current value about the question's ``topic``: ``span``
-    (with the rest of its sentence, :func:`with_marked_rest`) when it is marked current,
-    else the first sentence or list item of ``body`` marked current that says as much of
-    ``topic`` as ``span`` ("Updates: the deadline moved to May. I've gone back to film for
-    the book." asked "which medium for her book now?"); else ``span``."""
-    told = with_marked_rest(span, body)
+    when it is marked current; else the first list item of ``body`` marked current that
+    says as much of ``topic`` as ``span`` ("Updates: - the deadline moved to May - I've
+    gone back to film for the book" asked "which medium for her book now?"); else ``span``
+    with the rest of its sentence (:func:`with_marked_rest`) when that rest marks it; else
+    such a sentence of ``body``; else ``span``."""
+    if MARKED_CURRENT.search(span):
+        return span
     share = stem_share(topic, span)
-    if MARKED_CURRENT.search(told) or share <= 0:
-        return told
-    for part in (*list_items(body), *sentences(body)):
+    items = list_items(body) if share > 0 else []
+    for part in (*items, None, *sentences(body)):
+        if part is None:  # no list item says it: the rest of the span's own sentence may
+            told = with_marked_rest(span, body)
+            if MARKED_CURRENT.search(told):
+                return told
+            continue
         if (
             MARKED_CURRENT.search(part)
             and not part.rstrip().endswith("?")
             and stem_share(topic, part) >= share
+            and share > 0
         ):
             return part.strip()
-    return told
+    return span
 
 
 def current_clause(text: str) -> str:

@@ -200,3 +200,13 @@ def test_the_date_before_instead_of_is_the_new_one() -> None:
         ),
     )
     assert "July" in _ask("When are Rui and Ana moving in together?", pack)
+
+
+def test_the_marked_list_item_is_told_not_the_whole_list() -> None:
+    body = (
+        "News:\n- the portrait show opens on 9 May\n- sold two prints\n"
+        "- I've gone back to charcoal for the portraits, ink is too fiddly"
+    )
+    topic = frozenset({"medium", "portrait", "prefer"})
+    told = marked_statement(topic, "the portrait show opens on 9 May", body)
+    assert told == "I've gone back to charcoal for the portraits, ink is too fiddly"
