@@ -12,6 +12,7 @@ from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, st
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
+from mirix_py._chat.spans import asks_past
 from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 
@@ -167,6 +168,7 @@ def when_answer(
     same = any(_SAME_DATE.search(body_text(refs[r])) for _, r, _ in scored[:3])
     looked = _corrected_first(topic, scored[: 6 if same else 3], refs)
     others = [refs[r] for _, r, _ in scored]
+    original = asks_past(cues.text)  # "when was it originally planned?": not the new date
     # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
     # climbed my first 6A last week"); the second pass takes any stated date
     for strict in (True, False):
@@ -176,7 +178,7 @@ def when_answer(
                 continue
             body = body_text(when_hit)
             stated = (
-                _moved_to(when_span, body, when_hit.when)
+                (None if original else _moved_to(when_span, body, when_hit.when))
                 or topic_date(topic, when_span)
                 or resolve_date(when_span, when_hit.when)
                 or (  # the strict pass takes a date from the rest only on the topic

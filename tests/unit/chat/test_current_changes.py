@@ -210,3 +210,20 @@ def test_the_marked_list_item_is_told_not_the_whole_list() -> None:
     topic = frozenset({"medium", "portrait", "prefer"})
     told = marked_statement(topic, "the portrait show opens on 9 May", body)
     assert told == "I've gone back to charcoal for the portraits, ink is too fiddly"
+
+
+def test_asked_for_the_original_date_the_move_is_not_followed() -> None:
+    pack = _pack(
+        hit(episode("our Madeira trip is booked for 4 May 2024!", actor="Sunniva", day=1), 1.0),
+        hit(
+            episode(
+                "Sad news about Madeira: Oda is ill on 4 May 2024, so we moved our trip to "
+                "14 October 2024.",
+                actor="Sunniva",
+                day=20,
+            ),
+            1.0,
+        ),
+    )
+    assert "October" in _ask("When is Sunniva's Madeira trip now?", pack)
+    assert "May" in _ask("When was Sunniva's Madeira trip originally planned?", pack)
