@@ -207,9 +207,11 @@ _INSTEAD_OF = re.compile(
 
 
 def replaced_stems(question: str) -> frozenset[str]:
-    """The content stems of the value a question says was replaced ("what does she drink
-    now instead of cola?" → ``{"cola"}``); empty when it names none."""
-    found = _INSTEAD_OF.search(question)
+    """The content stems of the value a question about the present says was replaced
+    ("what does she drink now instead of cola?" → ``{"cola"}``); empty when it names none
+    or asks about the past ("where did he tell her to keep the key instead of the code?":
+    advice given, whose sentence may well name what it replaces)."""
+    found = _INSTEAD_OF.search(question) if asks_present(question) else None
     return frozenset(content_stems(found.group("old"))) if found else frozenset()
 
 

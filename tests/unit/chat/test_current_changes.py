@@ -227,3 +227,8 @@ def test_asked_for_the_original_date_the_move_is_not_followed() -> None:
     )
     assert "October" in _ask("When is Sunniva's Madeira trip now?", pack)
     assert "May" in _ask("When was Sunniva's Madeira trip originally planned?", pack)
+
+
+def test_a_past_question_with_instead_of_names_no_replaced_value() -> None:
+    assert not replaced_stems("Where did Kit tell Bo to put the token instead of the script?")
+    assert replaced_stems("What does Bo use now instead of the script?") == frozenset({"script"})
