@@ -217,13 +217,18 @@ def replaced_stems(question: str) -> frozenset[str]:
 
 def beyond_replaced(old: frozenset[str], body: str) -> str:
     """``body`` without its sentences that name the replaced value ``old`` and say nothing
-    of what replaced it: asked "what does he drink now instead of cola?", "I gave up cola"
-    is no answer and "I drink kombucha now" is. ``body`` itself when every sentence names
+    of what replaced it (no change word, no mark of the current value): asked "what does
+    he drink now instead of cola?", "I gave up cola" is no answer, "I drink kombucha now"
+    and "quit cola, only kombucha now" are. ``body`` itself when every sentence names
     ``old`` or none does."""
     if not old:
         return body
     parts = sentences(body)
-    kept = [p for p in parts if not old & set(content_stems(p)) or REPLACES.search(p) is not None]
+    kept = [
+        p
+        for p in parts
+        if not old & set(content_stems(p)) or REPLACES.search(p) or MARKED_CURRENT.search(p)
+    ]
     return " ".join(kept) if kept and len(kept) < len(parts) else body
 
 

@@ -111,6 +111,8 @@ def test_asked_what_replaced_a_value_the_value_is_not_the_answer() -> None:
     assert old == frozenset({"cola"})
     assert beyond_replaced(old, body) == "I drink kombucha now, oddly."
     assert beyond_replaced(frozenset(), body) == body
+    both = "I quit cola for good, only kombucha now. It was too sweet."
+    assert beyond_replaced(old, both) == both  # it names the new value too
     pack = _pack(hit(episode(body, actor="Ivo", day=9), 1.0))
     assert "kombucha" in _ask("What does Ivo drink now instead of cola?", pack)
 
