@@ -51,6 +51,9 @@ _OBTAINED_BEFORE_RE = re.compile(
 )
 """An appointment obtained, dated right after ("got an interview on the 24th"): the date
 is the appointment's, still to come, not the day it was got."""
+_REPLACEMENT_RE = re.compile(r"(?i)\binstead\b(?!\s+of\b)|\bnew\s+date\b")
+"""A date given as the replacement of a plan ("we go 3-5 october instead", "the new date is
+the 9th"): without a past tense, a rescheduled event is still to come."""
 _AUX_BEFORE = re.compile(
     r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
 )
@@ -118,6 +121,10 @@ class Ctx:
             lo, hi = self._bounds(m, _CLAUSE_END, lo, hi)
         if tense == "past" and (before or _ARRANGED_RE.search(self.text, lo, hi)):
             return "future", strong
+        if tense in ("present", "unknown"):
+            clause = self._bounds(m, _CLAUSE_END, *self.sentence(m))
+            if _REPLACEMENT_RE.search(self.text, *clause):
+                return "future", strong
         return tense, strong
 
     def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
 
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 
+_LATIN = [chr(c) for c in range(0xC0, 0x250)]
+UPPER = "[A-Z" + "".join(c for c in _LATIN if c.isupper()) + "]"
+"""A regex class of capital Latin letters, accented ones included (``Ü``, ``Ł``, ``Ø``):
+``[A-Z]`` alone misses a name or a place spelled with a diacritic ("Üsküdar")."""
+LOWER = "[a-z" + "".join(c for c in _LATIN if c.islower()) + "]"
+"""The small Latin letters, accented ones included (``ü``, ``ł``, ``ı``)."""
+
 STOPWORDS: frozenset[str] = frozenset(
     """a about above after again against all am an and any are as at be because been
     before being below between both but by can could did do does doing down during each

@@ -51,7 +51,9 @@ _WHAT_IS_WHOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+[A-Z][\w-]*(?:'s|
 _THE_X_OF = re.compile(
     r"^\s*how\s+(?:much|many)\s+(?:is|are|was|were)\s+the\s+([a-z]+)\s+of\b", re.I
 )
-_POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z]+)+)")
+_POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z][A-Za-z0-9]*)+)")
+"""A possessive and the words after it; a word may hold digits after its first letter
+("Ida's latest HbA1c", "Tom's B12 level"), as :func:`.cues.words` reads it."""
 
 
 def possessed_stem(question: str) -> str | None:

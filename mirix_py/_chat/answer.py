@@ -61,9 +61,12 @@ from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
 from mirix_py._chat.current_value import (
     asks_present,
+    beyond_replaced,
     cancelled_plan,
     change_bonus,
+    current_clause,
     marked_current,
+    replaced_stems,
 )
 from mirix_py._chat.delay import delay_answer
 from mirix_py._chat.difference import difference
@@ -249,7 +252,11 @@ def answer_offline(
     users_own = {r for r, _ in own} if len(own) < len(scoped) else set()
     named: set[int] = set()
     several = asks_for_several(cues.text)  # "which pets …?" may want names: the sentences
-    spans = {ref: best_span(cues, topic, body_text(hit)) for ref, hit in candidates}
+    replaced = replaced_stems(cues.text)  # "what does she drink now instead of cola?"
+    spans = {
+        ref: best_span(cues, topic, beyond_replaced(replaced, body_text(hit)))
+        for ref, hit in candidates
+    }
     measures = {  # "how much does he weigh?" is answered by a weight where one is told
         ref: value
         for ref, (span, _) in spans.items()
@@ -319,6 +326,19 @@ def answer_offline(
     )
     if marked is not None:  # "what does the pass cost now?": "it's 62 now" over "costs 55"
         scored = [marked, *(t for t in scored if t[1] != marked[1])]
+        if (
+            marked[1] in typed
+            and aspects
+            and (
+                value := aspect_value(
+                    aspects,
+                    current_clause(marked[2]),
+                    numeric=kind == "quantity",
+                    question=cues.text,
+                )
+            )
+        ):  # "I was vegan, so vegetarian now": the value the statement marks current
+            typed[marked[1]] = value
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
@@ -339,7 +359,8 @@ def answer_offline(
     refs = [ref]
     text = strip_annotations(span)
     best_cover = stem_share(topic, span)
-    for _, other_ref, other_span in scored[1:] if kind not in ("name", "who", "where") else []:
+    joined = kind not in ("name", "who", "where") and marked is None  # no superseded value
+    for _, other_ref, other_span in scored[1:] if joined else []:
         other = pack.refs[other_ref]
         cover = stem_share(topic, other_span)
         if (

@@ -152,10 +152,14 @@ _NOT_A_RATE = r"(?!\s*(?:per\b|/)|\s+(?:a|an|each|every)\s+(?:day|week|month|yea
 ASPECTS: tuple[Aspect, ...] = (
     Aspect(
         "occupation",
-        frozenset(stem(w) for w in "job occupation profession career".split()),
+        frozenset(stem(w) for w in "job occupation profession career position post".split()),
         (
             re.compile(
                 rf"\b(?:an?|as)\s+(?P<value>(?:(?!an?\b)[a-z-]+\s+)?(?:{_OCCUPATION}))\b", re.I
+            ),
+            re.compile(  # a post heading a body: "I am Head of the Physics Department"
+                r"\b(?P<value>(?:[Hh]ead|[Cc]hair|[Dd]ean|[Cc]aptain|[Pp]resident)\s+of\s+"
+                r"(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|and|&))*)"
             ),
             re.compile(
                 r"\b(?:works?|working|worked|employed|job|hired|started)\s+as\s+(?:an?\s+)?"

@@ -10,6 +10,7 @@ from datetime import datetime
 from mirix_py._chat.answer_text import body_text
 from mirix_py._chat.cues import content_stems, sentences, stem, stem_share
 from mirix_py._chat.draft import Draft
+from mirix_py._chat.items import list_items
 from mirix_py._chat.models import Hit
 from mirix_py._chat.replies import by_assistant, is_request
 from mirix_py._dates import full_date
@@ -36,14 +37,19 @@ MARKED_CURRENT = re.compile(
     r"new\s+[\w-]+\s+(?:of\s+)?[£$€]?\d|"
     r"(?:went|gone|is|are|got)\s+(?:up|down)\s+to|"
     r"(?:raised|increased|lowered|reduced|dropped|cut|bumped)\s+(?:[\w-]+\s+){0,4}?to\s+\S*\d|"
-    r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on)\b",
+    r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on|"
+    r"migrated\s+to|upgraded\s+to|switched\s+(?:over\s+)?to|"
+    r"(?:gone|went|going|switched|moved)\s+back\s+to|"
+    r"swapped\b[^.;!?]{1,40}?\bfor|replaced\b[^.;!?]{1,40}?\bwith)\b",
     re.I,
 )
 """A statement that a value is the one that holds now: "my rent is 900 now", "my new
 manager is Aylin", "new price £12", "the fee went up to 40", "they raised the pass to 62",
-"we went with the second quote", "she picked Leeds". Asked what holds now, such a statement
-outranks an earlier one worded more like the question ("the pass costs 55 a month"). A
-sentence opening with "now" ("Now the plan please.") and "from now on" mark no value."""
+"we went with the second quote", "she picked Leeds", and a thing replaced by another ("I
+migrated the blog to a VPS", "upgraded to a 27-inch monitor", "swapped the kettle for a
+moka pot", "I've gone back to film"). Asked what holds now, such a statement outranks an
+earlier one worded more like the question ("the pass costs 55 a month"). A sentence opening
+with "now" ("Now the plan please.") and "from now on" mark no value."""
 
 _MARKED_MARGIN = 0.7
 """How much weaker (in answer weight) a statement marked as the current value may be than
@@ -111,34 +117,119 @@ def marked_current(
     best answer may say the asked words more fully ("the fee costs 35 a month") and still
     be the superseded value: a question that says "now" (``asked_now``) takes a marked
     statement saying half as many of its words, any other as many. A best answer itself
-    marked current ("the club fee is now 40") gives way only to one saying as many. Asked
-    for a number or a length of time, ``numbers`` are the refs whose span holds one: only
-    those can answer. A request ("now the plan please") and the assistant's words (it
-    repeats or reckons with a value, :func:`.replies.by_assistant` with ``speakers`` the
-    speakers asked about) are no statement of the value."""
+    marked current ("the club fee is now 40") gives way only to one saying as many. A
+    marked statement that names what the best answer says beside the asked words ("I take
+    my tea with honey" → "tea now, no honey at all"; "my blog runs on a Pi" → "the Pi was
+    too slow, I migrated it to a VPS") speaks of that value's change, unless the best
+    answer is marked current itself: it needs only to say one of the asked words, at any
+    weight. Asked for a number or a length of time, ``numbers`` are the refs whose span
+    holds one: only those can answer. A request ("now the plan please") and the assistant's
+    words (it repeats or reckons with a value, :func:`.replies.by_assistant` with
+    ``speakers`` the speakers asked about) are no statement of the value."""
     if not scored:
         return None
     top_weight, top_ref, top_span = scored[0]
     top_when = refs[top_ref].when
     cover = stem_share(topic, top_span)
-    share = 0.5 if asked_now and not MARKED_CURRENT.search(top_span) else 1.0
+    top_marked = MARKED_CURRENT.search(top_span) is not None
+    share = 0.5 if asked_now and not top_marked else 1.0
+    top_words = set(content_stems(top_span)) - topic
     marked: list[tuple[float, int, str]] = []
     for weight, ref, span in scored:
         hit = refs[ref]
-        told = with_marked_rest(span, body_text(hit))
+        told = marked_statement(topic, span, body_text(hit))
+        names_top = (
+            not top_marked
+            and bool(top_words & set(content_stems(told)))
+            and stem_share(topic, told) > 0
+        )
         if (
-            weight >= top_weight - _MARKED_MARGIN
+            (weight >= top_weight - _MARKED_MARGIN - 1e-9 or names_top)
             and MARKED_CURRENT.search(told)
             and not span.rstrip().endswith("?")
             and not is_request(span)
             and not by_assistant(hit, set(speakers))
             and (numbers is None or ref in numbers)
-            and stem_share(topic, span) > max(share * cover - 1e-9, 0.0)
+            and (names_top or stem_share(topic, span) > max(share * cover - 1e-9, 0.0))
             and hit.when is not None
             and (top_when is None or hit.when.date() >= top_when.date())
         ):
             marked.append((weight, ref, told))
     return max(marked, key=lambda t: refs[t[1]].when or datetime.min) if marked else None
+
+
+def marked_statement(topic: frozenset[str], span: str, body: str) -> str:
+    """What a memory says is the current value about the question's ``topic``: ``span``
+    when it is marked current; else the first list item of ``body`` marked current that
+    says as much of ``topic`` as ``span`` ("Updates: - the deadline moved to May - I've
+    gone back to film for the book" asked "which medium for her book now?"); else ``span``
+    with the rest of its sentence (:func:`with_marked_rest`) when that rest marks it; else
+    such a sentence of ``body``; else ``span``."""
+    if MARKED_CURRENT.search(span):
+        return span
+    share = stem_share(topic, span)
+    items = list_items(body) if share > 0 else []
+    for part in (*items, None, *sentences(body)):
+        if part is None:  # no list item says it: the rest of the span's own sentence may
+            told = with_marked_rest(span, body)
+            if MARKED_CURRENT.search(told):
+                return told
+            continue
+        if (
+            MARKED_CURRENT.search(part)
+            and not part.rstrip().endswith("?")
+            and stem_share(topic, part) >= share
+            and share > 0
+        ):
+            return part.strip()
+    return span
+
+
+def current_clause(text: str) -> str:
+    """The clause of ``text`` holding its mark of the current value ("after the move I was
+    vegan, so it's vegetarian now" → "so it's vegetarian now"), for a statement that names
+    the earlier value too; ``text`` itself when nothing marks one."""
+    found = MARKED_CURRENT.search(text)
+    if found is None:
+        return text
+    stops = [m.end() for m in _CLAUSE_END.finditer(text)]  # not "68.9": only before a space
+    start = max((e for e in stops if e <= found.start()), default=0)
+    end = min((e - 1 for e in stops if e > found.end()), default=len(text))
+    return text[start:end].strip()
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?](?=\s|$)")
+
+
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?P<old>[^?.,;]+)", re.I
+)
+
+
+def replaced_stems(question: str) -> frozenset[str]:
+    """The content stems of the value a question about the present says was replaced
+    ("what does she drink now instead of cola?" → ``{"cola"}``); empty when it names none
+    or asks about the past ("where did he tell her to keep the key instead of the code?":
+    advice given, whose sentence may well name what it replaces)."""
+    found = _INSTEAD_OF.search(question) if asks_present(question) else None
+    return frozenset(content_stems(found.group("old"))) if found else frozenset()
+
+
+def beyond_replaced(old: frozenset[str], body: str) -> str:
+    """``body`` without its sentences that name the replaced value ``old`` and say nothing
+    of what replaced it (no change word, no mark of the current value): asked "what does
+    he drink now instead of cola?", "I gave up cola" is no answer, "I drink kombucha now"
+    and "quit cola, only kombucha now" are. ``body`` itself when every sentence names
+    ``old`` or none does."""
+    if not old:
+        return body
+    parts = sentences(body)
+    kept = [
+        p
+        for p in parts
+        if not old & set(content_stems(p)) or REPLACES.search(p) or MARKED_CURRENT.search(p)
+    ]
+    return " ".join(kept) if kept and len(kept) < len(parts) else body
 
 
 def with_marked_rest(span: str, body: str) -> str:

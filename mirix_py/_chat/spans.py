@@ -23,6 +23,7 @@ import re
 from typing import Literal
 
 from mirix_py._chat.cues import STOPWORDS, content_stems
+from mirix_py._text import UPPER
 
 AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
 
@@ -54,7 +55,7 @@ _PAST_Q = re.compile(
     re.I,
 )
 
-_CAP = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|la|del|van|von|da))*"
+_CAP = rf"{UPPER}[\w'’.-]*(?:\s+(?:{UPPER}[\w'’.-]*|of|de|la|del|van|von|da))*"
 _NAME_CUE = re.compile(
     rf"\b(?:named|called|name\s+is|name's|is|was|are|meet|with|to|by|as)\s+(?P<x>{_CAP})"
 )

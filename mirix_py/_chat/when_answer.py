@@ -192,6 +192,7 @@ def when_answer(
             shifted = moves.old if original else moves.new  # the date asked for, if moved
             stated = (
                 (shifted[0] if shifted else None)
+                or (None if original else _moved_to(when_span, body, when_hit.when))
                 or (_deadline(held(when_span, body) or when_span) if by_q else None)
                 or topic_date(topic, when_span)
                 or resolve_date(when_span, when_hit.when)
@@ -245,6 +246,32 @@ def _as_range(label: str) -> str:
     if m := _RANGE_SPACED.match(label):
         return f"{m.group(1)} to {m.group(2)}"
     return label
+
+
+_MOVED = re.compile(
+    r"\b(?:moved|postponed|rescheduled|pushed\s+back|brought\s+forward|put\s+off)\b", re.I
+)
+
+
+def _moved_to(span: str, body: str, anchor: datetime | None) -> str | None:
+    """The new date of a moved event: the one after the change in ``span`` ("married in
+    May, so we moved the trip to 12 June" → 12 June), before "instead" or ", not" in its
+    clause ("so we go on 2 May instead of 9 May" → 2 May), or, when ``span`` only says the event
+    moved ("the dentist is moved, ugh"), the one in the next sentence of ``body`` that says
+    the replacement ("now it's 4 May instead"); None when neither holds."""
+    changed = REPLACES.search(span)
+    if changed is not None and changed.group(0)[0] in ",iI":  # "on 2 May instead of 9 May"
+        clause = re.split(r"[,;:.!?]\s", span[: changed.start()])[-1]
+        return resolve_date(clause, anchor)  # the new date is before it, the old one after
+    if changed is not None:
+        return resolve_date(span[changed.start() :], anchor)
+    if _MOVED.search(span) is None:
+        return None
+    after = body[body.find(span) + len(span) :] if span in body else ""
+    for sentence in sentences(after)[:2]:
+        if REPLACES.search(sentence):
+            return resolve_date(sentence, anchor)
+    return None
 
 
 def _corrected_first(

@@ -30,13 +30,15 @@ import re
 from collections.abc import Sequence
 
 from mirix_py._memory.extract_common import norm_key
+from mirix_py._text import LOWER, UPPER
 
 Statement = tuple[str, str, str]
 
-_NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_UP, _LOW = UPPER, LOWER  # accented letters too: "moved to Üsküdar", "Łucja"
+_NAME = rf"{_UP}{_LOW}+(?:[ -]{_UP}{_LOW}+)?"
 _TITLED = rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor)\.?\s+)?{_NAME}"
-_PLACE = r"[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|of|de|la|del|upon))*(?:,\s*[A-Z][\w.'-]*)?"
-_ORG = r"[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|of|and|&))*"
+_PLACE = rf"{_UP}[\w.'-]*(?:\s+(?:{_UP}[\w.'-]*|of|de|la|del|upon))*(?:,\s*{_UP}[\w.'-]*)?"
+_ORG = rf"{_UP}[\w&.'-]*(?:\s+(?:{_UP}[\w&.'-]*|of|and|&))*"
 _FIRST = r"(?:I|we|We)"
 _NOT_NAMES = frozenset(
     "I We The A An My Our This That It He She They There Then Now So But And Also Just Today "
@@ -56,8 +58,8 @@ _AND_BACK = re.compile(
 """A move back told in the same clause as the move away ("we moved to Portland in May,
 then back to Denver in October"): matched on the text after the move."""
 _MOVING = re.compile(
-    rf"(?:\b(?P<who>{_FIRST}|i)(?:\s+(?:am|are|will\s+be)|'m|'re)\s+{_ADV}|^\s*|[.!]\s+)"
-    rf"(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
+    rf"(?:\b(?P<who>{_FIRST}|i)(?:\s+(?:am|are|will\s+be)|'m|'re)\s+{_ADV}|^\s*(?:[-*•–]\s*)?|"
+    rf"[.!]\s+)(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
     rf"(?P<new>{_PLACE})"
 )
 _THEY_MOVE = re.compile(
@@ -146,6 +148,9 @@ _ROLES = {
     "coauthor": "co-author",
     "advisor": "advisor",
     "adviser": "advisor",
+    "roommate": "roommate",
+    "flatmate": "roommate",
+    "housemate": "roommate",
 }
 _ROLE = "|".join(sorted(_ROLES, key=len, reverse=True))
 _MY_ROLE = re.compile(
@@ -156,6 +161,12 @@ _MY_ROLE = re.compile(
 _IS_MY_ROLE = re.compile(
     rf"\b(?P<name>{_TITLED})\s+(?:is|became|will\s+be)\s+(?:now\s+)?my\s+(?:new\s+)?(?P<rel>{_ROLE})\b"
 )
+_NEW_ROLE_IS = re.compile(
+    rf"\b(?:(?:[Mm]y|[Oo]ur|[Tt]he)\s+)?[Nn]ew\s+(?P<rel>{_ROLE})(?:\s+(?:from|starting|as\s+of)"
+    rf"\s+[\w ]{{1,20}}?)?\s+(?:is|will\s+be)\s+(?:now\s+)?(?P<name>{_TITLED})\b"
+)
+"""A new holder told without "my", or with the day the change takes effect between role and
+name: "new roommate from 1 March is Ines", "the new coach starting Monday is Ilona"."""
 _REPORT_TO = re.compile(rf"\bI\s+(?:now\s+)?report\s+to\s+(?P<name>{_TITLED})\b")
 _OUR_ROLE = re.compile(
     rf"\b(?:[Mm]y|[Oo]ur)\s+(?:new\s+|current\s+)?(?P<rel>{_ROLE})(?:,\s*|\s+)(?P<name>{_TITLED})\b"
@@ -176,6 +187,15 @@ _PROMOTED = re.compile(
 )
 """A promotion with the new title after it ("I got promoted to staff engineer", "I got
 promoted! Regional sales director for the Southeast.")."""
+_HEAD_OF = re.compile(
+    rf"\b(?P<who>I|i|{_NAME})(?:'m|\s+am|\s+is|\s+became|\s+(?:got|was|have\s+been|'ve\s+been|"
+    rf"has\s+been)\s+(?:promoted|made|appointed|named)(?:\s+to|\s+as)?)\s+(?:now\s+)?"
+    rf"(?:the\s+)?(?:new\s+)?(?P<title>(?:[Hh]ead|[Cc]hair|[Dd]ean|[Cc]aptain|[Pp]resident)\s+"
+    rf"of\s+(?:(?:the\s+)?{_UP}[\w-]*|(?!(?:the|a|an|my|our)\b)[a-z][\w-]*)(?:\s+(?:{_UP}[\w-]*|of|and|&))*)"
+)
+"""A post heading a body, told as what the speaker now is ("from May I am Head of the
+Physics Department", "I'm now head of sales", "Tove was made chair of the Parish Council");
+not "the head of the family" (no named body after "the")."""
 _PAST_ROLE = re.compile(r"\b(?:old|former|previous|ex-?)\s*$", re.I)
 _ADOPT = re.compile(
     r"\b(?P<who>I|we|We)\s+" + _ADV + r"(?:adopted|got|brought\s+home|rescued|bought)\s+"
@@ -319,6 +339,8 @@ def _roles(sentence: str, me: str | None) -> list[Statement]:
             found.append((m.group("rel").lower(), m.group("name")))
     for m in _IS_MY_ROLE.finditer(sentence):
         found.append((m.group("rel").lower(), m.group("name")))
+    for m in _NEW_ROLE_IS.finditer(sentence):
+        found.append((m.group("rel").lower(), m.group("name")))
     for m in _REPORT_TO.finditer(sentence):
         found.append(("manager", m.group("name")))
     for m in _OUR_ROLE.finditer(sentence):  # "our old nanny Rosa" does not match
@@ -391,6 +413,10 @@ def _promotions(sentences: Sequence[str], me: str | None) -> list[Statement]:
     for k, sentence in enumerate(sentences):
         text = " ".join(sentences[k : k + 2]) if re.search(r"promoted\W*$", sentence) else sentence
         for m in _PROMOTED.finditer(text):
+            who = _who(m.group("who"), me)
+            if who:
+                out.append((who, f"job title is {' '.join(m.group('title').split())}", "title"))
+        for m in _HEAD_OF.finditer(sentence):
             who = _who(m.group("who"), me)
             if who:
                 out.append((who, f"job title is {' '.join(m.group('title').split())}", "title"))

@@ -201,3 +201,50 @@ def test_a_move_back_in_the_same_clause_is_the_later_residence(
     facts = extract_facts([_turn(text)])
     lives = [f.summary for f in facts if f.entity == "Mira" and f.summary.startswith("lives in")]
     assert lives == [f"lives in {v}" for v in values]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We have finally moved to Łódź, near the park.", {("Mira", "lives in Łódź")}),
+        ("I relocated to Örebro for the new lab.", {("Mira", "lives in Örebro")}),
+        (
+            "Big news:\n- moving to Tromsø on 3 June\n- rent is lower there",
+            {("Mira", "lives in Tromsø")},
+        ),
+    ],
+)
+def test_moves_to_places_spelled_with_accents_or_in_a_list(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert expected <= _facts(text)
+
+
+def test_a_new_roommate_replaces_the_old_one() -> None:
+    assert ("Mira", "roommate is Oskar") in _facts("my roommate Oskar plays the cello at night.")
+    said = "Oskar moved out in June, and the new roommate from 1 August is Lene-Marie."
+    assert ("Mira", "roommate is Lene-Marie") in _facts(said)
+    assert ("Mira", "roommate is Tobin") in _facts("Our new flatmate is Tobin, a baker.")
+    assert slot_of("roommate is Oskar") == slot_of("roommate is Lene-Marie") == "role:roommate"
+    assert not {f for f in _facts("my roommates want a dog.") if f[1].startswith("roommate")}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "From March I am Head of the Chemistry Department, more meetings!",
+            "Head of the Chemistry Department",
+        ),
+        ("i'm now head of logistics at the depot", "head of logistics"),
+        ("Ruth was made chair of the Rowing Club.", "chair of the Rowing Club"),
+    ],
+)
+def test_heading_a_body_is_the_job_title(text: str, title: str) -> None:
+    facts = _facts(text)
+    assert any(summary == f"job title is {title}" for _, summary in facts)
+    assert slot_of(f"job title is {title}") == "occupation"
+
+
+def test_heading_a_family_is_no_job_title() -> None:
+    assert not {f for f in _facts("I am the head of the family now.") if "title" in f[1]}

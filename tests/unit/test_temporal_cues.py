@@ -101,6 +101,17 @@ def test_a_day_alone_is_annotated() -> None:
         ),
         # a present tense nearer the date than a past verb: the nearest occurrence
         ("I told him the party is on 2 March", datetime(2026, 10, 14, tzinfo=UTC), "2 March 2027"),
+        # a replacement date ("… instead") is still to come, even when the past one is nearer
+        (
+            "the cabin weekend is off, rain everywhere. we drive up 9-11 october instead.",
+            datetime(2026, 3, 20, tzinfo=UTC),
+            "9-11 October 2026",
+        ),
+        (
+            "the recital got cancelled; the new date is 30 September, same hall",
+            datetime(2026, 3, 20, tzinfo=UTC),
+            "30 September 2026",
+        ),
     ],
 )
 def test_a_coming_date_is_not_put_in_the_past_year(text: str, anchor: datetime, label: str) -> None:
