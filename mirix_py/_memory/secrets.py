@@ -11,14 +11,15 @@ Four kinds of evidence, none of them tied to one way of phrasing things:
   numbering: "Quokka$Dune77", whatever word comes before it);
 * **a credential word before a value** in any phrasing — "password", "passcode",
   "PIN", "code", "combination", "key", "token", "secret", "wifi … is", shorthand
-  ("pw", "pwd", "pin no.") and the same words in a few other languages ("senha",
-  "contraseña", "mot de passe", "Passwort", "wachtwoord" …;
-  :mod:`mirix_py._memory.secret_words`) — with an optional qualifier ("the wifi
+  ("pw", "pwd", "pin no.") and the same words in other languages and scripts ("senha",
+  "contraseña", "Passwort", "пароль", "κωδικός", "كلمة السر", "סיסמה", "पासवर्ड",
+  "mật khẩu", and, glued to their particles, "비번은", "パスワードは", "密码是",
+  "รหัสผ่านคือ" …; :mod:`mirix_py._memory.secret_words`) — with an optional qualifier ("the wifi
   password *for the cabin* is …", "my staging API key *for the dashboard*: …");
   weak words ("code", "key", "combination") need a value that looks like one
   (digits or a mix of letters and symbols); a wifi *name* is not a secret;
 * **an account word before an account number's shape** — "account", "conta",
-  "cuenta", "compte", "Konto", "conto", "rekening" … followed by 6+ digits in groups
+  "cuenta", "compte", "Konto", "счёт", "계좌", "口座", "账号" … followed by 6+ digits in groups
   (``.``, ``-``, ``/`` or space between them, a check digit after a dash), not a
   date or an amount ("conta 12.345.678-9", "Konto Nr. 1234 5678 90");
 * **long high-entropy tokens** (24+ characters mixing letters and digits).
@@ -41,7 +42,14 @@ from mirix_py._memory.secret_words import (
     COPULAS,
     NUMBER_WORDS,
     PASSWORD_WORDS,
+    PIN_WORDS,
     PREPOSITIONS,
+    UNSPACED_ACCOUNT_WORDS,
+    UNSPACED_NUMBER_WORDS,
+    UNSPACED_PASSWORD_WORDS,
+    UNSPACED_SEPARATORS,
+    UNSPACED_UNITS,
+    WEAK_WORDS,
 )
 
 Sensitivity = Literal["low", "medium", "high"]
@@ -85,14 +93,25 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 _PLACEHOLDER = re.compile(r"\[(?:stored in vault|redacted)(?::[^\]\n]{0,80})?\]")
-_SEP = rf"\s*(?:\b(?:{COPULAS})\b|=|:|->|-)\s*[\"'“‘`]?"
+_NOT_VALUE = (
+    r"\s\"'”’`,;\[\]()«»„“"
+    "\u060c\u061b"  # Arabic comma and semicolon
+    "\u0e00-\u0e7f"  # Thai
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
+    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK punctuation, kana, ideographs
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f"  # full-width punctuation
+)
+"""What ends a value: space, quotes and brackets, and the letters and punctuation of
+scripts written without spaces ("密码是abc123，别忘了", "パスワードはabc123です")."""
+_OPEN_QUOTE = r"[\"'“‘`「『«„]?"
+_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
 _QUALIFIER = (
     rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"[\w'’ .-]{1,40}?)?"
 )
 _SET_TO = r"\s+to\s+[\"'“‘`]?"
 """A password changed or set *to* a value ("changed my pw to …")."""
-_VALUE = r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+_VALUE = rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 _STRONG_CUE = (
     r"password|passcode|passwd|pwd|passphrase|pin(?: code| number)?|cvv|cvc|"
     r"(?:door|gate|alarm|lock|garage|safe|security|access|entry|building|locker|unlock)\s+code|"
@@ -103,11 +122,17 @@ _WEAK_CUE = (
     r"auth[ _-]?token|bearer token|client[ _-]?secret|license key|licence key|product key|"
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
+_UNSPACED_SEP = rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*)?(?:[:=：＝]|->|-|—)?\s*{_OPEN_QUOTE}"
+"""A particle or copula glued to the word ("비번은", "密码是"), a sign, or nothing."""
+_NOT_A_MEASURE = rf"(?!\s*(?:{UNSPACED_UNITS}))"
 _MONEY = (
     r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
-    r"pounds?|yen|rupees?|rs)\b"
+    r"pounds?|yen|rupees?|rs|руб(?:лей|ля|ль)?|грн|гривен|лв|лева|динара?|đồng|dong|vnđ|vnd|"
+    r"rupiah|rp|ringgit|rm|baht|forint|ft|lei|kč|korun|ريال|درهم|جنيه|دينار|ليرة|שקל(?:ים)?|"
+    r"रुपये|रुपए)(?!\w)"
 )
 """Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
+_CURRENCY = r"[%€$£¥₹₩₽₫฿₪₴₺]"
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         _rx(
@@ -151,7 +176,18 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
         _rx(
-            rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w)\s+[\"'“‘`]?(?P<v>[^\s\"'”’`,;\[\]()]*\d[^\s\"'”’`,;\[\]()]*)"
+            rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w)\s+{_OPEN_QUOTE}"
+            rf"(?P<v>[^{_NOT_VALUE}]*\d[^{_NOT_VALUE}]*)"
+        ),
+        "password",
+        "password",
+        "high",
+        check="strong",
+    ),
+    _Rule(  # "비번은 4821", "パスワードはabc123です", "wifi密码是abc12345，", "รหัสผ่านคือ abc123"
+        _rx(
+            rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_UNSPACED_SEP}"
+            rf"(?P<v>[^{_NOT_VALUE}]{{3,128}}+){_NOT_A_MEASURE}"
         ),
         "password",
         "password",
@@ -159,7 +195,7 @@ _RULES: tuple[_Rule, ...] = (
         check="strong",
     ),
     _Rule(
-        _rx(rf"(?i)\b(?P<cue>{_WEAK_CUE})\b{_QUALIFIER}{_SEP}{_VALUE}"),
+        _rx(rf"(?i)\b(?P<cue>{_WEAK_CUE}|{WEAK_WORDS})\b{_QUALIFIER}{_SEP}{_VALUE}"),
         "password",
         "credential",
         "high",
@@ -213,8 +249,19 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(  # "conta 35.204.118-6", "Konto Nr. 1234 5678 90", "rekening: 12-3456-789"
         _rx(
             rf"(?i)\b(?P<cue>{ACCOUNT_WORDS})(?:\s*(?:{NUMBER_WORDS}))?"
-            rf"(?:\s*(?:\b(?:{COPULAS})\b|=|:|->)\s*|\s+)[#\"'“‘`]?"
-            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?!\w|,\d)(?!\s*(?:[%€$£¥₹]|" + _MONEY + r"))"
+            rf"(?:\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|->)\s*|\s+)[#\"'“‘`«„]?"
+            rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)(?!\s*(?:{_CURRENCY}|{_MONEY}))"
+        ),
+        "account_number",
+        "account number",
+        "high",
+        check="account_digits",
+    ),
+    _Rule(  # "계좌번호는 110-123-456789", "口座番号は1234567です", "账号：6222 0212 3456 7890"
+        _rx(
+            rf"(?i)(?P<cue>{UNSPACED_ACCOUNT_WORDS})(?:{UNSPACED_NUMBER_WORDS})?{_UNSPACED_SEP}#?"
+            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?![A-Za-z0-9_]|,\d)"
+            rf"(?!\s*(?:{_CURRENCY}|{_MONEY}|{UNSPACED_UNITS}))"
         ),
         "account_number",
         "account number",
@@ -290,7 +337,7 @@ _QUICK = re.compile(
     r"\d|@|-----BEGIN|[A-Za-z0-9_+/=-]{24}|(?i:password|passcode|passphrase|pass|token|key|secret|"
     r"address|code|combo|combination|pin|wi-?fi|login|pw|senha|contrase|mot de passe|mdp|"
     r"passwort|kennwort|wachtwoord|parola|l[öo]senord|passord|adgangskode|salasana|has[łl]o|"
-    r"[şs]ifre)"
+    rf"[şs]ifre|{PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS}|{WEAK_WORDS})"
 )
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
@@ -424,8 +471,8 @@ _CUE_AHEAD = re.compile(
     r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id))\b"
 )
 _VALUE_AHEAD = re.compile(
-    rf"(?i)(?:\b(?:{COPULAS})\b|\bit'?s|\bit is|:|=)\s*(?P<q>[\"'“‘`])?"
-    r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+    rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
+    rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 )
 _STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE})$")
 _WEAK_GAP = 60
@@ -482,10 +529,11 @@ def _ahead(text: str) -> list[SensitiveSpan]:
     return out
 
 
-_PASSWORD_WORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS})")
-_ACCOUNT_WORD = re.compile(rf"(?i)(?:{ACCOUNT_WORDS})")
+_PASSWORD_WORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})")
+_ACCOUNT_WORD = re.compile(rf"(?i)(?:{ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})")
+_PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
+_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS})")
 _PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
-_PIN_NAMES = frozenset({"nip", "geheimzahl"})
 
 
 def _label(cue: str) -> str:
@@ -496,9 +544,11 @@ def _label(cue: str) -> str:
     if word in _PLAIN_LABELS:
         return word
     if _PASSWORD_WORD.fullmatch(word):
-        return "pin" if "pin" in word or word in _PIN_NAMES else "password"
+        return "pin" if "pin" in word or _PIN_WORD.fullmatch(word) else "password"
     if _ACCOUNT_WORD.fullmatch(word):
         return "account number"
+    if _CODE_WORD.fullmatch(word):
+        return "code"
     return word
 
 
