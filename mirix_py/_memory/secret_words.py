@@ -11,6 +11,8 @@ Devanagari) are matched between word boundaries. Chinese, Japanese and Thai are
 written without spaces, and Korean glues particles to its words ("비번은", "密码是",
 "パスワードは"), so the ``UNSPACED_*`` words need no boundary: what may follow them is
 one of their particles or copulas, then the value (see ``UNSPACED_SEPARATORS``).
+The words of other scripts are kept apart from the Latin-script ones (``OTHER_SCRIPT_*``,
+``UNSPACED_*``) so that text in Latin script alone is not searched for them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ __all__ = [
     "ACCOUNT_WORDS",
     "COPULAS",
     "NUMBER_WORDS",
+    "OTHER_SCRIPT_ACCOUNT_WORDS",
+    "OTHER_SCRIPT_PASSWORD_WORDS",
+    "OTHER_SCRIPT_WEAK_WORDS",
     "PASSWORD_WORDS",
     "PIN_WORDS",
     "PREPOSITIONS",
@@ -41,7 +46,11 @@ PASSWORD_WORDS = (
     r"nip|geheimzahl|pin-nummer|"
     # vi, id/ms, cs/sk, sl/hr/sr, hu, ro
     r"mật khẩu|mat khau|mã pin|mã otp|mã xác (?:nhận|thực)|kata (?:sandi|laluan)|"
-    r"heslo|hesla|geslo|lozink[aeu]|jelszó|jelszo|jelszav(?:am|a|ad)|pin-kód|pinkód|parolă|"
+    r"heslo|hesla|geslo|lozink[aeu]|jelszó|jelszo|jelszav(?:am|a|ad)|pin-kód|pinkód|parolă"
+)
+"""Words after which a value with a secret's shape is a password or PIN (Latin script)."""
+
+OTHER_SCRIPT_PASSWORD_WORDS = (
     # Cyrillic: ru/uk/bg/sr/mk ("пароль", "паролата", "пин-код", "код доступа", "лозинка")
     r"парол(?:ь|я|ем|і|а|ата)|лозинк[аеу]|пин(?:-?код)?|пін(?:-?код)?|"
     r"код (?:доступа|доступу|домофона|подъезда|під'їзду|двери|дверей|замка|сейфа|"
@@ -56,7 +65,8 @@ PASSWORD_WORDS = (
     # Devanagari (hi, mr, ne)
     r"पासवर्ड|पिन(?: कोड| नंबर)?|गुप्त कोड"
 )
-"""Words after which a value with a secret's shape is a password or PIN."""
+"""The same in scripts written with spaces between words: Cyrillic, Greek, Arabic,
+Hebrew, Devanagari."""
 
 PIN_WORDS = (
     r"nip|geheimzahl|пин(?:-?код)?|пін(?:-?код)?|الرقم السري|पिन(?: कोड| नंबर)?|"
@@ -65,9 +75,12 @@ PIN_WORDS = (
 """The credential words (in any script) that name a PIN rather than a password; a word
 holding the Latin "pin" ("pin-kód", "mã pin", "PIN番号") is one too."""
 
-WEAK_WORDS = r"код|קוד|رمز|कोड|mã|kód|kod"
-"""Other scripts' plain "code": like the English word, it needs a separator and a value
-that looks like a code ("код от двери: 4521"), not any word after it."""
+WEAK_WORDS = r"mã|kód|kod"
+"""Other languages' plain "code": like the English word, it needs a separator and a value
+that looks like a code ("kod do drzwi: 4521"), not any word after it."""
+
+OTHER_SCRIPT_WEAK_WORDS = r"код|קוד|رمز|कोड"
+"""The same in other scripts ("код от двери: 4521")."""
 
 ACCOUNT_WORDS = (
     r"account|acct|a/c|conta(?: corrente| poupança)?|cuenta(?: corriente)?|compte(?: bancaire)?|"
@@ -75,15 +88,19 @@ ACCOUNT_WORDS = (
     r"bankrekening|tilinumero|numer konta|número de (?:conta|cuenta)|numero de (?:conta|cuenta)|"
     r"numéro de compte|numero di conto|n[º°o]\.? de (?:conta|cuenta|compte)|"
     # ro, cs/sk, hu, vi, id/ms, hr/sr
-    r"cont(?:ul)?(?: bancar)?|číslo účtu|účet|účtu|číslo účtu|számlaszám(?:om)?|"
+    r"cont(?:ul)?(?: bancar)?|číslo účtu|účet|účtu|számlaszám(?:om)?|"
     r"bankszámla(?:szám)?|số tài khoản|so tai khoan|tài khoản|nomor rekening|no\.? rek|"
-    r"nombor akaun|akaun bank|broj računa|račun|"
+    r"nombor akaun|akaun bank|broj računa|račun"
+)
+"""Words after which a number with an account number's shape is one (Latin script)."""
+
+OTHER_SCRIPT_ACCOUNT_WORDS = (
     # Cyrillic, Arabic/Persian, Hebrew, Devanagari
     r"(?:номер |лицевой )?сч[её]та?|(?:номер )?рахун(?:ок|ку)|сметка(?:та)?|"
     r"(?:број )?рачуна?|(?:رقم )?(?:ال)?حسابي?(?: البنكي)?|شماره حساب|"
     r"(?:מספר )?[הב]?חשבון(?: הבנק)?|खाता(?: संख्या| नंबर)?"
 )
-"""Words after which a number with an account number's shape is one."""
+"""The same in Cyrillic, Arabic, Hebrew and Devanagari."""
 
 NUMBER_WORDS = r"number|no\.?|nr\.?|n[º°o]\.?|#|num|nummer|número|numero|numéro|номер|č\.|szám|số"
 """Words that may follow an account word ("account no.", "Konto Nr.")."""

@@ -41,6 +41,9 @@ from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
     COPULAS,
     NUMBER_WORDS,
+    OTHER_SCRIPT_ACCOUNT_WORDS,
+    OTHER_SCRIPT_PASSWORD_WORDS,
+    OTHER_SCRIPT_WEAK_WORDS,
     PASSWORD_WORDS,
     PIN_WORDS,
     PREPOSITIONS,
@@ -133,57 +136,7 @@ _MONEY = (
 )
 """Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
 _CURRENCY = r"[%€$£¥₹₩₽₫฿₪₴₺]"
-_RULES: tuple[_Rule, ...] = (
-    _Rule(
-        _rx(
-            r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY"
-            r"(?: BLOCK)?-----"
-        ),
-        "private_key",
-        "private key",
-        "high",
-    ),
-    _Rule(
-        _rx(r"\bsk-(?:proj-|ant-[a-z0-9]+-|live-|test-)?[A-Za-z0-9_-]{8,}"),
-        "api_key",
-        "API key",
-        "high",
-        check="hasdigit",
-    ),
-    _Rule(
-        _rx(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
-        "api_key",
-        "GitHub token",
-        "high",
-    ),
-    _Rule(_rx(r"\bxox[abprse]-[A-Za-z0-9-]{10,}"), "api_key", "Slack token", "high"),
-    _Rule(_rx(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "api_key", "AWS access key", "high"),
-    _Rule(_rx(r"\bAIza[0-9A-Za-z_-]{30,}"), "api_key", "Google API key", "high"),
-    _Rule(_rx(r"\bglpat-[A-Za-z0-9_-]{20,}"), "api_key", "GitLab token", "high"),
-    _Rule(_rx(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{12,}"), "api_key", "Stripe key", "high"),
-    _Rule(
-        _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        "api_key",
-        "access token",
-        "high",
-    ),
-    _Rule(
-        _rx(rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
-        "password",
-        "password",
-        "high",
-        check="strong",
-    ),
-    _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
-        _rx(
-            rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w)\s+{_OPEN_QUOTE}"
-            rf"(?P<v>[^{_NOT_VALUE}]*\d[^{_NOT_VALUE}]*)"
-        ),
-        "password",
-        "password",
-        "high",
-        check="strong",
-    ),
+_UNSPACED_PASSWORD_RULE = (
     _Rule(  # "비번은 4821", "パスワードはabc123です", "wifi密码是abc12345，", "รหัสผ่านคือ abc123"
         _rx(
             rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_UNSPACED_SEP}"
@@ -194,69 +147,8 @@ _RULES: tuple[_Rule, ...] = (
         "high",
         check="strong",
     ),
-    _Rule(
-        _rx(rf"(?i)\b(?P<cue>{_WEAK_CUE}|{WEAK_WORDS})\b{_QUALIFIER}{_SEP}{_VALUE}"),
-        "password",
-        "credential",
-        "high",
-        check="weak",
-    ),
-    _Rule(
-        _rx(  # "the wifi is …", "wifi at the cabin: …", but not "the wifi name is …"
-            r"(?i)\b(?P<cue>wi-?fi)\b(?:(?!\b(?:name|named|called|ssid)\b)[^.!?\n\[\]]){0,40}?"
-            r"\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE
-        ),
-        "password",
-        "wifi password",
-        "high",
-        check="weak",
-    ),
-    _Rule(
-        _rx(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"),
-        "national_id",
-        "social security number",
-        "high",
-    ),
-    _Rule(
-        _rx(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])"),
-        "card_number",
-        "card number",
-        "high",
-        check="luhn",
-    ),
-    _Rule(
-        _rx(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"),
-        "account_number",
-        "bank account number (IBAN)",
-        "high",
-        check="iban",
-    ),
-    _Rule(
-        _rx(
-            r"(?i)\b(?:(?:bank |checking |savings |brokerage )?account|acct|routing|sort code|"
-            r"passport|driver'?s licen[cs]e|licen[cs]e plate|social security|ssn|tax id|"
-            r"national id|membership|policy|member id|customer id|iban)"
-            r"(?: number| no\.?| num| #| id)?"
-            + _QUALIFIER
-            + r"(?:\s*(?:\b(?:is|was)\b|=|:|->)\s*|\s+)[\"'“‘`#]?"
-            + r"(?P<v>[A-Z0-9][A-Z0-9 -]{3,30}[A-Z0-9])"
-        ),
-        "account_number",
-        "account number",
-        "high",
-        check="account",
-    ),
-    _Rule(  # "conta 35.204.118-6", "Konto Nr. 1234 5678 90", "rekening: 12-3456-789"
-        _rx(
-            rf"(?i)\b(?P<cue>{ACCOUNT_WORDS})(?:\s*(?:{NUMBER_WORDS}))?"
-            rf"(?:\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|->)\s*|\s+)[#\"'“‘`«„]?"
-            rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)(?!\s*(?:{_CURRENCY}|{_MONEY}))"
-        ),
-        "account_number",
-        "account number",
-        "high",
-        check="account_digits",
-    ),
+)
+_UNSPACED_ACCOUNT_RULE = (
     _Rule(  # "계좌번호는 110-123-456789", "口座番号は1234567です", "账号：6222 0212 3456 7890"
         _rx(
             rf"(?i)(?P<cue>{UNSPACED_ACCOUNT_WORDS})(?:{UNSPACED_NUMBER_WORDS})?{_UNSPACED_SEP}#?"
@@ -268,77 +160,215 @@ _RULES: tuple[_Rule, ...] = (
         "high",
         check="account_digits",
     ),
-    _Rule(
-        _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
-        "email",
-        "email address",
-        "medium",
-    ),
-    _Rule(
-        _rx(
-            r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])"
-            r"\d{3,4}[\s.-]\d{3,5}(?![\w-])"
-        ),
-        "phone_number",
-        "phone number",
-        "medium",
-        check="phone",
-    ),
-    _Rule(
-        _rx(
-            r"(?i)\b(?:phone|cell|mobile|telephone|tel|whatsapp)(?: number| no\.?| #)?"
-            r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`]?"
-            r"(?P<v>\+?\d[\d\s().-]{6,18}\d)"
-        ),
-        "phone_number",
-        "phone number",
-        "medium",
-        check="phone",
-    ),
-    _Rule(
-        _rx(
-            r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,4}"
-            r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
-            r"Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent)\b\.?"
-            r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|#)\.?\s*[\w-]+)?"
-            r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})?(?:,?\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?"
-        ),
-        "address",
-        "home address",
-        "medium",
-    ),
-    _Rule(
-        _rx(
-            r"(?i)\b(?:my|our|the|his|her|their) (?:home |new |mailing |postal )?address"
-            r"\s*(?:is|was|=|:|->)\s*[\"'“‘`]?"
-            r"(?P<v>[^.\n;!?\[\]]{8,120})"
-        ),
-        "address",
-        "home address",
-        "medium",
-    ),
-    _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
-        _rx(r"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{}<>]{8,64})(?![^\s\"'”’`,;)])"),
-        "password",
-        "password",
-        "high",
-        check="password_shape",
-    ),
-    _Rule(
-        _rx(r"(?<![\w/.=?&%:@-])(?P<v>[A-Za-z0-9][A-Za-z0-9_+/=-]{23,})(?![\w/-])"),
-        "api_key",
-        "secret token",
-        "high",
-        check="entropy",
-    ),
 )
+
+
+def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
+    """The rules, in the order their spans win ties; with ``other_scripts`` they also
+    look for the credential and account words of scripts other than Latin."""
+    strong = _STRONG_CUE + (f"|{OTHER_SCRIPT_PASSWORD_WORDS}" if other_scripts else "")
+    weak = f"{_WEAK_CUE}|{WEAK_WORDS}" + (f"|{OTHER_SCRIPT_WEAK_WORDS}" if other_scripts else "")
+    account = ACCOUNT_WORDS + (f"|{OTHER_SCRIPT_ACCOUNT_WORDS}" if other_scripts else "")
+    return (
+        _Rule(
+            _rx(
+                r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY"
+                r"(?: BLOCK)?-----"
+            ),
+            "private_key",
+            "private key",
+            "high",
+        ),
+        _Rule(
+            _rx(r"\bsk-(?:proj-|ant-[a-z0-9]+-|live-|test-)?[A-Za-z0-9_-]{8,}"),
+            "api_key",
+            "API key",
+            "high",
+            check="hasdigit",
+        ),
+        _Rule(
+            _rx(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+            "api_key",
+            "GitHub token",
+            "high",
+        ),
+        _Rule(_rx(r"\bxox[abprse]-[A-Za-z0-9-]{10,}"), "api_key", "Slack token", "high"),
+        _Rule(_rx(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "api_key", "AWS access key", "high"),
+        _Rule(_rx(r"\bAIza[0-9A-Za-z_-]{30,}"), "api_key", "Google API key", "high"),
+        _Rule(_rx(r"\bglpat-[A-Za-z0-9_-]{20,}"), "api_key", "GitLab token", "high"),
+        _Rule(
+            _rx(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{12,}"), "api_key", "Stripe key", "high"
+        ),
+        _Rule(
+            _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+            "api_key",
+            "access token",
+            "high",
+        ),
+        _Rule(
+            _rx(rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
+            "password",
+            "password",
+            "high",
+            check="strong",
+        ),
+        _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w)\s+{_OPEN_QUOTE}"
+                rf"(?P<v>[^{_NOT_VALUE}]*\d[^{_NOT_VALUE}]*)"
+            ),
+            "password",
+            "password",
+            "high",
+            check="strong",
+        ),
+        *(_UNSPACED_PASSWORD_RULE if other_scripts else ()),
+        _Rule(
+            _rx(rf"(?i)\b(?P<cue>{weak})\b{_QUALIFIER}{_SEP}{_VALUE}"),
+            "password",
+            "credential",
+            "high",
+            check="weak",
+        ),
+        _Rule(
+            _rx(  # "the wifi is …", "wifi at the cabin: …", but not "the wifi name is …"
+                r"(?i)\b(?P<cue>wi-?fi)\b(?:(?!\b(?:name|named|called|ssid)\b)[^.!?\n\[\]]){0,40}?"
+                r"\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE
+            ),
+            "password",
+            "wifi password",
+            "high",
+            check="weak",
+        ),
+        _Rule(
+            _rx(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"),
+            "national_id",
+            "social security number",
+            "high",
+        ),
+        _Rule(
+            _rx(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])"),
+            "card_number",
+            "card number",
+            "high",
+            check="luhn",
+        ),
+        _Rule(
+            _rx(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"),
+            "account_number",
+            "bank account number (IBAN)",
+            "high",
+            check="iban",
+        ),
+        _Rule(
+            _rx(
+                r"(?i)\b(?:(?:bank |checking |savings |brokerage )?account|acct|routing|sort code|"
+                r"passport|driver'?s licen[cs]e|licen[cs]e plate|social security|ssn|tax id|"
+                r"national id|membership|policy|member id|customer id|iban)"
+                r"(?: number| no\.?| num| #| id)?"
+                + _QUALIFIER
+                + r"(?:\s*(?:\b(?:is|was)\b|=|:|->)\s*|\s+)[\"'“‘`#]?"
+                + r"(?P<v>[A-Z0-9][A-Z0-9 -]{3,30}[A-Z0-9])"
+            ),
+            "account_number",
+            "account number",
+            "high",
+            check="account",
+        ),
+        _Rule(  # "conta 35.204.118-6", "Konto Nr. 1234 5678 90", "rekening: 12-3456-789"
+            _rx(
+                rf"(?i)\b(?P<cue>{account})(?:\s*(?:{NUMBER_WORDS}))?"
+                rf"(?:\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|->)\s*|\s+)[#\"'“‘`«„]?"
+                rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)(?!\s*(?:{_CURRENCY}|{_MONEY}))"
+            ),
+            "account_number",
+            "account number",
+            "high",
+            check="account_digits",
+        ),
+        *(_UNSPACED_ACCOUNT_RULE if other_scripts else ()),
+        _Rule(
+            _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+            "email",
+            "email address",
+            "medium",
+        ),
+        _Rule(
+            _rx(
+                r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])"
+                r"\d{3,4}[\s.-]\d{3,5}(?![\w-])"
+            ),
+            "phone_number",
+            "phone number",
+            "medium",
+            check="phone",
+        ),
+        _Rule(
+            _rx(
+                r"(?i)\b(?:phone|cell|mobile|telephone|tel|whatsapp)(?: number| no\.?| #)?"
+                r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`]?"
+                r"(?P<v>\+?\d[\d\s().-]{6,18}\d)"
+            ),
+            "phone_number",
+            "phone number",
+            "medium",
+            check="phone",
+        ),
+        _Rule(
+            _rx(
+                r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,4}"
+                r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
+                r"Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent)\b\.?"
+                r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|#)\.?\s*[\w-]+)?"
+                r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})?(?:,?\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?"
+            ),
+            "address",
+            "home address",
+            "medium",
+        ),
+        _Rule(
+            _rx(
+                r"(?i)\b(?:my|our|the|his|her|their) (?:home |new |mailing |postal )?address"
+                r"\s*(?:is|was|=|:|->)\s*[\"'“‘`]?"
+                r"(?P<v>[^.\n;!?\[\]]{8,120})"
+            ),
+            "address",
+            "home address",
+            "medium",
+        ),
+        _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
+            _rx(r"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{}<>]{8,64})(?![^\s\"'”’`,;)])"),
+            "password",
+            "password",
+            "high",
+            check="password_shape",
+        ),
+        _Rule(
+            _rx(r"(?<![\w/.=?&%:@-])(?P<v>[A-Za-z0-9][A-Za-z0-9_+/=-]{23,})(?![\w/-])"),
+            "api_key",
+            "secret token",
+            "high",
+            check="entropy",
+        ),
+    )
+
+
+_LATIN_RULES = _rules(other_scripts=False)
+_ALL_RULES = _rules(other_scripts=True)
+_OTHER_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0750-\u077f\u0900-\u097f\u0e00-\u0e7f"
+    "\u1100-\u11ff\u1f00-\u1fff\u3000-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff\uff00-\uffef]"
+)
+"""A letter of a script other than Latin: only then are the other scripts' words looked for."""
 
 _QUICK = re.compile(
     r"\d|@|-----BEGIN|[A-Za-z0-9_+/=-]{24}|(?i:password|passcode|passphrase|pass|token|key|secret|"
     r"address|code|combo|combination|pin|wi-?fi|login|pw|senha|contrase|mot de passe|mdp|"
     r"passwort|kennwort|wachtwoord|parola|l[öo]senord|passord|adgangskode|salasana|has[łl]o|"
-    rf"[şs]ifre|{PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS}|{WEAK_WORDS})"
+    r"[şs]ifre|m[ậa]t kh|sandi|laluan|hesl|gesl|lozink|jelsz|parol|kod|kód|mã|nip|geheimzahl)"
 )
+"""What text in Latin script needs before the rules are run on it at all."""
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
 _COMMON_VALUE = re.compile(
@@ -465,16 +495,20 @@ def _passes(check: str, value: str) -> bool:
     return True
 
 
-_CUE_AHEAD = re.compile(
-    rf"(?i)\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE}|passport(?: number| no\.?)?|"
+_AHEAD_WORDS = (
+    rf"{_WEAK_CUE}|passport(?: number| no\.?)?|"
     r"(?:bank |checking |savings )?account(?: number| no\.?)|routing number|"
-    r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id))\b"
+    r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id)"
+)
+_CUE_AHEAD = re.compile(rf"(?i)\b(?P<cue>{_STRONG_CUE}|{_AHEAD_WORDS})\b")
+_CUE_AHEAD_ALL = re.compile(
+    rf"(?i)\b(?P<cue>{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS}|{_AHEAD_WORDS})\b"
 )
 _VALUE_AHEAD = re.compile(
     rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
     rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 )
-_STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE})$")
+_STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS})$")
 _WEAK_GAP = 60
 _ACCOUNT_WORDS = (
     "passport", "account", "bank", "checking", "savings", "routing", "driver", "licen", "member"
@@ -488,14 +522,14 @@ _STRONG_GAP = 160
 _NAME_WORD = re.compile(r"(?i)\b(?:name|named|called|ssid)\b")
 
 
-def _ahead(text: str) -> list[SensitiveSpan]:
+def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
     """Values a few words after a credential word: "my gym locker combo for me, it's
     31-07-19", "the PIN for the office locker, it's 0614", "can you store the alarm code?
     The new one is 7-2-5-9-0", "the password — it's "marmalade"". Weak words look only
     within their sentence; strong words and account numbers may cross one sentence end."""
     out: list[SensitiveSpan] = []
     held_at = _protected(text)
-    for cue in _CUE_AHEAD.finditer(text):
+    for cue in cues.finditer(text):
         if any(lo <= cue.start() < hi for lo, hi in held_at):
             continue  # the label inside a placeholder ("[stored in vault: key]")
         word = " ".join(cue.group("cue").lower().split())
@@ -529,10 +563,14 @@ def _ahead(text: str) -> list[SensitiveSpan]:
     return out
 
 
-_PASSWORD_WORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})")
-_ACCOUNT_WORD = re.compile(rf"(?i)(?:{ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})")
+_PASSWORD_WORD = re.compile(
+    rf"(?i)(?:{PASSWORD_WORDS}|{OTHER_SCRIPT_PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})"
+)
+_ACCOUNT_WORD = re.compile(
+    rf"(?i)(?:{ACCOUNT_WORDS}|{OTHER_SCRIPT_ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})"
+)
 _PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
-_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS})")
+_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS}|{OTHER_SCRIPT_WEAK_WORDS})")
 _PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
 
 
@@ -565,11 +603,15 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
     that looks like one. Placeholders left by an earlier redaction are never
     matched again.
     """
-    if not text or not _QUICK.search(text):
+    if not text:
         return []
+    other_scripts = bool(_OTHER_SCRIPT.search(text))
+    if not other_scripts and not _QUICK.search(text):
+        return []
+    rules = _ALL_RULES if other_scripts else _LATIN_RULES
     protected = _protected(text)
     found: list[SensitiveSpan] = []
-    for rule in _RULES:
+    for rule in rules:
         for match in rule.pattern.finditer(text):
             start, end = match.span("v") if "v" in rule.pattern.groupindex else match.span()
             value = text[start:end]
@@ -583,7 +625,7 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             if "cue" in rule.pattern.groupindex and match.group("cue"):
                 label = _label(match.group("cue"))
             found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
-    for span in _ahead(text):
+    for span in _ahead(text, _CUE_AHEAD_ALL if other_scripts else _CUE_AHEAD):
         if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
             found.append(span)
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))
