@@ -218,6 +218,11 @@ def test_credential_words_in_other_scripts_are_followed_to_their_values(
         "счёт за свет 1500 рублей",
         "перевёл на счёт 2500000 рублей",
         "계좌번호는 3000000원이 아니야",
+        "Я сменил пароль 3 раза за неделю",
+        "Код ошибки 404 на сайте",
+        "口座残高は1,250,000円です",
+        "2023年に口座を開設しました",
+        "на счёт пришло 45 000 рублей",
         # the word inside a longer word: cryptography, crypto assets, cryptocurrency
         "密码学101课程很难",
         "暗号資産を100万円分買った",
