@@ -99,7 +99,8 @@ def _looks_like_secret(value: str) -> bool:
 def passes(check: str, value: str) -> bool:
     """Whether ``value`` has the shape the named check asks for: ``"luhn"``, ``"iban"``,
     ``"phone"``, ``"digits5"``, ``"account"``, ``"account_digits"``, ``"password_shape"``,
-    ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"entropy"``; any other check passes."""
+    ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"strong_undated"``, ``"entropy"``; any other
+    check passes."""
     digits = "".join(c for c in value if c.isdigit())
     if check == "luhn":
         return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
@@ -130,6 +131,8 @@ def passes(check: str, value: str) -> bool:
         return (
             bool(digits) or (len(value) >= 4 and not value.isalpha()) or _looks_like_secret(value)
         )
+    if check == "strong_undated":  # a value a few words away: not a date either
+        return passes("strong", value) and not _is_date(value)
     if check == "entropy":
         letters = any(c.isalpha() for c in value)
         if not (letters and digits) or re.fullmatch(r"[0-9a-f]+", value):

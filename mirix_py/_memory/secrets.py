@@ -147,6 +147,24 @@ _UNSPACED_PASSWORD_RULE = (
         check="strong",
     ),
 )
+_UNSPACED_GAP = (
+    r"(?:\s*[（(][^）)\[\]\n]{1,20}[）)]|\s?[^\sA-Za-z0-9,，、。.！？!?;；:：=＝\[\]\n]{1,8}?)"
+)
+"""What may stand between a word and a sign: an aside in brackets ("wifi密码（客厅）：…")
+or one short word ("비번 알려줄게: …"), never a value, a clause, a second word of Korean
+or a sentence end ("密码忘了，用户名：…", "비번 까먹었어 아이디: …")."""
+_UNSPACED_AHEAD_RULE = (
+    _Rule(  # "wifi密码（客厅那个）：abc12345", "비번 알려줄게: 4821"
+        _rx(
+            rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_UNSPACED_GAP}\s*[:：=＝]\s*{_OPEN_QUOTE}"
+            rf"(?P<v>[^{_NOT_VALUE}]{{3,128}}+){_NOT_A_MEASURE}"
+        ),
+        "password",
+        "password",
+        "high",
+        check="strong_undated",
+    ),
+)
 _UNSPACED_ACCOUNT_RULE = (
     _Rule(  # "계좌번호는 110-123-456789", "口座番号は1234567です", "账号：6222 0212 3456 7890"
         _rx(
@@ -221,7 +239,7 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
             check="strong",
         ),
-        *(_UNSPACED_PASSWORD_RULE if other_scripts else ()),
+        *(_UNSPACED_PASSWORD_RULE + _UNSPACED_AHEAD_RULE if other_scripts else ()),
         _Rule(
             _rx(rf"(?i)\b(?P<cue>{weak})\b{_QUALIFIER}{_SEP}{_VALUE}"),
             "password",

@@ -179,6 +179,11 @@ NON_LATIN_CASES = [
     ("heslo je pivo1234", "pivo1234", "password"),
     ("a jelszavam: Alma1234", "Alma1234", "password"),
     ("parolă: soare2024", "soare2024", "password"),
+    # a sign a few characters after the word: an aside in brackets, one short word
+    ("wifi密码（客厅那个）：abc12345", "abc12345", "password"),
+    ("パスワード（会社用）：Tokyo2024です", "Tokyo2024", "password"),
+    ("비번 알려줄게: 4821", "4821", "password"),
+    ("密码是abc123，备注：hello123", "abc123", "password"),
     # no digit in the value: the word alone lets the text be searched at all
     ("heslo do banky: pivo-a-rum", "pivo-a-rum", "password"),
     ("mật khẩu: con-meo-vang", "con-meo-vang", "password"),
@@ -223,6 +228,12 @@ def test_credential_words_in_other_scripts_are_followed_to_their_values(
         "口座残高は1,250,000円です",
         "2023年に口座を開設しました",
         "на счёт пришло 45 000 рублей",
+        # a sign after another clause or word names something else; a date is no code
+        "密码忘了，用户名：zhang123",
+        "비번 까먹었어 아이디: kim123",
+        "密码修改时间：2024-05-01",
+        "密码有效期：180天",
+        "密码学（cryptography）：rsa2048",
         # the word inside a longer word: cryptography, crypto assets, cryptocurrency
         "密码学101课程很难",
         "暗号資産を100万円分買った",
