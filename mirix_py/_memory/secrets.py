@@ -11,14 +11,15 @@ Four kinds of evidence, none of them tied to one way of phrasing things:
   numbering: "Quokka$Dune77", whatever word comes before it);
 * **a credential word before a value** in any phrasing — "password", "passcode",
   "PIN", "code", "combination", "key", "token", "secret", "wifi … is", shorthand
-  ("pw", "pwd", "pin no.") and the same words in a few other languages ("senha",
-  "contraseña", "mot de passe", "Passwort", "wachtwoord" …;
-  :mod:`mirix_py._memory.secret_words`) — with an optional qualifier ("the wifi
+  ("pw", "pwd", "pin no.") and the same words in other languages and scripts ("senha",
+  "contraseña", "Passwort", "пароль", "κωδικός", "كلمة السر", "סיסמה", "पासवर्ड",
+  "mật khẩu", and, glued to their particles, "비번은", "パスワードは", "密码是",
+  "รหัสผ่านคือ" …; :mod:`mirix_py._memory.secret_words`) — with an optional qualifier ("the wifi
   password *for the cabin* is …", "my staging API key *for the dashboard*: …");
   weak words ("code", "key", "combination") need a value that looks like one
   (digits or a mix of letters and symbols); a wifi *name* is not a secret;
 * **an account word before an account number's shape** — "account", "conta",
-  "cuenta", "compte", "Konto", "conto", "rekening" … followed by 6+ digits in groups
+  "cuenta", "compte", "Konto", "счёт", "계좌", "口座", "账号" … followed by 6+ digits in groups
   (``.``, ``-``, ``/`` or space between them, a check digit after a dash), not a
   date or an amount ("conta 12.345.678-9", "Konto Nr. 1234 5678 90");
 * **long high-entropy tokens** (24+ characters mixing letters and digits).
@@ -29,19 +30,28 @@ idempotent: text that already carries placeholders is left as it is around them.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from mirix_py._memory.secret_shapes import is_common_word, passes
 from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
     COPULAS,
     NUMBER_WORDS,
+    OTHER_SCRIPT_ACCOUNT_WORDS,
+    OTHER_SCRIPT_PASSWORD_WORDS,
+    OTHER_SCRIPT_WEAK_WORDS,
     PASSWORD_WORDS,
+    PIN_WORDS,
     PREPOSITIONS,
+    UNSPACED_ACCOUNT_WORDS,
+    UNSPACED_NUMBER_WORDS,
+    UNSPACED_PASSWORD_WORDS,
+    UNSPACED_SEPARATORS,
+    UNSPACED_UNITS,
+    WEAK_WORDS,
 )
 
 Sensitivity = Literal["low", "medium", "high"]
@@ -85,14 +95,25 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 _PLACEHOLDER = re.compile(r"\[(?:stored in vault|redacted)(?::[^\]\n]{0,80})?\]")
-_SEP = rf"\s*(?:\b(?:{COPULAS})\b|=|:|->|-)\s*[\"'“‘`]?"
+_NOT_VALUE = (
+    r"\s\"'”’`,;\[\]()«»„“"
+    "\u060c\u061b"  # Arabic comma and semicolon
+    "\u0e00-\u0e7f"  # Thai
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
+    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK punctuation, kana, ideographs
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f"  # full-width punctuation
+)
+"""What ends a value: space, quotes and brackets, and the letters and punctuation of
+scripts written without spaces ("密码是abc123，别忘了", "パスワードはabc123です")."""
+_OPEN_QUOTE = r"[\"'“‘`「『«„]?"
+_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
 _QUALIFIER = (
     rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"[\w'’ .-]{1,40}?)?"
 )
 _SET_TO = r"\s+to\s+[\"'“‘`]?"
 """A password changed or set *to* a value ("changed my pw to …")."""
-_VALUE = r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+_VALUE = rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 _STRONG_CUE = (
     r"password|passcode|passwd|pwd|passphrase|pin(?: code| number)?|cvv|cvc|"
     r"(?:door|gate|alarm|lock|garage|safe|security|access|entry|building|locker|unlock)\s+code|"
@@ -103,331 +124,282 @@ _WEAK_CUE = (
     r"auth[ _-]?token|bearer token|client[ _-]?secret|license key|licence key|product key|"
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
+_UNSPACED_SEP = rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*)?(?:[:=：＝]|->|-|—)?\s*{_OPEN_QUOTE}"
+"""A particle or copula glued to the word ("비번은", "密码是"), a sign, or nothing."""
+_NOT_A_MEASURE = rf"(?!\s*(?:{UNSPACED_UNITS}))"
 _MONEY = (
     r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
-    r"pounds?|yen|rupees?|rs)\b"
+    r"pounds?|yen|rupees?|rs|руб(?:лей|ля|ль)?|грн|гривен|лв|лева|динара?|đồng|dong|vnđ|vnd|"
+    r"rupiah|rp|ringgit|rm|baht|forint|ft|lei|kč|korun|ريال|درهم|جنيه|دينار|ليرة|שקל(?:ים)?|"
+    r"रुपये|रुपए)(?!\w)"
 )
 """Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
-_RULES: tuple[_Rule, ...] = (
-    _Rule(
+_CURRENCY = r"[%€$£¥₹₩₽₫฿₪₴₺]"
+_UNSPACED_PASSWORD_RULE = (
+    _Rule(  # "비번은 4821", "パスワードはabc123です", "wifi密码是abc12345，", "รหัสผ่านคือ abc123"
         _rx(
-            r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY"
-            r"(?: BLOCK)?-----"
-        ),
-        "private_key",
-        "private key",
-        "high",
-    ),
-    _Rule(
-        _rx(r"\bsk-(?:proj-|ant-[a-z0-9]+-|live-|test-)?[A-Za-z0-9_-]{8,}"),
-        "api_key",
-        "API key",
-        "high",
-        check="hasdigit",
-    ),
-    _Rule(
-        _rx(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
-        "api_key",
-        "GitHub token",
-        "high",
-    ),
-    _Rule(_rx(r"\bxox[abprse]-[A-Za-z0-9-]{10,}"), "api_key", "Slack token", "high"),
-    _Rule(_rx(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "api_key", "AWS access key", "high"),
-    _Rule(_rx(r"\bAIza[0-9A-Za-z_-]{30,}"), "api_key", "Google API key", "high"),
-    _Rule(_rx(r"\bglpat-[A-Za-z0-9_-]{20,}"), "api_key", "GitLab token", "high"),
-    _Rule(_rx(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{12,}"), "api_key", "Stripe key", "high"),
-    _Rule(
-        _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        "api_key",
-        "access token",
-        "high",
-    ),
-    _Rule(
-        _rx(rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
-        "password",
-        "password",
-        "high",
-        check="strong",
-    ),
-    _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
-        _rx(
-            rf"(?i)\b(?P<cue>{_STRONG_CUE})(?!\w)\s+[\"'“‘`]?(?P<v>[^\s\"'”’`,;\[\]()]*\d[^\s\"'”’`,;\[\]()]*)"
+            rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_UNSPACED_SEP}"
+            rf"(?P<v>[^{_NOT_VALUE}]{{3,128}}+){_NOT_A_MEASURE}"
         ),
         "password",
         "password",
         "high",
         check="strong",
     ),
-    _Rule(
-        _rx(rf"(?i)\b(?P<cue>{_WEAK_CUE})\b{_QUALIFIER}{_SEP}{_VALUE}"),
-        "password",
-        "credential",
-        "high",
-        check="weak",
-    ),
-    _Rule(
-        _rx(  # "the wifi is …", "wifi at the cabin: …", but not "the wifi name is …"
-            r"(?i)\b(?P<cue>wi-?fi)\b(?:(?!\b(?:name|named|called|ssid)\b)[^.!?\n\[\]]){0,40}?"
-            r"\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE
+)
+_UNSPACED_GAP = (
+    r"(?:\s*[（(][^）)\[\]\n]{1,20}[）)]|\s?[^\sA-Za-z0-9,，、。.！？!?;；:：=＝\[\]\n]{1,8}?)"
+)
+"""What may stand between a word and a sign: an aside in brackets ("wifi密码（客厅）：…")
+or one short word ("비번 알려줄게: …"), never a value, a clause, a second word of Korean
+or a sentence end ("密码忘了，用户名：…", "비번 까먹었어 아이디: …")."""
+_UNSPACED_AHEAD_RULE = (
+    _Rule(  # "wifi密码（客厅那个）：abc12345", "비번 알려줄게: 4821"
+        _rx(
+            rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_UNSPACED_GAP}\s*[:：=＝]\s*{_OPEN_QUOTE}"
+            rf"(?P<v>[^{_NOT_VALUE}]{{3,128}}+){_NOT_A_MEASURE}"
         ),
         "password",
-        "wifi password",
+        "password",
         "high",
-        check="weak",
+        check="strong_undated",
     ),
-    _Rule(
-        _rx(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"),
-        "national_id",
-        "social security number",
-        "high",
-    ),
-    _Rule(
-        _rx(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])"),
-        "card_number",
-        "card number",
-        "high",
-        check="luhn",
-    ),
-    _Rule(
-        _rx(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"),
-        "account_number",
-        "bank account number (IBAN)",
-        "high",
-        check="iban",
-    ),
-    _Rule(
+)
+_UNSPACED_ACCOUNT_RULE = (
+    _Rule(  # "계좌번호는 110-123-456789", "口座番号は1234567です", "账号：6222 0212 3456 7890"
         _rx(
-            r"(?i)\b(?:(?:bank |checking |savings |brokerage )?account|acct|routing|sort code|"
-            r"passport|driver'?s licen[cs]e|licen[cs]e plate|social security|ssn|tax id|"
-            r"national id|membership|policy|member id|customer id|iban)"
-            r"(?: number| no\.?| num| #| id)?"
-            + _QUALIFIER
-            + r"(?:\s*(?:\b(?:is|was)\b|=|:|->)\s*|\s+)[\"'“‘`#]?"
-            + r"(?P<v>[A-Z0-9][A-Z0-9 -]{3,30}[A-Z0-9])"
-        ),
-        "account_number",
-        "account number",
-        "high",
-        check="account",
-    ),
-    _Rule(  # "conta 35.204.118-6", "Konto Nr. 1234 5678 90", "rekening: 12-3456-789"
-        _rx(
-            rf"(?i)\b(?P<cue>{ACCOUNT_WORDS})(?:\s*(?:{NUMBER_WORDS}))?"
-            rf"(?:\s*(?:\b(?:{COPULAS})\b|=|:|->)\s*|\s+)[#\"'“‘`]?"
-            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?!\w|,\d)(?!\s*(?:[%€$£¥₹]|" + _MONEY + r"))"
+            rf"(?i)(?P<cue>{UNSPACED_ACCOUNT_WORDS})(?:{UNSPACED_NUMBER_WORDS})?{_UNSPACED_SEP}#?"
+            r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?![A-Za-z0-9_]|,\d)"
+            rf"(?!\s*(?:{_CURRENCY}|{_MONEY}|{UNSPACED_UNITS}))"
         ),
         "account_number",
         "account number",
         "high",
         check="account_digits",
     ),
-    _Rule(
-        _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
-        "email",
-        "email address",
-        "medium",
-    ),
-    _Rule(
-        _rx(
-            r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])"
-            r"\d{3,4}[\s.-]\d{3,5}(?![\w-])"
-        ),
-        "phone_number",
-        "phone number",
-        "medium",
-        check="phone",
-    ),
-    _Rule(
-        _rx(
-            r"(?i)\b(?:phone|cell|mobile|telephone|tel|whatsapp)(?: number| no\.?| #)?"
-            r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`]?"
-            r"(?P<v>\+?\d[\d\s().-]{6,18}\d)"
-        ),
-        "phone_number",
-        "phone number",
-        "medium",
-        check="phone",
-    ),
-    _Rule(
-        _rx(
-            r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,4}"
-            r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
-            r"Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent)\b\.?"
-            r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|#)\.?\s*[\w-]+)?"
-            r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})?(?:,?\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?"
-        ),
-        "address",
-        "home address",
-        "medium",
-    ),
-    _Rule(
-        _rx(
-            r"(?i)\b(?:my|our|the|his|her|their) (?:home |new |mailing |postal )?address"
-            r"\s*(?:is|was|=|:|->)\s*[\"'“‘`]?"
-            r"(?P<v>[^.\n;!?\[\]]{8,120})"
-        ),
-        "address",
-        "home address",
-        "medium",
-    ),
-    _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
-        _rx(r"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{}<>]{8,64})(?![^\s\"'”’`,;)])"),
-        "password",
-        "password",
-        "high",
-        check="password_shape",
-    ),
-    _Rule(
-        _rx(r"(?<![\w/.=?&%:@-])(?P<v>[A-Za-z0-9][A-Za-z0-9_+/=-]{23,})(?![\w/-])"),
-        "api_key",
-        "secret token",
-        "high",
-        check="entropy",
-    ),
 )
+
+
+def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
+    """The rules, in the order their spans win ties; with ``other_scripts`` they also
+    look for the credential and account words of scripts other than Latin."""
+    strong = _STRONG_CUE + (f"|{OTHER_SCRIPT_PASSWORD_WORDS}" if other_scripts else "")
+    weak = f"{_WEAK_CUE}|{WEAK_WORDS}" + (f"|{OTHER_SCRIPT_WEAK_WORDS}" if other_scripts else "")
+    account = ACCOUNT_WORDS + (f"|{OTHER_SCRIPT_ACCOUNT_WORDS}" if other_scripts else "")
+    return (
+        _Rule(
+            _rx(
+                r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY"
+                r"(?: BLOCK)?-----"
+            ),
+            "private_key",
+            "private key",
+            "high",
+        ),
+        _Rule(
+            _rx(r"\bsk-(?:proj-|ant-[a-z0-9]+-|live-|test-)?[A-Za-z0-9_-]{8,}"),
+            "api_key",
+            "API key",
+            "high",
+            check="hasdigit",
+        ),
+        _Rule(
+            _rx(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+            "api_key",
+            "GitHub token",
+            "high",
+        ),
+        _Rule(_rx(r"\bxox[abprse]-[A-Za-z0-9-]{10,}"), "api_key", "Slack token", "high"),
+        _Rule(_rx(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "api_key", "AWS access key", "high"),
+        _Rule(_rx(r"\bAIza[0-9A-Za-z_-]{30,}"), "api_key", "Google API key", "high"),
+        _Rule(_rx(r"\bglpat-[A-Za-z0-9_-]{20,}"), "api_key", "GitLab token", "high"),
+        _Rule(
+            _rx(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{12,}"), "api_key", "Stripe key", "high"
+        ),
+        _Rule(
+            _rx(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+            "api_key",
+            "access token",
+            "high",
+        ),
+        _Rule(
+            _rx(rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
+            "password",
+            "password",
+            "high",
+            check="strong",
+        ),
+        _Rule(  # "PIN 4471", "passcode 8812#": no verb, the value follows the word
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w)\s+{_OPEN_QUOTE}"
+                rf"(?P<v>[^{_NOT_VALUE}]*\d[^{_NOT_VALUE}]*)"
+            ),
+            "password",
+            "password",
+            "high",
+            check="strong",
+        ),
+        *(_UNSPACED_PASSWORD_RULE + _UNSPACED_AHEAD_RULE if other_scripts else ()),
+        _Rule(
+            _rx(rf"(?i)\b(?P<cue>{weak})\b{_QUALIFIER}{_SEP}{_VALUE}"),
+            "password",
+            "credential",
+            "high",
+            check="weak",
+        ),
+        _Rule(
+            _rx(  # "the wifi is …", "wifi at the cabin: …", but not "the wifi name is …"
+                r"(?i)\b(?P<cue>wi-?fi)\b(?:(?!\b(?:name|named|called|ssid)\b)[^.!?\n\[\]]){0,40}?"
+                r"\b(?:is|:|=)\s*[\"'“‘`]?" + _VALUE
+            ),
+            "password",
+            "wifi password",
+            "high",
+            check="weak",
+        ),
+        _Rule(
+            _rx(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"),
+            "national_id",
+            "social security number",
+            "high",
+        ),
+        _Rule(
+            _rx(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])"),
+            "card_number",
+            "card number",
+            "high",
+            check="luhn",
+        ),
+        _Rule(
+            _rx(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"),
+            "account_number",
+            "bank account number (IBAN)",
+            "high",
+            check="iban",
+        ),
+        _Rule(
+            _rx(
+                r"(?i)\b(?:(?:bank |checking |savings |brokerage )?account|acct|routing|sort code|"
+                r"passport|driver'?s licen[cs]e|licen[cs]e plate|social security|ssn|tax id|"
+                r"national id|membership|policy|member id|customer id|iban)"
+                r"(?: number| no\.?| num| #| id)?"
+                + _QUALIFIER
+                + r"(?:\s*(?:\b(?:is|was)\b|=|:|->)\s*|\s+)[\"'“‘`#]?"
+                + r"(?P<v>[A-Z0-9][A-Z0-9 -]{3,30}[A-Z0-9])"
+            ),
+            "account_number",
+            "account number",
+            "high",
+            check="account",
+        ),
+        _Rule(  # "conta 35.204.118-6", "Konto Nr. 1234 5678 90", "rekening: 12-3456-789"
+            _rx(
+                rf"(?i)\b(?P<cue>{account})(?:\s*(?:{NUMBER_WORDS}))?"
+                rf"(?:\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|->)\s*|\s+)[#\"'“‘`«„]?"
+                rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)(?!\s*(?:{_CURRENCY}|{_MONEY}))"
+            ),
+            "account_number",
+            "account number",
+            "high",
+            check="account_digits",
+        ),
+        *(_UNSPACED_ACCOUNT_RULE if other_scripts else ()),
+        _Rule(
+            _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+            "email",
+            "email address",
+            "medium",
+        ),
+        _Rule(
+            _rx(
+                r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])"
+                r"\d{3,4}[\s.-]\d{3,5}(?![\w-])"
+            ),
+            "phone_number",
+            "phone number",
+            "medium",
+            check="phone",
+        ),
+        _Rule(
+            _rx(
+                r"(?i)\b(?:phone|cell|mobile|telephone|tel|whatsapp)(?: number| no\.?| #)?"
+                r"(?:\s*(?:is|was|=|:|->)\s*|\s+)[\"'“‘`]?"
+                r"(?P<v>\+?\d[\d\s().-]{6,18}\d)"
+            ),
+            "phone_number",
+            "phone number",
+            "medium",
+            check="phone",
+        ),
+        _Rule(
+            _rx(
+                r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,4}"
+                r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
+                r"Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent)\b\.?"
+                r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|#)\.?\s*[\w-]+)?"
+                r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})?(?:,?\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?"
+            ),
+            "address",
+            "home address",
+            "medium",
+        ),
+        _Rule(
+            _rx(
+                r"(?i)\b(?:my|our|the|his|her|their) (?:home |new |mailing |postal )?address"
+                r"\s*(?:is|was|=|:|->)\s*[\"'“‘`]?"
+                r"(?P<v>[^.\n;!?\[\]]{8,120})"
+            ),
+            "address",
+            "home address",
+            "medium",
+        ),
+        _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
+            _rx(r"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{}<>]{8,64})(?![^\s\"'”’`,;)])"),
+            "password",
+            "password",
+            "high",
+            check="password_shape",
+        ),
+        _Rule(
+            _rx(r"(?<![\w/.=?&%:@-])(?P<v>[A-Za-z0-9][A-Za-z0-9_+/=-]{23,})(?![\w/-])"),
+            "api_key",
+            "secret token",
+            "high",
+            check="entropy",
+        ),
+    )
+
+
+_LATIN_RULES = _rules(other_scripts=False)
+_ALL_RULES = _rules(other_scripts=True)
+_OTHER_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0750-\u077f\u0900-\u097f\u0e00-\u0e7f"
+    "\u1100-\u11ff\u1f00-\u1fff\u3000-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff\uff00-\uffef]"
+)
+"""A letter of a script other than Latin: only then are the other scripts' words looked for."""
 
 _QUICK = re.compile(
     r"\d|@|-----BEGIN|[A-Za-z0-9_+/=-]{24}|(?i:password|passcode|passphrase|pass|token|key|secret|"
     r"address|code|combo|combination|pin|wi-?fi|login|pw|senha|contrase|mot de passe|mdp|"
     r"passwort|kennwort|wachtwoord|parola|l[öo]senord|passord|adgangskode|salasana|has[łl]o|"
-    r"[şs]ifre)"
+    r"[şs]ifre|m[ậa]t kh|sandi|laluan|hesl|gesl|lozink|jelsz|parol|kod|kód|mã|nip|geheimzahl)"
 )
-_DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
-_TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
-_COMMON_VALUE = re.compile(
-    r"^(?:the|a|an|my|your|our|his|her|their|this|that|it|not|still|now|also|just|here|there|"
-    r"same|different|new|old|simple|easy|hard|long|short|changed|written|saved|stored|set|"
-    r"secret|private|safe|hidden|somewhere|on|in|at|under|behind|for|to|of|and|or|but|so|"
-    r"what|which|who|how|when|where|why|please|thanks|ok|okay|yes|no|none|null|unknown|"
-    r"below|above|attached|enclosed|required|needed|important|expired|invalid|correct|wrong|"
-    r"working|broken|fine|good|great|strong|weak|something|anything|everything|nothing)$",
-    re.I,
-)
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _iban_ok(value: str) -> bool:
-    compact = value.replace(" ", "")
-    if not 15 <= len(compact) <= 34:
-        return False
-    moved = compact[4:] + compact[:4]
-    try:
-        number = "".join(str(int(c, 36)) for c in moved)
-    except ValueError:
-        return False
-    return int(number) % 97 == 1
-
-
-def _entropy(value: str) -> float:
-    counts = Counter(value)
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
-
-
-def _is_date(value: str) -> bool:
-    """A plausible calendar date written with digits (``3/12/2024``, ``2024-03-12``)."""
-    if not _DATE_LIKE.match(value):
-        return False
-    parts = [int(p) for p in re.split(r"[-./]", value)]
-    if parts[0] > 31:  # year first
-        parts = parts[1:]
-    return min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31
-
-
-_GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$")
-"""A number written with thousands separators ("1.250.000"): an amount, not an account."""
-_SHAPE_SYMBOLS = frozenset("!#$%&*?@^~")
-_NUMBERING = re.compile(r"^[A-Za-z]+#\d+[A-Za-z]?$")
-"""A number sign before a number ("Suite#200B", "Gate#12A"): numbering, not a password."""
-_EMAIL_LIKE = re.compile(r"@[\w-]+\.[A-Za-z]")
-
-
-def _password_shaped(value: str) -> bool:
-    """A token that can only be a password: 8–64 characters with lower- and upper-case
-    letters, a digit and a symbol such as ``#`` or ``!`` inside it, and none of the marks
-    of a path, URL, e-mail, hashtag, mention, key combination or numbering."""
-    if not 8 <= len(value) <= 64 or value[0] in "#@$" or _NUMBERING.match(value):
-        return False
-    if any(c in value for c in "/\\:=+") or _EMAIL_LIKE.search(value):
-        return False
-    return (
-        any(c.islower() for c in value)
-        and any(c.isupper() for c in value)
-        and any(c.isdigit() for c in value)
-        and any(c in _SHAPE_SYMBOLS for c in value[1:-1])
-    )
-
-
-def _looks_like_secret(value: str) -> bool:
-    """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
-    if _TIME_LIKE.match(value) or _is_date(value):
-        return False
-    if any(c.isdigit() for c in value):
-        return len([c for c in value if c.isalnum()]) >= 3
-    has_symbol = any(not c.isalnum() for c in value.strip(".-"))
-    mixed_case = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
-    return len(value) >= 6 and (has_symbol or mixed_case)
-
-
-def _passes(check: str, value: str) -> bool:
-    """Whether ``value`` has the shape the named check asks for (see ``_Rule.check``)."""
-    digits = "".join(c for c in value if c.isdigit())
-    if check == "luhn":
-        return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
-    if check == "iban":
-        return _iban_ok(value)
-    if check == "phone":
-        return 9 <= len(digits) <= 15 and not _is_date(value.strip())
-    if check == "digits5":
-        return len(digits) >= 5
-    if check == "account":  # every word of it carries a digit or is a short code ("GB", "XP")
-        groups = value.split()
-        return len(digits) >= 5 and all(
-            any(c.isdigit() for c in g) or (g.isupper() and len(g) <= 4) for g in groups
-        )
-    if check == "account_digits":
-        return 6 <= len(digits) <= 34 and not (
-            _is_date(value) or _GROUPED_AMOUNT.match(value) or _TIME_LIKE.match(value)
-        )
-    if check == "password_shape":
-        return _password_shaped(value)
-    if check == "hasdigit":
-        return bool(digits)
-    if check == "weak":
-        return not _COMMON_VALUE.match(value) and _looks_like_secret(value)
-    if check == "strong":
-        if _COMMON_VALUE.match(value) or _TIME_LIKE.match(value):
-            return False
-        return (
-            bool(digits) or (len(value) >= 4 and not value.isalpha()) or _looks_like_secret(value)
-        )
-    if check == "entropy":
-        letters = any(c.isalpha() for c in value)
-        if not (letters and digits) or re.fullmatch(r"[0-9a-f]+", value):
-            return False  # words, numbers and lower-case hex digests (commit ids) are not keys
-        return _entropy(value) >= 3.5
-    return True
-
-
-_CUE_AHEAD = re.compile(
-    rf"(?i)\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE}|passport(?: number| no\.?)?|"
+"""What text in Latin script needs before the rules are run on it at all."""
+_AHEAD_WORDS = (
+    rf"{_WEAK_CUE}|passport(?: number| no\.?)?|"
     r"(?:bank |checking |savings )?account(?: number| no\.?)|routing number|"
-    r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id))\b"
+    r"(?:driver'?s )?licen[cs]e number|member(?:ship)? (?:number|id)"
+)
+_CUE_AHEAD = re.compile(rf"(?i)\b(?P<cue>{_STRONG_CUE}|{_AHEAD_WORDS})\b")
+_CUE_AHEAD_ALL = re.compile(
+    rf"(?i)\b(?P<cue>{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS}|{_AHEAD_WORDS})\b"
 )
 _VALUE_AHEAD = re.compile(
-    rf"(?i)(?:\b(?:{COPULAS})\b|\bit'?s|\bit is|:|=)\s*(?P<q>[\"'“‘`])?"
-    r"(?P<v>[^\s\"'”’`,;\[\]()]{3,128})"
+    rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
+    rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 )
-_STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE})$")
+_STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS})$")
 _WEAK_GAP = 60
 _ACCOUNT_WORDS = (
     "passport", "account", "bank", "checking", "savings", "routing", "driver", "licen", "member"
@@ -441,14 +413,14 @@ _STRONG_GAP = 160
 _NAME_WORD = re.compile(r"(?i)\b(?:name|named|called|ssid)\b")
 
 
-def _ahead(text: str) -> list[SensitiveSpan]:
+def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
     """Values a few words after a credential word: "my gym locker combo for me, it's
     31-07-19", "the PIN for the office locker, it's 0614", "can you store the alarm code?
     The new one is 7-2-5-9-0", "the password — it's "marmalade"". Weak words look only
     within their sentence; strong words and account numbers may cross one sentence end."""
     out: list[SensitiveSpan] = []
     held_at = _protected(text)
-    for cue in _CUE_AHEAD.finditer(text):
+    for cue in cues.finditer(text):
         if any(lo <= cue.start() < hi for lo, hi in held_at):
             continue  # the label inside a placeholder ("[stored in vault: key]")
         word = " ".join(cue.group("cue").lower().split())
@@ -473,7 +445,7 @@ def _ahead(text: str) -> list[SensitiveSpan]:
             if _NAME_WORD.search(window, 0, m.start("v")):
                 break  # "the wifi name is …", "the network called …": a name, not a secret
             quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
-            ok = _passes(check, value) or bool(quoted and not _COMMON_VALUE.match(value))
+            ok = passes(check, value) or bool(quoted and not is_common_word(value))
             if ok:
                 start = cue.end() + m.start("v")
                 kind = "account_number" if account else "password"
@@ -482,10 +454,15 @@ def _ahead(text: str) -> list[SensitiveSpan]:
     return out
 
 
-_PASSWORD_WORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS})")
-_ACCOUNT_WORD = re.compile(rf"(?i)(?:{ACCOUNT_WORDS})")
+_PASSWORD_WORD = re.compile(
+    rf"(?i)(?:{PASSWORD_WORDS}|{OTHER_SCRIPT_PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})"
+)
+_ACCOUNT_WORD = re.compile(
+    rf"(?i)(?:{ACCOUNT_WORDS}|{OTHER_SCRIPT_ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})"
+)
+_PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
+_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS}|{OTHER_SCRIPT_WEAK_WORDS})")
 _PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
-_PIN_NAMES = frozenset({"nip", "geheimzahl"})
 
 
 def _label(cue: str) -> str:
@@ -496,9 +473,11 @@ def _label(cue: str) -> str:
     if word in _PLAIN_LABELS:
         return word
     if _PASSWORD_WORD.fullmatch(word):
-        return "pin" if "pin" in word or word in _PIN_NAMES else "password"
+        return "pin" if "pin" in word or _PIN_WORD.fullmatch(word) else "password"
     if _ACCOUNT_WORD.fullmatch(word):
         return "account number"
+    if _CODE_WORD.fullmatch(word):
+        return "code"
     return word
 
 
@@ -515,17 +494,21 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
     that looks like one. Placeholders left by an earlier redaction are never
     matched again.
     """
-    if not text or not _QUICK.search(text):
+    if not text:
         return []
+    other_scripts = bool(_OTHER_SCRIPT.search(text))
+    if not other_scripts and not _QUICK.search(text):
+        return []
+    rules = _ALL_RULES if other_scripts else _LATIN_RULES
     protected = _protected(text)
     found: list[SensitiveSpan] = []
-    for rule in _RULES:
+    for rule in rules:
         for match in rule.pattern.finditer(text):
             start, end = match.span("v") if "v" in rule.pattern.groupindex else match.span()
             value = text[start:end]
             stripped = value.rstrip(".!?:")
             end -= len(value) - len(stripped)
-            if end <= start or not _passes(rule.check, stripped):
+            if end <= start or not passes(rule.check, stripped):
                 continue
             if any(start < p_end and p_start < end for p_start, p_end in protected):
                 continue
@@ -533,7 +516,7 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             if "cue" in rule.pattern.groupindex and match.group("cue"):
                 label = _label(match.group("cue"))
             found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
-    for span in _ahead(text):
+    for span in _ahead(text, _CUE_AHEAD_ALL if other_scripts else _CUE_AHEAD):
         if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
             found.append(span)
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))

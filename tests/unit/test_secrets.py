@@ -145,3 +145,101 @@ def test_redacting_placeholders_again_changes_nothing() -> None:
     text = "password: [stored in vault: password] and pin is [stored in vault: pin]"
     assert redact(text) == text
     assert "in vault: password] in vault" not in redact(redact("password: hunter22"))
+
+
+# Credential and account words in non-Latin scripts (and Latin-script languages written
+# with their own diacritics), with the value after the language's own separator: a
+# copula ("это", "είναι", "هي", "היא", "là", "adalah"), a sign, or a particle glued to the
+# word in scripts without spaces ("비번은", "パスワードは", "密码是", "รหัสผ่านคือ").
+NON_LATIN_CASES = [
+    ("VPN пароль: Kx92mzq7", "Kx92mzq7", "password"),
+    ("мой пароль от почты — qwerty2024", "qwerty2024", "password"),
+    ("паролата за wifi е kotka123", "kotka123", "password"),
+    ("пин-код 4471 от новой карты", "4471", "pin"),
+    ("код от двери: 4521", "4521", "code"),
+    ("номер счёта 40817 810 0 9999 1234567", "40817 810 0 9999 1234567", "account number"),
+    ("Ο κωδικός του wifi είναι thalassa88", "thalassa88", "password"),
+    ("도어락 비번 4821", "4821", "password"),
+    ("현관 비번은 4821이야", "4821", "password"),
+    ("비밀번호를 abc123으로 바꿨어", "abc123", "password"),
+    ("계좌번호는 110-123-456789 입니다", "110-123-456789", "account number"),
+    ("パスワードはabc123です", "abc123", "password"),
+    ("暗証番号は4417です", "4417", "pin"),
+    ("口座番号は1234567です", "1234567", "account number"),
+    ("wifi密码是abc12345，别忘了", "abc12345", "password"),
+    ("我的银行卡密码：880123", "880123", "password"),
+    ("验证码是482913", "482913", "password"),
+    ("كلمة السر هي zaytoun77", "zaytoun77", "password"),
+    ("وكلمة المرور: Qamar2024", "Qamar2024", "password"),
+    ("הסיסמה של הוויפי היא tapuz123", "tapuz123", "password"),
+    ("मेरा पासवर्ड abc123 है", "abc123", "password"),
+    ("รหัสผ่านคือ mango2024 ครับ", "mango2024", "password"),
+    ("mật khẩu email là conmeo123", "conmeo123", "password"),
+    ("kata sandi email saya adalah kucing88", "kucing88", "password"),
+    ("heslo je pivo1234", "pivo1234", "password"),
+    ("a jelszavam: Alma1234", "Alma1234", "password"),
+    ("parolă: soare2024", "soare2024", "password"),
+    # a sign a few characters after the word: an aside in brackets, one short word
+    ("wifi密码（客厅那个）：abc12345", "abc12345", "password"),
+    ("パスワード（会社用）：Tokyo2024です", "Tokyo2024", "password"),
+    ("비번 알려줄게: 4821", "4821", "password"),
+    ("密码是abc123，备注：hello123", "abc123", "password"),
+    # no digit in the value: the word alone lets the text be searched at all
+    ("heslo do banky: pivo-a-rum", "pivo-a-rum", "password"),
+    ("mật khẩu: con-meo-vang", "con-meo-vang", "password"),
+    ("пароль: кот-и-пёс", "кот-и-пёс", "password"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "label"), NON_LATIN_CASES)
+def test_credential_words_in_other_scripts_are_followed_to_their_values(
+    text: str, value: str, label: str
+) -> None:
+    assert [(s.value(text), s.label) for s in find_sensitive(text)] == [(value, label)]
+    clean = redact(text)
+    assert value not in clean and f"[stored in vault: {label}]" in clean
+    assert redact(clean) == clean  # idempotent
+    assert redact_values(clean, [value]) == clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the word without a value: a question, a rule about it, a forgotten one
+        "пароль я забыл, напомни завтра",
+        "пароль должен быть длиннее",
+        "パスワードを忘れました",
+        "密码是什么？",
+        "كلمة السر نسيتها",
+        "הסיסמה שלי ארוכה",
+        "mật khẩu là gì?",
+        # a number after the word is a length, a year, a count or an amount
+        "비밀번호는 10자리 이상이어야 해",
+        "비번 2026년부터 바뀌었어",
+        "パスワードは8文字以上です",
+        "密码是2023年改的",
+        "口座に50000円振り込んだ",
+        "账户余额是500000元",
+        "счёт за свет 1500 рублей",
+        "перевёл на счёт 2500000 рублей",
+        "계좌번호는 3000000원이 아니야",
+        "Я сменил пароль 3 раза за неделю",
+        "Код ошибки 404 на сайте",
+        "口座残高は1,250,000円です",
+        "2023年に口座を開設しました",
+        "на счёт пришло 45 000 рублей",
+        # a sign after another clause or word names something else; a date is no code
+        "密码忘了，用户名：zhang123",
+        "비번 까먹었어 아이디: kim123",
+        "密码修改时间：2024-05-01",
+        "密码有效期：180天",
+        "密码学（cryptography）：rsa2048",
+        # the word inside a longer word: cryptography, crypto assets, cryptocurrency
+        "密码学101课程很难",
+        "暗号資産を100万円分買った",
+        "암호화폐 3000만원",
+    ],
+)
+def test_other_scripts_words_without_a_secret_value_are_left_alone(text: str) -> None:
+    assert find_sensitive(text) == []
+    assert redact(text) == text

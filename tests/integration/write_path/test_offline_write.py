@@ -165,6 +165,33 @@ def test_secrets_never_appear_in_clear_outside_the_vault(make_system: MakeSystem
     assert all(PHONE not in (h.new_value or "") for h in history)
 
 
+def test_secrets_after_credential_words_in_other_scripts_stay_in_the_vault(
+    make_system: MakeSystem,
+) -> None:
+    system = make_system()
+    turns = [
+        {"role": "user", "name": "Jiwoo", "id": "K1", "content": "현관 도어락 비번은 4821이야."},
+        {
+            "role": "user",
+            "name": "Jiwoo",
+            "id": "K2",
+            "content": "公司wifi密码是lanmao2024，别忘了。",
+        },
+        {"role": "user", "name": "Jiwoo", "id": "K3", "content": "VPN пароль: Kx92mzq7"},
+    ]
+    system.add(turns, user_id="u1", occurred_at=AT)
+    values = ("4821", "lanmao2024", "Kx92mzq7")
+    for record in all_rows(system, "u1", include_superseded=True):
+        if record.memory_type is not MemoryType.KNOWLEDGE_VAULT:
+            dumped = record.model_dump_json(exclude={"embedding"})  # floats hold any digits
+            assert not [v for v in values if v in dumped], record
+    vault = [
+        r for r in rows(system, "u1", "knowledge_vault") if isinstance(r, KnowledgeVaultMemory)
+    ]
+    assert sorted(v.secret_value.get_secret_value() for v in vault) == sorted(values)
+    assert all(v.entry_type == "password" for v in vault)
+
+
 def test_reingesting_the_same_batch_writes_nothing_new(make_system: MakeSystem) -> None:
     system = make_system()
     system.add(CONVO, user_id="u1", occurred_at=AT)

@@ -1,0 +1,146 @@
+"""The shapes a sensitive value must have: checksums (Luhn, IBAN mod 97), a password's
+own shape, what a value after a credential word must look like, and what is a date, a
+time, an amount or an ordinary word instead (:mod:`mirix_py._memory.secrets`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+__all__ = ["is_common_word", "passes"]
+
+_DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+_TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
+_COMMON_VALUE = re.compile(
+    r"^(?:the|a|an|my|your|our|his|her|their|this|that|it|not|still|now|also|just|here|there|"
+    r"same|different|new|old|simple|easy|hard|long|short|changed|written|saved|stored|set|"
+    r"secret|private|safe|hidden|somewhere|on|in|at|under|behind|for|to|of|and|or|but|so|"
+    r"what|which|who|how|when|where|why|please|thanks|ok|okay|yes|no|none|null|unknown|"
+    r"below|above|attached|enclosed|required|needed|important|expired|invalid|correct|wrong|"
+    r"working|broken|fine|good|great|strong|weak|something|anything|everything|nothing)$",
+    re.I,
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _iban_ok(value: str) -> bool:
+    compact = value.replace(" ", "")
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    try:
+        number = "".join(str(int(c, 36)) for c in moved)
+    except ValueError:
+        return False
+    return int(number) % 97 == 1
+
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _is_date(value: str) -> bool:
+    """A plausible calendar date written with digits (``3/12/2024``, ``2024-03-12``)."""
+    if not _DATE_LIKE.match(value):
+        return False
+    parts = [int(p) for p in re.split(r"[-./]", value)]
+    if parts[0] > 31:  # year first
+        parts = parts[1:]
+    return min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31
+
+
+_GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$")
+"""A number written with thousands separators ("1.250.000"): an amount, not an account."""
+_SHAPE_SYMBOLS = frozenset("!#$%&*?@^~")
+_NUMBERING = re.compile(r"^[A-Za-z]+#\d+[A-Za-z]?$")
+"""A number sign before a number ("Suite#200B", "Gate#12A"): numbering, not a password."""
+_EMAIL_LIKE = re.compile(r"@[\w-]+\.[A-Za-z]")
+
+
+def _password_shaped(value: str) -> bool:
+    """A token that can only be a password: 8–64 characters with lower- and upper-case
+    letters, a digit and a symbol such as ``#`` or ``!`` inside it, and none of the marks
+    of a path, URL, e-mail, hashtag, mention, key combination or numbering."""
+    if not 8 <= len(value) <= 64 or value[0] in "#@$" or _NUMBERING.match(value):
+        return False
+    if any(c in value for c in "/\\:=+") or _EMAIL_LIKE.search(value):
+        return False
+    return (
+        any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.isdigit() for c in value)
+        and any(c in _SHAPE_SYMBOLS for c in value[1:-1])
+    )
+
+
+def _looks_like_secret(value: str) -> bool:
+    """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
+    if _TIME_LIKE.match(value) or _is_date(value):
+        return False
+    if any(c.isdigit() for c in value):
+        return len([c for c in value if c.isalnum()]) >= 3
+    has_symbol = any(not c.isalnum() for c in value.strip(".-"))
+    mixed_case = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+    return len(value) >= 6 and (has_symbol or mixed_case)
+
+
+def passes(check: str, value: str) -> bool:
+    """Whether ``value`` has the shape the named check asks for: ``"luhn"``, ``"iban"``,
+    ``"phone"``, ``"digits5"``, ``"account"``, ``"account_digits"``, ``"password_shape"``,
+    ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"strong_undated"``, ``"entropy"``; any other
+    check passes."""
+    digits = "".join(c for c in value if c.isdigit())
+    if check == "luhn":
+        return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
+    if check == "iban":
+        return _iban_ok(value)
+    if check == "phone":
+        return 9 <= len(digits) <= 15 and not _is_date(value.strip())
+    if check == "digits5":
+        return len(digits) >= 5
+    if check == "account":  # every word of it carries a digit or is a short code ("GB", "XP")
+        groups = value.split()
+        return len(digits) >= 5 and all(
+            any(c.isdigit() for c in g) or (g.isupper() and len(g) <= 4) for g in groups
+        )
+    if check == "account_digits":
+        return 6 <= len(digits) <= 34 and not (
+            _is_date(value) or _GROUPED_AMOUNT.match(value) or _TIME_LIKE.match(value)
+        )
+    if check == "password_shape":
+        return _password_shaped(value)
+    if check == "hasdigit":
+        return bool(digits)
+    if check == "weak":
+        return not _COMMON_VALUE.match(value) and _looks_like_secret(value)
+    if check == "strong":
+        if _COMMON_VALUE.match(value) or _TIME_LIKE.match(value):
+            return False
+        return (
+            bool(digits) or (len(value) >= 4 and not value.isalpha()) or _looks_like_secret(value)
+        )
+    if check == "strong_undated":  # a value a few words away: not a date either
+        return passes("strong", value) and not _is_date(value)
+    if check == "entropy":
+        letters = any(c.isalpha() for c in value)
+        if not (letters and digits) or re.fullmatch(r"[0-9a-f]+", value):
+            return False  # words, numbers and lower-case hex digests (commit ids) are not keys
+        return _entropy(value) >= 3.5
+    return True
+
+
+def is_common_word(value: str) -> bool:
+    """An ordinary word that cannot be a secret's value ("the", "changed", "nothing")."""
+    return bool(_COMMON_VALUE.match(value))
