@@ -124,8 +124,12 @@ _WEAK_CUE = (
     r"auth[ _-]?token|bearer token|client[ _-]?secret|license key|licence key|product key|"
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
-_UNSPACED_SEP = rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*)?(?:[:=：＝]|->|-|—)?\s*{_OPEN_QUOTE}"
-"""A particle or copula glued to the word ("비번은", "密码是"), a sign, or nothing."""
+_UNSPACED_SEP = (
+    rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*|(?<=\s)(?:{COPULAS})\s+)?(?:[:=：＝]|->|-|—)?\s*"
+    rf"{_OPEN_QUOTE}"
+)
+"""A particle or copula glued to the word ("비번은", "密码是"), a Latin-script copula after a
+space when the sentence switches language ("our 도어락 비번 is …"), a sign, or nothing."""
 _NOT_A_MEASURE = rf"(?!\s*(?:{UNSPACED_UNITS}))"
 _MONEY = (
     r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"

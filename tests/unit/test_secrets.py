@@ -188,6 +188,9 @@ NON_LATIN_CASES = [
     ("heslo do banky: pivo-a-rum", "pivo-a-rum", "password"),
     ("mật khẩu: con-meo-vang", "con-meo-vang", "password"),
     ("пароль: кот-и-пёс", "кот-и-пёс", "password"),
+    # a sentence that switches language after the word: an English copula
+    ("fyi the gate 비번 is 583016, don't share it", "583016", "password"),
+    ("office wifi 密码 is qz81-lamp", "qz81-lamp", "password"),
 ]
 
 
@@ -238,6 +241,9 @@ def test_credential_words_in_other_scripts_are_followed_to_their_values(
         "密码学101课程很难",
         "暗号資産を100万円分買った",
         "암호화폐 3000만원",
+        # an English copula after the word, then no value
+        "the 비번 is 8 chars max",
+        "my 密码 is something I keep forgetting",
     ],
 )
 def test_other_scripts_words_without_a_secret_value_are_left_alone(text: str) -> None:
