@@ -73,8 +73,8 @@ def test_a_lower_case_update_ending_in_a_question_is_shown_before_glue() -> None
         hit(episode("I repotted the basil and mint last week.", actor="Jon", sequence=2), 2.0),
     ]
     question = read_question("How tall is Jon's sunflower now?")
-    tight = build_context([], hits, budget_tokens=40, question=question)  # room for one
-    assert "2 m high" in tight.text and "basil" not in tight.text
+    focused = build_context([], hits, budget_tokens=1000, question=question)
+    assert focused.refs[1].record["summary"].startswith("guess what")  # not with the glue
 
 
 def test_a_turn_of_off_subject_questions_goes_after_the_informative_ones() -> None:
