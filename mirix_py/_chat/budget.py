@@ -18,8 +18,8 @@ such sentences take the room of turns that hold facts. Three small rules:
   glue too (it is still shown whole when there is room, as context for a reply).
   Its sentences end at any ``.``, ``!`` or ``?`` before a space, whatever case
   follows: chat is often typed in lower case ("he's 14 kg now. how much should he
-  eat?"), and a turn that states something before its closing question is not
-  only asking.
+  eat?") or as lines without full stops, and a turn that states something
+  before its closing question is not only asking.
 
 Both are plain English heuristics; nothing depends on a dataset's wording.
 """
@@ -52,8 +52,9 @@ PHATIC: frozenset[str] = frozenset(
 _PHATIC_STEMS: frozenset[str] = frozenset(stem(w) for w in PHATIC)
 _ANNOTATION = re.compile(r"\[[^\[\]]*\]")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
-_ANY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-"""A sentence end in chat typed in lower case as well: ``.``, ``!`` or ``?`` and a space."""
+_ANY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+"""A sentence end in chat typed in lower case as well: ``.``, ``!`` or ``?`` and a space,
+or a line break (a turn written as lines: "- moving on 7 May" then "- any tips?")."""
 
 
 def _is_name(token: str, names: frozenset[str]) -> bool:

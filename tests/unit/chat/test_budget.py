@@ -64,6 +64,8 @@ def test_a_lower_case_turn_stating_something_before_its_question_is_not_only_ask
     text = "big day lol. the yellow one is 2 m high already. what fertiliser should i use?"
     assert not only_asks(text, NAMES, question)
     assert only_asks("ok lol. what fertiliser should i use? any brand?", NAMES, question)
+    lines = "Garden news:\n- the yellow one passed the fence\n- what fertiliser should i use?"
+    assert not only_asks(lines, NAMES, question)
 
 
 def test_a_lower_case_update_ending_in_a_question_is_shown_before_glue() -> None:
