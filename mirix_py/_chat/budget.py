@@ -16,6 +16,10 @@ such sentences take the room of turns that hold facts. Three small rules:
   the other speaker ("What inspired it?") that share no content word with the
   question asked now; such a turn holds no fact of its own, so it goes with the
   glue too (it is still shown whole when there is room, as context for a reply).
+  Its sentences end at any ``.``, ``!`` or ``?`` before a space, whatever case
+  follows: chat is often typed in lower case ("he's 14 kg now. how much should he
+  eat?") or as lines without full stops, and a turn that states something
+  before its closing question is not only asking.
 
 Both are plain English heuristics; nothing depends on a dataset's wording.
 """
@@ -48,6 +52,9 @@ PHATIC: frozenset[str] = frozenset(
 _PHATIC_STEMS: frozenset[str] = frozenset(stem(w) for w in PHATIC)
 _ANNOTATION = re.compile(r"\[[^\[\]]*\]")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+_ANY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+"""A sentence end in chat typed in lower case as well: ``.``, ``!`` or ``?`` and a space,
+or a line break (a turn written as lines: "- moving on 7 May" then "- any tips?")."""
 
 
 def _is_name(token: str, names: frozenset[str]) -> bool:
@@ -95,7 +102,8 @@ def only_asks(text: str, names: Iterable[str], question: frozenset[str] = frozen
     sharing no content word with ``question`` (see the module docstring); False for
     a wholly phatic turn (:func:`is_phatic` covers it)."""
     lowered = frozenset(n.lower() for n in names)
-    kept = [s for s in sentences(text) if not _phatic_sentence(s, lowered, question)]
+    parts = [p for s in sentences(text) for p in _ANY_SENTENCE_END.split(s) if p.strip()]
+    kept = [s for s in parts if not _phatic_sentence(s, lowered, question)]
     return bool(kept) and all(
         s.rstrip().endswith("?") and not _content(s, lowered) & question for s in kept
     )

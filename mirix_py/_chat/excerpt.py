@@ -21,8 +21,9 @@ question's topic, and marks what was left out with an ellipsis (``…``):
   suggest?"), or when the question asks for several things ("what are some …?",
   not a count) and an item is on topic.
 - Nothing is cut for a question that names the assistant ("what did you suggest
-  …?", "how many drinks did you allow?"): its replies are then the evidence asked
-  for, not the context.
+  …?", "how many drinks did you allow?"), or that asks what a speaker of the
+  conversation said by their name ("according to Nico, …?", "what did Nico
+  recommend …?"): their replies are then the evidence asked for, not the context.
 - A short text is kept whole (:data:`EXCERPT_MIN_CHARS`), and so is a text none of
   whose parts says a topic word (it ranked for another reason, say its meaning or
   its session: cutting it would drop what made it rank), or one whose excerpt would
@@ -62,6 +63,15 @@ _ASKS_REPLY = re.compile(r"\bassistant\b", re.I)
 """A question that names the assistant ("what did the assistant suggest …", "how many
 drinks did the assistant allow …", as :mod:`.person` reads "… did you …"): it asks
 about the exchange, and the assistant's replies are the evidence asked for."""
+_SAID_BY = re.compile(
+    r"\b(?i:according\s+to)\s+(?P<by>[A-Z][\w'’-]*)|"
+    r"\b(?i:did|does|do|has|had|would|will|should)\s+(?P<who>[A-Z][\w'’-]*)\s+"
+    r"(?:first\s+|originally\s+|initially\s+|once\s+)?"
+    r"(?:say|said|suggest|recommend|advise|tell|mention|propose|explain|warn|"
+    r"note|point\s+out|list|estimate|quote|prescribe)\b"
+)
+"""A question about what someone said, naming them ("according to Nico", "did Nico
+suggest"): when the name is a speaker's, their replies are the evidence asked for."""
 _HOW_MANY = re.compile(r"\s*how\s+(?:many|much)\b", re.I)
 """A count ("how many times a week …?") asks for a number, not for a list's items."""
 _BARE_MARK = re.compile(r"\s*(?:step\s*)?\d{0,2}\s*[.):]?\s*[-•*]?\s*", re.I)
@@ -147,7 +157,8 @@ class Excerpter:
         place the question names is one)."""
         named = {stem(w) for n in (*names, *_PARTIES) for w in words(n)}
         whole = cues.is_howto or ordinal_asked(cues.asked or cues.text) is not None
-        topic = frozenset() if _ASKS_REPLY.search(cues.text) else cues.stems - named
+        about_replies = _ASKS_REPLY.search(cues.text) or _names_speaker(cues.text, names)
+        topic = frozenset() if about_replies else cues.stems - named
         several = cues.asks_several and not _HOW_MANY.match(cues.text)
         return cls(frozenset(topic), whole, several)
 
@@ -186,6 +197,16 @@ class Excerpter:
         introduced = first > 0 and on_topic[first - 1]  # "Here are some classics:"
         items = [t for p, t in zip(parts, on_topic, strict=True) if p.is_item]
         return introduced or (self.several and any(items))
+
+
+def _names_speaker(question: str, names: frozenset[str]) -> bool:
+    """Whether ``question`` asks what one of the speakers (``names``, lower-cased) said,
+    naming them (:data:`_SAID_BY`)."""
+    for m in _SAID_BY.finditer(question):
+        who = (m.group("by") or m.group("who") or "").lower()
+        if who in names:
+            return True
+    return False
 
 
 def strong_match(said: int, topic: int) -> bool:

@@ -59,6 +59,26 @@ def test_only_asks_is_a_turn_of_off_subject_questions() -> None:
     assert not only_asks("Thanks! Go Jon!", NAMES, question)  # wholly phatic: is_phatic's case
 
 
+def test_a_lower_case_turn_stating_something_before_its_question_is_not_only_asking() -> None:
+    question = read_question("How tall is Jon's sunflower now?").stems
+    text = "big day lol. the yellow one is 2 m high already. what fertiliser should i use?"
+    assert not only_asks(text, NAMES, question)
+    assert only_asks("ok lol. what fertiliser should i use? any brand?", NAMES, question)
+    lines = "Garden news:\n- the yellow one passed the fence\n- what fertiliser should i use?"
+    assert not only_asks(lines, NAMES, question)
+
+
+def test_a_lower_case_update_ending_in_a_question_is_shown_before_glue() -> None:
+    update = "guess what, new flat in the old town. the yellow one is 2 m high. tips?"
+    hits = [
+        hit(episode(update, actor="Jon", sequence=1), 3.0),
+        hit(episode("I repotted the basil and mint last week.", actor="Jon", sequence=2), 2.0),
+    ]
+    question = read_question("How tall is Jon's sunflower now?")
+    focused = build_context([], hits, budget_tokens=1000, question=question)
+    assert focused.refs[1].record["summary"].startswith("guess what")  # not with the glue
+
+
 def test_a_turn_of_off_subject_questions_goes_after_the_informative_ones() -> None:
     hits = [
         hit(episode("Ooh, what did it look like?", actor="Gina", sequence=1), 3.0),

@@ -158,3 +158,13 @@ def test_a_strong_match_is_one_part_saying_most_of_the_topic() -> None:
     assert found is not None and not found.strong  # each item says one topic word
     found = Excerpter.of(read_question("When is the lighthouse climb?")).excerpt(LIST)
     assert found is not None and found.strong
+
+
+def test_nothing_is_cut_for_a_question_about_what_a_named_speaker_said() -> None:
+    speakers = frozenset({"pia", "orla"})
+    assert _cut("According to Orla, when is the lighthouse climb best?", LIST, speakers) is None
+    assert _cut("When did Orla suggest the lighthouse climb?", LIST, speakers) is None
+    # someone who is not a speaker, or a verb that is not one of saying: cut as usual
+    assert _cut("According to Bram, when is the lighthouse climb best?", LIST, speakers) is not None
+    assert _cut("When did Orla climb the lighthouse?", LIST, speakers) is not None
+    assert _cut("Did Orla recommend the lighthouse climb?", LIST, speakers) is None
