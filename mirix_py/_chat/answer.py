@@ -58,7 +58,14 @@ from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.by_age import by_age_answer
 from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
-from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
+from mirix_py._chat.cues import (
+    QuestionCues,
+    asks_for_several,
+    read_question,
+    sentences,
+    stem_share,
+    words,
+)
 from mirix_py._chat.current_value import (
     asks_present,
     beyond_replaced,
@@ -79,6 +86,7 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
+from mirix_py._chat.relative_hop import relative_hop
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
 from mirix_py._chat.said import named_adviser
 from mirix_py._chat.scope import in_scope
@@ -125,6 +133,14 @@ def answer_offline(
     numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
+    hop = relative_hop(cues.text, cues.names, [h for _, h in scoped])
+    if hop is not None:  # "how old is the grandchild who …?" → "how old is Ottilie?"
+        inner = answer_offline(
+            read_question(hop.question), pack, min_evidence=min_evidence, now=now
+        )
+        if not inner.abstained:
+            refs = tuple(dict.fromkeys((*inner.refs, scoped[hop.index][0])))
+            return Draft(inner.text, refs, False)
     bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
     if bridge is not None:
         return Draft(bridge[0], (scoped[bridge[1]][0],), False)
