@@ -139,8 +139,8 @@ def answer_offline(
             read_question(hop.question), pack, min_evidence=min_evidence, now=now
         )
         if not inner.abstained:
-            refs = tuple(dict.fromkeys((*inner.refs, scoped[hop.index][0])))
-            return Draft(inner.text, refs, False)
+            hop_refs = tuple(dict.fromkeys((*inner.refs, scoped[hop.index][0])))
+            return Draft(inner.text, hop_refs, False)
     bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
     if bridge is not None:
         return Draft(bridge[0], (scoped[bridge[1]][0],), False)
