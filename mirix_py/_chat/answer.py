@@ -86,7 +86,7 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
-from mirix_py._chat.relative_hop import relative_hop
+from mirix_py._chat.relative_hop import holder_name, relative_hop, role_question, with_holder
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
 from mirix_py._chat.said import named_adviser
 from mirix_py._chat.scope import in_scope
@@ -141,6 +141,19 @@ def answer_offline(
         if not inner.abstained:
             hop_refs = tuple(dict.fromkeys((*inner.refs, scoped[hop.index][0])))
             return Draft(inner.text, hop_refs, False)
+    role = role_question(cues.text)
+    if role is not None:  # "what does Ines's current flatmate do?" → "what does Odile do?"
+        holder = answer_offline(
+            read_question(role.holder_question), pack, min_evidence=min_evidence, now=now
+        )
+        name = None if holder.abstained else holder_name(holder.text, role, cues.names)
+        if name is not None:
+            rewritten = with_holder(cues.text, role, name)
+            inner = answer_offline(
+                read_question(rewritten), pack, min_evidence=min_evidence, now=now
+            )
+            if not inner.abstained:
+                return Draft(inner.text, tuple(dict.fromkeys((*inner.refs, *holder.refs))), False)
     bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
     if bridge is not None:
         return Draft(bridge[0], (scoped[bridge[1]][0],), False)

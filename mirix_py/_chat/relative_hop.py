@@ -9,6 +9,11 @@ clause best, takes the name that sentence is said of, and rewrites the question 
 name in place of the described person ("How old is Ottilie?"); the caller answers the
 rewritten question and credits the resolving sentence as evidence too.
 
+"What does Ines's current flatmate do for a living?" names the person by a role and a
+time instead of a clause: :func:`role_question` asks the role's holder first ("Who is
+Ines's flatmate now?", answered by the current-value rules), and :func:`with_holder` puts
+the holder's name in its place ("What does Odile do for a living?").
+
 Only the hits already in the context are read; nothing touches the store.
 """
 
@@ -27,6 +32,19 @@ _RELATIVE = re.compile(
     r"(?P<noun>[a-z][a-z-]*)\s+(?:who|that)\s+(?P<clause>[^?]+?)\s*\??\s*$"
 )
 """'<head> the <noun> who|that <clause>?': the described person or thing ends the question."""
+_ROLE = re.compile(
+    r"\b(?P<owner>[A-Z][\w-]*['’]s|her|his|their|my|your|the)\s+"
+    r"(?P<time>current|present|new|former|previous|old|ex-)\s*(?P<noun>[a-z][a-z-]*)\b"
+)
+"""'Ines's current flatmate', 'his former coach': a role's holder named by a time."""
+_NOW = frozenset({"current", "present", "new"})
+_WHO = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
+_CALENDAR = re.compile(
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?"
+    r"|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-Z][\w’'-]*[\w]")
 _MIN_SHARE = 0.6
 """The least share of the clause's content stems a resolving sentence must say."""
@@ -94,3 +112,57 @@ def relative_hop(question: str, names: Sequence[str], hits: Sequence[Hit]) -> Ho
     _, index, name = best
     rewritten = f"{found.group('head').rstrip()} {name}?"
     return Hop(name=name, question=rewritten, index=index)
+
+
+@dataclass(frozen=True)
+class RoleAsk:
+    """A role named by a time in a question that asks something else of its holder."""
+
+    holder_question: str
+    span: tuple[int, int]
+    noun: str
+
+
+def role_question(question: str) -> RoleAsk | None:
+    """The question for the holder of a timed role ("Ines's current flatmate" → "Who is
+    Ines's flatmate now?"), or ``None`` when the question names none or asks the holder."""
+    if _WHO.match(question):
+        return None
+    found = _ROLE.search(question)
+    if found is None:
+        return None
+    owner, noun = found.group("owner"), found.group("noun")
+    if found.group("time") in _NOW:
+        asked = f"Who is {owner} {noun} now?"
+    else:
+        asked = f"Who was {owner} {found.group('time')} {noun}?".replace("- ", "-")
+    return RoleAsk(asked[0].upper() + asked[1:], found.span(), noun)
+
+
+def holder_name(answer: str, role: RoleAsk, names: Sequence[str]) -> str | None:
+    """The holder's name in the answer to the holder question: the first name after the
+    role's noun ("new flatmate from 1 March is Odile", "my coach Sven said"), else the last
+    one before it ("Odile is my new flatmate"). Month and weekday names are dates, and the
+    question's own names are not the holder."""
+    asked = {w.lower() for n in names for w in words(n)}
+    found = [
+        m
+        for m in _NAME.finditer(answer)
+        if m.group(0).lower() not in STOPWORDS
+        and m.group(0).lower() not in asked
+        and not _CALENDAR.fullmatch(m.group(0))
+    ]
+    noun = re.search(rf"\b{re.escape(role.noun)}\b", answer, re.IGNORECASE)
+    if noun is None:
+        return found[0].group(0) if len(found) == 1 else None
+    after = [m for m in found if m.start() >= noun.end()]
+    before = [m for m in found if m.end() <= noun.start()]
+    if after:
+        return after[0].group(0)
+    return before[-1].group(0) if before else None
+
+
+def with_holder(question: str, role: RoleAsk, holder: str) -> str:
+    """The question with the holder's name in place of the role."""
+    start, end = role.span
+    return f"{question[:start]}{holder}{question[end:]}"

@@ -8,7 +8,12 @@ from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.models import Hit
-from mirix_py._chat.relative_hop import relative_hop
+from mirix_py._chat.relative_hop import (
+    holder_name,
+    relative_hop,
+    role_question,
+    with_holder,
+)
 from tests.unit.chat.helpers import episode, hit
 
 NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
@@ -74,3 +79,34 @@ def test_questions_without_a_resolvable_clause_are_left_alone() -> None:
     # a clause said only of the asker (no other name in the sentence) resolves to nobody
     own = (_said("I want to paint the garden shed this summer.", 5),)
     assert _hop("How old is the nephew who wants to paint the garden shed?", *own) is None
+
+
+def test_a_timed_role_is_replaced_by_its_holder_before_the_attribute_is_asked() -> None:
+    question = "What does Olga's current flatmate do for a living?"
+    cues = read_question(question)
+    role = role_question(cues.text)
+    assert role is not None and role.holder_question == "Who is Olga's flatmate now?"
+    assert with_holder(cues.text, role, "Odile") == "What does Odile do for a living?"
+    names = cues.names
+    assert holder_name("new flatmate from 1 March is Odile, so nice", role, names) == "Odile"
+    assert holder_name("my flatmate Sunita said hi", role, names) == "Sunita"
+    assert holder_name("Odile is my flatmate now", role, names) == "Odile"
+    assert holder_name("she moved out in May", role, names) is None  # no name, only a month
+    assert role_question("Who is Olga's current flatmate?") is None  # asks the holder itself
+    former = role_question("Where did Olga's former flatmate move to?")
+    assert former is not None and former.holder_question == "Who was Olga's former flatmate?"
+
+
+def test_the_current_holder_answers_not_the_earlier_one() -> None:
+    hits = (
+        _said("my flatmate Ignatius is learning the bassoon, the walls are thin lol", 1),
+        _said("Ignatius is an architect so he is never home before nine.", 2),
+        _said(
+            "big news: Ignatius got a job in Lisbon and moved out, new flatmate from 1 March "
+            "is Wilhelmina, she seems nice",
+            12,
+        ),
+        _said("Wilhelmina feeds the cat before her shift, she works as a paramedic downtown.", 25),
+    )
+    text = _answer("What does Olga's current flatmate do for a living?", *hits)
+    assert "paramedic" in text and "architect" not in text
