@@ -143,17 +143,17 @@ def answer_offline(
             return Draft(inner.text, hop_refs, False)
     role = role_question(cues.text)
     if role is not None:  # "what does Ines's current flatmate do?" → "what does Odile do?"
-        holder = answer_offline(
+        held = answer_offline(
             read_question(role.holder_question), pack, min_evidence=min_evidence, now=now
         )
-        name = None if holder.abstained else holder_name(holder.text, role, cues.names)
+        name = None if held.abstained else holder_name(held.text, role, cues.names)
         if name is not None:
             rewritten = with_holder(cues.text, role, name)
             inner = answer_offline(
                 read_question(rewritten), pack, min_evidence=min_evidence, now=now
             )
             if not inner.abstained:
-                return Draft(inner.text, tuple(dict.fromkeys((*inner.refs, *holder.refs))), False)
+                return Draft(inner.text, tuple(dict.fromkeys((*inner.refs, *held.refs))), False)
     bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
     if bridge is not None:
         return Draft(bridge[0], (scoped[bridge[1]][0],), False)
