@@ -128,6 +128,21 @@ def test_a_job_question_is_answered_with_the_occupation() -> None:
     assert draft.text == "midwife" and not draft.abstained
 
 
+def test_what_someone_does_for_a_living_is_answered_with_the_occupation() -> None:
+    assert [a.name for a in question_aspects("What does Odile do for a living?")] == ["occupation"]
+    assert question_aspects("What does Odile do on Sundays?") == ()
+    cues = read_question("What does Odile do for a living?")
+    pack = _pack(
+        hit(episode("ok the plan first, got it. Odile loves the garden", actor="Ana"), vector=0.3),
+        hit(
+            episode("Odile feeds the cat before her shift, she is a paramedic.", actor="Ana"),
+            vector=0.3,
+        ),
+    )
+    draft = answer_offline(cues, pack, min_evidence=0.35)
+    assert draft.text == "paramedic" and not draft.abstained
+
+
 def test_a_diet_question_is_answered_with_the_diet_not_another_line() -> None:
     cues = read_question("What diet does Tobias follow now?")
     pack = _pack(
