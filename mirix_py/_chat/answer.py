@@ -51,7 +51,7 @@ from mirix_py._chat.abstain import (
     subject_stems,
 )
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
-from mirix_py._chat.aspects import aspect_value, question_aspects
+from mirix_py._chat.aspects import Aspect, aspect_value, question_aspects
 from mirix_py._chat.attributes import attribute_missing
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
@@ -321,7 +321,7 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
-        elif aspects and not several and (value := aspect_value(aspects, span, question=cues.text)):
+        elif aspects and not several and (value := _aspect_value(aspects, span, hit, cues)):
             typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
             weight += 0.15
         scored.append((weight, ref, span))
@@ -508,3 +508,15 @@ def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
     subject = subject_stems(cues, people)
     texts = [hit_text(h) for h in hits]
     return missing_subject(subject, texts, possessed_stem(cues.text))
+
+
+def _aspect_value(aspects: Sequence[Aspect], span: str, hit: Hit, cues: QuestionCues) -> str | None:
+    """The asked aspect's value in the best span, else in a sentence of the hit that names
+    the person asked about ("ok, got it. Odile walks him before her shift, she's a nurse"):
+    the span leans to the question's words, the value may sit in the sentence with the
+    name."""
+    value = aspect_value(aspects, span, question=cues.text)
+    if value is not None or not cues.names:
+        return value
+    named = [s for s in sentences(body_text(hit)) if any(n in s for n in cues.names)]
+    return aspect_value(aspects, " ".join(named), question=cues.text) if named else None

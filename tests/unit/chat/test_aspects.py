@@ -227,3 +227,14 @@ def test_an_aspect_question_is_answered_from_deeper_in_the_context() -> None:
     )
     draft = answer_offline(cues, _pack(*fillers, deep), min_evidence=0.35)
     assert draft.text == "popcorn"
+
+
+def test_the_aspect_value_may_sit_in_the_sentence_naming_the_person_asked_about() -> None:
+    cues = read_question("What does Odile do for a living?")
+    text = (
+        "ok the living room plan first, got it. Odile loves the dog already lol she walks "
+        "him before her shift, she's a paramedic at the city hospital so long hours"
+    )
+    pack = _pack(hit(episode(text, actor="Ana"), vector=0.3))
+    draft = answer_offline(cues, pack, min_evidence=0.2)
+    assert draft.text == "paramedic" and not draft.abstained
