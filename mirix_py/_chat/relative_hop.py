@@ -45,6 +45,10 @@ _CALENDAR = re.compile(
     r"|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?",
     re.IGNORECASE,
 )
+_NEAR = re.compile(r"\s*(?:[^\s,.;:!?]+\s+){0,5}")
+"""Between a role's noun and its holder's name: a few words in the same clause."""
+_SUBJECT = re.compile(r"\s+(?:is|was|became|will\s+be)\s+(?:[^\s,.;:!?]+\s+){0,3}")
+"""Between a holder's name and the role's noun: 'is my new', 'became her'."""
 _NAME = re.compile(r"\b[A-Z][\w’'-]*[\w]")
 _MIN_SHARE = 0.6
 """The least share of the clause's content stems a resolving sentence must say."""
@@ -140,10 +144,12 @@ def role_question(question: str) -> RoleAsk | None:
 
 
 def holder_name(answer: str, role: RoleAsk, names: Sequence[str]) -> str | None:
-    """The holder's name in the answer to the holder question: the first name after the
-    role's noun ("new flatmate from 1 March is Odile", "my coach Sven said"), else the last
-    one before it ("Odile is my new flatmate"). Month and weekday names are dates, and the
-    question's own names are not the holder."""
+    """The holder's name in the answer to the holder question: the answer itself when it is
+    a bare name (a role fact's holder), else a name said right after the role's noun ("new
+    flatmate from 1 March is Odile", "my coach Sven said") or right before it as its
+    subject ("Odile is my new flatmate"), in the same clause. Month and weekday names are
+    dates, and the question's own names are not the holder; a noun no name is said of
+    ("promoted to Head Chef, new salary 40k") has no holder."""
     asked = {w.lower() for n in names for w in words(n)}
     found = [
         m
@@ -154,12 +160,15 @@ def holder_name(answer: str, role: RoleAsk, names: Sequence[str]) -> str | None:
     ]
     noun = re.search(rf"\b{re.escape(role.noun)}\b", answer, re.IGNORECASE)
     if noun is None:
-        return found[0].group(0) if len(found) == 1 else None
-    after = [m for m in found if m.start() >= noun.end()]
-    before = [m for m in found if m.end() <= noun.start()]
-    if after:
-        return after[0].group(0)
-    return before[-1].group(0) if before else None
+        bare = len(found) == 1 and found[0].group(0) == answer.strip().rstrip(".")
+        return found[0].group(0) if bare else None
+    for m in found:
+        if m.start() >= noun.end() and _NEAR.fullmatch(answer[noun.end() : m.start()]):
+            return m.group(0)
+    for m in reversed(found):
+        if m.end() <= noun.start() and _SUBJECT.fullmatch(answer[m.end() : noun.start()]):
+            return m.group(0)
+    return None
 
 
 def with_holder(question: str, role: RoleAsk, holder: str) -> str:

@@ -92,6 +92,11 @@ def test_a_timed_role_is_replaced_by_its_holder_before_the_attribute_is_asked() 
     assert holder_name("my flatmate Sunita said hi", role, names) == "Sunita"
     assert holder_name("Odile is my flatmate now", role, names) == "Odile"
     assert holder_name("she moved out in May", role, names) is None  # no name, only a month
+    assert holder_name("Odile", role, names) == "Odile"  # a role fact's holder
+    salary = role_question("From what date does Olga's new salary apply?")
+    assert salary is not None  # a thing, not a person: no name is said of it
+    said = "promoted to Head Chef, new salary 40k from 1 May"
+    assert holder_name(said, salary, names) is None
     assert role_question("Who is Olga's current flatmate?") is None  # asks the holder itself
     former = role_question("Where did Olga's former flatmate move to?")
     assert former is not None and former.holder_question == "Who was Olga's former flatmate?"
