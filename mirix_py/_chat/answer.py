@@ -86,7 +86,13 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
-from mirix_py._chat.relative_hop import holder_name, relative_hop, role_question, with_holder
+from mirix_py._chat.relative_hop import (
+    holder_name,
+    names_people,
+    relative_hop,
+    role_question,
+    with_holder,
+)
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
 from mirix_py._chat.said import named_adviser
 from mirix_py._chat.scope import in_scope
@@ -142,7 +148,8 @@ def answer_offline(
             hop_refs = tuple(dict.fromkeys((*inner.refs, scoped[hop.index][0])))
             return Draft(inner.text, hop_refs, False)
     role = role_question(cues.text)
-    if role is not None:  # "what does Ines's current flatmate do?" → "what does Odile do?"
+    if role is not None and names_people(role.noun, [hit_text(h) for _, h in scoped]):
+        # "what does Ines's current flatmate do?" → "what does Odile do?"
         held = answer_offline(
             read_question(role.holder_question), pack, min_evidence=min_evidence, now=now
         )

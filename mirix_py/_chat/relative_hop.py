@@ -34,7 +34,8 @@ _RELATIVE = re.compile(
 """'<head> the <noun> who|that <clause>?': the described person or thing ends the question."""
 _ROLE = re.compile(
     r"\b(?P<owner>[A-Z][\w-]*['’]s|her|his|their|my|your|the)\s+"
-    r"(?P<time>current|present|new|former|previous|old|ex-)\s*(?P<noun>[a-z][a-z-]*)\b"
+    r"(?:(?P<time>current|present|new|former|previous|old)\s+|(?P<ex>ex-))"
+    r"(?P<noun>[a-z][a-z-]*)\b"
 )
 """'Ines's current flatmate', 'his former coach': a role's holder named by a time."""
 _NOW = frozenset({"current", "present", "new"})
@@ -87,7 +88,7 @@ def relative_hop(question: str, names: Sequence[str], hits: Sequence[Hit]) -> Ho
     """The question rewritten with the name its relative clause describes, or ``None``
     when it has no such clause or no context sentence says the clause of a name."""
     found = _RELATIVE.match(question.strip())
-    if found is None or not found.group("head").strip():
+    if found is None or not found.group("head").strip() or _WHO.match(question):
         return None
     clause = _clause_stems(found.group("clause"), names)
     if len(clause) < _MIN_STEMS:
@@ -135,11 +136,13 @@ def role_question(question: str) -> RoleAsk | None:
     found = _ROLE.search(question)
     if found is None:
         return None
-    owner, noun = found.group("owner"), found.group("noun")
-    if found.group("time") in _NOW:
+    owner, noun, time = found.group("owner"), found.group("noun"), found.group("time")
+    if time in _NOW:
         asked = f"Who is {owner} {noun} now?"
+    elif time is None:
+        asked = f"Who was {owner} ex-{noun}?"
     else:
-        asked = f"Who was {owner} {found.group('time')} {noun}?".replace("- ", "-")
+        asked = f"Who was {owner} {time} {noun}?"
     return RoleAsk(asked[0].upper() + asked[1:], found.span(), noun)
 
 
@@ -169,6 +172,22 @@ def holder_name(answer: str, role: RoleAsk, names: Sequence[str]) -> str | None:
         if m.end() <= noun.start() and _SUBJECT.fullmatch(answer[m.end() : noun.start()]):
             return m.group(0)
     return None
+
+
+def names_people(noun: str, texts: Sequence[str]) -> bool:
+    """True when the context says a name right after ``noun`` ("my flatmate Odile", "the
+    coach Sven"): the noun names a person, unlike "her new salary" or "the new flat"."""
+    after = re.compile(rf"\b{re.escape(noun)}s?\s+(?P<name>[A-Z][\w’'-]*)", re.IGNORECASE)
+    for text in texts:
+        for m in after.finditer(text):
+            name = m.group("name")
+            if (
+                name[:1].isupper()
+                and name.lower() not in STOPWORDS
+                and not _CALENDAR.fullmatch(name)
+            ):
+                return True
+    return False
 
 
 def with_holder(question: str, role: RoleAsk, holder: str) -> str:

@@ -10,6 +10,7 @@ from mirix_py._chat.cues import read_question
 from mirix_py._chat.models import Hit
 from mirix_py._chat.relative_hop import (
     holder_name,
+    names_people,
     relative_hop,
     role_question,
     with_holder,
@@ -115,3 +116,14 @@ def test_the_current_holder_answers_not_the_earlier_one() -> None:
     )
     text = _answer("What does Olga's current flatmate do for a living?", *hits)
     assert "paramedic" in text and "architect" not in text
+
+
+def test_only_a_noun_said_of_a_name_is_a_role_and_comparatives_are_not_times() -> None:
+    texts = ["my flatmate Ignatius is learning the bassoon", "the new flat in May is bigger"]
+    assert names_people("flatmate", texts)
+    assert not names_people("flat", texts)  # "flat in May": a month, not a holder
+    assert role_question("What is the name of Olga's older grandchild?") is None
+    ex = role_question("Where does Olga's ex-coach work now?")
+    assert ex is not None and ex.holder_question == "Who was Olga's ex-coach?"
+    hits = (_said("Casimir says he will paint the garden shed himself this summer.", 5),)
+    assert _hop("Who is the grandson that wants to paint the garden shed?", *hits) is None
