@@ -32,8 +32,10 @@ current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
 :mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
-(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`); the LLM answer is
-:mod:`.answer_llm`.
+(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`), a person named by a
+relative clause or a timed role, answered of the name it resolves to ("how old is the
+grandchild who …?", "what does her current flatmate do?", :mod:`.relative_hop`); the LLM
+answer is :mod:`.answer_llm`.
 """
 
 from __future__ import annotations
