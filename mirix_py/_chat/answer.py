@@ -32,8 +32,10 @@ current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
 :mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
-(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`); the LLM answer is
-:mod:`.answer_llm`.
+(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`), a person named by a
+relative clause or a timed role, answered of the name it resolves to ("how old is the
+grandchild who …?", "what does her current flatmate do?", :mod:`.relative_hop`); the LLM
+answer is :mod:`.answer_llm`.
 """
 
 from __future__ import annotations
@@ -51,14 +53,21 @@ from mirix_py._chat.abstain import (
     subject_stems,
 )
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
-from mirix_py._chat.aspects import aspect_value, question_aspects
+from mirix_py._chat.aspects import Aspect, aspect_value, question_aspects
 from mirix_py._chat.attributes import attribute_missing
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.by_age import by_age_answer
 from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
-from mirix_py._chat.cues import QuestionCues, asks_for_several, sentences, stem_share, words
+from mirix_py._chat.cues import (
+    QuestionCues,
+    asks_for_several,
+    read_question,
+    sentences,
+    stem_share,
+    words,
+)
 from mirix_py._chat.current_value import (
     asks_present,
     beyond_replaced,
@@ -79,6 +88,13 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
+from mirix_py._chat.relative_hop import (
+    holder_name,
+    names_people,
+    relative_hop,
+    role_question,
+    with_holder,
+)
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
 from mirix_py._chat.said import named_adviser
 from mirix_py._chat.scope import in_scope
@@ -125,6 +141,28 @@ def answer_offline(
     numbered = scoped[:consider]
     if not numbered:
         return Draft(NOT_MENTIONED, (), True)
+    hop = relative_hop(cues.text, cues.names, [h for _, h in scoped])
+    if hop is not None:  # "how old is the grandchild who …?" → "how old is Ottilie?"
+        inner = answer_offline(
+            read_question(hop.question), pack, min_evidence=min_evidence, now=now
+        )
+        if not inner.abstained:
+            hop_refs = tuple(dict.fromkeys((*inner.refs, scoped[hop.index][0])))
+            return Draft(inner.text, hop_refs, False)
+    role = role_question(cues.text)
+    if role is not None and names_people(role.noun, [hit_text(h) for _, h in scoped]):
+        # "what does Ines's current flatmate do?" → "what does Odile do?"
+        held = answer_offline(
+            read_question(role.holder_question), pack, min_evidence=min_evidence, now=now
+        )
+        name = None if held.abstained else holder_name(held.text, role, cues.names)
+        if name is not None:
+            rewritten = with_holder(cues.text, role, name)
+            inner = answer_offline(
+                read_question(rewritten), pack, min_evidence=min_evidence, now=now
+            )
+            if not inner.abstained:
+                return Draft(inner.text, tuple(dict.fromkeys((*inner.refs, *held.refs))), False)
     bridge = bridge_answer(cues, [h for _, h in scoped])  # "where does Juniper live now?"
     if bridge is not None:
         return Draft(bridge[0], (scoped[bridge[1]][0],), False)
@@ -292,7 +330,7 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
-        elif aspects and not several and (value := aspect_value(aspects, span, question=cues.text)):
+        elif aspects and not several and (value := _aspect_value(aspects, span, hit, cues)):
             typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
             weight += 0.15
         scored.append((weight, ref, span))
@@ -479,3 +517,15 @@ def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
     subject = subject_stems(cues, people)
     texts = [hit_text(h) for h in hits]
     return missing_subject(subject, texts, possessed_stem(cues.text))
+
+
+def _aspect_value(aspects: Sequence[Aspect], span: str, hit: Hit, cues: QuestionCues) -> str | None:
+    """The asked aspect's value in the best span, else in a sentence of the hit that names
+    the person asked about ("ok, got it. Odile walks him before her shift, she's a nurse"):
+    the span leans to the question's words, the value may sit in the sentence with the
+    name."""
+    value = aspect_value(aspects, span, question=cues.text)
+    if value is not None or not cues.names:
+        return value
+    named = [s for s in sentences(body_text(hit)) if any(n in s for n in cues.names)]
+    return aspect_value(aspects, " ".join(named), question=cues.text) if named else None

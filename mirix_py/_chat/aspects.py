@@ -355,6 +355,10 @@ asked, not the aspect's value."""
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 
 
+_FOR_A_LIVING = re.compile(r"\bdo(?:es)?\b[^?]*\bdo\s+for\s+(?:a\s+living|work)\b", re.I)
+"""'What does she do for a living / for work?' asks an occupation without naming it."""
+
+
 def question_aspects(question: str) -> tuple[Aspect, ...]:
     """The aspects ``question`` asks for: a trigger word heading its phrase — followed by a
     stop word, punctuation or the end ("what is her job?", "which material did …?", "how
@@ -366,6 +370,8 @@ def question_aspects(question: str) -> tuple[Aspect, ...]:
     tokens = _TOKEN.findall(question.lower())
     index = _trigger_index()
     found: dict[str, Aspect] = {}
+    if _FOR_A_LIVING.search(question):  # "what does Odile do for a living?": her occupation
+        found.update((a.name, a) for a in index.get(stem("job"), ()))
     for i, token in enumerate(tokens):
         aspects = index.get(stem(token), ())
         after = tokens[i + 1] if i + 1 < len(tokens) else ""

@@ -128,6 +128,21 @@ def test_a_job_question_is_answered_with_the_occupation() -> None:
     assert draft.text == "midwife" and not draft.abstained
 
 
+def test_what_someone_does_for_a_living_is_answered_with_the_occupation() -> None:
+    assert [a.name for a in question_aspects("What does Odile do for a living?")] == ["occupation"]
+    assert question_aspects("What does Odile do on Sundays?") == ()
+    cues = read_question("What does Odile do for a living?")
+    pack = _pack(
+        hit(episode("ok the plan first, got it. Odile loves the garden", actor="Ana"), vector=0.3),
+        hit(
+            episode("Odile feeds the cat before her shift, she is a paramedic.", actor="Ana"),
+            vector=0.3,
+        ),
+    )
+    draft = answer_offline(cues, pack, min_evidence=0.35)
+    assert draft.text == "paramedic" and not draft.abstained
+
+
 def test_a_diet_question_is_answered_with_the_diet_not_another_line() -> None:
     cues = read_question("What diet does Tobias follow now?")
     pack = _pack(
@@ -212,3 +227,14 @@ def test_an_aspect_question_is_answered_from_deeper_in_the_context() -> None:
     )
     draft = answer_offline(cues, _pack(*fillers, deep), min_evidence=0.35)
     assert draft.text == "popcorn"
+
+
+def test_the_aspect_value_may_sit_in_the_sentence_naming_the_person_asked_about() -> None:
+    cues = read_question("What does Odile do for a living?")
+    text = (
+        "ok the living room plan first, got it. Odile loves the dog already lol she walks "
+        "him before her shift, she's a paramedic at the city hospital so long hours"
+    )
+    pack = _pack(hit(episode(text, actor="Ana"), vector=0.3))
+    draft = answer_offline(cues, pack, min_evidence=0.2)
+    assert draft.text == "paramedic" and not draft.abstained
