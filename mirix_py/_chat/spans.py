@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from mirix_py._chat.compound_counts import with_group_size
 from mirix_py._chat.cues import STOPWORDS, content_stems
 from mirix_py._text import UPPER
 
@@ -249,6 +250,14 @@ def _trim_unit(value: str) -> str:
     return " ".join(parts)
 
 
+def _value_end(text: str, start: int, value: str) -> int:
+    """Where ``value`` (read from ``text`` at ``start``, spaces collapsed) ends in ``text``."""
+    end = start
+    for word in value.split():
+        end = text.index(word, end) + len(word)
+    return end
+
+
 def _closest_number(
     pattern: re.Pattern[str], text: str, question: str, *, money: bool = False
 ) -> str | None:
@@ -273,6 +282,8 @@ def _closest_number(
             value = _money_value(text[m.start("x") :])
         if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
             continue
+        if not money:  # "3 sets of 15": the size of each group is part of the count
+            value = with_group_size(value, text, _value_end(text, m.start("x"), value))
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
         after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
         unit = content_stems(value)
