@@ -80,7 +80,7 @@ from mirix_py._chat.organisations import organisation_answer
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
-from mirix_py._chat.said import named_adviser
+from mirix_py._chat.said import named_adviser, replacing
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
@@ -136,6 +136,7 @@ def answer_offline(
         return aged  # relation and the ages are the evidence, though "older" is never said
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
+    numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         told = _restated_support(cues, pack, topic, scoped, min_evidence)
