@@ -14,7 +14,6 @@ go with …") over a sentence that only compares kinds of account (:func:`recomm
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from mirix_py._chat.answer_text import body_text
