@@ -237,6 +237,8 @@ def answer_offline(
     adviser = named_adviser(cues.text, speakers, asked_about)  # "did Sage suggest …?"
     asks_assistant = ASSISTANT_Q.search(cues.text) is not None or adviser is not None
     asked_speakers = asked_about & (speakers - {adviser})  # "Lisbon" in a question is no speaker
+    if adviser is not None and not asked_speakers:  # "did Kai suggest …?": the others asked
+        asked_speakers = speakers - {adviser, ""}
     replies = request_replies(numbered, scoped, asked_speakers)
     if not asks_assistant:  # only a request ("the training plan please") is answered by a reply
         replies = {q: r for q, r in replies.items() if is_request(body_text(pack.refs[q]))}

@@ -135,16 +135,21 @@ _ADVISER = re.compile(
 def named_adviser(question: str, speakers: set[str], asked: set[str]) -> str | None:
     """The speaker a question asks the advice of, by name ("which monitor did *Sage*
     suggest to Margaret?", "how long, according to *Nova*?"), lower-cased: a speaker in
-    ``speakers`` (lower-cased) who is not the only person the question names (``asked``,
-    lower-cased): "what did Margaret suggest?" about Margaret's own words names no adviser.
+    ``speakers`` (lower-cased) beside another person the question names (``asked``,
+    lower-cased), or named alone when no speaker is called "assistant": "what did Margaret
+    suggest?" in a chat with "the assistant" asks about Margaret's own words, no advice.
     """
     found = _ADVISER.search(question)
     if found is None:
         return None
     who = (found.group("who") or found.group("who2")).lower()
-    if who not in speakers or not (asked & speakers) - {who}:
+    if who not in speakers:
         return None
-    return who
+    if (asked & speakers) - {who}:
+        return who
+    # Named alone ("which villages did Kai suggest?"): the adviser when every side of the
+    # conversation has a name; beside an unnamed "assistant", the name is the user's own.
+    return who if "assistant" not in speakers and speakers - {who, ""} else None
 
 
 def replacing(question: str, ranked: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:

@@ -8,7 +8,7 @@ from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
-from mirix_py._chat.said import names_replacement, replacing
+from mirix_py._chat.said import named_adviser, names_replacement, replacing
 from tests.unit.chat.helpers import episode, hit
 
 
@@ -63,3 +63,35 @@ def test_a_low_ranked_reply_naming_the_replacement_answers() -> None:
         reply,
     )
     assert "rye toast" in draft.text
+
+
+def test_an_adviser_named_alone_is_the_one_whose_words_are_asked() -> None:
+    assert named_adviser("Which ferry did Ilse recommend?", {"ilse", "tariq"}, {"ilse"}) == "ilse"
+    assert named_adviser("Which ferry did Ilse recommend?", {"ilse", "assistant"}, {"ilse"}) is None
+
+
+def test_a_reply_by_an_adviser_named_alone_answers() -> None:
+    turns = [
+        hit(
+            episode(
+                "we are cycling the Lake Constance loop in June with my cousin, a start from "
+                "the German side. can you plan it?",
+                actor="Tariq",
+                session="s1",
+                sequence=0,
+            ),
+            1.5,
+        ),
+        hit(
+            episode(
+                "A 5-day loop around Lake Constance:\n\nStart: Lindau or Bregenz, both have "
+                "train stations and bike hire.\nDay 1: Lindau to Konstanz by the north shore.",
+                actor="Ilse",
+                session="s1",
+                sequence=1,
+            ),
+            0.4,
+        ),
+    ]
+    draft = _ask("Which towns did Ilse suggest as a start for the Lake Constance loop?", *turns)
+    assert "Bregenz" in draft.text
