@@ -282,12 +282,15 @@ def _closest_number(
             value = _money_value(text[m.start("x") :])
         if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
             continue
-        if not money:  # "3 sets of 15": the size of each group is part of the count
-            value = with_group_size(value, text, _value_end(text, m.start("x"), value))
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
         after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
         unit = content_stems(value)
         score = 2.0 * len(asked & set(unit)) + len(asked & set(before + after))
         if best is None or score > best[0]:
-            best = (score, m.start(), value)
-    return best[2] if best else None
+            best = (score, m.start("x"), value)
+    if best is None:
+        return None
+    if money:
+        return best[2]
+    # "3 sets of 15": the size of each group is part of the count (not of its score)
+    return with_group_size(best[2], text, _value_end(text, best[1], best[2]))

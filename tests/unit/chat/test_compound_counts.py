@@ -31,3 +31,10 @@ def test_money_is_left_alone() -> None:
     question = "How much did the plumber charge for the two visits?"
     found = typed_span("quantity", "He charged £80 of 120 quoted, cash.", question)
     assert found is not None and "80" in found and "120" not in found
+
+
+def test_the_group_size_does_not_make_a_count_look_asked() -> None:
+    text = "The first-aid course takes 24 hours in total, usually three evenings of 8 hours."
+    assert typed_span("quantity", text, "How many hours does the first-aid course take?") == (
+        "24 hours"
+    )
