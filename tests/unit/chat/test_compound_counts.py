@@ -34,7 +34,6 @@ def test_money_is_left_alone() -> None:
 
 
 def test_the_group_size_does_not_make_a_count_look_asked() -> None:
-    text = "The first-aid course takes 24 hours in total, usually three evenings of 8 hours."
-    assert typed_span("quantity", text, "How many hours does the first-aid course take?") == (
-        "24 hours"
-    )
+    text = "You need 24 hours. The first-aid training runs as three evenings of 8 hours for the renewal."
+    asked = "How many hours of first-aid training does the renewal need?"
+    assert typed_span("quantity", text, asked) == "24 hours"
