@@ -96,7 +96,7 @@ from mirix_py._chat.relative_hop import (
     with_holder,
 )
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
-from mirix_py._chat.said import named_adviser
+from mirix_py._chat.said import named_adviser, replacing
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
@@ -174,6 +174,7 @@ def answer_offline(
         return aged  # relation and the ages are the evidence, though "older" is never said
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
+    numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         told = _restated_support(cues, pack, topic, scoped, min_evidence)
@@ -274,6 +275,8 @@ def answer_offline(
     adviser = named_adviser(cues.text, speakers, asked_about)  # "did Sage suggest …?"
     asks_assistant = ASSISTANT_Q.search(cues.text) is not None or adviser is not None
     asked_speakers = asked_about & (speakers - {adviser})  # "Lisbon" in a question is no speaker
+    if adviser is not None and not asked_speakers:  # "did Kai suggest …?": the others asked
+        asked_speakers = speakers - {adviser, ""}
     replies = request_replies(numbered, scoped, asked_speakers)
     if not asks_assistant:  # only a request ("the training plan please") is answered by a reply
         replies = {q: r for q, r in replies.items() if is_request(body_text(pack.refs[q]))}

@@ -16,6 +16,7 @@ from mirix_py._chat.cues import (
 from mirix_py._chat.items import list_items
 from mirix_py._chat.said import (
     asks_recommendation,
+    names_replacement,
     only_set_aside,
     recommendation,
     set_aside_stems,
@@ -23,6 +24,7 @@ from mirix_py._chat.said import (
 
 _ASKED = 1.0
 _SET_ASIDE = 0.3
+_REPLACEMENT = 0.5  # the whole sentence, whose list of replacements may span its clauses
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
 
 
@@ -113,6 +115,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
                 score -= _ASKED  # a question repeats the words asked, it does not answer them
             if aside and only_set_aside(candidate, aside):
                 score -= _SET_ASIDE  # the thing the question sets aside is not what it asks
+            if aside and candidate == sentence and names_replacement(candidate, aside):
+                score += _REPLACEMENT  # "… choose oat porridge instead of the muffin"
             if cues.is_when and has_time_expression(candidate):
                 score += 0.2
             if how_often and _FREQUENCY.search(candidate):

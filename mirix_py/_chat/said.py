@@ -14,8 +14,11 @@ go with …") over a sentence that only compares kinds of account (:func:`recomm
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from mirix_py._chat.answer_text import body_text
 from mirix_py._chat.cues import content_stems, stem
+from mirix_py._chat.models import Hit
 
 _FRAMED = re.compile(
     r"\b(?:did|does|do|has|had|would|will|should|could)\s+(?:the\s+)?(?:assistant|bot|you)\s+"
@@ -58,6 +61,27 @@ def only_set_aside(span: str, aside: frozenset[str]) -> bool:
     crowded" is about the thing set aside, "Jasna lake instead of Bled" or "Bled or Jasna"
     names the other thing too."""
     return bool(aside & set(content_stems(span))) and _REPLACING.search(span) is None
+
+
+_REPLACEMENT = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of|(?:as\s+)?an?\s+alternative\s+to|"
+    r"as\s+opposed\s+to|swap(?:ped|ping|s)?\b[^.;]*?\bfor|replac\w*\b[^.;]*?\bwith)"
+    r"\s+(?P<thing>[^?,;.()]+)",
+    re.I,
+)
+
+
+def names_replacement(span: str, aside: frozenset[str]) -> bool:
+    """True when ``span`` puts something in place of the thing set aside (``aside`` stems,
+    from :func:`set_aside_stems`): "have oat porridge instead of the muffin", "swap the
+    muffin for oat porridge". Asked "what did you suggest instead of the muffin?", that
+    sentence is the answer though it shares no other word with the question."""
+    return any(
+        aside & set(content_stems(m.group("thing"))) for m in _REPLACEMENT.finditer(span)
+    ) or bool(
+        re.search(r"\bswap(?:ped|ping|s)?\b|\breplac\w*\b", span, re.I)
+        and aside & set(content_stems(span))
+    )
 
 
 def set_aside_stems(question: str) -> frozenset[str]:
@@ -111,13 +135,29 @@ _ADVISER = re.compile(
 def named_adviser(question: str, speakers: set[str], asked: set[str]) -> str | None:
     """The speaker a question asks the advice of, by name ("which monitor did *Sage*
     suggest to Margaret?", "how long, according to *Nova*?"), lower-cased: a speaker in
-    ``speakers`` (lower-cased) who is not the only person the question names (``asked``,
-    lower-cased): "what did Margaret suggest?" about Margaret's own words names no adviser.
+    ``speakers`` (lower-cased) beside another person the question names (``asked``,
+    lower-cased), or named alone when no speaker is called "assistant": "what did Margaret
+    suggest?" in a chat with "the assistant" asks about Margaret's own words, no advice.
     """
     found = _ADVISER.search(question)
     if found is None:
         return None
     who = (found.group("who") or found.group("who2")).lower()
-    if who not in speakers or not (asked & speakers) - {who}:
+    if who not in speakers:
         return None
-    return who
+    if (asked & speakers) - {who}:
+        return who
+    # Named alone ("which villages did Kai suggest?"): the adviser when every side of the
+    # conversation has a name; beside an unnamed "assistant", the name is the user's own.
+    return who if "assistant" not in speakers and speakers - {who, ""} else None
+
+
+def replacing(question: str, ranked: Sequence[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """The memories of ``ranked`` that put something in place of what ``question`` sets
+    aside ("what did you suggest instead of the muffin?" ← "have oat porridge instead of the
+    muffin"): ranked low, since they share few words with the question, they still answer
+    it. Empty when the question sets nothing aside."""
+    aside = set_aside_stems(question)
+    if not aside:
+        return []
+    return [(r, h) for r, h in ranked if names_replacement(body_text(h), aside)]

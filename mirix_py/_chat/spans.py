@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from mirix_py._chat.compound_counts import with_group_size
 from mirix_py._chat.cues import STOPWORDS, content_stems
 from mirix_py._text import UPPER
 
@@ -249,6 +250,14 @@ def _trim_unit(value: str) -> str:
     return " ".join(parts)
 
 
+def _value_end(text: str, start: int, value: str) -> int:
+    """Where ``value`` (read from ``text`` at ``start``, spaces collapsed) ends in ``text``."""
+    end = start
+    for word in value.split():
+        end = text.index(word, end) + len(word)
+    return end
+
+
 def _closest_number(
     pattern: re.Pattern[str], text: str, question: str, *, money: bool = False
 ) -> str | None:
@@ -278,5 +287,10 @@ def _closest_number(
         unit = content_stems(value)
         score = 2.0 * len(asked & set(unit)) + len(asked & set(before + after))
         if best is None or score > best[0]:
-            best = (score, m.start(), value)
-    return best[2] if best else None
+            best = (score, m.start("x"), value)
+    if best is None:
+        return None
+    if money:
+        return best[2]
+    # "3 sets of 15": the size of each group is part of the count (not of its score)
+    return with_group_size(best[2], text, _value_end(text, best[1], best[2]))

@@ -232,7 +232,7 @@ def test_a_named_adviser_is_asked_like_the_assistant() -> None:
         named_adviser("Which union did Orla suggest to Dev?", speakers, {"orla", "dev"}) == "orla"
     )
     assert named_adviser("How long, according to Orla, should Dev wait?", speakers, speakers)
-    assert named_adviser("What did Dev suggest?", speakers, {"dev"}) is None
+    assert named_adviser("What did Dev suggest?", {"dev", "assistant"}, {"dev"}) is None
     assert named_adviser("Which union did Orla suggest?", {"dev"}, {"orla"}) is None
     turns = [
         hit(episode(_SPARE, actor="Dev", session="s0"), 1.2),
