@@ -93,6 +93,7 @@ from mirix_py._chat.typed_answers import (
     typed_answer,
 )
 from mirix_py._chat.unit_items import unit_asked
+from mirix_py._chat.unnamed import relative_unnamed
 from mirix_py._chat.vault_answer import (
     WHAT_IS,
     asks_handling,
@@ -189,8 +190,11 @@ def answer_offline(
     scoped_texts = [hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
-    if attribute_missing(cues.text, scoped_texts, _people([h for _, h in scoped])):
+    people = _people([h for _, h in scoped])
+    if attribute_missing(cues.text, scoped_texts, people):
         return Draft(NOT_MENTIONED, (), True)  # "what breed is her cat?" ← "has a cat"
+    if relative_unnamed(cues.text, scoped_texts, people):
+        return Draft(NOT_MENTIONED, (), True)  # "her brother's name?" ← "my brother came"
     own_texts = [hit_text(h) for _, h in own]
     if kind == "quantity" and rate_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
