@@ -50,6 +50,7 @@ from mirix_py._chat.abstain import (
     rate_missing,
     subject_stems,
 )
+from mirix_py._chat.anniversary import wedding_year
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
 from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.attributes import attribute_missing
@@ -147,6 +148,9 @@ def answer_offline(
     reckoned = reckon(cues, dict(scoped), now)
     if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
         return Draft(reckoned.text, reckoned.refs, False)
+    married = wedding_year(cues.text, dict(scoped))
+    if married is not None:  # "what year did they marry?" ← "our 30th anniversary is in May"
+        return married
     delay = delay_answer(cues.text, topic, dict(scoped))
     if delay is not None:  # "how many days later than first scheduled …?": new minus old
         return delay
