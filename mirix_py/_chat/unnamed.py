@@ -46,6 +46,8 @@ _REL_NAME = re.compile(
 )
 _CUE = re.compile(r"\b(?:named|called|names?\s+(?:is|was|are)|name's|name’s)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+_SPEAKER = re.compile(r"\s*(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?:\s*)?")
+"""What may come before a clause's first word: the speaker's name of a message ("Ana: ")."""
 _OPENING_NAME = re.compile(r"\s+(?:and\s+I\b|(?:is|was)\s+(?:my|his|her|their|our)\s)")
 """After a capitalised word opening a clause, what shows it is a name: "Pavel and I",
 "Pavel is my brother" ("Anyway, my brother" has the comma too, so a comma shows nothing)."""
@@ -102,7 +104,8 @@ def _names_someone(
         lower = word.lower()
         if word == "I" or lower in asker:
             continue
-        if m.start() == 0 and lower not in people and not _OPENING_NAME.match(clause, m.end()):
+        opening = _SPEAKER.fullmatch(clause[: m.start()]) is not None
+        if opening and lower not in people and not _OPENING_NAME.match(clause, m.end()):
             continue  # "My brother …", "Anyway, …" open a clause
         return True
     for m in relation.finditer(clause):

@@ -65,3 +65,8 @@ def test_asker_name_is_no_name_of_the_relation() -> None:
 def test_name_opening_a_clause_answers() -> None:
     texts = ["Pavel is my brother and he fixed the bike."]
     assert not relative_unnamed("What is the name of Ines's brother?", texts, {"ines"})
+
+
+def test_speaker_prefix_is_no_name() -> None:
+    texts = ["Ines: Anyway, my brother fixed the bike over the weekend."]
+    assert relative_unnamed("What is the name of Ines's brother?", texts, {"ines"})
