@@ -56,6 +56,7 @@ from mirix_py._chat.aspects import aspect_value, question_aspects
 from mirix_py._chat.attributes import attribute_missing
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
+from mirix_py._chat.built_year import built_year
 from mirix_py._chat.by_age import by_age_answer
 from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
@@ -136,6 +137,9 @@ def answer_offline(
     aged = by_age_answer(cues.text, cues.names, numbered) if kind in ("name", "who") else None
     if aged is not None:  # "her older grandchild" ← "Elsa who is 7 and Nils who is 4": the
         return aged  # relation and the ages are the evidence, though "older" is never said
+    built = built_year(cues.text, scoped)
+    if built is not None:  # "what year was her cabin built?" ← "our cabin, a 1938 log house"
+        return built
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
