@@ -87,6 +87,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
 from mirix_py._chat.stranded import stranded_answer
+from mirix_py._chat.studies import study_answer
 from mirix_py._chat.typed_answers import (
     doer_answer,
     holder_bonus,
@@ -140,6 +141,9 @@ def answer_offline(
     built = built_year(cues.text, scoped)
     if built is not None:  # "what year was her cabin built?" ← "our cabin, a 1938 log house"
         return built
+    studied = study_answer(cues.text, scoped)
+    if studied is not None:  # "what is she studying?" ← "starting an MA art history"
+        return studied
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
