@@ -45,8 +45,8 @@ _REL_NAME = re.compile(
     re.I,
 )
 _CUE = re.compile(r"\b(?:named|called|names?\s+(?:is|was|are)|name's|name’s)\b", re.I)
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
-_SPEAKER = re.compile(r"\s*(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?:\s*)?")
+_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
+_SPEAKER = re.compile(r"\s*(?:[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?:\s*)?")
 """What may come before a clause's first word: the speaker's name of a message ("Ana: ")."""
 _OPENING_NAME = re.compile(r"\s+(?:and\s+I\b|(?:is|was)\s+(?:my|his|her|their|our)\s)")
 """After a capitalised word opening a clause, what shows it is a name: "Pavel and I",
@@ -99,7 +99,9 @@ def _names_someone(
 ) -> bool:
     if _CUE.search(clause):
         return True
-    for m in _CAPITALISED.finditer(clause):
+    for m in _WORD.finditer(clause):
+        if not m.group(0)[0].isupper():
+            continue  # capitalised in any script: "Étienne", "Øystein"
         word = m.group(0).rstrip("'’").removesuffix("'s").removesuffix("’s")
         lower = word.lower()
         if word == "I" or lower in asker:
@@ -129,7 +131,7 @@ def relative_unnamed(question: str, texts: Iterable[str], people: Iterable[str] 
     rel = asked_relation(question)
     if rel is None:
         return False
-    asker = {w.lower() for w in re.findall(r"[A-Z][\w-]*", question)}
+    asker = {w.lower() for w in re.findall(r"\b[^\W\d_][\w-]*", question) if w[0].isupper()}
     known = {p.lower() for p in people}
     relation = _relation_pattern(rel)
     about = [c for t in texts for c in clauses(t) if relation.search(c)]

@@ -70,3 +70,9 @@ def test_name_opening_a_clause_answers() -> None:
 def test_speaker_prefix_is_no_name() -> None:
     texts = ["Ines: Anyway, my brother fixed the bike over the weekend."]
     assert relative_unnamed("What is the name of Ines's brother?", texts, {"ines"})
+
+
+def test_accented_capitalised_name_answers() -> None:
+    texts = ["Ines: my brother Émile and I fixed the bike.", "Ines: partner is Øystein"]
+    assert not relative_unnamed("What is the name of Ines's brother?", texts[:1], {"ines"})
+    assert not relative_unnamed("What is the name of Ines's boyfriend?", texts[1:], {"ines"})
