@@ -52,11 +52,13 @@ from mirix_py._chat.abstain import (
     rate_missing,
     subject_stems,
 )
+from mirix_py._chat.anniversary import wedding_year
 from mirix_py._chat.answer_text import body_text, hit_text, strip_annotations
 from mirix_py._chat.aspects import Aspect, aspect_value, question_aspects
 from mirix_py._chat.attributes import attribute_missing
 from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
+from mirix_py._chat.built_year import built_year
 from mirix_py._chat.by_age import by_age_answer
 from mirix_py._chat.code_answer import code_call
 from mirix_py._chat.compose import ContextPack
@@ -101,6 +103,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
 from mirix_py._chat.stranded import stranded_answer
+from mirix_py._chat.studies import study_answer
 from mirix_py._chat.typed_answers import (
     doer_answer,
     holder_bonus,
@@ -109,6 +112,7 @@ from mirix_py._chat.typed_answers import (
     typed_answer,
 )
 from mirix_py._chat.unit_items import unit_asked
+from mirix_py._chat.unnamed import relative_unnamed
 from mirix_py._chat.vault_answer import (
     WHAT_IS,
     asks_handling,
@@ -172,6 +176,12 @@ def answer_offline(
     aged = by_age_answer(cues.text, cues.names, numbered) if kind in ("name", "who") else None
     if aged is not None:  # "her older grandchild" ← "Elsa who is 7 and Nils who is 4": the
         return aged  # relation and the ages are the evidence, though "older" is never said
+    built = built_year(cues.text, scoped)
+    if built is not None:  # "what year was her cabin built?" ← "our cabin, a 1938 log house"
+        return built
+    studied = study_answer(cues.text, scoped)
+    if studied is not None:  # "what is she studying?" ← "starting an MA art history"
+        return studied
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
@@ -185,6 +195,9 @@ def answer_offline(
     reckoned = reckon(cues, dict(scoped), now)
     if reckoned is not None:  # "how many days ago …?", "which did I do first, X or Y?"
         return Draft(reckoned.text, reckoned.refs, False)
+    married = wedding_year(cues.text, dict(scoped))
+    if married is not None:  # "what year did they marry?" ← "our 30th anniversary is in May"
+        return married
     delay = delay_answer(cues.text, topic, dict(scoped))
     if delay is not None:  # "how many days later than first scheduled …?": new minus old
         return delay
@@ -228,8 +241,11 @@ def answer_offline(
     scoped_texts = [hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
         return Draft(NOT_MENTIONED, (), True)
-    if attribute_missing(cues.text, scoped_texts, _people([h for _, h in scoped])):
+    people = _people([h for _, h in scoped])
+    if attribute_missing(cues.text, scoped_texts, people):
         return Draft(NOT_MENTIONED, (), True)  # "what breed is her cat?" ← "has a cat"
+    if relative_unnamed(cues.text, scoped_texts, people):
+        return Draft(NOT_MENTIONED, (), True)  # "her brother's name?" ← "my brother came"
     own_texts = [hit_text(h) for _, h in own]
     if kind == "quantity" and rate_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
