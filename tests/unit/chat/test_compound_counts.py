@@ -34,6 +34,9 @@ def test_money_is_left_alone() -> None:
 
 
 def test_the_group_size_does_not_make_a_count_look_asked() -> None:
-    text = "You need 24 hours. The first-aid training runs as three evenings of 8 hours for the renewal."
+    text = (
+        "You need 24 hours. The first-aid training runs as three evenings of 8 hours"
+        " for the renewal."
+    )
     asked = "How many hours of first-aid training does the renewal need?"
     assert typed_span("quantity", text, asked) == "24 hours"
