@@ -8,7 +8,7 @@ import math
 import re
 from collections import Counter
 
-__all__ = ["is_common_word", "passes"]
+__all__ = ["is_common_word", "is_date", "passes"]
 
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _TIME_LIKE = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)?$|^\d{1,2}(?:st|nd|rd|th)$", re.I)
@@ -51,7 +51,7 @@ def _entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
-def _is_date(value: str) -> bool:
+def is_date(value: str) -> bool:
     """A plausible calendar date written with digits (``3/12/2024``, ``2024-03-12``)."""
     if not _DATE_LIKE.match(value):
         return False
@@ -87,7 +87,7 @@ def _password_shaped(value: str) -> bool:
 
 def _looks_like_secret(value: str) -> bool:
     """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
-    if _TIME_LIKE.match(value) or _is_date(value):
+    if _TIME_LIKE.match(value) or is_date(value):
         return False
     if any(c.isdigit() for c in value):
         return len([c for c in value if c.isalnum()]) >= 3
@@ -107,7 +107,7 @@ def passes(check: str, value: str) -> bool:
     if check == "iban":
         return _iban_ok(value)
     if check == "phone":
-        return 9 <= len(digits) <= 15 and not _is_date(value.strip())
+        return 9 <= len(digits) <= 15 and not is_date(value.strip())
     if check == "digits5":
         return len(digits) >= 5
     if check == "account":  # every word of it carries a digit or is a short code ("GB", "XP")
@@ -117,7 +117,7 @@ def passes(check: str, value: str) -> bool:
         )
     if check == "account_digits":
         return 6 <= len(digits) <= 34 and not (
-            _is_date(value) or _GROUPED_AMOUNT.match(value) or _TIME_LIKE.match(value)
+            is_date(value) or _GROUPED_AMOUNT.match(value) or _TIME_LIKE.match(value)
         )
     if check == "password_shape":
         return _password_shaped(value)
@@ -132,7 +132,7 @@ def passes(check: str, value: str) -> bool:
             bool(digits) or (len(value) >= 4 and not value.isalpha()) or _looks_like_secret(value)
         )
     if check == "strong_undated":  # a value a few words away: not a date either
-        return passes("strong", value) and not _is_date(value)
+        return passes("strong", value) and not is_date(value)
     if check == "entropy":
         letters = any(c.isalpha() for c in value)
         if not (letters and digits) or re.fullmatch(r"[0-9a-f]+", value):

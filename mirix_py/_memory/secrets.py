@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from mirix_py._memory.access_codes import find_access_codes
 from mirix_py._memory.secret_shapes import is_common_word, passes
 from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
@@ -523,6 +524,9 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
     for span in _ahead(text, _CUE_AHEAD_ALL if other_scripts else _CUE_AHEAD):
         if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
             found.append(span)
+    for code in find_access_codes(text):  # "door is 4471 btw": named by what it opens
+        if not any(code.start < p_end and p_start < code.end for p_start, p_end in protected):
+            found.append(SensitiveSpan(code.start, code.end, "password", code.label, "high"))
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[SensitiveSpan] = []
     for span in found:
