@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from mirix_py._chat.aspects import ASPECTS, OCCUPATION_NOUNS
 from mirix_py._chat.attributes import clauses
-from mirix_py._chat.cues import STOPWORDS
+from mirix_py._chat.cues import STOPWORDS, stem
 from mirix_py._memory.changes import role_of
 from mirix_py._memory.fact_rules import RELATION_WORD
 
@@ -160,8 +160,9 @@ def asked_detail(question: str) -> AskedDetail | None:
         subject = AskedDetail(detail, names, noun)
         if detail == "name" and not (_PERSON_NOUN.match(noun) or noun in _PETS):
             return None  # "the name of her shop": a shop is named otherwise
-        if detail in ("occupation", "position") and not subject.person:
-            return None
+        human = bool(_PERSON_NOUN.match(noun)) and noun not in _PETS
+        if detail in ("occupation", "position") and not (names or human):
+            return None  # a person's, not a pet's
         if detail == "price" and (names or not noun):
             return None
         return subject
@@ -236,7 +237,8 @@ _WORK_CUE = re.compile(
     r"\b(?:works?|worked|working|job|jobs|employed|employer|career|profession|retired|"
     r"studies|studied|studying|student|teaches|taught|runs\s+(?:a|an|the|his|her|their)|"
     r"owns\s+(?:a|an|the)|phd|degree|intern|freelance[rs]?|self-employed|unemployed|"
-    r"business|company|firm|shift|shifts)\b",
+    r"business|company|firm|shift|shifts|masters?|master['’]s|bachelor['’]?s?|msc|mba|"
+    r"university|uni|college|course|majors?|majoring|thesis|research|researcher|researching)\b",
     re.I,
 )
 _POSITIONS = re.compile(
@@ -256,6 +258,7 @@ _CURRENCY = (
 _MONEY = re.compile(
     rf"(?:{_CURRENCY})\s*\d|\d(?:[\d.,]*\d)?\s*(?:{_CURRENCY})|(?<![\w.,])\d{{1,3}}(?:[.,]\d{{3}})+"
     rf"(?![\w.,])|\b(?:paid|cost|costs|price|priced|for)\s+(?:about\s+|around\s+)?\d"
+    r"|(?<![\w.,:/])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?!\s*(?:[^\W\d_]|[%:/°]|\d)|[.,]\d)"
 )
 
 
@@ -265,11 +268,15 @@ def _segment_after(clause: str, start: int, subject: AskedDetail, people: set[st
     rest = clause[start:]
     for m in re.finditer(r"[^\W\d_][\w'’-]*", rest):
         word = m.group(0).lower().removesuffix("'s").removesuffix("’s")
-        if word in subject.names or word == subject.noun:
+        if word in subject.names or stem(word) == stem(subject.noun):
             continue
-        if word in people or _someone_else(word):
+        if word in people or (_someone_else(word) and not _APPOSED.search(rest[: m.start()])):
             return rest[: m.start()]
     return rest
+
+
+_APPOSED = re.compile(r"^\s*,\s*(?:my|his|her|their|our|your|the|an?)\s+(?:[a-z-]+\s+)?$", re.I)
+"""Before a relation noun naming the subject itself: "Sara*, my* neighbour, is a vet"."""
 
 
 def _someone_else(word: str) -> bool:
@@ -281,19 +288,32 @@ def _someone_else(word: str) -> bool:
 
 
 def _mentions(clause: str, subject: AskedDetail) -> list[int]:
-    """Where ``clause`` mentions the subject (the end of each mention), leaving out a
-    mention as an owner ("his father's doctor" is no father)."""
-    terms = set(subject.names)
+    """Where ``clause`` mentions the subject (the end of each mention: a name, or a word
+    with the stem of its noun), leaving out a mention as an owner ("his father's doctor"
+    is no father; "her father's a vet" is)."""
+    nouns = set()
     if subject.noun:
-        terms.add(subject.noun)
+        nouns = {stem(subject.noun)}
         role = role_of(subject.noun)
         if role is not None:
-            terms.add(role)
+            nouns.add(stem(role))
     ends: list[int] = []
-    for term in terms:
-        pattern = rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])(?!{_POSSESSIVE})"
-        ends.extend(m.end() for m in re.finditer(pattern, clause, re.I))
-    return sorted(ends)
+    for m in re.finditer(r"[^\W\d_][\w-]*", clause):
+        word = m.group(0).lower()
+        if word not in subject.names and stem(word) not in nouns:
+            continue
+        if _OWNER_AFTER.match(clause, m.end()):
+            continue
+        ends.append(m.end())
+    return ends
+
+
+_OWNER_AFTER = re.compile(
+    r"(?:['’]s|s['’])\s+(?!(?:an?|the|now|still|also|not|been|got|retired|in|at|on|from|back|"
+    r"working|studying|doing)\b)[^\W\d_]"
+)
+"""A possessive making the word before it an owner ("Joe's car"), not the contraction of
+"is" ("Joe's a nurse", "Joe's now at the port")."""
 
 
 _PRONOUN_OPENING = re.compile(
@@ -303,26 +323,28 @@ _PRONOUN_OPENING = re.compile(
 )
 
 
-def subject_clauses(subject: AskedDetail, texts: Iterable[str]) -> list[tuple[str, int]]:
-    """The clauses of ``texts`` about the subject, each with where the part about it
-    starts: a clause mentioning it (from its first mention), or one opening with a
-    pronoun right after such a clause (all of it)."""
-    found: list[tuple[str, int]] = []
+def subject_clauses(
+    subject: AskedDetail, texts: Iterable[str]
+) -> list[tuple[str, tuple[int, ...]]]:
+    """The clauses of ``texts`` about the subject, each with where the parts about it
+    start: a clause mentioning it (after each mention), or one opening with a pronoun
+    right after such a clause (all of it)."""
+    found: list[tuple[str, tuple[int, ...]]] = []
     for text in texts:
         previous = False
         for clause in clauses(text):
             ends = _mentions(clause, subject)
             if ends:
-                found.append((clause, ends[0]))
+                found.append((clause, tuple(ends)))
                 previous = True
             elif previous and _PRONOUN_OPENING.match(clause):
-                found.append((clause, 0))
+                found.append((clause, (0,)))
             else:
                 previous = False
     return found
 
 
-def _says(subject: AskedDetail, clause: str, start: int, people: set[str]) -> bool:
+def _says(subject: AskedDetail, clause: str, starts: tuple[int, ...], people: set[str]) -> bool:
     """True when ``clause`` says a value of the asked detail of the subject."""
     if subject.detail == "name":
         if _NAME_CUE.search(clause):
@@ -330,14 +352,17 @@ def _says(subject: AskedDetail, clause: str, start: int, people: set[str]) -> bo
         return bool(subject.noun) and _named_next_to(clause, subject.noun, people, subject)
     if subject.detail == "price":
         return _MONEY.search(clause) is not None
-    said = _segment_after(clause, start, subject, people)
-    if subject.detail == "position":
-        return _POSITIONS.search(said) is not None
-    return (
-        _WORK_CUE.search(said) is not None
-        or _OCCUPATION_WORDS.search(said) is not None
-        or any(p.search(said) for p in _OCCUPATION.values)
-    )
+    for start in starts:
+        said = _segment_after(clause, start, subject, people)
+        if subject.detail == "position" and _POSITIONS.search(said):
+            return True
+        if subject.detail == "occupation" and (
+            _WORK_CUE.search(said)
+            or _OCCUPATION_WORDS.search(said)
+            or any(p.search(said) for p in _OCCUPATION.values)
+        ):
+            return True
+    return False
 
 
 def detail_unsaid(
@@ -357,4 +382,4 @@ def detail_unsaid(
     about = subject_clauses(subject, texts)
     if not about:
         return False  # worded otherwise, or not in context: other rules judge
-    return not any(_says(subject, clause, start, known) for clause, start in about)
+    return not any(_says(subject, clause, starts, known) for clause, starts in about)

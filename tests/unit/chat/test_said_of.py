@@ -213,3 +213,41 @@ def test_the_answerer_keeps_a_job_said_of_the_flatmate() -> None:
         _said("news: my new flatmate is Joe, he's a paramedic, moves in on the 3rd", 4),
     )
     assert "paramedic" in _answer("What does Mia's flatmate Joe do for work?", *hits).lower()
+
+
+# --- who the clause speaks of -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sara, my neighbour, is a vet at the animal clinic",  # the relation names Sara herself
+        "sara's a nurse on the night ward",  # "'s" for "is", not an owner
+        "Sara: works as a bookkeeper",  # a fact about her
+    ],
+)
+def test_a_job_said_of_the_person_in_apposition_answers(text: str) -> None:
+    assert not detail_unsaid("What does Sara do for a living?", [text], {"sara"}, {"ana"})
+
+
+def test_a_job_of_the_persons_relative_does_not_answer() -> None:
+    texts = ["Sara's husband is a nurse", "Sara and her husband came round for dinner"]
+    assert detail_unsaid("What does Sara do for a living?", texts, {"sara"}, {"ana"})
+
+
+def test_a_pet_has_no_occupation_to_judge() -> None:
+    assert asked_detail("What does Ana's dog do?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unsaid"),
+    [
+        ("we booked the flight to Lima, leaving on the 4th", True),
+        ("flights were 640.", False),  # a bare amount, plural for singular
+        ("the flight is 4.5 hours, ugh", True),  # a length of time, no amount
+    ],
+)
+def test_a_price_is_an_amount_said_with_the_thing(text: str, unsaid: bool) -> None:
+    assert (
+        detail_unsaid("How much did Ana pay for the flights?", [text], {"ana"}, {"ana"}) is unsaid
+    )
