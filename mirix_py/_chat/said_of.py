@@ -85,7 +85,6 @@ _FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("name", re.compile(r"^\s*what\s+(?:is|was)\s+(?P<np>.+?)\s+called\s*\??\s*$", re.I)),
-    ("name", re.compile(r"^\s*who(?:'s|’s|\s+is|\s+was)\s+(?P<np>.+)$", re.I)),
     (
         "occupation",
         re.compile(
@@ -189,7 +188,8 @@ def _named_next_to(clause: str, noun: str, people: set[str], subject: AskedDetai
     rel = _noun_pattern(noun)
     after = re.compile(
         rf"\b(?:{rel})(?:s|es)?\b\s*[,(:–—-]?\s*(?P<cop>(?:[^\s,.;:!?()]+\s+){{0,4}}?"
-        rf"(?:{_POSSESSIVE}\s+names?\s+)?(?:is|was|will\s+be|became|=|named|called)\s+)?"
+        rf"(?:{_POSSESSIVE}\s+names?\s+)?(?:is|was|will\s+be|became|=|named|called)\s+"
+        r"(?:(?:an?|the)\s+(?:[^\s,.;:!?()]+\s+){0,3}?[^\s,.;:!?()]+\s*,\s*)?)?"
         rf"(?P<title>{_TITLE}\s*)?(?P<word>[^\W\d_][\w'’-]*)",
         re.I,
     )

@@ -36,7 +36,7 @@ NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
             "What is the name of the electrician rewiring Pat's kitchen?",
             AskedDetail("name", frozenset(), "electrician"),
         ),
-        ("Who is Omar's landlord now?", AskedDetail("name", frozenset(), "landlord")),
+        ("Who is Omar's landlord now?", None),  # a holder is named in too many ways
         (
             "What position does Sam play for the club?",
             AskedDetail("position", frozenset({"sam"}), ""),
@@ -134,6 +134,7 @@ def test_an_unnamed_cousin_abstains_though_other_names_share_the_clause() -> Non
         "li: my cousin dara lent us the van lol",
         "Dara: is Li's cousin",
         "Li: my cousin, her name is Dara, lent us the van",
+        "li: cousin is a nurse from Hue, dara, very kind",
     ],
 )
 def test_a_cousin_named_beside_the_noun_answers(text: str) -> None:
