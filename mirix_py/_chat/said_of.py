@@ -88,8 +88,9 @@ _FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "occupation",
         re.compile(
-            r"^\s*what\s+(?:does|did|do)\s+(?P<np>.+?)\s+(?:do|work\s+as|do\s+for\s+"
-            r"(?:a\s+living|work|money|a\s+job)|study(?:\s+or\s+work\s+on)?|work\s+on)"
+            r"^\s*what\s+(?:(?:does|do)\s+(?P<np>.+?)\s+do|(?:does|did|do)\s+(?P<np2>.+?)\s+"
+            r"(?:work\s+as|do\s+for\s+(?:a\s+living|work|money|a\s+job)|study(?:\s+or\s+work\s+on)?"
+            r"|work\s+on))"
             r"(?:\s+(?:now|these\s+days|nowadays|today))?\s*\??\s*$",
             re.I,
         ),
@@ -132,11 +133,6 @@ class AskedDetail:
     names: frozenset[str]
     noun: str
 
-    @property
-    def person(self) -> bool:
-        """Whether the subject is a person (or a pet): named, or by a person noun."""
-        return bool(self.names) or bool(_PERSON_NOUN.match(self.noun)) or self.noun in _PETS
-
 
 def asked_detail(question: str) -> AskedDetail | None:
     """The detail and subject ``question`` asks about ("What does Ana's flatmate Joe do for
@@ -146,7 +142,7 @@ def asked_detail(question: str) -> AskedDetail | None:
         found = frame.match(question)
         if found is None:
             continue
-        np = found.group("np").strip()
+        np = next(v for v in found.groupdict().values() if v).strip()
         while (owner := _OWNER.match(np)) is not None and owner.end() < len(np):
             np = np[owner.end() :]
         np = _CUT.sub("", np).strip()
@@ -172,7 +168,12 @@ _TITLE = (
     r"(?:mr|mrs|ms|miss|dr|prof|professor|sir|madam|monsieur|madame|herr|frau|señor|señora|"
     r"signor|signora)\.?"
 )
-_NAME_CUE = re.compile(r"\b(?:named|called|names?\s+(?:is|was)|name['’]s)\s+\S", re.I)
+_NAME_CUE = re.compile(
+    r"\b(?:named|called|names?\s+(?:is|was)|name['’]s)\s+(?!(?:me|him|her|us|them|you|it|back|to|"
+    r"for|on|in|at|about|off|out|up)\b)\S",
+    re.I,
+)
+"""A naming cue and the name after it ("his name is Bo"), not "she called me back"."""
 
 
 def _noun_pattern(noun: str) -> str:

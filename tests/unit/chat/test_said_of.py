@@ -46,6 +46,11 @@ NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
         ("What is the name of Ola's bakery?", None),  # a business is named otherwise
         ("What does she do for a living?", None),  # no one in particular
         ("Where does Ana's flatmate Joe work?", None),
+        ("What did Tom's brother do?", None),  # an event, maybe, not a job
+        (
+            "What did Tom's brother do for a living?",
+            AskedDetail("occupation", frozenset(), "brother"),
+        ),
     ],
 )
 def test_asked_detail(question: str, expected: AskedDetail | None) -> None:
@@ -139,6 +144,11 @@ def test_an_unnamed_cousin_abstains_though_other_names_share_the_clause() -> Non
 )
 def test_a_cousin_named_beside_the_noun_answers(text: str) -> None:
     assert not detail_unsaid("What is the name of Li's cousin?", [text], {"li", "dara"}, {"li"})
+
+
+def test_a_call_is_no_name() -> None:
+    texts = ["Li: my cousin called me back after the ferry trip, she was so seasick"]
+    assert detail_unsaid("What is the name of Li's cousin?", texts, {"li"}, {"li"})
 
 
 def test_an_unnamed_tradesman_abstains() -> None:
