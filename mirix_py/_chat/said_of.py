@@ -19,6 +19,8 @@ it:
 * an occupation — after the subject, before anyone else is mentioned: an occupation noun
   ("is a nurse", "works as a welder") or a word about work or study ("works at the
   port", "retired from the railway", "studies law");
+* a place — a preposition or a word of living or working ("lives in Tartu", "works at
+  the port", "moved back home") or a capitalised name after the subject;
 * a playing position — a position word ("goalkeeper", "fly-half") or "plays as/at/in …";
 * a price — an amount of money in a clause that mentions the thing.
 
@@ -105,6 +107,14 @@ _FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "place",
+        re.compile(
+            r"^\s*where\s+(?:does|did|do)\s+(?P<np>.+?)\s+(?:live|work|study|stay|come\s+from|"
+            r"go\s+to\s+(?:school|university|college))(?:\s+(?:now|these\s+days|today))?\s*\??\s*$",
+            re.I,
+        ),
+    ),
+    (
         "position",
         re.compile(r"^\s*(?:what|which)\s+position\s+(?:does|did|do)\s+(?P<np>.+?)\s+play\b", re.I),
     ),
@@ -125,8 +135,8 @@ _FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 @dataclass(frozen=True)
 class AskedDetail:
-    """What a question asks: a ``detail`` (``name``, ``occupation``, ``position`` or
-    ``price``) of a subject named by ``names`` (its proper names, lower-cased) and ``noun``
+    """What a question asks: a ``detail`` (``name``, ``occupation``, ``place``, ``position``
+    or ``price``) of a subject named by ``names`` (its proper names, lower-cased) and ``noun``
     (its head noun, lower-cased; empty when the subject is named only)."""
 
     detail: str
@@ -156,7 +166,7 @@ def asked_detail(question: str) -> AskedDetail | None:
         if detail == "name" and not (_PERSON_NOUN.match(noun) or noun in _PETS):
             return None  # "the name of her shop": a shop is named otherwise
         human = bool(_PERSON_NOUN.match(noun)) and noun not in _PETS
-        if detail in ("occupation", "position") and not (names or human):
+        if detail in ("occupation", "position", "place") and not (names or human):
             return None  # a person's, not a pet's
         if detail == "price" and (names or not noun):
             return None
@@ -251,6 +261,12 @@ _POSITIONS = re.compile(
     r"in)\b|playing\s+(?:as|at|in)\b)",
     re.I,
 )
+_PLACE = re.compile(
+    r"\b(?:in|at|near|to|from|for|outside|around|based|lives?|living|lived|works?|working|"
+    r"worked|studies|studying|moved|moving|stays?|staying|back\s+home|abroad|overseas|"
+    r"downtown|nearby|next\s+door|local)\b|\s[A-Z][\w'’-]+",
+)
+"""Where someone is: a preposition or a word of living or working, or a capitalised name."""
 _CURRENCY = (
     r"[$€£¥₹₩₽₺₦₱฿]|\b[A-Z]{1,3}\$|\b(?:[A-Z]{3}|R|zł|kr|lei|won|yen|euros?|dollars?|pounds?|"
     r"pesos?|rand|rupees?|naira|cedis?|shillings?|baht|dong|ringgit|lira|francs?|"
@@ -356,6 +372,8 @@ def _says(subject: AskedDetail, clause: str, starts: tuple[int, ...], people: se
     for start in starts:
         said = _segment_after(clause, start, subject, people)
         if subject.detail == "position" and _POSITIONS.search(said):
+            return True
+        if subject.detail == "place" and _PLACE.search(said):
             return True
         if subject.detail == "occupation" and (
             _WORK_CUE.search(said)

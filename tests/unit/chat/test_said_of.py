@@ -45,7 +45,12 @@ NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
         ("How much did Raj pay for his new kayak?", AskedDetail("price", frozenset(), "kayak")),
         ("What is the name of Ola's bakery?", None),  # a business is named otherwise
         ("What does she do for a living?", None),  # no one in particular
-        ("Where does Ana's flatmate Joe work?", None),
+        (
+            "Where does Ana's flatmate Joe work?",
+            AskedDetail("place", frozenset({"joe"}), "flatmate"),
+        ),
+        ("Where does Ana live now?", AskedDetail("place", frozenset({"ana"}), "")),
+        ("Where does Ana's cat sleep?", None),
         ("What did Tom's brother do?", None),  # an event, maybe, not a job
         (
             "What did Tom's brother do for a living?",
@@ -262,3 +267,17 @@ def test_a_price_is_an_amount_said_with_the_thing(text: str, unsaid: bool) -> No
     assert (
         detail_unsaid("How much did Ana pay for the flights?", [text], {"ana"}, {"ana"}) is unsaid
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "unsaid"),
+    [
+        ("Ana: my brother came over yesterday, we cooked together", True),
+        ("ana: my brother lives in tartu now", False),
+        ("Ana: my brother, he works at the port", False),
+        ("Ana: my brother Tallinn-based since May", False),
+    ],
+)
+def test_a_place_is_said_after_the_subject(text: str, unsaid: bool) -> None:
+    question = "Where does Ana's brother live?"
+    assert detail_unsaid(question, [text], {"ana"}, {"ana"}) is unsaid
