@@ -319,10 +319,17 @@ def _mentions(clause: str, subject: AskedDetail) -> list[int]:
         word = m.group(0).lower()
         if word not in subject.names and stem(word) not in nouns:
             continue
+        if word not in subject.names and _plural_of_singular(word, subject.noun):
+            continue  # "most cats avoid them": cats in general, not her cat
         if _OWNER_AFTER.match(clause, m.end()):
             continue
         ends.append(m.end())
     return ends
+
+
+def _plural_of_singular(word: str, noun: str) -> bool:
+    """True for a plural ``word`` ("cats", "sisters") of a singular asked ``noun``."""
+    return word.endswith("s") and not noun.endswith("s")
 
 
 _OWNER_AFTER = re.compile(

@@ -281,3 +281,9 @@ def test_a_price_is_an_amount_said_with_the_thing(text: str, unsaid: bool) -> No
 def test_a_place_is_said_after_the_subject(text: str, unsaid: bool) -> None:
     question = "Where does Ana's brother live?"
     assert detail_unsaid(question, [text], {"ana"}, {"ana"}) is unsaid
+
+
+def test_the_noun_in_general_is_not_the_subject() -> None:
+    # only cats in general are mentioned: whose cat is never said, so other rules judge
+    texts = ["Assistant: Lilies are toxic to cats, most cats avoid them anyway."]
+    assert not detail_unsaid("What is the name of Ana's cat?", texts, {"ana"}, {"ana"})
