@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mirix_py._chat.answer_text import strip_annotations
 from mirix_py._chat.aspects import ASPECTS, OCCUPATION_NOUNS
 from mirix_py._chat.attributes import clauses
 from mirix_py._chat.cues import STOPWORDS, stem
@@ -347,6 +348,15 @@ _PRONOUN_OPENING = re.compile(
 )
 
 
+def _pieces(subject: AskedDetail, text: str) -> list[str]:
+    """``text`` cut into clauses (:func:`.attributes.clauses`); for a price, into lines and
+    sentences, since a price list gives the amount after a dash ("- Full service — 90 €")."""
+    if subject.detail != "price":
+        return clauses(text)
+    lines = re.split(r"\n|(?<=[.!?])\s+", strip_annotations(text))
+    return [line.strip() for line in lines if line.strip()]
+
+
 def subject_clauses(
     subject: AskedDetail, texts: Iterable[str]
 ) -> list[tuple[str, tuple[int, ...]]]:
@@ -356,7 +366,7 @@ def subject_clauses(
     found: list[tuple[str, tuple[int, ...]]] = []
     for text in texts:
         previous = False
-        for clause in clauses(text):
+        for clause in _pieces(subject, text):
             ends = _mentions(clause, subject)
             if ends:
                 found.append((clause, tuple(ends)))

@@ -287,3 +287,11 @@ def test_the_noun_in_general_is_not_the_subject() -> None:
     # only cats in general are mentioned: whose cat is never said, so other rules judge
     texts = ["Assistant: Lilies are toxic to cats, most cats avoid them anyway."]
     assert not detail_unsaid("What is the name of Ana's cat?", texts, {"ana"}, {"ana"})
+
+
+def test_a_price_list_gives_the_amount_after_a_dash() -> None:
+    texts = [
+        "Assistant: A price list:\n- **Quick wash — 15 €:** outside only.\n- **Full valet — 60 €**"
+    ]
+    question = "How much does the full valet cost in the price list?"
+    assert not detail_unsaid(question, texts, {"ana"}, {"ana"})
