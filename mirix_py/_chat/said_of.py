@@ -216,7 +216,7 @@ def _named_next_to(clause: str, noun: str, people: set[str], subject: AskedDetai
         if not m.group("cop") and _lower_name(word, people):
             return True  # "my brother pavel fixed it"
     before = re.compile(
-        rf"(?P<name>[^\W\d_][\w'’-]*)(?:\s*,\s*|\s*:?\s+(?:is|was)\s+)(?:my|his|her|their|our|"
+        rf"(?P<name>[^\W\d_][\w'’-]*)(?:\s*[,(]\s*|\s*:?\s+(?:is|was)\s+)(?:my|his|her|their|our|"
         rf"the|an?|[A-Z][\w-]*{_POSSESSIVE})\s+(?:[a-z-]+\s+){{0,2}}?(?:{rel})\b",
         re.I,
     )
@@ -250,15 +250,23 @@ _WORK_CUE = re.compile(
     r"studies|studied|studying|student|teaches|taught|runs\s+(?:a|an|the|his|her|their)|"
     r"owns\s+(?:a|an|the)|phd|degree|intern|freelance[rs]?|self-employed|unemployed|"
     r"business|company|firm|shift|shifts|masters?|master['’]s|bachelor['’]?s?|msc|mba|"
-    r"university|uni|college|course|majors?|majoring|thesis|research|researcher|researching)\b",
+    r"university|uni|college|course|majors?|majoring|thesis|research|researcher|researching|"
+    r"teaches|drives|fixes|repairs|designs|builds|sells|writes|codes|programs|manages|cooks|"
+    r"bakes|cleans|treats|installs|translates|trains|coaches|nurses|paints|serves|farms|"
+    r"delivers|edits|in\s+(?:tech|sales|marketing|finance|hr|retail|admin|logistics|"
+    r"construction|hospitality|insurance|banking|accounting|education|healthcare|law|media)|"
+    r"(?:at|for)\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:bank|hospital|clinic|school|office|shop|"
+    r"store|restaurant|hotel|factory|warehouse|lab|agency|startup|ministry|council|airport|"
+    r"garage|bakery|café|cafe|salon|pharmacy|library|museum|university|gym|studio|charity))\b",
     re.I,
 )
+"""Words that say what someone does for work or study, beside occupation nouns."""
 _POSITIONS = re.compile(
     r"\b(?:position|goalkeeper|keeper|goalie|striker|forward|defender|midfielder|winger|wing|"
     r"centre|center|full-?back|half-?back|fly-?half|scrum-?half|hooker|prop|lock|flanker|"
     r"number\s+(?:8|eight|nine|ten|10|9)|pitcher|catcher|shortstop|outfielder|infielder|"
     r"quarterback|linebacker|receiver|running\s+back|guard|setter|libero|spiker|batter|"
-    r"batsman|bowler|wicket-?keeper|all-?rounder|sweeper|playmaker|captain|plays?\s+(?:as|at|"
+    r"batsman|bowler|wicket-?keeper|all-?rounder|sweeper|playmaker|captain|plays?\s+(?:up\s+|as|at|"
     r"in)\b|playing\s+(?:as|at|in)\b)",
     re.I,
 )
@@ -350,11 +358,17 @@ _PRONOUN_OPENING = re.compile(
 
 def _pieces(subject: AskedDetail, text: str) -> list[str]:
     """``text`` cut into clauses (:func:`.attributes.clauses`); for a price, into lines and
-    sentences, since a price list gives the amount after a dash ("- Full service — 90 €")."""
-    if subject.detail != "price":
+    sentences, since a price list gives the amount after a dash ("- Full service — 90 €");
+    for a name, into lines, sentences and semicolon clauses, since a name is often put in
+    brackets beside the noun ("my sister (Ana)", "Ana (my sister)")."""
+    if subject.detail == "price":
+        cut = r"\n|(?<=[.!?])\s+"
+    elif subject.detail == "name":
+        cut = r"\n|(?<=[!?;])\s+|(?<=[a-z0-9][.])\s+"
+    else:
         return clauses(text)
-    lines = re.split(r"\n|(?<=[.!?])\s+", strip_annotations(text))
-    return [line.strip() for line in lines if line.strip()]
+    pieces = re.split(cut, strip_annotations(text))
+    return [piece.strip() for piece in pieces if piece.strip()]
 
 
 def subject_clauses(

@@ -145,6 +145,8 @@ def test_an_unnamed_cousin_abstains_though_other_names_share_the_clause() -> Non
         "Dara: is Li's cousin",
         "Li: my cousin, her name is Dara, lent us the van",
         "li: cousin is a nurse from Hue, dara, very kind",
+        "Li: my cousin (Dara) lent us the van. She is great.",
+        "Li: Dara (my cousin) lent us the van",
     ],
 )
 def test_a_cousin_named_beside_the_noun_answers(text: str) -> None:
@@ -295,3 +297,21 @@ def test_a_price_list_gives_the_amount_after_a_dash() -> None:
     ]
     question = "How much does the full valet cost in the price list?"
     assert not detail_unsaid(question, texts, {"ana"}, {"ana"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mia: Joe drives a tram in the old town",
+        "mia: joe's in marketing, always on calls",
+        "Mia: Joe works for a startup doing robots",
+        "Mia: Joe, he's at a bank downtown",
+    ],
+)
+def test_work_said_in_other_words_answers(text: str) -> None:
+    assert not detail_unsaid("What does Joe do for a living?", [text], {"mia", "joe"}, {"mia"})
+
+
+def test_being_in_it_together_is_no_work() -> None:
+    texts = ["Mia: Joe is in it with us, we split the rent"]
+    assert detail_unsaid("What does Joe do for a living?", texts, {"mia", "joe"}, {"mia"})
