@@ -296,11 +296,15 @@ def _segment_after(clause: str, start: int, subject: AskedDetail, people: set[st
         word = m.group(0).lower().removesuffix("'s").removesuffix("’s")
         if word in subject.names or stem(word) == stem(subject.noun):
             continue
+        if word in people and _BESIDE.fullmatch(rest[: m.start()]):
+            continue  # "my partner Caspar got a job …", "partner is Caspar": the subject's name
         if word in people or (_someone_else(word) and not _APPOSED.search(rest[: m.start()])):
             return rest[: m.start()]
     return rest
 
 
+_BESIDE = re.compile(r"\s*(?:[,(:]\s*|(?:is|was)\s+)?", re.I)
+"""Between the subject's noun and its name said right beside it."""
 _APPOSED = re.compile(r"^\s*,\s*(?:my|his|her|their|our|your|the|an?)\s+(?:[a-z-]+\s+)?$", re.I)
 """Before a relation noun naming the subject itself: "Sara*, my* neighbour, is a vet"."""
 

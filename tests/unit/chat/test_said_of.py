@@ -278,11 +278,12 @@ def test_a_price_is_an_amount_said_with_the_thing(text: str, unsaid: bool) -> No
         ("ana: my brother lives in tartu now", False),
         ("Ana: my brother, he works at the port", False),
         ("Ana: my brother Tallinn-based since May", False),
+        ("Ana: my brother Piet got a job at the port", False),  # his name, then the place
     ],
 )
 def test_a_place_is_said_after_the_subject(text: str, unsaid: bool) -> None:
-    question = "Where does Ana's brother live?"
-    assert detail_unsaid(question, [text], {"ana"}, {"ana"}) is unsaid
+    question = "Where does Ana's brother live?"  # Piet is known to memory
+    assert detail_unsaid(question, [text], {"ana", "piet"}, {"ana"}) is unsaid
 
 
 def test_the_noun_in_general_is_not_the_subject() -> None:
