@@ -198,14 +198,19 @@ def _noun_pattern(noun: str) -> str:
 def _named_next_to(clause: str, noun: str, people: set[str], subject: AskedDetail) -> bool:
     """True when ``clause`` gives a name right beside the subject's ``noun``."""
     rel = _noun_pattern(noun)
-    after = re.compile(
-        rf"\b(?:{rel})(?:s|es)?\b\s*[,(:–—-]?\s*(?P<cop>(?:[^\s,.;:!?()]+\s+){{0,4}}?"
-        rf"(?:{_POSSESSIVE}\s+names?\s+)?(?:is|was|will\s+be|became|=|named|called)\s+"
-        r"(?:(?:an?|the)\s+(?:[^\s,.;:!?()]+\s+){0,3}?[^\s,.;:!?()]+\s*,\s*)?)?"
+    beside = re.compile(  # "my brother Pavel", "the roofer, Mr Dube", "cat (Tom)"
+        rf"\b(?:{rel})(?:s|es)?\b\s*[,(:–—-]?\s*(?P<cop>(?:named|called)\s+)?"
         rf"(?P<title>{_TITLE}\s*)?(?P<word>[^\W\d_][\w'’-]*)",
         re.I,
     )
-    for m in after.finditer(clause):
+    told = re.compile(  # "brother is Pavel", "new roommate from May is an Italian girl, Sofia"
+        rf"\b(?:{rel})(?:s|es)?\b\s*[,(:–—-]?\s*(?P<cop>(?:[^\s,.;:!?()]+\s+){{0,4}}?"
+        rf"(?:{_POSSESSIVE}\s+names?\s+)?(?:is|was|will\s+be|became|=)\s+"
+        r"(?:(?:an?|the)\s+(?:[^\s,.;:!?()]+\s+){0,3}?[^\s,.;:!?()]+\s*,\s*)?)"
+        rf"(?P<title>{_TITLE}\s*)?(?P<word>[^\W\d_][\w'’-]*)",
+        re.I,
+    )
+    for m in [*beside.finditer(clause), *told.finditer(clause)]:
         word = m.group("word")
         if m.group("title"):
             return True  # "the roofer, Mr Dube", "host is Dr."
@@ -213,7 +218,7 @@ def _named_next_to(clause: str, noun: str, people: set[str], subject: AskedDetai
             return True
         if word.lower() in people and word.lower() not in subject.names:
             return True  # "coach is losa": a name known to memory, in lower case
-        if not m.group("cop") and _lower_name(word, people):
+        if m.re is beside and _lower_name(word, people):
             return True  # "my brother pavel fixed it"
     before = re.compile(
         rf"(?P<name>[^\W\d_][\w'’-]*)(?:\s*[,(]\s*|\s*:?\s+(?:is|was)\s+)(?:my|his|her|their|our|"

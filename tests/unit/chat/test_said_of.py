@@ -147,6 +147,7 @@ def test_an_unnamed_cousin_abstains_though_other_names_share_the_clause() -> Non
         "li: cousin is a nurse from Hue, dara, very kind",
         "Li: my cousin (Dara) lent us the van. She is great.",
         "Li: Dara (my cousin) lent us the van",
+        "Li: My cousin Dara will think it is a great idea.",  # a later "is" does not hide her
     ],
 )
 def test_a_cousin_named_beside_the_noun_answers(text: str) -> None:
