@@ -3,7 +3,7 @@
 "What does Ana's flatmate Joe do for work?", "What is the name of Li's cousin who lent her
 the van?", "What position does Sam play?", "How much did her bike cost?": each names a
 SUBJECT (a person by name, a relation or role — "her cousin", "the plumber" — or a thing)
-and a typed DETAIL of it (a name, an occupation, a playing position, a price). Retrieval
+and a typed DETAIL of it (a name, an occupation, a place, a playing position, a price). Retrieval
 finds the subject ("Joe moved in on Monday"), and an extractive answerer then quotes a
 sentence about it — or the value of another subject ("I work as a nurse" said by the asker,
 "a retired teacher" said of someone else), which answers nothing. An answer must carry
@@ -14,15 +14,19 @@ after one that did — and says True when none of them says a value of the detai
 it:
 
 * a name — a name next to the subject's noun ("my cousin Thabo", "the plumber, Mr Dube",
-  "Thabo, my cousin", "cousin is Thabo", "Thabo: is Li's cousin") or a naming cue ("his
-  name is …", "called …");
+  "Thabo, my cousin", "cousin (Thabo)", "cousin is Thabo", "Thabo: is Li's cousin") or a
+  naming cue ("his name is …", "called …"), read on the whole sentence;
 * an occupation — after the subject, before anyone else is mentioned: an occupation noun
   ("is a nurse", "works as a welder") or a word about work or study ("works at the
   port", "retired from the railway", "studies law");
 * a place — a preposition or a word of living or working ("lives in Tartu", "works at
   the port", "moved back home") or a capitalised name after the subject;
 * a playing position — a position word ("goalkeeper", "fly-half") or "plays as/at/in …";
-* a price — an amount of money in a clause that mentions the thing.
+* a price — an amount of money on a line or sentence that mentions the thing.
+
+Only a particular subject is judged: a plural of the asked noun ("most cats avoid it") is
+the noun in general, and a noun followed by a possessive ("his father's doctor") is an
+owner, not the subject.
 
 A subject that no clause mentions is left to the other rules (it may be worded otherwise:
 "my gf" for "girlfriend"); so is a subject that speaks in the conversation (the asker's
