@@ -59,7 +59,8 @@ _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z][A-Za-z0-9]*)+)")
 def possessed_stem(question: str) -> str | None:
     """The stem of the thing possessed in ``question`` ("Hal's wife" → ``wife``): the
     last word of the run of content words after the first possessive, following a
-    chain of possessives ("Ann's sister's husband", "my twins' nursery teacher")."""
+    chain of possessives ("Ann's sister's husband", "my twins' nursery teacher"). A run
+    ending in the question's asking verb ("How much did Ann's bike *cost*?") ends before it."""
     found = _POSSESSED.search(question)
     if found is None:
         return None
@@ -74,6 +75,8 @@ def possessed_stem(question: str) -> str | None:
         if word.lower() in STOPWORDS:
             break
         run.append(word.lower())
+    while len(run) > 1 and stem(run[-1]) in _ASKING:
+        run.pop()  # "did Ann's new bike cost": the question's own verb ends the run
     return stem(run[-1]) if run else None
 
 

@@ -32,7 +32,8 @@ current against earlier values (:mod:`.current_value`), lists and steps
 (:mod:`.vault_answer`), questions ending in a preposition (:mod:`.stranded`), questions
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
 :mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
-(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`), a person named by a
+(:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`), a detail never said of
+the asked subject (a name, a job, a position, a price: :mod:`.said_of`), a person named by a
 relative clause or a timed role, answered of the name it resolves to ("how old is the
 grandchild who …?", "what does her current flatmate do?", :mod:`.relative_hop`); the LLM
 answer is :mod:`.answer_llm`.
@@ -99,6 +100,7 @@ from mirix_py._chat.relative_hop import (
 )
 from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, request_replies
 from mirix_py._chat.said import named_adviser, replacing
+from mirix_py._chat.said_of import detail_unsaid
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import answer_kind, asks_past
@@ -176,6 +178,8 @@ def answer_offline(
     aged = by_age_answer(cues.text, cues.names, numbered) if kind in ("name", "who") else None
     if aged is not None:  # "her older grandchild" ← "Elsa who is 7 and Nils who is 4": the
         return aged  # relation and the ages are the evidence, though "older" is never said
+    if _unsaid(cues, [h for _, h in scoped]):  # "what does her flatmate Joe do?" ← "Joe moved
+        return Draft(NOT_MENTIONED, (), True)  # in": no job is said of Joe
     built = built_year(cues.text, scoped)
     if built is not None:  # "what year was her cabin built?" ← "our cabin, a 1938 log house"
         return built
@@ -528,6 +532,14 @@ def _people(hits: Sequence[Hit]) -> set[str]:
         if h.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     }
     return {w for p in people for w in words(p)}
+
+
+def _unsaid(cues: QuestionCues, hits: Sequence[Hit]) -> bool:
+    """No memory in context says the asked detail of the asked subject (:mod:`.said_of`)."""
+    speakers = {
+        str(h.record.get("actor") or "") for h in hits if h.memory_type is MemoryType.EPISODIC
+    }
+    return detail_unsaid(cues.text, [hit_text(h) for h in hits], _people(hits), speakers)
 
 
 def _subject_missing(cues: QuestionCues, hits: Sequence[Hit]) -> bool:

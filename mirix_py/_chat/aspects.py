@@ -139,6 +139,8 @@ _NOT_A_KIND = (
 )
 """Words before a drink that do not name its kind (a verb, a count, a container)."""
 _OCCUPATION = _alternation(_OCCUPATIONS)
+OCCUPATION_NOUNS: str = _OCCUPATION
+"""A regex alternation of common occupation nouns ("nurse", "data scientist")."""
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _PLACE = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
 _CHANGE = (

@@ -104,19 +104,43 @@ def relative_hop(question: str, names: Sequence[str], hits: Sequence[Hit]) -> Ho
             if share < _MIN_SHARE or (best is not None and share <= best[0]):
                 continue
             candidates = [
-                m.group(0)
+                m
                 for m in _NAME.finditer(sentence)
                 if m.group(0) in known
                 and m.group(0).lower() not in STOPWORDS
                 and m.group(0).lower() not in asked
             ]
+            candidates = _beside_noun(found.group("noun"), sentence, candidates)
             if candidates:  # the first name is the one the clause is said of
-                best = (share, index, candidates[0])
+                best = (share, index, candidates[0].group(0))
     if best is None:
         return None
     _, index, name = best
     rewritten = f"{found.group('head').rstrip()} {name}?"
     return Hop(name=name, question=rewritten, index=index)
+
+
+_APPOSED_AFTER = re.compile(r"\s*[,(:]?\s*(?:(?:is|was|named|called)\s+)?")
+_APPOSED_BEFORE = re.compile(
+    r"(?:\s*,\s*|\s+(?:is|was)\s+)(?:my|his|her|their|our|the|an?)\s+(?:[a-z-]+\s+){0,2}"
+)
+
+
+def _beside_noun(noun: str, sentence: str, names: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The ``names`` the sentence says are the described ``noun``: all of them when the
+    sentence does not mention the noun, else only one right beside it ("my cousin Thabo",
+    "Thabo, my cousin"). "Tom is away, my cousin told us" says the clause of the cousin,
+    who goes unnamed, not of Tom."""
+    mentions = list(re.finditer(rf"\b{re.escape(noun)}(?:s|es)?\b", sentence, re.IGNORECASE))
+    if not mentions:
+        return names
+    return [
+        m
+        for m in names
+        for n in mentions
+        if (m.start() >= n.end() and _APPOSED_AFTER.fullmatch(sentence[n.end() : m.start()]))
+        or (m.end() <= n.start() and _APPOSED_BEFORE.fullmatch(sentence[m.end() : n.start()]))
+    ]
 
 
 @dataclass(frozen=True)

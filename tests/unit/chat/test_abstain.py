@@ -21,6 +21,9 @@ def test_subject_leaves_out_people_and_the_kind_of_answer() -> None:
     assert missing_subject(frozenset({"room", "rent"}), ["my room"], possessed="rent")
     assert possessed_stem("What is the name of the twins' nursery teacher?") == "teacher"
     assert possessed_stem("How much does Ingrid charge per word?") is None
+    # the question's own verb ends the run after the possessive, not the thing
+    assert possessed_stem("How much did Ewa's wedding dress cost?") == "dress"
+    assert possessed_stem("what did Raj's kayak cost") == "kayak"
 
 
 def _answer(question: str, *texts: str) -> tuple[str, bool]:

@@ -82,6 +82,19 @@ def test_questions_without_a_resolvable_clause_are_left_alone() -> None:
     assert _hop("How old is the nephew who wants to paint the garden shed?", *own) is None
 
 
+def test_a_clause_said_of_the_unnamed_noun_resolves_to_nobody_else() -> None:
+    # the sentence says the clause of "my nephew", who goes unnamed: "Zofia" opens another
+    # clause of it, and is no nephew
+    hits = (
+        _said("Zofia is away, so my nephew painted the garden shed in one weekend.", 5),
+        _said("Zofia came back on Sunday.", 6),
+    )
+    question = "What is the name of the nephew who painted the garden shed?"
+    assert _hop(question, *hits) is None
+    named = (_said("Zofia is away, so my nephew Bartek painted the garden shed.", 5),)
+    assert _hop(question, *named) == "What is the name of Bartek?"
+
+
 def test_a_timed_role_is_replaced_by_its_holder_before_the_attribute_is_asked() -> None:
     question = "What does Olga's current flatmate do for a living?"
     cues = read_question(question)
