@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 from mirix_py._chat.answer_text import strip_annotations
 from mirix_py._chat.cues import sentences
+from mirix_py._text import NOT_AFTER_ABBREVIATION
 
 __all__ = ["MovedDates", "asks_original", "codes", "held", "moved_dates", "moves_of", "names_other"]
 
 _ANNOTATION = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+|\n+")
 _CLAUSE = re.compile(r"[,;:—–]\s+|\s+-\s+|\s+(?=(?:so|but|and\s+then)\s)")
 _MOVE_VERB = (
     r"(?:moved|moving|move[sd]?|push(?:ed)?(?:\s+back)?|postponed?|rescheduled?|"

@@ -26,7 +26,7 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.replies import by_assistant
 from mirix_py._dates import full_date
 from mirix_py._memory import MemoryType
-from mirix_py._text import IRREGULAR_VERBS
+from mirix_py._text import IRREGULAR_VERBS, NOT_AFTER_ABBREVIATION
 
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _END = r"[?.!\s]*$"
@@ -59,7 +59,7 @@ _BEFORE_EVENT = re.compile(
     re.I,
 )
 _ANNOTATION = re.compile(r"\s*\[[^\[\]]*\]")
-_UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_UTTERANCE_END = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+(?=\S)")
 _UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
 _MIN_COVER = 0.5
 """The share of an event's words a sentence must say for the event to be dated by it."""

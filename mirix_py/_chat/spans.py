@@ -61,12 +61,13 @@ _NAME_CUE = re.compile(
     rf"\b(?:named|called|name\s+is|name's|is|was|are|meet|with|to|by|as)\s+(?P<x>{_CAP})"
 )
 _PLACE_CUE = re.compile(rf"\b(?P<p>in|to|at|from|near|around|into|of)\s+(?:the\s+)?(?P<x>{_CAP})")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+"""A number in digits; thousands grouped by commas are one number ("2,100,000"), not "2,100"."""
 _NUMBER = (
-    r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"(?:{_DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|forty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|several|a|an|"
     r"half\s+an?)"
 )
-_DIGITS = r"\d+(?:[.,]\d+)?"
 _RANGE = rf"(?:{_DIGITS}\s*(?:–|—|-|to)\s*{_DIGITS}|{_DIGITS})"
 _DURATION = re.compile(
     rf"\b(?:for\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?(?P<x>(?:{_RANGE}|"
