@@ -243,3 +243,38 @@ def with_marked_rest(span: str, body: str) -> str:
         if at >= 0 and MARKED_CURRENT.search(sentence[at + len(span) :]):
             return sentence[at:].strip()
     return span
+
+
+_LATER_TOLD = 3
+"""How many later statements from deeper in the context :func:`later_told` brings in."""
+
+
+def later_told(
+    topic: frozenset[str],
+    considered: Sequence[tuple[int, Hit]],
+    rest: Sequence[tuple[int, Hit]],
+) -> list[tuple[int, Hit]]:
+    """The memories of ``rest`` (ranked below the ``considered`` ones) told on a later day
+    than every considered memory on the topic and saying at least half as much of it as the
+    best of them, the last :data:`_LATER_TOLD` of them: a value updated later ("SCC is
+    190,000 now" after "the somatic cell count came back at 310,000") is often worded more
+    briefly than the first telling, and so ranks below it. Questions are no statements;
+    a topic of one word brings nothing in."""
+    if len(topic) < 2:
+        return []
+    covers = {ref: stem_share(topic, body_text(hit)) for ref, hit in considered}
+    best = max(covers.values(), default=0.0)
+    told = [considered_hit.when for ref, considered_hit in considered if covers[ref] > 0]
+    if best <= 0 or any(when is None for when in told):
+        return []
+    last = max(when for when in told if when is not None)
+    found = [
+        (ref, hit)
+        for ref, hit in rest
+        if hit.when is not None
+        and hit.when.date() > last.date()
+        and stem_share(topic, body_text(hit)) >= max(0.5 * best, 0.5)
+        and not body_text(hit).rstrip().endswith("?")
+    ]
+    found.sort(key=lambda pair: pair[1].when or datetime.min)
+    return found[-_LATER_TOLD:]

@@ -12,7 +12,14 @@ from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, st
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
-from mirix_py._chat.moved_dates import asks_original, codes, held, moves_of, names_other
+from mirix_py._chat.moved_dates import (
+    asks_original,
+    codes,
+    followed_moves,
+    held,
+    moves_of,
+    names_other,
+)
 from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 
@@ -175,6 +182,7 @@ def when_answer(
     if coded:
         looked = [*coded, *(t for t in looked if t not in coded)]
     others = [refs[r] for _, r, _ in scored]
+    later = [(h.when, body_text(h)) for h in refs.values() if h.when is not None]
     by_q = _BY_Q.match(cues.text) is not None  # "by what date …?": the limit said with "by"
     # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
     # climbed my first 6A last week"); the second pass takes any stated date
@@ -206,6 +214,9 @@ def when_answer(
                 continue  # "passed N3 …, next: N2 on 5 July" does not date N3
             if stated:
                 stated = finer_date(stated, when_hit, others, topic)
+                if not original and when_hit.when is not None:  # moved since: its new date
+                    said = held(when_span, body) or when_span
+                    stated = followed_moves(stated, when_hit.when, said, later)
                 return Draft(_as_range(_range_end(stated, cues.text)), (when_ref,), False)
     hit = refs[ref]
     if hit.when is not None:
