@@ -38,6 +38,7 @@ MARKED_CURRENT = re.compile(
     r"(?:went|gone|is|are|got)\s+(?:up|down)\s+to|"
     r"(?:raised|increased|lowered|reduced|dropped|cut|bumped)\s+(?:[\w-]+\s+){0,4}?to\s+\S*\d|"
     r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on|"
+    r"agreed\s+(?:to|on)\s+(?:a\s+|the\s+)?[£$€]?\d[\d,.]*|"
     r"migrated\s+to|upgraded\s+to|switched\s+(?:over\s+)?to|"
     r"(?:gone|went|going|switched|moved)\s+back\s+to|"
     r"swapped\b[^.;!?]{1,40}?\bfor|replaced\b[^.;!?]{1,40}?\bwith)\b",
@@ -45,7 +46,8 @@ MARKED_CURRENT = re.compile(
 )
 """A statement that a value is the one that holds now: "my rent is 900 now", "my new
 manager is Aylin", "new price £12", "the fee went up to 40", "they raised the pass to 62",
-"we went with the second quote", "she picked Leeds", and a thing replaced by another ("I
+"we went with the second quote", "she picked Leeds", a price agreed ("the landlord agreed
+to 950"), and a thing replaced by another ("I
 migrated the blog to a VPS", "upgraded to a 27-inch monitor", "swapped the kettle for a
 moka pot", "I've gone back to film"). Asked what holds now, such a statement outranks an
 earlier one worded more like the question ("the pass costs 55 a month"). A sentence opening
@@ -115,8 +117,9 @@ def marked_current(
     Aylin", "she picked Leeds") about what the question asks, told no earlier day than the best
     answer and within :data:`_MARKED_MARGIN` of its weight; None when there is none. The
     best answer may say the asked words more fully ("the fee costs 35 a month") and still
-    be the superseded value: a question that says "now" (``asked_now``) takes a marked
-    statement saying half as many of its words, any other as many. A best answer itself
+    be the superseded value: a question that says "now" (``asked_now``) or asks for a
+    number takes a marked statement saying half as many of its words ("how many guests
+    are expected?" ← "we're at 150 guests now"), any other as many. A best answer itself
     marked current ("the club fee is now 40") gives way only to one saying as many. A
     marked statement that names what the best answer says beside the asked words ("I take
     my tea with honey" → "tea now, no honey at all"; "my blog runs on a Pi" → "the Pi was
@@ -132,7 +135,7 @@ def marked_current(
     top_when = refs[top_ref].when
     cover = stem_share(topic, top_span)
     top_marked = MARKED_CURRENT.search(top_span) is not None
-    share = 0.5 if asked_now and not top_marked else 1.0
+    share = 0.5 if (asked_now or numbers is not None) and not top_marked else 1.0
     top_words = set(content_stems(top_span)) - topic
     marked: list[tuple[float, int, str]] = []
     for weight, ref, span in scored:

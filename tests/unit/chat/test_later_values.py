@@ -83,3 +83,61 @@ def test_a_stop_with_nothing_after_it_still_says_none() -> None:
         min_evidence=0.2,
     )
     assert got.text.startswith("none")
+
+
+def test_a_day_of_a_month_is_no_count() -> None:
+    plan = hit(
+        episode(
+            "our open day is on 14 June this year, we expect about 80 visitors", actor="Gus", day=2
+        ),
+        1.0,
+    )
+    got = answer_offline(
+        read_question("How many visitors does Gus expect at the open day?"),
+        _pack(plan),
+        min_evidence=0.2,
+    )
+    assert got.text.startswith("80")
+
+
+def test_a_count_marked_current_answers_a_how_many_question_worded_otherwise() -> None:
+    plan = hit(
+        episode(
+            "planning the reunion for 3 May, the reunion list has about 40 people on it",
+            actor="Gus",
+            day=2,
+        ),
+        2.0,
+    )
+    update = hit(episode("everyone said yes lol we're at 55 people now", actor="Gus", day=25), 1.0)
+    got = answer_offline(
+        read_question("How many people are invited to Gus's reunion?"),
+        _pack(plan, update),
+        min_evidence=0.2,
+    )
+    assert got.text.startswith("55")
+
+
+def test_a_price_agreed_later_is_the_current_one() -> None:
+    asked = hit(
+        episode(
+            "The garage owner says the rent for my workshop will be 650 per month from June.",
+            actor="Gus",
+            day=2,
+        ),
+        2.0,
+    )
+    agreed = hit(
+        episode(
+            "Good news, I stay in the workshop: the owner agreed to 600 if I sign for a year.",
+            actor="Gus",
+            day=25,
+        ),
+        1.0,
+    )
+    got = answer_offline(
+        read_question("How much rent will Gus pay for his workshop?"),
+        _pack(asked, agreed),
+        min_evidence=0.2,
+    )
+    assert got.text.startswith("600")
