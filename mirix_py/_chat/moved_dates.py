@@ -55,8 +55,9 @@ _MOVED_TO = re.compile(
 """A move right before the date: "moved our trip to 12 to 19 September"; not a move to a
 place dated after it ("I'll move to Florence in May", "moving on 24 May")."""
 _NEW_CLAUSE = re.compile(r"\b(?:instead(?!\s+of\b)|in\s+the\s+end|ended\s+up|new\s+date)\b", re.I)
-_NEW_BEFORE = re.compile(r"\b(?:now|eventually|finally)\b[^\[\]]{0,20}$", re.I)
-"""Right before the date: "it is now on the 9th"."""
+_NEW_BEFORE = re.compile(r"\b(?:now|eventually|finally)\b[^\[\].!?]{0,40}$", re.I)
+"""Shortly before the date, in its sentence: "it is now on the 9th", "now the move is the
+1st of July"."""
 _OLD_BEFORE = re.compile(
     r"\b(?:originally|initially|at\s+first|(?:was|were)\s+(?:supposed|meant|due|planned|"
     r"scheduled|set|booked)|instead\s+of|not(?:\s+on)?(?:\s+the)?|from(?:\s+the)?)\s+"
@@ -67,7 +68,7 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+[^\[\]]{0,20}$", re.I)
 _TO_AFTER = re.compile(r"^\s*(?:to|until|till)\b", re.I)
 
 _ORIGINAL_Q = re.compile(
-    r"\b(?:originally|initially|at\s+first|first\s+(?:scheduled|planned|booked|set|arranged|"
+    r"\b(?:originally|initially|at\s+first|first\s+(?:scheduled|plann?(?:ed)?|want(?:ed)?|booked|set|arranged|"
     r"supposed|meant|due)|(?:was|were)\s+(?:[\w'’]+\s+){0,3}(?:supposed|meant)\s+to|"
     r"(?:old|original|first|initial)\s+(?:date|plan)|before\s+(?:it|they|that|the\s+\w+)\s+"
     r"(?:was|were|got|had\s+been)\s+(?:moved|postponed|rescheduled|changed|delayed|pushed))\b",

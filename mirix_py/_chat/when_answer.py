@@ -17,6 +17,7 @@ from mirix_py._chat.moved_dates import (
     codes,
     followed_moves,
     held,
+    moved_dates,
     moves_of,
     names_other,
 )
@@ -216,12 +217,28 @@ def when_answer(
                 stated = finer_date(stated, when_hit, others, topic)
                 if not original and when_hit.when is not None:  # moved since: its new date
                     said = held(when_span, body) or when_span
+                    told = moved_dates(body)  # "we hoped for the 30th … now it is the 4th"
+                    if stated in told.old and told.new:
+                        stated = told.new[-1]
                     stated = followed_moves(stated, when_hit.when, said, later)
+                if original:  # the date found is one a plan was moved to: the one before
+                    stated = _moved_from(stated, [refs[r] for _, r, _ in scored[:_MOVE_LOOK]])
                 return Draft(_as_range(_range_end(stated, cues.text)), (when_ref,), False)
     hit = refs[ref]
     if hit.when is not None:
         return Draft(full_date(hit.when), (ref,), False)
     return None
+
+
+def _moved_from(label: str, hits: Sequence[Hit]) -> str:
+    """The first of the old dates of a move to ``label`` that one of ``hits`` tells ("we
+    wanted to move in on 5 April … now the move is the 1st of July" → 5 April for 1 July),
+    else ``label``: asked for the first plan, the date a plan was moved to is no answer."""
+    for hit in hits:
+        moves = moved_dates(body_text(hit))
+        if label in moves.new and moves.old:
+            return moves.old[0]
+    return label
 
 
 _BY_Q = re.compile(r"^\s*(?:by|until|till)\s+(?:what|which|when)\b", re.I)

@@ -169,3 +169,17 @@ def test_a_move_of_another_thing_on_the_same_day_moves_nothing() -> None:
     party = _said("my sister's party is on 12 june [12 June 2026], in the garden", 5, 1, 2.0)
     dentist = _said("dentist moved to the 15th, they had a problem on the 12th", 5, 20, 0.5)
     assert _answer("On what date is Lena's sister's party?", party, dentist) == "12 June 2026"
+
+
+def test_asked_the_first_plan_a_date_moved_to_gives_the_one_moved_from() -> None:
+    moved = _said(
+        "Bad news. We wanted to move the shop at the end of May, the 30th of May [30 May 2026],"
+        " but the van is broken. Now the move is the 4th of July [4 July 2026].",
+        4,
+        2,
+        1.2,
+    )
+    later = _said("van fixed!! we really move the shop on the 4th of July [4 July 2026]", 6, 1, 2.0)
+    question = "On what date did Lena first plan to move the shop?"
+    assert _answer(question, later, moved) == "30 May 2026"
+    assert _answer("When does Lena move the shop?", later, moved) == "4 July 2026"
