@@ -20,6 +20,12 @@ from mirix_py._text import STOPWORDS
 
 __all__ = ["acronym_stems"]
 
+_SHORTHAND = frozenset(
+    """bc bf gf bff tbh btw idk imo imho pls plz thx thnx ppl msg txt rn ngl smh lmk jk brb
+    ttyl omg wtf hr hrs min mins km kg mg ml cm mm st nd rd th mr mrs ms dr vs""".split()
+)
+"""Chat shorthand and units written like acronyms ("bc" for "because", "km"): no question's
+words."""
 _CAPITALS = re.compile(r"(?<![\w'’])[A-Z]{2,4}(?![\w'’])")
 _VOWELLESS = re.compile(r"(?<![\w'’])[b-df-hj-np-tv-xz]{2,4}(?![\w'’])")
 
@@ -28,7 +34,8 @@ _VOWELLESS = re.compile(r"(?<![\w'’])[b-df-hj-np-tv-xz]{2,4}(?![\w'’])")
 def _acronyms(text: str) -> tuple[str, ...]:
     """The words of ``text`` that look like acronyms, lower-cased, each once."""
     found = [*_CAPITALS.findall(text), *_VOWELLESS.findall(text)]
-    return tuple(dict.fromkeys(a.lower() for a in found if a.lower() not in STOPWORDS))
+    kept = (a.lower() for a in found if a.lower() not in STOPWORDS | _SHORTHAND)
+    return tuple(dict.fromkeys(kept))
 
 
 def acronym_stems(stems: frozenset[str], text: str) -> frozenset[str]:

@@ -112,3 +112,8 @@ def test_the_latest_value_told_with_an_acronym_answers() -> None:
         read_question("What is Idris's personal best in the 5k now?"), pack, min_evidence=0.2
     )
     assert "19:12" in got.text
+
+
+def test_chat_shorthand_is_no_acronym() -> None:
+    stems = frozenset(content_stems("What is the building's door code?"))
+    assert acronym_stems(stems, "moved to friday bc the boss is away") == frozenset()
