@@ -256,13 +256,16 @@ def later_told(
     topic: frozenset[str],
     considered: Sequence[tuple[int, Hit]],
     rest: Sequence[tuple[int, Hit]],
+    asked: AbstractSet[str] = frozenset(),
 ) -> list[tuple[int, Hit]]:
     """The memories of ``rest`` (ranked below the ``considered`` ones) told on a later day
     than every considered memory on the topic and saying at least half as much of it as the
     best of them, the last :data:`_LATER_TOLD` of them: a value updated later ("SCC is
     190,000 now" after "the somatic cell count came back at 310,000") is often worded more
-    briefly than the first telling, and so ranks below it. Questions are no statements;
-    a topic of one word brings nothing in."""
+    briefly than the first telling, and so ranks below it. Questions are no statements,
+    and the assistant's words tell no update (they restate or plan): when the question
+    names people who speak (``asked``), only their words count; a topic of one word
+    brings nothing in."""
     if len(topic) < 2:
         return []
     covers = {ref: stem_share(topic, body_text(hit)) for ref, hit in considered}
@@ -271,6 +274,8 @@ def later_told(
     if best <= 0 or any(when is None for when in told):
         return []
     last = max(when for when in told if when is not None)
+    actors = {str(hit.record.get("actor", "")).lower() for _, hit in [*considered, *rest]}
+    speakers = {a.lower() for a in asked} & actors  # the people asked about who speak
     found = [
         (ref, hit)
         for ref, hit in rest
@@ -278,6 +283,7 @@ def later_told(
         and hit.when.date() > last.date()
         and stem_share(topic, body_text(hit)) >= max(0.5 * best, 0.5)
         and not body_text(hit).rstrip().endswith("?")
+        and not by_assistant(hit, speakers)
     ]
     found.sort(key=lambda pair: pair[1].when or datetime.min)
     return found[-_LATER_TOLD:]

@@ -141,3 +141,17 @@ def test_a_price_agreed_later_is_the_current_one() -> None:
         min_evidence=0.2,
     )
     assert got.text.startswith("600")
+
+
+def test_a_later_plan_by_the_assistant_is_no_update() -> None:
+    said = hit(episode("i refuse to swim, cold water, never in a pool", actor="Gus", day=2), 2.0)
+    fillers = [_filler(d, 1.5 - d / 100) for d in range(3, 9)]
+    plan = hit(
+        episode("Swim sessions: skip them, the bike is fine for you.", actor="Coach", day=25), 0.3
+    )
+    got = answer_offline(
+        read_question("Which sport does Gus refuse to do?"),
+        _pack(said, *fillers, plan),
+        min_evidence=0.2,
+    )
+    assert "refuse to swim" in got.text
