@@ -77,6 +77,7 @@ from mirix_py._chat.current_value import (
     cancelled_plan,
     change_bonus,
     current_clause,
+    later_told,
     marked_current,
     replaced_stems,
 )
@@ -189,6 +190,8 @@ def answer_offline(
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
+    if not asks_past(cues.text) and not cues.is_when:  # a value updated later, in fewer words
+        numbered += later_told(topic, numbered, scoped[consider:], set(cues.names))
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         told = _restated_support(cues, pack, topic, scoped, min_evidence)

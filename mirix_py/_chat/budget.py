@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mirix_py._chat.cues import STOPWORDS, sentences, stem
+from mirix_py._text import NOT_AFTER_ABBREVIATION
 
 PHATIC: frozenset[str] = frozenset(
     """hey hi hello hiya bye goodbye cya thanks thank thx ty welcome wow woah whoa yay
@@ -52,7 +53,7 @@ PHATIC: frozenset[str] = frozenset(
 _PHATIC_STEMS: frozenset[str] = frozenset(stem(w) for w in PHATIC)
 _ANNOTATION = re.compile(r"\[[^\[\]]*\]")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
-_ANY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+_ANY_SENTENCE_END = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+|\s*\n\s*")
 """A sentence end in chat typed in lower case as well: ``.``, ``!`` or ``?`` and a space,
 or a line break (a turn written as lines: "- moving on 7 May" then "- any tips?")."""
 

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from mirix_py._chat.acronyms import acronym_stems
 from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.person import third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
-from mirix_py._text import IRREGULAR_VERBS
+from mirix_py._text import IRREGULAR_VERBS, NOT_AFTER_ABBREVIATION
 from mirix_py._text import STOPWORDS as STOPWORDS
 from mirix_py._text import stem as stem
 from mirix_py._text import words as words
@@ -121,7 +122,7 @@ _WHAT_HEAD = re.compile(r"^\s*(?:what|which)\s+([A-Za-z+/-]+)(?:\s+([A-Za-z]+))?
 _NOT_PLURAL = frozenset(
     "does has was is us this its his hers yours ours theirs always perhaps news".split()
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])")
+_SENTENCE = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+(?=[\"'“A-Z0-9])")
 
 
 def content_stems(text: str) -> list[str]:
@@ -133,11 +134,13 @@ def stem_share(stems: frozenset[str], text: str) -> float:
     """The share of ``stems`` (a question's topic) among the content stems of ``text``; an
     irregular past counts as its verb ("what did she teach?" ← "she taught maths"), and an
     aspect counts as said where its value is ("job" ← "works as a midwife",
-    :mod:`mirix_py._chat.aspects`)."""
+    :mod:`mirix_py._chat.aspects`), and words as said where their acronym is ("personal
+    best" ← "new pb", :mod:`mirix_py._chat.acronyms`)."""
     if not stems:
         return 0.0
     irregular = irregular_stems()
     said = {irregular.get(s, s) for s in content_stems(text)} | answered_aspects(stems, text)
+    said |= {irregular.get(s, s) for s in acronym_stems(stems, text)}  # "pb": personal best
     return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
 
 

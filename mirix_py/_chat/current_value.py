@@ -38,6 +38,7 @@ MARKED_CURRENT = re.compile(
     r"(?:went|gone|is|are|got)\s+(?:up|down)\s+to|"
     r"(?:raised|increased|lowered|reduced|dropped|cut|bumped)\s+(?:[\w-]+\s+){0,4}?to\s+\S*\d|"
     r"picked|chose|chosen|went\s+with|going\s+with|settled\s+on|opted\s+for|decided\s+on|"
+    r"agreed\s+(?:to|on)\s+(?:a\s+|the\s+)?[£$€]?\d[\d,.]*|"
     r"migrated\s+to|upgraded\s+to|switched\s+(?:over\s+)?to|"
     r"(?:gone|went|going|switched|moved)\s+back\s+to|"
     r"swapped\b[^.;!?]{1,40}?\bfor|replaced\b[^.;!?]{1,40}?\bwith)\b",
@@ -45,7 +46,8 @@ MARKED_CURRENT = re.compile(
 )
 """A statement that a value is the one that holds now: "my rent is 900 now", "my new
 manager is Aylin", "new price £12", "the fee went up to 40", "they raised the pass to 62",
-"we went with the second quote", "she picked Leeds", and a thing replaced by another ("I
+"we went with the second quote", "she picked Leeds", a price agreed ("the landlord agreed
+to 950"), and a thing replaced by another ("I
 migrated the blog to a VPS", "upgraded to a 27-inch monitor", "swapped the kettle for a
 moka pot", "I've gone back to film"). Asked what holds now, such a statement outranks an
 earlier one worded more like the question ("the pass costs 55 a month"). A sentence opening
@@ -115,8 +117,9 @@ def marked_current(
     Aylin", "she picked Leeds") about what the question asks, told no earlier day than the best
     answer and within :data:`_MARKED_MARGIN` of its weight; None when there is none. The
     best answer may say the asked words more fully ("the fee costs 35 a month") and still
-    be the superseded value: a question that says "now" (``asked_now``) takes a marked
-    statement saying half as many of its words, any other as many. A best answer itself
+    be the superseded value: a question that says "now" (``asked_now``) or asks for a
+    number takes a marked statement saying half as many of its words ("how many guests
+    are expected?" ← "we're at 150 guests now"), any other as many. A best answer itself
     marked current ("the club fee is now 40") gives way only to one saying as many. A
     marked statement that names what the best answer says beside the asked words ("I take
     my tea with honey" → "tea now, no honey at all"; "my blog runs on a Pi" → "the Pi was
@@ -132,7 +135,7 @@ def marked_current(
     top_when = refs[top_ref].when
     cover = stem_share(topic, top_span)
     top_marked = MARKED_CURRENT.search(top_span) is not None
-    share = 0.5 if asked_now and not top_marked else 1.0
+    share = 0.5 if (asked_now or numbers is not None) and not top_marked else 1.0
     top_words = set(content_stems(top_span)) - topic
     marked: list[tuple[float, int, str]] = []
     for weight, ref, span in scored:
@@ -243,3 +246,44 @@ def with_marked_rest(span: str, body: str) -> str:
         if at >= 0 and MARKED_CURRENT.search(sentence[at + len(span) :]):
             return sentence[at:].strip()
     return span
+
+
+_LATER_TOLD = 3
+"""How many later statements from deeper in the context :func:`later_told` brings in."""
+
+
+def later_told(
+    topic: frozenset[str],
+    considered: Sequence[tuple[int, Hit]],
+    rest: Sequence[tuple[int, Hit]],
+    asked: AbstractSet[str] = frozenset(),
+) -> list[tuple[int, Hit]]:
+    """The memories of ``rest`` (ranked below the ``considered`` ones) told on a later day
+    than every considered memory on the topic and saying at least half as much of it as the
+    best of them, the last :data:`_LATER_TOLD` of them: a value updated later ("SCC is
+    190,000 now" after "the somatic cell count came back at 310,000") is often worded more
+    briefly than the first telling, and so ranks below it. Questions are no statements,
+    and the assistant's words tell no update (they restate or plan): when the question
+    names people who speak (``asked``), only their words count; a topic of one word
+    brings nothing in."""
+    if len(topic) < 2:
+        return []
+    covers = {ref: stem_share(topic, body_text(hit)) for ref, hit in considered}
+    best = max(covers.values(), default=0.0)
+    told = [considered_hit.when for ref, considered_hit in considered if covers[ref] > 0]
+    if best <= 0 or any(when is None for when in told):
+        return []
+    last = max(when for when in told if when is not None)
+    actors = {str(hit.record.get("actor", "")).lower() for _, hit in [*considered, *rest]}
+    speakers = {a.lower() for a in asked} & actors  # the people asked about who speak
+    found = [
+        (ref, hit)
+        for ref, hit in rest
+        if hit.when is not None
+        and hit.when.date() > last.date()
+        and stem_share(topic, body_text(hit)) >= max(0.5 * best, 0.5)
+        and not body_text(hit).rstrip().endswith("?")
+        and not by_assistant(hit, speakers)
+    ]
+    found.sort(key=lambda pair: pair[1].when or datetime.min)
+    return found[-_LATER_TOLD:]

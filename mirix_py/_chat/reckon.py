@@ -26,7 +26,7 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.replies import by_assistant
 from mirix_py._dates import full_date
 from mirix_py._memory import MemoryType
-from mirix_py._text import IRREGULAR_VERBS
+from mirix_py._text import IRREGULAR_VERBS, NOT_AFTER_ABBREVIATION
 
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _END = r"[?.!\s]*$"
@@ -59,7 +59,7 @@ _BEFORE_EVENT = re.compile(
     re.I,
 )
 _ANNOTATION = re.compile(r"\s*\[[^\[\]]*\]")
-_UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_UTTERANCE_END = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+(?=\S)")
 _UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
 _MIN_COVER = 0.5
 """The share of an event's words a sentence must say for the event to be dated by it."""
@@ -350,7 +350,9 @@ def stopped_since(
 ) -> tuple[int, str] | None:
     """A later statement of the asker, among ``told``, that they stopped what a count is
     about ("I've quit coffee completely" after "one coffee a day"): the count now is none.
-    Returns that memory's ref and sentence."""
+    Returns that memory's ref and sentence. A stop followed by what replaced it on the
+    topic ("stopped with the old bakery … now bread from the new one, 1.20 a loaf") is a
+    switch, no stop: the count goes on with the new source."""
     if answer.when is None:
         return None
     for ref, hit in told:
@@ -358,11 +360,26 @@ def stopped_since(
             continue
         if str(hit.record.get("actor", "")).lower() == "assistant":
             continue
-        for sentence in _utterances(_plain(hit)):
+        parts = _utterances(_plain(hit))
+        for at, sentence in enumerate(parts):
             found = _STOPPED.search(sentence)
             if found and not sentence.endswith("?") and stem_share(topic, sentence[found.end() :]):
+                if _switched(topic, [sentence[found.end() :], *parts[at + 1 :]]):
+                    continue
                 return ref, sentence.strip()
     return None
+
+
+_SWITCHED = re.compile(
+    r"\b(?:now|instead|switched\s+to|changed\s+to|moved\s+to|went\s+with)\b", re.I
+)
+
+
+def _switched(topic: frozenset[str], rest: Sequence[str]) -> bool:
+    """Whether the words after a stop say what replaced it on the topic: a piece marked as
+    the new state ("now …", "… instead", "switched to …") that names the topic."""
+    pieces = [p for part in rest for p in re.split(r"[,;]\s+", part)]
+    return any(_SWITCHED.search(p) and stem_share(topic, p) > 0 for p in pieces)
 
 
 RECENT_MARGIN = 0.4

@@ -61,12 +61,13 @@ _NAME_CUE = re.compile(
     rf"\b(?:named|called|name\s+is|name's|is|was|are|meet|with|to|by|as)\s+(?P<x>{_CAP})"
 )
 _PLACE_CUE = re.compile(rf"\b(?P<p>in|to|at|from|near|around|into|of)\s+(?:the\s+)?(?P<x>{_CAP})")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+"""A number in digits; thousands grouped by commas are one number ("2,100,000"), not "2,100"."""
 _NUMBER = (
-    r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"(?:{_DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|forty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|several|a|an|"
     r"half\s+an?)"
 )
-_DIGITS = r"\d+(?:[.,]\d+)?"
 _RANGE = rf"(?:{_DIGITS}\s*(?:–|—|-|to)\s*{_DIGITS}|{_DIGITS})"
 _DURATION = re.compile(
     rf"\b(?:for\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?(?P<x>(?:{_RANGE}|"
@@ -258,14 +259,21 @@ def _value_end(text: str, start: int, value: str) -> int:
     return end
 
 
+_DAY_OF_MONTH = re.compile(
+    r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$",
+    re.I,
+)
+
+
 def _closest_number(
     pattern: re.Pattern[str], text: str, question: str, *, money: bool = False
 ) -> str | None:
     """The number (with its unit) in ``text`` that the question's words surround most:
     a number followed by the noun the question counts ("how many slides" → "20 slides")
     first, then the one with the most question words within a few words of it. Years,
-    list markers ("1. …", "2) …") and numbers the question itself states are skipped;
-    with ``money``, so is every number that is not an amount of money."""
+    days of a month ("18 October"), list markers ("1. …", "2) …") and numbers the
+    question itself states are skipped; with ``money``, so is every number that is not an
+    amount of money."""
     asked = set(content_stems(question))
     asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
     best: tuple[float, int, str] | None = None
@@ -276,6 +284,8 @@ def _closest_number(
             continue
         if first and first.group(0) in asked_numbers:
             continue
+        if _DAY_OF_MONTH.match(value):
+            continue  # "18 October" is a date, no count or amount
         if money:
             if not _is_money(text, m.start("x"), m.end("x")):
                 continue

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from mirix_py._chat.cues import content_stems, stem_share
 from mirix_py._chat.models import Hit
+from mirix_py._text import NOT_AFTER_ABBREVIATION
 
 __all__ = ["annotated", "finer_date", "said_of_other", "topic_date"]
 
@@ -38,7 +39,7 @@ _MONTH_WORD = re.compile(rf"\b(?:{_MON})\b", re.I)
 _NEW_SUBJECT = re.compile(
     r";|(?:,|\band\b|\bbut\b|\bso\b)\s+(?=(?:i|we|he|she|they|my|our|his|her|their)\b)", re.I
 )
-_PIECE = re.compile(r"(?<=[.!?])\s+|\n+\s*(?:[-•*]\s+)?|;\s*")
+_PIECE = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+|\n+\s*(?:[-•*]\s+)?|;\s*")
 """Where a span splits into separately dated pieces: sentences, lines and bulleted lines
 ("- install is on the 21st\n- cabinets came April 2"); a dash inside a line ("last weekend
 - we went biking") joins, it does not split."""

@@ -12,7 +12,15 @@ from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, st
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
-from mirix_py._chat.moved_dates import asks_original, codes, held, moves_of, names_other
+from mirix_py._chat.moved_dates import (
+    asks_original,
+    codes,
+    followed_moves,
+    held,
+    moved_dates,
+    moves_of,
+    names_other,
+)
 from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
 
@@ -175,6 +183,7 @@ def when_answer(
     if coded:
         looked = [*coded, *(t for t in looked if t not in coded)]
     others = [refs[r] for _, r, _ in scored]
+    later = [(h.when, body_text(h)) for h in refs.values() if h.when is not None]
     by_q = _BY_Q.match(cues.text) is not None  # "by what date …?": the limit said with "by"
     # first pass: skip spans whose dates are said of something else ("moved in ✅ and I
     # climbed my first 6A last week"); the second pass takes any stated date
@@ -206,11 +215,30 @@ def when_answer(
                 continue  # "passed N3 …, next: N2 on 5 July" does not date N3
             if stated:
                 stated = finer_date(stated, when_hit, others, topic)
+                if not original and when_hit.when is not None:  # moved since: its new date
+                    said = held(when_span, body) or when_span
+                    told = moved_dates(body)  # "we hoped for the 30th … now it is the 4th"
+                    if stated in told.old and told.new:
+                        stated = told.new[-1]
+                    stated = followed_moves(stated, when_hit.when, said, later)
+                if original:  # the date found is one a plan was moved to: the one before
+                    stated = _moved_from(stated, [refs[r] for _, r, _ in scored[:_MOVE_LOOK]])
                 return Draft(_as_range(_range_end(stated, cues.text)), (when_ref,), False)
     hit = refs[ref]
     if hit.when is not None:
         return Draft(full_date(hit.when), (ref,), False)
     return None
+
+
+def _moved_from(label: str, hits: Sequence[Hit]) -> str:
+    """The first of the old dates of a move to ``label`` that one of ``hits`` tells ("we
+    wanted to move in on 5 April … now the move is the 1st of July" → 5 April for 1 July),
+    else ``label``: asked for the first plan, the date a plan was moved to is no answer."""
+    for hit in hits:
+        moves = moved_dates(body_text(hit))
+        if label in moves.new and moves.old:
+            return moves.old[0]
+    return label
 
 
 _BY_Q = re.compile(r"^\s*(?:by|until|till)\s+(?:what|which|when)\b", re.I)

@@ -134,3 +134,52 @@ def test_a_by_what_date_question_takes_the_limit_said_with_by() -> None:
     )
     question = "By what date did the assistant say Lena had to tell the club?"
     assert _answer(question, advice) == "30 June 2026"
+
+
+# -- a date followed through its later moves ---------------------------------------------
+
+
+def test_a_date_is_followed_to_the_move_that_names_its_bare_day() -> None:
+    slot = _said("got a table at the makers market!! my stall is on 9 may [9 May 2026]", 3, 1, 2.0)
+    chat = _said("the weather looks good for the market, fingers crossed", 4, 2, 1.5)
+    moved = _said(
+        "update on the stall - they moved it to 16 may [16 May 2026] because a festival took the"
+        " 9th. fine",
+        4,
+        20,
+        0.5,
+    )
+    question = "On what date does Lena have her stall at the makers market?"
+    assert _answer(question, slot, chat, moved) == "16 May 2026"
+    assert _answer("When was Lena's stall originally planned?", slot, moved) == "9 May 2026"
+
+
+def test_a_bare_day_said_instead_is_read_in_the_moved_dates_month() -> None:
+    booked = _said("Train booked Munich - Verona on 4 February [4 February 2026].", 1, 10, 2.0)
+    later = _said(
+        "Ciao from Verona! Train on 4th was cancelled, strike. I travelled on 6th instead.",
+        2,
+        8,
+        0.8,
+    )
+    assert _answer("On what date did Lena travel to Verona?", booked, later) == "6 February 2026"
+
+
+def test_a_move_of_another_thing_on_the_same_day_moves_nothing() -> None:
+    party = _said("my sister's party is on 12 june [12 June 2026], in the garden", 5, 1, 2.0)
+    dentist = _said("dentist moved to the 15th, they had a problem on the 12th", 5, 20, 0.5)
+    assert _answer("On what date is Lena's sister's party?", party, dentist) == "12 June 2026"
+
+
+def test_asked_the_first_plan_a_date_moved_to_gives_the_one_moved_from() -> None:
+    moved = _said(
+        "Bad news. We wanted to move the shop at the end of May, the 30th of May [30 May 2026],"
+        " but the van is broken. Now the move is the 4th of July [4 July 2026].",
+        4,
+        2,
+        1.2,
+    )
+    later = _said("van fixed!! we really move the shop on the 4th of July [4 July 2026]", 6, 1, 2.0)
+    question = "On what date did Lena first plan to move the shop?"
+    assert _answer(question, later, moved) == "30 May 2026"
+    assert _answer("When does Lena move the shop?", later, moved) == "4 July 2026"
