@@ -20,7 +20,10 @@ that fits is in, the budget left shows the best excerpted ones whole again. The 
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
 sentences, not the whole text. When not every memory fits, a core line that a chosen
 fact repeats (every content word of the line in the fact) is shown once, as the fact,
-and the room is refilled.
+and the room is refilled. Given the question, the order is interleaved one for one with
+the events in plain retrieval order (:func:`with_floor`), so the context never holds
+less of the conversation's best-matching turns than raw-turn retrieval would; a vault
+record goes with the turn its value was redacted from.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -33,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import zip_longest
 
 from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
@@ -325,6 +329,50 @@ def _repeated_core_lines(
     return frozenset(repeated)
 
 
+def _vault_lift(views: Sequence[_View]) -> dict[str, float]:
+    """The score a vault record is placed at: that of the best event citing its source
+    turn when higher than its own. The turn is shown with its value redacted, so the
+    record holding the value goes with it rather than after every other memory."""
+    best: dict[str, float] = {}
+    for view in views:
+        if view.hit.memory_type is MemoryType.EPISODIC:
+            for source in view.hit.source_ids:
+                best[source] = max(best.get(source, 0.0), view.hit.score.score)
+    lifted: dict[str, float] = {}
+    for view in views:
+        if view.hit.memory_type is not MemoryType.KNOWLEDGE_VAULT:
+            continue
+        turn = max((best.get(s, 0.0) for s in view.hit.source_ids), default=0.0)
+        if turn > view.hit.score.score:
+            lifted[view.hit.memory_id] = turn
+    return lifted
+
+
+def with_floor(candidates: Sequence[_View]) -> list[_View]:
+    """``candidates`` interleaved one for one with the events in plain retrieval order
+    (the store's dense + full-text fusion, :attr:`ScoreBreakdown.fused`, before the
+    session prior, neighbour smoothing, cues and derived records): whatever the budget,
+    the context holds the best turns plain retrieval would show among the memories
+    ranked for the question, so it never shows less of the conversation than raw-turn
+    retrieval alone would."""
+    plain = sorted(
+        (
+            v
+            for v in candidates
+            if v.hit.memory_type is MemoryType.EPISODIC and v.hit.score.fused > 0
+        ),
+        key=lambda v: (-v.hit.score.fused, v.hit.memory_id),
+    )
+    merged: list[_View] = []
+    seen: set[str] = set()
+    for pair in zip_longest(candidates, plain):
+        for view in pair:
+            if view is not None and view.hit.memory_id not in seen:
+                seen.add(view.hit.memory_id)
+                merged.append(view)
+    return merged
+
+
 def build_context(
     core: Sequence[CoreMemory],
     hits: Sequence[Hit],
@@ -355,15 +403,19 @@ def build_context(
     # memory ranks by its whole text, not by the few sentences shown; a fraction, not
     # last, since retrieval itself scales down memories that should only fill the rest);
     # someone else's memories, then glue, fill what is left
+    lifted = _vault_lift(views)
     candidates = sorted(
         views,
         key=lambda v: (
             v.hit.memory_id in others,
             v.phatic,
-            -v.hit.score.score * (WEAK_EXCERPT_SCALE if v.weak else 1.0),
+            -lifted.get(v.hit.memory_id, v.hit.score.score)
+            * (WEAK_EXCERPT_SCALE if v.weak else 1.0),
             v.hit.memory_id,
         ),
     )
+    if question is not None:
+        candidates = with_floor(candidates)
 
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)
