@@ -373,6 +373,16 @@ def with_floor(candidates: Sequence[_View]) -> list[_View]:
     return merged
 
 
+def _numbered(
+    chosen: Sequence[tuple[int, _View]], order: dict[str, int]
+) -> list[tuple[int, _View]]:
+    """``chosen`` numbered again in ``order`` (the score order, before the floor's
+    interleaving): the numbers rank the memories for the answer step, and the same
+    numbers shown in another order render to the same length."""
+    views = sorted((v for _, v in chosen), key=lambda v: order[v.hit.memory_id])
+    return list(enumerate(views, 1))
+
+
 def build_context(
     core: Sequence[CoreMemory],
     hits: Sequence[Hit],
@@ -414,6 +424,7 @@ def build_context(
             v.hit.memory_id,
         ),
     )
+    ranked_order = {v.hit.memory_id: i for i, v in enumerate(candidates)}
     if question is not None:
         candidates = with_floor(candidates)
 
@@ -421,14 +432,17 @@ def build_context(
         block = _render(chosen)
         return f"{core_text}\n{block}" if core_text else block
 
-    chosen = _fit(candidates, render, budget_tokens, exact_trials)
+    chosen = _numbered(_fit(candidates, render, budget_tokens, exact_trials), ranked_order)
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
         repeated = _repeated_core_lines(core, chosen)
         if repeated:
             short_core = render_core(core, repeated)
-            refit = _fit(
-                candidates, partial(render, core_text=short_core), budget_tokens, exact_trials
+            refit = _numbered(
+                _fit(
+                    candidates, partial(render, core_text=short_core), budget_tokens, exact_trials
+                ),
+                ranked_order,
             )
             if repeated <= _repeated_core_lines(core, refit):
                 chosen, core_text = refit, short_core

@@ -47,6 +47,8 @@ def test_plain_retrievals_best_turn_is_shown_within_a_tight_budget() -> None:
     assert "m" in _sources(pack.refs)
     assert "Kestrel Road" in pack.text
     assert len(pack.refs) < len(_hits())  # the budget did leave memories out
+    # numbers still rank by score for the answer step: the floor's turn comes last
+    assert pack.refs[max(pack.refs)].source_ids == ["m"]
 
 
 def test_without_a_question_score_order_alone_decides() -> None:
