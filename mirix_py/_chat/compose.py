@@ -20,10 +20,11 @@ that fits is in, the budget left shows the best excerpted ones whole again. The 
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
 sentences, not the whole text. When not every memory fits, a core line that a chosen
 fact repeats (every content word of the line in the fact) is shown once, as the fact,
-and the room is refilled. Given the question, the order is interleaved one for one with
-the events in plain retrieval order (:func:`with_floor`), so the context never holds
-less of the conversation's best-matching turns than raw-turn retrieval would; a vault
-record goes with the turn its value was redacted from.
+and the room is refilled. Given the question, once the best-ranked memories fill half
+the budget, the events in plain retrieval order take every other place
+(:func:`with_floor`), so the context does not hold less of the conversation's
+best-matching turns than raw-turn retrieval would; a vault record goes with the turn
+its value was redacted from.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -348,24 +349,44 @@ def _vault_lift(views: Sequence[_View]) -> dict[str, float]:
     return lifted
 
 
-def with_floor(candidates: Sequence[_View]) -> list[_View]:
-    """``candidates`` interleaved one for one with the events in plain retrieval order
-    (the store's dense + full-text fusion, :attr:`ScoreBreakdown.fused`, before the
-    session prior, neighbour smoothing, cues and derived records): whatever the budget,
-    the context holds the best turns plain retrieval would show among the memories
-    ranked for the question, so it never shows less of the conversation than raw-turn
-    retrieval alone would."""
-    plain = sorted(
-        (
-            v
-            for v in candidates
-            if v.hit.memory_type is MemoryType.EPISODIC and v.hit.score.fused > 0
-        ),
-        key=lambda v: (-v.hit.score.fused, v.hit.memory_id),
-    )
-    merged: list[_View] = []
-    seen: set[str] = set()
-    for pair in zip_longest(candidates, plain):
+HEAD_SHARE = 0.5
+"""The share of the budget the question's own ranking fills before plain retrieval's
+turns take every other place (:func:`with_floor`)."""
+
+
+def _fitting(views: Sequence[_View], room: float) -> int:
+    """How many of ``views``, in order, a cheap bound of their cost fits in ``room``
+    characters."""
+    count, seen = 0, set[str]()
+    for view in views:
+        room -= _upper_cost(view, count + 1, seen)
+        if room < 0:
+            break
+        seen.update((view.hit.memory_type.value, view.group))
+        count += 1
+    return count
+
+
+def with_floor(candidates: Sequence[_View], budget_tokens: int) -> list[_View]:
+    """``candidates`` with plain retrieval's turns taking every other place once the
+    best-ranked candidates fill :data:`HEAD_SHARE` of the budget.
+
+    Plain retrieval orders the events by the store's dense + full-text fusion
+    (:attr:`ScoreBreakdown.fused`), before the session prior, neighbour smoothing, cues
+    and derived records; its turns here are those it would show whole within the
+    budget. The head keeps what the question's ranking is surest of; past it, those
+    turns the ranking placed lower go every other place, so the context does not show
+    less of the conversation than raw-turn retrieval alone would."""
+    limit = budget_tokens * 4
+    head = _fitting(candidates, HEAD_SHARE * limit)
+    events = [
+        v for v in candidates if v.hit.memory_type is MemoryType.EPISODIC and v.hit.score.fused > 0
+    ]
+    events.sort(key=lambda v: (-v.hit.score.fused, v.hit.memory_id))
+    plain = events[: _fitting([v.whole() for v in events], limit)]
+    merged = list(candidates[:head])
+    seen = {v.hit.memory_id for v in merged}
+    for pair in zip_longest(candidates[head:], plain):
         for view in pair:
             if view is not None and view.hit.memory_id not in seen:
                 seen.add(view.hit.memory_id)
@@ -426,7 +447,7 @@ def build_context(
     )
     ranked_order = {v.hit.memory_id: i for i, v in enumerate(candidates)}
     if question is not None:
-        candidates = with_floor(candidates)
+        candidates = with_floor(candidates, budget_tokens)
 
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)
