@@ -20,7 +20,11 @@ that fits is in, the budget left shows the best excerpted ones whole again. The 
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
 sentences, not the whole text. When not every memory fits, a core line that a chosen
 fact repeats (every content word of the line in the fact) is shown once, as the fact,
-and the room is refilled.
+and the room is refilled. Given the question, once the best-ranked memories fill half
+the budget, the events in plain retrieval order take every other place
+(:func:`with_floor`), so the context does not hold less of the conversation's
+best-matching turns than raw-turn retrieval would; a vault record goes with the turn
+its value was redacted from.
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -33,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import zip_longest
 
 from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
@@ -325,6 +330,80 @@ def _repeated_core_lines(
     return frozenset(repeated)
 
 
+def _vault_lift(views: Sequence[_View]) -> dict[str, float]:
+    """The score a vault record is placed at: that of the best event citing its source
+    turn when higher than its own. The turn is shown with its value redacted, so the
+    record holding the value goes with it rather than after every other memory."""
+    best: dict[str, float] = {}
+    for view in views:
+        if view.hit.memory_type is MemoryType.EPISODIC:
+            for source in view.hit.source_ids:
+                best[source] = max(best.get(source, 0.0), view.hit.score.score)
+    lifted: dict[str, float] = {}
+    for view in views:
+        if view.hit.memory_type is not MemoryType.KNOWLEDGE_VAULT:
+            continue
+        turn = max((best.get(s, 0.0) for s in view.hit.source_ids), default=0.0)
+        if turn > view.hit.score.score:
+            lifted[view.hit.memory_id] = turn
+    return lifted
+
+
+HEAD_SHARE = 0.5
+"""The share of the budget the question's own ranking fills before plain retrieval's
+turns take every other place (:func:`with_floor`)."""
+
+
+def _fitting(views: Sequence[_View], room: float) -> int:
+    """How many of ``views``, in order, a cheap bound of their cost fits in ``room``
+    characters."""
+    count, seen = 0, set[str]()
+    for view in views:
+        room -= _upper_cost(view, count + 1, seen)
+        if room < 0:
+            break
+        seen.update((view.hit.memory_type.value, view.group))
+        count += 1
+    return count
+
+
+def with_floor(candidates: Sequence[_View], budget_tokens: int) -> list[_View]:
+    """``candidates`` with plain retrieval's turns taking every other place once the
+    best-ranked candidates fill :data:`HEAD_SHARE` of the budget.
+
+    Plain retrieval orders the events by the store's dense + full-text fusion
+    (:attr:`ScoreBreakdown.fused`), before the session prior, neighbour smoothing, cues
+    and derived records; its turns here are those it would show whole within the
+    budget. The head keeps what the question's ranking is surest of; past it, those
+    turns the ranking placed lower go every other place, so the context does not show
+    less of the conversation than raw-turn retrieval alone would."""
+    limit = budget_tokens * 4
+    head = _fitting(candidates, HEAD_SHARE * limit)
+    events = [
+        v for v in candidates if v.hit.memory_type is MemoryType.EPISODIC and v.hit.score.fused > 0
+    ]
+    events.sort(key=lambda v: (-v.hit.score.fused, v.hit.memory_id))
+    plain = events[: _fitting([v.whole() for v in events], limit)]
+    merged = list(candidates[:head])
+    seen = {v.hit.memory_id for v in merged}
+    for pair in zip_longest(candidates[head:], plain):
+        for view in pair:
+            if view is not None and view.hit.memory_id not in seen:
+                seen.add(view.hit.memory_id)
+                merged.append(view)
+    return merged
+
+
+def _numbered(
+    chosen: Sequence[tuple[int, _View]], order: dict[str, int]
+) -> list[tuple[int, _View]]:
+    """``chosen`` numbered again in ``order`` (the score order, before the floor's
+    interleaving): the numbers rank the memories for the answer step, and the same
+    numbers shown in another order render to the same length."""
+    views = sorted((v for _, v in chosen), key=lambda v: order[v.hit.memory_id])
+    return list(enumerate(views, 1))
+
+
 def build_context(
     core: Sequence[CoreMemory],
     hits: Sequence[Hit],
@@ -355,28 +434,36 @@ def build_context(
     # memory ranks by its whole text, not by the few sentences shown; a fraction, not
     # last, since retrieval itself scales down memories that should only fill the rest);
     # someone else's memories, then glue, fill what is left
+    lifted = _vault_lift(views)
     candidates = sorted(
         views,
         key=lambda v: (
             v.hit.memory_id in others,
             v.phatic,
-            -v.hit.score.score * (WEAK_EXCERPT_SCALE if v.weak else 1.0),
+            -lifted.get(v.hit.memory_id, v.hit.score.score)
+            * (WEAK_EXCERPT_SCALE if v.weak else 1.0),
             v.hit.memory_id,
         ),
     )
+    ranked_order = {v.hit.memory_id: i for i, v in enumerate(candidates)}
+    if question is not None:
+        candidates = with_floor(candidates, budget_tokens)
 
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
         block = _render(chosen)
         return f"{core_text}\n{block}" if core_text else block
 
-    chosen = _fit(candidates, render, budget_tokens, exact_trials)
+    chosen = _numbered(_fit(candidates, render, budget_tokens, exact_trials), ranked_order)
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
         repeated = _repeated_core_lines(core, chosen)
         if repeated:
             short_core = render_core(core, repeated)
-            refit = _fit(
-                candidates, partial(render, core_text=short_core), budget_tokens, exact_trials
+            refit = _numbered(
+                _fit(
+                    candidates, partial(render, core_text=short_core), budget_tokens, exact_trials
+                ),
+                ranked_order,
             )
             if repeated <= _repeated_core_lines(core, refit):
                 chosen, core_text = refit, short_core
