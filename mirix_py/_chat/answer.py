@@ -212,7 +212,7 @@ def answer_offline(
         [(r, h) for r, h in vault if names_label(cues, h)] if WHAT_IS.match(cues.text) else []
     )
     if cues.asks_secret and vault and not asks_handling(cues.text):
-        scores = {r: evidence_score(topic, h) + label_bonus(topic, h) for r, h in vault}
+        scores = {r: evidence_score(topic, h) + label_bonus(topic, h, cues.text) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
