@@ -60,7 +60,7 @@ from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.built_year import built_year
 from mirix_py._chat.by_age import by_age_answer
-from mirix_py._chat.code_answer import code_call
+from mirix_py._chat.code_answer import code_call, defined_name
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
     QuestionCues,
@@ -125,6 +125,7 @@ from mirix_py._memory import MemoryType
 
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
+_DEFINED_DEPTH = 3  # how deep a defined name is looked for among the best-scored memories
 _LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
@@ -398,6 +399,10 @@ def answer_offline(
             typed[marked[1]] = value
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
+    for _, code_ref, _ in scored[:_DEFINED_DEPTH]:  # "the name of the function in your script"
+        defined = defined_name(cues.text, body_text(pack.refs[code_ref]))
+        if defined is not None:
+            return Draft(defined, (code_ref,), False)
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
         span = next((p for p in sentences(body_text(hit)) if span in p), span)
     told = earlier or scoped  # asked "before I X?": only what was said before X counts

@@ -47,3 +47,38 @@ def code_call(question: str, span: str) -> str | None:
         if best is None or shared > best[0]:
             best = (shared, call.group("name"))
     return best[1] if best else None
+
+
+_DEFINED_Q = re.compile(
+    r"\bname\s+of\s+(?:the\s+|your\s+|that\s+|this\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?P<kind>function|method|class|procedure|macro)\b"
+    r"|\b(?:what|which)\s+(?:is\s+|was\s+)?(?:the\s+)?(?P<kind2>function|method|class)\s+"
+    r"(?:\w+\s+){0,6}?(?:called|named)\b",
+    re.I,
+)
+_DEFINITION = re.compile(
+    r"\b(?P<kind>def|function|func|fn|sub|class)\s+(?P<name>[A-Za-z_]\w*)\s*[(:{<]"
+    r"|\b(?:const|let|var)\s+(?P<arrow>[A-Za-z_]\w*)\s*=\s*(?:async\s+)?\([^)]*\)\s*=>"
+)
+
+
+def defined_name(question: str, text: str) -> str | None:
+    """The name a function, method or class is defined under in ``text``'s code, for
+    "what is the name of the function in your script?" (``def stake_balance(…)``, not a
+    constant the script also names); of several, the one whose name shares the most words
+    with the question. None when the question asks for no defined name or the text
+    defines none."""
+    asked = _DEFINED_Q.search(question)
+    if asked is None:
+        return None
+    wants_class = (asked.group("kind") or asked.group("kind2") or "").lower() == "class"
+    stems = set(content_stems(question))
+    best: tuple[int, str] | None = None
+    for m in _DEFINITION.finditer(text):
+        name = m.group("name") or m.group("arrow")
+        if (m.group("kind") == "class") != wants_class:
+            continue
+        shared = len(stems & set(content_stems(name.replace("_", " "))))
+        if best is None or shared > best[0]:
+            best = (shared, name)
+    return best[1] if best else None

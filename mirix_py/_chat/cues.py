@@ -121,7 +121,12 @@ _WHAT_HEAD = re.compile(r"^\s*(?:what|which)\s+([A-Za-z+/-]+)(?:\s+([A-Za-z]+))?
 _NOT_PLURAL = frozenset(
     "does has was is us this its his hers yours ours theirs always perhaps news".split()
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])\s+(?=[\"'“A-Z0-9*•-])"
+    r"|\s*\n\s*(?=[-•*]\s|\*\*|\d{1,2}[.)]\s|(?i:step)\s*\d)"
+)
+"""A sentence ends at a full stop before a capital, a digit, a quote or a list marker, and
+at a line break before a list item ("Our plan:\n1. …", "… note.\n- **Bayati** …")."""
 
 
 def content_stems(text: str) -> list[str]:
