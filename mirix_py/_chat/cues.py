@@ -141,9 +141,33 @@ def stem_share(stems: frozenset[str], text: str) -> float:
     :mod:`mirix_py._chat.aspects`)."""
     if not stems:
         return 0.0
-    irregular = irregular_stems()
+    irregular = irregular_stems() | unit_stems()
     said = {irregular.get(s, s) for s in content_stems(text)} | answered_aspects(stems, text)
     return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
+
+
+_UNITS = {
+    "kilogram": "kg kgs kilo kilos kilograms kilogramme kilogrammes",
+    "gram": "grams gramme grammes",
+    "kilometre": "km kms kilometres kilometer kilometers",
+    "metre": "metres meter meters",
+    "centimetre": "cm cms centimetres centimeter centimeters",
+    "millimetre": "mm millimetres millimeter millimeters",
+    "litre": "litres liter liters ltr",
+    "millilitre": "ml millilitres milliliter milliliters",
+    "pound": "lb lbs pounds",
+    "ounce": "oz ounces",
+    "hour": "hr hrs hours",
+    "minute": "min mins minutes",
+}
+"""Units of measure and their abbreviations and spellings ("kg" for "kilograms")."""
+
+
+@cache
+def unit_stems() -> dict[str, str]:
+    """The stem of each abbreviation or spelling of a unit mapped to its unit's stem ("kg",
+    "kilos" → "kilogram"), so that "how many kilograms …?" finds "2 kg"."""
+    return {stem(form): stem(unit) for unit, forms in _UNITS.items() for form in forms.split()}
 
 
 @cache

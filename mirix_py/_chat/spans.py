@@ -23,7 +23,7 @@ import re
 from typing import Literal
 
 from mirix_py._chat.compound_counts import with_group_size
-from mirix_py._chat.cues import STOPWORDS, content_stems
+from mirix_py._chat.cues import STOPWORDS, content_stems, unit_stems
 from mirix_py._text import UPPER
 
 AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
@@ -301,7 +301,8 @@ def _closest_number(
     first, then the one with the most question words within a few words of it. Years,
     list markers ("1. …", "2) …") and numbers the question itself states are skipped;
     with ``money``, so is every number that is not an amount of money."""
-    asked = set(content_stems(question))
+    units = unit_stems()
+    asked = {units.get(s, s) for s in content_stems(question)}
     asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
     per = rate_asked(question)
     best: tuple[float, int, str] | None = None
@@ -320,7 +321,7 @@ def _closest_number(
             continue
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
         after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
-        unit = [] if _RATE_UNIT.search(value) else content_stems(value)  # "210 a month": no
+        unit = [] if _RATE_UNIT.search(value) else [units.get(s, s) for s in content_stems(value)]
         score = 10.0 * len(asked & set(unit)) + len(asked & set(before + after))  # months
         if per is not None and per & _period_after(
             text, m.start("x") + len(first.group(0)) if first else m.end("x")
