@@ -35,7 +35,7 @@ def _clauses(sentence: str) -> list[str]:
     value said after a comma is what that clause is about. A list item of several
     sentences gives each sentence and its clauses: no clause runs across a sentence end
     ("… the hatch itself. Wear a mask")."""
-    parts = sentences(sentence)
+    parts = _with_values(sentences(sentence))  # "I finished! 2 hours 4 minutes." stays one
     if len(parts) > 1:
         whole = [p for p in parts if len(p.split()) >= 3]
         return list(dict.fromkeys([*whole, *(c for p in parts for c in _clauses(p))]))
@@ -120,6 +120,33 @@ _NOT_NOUNS = frozenset(
 _NAMING = 0.3
 
 
+_ONE_CHARACTER = re.compile(r"(?<![\w'’])(?![AI]\b)[A-Z0-9](?![\w'’])")
+"""A one-character name or number ("Part *D*", "gate *4*"): an answer, though too short to
+be a content word ("I" and "A" are pronoun and article)."""
+_HEAD = 0.1
+_NOUN_PHRASE = re.compile(
+    r"\b(?:which|what)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?"
+    r"(?!(?:did|does|do|was|were|is|are|has|had|will|would|should|could|can|may|might)\b)"
+    r"(?P<words>(?:[a-z]{3,}\s+){0,2}?[a-z]{3,})"
+    r"(?=\s+(?:did|does|do|was|were|is|are|has|had|will|would|should|could|can|of|in|on|"
+    r"for|to|at|from|with)\b)",
+    re.I,
+)
+
+
+def asked_head(question: str) -> str | None:
+    """The stem of the noun a "which/what (kind of) …" question asks for: "what kind of
+    *collar* did …", "which housing *option* did …"; None when there is none."""
+    found = _NOUN_PHRASE.search(question)
+    if found is None:
+        return None
+    last = found.group("words").split()[-1].lower()
+    if last in _NOT_NOUNS:
+        return None
+    stems = content_stems(last)
+    return stems[0] if stems else None
+
+
 def naming_pattern(question: str) -> re.Pattern[str] | None:
     """For "which *rhythm* …?", the shape of a span that names one: "the *rhythm called*
     samai", "a *breed named* …", "a *dance known as* …"; None for a question that asks for
@@ -150,6 +177,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
         topic = topic - aside
     topic = (topic - frame_stems(cues.text)) or topic  # the frame names the reply, not the span
     naming = naming_pattern(cues.text)
+    head = asked_head(cues.text)
+    asked_tokens = set(cues.text.split())
     for sentence in dict.fromkeys([*_with_values(sentences(text)), *chat_parts, *items]):
         clauses = _clauses(sentence) or [sentence]
         # a list's intro applies to each item, and an item's head to each of its sentences
@@ -159,6 +188,7 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
             if heading:  # half credit for what only the list's intro says
                 coverage += 0.5 * (stem_share(topic, f"{heading} {candidate}") - coverage)
             novel = {s for s in content_stems(candidate) if s not in cues.stems}
+            novel |= {t for t in _ONE_CHARACTER.findall(candidate) if t not in asked_tokens}
             score = coverage + (0.05 * min(len(novel), 4) if novel else -0.3)
             score -= 0.004 * len(candidate.split())
             if sentence.rstrip().endswith("?"):
@@ -173,6 +203,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
                 score += 0.2  # "how often …?" is answered by a frequency ("once a week")
             if naming is not None and naming.search(candidate):
                 score += _NAMING  # "which rhythm …?" ← "… in the rhythm called samai"
+            if head and head in content_stems(candidate):
+                score += _HEAD  # "what kind of collar …?" ← "use a martingale collar"
             if quote_asked and _QUOTED.search(candidate):
                 score += 0.5  # "what example sentence …?" is answered by the quoted one
             if score > best_score:

@@ -322,6 +322,7 @@ def _closest_number(
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
         after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
         unit = [] if _RATE_UNIT.search(value) else [units.get(s, s) for s in content_stems(value)]
+        unit = [s for s in unit if per is None or s not in per]  # "a month" asked: no count
         score = 10.0 * len(asked & set(unit)) + len(asked & set(before + after))  # months
         if per is not None and per & _period_after(
             text, m.start("x") + len(first.group(0)) if first else m.end("x")
