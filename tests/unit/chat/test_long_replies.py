@@ -134,3 +134,31 @@ def test_a_plain_verdict_is_a_recommendation() -> None:
     assert recommendation("I'd take the night train: it saves a hotel.")
     assert recommendation("I would book the later ferry.")
     assert not recommendation("I take the bus to work.")
+
+
+def test_a_one_character_answer_is_news_to_the_question() -> None:
+    text = (
+        "Short version:\n- **Plan A** covers the hospital stays only.\n"
+        "- **Plan B** covers dental.\n- **Plan C** is for travel abroad."
+    )
+    got = _span("According to the bot, which plan covers dental?", text)
+    assert "Plan B" in got and "Plan A" not in got
+
+
+def test_the_noun_a_which_question_asks_for_picks_the_item_that_names_it() -> None:
+    text = (
+        "Congrats on the new bike! A few tips:\n- Use a D-shaped lock; cables are cut in "
+        "seconds.\n- Park the new bike near a camera.\n- Note the frame number somewhere safe."
+    )
+    assert "D-shaped lock" in _span("What kind of lock did the bot suggest for Ida's bike?", text)
+
+
+def test_a_rate_asked_for_is_not_a_count_of_its_period() -> None:
+    text = "the trip is 6 weeks away and costs 1,800, so put aside 300 each week."
+    got = typed_span("quantity", text, "How much did you say to put aside each week for the trip?")
+    assert got is not None and got.startswith("300")
+
+
+def test_a_value_after_an_exclamation_stays_with_its_sentence() -> None:
+    text = "Ran the 10k this morning! 48 minutes 10 seconds. Legs are fine, knee too."
+    assert "48 minutes" in _span("What was Eli's 10k time?", text)
