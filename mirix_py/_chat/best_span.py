@@ -188,7 +188,8 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
             if heading:  # half credit for what only the list's intro says
                 coverage += 0.5 * (stem_share(topic, f"{heading} {candidate}") - coverage)
             novel = {s for s in content_stems(candidate) if s not in cues.stems}
-            novel |= {t for t in _ONE_CHARACTER.findall(candidate) if t not in asked_tokens}
+            if not novel:  # "Part D is the drug cover": the letter is what is new
+                novel = {t for t in _ONE_CHARACTER.findall(candidate) if t not in asked_tokens}
             score = coverage + (0.05 * min(len(novel), 4) if novel else -0.3)
             score -= 0.004 * len(candidate.split())
             if sentence.rstrip().endswith("?"):
