@@ -125,7 +125,7 @@ _ONE_CHARACTER = re.compile(r"(?<![\w'’])(?![AI]\b)[A-Z0-9](?![\w'’])")
 be a content word ("I" and "A" are pronoun and article)."""
 _HEAD = 0.1
 _NOUN_PHRASE = re.compile(
-    r"\b(?:which|what)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?"
+    r"\b(?:which\s+|what\s+(?:kind|type|sort)\s+of\s+)"
     r"(?!(?:did|does|do|was|were|is|are|has|had|will|would|should|could|can|may|might)\b)"
     r"(?P<words>(?:[a-z]{3,}\s+){0,2}?[a-z]{3,})"
     r"(?=\s+(?:did|does|do|was|were|is|are|has|had|will|would|should|could|can|of|in|on|"
@@ -135,8 +135,10 @@ _NOUN_PHRASE = re.compile(
 
 
 def asked_head(question: str) -> str | None:
-    """The stem of the noun a "which/what (kind of) …" question asks for: "what kind of
-    *collar* did …", "which housing *option* did …"; None when there is none."""
+    """The stem of the noun a "which …" or "what kind of …" question asks for: "what kind
+    of *collar* did …", "which housing *option* did …" (one of that kind is the answer);
+    None when there is none. "What filling did she want?" names what it asks about, and
+    is left to the question's other words."""
     found = _NOUN_PHRASE.search(question)
     if found is None:
         return None
