@@ -37,8 +37,8 @@ _ORDINAL_Q = re.compile(
 def list_spans(text: str) -> list[tuple[int, int]]:
     """Where the items of the list in ``text`` lie: ``(start, end)`` character offsets,
     each from its marker to the next item's marker (the last runs to the end of the
-    text, or of its line when every item starts a line: what follows the list is no part
-    of its last item); ``[]`` when the text holds fewer than two items. Numbered items
+    text: a closing remark shares the list's intro); ``[]`` when the text holds fewer
+    than two items. Numbered items
     ("1.", "2)", "Step 3 -") counting up make the list: a dash inside one ("Good morning,
     Ann - …", "… covering the whole teat - this is …") is then no item of its own."""
     marks: list[re.Match[str]] = []
@@ -55,15 +55,7 @@ def list_spans(text: str) -> list[tuple[int, int]]:
     if len(marks) < _MIN_ITEMS:
         return []
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    if all(_starts_line(text, m.start()) for m in marks):  # one item a line: the list ends
-        line_end = text.find("\n", marks[-1].end())  # with its last item's line
-        ends[-1] = line_end if line_end != -1 else len(text)
     return [(m.start(), end) for m, end in zip(marks, ends, strict=True)]
-
-
-def _starts_line(text: str, at: int) -> bool:
-    """True when ``at`` is the first non-blank character of a line of ``text``."""
-    return text[text.rfind("\n", 0, at) + 1 : at].strip() == ""
 
 
 def _item_text(text: str, start: int, end: int) -> str:
