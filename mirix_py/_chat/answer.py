@@ -61,7 +61,7 @@ from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.built_year import built_year
 from mirix_py._chat.by_age import by_age_answer
-from mirix_py._chat.code_answer import code_call
+from mirix_py._chat.code_answer import code_call, defined_name
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
     QuestionCues,
@@ -128,6 +128,7 @@ from mirix_py._memory import MemoryType
 
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
+_DEFINED_DEPTH = 3  # how deep a defined name is looked for among the best-scored memories
 _LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
@@ -219,7 +220,7 @@ def answer_offline(
         [(r, h) for r, h in vault if names_label(cues, h)] if WHAT_IS.match(cues.text) else []
     )
     if cues.asks_secret and vault and not asks_handling(cues.text):
-        scores = {r: evidence_score(topic, h) + label_bonus(topic, h) for r, h in vault}
+        scores = {r: evidence_score(topic, h) + label_bonus(topic, h, cues.text) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
@@ -405,6 +406,10 @@ def answer_offline(
             typed[marked[1]] = value
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
+    for _, code_ref, _ in scored[:_DEFINED_DEPTH]:  # "the name of the function in your script"
+        defined = defined_name(cues.text, body_text(pack.refs[code_ref]))
+        if defined is not None:
+            return Draft(defined, (code_ref,), False)
     if ref in answered:  # the question's words are in the request: keep the reply's sentence
         span = next((p for p in sentences(body_text(hit)) if span in p), span)
     told = earlier or scoped  # asked "before I X?": only what was said before X counts

@@ -122,7 +122,13 @@ _WHAT_HEAD = re.compile(r"^\s*(?:what|which)\s+([A-Za-z+/-]+)(?:\s+([A-Za-z]+))?
 _NOT_PLURAL = frozenset(
     "does has was is us this its his hers yours ours theirs always perhaps news".split()
 )
-_SENTENCE = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+(?=[\"'“A-Z0-9])")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+(?=[\"'“A-Z0-9*•-])"
+    r"|\s*\n\s*(?=[-•*]\s|\*\*|\d{1,2}[.)]\s|(?i:step)\s*\d)"
+)
+"""A sentence ends at a full stop (not after a title: "Dr.") before a capital, a digit, a
+quote or a list marker, and at a line break before a list item ("Our plan:\n1. …", "…
+note.\n- **Bayati** …")."""
 
 
 def content_stems(text: str) -> list[str]:
@@ -138,10 +144,34 @@ def stem_share(stems: frozenset[str], text: str) -> float:
     best" ← "new pb", :mod:`mirix_py._chat.acronyms`)."""
     if not stems:
         return 0.0
-    irregular = irregular_stems()
+    irregular = irregular_stems() | unit_stems()
     said = {irregular.get(s, s) for s in content_stems(text)} | answered_aspects(stems, text)
     said |= {irregular.get(s, s) for s in acronym_stems(stems, text)}  # "pb": personal best
     return sum(1 for s in stems if irregular.get(s, s) in said) / len(stems)
+
+
+_UNITS = {
+    "kilogram": "kg kgs kilo kilos kilograms kilogramme kilogrammes",
+    "gram": "grams gramme grammes",
+    "kilometre": "km kms kilometres kilometer kilometers",
+    "metre": "metres meter meters",
+    "centimetre": "cm cms centimetres centimeter centimeters",
+    "millimetre": "mm millimetres millimeter millimeters",
+    "litre": "litres liter liters ltr",
+    "millilitre": "ml millilitres milliliter milliliters",
+    "pound": "lb lbs pounds",
+    "ounce": "oz ounces",
+    "hour": "hr hrs hours",
+    "minute": "min mins minutes",
+}
+"""Units of measure and their abbreviations and spellings ("kg" for "kilograms")."""
+
+
+@cache
+def unit_stems() -> dict[str, str]:
+    """The stem of each abbreviation or spelling of a unit mapped to its unit's stem ("kg",
+    "kilos" → "kilogram"), so that "how many kilograms …?" finds "2 kg"."""
+    return {stem(form): stem(unit) for unit, forms in _UNITS.items() for form in forms.split()}
 
 
 @cache

@@ -139,7 +139,7 @@ def _parts(text: str) -> list[_Part]:
     for a, b in (*items, (start, last)):
         if text[a:b].strip():
             parts.append(_Part(" ".join(text[a:b].split()), True, True))
-    return [*parts, *_sentences(text[last:end])]
+    return [*parts, *_sentences(text[last:])]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import re
 from mirix_py._text import ORDINAL_WORDS
 
 _MARK = re.compile(
-    r"(?:^|(?<=\s))(?:(?:step\s*)?\d{1,2}\s*[.)]|step\s*\d{1,2}\s*:|[-•*](?!\*))\s+"
+    r"(?:^|(?<=\s))(?:(?:step\s*)?\d{1,2}\s*[.)]|step\s*\d{1,2}\s*[:–—-]|[-•*](?!\*))\s+"
     r"|(?:^|(?<=\s))\*\*(?=[^*\n]{1,60}?(?::\*\*|\*\*\s*[:—–-]))",
     re.I,
 )
@@ -37,7 +37,10 @@ _ORDINAL_Q = re.compile(
 def list_spans(text: str) -> list[tuple[int, int]]:
     """Where the items of the list in ``text`` lie: ``(start, end)`` character offsets,
     each from its marker to the next item's marker (the last runs to the end of the
-    text); ``[]`` when the text holds fewer than two items."""
+    text: a closing remark shares the list's intro); ``[]`` when the text holds fewer
+    than two items. Numbered items
+    ("1.", "2)", "Step 3 -") counting up make the list: a dash inside one ("Good morning,
+    Ann - …", "… covering the whole teat - this is …") is then no item of its own."""
     marks: list[re.Match[str]] = []
     counted = 0
     for mark in _MARK.finditer(text):
@@ -47,6 +50,8 @@ def list_spans(text: str) -> list[tuple[int, int]]:
                 continue
             counted += 1
         marks.append(mark)
+    if counted >= _MIN_ITEMS:  # numbered items: a dash inside one is a pause, not an item
+        marks = [m for m in marks if re.search(r"\d", m.group(0))]
     if len(marks) < _MIN_ITEMS:
         return []
     ends = [m.start() for m in marks[1:]] + [len(text)]

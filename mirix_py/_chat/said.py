@@ -101,6 +101,7 @@ _RECOMMEND_VERBS = frozenset(
 _RECOMMENDATION = re.compile(
     r"\b(?:my|our)\s+(?:suggestion|recommendation|advice|pick|choice|tip)\b"
     r"|\bI(?:'d|’d|\s+would)?\s+(?:suggest|recommend|advise|go\s+(?:with|for)|pick|choose)\b"
+    r"|\bI(?:'d|’d|\s+would)\s+(?:take|book|buy|get)\b"
     r"|\b(?:best|safest|simplest)\s+(?:option|choice|bet)\s+(?:is|would\s+be)\b",
     re.I,
 )

@@ -15,7 +15,10 @@ so that rank 1 in both is 1.0, and adds:
 - ``neighbour``: ``NEIGHBOUR_WEIGHT`` times the best base score of the pooled turns
   just before and after (an answer often spans consecutive turns);
 - ``cue``: ``SPEAKER_BOOST`` for a turn (or fact) by a person the question names,
-  ``TIME_BOOST`` for a turn that mentions a time when the question asks "when";
+  ``TIME_BOOST`` for a turn that mentions a time when the question asks "when",
+  ``SECRET_BOOST`` (times its base) for a vault entry when the question asks for a stored
+  value ("what is the account number …?"): the entry is the store the question names, one
+  short line, and must not lose its place in the budget to the long turns around it;
 - recency, weighted only when the question asks for the latest/current state;
 - ``TIME_RANGE_BOOST`` on the base for memories dated inside a time range the
   question names (a soft filter: people talk about events long after them).
@@ -43,6 +46,7 @@ PRIOR_WEIGHT = 0.4
 NEIGHBOUR_WEIGHT = 0.4
 SPEAKER_BOOST = 0.1
 TIME_BOOST = 0.1
+SECRET_BOOST = 1.0
 RECENCY_WEIGHT = 0.2
 RECENCY_HALF_LIFE_DAYS = 90.0
 TIME_RANGE_BOOST = 0.15
@@ -225,6 +229,8 @@ def rescore_hits(hits: Sequence[Hit], *, cues: QuestionCues, fusion: Fusion) -> 
         said = f"{record.get('summary', '')} {record.get('details', '')}"
         if cues.is_when and h.memory_type is MemoryType.EPISODIC and has_time_expression(said):
             cue += TIME_BOOST
+        if cues.asks_secret and h.memory_type is MemoryType.KNOWLEDGE_VAULT:
+            cue += SECRET_BOOST * base
         recency = 0.0
         if newest is not None and h.when is not None:
             age_days = max(0.0, (newest - h.when).total_seconds() / 86400)

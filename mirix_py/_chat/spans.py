@@ -23,7 +23,7 @@ import re
 from typing import Literal
 
 from mirix_py._chat.compound_counts import with_group_size
-from mirix_py._chat.cues import STOPWORDS, content_stems
+from mirix_py._chat.cues import STOPWORDS, content_stems, unit_stems
 from mirix_py._text import UPPER
 
 AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
@@ -76,7 +76,7 @@ _DURATION = re.compile(
     re.I,
 )
 _QUANTITY = re.compile(
-    rf"(?<![\w.])(?P<x>(?P<n>{_RANGE}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    rf"(?:(?<![\w.])|(?<=\bR)|(?<=\bRs)|(?<=\bRp))(?P<x>(?P<n>{_RANGE}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|fifteen|twenty|thirty|forty|fifty|hundred)(?P<unit>\s*%|(?:\s+[a-zµ]+){0,2}))"
     r"(?![\w])",
     re.I,
@@ -86,7 +86,7 @@ _PRICE_Q = re.compile(
     r"spen[dt]s?|rent|salary|fees?|earn(?:s|ed)?|sells?|sold|owes?|budget)\b)",
     re.I,
 )
-_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|\b[A-Z]{2,3}\$?|\bR\$)\s?$")
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|\b[A-Z]{2,3}\$?|\bR[$sp]?)\s?$")
 _CURRENCY_AFTER = re.compile(
     r"^(?:\s?(?:k|m|bn)\b)?\s?(?:[$€£¥₹₩₽]|(?:euros?|dollars?|pounds?|quid|bucks|yen|francs?|"
     r"kronor|kroner|kronas?|kr|zł|złoty|zloty|kč|lei|lira|baht|rand|yuan|won|roubles?|rubles?|"
@@ -263,6 +263,39 @@ _DAY_OF_MONTH = re.compile(
     r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$",
     re.I,
 )
+_RATE_UNIT = re.compile(r"\s(?:a|an|per|each|every)\s+[a-z]+$", re.I)
+"""A unit said per something ("210 a month", "3 per day"): a rate, no count of that thing."""
+_RATE_Q = re.compile(
+    r"\b(?:per|a|an|each|every)\s+(?P<unit>day|week|month|year|hour|night|season|term)\b"
+    r"|\b(?P<adverb>daily|weekly|monthly|yearly|annually|hourly|nightly)\b",
+    re.I,
+)
+_ADVERB_UNIT = {"daily": "day", "annually": "year", "hourly": "hour", "nightly": "night"}
+_PERIOD_AFTER = re.compile(
+    r"\s*(?:[^\s\d,;:.]+\s+){0,2}?(?:a|an|per|each|every)\s+(?:\d+-?\w*\s+)?"
+    r"(?P<unit>day|week|month|year|hour|night|season|term)s?\b",
+    re.I,
+)
+
+
+def rate_asked(question: str) -> frozenset[str] | None:
+    """The stem of the period a question asks a rate for ("how much per *month*?", "how
+    many *daily*?"), or None. A rate the question states after a number ("at 3,000 litres
+    *a day*") is part of what it tells, not what it asks."""
+    for m in _RATE_Q.finditer(question):
+        if any(ch.isdigit() for ch in " ".join(question[: m.start()].split()[-3:])):
+            continue
+        adverb = (m.group("adverb") or "").lower()
+        unit = m.group("unit") or _ADVERB_UNIT.get(adverb, adverb.removesuffix("ly"))
+        return frozenset(content_stems(unit))
+    return None
+
+
+def _period_after(text: str, at: int) -> frozenset[str]:
+    """The stem of the period a number at ``at`` is counted per ("R1,500 *a day*",
+    "R45,000 over a 30-day *month*", "40 km *a week*"); empty for none."""
+    found = _PERIOD_AFTER.match(text, at)
+    return frozenset(content_stems(found.group("unit"))) if found else frozenset()
 
 
 def _closest_number(
@@ -274,8 +307,10 @@ def _closest_number(
     days of a month ("18 October"), list markers ("1. …", "2) …") and numbers the
     question itself states are skipped; with ``money``, so is every number that is not an
     amount of money."""
-    asked = set(content_stems(question))
+    units = unit_stems()
+    asked = {units.get(s, s) for s in content_stems(question)}
     asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
+    per = rate_asked(question)
     best: tuple[float, int, str] | None = None
     for m in pattern.finditer(text):
         value = _trim_unit(m.group("x").strip())
@@ -294,8 +329,13 @@ def _closest_number(
             continue
         before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
         after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
-        unit = content_stems(value)
-        score = 2.0 * len(asked & set(unit)) + len(asked & set(before + after))
+        unit = [] if _RATE_UNIT.search(value) else [units.get(s, s) for s in content_stems(value)]
+        unit = [s for s in unit if per is None or s not in per]  # "a month" asked: no count
+        score = 10.0 * len(asked & set(unit)) + len(asked & set(before + after))  # months
+        if per is not None and per & _period_after(
+            text, m.start("x") + len(first.group(0)) if first else m.end("x")
+        ):
+            score += 2.0  # "how much per month?" ← "about R45,000 over a 30-day month"
         if best is None or score > best[0]:
             best = (score, m.start("x"), value)
     if best is None:

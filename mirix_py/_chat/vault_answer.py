@@ -13,11 +13,57 @@ REVEAL_HINT = (
 )
 
 
-def label_bonus(topic: frozenset[str], hit: Hit) -> float:
+def label_bonus(topic: frozenset[str], hit: Hit, question: str = "") -> float:
     """A vault entry whose label is what the question asks for ("the pickup *password*",
-    "the *combination* of the cabinet") before one whose context only shares words."""
+    "the *combination* of the cabinet"), or of the kind the question asks for (a "door
+    code" is stored as a password, a "stream key" as a token), before one whose context
+    only shares words."""
     label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
-    return 0.5 if topic & set(content_stems(label)) else 0.0
+    if topic & set(content_stems(label)) or topic & own_words(hit):
+        return 0.5
+    return 0.25 if question and asked_kind(question, hit) else 0.0
+
+
+_KIND_WORDS: dict[str, re.Pattern[str]] = {
+    "password": re.compile(
+        r"\b(?:password|passcode|passphrase|passwd|pin|code|combination|combo|login)s?\b", re.I
+    ),
+    "api_key": re.compile(r"\b(?:key|token|secret)s?\b", re.I),
+    "account_number": re.compile(r"\b(?:account|iban|routing|sort\s+code)\b", re.I),
+    "card_number": re.compile(r"\bcards?\b", re.I),
+    "phone_number": re.compile(r"\b(?:phone|mobile|cell|telephone|whatsapp)\b", re.I),
+    "email": re.compile(r"\be-?mail\b", re.I),
+    "address": re.compile(r"\baddress\b", re.I),
+    "national_id": re.compile(r"\b(?:social\s+security|ssn|passport|national\s+id)\b", re.I),
+}
+"""The words a question uses for each kind of vault entry: a value stored from "our door
+lock PIN is …" or "the alarm code is …" is a password, whatever the question calls it."""
+
+
+def asked_kind(question: str, hit: Hit) -> bool:
+    """True when ``question`` names the kind of value the vault entry ``hit`` holds ("the
+    door lock *code*" for a stored password, the "*account* number" for an account)."""
+    words = _KIND_WORDS.get(str(hit.record.get("entry_type", "")))
+    return words is not None and words.search(question) is not None
+
+
+_BEFORE_VALUE = re.compile(
+    r"(?P<said>[^()\[\]]*?)[\s:=\-–—]*(?:\b(?:is|are|was|=)\s*)?\[stored in vault", re.I
+)
+_OWN_WORDS = 2
+
+
+def own_words(hit: Hit) -> frozenset[str]:
+    """The stems of the last words said right before the value in the vault entry's source
+    sentence: the user's own name for it ("save this: *stream key* …", "our *gate code*
+    is …"), which a question repeats though the entry's label is generic ("secret
+    token")."""
+    caption = str(hit.record.get("caption", ""))
+    context = caption.split("(from:", 1)[-1] if "(from:" in caption else ""
+    found = _BEFORE_VALUE.search(context)
+    if found is None:
+        return frozenset()
+    return frozenset(content_stems(found.group("said"))[-_OWN_WORDS:])
 
 
 WHAT_IS = re.compile(r"^\s*what(?:'s|\s+(?:is|was|are|were)\b)", re.I)
@@ -42,12 +88,14 @@ def asks_handling(question: str) -> bool:
 
 def names_label(cues: QuestionCues, hit: Hit) -> bool:
     """The question names every word of a vault entry's label, in any order ("the
-    *number* of the new credit *card*" for a card number, "the sandbox *key*"), so it asks
-    for that value even without a credential word of its own."""
+    *number* of the new credit *card*" for a card number, "the sandbox *key*"), or the
+    two words its owner called it by (:func:`own_words`), so it asks for that value even
+    without a credential word of its own."""
     label = str(hit.record.get("caption", "")).split("(from:", 1)[0]
     label = label.split("'s ", 1)[-1]  # "Rui's card number": the owner is asked about apart
     stems = set(content_stems(label))
-    return bool(stems) and stems <= cues.stems
+    own = own_words(hit)  # "save this: stream key …" for an entry labelled "secret token"
+    return (bool(stems) and stems <= cues.stems) or (len(own) > 1 and own <= cues.stems)
 
 
 def vault_answer(hit: Hit) -> str:

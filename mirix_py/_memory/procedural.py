@@ -44,7 +44,10 @@ class ProceduralMemory(MemoryRecord):
 # Offline rules: numbered/bulleted step lists and "first … then … finally".
 # --------------------------------------------------------------------------
 
-_NUMBERED = re.compile(r"^\s*(?:step\s*)?(?P<n>\d{1,2})\s*[.):]\s+(?P<step>\S.*)$", re.I)
+_NUMBERED = re.compile(
+    r"^\s*(?:(?P<word>step)\s*)?(?P<n>\d{1,2})\s*(?(word)[.):–—-]|[.):])\s+(?P<step>\S.*)$", re.I
+)
+"""A numbered line: "1. …", "2) …", "Step 3: …", "Step 4 - …" (a dash only after "step")."""
 _BULLET = re.compile(r"^\s*[-*•]\s+(?P<step>\S.*)$")
 _HOWTO_CUE = re.compile(
     r"\b(?:how (?:to|do|i|you)|steps?|instructions?|recipe|process|procedure|workflow|routine|"

@@ -226,6 +226,20 @@ def test_the_replys_own_recommendation_answers_what_the_assistant_suggested() ->
     assert "Corvo 13" in draft.text
 
 
+def test_a_replys_opening_verdict_answers_over_the_listed_options() -> None:
+    request = (
+        "Flat hunting in Graz. options: 1) shared flat in Lend, 480 EUR 2) studio in "
+        "Andritz, 610 EUR 3) sublet near uni, 550. what u think?"
+    )
+    reply = (
+        "I'd take the sublet near the uni:\n- You walk to class, no tram pass.\n"
+        "- 550 EUR is in the middle of your budget.\nAsk whether the deposit is refundable."
+    )
+    turns = _chat(("Rosa", request), ("assistant", reply))
+    draft = _ask("Which flat option did the assistant recommend to Rosa in Graz?", *turns)
+    assert "sublet near the uni" in draft.text and "Lend" not in draft.text
+
+
 def test_a_named_adviser_is_asked_like_the_assistant() -> None:
     speakers = {"orla", "dev"}
     assert (

@@ -277,6 +277,13 @@ def test_unchanged_merge_reports_no_change() -> None:
             "recipe",
         ),
         (
+            "How to bleed a radiator:\nStep 1 - Heating off: let it cool.\n"
+            "Step 2 - Key in: turn it a quarter.\nStep 3 – Close: when water comes.",
+            "How to bleed a radiator",
+            ["Heating off: let it cool.", "Key in: turn it a quarter.", "Close: when water comes."],
+            "workflow",
+        ),
+        (
             "My morning routine:\n- Wake up at 6\n- Meditate for 10 minutes\n- Go for a run",
             "My morning routine",
             ["Wake up at 6", "Meditate for 10 minutes", "Go for a run"],
