@@ -20,6 +20,13 @@ UPPER = "[A-Z" + "".join(c for c in _LATIN if c.isupper()) + "]"
 LOWER = "[a-z" + "".join(c for c in _LATIN if c.islower()) + "]"
 """The small Latin letters, accented ones included (``ü``, ``ł``, ``ı``)."""
 
+_TITLES = ("dr", "mr", "mrs", "ms", "prof", "st", "mt", "jr", "sr", "dra", "sra", "rev", "fr",
+           "capt", "col", "gen", "lt", "sgt", "vs", "approx", "ca", "e.g", "i.e")  # fmt: skip
+NOT_AFTER_ABBREVIATION = "".join(rf"(?<!\b(?i:{re.escape(t)})\.)" for t in _TITLES)
+"""A negative look-behind for a sentence split: no sentence ends right after a title or a
+common abbreviation ("host is Dr. Katharina Moser", "my gp is dr. ali", "St. Ives", "e.g. a
+scarf"), where the full stop marks the abbreviation, not the end of what was said."""
+
 STOPWORDS: frozenset[str] = frozenset(
     """a about above after again against all am an and any are as at be because been
     before being below between both but by can could did do does doing down during each

@@ -7,9 +7,10 @@ import re
 from mirix_py._chat.models import Hit
 from mirix_py._memory import MemoryType
 from mirix_py._memory.registry import spec_of
+from mirix_py._text import NOT_AFTER_ABBREVIATION
 
 BRACKETED = re.compile(r"\s*\[[^\[\]]*\]")
-UTTERANCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+UTTERANCE_END = re.compile(rf"(?<=[.!?]){NOT_AFTER_ABBREVIATION}\s+(?=\S)")
 
 
 def utterances(text: str) -> list[str]:

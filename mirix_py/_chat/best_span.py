@@ -25,7 +25,8 @@ from mirix_py._chat.said import (
 _ASKED = 1.0
 _SET_ASIDE = 0.3
 _REPLACEMENT = 0.5  # the whole sentence, whose list of replacements may span its clauses
-_CLAUSE = re.compile(r"\s*(?:[,;:]|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
+_CLAUSE = re.compile(r"\s*(?:(?<!\d)[,;:]|[,;:](?!\d)|\s-\s|—|\bbut\b|\bso\b)\s*", re.I)
+"""A clause boundary; a comma or colon inside a number ("3,000,000 won", "1:42:17") is none."""
 
 
 def _clauses(sentence: str) -> list[str]:

@@ -15,7 +15,7 @@ from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.person import third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
-from mirix_py._text import IRREGULAR_VERBS
+from mirix_py._text import IRREGULAR_VERBS, NOT_AFTER_ABBREVIATION
 from mirix_py._text import STOPWORDS as STOPWORDS
 from mirix_py._text import stem as stem
 from mirix_py._text import words as words
@@ -121,7 +121,7 @@ _WHAT_HEAD = re.compile(r"^\s*(?:what|which)\s+([A-Za-z+/-]+)(?:\s+([A-Za-z]+))?
 _NOT_PLURAL = frozenset(
     "does has was is us this its his hers yours ours theirs always perhaps news".split()
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])")
+_SENTENCE = re.compile(rf"(?<=[.!?]){NOT_AFTER_ABBREVIATION}\s+(?=[\"'“A-Z0-9])")
 
 
 def content_stems(text: str) -> list[str]:
