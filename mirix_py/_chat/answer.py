@@ -101,7 +101,7 @@ from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, reques
 from mirix_py._chat.said import named_adviser, replacing
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
-from mirix_py._chat.spans import answer_kind, asks_past
+from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
 from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.studies import study_answer
 from mirix_py._chat.typed_answers import (
@@ -126,6 +126,7 @@ from mirix_py._memory import MemoryType
 _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
+_ANCHORED_BONUS = 0.25  # a value said right next to a word of what is asked
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
 """Kinds of question answered by one value: a name, a place, a number, a length of time. The
@@ -222,7 +223,9 @@ def answer_offline(
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
-    present = not past and asks_present(cues.text)
+    cue = place_cue(cues.text) if kind == "where" else None
+    # "which city is he from?" asks where someone comes from: no later value replaces it
+    present = not past and asks_present(cues.text) and cue != "from"
     recent = cues.asks_recent and not past
     cutoff = event_cutoff(cues, dict(scoped))
     earlier = (
@@ -344,6 +347,11 @@ def answer_offline(
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
+                body = strip_annotations(body_text(hit))
+                if anchored(found, body, topic, counted=kind == "quantity"):
+                    weight += _ANCHORED_BONUS  # "booked!! hall fee 900 EUR paid"
+                if cue is not None and said_with(cue, found, body_text(hit)):
+                    weight += _ANCHORED_BONUS  # "which town is she from?" ← "from Tartu"
                 if kind == "name" and _named_in(found, topic, span, body_text(hit)):
                     named.add(ref)
                 current = hit.record.get("valid_to") is None
