@@ -357,7 +357,12 @@ def answer_offline(
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
-        elif aspects and not several and (value := _aspect_value(aspects, span, hit, cues)):
+        elif (
+            aspects
+            and not several
+            and (asks_assistant or not by_assistant(hit, set()))  # advice names jobs in general
+            and (value := _aspect_value(aspects, span, hit, cues))
+        ):
             typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
             weight += 0.15
         scored.append((weight, ref, span))

@@ -148,3 +148,32 @@ def test_where_someone_is_from_is_the_place_after_from() -> None:
         _said("Tiago starts at a brazilian coffee roaster in Harbour City next month", 9),
     )
     assert text == "Recife"
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "hi! quick background: - Ilse, 34, ICU nurse at a clinic in Porto - nights mostly",
+        "me: ilse, 34, bus driver in lisbon, 3 kids",
+    ],
+)
+def test_a_job_in_a_profile_list_beats_a_job_the_assistant_names_in_general(intro: str) -> None:
+    text = _answer(
+        "What is Ilse's job?",
+        _said(intro, 1, score=0.7),
+        _said(
+            "30 EUR a lesson is a normal price for a private teacher in town.",
+            2,
+            actor="Assistant",
+        ),
+    )
+    assert text in ("ICU nurse", "bus driver")
+
+
+def test_a_determiner_is_no_part_of_a_job() -> None:
+    from mirix_py._chat.aspects import aspect_value, question_aspects
+
+    asked = "What is Ilse's job?"
+    assert (
+        aspect_value(question_aspects(asked), "the nurse at the desk waved", question=asked) is None
+    )
