@@ -85,8 +85,7 @@ _QUANTITY = re.compile(
 """A number with the noun it counts; a part of a clock time or a race time ("1:38:30") is
 none."""
 _PRICE_Q = re.compile(
-    r"\bhow\s+much\b(?:\s+money\b|\s+(?:is|was|are|were)\s+(?:the|an?|my|his|her|their|"
-    r"our|your|\w+'s)\b|.*\b(?:costs?|price[sd]?|pa(?:y|ys|id)|charge[sd]?|"
+    r"\bhow\s+much\b(?:\s+money\b|.*\b(?:costs?|price[sd]?|pa(?:y|ys|id)|charge[sd]?|"
     r"spen[dt]s?|rent|salary|fees?|earn(?:s|ed)?|sells?|sold|owes?|budget|deposit|bill|"
     r"fine|loan|ticket|worth)\b)",
     re.I,
