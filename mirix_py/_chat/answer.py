@@ -120,6 +120,7 @@ from mirix_py._chat.vault_answer import (
     names_label,
     vault_answer,
 )
+from mirix_py._chat.verb_object import object_sentence, says_object, verb_asked
 from mirix_py._chat.when_answer import when_answer
 from mirix_py._memory import MemoryType
 
@@ -127,6 +128,7 @@ _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
 _ANCHORED_BONUS = 0.25  # a value said right next to a word of what is asked
+_VERB_OBJECT = 0.3  # the asked verb said with its object
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
 """Kinds of question answered by one value: a name, a place, a number, a length of time. The
@@ -186,6 +188,9 @@ def answer_offline(
     topic = topic_stems(cues, [h for _, h in numbered])
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
+    verb = verb_asked(cues.text) if kind is None else None
+    if verb is not None:  # "which game does he speedrun?" ← deep in a long first message
+        numbered += [(r, h) for r, h in scoped[consider:] if says_object(verb, body_text(h))]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         told = _restated_support(cues, pack, topic, scoped, min_evidence)
@@ -330,6 +335,12 @@ def answer_offline(
             weight += 0.2
         if ref in users_own:  # "what do I refuse to do?": the user's words, not advice
             weight += 0.2
+        said = object_sentence(verb, span, body_text(hit)) if verb is not None else None
+        if said is not None and said != span:  # weighed by the sentence that says the object
+            weight += best_span(cues, topic, said)[1] - span_score
+            span = said
+        if said is not None:  # "which game does he speedrun?" ← "i speedrun …"
+            weight += _VERB_OBJECT
         if ref in replies:  # a request the assistant answered: the reply is the answer
             weight -= 0.3
         if ref in answered:  # the reply answers what its request asked about
