@@ -311,14 +311,15 @@ _MONTH = (
 )
 _DATE_UNIT = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH}\.?\s+$", re.I)
-_CLAUSE_END = re.compile(r"[.!?;]$")
+_CLAUSE_END = re.compile(r"[.!?;,]$")
 
 
 def _sentence_window(
     text: str, start: int, end: int, *, within: bool = True
 ) -> tuple[list[str], list[str]]:
     """The content stems of up to :data:`_WINDOW` words before and after ``text[start:end]``,
-    ``within`` its sentence: "fee moved. budget is 12,000" says no fee."""
+    ``within`` its clause: "fee moved. budget is 12,000" says no fee, nor does "saving for a
+    bike, I have 300 now" say what the bike costs."""
     before = text[:start].split()[-_WINDOW:]
     cut = max((i + 1 for i, w in enumerate(before) if _CLAUSE_END.search(w)), default=0)
     after: list[str] = []
@@ -356,7 +357,7 @@ _ANCHOR_WORDS = 3
 
 def anchored(value: str, text: str, topic: frozenset[str], *, counted: bool = False) -> bool:
     """True when ``value`` is said in ``text`` within a few words of a word of ``topic``, in
-    the same sentence: "hall fee 900 EUR paid", "my little bakery, Sourdough Sisters" — the
+    the same clause: "hall fee 900 EUR paid", "the bakery is Sourdough Sisters" — the
     value is told of the thing asked about, not just near it in a long message. A
     ``counted`` value's own noun counts too ("14 kids" asked how many kids)."""
     at = text.lower().find(value.lower())

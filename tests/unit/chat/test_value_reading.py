@@ -95,6 +95,16 @@ def test_a_value_next_to_the_asked_word_is_anchored() -> None:
     assert anchored("750,000 won", "we booked the hall!! deposit 750,000 won paid.", topic)
     assert not anchored("300 guests", "deposit moved. and we have 300 guests now", topic)
     assert anchored("26 kids", "26 kids on the list", frozenset({"kid"}), counted=True)
+    assert not anchored("300", "saving for a bike, I have 300 now", frozenset({"bike"}))
+
+
+def test_money_saved_towards_a_thing_is_not_what_it_cost() -> None:
+    text = _answer(
+        "How much did Ilse's bike cost?",
+        _said("Also I am saving for a bike, I have EUR 300 now.", 2),
+        _said("Bike update: I bought it! Gazelle city bike, EUR 900 at the shop downtown.", 9),
+    )
+    assert "900" in text
 
 
 def test_the_value_told_of_the_asked_thing_beats_a_closer_worded_one() -> None:
