@@ -187,3 +187,12 @@ def test_a_determiner_is_no_part_of_a_job() -> None:
     assert (
         aspect_value(question_aspects(asked), "the nurse at the desk waved", question=asked) is None
     )
+
+
+def test_a_place_beside_the_name_is_not_what_is_asked_of_him() -> None:
+    text = _answer(
+        "In which city did Tariq open his own place?",
+        _said("My cook Tariq worked at a grill house in Leiden, great guy.", 1),
+        _said("And Tariq left to open his own grill house, in Delft, happy for him.", 9),
+    )
+    assert text == "Delft"
