@@ -66,6 +66,7 @@ from mirix_py._chat.cues import (
     QuestionCues,
     asks_for_several,
     content_stems,
+    has_time_expression,
     read_question,
     sentences,
     stem_share,
@@ -232,6 +233,7 @@ def answer_offline(
     cue = place_cue(cues.text) if kind == "where" else None
     unnamed = topic - set(content_stems(" ".join(cues.names)))  # a value told beside a name
     # ("my chef Rafael worked in Caxias") is not told of what is asked about him
+    timed = has_time_expression(cues.text)  # "… live in from April?": the time picks the value
     # "which city is he from?" asks where someone comes from: no later value replaces it
     present = not past and asks_present(cues.text) and cue != "from"
     recent = cues.asks_recent and not past
@@ -362,7 +364,7 @@ def answer_offline(
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
                 body = strip_annotations(body_text(hit))
-                if anchored(found, body, unnamed, counted=kind == "quantity"):
+                if not timed and anchored(found, body, unnamed, counted=kind == "quantity"):
                     weight += _ANCHORED_BONUS  # "booked!! hall fee 900 EUR paid"
                 if cue is not None and said_with(cue, found, body_text(hit)):
                     weight += _ANCHORED_BONUS  # "which town is she from?" ← "from Tartu"

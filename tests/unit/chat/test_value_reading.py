@@ -196,3 +196,12 @@ def test_a_place_beside_the_name_is_not_what_is_asked_of_him() -> None:
         _said("And Tariq left to open his own grill house, in Delft, happy for him.", 9),
     )
     assert text == "Delft"
+
+
+def test_a_question_scoped_by_time_is_not_anchored_by_its_verb() -> None:
+    text = _answer(
+        "Which city will Ilse live in from March?",
+        _said("I am Ilse, nurse, living in Graz.", 1),
+        _said("We move to Linz on 3 March [3 March 2024].", 9),
+    )
+    assert text == "Linz"
