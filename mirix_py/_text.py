@@ -20,14 +20,15 @@ UPPER = "[A-Z" + "".join(c for c in _LATIN if c.isupper()) + "]"
 LOWER = "[a-z" + "".join(c for c in _LATIN if c.islower()) + "]"
 """The small Latin letters, accented ones included (``ü``, ``ł``, ``ı``)."""
 
-_TITLES = ("dr", "mr", "mrs", "ms", "prof", "st", "mt", "jr", "sr", "vs", "approx", "e.g", "i.e")
+_TITLES = ("dr", "mr", "mrs", "ms", "prof", "st", "mt", "jr", "sr", "dra", "sra", "rev", "fr",
+           "capt", "col", "gen", "lt", "sgt", "vs", "approx", "ca", "e.g", "i.e")  # fmt: skip
 NOT_AFTER_ABBREVIATION = (
     "".join(rf"(?<!(?i:\b{re.escape(t)}\.))" for t in _TITLES) + r"(?<!\b[A-HJ-Z]\.)"
 )
 """Lookbehinds that keep a sentence split from ending at a title or common abbreviation
-("my new doctor is Dr. Lund", "dr. lund", "Mrs. Ode", "St. Ives") or at a capital initial
-("J. Ruiz"): put right after a sentence end's ``(?<=[.!?])`` in a splitting regex. The
-capital "I" is no initial ("so did I. Then …")."""
+("my new doctor is Dr. Lund", "dr. lund", "Mrs. Ode", "St. Ives", "e.g. a scarf") or at a
+capital initial ("J. Ruiz"): put right after a sentence end's ``(?<=[.!?])`` in a splitting
+regex. The capital "I" is no initial ("so did I. Then …")."""
 
 STOPWORDS: frozenset[str] = frozenset(
     """a about above after again against all am an and any are as at be because been

@@ -66,6 +66,8 @@ from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
     QuestionCues,
     asks_for_several,
+    content_stems,
+    has_time_expression,
     read_question,
     sentences,
     stem_share,
@@ -104,7 +106,7 @@ from mirix_py._chat.said import named_adviser, replacing
 from mirix_py._chat.said_of import detail_unsaid
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.shared import shared_answer
-from mirix_py._chat.spans import answer_kind, asks_past
+from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
 from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.studies import study_answer
 from mirix_py._chat.typed_answers import (
@@ -123,6 +125,7 @@ from mirix_py._chat.vault_answer import (
     names_label,
     vault_answer,
 )
+from mirix_py._chat.verb_object import object_sentence, says_object, verb_asked
 from mirix_py._chat.when_answer import when_answer
 from mirix_py._memory import MemoryType
 
@@ -130,6 +133,8 @@ _CONSIDER = 6
 _TYPED_MARGIN = 0.3  # how much weaker a memory holding the asked kind of value may be
 _DEFINED_DEPTH = 3  # how deep a defined name is looked for among the best-scored memories
 _LABELLED_BONUS = 0.3  # a value in the list item labelled with what is asked
+_ANCHORED_BONUS = 0.25  # a value said right next to a word of what is asked
+_VERB_OBJECT = 0.3  # the asked verb said with its object
 _CONSIDER_TYPED = 24  # a one-value question (a name, a place) may be answered by a short fact
 _ONE_VALUE = frozenset({"name", "who", "where", "quantity", "duration"})
 """Kinds of question answered by one value: a name, a place, a number, a length of time. The
@@ -193,6 +198,9 @@ def answer_offline(
     numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
     if not asks_past(cues.text) and not cues.is_when:  # a value updated later, in fewer words
         numbered += later_told(topic, numbered, scoped[consider:], set(cues.names))
+    verb = verb_asked(cues.text) if kind is None else None
+    if verb is not None:  # "which game does he speedrun?" ← deep in a long first message
+        numbered += [(r, h) for r, h in scoped[consider:] if says_object(verb, body_text(h))]
     evidence = {ref: evidence_score(topic, hit) for ref, hit in numbered}
     if max(evidence.values()) < min_evidence:
         told = _restated_support(cues, pack, topic, scoped, min_evidence)
@@ -230,7 +238,12 @@ def answer_offline(
         if scores[ref] >= 0.5 * max(evidence.values()):
             return Draft(vault_answer(hit), (ref,), False)
     past = asks_past(cues.text)
-    present = not past and asks_present(cues.text)
+    cue = place_cue(cues.text) if kind == "where" else None
+    unnamed = topic - set(content_stems(" ".join(cues.names)))  # a value told beside a name
+    # ("my chef Rafael worked in Caxias") is not told of what is asked about him
+    timed = has_time_expression(cues.text)  # "… live in from April?": the time picks the value
+    # "which city is he from?" asks where someone comes from: no later value replaces it
+    present = not past and asks_present(cues.text) and cue != "from"
     recent = cues.asks_recent and not past
     cutoff = event_cutoff(cues, dict(scoped))
     earlier = (
@@ -335,6 +348,12 @@ def answer_offline(
             weight += 0.2
         if ref in users_own:  # "what do I refuse to do?": the user's words, not advice
             weight += 0.2
+        said = object_sentence(verb, span, body_text(hit)) if verb is not None else None
+        if said is not None and said != span:  # weighed by the sentence that says the object
+            weight += best_span(cues, topic, said)[1] - span_score
+            span = said
+        if said is not None:  # "which game does he speedrun?" ← "i speedrun …"
+            weight += _VERB_OBJECT
         if ref in replies:  # a request the assistant answered: the reply is the answer
             weight -= 0.3
         if ref in answered:  # the reply answers what its request asked about
@@ -352,12 +371,22 @@ def answer_offline(
             if found:
                 typed[ref] = found
                 weight += 0.15 + (0.1 if hit.memory_type is MemoryType.SEMANTIC else 0.0)
+                body = strip_annotations(body_text(hit))
+                if not timed and anchored(found, body, unnamed, counted=kind == "quantity"):
+                    weight += _ANCHORED_BONUS  # "booked!! hall fee 900 EUR paid"
+                if cue is not None and said_with(cue, found, body_text(hit)):
+                    weight += _ANCHORED_BONUS  # "which town is she from?" ← "from Tartu"
                 if kind == "name" and _named_in(found, topic, span, body_text(hit)):
                     named.add(ref)
                 current = hit.record.get("valid_to") is None
                 if str(hit.record.get("name", "")).lower() in asked_about and current != past:
                     weight += 0.2  # a fact about the person asked about, in the asked form
-        elif aspects and not several and (value := _aspect_value(aspects, span, hit, cues)):
+        elif (
+            aspects
+            and not several
+            and (asks_assistant or not by_assistant(hit, set()))  # advice names jobs in general
+            and (value := _aspect_value(aspects, span, hit, cues))
+        ):
             typed[ref] = value  # "what is her job?" ← "works as a midwife": the value
             weight += 0.15
         scored.append((weight, ref, span))

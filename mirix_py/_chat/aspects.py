@@ -151,6 +151,9 @@ _CHANGE = (
 _NOT_A_RATE = r"(?!\s*(?:per\b|/)|\s+(?:a|an|each|every)\s+(?:day|week|month|year)\b)"
 """Not followed by "per week", "/month", "a week": "lose 0.5 kg a week" is a rate."""
 
+_NOT_A_MODIFIER = r"(?!(?:the|a|an|my|his|her|our|their|your|this|that|is|was)\b)"
+"""A word before an occupation that is part of it ("ICU nurse"), not a determiner."""
+
 ASPECTS: tuple[Aspect, ...] = (
     Aspect(
         "occupation",
@@ -162,6 +165,11 @@ ASPECTS: tuple[Aspect, ...] = (
             re.compile(  # a post heading a body: "I am Head of the Physics Department"
                 r"\b(?P<value>(?:[Hh]ead|[Cc]hair|[Dd]ean|[Cc]aptain|[Pp]resident)\s+of\s+"
                 r"(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|and|&))*)"
+            ),
+            re.compile(  # a profile written as a list: "Ana, 34, ICU nurse at St Mary's"
+                rf"(?:^|[,:•]\s+|\s-\s+)(?P<value>(?:{_NOT_A_MODIFIER}[\w-]+\s+)?(?:{_OCCUPATION}))"
+                r"\s+(?:at|in|for|with)\b",
+                re.I,
             ),
             re.compile(
                 r"\b(?:works?|working|worked|employed|job|hired|started)\s+as\s+(?:an?\s+)?"

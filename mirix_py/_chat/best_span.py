@@ -150,6 +150,12 @@ def asked_head(question: str) -> str | None:
     return stems[0] if stems else None
 
 
+def _common_words(text: str) -> str:
+    """The words of ``text`` not written with a capital: the asked noun inside a name
+    ("Harbour City" for "which city …?") says nothing of its kind."""
+    return " ".join(w for w in text.split() if not w[:1].isupper())
+
+
 def naming_pattern(question: str) -> re.Pattern[str] | None:
     """For "which *rhythm* …?", the shape of a span that names one: "the *rhythm called*
     samai", "a *breed named* …", "a *dance known as* …"; None for a question that asks for
@@ -207,7 +213,7 @@ def best_span(cues: QuestionCues, topic: frozenset[str], text: str) -> tuple[str
                 score += 0.2  # "how often …?" is answered by a frequency ("once a week")
             if naming is not None and naming.search(candidate):
                 score += _NAMING  # "which rhythm …?" ← "… in the rhythm called samai"
-            if head and head in content_stems(candidate):
+            if head and head in content_stems(_common_words(candidate)):
                 score += _HEAD  # "what kind of collar …?" ← "use a martingale collar"
             if quote_asked and _QUOTED.search(candidate):
                 score += 0.5  # "what example sentence …?" is answered by the quoted one

@@ -91,7 +91,8 @@ _CURRENCY_CODES = (
     "BRL|HUF|CZK|SGD|HKD|KRW|ARS|CLP|COP|PEN|PHP|THB|IDR|MYR|VND|EGP|MAD|ILS|AED|SAR"
 )
 _QUANTITY = re.compile(
-    rf"(?<![\w.,/:])(?P<cur>(?:[A-Z]{{1,3}})?[$€£¥₹₵₦₺₩₱]\s?|(?:{_CURRENCY_CODES})\s?)?"
+    rf"(?<![\w.,/:])(?P<cur>(?:[A-Z]{{1,3}})?[$€£¥₹₵₦₺₩₱]\s?|(?:{_CURRENCY_CODES})\s?|"
+    r"(?:R|Rs\.?|RM|Rp)(?=\d))?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d,])|\d+(?:\.\d+)?)"
     r"(?!\d|[/:.,]\d)"
     r"(?P<mult>\s?(?:k|K|thousand|million|bn|billion)\b)?"
@@ -148,6 +149,8 @@ class Quantity:
     grouped: bool
     cur: str
     unit: str
+    sentence: str = ""
+    """The whole sentence the value is told in."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
                     grouped,
                     cur,
                     unit,
+                    sentence,
                 )
             )
     return found
@@ -270,6 +274,8 @@ def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, s
         kind = f"cur:{cur.strip()}"
     elif attached and attached.lower() not in ("k",):
         unit, kind = attached, f"unit:{_unit_stem(attached)}"
+    elif re.fullmatch(r"[A-Z]{3}", unit_word):  # "450 AED": a currency code after it
+        unit, kind = unit_word, f"cur:{unit_word}"
     elif unit_word and unit_word.lower() not in STOPWORDS and unit_word[:1].islower():
         unit, kind = unit_word, f"unit:{_unit_stem(unit_word)}"
     else:
@@ -357,8 +363,12 @@ def difference(
     unit, rate = _asked_unit(question), _asked_rate(question)
     if unit:
         found = [q for q in found if q.kind == f"unit:{unit}" or q.kind == "bare"]
-    if rate and any(q.per == rate for q in found):
-        found = [q for q in found if q.per == rate]
+    rated = [q for q in found if rate and q.per == rate]
+    if len({q.value for q in rated}) == 1:  # "20 USD a class", "classes now 26 USD": a
+        # rate said once may go unsaid the second time
+        found = [q for q in found if q.per == rate or (not q.per and _like(rated[0], q))]
+    elif rated:
+        found = rated
     relevant = [q for q in found if q.relevance > 0 or (unit and q.kind == f"unit:{unit}")]
     texts = [body_text(h) for h in refs.values()]
     sides = oldest_and_youngest(question, texts)
@@ -366,10 +376,60 @@ def difference(
     if pair is None:
         pair = _contrasted(relevant, unit)
     if pair is None:
+        pair = _than_sides(question, topic, relevant, refs)
+    if pair is None:
         pair = _pair(relevant, found, unit)
     if pair is None:
         return None
     return _answer(*pair)
+
+
+def _like(a: Quantity, b: Quantity) -> bool:
+    """``b`` is of ``a``'s kind and size (within :data:`_MAGNITUDE`)."""
+    return _compatible(a, b) and a.value / _MAGNITUDE <= b.value <= a.value * _MAGNITUDE
+
+
+_THAN = re.compile(r"\bthan\b", re.I)
+
+
+def _than_sides(
+    question: str, topic: frozenset[str], found: Sequence[Quantity], refs: Mapping[int, Hit]
+) -> tuple[Quantity, Quantity] | None:
+    """The two values compared by "… X than Y?", each told in the words of its own side:
+    "how much more did he pay for the steel gate with the motor than the wooden one?" ←
+    "the steel gate, with the motor, R17,000" and "wooden gate R9,000". A side's
+    words are those the other side does not say; a value is scored by how many of them its
+    clause, its sentence and (half) its message say. The best-scoring pair of two distinct,
+    comparable values wins."""
+    parts = _THAN.split(question)
+    if len(parts) != 2:
+        return None
+    first, second = (frozenset(stem(w) for w in re.findall(r"[a-z]+", p.lower())) for p in parts)
+    sides = (topic & first - second, topic & second - first)
+    if not all(sides):
+        return None
+
+    def score(q: Quantity, side: frozenset[str]) -> float:
+        body = body_text(refs[q.ref]) if q.ref in refs else ""
+        return (
+            stem_share(side, q.clause)
+            + stem_share(side, q.sentence)
+            + 0.5 * stem_share(side, BRACKETED.sub(" ", body))
+        )
+
+    best: tuple[float, Quantity, Quantity] | None = None
+    for a in found:
+        for b in found:
+            if a.value == b.value or not _like(a, b):
+                continue
+            got = score(a, sides[0]) + score(b, sides[1])
+            if (
+                score(a, sides[0]) > 0
+                and score(b, sides[1]) > 0
+                and (best is None or got > best[0])
+            ):
+                best = (got, a, b)
+    return (best[1], best[2]) if best else None
 
 
 def _sided(

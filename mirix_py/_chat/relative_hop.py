@@ -207,6 +207,7 @@ def names_people(noun: str, texts: Sequence[str]) -> bool:
             name = m.group("name")
             if (
                 name[:1].isupper()
+                and not any(ch.isdigit() for ch in name)  # "gate R9,000": an amount
                 and name.lower() not in STOPWORDS
                 and not _CALENDAR.fullmatch(name)
             ):

@@ -23,7 +23,7 @@ import re
 from typing import Literal
 
 from mirix_py._chat.compound_counts import with_group_size
-from mirix_py._chat.cues import STOPWORDS, content_stems, unit_stems
+from mirix_py._chat.cues import STOPWORDS, content_stems, stem, unit_stems
 from mirix_py._text import UPPER
 
 AnswerKind = Literal["name", "who", "where", "quantity", "duration", "steps"]
@@ -61,8 +61,9 @@ _NAME_CUE = re.compile(
     rf"\b(?:named|called|name\s+is|name's|is|was|are|meet|with|to|by|as)\s+(?P<x>{_CAP})"
 )
 _PLACE_CUE = re.compile(rf"\b(?P<p>in|to|at|from|near|around|into|of)\s+(?:the\s+)?(?P<x>{_CAP})")
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
-"""A number in digits; thousands grouped by commas are one number ("2,100,000"), not "2,100"."""
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)*)(?:[kK]\b)?"
+"""A number in digits; thousands grouped by commas are one number ("2,100,000", not "2,100"),
+decimals ("2.1") and a "k" for thousands ("3.4k people")."""
 _NUMBER = (
     rf"(?:{_DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|forty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|several|a|an|"
@@ -76,14 +77,17 @@ _DURATION = re.compile(
     re.I,
 )
 _QUANTITY = re.compile(
-    rf"(?:(?<![\w.])|(?<=\bR)|(?<=\bRs)|(?<=\bRp))(?P<x>(?P<n>{_RANGE}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    rf"(?:(?<![\w.:])|(?<=\bR)|(?<=\bRs)|(?<=\bRp))(?P<x>(?P<n>{_RANGE}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|fifteen|twenty|thirty|forty|fifty|hundred)(?P<unit>\s*%|(?:\s+[a-zµ]+){0,2}))"
-    r"(?![\w])",
+    r"(?![\w]|:\d)",
     re.I,
 )
+"""A number with the noun it counts; a part of a clock time or a race time ("1:38:30") is
+none."""
 _PRICE_Q = re.compile(
     r"\bhow\s+much\b(?:\s+money\b|.*\b(?:costs?|price[sd]?|pa(?:y|ys|id)|charge[sd]?|"
-    r"spen[dt]s?|rent|salary|fees?|earn(?:s|ed)?|sells?|sold|owes?|budget)\b)",
+    r"spen[dt]s?|rent|salary|fees?|earn(?:s|ed)?|sells?|sold|owes?|budget|deposit|bill|"
+    r"fine|loan|ticket|worth)\b)",
     re.I,
 )
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|\b[A-Z]{2,3}\$?|\bR[$sp]?)\s?$")
@@ -96,6 +100,8 @@ _CURRENCY_AFTER = re.compile(
 """A currency sign, code or word right before or after a number: an amount of money."""
 
 
+_CODE_AFTER = re.compile(r"\s?[A-Z]{3}\b")
+"""A currency code after a number ("450 AED", "40 CHF")."""
 _HAS_MONEY = re.compile(r"[$€£¥₹₩₽]|\b[A-Z]{3}\s?\d")
 _NOT_A_PRICE = re.compile(
     r"\d\s*(?:x|times|%|(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)", re.I
@@ -109,7 +115,7 @@ def _money_value(value: str) -> str:
     digits = re.match(r"\d[\d.,]*", value)
     if digits is None:
         return value
-    word = _CURRENCY_AFTER.match(value[digits.end() :])
+    word = _CURRENCY_AFTER.match(value[digits.end() :]) or _CODE_AFTER.match(value[digits.end() :])
     return value[: digits.end() + (word.end() if word and word.group(0)[-1:].isalpha() else 0)]
 
 
@@ -119,7 +125,11 @@ def _is_money(text: str, start: int, end: int) -> bool:
     if digits is None:
         return False
     after = text[start + digits.end() :]
-    return bool(_CURRENCY_BEFORE.search(text[:start]) or _CURRENCY_AFTER.match(after))
+    return bool(
+        _CURRENCY_BEFORE.search(text[:start])
+        or _CURRENCY_AFTER.match(after)
+        or _CODE_AFTER.match(after)
+    )
 
 
 _LIST_MARKER = re.compile(r"[.)]\s")
@@ -127,7 +137,8 @@ _WINDOW = 8  # words either side of a number that say what it counts
 _NOT_NAMES = frozenset(
     "I The A An My Our Your His Her Their This That These Those It He She They We You Then So "
     "But And Also Just Yes No Oh Wow Hey Hi Thanks Today Tomorrow Yesterday Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "Wednesday Thursday Friday Saturday Sunday Mondays Tuesdays Wednesdays Thursdays Fridays "
+    "Saturdays Sundays January February March April May June July "
     "August September October November December Step Here There What When Where Who Why How "
     "Mom Dad Not".split()
 )
@@ -156,10 +167,22 @@ place."""
 _IN_WHICH_Q = re.compile(r"^\s*in\s+(?:which|what)\b", re.I)
 
 
+_STRANDED_Q = re.compile(r"\b(?P<p>from|to|in|at|near)\s*\?\s*$", re.I)
+
+
 def place_cue(question: str) -> str | None:
     """The preposition a place question asks with: "In which city is the conference?" is
-    answered by "… is in Rotterdam", not by "accepted at Interspeech"."""
-    return "in" if _IN_WHICH_Q.match(question) else None
+    answered by "… is in Rotterdam", not by "accepted at Interspeech"; "Which city is he
+    from?" by "she's from Tartu", not by "works in Harbour City"."""
+    if _IN_WHICH_Q.match(question):
+        return "in"
+    stranded = _STRANDED_Q.search(question)
+    return stranded.group("p").lower() if stranded else None
+
+
+def said_with(cue: str, value: str, text: str) -> bool:
+    """True when ``text`` says ``value`` right after the preposition ``cue`` ("from X")."""
+    return re.search(rf"\b{re.escape(cue)}\s+(?:the\s+)?{re.escape(value)}", text, re.I) is not None
 
 
 def asks_past(question: str) -> bool:
@@ -179,12 +202,32 @@ def _clean_cap(value: str, question: str) -> str | None:
     while words and words[-1].lower() in ("of", "de", "la", "del", "van", "von", "da"):
         words.pop()
     text = " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
-    if not text or text.split()[0] in _NOT_NAMES:
-        return None
+    if not text or text.split()[0] in _NOT_NAMES or any(ch.isdigit() for ch in text.split()[0]):
+        return None  # "H-1B", "B2": a code or a model, not a name
     asked = {w.lower().rstrip("'s’") for w in re.findall(r"[A-Za-z][\w'’-]*", question)}
     if all(w.lower().rstrip("'s’") in asked for w in text.split()):
         return None
     return text
+
+
+_APPOSITIVE = re.compile(
+    rf"\b(?P<w>[A-Za-z]+)(?:\s*[,:—]\s*|\s+(?:(?:is|was)\s+)?(?:called|named)\s+|"
+    rf"\s+(?:is|was|-)\s+)(?P<x>{_CAP})"
+)
+
+
+def _appositive_name(text: str, question: str) -> str | None:
+    """The name given right after a word the question asks about: "my little bakery,
+    Sourdough Sisters", "the band is The Owls", "our boat — Kestrel". The thing asked is
+    named by the name that follows it, not by the first capitalised word of the message."""
+    asked = {stem(w) for w in re.findall(r"\b[a-z]+\b", question)} - {"name", "call"}
+    asked -= {stem(w.lower()) for w in STOPWORDS}
+    for m in _APPOSITIVE.finditer(text):
+        if m.group("w")[:1].islower() and stem(m.group("w")) in asked:
+            found = _clean_cap(m.group("x"), question)
+            if found:
+                return found
+    return None
 
 
 def typed_span(
@@ -204,6 +247,9 @@ def typed_span(
     For places, ``cue`` keeps only those after that preposition (see :func:`place_cue`).
     """
     if kind in ("name", "who"):
+        appositive = _appositive_name(text, question)
+        if appositive:
+            return appositive
         for m in _NAME_CUE.finditer(text):
             found = _clean_cap(m.group("x"), question)
             if found:
@@ -237,7 +283,7 @@ def typed_span(
         found = _closest_number(_QUANTITY, text, question, money=True)
         if found or _HAS_MONEY.search(text) or _NOT_A_PRICE.search(text):
             return found
-        return _closest_number(_QUANTITY, text, question)  # "it is 1.310 per month"
+        return _closest_number(_QUANTITY, text, question, bare=True)  # "it is 1.310 per month"
     if kind == "quantity":
         return _closest_number(_QUANTITY, text, question)
     return None
@@ -298,15 +344,81 @@ def _period_after(text: str, at: int) -> frozenset[str]:
     return frozenset(content_stems(found.group("unit"))) if found else frozenset()
 
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_UNIT = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b", re.I)
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH}\.?\s+$", re.I)
+_CLAUSE_END = re.compile(r"[.!?;,]$")
+
+
+def _sentence_window(
+    text: str, start: int, end: int, *, within: bool = True
+) -> tuple[list[str], list[str]]:
+    """The content stems of up to :data:`_WINDOW` words before and after ``text[start:end]``,
+    ``within`` its clause: "fee moved. budget is 12,000" says no fee, nor does "saving for a
+    bike, I have 300 now" say what the bike costs."""
+    before = text[:start].split()[-_WINDOW:]
+    cut = max((i + 1 for i, w in enumerate(before) if _CLAUSE_END.search(w)), default=0)
+    after: list[str] = []
+    for word in text[end:].split()[:_WINDOW]:
+        after.append(word)
+        if within and _CLAUSE_END.search(word):
+            break
+    return content_stems(" ".join(before[cut if within else 0 :])), content_stems(" ".join(after))
+
+
+_RATE_WORDS = frozenset("per a an each every x".split())
+
+
+_PRONOUNS = frozenset("i you we they he she it".split())
+_NEXT_WORD = re.compile(r"\+?\s*([A-Za-z]+)")
+
+
+def _counts_other(text: str, end: int, asked: set[str]) -> bool:
+    """True when the word after the number ending at ``text[end]`` is a content word the
+    question does not ask about, or a pronoun starting a clause of its own: "for 120
+    guests", "3+ hours", "the 120 you planned" count something; "1.310 per month" is a bare
+    amount."""
+    m = _NEXT_WORD.match(text, end)
+    unit = m.group(1).lower() if m else ""
+    if not unit or unit in _RATE_WORDS:
+        return False
+    if unit in _PRONOUNS:
+        return True
+    stems = content_stems(unit)
+    return bool(stems) and not set(stems) & asked
+
+
+_ANCHOR_WORDS = 3
+
+
+def anchored(value: str, text: str, topic: frozenset[str], *, counted: bool = False) -> bool:
+    """True when ``value`` is said in ``text`` within a few words of a word of ``topic``, in
+    the same clause: "hall fee 900 EUR paid", "the bakery is Sourdough Sisters" — the
+    value is told of the thing asked about, not just near it in a long message. A
+    ``counted`` value's own noun counts too ("14 kids" asked how many kids)."""
+    at = text.lower().find(value.lower())
+    if at < 0 or not topic:
+        return False
+    if counted and set(content_stems(value)) & topic:  # "14 kids" asked how many kids
+        return True
+    before, after = _sentence_window(text, at, at + len(value))
+    near = [*reversed(before)][:_ANCHOR_WORDS] + after[:_ANCHOR_WORDS]
+    return any(w in topic for w in near)
+
+
 def _closest_number(
-    pattern: re.Pattern[str], text: str, question: str, *, money: bool = False
+    pattern: re.Pattern[str], text: str, question: str, *, money: bool = False, bare: bool = False
 ) -> str | None:
     """The number (with its unit) in ``text`` that the question's words surround most:
     a number followed by the noun the question counts ("how many slides" → "20 slides")
     first, then the one with the most question words within a few words of it. Years,
     days of a month ("18 October"), list markers ("1. …", "2) …") and numbers the
     question itself states are skipped; with ``money``, so is every number that is not an
-    amount of money."""
+    amount of money; with ``bare``, every number that counts something the question does
+    not ask about ("for 120 guests" is no price)."""
     units = unit_stems()
     asked = {units.get(s, s) for s in content_stems(question)}
     asked_numbers = set(re.findall(r"\d+(?:[.,]\d+)?", question))
@@ -327,8 +439,11 @@ def _closest_number(
             value = _money_value(text[m.start("x") :])
         if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
             continue
-        before = content_stems(" ".join(text[: m.start()].split()[-_WINDOW:]))
-        after = content_stems(" ".join(text[m.end() :].split()[:_WINDOW]))
+        if bare and first and _counts_other(text, m.start("x") + first.end(), asked):
+            continue
+        if _DATE_UNIT.match(text, m.start("x")) or _MONTH_BEFORE.search(text[: m.start("x")]):
+            continue  # "18 October", "October 18": a date, not an amount
+        before, after = _sentence_window(text, m.start(), m.end(), within=False)
         unit = [] if _RATE_UNIT.search(value) else [units.get(s, s) for s in content_stems(value)]
         unit = [s for s in unit if per is None or s not in per]  # "a month" asked: no count
         score = 10.0 * len(asked & set(unit)) + len(asked & set(before + after))  # months
@@ -336,6 +451,11 @@ def _closest_number(
             text, m.start("x") + len(first.group(0)) if first else m.end("x")
         ):
             score += 2.0  # "how much per month?" ← "about R45,000 over a 30-day month"
+        near = [i for i, w in enumerate(reversed(before)) if w in asked]
+        near += [i for i, w in enumerate(after) if w in asked]
+        if near and money:  # a tie between amounts goes to the one closest to a word asked
+            # ("90 CHF a week. bought the violin for 1,200 CHF")
+            score += 0.5 / (1 + min(near))
         if best is None or score > best[0]:
             best = (score, m.start("x"), value)
     if best is None:
