@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mirix_py._chat.answer import answer_offline
+from mirix_py._chat.compose import build_context
+from mirix_py._chat.cues import read_question
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._memory import EpisodicMemory, MemoryRecord
+
+NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
+"""When the answering tests ask: after every day :func:`said` can date a message."""
 
 
 def episode(
@@ -51,3 +57,14 @@ def hit(record: MemoryRecord, score: float = 1.0, *, vector: float | None = 0.5,
             **kw,
         }
     )
+
+
+def said(text: str, day: int, *, actor: str, score: float = 1.0) -> Hit:
+    """A hit for a message ``actor`` said on day ``day`` of May 2024, in that day's session."""
+    return hit(episode(text, actor=actor, day=day, session=f"s{day}"), score)
+
+
+def answer_text(question: str, *hits: Hit) -> str:
+    """The offline answer to ``question`` over ``hits`` in a 2,000-token context."""
+    pack = build_context([], list(hits), budget_tokens=2000)
+    return answer_offline(read_question(question), pack, min_evidence=0.2, now=NOW).text

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from functools import partial
 
-from mirix_py._chat.answer import answer_offline
-from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.models import Hit
 from mirix_py._chat.relative_hop import (
@@ -15,18 +13,12 @@ from mirix_py._chat.relative_hop import (
     role_question,
     with_holder,
 )
-from tests.unit.chat.helpers import episode, hit
+from tests.unit.chat.helpers import answer_text, said
 
-NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
-
-
-def _said(text: str, day: int, *, actor: str = "Olga", score: float = 1.0) -> Hit:
-    return hit(episode(text, actor=actor, day=day, session=f"s{day}"), score)
+_said = partial(said, actor="Olga")
 
 
-def _answer(question: str, *hits: Hit) -> str:
-    pack = build_context([], list(hits), budget_tokens=2000)
-    return answer_offline(read_question(question), pack, min_evidence=0.2, now=NOW).text
+_answer = answer_text
 
 
 def _hop(question: str, *hits: Hit) -> str | None:

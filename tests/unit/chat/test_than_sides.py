@@ -3,7 +3,7 @@ words; currencies written as a letter before or a code after the number; a rate 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from functools import partial
 
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.compose import build_context
@@ -12,13 +12,9 @@ from mirix_py._chat.difference import difference, quantities
 from mirix_py._chat.evidence import topic_stems
 from mirix_py._chat.models import Hit
 from mirix_py._chat.relative_hop import names_people
-from tests.unit.chat.helpers import episode, hit
+from tests.unit.chat.helpers import NOW, said
 
-NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
-
-
-def _said(text: str, day: int, *, actor: str = "Kagiso", score: float = 1.0) -> Hit:
-    return hit(episode(text, actor=actor, day=day, session=f"s{day}"), score)
+_said = partial(said, actor="Kagiso")
 
 
 def _difference(question: str, *hits: Hit) -> str | None:

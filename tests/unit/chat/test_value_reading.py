@@ -4,29 +4,20 @@ after the thing it names, the preposition a place question asks with."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
-from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.answer_text import utterances
 from mirix_py._chat.best_span import _clauses
-from mirix_py._chat.compose import build_context
-from mirix_py._chat.cues import read_question, sentences
-from mirix_py._chat.models import Hit
+from mirix_py._chat.cues import sentences
 from mirix_py._chat.spans import anchored, place_cue, typed_span
-from tests.unit.chat.helpers import episode, hit
+from tests.unit.chat.helpers import answer_text, said
 
-NOW = datetime(2024, 6, 20, 10, tzinfo=UTC)
-
-
-def _said(text: str, day: int, *, actor: str = "Ilse", score: float = 1.0) -> Hit:
-    return hit(episode(text, actor=actor, day=day, session=f"s{day}"), score)
+_said = partial(said, actor="Ilse")
 
 
-def _answer(question: str, *hits: Hit) -> str:
-    pack = build_context([], list(hits), budget_tokens=2000)
-    return answer_offline(read_question(question), pack, min_evidence=0.2, now=NOW).text
+_answer = answer_text
 
 
 @pytest.mark.parametrize(
