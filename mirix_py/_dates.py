@@ -2,10 +2,11 @@
 
 Two styles, each with its use:
 
-- :func:`short_date` (``7 May 2023``, ``7 Jan 2023``): memory renderings, the
-  chat context and the dates shown to the models;
-- :func:`full_date` (``7 January 2023``): answers and summaries, with the month
-  spelled out as in the date annotations of :mod:`mirix_py._temporal`;
+- :func:`short_date` (``7 May 2023``, ``7 Jan 2023``): memory renderings and the
+  dates shown to the models;
+- :func:`full_date` (``7 January 2023``): the chat context, answers and summaries,
+  with the month spelled out as in the date annotations of :mod:`mirix_py._temporal`
+  (a context read for "January" finds it, at a few characters per session);
 
 and :func:`collapse_dates` for sets of days as compact ranges
 (``1–5 May 2023, 9 June 2023``).

@@ -44,7 +44,7 @@ from mirix_py._chat.cues import QuestionCues, words
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
 from mirix_py._chat.scope import in_scope
-from mirix_py._dates import short_date
+from mirix_py._dates import full_date
 from mirix_py._memory import CoreMemory, MemoryType
 from mirix_py._memory.registry import specs
 from mirix_py._text import statement_stems
@@ -70,7 +70,7 @@ def clean(text: str) -> str:
 
 def _day(hit: Hit) -> str:
     when = hit.when
-    return short_date(when) if when else "undated"
+    return full_date(when) if when else "undated"
 
 
 def _line(hit: Hit, day: str, focus: Focus | None = None, body: str | None = None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from mirix_py._chat.compose import CLOSE, OPEN, build_context, clean
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.models import estimate_tokens
@@ -105,3 +107,20 @@ def test_a_core_line_a_shown_fact_repeats_is_shown_once_when_room_is_short() -> 
     plain = build_context(core, hits, budget_tokens=200)  # no question: core shown whole
     assert "Ann: likes hiking; Ann: lives in Porto" in plain.text
     assert len(full.refs) >= len(plain.refs) and estimate_tokens(full.text) <= 200
+
+
+def test_dates_are_shown_with_the_month_spelled_out() -> None:
+    """The answerer (and a reader) sees the month as written in full, as answers give it."""
+    september = episode("We moved the boat to the winter berth", day=1).model_copy(
+        update={"occurred_at": datetime(2024, 9, 14, 9, tzinfo=UTC)}
+    )
+    fact = SemanticMemory(
+        user_id="u",
+        name="Ann",
+        summary="keeps the boat at the winter berth",
+        occurred_at=datetime(2024, 9, 14, 9, tzinfo=UTC),
+    )
+    pack = build_context([], [hit(september, 2.0), hit(fact, 1.0)], budget_tokens=1000)
+    assert "14 September 2024:" in pack.text
+    assert "(14 September 2024)" in pack.text
+    assert "Sep 2024" not in pack.text
