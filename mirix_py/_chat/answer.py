@@ -105,6 +105,7 @@ from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, reques
 from mirix_py._chat.said import named_adviser, replacing
 from mirix_py._chat.said_of import detail_unsaid
 from mirix_py._chat.scope import in_scope
+from mirix_py._chat.series import asks_reading, latest_reading
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
 from mirix_py._chat.stranded import stranded_answer
@@ -446,6 +447,13 @@ def answer_offline(
     if stopped is not None:  # "how many cups a day now?" after "I've quit coffee"
         return Draft(f"none ({stopped[1]})", (stopped[0],), False)
     if ref in typed and not cues.is_when:
+        reading = (
+            latest_reading(typed[ref], hit, span, scoped, topic)
+            if (present or recent) and not asks_assistant and asks_reading(cues.text)
+            else None
+        )
+        if reading is not None:  # "214 today" after "currently 232 lbs": the last reading
+            return Draft(reading[1], (reading[0], ref), False)
         return Draft(typed[ref], (ref,), False)
     if cues.is_when:
         when = when_answer(cues, topic, scored, pack.refs, ref)
