@@ -61,6 +61,7 @@ from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.built_year import built_year
 from mirix_py._chat.by_age import by_age_answer
+from mirix_py._chat.choice import chosen_option
 from mirix_py._chat.code_answer import code_call, defined_name
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
@@ -195,6 +196,9 @@ def answer_offline(
     if studied is not None:  # "what is she studying?" ← "starting an MA art history"
         return studied
     topic = topic_stems(cues, [h for _, h in numbered])
+    chosen = chosen_option(cues.text, topic, scoped, {n.lower() for n in cues.names})
+    if chosen is not None:  # "which song did they decide on?" ← "la vie en rose!! decided"
+        return chosen
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
     if not asks_past(cues.text) and not cues.is_when:  # a value updated later, in fewer words
