@@ -44,17 +44,21 @@ _NUMBER = re.compile(
 )
 """A number in a later statement, with what is stuck to it ("214lbs", "22nd", "5pm")."""
 
+_PAIR = re.compile(r"\d\s*(?:[-–—:/x×]|\bto\b|\bvs?\b\.?|\bout\s+of\b|\bof\b)\s*[£$€]?\d", re.I)
+"""Two numbers paired: a score ("lost 12 - 24"), a range, a ratio, "3 of 5": no reading."""
+
 _CLAUSE = re.compile(r"[;,]\s+|\s+(?:and|but|though|tho|while|whereas)\s+|\s+-+\s+|\s+—\s+")
 
 _NOT_NOW = re.compile(
     r"\b(?:goal|target|aim(?:ing)?|want(?:s|ed)?|wanna|hop(?:e|es|ing)|plan(?:s|ned|ning)?|"
     r"wish|dream|should|would|could|might|need(?:s|ed)?|going\s+to|gonna|will|by\s+the\s+end|"
     r"if|until|unless|max(?:imum)?|min(?:imum)?|limit|budget|was|were|used\s+to|ago|"
-    r"last\s+(?:year|month|time)|back\s+(?:in|then|when))\b",
+    r"last\s+(?:year|month|time)|back\s+(?:in|then|when)|"
+    r"another|more|less|fewer|extra|lost|los(?:e|ing)|gain(?:ed|ing|s)?|added|plus|minus|off)\b",
     re.I,
 )
 """A number that is no reading of the value now: a goal, a wish, a plan, a bound, an
-earlier value ("was 240 in March")."""
+earlier value ("was 240 in March"), a change by an amount ("another 20", "lost 6")."""
 
 _TIME_AND_CHANGE = frozenset(
     stem(w)
@@ -66,7 +70,7 @@ _TIME_AND_CHANGE = frozenset(
     down up back hit hitting reach reached reaching drop dropped dipped dip climb climbed
     rose risen jump jumped fell fall went gone sit sitting stand standing stood stay
     stayed stuck steady holding hold came come coming read reading reads show shows
-    showed say says latest new newest another more less fewer whole exactly about around
+    showed say says latest new newest whole exactly about around
     roughly almost nearly over under just only still at to
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december""".split()
@@ -179,7 +183,7 @@ def _readings(body: str, first: _Reading, known: AbstractSet[str]) -> list[_Read
     """The readings of ``first``'s series in a later message, in the order told."""
     found: list[_Reading] = []
     for utterance in utterances(strip_annotations(body)):
-        if utterance.rstrip().endswith("?"):
+        if utterance.rstrip().endswith("?") or _PAIR.search(utterance):
             continue
         for clause in _CLAUSE.split(utterance):
             if _NOT_NOW.search(clause):

@@ -69,6 +69,8 @@ def test_the_bare_reading_takes_the_first_values_unit() -> None:
         "the 22nd works for me",  # an ordinal
         "was 240 back in march",  # an earlier value
         "6 weeks in",  # far from the value
+        "lost the final 190 - 231",  # a score
+        "another 150 this week",  # a change by an amount
     ],
 )
 def test_numbers_that_are_no_reading_are_passed_over(later: str) -> None:
