@@ -283,7 +283,7 @@ def answer_offline(
         return labelled_part
     ordinal = ordinal_asked(cues.text)
     if ordinal is not None:
-        item = nth_item(ordinal, numbered, evidence)
+        item = nth_item(ordinal, numbered, evidence, scoped)
         if item is not None:
             return item
     if kind == "steps":
