@@ -47,6 +47,9 @@ _NUMBER = re.compile(
 _PAIR = re.compile(r"\d\s*(?:[-–—:/x×]|\bto\b|\bvs?\b\.?|\bout\s+of\b|\bof\b)\s*[£$€]?\d", re.I)
 """Two numbers paired: a score ("lost 12 - 24"), a range, a ratio, "3 of 5": no reading."""
 
+_RATE = re.compile(r"\s*(?:/|(?:a|an|per|each|every)\s+[a-z]+)", re.I)
+"""A rate after a number ("30 a month", "2/week")."""
+
 _CLAUSE = re.compile(r"[;,]\s+|\s+(?:and|but|though|tho|while|whereas)\s+|\s+-+\s+|\s+—\s+")
 
 _NOT_NOW = re.compile(
@@ -92,6 +95,8 @@ class _Reading:
     percent: bool
     unit: str | None
     """The unit's stem (a spelling of a unit mapped to the unit: "lbs" → "pound")."""
+    rate: bool = False
+    """The value is a rate ("38 a month")."""
 
 
 _OTHER_VALUE_Q = re.compile(
@@ -166,6 +171,7 @@ def _picked(value: str, span: str) -> _Reading | None:
         text=value.strip(),
         percent=bool(found["pct"]),
         unit=_unit_stem(unit) if unit else None,
+        rate=bool(found["rate"]),
     )
 
 
@@ -185,12 +191,16 @@ def _readings(body: str, first: _Reading, known: AbstractSet[str]) -> list[_Read
     for utterance in utterances(strip_annotations(body)):
         if utterance.rstrip().endswith("?") or _PAIR.search(utterance):
             continue
+        if len(_NUMBER.findall(utterance)) != 1:  # "bank B says 1.75% and 30 a month": a
+            continue  # sentence of several numbers measures several things
         for clause in _CLAUSE.split(utterance):
             if _NOT_NOW.search(clause):
                 continue
             numbers = list(_NUMBER.finditer(clause))
-            if len(numbers) != 1:  # "from 220 to 214", "3 sets of 12": not one reading
+            if len(numbers) != 1:
                 continue
+            if _RATE.match(clause, numbers[0].end()) and not first.rate:
+                continue  # "30 a month" is no reading of "26 boys"
             reading = _reading(numbers[0], clause, first, known)
             if reading is not None:
                 found.append(reading)

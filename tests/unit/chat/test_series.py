@@ -71,6 +71,8 @@ def test_the_bare_reading_takes_the_first_values_unit() -> None:
         "6 weeks in",  # far from the value
         "lost the final 190 - 231",  # a score
         "another 150 this week",  # a change by an amount
+        "the bank says 1.75% and 230 a month",  # a sentence of several numbers
+        "230 a month",  # a rate, the value is none
     ],
 )
 def test_numbers_that_are_no_reading_are_passed_over(later: str) -> None:
