@@ -98,8 +98,18 @@ Date reading takes the simple past as a mark of the past tense; event matching r
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter stem of a lower-cased word (cached)."""
-    return str(_stemmer().stem(word))
+    """The Porter stem of a lower-cased word (cached). Porter undoubles a final consonant
+    only where it strips "-ing" or "-ed" ("adding" → "ad", "stuffed" → "stuf") and keeps
+    the base form whole ("add", "stuff"); a stem ending in a doubled consonant other than
+    l, s or z is undoubled here too, so that every form of the word meets."""
+    found = str(_stemmer().stem(word))
+    if _DOUBLED.search(found):
+        return found[:-1]
+    return found
+
+
+_DOUBLED = re.compile(r"([b-df-hj-km-np-rtv-xy])\1$")
+"""A final doubled consonant other than l, s and z (Porter's rule for undoubling)."""
 
 
 @cache

@@ -61,6 +61,7 @@ from mirix_py._chat.best_span import best_span
 from mirix_py._chat.bridge import bridge_answer
 from mirix_py._chat.built_year import built_year
 from mirix_py._chat.by_age import by_age_answer
+from mirix_py._chat.choice import chosen_option
 from mirix_py._chat.code_answer import code_call, defined_name
 from mirix_py._chat.compose import ContextPack
 from mirix_py._chat.cues import (
@@ -105,6 +106,7 @@ from mirix_py._chat.replies import ASSISTANT_Q, by_assistant, is_request, reques
 from mirix_py._chat.said import named_adviser, replacing
 from mirix_py._chat.said_of import detail_unsaid
 from mirix_py._chat.scope import in_scope
+from mirix_py._chat.series import asks_reading, latest_reading
 from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
 from mirix_py._chat.stranded import stranded_answer
@@ -194,6 +196,9 @@ def answer_offline(
     if studied is not None:  # "what is she studying?" ← "starting an MA art history"
         return studied
     topic = topic_stems(cues, [h for _, h in numbered])
+    chosen = chosen_option(cues.text, topic, scoped, {n.lower() for n in cues.names})
+    if chosen is not None:  # "which song did they decide on?" ← "la vie en rose!! decided"
+        return chosen
     numbered = [*numbered, *stating_facts(topic, scoped[consider:])]
     numbered += replacing(cues.text, scoped[consider:])  # "… instead of X?" ← "Y instead of X"
     if not asks_past(cues.text) and not cues.is_when:  # a value updated later, in fewer words
@@ -278,7 +283,7 @@ def answer_offline(
         return labelled_part
     ordinal = ordinal_asked(cues.text)
     if ordinal is not None:
-        item = nth_item(ordinal, numbered, evidence)
+        item = nth_item(ordinal, numbered, evidence, scoped)
         if item is not None:
             return item
     if kind == "steps":
@@ -446,6 +451,13 @@ def answer_offline(
     if stopped is not None:  # "how many cups a day now?" after "I've quit coffee"
         return Draft(f"none ({stopped[1]})", (stopped[0],), False)
     if ref in typed and not cues.is_when:
+        reading = (
+            latest_reading(typed[ref], hit, span, scoped, topic)
+            if (present or recent) and not asks_assistant and asks_reading(cues.text)
+            else None
+        )
+        if reading is not None:  # "214 today" after "currently 232 lbs": the last reading
+            return Draft(reading[1], (reading[0], ref), False)
         return Draft(typed[ref], (ref,), False)
     if cues.is_when:
         when = when_answer(cues, topic, scored, pack.refs, ref)

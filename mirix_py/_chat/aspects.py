@@ -6,10 +6,11 @@ the ASPECT (job, diet, weight), the memory names only the VALUE, so no word is s
 the answerer would abstain or quote another line on the topic. This module is a small
 lexicon of world knowledge — the aspects people commonly ask a memory about and the shapes
 of their values: occupation nouns and "works as a …", diets, drinks, numbers with a unit of
-weight, height or age, demonyms, language names, pets and breeds, car makes, phone models,
-materials, colours, instruments, sports, fields of study, religions, allergens, a blood
-pressure reading. The word lists were written from general knowledge (common occupations,
-the usual diets, the drinks on a café menu, …), not from any dataset's wording.
+weight, height or age, hours of the day ("7am-3pm"), demonyms, language names, pets and
+breeds, car makes, phone models, materials, colours, instruments, sports, fields of study,
+religions, allergens, a blood pressure reading. The word lists were written from general
+knowledge (common occupations, the usual diets, the drinks on a café menu, …), not from any
+dataset's wording.
 
 :func:`answered_aspects` tells which of a question's topic stems a text answers by value
 (:func:`mirix_py._chat.cues.stem_share` counts them as said); :func:`aspect_value` picks the
@@ -297,6 +298,18 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("religion", frozenset(stem(w) for w in "religion faith".split()), (_words(_RELIGIONS),)),
     Aspect(
         "allergy", frozenset(stem(w) for w in "allergy allergic".split()), (_words(_ALLERGENS),)
+    ),
+    Aspect(
+        "hours",
+        frozenset({stem("hours")}),
+        (
+            re.compile(
+                r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s*(?:-|–|—|to|until|till)\s*"
+                r"\d{1,2}(?::\d{2})?\s*(?:am|pm)\b"
+                r"|\b\d{1,2}:\d{2}\s*(?:-|–|—|to|until|till)\s*\d{1,2}:\d{2}\b",
+                re.I,
+            ),
+        ),
     ),
     Aspect(
         "blood pressure",

@@ -13,10 +13,16 @@ from mirix_py._memory import MemoryType
 
 
 def nth_item(
-    ordinal: int, numbered: Sequence[tuple[int, Hit]], evidence: dict[int, float]
+    ordinal: int,
+    numbered: Sequence[tuple[int, Hit]],
+    evidence: dict[int, float],
+    told: Sequence[tuple[int, Hit]] = (),
 ) -> Draft | None:
     """Item ``ordinal`` of the list ("the third step", "the first tip") in the best
-    supported memory that holds a list: a procedure's steps or a list inside a message."""
+    supported memory that holds a list: a procedure's steps or a list inside a message.
+    A message without a list that another speaker answered right after (among ``told``,
+    the memories in context) gives the list of that reply: "I never know what to bring
+    to my 1:1s" is where the question's words are, the tips are in the answer to it."""
     floor = 0.5 * max(evidence.values())
     for ref, hit in sorted(numbered, key=lambda p: -evidence[p[0]]):
         if evidence[ref] < floor:
@@ -28,6 +34,26 @@ def nth_item(
         found = nth(items, ordinal)
         if found:
             return Draft(strip_annotations(found), (ref,), False)
+        reply = _reply_to(hit, told) if not items else None
+        found = nth(list_items(body_text(reply[1])), ordinal) if reply is not None else None
+        if reply is not None and found:
+            return Draft(strip_annotations(found), (reply[0], ref), False)
+    return None
+
+
+def _reply_to(hit: Hit, told: Sequence[tuple[int, Hit]]) -> tuple[int, Hit] | None:
+    """The message right after ``hit`` in its session, said by another speaker."""
+    if hit.memory_type is not MemoryType.EPISODIC or hit.session is None or hit.position is None:
+        return None
+    actor = hit.record.get("actor")
+    for ref, other in told:
+        if (
+            other.memory_type is MemoryType.EPISODIC
+            and other.session == hit.session
+            and other.position == hit.position + 1
+            and other.record.get("actor") != actor
+        ):
+            return ref, other
     return None
 
 

@@ -13,7 +13,9 @@ import re
 
 from mirix_py._text import ORDINAL_WORDS
 
-_UNITS = r"day|week|month|stage|phase|leg|round|session|lesson|module|workout|level|part"
+_UNITS = r"day|week|month|stage|phase|leg|round|session|lesson|module|workout|level|part|option"
+_LETTER = r"(?-i:[A-H])"
+"""A part labelled with a capital letter ("Day B", "Option C") is the letter's place."""
 _CARDINALS = {
     w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten".split())
 }
@@ -21,7 +23,8 @@ _ORDINALS = {w: n for w, n in ORDINAL_WORDS.items() if n <= 10}
 _NUMBER = rf"\d{{1,2}}|{'|'.join(_CARDINALS)}"
 _ASKED = re.compile(
     rf"\b(?P<unit>{_UNITS})\s+(?:number\s+)?(?P<n>{_NUMBER})\b"
-    rf"|\b(?P<word>{'|'.join(_ORDINALS)})\s+(?P<unit2>{_UNITS})\b",
+    rf"|\b(?P<word>{'|'.join(_ORDINALS)})\s+(?P<unit2>{_UNITS})\b"
+    rf"|\b(?P<unit3>{_UNITS})\s+(?P<letter>{_LETTER})\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[a-z)\]])[.!?](?=\s+[A-Z])")
@@ -29,19 +32,27 @@ _SENTENCE_END = re.compile(r"(?<=[a-z)\]])[.!?](?=\s+[A-Z])")
 
 def unit_asked(question: str) -> tuple[str, int] | None:
     """The unit and number a question asks for ("on day two" → ``("day", 2)``, "the third
-    week" → ``("week", 3)``), or None."""
+    week" → ``("week", 3)``, "Day B" → ``("day", 2)``), or None."""
     m = _ASKED.search(question)
     if m is None:
         return None
+    if m.group("letter"):
+        return m.group("unit3").lower(), _place(m.group("letter"))
     if m.group("word"):
         return m.group("unit2").lower(), _ORDINALS[m.group("word").lower()]
     n = m.group("n").lower()
     return m.group("unit").lower(), int(n) if n.isdigit() else _CARDINALS[n]
 
 
+def _place(label: str) -> int:
+    """The place a label gives: its number, or its letter's place ("B" → 2)."""
+    return int(label) if label.isdigit() else ord(label) - ord("A") + 1
+
+
 def _labels(unit: str) -> re.Pattern[str]:
     return re.compile(
-        rf"(?:\*\*)?\b{unit}\s+(?P<n>\d{{1,2}})\b(?:\s*\([^)]{{0,30}}\))?(?:\*\*)?\s*[:—–-]\s*",
+        rf"(?:\*\*)?\b{unit}\s+(?P<n>\d{{1,2}}|{_LETTER})\b(?:\s*\([^)]{{0,40}}\))?"
+        r"(?:\*\*)?\s*[:—–-](?:\*\*)?\s*",
         re.I,
     )
 
@@ -54,7 +65,7 @@ def unit_item(text: str, unit: str, n: int) -> str | None:
     if len(marks) < 2:
         return None
     for i, mark in enumerate(marks):
-        if int(mark.group("n")) != n:
+        if _place(mark.group("n")) != n:
             continue
         if i + 1 < len(marks):
             body = text[mark.end() : marks[i + 1].start()]

@@ -37,6 +37,8 @@ from tests.unit.chat.helpers import episode, hit
         ("instrument", "I've started cello lessons", "cello"),
         ("subject", "he lectured in astronomy for years", "astronomy"),
         ("pressure", "my readings were 128/79 this week", "128/79"),
+        ("hours", "new rota!! 6am-2pm mon to fri", "6am-2pm"),
+        ("hours", "the shop is open 09:30 - 18:00 every day", "09:30 - 18:00"),
         ("food", "honestly I could never give up dark chocolate", "chocolate"),
         ("vegetable", "the allotment is all leeks this year", "leeks"),
         ("monitor", "the nurse said to get the Braun X200 for home", "Braun X200"),
@@ -238,3 +240,18 @@ def test_the_aspect_value_may_sit_in_the_sentence_naming_the_person_asked_about(
     pack = _pack(hit(episode(text, actor="Ana"), vector=0.3))
     draft = answer_offline(cues, pack, min_evidence=0.2)
     assert draft.text == "paramedic" and not draft.abstained
+
+
+def test_working_hours_asked_now_are_the_latest_hours_told() -> None:
+    pack = _pack(
+        hit(
+            episode("quick intro: Sami, baker, shifts are 4am-12pm, pretty brutal", actor="Sami"),
+            1.5,
+        ),
+        hit(episode("I practise guitar around 5-6pm most days", actor="Sami", day=3), 1.0),
+        hit(episode("moving to the front desk next month: 9am - 5pm", actor="Sami", day=9), 0.6),
+    )
+    draft = answer_offline(
+        read_question("What are Sami's working hours now?"), pack, min_evidence=0.2
+    )
+    assert draft.text == "9am - 5pm"
