@@ -43,6 +43,7 @@ from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
+from mirix_py._chat.repeats import Shown, restated
 from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
 from mirix_py._memory import CoreMemory, MemoryType
@@ -330,6 +331,49 @@ def _repeated_core_lines(
     return frozenset(repeated)
 
 
+def _restated(views: Sequence[_View], chosen: Sequence[tuple[int, _View]]) -> set[str]:
+    """The ids of the facts among ``views`` that an event in ``chosen`` says whole, as
+    shown (:mod:`mirix_py._chat.repeats`)."""
+    facts = [
+        Shown(
+            v.hit.memory_id,
+            v.who,
+            f"{v.hit.record.get('summary', '')} {v.hit.record.get('details') or ''}",
+        )
+        for v in views
+        if v.hit.memory_type is MemoryType.SEMANTIC
+    ]
+    events = [
+        Shown(v.hit.memory_id, v.who, v.line)
+        for _, v in chosen
+        if v.hit.memory_type is MemoryType.EPISODIC
+    ]
+    return restated(facts, events) if facts and events else set()
+
+
+def _without_restated(
+    chosen: list[tuple[int, _View]],
+    candidates: list[_View],
+    refit: Callable[[list[_View]], list[tuple[int, _View]]],
+) -> tuple[list[tuple[int, _View]], list[_View]]:
+    """``chosen`` and ``candidates`` without the chosen facts a chosen event says whole,
+    their room refilled: kept only when every fact left out is still said by an event
+    the refilled context shows."""
+    dropped: set[str] = set()
+    for _ in range(2):
+        new = _restated([v for _, v in chosen], chosen) - dropped
+        if not new:
+            break
+        fewer = [v for v in candidates if v.hit.memory_id not in new]
+        trial = refit(fewer)
+        out = [v for v in candidates if v.hit.memory_id in dropped | new]
+        if _restated(out, trial) != dropped | new:
+            break
+        dropped |= new
+        chosen, candidates = trial, fewer
+    return chosen, candidates
+
+
 def _vault_lift(views: Sequence[_View]) -> dict[str, float]:
     """The score a vault record is placed at: that of the best event citing its source
     turn when higher than its own. The turn is shown with its value redacted, so the
@@ -454,6 +498,13 @@ def build_context(
         return f"{core_text}\n{block}" if core_text else block
 
     chosen = _numbered(_fit(candidates, render, budget_tokens, exact_trials), ranked_order)
+    if question is not None and len(chosen) < len(candidates):
+        # the facts a shown turn says whole are shown once, as the turn; room refilled
+        chosen, candidates = _without_restated(
+            chosen,
+            candidates,
+            lambda views: _numbered(_fit(views, render, budget_tokens, exact_trials), ranked_order),
+        )
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
         repeated = _repeated_core_lines(core, chosen)
