@@ -18,9 +18,12 @@ placed at a fraction of its score (a long memory ranks by its whole text — its
 meaning, its session — not by the few sentences shown); once every memory
 that fits is in, the budget left shows the best excerpted ones whole again. The answer
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
-sentences, not the whole text. When not every memory fits, a core line that a chosen
-fact repeats (every content word of the line in the fact) is shown once, as the fact,
-and the room is refilled. Given the question, once the best-ranked memories fill half
+sentences, not the whole text. When not every memory fits, a fact that a chosen
+event of the same day says whole (every content word of the fact, its subject's name
+included, in the event's shown text or its speaker's name) is shown once, as the turn
+(:mod:`mirix_py._chat.repeats`), and a core line that a chosen fact repeats (every
+content word of the line in the fact) is shown once, as the fact; either way the room
+is refilled. Given the question, once the best-ranked memories fill half
 the budget, the events in plain retrieval order take every other place
 (:func:`with_floor`), so the context does not hold less of the conversation's
 best-matching turns than raw-turn retrieval would; a vault record goes with the turn
@@ -339,12 +342,13 @@ def _restated(views: Sequence[_View], chosen: Sequence[tuple[int, _View]]) -> se
             v.hit.memory_id,
             v.who,
             f"{v.hit.record.get('summary', '')} {v.hit.record.get('details') or ''}",
+            v.day,
         )
         for v in views
         if v.hit.memory_type is MemoryType.SEMANTIC
     ]
     events = [
-        Shown(v.hit.memory_id, v.who, v.line)
+        Shown(v.hit.memory_id, v.who, v.line, v.day)
         for _, v in chosen
         if v.hit.memory_type is MemoryType.EPISODIC
     ]

@@ -7,12 +7,16 @@ they share would hold another memory. The turn says more — its neighbouring
 sentences, its speaker and its session's date — so the fact is the one left out.
 
 :func:`restated` compares content words: a fact is restated by a shown event when
-every content stem of the fact (its subject's name and the ``(with others)`` mark
-of a ``we`` statement aside; negations and comparison words kept, see
-:func:`mirix_py._text.statement_stems`) is in the event's shown text or its
-speaker's name. The event's *shown* text counts — an excerpt's sentences, not the
-whole turn — so a fact whose clause was cut from the excerpt stays. Only word
-overlap; nothing depends on a conversation's wording.
+every content stem of the fact — its subject's name included, the ``(with
+others)`` mark of a ``we`` statement aside, negations and comparison words kept
+(:func:`mirix_py._text.statement_stems`) — is in the event's shown text or its
+speaker's name (so a fact about Ann is said by Ann's turn, or by a turn that
+names her), and both are dated the same day: the same words said on another
+day may tell of another time it happened ("we went camping" in June and again in
+September), and the fact's date is then information of its own. The event's
+*shown* text counts — an excerpt's sentences, not the whole turn — so a fact whose
+clause was cut from the excerpt stays. Only word overlap and dates; nothing depends
+on a conversation's wording.
 """
 
 from __future__ import annotations
@@ -26,29 +30,30 @@ from mirix_py._text import statement_stems
 
 @dataclass(frozen=True)
 class Shown:
-    """One memory's shown text with the person it is about: a fact's subject, or an
-    event's speaker."""
+    """One memory's shown text with the person it is about (a fact's subject, or an
+    event's speaker) and the day it is dated (empty when undated)."""
 
     memory_id: str
     who: str
     text: str
+    day: str = ""
 
 
 def _fact_stems(fact: Shown) -> frozenset[str]:
-    """The content stems a fact says beyond its subject's name."""
+    """The content stems a fact says, its subject's name included."""
     text = fact.text.strip()
     if text.startswith(WITH_OTHERS):
         text = text[len(WITH_OTHERS) :]
-    return statement_stems(text) - statement_stems(fact.who)
+    return statement_stems(f"{fact.who} {text}")
 
 
 def restated(facts: Iterable[Shown], events: Sequence[Shown]) -> set[str]:
     """The ids of the ``facts`` one of the shown ``events`` says whole (see the module
     docstring); a fact with no content word of its own is never counted restated."""
-    said = [statement_stems(f"{e.who} {e.text}") for e in events]
+    said = [(e.day, statement_stems(f"{e.who} {e.text}")) for e in events]
     out: set[str] = set()
     for fact in facts:
         need = _fact_stems(fact)
-        if need and any(need <= turn for turn in said):
+        if need and any(day == fact.day and need <= turn for day, turn in said):
             out.add(fact.memory_id)
     return out
