@@ -18,9 +18,10 @@ placed at a fraction of its score (a long memory ranks by its whole text — its
 meaning, its session — not by the few sentences shown); once every memory
 that fits is in, the budget left shows the best excerpted ones whole again. The answer
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
-sentences, not the whole text. When not every memory fits, a fact that a chosen
-event of the same day says whole (every content word of the fact, its subject's name
-included, in the event's shown text or its speaker's name) is shown once, as the turn
+sentences, not the whole text. When not every memory fits, a first-person statement that a
+chosen event of the same day says whole (every content word of the statement, its
+subject's name included, in the event's shown text or its speaker's name) is shown
+once, as the turn
 (:mod:`mirix_py._chat.repeats`), and a core line that a chosen fact repeats (every
 content word of the line in the fact) is shown once, as the fact; either way the room
 is refilled. Given the question, once the best-ranked memories fill half
@@ -51,6 +52,7 @@ from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
 from mirix_py._memory import CoreMemory, MemoryType
 from mirix_py._memory.registry import specs
+from mirix_py._memory.statements import STATEMENT
 from mirix_py._text import statement_stems
 
 OPEN, CLOSE = "<memories>", "</memories>"
@@ -335,8 +337,8 @@ def _repeated_core_lines(
 
 
 def _restated(views: Sequence[_View], chosen: Sequence[tuple[int, _View]]) -> set[str]:
-    """The ids of the facts among ``views`` that an event in ``chosen`` says whole, as
-    shown (:mod:`mirix_py._chat.repeats`)."""
+    """The ids of the first-person statements among ``views`` that an event in
+    ``chosen`` says whole, as shown (:mod:`mirix_py._chat.repeats`)."""
     facts = [
         Shown(
             v.hit.memory_id,
@@ -345,7 +347,7 @@ def _restated(views: Sequence[_View], chosen: Sequence[tuple[int, _View]]) -> se
             v.day,
         )
         for v in views
-        if v.hit.memory_type is MemoryType.SEMANTIC
+        if v.hit.memory_type is MemoryType.SEMANTIC and v.hit.record.get("aspect") == STATEMENT
     ]
     events = [
         Shown(v.hit.memory_id, v.who, v.line, v.day)
@@ -359,11 +361,12 @@ def _without_restated(
     chosen: list[tuple[int, _View]],
     candidates: list[_View],
     refit: Callable[[list[_View]], list[tuple[int, _View]]],
-) -> tuple[list[tuple[int, _View]], list[_View]]:
-    """``chosen`` and ``candidates`` without the chosen facts a chosen event says whole,
-    their room refilled: kept only when every fact left out is still said by an event
-    the refilled context shows."""
+) -> tuple[list[tuple[int, _View]], list[_View], list[_View]]:
+    """``chosen`` and ``candidates`` without the chosen statements a chosen event says
+    whole, their room refilled, and the statements left out: kept only when every
+    statement left out is still said by an event the refilled context shows."""
     dropped: set[str] = set()
+    left: list[_View] = []
     for _ in range(2):
         new = _restated([v for _, v in chosen], chosen) - dropped
         if not new:
@@ -374,8 +377,8 @@ def _without_restated(
         if _restated(out, trial) != dropped | new:
             break
         dropped |= new
-        chosen, candidates = trial, fewer
-    return chosen, candidates
+        chosen, candidates, left = trial, fewer, out
+    return chosen, candidates, left
 
 
 def _vault_lift(views: Sequence[_View]) -> dict[str, float]:
@@ -502,9 +505,10 @@ def build_context(
         return f"{core_text}\n{block}" if core_text else block
 
     chosen = _numbered(_fit(candidates, render, budget_tokens, exact_trials), ranked_order)
+    left: list[_View] = []
     if question is not None and len(chosen) < len(candidates):
         # the facts a shown turn says whole are shown once, as the turn; room refilled
-        chosen, candidates = _without_restated(
+        chosen, candidates, left = _without_restated(
             chosen,
             candidates,
             lambda views: _numbered(_fit(views, render, budget_tokens, exact_trials), ranked_order),
@@ -520,7 +524,8 @@ def build_context(
                 ),
                 ranked_order,
             )
-            if repeated <= _repeated_core_lines(core, refit):
+            said = {v.hit.memory_id for v in left}
+            if repeated <= _repeated_core_lines(core, refit) and _restated(left, refit) == said:
                 chosen, core_text = refit, short_core
     chosen = _expand(chosen, partial(render, core_text=core_text), budget_tokens)
     text = render(chosen, core_text)

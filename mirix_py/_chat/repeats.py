@@ -1,10 +1,14 @@
-"""Facts a shown turn already says: shown once, as the turn.
+"""Statements a shown turn already says: shown once, as the turn.
 
-Many facts are clauses taken from a turn (``Maria: joined a gym`` from "I joined a
-gym last week, it's great"), and a question that finds the fact often finds its
-turn too. Shown side by side, the two say the same thing twice, and the budget
-they share would hold another memory. The turn says more — its neighbouring
-sentences, its speaker and its session's date — so the fact is the one left out.
+First-person statements (:mod:`mirix_py._memory.statements`) are clauses taken
+from a turn (``Maria: joined a gym`` from "I joined a gym last week, it's great"),
+and a question that finds the statement often finds its turn too. Shown side by
+side, the two say the same thing twice, and the budget they share would hold
+another memory. The turn says more — its neighbouring sentences, its speaker and
+its session's date — so the statement is the one left out. Attribute facts
+("roommate: Pei", "weight: 80 kg") are not compared: they are typed, and the
+answer step reads their aspect and which value is current, which the turn does not
+say in so many words (measured: leaving them out lost correct answers).
 
 :func:`restated` compares content words: a fact is restated by a shown event when
 every content stem of the fact — its subject's name included, the ``(with

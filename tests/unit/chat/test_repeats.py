@@ -1,4 +1,4 @@
-"""A fact a shown turn already says is shown once, as the turn (invented text)."""
+"""A statement a shown turn already says is shown once, as the turn (invented text)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.repeats import Shown, restated
 from mirix_py._memory import SemanticMemory
+from mirix_py._memory.statements import STATEMENT
 from tests.unit.chat.helpers import episode, hit
 
 
@@ -41,11 +42,12 @@ def test_a_negated_fact_is_not_said_by_the_plain_turn() -> None:
     assert restated([_fact("is not allergic to shellfish")], [turn]) == set()
 
 
-def _hits(with_fact: bool) -> list:  # type: ignore[type-arg]
+def _hits(with_fact: bool, aspect: str = STATEMENT) -> list:  # type: ignore[type-arg]
     fact = SemanticMemory(
         user_id="u",
         name="Ines",
         summary="joined a rowing club",
+        aspect=aspect,
         occurred_at=datetime(2024, 5, 1, 12, tzinfo=UTC),
     )
     turn = episode("I joined a rowing club, the coach is strict.", actor="Ines", sequence=0)
@@ -69,3 +71,11 @@ def test_a_restated_fact_leaves_its_room_to_the_next_memory() -> None:
     assert "[1] joined a rowing club" in loose.text  # all fits: nothing left out
     plain = build_context([], _hits(True), budget_tokens=200)  # no question: as ranked
     assert "joined a rowing club (1 May 2024)" in plain.text
+
+
+def test_an_attribute_fact_is_kept_beside_the_turn_it_restates() -> None:
+    # an attribute fact is typed (the answer step reads its aspect, which value is
+    # current): only first-person statements, clauses of a turn, are left out
+    question = read_question("What club did Ines join?")
+    tight = build_context([], _hits(True, aspect=""), budget_tokens=200, question=question)
+    assert "] joined a rowing club" in tight.text
