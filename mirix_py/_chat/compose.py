@@ -18,13 +18,9 @@ placed at a fraction of its score (a long memory ranks by its whole text — its
 meaning, its session — not by the few sentences shown); once every memory
 that fits is in, the budget left shows the best excerpted ones whole again. The answer
 step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
-sentences, not the whole text. When not every memory fits, a first-person statement that a
-chosen event of the same day says whole (every content word of the statement, its
-subject's name included, in the event's shown text or its speaker's name) is shown
-once, as the turn
-(:mod:`mirix_py._chat.repeats`), and a core line that a chosen fact repeats (every
-content word of the line in the fact) is shown once, as the fact; either way the room
-is refilled. Given the question, once the best-ranked memories fill half
+sentences, not the whole text. When not every memory fits, a core line that a chosen
+fact repeats (every content word of the line in the fact) is shown once, as the fact,
+and the room is refilled. Given the question, once the best-ranked memories fill half
 the budget, the events in plain retrieval order take every other place
 (:func:`with_floor`), so the context does not hold less of the conversation's
 best-matching turns than raw-turn retrieval would; a vault record goes with the turn
@@ -47,12 +43,10 @@ from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
-from mirix_py._chat.repeats import Shown, restated
 from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
 from mirix_py._memory import CoreMemory, MemoryType
 from mirix_py._memory.registry import specs
-from mirix_py._memory.statements import STATEMENT
 from mirix_py._text import statement_stems
 
 OPEN, CLOSE = "<memories>", "</memories>"
@@ -336,51 +330,6 @@ def _repeated_core_lines(
     return frozenset(repeated)
 
 
-def _restated(views: Sequence[_View], chosen: Sequence[tuple[int, _View]]) -> set[str]:
-    """The ids of the first-person statements among ``views`` that an event in
-    ``chosen`` says whole, as shown (:mod:`mirix_py._chat.repeats`)."""
-    facts = [
-        Shown(
-            v.hit.memory_id,
-            v.who,
-            f"{v.hit.record.get('summary', '')} {v.hit.record.get('details') or ''}",
-            v.day,
-        )
-        for v in views
-        if v.hit.memory_type is MemoryType.SEMANTIC and v.hit.record.get("aspect") == STATEMENT
-    ]
-    events = [
-        Shown(v.hit.memory_id, v.who, v.line, v.day)
-        for _, v in chosen
-        if v.hit.memory_type is MemoryType.EPISODIC
-    ]
-    return restated(facts, events) if facts and events else set()
-
-
-def _without_restated(
-    chosen: list[tuple[int, _View]],
-    candidates: list[_View],
-    refit: Callable[[list[_View]], list[tuple[int, _View]]],
-) -> tuple[list[tuple[int, _View]], list[_View], list[_View]]:
-    """``chosen`` and ``candidates`` without the chosen statements a chosen event says
-    whole, their room refilled, and the statements left out: kept only when every
-    statement left out is still said by an event the refilled context shows."""
-    dropped: set[str] = set()
-    left: list[_View] = []
-    for _ in range(2):
-        new = _restated([v for _, v in chosen], chosen) - dropped
-        if not new:
-            break
-        fewer = [v for v in candidates if v.hit.memory_id not in new]
-        trial = refit(fewer)
-        out = [v for v in candidates if v.hit.memory_id in dropped | new]
-        if _restated(out, trial) != dropped | new:
-            break
-        dropped |= new
-        chosen, candidates, left = trial, fewer, out
-    return chosen, candidates, left
-
-
 def _vault_lift(views: Sequence[_View]) -> dict[str, float]:
     """The score a vault record is placed at: that of the best event citing its source
     turn when higher than its own. The turn is shown with its value redacted, so the
@@ -505,14 +454,6 @@ def build_context(
         return f"{core_text}\n{block}" if core_text else block
 
     chosen = _numbered(_fit(candidates, render, budget_tokens, exact_trials), ranked_order)
-    left: list[_View] = []
-    if question is not None and len(chosen) < len(candidates):
-        # the facts a shown turn says whole are shown once, as the turn; room refilled
-        chosen, candidates, left = _without_restated(
-            chosen,
-            candidates,
-            lambda views: _numbered(_fit(views, render, budget_tokens, exact_trials), ranked_order),
-        )
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
         repeated = _repeated_core_lines(core, chosen)
@@ -524,8 +465,7 @@ def build_context(
                 ),
                 ranked_order,
             )
-            said = {v.hit.memory_id for v in left}
-            if repeated <= _repeated_core_lines(core, refit) and _restated(left, refit) == said:
+            if repeated <= _repeated_core_lines(core, refit):
                 chosen, core_text = refit, short_core
     chosen = _expand(chosen, partial(render, core_text=core_text), budget_tokens)
     text = render(chosen, core_text)

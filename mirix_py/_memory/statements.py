@@ -38,8 +38,6 @@ from mirix_py._text import IRREGULAR_VERBS, STOPWORDS, words
 
 STATEMENT = "statement"
 """The fact kind (and :attr:`SemanticMemory.aspect`) of a first-person statement."""
-WITH_OTHERS = "(with others)"
-"""The mark a ``we`` clause's statement starts with."""
 
 MAX_WORDS = 16
 """A clause is cut after this many words (at the last comma before, when there is one)."""
@@ -222,7 +220,7 @@ def statement(sentence: str, speaker: str) -> str | None:
         rest = re.sub(
             r"^'(re|ve|ll)\b", lambda c: {"re": "are", "ve": "have", "ll": "will"}[c[1]], rest
         )
-        clause = f"{WITH_OTHERS} {rest.strip()}" if rest.strip() else None
+        clause = f"(with others) {rest.strip()}" if rest.strip() else None
     else:
         clause = f"{owner}{rest}" if rest.strip() else None
     if not clause:
