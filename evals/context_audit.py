@@ -14,7 +14,9 @@ An item is *zero-content* when its text shares no stemmed content word of the
 question (people's names left out) and holds no span of the kind the question asks
 for (:func:`mirix_py._chat.spans.typed_span`; a time expression for "when"). The
 report prints each stage's share of the context's characters, its zero-content
-share, answer coverage per category and the retrieval p50. ``--dump`` writes every
+share, the visible context's characters by part (core, headers, reference numbers,
+speakers, dates, annotations, each section's text: :mod:`evals.context_split`),
+answer coverage per category and the retrieval p50. ``--dump`` writes every
 question's ranked items (in context or not, gold tokens they carry) as JSON.
 """
 
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.context_split import split_chars
 from evals.datasets.locomo import load_locomo
 from evals.locomo import default_data
 from evals.metrics import answer_coverage, coverage_gold, tokenize_answer, visible_context
@@ -67,6 +70,7 @@ def audit(out: Path, data: str, conversations: Sequence[int], dump: Path | None)
     convs = load_locomo(data)
     chars: Counter[str] = Counter()
     zero: Counter[str] = Counter()
+    parts: Counter[str] = Counter()
     coverage: dict[str, list[float]] = defaultdict(list)
     latency: list[float] = []
     rows: list[dict[str, Any]] = []
@@ -86,7 +90,9 @@ def audit(out: Path, data: str, conversations: Sequence[int], dump: Path | None)
             )
             asked += 1
             latency.append(r.latency.retrieval_ms)
-            cov = answer_coverage(q.answer, visible_context(r.context, BUDGET), category=q.category)
+            visible = visible_context(r.context, BUDGET)
+            parts.update(split_chars(visible))
+            cov = answer_coverage(q.answer, visible, category=q.category)
             if cov is not None:
                 coverage[str(q.category)].append(cov)
             gold = set(tokenize_answer(coverage_gold(q.answer, q.category)))
@@ -125,6 +131,9 @@ def audit(out: Path, data: str, conversations: Sequence[int], dump: Path | None)
             f"  {cause:11s} chars {chars[cause] / total:.3f}  zero {zero[cause] / total:.3f}"
             f"  (zero within stage {zero[cause] / chars[cause]:.2f})"
         )
+    shown = sum(parts.values()) or 1
+    split = "  ".join(f"{k} {v / shown:.3f}" for k, v in parts.most_common())
+    lines.append(f"rendering split of the visible context: {split}")
     pooled = [c for v in coverage.values() for c in v]
     per = {k: round(sum(v) / len(v), 3) for k, v in sorted(coverage.items())}
     lines.append(f"coverage {per} pooled {sum(pooled) / max(1, len(pooled)):.3f}")
