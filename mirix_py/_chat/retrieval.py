@@ -41,6 +41,7 @@ from mirix_py._chat.expansion import expand
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import Hit, TargetQuery
+from mirix_py._chat.named_items import lift_named
 from mirix_py._chat.scoring import (
     TIME_RANGE_BOOST,
     Fusion,
@@ -405,6 +406,7 @@ class Retriever:
             as_of=as_of,
         )
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
+        hits = lift_named(hits, cues)  # a list question: memories that name things
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
         hits.extend(expand(self.ctx.store, user_id, hits, as_of=as_of, episodes=episodes))
