@@ -14,6 +14,11 @@ person, the message says "I") nor the words a reading adds ("with others"). A fa
 whose words the turn does not hold — a value resolved from elsewhere, a detail merged
 in from another message — is not said by it and stays.
 
+The context (:mod:`mirix_py._chat.compose`) leaves such facts out only for a question
+that asks for several things (:attr:`QuestionCues.asks_several`): for a question about
+one value the answer step reads the facts first — a short line, and whether it is still
+current — and leaving them out there lost answers on the assistant-memory sets.
+
 Everything here is source ids and word overlap; nothing depends on a conversation's
 wording.
 """

@@ -48,7 +48,7 @@ def _hits() -> list[Hit]:
 
 
 def test_the_repeated_fact_leaves_room_for_another_item() -> None:
-    question = read_question("What has Dara done in the allotment?")
+    question = read_question("What projects has Dara done in the allotment?")
     # the budget holds the fact and the turn, or the turn and the next item
     budget = 60
     pack = build_context([], _hits(), budget_tokens=budget, question=question)
@@ -57,6 +57,13 @@ def test_the_repeated_fact_leaves_room_for_another_item() -> None:
     assert "(with others)" not in pack.text
     assert "t2" in shown
     assert pack.tokens <= budget
+
+
+def test_a_question_for_one_thing_keeps_the_fact() -> None:
+    # the answer step reads a fact's value (and whether it is still current) first
+    question = read_question("What did Dara plant in the allotment?")
+    pack = build_context([], _hits(), budget_tokens=60, question=question)
+    assert "(with others)" in pack.text
 
 
 def test_without_a_question_every_memory_is_shown_as_before() -> None:
