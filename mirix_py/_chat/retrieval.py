@@ -17,7 +17,9 @@ the full-text side. Fine retrieval then works on the selected stores:
 - **expansion** by targeted lookups on indexed keys (:mod:`mirix_py._chat.expansion`):
   the turns around the strongest episodic hits (``store.neighbours``) and the other
   facts about the strongest semantic entities (``store.by_keys``) are added at a low
-  score, so they only fill the context budget left over.
+  score, so they only fill the context budget left over;
+- a question asking for a list of things ranks up the memories that name things
+  (:mod:`mirix_py._chat.named_items`).
 """
 
 from __future__ import annotations
