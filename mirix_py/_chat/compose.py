@@ -24,9 +24,9 @@ and the room is refilled. Given the question, once the best-ranked memories fill
 the budget, the events in plain retrieval order take every other place
 (:func:`with_floor`), so the context does not hold less of the conversation's
 best-matching turns than raw-turn retrieval would; a vault record goes with the turn
-its value was redacted from. For a question that asks for several things, a fact that a
-turn shown whole already says is left out and its room refilled
-(:mod:`mirix_py._chat.repeats`).
+its value was redacted from. For a question that asks for several things (not what two
+people share), a fact that a turn shown whole already says is left out and its room
+refilled (:mod:`mirix_py._chat.repeats`).
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -45,7 +45,7 @@ from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
-from mirix_py._chat.repeats import says
+from mirix_py._chat.repeats import leaves_out_repeats, says
 from mirix_py._chat.scope import in_scope
 from mirix_py._dates import short_date
 from mirix_py._memory import CoreMemory, MemoryType
@@ -487,7 +487,7 @@ def build_context(
         block = _render(chosen)
         return f"{core_text}\n{block}" if core_text else block
 
-    drop = question is not None and question.asks_several  # a set's items need the room
+    drop = question is not None and leaves_out_repeats(question)  # a set's items need room
     chosen = _numbered(
         _fit(candidates, render, budget_tokens, exact_trials, drop_repeats=drop), ranked_order
     )

@@ -15,9 +15,11 @@ whose words the turn does not hold — a value resolved from elsewhere, a detail
 in from another message — is not said by it and stays.
 
 The context (:mod:`mirix_py._chat.compose`) leaves such facts out only for a question
-that asks for several things (:attr:`QuestionCues.asks_several`): for a question about
-one value the answer step reads the facts first — a short line, and whether it is still
-current — and leaving them out there lost answers on the assistant-memory sets.
+that asks for several things (:func:`leaves_out_repeats`): for a question about one
+value the answer step reads the facts first — a short line, and whether it is still
+current — and leaving them out there lost answers on the assistant-memory sets; nor for
+"what do X and Y share?", whose answer is read from both people's facts
+(:mod:`mirix_py._chat.shared`).
 
 Everything here is source ids and word overlap; nothing depends on a conversation's
 wording.
@@ -25,8 +27,9 @@ wording.
 
 from __future__ import annotations
 
-from mirix_py._chat.cues import content_stems, words
+from mirix_py._chat.cues import QuestionCues, content_stems, words
 from mirix_py._chat.models import Hit
+from mirix_py._chat.shared import shared_pair
 from mirix_py._memory import MemoryType
 from mirix_py._text import stem
 
@@ -56,3 +59,9 @@ def says(turn: Hit, fact: Hit) -> bool:
     rec = turn.record
     said = set(content_stems(f"{rec.get('summary', '')} {rec.get('details') or ''}"))
     return len(_fact_stems(fact) - said) <= UNSAID_ALLOWED
+
+
+def leaves_out_repeats(question: QuestionCues) -> bool:
+    """Whether the context for ``question`` leaves out the facts a shown turn says: a
+    question asking for several things, other than what two people share."""
+    return question.asks_several and shared_pair(question) is None

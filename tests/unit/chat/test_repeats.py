@@ -66,6 +66,14 @@ def test_a_question_for_one_thing_keeps_the_fact() -> None:
     assert "(with others)" in pack.text
 
 
+def test_what_two_people_share_keeps_the_facts() -> None:
+    # the answer names the shared items from both people's facts
+    question = read_question("What hobbies do Dara and Sol both enjoy?")
+    assert question.asks_several
+    pack = build_context([], _hits(), budget_tokens=60, question=question)
+    assert "(with others)" in pack.text
+
+
 def test_without_a_question_every_memory_is_shown_as_before() -> None:
     pack = build_context([], _hits(), budget_tokens=2000)
     assert "(with others)" in pack.text
