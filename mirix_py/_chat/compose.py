@@ -24,7 +24,9 @@ and the room is refilled. Given the question, once the best-ranked memories fill
 the budget, the events in plain retrieval order take every other place
 (:func:`with_floor`), so the context does not hold less of the conversation's
 best-matching turns than raw-turn retrieval would; a vault record goes with the turn
-its value was redacted from.
+its value was redacted from. For a question that asks for several things (not what two
+people share), a fact that a turn shown whole already says is left out and its room
+refilled (:mod:`mirix_py._chat.repeats`).
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -43,6 +45,7 @@ from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, words
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
+from mirix_py._chat.repeats import leaves_out_repeats, says
 from mirix_py._chat.scope import in_scope
 from mirix_py._dates import full_date
 from mirix_py._memory import CoreMemory, MemoryType
@@ -264,30 +267,61 @@ def _fit(
     render: Callable[[Sequence[tuple[int, _View]]], str],
     budget_tokens: int,
     exact_trials: int,
+    drop_repeats: bool = False,
 ) -> list[tuple[int, _View]]:
     """The candidates that fit ``budget_tokens``, numbered: added in order while a
     cheap upper bound of the cost fits, then a few of the rest tried against the
-    exact rendering."""
+    exact rendering. With ``drop_repeats``, a fact that a chosen turn shown whole says
+    is left out, and one chosen before that turn is taken out again
+    (:mod:`mirix_py._chat.repeats`)."""
     limit = budget_tokens * 4
     chosen: list[tuple[int, _View]] = []
     seen: set[str] = set()
     used = len(render(chosen)) + 8
     skipped: list[_View] = []
+    costs: dict[str, int] = {}
     for view in candidates:
+        if drop_repeats and _said_by_chosen(view, chosen):
+            continue
         cost = _upper_cost(view, len(chosen) + 1, seen)
-        if used + cost <= limit:
+        repeated = _repeated_facts(view, chosen) if drop_repeats else []
+        freed = sum(costs[v.hit.memory_id] for _, v in repeated)
+        if used + cost - freed <= limit:
+            if repeated:  # the turn says these facts: their room goes to other memories
+                gone = {v.hit.memory_id for _, v in repeated}
+                chosen = list(enumerate(_kept(chosen, gone), 1))
+                used -= freed
             chosen.append((len(chosen) + 1, view))
             seen.update((view.hit.memory_type.value, view.group))
+            costs[view.hit.memory_id] = cost
             used += cost
         else:
             skipped.append(view)
     while chosen and estimate_tokens(render(chosen)) > budget_tokens:  # a guard only
         chosen.pop()
     for view in skipped[:exact_trials]:
+        if drop_repeats and _said_by_chosen(view, chosen):
+            continue
         trial = [*chosen, (len(chosen) + 1, view)]
         if estimate_tokens(render(trial)) <= budget_tokens:
             chosen = trial
     return chosen
+
+
+def _said_by_chosen(view: _View, chosen: Sequence[tuple[int, _View]]) -> bool:
+    """Whether a chosen turn, shown whole, says the fact ``view`` shows."""
+    return any(v.body is None and says(v.hit, view.hit) for _, v in chosen)
+
+
+def _repeated_facts(view: _View, chosen: Sequence[tuple[int, _View]]) -> list[tuple[int, _View]]:
+    """The chosen facts that the turn ``view`` says, when it is shown whole."""
+    if view.body is not None or view.hit.memory_type is not MemoryType.EPISODIC:
+        return []
+    return [(k, v) for k, v in chosen if says(view.hit, v.hit)]
+
+
+def _kept(chosen: Sequence[tuple[int, _View]], gone: set[str]) -> list[_View]:
+    return [v for _, v in chosen if v.hit.memory_id not in gone]
 
 
 def _expand(
@@ -453,7 +487,10 @@ def build_context(
         block = _render(chosen)
         return f"{core_text}\n{block}" if core_text else block
 
-    chosen = _numbered(_fit(candidates, render, budget_tokens, exact_trials), ranked_order)
+    drop = question is not None and leaves_out_repeats(question)  # a set's items need room
+    chosen = _numbered(
+        _fit(candidates, render, budget_tokens, exact_trials, drop_repeats=drop), ranked_order
+    )
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
         repeated = _repeated_core_lines(core, chosen)
@@ -461,7 +498,11 @@ def build_context(
             short_core = render_core(core, repeated)
             refit = _numbered(
                 _fit(
-                    candidates, partial(render, core_text=short_core), budget_tokens, exact_trials
+                    candidates,
+                    partial(render, core_text=short_core),
+                    budget_tokens,
+                    exact_trials,
+                    drop_repeats=drop,
                 ),
                 ranked_order,
             )

@@ -17,7 +17,9 @@ the full-text side. Fine retrieval then works on the selected stores:
 - **expansion** by targeted lookups on indexed keys (:mod:`mirix_py._chat.expansion`):
   the turns around the strongest episodic hits (``store.neighbours``) and the other
   facts about the strongest semantic entities (``store.by_keys``) are added at a low
-  score, so they only fill the context budget left over.
+  score, so they only fill the context budget left over;
+- a question asking for a list of things ranks up the memories that name things
+  (:mod:`mirix_py._chat.named_items`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from mirix_py._chat.expansion import expand
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import Hit, TargetQuery
+from mirix_py._chat.named_items import lift_named
 from mirix_py._chat.scoring import (
     TIME_RANGE_BOOST,
     Fusion,
@@ -405,6 +408,7 @@ class Retriever:
             as_of=as_of,
         )
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
+        hits = lift_named(hits, cues)  # a list question: memories that name things
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
         hits.extend(expand(self.ctx.store, user_id, hits, as_of=as_of, episodes=episodes))
