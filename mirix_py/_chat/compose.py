@@ -1,32 +1,31 @@
 """Composing the answer: the compact context within a token budget, then the answer.
 
-The context shows the core blocks (always), then the retrieved memories grouped
-per type inside ``<memories>`` … ``</memories>``. Each memory gets a number
-(``[3]``) that answers cite. Events are grouped by session: the date is printed
-once per session and the speaker once per run of turns; facts are grouped by
-entity. Memory text is data: angle brackets are neutralised and newlines
-flattened so a stored text cannot close the block or fake a heading. Given the
-question, an event's phatic sentences (greetings, thanks, cheering) are left out
-and wholly phatic turns, or turns left with only off-subject questions, go last
-(:mod:`mirix_py._chat.budget`); memories about someone else than the people the
-question names go after the rest (:mod:`mirix_py._chat.scope`). A long event
-other than the best-ranked memory (the likeliest answer, shown whole) is first shown
-as an excerpt: the sentences that say the question's words, with ``…`` where others
-were left out (:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct
-memories. An excerpt none of whose sentences says most of the question's words is
-placed at a fraction of its score (a long memory ranks by its whole text — its
-meaning, its session — not by the few sentences shown); once every memory
-that fits is in, the budget left shows the best excerpted ones whole again. The answer
-step reads what is shown: the hits in :attr:`ContextPack.refs` carry an excerpt's
-sentences, not the whole text. When not every memory fits, a core line that a chosen
-fact repeats (every content word of the line in the fact) is shown once, as the fact,
-and the room is refilled. Given the question, once the best-ranked memories fill half
-the budget, the events in plain retrieval order take every other place
-(:func:`with_floor`), so the context does not hold less of the conversation's
-best-matching turns than raw-turn retrieval would; a vault record goes with the turn
-its value was redacted from. For a question that asks for several things (not what two
-people share), a fact that a turn shown whole already says is left out and its room
-refilled (:mod:`mirix_py._chat.repeats`).
+The context shows the core blocks (always), then the retrieved memories grouped per type
+inside ``<memories>`` … ``</memories>``. Each memory gets a number (``[3]``) that
+answers cite. Events are grouped by session: the date (month spelled out,
+:func:`mirix_py._dates.full_date`) is printed once per session and the speaker once per
+run of turns; facts are grouped by entity. Memory text is data: angle brackets are
+neutralised and newlines flattened so a stored text cannot close the block or fake a
+heading. Given the question, an event's phatic sentences (greetings, thanks, cheering)
+are left out and wholly phatic turns, or turns left with only off-subject questions, go
+last (:mod:`mirix_py._chat.budget`); memories about someone else than the people the
+question names go after the rest (:mod:`mirix_py._chat.scope`). A long event other than
+the best-ranked memory (the likeliest answer, shown whole) is first shown as an excerpt:
+the sentences that say the question's words, with ``…`` where others were left out
+(:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct memories. An
+excerpt none of whose sentences says most of the question's words is placed at a
+fraction of its score (a long memory ranks by its whole text — its meaning, its session
+— not by the few sentences shown); once every memory that fits is in, the budget left
+shows the best excerpted ones whole again. The answer step reads what is shown: the hits
+in :attr:`ContextPack.refs` carry an excerpt's sentences, not the whole text. When not
+every memory fits, a core line that a chosen fact repeats (every content word of the
+line in the fact) is shown once, as the fact, and the room is refilled. Given the
+question, once the best-ranked memories fill half the budget, the events in plain
+retrieval order take every other place (:func:`with_floor`), so the context does not
+hold less of the conversation's best-matching turns than raw-turn retrieval would; a
+vault record goes with the turn its value was redacted from. For a question that asks
+for several things (not what two people share), a fact that a turn shown whole already
+says is left out and its room refilled (:mod:`mirix_py._chat.repeats`).
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
