@@ -52,6 +52,13 @@ is always shown whole. In a short turn the sentences around the one that says th
 question's words often carry the answer ("I went to a workshop. They talked about
 …"); measured on LOCOMO's turns, cutting texts from 240 characters on lost answer
 words and evidence, while long replies (plans, lists) lose little."""
+EXCERPT_MIN_WORDS = 20
+"""An excerpt says at least this many distinct content words of its text: the parts
+around the on-topic ones are added, nearest first (:func:`_grown`). A sentence lifted
+alone out of a long message loses what it is about (the plan it is a step of, the
+offer it answers); twenty content words also carry the message for evidence recall
+(``evals.metrics.CARRY_MIN_WORDS``), while an excerpt stays a few lines of a long
+text."""
 EXCERPT_MAX_SHARE = 0.7
 """An excerpt longer than this share of its text is not worth the gap: the text is whole."""
 GAP = "…"
@@ -182,6 +189,7 @@ class Excerpter:
         for k in range(1, len(parts)):  # "… a workshop. They talked about …": what it said
             if on_topic[k - 1] and not parts[k].is_item and _LEANS_BACK.match(parts[k].text):
                 keep[k] = True
+        keep = _grown(parts, keep, on_topic)
         if all(keep):
             return None
         kept = [p.text for p, k in zip(parts, keep, strict=True) if k]
@@ -197,6 +205,27 @@ class Excerpter:
         introduced = first > 0 and on_topic[first - 1]  # "Here are some classics:"
         items = [t for p, t in zip(parts, on_topic, strict=True) if p.is_item]
         return introduced or (self.several and any(items))
+
+
+def _grown(parts: list[_Part], keep: list[bool], on_topic: list[bool]) -> list[bool]:
+    """``keep`` with the parts nearest the on-topic ones added (the one after before the
+    one before: it goes on with what the on-topic part began) until the kept parts say
+    :data:`EXCERPT_MIN_WORDS` distinct content words, or every part is kept."""
+    out = list(keep)
+    said = {s for p, k in zip(parts, out, strict=True) if k for s in content_stems(p.text)}
+    anchors = [k for k, t in enumerate(on_topic) if t]
+
+    def nearness(index: int) -> tuple[int, int, int]:
+        gap = min(abs(index - a) for a in anchors)
+        return gap, 0 if index - gap in anchors else 1, index
+
+    for index in sorted(range(len(parts)), key=nearness):
+        if len(said) >= EXCERPT_MIN_WORDS:
+            break
+        if not out[index]:
+            out[index] = True
+            said.update(content_stems(parts[index].text))
+    return out
 
 
 def _names_speaker(question: str, names: frozenset[str]) -> bool:
