@@ -12,6 +12,12 @@ question's topic, and marks what was left out with an ellipsis (``…``):
   the memory rank is never dropped. The first sentence is always kept: it says what
   the text is about, and a reply's first sentence is often its direct answer
   ("Usually 10 to 14 days. Meanwhile: …").
+- A part that says a word of the turn right after the text, when that turn ranks among
+  the best ("we'll take the glass studio" after a list of options), is kept too: the
+  follow-up picked it (:mod:`mirix_py._chat.follow_ups`).
+- An excerpt says at least :data:`EXCERPT_MIN_WORDS` content words of its text: the
+  parts nearest the on-topic ones are added until it does, so a sentence is not shown
+  without what it is part of.
 - A kept sentence that leans on the one before it (it starts with "It", "That",
   "They", "So", …) keeps that one too; and a sentence that leans on an on-topic one
   is kept with it ("I went to a workshop. They talked about …": what it was about).
@@ -169,14 +175,18 @@ class Excerpter:
         several = cues.asks_several and not _HOW_MANY.match(cues.text)
         return cls(frozenset(topic), whole, several)
 
-    def excerpt(self, text: str) -> Excerpt | None:
+    def excerpt(self, text: str, taken_up: frozenset[str] = frozenset()) -> Excerpt | None:
         """The query-focused excerpt of ``text``, or None when it is shown whole (see
-        the module docstring)."""
+        the module docstring); a part that says a stem of ``taken_up`` (what the next
+        turn says, :mod:`mirix_py._chat.follow_ups`) is kept as on topic."""
         if len(text) < EXCERPT_MIN_CHARS or not self.topic:
             return None
         parts = _parts(text)
         said = [len(self.topic & set(content_stems(p.text))) for p in parts]
-        on_topic = [n > 0 for n in said]
+        on_topic = [
+            t or bool(taken_up & set(content_stems(p.text)))
+            for t, p in zip((n > 0 for n in said), parts, strict=True)
+        ]
         if not any(on_topic):
             return None
         keep = list(on_topic)
