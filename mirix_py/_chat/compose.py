@@ -11,7 +11,9 @@ are left out and wholly phatic turns, or turns left with only off-subject questi
 last (:mod:`mirix_py._chat.budget`); memories about someone else than the people the
 question names go after the rest (:mod:`mirix_py._chat.scope`). A long event other than
 the best-ranked memory (the likeliest answer, shown whole) is first shown as an excerpt:
-the sentences that say the question's words, with ``…`` where others were left out
+the sentences that say the question's words (or the words of the next turn, when that
+turn ranks among the best: what it picked from the text, :mod:`mirix_py._chat.follow_ups`)
+and those around them up to twenty content words, with ``…`` where others were left out
 (:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct memories. An
 excerpt none of whose sentences says most of the question's words is placed at a
 fraction of its score (a long memory ranks by its whole text — its meaning, its session
@@ -41,8 +43,9 @@ from functools import partial
 from itertools import zip_longest
 
 from mirix_py._chat.budget import Focus
-from mirix_py._chat.cues import QuestionCues, words
+from mirix_py._chat.cues import QuestionCues, stem, words
 from mirix_py._chat.excerpt import Excerpter
+from mirix_py._chat.follow_ups import taken_up
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
 from mirix_py._chat.repeats import leaves_out_repeats, says
 from mirix_py._chat.scope import in_scope
@@ -114,7 +117,13 @@ class _View:
     """An excerpt none of whose parts says most of the question's topic."""
 
     @classmethod
-    def of(cls, hit: Hit, focus: Focus | None = None, excerpter: Excerpter | None = None) -> _View:
+    def of(
+        cls,
+        hit: Hit,
+        focus: Focus | None = None,
+        excerpter: Excerpter | None = None,
+        taken_up: frozenset[str] = frozenset(),
+    ) -> _View:
         day = _day(hit)
         when = hit.when
         order = (when.isoformat() if when else "", hit.position or 0, hit.memory_id)
@@ -134,7 +143,7 @@ class _View:
         full = _line(hit, day, body=condensed)
         view = cls(hit, day, order, group, who, full, phatic, full)
         if excerpter is not None:
-            cut = excerpter.excerpt(condensed or summary)
+            cut = excerpter.excerpt(condensed or summary, taken_up)
             if cut is not None:
                 line = _line(hit, day, body=cut.shown)
                 view = replace(view, line=line, body=cut.body, weak=not cut.strong)
@@ -459,7 +468,8 @@ def build_context(
     names = _names(ranked)
     focus = None if question is None else Focus(names, question.stems)
     excerpter = None if question is None else Excerpter.of(question, names)
-    views = [_View.of(h, focus, excerpter) for h in ranked]
+    follow = taken_up(ranked, frozenset(stem(n) for n in names))  # what a next turn picked
+    views = [_View.of(h, focus, excerpter, follow.get(h.memory_id, frozenset())) for h in ranked]
     if views and not views[0].weak:  # the best memory is shown whole: most likely the answer
         views[0] = views[0].whole()
     others = set() if question is None else _about_others(question, ranked)

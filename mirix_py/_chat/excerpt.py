@@ -12,6 +12,12 @@ question's topic, and marks what was left out with an ellipsis (``…``):
   the memory rank is never dropped. The first sentence is always kept: it says what
   the text is about, and a reply's first sentence is often its direct answer
   ("Usually 10 to 14 days. Meanwhile: …").
+- A part that says a word of the turn right after the text, when that turn ranks among
+  the best ("we'll take the glass studio" after a list of options), is kept too: the
+  follow-up picked it (:mod:`mirix_py._chat.follow_ups`).
+- An excerpt says at least :data:`EXCERPT_MIN_WORDS` content words of its text: the
+  parts nearest the on-topic ones are added until it does, so a sentence is not shown
+  without what it is part of.
 - A kept sentence that leans on the one before it (it starts with "It", "That",
   "They", "So", …) keeps that one too; and a sentence that leans on an on-topic one
   is kept with it ("I went to a workshop. They talked about …": what it was about).
@@ -52,6 +58,13 @@ is always shown whole. In a short turn the sentences around the one that says th
 question's words often carry the answer ("I went to a workshop. They talked about
 …"); measured on LOCOMO's turns, cutting texts from 240 characters on lost answer
 words and evidence, while long replies (plans, lists) lose little."""
+EXCERPT_MIN_WORDS = 20
+"""An excerpt says at least this many distinct content words of its text: the parts
+around the on-topic ones are added, nearest first (:func:`_grown`). A sentence lifted
+alone out of a long message loses what it is about (the plan it is a step of, the
+offer it answers); twenty content words also carry the message for evidence recall
+(``evals.metrics.CARRY_MIN_WORDS``), while an excerpt stays a few lines of a long
+text."""
 EXCERPT_MAX_SHARE = 0.7
 """An excerpt longer than this share of its text is not worth the gap: the text is whole."""
 GAP = "…"
@@ -162,14 +175,18 @@ class Excerpter:
         several = cues.asks_several and not _HOW_MANY.match(cues.text)
         return cls(frozenset(topic), whole, several)
 
-    def excerpt(self, text: str) -> Excerpt | None:
+    def excerpt(self, text: str, taken_up: frozenset[str] = frozenset()) -> Excerpt | None:
         """The query-focused excerpt of ``text``, or None when it is shown whole (see
-        the module docstring)."""
+        the module docstring); a part that says a stem of ``taken_up`` (what the next
+        turn says, :mod:`mirix_py._chat.follow_ups`) is kept as on topic."""
         if len(text) < EXCERPT_MIN_CHARS or not self.topic:
             return None
         parts = _parts(text)
         said = [len(self.topic & set(content_stems(p.text))) for p in parts]
-        on_topic = [n > 0 for n in said]
+        on_topic = [
+            t or bool(taken_up & set(content_stems(p.text)))
+            for t, p in zip((n > 0 for n in said), parts, strict=True)
+        ]
         if not any(on_topic):
             return None
         keep = list(on_topic)
@@ -182,6 +199,7 @@ class Excerpter:
         for k in range(1, len(parts)):  # "… a workshop. They talked about …": what it said
             if on_topic[k - 1] and not parts[k].is_item and _LEANS_BACK.match(parts[k].text):
                 keep[k] = True
+        keep = _grown(parts, keep, on_topic)
         if all(keep):
             return None
         kept = [p.text for p, k in zip(parts, keep, strict=True) if k]
@@ -197,6 +215,27 @@ class Excerpter:
         introduced = first > 0 and on_topic[first - 1]  # "Here are some classics:"
         items = [t for p, t in zip(parts, on_topic, strict=True) if p.is_item]
         return introduced or (self.several and any(items))
+
+
+def _grown(parts: list[_Part], keep: list[bool], on_topic: list[bool]) -> list[bool]:
+    """``keep`` with the parts nearest the on-topic ones added (the one after before the
+    one before: it goes on with what the on-topic part began) until the kept parts say
+    :data:`EXCERPT_MIN_WORDS` distinct content words, or every part is kept."""
+    out = list(keep)
+    said = {s for p, k in zip(parts, out, strict=True) if k for s in content_stems(p.text)}
+    anchors = [k for k, t in enumerate(on_topic) if t]
+
+    def nearness(index: int) -> tuple[int, int, int]:
+        gap = min(abs(index - a) for a in anchors)
+        return gap, 0 if index - gap in anchors else 1, index
+
+    for index in sorted(range(len(parts)), key=nearness):
+        if len(said) >= EXCERPT_MIN_WORDS:
+            break
+        if not out[index]:
+            out[index] = True
+            said.update(content_stems(parts[index].text))
+    return out
 
 
 def _names_speaker(question: str, names: frozenset[str]) -> bool:

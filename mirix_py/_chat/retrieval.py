@@ -36,6 +36,7 @@ import structlog
 
 from mirix_py import _temporal as temporal
 from mirix_py._chat.bridge import bridged
+from mirix_py._chat.changes import lift_changes
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
@@ -408,6 +409,7 @@ class Retriever:
             as_of=as_of,
         )
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
+        hits = lift_changes(hits, cues)  # a value's change on the topic
         hits = lift_named(hits, cues)  # a list question: memories that name things
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"

@@ -41,9 +41,8 @@ def test_a_long_memory_is_excerpted_so_more_memories_fit() -> None:
     whole = build_context([], _hits(), budget_tokens=110)
     cut = build_context([], _hits(), budget_tokens=110, question=QUESTION)
     assert len(cut.refs) > len(whole.refs)
-    assert f"Glad you asked about the garden. {GAP} Plant the tomatoes along the south wall" in (
-        cut.text
-    )
+    assert f"Glad you asked about the garden. {GAP} " in cut.text
+    assert "Plant the tomatoes along the south wall" in cut.text
     assert "heavy clay" not in cut.text
     # the answer step reads what the context shows; the memory still cites its source
     excerpted = next(h for h in cut.refs.values() if h.source_ids == ["t1"])
@@ -67,7 +66,7 @@ def test_a_weak_excerpt_ranks_at_a_fraction_of_its_score() -> None:
     assert _shown(pack) == [["t2"], ["t1"], ["t3"]]
     assert GAP in pack.text  # shown as its excerpt
     # "Plant the tomatoes along the south wall" says the question: the excerpt keeps its rank
-    assert _shown(build_context([], _hits(), budget_tokens=90, question=QUESTION))[:2] == [
+    assert _shown(build_context([], _hits(), budget_tokens=100, question=QUESTION))[:2] == [
         ["t0"],
         ["t1"],
     ]
