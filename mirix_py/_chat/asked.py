@@ -30,8 +30,9 @@ ASKING_TOP = 40
 REPLY_SCALE = 0.97
 """A reply ranks at this share of the asking turn's score (just below it)."""
 
-_ASKING = re.compile(r"[^.!?]*\?")
-"""A sentence ending in a question mark (what follows a ``.``, ``!`` or ``?``)."""
+_ASKING = re.compile(r"[^.!?\n]*\?")
+"""A sentence ending in a question mark (what follows a ``.``, ``!``, ``?`` or a line
+break: a list's lines before a question are not part of it)."""
 
 
 def asks_about(text: str, topic: frozenset[str]) -> bool:

@@ -92,3 +92,11 @@ def test_the_names_asked_about_do_not_make_a_question_on_topic() -> None:
 def test_asks_about_reads_only_the_sentences_that_ask() -> None:
     assert asks_about("Is the bonsai thirsty? I watered it.", frozenset({"bonsai"}))
     assert not asks_about("The bonsai is thirsty. Want tea?", frozenset({"bonsai"}))
+
+
+def test_a_line_break_ends_the_asking_sentence() -> None:
+    # "- garden done\nWhich pot suits a maple?": the list line before the question is
+    # not part of what it asks
+    text = "Updates:\n- bonsai trees repotted\nWhich pot suits a maple?"
+    assert not asks_about(text, frozenset({"bonsai"}))
+    assert asks_about(text, frozenset({"pot"}))
