@@ -19,7 +19,9 @@ the full-text side. Fine retrieval then works on the selected stores:
   facts about the strongest semantic entities (``store.by_keys``) are added at a low
   score, so they only fill the context budget left over;
 - a question asking for a list of things ranks up the memories that name things
-  (:mod:`mirix_py._chat.named_items`).
+  (:mod:`mirix_py._chat.named_items`);
+- a well-ranked turn that asks about the question's topic brings its reply to just
+  below itself (:mod:`mirix_py._chat.asked`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any, TypeVar
 import structlog
 
 from mirix_py import _temporal as temporal
+from mirix_py._chat.asked import lift_replies
 from mirix_py._chat.bridge import bridged
 from mirix_py._chat.changes import lift_changes
 from mirix_py._chat.cues import QuestionCues, content_stems
@@ -411,6 +414,7 @@ class Retriever:
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits = lift_changes(hits, cues)  # a value's change on the topic
         hits = lift_named(hits, cues)  # a list question: memories that name things
+        hits = lift_replies(hits, cues)  # a turn asking about the topic: its reply
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
         hits.extend(expand(self.ctx.store, user_id, hits, as_of=as_of, episodes=episodes))
