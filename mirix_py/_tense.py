@@ -3,7 +3,7 @@
 :mod:`mirix_py._temporal` finds time expressions; this module decides which occurrence a
 year-less date or a day of the month alone means. The tense is the nearest marker in the
 date's own clause (strong), else in its sentence (weak); past-tense arrangements ("booked",
-"signed up") look ahead; a present tense or no marker takes the nearest occurrence.
+"signed up") look ahead; a present tense or no marker leans to the coming occurrence.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ _AUX_BEFORE = re.compile(
 )
 _LONG_AGO_DAYS = 270  # a year-less date this far back, when the next one is close ...
 _SOON_DAYS = 90  # ... is the coming one ("the defence moved to 27 February", said in January)
+_JUST_GONE_DAYS = 45  # a present tense ("is", "are") names a date this close behind as past
 _DATE_PREP_BEFORE = re.compile(  # "on march 24 finally": after these, "march"/"may" is a month
     r"(?i)\b(?:on|by|from|until|till|since)\s+$"
 )
@@ -151,6 +152,11 @@ def choose_year(
     ``lean_future``: the date follows "to", "until", "starting"… ("the defence moved to
     27 February", "we hired Ama, starting 6 July"); in a past-tense sentence it is still
     the coming occurrence when the past one is most of a year back and the next is close.
+
+    Without a past marker a named day or month is mostly a plan or a schedule: a present
+    tense ("the wedding is 7 November") takes the coming occurrence unless the past one is
+    at most ``_JUST_GONE_DAYS`` back; no marker at all ("they arrive 4 nov", "Lisbon: 18
+    October") is a weak future — the coming one unless the past one is under half as far.
     """
     options: list[date] = []
     for year in (ref.year - 1, ref.year, ref.year + 1):
@@ -168,6 +174,10 @@ def choose_year(
         and (coming[0] - ref).days <= _SOON_DAYS
     ):
         return coming[0]
+    if tense == "present" and past and (ref - past[-1]).days > _JUST_GONE_DAYS:
+        return coming[0] if coming else None  # "the wedding is 7 November": still to come
+    if tense in ("present", "unknown"):
+        tense, strong = "future", False  # "they arrive 4 nov": coming unless the past is far nearer
     return pick(options, ref, tense, strong=strong)
 
 

@@ -101,6 +101,15 @@ def test_a_day_alone_is_annotated() -> None:
         ),
         # a present tense nearer the date than a past verb: the nearest occurrence
         ("I told him the party is on 2 March", datetime(2026, 10, 14, tzinfo=UTC), "2 March 2027"),
+        # a day and month without a past marker is a plan or a schedule: the coming one,
+        # even when last year's is a little nearer
+        ("my cousins arrive 4 nov, staying two weeks", WED, "4 November 2026"),
+        (
+            "ok so the wedding is 7 november now",
+            datetime(2026, 3, 2, tzinfo=UTC),
+            "7 November 2026",
+        ),
+        ("Conference in Lisbon: 18 October.", WED, "18 October 2026"),
         # a replacement date ("… instead") is still to come, even when the past one is nearer
         (
             "the cabin weekend is off, rain everywhere. we drive up 9-11 october instead.",
@@ -128,6 +137,18 @@ def test_a_coming_date_is_not_put_in_the_past_year(text: str, anchor: datetime, 
     ],
 )
 def test_a_past_verb_still_puts_the_date_in_the_past(text: str, label: str) -> None:
+    oct_ = datetime(2026, 10, 14, tzinfo=UTC)
+    assert resolve_time_expressions(text, oct_)[0].label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("the bake sale is on 2 October, my tray of flapjacks sold out", "2 October 2026"),
+        ("photos from 20 September, the lake at dawn", "20 September 2026"),
+    ],
+)
+def test_a_date_just_gone_without_a_past_verb_stays_in_the_past(text: str, label: str) -> None:
     oct_ = datetime(2026, 10, 14, tzinfo=UTC)
     assert resolve_time_expressions(text, oct_)[0].label == label
 
