@@ -34,7 +34,7 @@ from mirix_py._chat.cues import content_stems, has_time_expression
 from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py._store.base import ScoredRecord
 from mirix_py._store.keys import session_key
-from mirix_py._store.stored_vector import vector_row
+from mirix_py._store.stored_vector import sentence_rows, vector_row
 
 _BM25_K1 = 1.2
 _BM25_B = 0.75
@@ -108,6 +108,12 @@ class CandidatePool:
     times: np.ndarray[Any, np.dtype[np.float64]] = field(
         default_factory=lambda: np.zeros(0, dtype=np.float64)
     )
+    sentence_vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
+    """The stored sentence vectors of multi-sentence rows (normalised), one per line;
+    ``sentence_of`` gives each line's row (see :meth:`dense`)."""
+    sentence_of: np.ndarray[Any, np.dtype[np.int64]] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
 
     @classmethod
     def from_hits(
@@ -152,6 +158,8 @@ class CandidatePool:
         vectors: list[Any] = []
         has_time: list[bool] = []
         times: list[float] = []
+        sentence_blocks: list[Any] = []
+        sentence_rows_of: list[int] = []
         complete = True
         for number, key in enumerate(order):
             previous: int | None = None
@@ -181,6 +189,10 @@ class CandidatePool:
                 lengths.append(features.length)
                 for term, tf in features.counts:
                     pool.postings.setdefault(term, []).append((i, tf))
+                parts = sentence_rows(record.embedding)
+                if parts is not None:
+                    sentence_blocks.append(parts)
+                    sentence_rows_of.extend([i] * len(parts))
                 if record.embedding is None:
                     complete = False
                 elif complete:
@@ -196,6 +208,11 @@ class CandidatePool:
             matrix = np.stack(vectors).astype(np.float32, copy=False)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             pool.vectors = matrix / np.clip(norms, 1e-12, None)  # known rows: norm 1 already
+        if sentence_blocks:
+            stacked = np.concatenate(sentence_blocks).astype(np.float32, copy=False)
+            norms = np.linalg.norm(stacked, axis=1, keepdims=True)
+            pool.sentence_vectors = stacked / np.clip(norms, 1e-12, None)
+            pool.sentence_of = np.asarray(sentence_rows_of, dtype=np.int64)
         return pool
 
     def __len__(self) -> int:
@@ -228,12 +245,17 @@ class CandidatePool:
         return out
 
     def dense(self, vector: Sequence[float]) -> np.ndarray[Any, np.dtype[np.float32]] | None:
-        """Cosine similarity of every pooled row to ``vector`` (None without vectors)."""
+        """Cosine similarity of every pooled row to ``vector`` (None without vectors): a
+        row with sentence vectors scores the better of its whole text and its best
+        sentence (see :mod:`mirix_py._store.sentence_vectors`)."""
         if self.vectors is None:
             return None
         query = np.asarray(vector, dtype=np.float32)
-        norm = float(np.linalg.norm(query)) or 1.0
-        return (self.vectors @ (query / norm)).astype(np.float32)
+        query = query / (float(np.linalg.norm(query)) or 1.0)
+        scores = (self.vectors @ query).astype(np.float32)
+        if self.sentence_vectors is not None:
+            np.maximum.at(scores, self.sentence_of, self.sentence_vectors @ query)
+        return scores
 
     def bm25(self, stems: Iterable[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         """BM25 of every pooled row against the query stems (statistics of the pool)."""
