@@ -24,6 +24,19 @@ redacted) text. What costs ingest time is kept down:
 
 Each kept sentence is embedded with the memory's label (the speaker: "Ann: ...")
 so that it stays attributable, as the whole-turn text is.
+
+Re-ranking uses them too: search reads them back with the row
+(:func:`~mirix_py._store.stored_vector.sentence_rows`) and a candidate pool's dense
+score of a turn is the better of its whole-turn and best-sentence cosine
+(:meth:`mirix_py._chat.episodes.CandidatePool.dense`).
+
+Not done yet: the search on the column is always flat over the owner's rows
+(prefiltered by user and validity, as the whole-turn search is below
+``ANN_MIN_OWNER_ROWS``); maintenance builds no ANN index on it, so for owners with
+very many multi-sentence memories it costs what a flat search over ~3 vectors per
+memory costs. LanceDB can index a multivector column (IVF_PQ, cosine); wiring that
+into :mod:`mirix_py._store.ann` is the next step at that scale. Rows written
+before the column existed have no sentence vectors until they are written again.
 """
 
 from __future__ import annotations
