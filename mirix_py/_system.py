@@ -103,7 +103,6 @@ class MemorySystem(AsyncFacade):
                 storage_options=config.storage.options,
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
-                sentence_vectors=config.storage.sentence_vectors,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
                 index_segment_rows=config.maintenance.index_segment_rows,
                 fragment_rows=config.maintenance.fragment_rows,

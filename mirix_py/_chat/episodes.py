@@ -16,6 +16,26 @@ when they follow each other in that order and their sequences differ by at most
 one (a pool can miss the turns in between); turns without a sequence are adjacent
 to the next pooled turn of their session. Other types have one row per session.
 :class:`PoolCache` keeps one chat's pools from coarse to fine retrieval.
+
+Measured and dropped (s18, branch ``s18-sent``, commits 8bfdded and 201cb43 hold the
+code): per-sentence vectors of multi-sentence episodic turns, stored as a LanceDB
+multivector column in the turn's own row (so forget and purge took them along),
+searched beside the whole-turn vector and used here as dense score = max(whole turn,
+best sentence). Offline, on LOCOMO conversations 0-2, max-over-sentences put a
+multi-hop evidence turn in the dense top 50 for 0.68 of them instead of 0.56 (single-hop
+0.84 instead of 0.79). End to end (fresh ingest, same conversations, 385 questions) it
+did not pay: answer coverage 0.865 -> 0.868 pooled, multi-hop 0.786 -> 0.781, temporal
+0.903 -> 0.895, open-domain 0.349 -> 0.426 (22 questions), single-hop 0.931 -> 0.935;
+evidence recall 0.867 -> 0.875 (multi-hop 0.621 -> 0.658). On blind set 3 coverage fell
+0.944 -> 0.935 and correct 0.824 -> 0.815: a turn of many sentences gets many chances
+at a high max, so long turns crowd out the one that answers. Ingest was ~1.9x slower
+(2.9 sentence vectors per LOCOMO turn; 89% of turns have two or more content
+sentences), and a database with two vector columns cannot be vector-searched by a
+version that does not name its column. Widening the candidates alone (no max in the
+pool) lost on the questions it changed; the gain, where there was one, came from the
+pool's max. What might still work: a softer blend (whole + a share of the margin of the
+best sentence) or sentence vectors pooled from the whole turn's own token states
+(one forward pass, no extra embedding cost).
 """
 
 from __future__ import annotations
@@ -34,7 +54,7 @@ from mirix_py._chat.cues import content_stems, has_time_expression
 from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py._store.base import ScoredRecord
 from mirix_py._store.keys import session_key
-from mirix_py._store.stored_vector import sentence_rows, vector_row
+from mirix_py._store.stored_vector import vector_row
 
 _BM25_K1 = 1.2
 _BM25_B = 0.75
@@ -108,12 +128,6 @@ class CandidatePool:
     times: np.ndarray[Any, np.dtype[np.float64]] = field(
         default_factory=lambda: np.zeros(0, dtype=np.float64)
     )
-    sentence_vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
-    """The stored sentence vectors of multi-sentence rows (normalised), one per line;
-    ``sentence_of`` gives each line's row (see :meth:`dense`)."""
-    sentence_of: np.ndarray[Any, np.dtype[np.int64]] = field(
-        default_factory=lambda: np.zeros(0, dtype=np.int64)
-    )
 
     @classmethod
     def from_hits(
@@ -158,8 +172,6 @@ class CandidatePool:
         vectors: list[Any] = []
         has_time: list[bool] = []
         times: list[float] = []
-        sentence_blocks: list[Any] = []
-        sentence_rows_of: list[int] = []
         complete = True
         for number, key in enumerate(order):
             previous: int | None = None
@@ -189,10 +201,6 @@ class CandidatePool:
                 lengths.append(features.length)
                 for term, tf in features.counts:
                     pool.postings.setdefault(term, []).append((i, tf))
-                parts = sentence_rows(record.embedding)
-                if parts is not None:
-                    sentence_blocks.append(parts)
-                    sentence_rows_of.extend([i] * len(parts))
                 if record.embedding is None:
                     complete = False
                 elif complete:
@@ -208,11 +216,6 @@ class CandidatePool:
             matrix = np.stack(vectors).astype(np.float32, copy=False)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             pool.vectors = matrix / np.clip(norms, 1e-12, None)  # known rows: norm 1 already
-        if sentence_blocks:
-            stacked = np.concatenate(sentence_blocks).astype(np.float32, copy=False)
-            norms = np.linalg.norm(stacked, axis=1, keepdims=True)
-            pool.sentence_vectors = stacked / np.clip(norms, 1e-12, None)
-            pool.sentence_of = np.asarray(sentence_rows_of, dtype=np.int64)
         return pool
 
     def __len__(self) -> int:
@@ -245,17 +248,12 @@ class CandidatePool:
         return out
 
     def dense(self, vector: Sequence[float]) -> np.ndarray[Any, np.dtype[np.float32]] | None:
-        """Cosine similarity of every pooled row to ``vector`` (None without vectors): a
-        row with sentence vectors scores the better of its whole text and its best
-        sentence (see :mod:`mirix_py._store.sentence_vectors`)."""
+        """Cosine similarity of every pooled row to ``vector`` (None without vectors)."""
         if self.vectors is None:
             return None
         query = np.asarray(vector, dtype=np.float32)
-        query = query / (float(np.linalg.norm(query)) or 1.0)
-        scores = (self.vectors @ query).astype(np.float32)
-        if self.sentence_vectors is not None:
-            np.maximum.at(scores, self.sentence_of, self.sentence_vectors @ query)
-        return scores
+        norm = float(np.linalg.norm(query)) or 1.0
+        return (self.vectors @ (query / norm)).astype(np.float32)
 
     def bm25(self, stems: Iterable[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         """BM25 of every pooled row against the query stems (statistics of the pool)."""
