@@ -23,19 +23,22 @@ multivector column in the turn's own row (so forget and purge took them along),
 searched beside the whole-turn vector and used here as dense score = max(whole turn,
 best sentence). Offline, on LOCOMO conversations 0-2, max-over-sentences put a
 multi-hop evidence turn in the dense top 50 for 0.68 of them instead of 0.56 (single-hop
-0.84 instead of 0.79). End to end (fresh ingest, same conversations, 385 questions) it
-did not pay: answer coverage 0.865 -> 0.868 pooled, multi-hop 0.786 -> 0.781, temporal
-0.903 -> 0.895, open-domain 0.349 -> 0.426 (22 questions), single-hop 0.931 -> 0.935;
-evidence recall 0.867 -> 0.875 (multi-hop 0.621 -> 0.658). On blind set 3 coverage fell
-0.944 -> 0.935 and correct 0.824 -> 0.815: a turn of many sentences gets many chances
-at a high max, so long turns crowd out the one that answers. Ingest was ~1.9x slower
-(2.9 sentence vectors per LOCOMO turn; 89% of turns have two or more content
-sentences), and a database with two vector columns cannot be vector-searched by a
-version that does not name its column. Widening the candidates alone (no max in the
-pool) lost on the questions it changed; the gain, where there was one, came from the
-pool's max. What might still work: a softer blend (whole + a share of the margin of the
-best sentence) or sentence vectors pooled from the whole turn's own token states
-(one forward pass, no extra embedding cost).
+0.84 instead of 0.79). End to end (fresh ingests, all 7 LOCOMO dev conversations,
+1,035 questions) answer coverage went 0.830 -> 0.835 (multi-hop 0.700 -> 0.706,
+temporal 0.828 -> 0.824, open-domain 0.352 -> 0.385, single-hop 0.931 -> 0.936) and
+evidence recall 0.831 -> 0.843 (multi-hop 0.553 -> 0.584); but blind set 3 fell (coverage
+0.944 -> 0.935, correct 0.824 -> 0.815) and our own set lost two answers (correct
+0.973 -> 0.963): a turn of many sentences gets many chances at a high max, so long
+turns crowd out the one that answers. Ingest was ~1.9x slower (2.9 sentence vectors
+per LOCOMO turn; 89% of its turns have two or more content sentences), the database
+~3x larger, retrieval about a third slower, and a database with two vector columns
+cannot be vector-searched by a version that does not name its column. Widening the
+candidates alone (no max in the pool) lost on the questions it changed. A softer pool
+score, whole + 0.5 * max(0, best sentence - whole), measured on the same ingests:
+LOCOMO conversations 0-2 coverage 0.865 -> 0.866 with multi-hop 0.786 -> 0.811
+(evidence recall 0.867 -> 0.874), blind set 3 unchanged (0.944, 0.824), our own set
+correct 0.973 -> 0.968; it keeps the ingest cost. Sentence vectors pooled from the
+whole turn's own token states (one forward pass) would remove that cost.
 """
 
 from __future__ import annotations
