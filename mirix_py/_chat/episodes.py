@@ -30,8 +30,8 @@ evidence recall 0.831 -> 0.843 (multi-hop 0.553 -> 0.584); but blind set 3 fell 
 0.944 -> 0.935, correct 0.824 -> 0.815) and our own set lost two answers (correct
 0.973 -> 0.963): a turn of many sentences gets many chances at a high max, so long
 turns crowd out the one that answers. Ingest was ~1.9x slower (2.9 sentence vectors
-per LOCOMO turn; 89% of its turns have two or more content sentences), the database
-~3x larger, retrieval about a third slower, and a database with two vector columns
+per LOCOMO turn; 89% of its turns have two or more content sentences), the LOCOMO
+database ~2.8x larger per memory, retrieval ~30% slower, and a database with two vector columns
 cannot be vector-searched by a version that does not name its column. Widening the
 candidates alone (no max in the pool) lost on the questions it changed. A softer pool
 score, whole + 0.5 * max(0, best sentence - whole), measured on the same ingests:
