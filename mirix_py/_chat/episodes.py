@@ -16,6 +16,29 @@ when they follow each other in that order and their sequences differ by at most
 one (a pool can miss the turns in between); turns without a sequence are adjacent
 to the next pooled turn of their session. Other types have one row per session.
 :class:`PoolCache` keeps one chat's pools from coarse to fine retrieval.
+
+Measured and dropped (s18, branch ``s18-sent``, commits 8bfdded and 201cb43 hold the
+code): per-sentence vectors of multi-sentence episodic turns, stored as a LanceDB
+multivector column in the turn's own row (so forget and purge took them along),
+searched beside the whole-turn vector and used here as dense score = max(whole turn,
+best sentence). Offline, on LOCOMO conversations 0-2, max-over-sentences put a
+multi-hop evidence turn in the dense top 50 for 0.68 of them instead of 0.56 (single-hop
+0.84 instead of 0.79). End to end (fresh ingests, all 7 LOCOMO dev conversations,
+1,035 questions) answer coverage went 0.830 -> 0.835 (multi-hop 0.700 -> 0.706,
+temporal 0.828 -> 0.824, open-domain 0.352 -> 0.385, single-hop 0.931 -> 0.936) and
+evidence recall 0.831 -> 0.843 (multi-hop 0.553 -> 0.584); but blind set 3 fell (coverage
+0.944 -> 0.935, correct 0.824 -> 0.815) and our own set lost two answers (correct
+0.973 -> 0.963): a turn of many sentences gets many chances at a high max, so long
+turns crowd out the one that answers. Ingest was ~1.9x slower (2.9 sentence vectors
+per LOCOMO turn; 89% of its turns have two or more content sentences), the LOCOMO
+database ~2.8x larger per memory, retrieval ~30% slower, and a database with two vector columns
+cannot be vector-searched by a version that does not name its column. Widening the
+candidates alone (no max in the pool) lost on the questions it changed. A softer pool
+score, whole + 0.5 * max(0, best sentence - whole), measured on the same ingests:
+LOCOMO conversations 0-2 coverage 0.865 -> 0.866 with multi-hop 0.786 -> 0.811
+(evidence recall 0.867 -> 0.874), blind set 3 unchanged (0.944, 0.824), our own set
+correct 0.973 -> 0.968; it keeps the ingest cost. Sentence vectors pooled from the
+whole turn's own token states (one forward pass) would remove that cost.
 """
 
 from __future__ import annotations
