@@ -39,6 +39,7 @@ import numpy as np
 from mirix_py._chat.cues import QuestionCues, has_time_expression, stem, words
 from mirix_py._chat.episodes import CandidatePool
 from mirix_py._chat.models import Hit, ScoreBreakdown
+from mirix_py._chat.name_terms import gated_bm25, speaker_name_stems
 from mirix_py._chat.person import USER_NAME
 from mirix_py._memory import MemoryType
 
@@ -107,9 +108,10 @@ def rank_pool(
     fts_best = np.zeros(n)
     fused_best = np.zeros(n)
     unnamed = _unnamed_speakers(pool, cues)
+    named = speaker_name_stems(pool, cues)  # who, not what (:mod:`.name_terms`)
     for query in queries:
         dense = pool.dense(query.vector)
-        bm25 = pool.bm25(query.stems - unnamed or query.stems)
+        bm25 = gated_bm25(pool, query.stems - unnamed or query.stems, named)
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
             fused += fusion.vector_weight / (
@@ -130,7 +132,8 @@ def rank_pool(
     neighbour = np.zeros(n)
     if pool.sessioned:
         if not cues.asks_several:
-            prior = _session_prior(pool, cues.stems - unnamed or cues.stems, dense_best)
+            topic = cues.stems - unnamed or cues.stems
+            prior = _session_prior(pool, topic - named or topic, dense_best)
             prior = prior[pool.session_of]
         same_next = np.r_[pool.linked[1:], False]
         left = np.where(pool.linked, np.r_[0.0, base[:-1]], 0.0)
