@@ -4,7 +4,10 @@ Episodic and semantic memories are re-ranked as a
 :class:`~mirix_py._chat.episodes.CandidatePool` (the search's top candidates);
 the other types' hits are rescored one by one. Every score starts from a
 weighted reciprocal-rank fusion of a dense and a full-text ranking, normalised
-so that rank 1 in both is 1.0, and adds:
+so that rank 1 in both is 1.0 (a name the question gives that is a pooled memory's
+speaker or entity counts in the full-text ranking only beside a topical match, and
+stays out of the session prior's full-text side: :mod:`mirix_py._chat.name_terms`),
+and adds:
 
 - ``prior``: the session context prior, ``PRIOR_WEIGHT * (s / s_max) ** 2`` where
   ``s`` is the BM25 of the session's pooled turns taken together (normalised) plus
