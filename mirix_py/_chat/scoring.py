@@ -4,10 +4,7 @@ Episodic and semantic memories are re-ranked as a
 :class:`~mirix_py._chat.episodes.CandidatePool` (the search's top candidates);
 the other types' hits are rescored one by one. Every score starts from a
 weighted reciprocal-rank fusion of a dense and a full-text ranking, normalised
-so that rank 1 in both is 1.0 (a name the question gives that is a pooled memory's
-speaker or entity counts in the full-text ranking only beside a topical match, and
-stays out of the session prior's full-text side: :mod:`mirix_py._chat.name_terms`),
-and adds:
+so that rank 1 in both is 1.0, and adds:
 
 - ``prior``: the session context prior, ``PRIOR_WEIGHT * (s / s_max) ** 2`` where
   ``s`` is the BM25 of the session's pooled turns taken together (normalised) plus
@@ -28,6 +25,18 @@ and adds:
 
 The weights were set on the LOCOMO dev split's evidence recall; every mechanism
 is general (no dataset-specific rule).
+
+A named speaker stays a full-text term although every pooled line of that person
+carries the name (the indexed text starts with the speaker or entity) and BM25 then
+ranks their shortest lines next. Measured (2026-12-02) and dropped: the name counting
+only beside a topical match, or not at all, for the people who speak in the pool (and
+out of the session prior). On LOCOMO dev conversations 0–2 it took the context's
+characters held by name-only matches from 0.247 to 0.02 but left coverage where it
+was (0.865 → 0.866, multi-hop 0.786 → 0.790; most name-only items in context had been
+ranked by meaning too, and what took their room carried no more of the gold); on the
+assistant sets, whose named users state facts in short lines that share no word with
+the question ("SCC is 190,000 now"), it lost evidence: blind 3 coverage 0.944 → 0.916,
+blind 1 0.975 → 0.966, blind 2 0.959 → 0.956.
 """
 
 from __future__ import annotations
@@ -42,7 +51,6 @@ import numpy as np
 from mirix_py._chat.cues import QuestionCues, has_time_expression, stem, words
 from mirix_py._chat.episodes import CandidatePool
 from mirix_py._chat.models import Hit, ScoreBreakdown
-from mirix_py._chat.name_terms import gated_bm25, speaker_name_stems
 from mirix_py._chat.person import USER_NAME
 from mirix_py._memory import MemoryType
 
@@ -111,10 +119,9 @@ def rank_pool(
     fts_best = np.zeros(n)
     fused_best = np.zeros(n)
     unnamed = _unnamed_speakers(pool, cues)
-    named = speaker_name_stems(pool, cues)  # who, not what (:mod:`.name_terms`)
     for query in queries:
         dense = pool.dense(query.vector)
-        bm25 = gated_bm25(pool, query.stems - unnamed or query.stems, named)
+        bm25 = pool.bm25(query.stems - unnamed or query.stems)
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
             fused += fusion.vector_weight / (
@@ -135,8 +142,7 @@ def rank_pool(
     neighbour = np.zeros(n)
     if pool.sessioned:
         if not cues.asks_several:
-            topic = cues.stems - unnamed or cues.stems
-            prior = _session_prior(pool, topic - named or topic, dense_best)
+            prior = _session_prior(pool, cues.stems - unnamed or cues.stems, dense_best)
             prior = prior[pool.session_of]
         same_next = np.r_[pool.linked[1:], False]
         left = np.where(pool.linked, np.r_[0.0, base[:-1]], 0.0)

@@ -2,10 +2,7 @@
 
 A frozen copy of the former full-history episode index (``MemoryIndex``) and its
 ranking (``rank_indexed``), kept only as the reference that the candidate-pool
-re-ranking must reproduce on small histories (where the pool holds every memory),
-with the rules added since that score every memory alike: a name the question gives
-that is a memory's speaker or entity counts in full text only beside a topical match,
-and not in the session prior (:mod:`mirix_py._chat.name_terms`).
+re-ranking must reproduce on small histories (where the pool holds every memory).
 """
 
 from __future__ import annotations
@@ -18,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from mirix_py._chat.cues import QuestionCues, content_stems, has_time_expression, stem, words
+from mirix_py._chat.cues import QuestionCues, content_stems, has_time_expression
 from mirix_py._chat.scoring import (
     NEIGHBOUR_WEIGHT,
     PRIOR_WEIGHT,
@@ -141,11 +138,6 @@ def _ranks(scores: Any, *, positive_only: bool) -> Any:
     return ranks
 
 
-def _speaker_names(index: FullIndex, cues: QuestionCues) -> frozenset[str]:
-    named = {stem(w) for name in cues.names for w in words(name)}
-    return frozenset(named & {stem(w) for actor in index.actors for w in words(actor)})
-
-
 def rank_full(
     index: FullIndex, queries: Sequence[IndexQuery], *, cues: QuestionCues, fusion: Fusion
 ) -> dict[str, dict[str, float]]:
@@ -153,14 +145,10 @@ def rank_full(
     n = len(index.ids)
     base = np.zeros(n)
     dense_best = np.full(n, -1.0)
-    named = _speaker_names(index, cues)
     for query in queries:
         q = np.asarray(query.vector, dtype=np.float32)
         dense = (index.vectors @ (q / (float(np.linalg.norm(q)) or 1.0))).astype(np.float64)
         bm25 = index.bm25(query.stems)
-        topic = query.stems - named
-        if topic and named & query.stems:  # a name alone gives no full-text rank
-            bm25 = np.where(index.bm25(topic) > 0, bm25, 0.0)
         fused = fusion.vector_weight / (fusion.k + _ranks(dense, positive_only=False))
         fused += fusion.fts_weight / (fusion.k + _ranks(bm25, positive_only=True))
         dense_best = np.maximum(dense_best, dense)
@@ -174,7 +162,7 @@ def rank_full(
     neighbour = np.zeros(n)
     if index.memory_type is MemoryType.EPISODIC:
         count = len(index.session_keys)
-        s_bm25 = index.session_bm25(cues.stems - named or cues.stems)
+        s_bm25 = index.session_bm25(cues.stems)
         s_dense = np.zeros(count)
         np.maximum.at(s_dense, index.session_of, np.maximum(dense_best, 0.0))
         combined = s_bm25 / (s_bm25.max() or 1.0) + s_dense / (s_dense.max() or 1.0)

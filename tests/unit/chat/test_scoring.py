@@ -199,7 +199,7 @@ def _family_pool() -> CandidatePool:
                 vector=[0.95, 0.3],
             ),
             episode(
-                "My sister called yesterday to ask about the kids",
+                "My sister called yesterday",
                 actor="Ana",
                 session="b",
                 sequence=0,
