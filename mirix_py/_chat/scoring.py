@@ -4,7 +4,8 @@ Episodic and semantic memories are re-ranked as a
 :class:`~mirix_py._chat.episodes.CandidatePool` (the search's top candidates);
 the other types' hits are rescored one by one. Every score starts from a
 weighted reciprocal-rank fusion of a dense and a full-text ranking, normalised
-so that rank 1 in both is 1.0, and adds:
+so that rank 1 in both is 1.0 (the full-text side also finds an irregular verb's past,
+"taught" for "teach": :mod:`mirix_py._chat.verb_forms`), and adds:
 
 - ``prior``: the session context prior, ``PRIOR_WEIGHT * (s / s_max) ** 2`` where
   ``s`` is the BM25 of the session's pooled turns taken together (normalised) plus
@@ -52,6 +53,7 @@ from mirix_py._chat.cues import QuestionCues, has_time_expression, stem, words
 from mirix_py._chat.episodes import CandidatePool
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.person import USER_NAME
+from mirix_py._chat.verb_forms import with_past_forms
 from mirix_py._memory import MemoryType
 
 PRIOR_WEIGHT = 0.4
@@ -121,7 +123,7 @@ def rank_pool(
     unnamed = _unnamed_speakers(pool, cues)
     for query in queries:
         dense = pool.dense(query.vector)
-        bm25 = pool.bm25(query.stems - unnamed or query.stems)
+        bm25 = pool.bm25(with_past_forms(query.stems - unnamed or query.stems))
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
             fused += fusion.vector_weight / (
