@@ -9,6 +9,10 @@ that put each item there:
 - otherwise by its score parts: ``prior`` (the session prior is at least the item's
   own base score), ``nbr-smooth`` (neighbour smoothing is), ``name-fts`` (a full-text
   match but no content word of the question besides people's names), ``dense``.
+  ``name-fts`` says which words matched, not what ranked the item: on LOCOMO dev
+  conversations 0–2 those items' dense similarity to the question was that of the
+  ``dense`` items (mean cosine 0.51 against 0.52), and the answer turns among them
+  seldom repeat the question's words.
 
 An item is *zero-content* when its text shares no stemmed content word of the
 question (people's names left out) and holds no span of the kind the question asks

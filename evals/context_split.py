@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_DAY = re.compile(r"^(?:\d{1,2} \w{3} \d{4}|undated):$")
+_DATE = r"\d{1,2} [A-Za-z]{3,9} \d{4}"  # "3 May 2024", "14 September 2024"
+_DAY = re.compile(rf"^(?:{_DATE}|undated):$")
 _SPEAKER = re.compile(r"^[^\[\]:]{1,60}: (?=\(|\[)")
-_DATE_PREFIX = re.compile(r"^\(\d{1,2} \w{3} \d{4}\) ")
+_DATE_PREFIX = re.compile(rf"^\({_DATE}\) ")
 _REF = re.compile(r"^\[\d+\] ")
-_DATE_SUFFIX = re.compile(r" \(\d{1,2} \w{3} \d{4}\)$")
+_DATE_SUFFIX = re.compile(rf" \({_DATE}\)$")
 _ANNOTATION = re.compile(r"\[[^\[\]]*\]")
 
 

@@ -2,7 +2,9 @@
 
 A frozen copy of the former full-history episode index (``MemoryIndex``) and its
 ranking (``rank_indexed``), kept only as the reference that the candidate-pool
-re-ranking must reproduce on small histories (where the pool holds every memory).
+re-ranking must reproduce on small histories (where the pool holds every memory),
+with the full-text query extended by irregular past forms as the pool's ranking does
+(:mod:`mirix_py._chat.verb_forms`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from mirix_py._chat.scoring import (
     Fusion,
     IndexQuery,
 )
+from mirix_py._chat.verb_forms import with_past_forms
 from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 
 _K1 = 1.2
@@ -148,7 +151,7 @@ def rank_full(
     for query in queries:
         q = np.asarray(query.vector, dtype=np.float32)
         dense = (index.vectors @ (q / (float(np.linalg.norm(q)) or 1.0))).astype(np.float64)
-        bm25 = index.bm25(query.stems)
+        bm25 = index.bm25(with_past_forms(query.stems))
         fused = fusion.vector_weight / (fusion.k + _ranks(dense, positive_only=False))
         fused += fusion.fts_weight / (fusion.k + _ranks(bm25, positive_only=True))
         dense_best = np.maximum(dense_best, dense)
