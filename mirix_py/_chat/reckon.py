@@ -106,9 +106,19 @@ def _irregular() -> dict[str, str]:
     return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
 
 
+_SPELLING = ((re.compile(r"enc$"), "ens"), (re.compile(r"yz$"), "ys"))
+"""British and American spellings of one word meet: "defence"/"defense", "analyse"/"analyze"."""
+
+
+def _spelled(s: str) -> str:
+    for pattern, repl in _SPELLING:
+        s = pattern.sub(repl, s)
+    return s
+
+
 def _stems(text: str) -> set[str]:
     irregular = _irregular()
-    return {irregular.get(s, s) for s in content_stems(text)}
+    return {_spelled(irregular.get(s, s)) for s in content_stems(text)}
 
 
 def _cover(stems: frozenset[str], text: str, weights: Mapping[str, float] | None = None) -> float:
@@ -211,12 +221,15 @@ def date_pair(
     """Events ``a`` and ``b`` dated by two different memories: when one message is the
     best telling of both ("the mechanic said the brake pads need replacing" next to "had
     the oil change today"), the pairing with the higher total keeps it for one event and
-    gives the other its next-best telling."""
+    gives the other its next-best telling — unless each event's sentence names its own day
+    ("sent the draft on the 8th. the defence is set for 29 may")."""
     b = _shared_verb(a, b)
     first, second = date_event(a, cues, refs), date_event(b, cues, refs)
     if first is None or second is None:
         return None
-    if first.ref != second.ref:
+    if first.ref != second.ref or (
+        first.named and second.named and first.sentence != second.sentence
+    ):  # one message may name both days, each in its own sentence
         return first, second
     pairs = []
     other_b = date_event(b, cues, {r: h for r, h in refs.items() if r != first.ref})

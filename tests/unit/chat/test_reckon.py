@@ -260,3 +260,13 @@ def test_a_name_opening_the_event_is_not_a_told_act() -> None:
     refs = _refs(_said("Eid will be on the 28th this year, the whole family comes.", 10))
     dated = date_event("Eid", read_question("How many days before Eid?"), refs)
     assert dated is not None and dated.day == date(2024, 5, 28)
+
+
+def test_british_and_american_spellings_tell_of_one_event() -> None:
+    refs = _refs(
+        _said("thesis topic chosen today, finally", 1),
+        _said("sent the full draft in on the 8th. the defense is set for 29 may", 10),
+    )
+    question = "How many days before her thesis defence did she send the full draft?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("21 days")
