@@ -425,6 +425,18 @@ _HABITUAL_RE = re.compile(r"(?i)\b(?:every|each|monthly|usually|always)\b")
 _MONTH_NAMED_RE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b")
 
 
+_CLAUSE_MARK = re.compile(r"[,;]")
+
+
+def _clause(text: str, lo: int, hi: int, m: re.Match[str]) -> tuple[int, int]:
+    """The bounds of the clause of the sentence ``text[lo:hi]`` that holds ``m``: the
+    stretch between the commas or semicolons around it ("injections every 2 weeks, first
+    one on the 23rd": the habit is the injections', the 23rd is one day)."""
+    before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start())]
+    after = _CLAUSE_MARK.search(text, m.end(), hi)
+    return (before[-1] if before else lo), (after.start() if after else hi)
+
+
 @_rule(  # "on the 19th", "its on the 9th", "from the 3rd to the 7th": the month is implied
     rf"\b(?:on|by|from|until|till|since)\s+(?P<m>the\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)"
     rf"(?:{_TO}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th))?)\b"
@@ -432,14 +444,14 @@ _MONTH_NAMED_RE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b")
 def _day_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     """A day of the month alone: the occurrence its tense implies (:func:`~mirix_py._tense.pick`).
 
-    Left alone: an ordinal naming something else ("on the 4th floor"), a habit ("we pay
-    on the 1st every month") and a sentence that names a month itself, whose day the
+    Left alone: an ordinal naming something else ("on the 4th floor"), a habit in its
+    clause ("we pay on the 1st every month") and a sentence that names a month itself, whose day the
     month rules place.
     """
     lo, hi = ctx.sentence(m)
     if (
         not _BARE_DAY_NEXT.match(ctx.text, m.end())
-        or _HABITUAL_RE.search(ctx.text, lo, hi)
+        or _HABITUAL_RE.search(ctx.text, *_clause(ctx.text, lo, hi, m))
         or _MONTH_NAMED_RE.search(ctx.text, lo, hi)
     ):
         return None

@@ -13,6 +13,7 @@ that tells of X says, and "… before I X?" questions are read as of the day bef
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -74,6 +75,8 @@ class Dated:
     sentence: str
     score: float
     granularity: temporal.Granularity = "day"
+    named: bool = False
+    """Whether the sentence names the day (else it is the message's own day)."""
 
 
 @dataclass(frozen=True)
@@ -103,13 +106,40 @@ def _irregular() -> dict[str, str]:
     return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
 
 
+_SPELLING = ((re.compile(r"enc$"), "ens"), (re.compile(r"yz$"), "ys"))
+"""British and American spellings of one word meet: "defence"/"defense", "analyse"/"analyze"."""
+
+
+def _spelled(s: str) -> str:
+    for pattern, repl in _SPELLING:
+        s = pattern.sub(repl, s)
+    return s
+
+
 def _stems(text: str) -> set[str]:
     irregular = _irregular()
-    return {irregular.get(s, s) for s in content_stems(text)}
+    return {_spelled(irregular.get(s, s)) for s in content_stems(text)}
 
 
-def _cover(stems: frozenset[str], text: str) -> float:
-    return len(stems & _stems(text)) / len(stems) if stems else 0.0
+def _cover(stems: frozenset[str], text: str, weights: Mapping[str, float] | None = None) -> float:
+    """The share of ``stems`` that ``text`` says, each stem counted by its weight (1 when
+    ``weights`` is None or lacks it)."""
+    if not stems:
+        return 0.0
+    said = stems & _stems(text)
+    if weights is None:
+        return len(said) / len(stems)
+    total = sum(weights.get(s, 1.0) for s in stems)
+    return sum(weights.get(s, 1.0) for s in said) / total
+
+
+def _rarity(stems: frozenset[str], texts: Sequence[str]) -> dict[str, float]:
+    """Each stem's weight by how few of ``texts`` say it (log(1 + n / df)): a name or place
+    the whole conversation keeps saying ("Busan", the partner's name) tells less of which
+    message an event is told in than its verb ("arrive") does."""
+    told = [_stems(t) for t in texts]
+    n = len(told)
+    return {s: math.log(1 + n / max(1, sum(s in t for t in told))) for s in stems}
 
 
 def _event_stems(phrase: str, people: frozenset[str]) -> frozenset[str]:
@@ -132,10 +162,14 @@ _NOUN_START = re.compile(r"^\s*(?:the|a|an|my|our|your|his|her|their|this|that)\
 def _told_act(phrase: str, sentence: str) -> bool:
     """True when ``phrase`` starts with a verb the sentence says ("book the trip" and
     "Booked a trip to Valencia for 12-19 June"): the act is what the message tells of, so
-    a later day it names is the planned event's, not the act's."""
+    a later day it names is the planned event's, not the act's. A phrase starting with
+    a capital (a name in the question: "before Tsagaan Sar") tells of no act."""
     if _NOUN_START.match(phrase):
         return False
-    first = content_stems(re.sub(r"^\s*(?:i|we|you)\s+", "", phrase, flags=re.I))[:1]
+    rest = re.sub(r"^\s*(?:i|we|you)\s+", "", phrase, flags=re.I)
+    if rest[:1].isupper():  # "before Tsagaan Sar": a name, not a verb
+        return False
+    first = content_stems(rest)[:1]
     return bool(first) and _irregular().get(first[0], first[0]) in _stems(sentence)
 
 
@@ -144,12 +178,13 @@ _COARSE: tuple[temporal.Granularity, ...] = ("week", "month", "year")
 
 def _day_of(
     sentence: str, when: datetime, *, act: bool = False
-) -> tuple[date, temporal.Granularity]:
+) -> tuple[date, temporal.Granularity, bool]:
     """The day ``sentence`` names (resolved against ``when``), else the start of a week,
     month or year it names ("ten years ago"), else ``when``'s day; with the granularity.
     "Today" or "yesterday" wins over a weekday: in "started a Saturday morning class
     today" the weekday says which class, the near day when it started. For a told
-    ``act`` only times up to ``when`` count."""
+    ``act`` only times up to ``when`` count. The flag says whether a day other than the
+    message's own ("today", "yesterday") was named."""
     mentions = [
         m
         for m in temporal.resolve_time_expressions(sentence, when)
@@ -160,12 +195,12 @@ def _day_of(
         key=lambda m: _NEAR.fullmatch(m.text) is None,
     )
     if days:
-        return days[0].start.date(), "day"
+        return days[0].start.date(), "day", _NEAR.fullmatch(days[0].text) is None
     for granularity in _COARSE:
         coarse = [m for m in mentions if m.granularity == granularity]
         if coarse:
-            return coarse[0].start.date(), granularity
-    return when.date(), "day"
+            return coarse[0].start.date(), granularity, False
+    return when.date(), "day", False
 
 
 _GERUND = re.compile(r"\b[a-z]{2,}ing\b")
@@ -186,12 +221,15 @@ def date_pair(
     """Events ``a`` and ``b`` dated by two different memories: when one message is the
     best telling of both ("the mechanic said the brake pads need replacing" next to "had
     the oil change today"), the pairing with the higher total keeps it for one event and
-    gives the other its next-best telling."""
+    gives the other its next-best telling — unless each event's sentence names its own day
+    ("sent the draft on the 8th. the defence is set for 29 may")."""
     b = _shared_verb(a, b)
     first, second = date_event(a, cues, refs), date_event(b, cues, refs)
     if first is None or second is None:
         return None
-    if first.ref != second.ref:
+    if first.ref != second.ref or (
+        first.named and second.named and first.sentence != second.sentence
+    ):  # one message may name both days, each in its own sentence
         return first, second
     pairs = []
     other_b = date_event(b, cues, {r: h for r, h in refs.items() if r != first.ref})
@@ -204,37 +242,102 @@ def date_pair(
 
 
 def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Dated | None:
-    """The event ``phrase`` names, dated by the memory of ``refs`` that best tells of it:
-    the sentence covering most of its words, at least :data:`_MIN_COVER` of them (the
-    sentence with the next one counting half — "I adopted a cat. She's called Miso." —
-    the whole message a quarter, and the asker's own words preferred to the assistant's);
-    of equal tellings the earliest, since later ones tend to look back on it."""
+    """The event ``phrase`` names, dated by the memory of ``refs`` that best tells of it.
+
+    Its words are weighted by their rarity in the context (:func:`_rarity`), and a telling
+    is the sentence covering most of them, at least :data:`_MIN_COVER` (the sentence with
+    the next one counting half — "I adopted a cat. She's called Miso." — the whole message
+    a quarter, and the asker's own words preferred to the assistant's). A sentence that
+    names a day may reach the share together with the sentence before or after it ("I
+    found a caregiver. She starts on the 2nd."), and a named day counts
+    :data:`_NAMED_BONUS`. Of equal tellings one naming its day wins, then the earliest,
+    since later ones tend to look back on it; a later message that moves the day
+    (:func:`_moved`) gives the current one."""
     stems = _event_stems(phrase, _people(cues, refs))
     if not stems:
         return None
+    weights = _rarity(stems, [_plain(h) for h in refs.values()])
     best: Dated | None = None
     for ref, hit in sorted(refs.items()):
         when = hit.when
         if when is None:
             continue
         text = _plain(hit)
-        whole = _cover(stems, text)
+        whole = _cover(stems, text, weights)
         by_assistant = str(hit.record.get("actor", "")).lower() == "assistant"
         parts = _utterances(text)
         for k, sentence in enumerate(parts):
-            cover = _cover(stems, sentence)
-            if cover < _MIN_COVER or sentence.endswith("?"):
+            if sentence.endswith("?"):
                 continue
-            window = _cover(stems, " ".join(parts[k : k + 2]))
+            cover = _cover(stems, sentence, weights)
+            window = _cover(stems, " ".join(parts[k : k + 2]), weights)
+            day, granularity, named = _day_of(sentence, when, act=_told_act(phrase, sentence))
+            joint = max(window, _cover(stems, " ".join(parts[max(0, k - 1) : k + 1]), weights))
+            if cover < _MIN_COVER and not (named and cover > 0 and joint >= _MIN_COVER):
+                continue
             score = cover + 0.5 * window + 0.25 * whole - (0.2 if by_assistant else 0.0)
-            day, granularity = _day_of(sentence, when, act=_told_act(phrase, sentence))
-            dated = Dated(ref, day, sentence, round(score, 6), granularity)
-            if best is None or (dated.score, -dated.day.toordinal()) > (
+            score += _NAMED_BONUS if named else 0.0
+            dated = Dated(ref, day, sentence, round(score, 6), granularity, named)
+            if best is None or (dated.score, dated.named, -dated.day.toordinal()) > (
                 best.score,
+                best.named,
                 -best.day.toordinal(),
             ):
                 best = dated
-    return best
+    if best is None or not best.named:
+        return best
+    return _moved(best, stems, weights, cues, refs) or best
+
+
+_NAMED_BONUS = 0.25
+"""What a sentence naming the event's day adds to its score over one dated only by its
+message: asked how many days lie between two events, the day said is the evidence."""
+_NOW_OR_MOVED = re.compile(
+    r"\b(?:now|instead|moved|moving|postponed|pushed|rescheduled|changed|shifted|"
+    r"brought\s+forward|delayed|new\s+date)\b",
+    re.I,
+)
+_MONTH_WORDS = frozenset(
+    stem(w)
+    for w in "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _moved(
+    dated: Dated,
+    stems: frozenset[str],
+    weights: Mapping[str, float],
+    cues: QuestionCues,
+    refs: Mapping[int, Hit],
+) -> Dated | None:
+    """The event's current day when a message told later than ``dated``'s moves it: an
+    asker's sentence saying "now", "instead" or a move verb ("moved my slot to 14 june",
+    "so the wedding is now 7 nov") with a day named after that word, that says the event's
+    words or two words of the sentence that dated it ("slot", "graz"), while the day it
+    moves is still ahead (a past event is not moved). The latest such move wins; None
+    when there is none."""
+    first = refs[dated.ref].when
+    if first is None:
+        return None
+    people = _people(cues, refs)
+    told = frozenset(_stems(dated.sentence)) - people - _MONTH_WORDS
+    found: tuple[datetime, Dated] | None = None
+    for ref, hit in refs.items():
+        when = hit.when
+        if when is None or when <= first or when.date() >= dated.day or by_assistant(hit, set()):
+            continue  # only a day still ahead can be moved
+        for sentence in _utterances(_plain(hit)):
+            marker = _NOW_OR_MOVED.search(sentence)
+            if marker is None or sentence.endswith("?"):
+                continue
+            said = _stems(sentence)
+            if _cover(stems, sentence, weights) < _MIN_COVER and len(told & said) < 2:
+                continue
+            day, _, named = _day_of(sentence[marker.start() :], when)
+            if named and day != dated.day and (found is None or when > found[0]):
+                found = (when, Dated(ref, day, sentence, dated.score, "day", True))
+    return None if found is None else found[1]
 
 
 def _calendar_count(first: date, last: date, unit: str) -> str:

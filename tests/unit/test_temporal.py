@@ -422,3 +422,13 @@ def test_an_ordinal_word_beside_a_month_word_is_not_always_a_date(text: str) -> 
 def test_an_irregular_past_verb_puts_a_yearless_date_in_the_past(text: str) -> None:
     (mention,) = resolve_time_expressions(text, DEC)
     assert mention.start.date() == date(2026, 3, 21)
+
+
+def test_a_habit_in_another_clause_leaves_a_day_of_the_month_alone() -> None:
+    anchor = datetime(2024, 3, 4, 9, tzinfo=UTC)
+    (mention,) = resolve_time_expressions(
+        "new inhaler twice a day, every morning and night, first refill on the 12th", anchor
+    )
+    assert mention.start.date() == date(2024, 3, 12)
+    assert resolve_time_expressions("we pay the cleaner on the 1st every month", anchor) == []
+    assert resolve_time_expressions("Rent goes out on the 5th of each month.", anchor) == []

@@ -202,3 +202,71 @@ def test_asked_for_the_value_now_the_latest_told_answers() -> None:
 def test_days_ago_through_the_offline_answer() -> None:
     hits = [_said("Finally repainted the fence yesterday.", 3)]
     assert _answer("How many days ago did I repaint the fence?", *hits).startswith("18 days ago")
+
+
+def test_a_later_message_that_moves_a_planned_day_gives_the_current_one() -> None:
+    refs = _refs(
+        _said("Our housewarming party is planned for 15 June.", 2),
+        _said("bad news, the hall flooded so the housewarming is now 22 june", 9),
+        _said("My sister lands on 20 June, she can't wait.", 10),
+    )
+    question = "How many days before the housewarming does my sister land?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("2 days")
+
+
+def test_a_move_told_in_other_words_of_the_dating_sentence_counts() -> None:
+    refs = _refs(
+        _said("Got a place at the Harrow chess open, my board slot is 8 july.", 3),
+        _said("update on harrow: they moved my slot to 10 july because of a clash.", 12),
+        _said("Started the new openings course on the 6th of May.", 7),
+    )
+    question = "How many days after starting the openings course did I play at the chess open?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("65 days")
+
+
+def test_a_past_day_is_not_moved_by_a_later_now() -> None:
+    refs = _refs(
+        _said("We adopted Pip from the shelter on the 3rd.", 5),
+        _said("Pip is now fully house trained, vet check on the 21st.", 15),
+    )
+    dated = date_event("adopting Pip", read_question("x"), refs)
+    assert dated is not None and dated.day == date(2024, 5, 3)
+
+
+def test_a_day_may_be_told_in_the_sentence_after_the_one_naming_the_event() -> None:
+    refs = _refs(
+        _said("Finally found a walker for Bruno, a student called Femi. He begins on the 9th.", 2),
+        _said("Diwali is on the 30th of May this year, cousins will come.", 2),
+    )
+    question = "How many days before Diwali did the new walker begin?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("21 days")
+
+
+def test_a_word_the_whole_conversation_says_dates_an_event_less_than_its_verb() -> None:
+    refs = _refs(
+        _said("Lisbon again! Marta and her parents love Lisbon.", 1),
+        _said("marta's parents are so happy about the trip to Lisbon", 2),
+        _said("They fly in on 12 may, then the ceremony is on the 14th in Lisbon.", 3),
+        _said("Lisbon hotel booked for Marta.", 4),
+    )
+    dated = date_event("Marta's parents fly in to Lisbon", read_question("x"), refs)
+    assert dated is not None and dated.day == date(2024, 5, 12)
+
+
+def test_a_name_opening_the_event_is_not_a_told_act() -> None:
+    refs = _refs(_said("Eid will be on the 28th this year, the whole family comes.", 10))
+    dated = date_event("Eid", read_question("How many days before Eid?"), refs)
+    assert dated is not None and dated.day == date(2024, 5, 28)
+
+
+def test_british_and_american_spellings_tell_of_one_event() -> None:
+    refs = _refs(
+        _said("thesis topic chosen today, finally", 1),
+        _said("sent the full draft in on the 8th. the defense is set for 29 may", 10),
+    )
+    question = "How many days before her thesis defence did she send the full draft?"
+    found = reckon(read_question(question), refs, NOW)
+    assert found is not None and found.text.startswith("21 days")
