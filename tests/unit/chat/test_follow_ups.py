@@ -6,6 +6,7 @@ from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.follow_ups import FOLLOW_TOP, taken_up
+from mirix_py._memory import SemanticMemory
 from tests.unit.chat.helpers import episode, hit
 
 OPTIONS = (
@@ -50,3 +51,13 @@ def test_an_excerpt_keeps_the_part_the_next_turn_takes_up() -> None:
 def test_the_context_shows_the_item_the_follow_up_picked() -> None:
     pack = build_context([], _hits(), budget_tokens=BUDGET, question=read_question(QUESTION))
     assert "Lindqvist glass studio" in pack.text
+
+
+def test_facts_ranked_above_do_not_push_the_follow_up_out() -> None:
+    hits = _hits()
+    facts = [
+        hit(SemanticMemory(user_id="u", name="Ann", summary=f"likes item {n}"), 3.0)
+        for n in range(FOLLOW_TOP)
+    ]
+    found = taken_up([*facts, *hits])
+    assert set(found) == {hits[1].memory_id}  # only turns count toward the best few
