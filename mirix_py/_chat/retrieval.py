@@ -17,9 +17,7 @@ the full-text side. Fine retrieval then works on the selected stores:
 - **expansion** by targeted lookups on indexed keys (:mod:`mirix_py._chat.expansion`):
   the turns around the strongest episodic hits (``store.neighbours``) and the other
   facts about the strongest semantic entities (``store.by_keys``) are added at a low
-  score, so they only fill the context budget left over; such a fact that shares no
-  word of the question's own goes lower still, below the conversation's turns
-  (:mod:`mirix_py._chat.entity_topic`);
+  score, so they only fill the context budget left over;
 - a question asking for a list of things ranks up the memories that name things
   (:mod:`mirix_py._chat.named_items`);
 - a well-ranked turn that asks about the question's topic brings its reply to just
@@ -44,7 +42,6 @@ from mirix_py._chat.bridge import bridged
 from mirix_py._chat.changes import lift_changes
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
-from mirix_py._chat.entity_topic import demote_off_topic
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py._chat.expansion import expand
 from mirix_py._chat.hits import to_hit
@@ -421,7 +418,6 @@ class Retriever:
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
         hits = with_shared(self.ctx, user_id, cues, hits, as_of)  # "what do X and Y share"
         hits.extend(expand(self.ctx.store, user_id, hits, as_of=as_of, episodes=episodes))
-        hits = demote_off_topic(hits, cues)  # another fact about the entity, off the question
         hits.sort(key=lambda h: (-h.score.score, h.memory_id))
         return hits
 
