@@ -469,7 +469,9 @@ def build_context(
     core_text = render_core(core)
     ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
     names = _names(ranked)
-    focus = None if question is None else Focus(names, topical(question.stems, names))
+    focus = (
+        None if question is None else Focus(names, topical(question.stems, names, question.names))
+    )
     excerpter = None if question is None else Excerpter.of(question, names)
     follow = taken_up(ranked, frozenset(stem(n) for n in names))  # what a next turn picked
     views = [_View.of(h, focus, excerpter, follow.get(h.memory_id, frozenset())) for h in ranked]

@@ -10,7 +10,9 @@ context places last (:mod:`mirix_py._chat.budget`).
 :func:`topical` drops them from a question's stems when something else is left: a
 word that is not a light verb and not a name of the people talking (the speakers of
 the turns searched). A question made only of a speaker's name and light verbs ("what
-did Ana do?") keeps them all: then they are the only words it has.
+did Ana do?") keeps them all: then they are the only words it has. A light verb written
+with a capital inside the question is part of a name ("Lantern Keep", "Go Fest") and
+stays.
 
 Measured (2026-12-02) on LOCOMO dev and the assistant sets; see the repository
 history of this module for the numbers.
@@ -25,16 +27,21 @@ from mirix_py._text import stem, words
 LIGHT_VERBS: frozenset[str] = frozenset(
     "go goes going went gone get gets getting got make makes making made take takes "
     "taking took come comes coming came do does doing did done have has having had "
-    "see sees seeing saw seen want wants wanting wanted let lets put keep keeps kept".split()
+    "see sees seeing saw seen want wants wanting wanted let lets".split()
 )
 """Verbs (and their forms) that frame a question rather than name its subject."""
 
 LIGHT_STEMS: frozenset[str] = frozenset(stem(w) for w in LIGHT_VERBS)
 
 
-def topical(stems: frozenset[str], names: Iterable[str] = ()) -> frozenset[str]:
+def topical(
+    stems: frozenset[str], names: Iterable[str] = (), proper: Iterable[str] = ()
+) -> frozenset[str]:
     """``stems`` without light verbs when a stem that is neither a light verb nor a
-    word of ``names`` (the people talking) is left; else ``stems``."""
-    rest = stems - LIGHT_STEMS
+    word of ``names`` (the people talking) is left; else ``stems``. A word of
+    ``proper`` (the question's capitalised words: "Go Fest", "Make Way") is a name,
+    never a light verb."""
+    kept = {stem(w) for name in proper for w in words(name)}
+    rest = stems - (LIGHT_STEMS - kept)
     named = {stem(w) for name in names for w in words(name)}
     return rest if rest - named else stems

@@ -127,7 +127,7 @@ def rank_pool(
     speakers = set(pool.actors) if pool.memory_type is MemoryType.EPISODIC else set()
     for query in queries:
         dense = pool.dense(query.vector)
-        terms = topical(query.stems - unnamed or query.stems, speakers)
+        terms = topical(query.stems - unnamed or query.stems, speakers, cues.names)
         bm25 = pool.bm25(with_past_forms(terms))
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
@@ -149,7 +149,7 @@ def rank_pool(
     neighbour = np.zeros(n)
     if pool.sessioned:
         if not cues.asks_several:
-            terms = topical(cues.stems - unnamed or cues.stems, speakers)
+            terms = topical(cues.stems - unnamed or cues.stems, speakers, cues.names)
             prior = _session_prior(pool, terms, dense_best)
             prior = prior[pool.session_of]
         same_next = np.r_[pool.linked[1:], False]

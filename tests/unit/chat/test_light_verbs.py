@@ -57,3 +57,10 @@ def test_a_farewell_sharing_a_light_verb_still_goes_last() -> None:
     question = read_question("What did Ana see at the harbour?")
     focused = build_context([], hits, budget_tokens=1000, question=question)
     assert focused.refs[1].record["summary"].startswith("The harbour seals")
+
+
+def test_a_light_verb_written_with_a_capital_is_part_of_a_name() -> None:
+    cues = read_question("What is Ana's best time in Go Fest?")
+    assert stem("go") in topical(cues.stems, ["Ana"], cues.names)
+    plain = read_question("Where did Ana go for the marathon?")
+    assert stem("go") not in topical(plain.stems, ["Ana"], plain.names)
