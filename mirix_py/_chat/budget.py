@@ -40,7 +40,7 @@ PHATIC: frozenset[str] = frozenset(
     sweet neat rad brilliant glad sorry congrats congratulations cheers
     good fun hear heard sound sounds seem seems totally definitely absolutely sure
     true right agree agreed exactly indeed course keep going go luck care soon talk
-    chat catch later means mean lot appreciate appreciated appreciates thanks
+    chat catch later take let means mean lot appreciate appreciated appreciates thanks
     bet guess know knew think see saw yo dude man gonna gotta wanna ya
     you've you're i'm it's that's there's what's how's so very too much well
     again since spoke catching hang hanging always here anytime tho though

@@ -8,8 +8,10 @@ run of turns; facts are grouped by entity. Memory text is data: angle brackets a
 neutralised and newlines flattened so a stored text cannot close the block or fake a
 heading. Given the question, an event's phatic sentences (greetings, thanks, cheering)
 are left out and wholly phatic turns, or turns left with only off-subject questions, go
-last (:mod:`mirix_py._chat.budget`); memories about someone else than the people the
-question names go after the rest (:mod:`mirix_py._chat.scope`). A long event other than
+last (:mod:`mirix_py._chat.budget`; a light verb the question shares, "see" with "See
+you later!", does not make such a sentence topical: :mod:`mirix_py._chat.light_verbs`);
+memories about someone else than the people the question names go after the rest
+(:mod:`mirix_py._chat.scope`). A long event other than
 the best-ranked memory (the likeliest answer, shown whole) is first shown as an excerpt:
 the sentences that say the question's words (or the words of the next turn, when that
 turn ranks among the best: what it picked from the text, :mod:`mirix_py._chat.follow_ups`)
@@ -46,6 +48,7 @@ from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, stem, words
 from mirix_py._chat.excerpt import Excerpter
 from mirix_py._chat.follow_ups import taken_up
+from mirix_py._chat.light_verbs import topical
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
 from mirix_py._chat.repeats import leaves_out_repeats, says
 from mirix_py._chat.scope import in_scope
@@ -466,7 +469,9 @@ def build_context(
     core_text = render_core(core)
     ranked = sorted(hits, key=lambda h: (-h.score.score, h.memory_id))
     names = _names(ranked)
-    focus = None if question is None else Focus(names, question.stems)
+    focus = (
+        None if question is None else Focus(names, topical(question.stems, names, question.names))
+    )
     excerpter = None if question is None else Excerpter.of(question, names)
     follow = taken_up(ranked, frozenset(stem(n) for n in names))  # what a next turn picked
     views = [_View.of(h, focus, excerpter, follow.get(h.memory_id, frozenset())) for h in ranked]

@@ -5,7 +5,9 @@ Episodic and semantic memories are re-ranked as a
 the other types' hits are rescored one by one. Every score starts from a
 weighted reciprocal-rank fusion of a dense and a full-text ranking, normalised
 so that rank 1 in both is 1.0 (the full-text side also finds an irregular verb's past,
-"taught" for "teach": :mod:`mirix_py._chat.verb_forms`), and adds:
+"taught" for "teach": :mod:`mirix_py._chat.verb_forms`; it leaves out the question's
+light verbs, "go", "see", "want", when it has a word of its own:
+:mod:`mirix_py._chat.light_verbs`), and adds:
 
 - ``prior``: the session context prior, ``PRIOR_WEIGHT * (s / s_max) ** 2`` where
   ``s`` is the BM25 of the session's pooled turns taken together (normalised) plus
@@ -51,6 +53,7 @@ import numpy as np
 
 from mirix_py._chat.cues import QuestionCues, has_time_expression, stem, words
 from mirix_py._chat.episodes import CandidatePool
+from mirix_py._chat.light_verbs import topical
 from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.person import USER_NAME
 from mirix_py._chat.verb_forms import with_past_forms
@@ -121,9 +124,11 @@ def rank_pool(
     fts_best = np.zeros(n)
     fused_best = np.zeros(n)
     unnamed = _unnamed_speakers(pool, cues)
+    speakers = set(pool.actors) if pool.memory_type is MemoryType.EPISODIC else set()
     for query in queries:
         dense = pool.dense(query.vector)
-        bm25 = pool.bm25(with_past_forms(query.stems - unnamed or query.stems))
+        terms = topical(query.stems - unnamed or query.stems, speakers, cues.names)
+        bm25 = pool.bm25(with_past_forms(terms))
         fused = np.zeros(n)
         if dense is not None and fusion.vector_weight:
             fused += fusion.vector_weight / (
@@ -144,7 +149,8 @@ def rank_pool(
     neighbour = np.zeros(n)
     if pool.sessioned:
         if not cues.asks_several:
-            prior = _session_prior(pool, cues.stems - unnamed or cues.stems, dense_best)
+            terms = topical(cues.stems - unnamed or cues.stems, speakers, cues.names)
+            prior = _session_prior(pool, terms, dense_best)
             prior = prior[pool.session_of]
         same_next = np.r_[pool.linked[1:], False]
         left = np.where(pool.linked, np.r_[0.0, base[:-1]], 0.0)

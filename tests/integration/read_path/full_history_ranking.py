@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from mirix_py._chat.cues import QuestionCues, content_stems, has_time_expression
+from mirix_py._chat.light_verbs import topical
 from mirix_py._chat.scoring import (
     NEIGHBOUR_WEIGHT,
     PRIOR_WEIGHT,
@@ -148,10 +149,11 @@ def rank_full(
     n = len(index.ids)
     base = np.zeros(n)
     dense_best = np.full(n, -1.0)
+    speakers = set(index.actors) if index.memory_type is MemoryType.EPISODIC else set()
     for query in queries:
         q = np.asarray(query.vector, dtype=np.float32)
         dense = (index.vectors @ (q / (float(np.linalg.norm(q)) or 1.0))).astype(np.float64)
-        bm25 = index.bm25(with_past_forms(query.stems))
+        bm25 = index.bm25(with_past_forms(topical(query.stems, speakers, cues.names)))
         fused = fusion.vector_weight / (fusion.k + _ranks(dense, positive_only=False))
         fused += fusion.fts_weight / (fusion.k + _ranks(bm25, positive_only=True))
         dense_best = np.maximum(dense_best, dense)
@@ -165,7 +167,7 @@ def rank_full(
     neighbour = np.zeros(n)
     if index.memory_type is MemoryType.EPISODIC:
         count = len(index.session_keys)
-        s_bm25 = index.session_bm25(cues.stems)
+        s_bm25 = index.session_bm25(topical(cues.stems, speakers, cues.names))
         s_dense = np.zeros(count)
         np.maximum.at(s_dense, index.session_of, np.maximum(dense_best, 0.0))
         combined = s_bm25 / (s_bm25.max() or 1.0) + s_dense / (s_dense.max() or 1.0)
