@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
+from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.models import Hit
 from mirix_py._memory import MemoryType
 
@@ -58,8 +58,7 @@ def lift_replies(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     """``hits`` (best first) with the reply to each well-ranked turn asking about the
     question's topic raised to just below that turn (see the module docstring); best
     first again."""
-    names = {stem(w) for name in cues.names for w in words(name)}
-    topic = cues.stems - names
+    topic = cues.topic_stems
     if not topic:
         return list(hits)
     turns = {

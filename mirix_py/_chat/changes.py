@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
+from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.models import Hit
 from mirix_py._memory import MemoryType
@@ -39,8 +39,7 @@ def lift_changes(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     raised to just below the best hit (see the module docstring); best first again."""
     if not hits:
         return []
-    names = {stem(w) for name in cues.names for w in words(name)}
-    topic = frozenset(cues.stems - names)
+    topic = cues.topic_stems
     floor = CHANGE_SCALE * hits[0].score.score
     changes = [
         h.memory_id

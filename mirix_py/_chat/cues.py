@@ -223,6 +223,17 @@ class QuestionCues:
     else empty."""
 
     @property
+    def name_stems(self) -> frozenset[str]:
+        """The stems of the names of the people the question asks about."""
+        return frozenset(stem(w) for name in self.names for w in words(name))
+
+    @property
+    def topic_stems(self) -> frozenset[str]:
+        """The question's content stems without the asked names (every message about a
+        person names them, so they say nothing of the topic)."""
+        return self.stems - self.name_stems
+
+    @property
     def keyword_query(self) -> str:
         """The question reduced to its content words (for the full-text side)."""
         return " ".join(self.keywords) or self.text

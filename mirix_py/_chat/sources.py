@@ -51,8 +51,7 @@ def _raised(hit: Hit, score: float) -> Hit:
 def lift_fact_sources(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     """``hits`` (best first) with the source turns of the best facts on the question's
     words raised to just below them (see the module docstring); best first again."""
-    names = {stem(w) for name in cues.names for w in words(name)}
-    topic = cues.stems - names
+    topic = cues.topic_stems
     facts = [
         h
         for h in hits[:SOURCE_TOP]
@@ -82,8 +81,7 @@ def lift_topic_facts(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     session's prior and its neighbours' while a fact's does not, so a long reply that
     shares one word with the question ("… works for most people …") outranks the
     fact that answers it and fills the budget first; a fact costs a dozen tokens."""
-    names = {stem(w) for name in cues.names for w in words(name)}
-    topic = cues.stems - names
+    names, topic = cues.name_stems, cues.topic_stems
     if not hits or not names or not topic:
         return list(hits)
     ceiling = SOURCE_SCALE * hits[0].score.score
