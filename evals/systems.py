@@ -283,6 +283,7 @@ class TurnRetrievalQA:
             embeddings=embeddings,
             dimension=embedding_dimension(embeddings),
             memory_types=[MemoryType.EPISODIC],
+            sentence_vectors=False,  # raw turns: one whole-turn vector each
         )
 
     def ingest(self, conversation: Conversation) -> IngestStats:

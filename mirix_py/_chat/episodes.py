@@ -57,10 +57,13 @@ from mirix_py._chat.cues import content_stems, has_time_expression
 from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py._store.base import ScoredRecord
 from mirix_py._store.keys import session_key
-from mirix_py._store.stored_vector import vector_row
+from mirix_py._store.stored_vector import sentence_rows, vector_row
 
 _BM25_K1 = 1.2
 _BM25_B = 0.75
+
+SENTENCE_GAIN = 0.5
+"""The share of a best sentence's gain over its whole turn that re-ranking counts."""
 
 POOLED_TYPES: tuple[MemoryType, ...] = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
 """The types whose candidates are re-ranked as a pool (the others are rescored hits)."""
@@ -131,6 +134,12 @@ class CandidatePool:
     times: np.ndarray[Any, np.dtype[np.float64]] = field(
         default_factory=lambda: np.zeros(0, dtype=np.float64)
     )
+    sentence_vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
+    """The stored sentence vectors of multi-sentence rows (normalised), one per line;
+    ``sentence_of`` gives each line's row (see :meth:`dense`)."""
+    sentence_of: np.ndarray[Any, np.dtype[np.int64]] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
 
     @classmethod
     def from_hits(
@@ -175,6 +184,8 @@ class CandidatePool:
         vectors: list[Any] = []
         has_time: list[bool] = []
         times: list[float] = []
+        sentence_blocks: list[Any] = []
+        sentence_rows_of: list[int] = []
         complete = True
         for number, key in enumerate(order):
             previous: int | None = None
@@ -204,6 +215,10 @@ class CandidatePool:
                 lengths.append(features.length)
                 for term, tf in features.counts:
                     pool.postings.setdefault(term, []).append((i, tf))
+                parts = sentence_rows(record.embedding)
+                if parts is not None:
+                    sentence_blocks.append(parts)
+                    sentence_rows_of.extend([i] * len(parts))
                 if record.embedding is None:
                     complete = False
                 elif complete:
@@ -219,6 +234,11 @@ class CandidatePool:
             matrix = np.stack(vectors).astype(np.float32, copy=False)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             pool.vectors = matrix / np.clip(norms, 1e-12, None)  # known rows: norm 1 already
+        if sentence_blocks:
+            stacked = np.concatenate(sentence_blocks).astype(np.float32, copy=False)
+            norms = np.linalg.norm(stacked, axis=1, keepdims=True)
+            pool.sentence_vectors = stacked / np.clip(norms, 1e-12, None)
+            pool.sentence_of = np.asarray(sentence_rows_of, dtype=np.int64)
         return pool
 
     def __len__(self) -> int:
@@ -251,12 +271,23 @@ class CandidatePool:
         return out
 
     def dense(self, vector: Sequence[float]) -> np.ndarray[Any, np.dtype[np.float32]] | None:
-        """Cosine similarity of every pooled row to ``vector`` (None without vectors)."""
+        """Cosine similarity of every pooled row to ``vector`` (None without vectors).
+
+        A row with sentence vectors (:mod:`mirix_py._store.sentence_vectors`) gains
+        :data:`SENTENCE_GAIN` of what its best sentence adds over its whole text:
+        ``whole + SENTENCE_GAIN * max(0, best sentence - whole)``. Soft, because a
+        turn of many sentences has many chances at a high maximum."""
         if self.vectors is None:
             return None
         query = np.asarray(vector, dtype=np.float32)
-        norm = float(np.linalg.norm(query)) or 1.0
-        return (self.vectors @ (query / norm)).astype(np.float32)
+        query = query / (float(np.linalg.norm(query)) or 1.0)
+        scores = (self.vectors @ query).astype(np.float32)
+        if self.sentence_vectors is not None:
+            best = np.full(len(scores), -np.inf, dtype=np.float32)
+            np.maximum.at(best, self.sentence_of, self.sentence_vectors @ query)
+            gain = np.clip(best - scores, 0.0, None)
+            scores += np.float32(SENTENCE_GAIN) * gain
+        return scores
 
     def bm25(self, stems: Iterable[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         """BM25 of every pooled row against the query stems (statistics of the pool)."""
