@@ -283,7 +283,6 @@ class TurnRetrievalQA:
             embeddings=embeddings,
             dimension=embedding_dimension(embeddings),
             memory_types=[MemoryType.EPISODIC],
-            sentence_vectors=False,  # raw turns: one whole-turn vector each
         )
 
     def ingest(self, conversation: Conversation) -> IngestStats:

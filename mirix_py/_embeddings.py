@@ -12,9 +12,9 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import structlog
@@ -27,52 +27,6 @@ log = structlog.get_logger(__name__)
 
 MINILM_DIM = 384
 _MAX_TOKENS = 256
-
-FloatMatrix = np.ndarray[Any, np.dtype[np.float32]]
-Spans = Sequence[tuple[int, int]]
-"""Character spans ``(start, end)`` of one text."""
-_NO_SPANS: FloatMatrix = np.zeros((0, MINILM_DIM), dtype=np.float32)
-_NO_SPANS.flags.writeable = False
-
-
-@runtime_checkable
-class SpanEmbeddings(Protocol):
-    """An embedder that can also pool character spans of each text from the same
-    forward pass (see :meth:`OnnxMiniLMEmbeddings.embed_with_spans`)."""
-
-    def embed_with_spans(
-        self, texts: list[str], spans: Sequence[Spans] | None
-    ) -> tuple[FloatMatrix, list[FloatMatrix]]:
-        """The texts' vectors and, per text, its spans' vectors."""
-        ...
-
-
-def _span_vectors(
-    hidden: np.ndarray[Any, np.dtype[np.float32]],
-    offsets: Sequence[tuple[int, int]],
-    spans: Spans,
-) -> FloatMatrix:
-    """The normalised mean token state of each character span of one encoded text
-    (``hidden``: its ``(tokens, dim)`` states); spans without a token are left out.
-
-    A token belongs to a span when its characters lie inside it; special and padding
-    tokens map to no characters and belong to none."""
-    if not spans:
-        return _NO_SPANS
-    bounds = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
-    starts, ends = bounds[:, 0], bounds[:, 1]
-    real = ends > starts
-    rows: list[np.ndarray[Any, np.dtype[np.float32]]] = []
-    for begin, end in spans:
-        inside = real & (starts >= begin) & (ends <= end)
-        if inside.any():
-            rows.append(hidden[: len(inside)][inside].mean(axis=0))
-    if not rows:
-        return _NO_SPANS
-    matrix = np.stack(rows).astype(np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    normalised: FloatMatrix = (matrix / np.clip(norms, 1e-12, None)).astype(np.float32)
-    return normalised
 
 
 def _sha256(path: Path) -> str:
@@ -123,11 +77,7 @@ class OnnxMiniLMEmbeddings(Embeddings):
         """The vector size (384)."""
         return MINILM_DIM
 
-    def _encode(
-        self, texts: list[str], spans: Sequence[Spans] | None = None
-    ) -> tuple[FloatMatrix, list[FloatMatrix]]:
-        """One forward pass of ``texts``: their mean-pooled, normalised vectors, and for
-        each text the vectors of its character ``spans`` (empty without ``spans``)."""
+    def _encode(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -137,48 +87,24 @@ class OnnxMiniLMEmbeddings(Embeddings):
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        result: FloatMatrix = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
-        if spans is None:
-            return result, []
-        parts = [
-            _span_vectors(hidden[row], encoding.offsets, wanted)
-            for row, (encoding, wanted) in enumerate(zip(encodings, spans, strict=True))
-        ]
-        return result, parts
+        result: np.ndarray[Any, np.dtype[np.float32]] = (
+            pooled / np.clip(norms, 1e-12, None)
+        ).astype(np.float32)
+        return result
 
-    def embed_array(self, texts: list[str]) -> FloatMatrix:
+    def embed_array(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         """Embed ``texts`` into an ``(n, 384)`` float32 array, in batches.
 
         Texts are sorted by length inside the call so that padding stays small.
         """
-        return self.embed_with_spans(texts, None)[0]
-
-    def embed_with_spans(
-        self, texts: list[str], spans: Sequence[Spans] | None
-    ) -> tuple[FloatMatrix, list[FloatMatrix]]:
-        """Embed ``texts`` and, from the same forward pass, the character ``spans`` of
-        each (``spans[i]`` for ``texts[i]``): "late chunking".
-
-        A span's vector is the mean of the token states of the tokens inside it (the
-        tokenizer's offsets map characters to tokens), L2-normalised, so it is read in
-        the context of the whole text. Returns the ``(n, 384)`` whole-text vectors
-        (exactly those of :meth:`embed_array`: the same batches, the same pooling) and
-        one ``(k, 384)`` matrix per text (``k`` spans that kept a token; a span cut
-        off by truncation has none). Without ``spans`` the matrices are empty.
-        """
-        count = len(texts)
-        parts: list[FloatMatrix] = [_NO_SPANS] * count
         if not texts:
-            return np.zeros((0, MINILM_DIM), dtype=np.float32), parts
-        order = sorted(range(count), key=lambda i: len(texts[i]))
-        out = np.empty((count, MINILM_DIM), dtype=np.float32)
+            return np.zeros((0, MINILM_DIM), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), MINILM_DIM), dtype=np.float32)
         for start in range(0, len(order), self._batch_size):
             idx = order[start : start + self._batch_size]
-            batch_spans = None if spans is None else [spans[i] for i in idx]
-            out[idx], found = self._encode([texts[i] or " " for i in idx], batch_spans)
-            for i, matrix in zip(idx, found, strict=False):
-                parts[i] = matrix
-        return out, parts
+            out[idx] = self._encode([texts[i] or " " for i in idx])
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed documents (langchain-core API)."""
@@ -192,64 +118,20 @@ class OnnxMiniLMEmbeddings(Embeddings):
 
 
 class CachedEmbeddings(Embeddings):
-    """An LRU cache in front of any embedder (queries repeat a lot in chat and eval).
+    """An LRU cache in front of any embedder (queries repeat a lot in chat and eval)."""
 
-    With a ``splitter`` (text -> character spans, e.g. its sentences) and an inner
-    embedder that can pool spans (:class:`SpanEmbeddings`, as the onnx one does),
-    every document embedded also gets its span vectors from the same forward pass,
-    kept in the same bounded cache for :meth:`span_vectors`; queries get none.
-    """
-
-    def __init__(
-        self,
-        inner: Embeddings,
-        *,
-        size: int = 4096,
-        splitter: Callable[[str], Spans] | None = None,
-    ) -> None:
+    def __init__(self, inner: Embeddings, *, size: int = 4096) -> None:
         self.inner = inner
         self._size = size
-        self._spanner = inner if isinstance(inner, SpanEmbeddings) else None
-        self._splitter = splitter if self._spanner is not None else None
         # Tuples of floats, not lists: the garbage collector untracks them, so a full
         # cache adds nothing to a full collection (4,096 lists of 384 floats made
-        # each gen-2 pass ~100 ms and were the chat's latency spikes). Span matrices
-        # are numpy arrays (untracked too).
+        # each gen-2 pass ~100 ms and were the chat's latency spikes).
         self._cache: OrderedDict[str, tuple[float, ...]] = OrderedDict()
-        self._spans: OrderedDict[str, FloatMatrix] = OrderedDict()
         self._lock = threading.Lock()
 
-    @property
-    def spans_supported(self) -> bool:
-        """True when documents get span vectors (a splitter and a spanning embedder)."""
-        return self._splitter is not None
-
-    def _remember(
-        self, cache: OrderedDict[str, Any], fresh: Mapping[str, Any]
-    ) -> None:  # called with the lock held
-        cache.update(fresh)
-        for text in fresh:
-            cache.move_to_end(text)
-        while len(cache) > self._size:
-            cache.popitem(last=False)
-
-    def _compute(self, texts: list[str], *, spans: bool) -> dict[str, tuple[float, ...]]:
-        """Embed ``texts`` (unique) in one call and cache them (and their span vectors)."""
-        splitter = self._splitter if spans else None
-        if splitter is None or self._spanner is None:
-            vectors: Sequence[Sequence[float]] = self.inner.embed_documents(texts)
-            parts: dict[str, FloatMatrix] = {}
-        else:
-            whole, found = self._spanner.embed_with_spans(texts, [splitter(t) for t in texts])
-            vectors = whole.tolist()
-            parts = dict(zip(texts, found, strict=True))
-        fresh = {text: tuple(map(float, vec)) for text, vec in zip(texts, vectors, strict=True)}
-        with self._lock:
-            self._remember(self._cache, fresh)
-            self._remember(self._spans, parts)
-        return fresh
-
-    def _embed(self, texts: list[str], *, spans: bool) -> list[list[float]]:
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed documents, reusing cached vectors and embedding the rest in one call
+        (each caller gets its own list)."""
         result: list[tuple[float, ...] | None] = []
         missing: list[str] = []
         with self._lock:
@@ -261,33 +143,23 @@ class CachedEmbeddings(Embeddings):
                     missing.append(text)
                 result.append(hit)
         if missing:
-            fresh = self._compute(list(dict.fromkeys(missing)), spans=spans)
+            unique = list(dict.fromkeys(missing))
+            fresh = {
+                text: tuple(map(float, vec))
+                for text, vec in zip(unique, self.inner.embed_documents(unique), strict=True)
+            }
+            with self._lock:
+                self._cache.update(fresh)
+                for text in fresh:
+                    self._cache.move_to_end(text)
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
             result = [r if r is not None else fresh[t] for r, t in zip(result, texts, strict=True)]
         return [list(r) for r in result if r is not None]
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Embed documents, reusing cached vectors and embedding the rest in one call
-        (each caller gets its own list)."""
-        return self._embed(texts, spans=True)
-
     def embed_query(self, text: str) -> list[float]:
-        """Embed one query through the cache (no span vectors)."""
-        return self._embed([text], spans=False)[0]
-
-    def span_vectors(self, texts: list[str]) -> list[FloatMatrix] | None:
-        """Each text's span vectors (a ``(k, dim)`` matrix, ``k`` may be 0), from the
-        cache or from one forward pass of the texts not in it; None when this embedder
-        cannot make them (see the class docstring): never one call per span."""
-        if self._splitter is None:
-            return None
-        with self._lock:
-            found = {t: self._spans[t] for t in texts if t in self._spans}
-        missing = list(dict.fromkeys(t for t in texts if t not in found))
-        if missing:
-            self._compute(missing, spans=True)
-            with self._lock:
-                found.update((t, self._spans[t]) for t in missing if t in self._spans)
-        return [found.get(t, _NO_SPANS) for t in texts]
+        """Embed one query through the cache."""
+        return self.embed_documents([text])[0]
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -316,19 +188,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
-def make_embeddings(
-    provider: str,
-    *,
-    batch_size: int = 64,
-    cache_size: int = 4096,
-    splitter: Callable[[str], Spans] | None = None,
-) -> Embeddings:
+def make_embeddings(provider: str, *, batch_size: int = 64, cache_size: int = 4096) -> Embeddings:
     """Build the embedder named by a ``provider:model`` string.
 
     ``onnx:all-MiniLM-L6-v2`` (default) and ``torch:all-MiniLM-L6-v2`` are built
-    in; anything else goes to ``langchain.embeddings.init_embeddings``. A
-    ``splitter`` gives the cache's documents span vectors (see
-    :class:`CachedEmbeddings`; only the onnx embedder makes them).
+    in; anything else goes to ``langchain.embeddings.init_embeddings``.
     """
     kind, _, model = provider.partition(":")
     inner: Embeddings
@@ -351,7 +215,7 @@ def make_embeddings(
                 "provider's integration (e.g. pip install 'mirix-py[openai]')"
             ) from exc
         inner = init_embeddings(provider)
-    return CachedEmbeddings(inner, size=cache_size, splitter=splitter) if cache_size else inner
+    return CachedEmbeddings(inner, size=cache_size) if cache_size else inner
 
 
 def embedding_dimension(embeddings: Embeddings) -> int:

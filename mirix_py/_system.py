@@ -34,7 +34,6 @@ from mirix_py._store.base import DeleteReceipt, HistoryEvent, MemoryStore, Score
 from mirix_py._store.lancedb_store import LanceDBStore
 from mirix_py._store.maintenance import MaintenanceReceipt
 from mirix_py._store.maintenance_worker import MaintenanceService
-from mirix_py._store.sentence_vectors import sentence_spans
 from mirix_py._tools import memory_tools
 from mirix_py._transfer import (
     content_problem,
@@ -89,8 +88,6 @@ class MemorySystem(AsyncFacade):
             config.embeddings.provider,
             batch_size=config.embeddings.batch_size,
             cache_size=config.embeddings.cache_size,
-            # sentence vectors from the forward pass that embeds each turn
-            splitter=sentence_spans if config.storage.sentence_vectors else None,
         )
         if store is None:
             cipher = None
@@ -106,7 +103,6 @@ class MemorySystem(AsyncFacade):
                 storage_options=config.storage.options,
                 file_lock=config.storage.file_lock,
                 access_flush_seconds=config.storage.access_flush_seconds,
-                sentence_vectors=config.storage.sentence_vectors,
                 purge_delay_seconds=config.maintenance.purge_delay_seconds,
                 index_segment_rows=config.maintenance.index_segment_rows,
                 fragment_rows=config.maintenance.fragment_rows,

@@ -39,6 +39,25 @@ LOCOMO conversations 0-2 coverage 0.865 -> 0.866 with multi-hop 0.786 -> 0.811
 (evidence recall 0.867 -> 0.874), blind set 3 unchanged (0.944, 0.824), our own set
 correct 0.973 -> 0.968; it keeps the ingest cost. Sentence vectors pooled from the
 whole turn's own token states (one forward pass) would remove that cost.
+
+Measured and dropped too (s19, branch ``s19-late``, commits 548a091 and 075ee6a hold
+the code): those sentence vectors "late chunked", i.e. the mean of the token states of
+each sentence's tokens in the one forward pass that embeds the whole turn (the
+tokenizer's offsets give the span; the whole-turn vectors stay bit-identical). The
+cost went away: the embedder's cache kept them from the write path's pass, so ingest
+embedded the same texts with or without them (187 for 108 turns) at the same speed;
+the database was still ~2x larger (LOCOMO conversations 0-2: 17.3 -> 36.0 MB). The
+benefit went with it: MiniLM reads a turn of tens of tokens, and every token state is
+mostly the turn's, so a late sentence vector stays close to its whole turn. Offline,
+on conversations 0-2, the share of evidence turns in the dense top 50 of their
+conversation went 0.690 -> 0.707 with max(whole, best late sentence), against 0.788
+with separately embedded sentences (multi-hop 0.576 -> 0.620 against 0.701); taking
+out the shared part (sentence - l * whole, l = 0.5 to 0.85) or pooling the [CLS] and
+[SEP] states with the span did no better. End to end (fresh ingest, conversations
+0-2, 385 questions) answer coverage 0.866 -> 0.861 with the 0.5 blend, 0.866 with
+the widened search alone, 0.862 with the max (multi-hop 0.784 -> 0.769 / 0.790 /
+0.773; evidence recall 0.864 -> 0.860 / 0.868 / 0.865). What carried the s18 gain is
+what a sentence says on its own, and that takes a pass over the sentence's tokens.
 """
 
 from __future__ import annotations
@@ -57,13 +76,10 @@ from mirix_py._chat.cues import content_stems, has_time_expression
 from mirix_py._memory import EpisodicMemory, MemoryRecord, MemoryType
 from mirix_py._store.base import ScoredRecord
 from mirix_py._store.keys import session_key
-from mirix_py._store.stored_vector import sentence_rows, vector_row
+from mirix_py._store.stored_vector import vector_row
 
 _BM25_K1 = 1.2
 _BM25_B = 0.75
-
-SENTENCE_GAIN = 0.5
-"""The share of a best sentence's gain over its whole turn that re-ranking counts."""
 
 POOLED_TYPES: tuple[MemoryType, ...] = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
 """The types whose candidates are re-ranked as a pool (the others are rescored hits)."""
@@ -134,12 +150,6 @@ class CandidatePool:
     times: np.ndarray[Any, np.dtype[np.float64]] = field(
         default_factory=lambda: np.zeros(0, dtype=np.float64)
     )
-    sentence_vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
-    """The stored sentence vectors of multi-sentence rows (normalised), one per line;
-    ``sentence_of`` gives each line's row (see :meth:`dense`)."""
-    sentence_of: np.ndarray[Any, np.dtype[np.int64]] = field(
-        default_factory=lambda: np.zeros(0, dtype=np.int64)
-    )
 
     @classmethod
     def from_hits(
@@ -184,8 +194,6 @@ class CandidatePool:
         vectors: list[Any] = []
         has_time: list[bool] = []
         times: list[float] = []
-        sentence_blocks: list[Any] = []
-        sentence_rows_of: list[int] = []
         complete = True
         for number, key in enumerate(order):
             previous: int | None = None
@@ -215,10 +223,6 @@ class CandidatePool:
                 lengths.append(features.length)
                 for term, tf in features.counts:
                     pool.postings.setdefault(term, []).append((i, tf))
-                parts = sentence_rows(record.embedding)
-                if parts is not None:
-                    sentence_blocks.append(parts)
-                    sentence_rows_of.extend([i] * len(parts))
                 if record.embedding is None:
                     complete = False
                 elif complete:
@@ -234,11 +238,6 @@ class CandidatePool:
             matrix = np.stack(vectors).astype(np.float32, copy=False)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             pool.vectors = matrix / np.clip(norms, 1e-12, None)  # known rows: norm 1 already
-        if sentence_blocks:
-            stacked = np.concatenate(sentence_blocks).astype(np.float32, copy=False)
-            norms = np.linalg.norm(stacked, axis=1, keepdims=True)
-            pool.sentence_vectors = stacked / np.clip(norms, 1e-12, None)
-            pool.sentence_of = np.asarray(sentence_rows_of, dtype=np.int64)
         return pool
 
     def __len__(self) -> int:
@@ -271,23 +270,12 @@ class CandidatePool:
         return out
 
     def dense(self, vector: Sequence[float]) -> np.ndarray[Any, np.dtype[np.float32]] | None:
-        """Cosine similarity of every pooled row to ``vector`` (None without vectors).
-
-        A row with sentence vectors (:mod:`mirix_py._store.sentence_vectors`) gains
-        :data:`SENTENCE_GAIN` of what its best sentence adds over its whole text:
-        ``whole + SENTENCE_GAIN * max(0, best sentence - whole)``. Soft, because a
-        turn of many sentences has many chances at a high maximum."""
+        """Cosine similarity of every pooled row to ``vector`` (None without vectors)."""
         if self.vectors is None:
             return None
         query = np.asarray(vector, dtype=np.float32)
-        query = query / (float(np.linalg.norm(query)) or 1.0)
-        scores = (self.vectors @ query).astype(np.float32)
-        if self.sentence_vectors is not None:
-            best = np.full(len(scores), -np.inf, dtype=np.float32)
-            np.maximum.at(best, self.sentence_of, self.sentence_vectors @ query)
-            gain = np.clip(best - scores, 0.0, None)
-            scores += np.float32(SENTENCE_GAIN) * gain
-        return scores
+        norm = float(np.linalg.norm(query)) or 1.0
+        return (self.vectors @ (query / norm)).astype(np.float32)
 
     def bm25(self, stems: Iterable[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         """BM25 of every pooled row against the query stems (statistics of the pool)."""

@@ -42,10 +42,6 @@ class StorageConfig(BaseModel):
     UPDATE that moves the rows it touches outside the indexes until the next
     maintenance run (which counts them as writes), so batches are kept rare: a
     crash loses at most that long of access counts (bookkeeping, not memories).
-
-    ``sentence_vectors`` stores one vector per content sentence of multi-sentence
-    episodic memories, so that search finds a turn by its best sentence (see
-    ``mirix_py._store.sentence_vectors``); it costs ingest time (more to embed).
     """
 
     model_config = FROZEN
@@ -53,7 +49,6 @@ class StorageConfig(BaseModel):
     read_consistency_seconds: float | None = Field(default=0.0, ge=0)
     file_lock: bool = True
     access_flush_seconds: float = Field(default=60.0, gt=0)
-    sentence_vectors: bool = True
     options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property

@@ -49,7 +49,6 @@ from mirix_py._store.lance_schema import (
     HISTORY_TABLE,
     ID_NOT_AVAILABLE,
     LIST_ORDER,
-    VECTOR_COLUMNS,
     _from_micros,
     _fts_config,
     _keys_from_row,
@@ -61,24 +60,12 @@ from mirix_py._store.owner_counts import OwnerCounts
 from mirix_py._store.purge_queue import PurgeQueue
 from mirix_py._store.retry import retrying
 from mirix_py._store.segments import FRAGMENT_ROWS, HISTORY_FRAGMENT_ROWS, SEGMENT_ROWS, Layout
-from mirix_py._store.sentence_vectors import SENTENCE_COLUMN, sentence_field
 from mirix_py._store.stamps import ChangeStamps
 from mirix_py._store.stored_vector import attach_vector
 from mirix_py._vault import VaultCipher
 from mirix_py.errors import AccessDenied, MemoryTypeDisabled, StorageError
 
 log = structlog.get_logger("mirix_py._store.lancedb_store")
-
-
-def _listed_sentences(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row's sentence vectors as Arrow takes them (lists; a matrix read back from the
-    store is converted), None when it has none."""
-    found = row.get(SENTENCE_COLUMN)
-    if found is None or not len(found):
-        return {SENTENCE_COLUMN: None}
-    if isinstance(found, np.ndarray):
-        return {SENTENCE_COLUMN: found.astype(np.float32).tolist()}
-    return {SENTENCE_COLUMN: [[float(x) for x in v] for v in found]}
 
 
 class _LanceBase:
@@ -100,7 +87,6 @@ class _LanceBase:
         storage_options: Mapping[str, str] | None = None,
         file_lock: bool = True,
         access_flush_seconds: float = 60.0,
-        sentence_vectors: bool = True,
         purge_delay_seconds: float = 600.0,
         index_segment_rows: int = SEGMENT_ROWS,
         fragment_rows: int = FRAGMENT_ROWS,
@@ -120,8 +106,6 @@ class _LanceBase:
         self._dim = dimension
         self._types = tuple(MemoryType(t) for t in memory_types)
         self._cipher = cipher
-        # store and search sentence vectors (see mirix_py._store.sentence_vectors)
-        self._sentence_vectors = sentence_vectors
         interval = (
             None
             if read_consistency_seconds is None
@@ -237,7 +221,6 @@ class _LanceBase:
         if name != HISTORY_TABLE:
             self._migrate_key_columns(name)
             self._migrate_list_order(name)
-            self._migrate_sentence_column(name)
             self._ensure_key_indexes(name)  # e.g. the validity index, new in this version
         self._fts_ready(name)
         if name != HISTORY_TABLE:
@@ -399,22 +382,6 @@ class _LanceBase:
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
 
-    def _migrate_sentence_column(self, name: str) -> None:
-        """Add the (empty) sentence-vector column to a table created before it existed.
-
-        Rows written before keep no sentence vectors (their whole-turn vector still
-        ranks them); rows written from now on get them (see
-        :mod:`mirix_py._store.sentence_vectors`)."""
-        table = self._tables[name]
-        if SENTENCE_COLUMN in table.schema.names:
-            return
-        try:
-            table.add_columns(pa.schema([sentence_field(self._dim)]))
-        except Exception:
-            if SENTENCE_COLUMN not in table.schema.names:  # not another process migrating
-                raise
-        log.info("store.sentence_column_added", table=name)
-
     @staticmethod
     def _fill_keys(table: Any, updates: list[dict[str, Any]], schema: pa.Schema) -> int:
         if updates:
@@ -425,12 +392,7 @@ class _LanceBase:
             )
         return len(updates)
 
-    def _to_row(
-        self,
-        record: MemoryRecord,
-        vector: Sequence[float],
-        sentences: Sequence[Sequence[float]] | None = None,
-    ) -> dict[str, Any]:
+    def _to_row(self, record: MemoryRecord, vector: Sequence[float]) -> dict[str, Any]:
         payload = record.payload()
         if isinstance(record, KnowledgeVaultMemory):
             if self._cipher is None:
@@ -448,7 +410,6 @@ class _LanceBase:
             "importance": float(record.importance),
             "access_count": int(record.access_count),
             "vector": [float(x) for x in vector],
-            SENTENCE_COLUMN: _listed_sentences({SENTENCE_COLUMN: sentences})[SENTENCE_COLUMN],
         }
         for column in _TIME_COLUMNS:
             value = getattr(record, column)
@@ -482,20 +443,13 @@ class _LanceBase:
         if vector is None:
             return record
         # the column is fixed-size float32: no per-float validation (see stored_vector)
-        sentences = row.get(SENTENCE_COLUMN)
-        return attach_vector(
-            record,
-            np.asarray(vector, dtype=np.float32),
-            None if sentences is None or not len(sentences) else np.asarray(sentences, np.float32),
-        )
+        return attach_vector(record, np.asarray(vector, dtype=np.float32))
 
     @staticmethod
     def _history_value(row: dict[str, Any] | None) -> str | None:
         if row is None:
             return None
-        return json.dumps(
-            {k: v for k, v in row.items() if k not in VECTOR_COLUMNS}, ensure_ascii=False
-        )
+        return json.dumps({k: v for k, v in row.items() if k != "vector"}, ensure_ascii=False)
 
     def _history_rows(
         self,
@@ -535,10 +489,7 @@ class _LanceBase:
         """
         table = self._tables[mtype.value]
         # the listing order follows the time columns on every write (an edit may move it)
-        data = as_arrow(
-            [{**row, LIST_ORDER: list_order(row), **_listed_sentences(row)} for row in rows],
-            table.schema,
-        )
+        data = as_arrow([{**row, LIST_ORDER: list_order(row)} for row in rows], table.schema)
         # Another server (or the maintainer) may commit to the table meanwhile: a lost
         # commit race is retried (the keyed upsert is idempotent), bounded.
         inserted, updated = retrying(

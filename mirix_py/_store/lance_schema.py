@@ -22,7 +22,6 @@ from mirix_py._store.filters import (
 )
 from mirix_py._store.keyed import KEY_METADATA
 from mirix_py._store.keys import KEY_COLUMNS, fact_key, record_keys
-from mirix_py._store.sentence_vectors import SENTENCE_COLUMN, sentence_field
 from mirix_py.errors import InvalidArgument
 
 HISTORY_TABLE = "history"
@@ -86,15 +85,12 @@ def _record_schema(dim: int) -> pa.Schema:
             pa.field("vector", pa.list_(pa.float32(), dim)),
             *_KEY_FIELDS,
             _LIST_ORDER_FIELD,
-            sentence_field(dim),  # last: tables migrated with ``add_columns`` match
         ]
     )
 
 
-# Columns that hold vectors (never read back into a record's fields, never in history).
-VECTOR_COLUMNS = ("vector", SENTENCE_COLUMN)
 # Lookups by key return records without their vectors (never needed there).
-_LOOKUP_COLUMNS = tuple(n for n in _record_schema(1).names if n not in VECTOR_COLUMNS)
+_LOOKUP_COLUMNS = tuple(n for n in _record_schema(1).names if n != "vector")
 
 _HISTORY_SCHEMA = pa.schema(
     [

@@ -56,7 +56,6 @@ from mirix_py._store.query_batch import (
     run_queries,
     run_then,
 )
-from mirix_py._store.sentence_vectors import SENTENCE_COLUMN, SENTENCE_TYPES
 from mirix_py.errors import InvalidArgument, RecordNotFound, StorageError
 
 log = structlog.get_logger("mirix_py._store.lancedb_store")
@@ -70,7 +69,7 @@ VALIDITY_INDEX_MIN_TABLE_ROWS = 50_000
 # The validity index is used when the owner holds at least 1/this of the table.
 OWNER_SHARE_FOR_INDEX = 4
 _PLAIN_RECORD_COLUMNS = tuple(c for c in _LOOKUP_COLUMNS if c not in ("text", *KEY_COLUMNS))
-_RECORD_COLUMNS = (*_PLAIN_RECORD_COLUMNS, "vector", SENTENCE_COLUMN)
+_RECORD_COLUMNS = (*_PLAIN_RECORD_COLUMNS, "vector")
 
 
 # A neighbour lookup reads these of its sessions' rows, at most _SESSION_ROWS per
@@ -107,19 +106,6 @@ def _kept_rows(ranked: Sequence[Sequence[_Kept]]) -> dict[MemoryType, dict[int, 
         for hit in hits:
             wanted.setdefault(hit.memory_type, {})[hit.address] = (hit.memory_id, hit.user_id)
     return wanted
-
-
-def _closest_per_memory(
-    hits: Sequence[tuple[str, float, MemoryType, int]],
-) -> list[tuple[str, float, MemoryType, int]]:
-    """Dense hits (id, distance, type, address) with one entry per memory, its
-    smallest distance (whole text or best sentence), closest first."""
-    best: dict[str, tuple[str, float, MemoryType, int]] = {}
-    for hit in hits:
-        seen = best.get(hit[0])
-        if seen is None or hit[1] < seen[1]:
-            best[hit[0]] = hit
-    return sorted(best.values(), key=lambda h: h[1])
 
 
 class _LanceSearch(_LanceBase):
@@ -342,25 +328,6 @@ class _LanceSearch(_LanceBase):
                 bound = probe_limit(choice.nprobes, self._table_rows(mtype), owned) if choice else 0
                 job = VectorJob(table, vector, where, depth, choice, _RANKED_COLUMNS, bound)
                 jobs.append(("vector", mtype, job))
-                if self._sentence_vectors and mtype in SENTENCE_TYPES:
-                    # the best sentence of multi-sentence memories (flat: no index on it;
-                    # every record table has the column once opened)
-                    jobs.append(
-                        (
-                            "sentence",
-                            mtype,
-                            VectorJob(
-                                table,
-                                vector,
-                                where,
-                                depth,
-                                None,
-                                _RANKED_COLUMNS,
-                                0,
-                                SENTENCE_COLUMN,
-                            ),
-                        )
-                    )
             if fts_text and self._fts_ready(mtype.value):
                 jobs.append(("fts", mtype, TextJob(table, fts_text, where, depth, _RANKED_COLUMNS)))
         return jobs
@@ -391,25 +358,22 @@ class _LanceSearch(_LanceBase):
     def _fused(
         self, query: SearchQuery, found: Sequence[tuple[str, MemoryType, pa.Table]]
     ) -> list[_Kept]:
-        """Fuse one search's ranking results into its best ``limit`` hits.
-
-        The dense ranking scores a memory by the better of its whole-text vector and
-        its best sentence vector (see :mod:`mirix_py._store.sentence_vectors`)."""
+        """Fuse one search's ranking results into its best ``limit`` hits."""
         vector_hits: list[tuple[str, float, MemoryType, int]] = []
         fts_hits: list[tuple[str, float, MemoryType, int]] = []
         for kind, mtype, table in found:
             if not table.num_rows:
                 continue
-            score_column = "_score" if kind == "fts" else "_distance"
+            score_column = "_distance" if kind == "vector" else "_score"
             ids = table.column("id").to_pylist()
             owners = table.column("user_id").to_pylist()
             scores = table.column(score_column).to_pylist()
             addresses = table.column("_rowid").to_pylist()
-            hits = fts_hits if kind == "fts" else vector_hits
+            hits = vector_hits if kind == "vector" else fts_hits
             for memory_id, owner, raw, address in zip(ids, owners, scores, addresses, strict=True):
                 if owner == query.user_id:
                     hits.append((memory_id, float(raw), mtype, int(address)))
-        vector_hits = _closest_per_memory(vector_hits)
+        vector_hits.sort(key=lambda h: h[1])
         fts_hits.sort(key=lambda h: -h[1])
         fused = fuse(
             [(h[0], 1.0 - h[1]) for h in vector_hits],

@@ -24,9 +24,7 @@ from mirix_py._store.filters import (
 )
 from mirix_py._store.lance_schema import HISTORY_TABLE, ID_NOT_AVAILABLE
 from mirix_py._store.lance_search import _LanceSearch
-from mirix_py._store.sentence_vectors import SENTENCE_COLUMN, embed_sentences
 from mirix_py._store.stamps import StampValue
-from mirix_py._store.stored_vector import sentence_rows
 from mirix_py.errors import AccessDenied, StorageError
 
 log = structlog.get_logger("mirix_py._store.lancedb_store")
@@ -43,21 +41,6 @@ class _LanceWrites(_LanceSearch):
             for i, vec in zip(missing, fresh, strict=True):
                 vectors[i] = vec
         return [v for v in vectors if v is not None]
-
-    def _embed_sentences(self, records: Sequence[MemoryRecord]) -> list[list[list[float]] | None]:
-        """The records' sentence vectors (all None when this store keeps none).
-
-        A record read back with its vectors and written again keeps them, as it keeps
-        its whole-text vector (an edit of the text drops both: ``embedding=None``)."""
-        if not self._sentence_vectors:
-            return [None] * len(records)
-        kept = [sentence_rows(r.embedding) for r in records]
-        todo = [i for i, k in enumerate(kept) if k is None]
-        fresh = embed_sentences([records[i] for i in todo], self._embeddings) if todo else []
-        out: list[list[list[float]] | None] = [None if k is None else k.tolist() for k in kept]
-        for i, vectors in zip(todo, fresh, strict=True):
-            out[i] = vectors
-        return out
 
     def upsert(
         self, records: Sequence[MemoryRecord], *, actor: str = "system", reason: str = ""
@@ -76,15 +59,14 @@ class _LanceWrites(_LanceSearch):
             for source_id in record.source_ids:
                 validate_memory_id(source_id, field="source_ids")
         vectors = self._embed_missing(records)
-        sentences = self._embed_sentences(records)
         by_type: dict[MemoryType, list[dict[str, Any]]] = {}
-        for record, vector, parts in zip(records, vectors, sentences, strict=True):
+        for record, vector in zip(records, vectors, strict=True):
             self._table(record.memory_type)  # raises if disabled
             if len(vector) != self._dim:
                 raise StorageError(
                     f"embedding has {len(vector)} dimensions; this database uses {self._dim}"
                 )
-            by_type.setdefault(record.memory_type, []).append(self._to_row(record, vector, parts))
+            by_type.setdefault(record.memory_type, []).append(self._to_row(record, vector))
         names = [*(t.value for t in by_type), HISTORY_TABLE]
         with self._writing(names, sorted({r.user_id for r in records})):
             for mtype, rows in by_type.items():
@@ -150,7 +132,6 @@ class _LanceWrites(_LanceSearch):
         )
         new_record = new_record.model_copy(update={"valid_from": since})
         vectors = self._embed_missing([retired, new_record])
-        (new_sentences,) = self._embed_sentences([new_record])
         mtype = new_record.memory_type
         with self._writing([mtype.value, HISTORY_TABLE], [user_id]):
             # the new id must be free or this user's: checked before anything is written
@@ -159,10 +140,7 @@ class _LanceWrites(_LanceSearch):
                 raise AccessDenied(ID_NOT_AVAILABLE.format(id=repr(new_record.id)))
             where = conjoin([user_filter(user_id), in_list("id", [old_id])])
             old_row = self._scan(mtype, where, limit=1)[0]
-            rows = [
-                self._to_row(retired, vectors[0], old_row.get(SENTENCE_COLUMN)),
-                self._to_row(new_record, vectors[1], new_sentences),
-            ]
+            rows = [self._to_row(retired, vectors[0]), self._to_row(new_record, vectors[1])]
             self._write_rows(mtype, rows, known_new=False)
             self._history_rows(
                 [

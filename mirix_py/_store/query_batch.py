@@ -39,7 +39,6 @@ from lancedb.background_loop import LOOP
 from lancedb.query import ColumnOrdering
 
 from mirix_py._store.ann import AnnChoice, apply_choice
-from mirix_py._store.sentence_vectors import SENTENCE_COLUMN
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,6 @@ class VectorJob:
     max_nprobes: int = 0
     """Through the index: the most partitions to probe (0: no bound; see
     :func:`~mirix_py._store.ann.probe_limit`)."""
-    column: str = "vector"
-    """The vector column searched (a multivector column scores a row by its best vector)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,6 @@ def _async_query(job: Job, table: Any) -> Any:
         query = (
             table.query()
             .nearest_to(list(job.vector))
-            .column(job.column)
             .distance_type("cosine")
             .where(job.where)
             .limit(job.limit)
@@ -142,7 +138,7 @@ def _sync_query(job: Job) -> Any:
     table = job.table
     if isinstance(job, VectorJob):
         query = (
-            table.search(list(job.vector), vector_column_name=job.column)
+            table.search(list(job.vector), vector_column_name="vector")
             .distance_type("cosine")
             .where(job.where, prefilter=True)
             .limit(job.limit)
@@ -238,32 +234,6 @@ def rows_at(table: pa.Table, indices: Sequence[int]) -> list[dict[str, Any]]:
     if not indices:
         return []
     picked = table.take(pa.array(indices, type=pa.int64()))
-    sentences: list[np.ndarray[Any, np.dtype[np.float32]] | None] | None = None
-    if SENTENCE_COLUMN in picked.column_names:
-        sentences = _matrices(picked.column(SENTENCE_COLUMN).combine_chunks())
-        picked = picked.drop_columns([SENTENCE_COLUMN])
-    rows = _rows_with_vectors(picked)
-    if sentences is not None:
-        for row, matrix in zip(rows, sentences, strict=True):
-            row[SENTENCE_COLUMN] = matrix
-    return rows
-
-
-def _matrices(column: pa.Array) -> list[np.ndarray[Any, np.dtype[np.float32]] | None]:
-    """A list-of-vectors column as one float32 matrix per row (None for a null row),
-    sliced from one flat array instead of built float by float."""
-    lengths = column.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
-    flat = column.flatten()
-    width = flat.type.list_size
-    values = flat.flatten().to_numpy(zero_copy_only=False).reshape(-1, width)
-    ends = np.cumsum(lengths)
-    return [
-        values[end - n : end] if n else None
-        for n, end in zip(lengths.tolist(), ends.tolist(), strict=True)
-    ]
-
-
-def _rows_with_vectors(picked: pa.Table) -> list[dict[str, Any]]:
     vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
     if "vector" in picked.column_names:
         column = picked.column("vector").combine_chunks()

@@ -9,9 +9,7 @@ candidates (measured: 4 ms ``tolist``, 4 ms pydantic validation, 4.5 ms ``asarra
 ``record.embedding`` sees the declared type), and it keeps the row it came from;
 :func:`attach_vector` sets it on a record built without one, skipping a validation
 that cannot fail (the column is a fixed-size float32 list); :func:`vector_row`
-gives re-ranking the row back without converting. A multi-sentence memory's
-sentence vectors (:mod:`mirix_py._store.sentence_vectors`) ride along on the same
-object (:func:`sentence_rows`), so re-ranking can score it by its best sentence.
+gives re-ranking the row back without converting.
 """
 
 from __future__ import annotations
@@ -27,30 +25,23 @@ FloatRow = np.ndarray[Any, np.dtype[np.float32]]
 
 
 class StoredVector(list[float]):
-    """A record's embedding as read from the store: the floats, plus the float32 row
-    (and its sentence vectors, one per row of ``sentences``, when it has them)."""
+    """A record's embedding as read from the store: the floats, plus the float32 row."""
 
-    __slots__ = ("row", "sentences")
+    __slots__ = ("row",)
 
-    def __init__(self, row: FloatRow, sentences: FloatRow | None = None) -> None:
+    def __init__(self, row: FloatRow) -> None:
         super().__init__(row.tolist())
         self.row = row
-        self.sentences = sentences
 
 
-def attach_vector(
-    record: MemoryRecord, row: FloatRow, sentences: FloatRow | None = None
-) -> MemoryRecord:
-    """``record`` (built without an embedding) with ``row`` as its embedding (and
-    ``sentences``, a matrix of sentence vectors, alongside).
+def attach_vector(record: MemoryRecord, row: FloatRow) -> MemoryRecord:
+    """``record`` (built without an embedding) with ``row`` as its embedding.
 
     The value is set as validated data: it is a list of floats by construction. A row
     that is a view into a larger batch is copied, so a kept record never pins the batch.
     """
     own = row if row.base is None else row.copy()
-    if sentences is not None and sentences.base is not None:
-        sentences = sentences.copy()
-    record.__dict__["embedding"] = StoredVector(own.astype(np.float32, copy=False), sentences)
+    record.__dict__["embedding"] = StoredVector(own.astype(np.float32, copy=False))
     record.__pydantic_fields_set__.add("embedding")
     return record
 
@@ -61,9 +52,3 @@ def vector_row(embedding: Sequence[float]) -> FloatRow:
     if isinstance(row, np.ndarray):
         return row
     return np.asarray(embedding, dtype=np.float32)
-
-
-def sentence_rows(embedding: Sequence[float] | None) -> FloatRow | None:
-    """The sentence vectors read with an embedding (a matrix, one row per sentence), if any."""
-    found = getattr(embedding, "sentences", None)
-    return found if isinstance(found, np.ndarray) and len(found) else None
