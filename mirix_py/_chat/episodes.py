@@ -49,11 +49,12 @@ embedded the same texts with or without them (187 for 108 turns) at the same spe
 the database was still ~2x larger (LOCOMO conversations 0-2: 17.3 -> 36.0 MB). The
 benefit went with it: MiniLM reads a turn of tens of tokens, and every token state is
 mostly the turn's, so a late sentence vector stays close to its whole turn. Offline,
-on conversations 0-2, the share of evidence turns in the dense top 50 of their
-conversation went 0.690 -> 0.707 with max(whole, best late sentence), against 0.788
-with separately embedded sentences (multi-hop 0.576 -> 0.620 against 0.701); taking
-out the shared part (sentence - l * whole, l = 0.5 to 0.85) or pooling the [CLS] and
-[SEP] states with the span did no better. End to end (fresh ingest, conversations
+on all 7 dev conversations, the share of evidence turns in the dense top 50 of their
+conversation went 0.641 -> 0.659 with max(whole, best late sentence), against 0.750
+with separately embedded sentences (multi-hop 0.527 -> 0.530 against 0.649,
+open-domain 0.403 -> 0.403 against 0.571); taking out the shared part (sentence -
+l * whole, l = 0.5 to 0.85) or pooling the [CLS] and [SEP] states with the span did
+no better. End to end (fresh ingest, conversations
 0-2, 385 questions) answer coverage 0.866 -> 0.861 with the 0.5 blend, 0.866 with
 the widened search alone, 0.862 with the max (multi-hop 0.784 -> 0.769 / 0.790 /
 0.773; evidence recall 0.864 -> 0.860 / 0.868 / 0.865). What carried the s18 gain is
