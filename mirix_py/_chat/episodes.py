@@ -39,6 +39,26 @@ LOCOMO conversations 0-2 coverage 0.865 -> 0.866 with multi-hop 0.786 -> 0.811
 (evidence recall 0.867 -> 0.874), blind set 3 unchanged (0.944, 0.824), our own set
 correct 0.973 -> 0.968; it keeps the ingest cost. Sentence vectors pooled from the
 whole turn's own token states (one forward pass) would remove that cost.
+
+Measured and dropped too (s19, branch ``s19-late``, commits 548a091 and 075ee6a hold
+the code): those sentence vectors "late chunked", i.e. the mean of the token states of
+each sentence's tokens in the one forward pass that embeds the whole turn (the
+tokenizer's offsets give the span; the whole-turn vectors stay bit-identical). The
+cost went away: the embedder's cache kept them from the write path's pass, so ingest
+embedded the same texts with or without them (187 for 108 turns) at the same speed;
+the database was still ~2x larger (LOCOMO conversations 0-2: 17.3 -> 36.0 MB). The
+benefit went with it: MiniLM reads a turn of tens of tokens, and every token state is
+mostly the turn's, so a late sentence vector stays close to its whole turn. Offline,
+on all 7 dev conversations, the share of evidence turns in the dense top 50 of their
+conversation went 0.641 -> 0.659 with max(whole, best late sentence), against 0.750
+with separately embedded sentences (multi-hop 0.527 -> 0.530 against 0.649,
+open-domain 0.403 -> 0.403 against 0.571); taking out the shared part (sentence -
+l * whole, l = 0.5 to 0.85) or pooling the [CLS] and [SEP] states with the span did
+no better. End to end (fresh ingest, conversations
+0-2, 385 questions) answer coverage 0.866 -> 0.861 with the 0.5 blend, 0.866 with
+the widened search alone, 0.862 with the max (multi-hop 0.784 -> 0.769 / 0.790 /
+0.773; evidence recall 0.864 -> 0.860 / 0.868 / 0.865). What carried the s18 gain is
+what a sentence says on its own, and that takes a pass over the sentence's tokens.
 """
 
 from __future__ import annotations
