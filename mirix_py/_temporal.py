@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,8 +42,8 @@ from mirix_py._tense import choose_year as _choose_year
 from mirix_py._tense import pick as _pick
 from mirix_py._text import ORDINAL_WORDS
 
-__all__ = ["Granularity", "TimeMention", "annotate_text", "parse_loose_datetime",
-           "question_time_range", "resolve_time_expressions"]  # fmt: skip
+__all__ = ["Granularity", "TimeMention", "annotate_mentions", "annotate_text",
+           "parse_loose_datetime", "question_time_range", "resolve_time_expressions"]  # fmt: skip
 
 Granularity = Literal["day", "week", "month", "year"]
 _Res = tuple[date, date, Granularity]
@@ -522,9 +522,15 @@ def annotate_text(text: str, anchor: datetime) -> str:
     Expressions that already carry an explicit year ("7 May 2023", "in 2022") are left as they
     are, and so are ones already followed by a bracketed label, so annotating is idempotent.
     """
+    return annotate_mentions(text, resolve_time_expressions(text, anchor))
+
+
+def annotate_mentions(text: str, mentions: Sequence[TimeMention]) -> str:
+    """``text`` with ``[label]`` after each of ``mentions`` found in it (as
+    :func:`annotate_text` does, for mentions resolved or re-placed by the caller)."""
     parts: list[str] = []
     pos = 0  # end of the text already copied into parts
-    for mention in resolve_time_expressions(text, anchor):
+    for mention in mentions:
         end = mention.span[1]
         if _EXPLICIT_YEAR_RE.search(mention.text) or _ANNOTATED_RE.match(text, end):
             continue
