@@ -11,7 +11,8 @@ still to begin. A weekday after "a"/"every" ("falls on a Saturday") is any such 
 "back in" and "used to" mark the past. A day or month without a year
 takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
 arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead),
-and a day of the month alone ("on the 19th") the month nearest the anchor, the same way.
+and a day of the month alone ("on the 19th") the month nearest the anchor, the same way
+(unless the talk is about another month: :mod:`mirix_py._month_in_view`).
 The tense is the nearest marker in the date's own clause (strong); failing that, the nearest
 in its sentence (weak: the other occurrence wins when at most half as far away, so "Cabinets
 ordered, delivery March 30", said in February, is this March). A present tense ("the move is

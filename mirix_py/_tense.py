@@ -3,7 +3,9 @@
 :mod:`mirix_py._temporal` finds time expressions; this module decides which occurrence a
 year-less date or a day of the month alone means. The tense is the nearest marker in the
 date's own clause (strong), else in its sentence (weak); past-tense arrangements ("booked",
-"signed up") look ahead; a present tense or no marker leans to the coming occurrence.
+"signed up") look ahead; a date offered, proposed or chosen right after the verb ("they
+offered 7 november instead") leans ahead (a weak future: the past occurrence wins only when
+far nearer); a present tense or no marker leans to the coming occurrence.
 """
 
 from __future__ import annotations
