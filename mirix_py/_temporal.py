@@ -368,11 +368,12 @@ def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 
 
 _TO = r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*"
+_THE_DAY_BEFORE = re.compile(r"(?i)\bthe\s+$")
 
 
-@_rule(  # "from December 12 to 19", "Dec 12 - Jan 3", "between March 3 and March 7"
+@_rule(  # "from December 12 to 19", "Dec 12 - Jan 3", "between March 3 and March 7", "… to the 9th"
     rf"\b(?:(?:from|between)\s+)?(?P<mon>{_MON_ANY})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
-    rf"{_TO}(?:(?P<mon2>{_MON_ANY})\b\.?\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR_OPT}"
+    rf"{_TO}(?:(?P<mon2>{_MON_ANY})\b\.?\s+|the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR_OPT}"
 )
 @_rule(  # "12-19 December", "from 30 November to 2 December 2026"
     rf"\b(?:(?:from|between)\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
@@ -386,6 +387,10 @@ def _day_range(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     first = _MONTH_NUM[_g(m, "mon") or _g(m, "mon2")]
     last = _MONTH_NUM[_g(m, "mon2") or _g(m, "mon")]
     d1, d2 = int(m.group("d")), int(m.group("d2"))
+    if _THE_DAY_BEFORE.search(ctx.text, m.start(), m.start("d2")):  # "March 3rd to the 7th"
+        if not _BARE_DAY_NEXT.match(ctx.text, m.end()):
+            return None  # "May 3 to the 4th floor"
+        last = last % 12 + 1 if d2 < d1 and not m.group("mon2") else last  # "Dec 28 to the 2nd"
     if (first, d1) >= (last, d2) and first == last:
         return None  # "May 5 - 3" is not a range
     if m.group("y"):
