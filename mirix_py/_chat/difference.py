@@ -32,12 +32,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from mirix_py._chat.ages import ages, oldest_and_youngest
 from mirix_py._chat.answer_text import BRACKETED, body_text, utterances
 from mirix_py._chat.cues import QuestionCues, stem_share
 from mirix_py._chat.durations import SECONDS_PER, clock, durations, spoken
 from mirix_py._chat.models import Hit
+from mirix_py._chat.period_sides import named_months, period_pair
 from mirix_py._chat.replies import ASSISTANT_Q
 from mirix_py._memory import MemoryType
 from mirix_py._text import STOPWORDS, stem
@@ -362,10 +364,14 @@ def _other_subject(q: Quantity) -> bool:
 
 
 def difference(
-    cues: QuestionCues, refs: Mapping[int, Hit], topic: frozenset[str]
+    cues: QuestionCues,
+    refs: Mapping[int, Hit],
+    topic: frozenset[str],
+    now: datetime | None = None,
 ) -> Difference | None:
     """The difference a comparison question asks for (see the module docstring), or None
-    when it is no such question or not exactly two values are found."""
+    when it is no such question or not exactly two values are found; ``now`` is when the
+    question is asked (the months it names are the latest ones by then)."""
     question = cues.asked or cues.text
     if not asks_difference(question):
         return None
@@ -397,6 +403,10 @@ def difference(
     texts = [body_text(h) for h in refs.values()]
     sides = oldest_and_youngest(question, texts)
     pair = _sided(found, sides, ages(texts)) if sides else None
+    latest = now or max((h.when for h in refs.values() if h.when is not None), default=None)
+    months = named_months(question, latest.date()) if latest is not None else None
+    if pair is None and months is not None:  # "… between January and May?"
+        pair = period_pair(found, months, {r: h.when for r, h in refs.items()}, _like)
     if pair is None:
         pair = _contrasted(relevant, unit)
     if pair is None:

@@ -4,7 +4,7 @@
 min", "2 hours and 5 minutes", "3m20s": :func:`durations` reads each as a number of
 seconds. A time of day is no duration: a clock after "at", "by", "from", "until",
 "around", "@" …, before "am"/"pm"/"o'clock", or after a time of day and "to" ("from
-9:30 to 10:15") is left out, and so is a number with one
+9:30 to 10:15") or before "in the morning" is left out, and so is a number with one
 unit only ("42 minutes"), which :mod:`.difference` reads as an ordinary quantity.
 
 :func:`spoken` and :func:`clock` write a number of seconds as words ("4 minutes 29
@@ -31,7 +31,10 @@ _TIME_OF_DAY_BEFORE = re.compile(
 )
 _RANGE_GAP = re.compile(r"(?i)\s*(?:to|and|until|till|-|–)\s*")
 """Between the two times of a span of the day ("from 9:30 to 10:15")."""
-_TIME_OF_DAY_AFTER = re.compile(r"(?i)\s*(?:[ap]\.?m\b|o[’']?clock\b|h\b|hrs?\b|uhr\b)")
+_TIME_OF_DAY_AFTER = re.compile(
+    r"(?i)\s*(?:[ap]\.?m\b|o[’']?clock\b|h\b|hrs?\b|uhr\b|"
+    r"(?:in\s+the\s+)?(?:morning|afternoon|evening|night|tonight)\b)"
+)
 _UNIT = {
     "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
     "m": "minut", "min": "minut", "mins": "minut", "minute": "minut", "minutes": "minut",
