@@ -15,6 +15,8 @@ The two values are taken
 
 - for "her eldest … than her youngest", from the values told of the oldest and youngest
   of the people named with their ages (:mod:`.ages`: "Ama 2,400, Kofi 1,500"); else
+- for "between January and May" ("in June than in February"), from the values told in
+  each of the two months, the pair that says the same thing (:mod:`.period_sides`); else
 - from one sentence that contrasts them ("rode 62 miles rather than 70", "150 instead of
   180", "down from 80 to 72"), when such a sentence speaks of what is asked; else
 - from the values of the asked unit or rate (the question's counted noun, "per week"),
