@@ -11,7 +11,8 @@ still to begin. A weekday after "a"/"every" ("falls on a Saturday") is any such 
 "back in" and "used to" mark the past. A day or month without a year
 takes the year nearest the anchor (the nearest past/future one when the tense is clear; an
 arrangement or a decision — "booked", "signed up", "decided to", "promised to" — looks ahead),
-and a day of the month alone ("on the 19th") the month nearest the anchor, the same way.
+and a day of the month alone ("on the 19th") the month nearest the anchor, the same way
+(unless the talk is about another month: :mod:`mirix_py._month_in_view`).
 The tense is the nearest marker in the date's own clause (strong); failing that, the nearest
 in its sentence (weak: the other occurrence wins when at most half as far away, so "Cabinets
 ordered, delivery March 30", said in February, is this March). A present tense ("the move is
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,8 +43,8 @@ from mirix_py._tense import choose_year as _choose_year
 from mirix_py._tense import pick as _pick
 from mirix_py._text import ORDINAL_WORDS
 
-__all__ = ["Granularity", "TimeMention", "annotate_text", "parse_loose_datetime",
-           "question_time_range", "resolve_time_expressions"]  # fmt: skip
+__all__ = ["Granularity", "TimeMention", "annotate_mentions", "annotate_text",
+           "parse_loose_datetime", "question_time_range", "resolve_time_expressions"]  # fmt: skip
 
 Granularity = Literal["day", "week", "month", "year"]
 _Res = tuple[date, date, Granularity]
@@ -367,11 +368,12 @@ def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 
 
 _TO = r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*"
+_THE_DAY_BEFORE = re.compile(r"(?i)\bthe\s+$")
 
 
-@_rule(  # "from December 12 to 19", "Dec 12 - Jan 3", "between March 3 and March 7"
+@_rule(  # "from December 12 to 19", "Dec 12 - Jan 3", "between March 3 and March 7", "… to the 9th"
     rf"\b(?:(?:from|between)\s+)?(?P<mon>{_MON_ANY})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
-    rf"{_TO}(?:(?P<mon2>{_MON_ANY})\b\.?\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR_OPT}"
+    rf"{_TO}(?:(?P<mon2>{_MON_ANY})\b\.?\s+|the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR_OPT}"
 )
 @_rule(  # "12-19 December", "from 30 November to 2 December 2026"
     rf"\b(?:(?:from|between)\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
@@ -385,6 +387,10 @@ def _day_range(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     first = _MONTH_NUM[_g(m, "mon") or _g(m, "mon2")]
     last = _MONTH_NUM[_g(m, "mon2") or _g(m, "mon")]
     d1, d2 = int(m.group("d")), int(m.group("d2"))
+    if _THE_DAY_BEFORE.search(ctx.text, m.start(), m.start("d2")):  # "March 3rd to the 7th"
+        if not _BARE_DAY_NEXT.match(ctx.text, m.end()):
+            return None  # "May 3 to the 4th floor"
+        last = last % 12 + 1 if d2 < d1 and not m.group("mon2") else last  # "Dec 28 to the 2nd"
     if (first, d1) >= (last, d2) and first == last:
         return None  # "May 5 - 3" is not a range
     if m.group("y"):
@@ -522,9 +528,15 @@ def annotate_text(text: str, anchor: datetime) -> str:
     Expressions that already carry an explicit year ("7 May 2023", "in 2022") are left as they
     are, and so are ones already followed by a bracketed label, so annotating is idempotent.
     """
+    return annotate_mentions(text, resolve_time_expressions(text, anchor))
+
+
+def annotate_mentions(text: str, mentions: Sequence[TimeMention]) -> str:
+    """``text`` with ``[label]`` after each of ``mentions`` found in it (as
+    :func:`annotate_text` does, for mentions resolved or re-placed by the caller)."""
     parts: list[str] = []
     pos = 0  # end of the text already copied into parts
-    for mention in resolve_time_expressions(text, anchor):
+    for mention in mentions:
         end = mention.span[1]
         if _EXPLICIT_YEAR_RE.search(mention.text) or _ANNOTATED_RE.match(text, end):
             continue

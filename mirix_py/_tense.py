@@ -3,7 +3,9 @@
 :mod:`mirix_py._temporal` finds time expressions; this module decides which occurrence a
 year-less date or a day of the month alone means. The tense is the nearest marker in the
 date's own clause (strong), else in its sentence (weak); past-tense arrangements ("booked",
-"signed up") look ahead; a present tense or no marker leans to the coming occurrence.
+"signed up") look ahead; a date offered, proposed or chosen right after the verb ("they
+offered 7 november instead") leans ahead (a weak future: the past occurrence wins only when
+far nearer); a present tense or no marker leans to the coming occurrence.
 """
 
 from __future__ import annotations
@@ -51,6 +53,17 @@ _OBTAINED_BEFORE_RE = re.compile(
 )
 """An appointment obtained, dated right after ("got an interview on the 24th"): the date
 is the appointment's, still to come, not the day it was got."""
+_OFFERED_BEFORE_RE = re.compile(
+    r"(?i)\b(?:offer(?:ed|d)?|propos(?:ed|d)|suggest(?:ed)?|counter-?offered|countered\s+with|"
+    r"came\s+back\s+with|floated|settled\s+on|agreed\s+on|picked|chose|went\s+with|gave)\s+"
+    r"(?:(?:me|us|him|her|them|you)\s+)?"
+    r"(?:(?:a|an|the|another|some)\s+(?:(?:new|different|later|earlier|other|alternative|"
+    r"free|spare)\s+)?(?:date|day|slot|time|appointment|booking)s?\s+)?"
+    r"(?:(?:on|for|of)\s+)?(?:the\s+)?$"
+)
+"""A date offered, proposed or chosen, right after the verb ("they offered 7 november
+instead", "she suggested us a new slot on the 12th", "we settled on 3 may"): the date of
+what is still to be done, so a weak future — unless the past one is far nearer."""
 _REPLACEMENT_RE = re.compile(r"(?i)\binstead\b(?!\s+of\b)|\bnew\s+date\b")
 """A date given as the replacement of a plan ("we go 3-5 october instead", "the new date is
 the 9th"): without a past tense, a rescheduled event is still to come."""
@@ -122,6 +135,8 @@ class Ctx:
             lo, hi = self._bounds(m, _CLAUSE_END, lo, hi)
         if tense == "past" and (before or _ARRANGED_RE.search(self.text, lo, hi)):
             return "future", strong
+        if tense == "past" and _OFFERED_BEFORE_RE.search(self.text, *window):
+            return "future", False  # "they offered 7 november", said in October
         if tense in ("present", "unknown"):
             clause = self._bounds(m, _CLAUSE_END, *self.sentence(m))
             if _REPLACEMENT_RE.search(self.text, *clause):

@@ -222,7 +222,7 @@ def answer_offline(
     delay = delay_answer(cues.text, topic, dict(scoped))
     if delay is not None:  # "how many days later than first scheduled …?": new minus old
         return delay
-    computed = difference(cues, dict(scoped), topic)
+    computed = difference(cues, dict(scoped), topic, now)
     if computed is not None:  # "how many fewer guests than first planned?": 180 - 150
         return Draft(computed.text, computed.refs, False)
     top_score = max(h.score.score for _, h in numbered) or 1.0

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.models import Hit
+from mirix_py._chat.rescore import best_first, raise_to
 from mirix_py._memory import MemoryType
 
 ASKING_TOP = 40
@@ -46,12 +47,6 @@ def _place(hit: Hit) -> tuple[str, int] | None:
     if hit.session is None or not isinstance(sequence, int):
         return None
     return hit.session, sequence
-
-
-def _raised(hit: Hit, score: float) -> Hit:
-    if score <= hit.score.score:
-        return hit
-    return hit.model_copy(update={"score": hit.score.model_copy(update={"score": round(score, 6)})})
 
 
 def lift_replies(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
@@ -78,6 +73,4 @@ def lift_replies(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
         floor[reply.memory_id] = max(floor.get(reply.memory_id, 0.0), score)
     if not floor:
         return list(hits)
-    lifted = [_raised(h, floor.get(h.memory_id, 0.0)) for h in hits]
-    lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
-    return lifted
+    return best_first(raise_to(h, floor.get(h.memory_id, 0.0)) for h in hits)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.models import Hit
+from mirix_py._chat.rescore import best_first, raise_to
 from mirix_py._memory import MemoryType
 
 CHANGE_TURNS = 2
@@ -50,11 +51,4 @@ def lift_changes(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     ][:CHANGE_TURNS]
     if not changes:
         return list(hits)
-    lifted = [
-        h.model_copy(update={"score": h.score.model_copy(update={"score": round(floor, 6)})})
-        if h.memory_id in changes
-        else h
-        for h in hits
-    ]
-    lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
-    return lifted
+    return best_first(raise_to(h, floor) if h.memory_id in changes else h for h in hits)

@@ -6,13 +6,17 @@ the goal did they walk?": no sentence holds the answer, but two sentences hold t
 values compared. The question is recognised by its wording (:func:`asks_difference`),
 the values are read from the context's sentences with their unit — a currency sign or
 code, "k"/"thousand", a percent sign, a unit or counted noun after the number ("180
-guests", "12 km"), a rate ("/wk", "per month") — and the answer is their difference,
-formatted like them, followed by the two values it came from ("30 (180 vs 150)").
+guests", "12 km"), a rate ("/wk", "per month"), a duration ("1:42:17", "2h 05m", read
+in seconds by :mod:`.durations`) — and the answer is their difference, formatted like
+them (a duration in words, and as a clock when one was told so: "4 minutes 29 seconds
+(4:29)"), followed by the two values it came from ("30 (180 vs 150)").
 
 The two values are taken
 
 - for "her eldest … than her youngest", from the values told of the oldest and youngest
   of the people named with their ages (:mod:`.ages`: "Ama 2,400, Kofi 1,500"); else
+- for "between January and May" ("in June than in February"), from the values told in
+  each of the two months, the pair that says the same thing (:mod:`.period_sides`); else
 - from one sentence that contrasts them ("rode 62 miles rather than 70", "150 instead of
   180", "down from 80 to 72"), when such a sentence speaks of what is asked; else
 - from the values of the asked unit or rate (the question's counted noun, "per week"),
@@ -29,19 +33,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from mirix_py._chat.ages import ages, oldest_and_youngest
 from mirix_py._chat.answer_text import BRACKETED, body_text, utterances
 from mirix_py._chat.cues import QuestionCues, stem_share
+from mirix_py._chat.durations import SECONDS_PER, clock, durations, spoken
 from mirix_py._chat.models import Hit
+from mirix_py._chat.period_sides import named_months, period_pair
 from mirix_py._chat.replies import ASSISTANT_Q
 from mirix_py._memory import MemoryType
 from mirix_py._text import STOPWORDS, stem
 
 _COMPARATIVE = (
     r"more|less|fewer|cheaper|dearer|pricier|longer|shorter|higher|lower|bigger|smaller|"
-    r"larger|heavier|lighter|further|farther|older|younger|faster|slower|extra"
+    r"larger|heavier|lighter|further|farther|older|younger|faster|slower|quicker|extra"
 )
 _CHANGE = (
     r"go(?:ne)?\s+(?:up|down)|went\s+(?:up|down)|rise|rose|risen|fall|fell|fallen|"
@@ -203,8 +210,9 @@ def _number(text: str) -> float:
 
 def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
     """The numbers of ``text`` (a memory's body) with their units, each scored by how much
-    of ``topic`` its clause and its sentence say. Dates, times, ordinals, years, version
-    or model numbers ("RX 580", "Pi 4"'s) are left out."""
+    of ``topic`` its clause and its sentence say. Dates, times of day, ordinals, years,
+    version or model numbers ("RX 580", "Pi 4"'s) are left out; a clock duration or one in
+    several units ("1:42:17", "2h 05m") is one value in seconds, of kind ``duration``."""
     found: list[Quantity] = []
     plain = BRACKETED.sub(" ", text)
     parts = [line for part in utterances(plain) for line in part.splitlines() if line.strip()]
@@ -215,17 +223,15 @@ def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
         near = stem_share(topic, sentence) + 0.5 * stem_share(topic, window)
         bounds = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence) + 1]
         previous = 0
-        for m in _QUANTITY.finditer(sentence):
-            q = _read(m, sentence)
-            segment, previous = sentence[previous : m.start()], m.end()
+        for (at, to), q in _read_all(sentence):
+            segment, previous = sentence[previous:at], to
             if q is None:
                 continue
-            value, written, kind, per, cur, unit = q
-            start = max(b for b in bounds if b <= m.start())
-            end = min(b for b in bounds if b > m.start())
+            value, written, kind, per, cur, unit, grouped = q
+            start = max(b for b in bounds if b <= at)
+            end = min(b for b in bounds if b > at)
             clause = sentence[start:end]
             relevance = 2 * stem_share(topic, clause) + near
-            grouped = "," in m.group("num") or " " in m.group("num") or bool(m.group("mult"))
             found.append(
                 Quantity(
                     value,
@@ -235,9 +241,9 @@ def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
                     ref,
                     clause,
                     relevance,
-                    m.start(),
-                    m.end(),
-                    sentence[: m.start()],
+                    at,
+                    to,
+                    sentence[:at],
                     segment,
                     grouped,
                     cur,
@@ -248,7 +254,27 @@ def quantities(text: str, ref: int, topic: frozenset[str]) -> list[Quantity]:
     return found
 
 
-def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, str] | None:
+_Read = tuple[float, str, str, str, str, str, bool]
+"""A number read: value, as written, kind, rate, currency, unit, written with groups."""
+
+
+def _read_all(sentence: str) -> list[tuple[tuple[int, int], _Read | None]]:
+    """The numbers of ``sentence`` read in order, each with its span: the clock durations
+    and durations in several units (:func:`.durations.durations`, kind ``duration``, in
+    seconds), then every other number outside them (:func:`_read`)."""
+    timed = durations(sentence)
+    read: list[tuple[tuple[int, int], _Read | None]] = [
+        ((d.start, d.end), (d.seconds, d.written, "duration", "", "", "", False)) for d in timed
+    ]
+    read += [
+        (m.span(), _read(m, sentence))
+        for m in _QUANTITY.finditer(sentence)
+        if not any(d.start < m.end() and m.start() < d.end for d in timed)
+    ]
+    return sorted(read, key=lambda r: r[0])
+
+
+def _read(m: re.Match[str], sentence: str) -> _Read | None:
     attached = m.group("attached") or ""
     unit_word = m.group("unit") or ""
     before = sentence[: m.start()].split()[-1:] or [""]
@@ -285,7 +311,8 @@ def _read(m: re.Match[str], sentence: str) -> tuple[float, str, str, str, str, s
         written = written[: written.rfind(unit_word)].strip()
     if kind == "bare" and 1900 <= value <= 2100 and "," not in m.group("num"):
         return None  # a year
-    return value, written, kind, per, cur, unit
+    grouped = "," in m.group("num") or " " in m.group("num") or bool(m.group("mult"))
+    return value, written, kind, per, cur, unit, grouped
 
 
 def _model_number(m: re.Match[str], sentence: str, before: str) -> bool:
@@ -322,7 +349,7 @@ def _contrasted(group: Sequence[Quantity], unit: str) -> tuple[Quantity, Quantit
                 continue
             if not (_compatible(first, second) or second.kind == "bare"):
                 continue
-            if unit and f"unit:{unit}" not in (first.kind, second.kind):
+            if unit and not (_of_unit(first, unit) or _of_unit(second, unit)):
                 continue
             gap = second.before[first.end :]
             if len(gap.split()) > 6:
@@ -339,10 +366,14 @@ def _other_subject(q: Quantity) -> bool:
 
 
 def difference(
-    cues: QuestionCues, refs: Mapping[int, Hit], topic: frozenset[str]
+    cues: QuestionCues,
+    refs: Mapping[int, Hit],
+    topic: frozenset[str],
+    now: datetime | None = None,
 ) -> Difference | None:
     """The difference a comparison question asks for (see the module docstring), or None
-    when it is no such question or not exactly two values are found."""
+    when it is no such question or not exactly two values are found; ``now`` is when the
+    question is asked (the months it names are the latest ones by then)."""
     question = cues.asked or cues.text
     if not asks_difference(question):
         return None
@@ -360,19 +391,24 @@ def difference(
         found.extend(
             q for q in quantities(body_text(hit), ref, topic) if not (own and _other_subject(q))
         )
+    found = _in_seconds(found)
     unit, rate = _asked_unit(question), _asked_rate(question)
     if unit:
-        found = [q for q in found if q.kind == f"unit:{unit}" or q.kind == "bare"]
+        found = [q for q in found if _of_unit(q, unit) or q.kind == "bare"]
     rated = [q for q in found if rate and q.per == rate]
     if len({q.value for q in rated}) == 1:  # "20 USD a class", "classes now 26 USD": a
         # rate said once may go unsaid the second time
         found = [q for q in found if q.per == rate or (not q.per and _like(rated[0], q))]
     elif rated:
         found = rated
-    relevant = [q for q in found if q.relevance > 0 or (unit and q.kind == f"unit:{unit}")]
+    relevant = [q for q in found if q.relevance > 0 or (unit and _of_unit(q, unit))]
     texts = [body_text(h) for h in refs.values()]
     sides = oldest_and_youngest(question, texts)
     pair = _sided(found, sides, ages(texts)) if sides else None
+    latest = now or max((h.when for h in refs.values() if h.when is not None), default=None)
+    months = named_months(question, latest.date()) if latest is not None else None
+    if pair is None and months is not None:  # "… between January and May?"
+        pair = period_pair(found, months, {r: h.when for r, h in refs.items()}, _like)
     if pair is None:
         pair = _contrasted(relevant, unit)
     if pair is None:
@@ -382,6 +418,25 @@ def difference(
     if pair is None:
         return None
     return _answer(*pair)
+
+
+def _of_unit(q: Quantity, unit: str) -> bool:
+    """``q`` is told in the asked ``unit``; a duration counts for any unit of time."""
+    return q.kind == f"unit:{unit}" or (q.kind == "duration" and unit in SECONDS_PER)
+
+
+def _in_seconds(found: Sequence[Quantity]) -> list[Quantity]:
+    """``found`` with the amounts of one unit of time ("58 minutes") made durations in
+    seconds when a duration is among them ("1 hour 5 minutes" against "58 minutes")."""
+    if not any(q.kind == "duration" for q in found):
+        return list(found)
+    out: list[Quantity] = []
+    for q in found:
+        unit = q.kind.removeprefix("unit:")
+        if q.kind.startswith("unit:") and unit in SECONDS_PER and not q.per:
+            q = replace(q, value=q.value * SECONDS_PER[unit], kind="duration", unit="")
+        out.append(q)
+    return out
 
 
 def _like(a: Quantity, b: Quantity) -> bool:
@@ -456,7 +511,7 @@ def _pair(
     relevant: Sequence[Quantity], found: Sequence[Quantity], unit: str
 ) -> tuple[Quantity, Quantity] | None:
     if unit:
-        group = [q for q in found if q.kind == f"unit:{unit}"]
+        group = [q for q in found if _of_unit(q, unit)]
     else:
         if not relevant:
             return None
@@ -493,6 +548,10 @@ def _format(value: float, like: Sequence[Quantity]) -> str:
 def _answer(a: Quantity, b: Quantity) -> Difference:
     big, small = (a, b) if a.value >= b.value else (b, a)
     diff = _format(big.value - small.value, (big, small))
+    if big.kind == "duration":  # "4 minutes 29 seconds (4:29)": words, and a clock if told so
+        seconds = big.value - small.value
+        told_clock = any(re.fullmatch(r"[\d:]+", q.written) for q in (big, small))
+        diff = spoken(seconds) + (f" ({clock(seconds)})" if told_clock else "")
     per = f" per {big.per}" if big.per else ""
     refs = tuple(dict.fromkeys((a.ref, b.ref)))
     return Difference(f"{diff}{per} ({big.written} vs {small.written})", refs)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from mirix_py._chat.cues import QuestionCues, sentences, words
 from mirix_py._chat.models import Hit
+from mirix_py._chat.rescore import best_first, raise_to
 from mirix_py._memory import MemoryType
 
 NAMED_BOOST = 0.1
@@ -75,11 +76,6 @@ def lift_named(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     for hit in hits:
         if hit.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
             count = min(NAMED_MAX, len(named_things(_said(hit), known)))
-            if count:
-                raised = hit.score.model_copy(
-                    update={"score": round(hit.score.score + NAMED_BOOST * count, 6)}
-                )
-                hit = hit.model_copy(update={"score": raised})
+            hit = raise_to(hit, hit.score.score + NAMED_BOOST * count)
         out.append(hit)
-    out.sort(key=lambda h: (-h.score.score, h.memory_id))
-    return out
+    return best_first(out)

@@ -13,21 +13,29 @@ that tells of X says, and "… before I X?" questions are read as of the day bef
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 
 from mirix_py import _temporal as temporal
-from mirix_py._chat.cues import QuestionCues, content_stems, stem, stem_share, words
+from mirix_py._chat.cues import QuestionCues, content_stems, stem_share
+from mirix_py._chat.event_days import MIN_COVER as _MIN_COVER
+from mirix_py._chat.event_days import Dated
+from mirix_py._chat.event_days import cover as _cover
+from mirix_py._chat.event_days import day_of as _day_of
+from mirix_py._chat.event_days import event_stems as _event_stems
+from mirix_py._chat.event_days import irregular_stems as _irregular
+from mirix_py._chat.event_days import plain_text as _plain
+from mirix_py._chat.event_days import rarity as _rarity
+from mirix_py._chat.event_days import speaker_stems as _people
+from mirix_py._chat.event_days import told_stems as _stems
+from mirix_py._chat.event_days import utterances as _utterances
 from mirix_py._chat.models import Hit
 from mirix_py._chat.replies import by_assistant
+from mirix_py._chat.rescheduled import moved
 from mirix_py._dates import full_date
-from mirix_py._memory import MemoryType
-from mirix_py._text import IRREGULAR_VERBS, NOT_AFTER_ABBREVIATION
 
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _END = r"[?.!\s]*$"
@@ -59,24 +67,7 @@ _BEFORE_EVENT = re.compile(
     r"\bbefore\s+(?P<a>(?:i|we|my|our|you|your)\b.+?)[?.!\s]*$",
     re.I,
 )
-_ANNOTATION = re.compile(r"\s*\[[^\[\]]*\]")
-_UTTERANCE_END = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+(?=\S)")
 _UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
-_MIN_COVER = 0.5
-"""The share of an event's words a sentence must say for the event to be dated by it."""
-
-
-@dataclass(frozen=True)
-class Dated:
-    """An event of the question dated by one memory of the context."""
-
-    ref: int
-    day: date
-    sentence: str
-    score: float
-    granularity: temporal.Granularity = "day"
-    named: bool = False
-    """Whether the sentence names the day (else it is the message's own day)."""
 
 
 @dataclass(frozen=True)
@@ -85,75 +76,6 @@ class Reckoned:
 
     text: str
     refs: tuple[int, ...]
-
-
-def _plain(hit: Hit) -> str:
-    rec = hit.record
-    if hit.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC):
-        text = f"{rec.get('summary', '')} {rec.get('details', '')}"
-    else:
-        text = str(rec.get("summary") or rec.get("content") or "")
-    return _ANNOTATION.sub("", text).strip()
-
-
-def _utterances(text: str) -> list[str]:
-    return [p.strip() for p in _UTTERANCE_END.split(text) if p.strip()]
-
-
-@cache
-def _irregular() -> dict[str, str]:
-    """Irregular past forms and their verbs' stems: "when did I buy …?" is told as "bought"."""
-    return {stem(form): stem(base) for base, forms in IRREGULAR_VERBS.items() for form in forms}
-
-
-_SPELLING = ((re.compile(r"enc$"), "ens"), (re.compile(r"yz$"), "ys"))
-"""British and American spellings of one word meet: "defence"/"defense", "analyse"/"analyze"."""
-
-
-def _spelled(s: str) -> str:
-    for pattern, repl in _SPELLING:
-        s = pattern.sub(repl, s)
-    return s
-
-
-def _stems(text: str) -> set[str]:
-    irregular = _irregular()
-    return {_spelled(irregular.get(s, s)) for s in content_stems(text)}
-
-
-def _cover(stems: frozenset[str], text: str, weights: Mapping[str, float] | None = None) -> float:
-    """The share of ``stems`` that ``text`` says, each stem counted by its weight (1 when
-    ``weights`` is None or lacks it)."""
-    if not stems:
-        return 0.0
-    said = stems & _stems(text)
-    if weights is None:
-        return len(said) / len(stems)
-    total = sum(weights.get(s, 1.0) for s in stems)
-    return sum(weights.get(s, 1.0) for s in said) / total
-
-
-def _rarity(stems: frozenset[str], texts: Sequence[str]) -> dict[str, float]:
-    """Each stem's weight by how few of ``texts`` say it (log(1 + n / df)): a name or place
-    the whole conversation keeps saying ("Busan", the partner's name) tells less of which
-    message an event is told in than its verb ("arrive") does."""
-    told = [_stems(t) for t in texts]
-    n = len(told)
-    return {s: math.log(1 + n / max(1, sum(s in t for t in told))) for s in stems}
-
-
-def _event_stems(phrase: str, people: frozenset[str]) -> frozenset[str]:
-    return frozenset(_stems(phrase)) - people
-
-
-def _people(cues: QuestionCues, refs: Mapping[int, Hit]) -> frozenset[str]:
-    """Stems of the names of the question that are speakers (and the unnamed user's
-    placeholder): who did something is not what was done ("adopting Miso" keeps Miso)."""
-    speakers = {str(h.record.get("actor", "")).lower() for h in refs.values()} | {"user"}
-    return frozenset(stem(w) for n in cues.names if n.lower() in speakers for w in words(n))
-
-
-_NEAR = re.compile(r"\b(?:today|tonight|yesterday|last\s+night|this\s+morning)\b", re.I)
 
 
 _NOUN_START = re.compile(r"^\s*(?:the|a|an|my|our|your|his|her|their|this|that)\b", re.I)
@@ -171,36 +93,6 @@ def _told_act(phrase: str, sentence: str) -> bool:
         return False
     first = content_stems(rest)[:1]
     return bool(first) and _irregular().get(first[0], first[0]) in _stems(sentence)
-
-
-_COARSE: tuple[temporal.Granularity, ...] = ("week", "month", "year")
-
-
-def _day_of(
-    sentence: str, when: datetime, *, act: bool = False
-) -> tuple[date, temporal.Granularity, bool]:
-    """The day ``sentence`` names (resolved against ``when``), else the start of a week,
-    month or year it names ("ten years ago"), else ``when``'s day; with the granularity.
-    "Today" or "yesterday" wins over a weekday: in "started a Saturday morning class
-    today" the weekday says which class, the near day when it started. For a told
-    ``act`` only times up to ``when`` count. The flag says whether a day other than the
-    message's own ("today", "yesterday") was named."""
-    mentions = [
-        m
-        for m in temporal.resolve_time_expressions(sentence, when)
-        if not (act and m.start.date() > when.date())
-    ]
-    days = sorted(
-        (m for m in mentions if m.granularity == "day"),
-        key=lambda m: _NEAR.fullmatch(m.text) is None,
-    )
-    if days:
-        return days[0].start.date(), "day", _NEAR.fullmatch(days[0].text) is None
-    for granularity in _COARSE:
-        coarse = [m for m in mentions if m.granularity == granularity]
-        if coarse:
-            return coarse[0].start.date(), granularity, False
-    return when.date(), "day", False
 
 
 _GERUND = re.compile(r"\b[a-z]{2,}ing\b")
@@ -252,7 +144,7 @@ def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Date
     found a caregiver. She starts on the 2nd."), and a named day counts
     :data:`_NAMED_BONUS`. Of equal tellings one naming its day wins, then the earliest,
     since later ones tend to look back on it; a later message that moves the day
-    (:func:`_moved`) gives the current one."""
+    (:func:`.rescheduled.moved`) gives the current one."""
     stems = _event_stems(phrase, _people(cues, refs))
     if not stems:
         return None
@@ -286,58 +178,12 @@ def date_event(phrase: str, cues: QuestionCues, refs: Mapping[int, Hit]) -> Date
                 best = dated
     if best is None or not best.named:
         return best
-    return _moved(best, stems, weights, cues, refs) or best
+    return moved(best, stems, weights, cues, refs) or best
 
 
 _NAMED_BONUS = 0.25
 """What a sentence naming the event's day adds to its score over one dated only by its
 message: asked how many days lie between two events, the day said is the evidence."""
-_NOW_OR_MOVED = re.compile(
-    r"\b(?:now|instead|moved|moving|postponed|pushed|rescheduled|changed|shifted|"
-    r"brought\s+forward|delayed|new\s+date)\b",
-    re.I,
-)
-_MONTH_WORDS = frozenset(
-    stem(w)
-    for w in "january february march april may june july august september october november "
-    "december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-
-
-def _moved(
-    dated: Dated,
-    stems: frozenset[str],
-    weights: Mapping[str, float],
-    cues: QuestionCues,
-    refs: Mapping[int, Hit],
-) -> Dated | None:
-    """The event's current day when a message told later than ``dated``'s moves it: an
-    asker's sentence saying "now", "instead" or a move verb ("moved my slot to 14 june",
-    "so the wedding is now 7 nov") with a day named after that word, that says the event's
-    words or two words of the sentence that dated it ("slot", "graz"), while the day it
-    moves is still ahead (a past event is not moved). The latest such move wins; None
-    when there is none."""
-    first = refs[dated.ref].when
-    if first is None:
-        return None
-    people = _people(cues, refs)
-    told = frozenset(_stems(dated.sentence)) - people - _MONTH_WORDS
-    found: tuple[datetime, Dated] | None = None
-    for ref, hit in refs.items():
-        when = hit.when
-        if when is None or when <= first or when.date() >= dated.day or by_assistant(hit, set()):
-            continue  # only a day still ahead can be moved
-        for sentence in _utterances(_plain(hit)):
-            marker = _NOW_OR_MOVED.search(sentence)
-            if marker is None or sentence.endswith("?"):
-                continue
-            said = _stems(sentence)
-            if _cover(stems, sentence, weights) < _MIN_COVER and len(told & said) < 2:
-                continue
-            day, _, named = _day_of(sentence[marker.start() :], when)
-            if named and day != dated.day and (found is None or when > found[0]):
-                found = (when, Dated(ref, day, sentence, dated.score, "day", True))
-    return None if found is None else found[1]
 
 
 def _calendar_count(first: date, last: date, unit: str) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from mirix_py._chat.cues import QuestionCues, content_stems, stem, words
 from mirix_py._chat.models import Hit
+from mirix_py._chat.rescore import best_first, raise_to, with_score
 from mirix_py._memory import MemoryType
 from mirix_py._memory.statements import STATEMENT
 
@@ -39,13 +40,6 @@ TOPIC_FACTS = 3
 def _fact_text(hit: Hit) -> str:
     rec = hit.record
     return f"{rec.get('summary', '')} {rec.get('details', '')}"
-
-
-def _raised(hit: Hit, score: float) -> Hit:
-    """``hit`` with its score raised to ``score``; unchanged when it is already higher."""
-    if score <= hit.score.score:
-        return hit
-    return hit.model_copy(update={"score": hit.score.model_copy(update={"score": round(score, 6)})})
 
 
 def lift_fact_sources(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
@@ -66,10 +60,9 @@ def lift_fact_sources(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     lifted: list[Hit] = []
     for hit in hits:
         if hit.memory_type is MemoryType.EPISODIC:
-            hit = _raised(hit, max((floor.get(s, 0.0) for s in hit.source_ids), default=0.0))
+            hit = raise_to(hit, max((floor.get(s, 0.0) for s in hit.source_ids), default=0.0))
         lifted.append(hit)
-    lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
-    return lifted
+    return best_first(lifted)
 
 
 def lift_topic_facts(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
@@ -98,10 +91,9 @@ def lift_topic_facts(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
             and topic & set(content_stems(_fact_text(hit)))
         ):
             count += 1
-            hit = _raised(hit, ceiling)
+            hit = raise_to(hit, ceiling)
         lifted.append(hit)
-    lifted.sort(key=lambda h: (-h.score.score, h.memory_id))
-    return lifted
+    return best_first(lifted)
 
 
 STATEMENT_TOP = 4
@@ -127,10 +119,8 @@ def cap_statements(hits: Sequence[Hit], cues: QuestionCues) -> list[Hit]:
     for hit in hits:
         said = hit.memory_type is MemoryType.SEMANTIC and hit.record.get("aspect") == STATEMENT
         if said and kept >= STATEMENT_TOP:
-            scaled = round(STATEMENT_SCALE * hit.score.score, 6)
-            hit = hit.model_copy(update={"score": hit.score.model_copy(update={"score": scaled})})
+            hit = with_score(hit, STATEMENT_SCALE * hit.score.score)
         elif said:
             kept += 1
         out.append(hit)
-    out.sort(key=lambda h: (-h.score.score, h.memory_id))
-    return out
+    return best_first(out)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from mirix_py import _temporal as temporal
 from mirix_py._chat.answer_text import body_text, strip_annotations, utterances
+from mirix_py._chat.booked_dates import event_date
 from mirix_py._chat.cues import QuestionCues, has_time_expression, sentences, stem_share
 from mirix_py._chat.current_value import REPLACES
 from mirix_py._chat.draft import Draft
@@ -213,7 +214,8 @@ def when_answer(
             )
             if stated and strict and names_other(asked, when_span, stated):
                 continue  # "passed N3 …, next: N2 on 5 July" does not date N3
-            if stated:
+            if stated:  # "booked it today [3 May]! we fly 14 June": the trip's date
+                stated = event_date(cues.text, stated, body, when_hit.when) or stated
                 stated = finer_date(stated, when_hit, others, topic)
                 if not original and when_hit.when is not None:  # moved since: its new date
                     said = held(when_span, body) or when_span

@@ -1,7 +1,8 @@
 """The meta manager's first step: a batch of messages becomes turns.
 
 Turns get stable ids, timestamps, a session id, secrets redacted and relative dates
-annotated ("yesterday [7 May 2023]"); the run is reset for the new batch.
+annotated ("yesterday [7 May 2023]"; a day of the month alone in the month the batch's
+turns just named, :mod:`mirix_py._month_in_view`); the run is reset for the new batch.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from mirix_py._memory import knowledge_vault
 from mirix_py._memory.base import MemoryType
 from mirix_py._memory.extract_common import Turn, session_id_for
 from mirix_py._messages import normalize_messages
-from mirix_py._temporal import annotate_text
+from mirix_py._month_in_view import DateThread
 from mirix_py.errors import InvalidArgument
 
 log = structlog.get_logger(__name__)
@@ -71,11 +72,12 @@ def normalize_batch(ctx: MemoryContext, state: WriteState) -> dict[str, Any]:
     session_id = session_id_for(user_id, [m.id or "" for m in messages])
     vault_on = ctx.config.is_enabled(MemoryType.KNOWLEDGE_VAULT)
     turns = []
+    dates = DateThread()  # "in March …" then "on the 14th": the 14th of March
     for index, m in enumerate(messages):
         stamp = m.timestamp or datetime.now(UTC)  # normalize_messages always sets both
         redacted = knowledge_vault.redact(m.content, vault_enabled=vault_on)
         try:
-            text = annotate_text(redacted, stamp)
+            text = dates.annotate(redacted, stamp)
         except (ValueError, OverflowError) as exc:  # never block a write on dates
             log.warning("memory.dates_not_resolved", user_id=user_id, error=scrub_detail(str(exc)))
             text = redacted
