@@ -107,6 +107,14 @@ def test_the_folded_fact_s_room_goes_to_another_memory() -> None:
     assert estimate_tokens(render_memories(sorted(pack.refs.items()))) > budget
 
 
+def test_a_fact_ranked_after_its_turn_costs_only_its_number() -> None:
+    question = read_question("What did Ines do with the kiln?")
+    turn_first = [_hits()[1], _fact("fired the new kiln on Saturday", "m1", 2.0), *_hits()[2:]]
+    pack = build_context([], turn_first, budget_tokens=70, question=question)
+    assert f"Ines: [1, 2] {KILN}" in pack.text
+    assert {s for h in pack.refs.values() for s in h.source_ids} == {"m1", "m2", "m3"}
+
+
 def test_without_a_question_every_memory_keeps_its_line() -> None:
     pack = build_context([], _hits(), budget_tokens=2000)
     assert "Facts:" in pack.text
