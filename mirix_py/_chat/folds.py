@@ -31,8 +31,10 @@ Measured on LOCOMO dev conversations 0–2 (385 questions, 1,000 tokens; the vis
 context's characters split by part, ``evals.context_audit``): fact text fell from 0.073
 to 0.046 of the context and event text rose from 0.637 to 0.667; answer coverage moved
 0.865 → 0.866 and evidence recall 0.864 → 0.865; four answers read other words, none
-changed its correctness, nor did any on the assistant-memory sets. Room is worth little
-at this budget: what it adds is the ranking's tail. Of the facts still shown, about half
+changed its correctness, nor did any on the assistant-memory sets. On all seven
+conversations (1,035 questions) coverage moved 0.833 → 0.834 and evidence recall
+0.831 → 0.833 (multi-hop 0.550 → 0.556). Room is worth little at this budget: what it
+adds is the ranking's tail. Of the facts still shown, about half
 have no shown source turn, and under 1% of their characters miss folding by one word
 ("likes" for "I love").
 
