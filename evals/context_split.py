@@ -5,10 +5,11 @@
 ``<core_memory>`` block), ``struct`` (the ``<memories>`` tags and section titles),
 ``day`` (an event group's date line), ``indent``, ``speaker`` (a line's ``Name: ``
 prefix), ``date`` (an event's ``(date)`` prefix or a fact's closing ``(date)``),
-``ref`` (the ``[3] `` numbers), ``annotation`` (bracketed notes in a memory's text:
-resolved dates, photo captions) and ``text:<section>`` for the rest of each
-memory's text. The context audit (:mod:`evals.context_audit`) reports the shares,
-so a change to the rendering can be weighed by what it saves.
+``ref`` (the ``[3] `` numbers; ``[3, 7] `` on a turn facts were folded into),
+``annotation`` (bracketed notes in a memory's text: resolved dates, photo captions)
+and ``text:<section>`` for the rest of each memory's text. The context audit
+(:mod:`evals.context_audit`) reports the shares, so a change to the rendering can be
+weighed by what it saves.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _DATE = r"\d{1,2} [A-Za-z]{3,9} \d{4}"  # "3 May 2024", "14 September 2024"
 _DAY = re.compile(rf"^(?:{_DATE}|undated):$")
 _SPEAKER = re.compile(r"^[^\[\]:]{1,60}: (?=\(|\[)")
 _DATE_PREFIX = re.compile(rf"^\({_DATE}\) ")
-_REF = re.compile(r"^\[\d+\] ")
+_REF = re.compile(r"^\[\d+(?:, \d+)*\] ")  # "[3] ", "[3, 7] " (facts folded into a turn)
 _DATE_SUFFIX = re.compile(rf" \({_DATE}\)$")
 _ANNOTATION = re.compile(r"\[[^\[\]]*\]")
 

@@ -46,7 +46,8 @@ from mirix_py._system import MemorySystem
 
 _SEARCH_DEPTH = 50
 _MAX_SEARCH = 1000  # SearchQuery's limit cap
-_REF = re.compile(r"\[(\d+)\] ")
+_REF = re.compile(r"\[(\d+(?:, \d+)*)\] ")
+"""A line's memory numbers: ``[3] `` or, for a turn that facts were folded into, ``[3, 7] ``."""
 
 
 @dataclass
@@ -124,16 +125,19 @@ def rendered_items(context: str, refs: Mapping[int, Sequence[str]]) -> list[Retr
     """The numbered memory lines of a rendered context, each with its source ids.
 
     Every line of the compact render carries one ``[n]`` marker (the first on the
-    line; later brackets belong to the memory text); the item is the whole line.
+    line; later brackets belong to the memory text); the item is the whole line. A
+    turn's line that facts were folded into (``[3, 7]``,
+    :mod:`mirix_py._chat.folds`) is the item of each of its numbers: it says them all.
     """
     items: list[RetrievedItem] = []
     for line in context.splitlines():
         match = _REF.search(line)
         if match is None:
             continue
-        ref = int(match.group(1))
-        if ref in refs:
-            items.append(RetrievedItem(line, tuple(refs[ref])))
+        for number in match.group(1).split(", "):
+            ref = int(number)
+            if ref in refs:
+                items.append(RetrievedItem(line, tuple(refs[ref])))
     return items
 
 

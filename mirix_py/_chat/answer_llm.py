@@ -20,6 +20,13 @@ log = structlog.get_logger(__name__)
 
 
 COMPOSE_TOOL = ComposedAnswer.__name__
+_CITED = re.compile(r"\[(\d{1,4}(?:,\s*\d{1,4})*)\]")
+
+
+def cited_numbers(text: str) -> list[int]:
+    """The memory numbers a plain-text answer cites: ``[3]``, and ``[3, 7]`` as the
+    context shows a turn with the facts folded into it (:mod:`mirix_py._chat.folds`)."""
+    return [int(n) for group in _CITED.findall(text) for n in group.split(",")]
 
 
 def answer_with_llm(
@@ -54,8 +61,7 @@ def answer_with_llm(
                 log.debug("chat.compose_invalid_detail", detail=scrub_detail(str(exc)))
     if composed is None:
         text = str(reply.content).strip() or NOT_MENTIONED
-        cited = [int(n) for n in re.findall(r"\[(\d{1,4})\]", text)]
-        composed = ComposedAnswer(answer=text, citations=cited)
+        composed = ComposedAnswer(answer=text, citations=cited_numbers(text))
     refs = tuple(dict.fromkeys(r for r in composed.citations if r in pack.refs))
     abstained = composed.answer.strip().lower().startswith("not mentioned")
     return Draft(composed.answer.strip(), refs, abstained, 1, tokens)

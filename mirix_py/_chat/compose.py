@@ -29,7 +29,12 @@ retrieval order take every other place (:func:`with_floor`), so the context does
 hold less of the conversation's best-matching turns than raw-turn retrieval would; a
 vault record goes with the turn its value was redacted from. For a question that asks
 for several things (not what two people share), a fact that a turn shown whole already
-says is left out and its room refilled (:mod:`mirix_py._chat.repeats`).
+says is left out and its room refilled (:mod:`mirix_py._chat.repeats`). Otherwise, given
+the question, a fact that a shown turn says (read from it, on its day, every word of it
+in the turn's shown text or its speaker's name) is folded into the turn: it has no line
+of its own, its number is shown on the turn's line (``Ann: [3, 7] …``), it costs only
+that number of the budget, and it stays in :attr:`ContextPack.refs` for the answer step
+(:mod:`mirix_py._chat.folds`).
 
 The budget is ``ceil(chars / 4)`` tokens for the whole context. Memories are
 added best first; one that does not fit is skipped, so the lowest-scoring are
@@ -47,6 +52,7 @@ from itertools import zip_longest
 from mirix_py._chat.budget import Focus
 from mirix_py._chat.cues import QuestionCues, stem, words
 from mirix_py._chat.excerpt import Excerpter
+from mirix_py._chat.folds import folds, says_fact
 from mirix_py._chat.follow_ups import taken_up
 from mirix_py._chat.light_verbs import topical
 from mirix_py._chat.models import Hit, RetrievedMemory, estimate_tokens
@@ -184,17 +190,26 @@ def render_memories(chosen: Sequence[tuple[int, Hit]]) -> str:
     return _render([(ref, _View.of(hit)) for ref, hit in chosen])
 
 
-def _render(chosen: Sequence[tuple[int, _View]]) -> str:
+def _render(chosen: Sequence[tuple[int, _View]], fold: bool = False) -> str:
+    """The ``<memories>`` block; with ``fold``, a fact a shown turn says is shown as the
+    turn, its number on the turn's line (:mod:`mirix_py._chat.folds`)."""
     if not chosen:
         return f"{OPEN}\n(no relevant memories)\n{CLOSE}"
+    folded = folds(chosen) if fold else {}
+    numbers: dict[int, list[int]] = {}
+    for fact, turn in folded.items():
+        numbers.setdefault(turn, [turn]).append(fact)
+    for shared in numbers.values():
+        shared.sort()
     lines = [OPEN]
     for mtype, title in sections():
         members = [(ref, v) for ref, v in chosen if v.hit.memory_type is mtype]
+        members = [(ref, v) for ref, v in members if ref not in folded]
         if not members:
             continue
         lines.append(f"{title}:")
         if mtype is MemoryType.EPISODIC:
-            lines.extend(_render_events(members))
+            lines.extend(_render_events(members, numbers))
         elif mtype is MemoryType.SEMANTIC:
             members.sort(key=lambda p: (p[1].who.lower(), p[0]))
             last = None
@@ -210,7 +225,9 @@ def _render(chosen: Sequence[tuple[int, _View]]) -> str:
     return "\n".join(lines)
 
 
-def _render_events(members: Sequence[tuple[int, _View]]) -> list[str]:
+def _render_events(
+    members: Sequence[tuple[int, _View]], numbers: dict[int, list[int]]
+) -> list[str]:
     sessions: dict[str, list[tuple[int, _View]]] = {}
     for ref, view in members:
         sessions.setdefault(view.group, []).append((ref, view))
@@ -223,11 +240,12 @@ def _render_events(members: Sequence[tuple[int, _View]]) -> list[str]:
         speaker = None
         for ref, view in items:
             prefix = f"({view.day}) " if view.day != header_day else ""
+            label = ", ".join(str(n) for n in numbers.get(ref, [ref]))
             if view.who != speaker:
-                lines.append(f"{view.who}: {prefix}[{ref}] {view.line}")
+                lines.append(f"{view.who}: {prefix}[{label}] {view.line}")
                 speaker = view.who
             else:
-                lines.append(f"  {prefix}[{ref}] {view.line}")
+                lines.append(f"  {prefix}[{label}] {view.line}")
     return lines
 
 
@@ -279,12 +297,15 @@ def _fit(
     budget_tokens: int,
     exact_trials: int,
     drop_repeats: bool = False,
+    fold: bool = False,
 ) -> list[tuple[int, _View]]:
     """The candidates that fit ``budget_tokens``, numbered: added in order while a
     cheap upper bound of the cost fits, then a few of the rest tried against the
     exact rendering. With ``drop_repeats``, a fact that a chosen turn shown whole says
     is left out, and one chosen before that turn is taken out again
-    (:mod:`mirix_py._chat.repeats`)."""
+    (:mod:`mirix_py._chat.repeats`). With ``fold``, a fact a chosen turn says costs
+    only its number on the turn's line, and so does a chosen fact once a turn that
+    says it is chosen (:mod:`mirix_py._chat.folds`)."""
     limit = budget_tokens * 4
     chosen: list[tuple[int, _View]] = []
     seen: set[str] = set()
@@ -295,13 +316,20 @@ def _fit(
         if drop_repeats and _said_by_chosen(view, chosen):
             continue
         cost = _upper_cost(view, len(chosen) + 1, seen)
+        kind = view.hit.memory_type
+        if fold and kind is MemoryType.SEMANTIC and any(says_fact(v, view) for _, v in chosen):
+            cost = FOLD_COST
         repeated = _repeated_facts(view, chosen) if drop_repeats else []
         freed = sum(costs[v.hit.memory_id] for _, v in repeated)
-        if used + cost - freed <= limit:
+        folding = _folding(view, chosen, costs, repeated) if fold else []  # a turn's facts
+        if used + cost - freed - sum(costs[f] - FOLD_COST for f in folding) <= limit:
             if repeated:  # the turn says these facts: their room goes to other memories
                 gone = {v.hit.memory_id for _, v in repeated}
                 chosen = list(enumerate(_kept(chosen, gone), 1))
                 used -= freed
+            for fact in folding:  # shown as this turn from now on: their room is freed
+                used -= costs[fact] - FOLD_COST
+                costs[fact] = FOLD_COST
             chosen.append((len(chosen) + 1, view))
             seen.update((view.hit.memory_type.value, view.group))
             costs[view.hit.memory_id] = cost
@@ -317,6 +345,31 @@ def _fit(
         if estimate_tokens(render(trial)) <= budget_tokens:
             chosen = trial
     return chosen
+
+
+FOLD_COST = 5
+"""An upper bound on the characters a folded fact costs: its number on a turn's line."""
+
+
+def _folding(
+    view: _View,
+    chosen: Sequence[tuple[int, _View]],
+    costs: dict[str, int],
+    repeated: Sequence[tuple[int, _View]],
+) -> list[str]:
+    """The ids of the chosen facts, not folded yet nor left out, that the turn ``view``
+    says (:mod:`mirix_py._chat.folds`)."""
+    if view.hit.memory_type is not MemoryType.EPISODIC:
+        return []
+    gone = {v.hit.memory_id for _, v in repeated}
+    return [
+        v.hit.memory_id
+        for _, v in chosen
+        if v.hit.memory_type is MemoryType.SEMANTIC
+        and v.hit.memory_id not in gone
+        and costs[v.hit.memory_id] > FOLD_COST
+        and says_fact(view, v)
+    ]
 
 
 def _said_by_chosen(view: _View, chosen: Sequence[tuple[int, _View]]) -> bool:
@@ -497,13 +550,16 @@ def build_context(
     if question is not None:
         candidates = with_floor(candidates, budget_tokens)
 
+    fold = question is not None  # a fact a shown turn says is shown as the turn
+
     def render(chosen: Sequence[tuple[int, _View]], core_text: str = core_text) -> str:
-        block = _render(chosen)
+        block = _render(chosen, fold=fold)
         return f"{core_text}\n{block}" if core_text else block
 
     drop = question is not None and leaves_out_repeats(question)  # a set's items need room
     chosen = _numbered(
-        _fit(candidates, render, budget_tokens, exact_trials, drop_repeats=drop), ranked_order
+        _fit(candidates, render, budget_tokens, exact_trials, drop_repeats=drop, fold=fold),
+        ranked_order,
     )
     if question is not None and len(chosen) < len(candidates):
         # the core lines the chosen facts repeat are shown once; their room is refilled
@@ -517,6 +573,7 @@ def build_context(
                     budget_tokens,
                     exact_trials,
                     drop_repeats=drop,
+                    fold=fold,
                 ),
                 ranked_order,
             )

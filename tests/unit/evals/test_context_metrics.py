@@ -146,6 +146,15 @@ def test_rendered_items_read_the_numbered_lines() -> None:
     assert len(rendered_items(context, {1: ["t1"]})) == 1
 
 
+def test_a_turn_line_with_folded_facts_is_the_item_of_each_number() -> None:
+    context = "\n".join(
+        ["<memories>", "Events:", "3 Mar 2026:", "Dana: [2, 5] I adopted a greyhound in [2025]!"]
+    )
+    items = rendered_items(context, {2: ["t1"], 5: ["t1"], 2025: ["t9"]})
+    assert [i.source_ids for i in items] == [("t1",), ("t1",)]
+    assert {i.text for i in items} == {"Dana: [2, 5] I adopted a greyhound in [2025]!"}
+
+
 def test_core_items_cite_each_line_s_own_sources() -> None:
     block = CoreMemory(
         user_id="u1",

@@ -39,3 +39,10 @@ def test_every_character_is_counted_once_by_its_part() -> None:
     events = ("I joined a rowing club !\n", "The coach is strict.\n", "Race day!\n", "We won\n")
     assert parts["text:events"] == sum(len(t) for t in events)
     assert not any(k.startswith("text:") and "2024" in k for k in parts)  # a month spelled out
+
+
+def test_the_numbers_of_a_turn_with_folded_facts_are_one_ref() -> None:
+    parts = split_chars("<memories>\nEvents:\n3 May 2024:\nInes: [1, 12] Race day!\n</memories>")
+    assert parts["ref"] == len("[1, 12] ")
+    assert parts["speaker"] == len("Ines: ")
+    assert parts["text:events"] == len("Race day!\n")
