@@ -146,7 +146,8 @@ class _View:
         full = _line(hit, day, body=condensed)
         view = cls(hit, day, order, group, who, full, phatic, full)
         if excerpter is not None:
-            cut = excerpter.excerpt(condensed or summary, taken_up)
+            speaker = str(hit.record.get("actor", ""))
+            cut = excerpter.excerpt(condensed or summary, taken_up, speaker)
             if cut is not None:
                 line = _line(hit, day, body=cut.shown)
                 view = replace(view, line=line, body=cut.body, weak=not cut.strong)

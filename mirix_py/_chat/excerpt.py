@@ -26,10 +26,13 @@ question's topic, and marks what was left out with an ellipsis (``…``):
   word of the topic ("Here are some classics:" for "which classics did you
   suggest?"), or when the question asks for several things ("what are some …?",
   not a count) and an item is on topic.
-- Nothing is cut for a question that names the assistant ("what did you suggest
-  …?", "how many drinks did you allow?"), or that asks what a speaker of the
-  conversation said by their name ("according to Nico, …?", "what did Nico
-  recommend …?"): their replies are then the evidence asked for, not the context.
+- Nothing that the assistant said is cut for a question that names the assistant
+  ("what did you suggest …?", "how many drinks did you allow?"), and nothing a speaker
+  of the conversation said for a question that asks what that speaker said by their
+  name ("according to Nico, …?", "what did Nico recommend …?"): their replies are then
+  the evidence asked for, not the context. The other side's long turns are cut as for
+  any question: shown whole, the user's long messages around the reply asked for took
+  the room of that reply.
 - A short text is kept whole (:data:`EXCERPT_MIN_CHARS`), and so is a text none of
   whose parts says a topic word (it ranked for another reason, say its meaning or
   its session: cutting it would drop what made it rank), or one whose excerpt would
@@ -162,6 +165,9 @@ class Excerpter:
     topic: frozenset[str]
     whole_lists: bool = False
     several: bool = False
+    asked_of: frozenset[str] = frozenset()
+    """Words (lower-cased) of the speakers whose own words the question asks for: their
+    texts are shown whole (see the module docstring)."""
 
     @classmethod
     def of(cls, cues: QuestionCues, names: frozenset[str] = frozenset()) -> Excerpter:
@@ -170,16 +176,21 @@ class Excerpter:
         place the question names is one)."""
         named = {stem(w) for n in (*names, *_PARTIES) for w in words(n)}
         whole = cues.is_howto or ordinal_asked(cues.asked or cues.text) is not None
-        about_replies = _ASKS_REPLY.search(cues.text) or _names_speaker(cues.text, names)
-        topic = frozenset() if about_replies else cues.stems - named
+        asked_of = set(_speakers_asked(cues.text, names))
+        if _ASKS_REPLY.search(cues.text):
+            asked_of.add("assistant")
+        topic = cues.stems - named
         several = cues.asks_several and not _HOW_MANY.match(cues.text)
-        return cls(frozenset(topic), whole, several)
+        return cls(frozenset(topic), whole, several, frozenset(asked_of))
 
-    def excerpt(self, text: str, taken_up: frozenset[str] = frozenset()) -> Excerpt | None:
+    def excerpt(
+        self, text: str, taken_up: frozenset[str] = frozenset(), speaker: str = ""
+    ) -> Excerpt | None:
         """The query-focused excerpt of ``text``, or None when it is shown whole (see
         the module docstring); a part that says a stem of ``taken_up`` (what the next
-        turn says, :mod:`mirix_py._chat.follow_ups`) is kept as on topic."""
-        if len(text) < EXCERPT_MIN_CHARS or not self.topic:
+        turn says, :mod:`mirix_py._chat.follow_ups`) is kept as on topic. A text whose
+        ``speaker`` is one the question asks about (:attr:`asked_of`) is shown whole."""
+        if len(text) < EXCERPT_MIN_CHARS or not self.topic or self.said_by_asked(speaker):
             return None
         parts = _parts(text)
         said = [len(self.topic & set(content_stems(p.text))) for p in parts]
@@ -207,6 +218,15 @@ class Excerpter:
         if len(shown) > EXCERPT_MAX_SHARE * len(text):
             return None
         return Excerpt(shown, "\n".join(kept), strong_match(max(said), len(self.topic)))
+
+    def said_by_asked(self, speaker: str) -> bool:
+        """Whether ``speaker`` (a turn's actor, several joined by commas) is one whose
+        own words the question asks for; an unknown speaker counts as one, so a turn
+        of unknown origin is never cut for such a question."""
+        if not self.asked_of:
+            return False
+        said = {w.lower() for w in words(speaker)}
+        return not said or bool(said & self.asked_of)
 
     def _whole_list(self, parts: list[_Part], on_topic: list[bool]) -> bool:
         if self.whole_lists:
@@ -238,14 +258,15 @@ def _grown(parts: list[_Part], keep: list[bool], on_topic: list[bool]) -> list[b
     return out
 
 
-def _names_speaker(question: str, names: frozenset[str]) -> bool:
-    """Whether ``question`` asks what one of the speakers (``names``, lower-cased) said,
-    naming them (:data:`_SAID_BY`)."""
+def _speakers_asked(question: str, names: frozenset[str]) -> list[str]:
+    """The speakers (``names``, lower-cased) whose words ``question`` asks for, naming
+    them (:data:`_SAID_BY`)."""
+    out: list[str] = []
     for m in _SAID_BY.finditer(question):
         who = (m.group("by") or m.group("who") or "").lower()
         if who in names:
-            return True
-    return False
+            out.append(who)
+    return out
 
 
 def strong_match(said: int, topic: int) -> bool:

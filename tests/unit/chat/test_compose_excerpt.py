@@ -84,3 +84,30 @@ def test_budget_left_over_shows_the_excerpted_memory_whole() -> None:
     assert len(pack.refs) == 4
     assert "heavy clay" in pack.text and GAP not in pack.text
     assert next(h for h in pack.refs.values() if h.source_ids == ["t1"]).record["summary"] == LONG
+
+
+REPLY = (
+    "Here is what I would do with the tomatoes this year. "
+    "Start the seeds indoors in early March on a warm windowsill. "
+    "Move the seedlings to bigger pots once they have two true leaves. "
+    "Harden them off outside for a week before planting out in May. "
+    "Plant them along the south wall, sixty centimetres apart, with a stake each. "
+    "Water at the base in the morning and feed them weekly once the first fruits set."
+)
+
+
+def test_for_a_question_about_the_assistants_words_the_users_long_turns_are_cut() -> None:
+    # the question asks what the assistant said: its reply stays whole, while the user's
+    # long message above it is excerpted, so the reply fits in the budget
+    asked = read_question("Where did the assistant suggest planting the tomatoes?")
+    hits = [
+        hit(episode("Ann asked about tomatoes", sequence=0, source="t0"), 4.0),
+        hit(episode(LONG, actor="Ann", sequence=1, source="t1"), 3.0),
+        hit(episode(REPLY, actor="Assistant", sequence=2, source="t2"), 2.5),
+    ]
+    pack = build_context([], hits, budget_tokens=200, question=asked)
+    assert ["t2"] in _shown(pack)
+    assert "sixty centimetres apart" in pack.text and "Start the seeds indoors" in pack.text
+    assert f"Glad you asked about the garden. {GAP}" in pack.text
+    # before, every long turn stayed whole for such a question and the reply did not fit
+    assert len(LONG) + len(REPLY) > 200 * 4

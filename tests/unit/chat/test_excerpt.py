@@ -195,3 +195,27 @@ def test_an_excerpt_keeps_the_parts_around_its_on_topic_sentence_until_it_says_e
     assert "Their van comes at eight" in found.shown  # the part after it goes on with it
     assert len(set(content_stems(found.body))) >= EXCERPT_MIN_WORDS
     assert "Most of the neighbours" not in found.shown  # far from the topic: still left out
+
+
+def test_only_the_asked_speakers_own_words_stay_whole() -> None:
+    # the question asks what the assistant said: its replies stay whole, the user's long
+    # messages are cut as for any question, and a turn of unknown origin stays whole
+    ex = Excerpter.of(read_question("What did the assistant suggest for the lighthouse?"))
+    assert ex.excerpt(LIST, speaker="Assistant") is None
+    assert ex.excerpt(LIST, speaker="") is None
+    found = ex.excerpt(LIST, speaker="Pia")
+    assert found is not None and "Lighthouse" in found.shown and "Old fort" not in found.shown
+    # a named speaker: their turns whole, the other speaker's cut
+    named = Excerpter.of(
+        read_question("According to Orla, when is the lighthouse climb best?"),
+        frozenset({"pia", "orla"}),
+    )
+    assert named.excerpt(LIST, speaker="Orla") is None
+    assert named.excerpt(LIST, speaker="Pia") is not None
+    # a question that asks about no one's words: nobody's turns are kept whole for it
+    assert (
+        Excerpter.of(read_question("When is the lighthouse climb?")).excerpt(
+            LIST, speaker="Assistant"
+        )
+        is not None
+    )
