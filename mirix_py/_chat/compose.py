@@ -117,7 +117,8 @@ class _View:
     full: str = ""
     body: str | None = None
     weak: bool = False
-    """An excerpt none of whose parts says most of the question's topic."""
+    """An excerpt none of whose parts says most of the question's topic, or a long text
+    shown whole that says it only in passing (:meth:`Excerpter.in_passing`)."""
 
     @classmethod
     def of(
@@ -151,6 +152,8 @@ class _View:
             if cut is not None:
                 line = _line(hit, day, body=cut.shown)
                 view = replace(view, line=line, body=cut.body, weak=not cut.strong)
+            elif excerpter.in_passing(condensed or summary, speaker):
+                view = replace(view, weak=True)  # a long text whole, on topic in passing
         return view
 
     def whole(self) -> _View:

@@ -41,7 +41,10 @@ question's topic, and marks what was left out with an ellipsis (``…``):
 An excerpt is *strong* when one of its parts says most of the topic
 (:func:`strong_match`): the sentence that made the text rank is likely shown. The
 context (:mod:`mirix_py._chat.compose`) packs a weak excerpt — parts that each say one
-common word of the question — after the memories shown whole.
+common word of the question — after the memories shown whole; and so a long text left
+whole (a list kept whole because its intro says a topic word, an excerpt that would not
+save enough) that says the topic only in passing (:meth:`Excerpter.in_passing`): shown
+whole it costs the room of several short memories for one common word of the question.
 
 Everything here is sentence and list shape plus word overlap with the question;
 nothing depends on a conversation's wording.
@@ -218,6 +221,20 @@ class Excerpter:
         if len(shown) > EXCERPT_MAX_SHARE * len(text):
             return None
         return Excerpt(shown, "\n".join(kept), strong_match(max(said), len(self.topic)))
+
+    def in_passing(self, text: str, speaker: str = "") -> bool:
+        """Whether ``text``, shown whole, says the question's topic only in passing: a
+        long text (:data:`EXCERPT_MIN_CHARS`) with a part that says a topic word but none
+        that says most of the topic (:func:`strong_match`) — a plan or a list whose
+        intro names the topic, each item one common word of the question. Never for a
+        question that keeps lists whole or asks for several things, nor for the turns
+        of a speaker whose words the question asks for."""
+        if len(text) < EXCERPT_MIN_CHARS or not self.topic or self.whole_lists:
+            return False
+        if self.several or self.said_by_asked(speaker):
+            return False
+        best = max((len(self.topic & set(content_stems(p.text))) for p in _parts(text)), default=0)
+        return best > 0 and not strong_match(best, len(self.topic))
 
     def said_by_asked(self, speaker: str) -> bool:
         """Whether ``speaker`` (a turn's actor, several joined by commas) is one whose
