@@ -19,8 +19,10 @@ and those around them up to twenty content words, with ``…`` where others were
 (:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct memories. An
 excerpt none of whose sentences says most of the question's words is placed at a
 fraction of its score (a long memory ranks by its whole text — its meaning, its session
-— not by the few sentences shown); once every memory that fits is in, the budget left
-shows the best excerpted ones whole again. The answer step reads what is shown: the hits
+— not by the few sentences shown), and so is a long event left whole that says the
+question's words only in passing (:meth:`~mirix_py._chat.excerpt.Excerpter.in_passing`:
+its room would hold several short memories); once every memory that fits is in, the
+budget left shows the best excerpted ones whole again. The answer step reads what is shown: the hits
 in :attr:`ContextPack.refs` carry an excerpt's sentences, not the whole text. When not
 every memory fits, a core line that a chosen fact repeats (every content word of the
 line in the fact) is shown once, as the fact, and the room is refilled. Given the
