@@ -14,12 +14,7 @@ light verbs, "go", "see", "want", when it has a word of its own:
   its best dense hit (normalised) — soft, so evidence spread over several sessions
   survives; off for a question that asks for several things (a list, a count, what
   two people share): their evidence lies in many sessions, and favouring the
-  best-matching few fills the budget with one session's talk about the topic; off
-  too for a question about the current state ("… now?", "currently":
-  :attr:`QuestionCues.asks_recent`): a value's history (the first value, each
-  change) lies in several sessions, and the latest change is often told in passing
-  in a session about something else (on blind set 5, 2026-12-02: knowledge-update
-  evidence recall 0.928 → 0.943);
+  best-matching few fills the budget with one session's talk about the topic;
 - ``neighbour``: ``NEIGHBOUR_WEIGHT`` times the best base score of the pooled turns
   just before and after (an answer often spans consecutive turns);
 - ``cue``: ``SPEAKER_BOOST`` for a turn (or fact) by a person the question names,
@@ -153,7 +148,7 @@ def rank_pool(
     prior = np.zeros(n)
     neighbour = np.zeros(n)
     if pool.sessioned:
-        if not cues.asks_several and not cues.asks_recent:
+        if not cues.asks_several:
             terms = topical(cues.stems - unnamed or cues.stems, speakers, cues.names)
             prior = _session_prior(pool, terms, dense_best)
             prior = prior[pool.session_of]

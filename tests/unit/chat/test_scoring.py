@@ -8,7 +8,6 @@ import pytest
 
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.episodes import CandidatePool
-from mirix_py._chat.models import Hit
 from mirix_py._chat.scoring import Fusion, IndexQuery, rank_pool
 from tests.unit.chat.helpers import episode
 
@@ -246,65 +245,3 @@ def test_a_question_asking_for_several_things_gets_no_session_prior() -> None:
         limit=5,
     )
     assert all(h.score.prior == 0.0 for h in hits)
-
-
-def _rent_pool() -> CandidatePool:
-    return CandidatePool.build(
-        [
-            episode(
-                "The flat has a sunny balcony and the flat rent includes heating",
-                actor="Ana",
-                session="a",
-                sequence=0,
-                vector=[0.9, 0.45],
-            ),
-            episode(
-                "I pay 900 a month of rent for the flat",
-                actor="Ana",
-                session="a",
-                sequence=4,
-                vector=[0.95, 0.3],
-            ),
-            episode(
-                "We repainted the hallway of the flat in spring",
-                actor="Ana",
-                session="a",
-                sequence=8,
-                vector=[0.2, 0.98],
-            ),
-            episode(
-                "My sister called yesterday",
-                actor="Ana",
-                session="b",
-                day=20,
-                sequence=0,
-                vector=[0.0, 1.0],
-            ),
-            episode(
-                "The landlord raised the rent to 950 from June",
-                actor="Ana",
-                session="b",
-                sequence=1,
-                day=20,
-                vector=[0.92, 0.38],
-            ),
-        ]
-    )
-
-
-def test_a_question_about_the_current_state_gets_no_session_prior() -> None:
-    # the current value is often told in a later session that talks little about the
-    # topic: the session that talks most about it must not push that turn down
-    def ranking(question: str) -> list[Hit]:
-        cues = read_question(question)
-        q = IndexQuery([1.0, 0.0], cues.stems, question)
-        return rank_pool(_rent_pool(), [q], cues=cues, fusion=FUSION, limit=5)
-
-    before = [h.record["summary"] for h in ranking("How much rent does Ana pay for the flat?")]
-    assert before[0] == "I pay 900 a month of rent for the flat"
-    hits = ranking("How much rent does Ana pay for the flat now?")
-    assert all(h.score.prior == 0.0 for h in hits)
-    now = [h.record["summary"] for h in hits]
-    assert now.index("The landlord raised the rent to 950 from June") < now.index(
-        "I pay 900 a month of rent for the flat"
-    )
