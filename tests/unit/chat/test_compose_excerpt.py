@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mirix_py._chat.compose import ContextPack, build_context
 from mirix_py._chat.cues import read_question
-from mirix_py._chat.excerpt import GAP
+from mirix_py._chat.excerpt import EXCERPT_MIN_CHARS, GAP
 from tests.unit.chat.helpers import episode, hit
 
 LONG = (
@@ -84,3 +84,57 @@ def test_budget_left_over_shows_the_excerpted_memory_whole() -> None:
     assert len(pack.refs) == 4
     assert "heavy clay" in pack.text and GAP not in pack.text
     assert next(h for h in pack.refs.values() if h.source_ids == ["t1"]).record["summary"] == LONG
+
+
+REPLY = (
+    "Here is what I would do with the tomatoes this year. "
+    "Start the seeds indoors in early March on a warm windowsill. "
+    "Move the seedlings to bigger pots once they have two true leaves. "
+    "Harden them off outside for a week before planting out in May. "
+    "Plant them along the south wall, sixty centimetres apart, with a stake each. "
+    "Water at the base in the morning and feed them weekly once the first fruits set."
+)
+
+
+def test_for_a_question_about_the_assistants_words_the_users_long_turns_are_cut() -> None:
+    # the question asks what the assistant said: its reply stays whole, while the user's
+    # long message above it is excerpted, so the reply fits in the budget
+    asked = read_question("Where did the assistant suggest planting the tomatoes?")
+    hits = [
+        hit(episode("Ann asked about tomatoes", sequence=0, source="t0"), 4.0),
+        hit(episode(LONG, actor="Ann", sequence=1, source="t1"), 3.0),
+        hit(episode(REPLY, actor="Assistant", sequence=2, source="t2"), 2.5),
+    ]
+    pack = build_context([], hits, budget_tokens=200, question=asked)
+    assert ["t2"] in _shown(pack)
+    assert "sixty centimetres apart" in pack.text and "Start the seeds indoors" in pack.text
+    assert f"Glad you asked about the garden. {GAP}" in pack.text
+    # before, every long turn stayed whole for such a question and the reply did not fit
+    assert len(LONG) + len(REPLY) > 200 * 4
+
+
+def test_a_long_text_on_topic_only_in_passing_goes_after_a_short_answer() -> None:
+    # every sentence of the long reply says "weekend" (nothing to cut), none says more
+    # of the question: it ranks at half its score, after the short turn that says it
+    asked = read_question("How many rooms does the weekend cottage have?")
+    plan = (
+        "The weekend market opens early on the harbour front. "
+        "On a sunny weekend the sea wall walk is the nicest thing to do. "
+        "Most weekend mornings the fishing boats come in before eight. "
+        "The tram museum is free on the first weekend of the month. "
+        "A weekend ticket for the ferry to the island costs very little. "
+        "Book the fish restaurant for the weekend, since it fills up fast. "
+        "The old fort hosts a concert every weekend in the summer. "
+        "For a rainy weekend the covered market hall is the place to go. "
+        "Weekend buses to the north beach run every half hour."
+    )
+    hits = [
+        hit(episode("Ann booked a cottage by the sea", sequence=0, source="t0"), 4.0),
+        hit(episode(plan, actor="Assistant", sequence=1, source="t1"), 3.0),
+        hit(episode("The cottage has three rooms upstairs", sequence=2, source="t2"), 2.0),
+    ]
+    assert len(plan) > EXCERPT_MIN_CHARS
+    # the numbers rank the memories for the answer step: the short answer comes first
+    pack = build_context([], hits, budget_tokens=180, question=asked)
+    assert _shown(pack) == [["t0"], ["t2"], ["t1"]]
+    assert "weekend market" in pack.text  # shown whole, only placed lower

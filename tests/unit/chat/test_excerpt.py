@@ -195,3 +195,45 @@ def test_an_excerpt_keeps_the_parts_around_its_on_topic_sentence_until_it_says_e
     assert "Their van comes at eight" in found.shown  # the part after it goes on with it
     assert len(set(content_stems(found.body))) >= EXCERPT_MIN_WORDS
     assert "Most of the neighbours" not in found.shown  # far from the topic: still left out
+
+
+def test_only_the_asked_speakers_own_words_stay_whole() -> None:
+    # the question asks what the assistant said: its replies stay whole, the user's long
+    # messages are cut as for any question, and a turn of unknown origin stays whole
+    ex = Excerpter.of(read_question("What did the assistant suggest for the lighthouse?"))
+    assert ex.excerpt(LIST, speaker="Assistant") is None
+    assert ex.excerpt(LIST, speaker="") is None
+    found = ex.excerpt(LIST, speaker="Pia")
+    assert found is not None and "Lighthouse" in found.shown and "Old fort" not in found.shown
+    # a named speaker: their turns whole, the other speaker's cut
+    named = Excerpter.of(
+        read_question("According to Orla, when is the lighthouse climb best?"),
+        frozenset({"pia", "orla"}),
+    )
+    assert named.excerpt(LIST, speaker="Orla") is None
+    assert named.excerpt(LIST, speaker="Pia") is not None
+    # a question that asks about no one's words: nobody's turns are kept whole for it
+    assert (
+        Excerpter.of(read_question("When is the lighthouse climb?")).excerpt(
+            LIST, speaker="Assistant"
+        )
+        is not None
+    )
+
+
+def test_a_long_text_left_whole_may_say_the_topic_only_in_passing() -> None:
+    # the list stays whole (its intro says "weekend"), yet no part says most of the topic
+    asked = Excerpter.of(read_question("How many rooms does the weekend cottage have?"))
+    assert asked.excerpt(LIST) is None
+    assert asked.in_passing(LIST)
+    # a part that says most of the topic, a short text, or one that never says it: no
+    assert not Excerpter.of(read_question("When is the lighthouse climb?")).in_passing(LIST)
+    assert not asked.in_passing("Ann booked the weekend cottage with three small rooms.")
+    assert not asked.in_passing(FILLER.replace("over the weekend", "on Sunday") * 2)
+    assert asked.in_passing(FILLER * 2)  # "weekend", once in a long text about other things
+    # nor for a question asking for several things, or about the speaker's own words
+    several = Excerpter.of(read_question("What are all the ideas for the weekend cottage?"))
+    assert not several.in_passing(LIST)
+    said = Excerpter.of(read_question("How many rooms did the assistant suggest for the weekend?"))
+    assert not said.in_passing(LIST, speaker="Assistant")
+    assert said.in_passing(LIST, speaker="Pia")
