@@ -4,7 +4,11 @@ People give a door, gate, lockbox or alarm code without saying "code": "door is 
 btw", "lockbox at the cabin -> 2046", "my locker at the station opens with 17-29-04",
 "Tabaluku kood on 4417". A number shaped like a code (four to eight digits, or three or
 more short groups, maybe ending in ``#``) said in the same clause shortly after a thing
-that locks, or after another language's word for "code", is a secret. What numbers near
+that locks, or after another language's word for "code", is a secret. Languages that
+glue words into compounds name the code in one word ("Türcode: 8841", "alarmkoden er
+5521", "hälytyskoodi on 3390"): any word ending in "code"/"kode"/"kod"/"kood(i)" is one,
+when a verb or a sign stands between it and the number and it names no public code
+("Postcode", "Fehlercode", "barcode", "Unicode"). What numbers near
 such words usually are instead — times ("alarm for 0545"), years ("the gate since 2019"),
 amounts and measures ("the garage cost 12000", "door 2040 mm"), dates — are left alone.
 """
@@ -101,6 +105,51 @@ _NOT_A_LOCK = re.compile(
 """Words before "code" that make it no secret: "zip code 10115", "error code 4040"."""
 
 
+_COMPOUND = re.compile(
+    r"(?i)(?<![\w-])(?P<stem>[^\W\d_]{2,24}?)-?"
+    r"(?:code[ns]?|kode[nr]?|kod(?:en|u)?|kood(?:i|in|ia)?)(?!\w)"
+)
+"""A word glued to "code" in the languages that build compounds ("Türcode", "alarmkoden",
+"hälytyskoodi", "portkoden", "Tresor-Code"): whatever it names, a code said right after it
+with a verb or a sign is a secret, unless the compound names a public code."""
+_PUBLIC_STEMS = re.compile(
+    r"(?i)^(?:pass|post|postleit|zip|bar|qr|uni|en|de|trans|geo|op|short|source|quell|"
+    r"pseudo|morse|micro|byte|machine|maschinen|area|country|länder|lander|landes|promo|"
+    r"rabatt|gutschein|aktions?|fehler|error|status|exit|return|http|produkt|product|"
+    r"tracking|sendungs|order|bestell|buchungs|booking|referenz|reference|swift|bic|bank|"
+    r"bankleit|sort|tax|steuer|farb|color|colour|dress|invite|einladungs|discount|"
+    r"voucher|coupon|kurs|course|flug|flight|zeit|time|vorwahl|region|hash|html|program|"
+    r"programm|sample|iata|icao|zoom|fahrplan|tarif|zonen?|kunden|artikel|ean|isbn|"
+    r"rabat|alennus|virhe|posti|fel|vare|varu|tuote|salasana|pin)$"
+)
+"""Stems that make the compound a public code or one named elsewhere: "Postcode",
+"Fehlercode", "Rabattkode", "Barcode", "Unicode", "encode"."""
+_SAID_BEFORE = re.compile(
+    r"(?i)^\s*(?:(?:is|are|es|é|est|c'est|ist|er|on|är|ir|yra|var|je|e|:|=|->|→|—|–|-)\s*)+"
+    r"[\"'“‘«„]?$"
+)
+"""A verb or a sign between the compound and its code, nothing else ("Türcode: 8841",
+"alarmkoden er 5521", "hälytyskoodi on 3390")."""
+
+
+def _compound_codes(text: str) -> list[AccessCode]:
+    """Codes after a word glued to "code", with a verb or a sign between."""
+    found: list[AccessCode] = []
+    for word in _COMPOUND.finditer(text):
+        if _PUBLIC_STEMS.match(word.group("stem")):
+            continue
+        window = text[word.end() : word.end() + _GAP]
+        m = _CODE.search(window)
+        if m is None or not _SAID_BEFORE.match(window[: m.start()]):
+            continue
+        value = m.group("v")
+        if _UNIT_AFTER.match(window, m.end()) or is_date(value.rstrip("#*")):
+            continue
+        start = word.end() + m.start("v")
+        found.append(AccessCode(start, start + len(value), "code"))
+    return found
+
+
 class AccessCode:
     """A code found by what it opens: its character span and the placeholder's label."""
 
@@ -139,7 +188,9 @@ def find_access_codes(text: str) -> list[AccessCode]:
             found.append(AccessCode(start, start + len(value), _label(label)))
             taken_until = start + len(value)
             break
-    return found
+    taken = {(c.start, c.end) for c in found}
+    found += [c for c in _compound_codes(text) if (c.start, c.end) not in taken]
+    return sorted(found, key=lambda c: c.start)
 
 
 def _label(kind: str) -> str:

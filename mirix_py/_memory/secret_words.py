@@ -35,6 +35,17 @@ __all__ = [
     "WEAK_WORDS",
 ]
 
+_INFLECTED_STEMS = (
+    r"pass ?word|pass ?code|pass ?phrase|senha|contraseña|contrasena|passwort|kennwort|"
+    r"wachtwoord|lösenord|losenord|passord|adgangskode|kodeord|salasan|hasł|hasl|şifre|sifre|"
+    r"jelsz|lykilorð|aðgangsorð|leyniorð|aðgangslykil|adgangslykil|parool|salasõna|"
+    r"salasona|slaptažod|slaptazod|contrasenya|contrasinal|pasahitz|fjalëkalim|fjalekalim|"
+    r"wagwoord|pinkod|pin-kod|pin-kood|pin-koodi|pin-númer"
+)
+"""Credential words that take endings in their languages; any of them followed by one to
+five letters is the same word inflected (checked before the bare words, which need a
+word boundary after them)."""
+
 PASSWORD_WORDS = (
     # English shorthand
     r"pw|pwd|passwd|pass ?word|pass ?code|pass ?phrase|pin ?code|pin-code|pin (?:no\.?|nr\.?|#)|"
@@ -46,7 +57,17 @@ PASSWORD_WORDS = (
     r"nip|geheimzahl|pin-nummer|"
     # vi, id/ms, cs/sk, sl/hr/sr, hu, ro
     r"mật khẩu|mat khau|mã pin|mã otp|mã xác (?:nhận|thực)|kata (?:sandi|laluan)|"
-    r"heslo|hesla|geslo|lozink[aeu]|jelszó|jelszo|jelszav(?:am|a|ad)|pin-kód|pinkód|parolă"
+    r"heslo|hesla|geslo|lozink[aeu]|jelszó|jelszo|jelszav(?:am|a|ad)|pin-kód|pinkód|parolă|"
+    # is, et, lt, lv (only before its "ir": the English "parole" is no password), ca, gl, eu,
+    # cy, ga, sq, af, sw, mt
+    r"lykilorð|aðgangsorð|adgangsord|leyniorð|aðgangslykil|adgangslykil|pin-númer|"
+    r"parool|salasõna|salasona|pääsukood|slaptažod|slaptazod|parole(?=\s+ir\b|$)|"
+    r"contrasenya|contrasinal|pasahitz|cyfrinair|pasfhocal|fjalëkalim|fjalekalim|wagwoord|"
+    r"nenosiri|neno la siri|"
+    # the same words with an inflection (a case, an article or a possessive glued after
+    # them: "lösenordet", "salasanani", "Passwortes", "şifrem", "lykilorðið",
+    # "aðgangslykillinn", "slaptažodis"), for the words of five letters or more
+    rf"(?:{_INFLECTED_STEMS})\w{{1,5}}"
 )
 """Words after which a value with a secret's shape is a password or PIN (Latin script)."""
 
@@ -63,10 +84,12 @@ OTHER_SCRIPT_PASSWORD_WORDS = (
     # Hebrew, with its glued "the"/"and"/"that" ("הסיסמה", "והסיסמא", "סיסמת")
     r"[והשבלמכ]{0,3}(?:סיסמה|סיסמא|סיסמת|קוד סודי)|"
     # Devanagari (hi, mr, ne)
-    r"पासवर्ड|पिन(?: कोड| नंबर)?|गुप्त कोड"
+    r"पासवर्ड|पिन(?: कोड| नंबर)?|गुप्त कोड|"
+    # Georgian, Armenian, with their case endings ("პაროლი", "գաղտնաբառը")
+    r"პაროლ\w{0,3}|գաղտնաբառ\w{0,3}"
 )
 """The same in scripts written with spaces between words: Cyrillic, Greek, Arabic,
-Hebrew, Devanagari."""
+Hebrew, Devanagari, Georgian, Armenian."""
 
 PIN_WORDS = (
     r"nip|geheimzahl|пин(?:-?код)?|пін(?:-?код)?|الرقم السري|पिन(?: कोड| नंबर)?|"
@@ -107,18 +130,24 @@ NUMBER_WORDS = r"number|no\.?|nr\.?|n[º°o]\.?|#|num|nummer|número|numero|num�
 
 COPULAS = (
     r"is|was|are|é|es|est|ist|è|är|e(?=\s+\S*\d)|este|je(?=\s+\S*\d)|là|"
-    r"adalah|ialah|yaitu|yakni|iaitu|это|є|це|е|је|είναι|ειναι|هي|هو|היא|הוא|זה|זו|है"
+    r"adalah|ialah|yaitu|yakni|iaitu|это|є|це|е|је|είναι|ειναι|هي|هو|היא|הוא|זה|זו|है|"
+    # da/no/is "er", fi/et "on", lv "ir", lt "yra", tl "ay", sw "ni", ca "és", is "var", sq
+    # "është", cy "yw"/"ydy", ka "არის", hy "է" (the short ones only before a value with a
+    # digit: "er", "on", "ni", "és", "var" are also English, Hungarian or Swedish words)
+    r"(?:er|on|ir|ay|ni|és|var)(?=\s+\S*\d)|yra|është|eshte|yw|ydy|არის|է"
 )
 """Verbs between a word and its value ("… is", "… é", "… ist", "… là", "… это",
-"… είναι", "… هي", "… היא"); signs (":", "=") apart. An unaccented "e" (Romanian
-"is", Portuguese or Italian typed without accents) and Czech "je" count only before a
-value holding a digit: in Italian "e" also means "and", in French "je" means "I"."""
+"… είναι", "… هي", "… היא", "… er", "… on", "… ir"); signs (":", "=") apart. An
+unaccented "e" (Romanian "is", Portuguese or Italian typed without accents) and Czech "je"
+count only before a value holding a digit: in Italian "e" also means "and", in French
+"je" means "I"."""
 
 PREPOSITIONS = (
     r"for|to|of|on|at|in|into|de|da|do|du|des|del|della|di|la|al|für|fur|von|vom|van|voor|"
     r"för|pour|para|per|"
     r"от|для|к|на|в|від|до|за|од|na|od|pro|k|za|do|untuk|ke|di|dari|của|cho|pentru|"
-    r"για|του|της|στο|στη|από|של|עבור|حق|تبع|على|का|की|के"
+    r"για|του|της|στο|στη|από|של|עבור|حق|تبع|على|का|की|के|"
+    r"að|til|fyrir|på|ng|sa|kwa|ya|për|dla|prie|uz|ar"
 )
 """Words that open a qualifier between a credential word and its value ("the PIN *for
 the fuel card* is", "la senha *do portal* é", "pin *la cardul de motorina* e")."""
