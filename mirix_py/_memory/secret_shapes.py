@@ -116,6 +116,21 @@ def _random_token(value: str) -> bool:
     return 2 * wordy < upper + lower and len(set(value)) * 5 >= len(value) * 3
 
 
+def _grouped_key(value: str) -> bool:
+    """A licence key or a generated password in dashed groups: three or more groups of four
+    to six letters and digits, letters and digits both in it, every group holding a digit or
+    written in capitals ("ABCDE-12345-FGHIJ-67890", "Bx83-Lk29-Qm04"); words joined by
+    dashes ("lemon-tree-fort"), numbers alone and dates are none."""
+    groups = value.split("-")
+    return (
+        len(groups) >= 3
+        and any(c.isalpha() for c in value)
+        and any(c.isdigit() for c in value)
+        and all(any(c.isdigit() for c in g) or g.isupper() for g in groups)
+        and not is_date(value)
+    )
+
+
 def _looks_like_secret(value: str) -> bool:
     """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
     if _TIME_LIKE.match(value) or is_date(value):
@@ -131,7 +146,7 @@ def passes(check: str, value: str) -> bool:
     """Whether ``value`` has the shape the named check asks for: ``"luhn"``, ``"iban"``,
     ``"phone"``, ``"digits5"``, ``"account"``, ``"account_digits"``, ``"password_shape"``,
     ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"strong_undated"``, ``"entropy"``,
-    ``"random_token"``, ``"far"``; any other check passes."""
+    ``"random_token"``, ``"grouped_key"``, ``"far"``; any other check passes."""
     digits = "".join(c for c in value if c.isdigit())
     if check == "luhn":
         return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
@@ -164,6 +179,8 @@ def passes(check: str, value: str) -> bool:
         )
     if check == "strong_undated":  # a value a few words away: not a date either
         return passes("strong", value) and not is_date(value)
+    if check == "grouped_key":
+        return _grouped_key(value)
     if check == "random_token":
         return _random_token(value)
     if check == "far":  # a value several words from its credential word: a password's mix

@@ -133,11 +133,14 @@ COPULAS = (
     r"adalah|ialah|yaitu|yakni|iaitu|это|є|це|е|је|είναι|ειναι|هي|هو|היא|הוא|זה|זו|है|"
     # da/no/is "er", fi/et "on", lv "ir", lt "yra", tl "ay", sw "ni", ca "és", is "var", sq
     # "është", cy "yw"/"ydy", ka "არის", hy "է" (the short ones only before a value with a
-    # digit: "er", "on", "ni", "és", "var" are also English, Hungarian or Swedish words)
-    r"(?:er|on|ir|ay|ni|és|var)(?=\s+\S*\d)|yra|është|eshte|yw|ydy|არის|է"
+    # digit: "er", "on", "ni", "és", "var" are also English, Hungarian or Swedish words;
+    # Hindi/Urdu written in Latin letters "hai")
+    r"(?:er|on|ir|ay|ni|és|var|hai)(?=\s+\S*\d)|yra|është|eshte|yw|ydy|არის|է|"
+    # de "lautet" ("das Passwort lautet …"), nl "luidt"
+    r"lautet|lautete|luidt"
 )
 """Verbs between a word and its value ("… is", "… é", "… ist", "… là", "… это",
-"… είναι", "… هي", "… היא", "… er", "… on", "… ir"); signs (":", "=") apart. An
+"… είναι", "… هي", "… היא", "… er", "… on", "… ir", "… lautet"); signs apart. An
 unaccented "e" (Romanian "is", Portuguese or Italian typed without accents) and Czech "je"
 count only before a value holding a digit: in Italian "e" also means "and", in French
 "je" means "I"."""

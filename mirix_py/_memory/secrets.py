@@ -29,7 +29,8 @@ Five kinds of evidence, none of them tied to one way of phrasing things:
 * **machine-made tokens** — long high-entropy ones (24+ characters mixing letters and
   digits), and short ones (10+ letters and digits) whose case and digits are mixed at
   random ("5T8kW2qN7xJd"), unlike a product name ("iPhone15ProMax") whose letters spell
-  syllables (:func:`mirix_py._memory.secret_shapes.passes`, ``"random_token"``).
+  syllables (:func:`mirix_py._memory.secret_shapes.passes`, ``"random_token"``), and
+  keys in dashed groups ("ABCDE-12345-FGHIJ-67890", "Bx83-Lk29-Qm04").
 
 :func:`redact` replaces each value with ``[stored in vault: label]`` and is
 idempotent: text that already carries placeholders is left as it is around them.
@@ -114,7 +115,7 @@ _NOT_VALUE = r"\s\"'”’`,;\[\]()«»„“" + "\u060c\u061b" + _UNSPACED_SCRI
 """What ends a value: space, quotes and brackets, and the letters and punctuation of
 scripts written without spaces ("密码是abc123，别忘了", "パスワードはabc123です")."""
 _OPEN_QUOTE = r"[\"'“‘`「『«„]?"
-_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
+_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=>|→|⇒|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
 _QUALIFIER = (
     rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"(?:[\w'’ -]|\.(?!\s)){1,40}?)?"
@@ -133,7 +134,7 @@ _WEAK_CUE = (
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
 _UNSPACED_SEP = (
-    rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*|(?<=\s)(?:{COPULAS})\s+)?(?:[:=：＝]|->|-|—)?\s*"
+    rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*|(?<=\s)(?:{COPULAS})\s+)?(?:=>|→|⇒|[:=：＝]|->|-|—)?\s*"
     rf"{_OPEN_QUOTE}"
 )
 """A particle or copula glued to the word ("비번은", "密码是"), a Latin-script copula after a
@@ -416,6 +417,13 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
             check="entropy",
         ),
+        _Rule(  # a key in dashed groups: "ABCDE-12345-FGHIJ-67890", "Bx83-Lk29-Qm04"
+            _rx(r"(?<![\w-])(?P<v>[A-Za-z0-9]{4,6}(?:-[A-Za-z0-9]{4,6}){2,7})(?![\w-])"),
+            "api_key",
+            "key",
+            "high",
+            check="grouped_key",
+        ),
         _Rule(  # a short machine-made key by its shape alone: "5T8kW2qN7xJd"
             _rx(r"(?<![\w/.=?&%:@#$+-])(?P<v>[A-Za-z0-9]{10,64})(?![\w/@=+-]|[.:]\w)"),
             "password",
@@ -455,7 +463,7 @@ _CUE_AHEAD_ALL = re.compile(
     rf"(?i)\b(?P<cue>{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS}|{_AHEAD_WORDS})\b"
 )
 _VALUE_AHEAD = re.compile(
-    rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
+    rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|=>|→|⇒|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
     rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 )
 _STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS})$")

@@ -39,6 +39,13 @@ FOUND = [
     ("for the NAS admin: Vq7Lm3Xs9Kd2", "Vq7Lm3Xs9Kd2", "password"),
     ("keep this one safe hT4pQ8wZ2nB6 thanks", "hT4pQ8wZ2nB6", "password"),
     ("the greenhouse box takes 7fK2mQ9xW4pL now", "7fK2mQ9xW4pL", "password"),
+    # more verbs and signs between the word and its value
+    ("Das Passwort lautet Wolke7blau", "Wolke7blau", "password"),
+    ("ghar ke wifi ka password hai chai4321", "chai4321", "password"),
+    ("pw for the shared drive → lemon-tree-88", "lemon-tree-88", "password"),
+    # a key in dashed groups, with or without a word before it
+    ("the licence came: ABCDE-12345-FGHIJ-67890", "ABCDE-12345-FGHIJ-67890", "key"),
+    ("remember for me Bx83-Lk29-Qm04 please", "Bx83-Lk29-Qm04", "key"),
     # a code named by a compound word
     ("alarmkoden er 5521", "5521", "code"),
     ("hälytyskoodi on 3390", "3390", "code"),
@@ -78,6 +85,10 @@ def test_secret_is_found_whatever_its_wording(text: str, value: str, label: str)
         # a far word in a script without spaces: a length, or a value with no password mix
         "รหัสผ่านต้องมี 8 ตัว",
         "密码学（cryptography）：rsa2048",
+        # a name after "lautet", words or a model number in dashed groups
+        "mein Name lautet Anna Wolke",
+        "we hiked the lemon-tree-fort-loop trail",
+        "SKU: XPS13-9310-SLV, state-of-the-art",
         # a question opened after the credential word's sentence, and code reading a key
         "she wore a tiny rocket pin at the gala. Is Apollo-11 her favourite mission?",
         'SECRET_KEY = config.get_secret("app")',
