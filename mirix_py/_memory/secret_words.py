@@ -13,13 +13,19 @@ written without spaces, and Korean glues particles to its words ("비번은", "�
 one of their particles or copulas, then the value (see ``UNSPACED_SEPARATORS``).
 The words of other scripts are kept apart from the Latin-script ones (``OTHER_SCRIPT_*``,
 ``UNSPACED_*``) so that text in Latin script alone is not searched for them.
+:func:`cue_label` names a word's value in plain English for its placeholder ("senha" →
+"password", "conta" → "account number").
 """
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ACCOUNT_WORDS",
     "COPULAS",
+    "CURRENCY_SIGNS",
+    "MONEY_WORDS",
     "NUMBER_WORDS",
     "OTHER_SCRIPT_ACCOUNT_WORDS",
     "OTHER_SCRIPT_PASSWORD_WORDS",
@@ -33,6 +39,7 @@ __all__ = [
     "UNSPACED_SEPARATORS",
     "UNSPACED_UNITS",
     "WEAK_WORDS",
+    "cue_label",
 ]
 
 _INFLECTED_STEMS = (
@@ -195,3 +202,39 @@ UNSPACED_UNITS = (
 )
 """Counters and units glued after a number ("8文字", "10자리", "2023年", "500元"):
 the number is a measure, a date or an amount, not a code."""
+
+MONEY_WORDS = (
+    r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
+    r"pounds?|yen|rupees?|rs|руб(?:лей|ля|ль)?|грн|гривен|лв|лева|динара?|đồng|dong|vnđ|vnd|"
+    r"rupiah|rp|ringgit|rm|baht|forint|ft|lei|kč|korun|ريال|درهم|جنيه|دينار|ليرة|שקל(?:ים)?|"
+    r"रुपये|रुपए)(?!\w)"
+)
+"""Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
+CURRENCY_SIGNS = r"[%€$£¥₹₩₽₫฿₪₴₺]"
+"""Currency signs after a number: an amount."""
+
+_PASSWORD_WORD = re.compile(
+    rf"(?i)(?:{PASSWORD_WORDS}|{OTHER_SCRIPT_PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})"
+)
+_ACCOUNT_WORD = re.compile(
+    rf"(?i)(?:{ACCOUNT_WORDS}|{OTHER_SCRIPT_ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})"
+)
+_PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
+_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS}|{OTHER_SCRIPT_WEAK_WORDS})")
+_PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
+
+
+def cue_label(cue: str) -> str:
+    """The placeholder's label for a credential word: shorthand and words in other
+    languages ("pw", "senha", "conta") are named in plain English, which is also what
+    a question about them says ("what is my password?")."""
+    word = " ".join(cue.lower().split())
+    if word in _PLAIN_LABELS:
+        return word
+    if _PASSWORD_WORD.fullmatch(word):
+        return "pin" if "pin" in word or _PIN_WORD.fullmatch(word) else "password"
+    if _ACCOUNT_WORD.fullmatch(word):
+        return "account number"
+    if _CODE_WORD.fullmatch(word):
+        return "code"
+    return word

@@ -48,12 +48,13 @@ from mirix_py._memory.secret_shapes import is_common_word, passes
 from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
     COPULAS,
+    CURRENCY_SIGNS,
+    MONEY_WORDS,
     NUMBER_WORDS,
     OTHER_SCRIPT_ACCOUNT_WORDS,
     OTHER_SCRIPT_PASSWORD_WORDS,
     OTHER_SCRIPT_WEAK_WORDS,
     PASSWORD_WORDS,
-    PIN_WORDS,
     PREPOSITIONS,
     UNSPACED_ACCOUNT_WORDS,
     UNSPACED_NUMBER_WORDS,
@@ -61,6 +62,7 @@ from mirix_py._memory.secret_words import (
     UNSPACED_SEPARATORS,
     UNSPACED_UNITS,
     WEAK_WORDS,
+    cue_label,
 )
 
 Sensitivity = Literal["low", "medium", "high"]
@@ -140,14 +142,6 @@ _UNSPACED_SEP = (
 """A particle or copula glued to the word ("비번은", "密码是"), a Latin-script copula after a
 space when the sentence switches language ("our 도어락 비번 is …"), a sign, or nothing."""
 _NOT_A_MEASURE = rf"(?!\s*(?:{UNSPACED_UNITS}))"
-_MONEY = (
-    r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
-    r"pounds?|yen|rupees?|rs|руб(?:лей|ля|ль)?|грн|гривен|лв|лева|динара?|đồng|dong|vnđ|vnd|"
-    r"rupiah|rp|ringgit|rm|baht|forint|ft|lei|kč|korun|ريال|درهم|جنيه|دينار|ليرة|שקל(?:ים)?|"
-    r"रुपये|रुपए)(?!\w)"
-)
-"""Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
-_CURRENCY = r"[%€$£¥₹₩₽₫฿₪₴₺]"
 _UNSPACED_PASSWORD_RULE = (
     _Rule(  # "비번은 4821", "パスワードはabc123です", "wifi密码是abc12345，", "รหัสผ่านคือ abc123"
         _rx(
@@ -213,7 +207,7 @@ _UNSPACED_ACCOUNT_RULE = (
         _rx(
             rf"(?i)(?P<cue>{UNSPACED_ACCOUNT_WORDS})(?:{UNSPACED_NUMBER_WORDS})?{_UNSPACED_SEP}#?"
             r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?![A-Za-z0-9_]|,\d)"
-            rf"(?!\s*(?:{_CURRENCY}|{_MONEY}|{UNSPACED_UNITS}))"
+            rf"(?!\s*(?:{CURRENCY_SIGNS}|{MONEY_WORDS}|{UNSPACED_UNITS}))"
         ),
         "account_number",
         "account number",
@@ -343,7 +337,8 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             _rx(
                 rf"(?i)\b(?P<cue>{account})(?:\s*(?:{NUMBER_WORDS}))?"
                 rf"(?:\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|->)\s*|\s+)[#\"'“‘`«„]?"
-                rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)(?!\s*(?:{_CURRENCY}|{_MONEY}))"
+                rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)"
+                rf"(?!\s*(?:{CURRENCY_SIGNS}|{MONEY_WORDS}))"
             ),
             "account_number",
             "account number",
@@ -526,36 +521,9 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
             if ok:
                 start = cue.end() + m.start("v")
                 kind = "account_number" if account else "password"
-                out.append(SensitiveSpan(start, start + len(value), kind, _label(word), "high"))
+                out.append(SensitiveSpan(start, start + len(value), kind, cue_label(word), "high"))
                 break
     return out
-
-
-_PASSWORD_WORD = re.compile(
-    rf"(?i)(?:{PASSWORD_WORDS}|{OTHER_SCRIPT_PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})"
-)
-_ACCOUNT_WORD = re.compile(
-    rf"(?i)(?:{ACCOUNT_WORDS}|{OTHER_SCRIPT_ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})"
-)
-_PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
-_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS}|{OTHER_SCRIPT_WEAK_WORDS})")
-_PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
-
-
-def _label(cue: str) -> str:
-    """The placeholder's label for a credential word: shorthand and words in other
-    languages ("pw", "senha", "conta") are named in plain English, which is also what
-    a question about them says ("what is my password?")."""
-    word = " ".join(cue.lower().split())
-    if word in _PLAIN_LABELS:
-        return word
-    if _PASSWORD_WORD.fullmatch(word):
-        return "pin" if "pin" in word or _PIN_WORD.fullmatch(word) else "password"
-    if _ACCOUNT_WORD.fullmatch(word):
-        return "account number"
-    if _CODE_WORD.fullmatch(word):
-        return "code"
-    return word
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -593,7 +561,7 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
                 continue
             label = rule.label
             if "cue" in rule.pattern.groupindex and match.group("cue"):
-                label = _label(match.group("cue"))
+                label = cue_label(match.group("cue"))
             found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
     for span in _ahead(text, _CUE_AHEAD_ALL if other_scripts else _CUE_AHEAD):
         if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
