@@ -6,9 +6,10 @@ btw", "lockbox at the cabin -> 2046", "my locker at the station opens with 17-29
 more short groups, maybe ending in ``#``) said in the same clause shortly after a thing
 that locks, or after another language's word for "code", is a secret. Languages that
 glue words into compounds name the code in one word ("Türcode: 8841", "alarmkoden er
-5521", "hälytyskoodi on 3390"): any word ending in "code"/"kode"/"kod"/"kood(i)" is one,
-when a verb or a sign stands between it and the number and it names no public code
-("Postcode", "Fehlercode", "barcode", "Unicode"). What numbers near
+5521", "hälytyskoodi on 3390"): a word ending in "code"/"kode"/"kod"/"kood(i)" is one
+when the rest of it names something that locks or an access ("Haustür", "Zugang",
+"hälytys") and a verb or a sign stands between it and the number; "Postcode", "Fagkode"
+(a subject's code) or "Tilbudskode" (an offer's) stay. What numbers near
 such words usually are instead — times ("alarm for 0545"), years ("the gate since 2019"),
 amounts and measures ("the garage cost 12000", "door 2040 mm"), dates — are left alone.
 """
@@ -110,33 +111,33 @@ _COMPOUND = re.compile(
     r"(?:code[ns]?|kode[nr]?|kod(?:en|u)?|kood(?:i|in|ia)?)(?!\w)"
 )
 """A word glued to "code" in the languages that build compounds ("Türcode", "alarmkoden",
-"hälytyskoodi", "portkoden", "Tresor-Code"): whatever it names, a code said right after it
-with a verb or a sign is a secret, unless the compound names a public code."""
-_PUBLIC_STEMS = re.compile(
-    r"(?i)^(?:pass|post|postleit|zip|bar|qr|uni|en|de|trans|geo|op|short|source|quell|"
-    r"pseudo|morse|micro|byte|machine|maschinen|area|country|länder|lander|landes|promo|"
-    r"rabatt|gutschein|aktions?|fehler|error|status|exit|return|http|produkt|product|"
-    r"tracking|sendungs|order|bestell|buchungs|booking|referenz|reference|swift|bic|bank|"
-    r"bankleit|sort|tax|steuer|farb|color|colour|dress|invite|einladungs|discount|"
-    r"voucher|coupon|kurs|course|flug|flight|zeit|time|vorwahl|region|hash|html|program|"
-    r"programm|sample|iata|icao|zoom|fahrplan|tarif|zonen?|kunden|artikel|ean|isbn|"
-    r"rabat|alennus|virhe|posti|fel|vare|varu|tuote|salasana|pin)$"
+"hälytyskoodi", "portkoden", "Tresor-Code", "Zugangscode")."""
+_ACCESS_STEMS = (
+    r"zugangs?|adgangs?|tilgangs?|åtkomst|pääsy|toegangs?|sicherheits|sikkerhets|"
+    r"säkerhets|sikkerheds|turva|veiligheids|geheim|hemmelig|hemlig|salainen|"
+    r"entsperr|freischalt|eingangs?|inngangs?|ingangs?|hälytys|hälytin|portti|port|tür|"
+    r"wlan|wifi|router|haus|hus|wohnungs?|leiligheds?|lägenhets|zahlen|tall|siffer|"
+    r"pin|schloss|lås|lukko|lukon|tresor|safe|kluis|boks|box|skap|kaappi"
 )
-"""Stems that make the compound a public code or one named elsewhere: "Postcode",
-"Fehlercode", "Rabattkode", "Barcode", "Unicode", "encode"."""
+_LOCK_STEM = re.compile(
+    rf"(?i)(?:{_ACCESS_STEMS}|{'|'.join(_LOCKS[k] for k in _LOCKS if k != 'code')})[se]?$"
+)
+"""The compound names something that locks or an access ("Haustür", "Zugang",
+"hälytys", "Tresor"); "Fagkode", "Tilbudskode", "Postcode" name public codes."""
 _SAID_BEFORE = re.compile(
-    r"(?i)^\s*(?:(?:is|are|es|é|est|c'est|ist|er|on|är|ir|yra|var|je|e|:|=|->|→|—|–|-)\s*)+"
-    r"[\"'“‘«„]?$"
+    r"(?i)^\s*(?:(?:is|are|es|é|est|c'est|ist|lautet|luidt|er|on|är|ir|yra|var|je|e|"
+    r":|=|->|→|—|–|-)\s*)+[\"'“‘«„]?$"
 )
 """A verb or a sign between the compound and its code, nothing else ("Türcode: 8841",
 "alarmkoden er 5521", "hälytyskoodi on 3390")."""
 
 
 def _compound_codes(text: str) -> list[AccessCode]:
-    """Codes after a word glued to "code", with a verb or a sign between."""
+    """Codes after a word glued to "code" that names what it opens, with a verb or a sign
+    between."""
     found: list[AccessCode] = []
     for word in _COMPOUND.finditer(text):
-        if _PUBLIC_STEMS.match(word.group("stem")):
+        if not _LOCK_STEM.search(word.group("stem")):
             continue
         window = text[word.end() : word.end() + _GAP]
         m = _CODE.search(window)

@@ -52,6 +52,8 @@ FOUND = [
     ("Türcode: 8841, bitte nicht weitersagen", "8841", "code"),
     ("portkoden är 4471 sedan i går", "4471", "code"),
     ("Tresor-Code: 2917", "2917", "code"),
+    ("Der Haustürcode lautet 4182", "4182", "code"),
+    ("Zugangscode: 7731", "7731", "code"),
 ]
 
 
@@ -77,6 +79,9 @@ def test_secret_is_found_whatever_its_wording(text: str, value: str, label: str)
         "the barcode is 40012345",
         "my zipcode is 10115",
         "der Türcode seit 2019",
+        "Fagkoden er 2201 i timeplanen",  # a subject's code
+        "Tilbudskoden er 2024 ut måneden",  # an offer's code
+        "Kurskoden er 4410",
         # product and model names, codes in capitals, words with a number
         "Win11Pro2Max is out",
         "the iPhone15ProMax arrives Tuesday with a MacBookPro2024",
