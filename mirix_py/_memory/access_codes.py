@@ -4,7 +4,12 @@ People give a door, gate, lockbox or alarm code without saying "code": "door is 
 btw", "lockbox at the cabin -> 2046", "my locker at the station opens with 17-29-04",
 "Tabaluku kood on 4417". A number shaped like a code (four to eight digits, or three or
 more short groups, maybe ending in ``#``) said in the same clause shortly after a thing
-that locks, or after another language's word for "code", is a secret. What numbers near
+that locks, or after another language's word for "code", is a secret. Languages that
+glue words into compounds name the code in one word ("Türcode: 8841", "alarmkoden er
+5521", "hälytyskoodi on 3390"): a word ending in "code"/"kode"/"kod"/"kood(i)" is one
+when the rest of it names something that locks or an access ("Haustür", "Zugang",
+"hälytys") and a verb or a sign stands between it and the number; "Postcode", "Fagkode"
+(a subject's code) or "Tilbudskode" (an offer's) stay. What numbers near
 such words usually are instead — times ("alarm for 0545"), years ("the gate since 2019"),
 amounts and measures ("the garage cost 12000", "door 2040 mm"), dates — are left alone.
 """
@@ -101,6 +106,51 @@ _NOT_A_LOCK = re.compile(
 """Words before "code" that make it no secret: "zip code 10115", "error code 4040"."""
 
 
+_COMPOUND = re.compile(
+    r"(?i)(?<![\w-])(?P<stem>[^\W\d_]{2,24}?)-?"
+    r"(?:code[ns]?|kode[nr]?|kod(?:en|u)?|kood(?:i|in|ia)?)(?!\w)"
+)
+"""A word glued to "code" in the languages that build compounds ("Türcode", "alarmkoden",
+"hälytyskoodi", "portkoden", "Tresor-Code", "Zugangscode")."""
+_ACCESS_STEMS = (
+    r"zugangs?|adgangs?|tilgangs?|åtkomst|pääsy|toegangs?|sicherheits|sikkerhets|"
+    r"säkerhets|sikkerheds|turva|veiligheids|geheim|hemmelig|hemlig|salainen|"
+    r"entsperr|freischalt|eingangs?|inngangs?|ingangs?|hälytys|hälytin|portti|port|tür|"
+    r"wlan|wifi|router|haus|hus|wohnungs?|leiligheds?|lägenhets|zahlen|tall|siffer|"
+    r"pin|schloss|lås|lukko|lukon|tresor|safe|kluis|boks|box|skap|kaappi"
+)
+_LOCK_STEM = re.compile(
+    rf"(?i)(?:{_ACCESS_STEMS}|{'|'.join(_LOCKS[k] for k in _LOCKS if k != 'code')})[se]?$"
+)
+"""The compound names something that locks or an access ("Haustür", "Zugang",
+"hälytys", "Tresor"); "Fagkode", "Tilbudskode", "Postcode" name public codes."""
+_SAID_BEFORE = re.compile(
+    r"(?i)^\s*(?:(?:is|are|es|é|est|c'est|ist|lautet|luidt|er|on|är|ir|yra|var|je|e|"
+    r":|=|->|→|—|–|-)\s*)+[\"'“‘«„]?$"
+)
+"""A verb or a sign between the compound and its code, nothing else ("Türcode: 8841",
+"alarmkoden er 5521", "hälytyskoodi on 3390")."""
+
+
+def _compound_codes(text: str) -> list[AccessCode]:
+    """Codes after a word glued to "code" that names what it opens, with a verb or a sign
+    between."""
+    found: list[AccessCode] = []
+    for word in _COMPOUND.finditer(text):
+        if not _LOCK_STEM.search(word.group("stem")):
+            continue
+        window = text[word.end() : word.end() + _GAP]
+        m = _CODE.search(window)
+        if m is None or not _SAID_BEFORE.match(window[: m.start()]):
+            continue
+        value = m.group("v")
+        if _UNIT_AFTER.match(window, m.end()) or is_date(value.rstrip("#*")):
+            continue
+        start = word.end() + m.start("v")
+        found.append(AccessCode(start, start + len(value), "code"))
+    return found
+
+
 class AccessCode:
     """A code found by what it opens: its character span and the placeholder's label."""
 
@@ -139,7 +189,9 @@ def find_access_codes(text: str) -> list[AccessCode]:
             found.append(AccessCode(start, start + len(value), _label(label)))
             taken_until = start + len(value)
             break
-    return found
+    taken = {(c.start, c.end) for c in found}
+    found += [c for c in _compound_codes(text) if (c.start, c.end) not in taken]
+    return sorted(found, key=lambda c: c.start)
 
 
 def _label(kind: str) -> str:

@@ -85,6 +85,52 @@ def _password_shaped(value: str) -> bool:
     )
 
 
+_ALNUM_TOKEN = re.compile(r"^[A-Za-z0-9]{10,64}$")
+_CLASS_RUN = re.compile(r"[A-Z]+|[a-z]+|[0-9]+")
+_WORD_CHUNK = re.compile(r"[A-Z]?[a-z]{3,}")
+_CASE_BREAK = re.compile(r"[A-Z](?![a-z])|[a-z][A-Z]")
+"""A capital not starting a lower-case run, or a capital right after a lower-case letter:
+case mixed at random ("5T8kW2qN7xJd"), not capitalised syllables ("Win11Pro2Max"); single
+lower-case letters after capitals ("Vq7Lm3Xs9Kd2") are random too."""
+
+
+def _random_token(value: str) -> bool:
+    """A short machine-made key or password: 10–64 letters and digits, with at least two
+    upper-case letters, two lower-case letters and digits in two places or more, whose
+    letters do not spell words ("5T8kW2qN7xJd", "aZ3kP9xQ2mR7"). A product or model name
+    ("iPhone15ProMax", "MacBookPro2024"), a code in capitals ("XPS13-9310") or a word with
+    a number after it ("Summer2026Vibes") is none: its letters form words of three or
+    more, or its digits stand in one place."""
+    if not _ALNUM_TOKEN.match(value):
+        return False
+    runs = _CLASS_RUN.findall(value)
+    upper = sum(len(r) for r in runs if r[0].isupper())
+    lower = sum(len(r) for r in runs if r[0].islower())
+    digit_runs = sum(1 for r in runs if r[0].isdigit())
+    if upper < 2 or lower < 2 or digit_runs < 2:
+        return False
+    lower_runs = sum(1 for r in runs if r[0].islower())
+    if not _CASE_BREAK.search(value) and lower >= 2 * lower_runs:
+        return False  # capitalised syllables of two letters or more: "Win11Pro2Max"
+    wordy = sum(len(m) for m in _WORD_CHUNK.findall(value))
+    return 2 * wordy < upper + lower and len(set(value)) * 5 >= len(value) * 3
+
+
+def _grouped_key(value: str) -> bool:
+    """A licence key or a generated password in dashed groups: three or more groups of four
+    to six letters and digits, letters and digits both in it, every group holding a digit or
+    written in capitals ("ABCDE-12345-FGHIJ-67890", "Bx83-Lk29-Qm04"); words joined by
+    dashes ("lemon-tree-fort"), numbers alone and dates are none."""
+    groups = value.split("-")
+    return (
+        len(groups) >= 3
+        and any(c.isalpha() for c in value)
+        and any(c.isdigit() for c in value)
+        and all(any(c.isdigit() for c in g) or g.isupper() for g in groups)
+        and not is_date(value)
+    )
+
+
 def _looks_like_secret(value: str) -> bool:
     """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
     if _TIME_LIKE.match(value) or is_date(value):
@@ -99,8 +145,8 @@ def _looks_like_secret(value: str) -> bool:
 def passes(check: str, value: str) -> bool:
     """Whether ``value`` has the shape the named check asks for: ``"luhn"``, ``"iban"``,
     ``"phone"``, ``"digits5"``, ``"account"``, ``"account_digits"``, ``"password_shape"``,
-    ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"strong_undated"``, ``"entropy"``; any other
-    check passes."""
+    ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"strong_undated"``, ``"entropy"``,
+    ``"random_token"``, ``"grouped_key"``, ``"far"``; any other check passes."""
     digits = "".join(c for c in value if c.isdigit())
     if check == "luhn":
         return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
@@ -133,12 +179,28 @@ def passes(check: str, value: str) -> bool:
         )
     if check == "strong_undated":  # a value a few words away: not a date either
         return passes("strong", value) and not is_date(value)
+    if check == "grouped_key":
+        return _grouped_key(value)
+    if check == "random_token":
+        return _random_token(value)
+    if check == "far":  # a value several words from its credential word: a password's mix
+        return passes("strong_undated", value) and _classes(value) >= 3
     if check == "entropy":
         letters = any(c.isalpha() for c in value)
         if not (letters and digits) or re.fullmatch(r"[0-9a-f]+", value):
             return False  # words, numbers and lower-case hex digests (commit ids) are not keys
         return _entropy(value) >= 3.5
     return True
+
+
+def _classes(value: str) -> int:
+    """How many of lower case, upper case, digits and other signs ``value`` mixes."""
+    return (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
 
 
 def is_common_word(value: str) -> bool:

@@ -13,13 +13,19 @@ written without spaces, and Korean glues particles to its words ("비번은", "�
 one of their particles or copulas, then the value (see ``UNSPACED_SEPARATORS``).
 The words of other scripts are kept apart from the Latin-script ones (``OTHER_SCRIPT_*``,
 ``UNSPACED_*``) so that text in Latin script alone is not searched for them.
+:func:`cue_label` names a word's value in plain English for its placeholder ("senha" →
+"password", "conta" → "account number").
 """
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ACCOUNT_WORDS",
     "COPULAS",
+    "CURRENCY_SIGNS",
+    "MONEY_WORDS",
     "NUMBER_WORDS",
     "OTHER_SCRIPT_ACCOUNT_WORDS",
     "OTHER_SCRIPT_PASSWORD_WORDS",
@@ -33,7 +39,19 @@ __all__ = [
     "UNSPACED_SEPARATORS",
     "UNSPACED_UNITS",
     "WEAK_WORDS",
+    "cue_label",
 ]
+
+_INFLECTED_STEMS = (
+    r"pass ?word|pass ?code|pass ?phrase|senha|contraseña|contrasena|passwort|kennwort|"
+    r"wachtwoord|lösenord|losenord|passord|adgangskode|kodeord|salasan|hasł|hasl|şifre|sifre|"
+    r"jelsz|lykilorð|aðgangsorð|leyniorð|aðgangslykil|adgangslykil|parool|salasõna|"
+    r"salasona|slaptažod|slaptazod|contrasenya|contrasinal|pasahitz|fjalëkalim|fjalekalim|"
+    r"wagwoord|pinkod|pin-kod|pin-kood|pin-koodi|pin-númer"
+)
+"""Credential words that take endings in their languages; any of them followed by one to
+five letters is the same word inflected (checked before the bare words, which need a
+word boundary after them)."""
 
 PASSWORD_WORDS = (
     # English shorthand
@@ -46,7 +64,17 @@ PASSWORD_WORDS = (
     r"nip|geheimzahl|pin-nummer|"
     # vi, id/ms, cs/sk, sl/hr/sr, hu, ro
     r"mật khẩu|mat khau|mã pin|mã otp|mã xác (?:nhận|thực)|kata (?:sandi|laluan)|"
-    r"heslo|hesla|geslo|lozink[aeu]|jelszó|jelszo|jelszav(?:am|a|ad)|pin-kód|pinkód|parolă"
+    r"heslo|hesla|geslo|lozink[aeu]|jelszó|jelszo|jelszav(?:am|a|ad)|pin-kód|pinkód|parolă|"
+    # is, et, lt, lv (only before its "ir": the English "parole" is no password), ca, gl, eu,
+    # cy, ga, sq, af, sw, mt
+    r"lykilorð|aðgangsorð|adgangsord|leyniorð|aðgangslykil|adgangslykil|pin-númer|"
+    r"parool|salasõna|salasona|pääsukood|slaptažod|slaptazod|parole(?=\s+ir\b|$)|"
+    r"contrasenya|contrasinal|pasahitz|cyfrinair|pasfhocal|fjalëkalim|fjalekalim|wagwoord|"
+    r"nenosiri|neno la siri|"
+    # the same words with an inflection (a case, an article or a possessive glued after
+    # them: "lösenordet", "salasanani", "Passwortes", "şifrem", "lykilorðið",
+    # "aðgangslykillinn", "slaptažodis"), for the words of five letters or more
+    rf"(?:{_INFLECTED_STEMS})\w{{1,5}}"
 )
 """Words after which a value with a secret's shape is a password or PIN (Latin script)."""
 
@@ -63,10 +91,12 @@ OTHER_SCRIPT_PASSWORD_WORDS = (
     # Hebrew, with its glued "the"/"and"/"that" ("הסיסמה", "והסיסמא", "סיסמת")
     r"[והשבלמכ]{0,3}(?:סיסמה|סיסמא|סיסמת|קוד סודי)|"
     # Devanagari (hi, mr, ne)
-    r"पासवर्ड|पिन(?: कोड| नंबर)?|गुप्त कोड"
+    r"पासवर्ड|पिन(?: कोड| नंबर)?|गुप्त कोड|"
+    # Georgian, Armenian, with their case endings ("პაროლი", "գաղտնաբառը")
+    r"პაროლ\w{0,3}|գաղտնաբառ\w{0,3}"
 )
 """The same in scripts written with spaces between words: Cyrillic, Greek, Arabic,
-Hebrew, Devanagari."""
+Hebrew, Devanagari, Georgian, Armenian."""
 
 PIN_WORDS = (
     r"nip|geheimzahl|пин(?:-?код)?|пін(?:-?код)?|الرقم السري|पिन(?: कोड| नंबर)?|"
@@ -107,18 +137,27 @@ NUMBER_WORDS = r"number|no\.?|nr\.?|n[º°o]\.?|#|num|nummer|número|numero|num�
 
 COPULAS = (
     r"is|was|are|é|es|est|ist|è|är|e(?=\s+\S*\d)|este|je(?=\s+\S*\d)|là|"
-    r"adalah|ialah|yaitu|yakni|iaitu|это|є|це|е|је|είναι|ειναι|هي|هو|היא|הוא|זה|זו|है"
+    r"adalah|ialah|yaitu|yakni|iaitu|это|є|це|е|је|είναι|ειναι|هي|هو|היא|הוא|זה|זו|है|"
+    # da/no/is "er", fi/et "on", lv "ir", lt "yra", tl "ay", sw "ni", ca "és", is "var", sq
+    # "është", cy "yw"/"ydy", ka "არის", hy "է" (the short ones only before a value with a
+    # digit: "er", "on", "ni", "és", "var" are also English, Hungarian or Swedish words;
+    # Hindi/Urdu written in Latin letters "hai")
+    r"(?:er|on|ir|ay|ni|és|var|hai)(?=\s+\S*\d)|yra|është|eshte|yw|ydy|არის|է|"
+    # de "lautet" ("das Passwort lautet …"), nl "luidt"
+    r"lautet|lautete|luidt"
 )
 """Verbs between a word and its value ("… is", "… é", "… ist", "… là", "… это",
-"… είναι", "… هي", "… היא"); signs (":", "=") apart. An unaccented "e" (Romanian
-"is", Portuguese or Italian typed without accents) and Czech "je" count only before a
-value holding a digit: in Italian "e" also means "and", in French "je" means "I"."""
+"… είναι", "… هي", "… היא", "… er", "… on", "… ir", "… lautet"); signs apart. An
+unaccented "e" (Romanian "is", Portuguese or Italian typed without accents) and Czech "je"
+count only before a value holding a digit: in Italian "e" also means "and", in French
+"je" means "I"."""
 
 PREPOSITIONS = (
     r"for|to|of|on|at|in|into|de|da|do|du|des|del|della|di|la|al|für|fur|von|vom|van|voor|"
     r"för|pour|para|per|"
     r"от|для|к|на|в|від|до|за|од|na|od|pro|k|za|do|untuk|ke|di|dari|của|cho|pentru|"
-    r"για|του|της|στο|στη|από|של|עבור|حق|تبع|على|का|की|के"
+    r"για|του|της|στο|στη|από|של|עבור|حق|تبع|على|का|की|के|"
+    r"að|til|fyrir|på|ng|sa|kwa|ya|për|dla|prie|uz|ar"
 )
 """Words that open a qualifier between a credential word and its value ("the PIN *for
 the fuel card* is", "la senha *do portal* é", "pin *la cardul de motorina* e")."""
@@ -163,3 +202,39 @@ UNSPACED_UNITS = (
 )
 """Counters and units glued after a number ("8文字", "10자리", "2023年", "500元"):
 the number is a measure, a date or an amount, not a code."""
+
+MONEY_WORDS = (
+    r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
+    r"pounds?|yen|rupees?|rs|руб(?:лей|ля|ль)?|грн|гривен|лв|лева|динара?|đồng|dong|vnđ|vnd|"
+    r"rupiah|rp|ringgit|rm|baht|forint|ft|lei|kč|korun|ريال|درهم|جنيه|دينار|ليرة|שקל(?:ים)?|"
+    r"रुपये|रुपए)(?!\w)"
+)
+"""Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
+CURRENCY_SIGNS = r"[%€$£¥₹₩₽₫฿₪₴₺]"
+"""Currency signs after a number: an amount."""
+
+_PASSWORD_WORD = re.compile(
+    rf"(?i)(?:{PASSWORD_WORDS}|{OTHER_SCRIPT_PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})"
+)
+_ACCOUNT_WORD = re.compile(
+    rf"(?i)(?:{ACCOUNT_WORDS}|{OTHER_SCRIPT_ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})"
+)
+_PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
+_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS}|{OTHER_SCRIPT_WEAK_WORDS})")
+_PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
+
+
+def cue_label(cue: str) -> str:
+    """The placeholder's label for a credential word: shorthand and words in other
+    languages ("pw", "senha", "conta") are named in plain English, which is also what
+    a question about them says ("what is my password?")."""
+    word = " ".join(cue.lower().split())
+    if word in _PLAIN_LABELS:
+        return word
+    if _PASSWORD_WORD.fullmatch(word):
+        return "pin" if "pin" in word or _PIN_WORD.fullmatch(word) else "password"
+    if _ACCOUNT_WORD.fullmatch(word):
+        return "account number"
+    if _CODE_WORD.fullmatch(word):
+        return "code"
+    return word

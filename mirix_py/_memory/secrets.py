@@ -1,6 +1,6 @@
 """Finding sensitive values by their structure, and redacting them idempotently.
 
-Four kinds of evidence, none of them tied to one way of phrasing things:
+Five kinds of evidence, none of them tied to one way of phrasing things:
 
 * **known formats** — provider key prefixes (``sk-…``, ``ghp_…``, ``xox…-``,
   ``AKIA…``, ``AIza…``, ``glpat-…``), JWTs, PEM/PGP private-key blocks;
@@ -13,16 +13,24 @@ Four kinds of evidence, none of them tied to one way of phrasing things:
   "PIN", "code", "combination", "key", "token", "secret", "wifi … is", shorthand
   ("pw", "pwd", "pin no.") and the same words in other languages and scripts ("senha",
   "contraseña", "Passwort", "пароль", "κωδικός", "كلمة السر", "סיסמה", "पासवर्ड",
-  "mật khẩu", and, glued to their particles, "비번은", "パスワードは", "密码是",
-  "รหัสผ่านคือ" …; :mod:`mirix_py._memory.secret_words`) — with an optional qualifier ("the wifi
-  password *for the cabin* is …", "my staging API key *for the dashboard*: …");
+  "mật khẩu", "lykilorð", "salasõna", "პაროლი", and, glued to their particles, "비번은",
+  "パスワードは", "密码是", "รหัสผ่านคือ" …; :mod:`mirix_py._memory.secret_words`), inflected
+  ("lösenordet", "salasanani", "aðgangslykillinn", "şifrem") — with an optional qualifier
+  ("the wifi password *for the cabin* is …", "my staging API key *for the dashboard*: …",
+  in scripts without spaces glued to the word, maybe with an aside in brackets:
+  "รหัสผ่าน*แอปเครื่องคั่ว (the roaster app)* is …"; a value that far needs a verb, or with
+  a sign a password's mix of letters, digits and symbols);
   weak words ("code", "key", "combination") need a value that looks like one
   (digits or a mix of letters and symbols); a wifi *name* is not a secret;
 * **an account word before an account number's shape** — "account", "conta",
   "cuenta", "compte", "Konto", "счёт", "계좌", "口座", "账号" … followed by 6+ digits in groups
   (``.``, ``-``, ``/`` or space between them, a check digit after a dash), not a
   date or an amount ("conta 12.345.678-9", "Konto Nr. 1234 5678 90");
-* **long high-entropy tokens** (24+ characters mixing letters and digits).
+* **machine-made tokens** — long high-entropy ones (24+ characters mixing letters and
+  digits), and short ones (10+ letters and digits) whose case and digits are mixed at
+  random ("5T8kW2qN7xJd"), unlike a product name ("iPhone15ProMax") whose letters spell
+  syllables (:func:`mirix_py._memory.secret_shapes.passes`, ``"random_token"``), and
+  keys in dashed groups ("ABCDE-12345-FGHIJ-67890", "Bx83-Lk29-Qm04").
 
 :func:`redact` replaces each value with ``[stored in vault: label]`` and is
 idempotent: text that already carries placeholders is left as it is around them.
@@ -40,12 +48,13 @@ from mirix_py._memory.secret_shapes import is_common_word, passes
 from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
     COPULAS,
+    CURRENCY_SIGNS,
+    MONEY_WORDS,
     NUMBER_WORDS,
     OTHER_SCRIPT_ACCOUNT_WORDS,
     OTHER_SCRIPT_PASSWORD_WORDS,
     OTHER_SCRIPT_WEAK_WORDS,
     PASSWORD_WORDS,
-    PIN_WORDS,
     PREPOSITIONS,
     UNSPACED_ACCOUNT_WORDS,
     UNSPACED_NUMBER_WORDS,
@@ -53,6 +62,7 @@ from mirix_py._memory.secret_words import (
     UNSPACED_SEPARATORS,
     UNSPACED_UNITS,
     WEAK_WORDS,
+    cue_label,
 )
 
 Sensitivity = Literal["low", "medium", "high"]
@@ -96,21 +106,21 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 _PLACEHOLDER = re.compile(r"\[(?:stored in vault|redacted)(?::[^\]\n]{0,80})?\]")
-_NOT_VALUE = (
-    r"\s\"'”’`,;\[\]()«»„“"
-    "\u060c\u061b"  # Arabic comma and semicolon
+_UNSPACED_SCRIPTS = (
     "\u0e00-\u0e7f"  # Thai
     "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
     "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK punctuation, kana, ideographs
     "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f"  # full-width punctuation
 )
+"""Letters and punctuation of scripts written without spaces: they end a value."""
+_NOT_VALUE = r"\s\"'”’`,;\[\]()«»„“" + "\u060c\u061b" + _UNSPACED_SCRIPTS  # Arabic , and ;
 """What ends a value: space, quotes and brackets, and the letters and punctuation of
 scripts written without spaces ("密码是abc123，别忘了", "パスワードはabc123です")."""
 _OPEN_QUOTE = r"[\"'“‘`「『«„]?"
-_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
+_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=>|→|⇒|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
 _QUALIFIER = (
     rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
-    r"[\w'’ .-]{1,40}?)?"
+    r"(?:[\w'’ -]|\.(?!\s)){1,40}?)?"
 )
 _SET_TO = r"\s+to\s+[\"'“‘`]?"
 """A password changed or set *to* a value ("changed my pw to …")."""
@@ -126,20 +136,12 @@ _WEAK_CUE = (
     r"recovery (?:code|key|phrase)|backup codes?|seed phrase|login"
 )
 _UNSPACED_SEP = (
-    rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*|(?<=\s)(?:{COPULAS})\s+)?(?:[:=：＝]|->|-|—)?\s*"
+    rf"\s*(?:(?:{UNSPACED_SEPARATORS})\s*|(?<=\s)(?:{COPULAS})\s+)?(?:=>|→|⇒|[:=：＝]|->|-|—)?\s*"
     rf"{_OPEN_QUOTE}"
 )
 """A particle or copula glued to the word ("비번은", "密码是"), a Latin-script copula after a
 space when the sentence switches language ("our 도어락 비번 is …"), a sign, or nothing."""
 _NOT_A_MEASURE = rf"(?!\s*(?:{UNSPACED_UNITS}))"
-_MONEY = (
-    r"(?i:eur|euros?|usd|dollars?|reais|real|pesos?|lire|kr|kronor|kroner|zł|zloty|chf|gbp|"
-    r"pounds?|yen|rupees?|rs|руб(?:лей|ля|ль)?|грн|гривен|лв|лева|динара?|đồng|dong|vnđ|vnd|"
-    r"rupiah|rp|ringgit|rm|baht|forint|ft|lei|kč|korun|ريال|درهم|جنيه|دينار|ليرة|שקל(?:ים)?|"
-    r"रुपये|रुपए)(?!\w)"
-)
-"""Currency words after a number: an amount ("il conto era 125000 lire"), not an account."""
-_CURRENCY = r"[%€$£¥₹₩₽₫฿₪₴₺]"
 _UNSPACED_PASSWORD_RULE = (
     _Rule(  # "비번은 4821", "パスワードはabc123です", "wifi密码是abc12345，", "รหัสผ่านคือ abc123"
         _rx(
@@ -170,12 +172,42 @@ _UNSPACED_AHEAD_RULE = (
         check="strong_undated",
     ),
 )
+_GLUED_QUALIFIER = (
+    r"[^\sA-Za-z0-9,，、。.！？!?;；:：=＝\[\]()（）\n]{0,24}?"
+    r"(?:\s*[（(][^）)\[\]\n]{1,40}[）)])?"
+)
+"""What a word written without spaces may have glued after it before its verb: the rest of
+a compound in its own script ("รหัสผ่าน*แอปเครื่องคั่ว*", "密码*邮箱的*"), then maybe an
+aside in brackets in any language ("(the roaster app)")."""
+_UNSPACED_FAR_RULES = (
+    _Rule(  # "รหัสผ่านแอปเครื่องคั่ว (the roaster app) is K…", "รหัสผ่านแอปธนาคารคือ 4821…"
+        _rx(
+            rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_GLUED_QUALIFIER}"
+            rf"(?:\s+(?:{COPULAS})\s+|(?:{UNSPACED_SEPARATORS})\s*){_OPEN_QUOTE}"
+            rf"(?P<v>[^{_NOT_VALUE}]{{3,128}}+){_NOT_A_MEASURE}"
+        ),
+        "password",
+        "password",
+        "high",
+        check="strong_undated",
+    ),
+    _Rule(  # with a sign, only a value with a password's mix ("密码学（…）：rsa2048" is none)
+        _rx(
+            rf"(?i)(?P<cue>{UNSPACED_PASSWORD_WORDS}){_GLUED_QUALIFIER}\s*[:：=＝]\s*"
+            rf"{_OPEN_QUOTE}(?P<v>[^{_NOT_VALUE}]{{3,128}}+){_NOT_A_MEASURE}"
+        ),
+        "password",
+        "password",
+        "high",
+        check="far",
+    ),
+)
 _UNSPACED_ACCOUNT_RULE = (
     _Rule(  # "계좌번호는 110-123-456789", "口座番号は1234567です", "账号：6222 0212 3456 7890"
         _rx(
             rf"(?i)(?P<cue>{UNSPACED_ACCOUNT_WORDS})(?:{UNSPACED_NUMBER_WORDS})?{_UNSPACED_SEP}#?"
             r"(?P<v>\d(?:\d|[ ./-](?=\d)){4,40}+)(?![A-Za-z0-9_]|,\d)"
-            rf"(?!\s*(?:{_CURRENCY}|{_MONEY}|{UNSPACED_UNITS}))"
+            rf"(?!\s*(?:{CURRENCY_SIGNS}|{MONEY_WORDS}|{UNSPACED_UNITS}))"
         ),
         "account_number",
         "account number",
@@ -244,7 +276,11 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
             check="strong",
         ),
-        *(_UNSPACED_PASSWORD_RULE + _UNSPACED_AHEAD_RULE if other_scripts else ()),
+        *(
+            _UNSPACED_PASSWORD_RULE + _UNSPACED_AHEAD_RULE + _UNSPACED_FAR_RULES
+            if other_scripts
+            else ()
+        ),
         _Rule(
             _rx(rf"(?i)\b(?P<cue>{weak})\b{_QUALIFIER}{_SEP}{_VALUE}"),
             "password",
@@ -301,7 +337,8 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             _rx(
                 rf"(?i)\b(?P<cue>{account})(?:\s*(?:{NUMBER_WORDS}))?"
                 rf"(?:\s*(?:\b(?:{COPULAS})(?!\w)|=|:|：|->)\s*|\s+)[#\"'“‘`«„]?"
-                rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)(?!\s*(?:{_CURRENCY}|{_MONEY}))"
+                rf"(?P<v>\d(?:\d|[ ./-](?=\d)){{4,40}}+)(?!\w|,\d)"
+                rf"(?!\s*(?:{CURRENCY_SIGNS}|{MONEY_WORDS}))"
             ),
             "account_number",
             "account number",
@@ -359,7 +396,10 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "medium",
         ),
         _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
-            _rx(r"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{}<>]{8,64})(?![^\s\"'”’`,;)])"),
+            _rx(
+                rf"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{{}}<>{_UNSPACED_SCRIPTS}]{{8,64}})"
+                rf"(?![^\s\"'”’`,;){_UNSPACED_SCRIPTS}])"
+            ),
             "password",
             "password",
             "high",
@@ -372,13 +412,28 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
             check="entropy",
         ),
+        _Rule(  # a key in dashed groups: "ABCDE-12345-FGHIJ-67890", "Bx83-Lk29-Qm04"
+            _rx(r"(?<![\w-])(?P<v>[A-Za-z0-9]{4,6}(?:-[A-Za-z0-9]{4,6}){2,7})(?![\w-])"),
+            "api_key",
+            "key",
+            "high",
+            check="grouped_key",
+        ),
+        _Rule(  # a short machine-made key by its shape alone: "5T8kW2qN7xJd"
+            _rx(r"(?<![\w/.=?&%:@#$+-])(?P<v>[A-Za-z0-9]{10,64})(?![\w/@=+-]|[.:]\w)"),
+            "password",
+            "password",
+            "high",
+            check="random_token",
+        ),
     )
 
 
 _LATIN_RULES = _rules(other_scripts=False)
 _ALL_RULES = _rules(other_scripts=True)
 _OTHER_SCRIPT = re.compile(
-    "[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0750-\u077f\u0900-\u097f\u0e00-\u0e7f"
+    "[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u06ff\u0750-\u077f\u0900-\u097f"
+    "\u0e00-\u0e7f\u10a0-\u10ff"
     "\u1100-\u11ff\u1f00-\u1fff\u3000-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff\uff00-\uffef]"
 )
@@ -388,7 +443,9 @@ _QUICK = re.compile(
     r"\d|@|-----BEGIN|[A-Za-z0-9_+/=-]{24}|(?i:password|passcode|passphrase|pass|token|key|secret|"
     r"address|code|combo|combination|pin|wi-?fi|login|pw|senha|contrase|mot de passe|mdp|"
     r"passwort|kennwort|wachtwoord|parola|l[öo]senord|passord|adgangskode|salasana|has[łl]o|"
-    r"[şs]ifre|m[ậa]t kh|sandi|laluan|hesl|gesl|lozink|jelsz|parol|kod|kód|mã|nip|geheimzahl)"
+    r"[şs]ifre|m[ậa]t kh|sandi|laluan|hesl|gesl|lozink|jelsz|parol|kod|kód|mã|nip|geheimzahl|"
+    r"lykilor|a[ðd]gangs|leynior|salas|slapta[žz]|contras|pasahitz|cyfrinair|pasfhocal|"
+    r"fjal[ëe]kalim|wagwoord|nenosiri|neno la siri)"
 )
 """What text in Latin script needs before the rules are run on it at all."""
 _AHEAD_WORDS = (
@@ -401,7 +458,7 @@ _CUE_AHEAD_ALL = re.compile(
     rf"(?i)\b(?P<cue>{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS}|{_AHEAD_WORDS})\b"
 )
 _VALUE_AHEAD = re.compile(
-    rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
+    rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|=>|→|⇒|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
     rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
 )
 _STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS})$")
@@ -416,6 +473,12 @@ _UNIT_AFTER = re.compile(
 )
 _STRONG_GAP = 160
 _NAME_WORD = re.compile(r"(?i)\b(?:name|named|called|ssid)\b")
+_OPENS_QUESTION = re.compile(r"[.!?]\s+$")
+"""A verb right after a sentence end opens a question ("… on your purse. Is it …?"): it
+ties nothing said before to what follows."""
+_VERB = re.compile(rf"(?i)(?:{COPULAS})(?!\w)")
+_CALL_AFTER = re.compile(r"[(\[]")
+"""A value followed at once by a bracket is a call or a subscript in code."""
 
 
 def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
@@ -449,41 +512,18 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
                 continue  # "… is 300 lines long": a measure, not a code
             if _NAME_WORD.search(window, 0, m.start("v")):
                 break  # "the wifi name is …", "the network called …": a name, not a secret
+            if _OPENS_QUESTION.search(window, 0, m.start()) and _VERB.match(m.group(0)):
+                continue  # "… a pin on your bag. Is Spider-Man your hero?": a new question
+            if _CALL_AFTER.match(window, m.end("v")):
+                continue  # "key = os.environ[…]": an expression in code, not a value
             quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
             ok = passes(check, value) or bool(quoted and not is_common_word(value))
             if ok:
                 start = cue.end() + m.start("v")
                 kind = "account_number" if account else "password"
-                out.append(SensitiveSpan(start, start + len(value), kind, _label(word), "high"))
+                out.append(SensitiveSpan(start, start + len(value), kind, cue_label(word), "high"))
                 break
     return out
-
-
-_PASSWORD_WORD = re.compile(
-    rf"(?i)(?:{PASSWORD_WORDS}|{OTHER_SCRIPT_PASSWORD_WORDS}|{UNSPACED_PASSWORD_WORDS})"
-)
-_ACCOUNT_WORD = re.compile(
-    rf"(?i)(?:{ACCOUNT_WORDS}|{OTHER_SCRIPT_ACCOUNT_WORDS}|{UNSPACED_ACCOUNT_WORDS})"
-)
-_PIN_WORD = re.compile(rf"(?i)(?:{PIN_WORDS})")
-_CODE_WORD = re.compile(rf"(?i)(?:{WEAK_WORDS}|{OTHER_SCRIPT_WEAK_WORDS})")
-_PLAIN_LABELS = frozenset({"password", "passcode", "passphrase", "pin code"})
-
-
-def _label(cue: str) -> str:
-    """The placeholder's label for a credential word: shorthand and words in other
-    languages ("pw", "senha", "conta") are named in plain English, which is also what
-    a question about them says ("what is my password?")."""
-    word = " ".join(cue.lower().split())
-    if word in _PLAIN_LABELS:
-        return word
-    if _PASSWORD_WORD.fullmatch(word):
-        return "pin" if "pin" in word or _PIN_WORD.fullmatch(word) else "password"
-    if _ACCOUNT_WORD.fullmatch(word):
-        return "account number"
-    if _CODE_WORD.fullmatch(word):
-        return "code"
-    return word
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -515,11 +555,13 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             end -= len(value) - len(stripped)
             if end <= start or not passes(rule.check, stripped):
                 continue
+            if "cue" in rule.pattern.groupindex and _CALL_AFTER.match(text, end):
+                continue  # "API_KEY = os.environ[…]", "password = getpass()": code
             if any(start < p_end and p_start < end for p_start, p_end in protected):
                 continue
             label = rule.label
             if "cue" in rule.pattern.groupindex and match.group("cue"):
-                label = _label(match.group("cue"))
+                label = cue_label(match.group("cue"))
             found.append(SensitiveSpan(start, end, rule.entry_type, label, rule.sensitivity))
     for span in _ahead(text, _CUE_AHEAD_ALL if other_scripts else _CUE_AHEAD):
         if not any(span.start < p_end and p_start < span.end for p_start, p_end in protected):
