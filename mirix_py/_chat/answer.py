@@ -111,6 +111,7 @@ from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
 from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.studies import study_answer
+from mirix_py._chat.thing_named import thing_unnamed
 from mirix_py._chat.typed_answers import (
     doer_answer,
     holder_bonus,
@@ -272,6 +273,8 @@ def answer_offline(
         return Draft(NOT_MENTIONED, (), True)  # "what breed is her cat?" ← "has a cat"
     if relative_unnamed(cues.text, scoped_texts, people):
         return Draft(NOT_MENTIONED, (), True)  # "her brother's name?" ← "my brother came"
+    if thing_unnamed(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)  # "the café's name?" ← "works at a café"
     own_texts = [hit_text(h) for _, h in own]
     if kind == "quantity" and rate_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
