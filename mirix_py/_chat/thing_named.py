@@ -38,6 +38,8 @@ _ENDS_RUN = frozenset(
     "that which where who whom whose when in at on for from with by near to of".split()
 )
 _RELATION = re.compile(rf"^{RELATION_WORD}s?$", re.I)
+_PETS = frozenset("pup pups puppy puppies pet pets kitty animal animals".split())
+"""Pets besides :data:`RELATION_WORD`'s: often named in lower case, left to :mod:`.unnamed`."""
 _NAMING_CUE = re.compile(r"\b(?:named|called|names?\s+(?:is|was)|name's|name’s)\b", re.I)
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
@@ -56,13 +58,13 @@ def asked_thing(question: str) -> str | None:
         return None
     run: list[str] = []
     for word in found.group("run").split():
-        if word.lower() in _ENDS_RUN:
-            break
+        if word.lower() in _ENDS_RUN or (run and run[-1].islower() and word[0].isupper()):
+            break  # "the board game John tried": a name opens the clause after the thing
         run.append(word)
     if not run:
         return None
     noun = run[-1].lower().rstrip("?")
-    if noun in STOPWORDS or _RELATION.match(noun):
+    if noun in STOPWORDS or noun in _PETS or _RELATION.match(noun):
         return None
     return noun
 

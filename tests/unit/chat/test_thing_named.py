@@ -20,6 +20,8 @@ _CAFE = "What is the name of the café where Ines works?"
         ("What's the name of the old bakery on Elm Street?", "bakery"),
         ("What is the name of the brother of Ines?", None),
         ("What is the name of the dog that Ines adopted?", None),
+        ("What is the name of the pup that was adopted by Ines?", None),
+        ("What is the name of the card game Ines taught us?", "game"),
         ("What is the name of Ines's café?", None),
         ("Where is the café where Ines works?", None),
     ],
