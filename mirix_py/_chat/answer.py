@@ -33,9 +33,11 @@ current against earlier values (:mod:`.current_value`), lists and steps
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
 :mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
 (:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`), a detail never said of
-the asked subject (a name, a job, a position, a price: :mod:`.said_of`), a person named by a
-relative clause or a timed role, answered of the name it resolves to ("how old is the
-grandchild who …?", "what does her current flatmate do?", :mod:`.relative_hop`); the LLM
+the asked subject (a name, a job, a position, a price: :mod:`.said_of`), the name of a
+thing never named ("the café where she works?" ← "works at a café": :mod:`.thing_named`),
+a person named by a relative clause or a timed role, answered of the name it resolves to
+("how old is the grandchild who …?", "what does her current flatmate do?",
+:mod:`.relative_hop`); the LLM
 answer is :mod:`.answer_llm`.
 """
 
