@@ -14,7 +14,10 @@ can name it:
 * a capitalised word set beside the noun by a comma ("Aurora, a small café", "a café,
   Aurora").
 
-Words the question itself says ("the *Lisbon* shop"), "I", months and weekdays name nothing.
+A context holding code is left alone: code names things by its syntax ("def
+clean_rows(rows):" names "the function in the script"), not by English sentence shape.
+Words the question itself says ("the *Lisbon* shop"), "I", months and weekdays name
+nothing.
 People and pets are left to :mod:`.unnamed` (a pet is often named in lower case), and a
 question whose thing no clause mentions is left to the other rules (it may be worded
 otherwise). All of it is English sentence shape, no dataset's words.
@@ -59,6 +62,12 @@ _CALENDAR = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w'’&-]*")
 _DETERMINER = r"(?:(?:a|an|the|my|our|his|her|their|your)\s+)?"
 _NEAR = 3
+_SPEAKER = re.compile(r"\s*(?:[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?:\s*)?")
+_OPENING_NAME = re.compile(r"\s+(?:is|was|are|were|has|had)\b")
+"""After a capitalised word opening a clause, what shows it is a name ("Aurora is a café");
+"Run the function" or "Yesterday the café" open clauses too."""
+_CODE = re.compile(r"```|\b(?:def|function|func|fn|class)\s+[A-Za-z_]\w*\s*[(:{<]")
+"""Code in a memory: a fenced block or a definition ("def clean_rows(")."""
 
 
 def asked_thing(question: str) -> str | None:
@@ -87,20 +96,33 @@ def _noun_pattern(noun: str) -> re.Pattern[str]:
 def _is_name(word: str, said: set[str]) -> bool:
     bare = word.rstrip("'’").removesuffix("'s").removesuffix("’s")
     lower = bare.lower()
-    return bool(bare) and bare[0].isupper() and bare != "I" and lower not in said | _CALENDAR
+    if not bare or not bare[0].isupper() or bare == "I":
+        return False
+    return lower not in said and lower not in _CALENDAR and lower not in STOPWORDS
+
+
+def _opening(clause: str) -> int:
+    """Where the clause's first word starts, after a message's speaker ("Ana: ")."""
+    head = _SPEAKER.match(clause)
+    found = _WORD.search(clause, head.end() if head else 0)
+    return found.start() if found else -1
 
 
 def _names_it(clause: str, noun: re.Pattern[str], said: set[str]) -> bool:
     if _NAMING_CUE.search(clause):
         return True
+    opening = _opening(clause)
     for m in noun.finditer(clause):
         start = clause.rfind(",", 0, m.start()) + 1
         end = clause.find(",", m.end())
         end = len(clause) if end < 0 else end
-        before = _WORD.findall(clause[start : m.start()])[-_NEAR:]
-        after = _WORD.findall(clause[m.end() : end])[:_NEAR]
-        if any(_is_name(w, said) for w in (*before, *after)):
-            return True  # "the Blue Door café", "café Aurora"
+        before = list(_WORD.finditer(clause, start, m.start()))[-_NEAR:]
+        after = list(_WORD.finditer(clause, m.end(), end))[:_NEAR]
+        for w in (*before, *after):
+            if w.start() == opening and not _OPENING_NAME.match(clause, w.end()):
+                continue  # "Run the function …", "Yesterday the café …" open a clause
+            if _is_name(w.group(0), said):
+                return True  # "the Blue Door café", "café Aurora", "Aurora is a café"
         prior = re.search(r"([^\W\d_][\w'’&-]*)\s*,\s*$", clause[:start])
         beside = re.fullmatch(rf"\s*{_DETERMINER}(?:[\w-]+\s+)?", clause[start : m.start()])
         if prior and beside and _is_name(prior.group(1), said):
@@ -118,6 +140,9 @@ def thing_unnamed(question: str, texts: Iterable[str]) -> bool:
     thing = asked_thing(question)
     if thing is None:
         return False
+    texts = list(texts)
+    if any(_CODE.search(t) for t in texts):
+        return False  # code names its functions and fields by syntax, not beside a noun
     noun = _noun_pattern(thing)
     said = {w.lower() for w in _WORD.findall(question)}
     about = [c for t in texts for c in clauses(t) if noun.search(c)]

@@ -73,3 +73,27 @@ def test_the_answerer_abstains_rather_than_quote_the_town() -> None:
 def test_the_answerer_does_not_abstain_on_a_named_cafe() -> None:
     hits = [said("Big news: Ines moved to Porto, she works at café Aurora now.", 3, actor="Marta")]
     assert answer_text(_CAFE, *hits) != NOT_MENTIONED
+
+
+def test_code_in_context_is_left_alone() -> None:
+    question = "What is the name of the function in the cleaning script?"
+    prose = "Run the function on the export before you plot anything."
+    assert thing_unnamed(question, [prose])
+    code = (
+        "Here it is:\n```python\ndef drop_blank_rows(rows):\n    return [r for r in rows if r]\n```"
+    )
+    assert not thing_unnamed(question, [prose, code])
+
+
+@pytest.mark.parametrize(
+    ("text", "unnamed"),
+    [
+        ("Yesterday the café was packed, Ines ran all day.", True),
+        ("The café is tiny but the cake is good.", True),
+        ("Aurora is a café two streets from the station.", False),
+    ],
+)
+def test_a_word_opening_the_clause_names_only_when_it_reads_as_a_name(
+    text: str, unnamed: bool
+) -> None:
+    assert thing_unnamed(_CAFE, [text]) is unnamed
