@@ -33,9 +33,11 @@ current against earlier values (:mod:`.current_value`), lists and steps
 naming an aspect answered by its value ("what is her job?" ← "works as a midwife",
 :mod:`.aspects`), organisations (:mod:`.organisations`), a relative picked by stated ages
 (:mod:`.by_age`), typed attributes never stated (:mod:`.attributes`), a detail never said of
-the asked subject (a name, a job, a position, a price: :mod:`.said_of`), a person named by a
-relative clause or a timed role, answered of the name it resolves to ("how old is the
-grandchild who …?", "what does her current flatmate do?", :mod:`.relative_hop`); the LLM
+the asked subject (a name, a job, a position, a price: :mod:`.said_of`), the name of a
+thing never named ("the café where she works?" ← "works at a café": :mod:`.thing_named`),
+a person named by a relative clause or a timed role, answered of the name it resolves to
+("how old is the grandchild who …?", "what does her current flatmate do?",
+:mod:`.relative_hop`); the LLM
 answer is :mod:`.answer_llm`.
 """
 
@@ -111,6 +113,7 @@ from mirix_py._chat.shared import shared_answer
 from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
 from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.studies import study_answer
+from mirix_py._chat.thing_named import thing_unnamed
 from mirix_py._chat.typed_answers import (
     doer_answer,
     holder_bonus,
@@ -272,6 +275,8 @@ def answer_offline(
         return Draft(NOT_MENTIONED, (), True)  # "what breed is her cat?" ← "has a cat"
     if relative_unnamed(cues.text, scoped_texts, people):
         return Draft(NOT_MENTIONED, (), True)  # "her brother's name?" ← "my brother came"
+    if thing_unnamed(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)  # "the café's name?" ← "works at a café"
     own_texts = [hit_text(h) for _, h in own]
     if kind == "quantity" and rate_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)

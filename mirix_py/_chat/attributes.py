@@ -15,7 +15,8 @@ none of them holds a value of the attribute's type:
   rather than another: "passed B1 with 81, B2 next"), a result ("won two to one"), or a
   letter grade ("got a B+", "6B", "with distinction");
 * ``breed`` — "breed", "mix", "cross", a known breed, or a word before the animal's noun
-  that is no size, age or colour ("a Bernese mountain dog");
+  that is no size, age or colour ("a Bernese mountain dog"), and, in lower case, opens a
+  noun phrase (after "a", "my", a number or a capitalised word: not "places stress dogs");
 * ``colour`` — a colour word;
 * ``brand``/``model`` — a capitalised word not opening the clause or a code with digits.
 
@@ -86,6 +87,12 @@ _NOT_A_BREED = frozenset(
     adopted lovely beautiful gorgeous naughty crazy silly grumpy anxious shy friendly male
     female boy girl""".split()
 )
+_NOUN_PHRASE_OPENS = re.compile(
+    r"(?:\b(?:a|an|the|my|our|his|her|their|your|this|that|these|those|two|three|\d+)|"
+    r"\b[A-Z][\w-]*)\s+$"
+)
+"""What may come right before a lower-case breed word ("my ragdoll cat", "a Bernese mountain
+dog"); a verb before a bare plural ("stress dogs") is no breed."""
 _PETS = next(a for a in ASPECTS if a.name == "pet").values
 _COLOURS = next(a for a in ASPECTS if a.name == "colour").values
 
@@ -162,6 +169,8 @@ def _breed(clause: str, nouns: frozenset[str]) -> bool:
             continue
         if stem(modifier) in species or any(p.fullmatch(modifier) for p in _COLOURS):
             continue
+        if m.group(1).islower() and not _NOUN_PHRASE_OPENS.search(clause[: m.start()]):
+            continue  # "new places stress dogs": a verb before a bare noun, no breed
         return True  # "a Bernese mountain dog", "my ragdoll cat"
     return False
 

@@ -14,7 +14,9 @@ question asks about and says True when none of them can hold a name:
   the slot right after it, no common word and no verb form ("my brother pavel fixed it",
   but not "my brother fixed it").
 
-A question whose relation no clause mentions is left to the other rules. Pets are left
+A clause where the relation only owns someone else ("my brother's wife, Nok") names that
+other person, not the relation. A question whose relation no clause mentions is left to the
+other rules. Pets are left
 out: "my dog biscuit" names a pet in lower case far more often than a person. All of it is
 English sentence shape and general vocabulary.
 """
@@ -137,4 +139,16 @@ def relative_unnamed(question: str, texts: Iterable[str], people: Iterable[str] 
     about = [c for t in texts for c in clauses(t) if relation.search(c)]
     if not about:
         return False  # the relation is worded otherwise, or not in context: other rules judge
-    return not any(_names_someone(c, relation, known, asker) for c in about)
+    return not any(
+        _names_someone(c, relation, known, asker) for c in about if not _only_possessor(c, relation)
+    )
+
+
+_OTHER_POSSESSED = re.compile(r"(?:'s|’s)\s+(?!names?\b)[^\W\d_]", re.I)
+
+
+def _only_possessor(clause: str, relation: re.Pattern[str]) -> bool:
+    """True when every mention of the relation in ``clause`` owns someone else ("my brother's
+    wife, Nok"): a name there is the other person's, so the clause names no brother;
+    "my brother's name is Tom" still names him."""
+    return all(_OTHER_POSSESSED.match(clause, m.end()) for m in relation.finditer(clause))

@@ -94,3 +94,10 @@ def test_a_clause_about_another_coded_thing_says_nothing_of_the_one_asked() -> N
     said = ["my old XT500 motorbike was red", "got the XT600 motorbike yesterday, so fast"]
     assert attribute_missing("What colour is Tove's XT600 motorbike?", said)
     assert not attribute_missing("What colour was Tove's XT500 motorbike?", said)
+
+
+def test_a_verb_before_a_bare_plural_animal_is_no_breed() -> None:
+    texts = ["my dog rolo sulks all day since the move", "Loud streets scare dogs at first."]
+    assert attribute_missing("What breed is Tove's dog?", texts)
+    assert not attribute_missing("What breed is Tove's dog?", ["we have a sausage dog"])
+    assert not attribute_missing("What breed is Tove's dog?", ["she has two shepherd dogs"])

@@ -76,3 +76,18 @@ def test_accented_capitalised_name_answers() -> None:
     texts = ["Ines: my brother Émile and I fixed the bike.", "Ines: partner is Øystein"]
     assert not relative_unnamed("What is the name of Ines's brother?", texts[:1], {"ines"})
     assert not relative_unnamed("What is the name of Ines's boyfriend?", texts[1:], {"ines"})
+
+
+def test_a_relation_owning_someone_else_names_nobody() -> None:
+    texts = ["my brother's wife, Zora, runs the orchard with twelve pickers this year"]
+    assert relative_unnamed("What is the name of Ines's brother?", texts, {"ines", "zora"})
+
+
+def test_a_relation_owning_a_name_names_him() -> None:
+    texts = ["my brother's name is Teo, he lives in Split"]
+    assert not relative_unnamed("What is the name of Ines's brother?", texts, {"ines"})
+
+
+def test_a_relation_also_named_outside_the_possessive_answers() -> None:
+    texts = ["my brother's wife Zora and my brother Teo came over"]
+    assert not relative_unnamed("What is the name of Ines's brother?", texts, {"ines"})
