@@ -117,26 +117,57 @@ def activity_items(clause: str) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _places(clause: str, known: frozenset[str]) -> list[re.Match[str]]:
+    """The capitalised names after a preposition in ``clause`` that can be places."""
+    return [
+        m
+        for m in _PLACE.finditer(clause)
+        if m.group("place").split()[0] not in known | _NOT_PLACES
+        and not m.group("place").endswith("'s")
+    ]
+
+
 def place_kinds(clause: str, known: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """The places a statement about travel or living names, each with the aspect of
     the verb that put it there: ``(place, LIVED)`` after a verb of living ("grew up
     in Tartu", "moved to Leeds"), ``(place, VISITED)`` after one of travel ("took a
     trip to Oregon"). A place takes the nearest such verb before it ("went back to
-    live in Oslo": lived), else the first after it ("a flat in Oslo, where I grew up"); a
-    place is capitalised and follows a preposition; names in ``known`` (the people
+    live in Oslo": lived), else the first after it ("a flat in Oslo, where I grew up");
+    a place is capitalised and follows a preposition; names in ``known`` (the people
     talking) are not places."""
     verbs = [(m.start(), LIVED if m.group("lived") else VISITED) for m in _VERB.finditer(clause)]
     if not verbs:
         return []
     found: dict[str, str] = {}
-    for m in _PLACE.finditer(clause):
-        place = m.group("place")
-        first = place.split()[0]
-        if first in known or first in _NOT_PLACES or place.endswith("'s"):
-            continue
+    for m in _places(clause, known):
         before = [kind for at, kind in verbs if at < m.start()]
-        found.setdefault(place, before[-1] if before else verbs[0][1])
+        found.setdefault(m.group("place"), before[-1] if before else verbs[0][1])
     return list(found.items())
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def carried_place_kinds(
+    clause: str, said: str, known: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """The places of a clause with no verb of travel or living of its own, each with
+    the kind of the last such verb said before them in ``said`` (the whole message):
+    "And I moved! From Leeds to York." gives Leeds and York (lived). The verb must be
+    in the places' sentence or the one just before, with no other place named between
+    it and them (the verb of "I live in Leeds. Our power comes from Volt Co." is
+    Leeds's, not the company's). A clause with its own verb is read by
+    :func:`place_kinds`."""
+    places = [m.group("place") for m in _places(clause, known)]
+    at = min((i for i in (said.find(p) for p in places) if i >= 0), default=-1)
+    if not places or at < 0 or _VERB.search(clause):
+        return []
+    ends = [e.end() for e in _SENTENCE_END.finditer(said, 0, at)]
+    verbs = list(_VERB.finditer(said, ends[-2] if len(ends) >= 2 else 0, at))
+    if not verbs or _places(said[verbs[-1].end() : at], known):
+        return []
+    kind = LIVED if verbs[-1].group("lived") else VISITED
+    return [(place, kind) for place in dict.fromkeys(places)]
 
 
 def place_items(clause: str, known: frozenset[str] = frozenset()) -> list[str]:
@@ -204,7 +235,11 @@ def profile_fields(
         for person, clause, turn in statements
         for aspect, item in (
             *((ACTIVITIES, a) for a in activity_items(clause)),
-            *((kind, place) for place, kind in place_kinds(clause, people)),
+            *(
+                (kind, place)
+                for place, kind in place_kinds(clause, people)
+                or carried_place_kinds(clause, turn.text, people)
+            ),
         )
     ]
     entries.extend(traits)

@@ -14,6 +14,7 @@ from mirix_py._memory.profiles import (
     PLACES,
     VISITED,
     activity_items,
+    carried_place_kinds,
     combine,
     place_items,
     place_kinds,
@@ -76,6 +77,29 @@ def test_a_place_takes_the_kind_of_the_verb_that_put_it_there() -> None:
     # names no place lived
     assert place_kinds("came home from Vienna") == []
     assert place_items("made a home in Tucson after a trip to Peru") == ["Tucson", "Peru"]
+
+
+def test_a_verbless_clause_takes_the_verb_said_just_before_it_in_the_message() -> None:
+    said = "Big change for us! We moved. Our new flat: from Hove to Lewes, by the river."
+    clause = "Tariq's new flat: from Hove to Lewes, by the river"
+    assert place_kinds(clause) == []
+    assert carried_place_kinds(clause, said) == [("Hove", LIVED), ("Lewes", LIVED)]
+    trip = "Back from a week of holidays. Mostly in Ravello, with a day in Amalfi."
+    assert carried_place_kinds("Mostly in Ravello, with a day in Amalfi", trip) == [
+        ("Ravello", VISITED),
+        ("Amalfi", VISITED),
+    ]
+    # the verb must be in the place's sentence or the one just before it
+    far = "We moved in May. It rained a lot. My cousin in Derby sent boxes."
+    assert carried_place_kinds("Noor's cousin in Derby sent boxes", far) == []
+    # another place named between the verb and the clause's: the verb is that place's
+    power = "I live in Ely, near Soham. Our power comes from Volt Energy at a fixed rate."
+    assert carried_place_kinds("Ana's power comes from Volt Energy", power) == []
+    # a clause with a verb of its own is read by place_kinds alone
+    assert carried_place_kinds("flew to Lima", "We moved. Then I flew to Lima.") == []
+    turn_said = make_turn(said, "Tariq", AT, tid="t5")
+    (lived,) = profile_records([("Tariq", clause, turn_said)], user_id="u")
+    assert lived.summary == "places lived: Hove, Lewes" and lived.source_ids == ["t5"]
 
 
 def test_a_holiday_and_a_move_land_in_two_profiles_with_their_own_sources() -> None:
