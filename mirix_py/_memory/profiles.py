@@ -20,7 +20,9 @@ rank together; a profile holds them in one short record that one search finds:
   someone lives, grew up, moved to or is based in goes to the *lived* profile
   (:data:`LIVED`), a place they took a trip to, visited, flew to or stayed in goes
   to the *visited* one (:data:`VISITED`), so "where does X live?" is never read
-  off a holiday destination. Records of the older single aspect (:data:`PLACES`,
+  off a holiday destination. A clause naming places with no such verb of its own
+  takes the verb said just before it in the message ("And I moved! … to York",
+  :func:`carried_place_kinds`). Records of the older single aspect (:data:`PLACES`,
   "places visited or lived") still load and are still found by the readers that
   want any place (the shared-interests pass) but no longer count as a residence;
   nothing new is folded into them (a new item goes to one of the two new profiles).
