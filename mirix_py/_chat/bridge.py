@@ -41,7 +41,7 @@ from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
 from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
 from mirix_py._memory.changes import ROLE_WORDS, role_of
-from mirix_py._memory.profiles import PLACES
+from mirix_py._memory.profiles import LIVED
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.keys import entity_key, fact_key
 
@@ -85,10 +85,8 @@ def _stems(text: str) -> frozenset[str]:
 PLACE = Aspect(
     "place",
     _stems("live lives living city town country state moved reside resides based neighbourhood"),
-    re.compile(
-        r"^(?:lives in|moved to|relocated to|is based in|is living in|places visited or lived)\b"
-    ),
-    (PLACES,),
+    re.compile(r"^(?:(?:lives in|moved to|relocated to|is based in|is living in)\b|places lived:)"),
+    (LIVED,),
 )
 WORK = Aspect(
     "work",
@@ -474,7 +472,7 @@ def bridged(
 
 
 _VALUE = re.compile(
-    r"^(?:lives in|moved to|relocated to|is based in|is living in|places visited or lived:|"
+    r"^(?:lives in|moved to|relocated to|is based in|is living in|places lived:|"
     r"works (?:at|for|as)|employer is|job is|profession is|is employed (?:at|by|as))\s+(?P<v>.+)$"
 )
 

@@ -37,7 +37,7 @@ from mirix_py._chat.models import Hit, ScoreBreakdown
 from mirix_py._chat.scope import owner
 from mirix_py._context import MemoryContext
 from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
-from mirix_py._memory.profiles import ACTIVITIES, HEADINGS, PLACES
+from mirix_py._memory.profiles import ACTIVITIES, HEADINGS, LIVED, PLACES, VISITED
 from mirix_py._memory.statements import GLUE
 from mirix_py._store.keys import entity_key, fact_key
 
@@ -157,7 +157,7 @@ def shared_hits(
     keys = [
         k
         for n in (pair.first, pair.second)
-        for k in (fact_key(n), fact_key(n, ACTIVITIES), fact_key(n, PLACES))
+        for k in (fact_key(n), *(fact_key(n, a) for a in (ACTIVITIES, LIVED, VISITED, PLACES)))
     ]
     found = [*lookup(keys), *search([pair.first, pair.second])]
     by_id = {h.memory_id: h for h in hits}

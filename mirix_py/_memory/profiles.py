@@ -16,6 +16,16 @@ rank together; a profile holds them in one short record that one search finds:
   path finds the stored profile by id (one indexed lookup) and
   :func:`combine` folds the new items into it: an upsert on the declared key, whose
   cost is the batch's, never the person's history.
+- Places are split by the verb that put them there (:func:`place_kinds`): a place
+  someone lives, grew up, moved to or is based in goes to the *lived* profile
+  (:data:`LIVED`), a place they took a trip to, visited, flew to or stayed in goes
+  to the *visited* one (:data:`VISITED`), so "where does X live?" is never read
+  off a holiday destination. A clause naming places with no such verb of its own
+  takes the verb said just before it in the message ("And I moved! … to York",
+  :func:`carried_place_kinds`). Records of the older single aspect (:data:`PLACES`,
+  "places visited or lived") still load and are still found by the readers that
+  want any place (the shared-interests pass) but no longer count as a residence;
+  nothing new is folded into them (a new item goes to one of the two new profiles).
 - Each item keeps the ids of the turns it was read from (in ``source``); the
   record's ``source_ids`` are exactly those of the items it holds. At most
   :data:`MAX_ITEMS` items are kept, the most recently stated ones.
@@ -34,10 +44,16 @@ from mirix_py._memory.traits import QUALITIES, VALUES
 
 ACTIVITIES = "profile:activities"
 """The aspect of the activities-and-hobbies profile."""
+LIVED = "profile:lived"
+"""The aspect of the places-lived profile (live, grew up, moved to, based in …)."""
+VISITED = "profile:visited"
+"""The aspect of the places-visited profile (trip, holiday, visited, flew, stayed …)."""
 PLACES = "profile:places"
-"""The aspect of the places-been-to profile."""
+"""The aspect of the older places profile that mixed both; read, no longer written."""
 HEADINGS = {
     ACTIVITIES: "activities and hobbies: ",
+    LIVED: "places lived: ",
+    VISITED: "places visited or traveled to: ",
     PLACES: "places visited or lived: ",
     VALUES: "values, cares about: ",
     QUALITIES: "qualities others see in them: ",
@@ -64,11 +80,17 @@ _NOT_ACTIVITIES = frozenset(
     letting sharing feeding handling dealing struggling facing chasing pursuing creating
     hitting reaching growing changing moving""".split()
 )
-_TRAVEL = re.compile(
-    r"\b(?:trip|trips|travel|travell?ed|travell?ing|visit|visited|visiting|vacation|holiday|"
-    r"went|been|moved|move|flew|drove|stayed|stay|tour|toured|road trip|grew up|live|lives|"
-    r"lived|living)\b"
+_LIVING = (
+    r"grew up|grow up|growing up|raised(?= in\b)|live|lives|lived|living|moved|move|moving|"
+    r"relocated|relocate|relocating|settled|settle|based(?= in\b| out of\b)|home(?= in\b)|"
+    r"reside|resides|resided"
 )
+_VISITING = (
+    r"trip|trips|travel|travell?ed|travell?ing|visit|visits|visited|visiting|vacation|"
+    r"vacations|holiday|holidays|went|been|flew|fly|drove|stayed|stay|staying|tour|toured|"
+    r"touring"
+)
+_VERB = re.compile(rf"\b(?:(?P<lived>{_LIVING})|(?P<visited>{_VISITING}))\b")
 _PLACE = re.compile(
     r"\b(?:to|in|from|at|around|across)\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
 )
@@ -97,19 +119,63 @@ def activity_items(clause: str) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def place_items(clause: str, known: frozenset[str] = frozenset()) -> list[str]:
-    """The places a statement about travel or living names ("took a trip to Oregon"):
-    capitalised names after a preposition, in a clause with a verb of travel or
-    living; names in ``known`` (the people talking) are not places."""
-    if not _TRAVEL.search(clause):
+def _places(clause: str, known: frozenset[str]) -> list[re.Match[str]]:
+    """The capitalised names after a preposition in ``clause`` that can be places."""
+    return [
+        m
+        for m in _PLACE.finditer(clause)
+        if m.group("place").split()[0] not in known | _NOT_PLACES
+        and not m.group("place").endswith("'s")
+    ]
+
+
+def place_kinds(clause: str, known: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The places a statement about travel or living names, each with the aspect of
+    the verb that put it there: ``(place, LIVED)`` after a verb of living ("grew up
+    in Tartu", "moved to Leeds"), ``(place, VISITED)`` after one of travel ("took a
+    trip to Oregon"). A place takes the nearest such verb before it ("went back to
+    live in Oslo": lived), else the first after it ("a flat in Oslo, where I grew up");
+    a place is capitalised and follows a preposition; names in ``known`` (the people
+    talking) are not places."""
+    verbs = [(m.start(), LIVED if m.group("lived") else VISITED) for m in _VERB.finditer(clause)]
+    if not verbs:
         return []
-    places = []
-    for m in _PLACE.finditer(clause):
-        place = m.group("place")
-        first = place.split()[0]
-        if first not in known and first not in _NOT_PLACES and not place.endswith("'s"):
-            places.append(place)
-    return list(dict.fromkeys(places))
+    found: dict[str, str] = {}
+    for m in _places(clause, known):
+        before = [kind for at, kind in verbs if at < m.start()]
+        found.setdefault(m.group("place"), before[-1] if before else verbs[0][1])
+    return list(found.items())
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def carried_place_kinds(
+    clause: str, said: str, known: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """The places of a clause with no verb of travel or living of its own, each with
+    the kind of the last such verb said before them in ``said`` (the whole message):
+    "And I moved! From Leeds to York." gives Leeds and York (lived). The verb must be
+    in the places' sentence or the one just before, with no other place named between
+    it and them (the verb of "I live in Leeds. Our power comes from Volt Co." is
+    Leeds's, not the company's). A clause with its own verb is read by
+    :func:`place_kinds`."""
+    places = [m.group("place") for m in _places(clause, known)]
+    at = min((i for i in (said.find(p) for p in places) if i >= 0), default=-1)
+    if not places or at < 0 or _VERB.search(clause):
+        return []
+    ends = [e.end() for e in _SENTENCE_END.finditer(said, 0, at)]
+    verbs = list(_VERB.finditer(said, ends[-2] if len(ends) >= 2 else 0, at))
+    if not verbs or _places(said[verbs[-1].end() : at], known):
+        return []
+    kind = LIVED if verbs[-1].group("lived") else VISITED
+    return [(place, kind) for place in dict.fromkeys(places)]
+
+
+def place_items(clause: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """The places a statement about travel or living names (:func:`place_kinds`,
+    either kind), in order."""
+    return [place for place, _ in place_kinds(clause, known)]
 
 
 def profile_id(user_id: str, person: str, aspect: str) -> str:
@@ -169,11 +235,14 @@ def profile_fields(
     entries: list[tuple[str, str, str, Turn]] = [
         (person, aspect, item, turn)
         for person, clause, turn in statements
-        for aspect, items in (
-            (ACTIVITIES, activity_items(clause)),
-            (PLACES, place_items(clause, people)),
+        for aspect, item in (
+            *((ACTIVITIES, a) for a in activity_items(clause)),
+            *(
+                (kind, place)
+                for place, kind in place_kinds(clause, people)
+                or carried_place_kinds(clause, turn.text, people)
+            ),
         )
-        for item in items
     ]
     entries.extend(traits)
     found: dict[tuple[str, str], dict[str, list[str]]] = {}

@@ -93,7 +93,7 @@ def test_facts_are_semantic_items_per_entity_with_honest_sources(make_system: Ma
     # first-person statements (mirix_py._memory.statements): one turn each, no vault value;
     # and the profile they add to (mirix_py._memory.profiles)
     assert said == {
-        ("Melanie", "places visited or lived: Portland"): ["D1:2"],
+        ("Melanie", "places lived: Portland"): ["D1:2"],
         (
             "Caroline",
             "went to a LGBTQ support group yesterday [7 May 2023] and it was so powerful",

@@ -19,6 +19,7 @@ from mirix_py._chat.bridge import (
 )
 from mirix_py._chat.cues import read_question
 from mirix_py._memory import MemoryRecord, SemanticMemory
+from mirix_py._memory.profiles import HEADINGS, LIVED, PLACES, VISITED
 from mirix_py._store.keys import entity_key, fact_key, record_keys
 from tests.unit.chat.helpers import episode, hit
 
@@ -280,3 +281,21 @@ def test_a_former_role_holder_is_read_from_the_retired_holder_fact() -> None:
         now, [], lookup=facts.lookup, mentions=facts.mentions, retired=facts.retired
     )
     assert {h.record["name"] for h in extra} == {"Mei Tanaka"}
+
+
+def test_only_the_places_lived_profile_answers_where_someone_lives() -> None:
+    travels = fact("Odile", HEADINGS[VISITED] + "Lapland, Crete", aspect=VISITED)
+    older = fact("Odile", HEADINGS[PLACES] + "Malta", aspect=PLACES)
+    home = fact("Odile", HEADINGS[LIVED] + "Narva", aspect=LIVED)
+    facts = FakeFacts([OWNED[0], travels, older])
+    cues = read_question("Where does Pepper live now?")
+    plan = bridge_plan(cues)
+    assert plan is not None
+    # a holiday destination (or the older mixed profile) is no residence: nothing bridged
+    assert bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions) == []
+    assert all(f"|{VISITED}" not in k and f"|{PLACES}" not in k for k in facts.lookups[-1])
+    facts = FakeFacts([OWNED[0], travels, home])
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    assert {h.record["summary"] for h in extra} == {"has a whippet named Pepper", home.summary}
+    found = bridge_answer(cues, extra)
+    assert found is not None and found[0] == "Narva"

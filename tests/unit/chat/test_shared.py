@@ -11,6 +11,7 @@ from mirix_py._chat.shared import (
     shared_topics,
 )
 from mirix_py._memory import MemoryRecord
+from mirix_py._memory.profiles import HEADINGS, LIVED, PLACES, VISITED
 from mirix_py._store.keys import record_keys
 from tests.unit.chat.helpers import episode, hit
 from tests.unit.chat.test_bridge import fact
@@ -146,3 +147,22 @@ def test_the_answer_prefers_what_both_peoples_facts_hold() -> None:
     assert found is not None and found[0] == "chess"
     turns_only = shared_answer(read_question("What do Kofi and Lena have in common?"), hits[2:])
     assert turns_only is not None and "umbrella" in turns_only[0]  # no shared fact: the turns
+
+
+def test_places_from_the_visited_lived_and_older_profiles_are_shared_items() -> None:
+    facts = [
+        fact("Kofi", HEADINGS[VISITED] + "Zanzibar, Oslo", aspect=VISITED),
+        fact("Lena", HEADINGS[LIVED] + "Oslo", aspect=LIVED),
+        fact("Lena", HEADINGS[PLACES] + "Zanzibar", aspect=PLACES),  # stored by an older version
+    ]
+    asked: list[list[str]] = []
+
+    def lookup(keys: list[str]) -> list[MemoryRecord]:
+        asked.append(keys)
+        return [f for f in facts if record_keys(f)["entity"] in keys]
+
+    pair = shared_pair(read_question("Which cities have Kofi and Lena both been to?"))
+    assert pair is not None
+    extra = shared_hits(pair, [], lookup=lookup, search=lambda names: [])
+    assert {h.record["aspect"] for h in extra} == {VISITED, LIVED, PLACES}
+    assert {f"lena|{a}" for a in (LIVED, VISITED, PLACES)} <= set(asked[0])

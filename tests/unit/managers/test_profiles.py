@@ -8,11 +8,16 @@ from mirix_py._memory import semantic
 from mirix_py._memory.extract_common import Turn
 from mirix_py._memory.profiles import (
     ACTIVITIES,
+    HEADINGS,
+    LIVED,
     MAX_ITEMS,
     PLACES,
+    VISITED,
     activity_items,
+    carried_place_kinds,
     combine,
     place_items,
+    place_kinds,
     profile_id,
 )
 from mirix_py._memory.semantic import SemanticMemory, profile_records
@@ -47,6 +52,87 @@ def test_place_items_need_a_verb_of_travel_or_living() -> None:
     assert place_items("went to Tomas's for dinner", frozenset({"Tomas"})) == []
 
 
+def test_a_place_takes_the_kind_of_the_verb_that_put_it_there() -> None:
+    lived, visited = LIVED, VISITED
+    assert place_kinds("spent a week of holidays in Sintra") == [("Sintra", visited)]
+    assert place_kinds("we flew to Osaka and stayed in Kobe") == [
+        ("Osaka", visited),
+        ("Kobe", visited),
+    ]
+    assert place_kinds("has been living in Aarhus since the spring") == [("Aarhus", lived)]
+    assert place_kinds("moved from Cork to Galway with the twins") == [
+        ("Cork", lived),
+        ("Galway", lived),
+    ]
+    assert place_kinds("is based in Utrecht these days") == [("Utrecht", lived)]
+    # both kinds in one clause: each place takes the nearest verb before it
+    assert place_kinds("grew up in Fresno but went on a road trip to Moab") == [
+        ("Fresno", lived),
+        ("Moab", visited),
+    ]
+    assert place_kinds("went back to live in Tromso after the tour") == [("Tromso", lived)]
+    # no verb before it: the first one after it
+    assert place_kinds("a flat in Bergen, where I grew up") == [("Bergen", lived)]
+    # "home" and "based" count only as "home in" / "based in": coming home from a trip
+    # names no place lived
+    assert place_kinds("came home from Vienna") == []
+    assert place_items("made a home in Tucson after a trip to Peru") == ["Tucson", "Peru"]
+
+
+def test_a_verbless_clause_takes_the_verb_said_just_before_it_in_the_message() -> None:
+    said = "Big change for us! We moved. Our new flat: from Hove to Lewes, by the river."
+    clause = "Tariq's new flat: from Hove to Lewes, by the river"
+    assert place_kinds(clause) == []
+    assert carried_place_kinds(clause, said) == [("Hove", LIVED), ("Lewes", LIVED)]
+    trip = "Back from a week of holidays. Mostly in Ravello, with a day in Amalfi."
+    assert carried_place_kinds("Mostly in Ravello, with a day in Amalfi", trip) == [
+        ("Ravello", VISITED),
+        ("Amalfi", VISITED),
+    ]
+    # the verb must be in the place's sentence or the one just before it
+    far = "We moved in May. It rained a lot. My cousin in Derby sent boxes."
+    assert carried_place_kinds("Noor's cousin in Derby sent boxes", far) == []
+    # another place named between the verb and the clause's: the verb is that place's
+    power = "I live in Ely, near Soham. Our power comes from Volt Energy at a fixed rate."
+    assert carried_place_kinds("Ana's power comes from Volt Energy", power) == []
+    # a clause with a verb of its own is read by place_kinds alone
+    assert carried_place_kinds("flew to Lima", "We moved. Then I flew to Lima.") == []
+    turn_said = make_turn(said, "Tariq", AT, tid="t5")
+    (lived,) = profile_records([("Tariq", clause, turn_said)], user_id="u")
+    assert lived.summary == "places lived: Hove, Lewes" and lived.source_ids == ["t5"]
+
+
+def test_a_holiday_and_a_move_land_in_two_profiles_with_their_own_sources() -> None:
+    said = [
+        ("Priya", "is back from a holiday in Crete", turn("t1")),
+        ("Priya", "moved to Dundee for the new job", turn("t2", days=3)),
+        ("Priya", "visited Dundee's museum on a trip to Perth", turn("t3", days=4)),
+    ]
+    records = {r.aspect: r for r in profile_records(said, user_id="u")}
+    assert set(records) == {LIVED, VISITED}
+    assert records[LIVED].summary == "places lived: Dundee"
+    assert records[LIVED].source_ids == ["t2"]
+    assert records[VISITED].summary == "places visited or traveled to: Crete, Perth"
+    assert records[VISITED].source_ids == ["t1", "t3"]
+    assert record_keys(records[LIVED])["entity"] == "priya|profile:lived"
+    assert profile_id("u", "Priya", LIVED) != profile_id("u", "Priya", VISITED)
+
+
+def test_a_stored_profile_of_the_older_mixed_aspect_still_loads_but_takes_no_new_items() -> None:
+    old = SemanticMemory(
+        user_id="u",
+        name="Priya",
+        summary=HEADINGS[PLACES] + "Crete",
+        source="Crete=t1",
+        aspect=PLACES,
+        source_ids=["t1"],
+    )
+    assert old.summary == "places visited or lived: Crete"
+    (new,) = profile_records([("Priya", "took a trip to Crete", turn("t9"))], user_id="u")
+    assert new.aspect == VISITED and new.id != old.id
+    assert combine(old, new) is None  # a different aspect: the old record stays as it was
+
+
 def test_a_batch_gives_one_profile_per_person_and_aspect_citing_its_items_turns() -> None:
     said = [
         ("Priya", "went swimming at dawn", turn("t1")),
@@ -54,11 +140,11 @@ def test_a_batch_gives_one_profile_per_person_and_aspect_citing_its_items_turns(
         ("Priya", "has been swimming a lot and went climbing", turn("t3")),
     ]
     records = {r.aspect: r for r in profile_records(said, user_id="u")}
-    act, places = records[ACTIVITIES], records[PLACES]
+    act, places = records[ACTIVITIES], records[VISITED]
     assert isinstance(act, SemanticMemory) and isinstance(places, SemanticMemory)
     assert act.summary == "activities and hobbies: swimming, climbing"
     assert act.source_ids == ["t1", "t3"]
-    assert places.summary == "places visited or lived: Lisbon" and places.source_ids == ["t2"]
+    assert places.summary == "places visited or traveled to: Lisbon" and places.source_ids == ["t2"]
     assert act.id == profile_id("u", "Priya", ACTIVITIES) != places.id
     assert record_keys(act)["entity"] == "priya|profile:activities"
 
