@@ -19,9 +19,7 @@ and those around them up to twenty content words, with ``…`` where others were
 (:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct memories. An
 excerpt none of whose sentences says most of the question's words is placed at a
 fraction of its score (a long memory ranks by its whole text — its meaning, its session
-— not by the few sentences shown), and so is a long event left whole that says the
-question's words only in passing (:meth:`~mirix_py._chat.excerpt.Excerpter.in_passing`:
-its room would hold several short memories); once every memory that fits is in, the
+— not by the few sentences shown); once every memory that fits is in, the
 budget left shows the best excerpted ones whole again. The answer step reads what is shown: the hits
 in :attr:`ContextPack.refs` carry an excerpt's sentences, not the whole text. When not
 every memory fits, a core line that a chosen fact repeats (every content word of the
@@ -125,8 +123,7 @@ class _View:
     full: str = ""
     body: str | None = None
     weak: bool = False
-    """An excerpt none of whose parts says most of the question's topic, or a long text
-    shown whole that says it only in passing (:meth:`Excerpter.in_passing`)."""
+    """An excerpt none of whose parts says most of the question's topic."""
 
     @classmethod
     def of(
@@ -160,8 +157,6 @@ class _View:
             if cut is not None:
                 line = _line(hit, day, body=cut.shown)
                 view = replace(view, line=line, body=cut.body, weak=not cut.strong)
-            elif excerpter.in_passing(condensed or summary, speaker):
-                view = replace(view, weak=True)  # a long text whole, on topic in passing
         return view
 
     def whole(self) -> _View:

@@ -41,21 +41,25 @@ question's topic, and marks what was left out with an ellipsis (``…``):
 An excerpt is *strong* when one of its parts says most of the topic
 (:func:`strong_match`): the sentence that made the text rank is likely shown. The
 context (:mod:`mirix_py._chat.compose`) packs a weak excerpt — parts that each say one
-common word of the question — after the memories shown whole; and so a long text left
-whole (a list kept whole because its intro says a topic word, an excerpt that would not
-save enough) that says the topic only in passing (:meth:`Excerpter.in_passing`): shown
-whole it costs the room of several short memories for one common word of the question.
+common word of the question — after the memories shown whole.
 
 Everything here is sentence and list shape plus word overlap with the question;
 nothing depends on a conversation's wording.
 
 Measured (2026-12-02, ``--resume`` re-asks): keeping only the asked speaker's turns
 whole (before, nothing was cut for such a question) took blind set 5's assistant-said
-evidence recall from 0.938 to 1.000; placing a long text on topic only in passing like
-a weak excerpt then took its knowledge-update evidence from 0.928 to 0.966 (coverage
-0.894 → 0.917), multi-hop 0.930 → 0.974, temporal 0.979 → 1.000 (pooled 0.965 → 0.990).
-The LOCOMO dev file (1,035 questions) and blind sets 1–3 and the own set answered every
-question as before: their turns are seldom this long.
+evidence recall from 0.938 to 1.000. The LOCOMO dev file (1,035 questions) and blind
+sets 1–3 and the own set answered every question as before: their turns are seldom
+this long.
+
+Measured and dropped (2026-12-02): placing a long text left whole that says the topic
+only in passing (no part says most of it) like a weak excerpt, at half its score. On
+blind set 5, the dev set it was built on, it took knowledge-update evidence recall from
+0.928 to 0.966 (coverage 0.894 → 0.917), multi-hop 0.930 → 0.974, temporal 0.979 →
+1.000; on the held-out blind set 4 (``--resume`` on the same ingest, with and without
+the rule) it lost multi-hop coverage 0.625 → 0.583 (below hybrid's 0.625), temporal
+0.979 → 0.958, evidence recall 0.982 → 0.975 (multi-hop 0.958 → 0.931, temporal
+1.000 → 0.969): a long turn that names the topic once is often the one that answers.
 """
 
 from __future__ import annotations
@@ -229,20 +233,6 @@ class Excerpter:
         if len(shown) > EXCERPT_MAX_SHARE * len(text):
             return None
         return Excerpt(shown, "\n".join(kept), strong_match(max(said), len(self.topic)))
-
-    def in_passing(self, text: str, speaker: str = "") -> bool:
-        """Whether ``text``, shown whole, says the question's topic only in passing: a
-        long text (:data:`EXCERPT_MIN_CHARS`) with a part that says a topic word but none
-        that says most of the topic (:func:`strong_match`) — a plan or a list whose
-        intro names the topic, each item one common word of the question. Never for a
-        question that keeps lists whole or asks for several things, nor for the turns
-        of a speaker whose words the question asks for."""
-        if len(text) < EXCERPT_MIN_CHARS or not self.topic or self.whole_lists:
-            return False
-        if self.several or self.said_by_asked(speaker):
-            return False
-        best = max((len(self.topic & set(content_stems(p.text))) for p in _parts(text)), default=0)
-        return best > 0 and not strong_match(best, len(self.topic))
 
     def said_by_asked(self, speaker: str) -> bool:
         """Whether ``speaker`` (a turn's actor, several joined by commas) is one whose

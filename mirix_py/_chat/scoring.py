@@ -44,9 +44,9 @@ blind 1 0.975 → 0.966, blind 2 0.959 → 0.956.
 Measured (2026-12-02) and dropped: no session prior for a question about the current
 state ("… now?", ``cues.asks_recent``), on the idea that a value's first statement and
 each change lie in several sessions. Alone it took blind set 5's knowledge-update
-evidence recall from 0.928 to 0.943; beside compose's rule for long texts on topic only
-in passing (:meth:`mirix_py._chat.excerpt.Excerpter.in_passing`) it lost more than it
-gained (knowledge-update coverage 0.917 → 0.894, evidence 0.966 → 0.955), and on the
+evidence recall from 0.928 to 0.943; beside a rule (since dropped, see
+:mod:`mirix_py._chat.excerpt`) placing long texts on topic only in passing lower it lost
+more than it gained (knowledge-update coverage 0.917 → 0.894, evidence 0.966 → 0.955), and on the
 LOCOMO dev file it lost a multi-hop answer told in the sessions about the topic
 ("his current work": multi-hop coverage 0.704 → 0.699).
 """

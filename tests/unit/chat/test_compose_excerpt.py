@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mirix_py._chat.compose import ContextPack, build_context
 from mirix_py._chat.cues import read_question
-from mirix_py._chat.excerpt import EXCERPT_MIN_CHARS, GAP
+from mirix_py._chat.excerpt import GAP
 from tests.unit.chat.helpers import episode, hit
 
 LONG = (
@@ -111,30 +111,3 @@ def test_for_a_question_about_the_assistants_words_the_users_long_turns_are_cut(
     assert f"Glad you asked about the garden. {GAP}" in pack.text
     # before, every long turn stayed whole for such a question and the reply did not fit
     assert len(LONG) + len(REPLY) > 200 * 4
-
-
-def test_a_long_text_on_topic_only_in_passing_goes_after_a_short_answer() -> None:
-    # every sentence of the long reply says "weekend" (nothing to cut), none says more
-    # of the question: it ranks at half its score, after the short turn that says it
-    asked = read_question("How many rooms does the weekend cottage have?")
-    plan = (
-        "The weekend market opens early on the harbour front. "
-        "On a sunny weekend the sea wall walk is the nicest thing to do. "
-        "Most weekend mornings the fishing boats come in before eight. "
-        "The tram museum is free on the first weekend of the month. "
-        "A weekend ticket for the ferry to the island costs very little. "
-        "Book the fish restaurant for the weekend, since it fills up fast. "
-        "The old fort hosts a concert every weekend in the summer. "
-        "For a rainy weekend the covered market hall is the place to go. "
-        "Weekend buses to the north beach run every half hour."
-    )
-    hits = [
-        hit(episode("Ann booked a cottage by the sea", sequence=0, source="t0"), 4.0),
-        hit(episode(plan, actor="Assistant", sequence=1, source="t1"), 3.0),
-        hit(episode("The cottage has three rooms upstairs", sequence=2, source="t2"), 2.0),
-    ]
-    assert len(plan) > EXCERPT_MIN_CHARS
-    # the numbers rank the memories for the answer step: the short answer comes first
-    pack = build_context([], hits, budget_tokens=180, question=asked)
-    assert _shown(pack) == [["t0"], ["t2"], ["t1"]]
-    assert "weekend market" in pack.text  # shown whole, only placed lower
