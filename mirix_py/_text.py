@@ -22,6 +22,10 @@ LOWER = "[a-z" + "".join(c for c in _LATIN if c.islower()) + "]"
 
 _TITLES = ("dr", "mr", "mrs", "ms", "prof", "st", "mt", "jr", "sr", "dra", "sra", "rev", "fr",
            "capt", "col", "gen", "lt", "sgt", "vs", "approx", "ca", "e.g", "i.e")  # fmt: skip
+DATE_LABEL = r"[^\[\]]{4,40}?\d{4}"
+"""The text of a resolved-date annotation the write path puts after a relative date
+("[week of 23 November 2026]"), without its brackets: a regex fragment."""
+
 NOT_AFTER_ABBREVIATION = (
     "".join(rf"(?<!(?i:\b{re.escape(t)}\.))" for t in _TITLES) + r"(?<!\b[A-HJ-Z]\.)"
 )

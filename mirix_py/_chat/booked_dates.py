@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from mirix_py._text import DATE_LABEL
+
 __all__ = ["booking_dates", "event_date"]
 
 _ARRANGED = re.compile(
@@ -32,7 +34,7 @@ _ASKS_ARRANGING = re.compile(
     r"confirmed|schedule|scheduled|arrange|arranged)\b"
 )
 _CLAUSE = re.compile(r"[,;:!?]|\.(?:\s|$)|\s[-–—]\s|\n")
-_LABELLED = re.compile(r"(?P<said>[^\[\]]*?)\s*\[(?P<label>[^\[\]]{4,40}?\d{4})\]")
+_LABELLED = re.compile(rf"(?P<said>[^\[\]]*?)\s*\[(?P<label>{DATE_LABEL})\]")
 _ACT_TIME = re.compile(
     r"(?i)\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+\w+|"
     r"\w+\s+(?:days?|weeks?|months?)\s+ago|earlier|just\s+now)\s*$"

@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from mirix_py._chat.answer_text import strip_annotations
 from mirix_py._chat.cues import content_stems, sentences
-from mirix_py._text import NOT_AFTER_ABBREVIATION
+from mirix_py._text import DATE_LABEL, NOT_AFTER_ABBREVIATION
 
 __all__ = [
     "MovedDates",
@@ -38,7 +38,7 @@ __all__ = [
     "names_other",
 ]
 
-_ANNOTATION = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
+_ANNOTATION = re.compile(rf"\[({DATE_LABEL})\]")
 _SENTENCE = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+|\n+")
 _CLAUSE = re.compile(r"[,;:—–]\s+|\s+-\s+|\s+(?=(?:so|but|and\s+then)\s)")
 _MOVE_VERB = (

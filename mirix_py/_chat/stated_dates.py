@@ -24,14 +24,14 @@ from datetime import date, timedelta
 
 from mirix_py._chat.cues import content_stems, stem_share
 from mirix_py._chat.models import Hit
-from mirix_py._text import NOT_AFTER_ABBREVIATION
+from mirix_py._text import DATE_LABEL, NOT_AFTER_ABBREVIATION
 
 __all__ = ["annotated", "finer_date", "said_of_other", "topic_date"]
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
 _MON = "|".join(_MONTHS)
-_ANNOTATION = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
+_ANNOTATION = re.compile(rf"\[({DATE_LABEL})\]")
 _COARSE_MONTH = re.compile(rf"^({_MON}) ((?:19|20)\d\d)$", re.I)
 _COARSE_WEEK = re.compile(rf"^week of (\d{{1,2}}) ({_MON}) ((?:19|20)\d\d)$", re.I)
 _DAY_LABEL = re.compile(rf"^(\d{{1,2}})(?:-\d{{1,2}})? ({_MON}) ((?:19|20)\d\d)$", re.I)

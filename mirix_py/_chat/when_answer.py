@@ -24,6 +24,7 @@ from mirix_py._chat.moved_dates import (
 )
 from mirix_py._chat.stated_dates import annotated, finer_date, said_of_other, topic_date
 from mirix_py._dates import full_date
+from mirix_py._text import DATE_LABEL
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -40,7 +41,7 @@ _DATE_PATTERNS = (
 )
 
 
-_ANNOTATED = re.compile(r"\[([^\[\]]{4,40}?\d{4})\]")
+_ANNOTATED = re.compile(rf"\[({DATE_LABEL})\]")
 
 
 def resolve_date(text: str, anchor: datetime | None) -> str | None:
@@ -246,7 +247,7 @@ def _moved_from(label: str, hits: Sequence[Hit]) -> str:
 _BY_Q = re.compile(r"^\s*(?:by|until|till)\s+(?:what|which|when)\b", re.I)
 _BY_DATE = re.compile(
     r"\b(?:by|before|until|till|no\s+later\s+than|deadline\s+(?:is\s+)?)\s+[^\[\],;]{0,24}"
-    r"\[([^\[\]]{4,40}?\d{4})\]",
+    rf"\[({DATE_LABEL})\]",
     re.I,
 )
 
