@@ -52,6 +52,16 @@ evidence recall from 0.938 to 1.000. The LOCOMO dev file (1,035 questions) and b
 sets 1–3 and the own set answered every question as before: their turns are seldom
 this long.
 
+Measured and dropped (2026-12-02; LOCOMO dev conversations 0–2, ``python -m
+evals.coverage_gaps``): for a question asking for several things, excerpting texts from
+240 characters (instead of :data:`EXCERPT_MIN_CHARS`) so that more turns fit. With
+:data:`EXCERPT_MIN_WORDS` at 20 nothing changes (a turn that short keeps every part);
+with 10 words multi-hop coverage fell 0.7813 → 0.7746 (pooled 0.8657 → 0.8644): in a
+chat turn the sentence that answers a list question seldom says its words ("they spent
+the whole day at the aquarium" for what someone's children enjoy). On all seven
+conversations the parts excerpting or condensing leave out of shown turns hold 0.001
+of multi-hop and open-domain coverage.
+
 Measured and dropped (2026-12-02): placing a long text left whole that says the topic
 only in passing (no part says most of it) like a weak excerpt, at half its score. On
 blind set 5, the dev set it was built on, it took knowledge-update evidence recall from
