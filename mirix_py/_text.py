@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nltk.stem.porter import PorterStemmer
 
-_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_ALNUM = re.compile(r"[^\W_]+")
+"""Runs of letters and digits, accented ones included: "Zürich" is one word, not "z" and
+"rich"."""
 
 _LATIN = [chr(c) for c in range(0xC0, 0x250)]
 UPPER = "[A-Z" + "".join(c for c in _LATIN if c.isupper()) + "]"
@@ -127,7 +129,7 @@ def _stemmer() -> PorterStemmer:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens: words split at apostrophes and hyphens ("x-ray" is
-    ``["x", "ray"]``), i.e. the runs of ASCII letters and digits."""
+    ``["x", "ray"]``), i.e. the runs of letters and digits (accented letters too)."""
     return [token.lower() for token in _ALNUM.findall(text)]
 
 

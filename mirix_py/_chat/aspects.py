@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from mirix_py._text import STOPWORDS, stem
+from mirix_py._text import STOPWORDS, UPPER, stem
 
 
 def _alternation(phrases: str) -> str:
@@ -143,7 +143,7 @@ _OCCUPATION = _alternation(_OCCUPATIONS)
 OCCUPATION_NOUNS: str = _OCCUPATION
 """A regex alternation of common occupation nouns ("nurse", "data scientist")."""
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_PLACE = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
+_PLACE = rf"{UPPER}[\w'’-]+(?:\s+{UPPER}[\w'’-]+)*"
 _CHANGE = (
     r"(?:\b(?P<change>los[et]|losing|gain(?:ed|ing|s)?|shed|drop(?:ped)?|put\s+on)"
     r"\s+(?:(?:another|about|around|over|nearly|almost)\s+)?)?"
@@ -165,7 +165,7 @@ ASPECTS: tuple[Aspect, ...] = (
             ),
             re.compile(  # a post heading a body: "I am Head of the Physics Department"
                 r"\b(?P<value>(?:[Hh]ead|[Cc]hair|[Dd]ean|[Cc]aptain|[Pp]resident)\s+of\s+"
-                r"(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|and|&))*)"
+                rf"(?:the\s+)?{UPPER}[\w-]*(?:\s+(?:{UPPER}[\w-]*|of|and|&))*)"
             ),
             re.compile(  # a profile written as a list: "Ana, 34, ICU nurse at St Mary's"
                 rf"(?:^|[,:•]\s+|\s-\s+)(?P<value>(?:{_NOT_A_MODIFIER}[\w-]+\s+)?(?:{_OCCUPATION}))"

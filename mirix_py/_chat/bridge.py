@@ -44,6 +44,7 @@ from mirix_py._memory.changes import ROLE_WORDS, role_of
 from mirix_py._memory.profiles import LIVED
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.keys import entity_key, fact_key
+from mirix_py._text import UPPER
 
 log = structlog.get_logger(__name__)
 
@@ -95,12 +96,12 @@ WORK = Aspect(
 )
 ASPECTS = (PLACE, WORK)
 
-_OWNER = re.compile(r"^is (?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s (?P<rel>[a-z][a-z -]*)$")
+_OWNER = re.compile(rf"^is (?P<owner>{UPPER}[\w-]*(?: {UPPER}[\w-]*)?)'s (?P<rel>[a-z][a-z -]*)$")
 _THING = re.compile(
     r"\b(?:does|do|did|is|was|has)\s+the\s+(?P<thing>[a-z]+)\s+(?:now\s+|still\s+)?"
     r"(?P<verb>[a-z]+)"
 )
-_POSSESSED = re.compile(r"\b(?P<who>[A-Z][\w-]*)['’]s (?P<rel>[a-z]+)\b")
+_POSSESSED = re.compile(rf"\b(?P<who>{UPPER}[\w-]*)['’]s (?P<rel>[a-z]+)\b")
 _ROLE_REF = re.compile(
     rf"\b(?:[Mm]y|[Oo]ur|the|User['’]s|[a-z]+s['’])\s+"
     rf"(?:(?:(?P<former>former|old|previous|ex-)|new|current)\s*)?"
@@ -260,7 +261,7 @@ def holders(
     """The people a fact says hold ``role`` for someone ("Priya: is the user's manager"),
     each with that fact (one search); with ``former``, those whose fact was retired
     when the role changed hands (``mentions`` must then read retired facts too)."""
-    shape = re.compile(rf"^is (?:the user|[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s {re.escape(role)}$")
+    shape = re.compile(rf"^is (?:the user|{UPPER}[\w-]*(?: {UPPER}[\w-]*)?)'s {re.escape(role)}$")
     found: dict[str, SemanticMemory] = {}
     for rec in mentions(role):
         if former and rec.is_current:
@@ -277,7 +278,7 @@ def relatives_of(
     "manager is Helen Achterberg", "Ravi's sister Mila …")."""
     rel = "|".join(re.escape(r) for r in dict.fromkeys((relation, role_of(relation) or relation)))
     rel = f"(?:{rel})"
-    name = r"(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*)?)"
+    name = rf"(?P<name>{UPPER}[\w-]*(?: {UPPER}[\w-]*)?)"
     shapes = (
         re.compile(rf"\bhas an? (?:[a-z]+ )?{rel} (?:named|called) {name}"),
         re.compile(rf"^{rel} is {name}"),
