@@ -41,7 +41,7 @@ from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
 from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
 from mirix_py._memory.changes import ROLE_WORDS, role_of
-from mirix_py._memory.profiles import LIVED
+from mirix_py._memory.profiles import HEADINGS, LIVED
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.keys import entity_key, fact_key
 from mirix_py._text import UPPER
@@ -478,6 +478,7 @@ _VALUE = re.compile(
 )
 
 
+_LIVED_HEADING = HEADINGS[LIVED]
 _ASKS_PERSON = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
 
 
@@ -488,7 +489,7 @@ def bridge_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, int] | 
     plan = bridge_plan(cues)
     if plan is None or cues.is_when or _ASKS_PERSON.match(cues.text):
         return None  # the bridged fact holds a place or an employer, not a date or a name
-    best: tuple[float, int, str] | None = None
+    best: tuple[bool, float, int, str] | None = None
     for i, hit in enumerate(hits):
         if not hit.query.startswith(BRIDGE_QUERY):
             continue
@@ -496,6 +497,17 @@ def bridge_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, int] | 
         m = _VALUE.match(summary)
         if m is None or not plan.aspect.facts.search(summary):
             continue
-        if best is None or hit.score.score > best[0]:
-            best = (hit.score.score, i, m.group("v").strip())
-    return None if best is None else (best[2], best[1])
+        value, single = _current(m.group("v").strip(), summary)
+        if best is None or (single, hit.score.score) > best[:2]:
+            best = (single, hit.score.score, i, value)
+    return None if best is None else (best[3], best[2])
+
+
+def _current(value: str, summary: str) -> tuple[str, bool]:
+    """The current value a bridged fact states and whether the fact holds one value: a
+    profile lists every place lived, oldest first ("places lived: Leeds, York"), so its
+    last item is the latest; a single-valued fact ("lives in York"), replaced when the
+    person moves, is preferred over it."""
+    if summary.startswith(_LIVED_HEADING):
+        return value.rsplit(",", 1)[-1].strip(), False
+    return value, True
