@@ -46,7 +46,9 @@ _WHERE_Q = re.compile(
 _HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)
 _HOW_LONG_Q = re.compile(r"\bhow\s+long\b(?!\s+ago)", re.I)
 _STEPS_Q = re.compile(
-    r"\b(?:what\s+(?:are|were)\s+the\s+steps|which\s+steps|steps?\s+(?:to|for|of|in)\b|"
+    r"\b(?:what\s+(?:are|were)\s+(?:the|my|our|his|her|their|[\w-]+['’]s?)\s+(?:[\w-]+\s+){0,3}?"
+    r"steps\b|"
+    r"which\s+steps|steps?\s+(?:to|for|of|in)\b|"
     r"how\s+(?:do|did|should|can)\s+(?:i|we|you)\b|how\s+to\b|what(?:'s| is)\s+the\s+"
     r"(?:recipe|procedure|process|routine|workflow)\b|recipe\s+for\b)",
     re.I,

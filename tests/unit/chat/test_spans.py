@@ -117,3 +117,15 @@ def test_an_amount_keeps_a_sign_but_not_a_lettered_code_or_a_full_stop() -> None
     asked = "How much is the boat hire?"
     assert typed_span("quantity", "the boat hire is $ 1,200.", asked) == "$ 1,200"
     assert typed_span("quantity", "boat hire went up to R$ 90", asked) == "90"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the deploy steps?",
+        "What are my backup steps?",
+        "What were Ravi's onboarding steps?",
+    ],
+)
+def test_steps_named_by_what_they_are_for_ask_for_steps(question: str) -> None:
+    assert answer_kind(question) == "steps"
