@@ -469,6 +469,7 @@ def _closest_number(
             continue
         if _DAY_OF_MONTH.match(value):
             continue  # "18 October" is a date, no count or amount
+        counted = value  # "$12,000 scholarship": the noun counted, before the amount is cut
         if money:
             if not _is_money(text, m.start("x"), m.end("x")):
                 continue
@@ -480,7 +481,9 @@ def _closest_number(
         if _DATE_UNIT.match(text, m.start("x")) or _MONTH_BEFORE.search(text[: m.start("x")]):
             continue  # "18 October", "October 18": a date, not an amount
         before, after = _sentence_window(text, m.start(), m.end(), within=False)
-        unit = [] if _RATE_UNIT.search(value) else [units.get(s, s) for s in content_stems(value)]
+        unit = (
+            [] if _RATE_UNIT.search(counted) else [units.get(s, s) for s in content_stems(counted)]
+        )
         unit = [s for s in unit if per is None or s not in per]  # "a month" asked: no count
         score = 10.0 * len(asked & set(unit)) + len(asked & set(before + after))  # months
         if per is not None and per & _period_after(

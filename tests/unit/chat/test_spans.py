@@ -129,3 +129,8 @@ def test_an_amount_keeps_a_sign_but_not_a_lettered_code_or_a_full_stop() -> None
 )
 def test_steps_named_by_what_they_are_for_ask_for_steps(question: str) -> None:
     assert answer_kind(question) == "steps"
+
+
+def test_the_amount_that_counts_the_thing_asked_wins() -> None:
+    text = "Fees: ~$9,400. Minus the $3,500 bursary that is ~$5,900 a year."
+    assert typed_span("quantity", text, "How much is the bursary?") == "$3,500"
