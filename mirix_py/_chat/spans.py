@@ -219,7 +219,7 @@ def _clean_cap(value: str, question: str) -> str | None:
     text = " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
     if not text or text.split()[0] in _NOT_NAMES or any(ch.isdigit() for ch in text.split()[0]):
         return None  # "H-1B", "B2": a code or a model, not a name
-    asked = {w.lower().rstrip("'s’") for w in re.findall(r"[A-Za-z][\w'’-]*", question)}
+    asked = {w.lower().rstrip("'s’") for w in re.findall(r"[^\W\d_][\w'’-]*", question)}
     if all(w.lower().rstrip("'s’") in asked for w in text.split()):
         return None
     return text

@@ -134,3 +134,9 @@ def test_steps_named_by_what_they_are_for_ask_for_steps(question: str) -> None:
 def test_the_amount_that_counts_the_thing_asked_wins() -> None:
     text = "Fees: ~$9,400. Minus the $3,500 bursary that is ~$5,900 a year."
     assert typed_span("quantity", text, "How much is the bursary?") == "$3,500"
+
+
+def test_a_name_the_question_says_is_no_answer_even_with_accents() -> None:
+    text = "Ólöf met Ragna at the market."
+    answer = typed_span("who", text, "Who did Ólöf meet at the market?", allow_initial=True)
+    assert answer == "Ragna"
