@@ -12,7 +12,9 @@ place, a quantity, a duration, steps, an earlier value — and
   ("we moved from Denver to Portland" → "Portland"; "used to live in Denver"
   → "Denver" for "before" questions);
 * ``quantity``/``duration`` — a number (digits or words) with its noun or time
-  unit ("two kids", "three weeks").
+  unit ("two kids", "three weeks"); an amount of money as the text says it, sign or
+  currency word included ("€95", "14€", "9.50 euros"), the one whose own clause names
+  the thing asked ("the hotel cost €95 a night and the flights were $350").
 
 All of it is English sentence shape, never a dataset's wording.
 """
