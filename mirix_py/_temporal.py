@@ -39,6 +39,7 @@ from dateutil import parser as _du_parser  # type: ignore[import-untyped, unused
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
 
 from mirix_py._tense import Ctx as _Ctx
+from mirix_py._tense import booking_days
 from mirix_py._tense import choose_year as _choose_year
 from mirix_py._tense import pick as _pick
 from mirix_py._text import ORDINAL_WORDS
@@ -515,10 +516,17 @@ def resolve_time_expressions(text: str, anchor: datetime) -> list[TimeMention]:
     for cand in sorted(found, key=lambda c: (c[0] - c[1], c[0])):  # longest first
         if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
             chosen.append(cand)
+    chosen.sort(key=lambda c: c[0])
+    days = booking_days(text, ctx.today, [(s, e, a, b) for s, e, (a, b, g) in chosen if g == "day"])
+    dated = iter(days)
+    chosen = [
+        (s, e, (*next(dated)[2:], g)) if g == "day" else (s, e, (a, b, g))
+        for s, e, (a, b, g) in chosen
+    ]
     mid = time(tzinfo=anchor.tzinfo)
     return [
         TimeMention(text[s:e], datetime.combine(a, mid), datetime.combine(b, mid), g, (s, e))
-        for s, e, (a, b, g) in sorted(chosen, key=lambda c: c[0])
+        for s, e, (a, b, g) in chosen
     ]
 
 

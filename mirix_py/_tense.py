@@ -19,7 +19,7 @@ from typing import Literal
 
 from mirix_py._text import IRREGULAR_VERBS
 
-__all__ = ["Ctx", "Tense", "choose_year", "pick"]
+__all__ = ["Ctx", "Span", "Tense", "booking_days", "choose_year", "pick"]
 
 Tense = Literal["past", "future", "present", "unknown"]
 _TENSE_OF: dict[str | None, Tense] = {"past": "past", "future": "future", "present": "present"}
@@ -216,3 +216,63 @@ def pick(options: list[date], ref: date, tense: Tense, *, strong: bool = True) -
     if strong or abs((nearest - ref).days) * _WEAK_RATIO > abs((side[0] - ref).days):
         return side[0]
     return nearest
+
+
+_BOOKING_DAY_BEFORE = re.compile(r"(?i)\bon\s+(?:the\s+)?$")
+_TARGET_BEFORE = re.compile(r"(?i)\bfor\s+(?:the\s+)?$")
+_YEAR_SAID = re.compile(r"\b\d{4}\b")
+_MONTH_SAID = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+"""A date that names its month: only such a date can be a year away from the one meant
+(a weekday or "the 3rd" is read relative to the message, days away)."""
+Span = tuple[int, int, date, date]
+"""A resolved day or day range: its start and end in the text, its first and last day."""
+
+
+def _shift(d: date, years: int) -> date | None:
+    with suppress(ValueError):  # 29 February in a common year
+        return d.replace(year=d.year + years)
+    return None
+
+
+def booking_days(text: str, today: date, spans: list[Span]) -> list[Span]:
+    """``spans`` with each "on D1 … for D2" pair dated together: "booked the Crete trip on
+    2 May, for 14 June", "paid the deposit on 2 May for the 14 June flight".
+
+    D2, the day the arrangement is for, leans ahead like any arranged event: the coming
+    occurrence unless the past one is under half as far. D1, the day it was arranged, is
+    the latest occurrence on or before D2: the booking comes before what it books, and
+    never lands a year after it (said on 20 May, "on 2 May" is this 2 May, not next
+    year's) nor a year before it (said in April, this coming 2 May, not last year's).
+    Only dates that name a month but no year, in the same sentence, pair up: D1 after
+    "on", D2 after "for" or in a sentence that arranges something ("booked", "reserved")."""
+    out = list(spans)
+    for i in range(len(out) - 1):
+        (s1, e1, a1, b1), (s2, e2, a2, b2) = out[i], out[i + 1]
+        between = text[e1:s2]
+        opened = max(text.rfind(c, 0, s1) for c in _SENTENCE_END) + 1
+        if (
+            _YEAR_SAID.search(text, s1, e2)
+            or not (_MONTH_SAID.search(text, s1, e1) and _MONTH_SAID.search(text, s2, e2))
+            or any(c in between for c in _SENTENCE_END)
+            or not _BOOKING_DAY_BEFORE.search(text, max(0, s1 - 8), s1)
+            or not (_TARGET_BEFORE.search(between) or _ARRANGED_RE.search(text, opened, s1))
+        ):
+            continue
+        years = (today.year - 1, today.year, today.year + 1)
+        target = pick(
+            [d for y in years if (d := _shift(a2, y - a2.year))], today, "future", strong=False
+        )
+        if target is None:
+            continue
+        day = max(
+            (d for y in years if (d := _shift(a1, y - a1.year)) and d <= target), default=None
+        )
+        end1, end2 = (
+            _shift(b1, 0 if day is None else day.year - a1.year),
+            _shift(b2, target.year - a2.year),
+        )
+        if day is None or end1 is None or end2 is None:
+            continue
+        out[i] = (s1, e1, day, end1)
+        out[i + 1] = (s2, e2, target, end2)
+    return out

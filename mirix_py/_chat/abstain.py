@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.cues import STOPWORDS, QuestionCues, content_stems, stem
 from mirix_py._chat.said import framing_stems
+from mirix_py._text import UPPER
 
 _ASKING: frozenset[str] = frozenset(
     stem(w)
@@ -47,7 +48,9 @@ running" ← "running clears my head")."""
 
 JUDGED_KINDS: frozenset[str] = frozenset({"name", "quantity"})
 SUBJECT_SHARE = 0.5
-_WHAT_IS_WHOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+[A-Z][\w-]*(?:'s|s'|’s|s’)\s", re.I)
+_WHAT_IS_WHOSE = re.compile(
+    rf"^\s*what\s+(?:is|are|was|were)\s+{UPPER}[\w-]*(?:'s|s'|’s|s’)\s", re.I
+)
 _THE_X_OF = re.compile(
     r"^\s*how\s+(?:much|many)\s+(?:is|are|was|were)\s+the\s+([a-z]+)\s+of\b", re.I
 )

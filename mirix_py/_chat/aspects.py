@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from mirix_py._text import STOPWORDS, stem
+from mirix_py._text import STOPWORDS, UPPER, stem
 
 
 def _alternation(phrases: str) -> str:
@@ -91,6 +91,20 @@ budgie cockatiel canary goldfish fish turtle tortoise snake lizard gecko iguana
 bearded_dragon horse pony chicken labrador golden_retriever retriever poodle beagle
 dachshund corgi husky terrier spaniel bulldog german_shepherd collie border_collie
 chihuahua pug greyhound whippet shih_tzu maine_coon siamese ragdoll tabby sphynx"""
+_DOG_BREEDS = """labrador golden_retriever retriever poodle beagle dachshund corgi husky terrier
+spaniel bulldog german_shepherd collie border_collie chihuahua pug greyhound whippet
+shih_tzu"""
+_CAT_BREEDS = "maine_coon siamese ragdoll tabby sphynx"
+_KINDS = (("dog", _words(_DOG_BREEDS)), ("cat", _words(_CAT_BREEDS)))
+_KIND_STEMS = frozenset(stem(kind) for kind, _ in _KINDS)
+
+
+def kinds_named(text: str) -> set[str]:
+    """The stems of the kinds of animal ``text`` names by breed ("adopted a greyhound" →
+    ``dog``): a question about "my dog" is answered by a text that never says "dog"."""
+    return {stem(kind) for kind, breeds in _KINDS if breeds.search(text)}
+
+
 _CAR_MAKES = """toyota honda ford chevrolet chevy tesla bmw audi mercedes volkswagen vw
 volvo nissan mazda subaru hyundai kia skoda renault peugeot citroen citroën fiat jeep
 porsche lexus seat opel vauxhall dodge jaguar land_rover range_rover mitsubishi suzuki
@@ -143,7 +157,7 @@ _OCCUPATION = _alternation(_OCCUPATIONS)
 OCCUPATION_NOUNS: str = _OCCUPATION
 """A regex alternation of common occupation nouns ("nurse", "data scientist")."""
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_PLACE = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
+_PLACE = rf"{UPPER}[\w'’-]+(?:\s+{UPPER}[\w'’-]+)*"
 _CHANGE = (
     r"(?:\b(?P<change>los[et]|losing|gain(?:ed|ing|s)?|shed|drop(?:ped)?|put\s+on)"
     r"\s+(?:(?:another|about|around|over|nearly|almost)\s+)?)?"
@@ -165,7 +179,7 @@ ASPECTS: tuple[Aspect, ...] = (
             ),
             re.compile(  # a post heading a body: "I am Head of the Physics Department"
                 r"\b(?P<value>(?:[Hh]ead|[Cc]hair|[Dd]ean|[Cc]aptain|[Pp]resident)\s+of\s+"
-                r"(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|and|&))*)"
+                rf"(?:the\s+)?{UPPER}[\w-]*(?:\s+(?:{UPPER}[\w-]*|of|and|&))*)"
             ),
             re.compile(  # a profile written as a list: "Ana, 34, ICU nurse at St Mary's"
                 rf"(?:^|[,:•]\s+|\s-\s+)(?P<value>(?:{_NOT_A_MODIFIER}[\w-]+\s+)?(?:{_OCCUPATION}))"
@@ -364,12 +378,16 @@ def _value_in(aspect: Aspect, text: str) -> str | None:
 
 def answered_aspects(topic: Iterable[str], text: str) -> set[str]:
     """The stems of ``topic`` naming an aspect whose value ``text`` gives ("job" for a
-    text saying "works as a midwife")."""
-    aspects = asked_aspects(topic)
-    if not aspects:
-        return set()
+    text saying "works as a midwife"), or a kind of animal it names by breed ("dog" for
+    "adopted a greyhound", :func:`kinds_named`)."""
     topic_set = set(topic)
-    return {s for aspect in aspects if _value_in(aspect, text) for s in aspect.triggers & topic_set}
+    kinds = kinds_named(text) & topic_set if topic_set & _KIND_STEMS else set()
+    aspects = asked_aspects(topic_set)
+    if not aspects:
+        return kinds
+    return kinds | {
+        s for aspect in aspects if _value_in(aspect, text) for s in aspect.triggers & topic_set
+    }
 
 
 _REASON_OR_MANNER = re.compile(r"\s*(?:why\b|how\b(?!\s+(?:much|many|old|tall|heavy|big)\b))", re.I)

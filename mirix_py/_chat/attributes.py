@@ -35,11 +35,12 @@ from collections.abc import Iterable
 from mirix_py._chat.answer_text import strip_annotations
 from mirix_py._chat.aspects import ASPECTS
 from mirix_py._chat.cues import STOPWORDS, content_stems, stem
+from mirix_py._text import UPPER
 
 _ATTRIBUTES = r"breed|title|score|grade|colou?r|brand|model"
 _ATTRIBUTE_Q = re.compile(
     rf"^\s*(?:what|which)\s+(?:(?P<a1>{_ATTRIBUTES})\b|(?:is|was|are|were|'s)\s+(?:the\s+"
-    rf"(?P<a2>{_ATTRIBUTES})\s+of\b|[A-Z][\w-]*(?:'s|’s|s'|s’)\s+(?:(?!job\b)[a-z]+(?:'s|’s)?\s+){{0,2}}?"
+    rf"(?P<a2>{_ATTRIBUTES})\s+of\b|{UPPER}[\w-]*(?:'s|’s|s'|s’)\s+(?:(?!job\b)[a-z]+(?:'s|’s)?\s+){{0,2}}?"
     rf"(?P<a3>{_ATTRIBUTES})\b))",
     re.I,
 )
@@ -89,7 +90,7 @@ _NOT_A_BREED = frozenset(
 )
 _NOUN_PHRASE_OPENS = re.compile(
     r"(?:\b(?:a|an|the|my|our|his|her|their|your|this|that|these|those|two|three|\d+)|"
-    r"\b[A-Z][\w-]*)\s+$"
+    rf"\b{UPPER}[\w-]*)\s+$"
 )
 """What may come right before a lower-case breed word ("my ragdoll cat", "a Bernese mountain
 dog"); a verb before a bare plural ("stress dogs") is no breed."""
@@ -97,7 +98,7 @@ _PETS = next(a for a in ASPECTS if a.name == "pet").values
 _COLOURS = next(a for a in ASPECTS if a.name == "colour").values
 
 _CODE = re.compile(r"\b(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[\w-]{2,}\b")
-_CAPITALISED = re.compile(r"(?<=\s)[A-Z][\w'’-]+")
+_CAPITALISED = re.compile(rf"(?<=\s){UPPER}[\w'’-]+")
 
 
 def asked_attribute(question: str) -> str | None:
@@ -152,7 +153,7 @@ def _title(clause: str, nouns: frozenset[str]) -> bool:
         return True
     return any(
         stem(m.group(1).lower()) in nouns
-        for m in re.finditer(r"\b([a-z]+)\s+(?:The\s+|A\s+)?[A-Z]", clause)
+        for m in re.finditer(rf"\b([a-z]+)\s+(?:The\s+|A\s+)?{UPPER}", clause)
     )
 
 

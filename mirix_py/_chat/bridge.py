@@ -41,9 +41,10 @@ from mirix_py._chat.person import USER_NAME
 from mirix_py._context import MemoryContext
 from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
 from mirix_py._memory.changes import ROLE_WORDS, role_of
-from mirix_py._memory.profiles import LIVED
+from mirix_py._memory.profiles import HEADINGS, LIVED
 from mirix_py._store.base import SearchQuery
 from mirix_py._store.keys import entity_key, fact_key
+from mirix_py._text import UPPER
 
 log = structlog.get_logger(__name__)
 
@@ -95,12 +96,12 @@ WORK = Aspect(
 )
 ASPECTS = (PLACE, WORK)
 
-_OWNER = re.compile(r"^is (?P<owner>[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s (?P<rel>[a-z][a-z -]*)$")
+_OWNER = re.compile(rf"^is (?P<owner>{UPPER}[\w-]*(?: {UPPER}[\w-]*)?)'s (?P<rel>[a-z][a-z -]*)$")
 _THING = re.compile(
     r"\b(?:does|do|did|is|was|has)\s+the\s+(?P<thing>[a-z]+)\s+(?:now\s+|still\s+)?"
     r"(?P<verb>[a-z]+)"
 )
-_POSSESSED = re.compile(r"\b(?P<who>[A-Z][\w-]*)['’]s (?P<rel>[a-z]+)\b")
+_POSSESSED = re.compile(rf"\b(?P<who>{UPPER}[\w-]*)['’]s (?P<rel>[a-z]+)\b")
 _ROLE_REF = re.compile(
     rf"\b(?:[Mm]y|[Oo]ur|the|User['’]s|[a-z]+s['’])\s+"
     rf"(?:(?:(?P<former>former|old|previous|ex-)|new|current)\s*)?"
@@ -260,7 +261,7 @@ def holders(
     """The people a fact says hold ``role`` for someone ("Priya: is the user's manager"),
     each with that fact (one search); with ``former``, those whose fact was retired
     when the role changed hands (``mentions`` must then read retired facts too)."""
-    shape = re.compile(rf"^is (?:the user|[A-Z][\w-]*(?: [A-Z][\w-]*)?)'s {re.escape(role)}$")
+    shape = re.compile(rf"^is (?:the user|{UPPER}[\w-]*(?: {UPPER}[\w-]*)?)'s {re.escape(role)}$")
     found: dict[str, SemanticMemory] = {}
     for rec in mentions(role):
         if former and rec.is_current:
@@ -277,7 +278,7 @@ def relatives_of(
     "manager is Helen Achterberg", "Ravi's sister Mila …")."""
     rel = "|".join(re.escape(r) for r in dict.fromkeys((relation, role_of(relation) or relation)))
     rel = f"(?:{rel})"
-    name = r"(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*)?)"
+    name = rf"(?P<name>{UPPER}[\w-]*(?: {UPPER}[\w-]*)?)"
     shapes = (
         re.compile(rf"\bhas an? (?:[a-z]+ )?{rel} (?:named|called) {name}"),
         re.compile(rf"^{rel} is {name}"),
@@ -477,6 +478,7 @@ _VALUE = re.compile(
 )
 
 
+_LIVED_HEADING = HEADINGS[LIVED]
 _ASKS_PERSON = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
 
 
@@ -487,7 +489,7 @@ def bridge_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, int] | 
     plan = bridge_plan(cues)
     if plan is None or cues.is_when or _ASKS_PERSON.match(cues.text):
         return None  # the bridged fact holds a place or an employer, not a date or a name
-    best: tuple[float, int, str] | None = None
+    best: tuple[bool, float, int, str] | None = None
     for i, hit in enumerate(hits):
         if not hit.query.startswith(BRIDGE_QUERY):
             continue
@@ -495,6 +497,17 @@ def bridge_answer(cues: QuestionCues, hits: Sequence[Hit]) -> tuple[str, int] | 
         m = _VALUE.match(summary)
         if m is None or not plan.aspect.facts.search(summary):
             continue
-        if best is None or hit.score.score > best[0]:
-            best = (hit.score.score, i, m.group("v").strip())
-    return None if best is None else (best[2], best[1])
+        value, single = _current(m.group("v").strip(), summary)
+        if best is None or (single, hit.score.score) > best[:2]:
+            best = (single, hit.score.score, i, value)
+    return None if best is None else (best[3], best[2])
+
+
+def _current(value: str, summary: str) -> tuple[str, bool]:
+    """The current value a bridged fact states and whether the fact holds one value: a
+    profile lists every place lived, oldest first ("places lived: Leeds, York"), so its
+    last item is the latest; a single-valued fact ("lives in York"), replaced when the
+    person moves, is preferred over it."""
+    if summary.startswith(_LIVED_HEADING):
+        return value.rsplit(",", 1)[-1].strip(), False
+    return value, True

@@ -52,7 +52,7 @@ PHATIC: frozenset[str] = frozenset(
 
 _PHATIC_STEMS: frozenset[str] = frozenset(stem(w) for w in PHATIC)
 _ANNOTATION = re.compile(r"\[[^\[\]]*\]")
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")
 _ANY_SENTENCE_END = re.compile(r"(?<=[.!?])" + NOT_AFTER_ABBREVIATION + r"\s+|\s*\n\s*")
 """A sentence end in chat typed in lower case as well: ``.``, ``!`` or ``?`` and a space,
 or a line break (a turn written as lines: "- moving on 7 May" then "- any tips?")."""

@@ -20,10 +20,11 @@ from mirix_py._chat.answer_text import body_text, strip_annotations
 from mirix_py._chat.cues import STOPWORDS, content_stems, stem
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
+from mirix_py._text import LOWER, UPPER
 
 _ORDER_Q = re.compile(r"\b(?P<order>older|oldest|eldest|elder|younger|youngest)\b", re.I)
 _HIGHEST = frozenset({"older", "oldest", "eldest", "elder"})
-_NAME = r"(?P<name>[A-Z][a-zà-ÿ'’-]+)"
+_NAME = rf"(?P<name>{UPPER}(?:{LOWER}|['’-])+)"
 _AGE_END = r"(?=\s*(?:$|[^\w\s]|(?:and|or|but|so|now|years?|yrs?|yo|months?)\b))"
 _AGED = (
     re.compile(

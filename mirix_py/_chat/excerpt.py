@@ -79,6 +79,7 @@ from dataclasses import dataclass
 
 from mirix_py._chat.cues import QuestionCues, content_stems, sentences, stem, words
 from mirix_py._chat.items import list_spans, ordinal_asked
+from mirix_py._text import UPPER
 
 EXCERPT_MIN_CHARS = 500
 """A text shorter than this (about 125 tokens: more than a chat turn of a few sentences)
@@ -105,8 +106,8 @@ _ASKS_REPLY = re.compile(r"\bassistant\b", re.I)
 drinks did the assistant allow …", as :mod:`.person` reads "… did you …"): it asks
 about the exchange, and the assistant's replies are the evidence asked for."""
 _SAID_BY = re.compile(
-    r"\b(?i:according\s+to)\s+(?P<by>[A-Z][\w'’-]*)|"
-    r"\b(?i:did|does|do|has|had|would|will|should)\s+(?P<who>[A-Z][\w'’-]*)\s+"
+    rf"\b(?i:according\s+to)\s+(?P<by>{UPPER}[\w'’-]*)|"
+    rf"\b(?i:did|does|do|has|had|would|will|should)\s+(?P<who>{UPPER}[\w'’-]*)\s+"
     r"(?:first\s+|originally\s+|initially\s+|once\s+)?"
     r"(?:say|said|suggest|recommend|advise|tell|mention|propose|explain|warn|"
     r"note|point\s+out|list|estimate|quote|prescribe)\b"

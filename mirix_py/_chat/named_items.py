@@ -27,6 +27,7 @@ from mirix_py._chat.cues import QuestionCues, sentences, words
 from mirix_py._chat.models import Hit
 from mirix_py._chat.rescore import best_first, raise_to
 from mirix_py._memory import MemoryType
+from mirix_py._text import UPPER
 
 NAMED_BOOST = 0.1
 """Score added per distinct thing a memory names."""
@@ -35,7 +36,7 @@ NAMED_MAX = 2
 
 _BRACKETS = re.compile(r"\[[^\]]*\]?|\([^)]*\)")
 _QUOTED = re.compile(r"\"([^\"]{2,80})\"|“([^”]{2,80})”")
-_CAPITAL = re.compile(r"(?<![\w'’])([A-Z][\w'’-]*(?:[ ]+[A-Z][\w'’-]*)*)")
+_CAPITAL = re.compile(rf"(?<![\w'’])({UPPER}[\w'’-]*(?:[ ]+{UPPER}[\w'’-]*)*)")
 _HOW_MANY = re.compile(r"^\s*how\s+(?:many|much|often)\b", re.I)
 _CALENDAR = frozenset(
     """january february march april may june july august september october november

@@ -28,6 +28,7 @@ from mirix_py._chat.answer_text import body_text, strip_annotations
 from mirix_py._chat.cues import STOPWORDS, content_stems, stem
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import Hit
+from mirix_py._text import UPPER
 
 _ORG_NOUNS = (
     r"company|companies|firm|employer|business|organi[sz]ation|studio|agency|start-?up|"
@@ -36,7 +37,7 @@ _ORG_NOUNS = (
 _ORG_Q = re.compile(
     rf"^\s*(?:(?:at|for|with|in|from)\s+)?(?:which|what)\s+(?:{_ORG_NOUNS})\b", re.I
 )
-_CAP = r"[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*"
+_CAP = rf"{UPPER}[\w&'’.-]*(?:\s+(?:&\s+)?{UPPER}[\w&'’.-]*)*"
 _NOT_ORGS = frozenset(
     "I The A An My Our Your His Her Their This That It He She They We You Then So But And "
     "Also Just Yes No Oh Hi Thanks".split()
@@ -69,7 +70,7 @@ def _verb(question: str) -> tuple[str, str] | None:
     stranded = re.search(
         aux + r"(?:[\w'’-]+\s+){1,3}?(?P<verb>[a-z]+)\s+(?P<prep>for|at|with|in)\b", question
     )  # "does her brother work for?"
-    found = stranded or re.search(aux + r"(?:[A-Z][\w'’-]*\s+)+(?P<verb>[a-z]+)\b", question)
+    found = stranded or re.search(aux + rf"(?:{UPPER}[\w'’-]*\s+)+(?P<verb>[a-z]+)\b", question)
     if found is None:
         return None
     prep = found.groupdict().get("prep") or ""

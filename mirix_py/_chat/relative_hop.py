@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from mirix_py._chat.answer_text import hit_text
 from mirix_py._chat.cues import STOPWORDS, sentences, stem, words
 from mirix_py._chat.models import Hit
+from mirix_py._text import UPPER
 
 _RELATIVE = re.compile(
-    r"^(?P<head>.*?)\b(?:the|her|his|their|my|your|[A-Z][\w-]*['’]s)\s+"
+    rf"^(?P<head>.*?)\b(?:the|her|his|their|my|your|{UPPER}[\w-]*['’]s)\s+"
     r"(?P<noun>[a-z][a-z-]*)\s+(?:who|that)\s+(?P<clause>[^?]+?)\s*\??\s*$"
 )
 """'<head> the <noun> who|that <clause>?': the described person or thing ends the question."""
 _ROLE = re.compile(
-    r"\b(?P<owner>[A-Z][\w-]*['’]s|her|his|their|my|your|the)\s+"
+    rf"\b(?P<owner>{UPPER}[\w-]*['’]s|her|his|their|my|your|the)\s+"
     r"(?:(?P<time>current|present|new|former|previous|old)\s+|(?P<ex>ex-))"
     r"(?P<noun>[a-z][a-z-]*)\b"
 )
@@ -50,7 +51,7 @@ _NEAR = re.compile(r"\s*(?:[^\s,.;:!?]+\s+){0,5}")
 """Between a role's noun and its holder's name: a few words in the same clause."""
 _SUBJECT = re.compile(r"\s+(?:is|was|became|will\s+be)\s+(?:[^\s,.;:!?]+\s+){0,3}")
 """Between a holder's name and the role's noun: 'is my new', 'became her'."""
-_NAME = re.compile(r"\b[A-Z][\w’'-]*[\w]")
+_NAME = re.compile(rf"\b{UPPER}[\w’'-]*[\w]")
 _MIN_SHARE = 0.6
 """The least share of the clause's content stems a resolving sentence must say."""
 _MIN_STEMS = 2
@@ -201,7 +202,7 @@ def holder_name(answer: str, role: RoleAsk, names: Sequence[str]) -> str | None:
 def names_people(noun: str, texts: Sequence[str]) -> bool:
     """True when the context says a name right after ``noun`` ("my flatmate Odile", "the
     coach Sven"): the noun names a person, unlike "her new salary" or "the new flat"."""
-    after = re.compile(rf"\b{re.escape(noun)}s?\s+(?P<name>[A-Z][\w’'-]*)", re.IGNORECASE)
+    after = re.compile(rf"\b{re.escape(noun)}s?\s+(?P<name>{UPPER}[\w’'-]*)", re.IGNORECASE)
     for text in texts:
         for m in after.finditer(text):
             name = m.group("name")

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from mirix_py._chat.answer_text import body_text
 from mirix_py._chat.cues import content_stems, stem
 from mirix_py._chat.models import Hit
+from mirix_py._text import UPPER
 
 _FRAMED = re.compile(
     r"\b(?:did|does|do|has|had|would|will|should|could)\s+(?:the\s+)?(?:assistant|bot|you)\s+"
@@ -127,9 +128,9 @@ def recommendation(span: str) -> bool:
 
 
 _ADVISER = re.compile(
-    r"\b(?:did|does|do|has|had|would|will|should)\s+(?P<who>[A-Z][\w-]+)\s+(?:first\s+)?"
+    rf"\b(?:did|does|do|has|had|would|will|should)\s+(?P<who>{UPPER}[\w-]+)\s+(?:first\s+)?"
     r"(?:suggest|recommend|advise|propose|mention|tell|say|explain|describe|give|use|list)"
-    r"|\baccording\s+to\s+(?P<who2>[A-Z][\w-]+)",
+    rf"|\baccording\s+to\s+(?P<who2>{UPPER}[\w-]+)",
 )
 
 

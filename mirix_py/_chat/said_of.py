@@ -46,6 +46,7 @@ from mirix_py._chat.attributes import clauses
 from mirix_py._chat.cues import STOPWORDS, stem
 from mirix_py._memory.changes import role_of
 from mirix_py._memory.fact_rules import RELATION_WORD
+from mirix_py._text import UPPER
 
 _OCCUPATION = next(a for a in ASPECTS if a.name == "occupation")
 _OCCUPATION_WORDS = re.compile(rf"\b(?:{OCCUPATION_NOUNS})s?\b", re.I)
@@ -65,13 +66,13 @@ _PETS = frozenset(
 
 _POSSESSIVE = r"(?:'s|’s|s'|s’)"
 _OWNER = re.compile(
-    rf"^\s*(?:(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?{_POSSESSIVE}\s+"
+    rf"^\s*(?:(?:the\s+)?{UPPER}[\w.-]*(?:\s+{UPPER}[\w.-]*)?{_POSSESSIVE}\s+"
     r"|(?:my|his|her|their|your|our|its)\s+|(?:the|a|an)\s+)",
 )
 _CUT = re.compile(
     r"\s+(?:who|whom|that|which|whose|when|where|while|before|after|since|in|on|at|of|for|"
     r"from|with|to|by|about|now|currently|these|nowadays)\b.*$|\s+[a-z]+ing\s+(?:on|in|at|"
-    r"for|with|to|from|the|an?|my|his|her|their|our|[A-Z]\w*)\b.*$|\s*[,?].*$",
+    rf"for|with|to|from|the|an?|my|his|her|their|our|{UPPER}\w*)\b.*$|\s*[,?].*$",
     re.S,
 )
 _PRONOUNS = frozenset("i me you he she they we him her them it my your his their our".split())
@@ -226,7 +227,7 @@ def _named_next_to(clause: str, noun: str, people: set[str], subject: AskedDetai
             return True  # "my brother pavel fixed it"
     before = re.compile(
         rf"(?P<name>[^\W\d_][\w'’-]*)(?:\s*[,(]\s*|\s*:?\s+(?:is|was)\s+)(?:my|his|her|their|our|"
-        rf"the|an?|[A-Z][\w-]*{_POSSESSIVE})\s+(?:[a-z-]+\s+){{0,2}}?(?:{rel})\b",
+        rf"the|an?|{UPPER}[\w-]*{_POSSESSIVE})\s+(?:[a-z-]+\s+){{0,2}}?(?:{rel})\b",
         re.I,
     )
     for m in before.finditer(clause):
@@ -282,7 +283,7 @@ _POSITIONS = re.compile(
 _PLACE = re.compile(
     r"\b(?:in|at|near|to|from|for|outside|around|based|lives?|living|lived|works?|working|"
     r"worked|studies|studying|moved|moving|stays?|staying|back\s+home|abroad|overseas|"
-    r"downtown|nearby|next\s+door|local)\b|\s[A-Z][\w'’-]+",
+    rf"downtown|nearby|next\s+door|local)\b|\s{UPPER}[\w'’-]+",
 )
 """Where someone is: a preposition or a word of living or working, or a capitalised name."""
 _CURRENCY = (

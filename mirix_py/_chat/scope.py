@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from mirix_py._chat.cues import words
 from mirix_py._chat.models import Hit
 from mirix_py._memory import MemoryType
+from mirix_py._text import UPPER
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
+_CAPITALISED = re.compile(rf"\b{UPPER}[\w'’-]+")
 
 
 def owner(hit: Hit) -> str:

@@ -40,11 +40,12 @@ from mirix_py._memory import MemoryRecord, MemoryType, SemanticMemory
 from mirix_py._memory.profiles import ACTIVITIES, HEADINGS, LIVED, PLACES, VISITED
 from mirix_py._memory.statements import GLUE
 from mirix_py._store.keys import entity_key, fact_key
+from mirix_py._text import UPPER
 
 log = structlog.get_logger(__name__)
 
 _SHARED = re.compile(r"\b(?:in common|both|share|shared|same|alike)\b", re.I)
-_PAIR = re.compile(r"\b(?P<a>[A-Z][\w-]*) and (?P<b>[A-Z][\w-]*)\b")
+_PAIR = re.compile(rf"\b(?P<a>{UPPER}[\w-]*) and (?P<b>{UPPER}[\w-]*)\b")
 _COMPARISON = frozenset(
     stem(w) for w in "common both share shared same alike similar together kind type".split()
 )

@@ -12,7 +12,9 @@ place, a quantity, a duration, steps, an earlier value — and
   ("we moved from Denver to Portland" → "Portland"; "used to live in Denver"
   → "Denver" for "before" questions);
 * ``quantity``/``duration`` — a number (digits or words) with its noun or time
-  unit ("two kids", "three weeks").
+  unit ("two kids", "three weeks"); an amount of money as the text says it, sign or
+  currency word included ("€95", "14€", "9.50 euros"), the one whose own clause names
+  the thing asked ("the hotel cost €95 a night and the flights were $350").
 
 All of it is English sentence shape, never a dataset's wording.
 """
@@ -46,7 +48,9 @@ _WHERE_Q = re.compile(
 _HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much|old)\b", re.I)
 _HOW_LONG_Q = re.compile(r"\bhow\s+long\b(?!\s+ago)", re.I)
 _STEPS_Q = re.compile(
-    r"\b(?:what\s+(?:are|were)\s+the\s+steps|which\s+steps|steps?\s+(?:to|for|of|in)\b|"
+    r"\b(?:what\s+(?:are|were)\s+(?:the|my|our|his|her|their|[\w-]+['’]s?)\s+(?:[\w-]+\s+){0,3}?"
+    r"steps\b|"
+    r"which\s+steps|steps?\s+(?:to|for|of|in)\b|"
     r"how\s+(?:do|did|should|can)\s+(?:i|we|you)\b|how\s+to\b|what(?:'s| is)\s+the\s+"
     r"(?:recipe|procedure|process|routine|workflow)\b|recipe\s+for\b)",
     re.I,
@@ -90,6 +94,8 @@ _PRICE_Q = re.compile(
     r"fine|loan|ticket|worth)\b)",
     re.I,
 )
+_HOW_MUCH_BE = re.compile(r"^\s*how\s+much\s+(?:is|are|was|were|will)\b", re.I)
+""""How much were the flights?": a price when the text states an amount of money."""
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|\b[A-Z]{2,3}\$?|\bR[$sp]?)\s?$")
 _CURRENCY_AFTER = re.compile(
     r"^(?:\s?(?:k|m|bn)\b)?\s?(?:[$€£¥₹₩₽]|(?:euros?|dollars?|pounds?|quid|bucks|yen|francs?|"
@@ -112,11 +118,22 @@ _NOT_A_PRICE = re.compile(
 def _money_value(value: str) -> str:
     """The amount of money ``value`` starts with: its number and a currency word after it,
     nothing more ("38 from R$ 35" → "38", "9.50 euros a day" → "9.50 euros")."""
-    digits = re.match(r"\d[\d.,]*", value)
+    digits = re.match(r"\d(?:[\d.,]*\d)?", value)  # "$350." ends at the 0
     if digits is None:
         return value
     word = _CURRENCY_AFTER.match(value[digits.end() :]) or _CODE_AFTER.match(value[digits.end() :])
-    return value[: digits.end() + (word.end() if word and word.group(0)[-1:].isalpha() else 0)]
+    return value[: digits.end() + (word.end() if word else 0)]
+
+
+_SIGN_BEFORE = re.compile(r"(?<![^\W\d_])[$€£¥₹₩₽]\s?$")
+"""A currency sign right before a number, not part of a lettered code ("R$ 35" keeps none)."""
+
+
+def _as_said(text: str, start: int) -> str:
+    """The amount of money at ``text[start:]`` as the text says it: its sign too ("€95",
+    "$350"), so the answer does not lose the currency."""
+    sign = _SIGN_BEFORE.search(text, max(0, start - 2), start)
+    return (sign.group(0) if sign else "") + _money_value(text[start:])
 
 
 def _is_money(text: str, start: int, end: int) -> bool:
@@ -204,7 +221,7 @@ def _clean_cap(value: str, question: str) -> str | None:
     text = " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
     if not text or text.split()[0] in _NOT_NAMES or any(ch.isdigit() for ch in text.split()[0]):
         return None  # "H-1B", "B2": a code or a model, not a name
-    asked = {w.lower().rstrip("'s’") for w in re.findall(r"[A-Za-z][\w'’-]*", question)}
+    asked = {w.lower().rstrip("'s’") for w in re.findall(r"[^\W\d_][\w'’-]*", question)}
     if all(w.lower().rstrip("'s’") in asked for w in text.split()):
         return None
     return text
@@ -279,7 +296,10 @@ def typed_span(
         return later[-1] if later and any(c == "from" for c, _ in places) else places[0][1]
     if kind == "duration":
         return _closest_number(_DURATION, text, question)
-    if kind == "quantity" and _PRICE_Q.search(question):  # a price is an amount of money
+    priced = _PRICE_Q.search(question) or (
+        _HOW_MUCH_BE.search(question) and _HAS_MONEY.search(text)
+    )
+    if kind == "quantity" and priced:  # a price is an amount of money
         found = _closest_number(_QUANTITY, text, question, money=True)
         if found or _HAS_MONEY.search(text) or _NOT_A_PRICE.search(text):
             return found
@@ -369,6 +389,24 @@ def _sentence_window(
     return content_stems(" ".join(before[cut if within else 0 :])), content_stems(" ".join(after))
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\n]|\s(?:and|but|while|whereas|plus)\s", re.I)
+
+
+_PRICE_STEMS = frozenset(
+    content_stems("cost costs price priced pay pays paid charge charged spend spent worth")
+)
+"""Words of paying: every amount in a message about prices is near one, so they do not
+say which thing an amount is the price of."""
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause holding ``text[start:end]``: cut at punctuation and at a joining word
+    ("the hotel cost €95 a night | and the flights were $350")."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_BREAK.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
 _RATE_WORDS = frozenset("per a an each every x".split())
 
 
@@ -433,10 +471,11 @@ def _closest_number(
             continue
         if _DAY_OF_MONTH.match(value):
             continue  # "18 October" is a date, no count or amount
+        counted = value  # "$12,000 scholarship": the noun counted, before the amount is cut
         if money:
             if not _is_money(text, m.start("x"), m.end("x")):
                 continue
-            value = _money_value(text[m.start("x") :])
+            value = _as_said(text, m.start("x"))
         if first and first.end() == len(value) and _LIST_MARKER.match(text, m.end()):
             continue
         if bare and first and _counts_other(text, m.start("x") + first.end(), asked):
@@ -444,7 +483,9 @@ def _closest_number(
         if _DATE_UNIT.match(text, m.start("x")) or _MONTH_BEFORE.search(text[: m.start("x")]):
             continue  # "18 October", "October 18": a date, not an amount
         before, after = _sentence_window(text, m.start(), m.end(), within=False)
-        unit = [] if _RATE_UNIT.search(value) else [units.get(s, s) for s in content_stems(value)]
+        unit = (
+            [] if _RATE_UNIT.search(counted) else [units.get(s, s) for s in content_stems(counted)]
+        )
         unit = [s for s in unit if per is None or s not in per]  # "a month" asked: no count
         score = 10.0 * len(asked & set(unit)) + len(asked & set(before + after))  # months
         if per is not None and per & _period_after(
@@ -456,6 +497,9 @@ def _closest_number(
         if near and money:  # a tie between amounts goes to the one closest to a word asked
             # ("90 CHF a week. bought the violin for 1,200 CHF")
             score += 0.5 / (1 + min(near))
+            said_of = set(content_stems(_clause_around(text, m.start("x"), m.end("x"))))
+            if (asked - _PRICE_STEMS) & said_of:
+                score += 1.5  # said in its clause: "hotel €95 a night and the flights $350"
         if best is None or score > best[0]:
             best = (score, m.start("x"), value)
     if best is None:

@@ -13,6 +13,7 @@ from mirix_py._chat.models import Hit
 from mirix_py._chat.spans import AnswerKind, place_cue, typed_span
 from mirix_py._memory import MemoryType
 from mirix_py._memory.changes import roles_named
+from mirix_py._text import LOWER, UPPER
 
 
 def role_holders(hits: Sequence[Hit]) -> list[str]:
@@ -70,7 +71,7 @@ def neighbours(span: str, body: str) -> list[str]:
     return []
 
 
-ROLE_FACT = re.compile(r"^(?P<role>[a-z -]+) is (?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*)$")
+ROLE_FACT = re.compile(rf"^(?P<role>[a-z -]+) is (?P<name>{UPPER}[\w'’.-]*(?: {UPPER}[\w'’.-]*)*)$")
 
 
 def role_holder(
@@ -131,7 +132,7 @@ def doer_answer(question: str, numbered: Sequence[tuple[int, Hit]]) -> Draft | N
     for ref, hit in numbered:
         text = strip_annotations(body_text(hit))
         for m in re.finditer(
-            rf"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?){_AUX}\s+(?P<v>[a-z]+)", text
+            rf"\b(?P<name>{UPPER}{LOWER}+(?: {UPPER}{LOWER}+)?){_AUX}\s+(?P<v>[a-z]+)", text
         ):
             name = m.group("name")
             if stem(m.group("v")) != verb or name.split()[0] in _NOT_DOERS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from mirix_py._text import ORDINAL_WORDS
+from mirix_py._text import ORDINAL_WORDS, UPPER
 
 _UNITS = r"day|week|month|stage|phase|leg|round|session|lesson|module|workout|level|part|option"
 _LETTER = r"(?-i:[A-H])"
@@ -27,7 +27,7 @@ _ASKED = re.compile(
     rf"|\b(?P<unit3>{_UNITS})\s+(?P<letter>{_LETTER})\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z)\]])[.!?](?=\s+[A-Z])")
+_SENTENCE_END = re.compile(rf"(?<=[a-z)\]])[.!?](?=\s+{UPPER})")
 
 
 def unit_asked(question: str) -> tuple[str, int] | None:

@@ -30,12 +30,13 @@ from mirix_py._chat.attributes import clauses
 from mirix_py._chat.cues import STOPWORDS
 from mirix_py._memory.changes import role_of
 from mirix_py._memory.fact_rules import RELATION_WORD
+from mirix_py._text import UPPER
 
 _PETS = frozenset(
     "dog cat puppy kitten pet bird parrot horse rabbit bunny hamster turtle tortoise fish "
     "snake".split()
 )
-_POSSESSOR = r"(?:[A-Z][\w'’-]*(?:'s|’s|s'|s’)|my|his|her|their|your|our)"
+_POSSESSOR = rf"(?:{UPPER}[\w'’-]*(?:'s|’s|s'|s’)|my|his|her|their|your|our)"
 _NAME_OF = re.compile(
     rf"^\s*what(?:'s|’s|\s+is|\s+was)\s+the\s+names?\s+of\s+{_POSSESSOR}\s+(?:[a-z]+\s+)?"
     rf"(?P<rel>{RELATION_WORD})s?\s*\??\s*$",

@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mirix_py._cli.common import add_common, emit, open_system, positive_int
+from mirix_py._text import UPPER
 from mirix_py.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from mirix_py._system import MemorySystem
 
-_SPEAKER = re.compile(r"^([A-Z][\w .'’-]{0,40}):\s+(\S.*)$")
+_SPEAKER = re.compile(rf"^({UPPER}[\w .'’-]{{0,40}}):\s+(\S.*)$")
 _MESSAGE_KEYS = ("role", "content", "name", "timestamp", "id")
 
 

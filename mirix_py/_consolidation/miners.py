@@ -33,6 +33,7 @@ from mirix_py._memory import EpisodicMemory
 from mirix_py._memory.extract_common import norm_key, split_sentences, strip_annotations
 from mirix_py._memory.fact_rules import clean_object
 from mirix_py._temporal import resolve_time_expressions
+from mirix_py._text import LOWER, UPPER
 
 _NOT_PEOPLE = frozenset({"assistant", "system", "tool", "ai", "bot"})
 
@@ -161,8 +162,9 @@ _OBJECT_CUT = re.compile(
     r"(?:last|this|next)\s+\w+|[0-9]+\s+(?:days?|weeks?|months?|years?)\s+ago)\b.*$",
     re.I,
 )
+_NAME = f"{UPPER}{LOWER}+"
 _COMPANION = re.compile(
-    r"\bwith\s+(?P<who>(?:my\s+[a-z]+(?:\s+[A-Z][a-z]+)?)|(?:[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?))"
+    rf"\bwith\s+(?P<who>(?:my\s+[a-z]+(?:\s+{_NAME})?)|(?:{_NAME}(?:\s+and\s+{_NAME})?))"
 )
 _DETERMINERS = frozenset("a an the my our some his her their your this that".split())
 

@@ -28,7 +28,7 @@ from mirix_py._memory.extract_common import norm_key
 from mirix_py._text import STOPWORDS, stem
 
 MAX_ITEMS = 10
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*[^\W\d_]")  # accented letters too
 _NOT_TOPICS = STOPWORDS | frozenset(
     """every one ones two three new old good great nice little big small first last next
     another local amazing awesome fun cool special whole different lot lots bit stuff time

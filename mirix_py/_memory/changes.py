@@ -231,17 +231,17 @@ _PLAN = re.compile(
     r"\b(?:I|we|We)\s+" + _ADV + r"(?:booked|planned|scheduled|arranged|reserved|are\s+planning|"
     r"am\s+planning|are\s+taking|are\s+going\s+on|have\s+booked|'ve\s+booked)\s+"
     r"(?P<obj>(?:a|an|the|our|my)\s+(?:[a-z]+\s+)?" + _PLAN_NOUN + r"(?:\s+(?:to|in|with|at)\s+"
-    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?)"
+    rf"{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*)?)?)"
 )
 _CANCEL = re.compile(
     r"\b(?:I|we|We)\s+" + _ADV + r"(?:cancell?ed|called\s+off|scrapped|dropped|postponed|"
     r"had\s+to\s+cancel|decided\s+to\s+cancel)\s+(?P<obj>(?:a|an|the|our|my)\s+(?:[a-z]+\s+)?"
     + _PLAN_NOUN
-    + r"(?:\s+(?:to|in|with|at)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?)"
+    + rf"(?:\s+(?:to|in|with|at)\s+{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*)?)?)"
 )
 _OFF = re.compile(
     r"\b(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?P<obj>(?:[a-z]+\s+)?" + _PLAN_NOUN + r"(?:\s+(?:to|in)\s+"
-    r"[A-Z][\w'-]*)?)\s+(?:is|was|got)\s+(?:off|cancell?ed|called\s+off)\b"
+    rf"{_UP}[\w'-]*)?)\s+(?:is|was|got)\s+(?:off|cancell?ed|called\s+off)\b"
 )
 _STOP_OBJECT = re.compile(r"^(?:it|that|this|them|him|her|there|here|so|too|to)\b", re.I)
 
@@ -497,7 +497,7 @@ _PREF_SLOT = re.compile(
     r"(?P<obj>.+)$"
 )
 _PLAN_SLOT = re.compile(r"^(?:planned|cancelled)\s+(?P<obj>.+)$")
-_ROLE_SLOT = re.compile(r"^(?P<role>[a-z ]+) is [A-Z]")
+_ROLE_SLOT = re.compile(rf"^(?P<role>[a-z ]+) is {_UP}")
 _HEAD = re.compile(_PLAN_NOUN)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from mirix_py._memory.changes import role_of, role_statements
 from mirix_py._memory.extract_common import Turn
+from mirix_py._text import LOWER, UPPER
 
 _PROFESSIONS = (
     "accountant actor actress analyst architect artist assistant astronaut athlete attorney "
@@ -39,8 +40,8 @@ RELATION_WORD = (
 """A relation or pet word (``sister``, ``boss``, ``cat``): ``my sister Anna``."""
 NUMBER_WORD = r"(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
 """A small count, in digits or words."""
-NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
-"""A capitalised name of one or two words (``Anna``, ``New York``)."""
+NAME = rf"{UPPER}{LOWER}+(?:[ -]{UPPER}{LOWER}+)?"
+"""A capitalised name of one or two words (``Anna``, ``New York``, ``Zoë``, ``Łukasz``)."""
 _SUBJ = rf"(?P<subj>\bI\b|\b{NAME})"
 _BE = rf"(?:(?P<i>\bI(?:'m| am))|(?P<subj>\b{NAME})(?: is|'s))"
 _OBJ = r"(?P<obj>[^,;:!?()\[\]]+)"
@@ -289,7 +290,7 @@ _rule(
 _rule(rf"{_SUBJ}\s+(?:(?:really|absolutely|also|just|always)\s+)?loved\s+{_OBJ}")(
     _simple("likes", "loved {obj}")
 )
-_rule(r"^(?P<obj>[A-Z][^,;:!?]{2,60}?) (?:is|are) my (?:absolute |all-time )?favou?rite\b")(
+_rule(rf"^(?P<obj>{UPPER}[^,;:!?]{{2,60}}?) (?:is|are) my (?:absolute |all-time )?favou?rite\b")(
     _simple_mine("likes", "likes {obj} most")
 )
 _rule(

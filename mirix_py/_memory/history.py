@@ -12,11 +12,12 @@ import re
 
 from mirix_py._memory.base import MemoryRecord
 from mirix_py._memory.semantic import SemanticMemory, fact_id
+from mirix_py._text import UPPER
 
 _PREVIOUS = (
     (re.compile(r"^lives in (?P<x>.+)$"), "used to live in {x}"),
     (re.compile(r"^works (?P<p>at|for|as) (?P<x>.+)$"), "used to work {p} {x}"),
-    (re.compile(r"^(?P<r>[a-z ]+) is (?P<x>[A-Z].*)$"), "{r} used to be {x}"),
+    (re.compile(rf"^(?P<r>[a-z ]+) is (?P<x>{UPPER}.*)$"), "{r} used to be {x}"),
     (re.compile(r"^(?:likes|loves|enjoys) (?P<x>.+)$"), "used to like {x}"),
     (re.compile(r"^is (?P<x>.+)$"), "used to be {x}"),
     (re.compile(r"^studies (?P<x>.+)$"), "used to study {x}"),

@@ -41,6 +41,7 @@ from typing import Any
 from mirix_py._memory.base import MemoryRecord, MemoryType, utcnow
 from mirix_py._memory.extract_common import Turn, norm_key, record_id
 from mirix_py._memory.traits import QUALITIES, VALUES
+from mirix_py._text import LOWER, UPPER
 
 ACTIVITIES = "profile:activities"
 """The aspect of the activities-and-hobbies profile."""
@@ -92,7 +93,7 @@ _VISITING = (
 )
 _VERB = re.compile(rf"\b(?:(?P<lived>{_LIVING})|(?P<visited>{_VISITING}))\b")
 _PLACE = re.compile(
-    r"\b(?:to|in|from|at|around|across)\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
+    rf"\b(?:to|in|from|at|around|across)\s+(?P<place>{UPPER}{LOWER}+(?:\s+{UPPER}{LOWER}+){{0,2}})"
 )
 _NOT_PLACES = frozenset(
     """January February March April May June July August September October November December

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from mirix_py._memory.extract_common import Turn, split_sentences, strip_annotations
-from mirix_py._text import IRREGULAR_VERBS, STOPWORDS, words
+from mirix_py._text import IRREGULAR_VERBS, LOWER, STOPWORDS, UPPER, words
 
 STATEMENT = "statement"
 """The fact kind (and :attr:`SemanticMemory.aspect`) of a first-person statement."""
@@ -62,7 +62,7 @@ GLUE: frozenset[str] = frozenset(
 _LEAD = re.compile(
     r"^(?:(?:oh|ah|aw+|wow|yeah|yes|yep|well|so|and|but|also|plus|haha|lol|ok(?:ay)?|hey|hi|"
     r"hello|honestly|actually|anyway|btw|thanks|thank you|sure|totally|definitely|absolutely)"
-    r"\b[,!.]?\s+|[A-Z][a-z]+[,!]\s+)+",
+    r"\b[,!.]?\s+|" + UPPER + LOWER + r"+[,!]\s+)+",
     re.IGNORECASE,
 )
 _ADVERBS = frozenset(
@@ -229,7 +229,7 @@ def statement(sentence: str, speaker: str) -> str | None:
     clause = re.sub(r"\bI'(m|ve|ll|d)\b", lambda c: f"{speaker} {_INNER_I[c[1]]}", clause)
     clause = re.sub(r"\bI (\w+)\b", lambda c: f"{speaker} {_inner_verb(c[1])}", clause)
     clause = re.sub(r"\b(?:me|us|I)\b", speaker, clause)
-    clause = re.sub(r",\s+[A-Z][a-z]+$", "", clause)  # a closing vocative ("…, Mel")
+    clause = re.sub(rf",\s+{UPPER}{LOWER}+$", "", clause)  # a closing vocative ("…, Mel")
     clause = re.sub(r"\bmyself\b", "themself", clause)
     clause = _clip(re.sub(r"\s+", " ", clause).strip(), speaker)
     if len(_content_words(strip_annotations(clause), speaker)) < MIN_CONTENT:

@@ -43,8 +43,9 @@ _LEADING = re.compile(
     r"because|cause|that's why|i think|i guess|i know)\b[\s,]*)+",
     re.I,
 )
-_THING = r"(?P<item>[A-Za-z][A-Za-z' -]{1,60}?)"
-_AFTER = r"(?P<item>[A-Za-z][A-Za-z' -]{1,80})"
+_LETTER = r"[^\W\d_]"  # any letter, accented ones too ("São Paulo")
+_THING = rf"(?P<item>{_LETTER}(?:{_LETTER}|[' -]){{1,60}}?)"
+_AFTER = rf"(?P<item>{_LETTER}(?:{_LETTER}|[' -]){{1,80}})"
 _TO_ME = r"\s+to\s+(?:me|us)\b"
 _VALUE_PATTERNS = tuple(
     re.compile(p, re.I)

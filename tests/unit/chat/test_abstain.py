@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from mirix_py._chat.abstain import missing_subject, possessed_stem, rate_missing, subject_stems
 from mirix_py._chat.answer import answer_offline
+from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.compose import build_context
-from mirix_py._chat.cues import read_question
+from mirix_py._chat.cues import read_question, stem
 from mirix_py._chat.draft import NOT_MENTIONED
 from tests.unit.chat.helpers import episode, hit
 
@@ -76,3 +77,12 @@ def test_a_rate_never_stated_is_not_mentioned() -> None:
     record = episode("I send one invoice per client, with page counts and my rate.")
     pack = build_context([], [hit(record, vector=0.7)], budget_tokens=1000)
     assert answer_offline(cues, pack, min_evidence=0.2).text == NOT_MENTIONED
+
+
+def test_a_breed_mentions_the_kind_of_animal_it_is() -> None:
+    dog, cat = stem("dog"), stem("cat")
+    text = "We finally brought home a whippet! She is called Clementine."
+    assert answered_aspects({dog, stem("name")}, text) == {dog}
+    assert not missing_subject(frozenset({dog}), [text])
+    assert missing_subject(frozenset({cat}), [text])  # a dog's breed names no cat
+    assert answered_aspects({cat}, "our ragdoll Mochi sleeps all day") == {cat}

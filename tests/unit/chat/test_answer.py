@@ -648,7 +648,7 @@ def test_a_named_assistant_reckoning_with_a_value_does_not_tell_a_newer_one() ->
     )
     pack = _pack(hit(said, 1.0, vector=0.6), hit(reply, 1.0, vector=0.6))
     cues = read_question("How much is Ilse's yearly club fee now?")
-    assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("300")
+    assert answer_offline(cues, pack, min_evidence=0.2).text.startswith("€300")
 
 
 def test_a_name_given_in_another_sentence_of_the_memory_answers_a_name_question() -> None:

@@ -299,3 +299,26 @@ def test_only_the_places_lived_profile_answers_where_someone_lives() -> None:
     assert {h.record["summary"] for h in extra} == {"has a whippet named Pepper", home.summary}
     found = bridge_answer(cues, extra)
     assert found is not None and found[0] == "Narva"
+
+
+def test_the_bridged_place_is_the_owners_latest_not_every_place_lived() -> None:
+    lived = fact("Odile", HEADINGS[LIVED] + "Narva, Tallinn, Tartu", aspect=LIVED)
+    cues = read_question("Where does Pepper live now?")
+    plan = bridge_plan(cues)
+    assert plan is not None
+    facts = FakeFacts([OWNED[0], lived])
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    found = bridge_answer(cues, extra)
+    assert found is not None and found[0] == "Tartu"  # the latest stated, not the list
+    # a single-valued residence fact wins over the list, whatever the list's score
+    home = fact("Odile", "lives in Viljandi", day=9)
+    facts = FakeFacts([OWNED[0], lived, home])
+    extra = bridge_hits(plan, [], lookup=facts.lookup, mentions=facts.mentions)
+    raised = [
+        h.model_copy(update={"score": h.score.model_copy(update={"score": 9.0})})
+        if h.record["summary"] == lived.summary
+        else h
+        for h in extra
+    ]
+    found = bridge_answer(cues, raised)
+    assert found is not None and found[0] == "Viljandi"
