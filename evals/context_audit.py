@@ -48,7 +48,7 @@ BUDGET = 1000
 
 
 def _cause(m: RetrievedMemory, has_question_word: bool) -> str:
-    if m.stage in ("neighbour", "fill", "entity"):
+    if m.stage in ("neighbour", "fill", "entity", "history"):
         return m.stage
     s = m.score
     base = s.score - (s.prior or 0) - (s.neighbour or 0) - (s.cue or 0)

@@ -18,7 +18,7 @@ from mirix_py._memory import MemoryRecord, MemoryType, record_class
 from mirix_py._memory.base import as_utc
 from mirix_py._schema_rules import provider_safe
 
-Stage = Literal["coarse", "fine", "neighbour", "entity", "fill"]
+Stage = Literal["coarse", "fine", "neighbour", "entity", "fill", "history"]
 SelectionMode = Literal["llm", "offline", "offline-fallback"]
 MASKED_SECRET = "«hidden»"
 

@@ -44,6 +44,7 @@ from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py._chat.expansion import expand
+from mirix_py._chat.history import with_history
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import Hit, TargetQuery
@@ -413,6 +414,7 @@ class Retriever:
         )
         hits = cap_statements(lift_fact_sources(lift_topic_facts(hits, cues), cues), cues)
         hits = lift_changes(hits, cues)  # a value's change on the topic
+        hits = with_history(self.ctx, user_id, cues, hits, as_of)  # what a fact replaced
         hits = lift_named(hits, cues)  # a list question: memories that name things
         hits = lift_replies(hits, cues)  # a turn asking about the topic: its reply
         hits = bridged(self.ctx, user_id, cues, hits, as_of)  # chained questions
