@@ -44,6 +44,13 @@ from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py._chat.expansion import expand
+from mirix_py._chat.feedback import (
+    FEEDBACK_DEPTH,
+    FEEDBACK_DOCS,
+    FEEDBACK_WEIGHT,
+    feedback_terms,
+    feedback_vector,
+)
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import Hit, TargetQuery
@@ -202,6 +209,8 @@ class Retriever:
                 cached = self._pool_of(
                     user_id, memory_type, [s.record for s in found], [query], cues, as_of
                 )
+                if memory_type is MemoryType.EPISODIC and rc.feedback != "off":
+                    cached = self._with_feedback(user_id, cues, query, cached, as_of)
                 if key is not None:
                     self.pools.put(key, memory_type, (cues.text, as_of), cached)
                 pool = cached.pool
@@ -214,6 +223,62 @@ class Retriever:
                     to_hit(s, reveal=reveal, stage="coarse", query=cues.text) for s in found
                 ]
         return pools
+
+    def _with_feedback(
+        self,
+        user_id: str,
+        cues: QuestionCues,
+        query: IndexQuery,
+        cached: CachedPool,
+        as_of: datetime | None,
+    ) -> CachedPool:
+        """``cached`` with the hits of one feedback search (both forms: one batch of
+        two) that it lacks (:mod:`mirix_py._chat.feedback`)."""
+        pool = cached.pool
+        if not pool.usable:
+            return cached
+        form = self.ctx.config.retrieval.feedback
+        best = rank_pool(pool, [query], cues=cues, fusion=self.fusion, limit=FEEDBACK_DOCS)
+        rows = [pool.row[h.memory_id] for h in best]
+        searches: list[SearchQuery] = []
+        terms: list[str] = []
+        if form in ("terms", "both"):
+            exclude = cues.stems | frozenset(content_stems(" ".join(cues.names)))
+            terms = feedback_terms(pool, rows, exclude)
+            if terms:
+                searches.append(self._feedback_query(user_id, " ".join(terms), None, "fts", as_of))
+        if form in ("vector", "both"):
+            moved = feedback_vector(pool, rows, query.vector)
+            if moved is not None:
+                searches.append(self._feedback_query(user_id, cues.text, moved, "vector", as_of))
+        if not searches:
+            return cached
+        found = [s.record for hits in self._search_many(searches) for s in hits]
+        extra = [r for r in found if r.id not in pool.row and r.embedding is not None]
+        fed = frozenset(content_stems(" ".join(terms))) if FEEDBACK_WEIGHT > 0 else frozenset()
+        if not extra:
+            return CachedPool(cached.records, pool, cached.expanded, fed)
+        records = [*cached.records, *extra]
+        extended = CandidatePool.build(records, MemoryType.EPISODIC, known=pool)
+        return CachedPool(tuple(records), extended, cached.expanded, fed)
+
+    def _feedback_query(
+        self,
+        user_id: str,
+        text: str,
+        vector: tuple[float, ...] | None,
+        mode: str,
+        as_of: datetime | None,
+    ) -> SearchQuery:
+        return self._query(
+            user_id=user_id,
+            memory_type=MemoryType.EPISODIC,
+            text=text,
+            vector=vector,
+            limit=FEEDBACK_DEPTH,
+            as_of=as_of,
+            mode=mode,
+        )
 
     # ----------------------------------------------------------------- fine
 
@@ -266,6 +331,15 @@ class Retriever:
                     notes.append(f"no {memory_type.value} memories dated in the time range")
                 found.extend(ranged)
         records = [s.record for s in found]
+        if coarse is not None and need_coarse and coarse.feedback:
+            queries.append(
+                IndexQuery(
+                    vectors[cues.text],
+                    cues.stems | coarse.feedback,
+                    cues.text,
+                    weight=FEEDBACK_WEIGHT,
+                )
+            )
         if coarse is not None and need_coarse:
             if all(r.id in coarse.pool.row for r in records):
                 return coarse, queries
