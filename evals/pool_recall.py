@@ -1,8 +1,10 @@
 """``python -m evals.pool_recall``: how much gold evidence reaches the episodic pool.
 
 Reads an eval output folder whose LOCOMO conversations are ingested (``--out`` of
-``python -m evals.locomo``; nothing is written to it), asks every question again
-through ``chat`` (offline, no interactive update) and, for the episodic
+``python -m evals.locomo``; measure on a copy: as in the harness, one maintenance step
+runs first and the access counts the questions note are written after the last one),
+asks every question again through ``chat`` (offline, no interactive update) and, for
+the episodic
 :class:`~mirix_py._chat.episodes.CandidatePool` fine retrieval ranked, counts the
 question's gold evidence turns that are
 
@@ -29,6 +31,7 @@ from typing import Any
 from evals.datasets.locomo import load_locomo
 from evals.locomo import default_data
 from evals.metrics import answer_coverage, visible_context
+from evals.runner import held_accesses, settle
 from evals.systems import EvalUser, question_anchor
 from mirix_py import MemorySystem
 from mirix_py._chat.episodes import CachedPool
@@ -93,44 +96,45 @@ def measure(
     spy.install()
     latency: list[float] = []
     rows: list[dict[str, Any]] = []
+    settle(system)
     try:
-        for index in conversations:
-            conv = convs[index]
-            user = EvalUser(conv, "eval").user_id
-            for q in conv.questions:
-                if q.is_abstention:
-                    continue
-                spy.last = None
-                r = system.chat(
-                    q.question, user_id=user, interactive_update=False, now=question_anchor(conv, q)
-                )
-                latency.append(r.latency.retrieval_ms)
-                visible = visible_context(r.context, BUDGET)
-                cov = answer_coverage(q.answer, visible, category=q.category)
-                rank: dict[str, int] = {}  # a turn's best row in the pool's ranking
-                size = 0
-                if spy.last is not None:
-                    cached, queries, cues, retriever = spy.last
-                    size = len(cached.pool)
-                    everything = rank_pool(
-                        cached.pool, queries, cues=cues, fusion=retriever.fusion, limit=size
+        with held_accesses(system):
+            for index in conversations:
+                conv = convs[index]
+                user = EvalUser(conv, "eval").user_id
+                for q in conv.questions:
+                    if q.is_abstention:
+                        continue
+                    spy.last = None
+                    anchor = question_anchor(conv, q)
+                    r = system.chat(q.question, user_id=user, interactive_update=False, now=anchor)
+                    latency.append(r.latency.retrieval_ms)
+                    visible = visible_context(r.context, BUDGET)
+                    cov = answer_coverage(q.answer, visible, category=q.category)
+                    rank: dict[str, int] = {}  # a turn's best row in the pool's ranking
+                    size = 0
+                    if spy.last is not None:
+                        cached, queries, cues, retriever = spy.last
+                        size = len(cached.pool)
+                        everything = rank_pool(
+                            cached.pool, queries, cues=cues, fusion=retriever.fusion, limit=size
+                        )
+                        for position, hit in enumerate(everything, start=1):
+                            for source in hit.record.get("source_ids") or ():
+                                rank.setdefault(source, position)
+                    gold = list(dict.fromkeys(q.evidence))
+                    rows.append(
+                        {
+                            "qid": q.id,
+                            "cat": q.category,
+                            "gold": gold,
+                            "pool": [g for g in gold if g in rank],
+                            "top": [g for g in gold if rank.get(g, top + 1) <= top],
+                            "rank": [rank.get(g) for g in gold],
+                            "size": size,
+                            "cov": cov,
+                        }
                     )
-                    for position, hit in enumerate(everything, start=1):
-                        for source in hit.record.get("source_ids") or ():
-                            rank.setdefault(source, position)
-                gold = list(dict.fromkeys(q.evidence))
-                rows.append(
-                    {
-                        "qid": q.id,
-                        "cat": q.category,
-                        "gold": gold,
-                        "pool": [g for g in gold if g in rank],
-                        "top": [g for g in gold if rank.get(g, top + 1) <= top],
-                        "rank": [rank.get(g) for g in gold],
-                        "size": size,
-                        "cov": cov,
-                    }
-                )
     finally:
         spy.remove()
         system.close()

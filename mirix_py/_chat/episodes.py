@@ -326,8 +326,6 @@ class CachedPool:
     records: tuple[MemoryRecord, ...]
     pool: CandidatePool
     expanded: frozenset[str] = frozenset()
-    feedback: frozenset[str] = frozenset()
-    """Stems the pool's best rows gave the question (:mod:`mirix_py._chat.feedback`)."""
 
 
 class PoolCache:

@@ -22,6 +22,36 @@ the full-text side. Fine retrieval then works on the selected stores:
   (:mod:`mirix_py._chat.named_items`);
 - a well-ranked turn that asks about the question's topic brings its reply to just
   below itself (:mod:`mirix_py._chat.asked`).
+
+Measured and dropped (s20, branch ``s20-prf``, commit e1583b8 holds the code): query
+feedback for candidate recall. After coarse retrieval built the episodic pool, its
+best-ranked turns asked the store once more: their weightiest words (tf within the turn
+times idf within the pool; the question's words, speakers' names, light verbs, numbers
+and months left out) as one full-text search ("terms", RM3-like), and/or
+``normalise(q + 0.5 * mean of their vectors)`` as one vector search ("vector",
+Rocchio); the hits the pool lacked joined it. ``python -m evals.pool_recall`` counts
+the gold evidence turns that reach the pool and the top 50 of its ranking; LOCOMO dev,
+all 7 conversations (1,035 questions, 1,511 evidence turns), pool / top 50:
+
+====================================  =====  ===========  ===========  =====
+variant                               pool   multi-hop    open-domain  cov.
+====================================  =====  ===========  ===========  =====
+main (pool of 205 turns on average)   0.887  0.807/0.640  0.672/0.555  0.834
+terms, 8 docs, 8 words, 50 deep       0.897  0.830/0.638  0.681/0.546  0.833
+vector, 8 docs, 50 deep               0.891  0.812/0.640  0.681/0.563  0.833
+both, 10 docs, 12 words, 100 deep     0.923  0.878/0.638  0.731/0.563  0.832
+plain search ``candidate_k`` 170      0.927  0.872/0.631  0.765/0.555  0.832
+====================================  =====  ===========  ===========  =====
+
+The Rocchio vector lands among the turns the question's own vector found (+1.6 turns
+a pool). The feedback turns that carry evidence do not reach the top of the pool's
+ranking, and the feedback finds no more evidence than a plain deeper search of the
+same pool growth (last row). Ranking with the expanded query (question + feedback
+words) beside the question's own, at half weight, left coverage at 0.834 (multi-hop
+top 50 0.638); at full weight it lost (0.832, multi-hop 0.705 -> 0.692). End to end
+(``evals.locomo --resume`` on the same ingest, "both" as above): coverage 0.834 ->
+0.834 (multi-hop 0.705 -> 0.704, temporal 0.832 -> 0.831, open-domain 0.354 -> 0.356,
+single-hop 0.935 -> 0.935), evidence recall 0.833 -> 0.832, for one more search a chat.
 """
 
 from __future__ import annotations
@@ -44,13 +74,6 @@ from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.decompose import as_asked_targets, entity_targets
 from mirix_py._chat.episodes import POOLED_TYPES, CachedPool, CandidatePool, PoolCache
 from mirix_py._chat.expansion import expand
-from mirix_py._chat.feedback import (
-    FEEDBACK_DEPTH,
-    FEEDBACK_DOCS,
-    FEEDBACK_WEIGHT,
-    feedback_terms,
-    feedback_vector,
-)
 from mirix_py._chat.hits import to_hit
 from mirix_py._chat.inference import profile_hits
 from mirix_py._chat.models import Hit, TargetQuery
@@ -209,8 +232,6 @@ class Retriever:
                 cached = self._pool_of(
                     user_id, memory_type, [s.record for s in found], [query], cues, as_of
                 )
-                if memory_type is MemoryType.EPISODIC and rc.feedback != "off":
-                    cached = self._with_feedback(user_id, cues, query, cached, as_of)
                 if key is not None:
                     self.pools.put(key, memory_type, (cues.text, as_of), cached)
                 pool = cached.pool
@@ -223,62 +244,6 @@ class Retriever:
                     to_hit(s, reveal=reveal, stage="coarse", query=cues.text) for s in found
                 ]
         return pools
-
-    def _with_feedback(
-        self,
-        user_id: str,
-        cues: QuestionCues,
-        query: IndexQuery,
-        cached: CachedPool,
-        as_of: datetime | None,
-    ) -> CachedPool:
-        """``cached`` with the hits of one feedback search (both forms: one batch of
-        two) that it lacks (:mod:`mirix_py._chat.feedback`)."""
-        pool = cached.pool
-        if not pool.usable:
-            return cached
-        form = self.ctx.config.retrieval.feedback
-        best = rank_pool(pool, [query], cues=cues, fusion=self.fusion, limit=FEEDBACK_DOCS)
-        rows = [pool.row[h.memory_id] for h in best]
-        searches: list[SearchQuery] = []
-        terms: list[str] = []
-        if form in ("terms", "both"):
-            exclude = cues.stems | frozenset(content_stems(" ".join(cues.names)))
-            terms = feedback_terms(pool, rows, exclude)
-            if terms:
-                searches.append(self._feedback_query(user_id, " ".join(terms), None, "fts", as_of))
-        if form in ("vector", "both"):
-            moved = feedback_vector(pool, rows, query.vector)
-            if moved is not None:
-                searches.append(self._feedback_query(user_id, cues.text, moved, "vector", as_of))
-        if not searches:
-            return cached
-        found = [s.record for hits in self._search_many(searches) for s in hits]
-        extra = [r for r in found if r.id not in pool.row and r.embedding is not None]
-        fed = frozenset(content_stems(" ".join(terms))) if FEEDBACK_WEIGHT > 0 else frozenset()
-        if not extra:
-            return CachedPool(cached.records, pool, cached.expanded, fed)
-        records = [*cached.records, *extra]
-        extended = CandidatePool.build(records, MemoryType.EPISODIC, known=pool)
-        return CachedPool(tuple(records), extended, cached.expanded, fed)
-
-    def _feedback_query(
-        self,
-        user_id: str,
-        text: str,
-        vector: tuple[float, ...] | None,
-        mode: str,
-        as_of: datetime | None,
-    ) -> SearchQuery:
-        return self._query(
-            user_id=user_id,
-            memory_type=MemoryType.EPISODIC,
-            text=text,
-            vector=vector,
-            limit=FEEDBACK_DEPTH,
-            as_of=as_of,
-            mode=mode,
-        )
 
     # ----------------------------------------------------------------- fine
 
@@ -331,15 +296,6 @@ class Retriever:
                     notes.append(f"no {memory_type.value} memories dated in the time range")
                 found.extend(ranged)
         records = [s.record for s in found]
-        if coarse is not None and need_coarse and coarse.feedback:
-            queries.append(
-                IndexQuery(
-                    vectors[cues.text],
-                    cues.stems | coarse.feedback,
-                    cues.text,
-                    weight=FEEDBACK_WEIGHT,
-                )
-            )
         if coarse is not None and need_coarse:
             if all(r.id in coarse.pool.row for r in records):
                 return coarse, queries

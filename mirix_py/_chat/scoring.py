@@ -103,7 +103,6 @@ class IndexQuery:
     text: str
     start: datetime | None = None
     end: datetime | None = None
-    weight: float = 1.0  # below 1: a derived query (feedback) ranks below the question
 
 
 def _ranks(scores: FloatArray, *, positive_only: bool) -> FloatArray:
@@ -149,7 +148,7 @@ def rank_pool(
             fused += fusion.fts_weight / (fusion.k + _ranks(bm25, positive_only=True))
         fts_best = np.maximum(fts_best, bm25)
         fused_best = np.maximum(fused_best, fused)
-        score = query.weight * np.minimum(1.0, fused / fusion.top)
+        score = np.minimum(1.0, fused / fusion.top)
         if query.start is not None or query.end is not None:
             lo = query.start.timestamp() if query.start else -np.inf
             hi = query.end.timestamp() if query.end else np.inf

@@ -160,10 +160,6 @@ class RetrievalConfig(BaseModel):
     # context and place wholly phatic turns last (mirix_py._chat.budget).
     condense_context: bool = True
     budget_tokens: int = Field(default=1500, ge=50, le=200_000)
-    # Query feedback (mirix_py._chat.feedback): the episodic pool's best-ranked turns
-    # ask the store once more, by their words ("terms"), their vectors ("vector") or
-    # both; the hits the pool lacks join it.
-    feedback: Literal["off", "terms", "vector", "both"] = "off"
     rrf_k: int = Field(default=20, ge=1, le=1000)
     vector_weight: float = Field(default=1.0, ge=0.0)
     fts_weight: float = Field(default=0.7, ge=0.0)
