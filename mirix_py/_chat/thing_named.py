@@ -48,6 +48,20 @@ _NAME_OF_THE = re.compile(
     r"(?P<run>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3})",
     re.I,
 )
+_WHICH_THING = re.compile(
+    r"^\s*(?:which|what)\s+(?:[^\W\d_][\w'’-]*\s+){0,2}?(?P<noun>[a-z][a-z'’-]*)\s+"
+    r"(?:do|does|did|will|would|is|are|was|were|has|have|had|can|could)\b",
+    re.I,
+)
+_NAMED_KINDS = frozenset(
+    """newspaper magazine journal publisher company firm employer agency bank restaurant café
+    cafe bistro bar pub hotel hostel shop store bakery brewery winery distillery gallery museum
+    studio band choir orchestra team club school college university academy hospital clinic
+    gym airline label theatre theater cinema church charity""".split()
+)
+"""Kinds of thing known by a proper name: "which newspaper …?" asks for that name, so a
+clause saying only "a newspaper photographer" does not answer it. Kinds often valued by a
+common word ("which seat …?" ← "the window seat", "which diet …?") are not among them."""
 _ENDS_RUN = frozenset(
     "that which where who whom whose when in at on for from with by near to of".split()
 )
@@ -72,10 +86,14 @@ _CODE = re.compile(r"```|\b(?:def|function|func|fn|class)\s+[A-Za-z_]\w*\s*[(:{<
 
 def asked_thing(question: str) -> str | None:
     """The noun of the thing whose name ``question`` asks for ("What is the name of the café
-    where Ines works?" → ``café``), or None; a person or a pet is no thing here."""
+    where Ines works?" → ``café``; "Which newspaper did Tom write for?" → ``newspaper``, for
+    a kind of thing known by a proper name: :data:`_NAMED_KINDS`), or None; a person or a pet
+    is no thing here."""
     found = _NAME_OF_THE.match(question)
     if found is None:
-        return None
+        which = _WHICH_THING.match(question)
+        noun = which.group("noun").lower() if which else None
+        return noun if noun in _NAMED_KINDS else None  # "which newspaper did she work for?"
     run: list[str] = []
     for word in found.group("run").split():
         if word.lower() in _ENDS_RUN or (run and run[-1].islower() and word[0].isupper()):
