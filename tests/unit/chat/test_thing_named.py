@@ -119,3 +119,9 @@ def test_which_newspaper_is_unnamed_when_only_the_kind_is_said() -> None:
     assert thing_unnamed(question, texts)
     named = [*texts, "Oriel wrote for the Harbour Gazette, a small newspaper, for ten years."]
     assert not thing_unnamed(question, named)
+
+
+def test_which_kind_the_assistant_recommended_is_left_to_the_answerer() -> None:
+    question = "Which bank did the assistant say lets Oriel open an account quickly?"
+    assert asked_thing(question) is None
+    assert not thing_unnamed(question, ["Open a bank account first. zorbank lets you do it."])
