@@ -32,6 +32,16 @@ context is another show's); and a "which <noun>" question answered by a line tha
 noun but not of the asked person ("which grape will Levan use?" ← a rule about grapes
 and a line saying Levan will make wine). The last two are left open: each needs the number
 or the noun tied to the asked subject, which no rule here reads yet.
+
+Measured and dropped (round s20): reading "Which <kind> did/does …?" as asking the name of
+a kind of thing known by a proper name (newspaper, company, studio, team, bank, school,
+restaurant, …), judged by the same clauses. It fixed one abstention on blind set 4 ("which
+newspaper did X work for?" ← "X (former newspaper photographer)") but cost four correct
+answers where the name sits in another clause than the kind, or in lower case: "spedition
+hartmann" for "which company does he drive for?", "Pipsqueak Animation" said apart from
+"studio", "she played tonga womens 7s" for "which team …?", "bunq lets you …" after "open a
+bank account" (blind 1 −1, blind 2 −2, blind 3 −1, blind 4 +1 abstention; own unchanged).
+A "which" answer is often not beside its kind's noun, unlike "the name of the café".
 """
 
 from __future__ import annotations
@@ -48,29 +58,6 @@ _NAME_OF_THE = re.compile(
     r"(?P<run>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3})",
     re.I,
 )
-_WHICH_THING = re.compile(
-    r"^\s*(?:which|what)\s+(?:[^\W\d_][\w'’-]*\s+){0,2}?(?P<noun>[a-z][a-z'’-]*)\s+"
-    r"(?:do|does|did|will|would|is|are|was|were|has|have|had|can|could)\b",
-    re.I,
-)
-_NAMED_KINDS = frozenset(
-    """newspaper magazine journal publisher company firm employer agency bank restaurant café
-    cafe bistro bar pub hotel hostel shop store bakery brewery winery distillery gallery museum
-    studio band choir orchestra team club school college university academy hospital clinic
-    gym airline label theatre theater cinema church charity""".split()
-)
-"""Kinds of thing known by a proper name: "which newspaper …?" asks for that name, so a
-clause saying only "a newspaper photographer" does not answer it. Kinds often valued by a
-common word ("which seat …?" ← "the window seat", "which diet …?") are not among them."""
-_ADVICE = re.compile(
-    r"\b(?:say|said|suggest|suggested|recommend|recommended|mention|mentioned|advise|advised|"
-    r"propose|proposed|tell|told)\b",
-    re.I,
-)
-"""A "which bank did the assistant say …?" question asks for advice, which names its pick
-apart from the kind ("Open a bank account first. bunq lets you …"): left to the answerer.
-Measured on blind set 1: the "which" form without this cost one such question (0 abstentions
-gained there)."""
 _ENDS_RUN = frozenset(
     "that which where who whom whose when in at on for from with by near to of".split()
 )
@@ -95,16 +82,10 @@ _CODE = re.compile(r"```|\b(?:def|function|func|fn|class)\s+[A-Za-z_]\w*\s*[(:{<
 
 def asked_thing(question: str) -> str | None:
     """The noun of the thing whose name ``question`` asks for ("What is the name of the café
-    where Ines works?" → ``café``; "Which newspaper did Tom write for?" → ``newspaper``, for
-    a kind of thing known by a proper name: :data:`_NAMED_KINDS`), or None; a person or a pet
-    is no thing here."""
+    where Ines works?" → ``café``), or None; a person or a pet is no thing here."""
     found = _NAME_OF_THE.match(question)
     if found is None:
-        which = _WHICH_THING.match(question)
-        if which is None or _ADVICE.search(question):
-            return None
-        noun = which.group("noun").lower()
-        return noun if noun in _NAMED_KINDS else None  # "which newspaper did she work for?"
+        return None
     run: list[str] = []
     for word in found.group("run").split():
         if word.lower() in _ENDS_RUN or (run and run[-1].islower() and word[0].isupper()):

@@ -97,31 +97,3 @@ def test_a_word_opening_the_clause_names_only_when_it_reads_as_a_name(
     text: str, unnamed: bool
 ) -> None:
     assert thing_unnamed(_CAFE, [text]) is unnamed
-
-
-@pytest.mark.parametrize(
-    ("question", "thing"),
-    [
-        ("Which newspaper did Oriel write for?", "newspaper"),
-        ("What restaurant is Bram opening in the spring?", "restaurant"),
-        ("Which flight school was cheaper for Oriel?", "school"),
-        ("Which seat does Oriel prefer on trains?", None),  # "the aisle seat": a common word
-        ("Which diet is Bram following now?", None),
-    ],
-)
-def test_which_asks_the_name_of_a_kind_known_by_name(question: str, thing: str | None) -> None:
-    assert asked_thing(question) == thing
-
-
-def test_which_newspaper_is_unnamed_when_only_the_kind_is_said() -> None:
-    question = "Which newspaper did Oriel write for?"
-    texts = ["new assistant: Oriel Mbeki (used to be a newspaper reporter), starts Monday"]
-    assert thing_unnamed(question, texts)
-    named = [*texts, "Oriel wrote for the Harbour Gazette, a small newspaper, for ten years."]
-    assert not thing_unnamed(question, named)
-
-
-def test_which_kind_the_assistant_recommended_is_left_to_the_answerer() -> None:
-    question = "Which bank did the assistant say lets Oriel open an account quickly?"
-    assert asked_thing(question) is None
-    assert not thing_unnamed(question, ["Open a bank account first. zorbank lets you do it."])
