@@ -21,7 +21,8 @@ or measure at all (:func:`possessed_missing`, :func:`measured_missing`), any
 sentence or number quoted would be about something else. "How many episodes does <Name>
 have?" is judged by the clauses that mention both the episodes and the name: when none
 counts them (:func:`count_missing`), a number there labels them ("episodes 1–4") or counts
-another thing's.
+another thing's. Measured (round s20) on the 22 "how many" questions of the own set and blind
+1–5 and on LOCOMO conversations 0–2: one abstention gained (blind 5), no correct answer lost.
 """
 
 from __future__ import annotations

@@ -35,6 +35,11 @@ A subject that no clause mentions is left to the other rules (it may be worded o
 "my gf" for "girlfriend"); so is a subject that speaks in the conversation (the asker's
 own job is told in the first person). All of it is English sentence shape and general
 vocabulary, no dataset's words.
+
+The age detail (round s20) turned blind set 4's "how old is X's apprentice <Name>?" — answered
+with the opening words of a reply that mentions her — into an abstention; no correct answer
+changed on the own set, blind 1–5 or LOCOMO conversations 0–2 (one wrong answer, an age
+said of the child by name while the question asks by relation, now abstains).
 """
 
 from __future__ import annotations
