@@ -48,6 +48,7 @@ from datetime import datetime
 
 from mirix_py._chat.abstain import (
     JUDGED_KINDS,
+    count_missing,
     measured_missing,
     missing_subject,
     possessed_missing,
@@ -282,6 +283,8 @@ def answer_offline(
         return Draft(NOT_MENTIONED, (), True)
     if kind == "quantity" and measured_missing(cues.text, own_texts):
         return Draft(NOT_MENTIONED, (), True)
+    if kind == "quantity" and count_missing(cues.text, scoped_texts, _speakers(scoped)):
+        return Draft(NOT_MENTIONED, (), True)  # "episodes 1–4" labels, it does not count
     unit = unit_asked(cues.text)  # "on day two", "in the third week"
     labelled_part = unit_answer(unit, numbered, evidence) if unit is not None else None
     if labelled_part is not None:
@@ -586,6 +589,13 @@ def _people(hits: Sequence[Hit]) -> set[str]:
         if h.memory_type in (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     }
     return {w for p in people for w in words(p)}
+
+
+def _speakers(scoped: Sequence[tuple[int, Hit]]) -> set[str]:
+    """The names of who speaks in ``scoped``'s episodes."""
+    return {
+        str(h.record.get("actor") or "") for _, h in scoped if h.memory_type is MemoryType.EPISODIC
+    } - {""}
 
 
 def _unsaid(cues: QuestionCues, hits: Sequence[Hit]) -> bool:

@@ -32,6 +32,16 @@ context is another show's); and a "which <noun>" question answered by a line tha
 noun but not of the asked person ("which grape will Levan use?" ← a rule about grapes
 and a line saying Levan will make wine). The last two are left open: each needs the number
 or the noun tied to the asked subject, which no rule here reads yet.
+
+Measured and dropped (round s20): reading "Which <kind> did/does …?" as asking the name of
+a kind of thing known by a proper name (newspaper, company, studio, team, bank, school,
+restaurant, …), judged by the same clauses. It fixed one abstention on blind set 4 ("which
+newspaper did X work for?" ← "X (former newspaper photographer)") but cost four correct
+answers where the name sits in another clause than the kind, or in lower case: "spedition
+hartmann" for "which company does he drive for?", "Pipsqueak Animation" said apart from
+"studio", "she played tonga womens 7s" for "which team …?", "bunq lets you …" after "open a
+bank account" (blind 1 −1, blind 2 −2, blind 3 −1, blind 4 +1 abstention; own unchanged).
+A "which" answer is often not beside its kind's noun, unlike "the name of the café".
 """
 
 from __future__ import annotations

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from mirix_py._chat.abstain import missing_subject, possessed_stem, rate_missing, subject_stems
+import pytest
+
+from mirix_py._chat.abstain import (
+    count_missing,
+    missing_subject,
+    possessed_stem,
+    rate_missing,
+    subject_stems,
+)
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.aspects import answered_aspects
 from mirix_py._chat.compose import build_context
@@ -86,3 +94,46 @@ def test_a_breed_mentions_the_kind_of_animal_it_is() -> None:
     assert not missing_subject(frozenset({dog}), [text])
     assert missing_subject(frozenset({cat}), [text])  # a dog's breed names no cat
     assert answered_aspects({cat}, "our ragdoll Mochi sleeps all day") == {cat}
+
+
+def test_a_label_range_or_another_things_count_is_no_count() -> None:
+    question = "How many chapters does Quill Harbour have?"
+    texts = [
+        "Invoice line: editing — Quill Harbour, chapters 1–6, the rate per chapter",
+        "Salt Roads is done, all 22 chapters paid",
+    ]
+    assert count_missing(question, texts)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "Quill Harbour has 30 chapters in the first draft",
+        "Quill Harbour: a dozen short chapters so far",
+        "Quill Harbour, chapters: 30",
+    ],
+)
+def test_a_count_of_the_named_thing_is_a_count(told: str) -> None:
+    question = "How many chapters does Quill Harbour have?"
+    texts = ["Invoice line: editing — Quill Harbour, chapters 1–6", told]
+    assert not count_missing(question, texts)
+
+
+def test_a_count_question_naming_no_one_or_no_clause_is_left_alone() -> None:
+    assert not count_missing("How many chapters do we have?", ["chapters 1–6 are edited"])
+    assert not count_missing(
+        "How many chapters does Quill Harbour have?", ["Quill Harbour is going to print"]
+    )
+
+
+def test_a_name_after_the_subject_is_no_owner_of_the_count() -> None:
+    question = "How many trials did the assistant tell Oriel to run at least?"
+    texts = ["Oriel asked how many trials", "run 40 independent trials, then average"]
+    assert not count_missing(question, texts)
+
+
+def test_a_speaker_counts_their_own_things_as_i() -> None:
+    question = "How many gigs has Oriel booked this year?"
+    texts = ["Oriel: gigs this year, tricky", "booked 19 gigs so far!"]
+    assert count_missing(question, texts)
+    assert not count_missing(question, texts, {"Oriel"})

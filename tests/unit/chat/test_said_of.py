@@ -317,3 +317,27 @@ def test_work_said_in_other_words_answers(text: str) -> None:
 def test_being_in_it_together_is_no_work() -> None:
     texts = ["Mia: Joe is in it with us, we split the rent"]
     assert detail_unsaid("What does Joe do for a living?", texts, {"mia", "joe"}, {"mia"})
+
+
+def test_an_age_never_said_of_the_asked_person_is_unsaid() -> None:
+    question = "How old is Tamsin's new lodger Ferdi?"
+    assert asked_detail(question) == AskedDetail("age", frozenset({"ferdi"}), "lodger")
+    texts = [
+        "The new lodger is Ferdi, he came up from Bristol, very tidy. Also the boiler is 12.",
+        "For Ferdi, a house rota could help: bins, hoovering, the shared shelf.",
+    ]
+    assert detail_unsaid(question, texts, ["tamsin"], ["tamsin"])
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "Ferdi turned 23 last week, we had cake.",
+        "my 23-year-old lodger Ferdi cooks every night",
+        "Ferdi is in his forties, I think.",
+    ],
+)
+def test_an_age_said_in_the_clause_of_the_person_is_said(told: str) -> None:
+    question = "How old is Tamsin's new lodger Ferdi?"
+    texts = ["The new lodger is Ferdi, he came up from Bristol, very tidy.", told]
+    assert not detail_unsaid(question, texts, ["tamsin"], ["tamsin"])
