@@ -172,3 +172,31 @@ def test_the_cli_imports_the_sessions_and_answers(
         assert json.loads(capsys.readouterr().out)["text"] == expected, question
     assert main(["chat", "--user", USER, "--json", "What is the staging API key?"]) == 0
     assert API_KEY not in capsys.readouterr().out
+
+
+def test_a_move_leaves_no_current_fact_in_the_old_place(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    """A longer first turn gives a statement besides the residence fact: the move must
+    leave none of the current facts placing the user in the city they left."""
+    system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    turns = [
+        (first, "Hello there! I live in Tromsø and teach chemistry at the old harbour school."),
+        (datetime(2026, 4, 6, 9, 0, tzinfo=UTC), "We moved from Tromsø to Bergen last weekend!"),
+    ]
+    for k, (when, text) in enumerate(turns, 1):
+        message = {"id": f"m{k}", "role": "user", "name": "Priya", "content": text}
+        system.add([{**message, "timestamp": when}], user_id=USER)
+    current = [
+        str(getattr(r, "summary", ""))
+        for r in system.get_all(user_id=USER, memory_type="semantic", limit=1000)
+    ]
+    in_old_place = [s for s in current if "Tromsø" in s]
+    assert in_old_place and all(
+        s.startswith("used to live in") or s.startswith("places lived: Tromsø, Bergen")
+        for s in in_old_place
+    ), current
+    assert "teaches chemistry at the old harbour school" in current
+    assert system.chat("Where do I live?", user_id=USER, now=NOW).text == "Bergen"
+    system.close()
