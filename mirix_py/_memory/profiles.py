@@ -301,7 +301,8 @@ def is_profile(record: MemoryRecord) -> bool:
 
 def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord | None:
     """``new`` (a batch's profile) folded into the stored ``old`` one: items of both,
-    an item said again moved last (most recent), each item with the turns it came from;
+    an item said again moved last (most recent; the same turns added again do not
+    move it), each item with the turns it came from;
     None when the two are not profiles of the same aspect."""
     if not (is_profile(old) and is_profile(new)) or getattr(old, "aspect", "") != getattr(
         new, "aspect", ""
@@ -309,6 +310,8 @@ def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord | None:
         return None
     items = _decode(str(getattr(old, "source", "")))
     for item, ids in _decode(str(getattr(new, "source", ""))).items():
+        if item in items and set(ids) <= set(items[item]):
+            continue  # the same turns again (a re-import): not said again, stays in place
         merged = list(dict.fromkeys([*items.pop(item, []), *ids]))
         items[item] = merged
     fields = _fields(

@@ -226,3 +226,14 @@ def test_a_move_makes_the_new_place_the_latest_of_the_stored_profile() -> None:
 def test_a_place_left_said_alone_is_not_added_as_the_latest() -> None:
     assert _lived("I used to live in Tromsø.", "Priya", "t4") == []
     assert _lived("Theo moved to Bergen.", "Priya", "t5") == []  # someone else's move
+
+
+def test_the_same_turn_added_again_does_not_move_its_item() -> None:
+    (first,) = _lived("I live in Tromsø and teach chemistry.", "Priya", "t1")
+    (moved,) = _lived("We moved from Tromsø to Bergen last weekend!", "Priya", "t2", days=20)
+    stored = combine(first, moved)
+    assert isinstance(stored, SemanticMemory)
+    (again,) = _lived("I live in Tromsø and teach chemistry.", "Priya", "t1")
+    merged = combine(stored, again)
+    assert isinstance(merged, SemanticMemory)
+    assert merged.summary == "places lived: Tromsø, Bergen"  # Bergen stays the latest
