@@ -98,6 +98,28 @@ def user_name(human_lines: Iterable[str]) -> str:
     return USER_NAME if name.lower() in ("user", "human", "assistant") else name
 
 
+_REQUEST = re.compile(
+    r"^\s*(?:(?:please|can\s+you|could\s+you|would\s+you|will\s+you)\s+)?"
+    r"(?:tell|remind|show|give|help)\s+me\b",
+    re.I,
+)
+"""A request's opening ("tell me about …", "can you remind me …"): the asker is who is
+told, not whom the question is about, so it keeps ``User`` (no person cue) even when
+the user's name is known; "tell Sam about Biscuit" would scope the question to Sam."""
+
+
+def _rewrite(text: str, user: str) -> str:
+    for pattern, replacement in _RULES:
+        if replacement == "AUX_I":
+            text = pattern.sub(lambda m: _aux(m, user), text)
+        elif replacement == "AUX_YOU":
+            text = pattern.sub(lambda m: _aux(m, ASSISTANT_NAME), text)
+        else:
+            # the name is literal text, not a regex template
+            text = pattern.sub(replacement.replace(USER_NAME, user).replace("\\", r"\\"), text)
+    return text
+
+
 def third_person(question: str, user: str = USER_NAME) -> str:
     """``question`` with the asker named ``user`` (``User`` unless the user's name is
     known, :func:`user_name`) and the assistant "the assistant" (see the module
@@ -107,14 +129,9 @@ def third_person(question: str, user: str = USER_NAME) -> str:
     opening = _HOWTO_OPENING.match(question)
     head = opening.group(0) if opening else ""
     text = question[len(head) :]
-    for pattern, replacement in _RULES:
-        if replacement == "AUX_I":
-            text = pattern.sub(lambda m: _aux(m, user), text)
-        elif replacement == "AUX_YOU":
-            text = pattern.sub(lambda m: _aux(m, ASSISTANT_NAME), text)
-        else:
-            # the name is literal text, not a regex template
-            text = pattern.sub(replacement.replace(USER_NAME, user).replace("\\", r"\\"), text)
+    request = _REQUEST.match(text) if user != USER_NAME else None
+    cut = request.end() if request else 0
+    text = _rewrite(text[:cut], USER_NAME) + _rewrite(text[cut:], user)
     if not head and text[:1].islower():
         text = text[0].upper() + text[1:]
     return head + text

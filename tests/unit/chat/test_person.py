@@ -213,3 +213,11 @@ def test_user_name_is_the_one_speaker_of_the_human_block() -> None:
     assert user_name(["Noor: lives in Tallinn", "Ilse: works as a baker"]) == USER_NAME
     assert user_name(["Noor: lives in Tallinn", "User: has a cat"]) == USER_NAME
     assert user_name(["likes tea"]) == USER_NAME
+
+
+def test_a_request_opening_does_not_name_the_known_user() -> None:
+    # the asker is who is told, not whom the question is about
+    assert third_person("Tell me about Biscuit", "Noor") == "Tell User about Biscuit"
+    assert third_person("Can you remind me where I parked?", "Noor") == (
+        "Can the assistant remind User where Noor parked?"
+    )
