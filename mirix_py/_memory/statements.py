@@ -219,6 +219,12 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+_SPEAKER_LATER = re.compile(r"\b(?:I|we)\b")
+_PREPOSITIONS = frozenset(
+    "for in on at by from to with of about since after before during as than into".split()
+)
+
+
 def _without_residence(clause: str, lived: frozenset[str]) -> str | None:
     """``clause`` without a leading "lives in <Place>" when ``lived`` (the places the
     turn's facts say the speaker lives in) holds the place (see the module docstring):
@@ -230,9 +236,12 @@ def _without_residence(clause: str, lived: frozenset[str]) -> str | None:
     more = _AND_MORE.match(m.group("rest"))
     if more is None or _OWN_SUBJECT.match(more.group("more")):
         return None
-    if m.group("we"):
-        return f"(with others) {more.group('more')}"
-    return _i_clause(more.group("more"))
+    rest = more.group("more")
+    if _SPEAKER_LATER.search(rest):  # "… and for years I have kept bees": its own subject
+        return f"(with others) {rest}" if m.group("we") else rest
+    if rest.split()[0].lower() in _PREPOSITIONS:  # "… and for work": no verb of the speaker's
+        return None
+    return f"(with others) {rest}" if m.group("we") else _i_clause(rest)
 
 
 def statement(sentence: str, speaker: str, lived: frozenset[str] = frozenset()) -> str | None:

@@ -170,3 +170,10 @@ def test_a_residence_is_its_own_fact_not_part_of_a_statement() -> None:
     # no residence fact was read: the statement is the only record and stays
     kept = statement("I currently live in Bergen with a noisy parrot.", "Priya")
     assert kept == "currently lives in Bergen with a noisy parrot"
+
+
+def test_a_clause_after_the_residence_keeps_its_own_subject() -> None:
+    assert _said("I live in Tromsø, and for nine years I have kept goats on the hill.") == [
+        "for nine years Priya has kept goats on the hill"
+    ]
+    assert _said("I live in Tromsø and for work mostly, the winters there are very long.") == []
