@@ -103,12 +103,15 @@ _THING = re.compile(
 )
 _POSSESSED = re.compile(rf"\b(?P<who>{UPPER}[\w-]*)['’]s (?P<rel>[a-z]+)\b")
 _ROLE_REF = re.compile(
-    rf"\b(?:[Mm]y|[Oo]ur|the|User['’]s|[a-z]+s['’])\s+"
+    rf"\b(?:(?:[Mm]y|[Oo]ur|the|User['’]s|[a-z]+s['’])\s+"
     rf"(?:(?:(?P<former>former|old|previous|ex-)|new|current)\s*)?"
+    rf"|{UPPER}[\w-]*['’]s\s+(?P<was>former|old|previous|ex-)\s*)"
     rf"(?P<role>{ROLE_WORDS})\b"
 )
 """A role named without its holder ("my manager", which the cues read as "User's
-manager", "the twins' former nanny")."""
+manager", "the twins' former nanny"), or a named person's former one ("my former tutor"
+of a user whose name is known reads "Hugo's former tutor": the current holder is read
+from Hugo's own facts, the former one only from the holder's retired fact)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def bridge_plan(cues: QuestionCues) -> BridgePlan | None:
         )
     )[:MAX_NAMES]
     asked_roles = [
-        (role_of(m.group("role")) or m.group("role"), bool(m.group("former")))
+        (role_of(m.group("role")) or m.group("role"), bool(m.group("former") or m.group("was")))
         for m in _ROLE_REF.finditer(cues.text)
     ]
     roles = tuple(dict.fromkeys(role for role, _ in asked_roles))[:MAX_NAMES]
@@ -203,8 +206,12 @@ def speaks(facts: Sequence[SemanticMemory]) -> bool:
 
 def aspect_facts(facts: Sequence[SemanticMemory], aspect: Aspect) -> list[SemanticMemory]:
     """The current facts on ``aspect``, attribute facts first, newest first (a past value,
-    "used to live in Denver", has another shape and stays out)."""
+    "used to live in Denver", has another shape and stays out). A profile, which lists
+    every place lived, oldest first, stays out when an attribute fact holds the current
+    value ("lives in Tartu"): it would only repeat it among the places left."""
     found = [f for f in facts if aspect.facts.search(f.summary)]
+    if any(not f.aspect for f in found):
+        found = [f for f in found if not str(f.aspect).startswith("profile:")]
     return sorted(found, key=lambda f: (bool(f.aspect), -f.when.timestamp(), f.id))[
         :MAX_ASPECT_FACTS
     ]

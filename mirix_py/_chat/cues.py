@@ -13,7 +13,7 @@ from functools import cache
 
 from mirix_py._chat.acronyms import acronym_stems
 from mirix_py._chat.aspects import answered_aspects
-from mirix_py._chat.person import third_person
+from mirix_py._chat.person import USER_NAME, third_person
 
 # the shared tokenizer, stemmer and stop words, re-exported for the read path
 from mirix_py._text import IRREGULAR_VERBS, NOT_AFTER_ABBREVIATION
@@ -264,15 +264,16 @@ def _plural(word: str) -> bool:
     )
 
 
-def read_question(question: str) -> QuestionCues:
+def read_question(question: str, user: str = USER_NAME) -> QuestionCues:
     """Extract the cues of a question (see :class:`QuestionCues`).
 
     A question in the first or second person is read in the third person first
     ("where do I live?" → "where does User live?", :mod:`.person`), so the rules
-    that find the person asked about work for an unnamed user and the assistant.
+    that find the person asked about work for an unnamed user and the assistant;
+    ``user`` is the asker's stored name when known ("where does Sam live?").
     """
     asked = question
-    question = third_person(question)
+    question = third_person(question, user)
     raw_tokens = _WORD.findall(question)
     names: list[str] = []
     for index, token in enumerate(raw_tokens):

@@ -9,7 +9,9 @@ that may not be shown.
 
 Input keys: ``question`` (or ``messages``, whose last human message is used),
 ``user_id``, and optionally ``as_of``, ``reveal_secrets``, ``interactive_update``,
-``budget_tokens``, ``memory_types``. Output key: ``answer`` — an
+``budget_tokens``, ``memory_types``, ``user_name`` (the name the user's messages carry,
+when the host knows it; else it is read off the user's core block, :func:`.person.user_name`,
+for a question in the first person). Output key: ``answer`` — an
 :class:`~mirix_py._chat.models.Answer` as a JSON-ready dict. A user's own
 ``StateGraph`` with those keys can add the compiled graph as a node.
 """
@@ -31,7 +33,7 @@ from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 (s
 from mirix_py._chat.answer import answer_offline
 from mirix_py._chat.answer_llm import answer_with_llm
 from mirix_py._chat.compose import ContextPack, build_context
-from mirix_py._chat.cues import read_question
+from mirix_py._chat.cues import QuestionCues, read_question
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.models import (
     Answer,
@@ -41,6 +43,7 @@ from mirix_py._chat.models import (
     RetrievalTrace,
     TargetPlan,
 )
+from mirix_py._chat.person import USER_NAME, speaks_in_person, user_name
 from mirix_py._chat.prompts import load_agent
 from mirix_py._chat.retrieval import Retriever, elapsed_ms, now_utc, question_time_range
 from mirix_py._chat.selection import select_offline, select_with_llm, selection_mode
@@ -74,6 +77,7 @@ class ChatInput(TypedDict, total=False):
     interactive_update: bool | None
     budget_tokens: int | None
     memory_types: list[str] | None
+    user_name: str | None
 
 
 class ChatOutput(TypedDict, total=False):
@@ -139,6 +143,11 @@ def _state_time(state: ChatState, key: Literal["as_of", "now"]) -> datetime | No
         raise InvalidArgument(f"{key} must be an ISO datetime, got {value!r}") from None
 
 
+def cues_of(state: ChatState) -> QuestionCues:
+    """The question's cues, "I"/"my" read as the user's name when it is known."""
+    return read_question(question_of(state), state.get("user_name") or USER_NAME)
+
+
 def _as_of(state: ChatState) -> datetime | None:
     return _state_time(state, "as_of")
 
@@ -171,11 +180,18 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     """Coarse retrieval over every enabled type; core blocks loaded for the context."""
     started = time.perf_counter()
     user_id = validate_user_id(state.get("user_id"))
-    cues = read_question(question_of(state))
+    question = question_of(state)
     types = _types(deps, state)
     # The core blocks are read while the question is embedded and searched (their
-    # round trip overlaps the searches' instead of preceding them).
+    # round trip overlaps the searches' instead of preceding them) unless the question
+    # is in the first person and the host gave no name: then the block names the user
+    # ("Sam: lives in Oslo") before the question is read.
     core_blocks = deps.retriever.submit(deps.retriever.core_blocks, user_id, _as_of(state))
+    name = state.get("user_name") or ""
+    if not name and speaks_in_person(question):
+        human = [b for b in core_blocks.result() if b.label == "human"]
+        name = user_name(line for b in human for line in b.value.splitlines())
+    cues = read_question(question, name or USER_NAME)
     vector = deps.retriever.embed(cues.text)
     key = uuid.uuid4().hex  # this chat's candidate pools, kept for fine retrieval
     pools = deps.retriever.coarse(
@@ -202,6 +218,7 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
         "core": [b.model_dump(mode="json", exclude={"embedding"}) for b in core],
         "coarse": {name: [h.model_dump(mode="json") for h in hits] for name, hits in pools.items()},
         "pool": key,
+        "user_name": name or None,
         "timings": {"coarse": ms},
     }
 
@@ -209,7 +226,7 @@ def coarse_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
 def select_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     """Target selection: an LLM tool call, or the offline choice from scores and cues."""
     started = time.perf_counter()
-    cues = read_question(question_of(state))
+    cues = cues_of(state)
     coarse = {name: _hits(raw) for name, raw in (state.get("coarse") or {}).items()}
     anchor = _anchor(state)
     time_range = question_time_range(cues.text, anchor)
@@ -259,7 +276,7 @@ def fine_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     """Fine retrieval in the selected stores, rescored and expanded."""
     started = time.perf_counter()
     user_id = validate_user_id(state.get("user_id"))
-    cues = read_question(question_of(state))
+    cues = cues_of(state)
     plan = TargetPlan.model_validate(state.get("plan") or {})
     pools = {name: _hits(raw) for name, raw in (state.get("coarse") or {}).items()}
     notes: list[str] = []
@@ -296,7 +313,7 @@ def fine_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
 def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     """Render the context within budget and answer (LLM, or extractive offline)."""
     started = time.perf_counter()
-    cues = read_question(question_of(state))
+    cues = cues_of(state)
     config = deps.ctx.config
     budget = state.get("budget_tokens") or config.retrieval.budget_tokens
     core = [CoreMemory.model_validate(b) for b in state.get("core") or []]
@@ -397,7 +414,7 @@ def _assemble(
             queries=plan.targets,
             coarse_counts={k: len(v) for k, v in (state.get("coarse") or {}).items()},
             time_range=time_range,
-            cues=list(read_question(question_of(state)).labels),
+            cues=list(cues_of(state).labels),
             notes=list(state.get("notes") or []),
         ),
         context=pack.text,

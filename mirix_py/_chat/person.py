@@ -15,11 +15,20 @@ with them ("do I" → "does User", "am I" → "is User"). "We" and "our" stay: t
 a group, not the user alone. A question with neither person is returned unchanged, and
 a how-to opening ("How do I …", "how can you …") is kept as it is: it asks for steps,
 not about the user.
+
+A host usually passes the user's name on their messages (``name: "Sam"``); their
+first-person statements are then stored under that name, not ``User``.
+:func:`user_name` reads it off the user's core block (each line there is
+``<speaker>: <fact>`` of what a user-role speaker said about themselves, one small
+indexed read), and :func:`third_person` takes it, so "Where do I live?" asks
+"Where does Sam live?". A block naming two speakers (a group chat) or mixing a name
+with ``User`` leaves the question about ``User``: "I" is then not one known person.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 USER_NAME = "User"
 """The entity first-person statements of an unnamed user are stored under."""
@@ -72,21 +81,57 @@ def speaks_in_person(question: str) -> bool:
     return _FIRST_OR_SECOND.search(question) is not None
 
 
-def third_person(question: str) -> str:
-    """``question`` with the asker named ``User`` and the assistant "the assistant"
-    (see the module docstring); unchanged when it uses neither person."""
+_NAME_LINE = re.compile(r"^(?P<name>[^:\n]{1,80}):\s")
+
+
+def user_name(human_lines: Iterable[str]) -> str:
+    """The name the user's first-person statements are stored under, read off the lines
+    of their core ``human`` block ("Sam: lives in Oslo"): the one speaker named there,
+    else :data:`USER_NAME` (no line, or several speakers, or a name beside ``User``)."""
+    names = {
+        m.group("name").strip() for line in human_lines if (m := _NAME_LINE.match(line.strip()))
+    }
+    names.discard("")
+    if len(names) != 1:
+        return USER_NAME
+    name = names.pop()
+    return USER_NAME if name.lower() in ("user", "human", "assistant") else name
+
+
+_REQUEST = re.compile(
+    r"^\s*(?:(?:please|can\s+you|could\s+you|would\s+you|will\s+you)\s+)?"
+    r"(?:tell|remind|show|give|help)\s+me\b",
+    re.I,
+)
+"""A request's opening ("tell me about …", "can you remind me …"): the asker is who is
+told, not whom the question is about, so it keeps ``User`` (no person cue) even when
+the user's name is known; "tell Sam about Biscuit" would scope the question to Sam."""
+
+
+def _rewrite(text: str, user: str) -> str:
+    for pattern, replacement in _RULES:
+        if replacement == "AUX_I":
+            text = pattern.sub(lambda m: _aux(m, user), text)
+        elif replacement == "AUX_YOU":
+            text = pattern.sub(lambda m: _aux(m, ASSISTANT_NAME), text)
+        else:
+            # the name is literal text, not a regex template
+            text = pattern.sub(replacement.replace(USER_NAME, user).replace("\\", r"\\"), text)
+    return text
+
+
+def third_person(question: str, user: str = USER_NAME) -> str:
+    """``question`` with the asker named ``user`` (``User`` unless the user's name is
+    known, :func:`user_name`) and the assistant "the assistant" (see the module
+    docstring); unchanged when it uses neither person."""
     if not speaks_in_person(question):
         return question
     opening = _HOWTO_OPENING.match(question)
     head = opening.group(0) if opening else ""
     text = question[len(head) :]
-    for pattern, replacement in _RULES:
-        if replacement == "AUX_I":
-            text = pattern.sub(lambda m: _aux(m, USER_NAME), text)
-        elif replacement == "AUX_YOU":
-            text = pattern.sub(lambda m: _aux(m, ASSISTANT_NAME), text)
-        else:
-            text = pattern.sub(replacement, text)
+    request = _REQUEST.match(text) if user != USER_NAME else None
+    cut = request.end() if request else 0
+    text = _rewrite(text[:cut], USER_NAME) + _rewrite(text[cut:], user)
     if not head and text[:1].islower():
         text = text[0].upper() + text[1:]
     return head + text

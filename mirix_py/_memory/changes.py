@@ -4,7 +4,8 @@ Each rule reads one turn's sentences and returns ``(entity, summary, kind)``
 statements in the canonical wording :func:`change_slot` knows, so that a new
 value for the same entity and slot supersedes the stored one (with history):
 
-* moving — "we moved from Denver to Portland", "Theo relocated to Oslo" →
+* moving — "we moved from Denver to Portland", "the family relocated to Austin",
+  "Theo relocated to Oslo" →
   ``lives in Portland`` (slot ``residence``) and ``used to live in Denver``;
   "moved to Portland in May, then back to Denver" → both, the later last;
 * jobs — "I started a new job at Acme", "got hired by Acme", "I joined Acme",
@@ -40,6 +41,9 @@ _TITLED = rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor)\.?\s+)?{_NAME}"
 _PLACE = rf"{_UP}[\w.'-]*(?:\s+(?:{_UP}[\w.'-]*|of|de|la|del|upon))*(?:,\s*{_UP}[\w.'-]*)?"
 _ORG = rf"{_UP}[\w&.'-]*(?:\s+(?:{_UP}[\w&.'-]*|of|and|&))*"
 _FIRST = r"(?:I|we|We)"
+_HOUSEHOLD = r"(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?:whole\s+)?(?:family|household)"
+"""The speaker's household as the subject of a move ("the family relocated to Austin"):
+the speaker moved with it, as with "we"."""
 _NOT_NAMES = frozenset(
     "I We The A An My Our This That It He She They There Then Now So But And Also Just Today "
     "Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January "
@@ -48,7 +52,7 @@ _NOT_NAMES = frozenset(
 _ADV = r"(?:(?:just|recently|finally|officially|now|actually|already|also)\s+)*"
 
 _MOVE = re.compile(
-    rf"\b(?P<who>{_FIRST}|{_NAME})\s+(?:have\s+|has\s+|'ve\s+)?{_ADV}(?:moved|relocated)"
+    rf"\b(?P<who>{_FIRST}|{_HOUSEHOLD}|{_NAME})\s+(?:have\s+|has\s+|'ve\s+)?{_ADV}(?:moved|relocated)"
     rf"(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+(?P<new>{_PLACE})"
 )
 _AND_BACK = re.compile(
@@ -247,7 +251,7 @@ _STOP_OBJECT = re.compile(r"^(?:it|that|this|them|him|her|there|here|so|too|to)\
 
 
 def _who(raw: str, me: str | None) -> str | None:
-    if raw in ("I", "i", "we", "We"):
+    if raw in ("I", "i", "we", "We") or re.fullmatch(_HOUSEHOLD, raw):
         return me
     return None if raw.split()[0] in _NOT_NAMES else raw
 

@@ -178,11 +178,17 @@ def _extract_facts(key: tuple[_TurnKey, ...], stored: frozenset[str]) -> tuple[F
 
 def _new_statements(turn: Turn, me: str, found: Sequence[Fact]) -> list[Fact]:
     """The speaker's statements in ``turn`` that say more than the attribute facts
-    ``found`` in it ("works as a counselor now" adds nothing to "works as a counselor")."""
+    ``found`` in it ("works as a counselor now" adds nothing to "works as a counselor");
+    a residence ``found`` holds is left to that fact (:mod:`.statements`)."""
     known = frozenset().union(*(statement_stems(f.summary) for f in found))
     own = statement_stems(me)
+    lived = frozenset(
+        f.summary.removeprefix("lives in ")
+        for f in found
+        if f.about_speaker and f.summary.startswith("lives in ")
+    )
     return [
         Fact(me, clause, STATEMENT, turn, True)
-        for clause in turn_statements(turn, me)
+        for clause in turn_statements(turn, me, lived)
         if not statement_stems(clause) - own <= known
     ]

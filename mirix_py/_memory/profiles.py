@@ -26,6 +26,12 @@ rank together; a profile holds them in one short record that one search finds:
   "places visited or lived") still load and are still found by the readers that
   want any place (the shared-interests pass) but no longer count as a residence;
   nothing new is folded into them (a new item goes to one of the two new profiles).
+- A move or a residence the write rules read as the speaker's own
+  (:mod:`mirix_py._memory.changes`: "we moved from Denver to Portland", "my wife
+  and I moved to Boise", "I live in Denver" → ``lives in …``/``used to live in …``)
+  adds its places to the lived profile too (:func:`residence_items`), the old place
+  before the new, whether or not the turn also gave a statement: a short turn gives
+  none, so the profile kept "Denver" as the latest place after the move.
 - Each item keeps the ids of the turns it was read from (in ``source``); the
   record's ``source_ids`` are exactly those of the items it holds. At most
   :data:`MAX_ITEMS` items are kept, the most recently stated ones.
@@ -179,6 +185,31 @@ def place_items(clause: str, known: frozenset[str] = frozenset()) -> list[str]:
     return [place for place, _ in place_kinds(clause, known)]
 
 
+_RESIDENCE = re.compile(r"^(?P<tense>lives in|used to live in) (?P<place>.+)$")
+
+
+def residence_items(
+    facts: Sequence[tuple[str, str, Turn]],
+) -> list[tuple[str, str, str, Turn]]:
+    """Lived-profile items ``(person, LIVED, place, turn)`` from the residence facts a
+    speaker states about themselves (``(person, summary, turn)``: "lives in Portland",
+    "used to live in Denver"); within a turn a place left comes before the place lived
+    in now (the profile's last item is the latest), and only a turn that names the place
+    lived in now gives the places left: "I used to live in Leeds" said after the move to
+    York would otherwise make Leeds the latest."""
+    turns: dict[str, int] = {}
+    found: list[tuple[int, bool, str, str, Turn]] = []
+    for person, summary, turn in facts:
+        m = _RESIDENCE.match(summary)
+        if m is not None:
+            at = turns.setdefault(turn.id, len(turns))
+            found.append((at, m.group("tense") == "lives in", person, m.group("place"), turn))
+    found.sort(key=lambda e: e[:2])  # stable: a turn's places left, then its place now
+    moved = {e[0] for e in found if e[1]}
+    # a place left, said alone ("I used to live in Leeds"), is not the latest: kept out
+    return [(person, LIVED, place, turn) for at, now, person, place, turn in found if at in moved]
+
+
 def profile_id(user_id: str, person: str, aspect: str) -> str:
     """The deterministic id of ``person``'s profile for ``aspect``."""
     return record_id(user_id, MemoryType.SEMANTIC, kind=f"{aspect}:{norm_key(person)}")
@@ -246,6 +277,9 @@ def profile_fields(
         )
     ]
     entries.extend(traits)
+    # turn by turn (stable): an aspect fed by statements and by facts lists its items in
+    # the order they were said, so the last item is the latest
+    entries.sort(key=lambda e: (e[3].timestamp, e[3].sequence))
     found: dict[tuple[str, str], dict[str, list[str]]] = {}
     times: dict[tuple[str, str], list[datetime]] = {}
     for person, aspect, item, turn in entries:
@@ -267,7 +301,8 @@ def is_profile(record: MemoryRecord) -> bool:
 
 def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord | None:
     """``new`` (a batch's profile) folded into the stored ``old`` one: items of both,
-    an item said again moved last (most recent), each item with the turns it came from;
+    an item said again moved last (most recent; the same turns added again do not
+    move it), each item with the turns it came from;
     None when the two are not profiles of the same aspect."""
     if not (is_profile(old) and is_profile(new)) or getattr(old, "aspect", "") != getattr(
         new, "aspect", ""
@@ -275,6 +310,8 @@ def combine(old: MemoryRecord, new: MemoryRecord) -> MemoryRecord | None:
         return None
     items = _decode(str(getattr(old, "source", "")))
     for item, ids in _decode(str(getattr(new, "source", ""))).items():
+        if item in items and set(ids) <= set(items[item]):
+            continue  # the same turns again (a re-import): not said again, stays in place
         merged = list(dict.fromkeys([*items.pop(item, []), *ids]))
         items[item] = merged
     fields = _fields(

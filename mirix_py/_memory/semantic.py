@@ -16,7 +16,7 @@ from mirix_py._memory.changes import role_twin
 from mirix_py._memory.extract_common import Turn, clip, norm_key, record_id, short_date
 from mirix_py._memory.fact_rules import speaker_entity
 from mirix_py._memory.facts import Fact, extract_facts, slot_of
-from mirix_py._memory.profiles import combine, profile_fields
+from mirix_py._memory.profiles import combine, profile_fields, residence_items
 from mirix_py._memory.registry import MemoryTypeSpec, summary_line_kept
 from mirix_py._memory.statements import STATEMENT
 from mirix_py._memory.traits import trait_items
@@ -76,7 +76,8 @@ def extract_offline(turns: Sequence[Turn], *, user_id: str) -> list[SemanticMemo
     facts = extract_facts(turns)
     said = [(f.entity, f.summary, f.turn) for f in facts if f.kind == STATEMENT]
     records = [fact_record(f, user_id=user_id) for f in facts]
-    traits = trait_items(turns, speaker_entity)
+    own = [(f.entity, f.summary, f.turn) for f in facts if f.about_speaker and f.kind != STATEMENT]
+    traits = [*trait_items(turns, speaker_entity), *residence_items(own)]
     return [*records, *profile_records(said, user_id=user_id, traits=traits)]
 
 

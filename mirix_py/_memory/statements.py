@@ -23,6 +23,15 @@ themselves, one clause rewritten in the third person: ``Maria: joined a gym
   and after :data:`MAX_WORDS` words (at a comma when there is one), so the record
   stays a fraction of its turn.
 
+A clause that opens with where the speaker lives ("I live in Denver and work as a
+data engineer") gives no statement of that residence: the write rules keep it as
+its own changeable fact (``lives in Denver``, slot ``residence``), which a later
+move supersedes with history, while a statement, kept as said, is superseded by
+nothing and went on saying "lives in Denver …" after the move. The clause joined
+to it by "and" is the statement instead, with its own verb put in the third person
+(``works as a data engineer``); an independent clause after it ("… and the commute
+is short") is not about the speaker, so nothing is kept.
+
 The verb after ``I`` is put in the third person (``am`` → ``is``, ``have`` →
 ``has``, ``love`` → ``loves``; past forms and modals unchanged); ``my``/``our``
 become the speaker's name (``Maria's kids love nature``); a ``we`` clause keeps
@@ -196,9 +205,49 @@ def _clip(clause: str, speaker: str) -> str:
     return " ".join(kept)
 
 
-def statement(sentence: str, speaker: str) -> str | None:
+_RESIDENCE = re.compile(
+    rf"^(?P<we>\(with others\)\s+)?(?:(?:just|still|now|currently)\s+)?(?:lives|live)\s+in\s+"
+    rf"(?P<place>{UPPER}[\w'.-]*(?:\s+{UPPER}[\w'.-]*)*)(?:,\s*{UPPER}[\w'.-]*)?"
+    r"(?:\s+(?:now|currently|these\s+days|at\s+the\s+moment))?(?P<rest>.*)$",
+    re.DOTALL,
+)
+_AND_MORE = re.compile(r"^,?\s+and\s+(?:also\s+)?(?P<more>\S.*)$", re.DOTALL)
+_OWN_SUBJECT = re.compile(
+    r"^(?:the|a|an|this|that|these|those|it|its|it's|there|they|he|she|my|our|his|her|their|"
+    r"i|we|everyone|everything|nothing|someone)\b",
+    re.IGNORECASE,
+)
+
+
+_SPEAKER_LATER = re.compile(r"\b(?:I|we)\b")
+_PREPOSITIONS = frozenset(
+    "for in on at by from to with of about since after before during as than into".split()
+)
+
+
+def _without_residence(clause: str, lived: frozenset[str]) -> str | None:
+    """``clause`` without a leading "lives in <Place>" when ``lived`` (the places the
+    turn's facts say the speaker lives in) holds the place (see the module docstring):
+    the clause joined to it by "and", its verb in the third person, or None when
+    nothing about the speaker is left; any other clause as is."""
+    m = _RESIDENCE.match(clause)
+    if m is None or m.group("place") not in lived:
+        return clause
+    more = _AND_MORE.match(m.group("rest"))
+    if more is None or _OWN_SUBJECT.match(more.group("more")):
+        return None
+    rest = more.group("more")
+    if _SPEAKER_LATER.search(rest):  # "… and for years I have kept bees": its own subject
+        return f"(with others) {rest}" if m.group("we") else rest
+    if rest.split()[0].lower() in _PREPOSITIONS:  # "… and for work": no verb of the speaker's
+        return None
+    return f"(with others) {rest}" if m.group("we") else _i_clause(rest)
+
+
+def statement(sentence: str, speaker: str, lived: frozenset[str] = frozenset()) -> str | None:
     """The third-person clause a first-person ``sentence`` states about ``speaker``
-    (see the module docstring), or None when it states nothing about them."""
+    (see the module docstring), or None when it states nothing about them; ``lived``
+    are the places the turn's own facts say the speaker lives in."""
     text = sentence.translate(_APOSTROPHES).strip()
     text = _LEAD.sub("", text).strip()
     if _HYPOTHETICAL.search(text):
@@ -223,6 +272,7 @@ def statement(sentence: str, speaker: str) -> str | None:
         clause = f"(with others) {rest.strip()}" if rest.strip() else None
     else:
         clause = f"{owner}{rest}" if rest.strip() else None
+    clause = _without_residence(clause, lived) if clause else None
     if not clause:
         return None
     clause = re.sub(r"\b(?:my|our)\b", owner, clause, flags=re.IGNORECASE)
@@ -237,10 +287,11 @@ def statement(sentence: str, speaker: str) -> str | None:
     return clause.rstrip(" ,")
 
 
-def turn_statements(turn: Turn, speaker: str) -> list[str]:
+def turn_statements(turn: Turn, speaker: str, lived: frozenset[str] = frozenset()) -> list[str]:
     """The clauses ``speaker`` states about themselves in ``turn`` (:func:`statement`),
-    in order, each once; none for a short turn (it is as short as its facts)."""
+    in order, each once; none for a short turn (it is as short as its facts). ``lived``
+    are the places the turn's facts say the speaker lives in (``lives in Denver``)."""
     if len(strip_annotations(turn.text).split()) < MIN_TURN_WORDS:
         return []
-    found = (statement(sentence, speaker) for sentence in split_sentences(turn.text))
+    found = (statement(sentence, speaker, lived) for sentence in split_sentences(turn.text))
     return list(dict.fromkeys(c for c in found if c))

@@ -248,3 +248,15 @@ def test_heading_a_body_is_the_job_title(text: str, title: str) -> None:
 
 def test_heading_a_family_is_no_job_title() -> None:
     assert not {f for f in _facts("I am the head of the family now.") if "title" in f[1]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family relocated to Narvik in May.",
+        "Our whole family moved to Narvik.",
+        "My household has moved to Narvik.",
+    ],
+)
+def test_a_household_moving_moves_the_speaker(text: str) -> None:
+    assert ("Mira", "lives in Narvik") in _facts(text)

@@ -63,10 +63,23 @@ ANSWERS = [
 ]
 
 
-def _messages() -> Iterator[dict[str, object]]:
+NAMED_ANSWERS = [
+    *ANSWERS,
+    ("Where am I based?", "Portland"),
+    ("Which city does Sam live in now?", "Portland"),
+    ("Where does Sam live?", "Portland"),
+    ("Where is Sam based?", "Portland"),
+    ("What is Sam's dog's name?", "Juniper"),
+]
+"""A host that knows the user passes their name on the messages: their statements are
+stored under it, and "I" in a question must read as that person."""
+
+
+def _messages(name: str | None = None) -> Iterator[dict[str, object]]:
     for index, (when, turns) in enumerate(SESSIONS, 1):
         for k, text in enumerate(turns, 1):
-            yield {"id": f"s{index}:{k}", "role": "user", "content": text, "timestamp": when}
+            message = {"id": f"s{index}:{k}", "role": "user", "content": text, "timestamp": when}
+            yield {**message, "name": name} if name else message
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +95,18 @@ def sam(
     system.close()
 
 
+@pytest.fixture(scope="module")
+def named_sam(
+    tmp_path_factory: pytest.TempPathFactory, embeddings: CachedEmbeddings
+) -> Iterator[MemorySystem]:
+    system = MemorySystem(make_config(tmp_path_factory.mktemp("named")), embeddings=embeddings)
+    messages = list(_messages("Sam"))
+    for when, _ in SESSIONS:
+        system.add([m for m in messages if m["timestamp"] == when], user_id=USER)
+    yield system
+    system.close()
+
+
 def _ask(system: MemorySystem, question: str) -> str:
     return system.chat(question, user_id=USER, interactive_update=False, now=NOW).text
 
@@ -89,6 +114,18 @@ def _ask(system: MemorySystem, question: str) -> str:
 @pytest.mark.parametrize(("question", "expected"), ANSWERS)
 def test_the_issues_questions(sam: tuple[MemorySystem, Path], question: str, expected: str) -> None:
     assert _ask(sam[0], question) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), NAMED_ANSWERS)
+def test_a_named_user_asking_in_the_first_and_third_person(
+    named_sam: MemorySystem, question: str, expected: str
+) -> None:
+    assert _ask(named_sam, question) == expected
+
+
+def test_a_named_users_manager(named_sam: MemorySystem) -> None:
+    answer = _ask(named_sam, "Who is my manager?")
+    assert "Tomás Ortega" in answer and "Rachel" not in answer
 
 
 def test_only_the_new_manager(sam: tuple[MemorySystem, Path]) -> None:
@@ -135,3 +172,31 @@ def test_the_cli_imports_the_sessions_and_answers(
         assert json.loads(capsys.readouterr().out)["text"] == expected, question
     assert main(["chat", "--user", USER, "--json", "What is the staging API key?"]) == 0
     assert API_KEY not in capsys.readouterr().out
+
+
+def test_a_move_leaves_no_current_fact_in_the_old_place(
+    tmp_path: Path, embeddings: CachedEmbeddings
+) -> None:
+    """A longer first turn gives a statement besides the residence fact: the move must
+    leave none of the current facts placing the user in the city they left."""
+    system = MemorySystem(make_config(tmp_path), embeddings=embeddings)
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    turns = [
+        (first, "Hello there! I live in Tromsø and teach chemistry at the old harbour school."),
+        (datetime(2026, 4, 6, 9, 0, tzinfo=UTC), "We moved from Tromsø to Bergen last weekend!"),
+    ]
+    for k, (when, text) in enumerate(turns, 1):
+        message = {"id": f"m{k}", "role": "user", "name": "Priya", "content": text}
+        system.add([{**message, "timestamp": when}], user_id=USER)
+    current = [
+        str(getattr(r, "summary", ""))
+        for r in system.get_all(user_id=USER, memory_type="semantic", limit=1000)
+    ]
+    in_old_place = [s for s in current if "Tromsø" in s]
+    assert in_old_place and all(
+        s.startswith("used to live in") or s.startswith("places lived: Tromsø, Bergen")
+        for s in in_old_place
+    ), current
+    assert "teaches chemistry at the old harbour school" in current
+    assert system.chat("Where do I live?", user_id=USER, now=NOW).text == "Bergen"
+    system.close()

@@ -13,7 +13,13 @@ from mirix_py._chat.cues import read_question
 from mirix_py._chat.decompose import as_asked_targets
 from mirix_py._chat.draft import NOT_MENTIONED
 from mirix_py._chat.models import TargetQuery
-from mirix_py._chat.person import asks_about_user, in_users_words, third_person
+from mirix_py._chat.person import (
+    USER_NAME,
+    asks_about_user,
+    in_users_words,
+    third_person,
+    user_name,
+)
 from mirix_py._memory import MemoryType, SemanticMemory
 from mirix_py._memory.extract_common import Turn
 from mirix_py._memory.facts import extract_facts
@@ -184,3 +190,34 @@ def test_a_liking_that_points_back_is_no_fact_about_the_user() -> None:
     assert [f.summary for f in extract_facts([said])] == []
     plain = said.model_copy(update={"content": "I like green tea.", "text": "I like green tea."})
     assert [f.summary for f in extract_facts([plain])] == ["likes green tea"]
+
+
+def test_a_known_user_name_replaces_user() -> None:
+    assert third_person("Where am I based?", "Noor") == "Where is Noor based?"
+    assert third_person("Which town do I live in now?", "Noor") == (
+        "Which town does Noor live in now?"
+    )
+    assert third_person("What is my cat's name?", "Noor") == "What is Noor's cat's name?"
+    assert third_person("What did you tell me?", "Noor") == "What did the assistant tell Noor?"
+
+
+def test_a_name_is_inserted_literally() -> None:
+    assert third_person("Where do I work?", r"Ana\1") == r"Where does Ana\1 work?"
+
+
+def test_user_name_is_the_one_speaker_of_the_human_block() -> None:
+    assert user_name(["Noor: lives in Tallinn", "Noor: works as a baker"]) == "Noor"
+    assert user_name(["User: lives in Tallinn"]) == USER_NAME
+    assert user_name([]) == USER_NAME
+    # two speakers (a group chat) or a name beside User: "I" is not one known person
+    assert user_name(["Noor: lives in Tallinn", "Ilse: works as a baker"]) == USER_NAME
+    assert user_name(["Noor: lives in Tallinn", "User: has a cat"]) == USER_NAME
+    assert user_name(["likes tea"]) == USER_NAME
+
+
+def test_a_request_opening_does_not_name_the_known_user() -> None:
+    # the asker is who is told, not whom the question is about
+    assert third_person("Tell me about Biscuit", "Noor") == "Tell User about Biscuit"
+    assert third_person("Can you remind me where I parked?", "Noor") == (
+        "Can the assistant remind User where Noor parked?"
+    )

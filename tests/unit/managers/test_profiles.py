@@ -188,3 +188,52 @@ def test_profiles_are_never_deduplicated_or_slotted() -> None:
 def _words(n: int) -> list[str]:
     letters = "bcdfghjklmnpqrstvwxz"
     return [f"{letters[i % 20]}{letters[i // 20]}ash" for i in range(n)]
+
+
+def _lived(text: str, speaker: str, tid: str, days: int = 0) -> list[SemanticMemory]:
+    said = make_turn(text, speaker, AT + timedelta(days=days), tid=tid)
+    return [
+        r
+        for r in semantic.extract_offline([said], user_id="u")
+        if isinstance(r, SemanticMemory) and r.aspect == LIVED
+    ]
+
+
+def test_a_move_said_with_we_or_the_household_is_the_speakers_own_move() -> None:
+    # short turns give no statement: the move's facts alone feed the lived profile
+    for text in (
+        "We moved from Tromsø to Bergen last month!",
+        "My partner and I moved from Tromsø to Bergen.",
+        "The whole family relocated from Tromsø to Bergen.",
+    ):
+        (lived,) = _lived(text, "Priya", "t2")
+        assert lived.name == "Priya" and lived.summary == "places lived: Tromsø, Bergen", text
+        assert lived.source_ids == ["t2"]
+    (unnamed,) = _lived("We moved to Bergen!", "user", "t3")
+    assert unnamed.name == "User" and unnamed.summary == "places lived: Bergen"
+
+
+def test_a_move_makes_the_new_place_the_latest_of_the_stored_profile() -> None:
+    (old,) = _lived("I live in Tromsø and teach chemistry.", "Priya", "t1")
+    assert old.summary == "places lived: Tromsø"
+    (new,) = _lived("We moved from Tromsø to Bergen last weekend!", "Priya", "t2", days=20)
+    merged = combine(old, new)
+    assert isinstance(merged, SemanticMemory)
+    assert merged.summary == "places lived: Tromsø, Bergen"
+    assert merged.source_ids == ["t1", "t2"]
+
+
+def test_a_place_left_said_alone_is_not_added_as_the_latest() -> None:
+    assert _lived("I used to live in Tromsø.", "Priya", "t4") == []
+    assert _lived("Theo moved to Bergen.", "Priya", "t5") == []  # someone else's move
+
+
+def test_the_same_turn_added_again_does_not_move_its_item() -> None:
+    (first,) = _lived("I live in Tromsø and teach chemistry.", "Priya", "t1")
+    (moved,) = _lived("We moved from Tromsø to Bergen last weekend!", "Priya", "t2", days=20)
+    stored = combine(first, moved)
+    assert isinstance(stored, SemanticMemory)
+    (again,) = _lived("I live in Tromsø and teach chemistry.", "Priya", "t1")
+    merged = combine(stored, again)
+    assert isinstance(merged, SemanticMemory)
+    assert merged.summary == "places lived: Tromsø, Bergen"  # Bergen stays the latest

@@ -120,9 +120,10 @@ def test_statements_become_semantic_records_citing_only_their_turn() -> None:
 
 
 def test_a_statement_sets_no_slot_and_is_no_core_line() -> None:
-    text = f"I live in Porto with my two cats and a very noisy parrot. {FILLER}"
+    text = f"I live in Porto and keep two cats and a very noisy parrot. {FILLER}"
     records = semantic.extract_offline([turn(text)], user_id="u")
     by_aspect = {r.aspect: r for r in records if isinstance(r, SemanticMemory)}
+    assert by_aspect[STATEMENT].summary == "keeps two cats and a very noisy parrot"
     # the attribute rule still sets the residence slot; the statement sets none
     assert semantic.slot_key(by_aspect[""]) == "priya|residence"
     assert semantic.slot_key(by_aspect[STATEMENT]) is None
@@ -149,3 +150,30 @@ def test_a_statement_is_never_merged_as_a_near_duplicate() -> None:
     said = SemanticMemory(user_id="u", name="Priya", summary="went camping", aspect=STATEMENT)
     fact = SemanticMemory(user_id="u", name="Priya", summary="likes camping")
     assert semantic.dedupe_key(said) is None and semantic.dedupe_key(fact) == "priya"
+
+
+def _said(text: str) -> list[str]:
+    records = semantic.extract_offline([turn(f"{text} {FILLER}")], user_id="u")
+    return [r.summary for r in records if isinstance(r, SemanticMemory) and r.aspect == STATEMENT]
+
+
+def test_a_residence_is_its_own_fact_not_part_of_a_statement() -> None:
+    # the residence stays a changeable fact that a later move supersedes
+    assert _said("I live in Tromsø and teach chemistry at the old harbour school.") == [
+        "teaches chemistry at the old harbour school"
+    ]
+    assert _said("We live in Bergen now and hike up the hills every single Sunday.") == [
+        "(with others) hike up the hills every single Sunday"
+    ]
+    # what follows is not about the speaker, or is only the residence: no statement
+    assert _said("We live in Bergen and the rain there never stops, honestly.") == []
+    # no residence fact was read: the statement is the only record and stays
+    kept = statement("I currently live in Bergen with a noisy parrot.", "Priya")
+    assert kept == "currently lives in Bergen with a noisy parrot"
+
+
+def test_a_clause_after_the_residence_keeps_its_own_subject() -> None:
+    assert _said("I live in Tromsø, and for nine years I have kept goats on the hill.") == [
+        "for nine years Priya has kept goats on the hill"
+    ]
+    assert _said("I live in Tromsø and for work mostly, the winters there are very long.") == []
