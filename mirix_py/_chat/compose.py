@@ -19,10 +19,7 @@ and those around them up to twenty content words, with ``…`` where others were
 (:mod:`mirix_py._chat.excerpt`), so that the budget holds more distinct memories. An
 excerpt none of whose sentences says most of the question's words is placed at a
 fraction of its score (a long memory ranks by its whole text — its meaning, its session
-— not by the few sentences shown), unless it is among the :data:`WEAK_KEPT_RANKS`
-best-ranked memories: ranked that high, what made it rank is likely the part shown
-(another hop of the question, the older value of what changed), so it keeps its score;
-once every memory that fits is in, the
+— not by the few sentences shown); once every memory that fits is in, the
 budget left shows the best excerpted ones whole again. The answer step reads what is shown: the hits
 in :attr:`ContextPack.refs` carry an excerpt's sentences, not the whole text. When not
 every memory fits, a core line that a chosen fact repeats (every content word of the
@@ -89,17 +86,6 @@ WEAK_EXCERPT_SCALE = 0.5
 """A weak excerpt (no part says most of the question's topic) is placed at this share
 of its score: below the memories shown whole that rank near it, above those retrieval
 scaled down to fill what is left (:data:`mirix_py._chat.sources.STATEMENT_SCALE`)."""
-WEAK_KEPT_RANKS = 5
-"""A weak excerpt among this many best-ranked memories keeps its score (see the module
-docstring). Measured (2026-12-02, ``--resume`` re-asks on one ingest): blind set 4
-multi-hop evidence recall 0.958 -> 1.000, blind set 5 multi-hop 0.930 -> 0.956 and
-knowledge-update 0.928 -> 0.939 (the turn holding another hop or the older value, a
-long user message naming the topic once, was placed at half its score and left out);
-blind sets 1 and 3, the own set and LOCOMO dev conversations 0-2 answered every question
-as before. 4 to 6 gave the same evidence; kept at 3 it missed one of blind 5's two
-multi-hop turns (ranked fourth); from 7 on (or with no half-score placement at all) a
-weak assistant reply ranked seventh took the room of an older value's turn (blind 4
-knowledge-update 0.958 -> 0.944)."""
 
 
 def sections() -> list[tuple[MemoryType, str]]:
@@ -507,18 +493,7 @@ def with_floor(candidates: Sequence[_View], budget_tokens: int) -> list[_View]:
     and derived records; its turns here are those it would show whole within the
     budget. The head keeps what the question's ranking is surest of; past it, those
     turns the ranking placed lower go every other place, so the context does not show
-    less of the conversation than raw-turn retrieval alone would.
-
-    Measured and dropped (2026-12-02, ``--resume`` re-asks): leaving out of the plain
-    list the turns the head already holds, so that its other turns come sooner (a plain
-    turn in the head no longer spends a place). Knowledge-update evidence recall rose on
-    blind set 4 (0.958 -> 0.972) and blind set 5 (0.939 -> 0.962, coverage 0.894 ->
-    0.917: an older value's turn, a change of owner stated with no word of the
-    question's), but fell on blind set 3 (1.000 -> 0.986: the third turn of a chain gave
-    way to plain retrieval's), and LOCOMO dev conversations 0-2 moved both ways
-    (category 3 coverage 0.356 -> 0.345, category 1 0.781 -> 0.784, evidence 0.865
-    either way). :data:`HEAD_SHARE` at 0.3 made blind set 5's gains but not blind set 4's,
-    and the same losses on blind set 3 and LOCOMO category 3; at 0.4 it changed nothing."""
+    less of the conversation than raw-turn retrieval alone would."""
     limit = budget_tokens * 4
     head = _fitting(candidates, HEAD_SHARE * limit)
     events = [
@@ -580,14 +555,13 @@ def build_context(
     # last, since retrieval itself scales down memories that should only fill the rest);
     # someone else's memories, then glue, fill what is left
     lifted = _vault_lift(views)
-    placed = {v.hit.memory_id for v in views[:WEAK_KEPT_RANKS]}  # weak, yet kept in place
     candidates = sorted(
         views,
         key=lambda v: (
             v.hit.memory_id in others,
             v.phatic,
             -lifted.get(v.hit.memory_id, v.hit.score.score)
-            * (WEAK_EXCERPT_SCALE if v.weak and v.hit.memory_id not in placed else 1.0),
+            * (WEAK_EXCERPT_SCALE if v.weak else 1.0),
             v.hit.memory_id,
         ),
     )
