@@ -85,7 +85,19 @@ OPEN, CLOSE = "<memories>", "</memories>"
 WEAK_EXCERPT_SCALE = 0.5
 """A weak excerpt (no part says most of the question's topic) is placed at this share
 of its score: below the memories shown whole that rank near it, above those retrieval
-scaled down to fill what is left (:data:`mirix_py._chat.sources.STATEMENT_SCALE`)."""
+scaled down to fill what is left (:data:`mirix_py._chat.sources.STATEMENT_SCALE`).
+
+Measured and reverted (round s20, branch ``s20-kuev``, commit 68b8476 holds the code): a
+weak excerpt among the five best-ranked memories kept its whole score (the turn holding
+another hop or the older value, a long user message naming the topic once). On the dev
+sets it lifted blind 4 multi-hop evidence recall 0.958 -> 1.000 and blind 5 multi-hop
+0.930 -> 0.956, knowledge-update 0.928 -> 0.939, with blind 1, blind 3, the own set and
+LOCOMO conversations 0-2 unchanged; on the held-out blind set 6 (fresh ingests, the
+round's final code with and without it) it cost single-hop correct 0.778 -> 0.611 and
+preference coverage and evidence recall 0.964 -> 0.893 (pooled correct 0.503 -> 0.490,
+evidence recall 0.983 -> 0.979), for temporal coverage 0.870 -> 0.917 and
+knowledge-update evidence 0.962 -> 0.974: weak excerpts ranked that high crowd out whole
+memories on questions whose answer is one clause."""
 
 
 def sections() -> list[tuple[MemoryType, str]]:
