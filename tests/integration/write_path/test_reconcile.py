@@ -40,7 +40,12 @@ def test_a_contradicting_fact_supersedes_the_old_one_with_history(make_system: M
     )
 
     current = _facts(system)
-    assert set(current) == {"lives in Chicago", "works as a nurse", "used to live in Boston"}
+    assert set(current) == {
+        "lives in Chicago",
+        "works as a nurse",
+        "used to live in Boston",
+        "places lived: Boston, Chicago",  # the profile of places lived, latest last
+    }
     assert current["used to live in Boston"].source_ids == ["D1:1"]  # what it says came from there
     new = current["lives in Chicago"]
     assert new.source_ids == ["D2:1"]
