@@ -35,8 +35,8 @@ from typing import Any
 
 from evals.context_split import split_chars
 from evals.datasets.locomo import load_locomo
-from evals.locomo import default_data
 from evals.metrics import answer_coverage, coverage_gold, tokenize_answer, visible_context
+from evals.rerun_options import add_rerun_options, rerun_inputs
 from evals.systems import EvalUser, question_anchor
 from mirix_py import MemorySystem
 from mirix_py._chat.cues import content_stems, has_time_expression, read_question, words
@@ -149,17 +149,12 @@ def audit(out: Path, data: str, conversations: Sequence[int], dump: Path | None)
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, run the audit, print the report."""
     p = argparse.ArgumentParser(prog="python -m evals.context_audit", description=__doc__)
-    p.add_argument("--out", required=True, help="an eval output folder with ingested conversations")
-    p.add_argument("--data", default=None, help="LOCOMO file (default: the dev file found)")
-    p.add_argument("--conversations", default="0,1,2", help="comma-separated indices")
+    add_rerun_options(p)
     p.add_argument("--dump", default=None, help="write every question's ranked items here")
     args = p.parse_args(argv)
-    data = args.data or default_data()
-    if data is None:
-        p.error("no LOCOMO file found: pass --data")
-    wanted = [int(x) for x in args.conversations.split(",") if x.strip()]
+    out, data, wanted = rerun_inputs(p, args)
     dump = Path(args.dump) if args.dump else None
-    print(audit(Path(args.out), data, wanted, dump))
+    print(audit(out, data, wanted, dump))
     return 0
 
 

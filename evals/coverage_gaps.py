@@ -72,8 +72,8 @@ from typing import Any
 
 from evals.datasets.locomo import load_locomo
 from evals.datasets.model import Conversation, Question
-from evals.locomo import default_data
 from evals.metrics import coverage_gold, tokenize_answer, visible_context
+from evals.rerun_options import add_rerun_options, rerun_inputs
 from evals.systems import EvalUser, question_anchor
 from mirix_py import MemorySystem
 from mirix_py._chat.models import RetrievedMemory
@@ -296,18 +296,13 @@ def _report(tally: Tally) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, classify, print the report."""
     p = argparse.ArgumentParser(prog="python -m evals.coverage_gaps", description=__doc__)
-    p.add_argument("--out", required=True, help="an eval output folder with ingested conversations")
-    p.add_argument("--data", default=None, help="LOCOMO file (default: the dev file found)")
-    p.add_argument("--conversations", default="0,1,2", help="comma-separated indices")
+    add_rerun_options(p)
     p.add_argument("--categories", default="1,3", help="comma-separated LOCOMO categories")
     p.add_argument("--dump", default=None, help="write every uncovered question's classes here")
     args = p.parse_args(argv)
-    data = args.data or default_data()
-    if data is None:
-        p.error("no LOCOMO file found: pass --data")
-    wanted = [int(x) for x in args.conversations.split(",") if x.strip()]
+    out, data, wanted = rerun_inputs(p, args)
     cats = {c.strip() for c in args.categories.split(",") if c.strip()}
-    report, rows = gaps(Path(args.out), data, wanted, cats)
+    report, rows = gaps(out, data, wanted, cats)
     if args.dump:
         Path(args.dump).write_text(json.dumps(rows, indent=1, default=str))
     print(report)

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from evals.datasets.locomo import load_locomo
-from evals.locomo import default_data
 from evals.metrics import answer_coverage, visible_context
+from evals.rerun_options import add_rerun_options, rerun_inputs
 from evals.runner import held_accesses, settle
 from evals.systems import EvalUser, question_anchor
 from mirix_py import MemorySystem
@@ -177,22 +177,17 @@ def summarise(rows: Sequence[dict[str, Any]], top: int) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, measure, print the report."""
     p = argparse.ArgumentParser(prog="python -m evals.pool_recall", description=__doc__)
-    p.add_argument("--out", required=True, help="an eval output folder with ingested conversations")
-    p.add_argument("--data", default=None, help="LOCOMO file (default: the dev file found)")
-    p.add_argument("--conversations", default="0,1,2", help="comma-separated indices")
+    add_rerun_options(p)
     p.add_argument("--top", type=int, default=50, help="rows of the pool's ranking counted as near")
     p.add_argument(
         "--retrieval", action="append", default=[], metavar="KEY=VALUE", help="config override"
     )
     p.add_argument("--dump", default=None, help="write one JSON row per question here")
     args = p.parse_args(argv)
-    data = args.data or default_data()
-    if data is None:
-        p.error("no LOCOMO file found: pass --data")
-    wanted = [int(x) for x in args.conversations.split(",") if x.strip()]
+    out, data, wanted = rerun_inputs(p, args)
     overrides = {k: _value(v) for k, _, v in (item.partition("=") for item in args.retrieval)}
     dump = Path(args.dump) if args.dump else None
-    print(measure(Path(args.out), data, wanted, top=args.top, overrides=overrides, dump=dump))
+    print(measure(out, data, wanted, top=args.top, overrides=overrides, dump=dump))
     return 0
 
 

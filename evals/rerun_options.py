@@ -1,0 +1,34 @@
+"""Command-line options shared by the tools that ask a finished LOCOMO run again.
+
+``evals.context_audit``, ``evals.coverage_gaps`` and ``evals.pool_recall`` each read an
+eval output folder with ingested conversations, a LOCOMO file and a choice of
+conversations; this module declares those options once and resolves them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from evals.locomo import default_data
+
+
+def add_rerun_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--out``, ``--data`` and ``--conversations`` to ``parser``."""
+    parser.add_argument(
+        "--out", required=True, help="an eval output folder with ingested conversations"
+    )
+    parser.add_argument("--data", default=None, help="LOCOMO file (default: the dev file found)")
+    parser.add_argument("--conversations", default="0,1,2", help="comma-separated indices")
+
+
+def rerun_inputs(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Path, str, list[int]]:
+    """The run folder, the LOCOMO file and the conversation indices the options name;
+    exits through ``parser.error`` when no LOCOMO file is given or found."""
+    data = args.data or default_data()
+    if data is None:
+        parser.error("no LOCOMO file found: pass --data")
+    wanted = [int(x) for x in args.conversations.split(",") if x.strip()]
+    return Path(args.out), str(data), wanted
