@@ -36,15 +36,11 @@ from typing import Any
 from evals.context_split import split_chars
 from evals.datasets.locomo import load_locomo
 from evals.metrics import answer_coverage, coverage_gold, tokenize_answer, visible_context
-from evals.rerun_options import add_rerun_options, rerun_inputs
+from evals.rerun_options import BUDGET, add_rerun_options, open_rerun, rerun_inputs
 from evals.systems import EvalUser, question_anchor
-from mirix_py import MemorySystem
 from mirix_py._chat.cues import content_stems, has_time_expression, read_question, words
 from mirix_py._chat.models import RetrievedMemory
 from mirix_py._chat.spans import answer_kind, typed_span
-from mirix_py._config import load_config
-
-BUDGET = 1000
 
 
 def _cause(m: RetrievedMemory, has_question_word: bool) -> str:
@@ -63,14 +59,7 @@ def _cause(m: RetrievedMemory, has_question_word: bool) -> str:
 
 def audit(out: Path, data: str, conversations: Sequence[int], dump: Path | None) -> str:
     """Run the audit (see the module docstring); the report as text."""
-    config = load_config(
-        "locomo",
-        home=str(out),
-        storage={"uri": str(out / "db")},
-        retrieval={"budget_tokens": BUDGET},
-        chat={"interactive_update": False},
-    )
-    system = MemorySystem(config)
+    system = open_rerun(out)
     convs = load_locomo(data)
     chars: Counter[str] = Counter()
     zero: Counter[str] = Counter()

@@ -62,7 +62,6 @@ last question, which the copy holds.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -73,13 +72,11 @@ from typing import Any
 from evals.datasets.locomo import load_locomo
 from evals.datasets.model import Conversation, Question
 from evals.metrics import coverage_gold, tokenize_answer, visible_context
-from evals.rerun_options import add_rerun_options, rerun_inputs
+from evals.rerun_options import BUDGET, add_rerun_options, open_rerun, rerun_inputs
 from evals.systems import EvalUser, question_anchor
 from mirix_py import MemorySystem
 from mirix_py._chat.models import RetrievedMemory
-from mirix_py._config import load_config
 
-BUDGET = 1000
 CLASSES = ("b-cut", "b-fact", "a-evid", "a-other", "c", "d")
 RANK_BUCKET = 10
 RANK_BUCKETS = 8
@@ -214,25 +211,11 @@ def gaps(
     out: Path, data: str, conversations: Sequence[int], categories: set[str]
 ) -> tuple[str, list[dict[str, Any]]]:
     """Ask and classify (see the module docstring); the report and the rows."""
-    config = load_config(
-        "locomo",
-        home=str(out),
-        storage={"uri": str(out / "db")},
-        retrieval={"budget_tokens": BUDGET},
-        chat={"interactive_update": False},
-    )
-    system = MemorySystem(config)
+    system = open_rerun(out)
     convs = load_locomo(data)
     tally = Tally()
-    hold = getattr(system.store, "hold_access_flushes", None)
-    with hold() if hold is not None else contextlib.nullcontext():
-        for index in conversations:
-            _ask(system, convs[index], categories, tally)
-    # the audit only reads: the access counts its questions noted are dropped, so the
-    # order of equal-scored rows in the folder stays as the eval left it
-    accesses = getattr(system.store, "_accesses", None)
-    if accesses is not None:
-        accesses.discard()
+    for index in conversations:
+        _ask(system, convs[index], categories, tally)
     return _report(tally), tally.rows
 
 

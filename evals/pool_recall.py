@@ -30,17 +30,14 @@ from typing import Any
 
 from evals.datasets.locomo import load_locomo
 from evals.metrics import answer_coverage, visible_context
-from evals.rerun_options import add_rerun_options, rerun_inputs
-from evals.runner import held_accesses, settle
+from evals.rerun_options import BUDGET, add_rerun_options, open_rerun, rerun_inputs
+from evals.runner import settle
 from evals.systems import EvalUser, question_anchor
-from mirix_py import MemorySystem
 from mirix_py._chat.episodes import CachedPool
 from mirix_py._chat.retrieval import Retriever
 from mirix_py._chat.scoring import IndexQuery, rank_pool
-from mirix_py._config import load_config
 from mirix_py._memory import MemoryType
 
-BUDGET = 1000
 CATEGORY = {"1": "multi-hop", "2": "temporal", "3": "open-domain", "4": "single-hop"}
 
 
@@ -83,14 +80,7 @@ def measure(
     dump: Path | None,
 ) -> str:
     """Run the measurement (see the module docstring); the report as text."""
-    config = load_config(
-        "locomo",
-        home=str(out),
-        storage={"uri": str(out / "db")},
-        retrieval={"budget_tokens": BUDGET, **overrides},
-        chat={"interactive_update": False},
-    )
-    system = MemorySystem(config)
+    system = open_rerun(out, overrides)
     convs = load_locomo(data)
     spy = _Spy()
     spy.install()
@@ -98,43 +88,42 @@ def measure(
     rows: list[dict[str, Any]] = []
     settle(system)
     try:
-        with held_accesses(system):
-            for index in conversations:
-                conv = convs[index]
-                user = EvalUser(conv, "eval").user_id
-                for q in conv.questions:
-                    if q.is_abstention:
-                        continue
-                    spy.last = None
-                    anchor = question_anchor(conv, q)
-                    r = system.chat(q.question, user_id=user, interactive_update=False, now=anchor)
-                    latency.append(r.latency.retrieval_ms)
-                    visible = visible_context(r.context, BUDGET)
-                    cov = answer_coverage(q.answer, visible, category=q.category)
-                    rank: dict[str, int] = {}  # a turn's best row in the pool's ranking
-                    size = 0
-                    if spy.last is not None:
-                        cached, queries, cues, retriever = spy.last
-                        size = len(cached.pool)
-                        everything = rank_pool(
-                            cached.pool, queries, cues=cues, fusion=retriever.fusion, limit=size
-                        )
-                        for position, hit in enumerate(everything, start=1):
-                            for source in hit.record.get("source_ids") or ():
-                                rank.setdefault(source, position)
-                    gold = list(dict.fromkeys(q.evidence))
-                    rows.append(
-                        {
-                            "qid": q.id,
-                            "cat": q.category,
-                            "gold": gold,
-                            "pool": [g for g in gold if g in rank],
-                            "top": [g for g in gold if rank.get(g, top + 1) <= top],
-                            "rank": [rank.get(g) for g in gold],
-                            "size": size,
-                            "cov": cov,
-                        }
+        for index in conversations:
+            conv = convs[index]
+            user = EvalUser(conv, "eval").user_id
+            for q in conv.questions:
+                if q.is_abstention:
+                    continue
+                spy.last = None
+                anchor = question_anchor(conv, q)
+                r = system.chat(q.question, user_id=user, interactive_update=False, now=anchor)
+                latency.append(r.latency.retrieval_ms)
+                visible = visible_context(r.context, BUDGET)
+                cov = answer_coverage(q.answer, visible, category=q.category)
+                rank: dict[str, int] = {}  # a turn's best row in the pool's ranking
+                size = 0
+                if spy.last is not None:
+                    cached, queries, cues, retriever = spy.last
+                    size = len(cached.pool)
+                    everything = rank_pool(
+                        cached.pool, queries, cues=cues, fusion=retriever.fusion, limit=size
                     )
+                    for position, hit in enumerate(everything, start=1):
+                        for source in hit.record.get("source_ids") or ():
+                            rank.setdefault(source, position)
+                gold = list(dict.fromkeys(q.evidence))
+                rows.append(
+                    {
+                        "qid": q.id,
+                        "cat": q.category,
+                        "gold": gold,
+                        "pool": [g for g in gold if g in rank],
+                        "top": [g for g in gold if rank.get(g, top + 1) <= top],
+                        "rank": [rank.get(g) for g in gold],
+                        "size": size,
+                        "cov": cov,
+                    }
+                )
     finally:
         spy.remove()
         system.close()

@@ -2,15 +2,22 @@
 
 ``evals.context_audit``, ``evals.coverage_gaps`` and ``evals.pool_recall`` each read an
 eval output folder with ingested conversations, a LOCOMO file and a choice of
-conversations; this module declares those options once and resolves them.
+conversations; this module declares those options once, resolves them and opens the
+folder's memory system the same way for each tool: read-only (chats count no accesses, so
+the folder stays as the eval left it) at the harness's 1,000-token budget.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from evals.locomo import default_data
+from mirix_py import MemorySystem
+from mirix_py._config import load_config
+
+BUDGET = 1000
 
 
 def add_rerun_options(parser: argparse.ArgumentParser) -> None:
@@ -32,3 +39,17 @@ def rerun_inputs(
         parser.error("no LOCOMO file found: pass --data")
     wanted = [int(x) for x in args.conversations.split(",") if x.strip()]
     return Path(args.out), str(data), wanted
+
+
+def open_rerun(out: Path, retrieval: dict[str, Any] | None = None) -> MemorySystem:
+    """The memory system of the eval folder ``out``, configured as the LOCOMO harness
+    answers (``retrieval`` overrides added), whose chats write nothing: no write-back and
+    no access counts."""
+    config = load_config(
+        "locomo",
+        home=str(out),
+        storage={"uri": str(out / "db")},
+        retrieval={"budget_tokens": BUDGET, **(retrieval or {})},
+        chat={"interactive_update": False, "count_accesses": False},
+    )
+    return MemorySystem(config)

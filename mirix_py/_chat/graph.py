@@ -320,13 +320,14 @@ def compose_node(state: ChatState, *, deps: ChatDeps) -> dict[str, Any]:
     hits = _hits(state.get("hits") or [])
     condense = config.retrieval.condense_context
     pack = build_context(core, hits, budget_tokens=budget, question=cues if condense else None)
-    # Retention scores count accesses: record them off the latency path.
-    deps.retriever.submit(
-        note_hit_accesses,
-        deps.ctx.store,
-        validate_user_id(state.get("user_id")),
-        [(h.memory_type, h.memory_id) for h in pack.refs.values()],
-    )
+    if config.chat.count_accesses:
+        # Retention scores count accesses: record them off the latency path.
+        deps.retriever.submit(
+            note_hit_accesses,
+            deps.ctx.store,
+            validate_user_id(state.get("user_id")),
+            [(h.memory_type, h.memory_id) for h in pack.refs.values()],
+        )
     model = deps.ctx.chat_model
     notes: list[str] = []
     if model is None:

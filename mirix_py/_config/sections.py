@@ -172,6 +172,10 @@ class ChatConfig(BaseModel):
     model_config = FROZEN
     interactive_update: bool = False  # on: the exchange is written back after answering
     min_evidence_score: float = Field(default=0.35, ge=0.0, le=1.0)
+    count_accesses: bool = True
+    """On: each memory put in a chat's context counts one access (retention ranks by
+    access counts). Off: chats read without writing anything — for audits and
+    measurements that must leave the folder exactly as they found it."""
     freeze_gc: bool = True
     """After start-up, move the objects alive then out of the garbage collector's
     generations (``gc.freeze``): full collections then walk only newer objects

@@ -134,3 +134,21 @@ def test_cli_consolidate_and_explain(
     # no such memory for bob: exit 1 (the request failed; 2 is for a wrong command)
     assert main(["explain", "--config", str(config_file), "--user", "bob", archived[0]]) == 1
     assert "no memory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("count", [True, False])
+def test_chat_counts_accesses_unless_configured_read_only(
+    make_system: MakeSystem, count: bool
+) -> None:
+    system = make_system(chat={"count_accesses": count})
+    system.add("Priya keeps her kayak at the marina in Tromsø.", user_id="u1")
+    reply = system.chat("Where does Priya keep her kayak?", user_id="u1")
+    shown = [m.memory_id for m in reply.retrieved if m.in_context]
+    assert shown
+    system._chat_deps.retriever.close()  # waits for the access notes submitted off the read path
+    system.store.flush_accesses()
+    counts = [system.get(memory_id, user_id="u1").access_count for memory_id in shown]
+    if count:
+        assert all(n == 1 for n in counts)
+    else:
+        assert counts == [0] * len(counts)
