@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from mirix_py._memory.access_codes import find_access_codes
+from mirix_py._memory.access_codes import find_access_codes, public_code_before
 from mirix_py._memory.secret_shapes import is_common_word, passes
 from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
@@ -117,7 +117,7 @@ _NOT_VALUE = r"\s\"'”’`,;\[\]()«»„“" + "\u060c\u061b" + _UNSPACED_SCRI
 """What ends a value: space, quotes and brackets, and the letters and punctuation of
 scripts written without spaces ("密码是abc123，别忘了", "パスワードはabc123です")."""
 _OPEN_QUOTE = r"[\"'“‘`「『«„]?"
-_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=>|→|⇒|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
+_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|['’]s\b|=>|→|⇒|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
 _QUALIFIER = (
     rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"(?:[\w'’ -]|\.(?!\s)){1,40}?)?"
@@ -276,6 +276,47 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
             check="strong",
         ),
+        _Rule(  # "PIN: 0 4 1 9", "the passcode is 31 07 19": a code typed in groups
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}(?:{_SEP}|\s+)"
+                r"(?P<v>\d{1,3}(?:[ .-]\d{1,3}){2,7})(?![\w-]|[ .]\d)"
+            ),
+            "password",
+            "password",
+            "high",
+            check="spaced_digits",
+        ),
+        _Rule(  # 'the password is "correct horse battery staple"': quoted words
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}\s*(?:\b(?:{COPULAS})(?!\w)|:|=)"
+                r"\s*[\"“](?P<v>[^\"”\n\[\]]{4,64})[\"”]"
+            ),
+            "password",
+            "password",
+            "high",
+            check="quoted",
+        ),
+        _Rule(  # "router admin: Copper-Finch-19", "gallery admin (Glassbox): …": an account's
+            _rx(  # label, maybe an aside in brackets, a sign, then a password's mix
+                r"(?i)\b(?:admin|administrator|root|log-?in|sign-?in|credentials?|creds)"
+                r"(?:\s*\([^()\n]{1,40}\))?\s*[:=]\s*" + _OPEN_QUOTE + _VALUE
+            ),
+            "password",
+            "password",
+            "high",
+            check="far",
+        ),
+        _Rule(  # "user: kim.l, pass: Orchid-Moon-31": "pass" after a user name or login
+            _rx(
+                r"(?i)\b(?:user(?:name)?|login|e-?mail|id)\b[^\n]{1,60}?\bpass\s*[:=]\s*"
+                + _OPEN_QUOTE
+                + _VALUE
+            ),
+            "password",
+            "password",
+            "high",
+            check="far",
+        ),
         *(
             _UNSPACED_PASSWORD_RULE + _UNSPACED_AHEAD_RULE + _UNSPACED_FAR_RULES
             if other_scripts
@@ -395,6 +436,16 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "home address",
             "medium",
         ),
+        _Rule(  # a generated passphrase by its shape alone: "Tidepool-Shutter-41"
+            _rx(
+                r"(?<![\w/.@#-])(?P<v>[A-Za-z]{3,24}(?:[-_][A-Za-z]{3,24}){1,4}[-_]\d{1,4})"
+                r"(?![\w/@-]|\.\w)"
+            ),
+            "password",
+            "password",
+            "high",
+            check="passphrase",
+        ),
         _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
             _rx(
                 rf"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{{}}<>{_UNSPACED_SCRIPTS}]{{8,64}})"
@@ -492,6 +543,8 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
         if any(lo <= cue.start() < hi for lo, hi in held_at):
             continue  # the label inside a placeholder ("[stored in vault: key]")
         word = " ".join(cue.group("cue").lower().split())
+        if word == "code" and public_code_before(text, cue.start()):
+            continue  # "my zip code is 94110": a public code
         strong = bool(_STRONG_AHEAD.match(word))
         account = word.startswith(_ACCOUNT_WORDS)
         wide = strong or account  # may look past one sentence end
@@ -526,6 +579,17 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
     return out
 
 
+def _account_prefix(value: str) -> str:
+    """The longest run of ``value``'s first words that passes the account check (a
+    number followed by other words: "021000021 and account")."""
+    words = value.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:n])
+        if passes("account", head):
+            return head
+    return ""
+
+
 def _protected(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PLACEHOLDER.finditer(text)]
 
@@ -553,10 +617,22 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             value = text[start:end]
             stripped = value.rstrip(".!?:")
             end -= len(value) - len(stripped)
+            if rule.check == "account" and not passes(rule.check, stripped):
+                stripped = _account_prefix(stripped)  # "021000021 and account …": the number
+                end = start + len(stripped)
             if end <= start or not passes(rule.check, stripped):
                 continue
-            if "cue" in rule.pattern.groupindex and _CALL_AFTER.match(text, end):
+            cued = "cue" in rule.pattern.groupindex and bool(match.group("cue"))
+            if cued and _CALL_AFTER.match(text, end):
                 continue  # "API_KEY = os.environ[…]", "password = getpass()": code
+            if cued and _UNIT_AFTER.match(text, end):
+                continue  # "the code was 300 lines long": a measure, not a code
+            if (
+                cued
+                and match.group("cue").lower() == "code"
+                and public_code_before(text, match.start("cue"))
+            ):
+                continue  # "my zip code is 94110", "error code 4040": public codes
             if any(start < p_end and p_start < end for p_start, p_end in protected):
                 continue
             label = rule.label
