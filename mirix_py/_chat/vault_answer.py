@@ -108,6 +108,29 @@ def asks_handling(question: str) -> bool:
     return _HANDLING.search(question) is not None
 
 
+_ASKED_THING = re.compile(
+    r"\b(?:what|which)\s+(?P<noun>[a-z]+)\s+(?:should|does|do|did|must|can|could|would|will|"
+    r"has|have|had)\b",
+    re.I,
+)
+_ANY_SECRET = re.compile(
+    r"(?:password|passcode|passphrase|pin|code|combination|combo|key|token|secret|number|"
+    r"digits|value|credential|login|one)s?",
+    re.I,
+)
+
+
+def asks_other_thing(question: str, hit: Hit) -> bool:
+    """True when ``question`` asks for a thing of another kind than the vault entry
+    ``hit`` holds, beside a credential word: "in the steps for changing the wifi
+    password, what *address* should he type?" asks for an address, not the password."""
+    asked = _ASKED_THING.search(question)
+    if asked is None or _ANY_SECRET.fullmatch(asked.group("noun")):
+        return False
+    words = _KIND_WORDS.get(str(hit.record.get("entry_type", "")))
+    return words is None or words.search(asked.group("noun")) is None
+
+
 def names_label(cues: QuestionCues, hit: Hit) -> bool:
     """The question names every word of a vault entry's label, in any order ("the
     *number* of the new credit *card*" for a card number, "the sandbox *key*"), or the
