@@ -117,7 +117,7 @@ _NOT_VALUE = r"\s\"'”’`,;\[\]()«»„“" + "\u060c\u061b" + _UNSPACED_SCRI
 """What ends a value: space, quotes and brackets, and the letters and punctuation of
 scripts written without spaces ("密码是abc123，别忘了", "パスワードはabc123です")."""
 _OPEN_QUOTE = r"[\"'“‘`「『«„]?"
-_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|['’]s\b|=>|→|⇒|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
+_SEP = rf"\s*(?:\b(?:{COPULAS})(?!\w)|=>|→|⇒|=|:|：|＝|->|-|—|–)\s*{_OPEN_QUOTE}"
 _QUALIFIER = (
     rf"(?:\s+(?:{PREPOSITIONS})\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+|their\s+)?"
     r"(?:[\w'’ -]|\.(?!\s)){1,40}?)?"
@@ -260,7 +260,10 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
         ),
         _Rule(
-            _rx(rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w)"
+                rf"(?:['’]s\s+(?=[^{_NOT_VALUE}]*\d)|{_QUALIFIER}(?:{_SEP}|{_SET_TO})){_VALUE}"
+            ),  # "the PIN for the van is …", "my passcode's 9090" (a digit after "'s")
             "password",
             "password",
             "high",
