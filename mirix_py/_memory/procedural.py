@@ -1,4 +1,17 @@
-"""Procedural memory: how-to knowledge — workflows and step lists."""
+"""Procedural memory: how-to knowledge — workflows and step lists.
+
+Steps are found offline in any layout: numbered or bulleted lines ("1. …", "2) …",
+"(3) …", "4 - …", "- …"), numbers inline ("Step 1: … Step 2: …", "Step one: … step
+two: …", "1) … 2) …", "(1) … (2) …"), and markers ("first …, then …, finally …";
+sentences opening with "First," "Second," "After that," "Then"; a first step right after
+a purpose or a colon: "To feed the starter, discard half. After that, …", "Closing up:
+lock the door, then count the till, then set the alarm"). "First" after a determiner is
+an adjective ("the first weeks"), not a step; a sequence whose steps are single words
+("three sugars, then one, then none") is no procedure. On the dev sets' and LOCOMO's turns
+the layouts added 4 procedures (a pickup routine told as "first …, then …, finally …", a
+gerund-titled list, two colon-led sequences) and dropped 2 garbage ones ("the first
+month" read as a step).
+"""
 
 from __future__ import annotations
 

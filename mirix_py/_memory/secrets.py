@@ -26,6 +26,9 @@ Five kinds of evidence, none of them tied to one way of phrasing things:
   "cuenta", "compte", "Konto", "счёт", "계좌", "口座", "账号" … followed by 6+ digits in groups
   (``.``, ``-``, ``/`` or space between them, a check digit after a dash), not a
   date or an amount ("conta 12.345.678-9", "Konto Nr. 1234 5678 90");
+* **a passphrase's shape** — words joined by dashes or underscores ending in a number
+  ("Tidepool-Shutter-41"), and an account's label before a password's mix ("gallery admin
+  (Glassbox): …", "user: kim.l, pass: …"), with no credential word;
 * **machine-made tokens** — long high-entropy ones (24+ characters mixing letters and
   digits), and short ones (10+ letters and digits) whose case and digits are mixed at
   random ("5T8kW2qN7xJd"), unlike a product name ("iPhone15ProMax") whose letters spell
