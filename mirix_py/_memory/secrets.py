@@ -516,8 +516,9 @@ _CUE_AHEAD_ALL = re.compile(
 )
 _VALUE_AHEAD = re.compile(
     rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|=>|→|⇒|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
-    rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
+    rf"(?P<v>\d{{1,3}}(?:[ .-]\d{{1,3}}){{2,7}}(?![\w-]|[ .]\d)|[^{_NOT_VALUE}]{{3,128}})"
 )
+"""A value after a verb or a sign: a code typed in groups ("2 8 1 9"), or one token."""
 _STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS})$")
 _WEAK_GAP = 60
 _ACCOUNT_WORDS = (
@@ -577,6 +578,8 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
                 continue  # "key = os.environ[…]": an expression in code, not a value
             quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
             ok = passes(check, value) or bool(quoted and not is_common_word(value))
+            if " " in value:  # digits in groups: four or more, not a date
+                ok = passes("spaced_digits", value)
             if ok:
                 start = cue.end() + m.start("v")
                 kind = "account_number" if account else "password"

@@ -29,6 +29,7 @@ FOUND = [
     ("pin is 4 4 7 1", "4 4 7 1"),
     ("PIN: 0 4 1 9", "0 4 1 9"),
     ("door code 4-4-7-1", "4-4-7-1"),
+    ("my bank card PIN, in case I forget: 2 8 1 9", "2 8 1 9"),
     # a quoted passphrase of words
     ('the password is "copper kettle winter lane"', "copper kettle winter lane"),
     # inside lists, after an account's label (maybe an aside in brackets), no credential word
