@@ -87,6 +87,8 @@ STAYS = [
     "we watched Covid-19 coverage, then claude-3-opus answered",
     "the Spring-Summer-2024 collection and a back-to-back-3 schedule",
     "the boarding pass: Gate B12",
+    "order #A12345 shipped and the card ending 4242 was charged",
+    "Gate B22 boarding at 1145",
 ]
 
 
