@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # imported lazily at call time: they pull in the chat graph a
 
     from mirix_py._chat.graph import ChatDeps
     from mirix_py._chat.models import Answer
+    from mirix_py._chat.vault_answer import RevealRoute
     from mirix_py._consolidation import (
         ConsolidationReport,
         ConsolidationTrigger,
@@ -338,6 +339,7 @@ class MemorySystem(AsyncFacade):
         budget_tokens: int | None = None,
         memory_types: Sequence[MemoryType | str] | None = None,
         config: RunnableConfig | None = None,
+        reveal_route: RevealRoute = "python",
     ) -> Answer:
         """Answer ``message`` from ``user_id``'s memories.
 
@@ -346,9 +348,12 @@ class MemorySystem(AsyncFacade):
         overrides ``chat.interactive_update`` (off by default: it adds model calls).
         ``as_of`` answers from the memories valid at that time; ``now`` is when the
         question is asked (it anchors "last year", "when" arithmetic; default: as_of or
-        the clock).
+        the clock). ``reveal_route`` is the interface asking (``"python"``, ``"cli"``,
+        ``"rest"``, ``"mcp"``, or ``"any"`` for all of them): an answer about a hidden
+        vault value names that interface's way to reveal it.
         """
         from mirix_py._chat.graph import answer_from_output
+        from mirix_py._chat.vault_answer import REVEAL_ROUTES, for_route
 
         validate_user_id(user_id)
         budget_ok = isinstance(budget_tokens, int) and not isinstance(budget_tokens, bool)
@@ -368,10 +373,17 @@ class MemorySystem(AsyncFacade):
             "budget_tokens": budget_tokens,
             "memory_types": [t.value for t in self._types(memory_types)] if memory_types else None,
         }
+        if reveal_route not in REVEAL_ROUTES:
+            raise InvalidArgument(
+                f"reveal_route = {reveal_route!r}: one of {', '.join(sorted(REVEAL_ROUTES))}"
+            )
         answer = answer_from_output(self.chat_graph.invoke(state, config=config))
         total = round((time.perf_counter() - started) * 1000, 3)
         return answer.model_copy(
-            update={"latency": answer.latency.model_copy(update={"total_ms": total})}
+            update={
+                "latency": answer.latency.model_copy(update={"total_ms": total}),
+                "text": for_route(answer.text, reveal_route),
+            }
         )
 
     def update(self, memory_id: str, data: str | dict[str, Any], *, user_id: str) -> MemoryRecord:

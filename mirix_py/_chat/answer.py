@@ -127,6 +127,7 @@ from mirix_py._chat.unnamed import relative_unnamed
 from mirix_py._chat.vault_answer import (
     WHAT_IS,
     asks_handling,
+    asks_other_thing,
     label_bonus,
     names_label,
     vault_answer,
@@ -239,7 +240,7 @@ def answer_offline(
     if cues.asks_secret and vault and not asks_handling(cues.text):
         scores = {r: evidence_score(topic, h) + label_bonus(topic, h, cues.text) for r, h in vault}
         ref, hit = max(vault, key=lambda p: scores[p[0]])
-        if scores[ref] >= 0.5 * max(evidence.values()):
+        if scores[ref] >= 0.5 * max(evidence.values()) and not asks_other_thing(cues.text, hit):
             return Draft(vault_answer(hit), (ref,), False)
     elif labelled:  # "what is the number of her new credit card?": the entry's label, reworded
         scores = {r: evidence_score(topic, h) for r, h in labelled}

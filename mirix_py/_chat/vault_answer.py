@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from mirix_py._chat.cues import QuestionCues, content_stems
 from mirix_py._chat.models import MASKED_SECRET, Hit
@@ -11,6 +12,27 @@ REVEAL_HINT = (
     "To see it, ask again with a reveal: `mirix-py chat --reveal` on the command line, "
     '`"reveal_secrets": true` in the REST chat request, or `reveal_secrets=True` in Python.'
 )
+"""How to reveal a hidden value, every interface named: what the chat graph writes. The
+caller's interface replaces it with its own route (:func:`for_route`)."""
+
+RevealRoute = Literal["any", "python", "cli", "rest", "mcp"]
+"""The interface a question came through, which names the way to reveal a value."""
+
+REVEAL_ROUTES: dict[str, str] = {
+    "any": REVEAL_HINT,
+    "python": "To see it, ask again with `reveal_secrets=True` (`system.chat(…, "
+    "reveal_secrets=True)`).",
+    "cli": "To see it, ask again with `mirix-py chat --reveal`.",
+    "rest": 'To see it, send the chat request again with `"reveal_secrets": true`.',
+    "mcp": "The MCP tools never reveal vault values (an agent reads what they return); "
+    "its owner can see it with `mirix-py chat --reveal` on the command line.",
+}
+"""The route to a reveal in each interface: its own flag, field or command."""
+
+
+def for_route(text: str, route: RevealRoute) -> str:
+    """``text`` (an answer) with the reveal hint naming ``route``'s own way to reveal."""
+    return text.replace(REVEAL_HINT, REVEAL_ROUTES[route]) if REVEAL_HINT in text else text
 
 
 def label_bonus(topic: frozenset[str], hit: Hit, question: str = "") -> float:
@@ -84,6 +106,29 @@ def asks_handling(question: str) -> bool:
     value: "where should the API key be kept?", "which file does the token go in?", "how do
     I change my PIN?". Such a question is answered from what was said about the secret."""
     return _HANDLING.search(question) is not None
+
+
+_ASKED_THING = re.compile(
+    r"\b(?:what|which)\s+(?P<noun>[a-z]+)\s+(?:should|does|do|did|must|can|could|would|will|"
+    r"has|have|had)\b",
+    re.I,
+)
+_ANY_SECRET = re.compile(
+    r"(?:password|passcode|passphrase|pin|code|combination|combo|key|token|secret|number|"
+    r"digits|value|credential|login|one)s?",
+    re.I,
+)
+
+
+def asks_other_thing(question: str, hit: Hit) -> bool:
+    """True when ``question`` asks for a thing of another kind than the vault entry
+    ``hit`` holds, beside a credential word: "in the steps for changing the wifi
+    password, what *address* should he type?" asks for an address, not the password."""
+    asked = _ASKED_THING.search(question)
+    if asked is None or _ANY_SECRET.fullmatch(asked.group("noun")):
+        return False
+    words = _KIND_WORDS.get(str(hit.record.get("entry_type", "")))
+    return words is None or words.search(asked.group("noun")) is None
 
 
 def names_label(cues: QuestionCues, hit: Hit) -> bool:

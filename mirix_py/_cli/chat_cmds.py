@@ -76,6 +76,7 @@ def _ask(
         reveal_secrets=args.reveal,
         interactive_update=args.update,
         budget_tokens=args.budget,
+        reveal_route="cli",
     )
 
 

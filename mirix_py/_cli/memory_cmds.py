@@ -186,7 +186,7 @@ def _demo(args: argparse.Namespace) -> int:
         for h in hits:
             print(f"  {h.score.score:.3f}  [{h.record.memory_type.value}] {h.record.render()}")
     for question in ("When did Alice adopt her beagle?", "What is Alice's favourite film?"):
-        answer = system.chat(question, user_id=user)
+        answer = system.chat(question, user_id=user, reveal_route="cli")
         cited = ", ".join(c.memory_type.value for c in answer.citations) or "nothing"
         print(f"chat: {question} -> {answer.text}  (cites {cited})")
     system.delete_all(user_id=user)

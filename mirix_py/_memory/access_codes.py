@@ -20,7 +20,7 @@ import re
 
 from mirix_py._memory.secret_shapes import is_date
 
-__all__ = ["AccessCode", "find_access_codes"]
+__all__ = ["AccessCode", "find_access_codes", "public_code_before"]
 
 _LOCKS: dict[str, str] = {
     "door": (
@@ -106,6 +106,12 @@ _NOT_A_LOCK = re.compile(
 """Words before "code" that make it no secret: "zip code 10115", "error code 4040"."""
 
 
+def public_code_before(text: str, at: int) -> bool:
+    """The word "code" at ``at`` names a public code ("zip code", "error code", "promo
+    code"), not a secret."""
+    return _NOT_A_LOCK.search(text, max(0, at - 20), at) is not None
+
+
 _COMPOUND = re.compile(
     r"(?i)(?<![\w-])(?P<stem>[^\W\d_]{2,24}?)-?"
     r"(?:code[ns]?|kode[nr]?|kod(?:en|u)?|kood(?:i|in|ia)?)(?!\w)"
@@ -171,7 +177,7 @@ def find_access_codes(text: str) -> list[AccessCode]:
         if word.start() < taken_until:
             continue
         label = next(k for k, v in word.groupdict().items() if v is not None)
-        if label == "code" and _NOT_A_LOCK.search(text, max(0, word.start() - 20), word.start()):
+        if label == "code" and public_code_before(text, word.start()):
             continue
         window = text[word.end() : word.end() + _GAP]
         end = _CLAUSE_END.search(window)

@@ -131,6 +131,41 @@ def _grouped_key(value: str) -> bool:
     )
 
 
+_PASSPHRASE_WORD = re.compile(r"[A-Z]?[a-z]{3,}")
+
+
+def _passphrase(value: str) -> bool:
+    """A generated passphrase: two or more words of three letters or more (at least two of
+    four or more), all capitalised or all lower case, joined by one dash or underscore each
+    and ending in a number of one to four digits that is not a year ("Tidepool-Shutter-41",
+    "velvet_otter_88"). "Covid-19" (one word), "claude-3-opus" (the number inside),
+    "back-to-back-3" (a short word) and "Spring-Summer-2024" (a year) are none."""
+    sep = "-" if "-" in value else "_"
+    *words, number = value.split(sep)
+    if len(words) < 2 or not number.isdigit() or not 1 <= len(number) <= 4:
+        return False
+    if len(number) == 4 and number[:2] in ("19", "20"):
+        return False
+    if not all(_PASSPHRASE_WORD.fullmatch(w) for w in words):
+        return False
+    titled = all(w[0].isupper() for w in words)
+    lowered = all(w.islower() for w in words)
+    return (titled or lowered) and sum(len(w) >= 4 for w in words) >= 2
+
+
+def _spaced_digits(value: str) -> bool:
+    """A code typed with spaces, dots or dashes between its digits ("4 4 7 1",
+    "0-4-1-9", "31 07 19"): four digits or more in three groups or more, not a date."""
+    groups = re.split(r"[ .-]", value)
+    digits = sum(len(g) for g in groups)
+    return (
+        len(groups) >= 3
+        and digits >= 4
+        and all(g.isdigit() for g in groups)
+        and not (is_date(value))
+    )
+
+
 def _looks_like_secret(value: str) -> bool:
     """A value after a weak cue word: digits, or letters mixed with digits/symbols/case."""
     if _TIME_LIKE.match(value) or is_date(value):
@@ -146,7 +181,8 @@ def passes(check: str, value: str) -> bool:
     """Whether ``value`` has the shape the named check asks for: ``"luhn"``, ``"iban"``,
     ``"phone"``, ``"digits5"``, ``"account"``, ``"account_digits"``, ``"password_shape"``,
     ``"hasdigit"``, ``"weak"``, ``"strong"``, ``"strong_undated"``, ``"entropy"``,
-    ``"random_token"``, ``"grouped_key"``, ``"far"``; any other check passes."""
+    ``"random_token"``, ``"grouped_key"``, ``"far"``, ``"passphrase"``,
+    ``"spaced_digits"``, ``"quoted"``; any other check passes."""
     digits = "".join(c for c in value if c.isdigit())
     if check == "luhn":
         return 13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 1
@@ -179,6 +215,12 @@ def passes(check: str, value: str) -> bool:
         )
     if check == "strong_undated":  # a value a few words away: not a date either
         return passes("strong", value) and not is_date(value)
+    if check == "passphrase":
+        return _passphrase(value)
+    if check == "spaced_digits":
+        return _spaced_digits(value)
+    if check == "quoted":  # a quoted phrase after a strong word: a passphrase of words
+        return len(value.split()) >= 2 and not _COMMON_VALUE.match(value)
     if check == "grouped_key":
         return _grouped_key(value)
     if check == "random_token":

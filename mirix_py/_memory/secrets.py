@@ -26,6 +26,9 @@ Five kinds of evidence, none of them tied to one way of phrasing things:
   "cuenta", "compte", "Konto", "счёт", "계좌", "口座", "账号" … followed by 6+ digits in groups
   (``.``, ``-``, ``/`` or space between them, a check digit after a dash), not a
   date or an amount ("conta 12.345.678-9", "Konto Nr. 1234 5678 90");
+* **a passphrase's shape** — words joined by dashes or underscores ending in a number
+  ("Tidepool-Shutter-41"), and an account's label before a password's mix ("gallery admin
+  (Glassbox): …", "user: kim.l, pass: …"), with no credential word;
 * **machine-made tokens** — long high-entropy ones (24+ characters mixing letters and
   digits), and short ones (10+ letters and digits) whose case and digits are mixed at
   random ("5T8kW2qN7xJd"), unlike a product name ("iPhone15ProMax") whose letters spell
@@ -43,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from mirix_py._memory.access_codes import find_access_codes
+from mirix_py._memory.access_codes import find_access_codes, public_code_before
 from mirix_py._memory.secret_shapes import is_common_word, passes
 from mirix_py._memory.secret_words import (
     ACCOUNT_WORDS,
@@ -260,7 +263,10 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "high",
         ),
         _Rule(
-            _rx(rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}(?:{_SEP}|{_SET_TO}){_VALUE}"),
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w)"
+                rf"(?:['’]s\s+(?=[^{_NOT_VALUE}]*\d)|{_QUALIFIER}(?:{_SEP}|{_SET_TO})){_VALUE}"
+            ),  # "the PIN for the van is …", "my passcode's 9090" (a digit after "'s")
             "password",
             "password",
             "high",
@@ -275,6 +281,47 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "password",
             "high",
             check="strong",
+        ),
+        _Rule(  # "PIN: 0 4 1 9", "the passcode is 31 07 19": a code typed in groups
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}(?:{_SEP}|\s+)"
+                r"(?P<v>\d{1,3}(?:[ .-]\d{1,3}){2,7})(?![\w-]|[ .]\d)"
+            ),
+            "password",
+            "password",
+            "high",
+            check="spaced_digits",
+        ),
+        _Rule(  # 'the password is "correct horse battery staple"': quoted words
+            _rx(
+                rf"(?i)\b(?P<cue>{strong})(?!\w){_QUALIFIER}\s*(?:\b(?:{COPULAS})(?!\w)|:|=)"
+                r"\s*[\"“](?P<v>[^\"”\n\[\]]{4,64})[\"”]"
+            ),
+            "password",
+            "password",
+            "high",
+            check="quoted",
+        ),
+        _Rule(  # "router admin: Copper-Finch-19", "gallery admin (Glassbox): …": an account's
+            _rx(  # label, maybe an aside in brackets, a sign, then a password's mix
+                r"(?i)\b(?:admin|administrator|root|log-?in|sign-?in|credentials?|creds)"
+                r"(?:\s*\([^()\n]{1,40}\))?\s*[:=]\s*" + _OPEN_QUOTE + _VALUE
+            ),
+            "password",
+            "password",
+            "high",
+            check="far",
+        ),
+        _Rule(  # "user: kim.l, pass: Orchid-Moon-31": "pass" after a user name or login
+            _rx(
+                r"(?i)\b(?:user(?:name)?|login|e-?mail|id)\b[^\n]{1,60}?\bpass\s*[:=]\s*"
+                + _OPEN_QUOTE
+                + _VALUE
+            ),
+            "password",
+            "password",
+            "high",
+            check="far",
         ),
         *(
             _UNSPACED_PASSWORD_RULE + _UNSPACED_AHEAD_RULE + _UNSPACED_FAR_RULES
@@ -395,6 +442,16 @@ def _rules(*, other_scripts: bool) -> tuple[_Rule, ...]:
             "home address",
             "medium",
         ),
+        _Rule(  # a generated passphrase by its shape alone: "Tidepool-Shutter-41"
+            _rx(
+                r"(?<![\w/.@#-])(?P<v>[A-Za-z]{3,24}(?:[-_][A-Za-z]{3,24}){1,4}[-_]\d{1,4})"
+                r"(?![\w/@-]|\.\w)"
+            ),
+            "password",
+            "password",
+            "high",
+            check="passphrase",
+        ),
         _Rule(  # a password by its shape alone: "Kest#r3lWing", "m4Ple!Syrup-9"
             _rx(
                 rf"(?<![^\s\"'“‘(])(?P<v>[^\s\"'”’`,;()\[\]{{}}<>{_UNSPACED_SCRIPTS}]{{8,64}})"
@@ -459,8 +516,9 @@ _CUE_AHEAD_ALL = re.compile(
 )
 _VALUE_AHEAD = re.compile(
     rf"(?i)(?:\b(?:{COPULAS})(?!\w)|\bit'?s|\bit is|=>|→|⇒|:|：|=)\s*(?P<q>[\"'“‘`«„「『])?"
-    rf"(?P<v>[^{_NOT_VALUE}]{{3,128}})"
+    rf"(?P<v>\d{{1,3}}(?:[ .-]\d{{1,3}}){{2,7}}(?![\w-]|[ .]\d)|[^{_NOT_VALUE}]{{3,128}})"
 )
+"""A value after a verb or a sign: a code typed in groups ("2 8 1 9"), or one token."""
 _STRONG_AHEAD = re.compile(rf"(?i)^(?:{_STRONG_CUE}|{OTHER_SCRIPT_PASSWORD_WORDS})$")
 _WEAK_GAP = 60
 _ACCOUNT_WORDS = (
@@ -492,6 +550,8 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
         if any(lo <= cue.start() < hi for lo, hi in held_at):
             continue  # the label inside a placeholder ("[stored in vault: key]")
         word = " ".join(cue.group("cue").lower().split())
+        if word == "code" and public_code_before(text, cue.start()):
+            continue  # "my zip code is 94110": a public code
         strong = bool(_STRONG_AHEAD.match(word))
         account = word.startswith(_ACCOUNT_WORDS)
         wide = strong or account  # may look past one sentence end
@@ -518,12 +578,25 @@ def _ahead(text: str, cues: re.Pattern[str]) -> list[SensitiveSpan]:
                 continue  # "key = os.environ[…]": an expression in code, not a value
             quoted = strong and m.group("q") and len(value) >= 4  # a quoted password
             ok = passes(check, value) or bool(quoted and not is_common_word(value))
+            if " " in value:  # digits in groups: four or more, not a date
+                ok = passes("spaced_digits", value)
             if ok:
                 start = cue.end() + m.start("v")
                 kind = "account_number" if account else "password"
                 out.append(SensitiveSpan(start, start + len(value), kind, cue_label(word), "high"))
                 break
     return out
+
+
+def _account_prefix(value: str) -> str:
+    """The longest run of ``value``'s first words that passes the account check (a
+    number followed by other words: "021000021 and account")."""
+    words = value.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:n])
+        if passes("account", head):
+            return head
+    return ""
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -553,10 +626,22 @@ def find_sensitive(text: str) -> list[SensitiveSpan]:
             value = text[start:end]
             stripped = value.rstrip(".!?:")
             end -= len(value) - len(stripped)
+            if rule.check == "account" and not passes(rule.check, stripped):
+                stripped = _account_prefix(stripped)  # "021000021 and account …": the number
+                end = start + len(stripped)
             if end <= start or not passes(rule.check, stripped):
                 continue
-            if "cue" in rule.pattern.groupindex and _CALL_AFTER.match(text, end):
+            cued = "cue" in rule.pattern.groupindex and bool(match.group("cue"))
+            if cued and _CALL_AFTER.match(text, end):
                 continue  # "API_KEY = os.environ[…]", "password = getpass()": code
+            if cued and _UNIT_AFTER.match(text, end):
+                continue  # "the code was 300 lines long": a measure, not a code
+            if (
+                cued
+                and match.group("cue").lower() == "code"
+                and public_code_before(text, match.start("cue"))
+            ):
+                continue  # "my zip code is 94110", "error code 4040": public codes
             if any(start < p_end and p_start < end for p_start, p_end in protected):
                 continue
             label = rule.label

@@ -260,6 +260,7 @@ def chat(body: ChatRequest, system: System, caller: Caller) -> Answer:
         interactive_update=body.interactive_update,
         budget_tokens=body.budget_tokens,
         memory_types=body.memory_types,
+        reveal_route="rest",
     )
 
 

@@ -133,7 +133,7 @@ class _Tools:
     def chat(self, message: str, ctx: Context, user_id: str | None = None) -> ChatResult:
         """Answer a question from the user's memories, citing the memories used."""
         uid = self._user(ctx, user_id)
-        answer = _guard(lambda: self.system.chat(message, user_id=uid))
+        answer = _guard(lambda: self.system.chat(message, user_id=uid, reveal_route="mcp"))
         return ChatResult(
             text=answer.text,
             abstained=answer.abstained,

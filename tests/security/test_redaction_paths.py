@@ -147,3 +147,28 @@ def test_without_a_vault_the_value_is_redacted_not_kept(tmp_path: Path, embeddin
         assert scan_folder(tmp_path / "db", [PASSWORD]).hits == []
     finally:
         system.close()
+
+
+WORDINGS = {
+    "label_in_a_list": (
+        "Noting these:\n- shop admin (Brightly): Fennel-Harbor-27\n- lunch at noon",
+        "Fennel-Harbor-27",
+    ),
+    "other_language": ("das WLAN-Passwort ist Hafen2024blau", "Hafen2024blau"),
+}
+
+
+@pytest.mark.parametrize("wording", sorted(WORDINGS))
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_every_write_path_redacts_any_wording(
+    path: str, wording: str, tmp_path: Path, embeddings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sentence, value = WORDINGS[wording]
+    monkeypatch.setattr(f"{__name__}.SENTENCE", sentence)
+    monkeypatch.setattr(f"{__name__}.PASSWORD", value)
+    system = MemorySystem(make_config(tmp_path), embeddings=embeddings)  # type: ignore[arg-type]
+    try:
+        PATHS[path](system)
+        _assert_redacted(system, tmp_path)
+    finally:
+        system.close()

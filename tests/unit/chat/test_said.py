@@ -9,7 +9,7 @@ from mirix_py._chat.compose import build_context
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.draft import Draft
 from mirix_py._chat.labelled import labelled_value
-from mirix_py._chat.models import MASKED_SECRET, Hit
+from mirix_py._chat.models import MASKED_SECRET, Hit, ScoreBreakdown
 from mirix_py._chat.said import (
     asks_recommendation,
     framing_stems,
@@ -20,8 +20,8 @@ from mirix_py._chat.said import (
 )
 from mirix_py._chat.spans import answer_kind
 from mirix_py._chat.unit_items import unit_asked, unit_item
-from mirix_py._chat.vault_answer import asks_handling
-from mirix_py._memory import KnowledgeVaultMemory
+from mirix_py._chat.vault_answer import asks_handling, asks_other_thing
+from mirix_py._memory import KnowledgeVaultMemory, MemoryType
 from tests.unit.chat.helpers import episode, hit
 
 
@@ -259,3 +259,22 @@ def test_a_named_adviser_is_asked_like_the_assistant() -> None:
 
 _SPARE = "I keep the spare key of the flat at work, in my desk drawer."
 _KEY_SAFE = "A key safe by the back door, with a code only you and your sister know."
+
+
+def _vault_hit(entry_type: str) -> Hit:
+    return Hit(
+        memory_id="kv-1",
+        memory_type=MemoryType.KNOWLEDGE_VAULT,
+        record={"entry_type": entry_type, "caption": "Uma's password"},
+        score=ScoreBreakdown(score=1.0),
+    )
+
+
+def test_a_question_for_another_thing_beside_a_secret() -> None:
+    password = _vault_hit("password")
+    asked = "In the steps for changing the wifi password, what address should Uma type first?"
+    assert asks_other_thing(asked, password)
+    assert not asks_other_thing("What password should Uma type at the gate?", password)
+    assert not asks_other_thing("What code does the side door take?", password)
+    assert not asks_other_thing("What is the wifi password?", password)
+    assert asks_other_thing("Which address should the card go to?", _vault_hit("card_number"))
