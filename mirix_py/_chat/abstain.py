@@ -147,6 +147,26 @@ def possessed_missing(question: str, texts: Iterable[str]) -> bool:
     )  # an aspect is mentioned where its value is: "Lior's job" ← "works as a midwife"
 
 
+_IDENTIFIER_Q = re.compile(
+    rf"^\s*what(?:'s|’s|\s+is|\s+was)\s+(?:the|{UPPER}[\w-]*(?:'s|s'|’s|s’)|my|his|her|their|our)"
+    r"\s+(?P<kind>[a-z]+)\s+(?:number|code|id|plate)\b",
+    re.I,
+)
+
+
+def identifier_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for "What is the *registration* number of Dan's van?" (or "Dan's *phone*
+    number", "the *door* code") when no text mentions the kind of identifier asked: a number
+    quoted then is some other number. False for other questions."""
+    found = _IDENTIFIER_Q.match(question)
+    if found is None:
+        return False
+    kind = stem(found.group("kind").lower())
+    if kind in _ASKING or kind in STOPWORDS:
+        return False
+    return all(kind not in content_stems(text) for text in texts)
+
+
 _PER_UNIT_Q = re.compile(
     r"^\s*how\s+much\b.*\b(?:per\s+(?P<per>[a-z]+)|(?:an?|each)\s+(?P<unit>hour|day|week|"
     r"month|year|word|page|night|session|lesson|class|head|person|visit))\s*\??\s*$",
