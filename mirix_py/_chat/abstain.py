@@ -64,12 +64,22 @@ _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z][A-Za-z0-9]*)+)")
 ("Ida's latest HbA1c", "Tom's B12 level"), as :func:`.cues.words` reads it."""
 
 
+_ASSISTANTS = re.compile(r"\bassistant$", re.I)
+
+
 def possessed_stem(question: str) -> str | None:
     """The stem of the thing possessed in ``question`` ("Hal's wife" → ``wife``): the
     last word of the run of content words after the first possessive, following a
     chain of possessives ("Ann's sister's husband", "my twins' nursery teacher"). A run
     ending in the question's asking verb ("How much did Ann's bike *cost*?") ends before it."""
-    found = _POSSESSED.search(question)
+    found = next(
+        (
+            m
+            for m in _POSSESSED.finditer(question)
+            if not _ASSISTANTS.search(question, 0, m.start())
+        ),
+        None,
+    )  # "In the assistant's sweep instructions, how much is …?": a frame, not the subject
     if found is None:
         return None
     # the run ended in another possessive ("sister's", "twins'"): the thing is after it

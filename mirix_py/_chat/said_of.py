@@ -344,7 +344,10 @@ _MONEY = re.compile(
     rf"(?:{_CURRENCY})\s*\d|\d(?:[\d.,]*\d)?\s*(?:{_CURRENCY})|(?<![\w.,])\d{{1,3}}(?:[.,]\d{{3}})+"
     rf"(?![\w.,])|\b(?:paid|cost|costs|price|priced|for)\s+(?:about\s+|around\s+)?\d"
     r"|(?<![\w.,:/])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?!\s*(?:[^\W\d_]|[%:/°]|\d)|[.,]\d)"
+    r"|(?<![\w.,:/])\d+[.,]\d\d\s+(?:a|an|per)\s+[a-z]+"
 )
+"""An amount of money: with a currency, in thousands ("9,800"), after a word of paying, a
+bare number, or a price per unit in cents ("7.85 a gallon")."""
 
 
 def _segment_after(clause: str, start: int, subject: AskedDetail, people: set[str]) -> str:

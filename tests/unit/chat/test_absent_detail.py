@@ -3,7 +3,7 @@ text): owned nouns, shouted words, bare "work", acronyms, identifiers, places an
 
 from __future__ import annotations
 
-from mirix_py._chat.abstain import identifier_missing
+from mirix_py._chat.abstain import identifier_missing, possessed_stem
 from mirix_py._chat.bridge import bridge_hits, bridge_plan
 from mirix_py._chat.cues import read_question
 from mirix_py._chat.said_of import AskedDetail, asked_detail, detail_unsaid
@@ -80,3 +80,15 @@ def test_an_employer_is_not_bridged_from_a_spouse() -> None:
     assert place is not None
     extra = bridge_hits(place, [], lookup=facts.lookup, mentions=facts.mentions)
     assert {h.record["summary"] for h in extra} == {"is Mona's spouse", "lives in Tartu"}
+
+
+def test_the_assistants_possessive_frames_the_question() -> None:
+    assert possessed_stem("In the assistant's packing notes, how much is a ferry ticket?") is None
+    assert possessed_stem("In the assistant's notes, what is Ola's budget?") == "budget"
+    assert possessed_stem("What is Ola's budget?") == "budget"
+
+
+def test_a_price_per_unit_is_a_price() -> None:
+    question = "How much does diesel cost at the marina?"
+    assert not detail_unsaid(question, ["diesel is 1.89 a litre at the marina now"], PEOPLE)
+    assert detail_unsaid(question, ["diesel at the marina ran out again"], PEOPLE)
