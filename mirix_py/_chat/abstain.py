@@ -23,6 +23,12 @@ have?" is judged by the clauses that mention both the episodes and the name: whe
 counts them (:func:`count_missing`), a number there labels them ("episodes 1–4") or counts
 another thing's. Measured (round s20) on the 22 "how many" questions of the own set and blind
 1–5 and on LOCOMO conversations 0–2: one abstention gained (blind 5), no correct answer lost.
+
+Round s21: "What is the *registration* number of Dan's van?" asks an identifier of a kind
+(registration, phone, door …); when no memory says that kind (:func:`identifier_missing`),
+any number quoted is another (blind 4 abstention +1). A possessive of the assistant frames
+the question ("In the assistant's sweep instructions, how much is a ticket?"): it names
+no subject whose absence means abstaining (blind 6 procedure +1, a false abstention).
 """
 
 from __future__ import annotations

@@ -42,6 +42,17 @@ hartmann" for "which company does he drive for?", "Pipsqueak Animation" said apa
 "studio", "she played tonga womens 7s" for "which team …?", "bunq lets you …" after "open a
 bank account" (blind 1 −1, blind 2 −2, blind 3 −1, blind 4 +1 abstention; own unchanged).
 A "which" answer is often not beside its kind's noun, unlike "the name of the café".
+
+Round s21: a capitalised word after the thing and after "in", "near", "from" or "outside"
+says where the thing is ("a matsutake restaurant in Kyoto"), and the plural of the thing
+("sell to a couple of restaurants, mostly Juniper & Ash") is the kind in general: neither
+names the one asked about. A name set off by a comma a few words after the thing still
+names it ("a small roastery in the city, Baan Hom"). Blind 4 abstention +1 ("the name of
+the restaurant X is opening in Bend?" answered with a chef's name), nothing lost elsewhere.
+Measured and dropped: reading "the name of Tyler's high school?" (a possessive instead of
+"the") the same way. It fixed nothing (that context labels "Pharmacy school: … Doctor of
+Pharmacy") and a pet or a thing owned is often named in the next sentence ("I adopted a
+greyhound! Her name is Juniper."), which the clause-by-clause reading misses.
 """
 
 from __future__ import annotations
