@@ -51,7 +51,10 @@ work" and "she works 9–17" say no job; a price per unit in cents ("7.85 a gall
 price. Measured with ``--resume`` on the stored ingests: blind 6 abstention 5 → 9 of 12 from
 this module (station manager, GP, swimming coach, mum, a partner's job), blind 5 one
 knowledge-update answer gained ("8.05 now" for the avgas price), no correct answer lost on
-the own set, blind 1–6 or LOCOMO.
+the own set, blind 1–6 or LOCOMO (all 7 conversations: no answer changed). Left open: a pet
+named only in the sentence before the one saying "pet" ("sorry to hear about Max. It can be
+tough to lose a pet") is read as unnamed; on replayed LOCOMO inputs one such answer ("Max")
+had come only from reading "they're" after "a pet -" as a lower-case name.
 """
 
 from __future__ import annotations
