@@ -23,6 +23,12 @@ have?" is judged by the clauses that mention both the episodes and the name: whe
 counts them (:func:`count_missing`), a number there labels them ("episodes 1–4") or counts
 another thing's. Measured (round s20) on the 22 "how many" questions of the own set and blind
 1–5 and on LOCOMO conversations 0–2: one abstention gained (blind 5), no correct answer lost.
+
+Round s21: "What is the *registration* number of Dan's van?" asks an identifier of a kind
+(registration, phone, door …); when no memory says that kind (:func:`identifier_missing`),
+any number quoted is another (blind 4 abstention +1). A possessive of the assistant frames
+the question ("In the assistant's sweep instructions, how much is a ticket?"): it names
+no subject whose absence means abstaining (blind 6 procedure +1, a false abstention).
 """
 
 from __future__ import annotations
@@ -64,12 +70,22 @@ _POSSESSED = re.compile(r"(?:'s|s'|’s|s’)((?:\s+[A-Za-z][A-Za-z0-9]*)+)")
 ("Ida's latest HbA1c", "Tom's B12 level"), as :func:`.cues.words` reads it."""
 
 
+_ASSISTANTS = re.compile(r"\bassistant$", re.I)
+
+
 def possessed_stem(question: str) -> str | None:
     """The stem of the thing possessed in ``question`` ("Hal's wife" → ``wife``): the
     last word of the run of content words after the first possessive, following a
     chain of possessives ("Ann's sister's husband", "my twins' nursery teacher"). A run
     ending in the question's asking verb ("How much did Ann's bike *cost*?") ends before it."""
-    found = _POSSESSED.search(question)
+    found = next(
+        (
+            m
+            for m in _POSSESSED.finditer(question)
+            if not _ASSISTANTS.search(question, 0, m.start())
+        ),
+        None,
+    )  # "In the assistant's sweep instructions, how much is …?": a frame, not the subject
     if found is None:
         return None
     # the run ended in another possessive ("sister's", "twins'"): the thing is after it
@@ -145,6 +161,26 @@ def possessed_missing(question: str, texts: Iterable[str]) -> bool:
         possessed not in content_stems(text) and not answered_aspects({possessed}, text)
         for text in texts
     )  # an aspect is mentioned where its value is: "Lior's job" ← "works as a midwife"
+
+
+_IDENTIFIER_Q = re.compile(
+    rf"^\s*what(?:'s|’s|\s+is|\s+was)\s+(?:the|{UPPER}[\w-]*(?:'s|s'|’s|s’)|my|his|her|their|our)"
+    r"\s+(?P<kind>[a-z]+)\s+(?:number|code|id|plate)\b",
+    re.I,
+)
+
+
+def identifier_missing(question: str, texts: Iterable[str]) -> bool:
+    """True for "What is the *registration* number of Dan's van?" (or "Dan's *phone*
+    number", "the *door* code") when no text mentions the kind of identifier asked: a number
+    quoted then is some other number. False for other questions."""
+    found = _IDENTIFIER_Q.match(question)
+    if found is None:
+        return False
+    kind = stem(found.group("kind").lower())
+    if kind in _ASKING or kind in STOPWORDS:
+        return False
+    return all(kind not in content_stems(text) for text in texts)
 
 
 _PER_UNIT_Q = re.compile(

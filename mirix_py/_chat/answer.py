@@ -49,6 +49,7 @@ from datetime import datetime
 from mirix_py._chat.abstain import (
     JUDGED_KINDS,
     count_missing,
+    identifier_missing,
     measured_missing,
     missing_subject,
     possessed_missing,
@@ -271,6 +272,8 @@ def answer_offline(
         return Draft(NOT_MENTIONED, (), True)
     scoped_texts = [hit_text(h) for _, h in scoped]
     if kind is None and possessed_missing(cues.text, scoped_texts):
+        return Draft(NOT_MENTIONED, (), True)
+    if identifier_missing(cues.text, scoped_texts):  # "the registration number of his van?"
         return Draft(NOT_MENTIONED, (), True)
     people = _people([h for _, h in scoped])
     if attribute_missing(cues.text, scoped_texts, people):

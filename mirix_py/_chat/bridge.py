@@ -17,7 +17,10 @@ sister named Mila"); this module follows one of them:
    facts about others ("Dana: has a greyhound named Juniper"); for "X's <relative>"
    the relative is read from X's facts ("has a sister named Mila", "manager is …");
    for a role named without its holder ("my manager", "the twins' former nanny") the
-   holders are read (one search) from their own relation facts ("is the user's nanny");
+   holders are read (one search) from their own relation facts ("is the user's nanny").
+   A named person's owner link answers where they live, never where they work: "What is
+   Rangi's job?" with "Rangi: is Aroha's spouse" would answer with Aroha's employer
+   (blind set 6, round s21: an abstention question answered "Pine Hill Intermediate");
 4. one indexed lookup reads the linked person's facts, and those on the aspect
    (current ones only: "used to live in Denver" stays out) join the hits with the
    linking fact, ranked at the top of the question's own hits.
@@ -319,6 +322,8 @@ def bridge_hits(
         if h.memory_type is MemoryType.EPISODIC
     }
     names = [n for n in plan.names if entity_key(n) not in speakers]  # speakers: no lookup
+    if plan.aspect is WORK:
+        names = []  # an owner's or a spouse's employer is not the named person's
     if not names and not plan.relatives and not plan.things and not plan.roles:
         return []
     keys = [k for n in names for k in entity_keys(n, plan.aspect)]

@@ -42,6 +42,17 @@ hartmann" for "which company does he drive for?", "Pipsqueak Animation" said apa
 "studio", "she played tonga womens 7s" for "which team …?", "bunq lets you …" after "open a
 bank account" (blind 1 −1, blind 2 −2, blind 3 −1, blind 4 +1 abstention; own unchanged).
 A "which" answer is often not beside its kind's noun, unlike "the name of the café".
+
+Round s21: a capitalised word after the thing and after "in", "near", "from" or "outside"
+says where the thing is ("a matsutake restaurant in Kyoto"), and the plural of the thing
+("sell to a couple of restaurants, mostly Juniper & Ash") is the kind in general: neither
+names the one asked about. A name set off by a comma a few words after the thing still
+names it ("a small roastery in the city, Baan Hom"). Blind 4 abstention +1 ("the name of
+the restaurant X is opening in Bend?" answered with a chef's name), nothing lost elsewhere.
+Measured and dropped: reading "the name of Tyler's high school?" (a possessive instead of
+"the") the same way. It fixed nothing (that context labels "Pharmacy school: … Doctor of
+Pharmacy") and a pet or a thing owned is often named in the next sentence ("I adopted a
+greyhound! Her name is Juniper."), which the clause-by-clause reading misses.
 """
 
 from __future__ import annotations
@@ -76,6 +87,8 @@ _SPEAKER = re.compile(r"\s*(?:[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?:\s*)?
 _OPENING_NAME = re.compile(r"\s+(?:is|was|are|were|has|had)\b")
 """After a capitalised word opening a clause, what shows it is a name ("Aurora is a café");
 "Run the function" or "Yesterday the café" open clauses too."""
+_WHERE = re.compile(r"\b(?:in|near|from|outside)\s+(?:the\s+)?$", re.I)
+"""Before a place after the thing: "a café *in* Porto" says where the café is."""
 _CODE = re.compile(r"```|\b(?:def|function|func|fn|class)\s+[A-Za-z_]\w*\s*[(:{<]")
 """Code in a memory: a fenced block or a definition ("def clean_rows(")."""
 
@@ -100,7 +113,9 @@ def asked_thing(question: str) -> str | None:
 
 
 def _noun_pattern(noun: str) -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(noun)}(?:s|es)?\b", re.I)
+    """The noun said in the singular: "a couple of restaurants, mostly Juniper & Ash" names
+    restaurants in general, not the one asked about."""
+    return re.compile(rf"\b{re.escape(noun)}\b", re.I)
 
 
 def _is_name(word: str, said: set[str]) -> bool:
@@ -131,16 +146,20 @@ def _names_it(clause: str, noun: re.Pattern[str], said: set[str]) -> bool:
         for w in (*before, *after):
             if w.start() == opening and not _OPENING_NAME.match(clause, w.end()):
                 continue  # "Run the function …", "Yesterday the café …" open a clause
+            if w.start() > m.end() and _WHERE.search(clause, m.end(), w.start()):
+                continue  # "a restaurant in Kyoto": where it is, not what it is called
             if _is_name(w.group(0), said):
                 return True  # "the Blue Door café", "café Aurora", "Aurora is a café"
         prior = re.search(r"([^\W\d_][\w'’&-]*)\s*,\s*$", clause[:start])
         beside = re.fullmatch(rf"\s*{_DETERMINER}(?:[\w-]+\s+)?", clause[start : m.start()])
         if prior and beside and _is_name(prior.group(1), said):
             return True  # "Aurora, a small café"
-        if (later := re.match(r"\s*,\s*([^\W\d_][\w'’&-]*)", clause[m.end() :])) and _is_name(
-            later.group(1), said
-        ):
-            return True  # "a café, Aurora"
+        if (
+            later := re.match(
+                r"(?:\s+[^\W\d_][\w'’-]*){0,3}?\s*,\s*([^\W\d_][\w'’&-]*)", clause[m.end() :]
+            )
+        ) and _is_name(later.group(1), said):
+            return True  # "a café, Aurora", "a roastery in town, Aurora"
     return False
 
 
