@@ -373,6 +373,9 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _unit_range(chosen, "day") if chosen else None
 
 
+_PRONOUN_NEXT = re.compile(r"(?i)[^\S\n]+(?:the|a|an|my|our|his|her|their|your|me|us|him|them)\b")
+
+
 @_rule(
     r"\b(?:(?:on|at|over|for|by|before|after|until|till|since|around|during|from)\s+)?"
     rf"(?P<m>(?:(?P<mod>last|next|this)\s+)?{HOLIDAY_PATTERN})\b"
@@ -383,7 +386,8 @@ def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     preposition or "last/next/this", and not before a noun ("Christmas dinner", "the
     Easter holidays" name other days or spans)."""
     mod, hol = _g(m, "mod"), m.group("hol")
-    if (not mod and m.start("m") == m.start()) or not _BARE_DAY_NEXT.match(ctx.text, m.end()):
+    after = _BARE_DAY_NEXT.match(ctx.text, m.end()) or _PRONOUN_NEXT.match(ctx.text, m.end())
+    if (not mod and m.start("m") == m.start()) or not after:
         return None
     days = {y: holiday_day(hol, y) for y in range(ctx.today.year - 1, ctx.today.year + 2)}
     if mod == "this":
