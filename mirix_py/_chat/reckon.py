@@ -1,14 +1,14 @@
 """Date arithmetic for the offline answerer: how long ago, how long between, which first.
 
-"How many days ago did I …?", "How many weeks passed between X and Y?", "How many days
-after X did I Y?", "How many days until X?" (a day a memory names, still to come) and
-"Which did I do first, X or Y?" are not answered by any one sentence: each event the
-question names is *dated* — the memory in the context whose sentence best covers the
-event's words, dated by the day that sentence names (resolved against the memory's own date: "yesterday", "on Thursday", "[26 February 2026]") or else
-by the memory's own date — and the dates are compared with each other or with when the
-question is asked. "What was I reading when I X?" is answered by what else the message
-that tells of X says, and "… before I X?" questions are read as of the day before X
-(:func:`event_cutoff`).
+"How many days ago did I …?", "How many weeks passed between X and Y?", "How many days after
+X did I Y?", "How many days until X?" (a day a memory names, still to come) and "Which did I
+do first, X or Y?" are not answered by any one sentence: each event the question names is
+*dated* — the memory in the context whose sentence best covers the event's words, dated by
+the day that sentence names (resolved against the memory's own date: "yesterday", "on
+Thursday", "[26 February 2026]") or else by the memory's own date — and the dates are
+compared with each other or with when the question is asked. "What was I reading when I X?"
+is answered by what else the message that tells of X says, and "… before I X?" questions are
+read as of the day before X (:func:`event_cutoff`).
 """
 
 from __future__ import annotations
