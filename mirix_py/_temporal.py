@@ -44,7 +44,7 @@ from typing import Literal
 from dateutil import parser as _du_parser  # type: ignore[import-untyped, unused-ignore]
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
 
-from mirix_py._holidays import HOLIDAY_PATTERN, holiday_day
+from mirix_py._holidays import ALWAYS_DATES, HOLIDAY_PATTERN, holiday_day, holiday_key
 from mirix_py._tense import Ctx as _Ctx
 from mirix_py._tense import booking_days
 from mirix_py._tense import choose_year as _choose_year
@@ -106,6 +106,10 @@ _GENERIC_BEFORE = re.compile(r"\b(?:a|an|every|each|any)\s+$", re.I)
 _FULL_MONTH_STOP = re.compile(rf"(?i)\b(?:{_MON_FULL})\.$")
 _EXPLICIT_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _ANNOTATED_RE = re.compile(r"\s*\[[^\]\n]*\d{4}\]")
+_FOR_BEFORE = re.compile(r"(?i)\bfor\s+(?:this\s+)?$")
+_THE_BEFORE = re.compile(r"(?i)\bthe\s+$")
+_AFTER_NEXT = re.compile(r"(?i)\s+(?:\[[^\]\n]*\]\s+)?(?:after|before)\b(?!\s+(?:next|last)\b)")
+"""With :data:`_THE_BEFORE`: "the race is the Tuesday after": after some other day."""
 _RELATIVE_TO_EVENT = re.compile(
     r"(?i)\s+(?:\[[^\]\n]*\]\s+)?(?:after|before|following)\s+(?:the|our|my|his|her|their|your)\s"
 )
@@ -272,7 +276,11 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     mod, today = _g(m, "mod"), ctx.today
     if mod in ("last", "next") and ctx.after_determiner(m):
         return None
-    if _RELATIVE_TO_EVENT.match(ctx.text, m.end()):
+    if _RELATIVE_TO_EVENT.match(ctx.text, m.end()) or (
+        not mod
+        and _THE_BEFORE.search(ctx.text, 0, m.start())
+        and _AFTER_NEXT.match(ctx.text, m.end())
+    ):
         return None  # "the Monday after the wedding": relative to an event, not to today
     if not mod and _GENERIC_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
         return None  # "it falls on a Saturday", "every Monday": any such day, not one date
@@ -285,7 +293,11 @@ def _weekday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if mod == "next" and ahead == 1:
         ahead = 8  # "next Friday" said on a Thursday: tomorrow would be "tomorrow"
     if not mod:
-        tense = ctx.event_cue(m)[0]  # "I booked the table for Friday": the coming Friday
+        tense = ctx.tense(m)  # "I booked the table for Friday": the coming Friday
+        if tense == "past" and (
+            ctx.arranged_before(m) or _FOR_BEFORE.search(ctx.text, 0, m.start())
+        ):  # not "registered our marriage on Friday": that Friday is the act's own
+            tense = ctx.event_cue(m)[0]
         behind = (today.weekday() - wd) % 7 or 7
         if tense == "unknown":  # "dentist on Thursday": the nearer; "open until Sunday": coming
             lean = _LEAN_FUTURE_RE.search(ctx.text, 0, m.start()) is not None
@@ -373,11 +385,13 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _unit_range(chosen, "day") if chosen else None
 
 
+_PLANNED_RE = re.compile(r"(?i)\b(?:wanted|hoped|planned|meant|intended|supposed)\s+to\b")
+"""A plan told in the past ("we wanted to move in at Easter"): its holiday may be the coming one."""
 _PRONOUN_NEXT = re.compile(r"(?i)[^\S\n]+(?:the|a|an|my|our|his|her|their|your|me|us|him|them)\b")
 
 
 @_rule(
-    r"\b(?:(?:on|at|over|for|by|before|after|until|till|since|around|during|from)\s+)?"
+    r"\b(?:(?:on|at|over|for|by|before|after|until|till|since|around|during|from|to)\s+)?"
     rf"(?P<m>(?:(?P<mod>last|next|this)\s+)?{HOLIDAY_PATTERN})\b"
 )
 def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
@@ -387,7 +401,8 @@ def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     Easter holidays" name other days or spans)."""
     mod, hol = _g(m, "mod"), m.group("hol")
     after = _BARE_DAY_NEXT.match(ctx.text, m.end()) or _PRONOUN_NEXT.match(ctx.text, m.end())
-    if (not mod and m.start("m") == m.start()) or not after:
+    bare = not mod and m.start("m") == m.start() and holiday_key(hol) not in ALWAYS_DATES
+    if bare or not after:
         return None
     days = {y: holiday_day(hol, y) for y in range(ctx.today.year - 1, ctx.today.year + 2)}
     if mod == "this":
@@ -398,6 +413,7 @@ def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
             max(d for d in days.values() if d < ctx.today) if past else coming[0], "day"
         )
     lean = _LEAN_FUTURE_RE.search(ctx.text, max(0, m.start("m") - 24), m.start("m")) is not None
+    lean = lean or _PLANNED_RE.search(ctx.text, ctx.sentence(m)[0], m.start()) is not None
     tense, strong = ctx.event_cue(m)
     chosen = _choose_year(
         lambda y: holiday_day(hol, y), ctx.today, tense, lean_future=lean, strong=strong

@@ -147,6 +147,16 @@ class Ctx:
                 return "future", strong
         return tense, strong
 
+    def arranged_before(self, m: re.Match[str]) -> bool:
+        """Whether a move or an obtained appointment dates ``m`` right before it ("moved it
+        to", "got an interview on")."""
+        own = m.start("m") if m.groupdict().get("m") else m.start()
+        window = max(self.sentence(m)[0], own - 60), own
+        return bool(
+            _ARRANGED_BEFORE_RE.search(self.text, *window)
+            or _OBTAINED_BEFORE_RE.search(self.text, *window)
+        )
+
     def _arranged_around(self, m: re.Match[str], lo: int, hi: int) -> bool:
         """Whether ``text[lo:hi]`` arranges something that ``m`` dates: not when ``m``
         opens the sentence ("On 2 May I booked flights": the day of the booking)."""

@@ -44,7 +44,8 @@ def test_a_weekday_booked_on_another_weekday_is_still_to_come() -> None:
     [
         ("I booked the table for Friday.", TUE, date(2026, 12, 4)),
         ("I got tickets for Saturday.", TUE, date(2026, 12, 5)),
-        ("Noor signed up for a relay on Saturday.", TUE, date(2026, 12, 5)),
+        ("Noor signed up for Saturday's relay.", TUE, date(2026, 12, 5)),
+        ("We registered the boat on Friday, it is official.", TUE, date(2026, 11, 27)),
         ("The quiz night is on Saturday.", TUE, date(2026, 12, 5)),  # present: the coming one
         ("Vet appointment on Thursday", TUE, date(2026, 12, 3)),  # no tense: the nearer one
         ("Vet appointment on Thursday", SAT, date(2026, 12, 3)),
@@ -140,3 +141,19 @@ def test_a_month_or_day_without_a_year_follows_its_tense(
     text: str, anchor: datetime, expected: date
 ) -> None:
     assert _day(text, anchor) == expected
+
+
+def test_easter_days_and_a_plan_told_in_the_past_keep_their_coming_holiday() -> None:
+    text = "Over Easter I fly to Gdynia, from Good Friday to Easter Monday."
+    assert _days(text, datetime(2026, 2, 23, tzinfo=UTC)) == [
+        ("Easter", date(2026, 4, 5), date(2026, 4, 5)),
+        ("Good Friday", date(2026, 4, 3), date(2026, 4, 3)),
+        ("Easter Monday", date(2026, 4, 6), date(2026, 4, 6)),
+    ]
+    planned = "We wanted to open the shop at Easter, but the tiler is ill."
+    assert _day(planned, datetime(2026, 2, 10, tzinfo=UTC)) == date(2026, 4, 5)
+
+
+def test_the_weekday_after_some_other_day_is_left_unresolved() -> None:
+    text = "The party is on the 14th and the raffle is the Tuesday after, so wait."
+    assert [m.text for m in resolve_time_expressions(text, TUE)] == ["the 14th"]
