@@ -394,6 +394,10 @@ def _day_month(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _unit_range(chosen, "day") if chosen else None
 
 
+_APPOSITIVE_DATE = re.compile(
+    rf"(?i)\s*[,(–—-]\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MON_ANY})\b|"
+    rf"(?:{_MON_ANY})\.?\s+\d{{1,2}}\b)"
+)
 _PLANNED_RE = re.compile(r"(?i)\b(?:wanted|hoped|planned|meant|intended|supposed)\s+to\b")
 """A plan told in the past ("we wanted to move in at Easter"): its holiday may be the coming one."""
 _PRONOUN_NEXT = re.compile(r"(?i)[^\S\n]+(?:the|a|an|my|our|his|her|their|your|me|us|him|them)\b")
@@ -411,8 +415,8 @@ def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     mod, hol = _g(m, "mod"), m.group("hol")
     after = _BARE_DAY_NEXT.match(ctx.text, m.end()) or _PRONOUN_NEXT.match(ctx.text, m.end())
     bare = not mod and m.start("m") == m.start() and holiday_key(hol) not in ALWAYS_DATES
-    if bare or not after:
-        return None
+    if bare or not after or _APPOSITIVE_DATE.match(ctx.text, m.end()):
+        return None  # "at Easter, the 5th of April": the date is said, and annotated, next
     days = {y: holiday_day(hol, y) for y in range(ctx.today.year - 1, ctx.today.year + 2)}
     if mod == "this":
         return _unit_range(days[ctx.today.year], "day")

@@ -157,3 +157,9 @@ def test_easter_days_and_a_plan_told_in_the_past_keep_their_coming_holiday() -> 
 def test_the_weekday_after_some_other_day_is_left_unresolved() -> None:
     text = "The party is on the 14th and the raffle is the Tuesday after, so wait."
     assert [m.text for m in resolve_time_expressions(text, TUE)] == ["the 14th"]
+
+
+def test_a_holiday_restated_as_a_date_is_dated_once() -> None:
+    text = "We hoped to open at Easter, the 5th of April, but the tiler is ill."
+    spans = _days(text, datetime(2026, 2, 10, tzinfo=UTC))
+    assert spans == [("the 5th of April", date(2026, 4, 5), date(2026, 4, 5))]
