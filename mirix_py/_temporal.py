@@ -36,7 +36,7 @@ exist); "early/mid/late March" stays the month (a narrowed range would drop the 
 question may ask with); "pushed back a week" has no date of its own (:mod:`mirix_py._chat.
 delay` reads moves); "Christmas" before a noun ("Christmas tree", "Christmas dinner") and
 holidays whose day differs by country are not dates. On every user turn of the dev sets and
-LOCOMO, the round's rules changed 50 of 5,216 turns' annotations (weekdays said in the
+LOCOMO, the round's rules changed 49 of 5,216 turns' annotations (weekdays said in the
 present tense or arranged "for" a day now the coming one; "end of the month", holidays).
 """
 
