@@ -67,6 +67,9 @@ what is still to be done, so a weak future — unless the past one is far nearer
 _REPLACEMENT_RE = re.compile(r"(?i)\binstead\b(?!\s+of\b)|\bnew\s+date\b")
 """A date given as the replacement of a plan ("we go 3-5 october instead", "the new date is
 the 9th"): without a past tense, a rescheduled event is still to come."""
+_OPENER_BEFORE = re.compile(r"(?i)^\s*(?:(?:and|so|but|then|well)\s*,?\s+)?on\s+(?:the\s+)?$")
+"""A date opening its sentence after "on" ("On Monday I booked the table for Friday"):
+an arranging verb after it is done on that day, so the date is the arranging's own."""
 _AUX_BEFORE = re.compile(
     r"(?i)\b(?:get|gets|getting|be|being|is|are|am|[’']m|[’']re|will\s+be|to\s+be)\s+$"
 )
@@ -127,13 +130,14 @@ class Ctx:
         """Tense for a date naming an event: "booked a trip from 12 December" looks ahead."""
         tense, strong = self.cue(m)
         lo, hi = self.sentence(m)
-        window = max(lo, m.start() - 60), m.start()
+        own = m.start("m") if m.groupdict().get("m") else m.start()  # after a leading "on"
+        window = max(lo, own - 60), own
         before = _ARRANGED_BEFORE_RE.search(self.text, *window) or _OBTAINED_BEFORE_RE.search(
             self.text, *window
         )
         if strong:  # "it was postponed, so I wrote it on 21 April": the clause's own past wins
             lo, hi = self._bounds(m, _CLAUSE_END, lo, hi)
-        if tense == "past" and (before or _ARRANGED_RE.search(self.text, lo, hi)):
+        if tense == "past" and (before or self._arranged_around(m, lo, hi)):
             return "future", strong
         if tense == "past" and _OFFERED_BEFORE_RE.search(self.text, *window):
             return "future", False  # "they offered 7 november", said in October
@@ -142,6 +146,24 @@ class Ctx:
             if _REPLACEMENT_RE.search(self.text, *clause):
                 return "future", strong
         return tense, strong
+
+    def arranged_before(self, m: re.Match[str]) -> bool:
+        """Whether a move or an obtained appointment dates ``m`` right before it ("moved it
+        to", "got an interview on")."""
+        own = m.start("m") if m.groupdict().get("m") else m.start()
+        window = max(self.sentence(m)[0], own - 60), own
+        return bool(
+            _ARRANGED_BEFORE_RE.search(self.text, *window)
+            or _OBTAINED_BEFORE_RE.search(self.text, *window)
+        )
+
+    def _arranged_around(self, m: re.Match[str], lo: int, hi: int) -> bool:
+        """Whether ``text[lo:hi]`` arranges something that ``m`` dates: not when ``m``
+        opens the sentence ("On 2 May I booked flights": the day of the booking)."""
+        own = m.start("m") if m.groupdict().get("m") else m.start()  # after "on" in the match
+        if _OPENER_BEFORE.match(self.text[self.sentence(m)[0] : own]):
+            return _ARRANGED_RE.search(self.text, lo, m.start()) is not None
+        return _ARRANGED_RE.search(self.text, lo, hi) is not None
 
     def after_determiner(self, m: re.Match[str]) -> bool:  # "the next week", "my last fall"
         return _DETERMINER_RE.search(self.text, max(0, m.start() - 16), m.start()) is not None

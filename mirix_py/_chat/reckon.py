@@ -1,14 +1,14 @@
 """Date arithmetic for the offline answerer: how long ago, how long between, which first.
 
-"How many days ago did I …?", "How many weeks passed between X and Y?", "How many days
-after X did I Y?" and "Which did I do first, X or Y?" are not answered by any one
-sentence: each event the question names is *dated* — the memory in the context whose
-sentence best covers the event's words, dated by the day that sentence names (resolved
-against the memory's own date: "yesterday", "on Thursday", "[26 February 2026]") or else
-by the memory's own date — and the dates are compared with each other or with when the
-question is asked. "What was I reading when I X?" is answered by what else the message
-that tells of X says, and "… before I X?" questions are read as of the day before X
-(:func:`event_cutoff`).
+"How many days ago did I …?", "How many weeks passed between X and Y?", "How many days after
+X did I Y?", "How many days until X?" (a day a memory names, still to come) and "Which did I
+do first, X or Y?" are not answered by any one sentence: each event the question names is
+*dated* — the memory in the context whose sentence best covers the event's words, dated by
+the day that sentence names (resolved against the memory's own date: "yesterday", "on
+Thursday", "[26 February 2026]") or else by the memory's own date — and the dates are
+compared with each other or with when the question is asked. "What was I reading when I X?"
+is answered by what else the message that tells of X says, and "… before I X?" questions are
+read as of the day before X (:func:`event_cutoff`).
 """
 
 from __future__ import annotations
@@ -53,6 +53,15 @@ _AFTER_Q = re.compile(
     rf"(?:did|was|were|had|do|does)\s+(?P<b>.+?){_END}",
     re.I,
 )
+_UNTIL_Q = re.compile(
+    rf"^\s*how\s+(?:many\s+{_UNIT}|long|much\s+time)\s+(?:(?:is\s+it|are\s+there|is\s+there|"
+    r"are|is|do\s+(?:i|we|you|they)\s+have|does\s+\w+\s+have)\s+)?(?:(?:left|remaining)\s+)?"
+    r"(?:until|till|before)\s+"
+    rf"(?P<a>.+?){_END}",
+    re.I,
+)
+_PAST_AUX = re.compile(r"(?i)\b(?:did|was|were|had)\b")
+"""In "how long before the wedding did you buy the dress?" the event is a past one."""
 _FIRST_Q = re.compile(
     r"^\s*(?:which|what)\b[^,?]*?\b(?P<order>first|earlier|sooner|last|later)\s*[,:]?\s+"
     rf"(?:(?:did|was|were)\s+(?:it\s+)?)?(?P<a>.+?),?\s+or\s+(?P<b>.+?){_END}",
@@ -241,6 +250,16 @@ def reckon(cues: QuestionCues, refs: Mapping[int, Hit], now: datetime | None) ->
         unit = (m.group("unit") or "day").lower()
         span = f"{full_date(min(first.day, second.day))} to {full_date(max(first.day, second.day))}"
         return Reckoned(f"{_count(days, unit)} ({span})", (first.ref, second.ref))
+    m = _UNTIL_Q.match(question)
+    if (
+        m and now is not None and not _PAST_AUX.search(m.group("a"))
+    ):  # "how many days until the fair?": from now to its day
+        event = date_event(m.group("a"), cues, refs)
+        if event is None or not event.named or event.day < now.date():
+            return None
+        days = (event.day - now.date()).days
+        unit = (m.group("unit") or _natural_unit(days, "day")).lower()
+        return Reckoned(f"{_count(days, unit)} ({full_date(event.day)})", (event.ref,))
     m = _FIRST_Q.match(question)
     if m:
         a, b = m.group("a"), m.group("b")

@@ -270,3 +270,25 @@ def test_british_and_american_spellings_tell_of_one_event() -> None:
     question = "How many days before her thesis defence did she send the full draft?"
     found = reckon(read_question(question), refs, NOW)
     assert found is not None and found.text.startswith("21 days")
+
+
+def test_days_until_a_coming_event_count_from_the_question_date_to_its_named_day() -> None:
+    refs = _refs(
+        _said("The pottery fair is on 30 May, I have a stall there.", 7),
+        _said("I glazed twelve bowls today.", 9),
+    )
+    found = reckon(read_question("How many days until the pottery fair?"), refs, NOW)
+    assert found is not None and found.text == "10 days (30 May 2024)" and found.refs == (1,)
+    weeks = reckon(read_question("How many weeks are left before the pottery fair?"), refs, NOW)
+    assert weeks is not None and weeks.text.startswith("1 week")
+    asked_past = "How long before the pottery fair did I glaze the bowls?"  # not "until"
+    assert reckon(read_question(asked_past), refs, NOW) is None
+
+
+def test_days_until_an_event_already_past_or_undated_is_not_answered() -> None:
+    refs = _refs(
+        _said("The pottery fair was on 3 May, I sold every bowl.", 7),
+        _said("I glazed twelve bowls today.", 9),
+    )
+    assert reckon(read_question("How many days until the pottery fair?"), refs, NOW) is None
+    assert reckon(read_question("How many days until I glaze the bowls?"), refs, NOW) is None
