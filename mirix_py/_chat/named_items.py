@@ -16,6 +16,19 @@ subject's name, a word of the question, a month or a weekday, nor text inside br
 
 Everything here is capitalisation and quoting; nothing depends on a conversation's
 wording.
+
+Measured (2026-12-02, s21) and dropped: the same lift for the *values of an aspect* the
+list question names (:func:`mirix_py._chat.aspects.question_aspects`: "what sports …",
+"what pets …", "what instruments …"; +0.2 per distinct value the memory gives, e.g.
+"surfing", at most 2; not for counts, nor for values the question states, "besides
+basketball"). It touches few questions: 14 of LOCOMO dev's 1,035 (4 not fully covered)
+and 2 of the own set's 188 (answers unchanged). ``python -m evals.coverage_gaps`` on a
+copy of the base ingest: conversations 0–2 unchanged (0.8657); conversations 3–6 against
+the base run, one list question gained ("foods that Audrey likes" 0.5 → 0.625) and one
+lost ("do both James and John have pets?" 1.0 → 0.0: pet-naming turns took the room of
+the turns that answer it), multi-hop 0.6565 → 0.6491 there. The values the lexicon knows
+are seldom the items a chat's list question misses (those are named things, which
+:func:`lift_named` already ranks up).
 """
 
 from __future__ import annotations
