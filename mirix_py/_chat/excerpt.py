@@ -62,6 +62,14 @@ the whole day at the aquarium" for what someone's children enjoy). On all seven
 conversations the parts excerpting or condensing leave out of shown turns hold 0.001
 of multi-hop and open-domain coverage.
 
+Estimated (s21, offline, not built): showing the ranking's tail for a list question as
+only the sentences that name things (:func:`mirix_py._chat.named_items.named_things`).
+On LOCOMO dev conversation 0 (``python -m evals.context_audit --dump``; its 45 multi-hop
+and open-domain questions), the episodic memories ranked but not shown hold 0.107 gold
+tokens not already shown per 1,000 characters whole (38 in 354,033 characters) and 0.119
+in their thing-naming sentences alone (18 in 150,771): hardly denser than the whole
+turns, so the room such cuts free would buy little.
+
 Measured and dropped (2026-12-02): placing a long text left whole that says the topic
 only in passing (no part says most of it) like a weak excerpt, at half its score. On
 blind set 5, the dev set it was built on, it took knowledge-update evidence recall from

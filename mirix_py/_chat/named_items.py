@@ -16,6 +16,30 @@ subject's name, a word of the question, a month or a weekday, nor text inside br
 
 Everything here is capitalisation and quoting; nothing depends on a conversation's
 wording.
+
+Measured (2026-12-02, s21) and dropped: the same lift for the *values of an aspect* the
+list question names (:func:`mirix_py._chat.aspects.question_aspects`: "what sports …",
+"what pets …", "what instruments …"; +0.2 per distinct value the memory gives, e.g.
+"surfing", at most 2; not for counts, nor for values the question states, "besides
+basketball"). It touches few questions: 14 of LOCOMO dev's 1,035 (4 not fully covered)
+and 2 of the own set's 188 (answers unchanged). ``python -m evals.coverage_gaps`` on a
+copy of the base ingest: conversations 0–2 unchanged (0.8657); conversations 3–6 against
+the base run, one list question gained ("foods that Audrey likes" 0.5 → 0.625) and one
+lost ("do both James and John have pets?" 1.0 → 0.0: pet-naming turns took the room of
+the turns that answer it), multi-hop 0.6565 → 0.6491 there. The values the lexicon knows
+are seldom the items a chat's list question misses (those are named things, which
+:func:`lift_named` already ranks up).
+
+Measured (s21) and left at 0.1: :data:`NAMED_BOOST` 0.2 (``coverage_gaps`` on copies of
+the base ingest). Conversations 0–2: pooled 0.8657 → 0.8662, multi-hop 0.7813 → 0.7839
+(three list questions up, two down); :data:`NAMED_MAX` 3 at 0.1 changed nothing.
+Conversations 3–6 against the base run: multi-hop 0.6565 → 0.6519 (six up, e.g. "what
+books has Tim read?" 0.75 → 0.94, but "which career-high performances …" 1.0 → 0.2 and
+"what books has John read?" 0.86 → 0.64), single-hop lost "the personalities of Audrey's
+four fur babies" (0.94 → 0.56); all seven, multi-hop 0.705 → 0.703. Blind set 6 (``evals.jsonl
+--resume`` on a copy of its ingest): coverage 0.921, correct 0.503 and evidence recall
+0.983 unchanged, cited recall 0.973 → 0.962. A memory naming more things is as often
+the wrong list's as the asked one's.
 """
 
 from __future__ import annotations

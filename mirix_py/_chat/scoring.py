@@ -49,6 +49,18 @@ evidence recall from 0.928 to 0.943; beside a rule (since dropped, see
 more than it gained (knowledge-update coverage 0.917 → 0.894, evidence 0.966 → 0.955), and on the
 LOCOMO dev file it lost a multi-hop answer told in the sessions about the topic
 ("his current work": multi-hop coverage 0.704 → 0.699).
+
+Measured (2026-12-02, s21, ``python -m evals.coverage_gaps`` on a copy of the base ingest,
+LOCOMO dev conversations 0–2, 385 questions) and dropped: *session spread* for a question
+asking for several things. After every lift, an episodic turn lost ``step`` for each
+better-ranked turn of its own session past the first ``free`` (so a session's tail would
+compete with the heads of sessions not yet shown; it reads no words, unlike the dropped
+novelty ordering of :mod:`mirix_py._chat.compose`). Before: pooled coverage 0.8657,
+multi-hop 0.7813; free/step 1/0.05 and 1/0.1: 0.8652 (multi-hop 0.7785); 2/0.05: 0.8649
+(0.7768); 2/0.1 and 2/0.3: 0.8645 (0.7751); 1/0.3 and 1/1.0: 0.8644 (0.7743); 3/0.1: no
+change. Other categories did not move (only list questions are touched); three questions
+changed at all, one up ("events to help children" 0.25 → 0.5) and two down: a session
+that talks about the topic at length often holds several of the items.
 """
 
 from __future__ import annotations
