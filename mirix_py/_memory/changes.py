@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mirix_py._memory.amounts import amount_slot, amount_statements
 from mirix_py._memory.extract_common import norm_key
 from mirix_py._text import LOWER, UPPER
 
@@ -37,7 +38,10 @@ Statement = tuple[str, str, str]
 
 _UP, _LOW = UPPER, LOWER  # accented letters too: "moved to Üsküdar", "Łucja"
 _NAME = rf"{_UP}{_LOW}+(?:[ -]{_UP}{_LOW}+)?"
-_TITLED = rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor)\.?\s+)?{_NAME}"
+_TITLED = (
+    rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor|Frau|Herr|Señor|Señora|Sr|Sra|Signor|Signora|"
+    rf"Madame|Monsieur|Mme|Mlle)\.?\s+)?{_NAME}"
+)
 _PLACE = rf"{_UP}[\w.'-]*(?:\s+(?:{_UP}[\w.'-]*|of|de|la|del|upon))*(?:,\s*{_UP}[\w.'-]*)?"
 _ORG = rf"{_UP}[\w&.'-]*(?:\s+(?:{_UP}[\w&.'-]*|of|and|&))*"
 _FIRST = r"(?:I|we|We)"
@@ -155,6 +159,19 @@ _ROLES = {
     "roommate": "roommate",
     "flatmate": "roommate",
     "housemate": "roommate",
+    "coordinator": "coordinator",
+    "project manager": "project manager",
+    "account manager": "account manager",
+    "inspector": "inspector",
+    "foreman": "foreman",
+    "forewoman": "foreman",
+    "instructor": "instructor",
+    "physio": "physio",
+    "physiotherapist": "physio",
+    "caseworker": "caseworker",
+    "case worker": "caseworker",
+    "solicitor": "lawyer",
+    "lawyer": "lawyer",
 }
 _ROLE = "|".join(sorted(_ROLES, key=len, reverse=True))
 _MY_ROLE = re.compile(
@@ -260,6 +277,14 @@ def _owner(me: str) -> str:
     return "the user" if me == "User" else me
 
 
+_SHIFT_WORDS = frozenset(
+    "day days night nights nightshift nightshifts morning mornings afternoon afternoons evening "
+    "evenings weekend weekends weekday weekdays lates earlies shift shifts nights-only "
+    "part-time full-time remote hybrid".split()
+)
+"""Words that make "moving to Days" a change of shift pattern or hours, not of home."""
+
+
 def _place(text: str | None) -> str | None:
     if not text:
         return None
@@ -268,6 +293,14 @@ def _place(text: str | None) -> str | None:
         words.pop()
     place = " ".join(words).rstrip(".,")
     return place if place and place.split()[0] not in _NOT_NAMES else None
+
+
+def _home(text: str | None) -> str | None:
+    """The place a move names, or None for a shift pattern ("moving to Days")."""
+    place = _place(text)
+    if place and any(w.lower().strip(".,") in _SHIFT_WORDS for w in place.split()):
+        return None
+    return place
 
 
 def _obj(text: str | None) -> str | None:
@@ -282,7 +315,7 @@ def _obj(text: str | None) -> str | None:
 def _moves(sentence: str, me: str | None) -> list[Statement]:
     out: list[Statement] = []
     for m in _MOVE.finditer(sentence):
-        who, new = _who(m.group("who"), me), _place(m.group("new"))
+        who, new = _who(m.group("who"), me), _home(m.group("new"))
         if not who or not new:
             continue
         out.append((who, f"lives in {new}", "residence"))
@@ -290,27 +323,27 @@ def _moves(sentence: str, me: str | None) -> list[Statement]:
         if old:
             out.append((who, f"used to live in {old}", "past"))
         back = _AND_BACK.match(sentence[m.end() :])
-        if back and _place(back.group("new")):  # the later value, after the first
-            out.append((who, f"lives in {_place(back.group('new'))}", "residence"))
+        if back and _home(back.group("new")):  # the later value, after the first
+            out.append((who, f"lives in {_home(back.group('new'))}", "residence"))
     for m in (*_THEY_MOVE.finditer(sentence), *_LEAVING.finditer(sentence)):
-        who, new = _who(m.group("who"), me), _place(m.group("new"))
+        who, new = _who(m.group("who"), me), _home(m.group("new"))
         if who and new and who != me:
             out.append((who, f"lives in {new}", "residence"))
     if not out and me:
         for m in _MOVING.finditer(sentence):
-            new = _place(m.group("new"))
+            new = _home(m.group("new"))
             if new:
                 out.append((me, f"lives in {new}", "residence"))
                 old = _place(m.group("old"))
                 if old:
                     out.append((me, f"used to live in {old}", "past"))
         for m in (*_SETTLED.finditer(sentence), *_NEW_HOME.finditer(sentence)):
-            new = _place(m.group("new"))
+            new = _home(m.group("new"))
             if new:
                 out.append((me, f"lives in {new}", "residence"))
     if not out and me:
         for m in _LIVE_NOW.finditer(sentence):
-            new = _place(m.group("new"))
+            new = _home(m.group("new"))
             if new and m.group("who").lower() == "we":
                 out.append((me, f"lives in {new}", "residence"))
     return out
@@ -493,6 +526,7 @@ def change_statements(sentences: Sequence[str], me: str | None) -> list[Statemen
     out.extend(_pets(stated, me))
     out.extend(_promotions(stated, me))
     out.extend(_replacements(stated, me))  # after the turn's own "my nanny is …": it wins
+    out.extend(amount_statements(stated, me))
     return list(dict.fromkeys(out))
 
 
@@ -525,4 +559,4 @@ def change_slot(summary: str) -> str | None:
     if m:
         key = norm_key(re.sub(r"^(?:the|a|an|to)\s+", "", m.group("obj")))
         return f"pref:{key}" if key else None
-    return None
+    return amount_slot(summary)

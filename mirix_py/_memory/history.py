@@ -18,6 +18,8 @@ _PREVIOUS = (
     (re.compile(r"^lives in (?P<x>.+)$"), "used to live in {x}"),
     (re.compile(r"^works (?P<p>at|for|as) (?P<x>.+)$"), "used to work {p} {x}"),
     (re.compile(rf"^(?P<r>[a-z ]+) is (?P<x>{UPPER}.*)$"), "{r} used to be {x}"),
+    (re.compile(r"^(?P<r>[a-z][a-z -]*) is (?P<x>\S{0,4}\d.*)$"), "{r} used to be {x}"),
+    (re.compile(r"^has (?P<x>\S+ \w+)$"), "used to have {x}"),
     (re.compile(r"^(?:likes|loves|enjoys) (?P<x>.+)$"), "used to like {x}"),
     (re.compile(r"^is (?P<x>.+)$"), "used to be {x}"),
     (re.compile(r"^studies (?P<x>.+)$"), "used to study {x}"),
