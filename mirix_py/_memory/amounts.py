@@ -136,6 +136,9 @@ def _amount(m: re.Match[str], sentence: str) -> str | None:
     return f"{amt}{m.group('unit') or ''}".strip()
 
 
+_HAS_NUMBER = re.compile(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b")
+
+
 def amount_statements(sentences: Sequence[str], me: str | None) -> list[Statement]:
     """``(speaker, "<thing> is <amount>", "amount")`` for each amount ``sentences`` state as
     the speaker's current value, and ``has <n> <things>`` for a count told as the new one."""
@@ -143,7 +146,9 @@ def amount_statements(sentences: Sequence[str], me: str | None) -> list[Statemen
         return []
     out: list[Statement] = []
     for sentence in sentences:
-        if sentence.rstrip().endswith("?") or _SKIP.search(sentence):
+        if not _HAS_NUMBER.search(sentence) or sentence.rstrip().endswith("?"):
+            continue  # most sentences hold no number: one cheap search and done
+        if _SKIP.search(sentence):
             continue
         seen: set[str] = set()
         for m in _RAISED_ME.finditer(sentence):
