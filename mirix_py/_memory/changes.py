@@ -42,7 +42,7 @@ _TITLED = (
     rf"(?:(?:Prof|Dr|Mr|Mrs|Ms|Professor|Doctor|Frau|Herr|Señor|Señora|Sr|Sra|Signor|Signora|"
     rf"Madame|Monsieur|Mme|Mlle)\.?\s+)?{_NAME}"
 )
-_PLACE = rf"{_UP}[\w.'-]*(?:\s+(?:{_UP}[\w.'-]*|of|de|la|del|upon))*(?:,\s*{_UP}[\w.'-]*)?"
+_PLACE = rf"{_UP}[\w.'-]*(?:\s+(?:{_UP}[\w.'-]*|(?:of|del|de|la|upon)\b))*(?:,\s*{_UP}[\w.'-]*)?"
 _ORG = rf"{_UP}[\w&.'-]*(?:\s+(?:{_UP}[\w&.'-]*|of|and|&))*"
 _FIRST = r"(?:I|we|We)"
 _HOUSEHOLD = r"(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?:whole\s+)?(?:family|household)"
@@ -349,6 +349,40 @@ def _moves(sentence: str, me: str | None) -> list[Statement]:
     return out
 
 
+_BARE_MOVE = re.compile(
+    rf"\b(?:{_FIRST}|i|{_HOUSEHOLD})(?:\s+(?:have|are|am|will)|'ve|'re|'m)?\s+{_ADV}"
+    r"(?:moved|move|moving|relocated|relocating)(?:\s+(?:house|home|flats?|again|at\s+last))?"
+    r"\s*[!.]*\s*$"
+)
+"""A move announced on its own ("And I moved!", "We move!"); where from and to follows."""
+_FROM_TO = re.compile(
+    rf"(?:^\s*|[:;,—–-]\s*)[Ff]rom\s+(?:the\s+)?(?P<old>{_PLACE})\s+to\s+(?:the\s+)?"
+    rf"(?P<new>{_PLACE})"
+)
+"""Where from and to, opening the sentence or a clause after a colon or a comma (not "the
+train goes from Leeds to York")."""
+
+
+def _told_moves(sentences: Sequence[str], me: str | None) -> list[Statement]:
+    """A move announced in one sentence and placed in the next one or two ("And I moved!
+    Not the shop, my flat: from the Old Town to Riverside.")."""
+    if not me:
+        return []
+    out: list[Statement] = []
+    for k, sentence in enumerate(sentences):
+        if not _BARE_MOVE.search(sentence):
+            continue
+        for after in sentences[k + 1 : k + 3]:
+            m = _FROM_TO.search(after)
+            new, old = (_home(m.group("new")), _place(m.group("old"))) if m else (None, None)
+            if new:
+                out.append((me, f"lives in {new}", "residence"))
+                if old:
+                    out.append((me, f"used to live in {old}", "past"))
+                break
+    return out
+
+
 def _jobs(sentence: str, me: str | None) -> list[Statement]:
     out: list[Statement] = []
     for m in _JOB_NEW.finditer(sentence):
@@ -523,6 +557,7 @@ def change_statements(sentences: Sequence[str], me: str | None) -> list[Statemen
         for rule in (_moves, _jobs, _roles, _preferences, _plans):
             out.extend(rule(sentence, me))
     stated = [s for s in sentences if not s.rstrip().endswith("?")]
+    out.extend(_told_moves(stated, me))
     out.extend(_pets(stated, me))
     out.extend(_promotions(stated, me))
     out.extend(_replacements(stated, me))  # after the turn's own "my nanny is …": it wins
