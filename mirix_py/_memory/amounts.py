@@ -48,7 +48,7 @@ _SUBJECT = r"(?:[Mm]y|[Oo]ur|[Tt]he)"
 _BOUNDARY = r"(?:^|[,:;]\s*|[-*•–]\s+|\b(?:and|so|now|but|also)\s+)"
 _ADVERB = r"(?:\s+(?:finally|just|already|also|again|officially))?"
 _IS = rf"{_ADVERB}\s+(?:is|are|'s|costs?)\s+"
-_WORD = r"(?!(?:is|are|was|were|costs?|now)\b)[a-z-]+"
+_WORD = r"(?!(?:is|are|was|were|costs?|now|so|and|but|also|the|my|our)\b)[a-z][a-z-]*"
 _NOW_HEAD = rf"(?:\b{_SUBJECT}\s+|{_BOUNDARY}(?:{_SUBJECT}\s+)?)(?P<noun>(?:{_WORD}\s+)?{_WORD})"
 _NOW_VALUE = re.compile(rf"{_NOW_HEAD}(?:{_IS}|\s+)now\s+(?:at\s+)?{_AMOUNT}")
 _VALUE_NOW = re.compile(rf"{_NOW_HEAD}(?:{_IS}|\s+)(?:at\s+)?{_AMOUNT}(?:\s+an?\s+[a-z]+)?\s+now\b")
@@ -64,13 +64,15 @@ _MONEY_IS = re.compile(
 )
 """A money noun's value ("my rent is 1,200", "our budget is now 5,200")."""
 _WENT_TO = re.compile(
-    rf"\b{_SUBJECT}\s+(?P<noun>(?:[a-z-]+\s+){{0,2}}?[a-z-]+?){_ADVERB}\s+"
-    rf"(?:went|goes|has\s+gone|is\s+going|'s\s+going|got\s+raised|was\s+raised|got\s+bumped|"
-    rf"was\s+bumped|rose|jumped|climbed|increased|dropped|fell|was\s+cut|got\s+cut|"
-    rf"(?:is|are)\s+(?:up|down|back))\s+(?:(?:up|down|back)\s+)?to\s+{_AMOUNT}"
+    rf"(?:\b{_SUBJECT}\s+|{_BOUNDARY}(?:{_SUBJECT}\s+)?)(?P<noun>(?:{_WORD}\s+){{0,2}}?{_WORD})"
+    rf"{_ADVERB}\s+"
+    rf"(?:went|goes|going|has\s+gone|is\s+going|'s\s+going|got\s+raised|was\s+raised|"
+    rf"got\s+bumped|was\s+bumped|rose|jumped|climbed|increased|dropped|fell|was\s+cut|got\s+cut|"
+    rf"(?:is|are)\s+(?:up|down|back))\s+(?:(?:up|down|back)\s+)?"
+    rf"(?:from\s+{_CURRENCY}?\s?\d[\d,.]*\s+)?to\s+{_AMOUNT}"
 )
 """A value moved to a new one ("the rent went up to 1,450", "my savings are back up to
-2,400", "the carafes finally went to 95")."""
+2,400", "the carafes finally went to 95", "salary goes up from 4200 to 5100")."""
 _RAISED = re.compile(
     r"\b(?:raised|increased|lowered|reduced|cut|bumped|put|moved|set|changed|upped)\s+"
     rf"(?:my|our|the|his|her|their|its)\s+(?P<noun>(?:[a-z-]+\s+){{0,2}}?[a-z-]+?)\s+"

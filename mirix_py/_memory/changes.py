@@ -66,7 +66,8 @@ _AND_BACK = re.compile(
 """A move back told in the same clause as the move away ("we moved to Portland in May,
 then back to Denver in October"): matched on the text after the move."""
 _MOVING = re.compile(
-    rf"(?:\b(?P<who>{_FIRST}|i)(?:\s+(?:am|are|will\s+be)|'m|'re)\s+{_ADV}|^\s*(?:[-*•–]\s*)?|"
+    rf"(?:\b(?P<who>{_FIRST}|i|(?:[Mm]y\s+[a-z]+|{_NAME})\s+and\s+[Ii])"
+    rf"(?:\s+(?:am|are|will\s+be)|'m|'re)\s+{_ADV}|^\s*(?:[-*•–]\s*)?|"
     rf"[.!]\s+)(?:moving|relocating)(?:\s+(?:out\s+)?from\s+(?P<old>{_PLACE}))?\s+(?:back\s+)?to\s+"
     rf"(?P<new>{_PLACE})"
 )

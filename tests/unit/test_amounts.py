@@ -37,6 +37,9 @@ def _said(sentence: str, me: str | None = "Odile") -> set[str]:
         ("savings now 4100.", {"savings is 4100"}),
         ("And the lanterns finally went to 70 in spring.", {"lantern is 70"}),
         ("So now I have 7 beehives.", {"has 7 beehives"}),
+        ("passed the exam, salary goes up from 3900 to 4400 francs.", {"salary is 4400 francs"}),
+        ("jam going up to $9 a jar from spring.", {"jam is $9"}),
+        ("Two new goats came, so the herd is back up to 11!", {"herd is 11"}),
     ],
 )
 def test_an_amount_told_as_the_current_value(sentence: str, expected: set[str]) -> None:

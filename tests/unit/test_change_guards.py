@@ -70,3 +70,9 @@ def test_a_move_announced_then_placed_in_the_next_sentence() -> None:
 def test_a_from_to_that_is_no_move() -> None:
     facts = _facts("We moved! The ferry runs from Harwich to Hook every night.")
     assert not {s for _, s in facts if "live" in s}
+
+
+def test_a_move_of_the_speaker_and_their_partner() -> None:
+    facts = _facts("Personal news: my wife and I are moving from Tórshavn to Klaksvík in May.")
+    assert ("Tamsin", "lives in Klaksvík") in facts
+    assert ("Tamsin", "used to live in Tórshavn") in facts
