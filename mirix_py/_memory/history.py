@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from mirix_py._memory.amounts import amount_slot
 from mirix_py._memory.base import MemoryRecord
 from mirix_py._memory.semantic import SemanticMemory, fact_id
 from mirix_py._text import UPPER
@@ -18,8 +19,6 @@ _PREVIOUS = (
     (re.compile(r"^lives in (?P<x>.+)$"), "used to live in {x}"),
     (re.compile(r"^works (?P<p>at|for|as) (?P<x>.+)$"), "used to work {p} {x}"),
     (re.compile(rf"^(?P<r>[a-z ]+) is (?P<x>{UPPER}.*)$"), "{r} used to be {x}"),
-    (re.compile(r"^(?P<r>[a-z][a-z -]*) is (?P<x>\S{0,4}\d.*)$"), "{r} used to be {x}"),
-    (re.compile(r"^has (?P<x>\S+ \w+)$"), "used to have {x}"),
     (re.compile(r"^(?:likes|loves|enjoys) (?P<x>.+)$"), "used to like {x}"),
     (re.compile(r"^is (?P<x>.+)$"), "used to be {x}"),
     (re.compile(r"^studies (?P<x>.+)$"), "used to study {x}"),
@@ -32,6 +31,8 @@ def previous_value(old: MemoryRecord, new: MemoryRecord) -> SemanticMemory | Non
     valid from the change, so "before"/"used to" questions find it among current facts."""
     if not isinstance(old, SemanticMemory) or not isinstance(new, SemanticMemory):
         return None
+    if amount_slot(old.summary):
+        return None  # an amount's older values are its superseded facts and their turns
     summary = next(
         (tpl.format(**m.groupdict()) for rx, tpl in _PREVIOUS if (m := rx.match(old.summary))),
         f"previously {old.summary}",

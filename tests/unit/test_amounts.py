@@ -93,9 +93,6 @@ def _fact(summary: str) -> SemanticMemory:
     )
 
 
-def test_a_replaced_amount_is_kept_as_its_earlier_value() -> None:
-    earlier = previous_value(_fact("rent is 870"), _fact("rent is 940"))
-    assert earlier is not None and earlier.summary == "rent used to be 870"
-    assert earlier.source_ids == ["t1"]
-    counted = previous_value(_fact("has 5 beehives"), _fact("has 7 beehives"))
-    assert counted is not None and counted.summary == "used to have 5 beehives"
+def test_a_replaced_amount_writes_no_used_to_fact() -> None:
+    """Its superseded fact and the turns that said it are the older value's record."""
+    assert previous_value(_fact("rent is 870"), _fact("rent is 940")) is None
