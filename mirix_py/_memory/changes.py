@@ -25,15 +25,29 @@ Only sentence shape is used (pronouns, verbs, capitalised names), never a
 particular conversation's wording. A move names a place, never a shift pattern
 ("moving to Days", "moving to day shifts" once gave ``lives in Days``); "my husband and
 I are moving from X to Y" is the speaker's move; role holders may carry a title ("Frau
-Sabine Yilmaz", "Ms Órla Nevin"), and coordinators, inspectors, foremen, instructors,
+Wiebke Sommer", "Ms Hester Quayle"), and coordinators, inspectors, foremen, instructors,
 physios, caseworkers and lawyers are single-valued roles too.
 
-Measured and dropped (round s21, fresh ingests): a move announced on its own and placed
-in the next sentence ("And I moved! … from the Old Town to Riverside"). On blind set 5 it
-gave the speaker a residence that then answered "in which neighbourhood is her
-workshop?" (single-hop correct lost, overall 0.614 -> 0.606, nothing gained); on blind
-set 4 its "lives in Viña del Mar" was superseded a session later by the shorter "lives
-in Viña" ("we live in Viña now"), a name of the same place read as a new value.
+Measured and dropped (round s21, fresh ingests of blind sets 4-6, main's as "before"):
+
+* amounts that change inside turns as facts keyed by the thing priced ("the rent went
+  up to 1,450", "I raised the ticket price to $95", "the jar is now 8.50", "now I have 6
+  hives" → ``rent is 1,450`` in slot ``amount:rent`` …; questions, wishes, dates, clock
+  times, ages and door codes left out). Blind 4 knowledge-update evidence 0.972 -> 0.986
+  (an older price's turn came back under the new value); blind 5 unchanged (correct
+  0.614, evidence 0.969); blind 6 knowledge-update correct 0.538 -> 0.462: two clients'
+  rates shared the slot ``amount:rate`` (one client's agreed rate read as replaced by
+  another's raise), and a budget cut stayed current when the later total was told in a
+  longer phrase ("the total budget for the year is now …"). With a "rent used to be 900"
+  fact written for each replaced value it was worse (blind 5 correct 0.614 -> 0.598:
+  shown apart from its turn, the old value outranked the new one, folded into its own
+  turn). Conversation names the thing priced too loosely ("price", "rate") for one slot
+  per noun.
+* a move announced on its own and placed in the next sentence ("And I moved! … from the
+  Old Town to Riverside"). On blind set 5 the new residence answered a question about
+  where the speaker's workshop is (single-hop correct lost, overall 0.614 -> 0.606,
+  nothing gained); on blind set 4 the full name of a town was superseded a session later
+  by its short form ("we live in <short name> now"), read as a new value.
 """
 
 from __future__ import annotations
@@ -41,7 +55,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mirix_py._memory.amounts import amount_slot, amount_statements
 from mirix_py._memory.extract_common import norm_key
 from mirix_py._text import LOWER, UPPER
 
@@ -538,7 +551,6 @@ def change_statements(sentences: Sequence[str], me: str | None) -> list[Statemen
     out.extend(_pets(stated, me))
     out.extend(_promotions(stated, me))
     out.extend(_replacements(stated, me))  # after the turn's own "my nanny is …": it wins
-    out.extend(amount_statements(stated, me))
     return list(dict.fromkeys(out))
 
 
@@ -571,4 +583,4 @@ def change_slot(summary: str) -> str | None:
     if m:
         key = norm_key(re.sub(r"^(?:the|a|an|to)\s+", "", m.group("obj")))
         return f"pref:{key}" if key else None
-    return amount_slot(summary)
+    return None

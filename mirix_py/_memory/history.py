@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from mirix_py._memory.amounts import amount_slot
 from mirix_py._memory.base import MemoryRecord
 from mirix_py._memory.semantic import SemanticMemory, fact_id
 from mirix_py._text import UPPER
@@ -31,8 +30,6 @@ def previous_value(old: MemoryRecord, new: MemoryRecord) -> SemanticMemory | Non
     valid from the change, so "before"/"used to" questions find it among current facts."""
     if not isinstance(old, SemanticMemory) or not isinstance(new, SemanticMemory):
         return None
-    if amount_slot(old.summary):
-        return None  # an amount's older values are its superseded facts and their turns
     summary = next(
         (tpl.format(**m.groupdict()) for rx, tpl in _PREVIOUS if (m := rx.match(old.summary))),
         f"previously {old.summary}",
