@@ -26,7 +26,18 @@ def topic_stems(cues: QuestionCues, hits: Sequence[Hit]) -> frozenset[str]:
     if ASSISTANT_Q.search(cues.text):  # "what did the assistant suggest …": who said it
         names |= _REPORTING  # and that it was said are not what was said
     topic = cues.stems - names
+    if _BASED_WHERE.match(cues.text) and _BASED in topic:  # "where am I based?": where one
+        topic = (topic - {_BASED}) | {_LIVE}  # lives, in the words memories say it in
     return topic or cues.stems
+
+
+_BASED = stem("based")
+_LIVE = stem("live")
+_BASED_WHERE = re.compile(
+    r"^\s*(?:where|which\s+(?:city|town|country|place))\b[^?]*\bbased\b", re.I
+)
+"""A question where someone is based asks where they live; no memory says "based" of a
+move ("we moved to Portland"), and without the stem the evidence test abstained."""
 
 
 _REPORTING = frozenset(

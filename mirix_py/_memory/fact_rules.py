@@ -244,9 +244,10 @@ _rule(
     rf"{_SUBJ}\s+{_WORK}\s+(?:at|for)\s+(?!(?:home|night|the moment|least|all|myself|"
     rf"\d)\b){_OBJ}"
 )(_simple("employer", "works at {obj}"))
-_rule(rf"{_SUBJ}\s+(?:live|lives|am living|'m living|is living|'s living)\s+in\s+{_OBJ}")(
-    _simple("residence", "lives in {obj}", _place)
-)
+_rule(
+    rf"{_SUBJ}\s+(?:(?:now|currently|still)\s+)?(?:live|lives|am living|'m living|is living|"
+    rf"'s living)\s+in\s+{_OBJ}"
+)(_simple("residence", "lives in {obj}", _place))
 _rule(
     rf"{_SUBJ}\s+(?:(?:have|'ve|has|'s)\s+)?(?:just|recently|finally)\s+(?:moved|relocated)"
     rf"\s+(?:back\s+)?to\s+{_OBJ}"
