@@ -184,7 +184,9 @@ def test_steps_written_inline_are_procedures(noor: tuple[MemorySystem, Path]) ->
 def test_secrets_are_never_in_clear(noor: tuple[MemorySystem, Path]) -> None:
     system, home = noor
     answer = _ask(system, "What is my bike lock combination?")
-    assert COMBINATION not in answer and "--reveal" in answer
+    assert (
+        COMBINATION not in answer and "reveal_secrets=True" in answer
+    )  # the Python caller's route
     revealed = system.chat(
         "What is my bike lock combination?",
         user_id=USER,

@@ -113,7 +113,7 @@ def test_a_habit_and_a_numbered_step(sam: tuple[MemorySystem, Path]) -> None:
 def test_a_secret_said_in_passing_is_kept_out_of_clear(sam: tuple[MemorySystem, Path]) -> None:
     system, home = sam
     answer = _ask(system, "What is the wifi password for the new place?")
-    assert WIFI not in answer and "--reveal" in answer
+    assert WIFI not in answer and "reveal_secrets=True" in answer
     for path in home.rglob("*"):
         if path.is_file():
             assert WIFI.encode() not in path.read_bytes(), path

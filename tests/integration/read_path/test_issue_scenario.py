@@ -145,7 +145,7 @@ def test_secrets_stay_out_of_clear(sam: tuple[MemorySystem, Path]) -> None:
     system, home = sam
     for question in ("What is the staging API key?", "What is my locker combination?"):
         answer = _ask(system, question)
-        assert API_KEY not in answer and LOCKER not in answer and "--reveal" in answer
+        assert API_KEY not in answer and LOCKER not in answer and "reveal_secrets=True" in answer
     for path in home.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
