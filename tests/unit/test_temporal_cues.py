@@ -270,6 +270,9 @@ def test_a_decided_plan_takes_the_coming_month(text: str, label: str) -> None:
         # the month right after the verb dates the deciding
         ("We decided in January to repaint the kitchen.", "January 2026"),
         ("I settled in february into the new flat", "February 2026"),
+        # a date opening the sentence dates the deciding, not what was decided
+        ("In January we decided to repaint the kitchen.", "January 2026"),
+        ("On 3 May we agreed to split the rent.", "3 May 2026"),
     ],
 )
 def test_a_past_event_or_the_deciding_month_stays_past(text: str, label: str) -> None:
