@@ -6,6 +6,13 @@ where he is from. Among the memories whose typed answer is a place, one that say
 place right after "from" in a sentence naming the person asked about ("he's from
 Valparaíso in Chile") is the answer, and among several such, one that places it in the
 region the question names ("… in Chile", "…, Chile") comes first.
+
+Measured (s21, re-asked on stored ingests): it fires only on place questions ending in
+"from?"; of those, b3 minji-q1 went "Centum City" -> "Valparaíso" (b3 correct 0.840 ->
+0.849), and b6 annika-q4, dolores-q3 and LOCOMO conv-26:q92, conv-42:q178, conv-44:q18,
+conv-47:q127 kept their answers. The person asked about is matched by the name as the
+question reader keeps it, ASCII letters only ("Matías" is "Mat"), so a word merely
+starting with it also counts.
 """
 
 from __future__ import annotations
