@@ -5,7 +5,15 @@ year-less date or a day of the month alone means. The tense is the nearest marke
 date's own clause (strong), else in its sentence (weak); past-tense arrangements ("booked",
 "signed up") look ahead; a date offered, proposed or chosen right after the verb ("they
 offered 7 november instead") leans ahead (a weak future: the past occurrence wins only when
-far nearer); a present tense or no marker leans to the coming occurrence.
+far nearer); a present tense or no marker leans to the coming occurrence. When the past
+tense nearest a date is a decision said before it ("honeymoon decided: Patagonia in
+January", "we settled on a cabin in January"), the past is the deciding's and the date the
+plan's, so it looks ahead too; "we decided in January to …" (the month right after the
+verb) dates the deciding, and so does a date opening the sentence before a decision to
+do something ("In January we decided to sell": the past January, though "decided to" is
+otherwise a future marker). On every turn of LOCOMO and the dev sets (6,228, assistant
+turns included) and every question (2,364), the two rules changed one annotation, the plan
+they were written for (b3, fresh ingest: no answer changed).
 """
 
 from __future__ import annotations
@@ -67,6 +75,18 @@ what is still to be done, so a weak future — unless the past one is far nearer
 _REPLACEMENT_RE = re.compile(r"(?i)\binstead\b(?!\s+of\b)|\bnew\s+date\b")
 """A date given as the replacement of a plan ("we go 3-5 october instead", "the new date is
 the 9th"): without a past tense, a rescheduled event is still to come."""
+_DECIDED_RE = re.compile(r"(?i)decided|settled|opted|finali[sz]ed|chose")
+"""A decision verb: when it is the past tense nearest a date ("honeymoon decided: Patagonia
+in January"), the past is the deciding's and the date the plan's, still to come."""
+_DECIDED_ON_DATE = re.compile(r"(?i)^\s*(?:(?:in|on|during)\s+(?:the\s+)?)?$")
+"""Nothing but "in"/"on" between the decision and the date: "we decided in January to
+sell" dates the deciding itself."""
+_DATED_OPENER = re.compile(
+    r"(?i)^\s*(?:(?:and|so|but|then|well)\s*,?\s+)?(?:back\s+)?(?:in|on|during)\s+(?:the\s+)?$"
+)
+_DECIDED_TO = re.compile(r"(?i)(?:decided|promised|agreed)\s")
+"""A decision to do something, said after a date that opens the sentence ("In January we
+decided to sell"): the date is the deciding's, in the past, not what was decided."""
 _OPENER_BEFORE = re.compile(r"(?i)^\s*(?:(?:and|so|but|then|well)\s*,?\s+)?on\s+(?:the\s+)?$")
 """A date opening its sentence after "on" ("On Monday I booked the table for Friday"):
 an arranging verb after it is done on that day, so the date is the arranging's own."""
@@ -102,14 +122,19 @@ class Ctx:
         return left, min(rights, default=hi)
 
     def _nearest(self, m: re.Match[str], lo: int, hi: int) -> Tense:
+        hit = self._nearest_hit(m, lo, hi)
+        return "unknown" if hit is None else _TENSE_OF[hit.lastgroup]
+
+    def _nearest_hit(self, m: re.Match[str], lo: int, hi: int) -> re.Match[str] | None:
+        """The tense marker in ``text[lo:hi]`` nearest to ``m``."""
         start, end = m.span()
-        best: tuple[int, Tense] = (len(self.text) + 1, "unknown")
+        best: tuple[int, re.Match[str] | None] = (len(self.text) + 1, None)
         for hit in _TENSE_RE.finditer(self.text, lo, hi):
             if hit.lastgroup == "past" and _AUX_BEFORE.search(self.text, 0, hit.start()):
                 continue  # "getting married", "is booked": a participle, not the past tense
             dist = start - hit.end() if hit.end() <= start else hit.start() - end
             if 0 <= dist < best[0]:
-                best = (dist, _TENSE_OF[hit.lastgroup])
+                best = (dist, hit)
         return best[1]
 
     def cue(self, m: re.Match[str]) -> tuple[Tense, bool]:
@@ -137,8 +162,12 @@ class Ctx:
         )
         if strong:  # "it was postponed, so I wrote it on 21 April": the clause's own past wins
             lo, hi = self._bounds(m, _CLAUSE_END, lo, hi)
+        if tense == "future" and self._decision_dated(m):
+            return "past", strong  # "In January we decided to sell the house"
         if tense == "past" and (before or self._arranged_around(m, lo, hi)):
             return "future", strong
+        if tense == "past" and self._decided_before(m, strong):
+            return "future", strong  # "honeymoon decided: Patagonia in January"
         if tense == "past" and _OFFERED_BEFORE_RE.search(self.text, *window):
             return "future", False  # "they offered 7 november", said in October
         if tense in ("present", "unknown"):
@@ -146,6 +175,30 @@ class Ctx:
             if _REPLACEMENT_RE.search(self.text, *clause):
                 return "future", strong
         return tense, strong
+
+    def _decision_dated(self, m: re.Match[str]) -> bool:
+        """Whether ``m`` opens its sentence and the tense marker nearest it is a decision
+        to do something ("In January we decided to …"): the deciding's own date."""
+        lo, hi = self.sentence(m)
+        own = m.start("m") if m.groupdict().get("m") else m.start()
+        if _DATED_OPENER.match(self.text[lo:own]) is None:
+            return False
+        hit = self._nearest_hit(m, lo, hi)
+        return hit is not None and _DECIDED_TO.match(hit.group(0)) is not None
+
+    def _decided_before(self, m: re.Match[str], strong: bool) -> bool:
+        """Whether the past tense nearest ``m`` is a decision said before it, and not
+        right before it ("we decided in January" dates the deciding)."""
+        lo, hi = self.sentence(m)
+        if strong:
+            lo, hi = self._bounds(m, _CLAUSE_END, lo, hi)
+        hit = self._nearest_hit(m, lo, hi)
+        return (
+            hit is not None
+            and hit.end() <= m.start()
+            and _DECIDED_RE.fullmatch(hit.group(0)) is not None
+            and _DECIDED_ON_DATE.match(self.text[hit.end() : m.start()]) is None
+        )
 
     def arranged_before(self, m: re.Match[str]) -> bool:
         """Whether a move or an obtained appointment dates ``m`` right before it ("moved it

@@ -97,6 +97,7 @@ from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
+from mirix_py._chat.origin import origin_first
 from mirix_py._chat.person import asks_about_user, in_users_words
 from mirix_py._chat.reckon import event_cutoff, latest_close, reckon, stopped_since
 from mirix_py._chat.relative_hop import (
@@ -415,6 +416,8 @@ def answer_offline(
         if close:  # "where …?" is answered by a place, not by a sentence without one
             scored.remove(close[0])
             scored.insert(0, close[0])
+    if cue == "from" and typed:  # "which city is he from?" ← "he's from Valparaíso"
+        scored = origin_first(cues.text, cues.names, scored, typed, pack.refs)
     latest = (
         latest_close(topic, scored, pack.refs, typed, asks_assistant, asked_speakers)
         if recent

@@ -241,3 +241,39 @@ def test_an_appointment_got_is_dated_ahead(text: str, label: str) -> None:
 def test_a_thing_got_on_a_day_is_still_past() -> None:
     text = "I got a parking fine on the 27th, annoying"
     assert [m.label for m in resolve_time_expressions(text, WED)] == ["27 March 2026"]
+
+
+# -- a plan decided: the past tense is the deciding's, the month the plan's ---------------
+
+SUMMER = datetime(2026, 7, 3, 9, 0, tzinfo=UTC)  # early July: January is as near behind as ahead
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("anniversary trip decided: iceland in january, then a week with my aunt", "January 2027"),
+        ("We finally settled on a cabin in the Alps in January.", "January 2027"),
+        ("ok so we chose a small ceremony in february", "February 2027"),
+        ("the retreat was finalised: a lake house in january", "January 2027"),
+    ],
+)
+def test_a_decided_plan_takes_the_coming_month(text: str, label: str) -> None:
+    assert [m.label for m in resolve_time_expressions(text, SUMMER)] == [label]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # the event itself in the past tense: the past month
+        ("we went skiing in the Alps in january, then visited my aunt", "January 2026"),
+        ("Tomasz and I were in Iceland in january", "January 2026"),
+        # the month right after the verb dates the deciding
+        ("We decided in January to repaint the kitchen.", "January 2026"),
+        ("I settled in february into the new flat", "February 2026"),
+        # a date opening the sentence dates the deciding, not what was decided
+        ("In January we decided to repaint the kitchen.", "January 2026"),
+        ("On 3 May we agreed to split the rent.", "3 May 2026"),
+    ],
+)
+def test_a_past_event_or_the_deciding_month_stays_past(text: str, label: str) -> None:
+    assert [m.label for m in resolve_time_expressions(text, SUMMER)] == [label]

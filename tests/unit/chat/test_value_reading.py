@@ -196,3 +196,43 @@ def test_a_question_scoped_by_time_is_not_anchored_by_its_verb() -> None:
         _said("We move to Linz on 3 March [3 March 2024].", 9),
     )
     assert text == "Linz"
+
+
+_NEW_JOB = _said(
+    "VISA DONE and Tomasz quit the bakery, he starts a new job at a portuguese tile importer "
+    "in Harbour City on 1 august",
+    20,
+)
+_INTRO = _said(
+    "hi! ok so I'm Ines, 29, living in Lyon, and we got engaged!! my fiancé is Tomasz, he's "
+    "from Braga in Portugal, repairs bikes here. wedding in october",
+    2,
+    score=0.7,
+)
+
+
+def test_a_city_after_from_beats_a_better_ranked_city_named_city() -> None:
+    # "Harbour City" says the asked word and is in the better-ranked memory
+    assert _answer("Which city is Tomasz from?", _NEW_JOB, _INTRO) == "Braga"
+
+
+def test_a_city_question_without_from_keeps_the_other_city() -> None:
+    assert _answer("Which city does Tomasz work in?", _NEW_JOB, _INTRO) == "Harbour City"
+
+
+def test_from_said_of_another_person_does_not_answer() -> None:
+    text = _answer(
+        "Which city is Tomasz from?",
+        _said("Tomasz grew up by the sea, he moved here in 2019 to Harbour City", 9),
+        _said("my cousin Ana is from Coimbra, she visits in may", 3, score=0.6),
+    )
+    assert text != "Coimbra"
+
+
+def test_the_place_in_the_asked_region_comes_first() -> None:
+    text = _answer(
+        "Which town in Portugal is Tomasz from?",
+        _said("Tomasz flew in from Zurich on friday, tired", 12),
+        _said("Tomasz is from Tavira in Portugal, near the coast", 4, score=0.6),
+    )
+    assert text == "Tavira"
