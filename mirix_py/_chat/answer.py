@@ -86,6 +86,7 @@ from mirix_py._chat.current_value import (
     current_clause,
     later_told,
     marked_current,
+    marked_part,
     replaced_stems,
 )
 from mirix_py._chat.delay import delay_answer
@@ -112,7 +113,14 @@ from mirix_py._chat.said_of import detail_unsaid
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.series import asks_reading, latest_reading
 from mirix_py._chat.shared import shared_answer
-from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
+from mirix_py._chat.spans import (
+    anchored,
+    answer_kind,
+    asks_past,
+    place_cue,
+    said_with,
+    typed_span,
+)
 from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.studies import study_answer
 from mirix_py._chat.thing_named import thing_unnamed
@@ -449,6 +457,13 @@ def answer_offline(
                 )
             )
         ):  # "I was vegan, so vegetarian now": the value the statement marks current
+            typed[marked[1]] = value
+        elif (
+            marked[1] in typed
+            and kind == "quantity"
+            and not measures
+            and (value := typed_span(kind, marked_part(marked[2]), cues.text, past=past))
+        ):  # "added 4 seats, so 16 now": the number the statement marks current
             typed[marked[1]] = value
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
