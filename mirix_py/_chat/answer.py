@@ -95,6 +95,7 @@ from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
 from mirix_py._chat.labelled import labelled_value
+from mirix_py._chat.later_value import later_amount
 from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
@@ -465,6 +466,21 @@ def answer_offline(
             and (value := typed_span(kind, marked_part(marked[2]), cues.text, past=past))
         ):  # "added 4 seats, so 16 now": the number the statement marks current
             typed[marked[1]] = value
+    later = (
+        later_amount(
+            cues.text,
+            topic,
+            (scored[0][1], typed[scored[0][1]], scored[0][2]),
+            pack.refs,
+            [r for _, r, _ in scored],
+            asked_speakers,
+        )
+        if kind == "quantity" and present and not asks_assistant and scored[0][1] in typed
+        else None
+    )
+    if later is not None:  # "3,200 €" marked, then "raised it again, 3,400 € from June"
+        typed[later[0]] = later[1]
+        scored = sorted(scored, key=lambda t: t[1] != later[0])
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     for _, code_ref, _ in scored[:_DEFINED_DEPTH]:  # "the name of the function in your script"

@@ -75,7 +75,7 @@ from June") may still give way to one agreed later ("the owner agreed to 600"), 
 answer carrying only this mark does not count as marked current in :func:`marked_current`."""
 
 
-def _marks(text: str) -> bool:
+def marks_value(text: str) -> bool:
     """True when ``text`` marks a value as the current one or as taking effect."""
     return MARKED_CURRENT.search(text) is not None or TAKES_EFFECT.search(text) is not None
 
@@ -175,7 +175,7 @@ def marked_current(
         )
         if (
             (weight >= top_weight - _MARKED_MARGIN - 1e-9 or names_top)
-            and _marks(told)
+            and marks_value(told)
             and not span.rstrip().endswith("?")
             and not is_request(span)
             and not by_assistant(hit, set(speakers))
@@ -195,18 +195,18 @@ def marked_statement(topic: frozenset[str], span: str, body: str) -> str:
     gone back to film for the book" asked "which medium for her book now?"); else ``span``
     with the rest of its sentence (:func:`with_marked_rest`) when that rest marks it; else
     such a sentence of ``body``; else ``span``."""
-    if _marks(span):
+    if marks_value(span):
         return span
     share = stem_share(topic, span)
     items = list_items(body) if share > 0 else []
     for part in (*items, None, *sentences(body)):
         if part is None:  # no list item says it: the rest of the span's own sentence may
             told = with_marked_rest(span, body)
-            if _marks(told):
+            if marks_value(told):
                 return told
             continue
         if (
-            _marks(part)
+            marks_value(part)
             and not part.rstrip().endswith("?")
             and stem_share(topic, part) >= share
             and share > 0
@@ -296,11 +296,11 @@ def with_marked_rest(span: str, body: str) -> str:
     """``span`` and the rest of its sentence in ``body`` when only that rest marks the value
     as the current one ("the coach changed over the summer, now it's Ilona"); else
     ``span``."""
-    if _marks(span):
+    if marks_value(span):
         return span
     for sentence in sentences(body):
         at = sentence.find(span)
-        if at >= 0 and _marks(sentence[at + len(span) :]):
+        if at >= 0 and marks_value(sentence[at + len(span) :]):
             return sentence[at:].strip()
     return span
 

@@ -14,6 +14,7 @@ from mirix_py._chat.current_value import (
     marked_part,
     with_marked_rest,
 )
+from mirix_py._chat.later_value import amount_unit
 from mirix_py._chat.models import Hit
 from tests.unit.chat.helpers import episode, hit
 
@@ -231,3 +232,41 @@ def test_a_price_taking_effect_from_a_month_is_the_current_one() -> None:
         read_question("How much does Wen's pottery class cost now?"), pack, min_evidence=0.2
     )
     assert got.text.startswith("30")
+
+
+def test_a_later_amount_in_the_same_unit_beats_an_earlier_marked_one() -> None:
+    pack = _pack(
+        hit(
+            episode(
+                "Kiln news: I raised the raku bowls to 140 €, for new commissions.",
+                actor="Tove",
+                day=3,
+            ),
+            1.0,
+            vector=0.5,
+        ),
+        hit(
+            episode(
+                "The fair went well and I took six commissions. So I raised the raku bowls again, "
+                "165 € from June. Also a new table there costs 90 €.",
+                actor="Tove",
+                day=29,
+            ),
+            1.0,
+            vector=0.3,
+        ),
+    )
+    got = answer_offline(
+        read_question("How much does Tove charge for a raku bowl commission now?"),
+        pack,
+        min_evidence=0.2,
+    )
+    assert got.text.startswith("165")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [("3.200 €", "euro"), ("3,400 euros", "euro"), ("16 seats", "seat"), ("35", "")],
+)
+def test_the_unit_of_an_amount(value: str, unit: str) -> None:
+    assert amount_unit(value) == unit
