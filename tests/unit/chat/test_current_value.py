@@ -15,6 +15,7 @@ from mirix_py._chat.current_value import (
     with_marked_rest,
 )
 from mirix_py._chat.later_value import amount_unit
+from mirix_py._chat.left_place import left_place
 from mirix_py._chat.models import Hit
 from tests.unit.chat.helpers import episode, hit
 
@@ -270,3 +271,37 @@ def test_a_later_amount_in_the_same_unit_beats_an_earlier_marked_one() -> None:
 )
 def test_the_unit_of_an_amount(value: str, unit: str) -> None:
     assert amount_unit(value) == unit
+
+
+def test_a_place_left_later_does_not_answer_where_someone_lives_now() -> None:
+    first = "Hello! My name is Brann; I live in Dunmore, and I keep a print shop in Larch Bay."
+    pack = _pack(
+        hit(episode(first, actor="Brann", day=2), 1.0),
+        hit(
+            episode(
+                "Big step: we are moving from Dunmore to Kestrel Hill next month.",
+                actor="Brann",
+                day=20,
+            ),
+            0.6,
+        ),
+        hit(
+            episode("The move is done, Kestrel Hill is lovely and quiet.", actor="Brann", day=27),
+            0.6,
+        ),
+    )
+    got = answer_offline(read_question("Where does Brann live now?"), pack, min_evidence=0.2)
+    assert got.text == "Kestrel Hill"
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("we moved from Dunmore to Kestrel Hill", True),
+        ("I used to live in Dunmore", True),
+        ("I live in Dunmore", False),
+        ("we are moving from Larch Bay to Dunmore", False),  # Dunmore is where they go
+    ],
+)
+def test_what_says_a_place_was_left(text: str, left: bool) -> None:
+    assert left_place("Dunmore", text) is left
