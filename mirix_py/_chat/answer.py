@@ -96,7 +96,7 @@ from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts,
 from mirix_py._chat.items import ordinal_asked
 from mirix_py._chat.labelled import labelled_value
 from mirix_py._chat.later_value import later_amount
-from mirix_py._chat.left_place import current_place
+from mirix_py._chat.left_place import asks_home, current_place
 from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
@@ -469,7 +469,7 @@ def answer_offline(
             typed[marked[1]] = value
     moved = (
         current_place(scored, typed, pack.refs, asked_speakers)
-        if kind == "where" and present and not asks_assistant
+        if kind == "where" and present and not asks_assistant and asks_home(cues.text)
         else None
     )
     if moved is not None:  # "I live in Leeds" told first, "used to live in Leeds" later

@@ -26,6 +26,17 @@ _LEFT = (
 left Leeds, not York)."""
 
 
+_LIVES_Q = re.compile(r"\b(?:live|lives|living|reside|resides|based|stay|stays)\b", re.I)
+"""A question about where someone lives: "where does Ann live now?". A thing's place ("in
+which town is her nursery?") is not left when its owner moves (blind set 5, round s21:
+"I live in Reykjavík, and I run a nursery in Hveragerði" asked for the nursery's town)."""
+
+
+def asks_home(question: str) -> bool:
+    """True when ``question`` asks where someone lives (:data:`_LIVES_Q`)."""
+    return _LIVES_Q.search(question) is not None
+
+
 def left_place(place: str, text: str) -> bool:
     """True when ``text`` says ``place`` was left ("used to live in Leeds", "moved from
     Leeds to York")."""

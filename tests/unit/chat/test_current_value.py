@@ -15,7 +15,7 @@ from mirix_py._chat.current_value import (
     with_marked_rest,
 )
 from mirix_py._chat.later_value import amount_unit
-from mirix_py._chat.left_place import left_place
+from mirix_py._chat.left_place import asks_home, left_place
 from mirix_py._chat.models import Hit
 from tests.unit.chat.helpers import episode, hit
 
@@ -305,3 +305,8 @@ def test_a_place_left_later_does_not_answer_where_someone_lives_now() -> None:
 )
 def test_what_says_a_place_was_left(text: str, left: bool) -> None:
     assert left_place("Dunmore", text) is left
+
+
+def test_only_where_someone_lives_follows_a_move() -> None:
+    assert asks_home("Where does Brann live now?")
+    assert not asks_home("In which town is Brann's print shop?")
