@@ -86,6 +86,7 @@ from mirix_py._chat.current_value import (
     current_clause,
     later_told,
     marked_current,
+    marked_part,
     replaced_stems,
 )
 from mirix_py._chat.delay import delay_answer
@@ -94,6 +95,8 @@ from mirix_py._chat.draft import NOT_MENTIONED, Draft
 from mirix_py._chat.evidence import evidence_score, stated_score, stating_facts, topic_stems
 from mirix_py._chat.items import ordinal_asked
 from mirix_py._chat.labelled import labelled_value
+from mirix_py._chat.later_value import later_amount
+from mirix_py._chat.left_place import asks_home, current_place
 from mirix_py._chat.list_answers import nth_item, steps_answer, unit_answer
 from mirix_py._chat.models import Hit
 from mirix_py._chat.organisations import organisation_answer
@@ -113,7 +116,14 @@ from mirix_py._chat.said_of import detail_unsaid
 from mirix_py._chat.scope import in_scope
 from mirix_py._chat.series import asks_reading, latest_reading
 from mirix_py._chat.shared import shared_answer
-from mirix_py._chat.spans import anchored, answer_kind, asks_past, place_cue, said_with
+from mirix_py._chat.spans import (
+    anchored,
+    answer_kind,
+    asks_past,
+    place_cue,
+    said_with,
+    typed_span,
+)
 from mirix_py._chat.stranded import stranded_answer
 from mirix_py._chat.studies import study_answer
 from mirix_py._chat.thing_named import thing_unnamed
@@ -453,6 +463,35 @@ def answer_offline(
             )
         ):  # "I was vegan, so vegetarian now": the value the statement marks current
             typed[marked[1]] = value
+        elif (
+            marked[1] in typed
+            and kind == "quantity"
+            and not measures
+            and (value := typed_span(kind, marked_part(marked[2]), cues.text, past=past))
+        ):  # "added 4 seats, so 16 now": the number the statement marks current
+            typed[marked[1]] = value
+    moved = (
+        current_place(scored, typed, pack.refs, asked_speakers)
+        if kind == "where" and present and not asks_assistant and asks_home(cues.text)
+        else None
+    )
+    if moved is not None:  # "I live in Leeds" told first, "used to live in Leeds" later
+        scored = [moved, *(t for t in scored if t[1] != moved[1])]
+    later = (
+        later_amount(
+            cues.text,
+            topic,
+            (scored[0][1], typed[scored[0][1]], scored[0][2]),
+            pack.refs,
+            [r for _, r, _ in scored],
+            asked_speakers,
+        )
+        if kind == "quantity" and present and not asks_assistant and scored[0][1] in typed
+        else None
+    )
+    if later is not None:  # "3,200 €" marked, then "raised it again, 3,400 € from June"
+        typed[later[0]] = later[1]
+        scored = sorted(scored, key=lambda t: t[1] != later[0])
     weight, ref, span = scored[0]
     hit = pack.refs[ref]
     for _, code_ref, _ in scored[:_DEFINED_DEPTH]:  # "the name of the function in your script"
