@@ -36,8 +36,14 @@ from typing import Any
 from evals.context_split import split_chars
 from evals.datasets.locomo import load_locomo
 from evals.metrics import answer_coverage, coverage_gold, tokenize_answer, visible_context
-from evals.rerun_options import BUDGET, add_rerun_options, open_rerun, rerun_inputs
-from evals.systems import EvalUser, question_anchor
+from evals.rerun_options import (
+    BUDGET,
+    add_rerun_options,
+    asked_questions,
+    open_rerun,
+    rerun_inputs,
+)
+from evals.systems import question_anchor
 from mirix_py._chat.cues import content_stems, has_time_expression, read_question, words
 from mirix_py._chat.models import RetrievedMemory
 from mirix_py._chat.spans import answer_kind, typed_span
@@ -68,52 +74,47 @@ def audit(out: Path, data: str, conversations: Sequence[int], dump: Path | None)
     latency: list[float] = []
     rows: list[dict[str, Any]] = []
     asked = 0
-    for index in conversations:
-        conv = convs[index]
-        user = EvalUser(conv, "eval").user_id
-        for q in conv.questions:
-            if q.is_abstention:
-                continue
-            cues = read_question(q.question)
-            people = {w for n in cues.names for w in words(n)}
-            topic = set(cues.stems) - set(content_stems(" ".join(people)))
-            kind = answer_kind(q.question)
-            r = system.chat(
-                q.question, user_id=user, interactive_update=False, now=question_anchor(conv, q)
+    for conv, user, q in asked_questions(convs, conversations):
+        cues = read_question(q.question)
+        people = {w for n in cues.names for w in words(n)}
+        topic = set(cues.stems) - set(content_stems(" ".join(people)))
+        kind = answer_kind(q.question)
+        r = system.chat(
+            q.question, user_id=user, interactive_update=False, now=question_anchor(conv, q)
+        )
+        asked += 1
+        latency.append(r.latency.retrieval_ms)
+        visible = visible_context(r.context, BUDGET)
+        parts.update(split_chars(visible))
+        cov = answer_coverage(q.answer, visible, category=q.category)
+        if cov is not None:
+            coverage[str(q.category)].append(cov)
+        gold = set(tokenize_answer(coverage_gold(q.answer, q.category)))
+        items: list[dict[str, Any]] = []
+        for m in r.retrieved:
+            text = m.text.split(":", 1)[-1] if m.memory_type.value == "episodic" else m.text
+            on_topic = bool(set(content_stems(text)) & topic)
+            items.append(
+                {
+                    "in": m.in_context,
+                    "n": len(m.text),
+                    "stage": m.stage,
+                    "type": m.memory_type.value,
+                    "q": on_topic,
+                    "gold": sorted(gold & set(tokenize_answer(text))),
+                    "s": m.score.model_dump(),
+                    "text": m.text,
+                }
             )
-            asked += 1
-            latency.append(r.latency.retrieval_ms)
-            visible = visible_context(r.context, BUDGET)
-            parts.update(split_chars(visible))
-            cov = answer_coverage(q.answer, visible, category=q.category)
-            if cov is not None:
-                coverage[str(q.category)].append(cov)
-            gold = set(tokenize_answer(coverage_gold(q.answer, q.category)))
-            items: list[dict[str, Any]] = []
-            for m in r.retrieved:
-                text = m.text.split(":", 1)[-1] if m.memory_type.value == "episodic" else m.text
-                on_topic = bool(set(content_stems(text)) & topic)
-                items.append(
-                    {
-                        "in": m.in_context,
-                        "n": len(m.text),
-                        "stage": m.stage,
-                        "type": m.memory_type.value,
-                        "q": on_topic,
-                        "gold": sorted(gold & set(tokenize_answer(text))),
-                        "s": m.score.model_dump(),
-                        "text": m.text,
-                    }
-                )
-                if not m.in_context:
-                    continue
-                span = kind is not None and typed_span(kind, text, q.question) is not None
-                span = span or (cues.is_when and has_time_expression(text))
-                cause = _cause(m, on_topic)
-                chars[cause] += len(m.text)
-                if not on_topic and not span:
-                    zero[cause] += len(m.text)
-            rows.append({"qid": q.id, "cat": str(q.category), "cov": cov, "items": items})
+            if not m.in_context:
+                continue
+            span = kind is not None and typed_span(kind, text, q.question) is not None
+            span = span or (cues.is_when and has_time_expression(text))
+            cause = _cause(m, on_topic)
+            chars[cause] += len(m.text)
+            if not on_topic and not span:
+                zero[cause] += len(m.text)
+        rows.append({"qid": q.id, "cat": str(q.category), "cov": cov, "items": items})
     if dump is not None:
         dump.write_text(json.dumps(rows, default=str))
     total = sum(chars.values()) or 1

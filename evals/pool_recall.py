@@ -30,9 +30,15 @@ from typing import Any
 
 from evals.datasets.locomo import load_locomo
 from evals.metrics import answer_coverage, visible_context
-from evals.rerun_options import BUDGET, add_rerun_options, open_rerun, rerun_inputs
+from evals.rerun_options import (
+    BUDGET,
+    add_rerun_options,
+    asked_questions,
+    open_rerun,
+    rerun_inputs,
+)
 from evals.runner import settle
-from evals.systems import EvalUser, question_anchor
+from evals.systems import question_anchor
 from mirix_py._chat.episodes import CachedPool
 from mirix_py._chat.retrieval import Retriever
 from mirix_py._chat.scoring import IndexQuery, rank_pool
@@ -88,42 +94,37 @@ def measure(
     rows: list[dict[str, Any]] = []
     settle(system)
     try:
-        for index in conversations:
-            conv = convs[index]
-            user = EvalUser(conv, "eval").user_id
-            for q in conv.questions:
-                if q.is_abstention:
-                    continue
-                spy.last = None
-                anchor = question_anchor(conv, q)
-                r = system.chat(q.question, user_id=user, interactive_update=False, now=anchor)
-                latency.append(r.latency.retrieval_ms)
-                visible = visible_context(r.context, BUDGET)
-                cov = answer_coverage(q.answer, visible, category=q.category)
-                rank: dict[str, int] = {}  # a turn's best row in the pool's ranking
-                size = 0
-                if spy.last is not None:
-                    cached, queries, cues, retriever = spy.last
-                    size = len(cached.pool)
-                    everything = rank_pool(
-                        cached.pool, queries, cues=cues, fusion=retriever.fusion, limit=size
-                    )
-                    for position, hit in enumerate(everything, start=1):
-                        for source in hit.record.get("source_ids") or ():
-                            rank.setdefault(source, position)
-                gold = list(dict.fromkeys(q.evidence))
-                rows.append(
-                    {
-                        "qid": q.id,
-                        "cat": q.category,
-                        "gold": gold,
-                        "pool": [g for g in gold if g in rank],
-                        "top": [g for g in gold if rank.get(g, top + 1) <= top],
-                        "rank": [rank.get(g) for g in gold],
-                        "size": size,
-                        "cov": cov,
-                    }
+        for conv, user, q in asked_questions(convs, conversations):
+            spy.last = None
+            anchor = question_anchor(conv, q)
+            r = system.chat(q.question, user_id=user, interactive_update=False, now=anchor)
+            latency.append(r.latency.retrieval_ms)
+            visible = visible_context(r.context, BUDGET)
+            cov = answer_coverage(q.answer, visible, category=q.category)
+            rank: dict[str, int] = {}  # a turn's best row in the pool's ranking
+            size = 0
+            if spy.last is not None:
+                cached, queries, cues, retriever = spy.last
+                size = len(cached.pool)
+                everything = rank_pool(
+                    cached.pool, queries, cues=cues, fusion=retriever.fusion, limit=size
                 )
+                for position, hit in enumerate(everything, start=1):
+                    for source in hit.record.get("source_ids") or ():
+                        rank.setdefault(source, position)
+            gold = list(dict.fromkeys(q.evidence))
+            rows.append(
+                {
+                    "qid": q.id,
+                    "cat": q.category,
+                    "gold": gold,
+                    "pool": [g for g in gold if g in rank],
+                    "top": [g for g in gold if rank.get(g, top + 1) <= top],
+                    "rank": [rank.get(g) for g in gold],
+                    "size": size,
+                    "cov": cov,
+                }
+            )
     finally:
         spy.remove()
         system.close()

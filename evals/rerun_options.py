@@ -10,10 +10,13 @@ the folder stays as the eval left it) at the harness's 1,000-token budget.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.datasets.model import Conversation, Question
 from evals.locomo import default_data
+from evals.systems import EvalUser
 from mirix_py import MemorySystem
 from mirix_py._config import load_config
 
@@ -53,3 +56,16 @@ def open_rerun(out: Path, retrieval: dict[str, Any] | None = None) -> MemorySyst
         chat={"interactive_update": False, "count_accesses": False},
     )
     return MemorySystem(config)
+
+
+def asked_questions(
+    convs: Sequence[Conversation], indices: Sequence[int]
+) -> Iterator[tuple[Conversation, str, Question]]:
+    """``(conversation, eval user id, question)`` for every question the harness scores
+    (abstention questions left out) of the conversations at ``indices``, in order."""
+    for index in indices:
+        conv = convs[index]
+        user = EvalUser(conv, "eval").user_id
+        for q in conv.questions:
+            if not q.is_abstention:
+                yield conv, user, q
